@@ -1,0 +1,18 @@
+//! Data layer: the [`Dataset`] type, readers for CSV/TSV, SPSS, Stata, Excel (and Parquet with the
+//! `polars` feature), missing values and listwise deletion, categorical coding and transforms.
+
+mod coding;
+mod dataset;
+mod error;
+mod missing;
+pub mod read;
+mod transform;
+
+pub use coding::{code_levels, CodedColumn, Coding, Contrast};
+pub use dataset::{
+    closest_names, format_number, CellProblem, Column, Dataset, ProblemKind, Variable,
+};
+pub use error::DataError;
+pub use missing::{complete_cases, CompleteCases};
+pub use read::{read_csv_str, read_path, ColumnKind, ReadOptions};
+pub use transform::{apply_transform, Transform};

@@ -1,0 +1,116 @@
+//! Readers. Every format is turned into a [`RawTable`] of cells, and one builder turns cells into
+//! typed columns, so type inference, missing codes and cell problems behave the same for CSV,
+//! SPSS, Stata, Excel and Parquet.
+
+mod build;
+mod csv;
+mod excel;
+#[cfg(feature = "polars")]
+pub mod parquet;
+mod spss;
+mod stata;
+
+use std::path::Path;
+
+pub use build::build_dataset;
+
+use super::{DataError, Dataset};
+
+/// One cell as a reader found it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Missing,
+    Number(f64),
+    Text(String),
+}
+
+/// A column as read, before typing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawColumn {
+    pub name: String,
+    pub label: Option<String>,
+    pub cells: Vec<Cell>,
+    /// Value labels (code -> label) stored in the file.
+    pub value_labels: Vec<(f64, String)>,
+    /// The file's own type for the column, where it has one (SPSS string vs numeric variables);
+    /// `None` lets the builder infer it.
+    pub file_kind: Option<ColumnKind>,
+}
+
+/// A table as read: columns of cells and the file line of each row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawTable {
+    pub source: String,
+    pub columns: Vec<RawColumn>,
+    pub lines: Vec<u64>,
+}
+
+/// How a column is to be typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Numeric,
+    Categorical,
+}
+
+/// Options for reading a data file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadOptions {
+    /// Extra numeric codes that mean "missing" (for example -99 and 999), applied to every column.
+    pub missing_codes: Vec<f64>,
+    /// Extra text tokens that mean "missing", besides the defaults (empty, `NA`, `.`, `NaN`).
+    pub missing_tokens: Vec<String>,
+    /// Column types that override inference: (column, kind).
+    pub kinds: Vec<(String, ColumnKind)>,
+    /// Field delimiter for text files; by default `,` for .csv and tab for .tsv/.tab/.txt.
+    pub delimiter: Option<u8>,
+    /// Worksheet to read from an Excel workbook (name); the first one by default.
+    pub sheet: Option<String>,
+}
+
+/// Reads a data file, choosing the reader from the file extension.
+pub fn read_path(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<Dataset, DataError> {
+    let path = path.as_ref();
+    let shown = path.display().to_string();
+    if !path.exists() {
+        return Err(DataError::FileNotFound { path: shown });
+    }
+    if path.is_dir() {
+        return Err(DataError::Io {
+            path: shown,
+            message: "is a directory, not a data file".into(),
+        });
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let raw = match ext.as_str() {
+        "csv" => csv::read(path, opts.delimiter.unwrap_or(b','))?,
+        "tsv" | "tab" | "txt" | "dat" => csv::read(path, opts.delimiter.unwrap_or(b'\t'))?,
+        "sav" | "zsav" => spss::read(path)?,
+        "dta" => stata::read(path)?,
+        "xlsx" | "xlsm" | "xls" | "ods" => excel::read(path, opts.sheet.as_deref())?,
+        #[cfg(feature = "polars")]
+        "parquet" | "pq" => parquet::read(path)?,
+        _ => return Err(DataError::UnsupportedFormat { path: shown, ext }),
+    };
+    build_dataset(raw, opts)
+}
+
+/// Reads delimited text from memory (for tests, notebooks and piped data).
+pub fn read_csv_str(
+    source: &str,
+    text: &str,
+    delimiter: u8,
+    opts: &ReadOptions,
+) -> Result<Dataset, DataError> {
+    build_dataset(csv::parse(source, text.as_bytes(), delimiter)?, opts)
+}
+
+fn io_error(path: &Path, e: impl std::fmt::Display) -> DataError {
+    DataError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}

@@ -1,0 +1,29 @@
+//! One error type for the library. Each layer has its own typed error carrying the offending value;
+//! messages say what is wrong and what to do about it. The binary maps every variant to exit code 2
+//! (bad input or usage); anything else is an internal error (exit code 1).
+
+use thiserror::Error;
+
+pub use crate::data::DataError;
+pub use crate::estimation::EstimationError;
+
+/// Any error cipa's library can return.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading, parsing or preparing data failed.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// A model could not be estimated from the data given.
+    #[error(transparent)]
+    Estimation(#[from] EstimationError),
+    /// An option or argument combination is invalid.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing an output file failed.
+    #[error("cannot write '{path}': {message}")]
+    Output { path: String, message: String },
+}
+
+/// Shorthand for results of cipa's library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,18 @@
+//! Estimation: design matrices with product terms and categorical coding, OLS and logistic
+//! regression.
+
+mod design;
+mod error;
+mod fit;
+mod logistic;
+mod ols;
+mod regression;
+
+pub use design::{build_design, Design, Term};
+pub use error::EstimationError;
+pub use fit::{
+    CodingInfo, Coefficient, EquationFit, LogisticSummary, Method, OlsSummary, Summary, CONSTANT,
+};
+pub use logistic::{fit_logistic_design, LogisticOptions};
+pub use ols::{fit_ols_design, r2_change, R2Change};
+pub use regression::Regression;

@@ -1,0 +1,205 @@
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::inference::{cluster_cov, hc_cov, ols_cov, wald_f, CovType};
+use crate::numeric::dist::{f_p_upper, t_p_two_sided, t_quantile};
+use crate::numeric::qr_least_squares;
+
+use super::design::Design;
+use super::fit::{Coefficient, EquationFit, Method, OlsSummary, Summary};
+use super::EstimationError;
+
+/// A condition-number bound above which estimates are reported but flagged.
+const ILL_CONDITIONED: f64 = 1e10;
+
+/// Fits OLS on a prepared design and computes the requested covariance, tests and intervals.
+pub fn fit_ols_design(
+    d: &Design,
+    cov_type: CovType,
+    conf: f64,
+    cluster: Option<&str>,
+) -> Result<EquationFit> {
+    let n = d.n();
+    let k = d.k();
+    let ls = qr_least_squares(&d.columns, &d.y).map_err(|def| EstimationError::Collinear {
+        dependent: d.names[def.dependent].clone(),
+        involved: def.involved.iter().map(|&i| d.names[i].clone()).collect(),
+    })?;
+    let (nf, kf) = (n as f64, k as f64);
+    let df2 = nf - kf;
+    let sse: f64 = ls.residuals.iter().map(|e| e * e).sum();
+    let ybar = d.y.iter().sum::<f64>() / nf;
+    let sst: f64 = d.y.iter().map(|y| (y - ybar).powi(2)).sum();
+    let r2 = 1.0 - sse / sst;
+    let adj_r2 = 1.0 - (1.0 - r2) * (nf - 1.0) / df2;
+    let mse = sse / df2;
+    let mut cluster_info = None;
+    let cov = match cov_type {
+        CovType::Ols => ols_cov(&ls.xtx_inv, mse),
+        CovType::Cr1 => {
+            let (name, ids) = match (cluster, &d.clusters) {
+                (Some(name), Some(ids)) => (name, ids),
+                _ => {
+                    return Err(crate::Error::Usage(
+                        "cluster-robust standard errors need a cluster variable (--cluster)".into(),
+                    ))
+                }
+            };
+            let g = ids.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+            if g < 2 {
+                return Err(EstimationError::TooFewClusters {
+                    column: name.to_string(),
+                    clusters: g,
+                }
+                .into());
+            }
+            cluster_info = Some((name.to_string(), g));
+            cluster_cov(&d.columns, &ls.xtx_inv, &ls.residuals, ids, g)
+        }
+        hc => hc_cov(&d.columns, &ls.xtx_inv, &ls.residuals, &ls.hat, hc),
+    };
+    let tcrit = t_quantile(0.5 + conf / 200.0, df2);
+    let coefficients = d
+        .names
+        .iter()
+        .enumerate()
+        .map(|(j, name)| {
+            let b = ls.coef[j];
+            let se = cov[j * k + j].sqrt();
+            let t = b / se;
+            Coefficient {
+                term: name.clone(),
+                estimate: b,
+                se,
+                stat: t,
+                p: t_p_two_sided(t, df2),
+                ci_lower: b - tcrit * se,
+                ci_upper: b + tcrit * se,
+            }
+        })
+        .collect();
+    let slopes: Vec<usize> = (1..k).collect();
+    let (f, df1, p) = if k == 1 {
+        (f64::NAN, 0.0, f64::NAN)
+    } else if cov_type == CovType::Ols {
+        let df1 = kf - 1.0;
+        let f = (r2 / df1) / ((1.0 - r2) / df2);
+        (f, df1, f_p_upper(f, df1, df2))
+    } else {
+        match wald_f(&ls.coef, &cov, &slopes, df2) {
+            Some(w) => (w.f, w.df1, w.p),
+            None => (f64::NAN, kf - 1.0, f64::NAN),
+        }
+    };
+    let mut warnings = Vec::new();
+    if ls.r_diag_ratio > ILL_CONDITIONED {
+        warnings.push(format!(
+            "the predictors are nearly collinear (QR diagonal ratio {:.1e}); estimates may be unstable: consider centring product terms' components or dropping redundant predictors",
+            ls.r_diag_ratio
+        ));
+    }
+    if let Some((name, g)) = &cluster_info {
+        if *g < 30 {
+            warnings.push(format!(
+                "only {g} clusters in '{name}'; cluster-robust standard errors can be too small with fewer than about 30-50 clusters"
+            ));
+        }
+    }
+    Ok(EquationFit {
+        outcome: d.outcome.clone(),
+        method: Method::Ols,
+        n,
+        n_dropped: d.cases.n_dropped(),
+        dropped_rows: d.cases.dropped_lines.clone(),
+        cov_type,
+        cluster: cluster_info,
+        conf,
+        coefficients,
+        summary: Summary::Ols(OlsSummary {
+            r2,
+            adj_r2,
+            mse,
+            f,
+            df1,
+            df2,
+            p,
+        }),
+        coding: d.coding.clone(),
+        cov,
+        xtx_inv: ls.xtx_inv,
+        residuals: ls.residuals,
+        fitted: ls.fitted,
+        warnings,
+    })
+}
+
+/// The test of R² change for a set of terms: ΔR² from the classical F, and the F test itself
+/// with the fit's own covariance (a Wald F with a robust covariance, as PROCESS does).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct R2Change {
+    pub terms: Vec<String>,
+    pub r2_change: f64,
+    pub f: f64,
+    pub df1: f64,
+    pub df2: f64,
+    pub p: f64,
+}
+
+/// Tests the columns whose names are in `terms` (a categorical term names all its columns by the
+/// variable: `group` selects `group[2]`, `group[3]`).
+pub fn r2_change(fit: &EquationFit, terms: &[String]) -> Result<R2Change> {
+    let Summary::Ols(s) = &fit.summary else {
+        return Err(crate::Error::Usage(
+            "the R² change test applies to OLS equations only".into(),
+        ));
+    };
+    let k = fit.k();
+    let mut idx = Vec::new();
+    let mut missing = Vec::new();
+    for t in terms {
+        let hits: Vec<usize> = (0..k)
+            .filter(|&j| {
+                let name = &fit.coefficients[j].term;
+                name == t || crate::estimation::fit::term_base(name) == *t
+            })
+            .collect();
+        if hits.is_empty() {
+            missing.push(t.clone());
+        }
+        idx.extend(hits);
+    }
+    if !missing.is_empty() {
+        return Err(EstimationError::UnknownTerms {
+            outcome: fit.outcome.clone(),
+            terms: missing,
+        }
+        .into());
+    }
+    idx.sort_unstable();
+    idx.dedup();
+    let coef = fit.estimates();
+    let q = idx.len() as f64;
+    let test = wald_f(&coef, &fit.cov, &idx, s.df2).ok_or_else(|| {
+        crate::Error::Usage("the tested coefficients' covariance is singular".into())
+    })?;
+    // ΔR² from the classical F: F = (ΔR²/q) / ((1 - R²)/df2).
+    let f_classical = if fit.cov_type == crate::inference::CovType::Ols {
+        test.f
+    } else {
+        let ols = ols_cov_from_fit(fit, s.mse);
+        wald_f(&coef, &ols, &idx, s.df2).map_or(f64::NAN, |w| w.f)
+    };
+    let r2_change = f_classical * q * (1.0 - s.r2) / s.df2;
+    Ok(R2Change {
+        terms: terms.to_vec(),
+        r2_change,
+        f: test.f,
+        df1: test.df1,
+        df2: test.df2,
+        p: test.p,
+    })
+}
+
+fn ols_cov_from_fit(fit: &EquationFit, mse: f64) -> Vec<f64> {
+    fit.xtx_inv.iter().map(|v| v * mse).collect()
+}

@@ -1,0 +1,1 @@
+//! Survey measurement: descriptives and correlation tables.
