@@ -14,6 +14,8 @@
 //! assert_eq!(fit.coefficients[0].term, "constant");
 //! ```
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod data;
 pub mod error;
 pub mod estimation;

@@ -34,6 +34,17 @@ impl std::str::FromStr for Contrast {
     }
 }
 
+impl Contrast {
+    pub fn label(self) -> &'static str {
+        match self {
+            Contrast::Indicator => "indicator",
+            Contrast::Sequential => "sequential",
+            Contrast::Helmert => "Helmert",
+            Contrast::Effect => "effect",
+        }
+    }
+}
+
 /// A coding scheme and, optionally, the reference (first) level.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Coding {

@@ -3,7 +3,8 @@
 //! specific message (constant columns, too few rows) before any matrix is factored.
 
 use crate::data::{
-    code_levels, complete_cases, format_number, Coding, Column, CompleteCases, DataError, Dataset,
+    code_levels, complete_cases, format_number, CodedColumn, Coding, Column, CompleteCases,
+    DataError, Dataset,
 };
 use crate::error::Result;
 
@@ -321,18 +322,25 @@ fn build_factor(
                         .collect()
                 })
                 .collect();
-            let mut order = levels.clone();
-            if let Some(r) = &coding.reference {
-                if let Some(p) = order.iter().position(|l| l == r) {
-                    let l = order.remove(p);
-                    order.insert(0, l);
-                }
-            }
+            // For the report: levels with the reference first, and each column's codes in that order.
+            let ref_pos = coding
+                .reference
+                .as_ref()
+                .and_then(|r| levels.iter().position(|l| l == r))
+                .unwrap_or(0);
+            let mut order: Vec<usize> = (0..levels.len()).filter(|&i| i != ref_pos).collect();
+            order.insert(0, ref_pos);
             let info = CodingInfo {
                 variable: name.to_string(),
                 contrast: coding.contrast,
-                levels: order,
-                columns: coded.clone(),
+                levels: order.iter().map(|&i| levels[i].clone()).collect(),
+                columns: coded
+                    .iter()
+                    .map(|c| CodedColumn {
+                        values: order.iter().map(|&i| c.values[i]).collect(),
+                        ..c.clone()
+                    })
+                    .collect(),
             };
             Ok((
                 Factor {

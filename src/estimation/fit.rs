@@ -72,7 +72,7 @@ pub enum Summary {
 pub struct CodingInfo {
     pub variable: String,
     pub contrast: crate::data::Contrast,
-    /// Levels in the order used (reference first).
+    /// Levels with the reference first; each column's `values` follow this order.
     pub levels: Vec<String>,
     pub columns: Vec<CodedColumn>,
 }

@@ -1,1 +1,54 @@
-//! The report model and its renderers.
+//! The report model: what an analysis prints, independent of format. Builders turn results into a
+//! [`Report`]; one renderer per format turns a report into text, Markdown or CSV. JSON is written
+//! from the results themselves (see `json`), following the schema in docs/json-schema.md.
+
+// mod describe;
+pub mod json;
+mod regress;
+mod render;
+
+// pub use describe::describe_report;
+pub use regress::regress_report;
+pub use render::{render, Format};
+
+/// A value in a table cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A number shown with a fixed number of decimals.
+    Num(f64),
+    /// A whole number.
+    Int(i64),
+    Text(String),
+    Empty,
+}
+
+/// A titled table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub title: String,
+    /// Column headers; the first column holds row labels.
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    /// Lines printed under the table.
+    pub notes: Vec<String>,
+}
+
+/// A section: a heading and its tables (one per equation, for instance).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub heading: String,
+    pub tables: Vec<Table>,
+}
+
+/// Everything a command prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub title: String,
+    /// Provenance and options, one `key: value` line each.
+    pub header: Vec<(String, String)>,
+    pub sections: Vec<Section>,
+    pub warnings: Vec<String>,
+    pub notes: Vec<String>,
+    /// Decimals for numbers (4 as PROCESS prints by default).
+    pub decimals: usize,
+}

@@ -1,0 +1,143 @@
+//! Raw flags. Parsing only checks shapes (numbers are numbers, choices are known); everything that
+//! needs the data is checked when options are resolved.
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::data::Contrast;
+use crate::inference::CovType;
+use crate::report::Format;
+
+/// cipa: Conditional and Indirect Path Analysis: regression, mediation and moderation for survey
+/// data, agreeing with PROCESS and R.
+#[derive(Debug, Parser)]
+#[command(name = "cipa", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Linear (OLS) or logistic regression with robust or cluster-robust standard errors.
+    Regress(RegressArgs),
+    /// Descriptive statistics and the correlation matrix of numeric variables.
+    Describe(DescribeArgs),
+}
+
+/// Options for reading the data file, shared by every command.
+#[derive(Debug, Args, Clone)]
+pub struct DataArgs {
+    /// Data file: .csv, .tsv/.txt (tab), .sav/.zsav (SPSS), .dta (Stata), .xlsx (Excel), .parquet
+    /// (with the `polars` feature).
+    #[arg(long, value_name = "FILE")]
+    pub data: std::path::PathBuf,
+    /// Extra missing-value codes, e.g. `-99,999` (empty cells, NA, . and NaN are always missing).
+    #[arg(
+        long,
+        value_name = "CODES",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub missing: Vec<String>,
+    /// Treat these columns as categorical (e.g. numeric group codes).
+    #[arg(long, value_name = "VARS", value_delimiter = ',')]
+    pub categorical: Vec<String>,
+    /// Treat these columns as numeric (a non-number in them is then an error).
+    #[arg(long, value_name = "VARS", value_delimiter = ',')]
+    pub numeric: Vec<String>,
+    /// Field delimiter for text files (default: ',' for .csv, tab otherwise); `tab` for a tab.
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Worksheet of an Excel workbook (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+/// Output options shared by every command.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = parse_format)]
+    pub format: Format,
+    /// Write the output to this file (atomically: nothing is left behind on failure) instead of
+    /// standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// Decimals in text and Markdown output.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(0..=12))]
+    pub decimals: u8,
+}
+
+#[derive(Debug, Args)]
+pub struct RegressArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Outcome variable.
+    #[arg(long, value_name = "VAR")]
+    pub y: String,
+    /// Predictors, comma-separated; a product term is written `a:b`.
+    #[arg(long, value_name = "TERMS", value_delimiter = ',', required = true)]
+    pub x: Vec<String>,
+    /// Heteroskedasticity-consistent standard errors (as sandwich::vcovHC).
+    #[arg(long, value_parser = parse_hc)]
+    pub hc: Option<CovType>,
+    /// Cluster-robust (CR1) standard errors by this variable (as sandwich::vcovCL).
+    #[arg(long, value_name = "VAR")]
+    pub cluster: Option<String>,
+    /// Logistic regression for a binary outcome.
+    #[arg(long)]
+    pub logistic: bool,
+    /// Confidence level in percent.
+    #[arg(long, default_value_t = 95.0)]
+    pub conf: f64,
+    /// Coding of categorical predictors.
+    #[arg(long, default_value = "indicator", value_parser = parse_contrast)]
+    pub coding: Contrast,
+    /// Reference (first) level of a categorical predictor, as VAR=LEVEL; repeatable.
+    #[arg(long = "ref", value_name = "VAR=LEVEL", value_delimiter = ',')]
+    pub reference: Vec<String>,
+    /// Natural-log transform these variables before fitting.
+    #[arg(long, value_name = "VARS", value_delimiter = ',')]
+    pub log: Vec<String>,
+    /// Mean-centre these variables (over the rows used) before fitting.
+    #[arg(long, value_name = "VARS", value_delimiter = ',')]
+    pub center: Vec<String>,
+    /// Standardise these variables (over the rows used) before fitting.
+    #[arg(long, value_name = "VARS", value_delimiter = ',')]
+    pub standardize: Vec<String>,
+    /// Test of R² change for these terms jointly (comma-separated); repeatable. By default each
+    /// highest-order product term is tested; `none` turns the tests off.
+    #[arg(long, value_name = "TERMS")]
+    pub test: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Variables to describe (default: every numeric column).
+    #[arg(long, value_name = "VARS", value_delimiter = ',')]
+    pub vars: Vec<String>,
+    /// Correlations on pairwise-complete rows instead of listwise deletion.
+    #[arg(long)]
+    pub pairwise: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+fn parse_hc(s: &str) -> Result<CovType, String> {
+    match s.parse::<CovType>()? {
+        CovType::Cr1 => Err("use --cluster VAR for cluster-robust standard errors".into()),
+        c => Ok(c),
+    }
+}
+
+fn parse_contrast(s: &str) -> Result<Contrast, String> {
+    s.parse()
+}

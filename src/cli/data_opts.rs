@@ -1,0 +1,44 @@
+use crate::data::{read_path, ColumnKind, Dataset, ReadOptions};
+
+use super::args::DataArgs;
+use super::{usage, CliError};
+
+/// Resolves the data flags into reader options.
+pub fn read_options(a: &DataArgs) -> Result<ReadOptions, CliError> {
+    let mut opts = ReadOptions::default();
+    for m in a.missing.iter().map(|m| m.trim()).filter(|m| !m.is_empty()) {
+        match m.parse::<f64>() {
+            Ok(x) if x.is_finite() => opts.missing_codes.push(x),
+            _ => opts.missing_tokens.push(m.to_string()),
+        }
+    }
+    for c in &a.categorical {
+        if a.numeric.contains(c) {
+            return Err(usage(format!(
+                "column '{c}' is given both as --categorical and --numeric"
+            )));
+        }
+        opts.kinds.push((c.clone(), ColumnKind::Categorical));
+    }
+    for c in &a.numeric {
+        opts.kinds.push((c.clone(), ColumnKind::Numeric));
+    }
+    opts.delimiter = match a.delimiter.as_deref() {
+        None => None,
+        Some("tab") | Some("\\t") | Some("\t") => Some(b'\t'),
+        Some(d) if d.len() == 1 && d.is_ascii() => Some(d.as_bytes()[0]),
+        Some(d) => {
+            return Err(usage(format!(
+                "--delimiter '{d}' must be one ASCII character (or 'tab')"
+            )))
+        }
+    };
+    opts.sheet = a.sheet.clone();
+    Ok(opts)
+}
+
+/// Reads the data file named by the flags.
+pub fn load(a: &DataArgs) -> Result<Dataset, CliError> {
+    let opts = read_options(a)?;
+    Ok(read_path(&a.data, &opts)?)
+}

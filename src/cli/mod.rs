@@ -1,0 +1,92 @@
+//! The command line: raw flags (clap; validation only) -> resolved options -> run -> output.
+//!
+//! Exit codes: 0 success; 2 bad input or usage (bad flags, unreadable or invalid data, a model
+//! that cannot be estimated); 1 internal error.
+
+mod args;
+mod data_opts;
+mod describe;
+mod output;
+mod regress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+/// Exit code for success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code for an internal error (a bug: please report it).
+pub const EXIT_INTERNAL: u8 = 1;
+/// Exit code for bad input or usage.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Parses the command line, runs the command and maps errors to exit codes.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // clap prints help/version to stdout with exit code 0, usage errors with code 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            eprintln!("cipa: error: {e}");
+            ExitCode::from(match e {
+                CliError::Input(_) => EXIT_USAGE,
+                CliError::Internal(_) => EXIT_INTERNAL,
+            })
+        }
+    }
+}
+
+/// What a command can fail with: the user's input (exit 2) or cipa itself (exit 1).
+#[derive(Debug)]
+pub enum CliError {
+    Input(crate::Error),
+    Internal(String),
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Input(e) => write!(f, "{e}"),
+            CliError::Internal(m) => write!(
+                f,
+                "internal error: {m} (this is a bug in cipa; please report it)"
+            ),
+        }
+    }
+}
+
+impl From<crate::Error> for CliError {
+    fn from(e: crate::Error) -> Self {
+        match e {
+            // A failed write of our own output is not the user's input being wrong.
+            crate::Error::Output { .. } => CliError::Input(e),
+            e => CliError::Input(e),
+        }
+    }
+}
+
+impl From<crate::data::DataError> for CliError {
+    fn from(e: crate::data::DataError) -> Self {
+        CliError::Input(e.into())
+    }
+}
+
+pub(crate) fn usage(msg: impl Into<String>) -> CliError {
+    CliError::Input(crate::Error::Usage(msg.into()))
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Regress(a) => regress::run(a),
+        Command::Describe(a) => describe::run(a),
+    }
+}

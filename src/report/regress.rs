@@ -1,0 +1,184 @@
+use crate::estimation::{EquationFit, Method, R2Change, Summary};
+
+use super::{Report, Section, Table, Value};
+
+/// The text/Markdown/CSV report of `cipa regress`: per equation a model summary, the coefficient
+/// table, R² change tests and the coding of categorical predictors.
+pub fn regress_report(
+    header: Vec<(String, String)>,
+    fits: &[(EquationFit, Vec<R2Change>)],
+    notes: Vec<String>,
+) -> Report {
+    let mut sections = Vec::new();
+    let mut warnings = Vec::new();
+    for (fit, changes) in fits {
+        let mut tables = Vec::new();
+        match &fit.summary {
+            Summary::Ols(s) => tables.push(Table {
+                title: "Model Summary".into(),
+                columns: ["", "R", "R-sq", "adj R-sq", "MSE", "F", "df1", "df2", "p"]
+                    .map(String::from)
+                    .to_vec(),
+                rows: vec![vec![
+                    Value::Empty,
+                    Value::Num(s.r2.max(0.0).sqrt()),
+                    Value::Num(s.r2),
+                    Value::Num(s.adj_r2),
+                    Value::Num(s.mse),
+                    Value::Num(s.f),
+                    Value::Num(s.df1),
+                    Value::Num(s.df2),
+                    Value::Num(s.p),
+                ]],
+                notes: if fit.cov_type.is_robust() {
+                    vec![format!(
+                        "F is a Wald test using the {} covariance.",
+                        fit.cov_type.label()
+                    )]
+                } else {
+                    vec![]
+                },
+            }),
+            Summary::Logistic(s) => tables.push(Table {
+                title: "Model Summary".into(),
+                columns: [
+                    "", "-2LL", "ModelLL", "df", "p", "McFadden", "CoxSnell", "Nagelkrk",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: vec![vec![
+                    Value::Empty,
+                    Value::Num(s.neg2ll),
+                    Value::Num(s.chisq),
+                    Value::Num(s.df),
+                    Value::Num(s.p),
+                    Value::Num(s.mcfadden),
+                    Value::Num(s.cox_snell),
+                    Value::Num(s.nagelkerke),
+                ]],
+                notes: vec![],
+            }),
+        }
+        let stat = if fit.method == Method::Logistic {
+            "z"
+        } else {
+            "t"
+        };
+        let (lo, hi) = ci_labels(fit.conf);
+        tables.push(Table {
+            title: "Model".into(),
+            columns: vec![
+                "".into(),
+                "coeff".into(),
+                "se".into(),
+                stat.into(),
+                "p".into(),
+                lo,
+                hi,
+            ],
+            rows: fit
+                .coefficients
+                .iter()
+                .map(|c| {
+                    vec![
+                        Value::Text(c.term.clone()),
+                        Value::Num(c.estimate),
+                        Value::Num(c.se),
+                        Value::Num(c.stat),
+                        Value::Num(c.p),
+                        Value::Num(c.ci_lower),
+                        Value::Num(c.ci_upper),
+                    ]
+                })
+                .collect(),
+            notes: vec![format!("Standard errors: {}.", se_label(fit))],
+        });
+        if !changes.is_empty() {
+            tables.push(Table {
+                title: "Test(s) of R-squared change".into(),
+                columns: ["", "R2-chng", "F", "df1", "df2", "p"]
+                    .map(String::from)
+                    .to_vec(),
+                rows: changes
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            Value::Text(c.terms.join(", ")),
+                            Value::Num(c.r2_change),
+                            Value::Num(c.f),
+                            Value::Num(c.df1),
+                            Value::Num(c.df2),
+                            Value::Num(c.p),
+                        ]
+                    })
+                    .collect(),
+                notes: if fit.cov_type.is_robust() {
+                    vec![format!(
+                        "F is a Wald test using the {} covariance; R2-chng is from the OLS fit.",
+                        fit.cov_type.label()
+                    )]
+                } else {
+                    vec![]
+                },
+            });
+        }
+        for info in &fit.coding {
+            tables.push(Table {
+                title: format!(
+                    "Coding of '{}' ({} coding)",
+                    info.variable,
+                    info.contrast.label()
+                ),
+                columns: std::iter::once(info.variable.clone())
+                    .chain(info.columns.iter().map(|c| c.name.clone()))
+                    .collect(),
+                rows: info
+                    .levels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        std::iter::once(Value::Text(l.clone()))
+                            .chain(info.columns.iter().map(|c| Value::Num(c.values[i])))
+                            .collect()
+                    })
+                    .collect(),
+                notes: info
+                    .columns
+                    .iter()
+                    .map(|c| format!("{}: {}", c.name, c.meaning))
+                    .collect(),
+            });
+        }
+        for w in &fit.warnings {
+            warnings.push(format!("{}: {w}", fit.outcome));
+        }
+        sections.push(Section {
+            heading: format!("Outcome Variable: {}", fit.outcome),
+            tables,
+        });
+    }
+    Report {
+        title: format!("cipa {} · regress", crate::VERSION),
+        header,
+        sections,
+        warnings,
+        notes,
+        decimals: 4,
+    }
+}
+
+fn ci_labels(conf: f64) -> (String, String) {
+    if (conf - 95.0).abs() < 1e-12 {
+        ("LLCI".into(), "ULCI".into())
+    } else {
+        (format!("LLCI{conf}"), format!("ULCI{conf}"))
+    }
+}
+
+fn se_label(fit: &EquationFit) -> String {
+    match (&fit.cluster, fit.method) {
+        (Some((name, g)), _) => format!("cluster-robust (CR1) by '{name}', {g} clusters"),
+        (None, Method::Logistic) => "model-based (inverse information)".into(),
+        (None, _) => fit.cov_type.label().to_string(),
+    }
+}
