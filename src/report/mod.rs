@@ -2,12 +2,12 @@
 //! [`Report`]; one renderer per format turns a report into text, Markdown or CSV. JSON is written
 //! from the results themselves (see `json`), following the schema in docs/json-schema.md.
 
-// mod describe;
+mod describe;
 pub mod json;
 mod regress;
 mod render;
 
-// pub use describe::describe_report;
+pub use describe::describe_report;
 pub use regress::regress_report;
 pub use render::{render, Format};
 
