@@ -67,7 +67,7 @@ pub fn apply_transform(
             let sd = (used.iter().map(|x| (x - m).powi(2)).sum::<f64>()
                 / (used.len() as f64 - 1.0))
                 .sqrt();
-            if !(sd > 0.0) || !sd.is_finite() {
+            if sd.is_nan() || sd <= 0.0 || !sd.is_finite() {
                 return Err(err("has no variation, so it cannot be standardized".into()));
             }
             values.iter().map(|x| (x - m) / sd).collect()

@@ -260,10 +260,7 @@ fn outcome_values(
         Column::Categorical { .. } => Err(data
             .numeric(outcome)
             .err()
-            .map_or_else(
-                || DataError::Invalid(format!("outcome '{outcome}' is not numeric")),
-                |e| e,
-            )
+            .unwrap_or_else(|| DataError::Invalid(format!("outcome '{outcome}' is not numeric")))
             .into()),
     }
 }

@@ -51,18 +51,19 @@ pub fn qr_least_squares(cols: &[Vec<f64>], y: &[f64]) -> Result<LeastSquares, Ra
         }
     }
     let q = qr.compute_thin_Q();
-    let mut qty = vec![0.0; p];
     let mut hat = vec![0.0; n];
-    for j in 0..p {
-        let col = q.col(j);
-        let mut s = 0.0;
-        for i in 0..n {
-            let qij = col[i];
-            s += qij * y[i];
-            hat[i] += qij * qij;
-        }
-        qty[j] = s;
-    }
+    let qty: Vec<f64> = (0..p)
+        .map(|j| {
+            let col = q.col(j);
+            let mut s = 0.0;
+            for (i, h) in hat.iter_mut().enumerate() {
+                let qij = col[i];
+                s += qij * y[i];
+                *h += qij * qij;
+            }
+            s
+        })
+        .collect();
     let r_inv = upper_tri_inverse(&r, p);
     let coef: Vec<f64> = (0..p)
         .map(|i| (i..p).map(|k| r_inv[i * p + k] * qty[k]).sum())

@@ -40,7 +40,7 @@ pub fn spd_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
         for k in 0..j {
             d -= l[j * p + k] * l[j * p + k];
         }
-        if !(d > 0.0) || !d.is_finite() {
+        if d.is_nan() || d <= 0.0 || !d.is_finite() {
             return None;
         }
         let d = d.sqrt();

@@ -102,7 +102,7 @@ fn text_table(t: &Table, decimals: usize) -> String {
             if j == 0 {
                 s += &format!("  {v}{}", " ".repeat(pad));
             } else {
-                s += &format!("  {}{v}", " ".repeat(pad.max(0) + 1));
+                s += &format!("  {}{v}", " ".repeat(pad + 1));
             }
         }
         s.trim_end().to_string() + "\n"
