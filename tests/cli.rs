@@ -1,0 +1,345 @@
+//! End-to-end tests of the `cipa` binary: formats, exit codes, and for every kind of bad input an
+//! exit code of 2, a message naming the problem, no panic and no output file left behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn cipa(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cipa"))
+        .args(args)
+        .output()
+        .expect("the cipa binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).expect("temp file is writable");
+    p
+}
+
+const GOOD: &str = "y,x,w,g\n1.2,1,0,a\n2.3,2,1,b\n2.9,3,0,c\n4.1,4,1,a\n5.2,5,0,b\n5.8,6,1,c\n7.1,7,0,a\n8.3,8,1,b\n";
+
+/// Runs `regress` on `csv` with `--out` and checks: exit code 2, every `needles` in stderr, no
+/// panic text, and no output file (nor temporary file) left in the folder.
+fn bad_input(csv: Option<&str>, extra: &[&str], needles: &[&str]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = match csv {
+        Some(c) => write(dir.path(), "data.csv", c),
+        None => dir.path().join("does_not_exist.csv"),
+    };
+    let out = dir.path().join("result.json");
+    let mut args = vec![
+        "regress",
+        "--data",
+        data.to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    if !extra.iter().any(|a| *a == "--y") {
+        args.extend(["--y", "y"]);
+    }
+    if !extra.iter().any(|a| *a == "--x") {
+        args.extend(["--x", "x,w"]);
+    }
+    args.extend(extra);
+    let o = cipa(&args);
+    let err = stderr(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "exit code for {needles:?}; stderr: {err}"
+    );
+    for n in needles {
+        assert!(err.contains(n), "stderr should mention {n:?}: {err}");
+    }
+    assert!(
+        !err.contains("panicked") && !err.contains("internal error"),
+        "{err}"
+    );
+    assert!(!out.exists(), "no output file after a failure");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list temp dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "data.csv")
+        .collect();
+    assert!(leftovers.is_empty(), "files left behind: {leftovers:?}");
+}
+
+#[test]
+fn missing_file() {
+    bad_input(None, &[], &["does_not_exist.csv", "not found"]);
+}
+
+#[test]
+fn unknown_column_suggests_closest_names() {
+    bad_input(
+        Some(GOOD),
+        &["--x", "x,W"],
+        &["unknown column 'W'", "did you mean 'w'"],
+    );
+}
+
+#[test]
+fn non_numeric_value_names_column_line_and_value() {
+    let csv = "y,x,w\n1,1,0\n2,2,1\n3,abc,0\n4,4,1\n5,5,0\n6,6,1\n7,7,0\n";
+    bad_input(Some(csv), &[], &["column 'x'", "line 4", "'abc'"]);
+}
+
+#[test]
+fn constant_after_deletion() {
+    let csv = "y,x,w\n1,1,0\n2,2,\n3,3,0\n4,4,\n5,5,0\n6,6,NA\n7,7,0\n";
+    bad_input(
+        Some(csv),
+        &[],
+        &["'w' is constant", "3 rows with missing values were dropped"],
+    );
+}
+
+#[test]
+fn fewer_rows_than_parameters() {
+    let csv = "y,x,w\n1,1,0\n2,2,1\n3,4,0\n";
+    bad_input(Some(csv), &[], &["3 complete rows for 3 parameters"]);
+}
+
+#[test]
+fn perfect_collinearity_names_columns() {
+    let csv = "y,x,w,z\n1,1,0,2\n2,2,1,4\n3,3,0,6\n4,4,1,8\n5,5,0,10\n6,6,1,12\n";
+    bad_input(
+        Some(csv),
+        &["--x", "x,w,z"],
+        &["collinearity", "'z'", "'x'"],
+    );
+}
+
+#[test]
+fn non_finite_value() {
+    let csv = "y,x,w\n1,1,0\n2,inf,1\n3,3,0\n4,4,1\n5,5,0\n6,6,1\n";
+    bad_input(Some(csv), &[], &["column 'x'", "line 3", "not finite"]);
+}
+
+#[test]
+fn empty_file() {
+    bad_input(Some(""), &[], &["empty"]);
+    bad_input(Some("y,x,w\n"), &[], &["empty"]);
+}
+
+#[test]
+fn ragged_row() {
+    let csv = "y,x,w\n1,1,0\n2,2,1,9\n3,3,0\n";
+    bad_input(Some(csv), &[], &["line 3", "expected 3 fields", "found 4"]);
+}
+
+#[test]
+fn non_binary_logistic_outcome() {
+    bad_input(Some(GOOD), &["--logistic"], &["must be binary"]);
+}
+
+#[test]
+fn bad_options_are_usage_errors() {
+    bad_input(Some(GOOD), &["--conf", "120"], &["--conf"]);
+    bad_input(
+        Some(GOOD),
+        &["--hc", "hc3", "--cluster", "g"],
+        &["--cluster"],
+    );
+    bad_input(Some(GOOD), &["--hc", "hc9"], &["hc9"]);
+    bad_input(Some(GOOD), &["--x", "x*w"], &["':'"]);
+    bad_input(
+        Some(GOOD),
+        &["--x", "x,g", "--ref", "g=z"],
+        &["reference level 'z'"],
+    );
+}
+
+#[test]
+fn dropped_rows_are_reported_with_file_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "y,x,w\n1,1,0\n2,-99,1\n3,3,0\n4,4,\n5,5,0\n6,6,1\n7,7.5,0\n8,8,1\n";
+    let data = write(dir.path(), "d.csv", csv);
+    let o = cipa(&[
+        "regress",
+        "--data",
+        data.to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "x,w",
+        "--missing",
+        "-99",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(v["n"], 6);
+    assert_eq!(v["n_dropped"], 2);
+    assert_eq!(v["dropped_rows"], serde_json::json!([3, 5]));
+}
+
+#[test]
+fn json_schema_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "d.csv", GOOD);
+    let o = cipa(&[
+        "regress",
+        "--data",
+        data.to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "x,w,x:w,g",
+        "--hc",
+        "hc1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(v["cipa_version"], env!("CARGO_PKG_VERSION"));
+    for key in ["n", "n_dropped", "dropped_rows", "options", "equations"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let eq = &v["equations"][0];
+    assert_eq!(eq["outcome"], "y");
+    assert_eq!(eq["method"], "ols");
+    for key in [
+        "r2",
+        "adj_r2",
+        "mse",
+        "f",
+        "df1",
+        "df2",
+        "p",
+        "coefficients",
+    ] {
+        assert!(eq.get(key).is_some(), "equation lacks {key}");
+    }
+    let terms: Vec<&str> = eq["coefficients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["term"].as_str().unwrap())
+        .collect();
+    assert_eq!(terms, ["constant", "x", "w", "x:w", "g[b]", "g[c]"]);
+    let c = &eq["coefficients"][3];
+    for key in ["estimate", "se", "t", "p", "ci_lower", "ci_upper"] {
+        assert!(c[key].is_number(), "coefficient lacks {key}");
+    }
+    assert_eq!(eq["df2"], 2.0);
+    assert_eq!(eq["r2_change"][0]["terms"], serde_json::json!(["x:w"]));
+}
+
+#[test]
+fn logistic_json_uses_z() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "y,x\n0,1\n0,2\n1,3\n0,4\n1,5\n0,6\n1,7\n1,8\n0,3.5\n1,6.5\n";
+    let data = write(dir.path(), "d.csv", csv);
+    let o = cipa(&[
+        "regress",
+        "--data",
+        data.to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "x",
+        "--logistic",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let eq = &v["equations"][0];
+    assert_eq!(eq["method"], "logistic");
+    assert!(eq["coefficients"][1]["z"].is_number());
+    assert!(eq["nagelkerke"].is_number());
+    assert!(eq["r2"].is_null());
+}
+
+#[test]
+fn text_markdown_and_csv_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "d.csv", GOOD);
+    let base = [
+        "regress",
+        "--data",
+        data.to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "x,w",
+    ];
+    let text = cipa(&base);
+    assert_eq!(text.status.code(), Some(0));
+    assert!(stdout(&text).contains("Outcome Variable: y"));
+    let md = cipa(&[&base[..], &["--format", "markdown"]].concat());
+    assert!(stdout(&md).contains("| constant |"));
+    let out = dir.path().join("r.csv");
+    let csv = cipa(
+        &[
+            &base[..],
+            &["--format", "csv", "--out", out.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_eq!(csv.status.code(), Some(0));
+    assert!(stdout(&csv).is_empty());
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.starts_with("section,table,"), "{written}");
+    assert!(written.contains("Outcome Variable: y,Model,constant,"));
+}
+
+#[test]
+fn describe_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "d.csv", GOOD);
+    let o = cipa(&[
+        "describe",
+        "--data",
+        data.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let names: Vec<&str> = v["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["y", "x", "w"]);
+    assert_eq!(v["variables"][1]["mean"], 4.5);
+    let bad = cipa(&[
+        "describe",
+        "--data",
+        data.to_str().unwrap(),
+        "--vars",
+        "y,g",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("'g' is categorical"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn usage_errors_and_help() {
+    let o = cipa(&["regress", "--y", "y"]);
+    assert_eq!(o.status.code(), Some(2));
+    let h = cipa(&["regress", "--help"]);
+    assert_eq!(h.status.code(), Some(0));
+    assert!(stdout(&h).contains("--hc"));
+}
