@@ -45,10 +45,10 @@ fn bad_input(csv: Option<&str>, extra: &[&str], needles: &[&str]) {
         "--out",
         out.to_str().unwrap(),
     ];
-    if !extra.iter().any(|a| *a == "--y") {
+    if !extra.contains(&"--y") {
         args.extend(["--y", "y"]);
     }
-    if !extra.iter().any(|a| *a == "--x") {
+    if !extra.contains(&"--x") {
         args.extend(["--x", "x,w"]);
     }
     args.extend(extra);

@@ -129,10 +129,31 @@ impl EquationFit {
 }
 
 /// A column name with categorical level tags removed: `group[2]:x` -> `group:x`, so a test can name
-/// a categorical term by its variables.
+/// a categorical term by its variables. Level tags may themselves contain `:` (`g[b:eff]`), so the
+/// name is split only at colons outside brackets.
 pub fn term_base(name: &str) -> String {
-    name.split(':')
-        .map(|f| f.split_once('[').map_or(f, |(v, _)| v))
-        .collect::<Vec<_>>()
-        .join(":")
+    let mut out = String::with_capacity(name.len());
+    let mut depth = 0usize;
+    for ch in name.chars() {
+        match ch {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(ch),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::term_base;
+
+    #[test]
+    fn term_base_strips_level_tags() {
+        assert_eq!(term_base("x"), "x");
+        assert_eq!(term_base("g[2]:x"), "g:x");
+        assert_eq!(term_base("g[b:eff]:x"), "g:x");
+        assert_eq!(term_base("x:g[b>a]"), "x:g");
+    }
 }
