@@ -23,8 +23,26 @@ pub(super) fn parse(source: &str, bytes: &[u8], delimiter: u8) -> Result<RawTabl
         .has_headers(false)
         .from_reader(bytes);
     let mut records = rdr.byte_records();
+    // Line numbers come from byte offsets, not from the csv crate's line counter, which is off by
+    // one for files with CRLF line ends (BurntSushi/rust-csv#395).
+    let newlines: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    // With CRLF the reported offset can point at the previous line's terminator: skip it.
+    let line_at = |pos: Option<&csv::Position>| -> u64 {
+        pos.map_or(0, |p| {
+            let mut b = p.byte() as usize;
+            while b < bytes.len() && matches!(bytes[b], b'\r' | b'\n') {
+                b += 1;
+            }
+            newlines.partition_point(|&nl| nl < b) as u64 + 1
+        })
+    };
     let parse_err = |e: csv::Error| {
-        let line = e.position().map_or(0, |p| p.line());
+        let line = line_at(e.position());
         DataError::Parse {
             path: source.to_string(),
             line,
@@ -56,7 +74,7 @@ pub(super) fn parse(source: &str, bytes: &[u8], delimiter: u8) -> Result<RawTabl
     let mut lines = Vec::new();
     for rec in records {
         let rec = rec.map_err(parse_err)?;
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = line_at(rec.position());
         // A blank line at the end (or anywhere) is not a row.
         if rec.len() == 1 && rec[0].iter().all(u8::is_ascii_whitespace) {
             continue;
@@ -94,5 +112,22 @@ pub(super) fn text_cell(s: &str) -> Cell {
     match t.parse::<f64>() {
         Ok(x) if !x.is_nan() => Cell::Number(x),
         _ => Cell::Text(t.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn line_numbers_with_lf_crlf_and_quoted_newlines() {
+        for text in ["a,b\n1,2\n3,4\n", "a,b\r\n1,2\r\n3,4\r\n"] {
+            let t = parse("t", text.as_bytes(), b',').unwrap();
+            assert_eq!(t.lines, vec![2, 3], "{text:?}");
+        }
+        let t = parse("t", b"a,b\n\"x\ny\",2\n3,4\n", b',').unwrap();
+        assert_eq!(t.lines, vec![2, 4]);
+        let err = parse("t", b"a,b\r\n1,2\r\n1,2,3\r\n", b',').unwrap_err();
+        assert!(err.to_string().contains("line 3"), "{err}");
     }
 }

@@ -7,6 +7,8 @@ mod csv;
 mod excel;
 #[cfg(feature = "polars")]
 pub mod parquet;
+#[cfg(feature = "polars")]
+pub use parquet::{from_polars, to_polars};
 mod spss;
 mod stata;
 
@@ -90,7 +92,7 @@ pub fn read_path(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<Dataset, 
         "tsv" | "tab" | "txt" | "dat" => csv::read(path, opts.delimiter.unwrap_or(b'\t'))?,
         "sav" | "zsav" => spss::read(path)?,
         "dta" => stata::read(path)?,
-        "xlsx" | "xlsm" | "xls" | "ods" => excel::read(path, opts.sheet.as_deref())?,
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => excel::read(path, opts.sheet.as_deref())?,
         #[cfg(feature = "polars")]
         "parquet" | "pq" => parquet::read(path)?,
         _ => return Err(DataError::UnsupportedFormat { path: shown, ext }),
