@@ -122,13 +122,21 @@ impl Variable {
 /// Builds a categorical column with levels in sort order: numeric order when every level is a
 /// number, text order otherwise.
 pub fn categorical_from_text<'a>(values: impl Iterator<Item = Option<&'a str>> + Clone) -> Column {
+    let (codes, levels) = code_text(values);
+    Column::Categorical { codes, levels }
+}
+
+/// Codes and sorted levels of text values (`None` = missing), as in [`categorical_from_text`].
+pub fn code_text<'a>(
+    values: impl Iterator<Item = Option<&'a str>> + Clone,
+) -> (Vec<Option<u32>>, Vec<String>) {
     let mut levels: Vec<String> = values.clone().flatten().map(str::to_string).collect();
     sort_levels(&mut levels);
     levels.dedup();
     let codes = values
         .map(|v| v.map(|s| levels.binary_search_by(|l| cmp_levels(l, s)).unwrap_or(0) as u32))
         .collect();
-    Column::Categorical { codes, levels }
+    (codes, levels)
 }
 
 fn sort_levels(levels: &mut [String]) {

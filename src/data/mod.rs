@@ -10,7 +10,7 @@ mod transform;
 
 pub use coding::{code_levels, CodedColumn, Coding, Contrast};
 pub use dataset::{
-    closest_names, format_number, CellProblem, Column, Dataset, ProblemKind, Variable,
+    closest_names, code_text, format_number, CellProblem, Column, Dataset, ProblemKind, Variable,
 };
 pub use error::DataError;
 pub use missing::{complete_cases, CompleteCases};

@@ -3,8 +3,8 @@
 //! specific message (constant columns, too few rows) before any matrix is factored.
 
 use crate::data::{
-    code_levels, complete_cases, format_number, CodedColumn, Coding, Column, CompleteCases,
-    DataError, Dataset,
+    code_levels, code_text, complete_cases, format_number, CodedColumn, Coding, Column,
+    CompleteCases, DataError, Dataset,
 };
 use crate::error::Result;
 
@@ -209,8 +209,7 @@ fn same_term(a: &Term, b: &Term) -> bool {
     a.factors.len() == b.factors.len() && a.factors.iter().all(|f| b.factors.contains(f))
 }
 
-fn constant_error(data: &Dataset, column: &str, value: String, cases: &CompleteCases) -> DataError {
-    let _ = data;
+fn constant_error(column: &str, value: String, cases: &CompleteCases) -> DataError {
     DataError::ConstantColumn {
         column: column.to_string(),
         value,
@@ -230,7 +229,7 @@ fn outcome_values(
         Column::Numeric(v) => {
             let y: Vec<f64> = cases.rows.iter().map(|&i| v[i]).collect();
             if y.iter().all(|&a| a == y[0]) {
-                return Err(constant_error(data, outcome, format_number(y[0]), cases).into());
+                return Err(constant_error(outcome, format_number(y[0]), cases).into());
             }
             Ok(y)
         }
@@ -276,7 +275,7 @@ fn build_factor(
         (Column::Numeric(v), None) => {
             let col: Vec<f64> = cases.rows.iter().map(|&i| v[i]).collect();
             if col.iter().all(|&a| a == col[0]) {
-                return Err(constant_error(data, name, format_number(col[0]), cases).into());
+                return Err(constant_error(name, format_number(col[0]), cases).into());
             }
             Ok((
                 Factor {
@@ -290,17 +289,9 @@ fn build_factor(
             // Categorical, or numeric declared categorical through a coding: levels are the values
             // present in the rows used.
             let text: Vec<String> = cases.rows.iter().map(|&i| col.display(i)).collect();
-            let tmp = crate::data::Variable::categorical(
-                name,
-                &text.iter().map(|s| Some(s.as_str())).collect::<Vec<_>>(),
-            );
-            let (codes, levels) = match tmp.data {
-                Column::Categorical { codes, levels } => (codes, levels),
-                Column::Numeric(_) => unreachable!("categorical() builds a categorical column"),
-            };
+            let (codes, levels) = code_text(text.iter().map(|s| Some(s.as_str())));
             if levels.len() < 2 {
                 return Err(constant_error(
-                    data,
                     name,
                     levels.first().cloned().unwrap_or_default(),
                     cases,
