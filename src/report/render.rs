@@ -195,7 +195,15 @@ fn csv(r: &Report) -> String {
             out += &t
                 .columns
                 .iter()
-                .map(|c| csv_field(c))
+                .enumerate()
+                // The row-label column has no heading in print; a CSV column needs a name.
+                .map(|(j, c)| {
+                    if j == 0 && c.is_empty() {
+                        "row".to_string()
+                    } else {
+                        csv_field(c)
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(",");
             out += "\n";
