@@ -11,12 +11,12 @@ use std::path::Path;
 use calamine::{open_workbook_auto, Data, Reader};
 
 use super::csv::text_cell;
-use super::{io_error, Cell, RawColumn, RawTable};
+use super::{guard, io_error, Cell, RawColumn, RawTable};
 use crate::data::DataError;
 
 pub(super) fn read(path: &Path, sheet: Option<&str>) -> Result<RawTable, DataError> {
     let source = path.display().to_string();
-    let range = guard(path, || {
+    let range = guard(path, "spreadsheet", || {
         let mut book = open_workbook_auto(path)
             .map_err(|e| io_error(path, format!("not a readable spreadsheet: {e}")))?;
         let names = book.sheet_names();
@@ -80,16 +80,6 @@ pub(super) fn read(path: &Path, sheet: Option<&str>) -> Result<RawTable, DataErr
         source,
         columns,
         lines,
-    })
-}
-
-/// Runs a third-party parser, turning a panic on a malformed file into an error.
-fn guard<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, DataError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| {
-        io_error(
-            path,
-            "malformed spreadsheet (the spreadsheet reader failed on it)",
-        )
     })
 }
 

@@ -116,3 +116,21 @@ fn io_error(path: &Path, e: impl std::fmt::Display) -> DataError {
         message: e.to_string(),
     }
 }
+
+thread_local! {
+    static IN_GUARD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while a third-party parser runs under [`guard`]: a panic there is turned into an error
+/// about the file, so a panic hook should stay silent.
+pub fn in_guarded_parser() -> bool {
+    IN_GUARD.with(|g| g.get())
+}
+
+/// Runs a third-party parser, turning a panic on a malformed file into an error naming the file.
+fn guard<T>(path: &Path, what: &str, f: impl FnOnce() -> T) -> Result<T, DataError> {
+    IN_GUARD.with(|g| g.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_GUARD.with(|g| g.set(false));
+    result.map_err(|_| io_error(path, format!("malformed {what} (the reader failed on it)")))
+}

@@ -16,7 +16,7 @@ use arrow::array::{
 };
 use arrow::datatypes::{DataType, TimeUnit};
 
-use super::{io_error, Cell, ColumnKind, RawColumn, RawTable};
+use super::{guard, io_error, Cell, ColumnKind, RawColumn, RawTable};
 use crate::data::DataError;
 
 /// Days from the SPSS epoch (1582-10-14) to the Unix epoch (1970-01-01).
@@ -26,8 +26,10 @@ const SECONDS_PER_DAY: f64 = 86_400.0;
 pub(super) fn read(path: &Path) -> Result<RawTable, DataError> {
     let source = path.display().to_string();
     let file = File::open(path).map_err(|e| io_error(path, e))?;
-    let (batch, meta) = guard(path, || ambers::read_sav_from_reader(BufReader::new(file)))?
-        .map_err(|e| io_error(path, format!("not a readable SPSS file: {e}")))?;
+    let (batch, meta) = guard(path, "SPSS file", || {
+        ambers::read_sav_from_reader(BufReader::new(file))
+    })?
+    .map_err(|e| io_error(path, format!("not a readable SPSS file: {e}")))?;
 
     let n = batch.num_rows();
     let schema = batch.schema();
@@ -64,12 +66,6 @@ pub(super) fn read(path: &Path) -> Result<RawTable, DataError> {
         columns,
         lines: (0..n as u64).map(|i| i + 2).collect(),
     })
-}
-
-/// Runs a third-party parser, turning a panic on a malformed file into an error.
-fn guard<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, DataError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-        .map_err(|_| io_error(path, "malformed SPSS file (the SPSS reader failed on it)"))
 }
 
 /// The cells of one column and its kind, or `None` for an array type SPSS files do not produce.

@@ -15,7 +15,7 @@ use dta::stata::dta::value::Value;
 use dta::stata::dta::value_label_table::ValueLabelTable;
 use dta::stata::dta::variable_type::VariableType;
 
-use super::{io_error, Cell, ColumnKind, RawColumn, RawTable};
+use super::{guard, io_error, Cell, ColumnKind, RawColumn, RawTable};
 use crate::data::DataError;
 
 /// A cell before `strL` references are resolved.
@@ -27,7 +27,7 @@ enum Slot {
 pub(super) fn read(path: &Path) -> Result<RawTable, DataError> {
     let source = path.display().to_string();
     let bad = |e: DtaError| io_error(path, format!("not a readable Stata file: {e}"));
-    let read = guard(path, || read_file(path))?;
+    let read = guard(path, "Stata file", || read_file(path))?;
     let (columns, n) = read.map_err(bad)?;
     if columns.is_empty() || n == 0 {
         return Err(DataError::EmptyFile { path: source });
@@ -37,12 +37,6 @@ pub(super) fn read(path: &Path) -> Result<RawTable, DataError> {
         columns,
         lines: (0..n as u64).map(|i| i + 2).collect(),
     })
-}
-
-/// Runs a third-party parser, turning a panic on a malformed file into an error.
-fn guard<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, DataError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-        .map_err(|_| io_error(path, "malformed Stata file (the Stata reader failed on it)"))
 }
 
 fn read_file(path: &Path) -> Result<(Vec<RawColumn>, usize), DtaError> {
