@@ -6,6 +6,7 @@ use thiserror::Error;
 
 pub use crate::data::DataError;
 pub use crate::estimation::EstimationError;
+pub use crate::spec::SpecError;
 
 /// Any error cipa's library can return.
 #[derive(Debug, Error)]
@@ -17,6 +18,9 @@ pub enum Error {
     /// A model could not be estimated from the data given.
     #[error(transparent)]
     Estimation(#[from] EstimationError),
+    /// A model specification is invalid or does not fit the data.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
     /// An option or argument combination is invalid.
     #[error("{0}")]
     Usage(String),

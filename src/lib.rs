@@ -24,6 +24,7 @@ pub mod measure;
 pub mod numeric;
 pub mod prelude;
 pub mod report;
+pub mod spec;
 
 pub use error::{Error, Result};
 

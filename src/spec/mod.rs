@@ -1,0 +1,110 @@
+//! The model specification as data. A PROCESS model number with roles, a model written in cipa's
+//! path syntax, and a builder call all become the same [`ModelSpec`]: a list of equations whose
+//! terms are products of variables, plus labelled and defined quantities (lavaan's parameter
+//! table; pyprocessmacro's models as data).
+
+mod error;
+pub mod syntax;
+pub mod template;
+
+pub use error::SpecError;
+
+use serde::Serialize;
+
+/// One term of an equation: a product of variables (`x`, or `x:w` for a product term), with an
+/// optional label from the syntax (`a*x` labels the coefficient of `x` as `a`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TermSpec {
+    pub factors: Vec<String>,
+    pub label: Option<String>,
+}
+
+impl TermSpec {
+    pub fn new(factors: &[&str]) -> Self {
+        TermSpec {
+            factors: factors.iter().map(|f| f.to_string()).collect(),
+            label: None,
+        }
+    }
+
+    /// `x` or `x:w`, as cipa names terms everywhere.
+    pub fn name(&self) -> String {
+        self.factors.join(":")
+    }
+}
+
+/// `outcome ~ constant + terms`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EquationSpec {
+    pub outcome: String,
+    pub terms: Vec<TermSpec>,
+}
+
+/// A defined quantity from the syntax: `ind := a*b`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Defined {
+    pub name: String,
+    pub expr: Expr,
+    /// The text as written, for reports.
+    pub text: String,
+}
+
+/// Arithmetic over coefficient labels and numbers, for defined quantities.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Expr {
+    Num(f64),
+    /// A coefficient label (or an earlier defined quantity).
+    Label(String),
+    Neg(Box<Expr>),
+    Add(Box<Expr>, Box<Expr>),
+    Sub(Box<Expr>, Box<Expr>),
+    Mul(Box<Expr>, Box<Expr>),
+    Div(Box<Expr>, Box<Expr>),
+    Pow(Box<Expr>, Box<Expr>),
+}
+
+/// Where a spec came from, for reports and provenance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpecSource {
+    /// A PROCESS v4 numbered model.
+    Process(u32),
+    /// cipa's path syntax.
+    Syntax,
+}
+
+/// A whole model: equations in causal order (mediators before the outcome), the focal variables
+/// for effects, and defined quantities.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelSpec {
+    pub source: SpecSource,
+    /// The focal antecedent X.
+    pub x: String,
+    /// The final outcome Y.
+    pub y: String,
+    /// Mediators in their order (serial order for serial models).
+    pub mediators: Vec<String>,
+    /// Moderators (W, then Z), in the order effects are probed.
+    pub moderators: Vec<String>,
+    /// Covariates, as given.
+    pub covariates: Vec<String>,
+    pub equations: Vec<EquationSpec>,
+    pub defined: Vec<Defined>,
+}
+
+/// The roles given on the command line (or by a builder) to instantiate a numbered template.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Roles {
+    pub x: String,
+    pub y: String,
+    /// Mediators; for serial models the order is the causal order.
+    pub m: Vec<String>,
+    pub w: Option<String>,
+    pub z: Option<String>,
+    /// Covariates entered in every equation unless `cov_m` / `cov_y` say otherwise.
+    pub cov: Vec<String>,
+    /// Covariates for the mediator equations only (overrides `cov` there when `Some`).
+    pub cov_m: Option<Vec<String>>,
+    /// Covariates for the outcome equation only (overrides `cov` there when `Some`).
+    pub cov_y: Option<Vec<String>>,
+}

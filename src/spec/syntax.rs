@@ -1,0 +1,1 @@
+//! cipa's path syntax (being written).

@@ -1,0 +1,1 @@
+//! PROCESS model templates (being written).
