@@ -1,0 +1,275 @@
+//! The nonparametric bootstrap engine. A draw is a vector of row counts, not a copied data set;
+//! draw `b` takes its random stream from `(seed, b)` (ChaCha8 with the draw as its stream number),
+//! so results are bit-identical whatever the number of threads. A statistic that cannot be
+//! computed on a resample (a singular design, say) fails that draw; the draw is replaced by a
+//! deterministic retry and the failure is recorded in the ledger, never hidden.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+/// How many times one draw may be replaced before the bootstrap gives up.
+const MAX_RETRIES: u64 = 100;
+
+/// Failed draws and why, as reported with every bootstrap result.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Ledger {
+    /// Resamples that failed and were replaced.
+    pub failed: usize,
+    /// The reasons, with how often each occurred.
+    pub reasons: Vec<(String, usize)>,
+}
+
+impl Ledger {
+    fn record(&mut self, reason: &str) {
+        self.failed += 1;
+        match self.reasons.iter_mut().find(|(r, _)| r == reason) {
+            Some((_, n)) => *n += 1,
+            None => self.reasons.push((reason.to_string(), 1)),
+        }
+    }
+
+    fn merge(&mut self, other: Ledger) {
+        for (r, n) in other.reasons {
+            for _ in 0..n {
+                self.record(&r);
+            }
+        }
+    }
+}
+
+/// The draws of a bootstrap: `values[b * m + j]` is statistic j in draw b.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draws {
+    pub b: usize,
+    pub m: usize,
+    pub values: Vec<f64>,
+    pub ledger: Ledger,
+    pub seed: u64,
+}
+
+impl Draws {
+    /// All draws of statistic `j`.
+    pub fn column(&self, j: usize) -> Vec<f64> {
+        (0..self.b).map(|b| self.values[b * self.m + j]).collect()
+    }
+}
+
+/// Why the bootstrap as a whole could not be completed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BootstrapFailure {
+    pub draw: usize,
+    pub reason: String,
+}
+
+/// Fills `counts` (length n) with the row counts of resample `(seed, stream)`.
+pub fn resample_counts(seed: u64, stream: u64, counts: &mut [u32]) {
+    let n = counts.len();
+    counts.iter_mut().for_each(|c| *c = 0);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    for _ in 0..n {
+        counts[rng.random_range(0..n)] += 1;
+    }
+}
+
+/// Runs `b` draws of a statistic of `m` values. `stat(counts, out)` computes the statistic on the
+/// resample with the given row counts into `out`, or returns the reason it failed. Each worker
+/// keeps its own buffers; `threads = 0` uses every core (with the `parallel` feature).
+pub fn bootstrap<F>(
+    n: usize,
+    b: usize,
+    m: usize,
+    seed: u64,
+    threads: usize,
+    stat: F,
+) -> Result<Draws, BootstrapFailure>
+where
+    F: Fn(&[u32], &mut [f64]) -> Result<(), String> + Sync,
+{
+    let mut values = vec![0.0; b * m];
+    let run_chunk = |start: usize, chunk: &mut [f64]| -> Result<Ledger, BootstrapFailure> {
+        let mut counts = vec![0u32; n];
+        let mut ledger = Ledger::default();
+        for (k, out) in chunk.chunks_mut(m.max(1)).enumerate() {
+            let draw = start + k;
+            let mut attempt = 0u64;
+            loop {
+                // Retries use streams beyond every first attempt's, so they never collide.
+                let stream = draw as u64 + attempt * (b as u64);
+                resample_counts(seed, stream, &mut counts);
+                match stat(&counts, out) {
+                    Ok(()) => break,
+                    Err(reason) => {
+                        ledger.record(&reason);
+                        attempt += 1;
+                        if attempt > MAX_RETRIES {
+                            return Err(BootstrapFailure { draw, reason });
+                        }
+                    }
+                }
+            }
+        }
+        Ok(ledger)
+    };
+    let chunk_draws = 64usize;
+    let ledgers: Vec<Result<Ledger, BootstrapFailure>> = {
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            let work = |values: &mut [f64]| -> Vec<Result<Ledger, BootstrapFailure>> {
+                values
+                    .par_chunks_mut(chunk_draws * m.max(1))
+                    .enumerate()
+                    .map(|(i, chunk)| run_chunk(i * chunk_draws, chunk))
+                    .collect()
+            };
+            if threads == 0 {
+                work(&mut values)
+            } else {
+                match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+                    Ok(pool) => pool.install(|| work(&mut values)),
+                    Err(_) => work(&mut values),
+                }
+            }
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            let _ = threads;
+            values
+                .chunks_mut(chunk_draws * m.max(1))
+                .enumerate()
+                .map(|(i, chunk)| run_chunk(i * chunk_draws, chunk))
+                .collect()
+        }
+    };
+    let mut ledger = Ledger::default();
+    for l in ledgers {
+        ledger.merge(l?);
+    }
+    Ok(Draws {
+        b,
+        m,
+        values,
+        ledger,
+        seed,
+    })
+}
+
+/// Confidence interval methods for bootstrap draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CiMethod {
+    /// Percentiles of the draws (PROCESS v4's default).
+    #[default]
+    Percentile,
+    /// Bias-corrected percentiles (pyprocessmacro's default; PROCESS v3).
+    BiasCorrected,
+}
+
+impl std::str::FromStr for CiMethod {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "percentile" | "perc" | "pc" => Ok(CiMethod::Percentile),
+            "bc" | "bias-corrected" | "bias_corrected" => Ok(CiMethod::BiasCorrected),
+            _ => Err(format!("unknown CI method '{s}': use percentile or bc")),
+        }
+    }
+}
+
+/// A bootstrap summary of one statistic.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BootSummary {
+    /// Standard deviation of the draws (n - 1), PROCESS's BootSE.
+    pub se: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// Order statistics PROCESS uses for a percentile interval: with `B` draws sorted, the lower
+/// bound is draw `floor(B·(1-c)/2)` and the upper is draw `floor(B·(1+c)/2) + 1` (1-based), where
+/// `c` is the confidence level as a proportion; indices are clamped to `1..=B`.
+fn percentile_bounds(sorted: &[f64], lo_p: f64, hi_p: f64) -> (f64, f64) {
+    let b = sorted.len();
+    if b == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let lo = ((b as f64 * lo_p).floor() as usize).clamp(1, b);
+    let hi = ((b as f64 * hi_p).floor() as usize + 1).clamp(1, b);
+    (sorted[lo - 1], sorted[hi - 1])
+}
+
+/// Summarises the draws of one statistic whose full-sample estimate is `estimate`.
+pub fn summarise(draws: &[f64], estimate: f64, conf: f64, method: CiMethod) -> BootSummary {
+    let finite: Vec<f64> = draws.iter().copied().filter(|v| v.is_finite()).collect();
+    let n = finite.len() as f64;
+    let mean = finite.iter().sum::<f64>() / n;
+    let se = (finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let mut sorted = finite;
+    sorted.sort_by(f64::total_cmp);
+    let c = conf / 100.0;
+    let alpha = 1.0 - c;
+    let (lo_p, hi_p) = match method {
+        CiMethod::Percentile => (alpha / 2.0, 1.0 - alpha / 2.0),
+        CiMethod::BiasCorrected => {
+            let below = sorted.iter().filter(|&&v| v < estimate).count() as f64;
+            let p0 = below / n;
+            if p0 <= 0.0 || p0 >= 1.0 {
+                (alpha / 2.0, 1.0 - alpha / 2.0)
+            } else {
+                let z0 = crate::numeric::dist::z_quantile(p0);
+                let za = crate::numeric::dist::z_quantile(alpha / 2.0);
+                (normal_cdf(2.0 * z0 + za), normal_cdf(2.0 * z0 - za))
+            }
+        }
+    };
+    let (lower, upper) = percentile_bounds(&sorted, lo_p, hi_p);
+    BootSummary { se, lower, upper }
+}
+
+fn normal_cdf(z: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    Normal::standard().cdf(z)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_sum_to_n_and_streams_differ() {
+        let mut a = vec![0u32; 50];
+        let mut b = vec![0u32; 50];
+        resample_counts(7, 0, &mut a);
+        resample_counts(7, 1, &mut b);
+        assert_eq!(a.iter().sum::<u32>(), 50);
+        assert_ne!(a, b);
+        let mut a2 = vec![0u32; 50];
+        resample_counts(7, 0, &mut a2);
+        assert_eq!(a, a2);
+    }
+
+    #[test]
+    fn same_draws_for_any_thread_count() {
+        let x: Vec<f64> = (0..40).map(|i| (i as f64 * 0.37).sin()).collect();
+        let stat = |c: &[u32], out: &mut [f64]| {
+            let n: u32 = c.iter().sum();
+            out[0] = c.iter().zip(&x).map(|(&k, v)| k as f64 * v).sum::<f64>() / n as f64;
+            if c[3] == 5 {
+                return Err("rare".into());
+            }
+            Ok(())
+        };
+        let one = bootstrap(40, 500, 1, 42, 1, stat).unwrap();
+        let many = bootstrap(40, 500, 1, 42, 4, stat).unwrap();
+        assert_eq!(one, many);
+    }
+
+    #[test]
+    fn percentile_indices_follow_process() {
+        let draws: Vec<f64> = (1..=1000).map(|v| v as f64).collect();
+        let s = summarise(&draws, 500.0, 95.0, CiMethod::Percentile);
+        assert_eq!((s.lower, s.upper), (25.0, 976.0));
+    }
+}
