@@ -64,6 +64,46 @@ pub fn spd_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
     Some(a_at(&u_inv, p))
 }
 
+/// Solves `A x = b` for a symmetric positive-definite `p × p` matrix (row-major) by Cholesky, in
+/// place: `a` is overwritten by its factor and `b` by the solution. Returns `false` when `A` is not
+/// positive definite to working precision (relative pivot below `1e-12`).
+pub fn cholesky_solve_in_place(a: &mut [f64], b: &mut [f64], p: usize) -> bool {
+    for j in 0..p {
+        let mut d = a[j * p + j];
+        for k in 0..j {
+            d -= a[j * p + k] * a[j * p + k];
+        }
+        let scale = a[j * p + j].abs().max(f64::MIN_POSITIVE);
+        if d.is_nan() || d <= 1e-12 * scale {
+            return false;
+        }
+        let d = d.sqrt();
+        a[j * p + j] = d;
+        for i in j + 1..p {
+            let mut s = a[i * p + j];
+            for k in 0..j {
+                s -= a[i * p + k] * a[j * p + k];
+            }
+            a[i * p + j] = s / d;
+        }
+    }
+    for i in 0..p {
+        let mut s = b[i];
+        for k in 0..i {
+            s -= a[i * p + k] * b[k];
+        }
+        b[i] = s / a[i * p + i];
+    }
+    for i in (0..p).rev() {
+        let mut s = b[i];
+        for k in i + 1..p {
+            s -= a[k * p + i] * b[k];
+        }
+        b[i] = s / a[i * p + i];
+    }
+    true
+}
+
 /// `x' A x` for a row-major `p × p` matrix `a`.
 pub fn quad_form(a: &[f64], x: &[f64]) -> f64 {
     let p = x.len();

@@ -1,0 +1,10 @@
+//! Direct, indirect, total and conditional effects, indices of moderated mediation and contrasts,
+//! each a function of the coefficient vectors and probe values (one algebra for every model:
+//! derivatives of equations are polynomials in the moderators; paths multiply them).
+
+mod plan;
+mod poly;
+pub mod probe;
+
+pub use plan::{EffectDef, EffectKind, EffectPlan, EqShape, Moderator, PlanError, ProbePoint};
+pub use poly::Poly;

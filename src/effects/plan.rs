@@ -1,0 +1,584 @@
+//! Which effects a fitted system has and how to compute each from the coefficient vectors. The plan
+//! is built once from the system's structure; the point estimate and every bootstrap draw then call
+//! the same [`EffectPlan::evaluate`], so they can never disagree.
+
+use serde::Serialize;
+
+use super::poly::Poly;
+
+/// The structure of one fitted equation: its outcome and, for each coefficient, the design factors
+/// multiplied in that column (empty for the constant; `["x", "w"]` for `x:w`; a categorical
+/// variable contributes its coded columns' names, e.g. `g[2]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EqShape {
+    pub outcome: String,
+    pub columns: Vec<Vec<String>>,
+}
+
+/// One value of a moderator at which effects are probed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbePoint {
+    /// As shown to the user (a number, or a level of a categorical moderator).
+    pub label: String,
+    /// The moderator's value; `NaN` for a categorical moderator.
+    pub value: f64,
+    /// Values of the moderator's design factors (one for a numeric moderator, k - 1 codes for a
+    /// categorical one).
+    pub codes: Vec<f64>,
+}
+
+/// A moderator: its design factors and probe points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moderator {
+    pub name: String,
+    pub factors: Vec<String>,
+    pub points: Vec<ProbePoint>,
+}
+
+/// What an effect is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EffectKind {
+    Direct,
+    Indirect,
+    TotalIndirect,
+    Total,
+    /// Index of moderated mediation (one moderator, indirect effect linear in it).
+    IndexOfModeratedMediation,
+    /// Index of partial moderated mediation (two moderators, no interaction between them).
+    PartialIndex,
+    /// Conditional index of moderated mediation (slope in one moderator at a value of the other).
+    ConditionalIndex,
+    /// Index of moderated moderated mediation.
+    ModeratedModeratedIndex,
+    /// Difference of two specific indirect effects.
+    Contrast,
+}
+
+/// How an effect's value follows from the polynomials.
+#[derive(Debug, Clone, PartialEq)]
+enum Formula {
+    /// Polynomial `poly` at probe factor values `x`.
+    At { poly: usize, x: Vec<f64> },
+    /// Coefficient of a monomial, plus `per_value` × the coefficient of another monomial.
+    Coef {
+        poly: usize,
+        exps: Vec<u8>,
+        plus: Option<(Vec<u8>, f64)>,
+    },
+    /// Difference of two earlier effects.
+    Diff(usize, usize),
+}
+
+/// An effect in the output: what it is, along which path, at which moderator values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EffectDef {
+    pub kind: EffectKind,
+    /// The focal antecedent's design factor (`x`, or `x[2]` for a categorical X).
+    pub focal: String,
+    /// Variables along the path, X first and Y last (for indices and contrasts, the path(s)
+    /// concerned).
+    pub path: Vec<String>,
+    /// Moderator values: (moderator, probe label).
+    pub moderators: Vec<(String, String)>,
+    /// For moderated direct effects: the outcome equation's column weights (`l'β`), so an
+    /// analytic standard error `sqrt(l'Vl)` can be computed.
+    #[serde(skip)]
+    pub direct_weights: Option<(usize, Vec<f64>)>,
+    /// For indices: the moderator whose index this is; for contrasts, a label such as "C1".
+    pub label: Option<String>,
+    #[serde(skip)]
+    formula: Formula,
+}
+
+/// A combination of probe points: values of every probe factor, and (moderator, label) pairs.
+type GridPoint = (Vec<f64>, Vec<(String, String)>);
+
+/// Why an effect cannot be planned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanError(pub String);
+
+#[derive(Debug, Clone, PartialEq)]
+enum PolyDef {
+    /// Stages `(equation, factor)` multiplied along a path.
+    Path(Vec<(usize, String)>),
+    Sum(Vec<usize>),
+}
+
+/// The effects of a system and how to compute them.
+#[derive(Debug, Clone)]
+pub struct EffectPlan {
+    shapes: Vec<EqShape>,
+    probe_factors: Vec<String>,
+    polys: Vec<PolyDef>,
+    pub moderators: Vec<Moderator>,
+    pub effects: Vec<EffectDef>,
+    /// Notes for the reader, e.g. why an index of moderated mediation is not reported.
+    pub notes: Vec<String>,
+}
+
+impl EffectPlan {
+    /// Plans the effects of `focal` (X's design factors) on `y` through the system's equations.
+    /// `contrasts` adds pairwise differences of specific indirect effects; `total` adds the total
+    /// effect in models without moderation.
+    pub fn new(
+        shapes: Vec<EqShape>,
+        focal: &[String],
+        y: &str,
+        moderators: Vec<Moderator>,
+        contrasts: bool,
+        total: bool,
+    ) -> Result<EffectPlan, PlanError> {
+        let probe_factors: Vec<String> =
+            moderators.iter().flat_map(|m| m.factors.clone()).collect();
+        let owner: Vec<usize> = moderators
+            .iter()
+            .enumerate()
+            .flat_map(|(i, m)| std::iter::repeat_n(i, m.factors.len()))
+            .collect();
+        let y_eq = shapes
+            .iter()
+            .position(|s| s.outcome == y)
+            .ok_or_else(|| PlanError(format!("no equation for the outcome '{y}'")))?;
+        let mut plan = EffectPlan {
+            shapes,
+            probe_factors,
+            polys: Vec::new(),
+            moderators,
+            effects: Vec::new(),
+            notes: Vec::new(),
+        };
+        plan.check_products(focal)?;
+        let unit: Vec<Vec<f64>> = plan
+            .shapes
+            .iter()
+            .map(|s| vec![1.0; s.columns.len()])
+            .collect();
+        for x in focal {
+            let paths = plan.paths_from(x, y_eq);
+            // Direct effect.
+            let direct = plan.add_poly(PolyDef::Path(vec![(y_eq, x.clone())]));
+            let first_direct = plan.effects.len();
+            plan.add_at_points(
+                direct,
+                EffectKind::Direct,
+                x,
+                vec![x.clone(), y.to_string()],
+                None,
+                &unit,
+                &owner,
+            );
+            for e in &mut plan.effects[first_direct..] {
+                if let Formula::At { x: xv, .. } = &e.formula {
+                    e.direct_weights = Some((
+                        y_eq,
+                        direct_weights(&plan.shapes[y_eq], x, &plan.probe_factors, xv),
+                    ));
+                }
+            }
+            // Specific indirect effects.
+            let mut ind_polys = Vec::new();
+            let mut first_of_path = Vec::new();
+            for stages in &paths {
+                let names: Vec<String> = std::iter::once(x.clone())
+                    .chain(stages.iter().map(|(e, _)| plan.shapes[*e].outcome.clone()))
+                    .collect();
+                let id = plan.add_poly(PolyDef::Path(stages.clone()));
+                ind_polys.push((id, names.clone()));
+                first_of_path.push(plan.effects.len());
+                plan.add_at_points(
+                    id,
+                    EffectKind::Indirect,
+                    x,
+                    names.clone(),
+                    None,
+                    &unit,
+                    &owner,
+                );
+                plan.add_indices(id, x, &names, &unit, &owner);
+            }
+            if paths.len() > 1 {
+                let id = plan.add_poly(PolyDef::Sum(ind_polys.iter().map(|(i, _)| *i).collect()));
+                plan.add_at_points(
+                    id,
+                    EffectKind::TotalIndirect,
+                    x,
+                    vec![x.clone(), y.to_string()],
+                    None,
+                    &unit,
+                    &owner,
+                );
+            }
+            let moderated =
+                |p: usize, plan: &EffectPlan| !plan.structural(p, &unit).vars().is_empty();
+            let any_moderated =
+                moderated(direct, &plan) || ind_polys.iter().any(|(i, _)| moderated(*i, &plan));
+            if total && !paths.is_empty() && !any_moderated {
+                let mut all = vec![direct];
+                all.extend(ind_polys.iter().map(|(i, _)| *i));
+                let id = plan.add_poly(PolyDef::Sum(all));
+                plan.add_at_points(
+                    id,
+                    EffectKind::Total,
+                    x,
+                    vec![x.clone(), y.to_string()],
+                    None,
+                    &unit,
+                    &owner,
+                );
+            }
+            if contrasts && paths.len() > 1 && !any_moderated {
+                let firsts = first_of_path.clone();
+                let mut c = 0;
+                for i in 0..firsts.len() {
+                    for j in i + 1..firsts.len() {
+                        c += 1;
+                        let (a, b) = (firsts[i], firsts[j]);
+                        let path = [
+                            plan.effects[a].path.clone(),
+                            vec!["-".to_string()],
+                            plan.effects[b].path.clone(),
+                        ]
+                        .concat();
+                        plan.effects.push(EffectDef {
+                            kind: EffectKind::Contrast,
+                            focal: x.clone(),
+                            path,
+                            moderators: vec![],
+                            direct_weights: None,
+                            label: Some(format!("C{c}")),
+                            formula: Formula::Diff(a, b),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(plan)
+    }
+
+    /// A path variable (X or an equation's outcome) multiplied by a factor that is not a
+    /// moderator has no conditional effect to probe; refuse it up front rather than guess.
+    fn check_products(&self, focal: &[String]) -> Result<(), PlanError> {
+        let is_path = |f: &String| focal.contains(f) || self.shapes.iter().any(|s| &s.outcome == f);
+        for s in &self.shapes {
+            for col in s.columns.iter().filter(|c| c.len() >= 2) {
+                for f in col.iter().filter(|f| is_path(f)) {
+                    if let Some(other) = col
+                        .iter()
+                        .find(|g| *g != f && !self.probe_factors.contains(g))
+                    {
+                        return Err(PlanError(format!(
+                            "the term '{}' in the equation for '{}' multiplies '{f}' by '{other}', which is not a moderator; declare '{other}' as a moderator (--w / --z) or remove the product",
+                            col.join(":"),
+                            s.outcome
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Directed paths from factor `x` to equation `y_eq` through mediators (equation outcomes),
+    /// each as its stages `(equation, variable differentiated)`.
+    fn paths_from(&self, x: &str, y_eq: usize) -> Vec<Vec<(usize, String)>> {
+        let mut out = Vec::new();
+        let mut stack: Vec<(String, Vec<(usize, String)>)> = vec![(x.to_string(), vec![])];
+        while let Some((var, stages)) = stack.pop() {
+            for (e, shape) in self.shapes.iter().enumerate() {
+                if !shape.columns.iter().any(|c| c.contains(&var)) {
+                    continue;
+                }
+                if stages.iter().any(|(se, _)| *se == e) {
+                    continue;
+                }
+                let mut next = stages.clone();
+                next.push((e, var.clone()));
+                if e == y_eq {
+                    if !stages.is_empty() {
+                        out.push(next);
+                    }
+                } else {
+                    stack.push((shape.outcome.clone(), next));
+                }
+            }
+        }
+        // Stable, readable order: by the sequence of mediators in equation order.
+        out.sort_by(|a, b| {
+            a.iter()
+                .map(|s| s.0)
+                .collect::<Vec<_>>()
+                .cmp(&b.iter().map(|s| s.0).collect::<Vec<_>>())
+        });
+        out
+    }
+
+    fn add_poly(&mut self, def: PolyDef) -> usize {
+        self.polys.push(def);
+        self.polys.len() - 1
+    }
+
+    /// The polynomial with every coefficient 1: its monomials are the structure.
+    fn structural(&self, id: usize, unit: &[Vec<f64>]) -> Poly {
+        let mut cache = vec![None; self.polys.len()];
+        self.poly(id, unit, &mut cache)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_at_points(
+        &mut self,
+        poly: usize,
+        kind: EffectKind,
+        focal: &str,
+        path: Vec<String>,
+        label: Option<String>,
+        unit: &[Vec<f64>],
+        owner: &[usize],
+    ) {
+        let vars = self.structural(poly, unit).vars();
+        let mut mods: Vec<usize> = vars.iter().map(|&v| owner[v]).collect();
+        mods.sort_unstable();
+        mods.dedup();
+        for (x, labels) in self.grid(&mods) {
+            self.effects.push(EffectDef {
+                kind,
+                focal: focal.to_string(),
+                path: path.clone(),
+                moderators: labels,
+                direct_weights: None,
+                label: label.clone(),
+                formula: Formula::At { poly, x },
+            });
+        }
+    }
+
+    /// Every combination of the probe points of the given moderators, as probe-factor values and
+    /// labels.
+    fn grid(&self, mods: &[usize]) -> Vec<GridPoint> {
+        let mut out = vec![(vec![0.0; self.probe_factors.len()], Vec::new())];
+        for &m in mods {
+            let moderator = &self.moderators[m];
+            let offset: usize = self.moderators[..m].iter().map(|x| x.factors.len()).sum();
+            let mut next = Vec::new();
+            for (x, labels) in &out {
+                for p in &moderator.points {
+                    let mut x2 = x.clone();
+                    for (k, v) in p.codes.iter().enumerate() {
+                        x2[offset + k] = *v;
+                    }
+                    let mut l2 = labels.clone();
+                    l2.push((moderator.name.clone(), p.label.clone()));
+                    next.push((x2, l2));
+                }
+            }
+            out = next;
+        }
+        out
+    }
+
+    /// Indices of moderated mediation for an indirect effect, following its structure.
+    fn add_indices(
+        &mut self,
+        poly: usize,
+        focal: &str,
+        path: &[String],
+        unit: &[Vec<f64>],
+        owner: &[usize],
+    ) {
+        let s = self.structural(poly, unit);
+        let vars = s.vars();
+        if vars.is_empty() {
+            return;
+        }
+        let nv = self.probe_factors.len();
+        let unit_exp = |v: usize| {
+            let mut e = vec![0u8; nv];
+            e[v] = 1;
+            e
+        };
+        if let Some(&v) = vars.iter().find(|&&v| s.degree_in(v) >= 2) {
+            self.notes.push(format!(
+                "The indirect effect {} is not linear in {} (it is a polynomial of degree {}), so there is no single index of moderated mediation; see the conditional indirect effects.",
+                path.join(" -> "),
+                self.moderators[owner[v]].name,
+                s.degree_in(v)
+            ));
+            return;
+        }
+        let cross: Vec<(usize, usize)> = s
+            .terms
+            .iter()
+            .filter(|(e, _)| e.iter().map(|&p| p as usize).sum::<usize>() == 2)
+            .filter_map(|(e, _)| {
+                let idx: Vec<usize> = (0..nv).filter(|&v| e[v] == 1).collect();
+                (idx.len() == 2).then(|| (idx[0], idx[1]))
+            })
+            .collect();
+        let higher = s
+            .terms
+            .iter()
+            .any(|(e, _)| e.iter().map(|&p| p as usize).sum::<usize>() > 2);
+        let n_mods = {
+            let mut m: Vec<usize> = vars.iter().map(|&v| owner[v]).collect();
+            m.dedup();
+            m.len()
+        };
+        let push = |plan: &mut EffectPlan, kind, label: String, moderators, formula| {
+            plan.effects.push(EffectDef {
+                kind,
+                focal: focal.to_string(),
+                path: path.to_vec(),
+                moderators,
+                direct_weights: None,
+                label: Some(label),
+                formula,
+            })
+        };
+        if higher {
+            self.notes.push(format!(
+                "The indirect effect {} involves a product of more than two moderator values; no index is reported.",
+                path.join(" -> ")
+            ));
+            return;
+        }
+        if cross.is_empty() {
+            let kind = if n_mods == 1 {
+                EffectKind::IndexOfModeratedMediation
+            } else {
+                EffectKind::PartialIndex
+            };
+            for &v in &vars {
+                let label = self.probe_factors[v].clone();
+                push(
+                    self,
+                    kind,
+                    label,
+                    vec![],
+                    Formula::Coef {
+                        poly,
+                        exps: unit_exp(v),
+                        plus: None,
+                    },
+                );
+            }
+            return;
+        }
+        if cross.len() == 1 && vars.len() == 2 && owner[cross[0].0] != owner[cross[0].1] {
+            let (a, b) = cross[0];
+            let mut both = vec![0u8; nv];
+            both[a] = 1;
+            both[b] = 1;
+            for (v, other) in [(a, b), (b, a)] {
+                let om = self.moderators[owner[other]].clone();
+                for p in om.points.iter() {
+                    let value = p.codes.first().copied().unwrap_or(f64::NAN);
+                    push(
+                        self,
+                        EffectKind::ConditionalIndex,
+                        self.probe_factors[v].clone(),
+                        vec![(om.name.clone(), p.label.clone())],
+                        Formula::Coef {
+                            poly,
+                            exps: unit_exp(v),
+                            plus: Some((both.clone(), value)),
+                        },
+                    );
+                }
+            }
+            push(
+                self,
+                EffectKind::ModeratedModeratedIndex,
+                format!("{}:{}", self.probe_factors[a], self.probe_factors[b]),
+                vec![],
+                Formula::Coef {
+                    poly,
+                    exps: both,
+                    plus: None,
+                },
+            );
+            return;
+        }
+        self.notes.push(format!(
+            "The indirect effect {} depends on the moderators in a way that has no standard index; see the conditional indirect effects.",
+            path.join(" -> ")
+        ));
+    }
+
+    fn stage(&self, e: usize, var: &str, betas: &[Vec<f64>]) -> Poly {
+        let nv = self.probe_factors.len();
+        let mut p = Poly::zero();
+        for (j, col) in self.shapes[e].columns.iter().enumerate() {
+            if !col.iter().any(|f| f == var) {
+                continue;
+            }
+            let mut exps = vec![0u8; nv];
+            for f in col.iter().filter(|f| *f != var) {
+                if let Some(v) = self.probe_factors.iter().position(|p| p == f) {
+                    exps[v] += 1;
+                }
+            }
+            p.add_term(exps, betas[e][j]);
+        }
+        if p.terms.is_empty() {
+            p = Poly::constant(nv, 0.0);
+        }
+        p
+    }
+
+    fn poly(&self, id: usize, betas: &[Vec<f64>], cache: &mut Vec<Option<Poly>>) -> Poly {
+        if let Some(p) = &cache[id] {
+            return p.clone();
+        }
+        let nv = self.probe_factors.len();
+        let p = match &self.polys[id] {
+            PolyDef::Path(stages) => stages.iter().fold(Poly::constant(nv, 1.0), |acc, (e, v)| {
+                acc.mul(&self.stage(*e, v, betas))
+            }),
+            PolyDef::Sum(ids) => {
+                let ids = ids.clone();
+                ids.iter()
+                    .fold(Poly::zero(), |acc, &i| acc.add(&self.poly(i, betas, cache)))
+            }
+        };
+        cache[id] = Some(p.clone());
+        p
+    }
+
+    /// Every effect's value for the given coefficient vectors (one per equation, in the order of
+    /// the shapes), in the order of `effects`.
+    pub fn evaluate(&self, betas: &[Vec<f64>], out: &mut [f64]) {
+        let mut cache = vec![None; self.polys.len()];
+        for (i, e) in self.effects.iter().enumerate() {
+            out[i] = match &e.formula {
+                Formula::At { poly, x } => self.poly(*poly, betas, &mut cache).eval(x),
+                Formula::Coef { poly, exps, plus } => {
+                    let p = self.poly(*poly, betas, &mut cache);
+                    p.coef(exps) + plus.as_ref().map_or(0.0, |(e2, v)| p.coef(e2) * v)
+                }
+                Formula::Diff(a, b) => out[*a] - out[*b],
+            };
+        }
+    }
+}
+
+/// The weights `l` with direct effect = `l'β` of the outcome equation at probe values `x`.
+fn direct_weights(shape: &EqShape, focal: &str, probe_factors: &[String], x: &[f64]) -> Vec<f64> {
+    shape
+        .columns
+        .iter()
+        .map(|col| {
+            if !col.iter().any(|f| f == focal) {
+                return 0.0;
+            }
+            col.iter()
+                .filter(|f| *f != focal)
+                .map(|f| {
+                    probe_factors
+                        .iter()
+                        .position(|p| p == f)
+                        .map_or(f64::NAN, |v| x[v])
+                })
+                .product()
+        })
+        .collect()
+}
