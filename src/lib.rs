@@ -14,9 +14,11 @@
 //! assert_eq!(fit.coefficients[0].term, "constant");
 //! ```
 
+pub mod analysis;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod data;
+pub mod effects;
 pub mod error;
 pub mod estimation;
 pub mod inference;

@@ -22,6 +22,10 @@ pub enum Command {
     Regress(RegressArgs),
     /// Descriptive statistics and the correlation matrix of numeric variables.
     Describe(DescribeArgs),
+    /// Mediation, moderation and conditional process models: a PROCESS model number with roles,
+    /// or a model in cipa's path syntax.
+    #[command(alias = "process")]
+    Fit(FitArgs),
 }
 
 /// Options for reading the data file, shared by every command.
@@ -125,6 +129,104 @@ pub struct DescribeArgs {
     pub pairwise: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// PROCESS v4 model number (1-22, 28, 29, 58-76, 80-92).
+    #[arg(long, value_name = "N", conflicts_with = "spec")]
+    pub model: Option<u32>,
+    /// A model in cipa's path syntax (a file), instead of --model.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<std::path::PathBuf>,
+    /// The focal antecedent X.
+    #[arg(long, value_name = "VAR")]
+    pub x: Option<String>,
+    /// The outcome Y.
+    #[arg(long, value_name = "VAR")]
+    pub y: Option<String>,
+    /// Mediators, comma-separated (in causal order for serial models).
+    #[arg(long, value_name = "VARS", value_delimiter = ',')]
+    pub m: Vec<String>,
+    /// Primary moderator W.
+    #[arg(long, value_name = "VAR")]
+    pub w: Option<String>,
+    /// Secondary moderator Z.
+    #[arg(long, value_name = "VAR")]
+    pub z: Option<String>,
+    /// Covariates in every equation.
+    #[arg(long, value_name = "VARS", value_delimiter = ',')]
+    pub cov: Vec<String>,
+    /// Covariates in the mediator equations only (overrides --cov there).
+    #[arg(long = "cov-m", value_name = "VARS", value_delimiter = ',')]
+    pub cov_m: Option<Vec<String>>,
+    /// Covariates in the outcome equation only (overrides --cov there).
+    #[arg(long = "cov-y", value_name = "VARS", value_delimiter = ',')]
+    pub cov_y: Option<Vec<String>>,
+    /// Bootstrap resamples (0 turns the bootstrap off).
+    #[arg(long, value_name = "B")]
+    pub boot: Option<usize>,
+    /// Seed of the bootstrap; without it a seed is chosen and printed so the run can be repeated.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Bootstrap confidence intervals: percentile or bc (bias-corrected).
+    #[arg(long, value_parser = parse_ci)]
+    pub ci: Option<crate::inference::CiMethod>,
+    /// Conventions of another tool: process4 (default) or pyprocessmacro (bias-corrected CIs,
+    /// HC3, mean ± SD probes).
+    #[arg(long, default_value = "process4")]
+    pub preset: String,
+    /// Heteroskedasticity-consistent standard errors for the equations.
+    #[arg(long, value_parser = parse_hc)]
+    pub hc: Option<CovType>,
+    /// Confidence level in percent.
+    #[arg(long, default_value_t = 95.0)]
+    pub conf: f64,
+    /// Probe moderators at percentiles (16th/50th/84th) or meansd (mean ± 1 SD).
+    #[arg(long, value_name = "METHOD")]
+    pub probe: Option<String>,
+    /// Probe values of W, comma-separated.
+    #[arg(
+        long,
+        value_name = "VALUES",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub wvals: Option<Vec<f64>>,
+    /// Probe values of Z, comma-separated.
+    #[arg(
+        long,
+        value_name = "VALUES",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub zvals: Option<Vec<f64>>,
+    /// Coding of a categorical X, W or Z.
+    #[arg(long, default_value = "indicator", value_parser = parse_contrast)]
+    pub coding: Contrast,
+    /// Pairwise contrasts of specific indirect effects.
+    #[arg(long)]
+    pub contrast: bool,
+    /// The total effect of X (models without moderation).
+    #[arg(long)]
+    pub total: bool,
+    /// Normal-theory (Sobel) tests of indirect effects.
+    #[arg(long)]
+    pub normal: bool,
+    /// Johnson-Neyman regions of significance for moderated direct effects.
+    #[arg(long)]
+    pub jn: bool,
+    /// Threads for the bootstrap (default: all cores); results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_ci(s: &str) -> Result<crate::inference::CiMethod, String> {
+    s.parse()
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {

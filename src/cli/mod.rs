@@ -6,6 +6,7 @@
 mod args;
 mod data_opts;
 mod describe;
+mod fit;
 mod output;
 mod regress;
 
@@ -88,5 +89,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Regress(a) => regress::run(a),
         Command::Describe(a) => describe::run(a),
+        Command::Fit(a) => fit::run(a),
     }
 }

@@ -118,3 +118,112 @@ pub fn regress_json(
         "equations": fits.iter().map(|(f, c)| equation_json(f, c)).collect::<Vec<_>>(),
     })
 }
+
+/// The document of a conditional process analysis: the regress schema plus `effects`,
+/// `johnson_neyman` and `bootstrap`.
+pub fn analysis_json(
+    a: &crate::analysis::Analysis,
+    data_file: &str,
+    n_rows: usize,
+    options: Value,
+) -> Value {
+    use crate::effects::EffectKind;
+    let mut doc = regress_json(data_file, n_rows, options, &a.equations);
+    doc["command"] = json!("fit");
+    doc["n"] = json!(a.n);
+    doc["n_dropped"] = json!(a.n_dropped);
+    doc["dropped_rows"] = json!(a.dropped_rows);
+    doc["model"] = json!(a.spec.source);
+    doc["roles"] = json!({"x": a.spec.x, "y": a.spec.y, "m": a.spec.mediators, "moderators": a.spec.moderators, "cov": a.spec.covariates});
+    let mut groups: Map<String, Value> = Map::new();
+    for key in [
+        "direct",
+        "indirect",
+        "total_indirect",
+        "total",
+        "contrasts",
+        "index_of_moderated_mediation",
+    ] {
+        groups.insert(key.into(), Value::Array(Vec::new()));
+    }
+    for e in &a.effects {
+        let key = match e.def.kind {
+            EffectKind::Direct => "direct",
+            EffectKind::Indirect => "indirect",
+            EffectKind::TotalIndirect => "total_indirect",
+            EffectKind::Total => "total",
+            EffectKind::Contrast => "contrasts",
+            _ => "index_of_moderated_mediation",
+        };
+        let moderators: Map<String, Value> = e
+            .def
+            .moderators
+            .iter()
+            .map(|(m, label)| {
+                let value = a
+                    .probes
+                    .iter()
+                    .find(|(n, _)| n == m)
+                    .and_then(|(_, pts)| pts.iter().find(|p| &p.label == label))
+                    .map_or(json!(label), |p| {
+                        if p.value.is_finite() {
+                            json!(p.value)
+                        } else {
+                            json!(label)
+                        }
+                    });
+                (m.clone(), value)
+            })
+            .collect();
+        let mut o = Map::new();
+        o.insert("kind".into(), json!(e.def.kind));
+        o.insert("focal".into(), json!(e.def.focal));
+        o.insert("path".into(), json!(e.def.path));
+        o.insert("moderators".into(), Value::Object(moderators));
+        if let Some(l) = &e.def.label {
+            o.insert("label".into(), json!(l));
+        }
+        o.insert("effect".into(), num(e.effect));
+        if let Some(se) = e.se {
+            o.insert("se".into(), num(se));
+            o.insert(
+                if a.equations
+                    .iter()
+                    .any(|(f, _)| f.method == Method::Logistic && f.outcome == a.spec.y)
+                {
+                    "z"
+                } else {
+                    "t"
+                }
+                .into(),
+                e.stat.map_or(Value::Null, num),
+            );
+            o.insert("p".into(), e.p.map_or(Value::Null, num));
+        }
+        if let Some(bse) = e.boot_se {
+            o.insert("boot_se".into(), num(bse));
+        }
+        o.insert("ci_lower".into(), num(e.ci_lower));
+        o.insert("ci_upper".into(), num(e.ci_upper));
+        if let Some(Value::Array(list)) = groups.get_mut(key) {
+            list.push(Value::Object(o));
+        }
+    }
+    doc["effects"] = Value::Object(groups);
+    doc["johnson_neyman"] = json!(a
+        .johnson_neyman
+        .iter()
+        .map(|j| json!({"outcome": j.outcome, "focal": j.focal, "moderator": j.moderator, "points": j.points,
+                        "pct_below": j.pct_below, "pct_above": j.pct_above, "table": j.table}))
+        .collect::<Vec<_>>());
+    doc["bootstrap"] = a.bootstrap.as_ref().map_or(Value::Null, |b| {
+        json!({"B": b.b, "seed": b.seed, "method": b.method, "failed": b.failed, "reasons": b.ledger.reasons})
+    });
+    doc["probes"] = json!(a
+        .probes
+        .iter()
+        .map(|(m, pts)| json!({"moderator": m, "points": pts}))
+        .collect::<Vec<_>>());
+    doc["notes"] = json!(a.notes);
+    doc
+}

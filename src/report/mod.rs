@@ -4,10 +4,12 @@
 
 mod describe;
 pub mod json;
+mod process;
 mod regress;
 mod render;
 
 pub use describe::describe_report;
+pub use process::process_report;
 pub use regress::regress_report;
 pub use render::{render, Format};
 

@@ -1,0 +1,195 @@
+//! Johnson-Neyman: where along a moderator the conditional effect of X on an outcome changes
+//! significance. With effect(w) = l(w)'b linear in w and Var(w) = l(w)'V l(w), the boundaries solve
+//! effect(w)² = t²·Var(w), a quadratic in w; roots outside the observed range are dropped.
+
+use serde::Serialize;
+
+use crate::data::Dataset;
+use crate::effects::{EffectKind, EffectPlan};
+use crate::estimation::{EquationFit, Method, R2Change, Summary};
+use crate::numeric::dist::{t_p_two_sided, t_quantile, z_p_two_sided, z_quantile};
+use crate::numeric::matrix::quad_form;
+use crate::spec::ModelSpec;
+
+use super::EffectResult;
+
+/// One row of the Johnson-Neyman table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JnRow {
+    pub value: f64,
+    pub effect: f64,
+    pub se: f64,
+    pub stat: f64,
+    pub p: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+}
+
+/// Johnson-Neyman boundaries of X's effect on `outcome` along `moderator`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JnResult {
+    pub outcome: String,
+    pub focal: String,
+    pub moderator: String,
+    /// Boundaries inside the observed range, ascending.
+    pub points: Vec<f64>,
+    /// Percent of the sample below and above each boundary.
+    pub pct_below: Vec<f64>,
+    pub pct_above: Vec<f64>,
+    pub table: Vec<JnRow>,
+}
+
+/// Johnson-Neyman for effect `l(w)'b` with `l(w) = l0 + w·l1` in equation `fit`, over the
+/// moderator's observed `values`.
+pub fn johnson_neyman(
+    fit: &EquationFit,
+    l0: &[f64],
+    l1: &[f64],
+    values: &[f64],
+    conf: f64,
+    labels: (&str, &str),
+) -> JnResult {
+    let b = fit.estimates();
+    let v = &fit.cov;
+    let (crit, df) = match &fit.summary {
+        Summary::Ols(s) if fit.method == Method::Ols => {
+            (t_quantile(0.5 + conf / 200.0, s.df2), Some(s.df2))
+        }
+        _ => (z_quantile(0.5 + conf / 200.0), None),
+    };
+    let dot = |a: &[f64], c: &[f64]| a.iter().zip(c).map(|(x, y)| x * y).sum::<f64>();
+    let bilinear = |a: &[f64], c: &[f64]| {
+        let k = a.len();
+        (0..k)
+            .map(|i| a[i] * (0..k).map(|j| v[i * k + j] * c[j]).sum::<f64>())
+            .sum::<f64>()
+    };
+    let (e0, e1) = (dot(l0, &b), dot(l1, &b));
+    let (v00, v01, v11) = (bilinear(l0, l0), bilinear(l0, l1), bilinear(l1, l1));
+    let t2 = crit * crit;
+    // (e0 + e1 w)² - t²(v00 + 2 v01 w + v11 w²) = 0
+    let qa = e1 * e1 - t2 * v11;
+    let qb = 2.0 * (e0 * e1 - t2 * v01);
+    let qc = e0 * e0 - t2 * v00;
+    let mut roots = Vec::new();
+    if qa.abs() > 1e-14 * (e1 * e1 + t2 * v11).max(f64::MIN_POSITIVE) {
+        let disc = qb * qb - 4.0 * qa * qc;
+        if disc >= 0.0 {
+            let sq = disc.sqrt();
+            roots.push((-qb - sq) / (2.0 * qa));
+            roots.push((-qb + sq) / (2.0 * qa));
+        }
+    } else if qb != 0.0 {
+        roots.push(-qc / qb);
+    }
+    let finite: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    let (lo, hi) = finite
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, c), &x| {
+            (a.min(x), c.max(x))
+        });
+    roots.retain(|r| *r >= lo && *r <= hi);
+    roots.sort_by(f64::total_cmp);
+    roots.dedup();
+    let n = finite.len() as f64;
+    let pct_below = roots
+        .iter()
+        .map(|r| 100.0 * finite.iter().filter(|&&x| x < *r).count() as f64 / n)
+        .collect();
+    let pct_above = roots
+        .iter()
+        .map(|r| 100.0 * finite.iter().filter(|&&x| x > *r).count() as f64 / n)
+        .collect();
+    // PROCESS's table: 21 evenly spaced values from the minimum to the maximum, plus the boundaries.
+    let mut grid: Vec<f64> = (0..=20).map(|i| lo + (hi - lo) * i as f64 / 20.0).collect();
+    grid.extend(&roots);
+    grid.sort_by(f64::total_cmp);
+    let table = grid
+        .into_iter()
+        .map(|w| {
+            let l: Vec<f64> = l0.iter().zip(l1).map(|(a, c)| a + w * c).collect();
+            let effect = dot(&l, &b);
+            let se = quad_form(v, &l).max(0.0).sqrt();
+            let stat = effect / se;
+            let p = match df {
+                Some(df) => t_p_two_sided(stat, df),
+                None => z_p_two_sided(stat),
+            };
+            JnRow {
+                value: w,
+                effect,
+                se,
+                stat,
+                p,
+                ci_lower: effect - crit * se,
+                ci_upper: effect + crit * se,
+            }
+        })
+        .collect();
+    JnResult {
+        outcome: labels.0.to_string(),
+        focal: labels.1.to_string(),
+        moderator: String::new(),
+        points: roots,
+        pct_below,
+        pct_above,
+        table,
+    }
+}
+
+/// Johnson-Neyman for every direct effect moderated by exactly one numeric moderator.
+pub(super) fn for_analysis(
+    fits: &[(EquationFit, Vec<R2Change>)],
+    plan: &EffectPlan,
+    effects: &[EffectResult],
+    sub: &Dataset,
+    spec: &ModelSpec,
+    conf: f64,
+) -> Vec<JnResult> {
+    let mut out = Vec::new();
+    let mut done: Vec<String> = Vec::new();
+    for r in effects
+        .iter()
+        .filter(|r| r.def.kind == EffectKind::Direct && r.def.moderators.len() == 1)
+    {
+        let mname = &r.def.moderators[0].0;
+        let Some(m) = plan.moderators.iter().find(|m| &m.name == mname) else {
+            continue;
+        };
+        if m.factors.len() != 1 || done.contains(&r.def.focal) {
+            continue;
+        }
+        let Some((e, _)) = &r.def.direct_weights else {
+            continue;
+        };
+        let fit = &fits[*e].0;
+        let focal = &r.def.focal;
+        // l0: columns that are X alone; l1: columns X·W.
+        let mut l0 = vec![0.0; fit.k()];
+        let mut l1 = vec![0.0; fit.k()];
+        let mut ok = true;
+        for (j, c) in fit.coefficients.iter().enumerate() {
+            let f = super::factors_of(&c.term);
+            if !f.contains(focal) {
+                continue;
+            }
+            match f.len() {
+                1 => l0[j] = 1.0,
+                2 if f.contains(&m.factors[0]) => l1[j] = 1.0,
+                _ => ok = false,
+            }
+        }
+        let Ok(values) = sub.numeric(mname) else {
+            continue;
+        };
+        if !ok {
+            continue;
+        }
+        let mut res = johnson_neyman(fit, &l0, &l1, values, conf, (&spec.y, focal));
+        res.outcome = fit.outcome.clone();
+        res.moderator = mname.clone();
+        done.push(focal.clone());
+        out.push(res);
+    }
+    out
+}

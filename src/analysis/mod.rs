@@ -1,0 +1,451 @@
+//! The staged pipeline of a conditional process analysis and its immutable result:
+//! listwise deletion over every variable of the model -> each equation's fit -> the effect plan ->
+//! point estimates with analytic inference where it exists -> bootstrap -> [`Analysis`].
+
+mod jn;
+mod system;
+
+use serde::Serialize;
+
+use crate::data::{complete_cases, Coding, Column, Dataset};
+use crate::effects::probe::{numeric_points, ProbeMethod};
+use crate::effects::{EffectDef, EffectKind, EffectPlan, EqShape, Moderator, ProbePoint};
+use crate::error::Result;
+use crate::estimation::{r2_change, EquationFit, Method, R2Change, Regression};
+use crate::inference::{bootstrap, summarise, CiMethod, CovType, Ledger};
+use crate::numeric::dist::{t_p_two_sided, t_quantile, z_p_two_sided, z_quantile};
+use crate::numeric::matrix::quad_form;
+use crate::spec::ModelSpec;
+
+pub use jn::{johnson_neyman, JnResult, JnRow};
+pub use system::Stacked;
+
+/// Options of an analysis, with PROCESS v4's defaults.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnalysisOptions {
+    pub cov: CovType,
+    /// Confidence level in percent.
+    pub conf: f64,
+    /// Bootstrap draws; 0 turns the bootstrap off.
+    pub boot: usize,
+    pub seed: u64,
+    pub ci: CiMethod,
+    /// Worker threads for the bootstrap (0 = all cores); results do not depend on it.
+    pub threads: usize,
+    pub probe: ProbeMethod,
+    /// Probe values for W and Z given explicitly (override `probe`).
+    pub w_values: Option<Vec<f64>>,
+    pub z_values: Option<Vec<f64>>,
+    /// Coding of categorical X, W, Z.
+    #[serde(skip)]
+    pub codings: Vec<(String, Coding)>,
+    pub contrasts: bool,
+    pub total: bool,
+    pub normal: bool,
+    pub jn: bool,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            cov: CovType::Ols,
+            conf: 95.0,
+            boot: 5000,
+            seed: 1,
+            ci: CiMethod::Percentile,
+            threads: 0,
+            probe: ProbeMethod::Percentiles,
+            w_values: None,
+            z_values: None,
+            codings: Vec::new(),
+            contrasts: false,
+            total: false,
+            normal: false,
+            jn: false,
+        }
+    }
+}
+
+/// One effect with its estimate and inference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EffectResult {
+    #[serde(flatten)]
+    pub def: EffectDef,
+    pub effect: f64,
+    /// Analytic standard error (direct effects; Sobel test with `normal`).
+    pub se: Option<f64>,
+    /// t (OLS) or z statistic and p for analytic inference.
+    pub stat: Option<f64>,
+    pub p: Option<f64>,
+    pub boot_se: Option<f64>,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+}
+
+/// Bootstrap provenance: echoed in every output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BootInfo {
+    #[serde(rename = "B")]
+    pub b: usize,
+    pub seed: u64,
+    pub method: CiMethod,
+    pub failed: usize,
+    pub ledger: Ledger,
+}
+
+/// A finished analysis: immutable, rendered by the report layer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    pub spec: ModelSpec,
+    pub n: usize,
+    pub n_dropped: usize,
+    pub dropped_rows: Vec<u64>,
+    pub equations: Vec<(EquationFit, Vec<R2Change>)>,
+    /// The total effect model (Y on X and covariates), with `total`.
+    pub total_model: Option<EquationFit>,
+    pub effects: Vec<EffectResult>,
+    pub johnson_neyman: Vec<JnResult>,
+    pub bootstrap: Option<BootInfo>,
+    /// Probe points of each moderator.
+    pub probes: Vec<(String, Vec<ProbePoint>)>,
+    pub notes: Vec<String>,
+    pub options: AnalysisOptions,
+}
+
+/// Runs the analysis of `spec` on `data`.
+pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Result<Analysis> {
+    if !(opts.conf > 0.0 && opts.conf < 100.0) {
+        return Err(crate::Error::Usage(format!(
+            "confidence level {} must be between 0 and 100",
+            opts.conf
+        )));
+    }
+    let mut vars: Vec<&str> = Vec::new();
+    for e in &spec.equations {
+        for v in std::iter::once(&e.outcome).chain(e.terms.iter().flat_map(|t| t.factors.iter())) {
+            if !vars.contains(&v.as_str()) {
+                vars.push(v);
+            }
+        }
+    }
+    let cases = complete_cases(data, &vars)?;
+    let sub = data.take_rows(&cases.rows);
+    let y_logistic = is_binary(&sub, &spec.y);
+    let mut fits = Vec::new();
+    let mut designs = Vec::new();
+    for e in &spec.equations {
+        let terms: Vec<String> = e.terms.iter().map(|t| t.name()).collect();
+        let refs: Vec<&str> = terms.iter().map(String::as_str).collect();
+        let mut reg = Regression::new(&e.outcome, &refs).conf(opts.conf);
+        for (v, c) in &opts.codings {
+            if e.terms.iter().any(|t| t.factors.contains(v)) {
+                reg = reg.coding(v, c.clone());
+            }
+        }
+        let logistic = e.outcome == spec.y && y_logistic;
+        let fit = if logistic {
+            reg.fit_logistic(&sub, &Default::default())?
+        } else {
+            reg.fit_ols(&sub, opts.cov)?
+        };
+        let tests = highest_order_tests(&fit, e)?;
+        designs.push(reg.design(&sub, logistic)?);
+        fits.push((fit, tests));
+    }
+    let shapes: Vec<EqShape> = designs
+        .iter()
+        .map(|d| EqShape {
+            outcome: d.outcome.clone(),
+            columns: d.names.iter().map(|n| factors_of(n)).collect(),
+        })
+        .collect();
+    let focal = design_factors(&designs, &spec.x);
+    let mut moderators = Vec::new();
+    for (i, m) in spec.moderators.iter().enumerate() {
+        let explicit = if i == 0 {
+            &opts.w_values
+        } else {
+            &opts.z_values
+        };
+        moderators.push(moderator(
+            &sub,
+            &designs,
+            m,
+            explicit.as_ref(),
+            &opts.probe,
+        )?);
+    }
+    let plan = EffectPlan::new(
+        shapes,
+        &focal,
+        &spec.y,
+        moderators,
+        opts.contrasts,
+        opts.total,
+    )
+    .map_err(|e| crate::Error::Usage(e.0))?;
+    let betas: Vec<Vec<f64>> = fits.iter().map(|(f, _)| f.estimates()).collect();
+    let mut point = vec![0.0; plan.effects.len()];
+    plan.evaluate(&betas, &mut point);
+
+    let mut notes = plan.notes.clone();
+    let boot = if opts.boot > 0 && !plan.effects.is_empty() {
+        if y_logistic {
+            notes.push("Bootstrap inference for a logistic outcome is not available yet; indirect effects have no confidence interval.".into());
+            None
+        } else {
+            let stacked = Stacked::new(&designs);
+            let m = plan.effects.len();
+            let q = stacked.q();
+            let sizes: Vec<usize> = designs.iter().map(|d| d.k()).collect();
+            let draws = bootstrap(stacked.n(), opts.boot, m, opts.seed, opts.threads, |counts, out| {
+                let mut gram = vec![0.0; q * q];
+                let mut b: Vec<Vec<f64>> = sizes.iter().map(|&k| vec![0.0; k]).collect();
+                stacked.solve(counts, &mut gram, &mut b)?;
+                plan.evaluate(&b, out);
+                Ok(())
+            })
+            .map_err(|f| crate::Error::Usage(format!("the bootstrap failed: draw {} could not be computed after 100 replacements ({})", f.draw, f.reason)))?;
+            Some(draws)
+        }
+    } else {
+        None
+    };
+
+    let mut effects = Vec::new();
+    for (i, def) in plan.effects.iter().enumerate() {
+        let mut r = EffectResult {
+            def: def.clone(),
+            effect: point[i],
+            se: None,
+            stat: None,
+            p: None,
+            boot_se: None,
+            ci_lower: f64::NAN,
+            ci_upper: f64::NAN,
+        };
+        if def.kind == EffectKind::Direct || (def.kind == EffectKind::Total && opts.total) {
+            if let Some((e, l)) = &def.direct_weights {
+                let fit = &fits[*e].0;
+                analytic(&mut r, fit, l, opts.conf);
+            }
+        }
+        let needs_boot = !matches!(def.kind, EffectKind::Direct);
+        if let (Some(d), true) = (&boot, needs_boot) {
+            let s = summarise(&d.column(i), point[i], opts.conf, opts.ci);
+            r.boot_se = Some(s.se);
+            r.ci_lower = s.lower;
+            r.ci_upper = s.upper;
+        }
+        effects.push(r);
+    }
+    let total_model = if opts.total {
+        Some(total_effect_model(&sub, spec, opts, y_logistic)?)
+    } else {
+        None
+    };
+    if let Some(tm) = &total_model {
+        // The total effect's inference comes from the total effect model, as PROCESS prints it.
+        for r in effects
+            .iter_mut()
+            .filter(|r| r.def.kind == EffectKind::Total)
+        {
+            if let Some(c) = tm.coefficient(&r.def.focal) {
+                r.se = Some(c.se);
+                r.stat = Some(c.stat);
+                r.p = Some(c.p);
+                r.ci_lower = c.ci_lower;
+                r.ci_upper = c.ci_upper;
+                r.boot_se = None;
+            }
+        }
+    }
+    let johnson_neyman = if opts.jn {
+        jn::for_analysis(&fits, &plan, &effects, &sub, spec, opts.conf)
+    } else {
+        Vec::new()
+    };
+    let probes = plan
+        .moderators
+        .iter()
+        .map(|m| (m.name.clone(), m.points.clone()))
+        .collect();
+    let bootstrap = boot.map(|d| BootInfo {
+        b: d.b,
+        seed: d.seed,
+        method: opts.ci,
+        failed: d.ledger.failed,
+        ledger: d.ledger,
+    });
+    Ok(Analysis {
+        spec: spec.clone(),
+        n: cases.rows.len(),
+        n_dropped: cases.n_dropped(),
+        dropped_rows: cases.dropped_lines,
+        equations: fits,
+        total_model,
+        effects,
+        johnson_neyman,
+        bootstrap,
+        probes,
+        notes,
+        options: opts.clone(),
+    })
+}
+
+fn analytic(r: &mut EffectResult, fit: &EquationFit, l: &[f64], conf: f64) {
+    let var = quad_form(&fit.cov, l);
+    let se = var.max(0.0).sqrt();
+    let stat = r.effect / se;
+    let (p, crit) = match (&fit.summary, fit.method) {
+        (crate::estimation::Summary::Ols(s), Method::Ols) => (
+            t_p_two_sided(stat, s.df2),
+            t_quantile(0.5 + conf / 200.0, s.df2),
+        ),
+        _ => (z_p_two_sided(stat), z_quantile(0.5 + conf / 200.0)),
+    };
+    r.se = Some(se);
+    r.stat = Some(stat);
+    r.p = Some(p);
+    r.ci_lower = r.effect - crit * se;
+    r.ci_upper = r.effect + crit * se;
+}
+
+/// R² change tests for the highest-order product terms of an equation, as PROCESS prints them.
+fn highest_order_tests(fit: &EquationFit, e: &crate::spec::EquationSpec) -> Result<Vec<R2Change>> {
+    if fit.method != Method::Ols {
+        return Ok(Vec::new());
+    }
+    let top = e.terms.iter().map(|t| t.factors.len()).max().unwrap_or(0);
+    if top < 2 {
+        return Ok(Vec::new());
+    }
+    let tops: Vec<String> = e
+        .terms
+        .iter()
+        .filter(|t| t.factors.len() == top)
+        .map(|t| t.name())
+        .collect();
+    let mut out = Vec::new();
+    for t in &tops {
+        out.push(r2_change(fit, std::slice::from_ref(t))?);
+    }
+    if tops.len() > 1 {
+        out.push(r2_change(fit, &tops)?);
+    }
+    Ok(out)
+}
+
+fn total_effect_model(
+    sub: &Dataset,
+    spec: &ModelSpec,
+    opts: &AnalysisOptions,
+    logistic: bool,
+) -> Result<EquationFit> {
+    let mut terms: Vec<&str> = vec![spec.x.as_str()];
+    if let Some(y_eq) = spec.equations.iter().find(|e| e.outcome == spec.y) {
+        for t in &y_eq.terms {
+            if t.factors.len() == 1 && spec.covariates.contains(&t.factors[0]) {
+                terms.push(&t.factors[0]);
+            }
+        }
+    }
+    let mut reg = Regression::new(&spec.y, &terms).conf(opts.conf);
+    for (v, c) in &opts.codings {
+        if v == &spec.x {
+            reg = reg.coding(v, c.clone());
+        }
+    }
+    if logistic {
+        reg.fit_logistic(sub, &Default::default())
+    } else {
+        reg.fit_ols(sub, opts.cov)
+    }
+}
+
+fn is_binary(data: &Dataset, y: &str) -> bool {
+    match data.var(y).map(|v| &v.data) {
+        Ok(Column::Numeric(v)) => {
+            let mut d: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+            d.sort_by(f64::total_cmp);
+            d.dedup();
+            d.len() == 2
+        }
+        Ok(Column::Categorical { levels, .. }) => levels.len() == 2,
+        Err(_) => false,
+    }
+}
+
+/// Factors of a design column name: `x:g[2]` -> [`x`, `g[2]`]; the constant has none.
+fn factors_of(name: &str) -> Vec<String> {
+    if name == crate::estimation::CONSTANT {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0usize;
+    for ch in name.chars() {
+        match ch {
+            '[' => {
+                depth += 1;
+                cur.push(ch)
+            }
+            ']' => {
+                depth = depth.saturating_sub(1);
+                cur.push(ch)
+            }
+            ':' if depth == 0 => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(ch),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// A variable's design factors: itself if numeric, its coded columns if categorical.
+fn design_factors(designs: &[crate::estimation::Design], var: &str) -> Vec<String> {
+    for d in designs {
+        if let Some(info) = d.coding.iter().find(|c| c.variable == var) {
+            return info.columns.iter().map(|c| c.name.clone()).collect();
+        }
+    }
+    vec![var.to_string()]
+}
+
+fn moderator(
+    sub: &Dataset,
+    designs: &[crate::estimation::Design],
+    name: &str,
+    explicit: Option<&Vec<f64>>,
+    method: &ProbeMethod,
+) -> Result<Moderator> {
+    for d in designs {
+        if let Some(info) = d.coding.iter().find(|c| c.variable == name) {
+            let points = info
+                .levels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| ProbePoint {
+                    label: l.clone(),
+                    value: f64::NAN,
+                    codes: info.columns.iter().map(|c| c.values[i]).collect(),
+                })
+                .collect();
+            return Ok(Moderator {
+                name: name.to_string(),
+                factors: info.columns.iter().map(|c| c.name.clone()).collect(),
+                points,
+            });
+        }
+    }
+    let values = sub.numeric(name)?;
+    let method = match explicit {
+        Some(v) => ProbeMethod::Values(v.clone()),
+        None => method.clone(),
+    };
+    Ok(Moderator {
+        name: name.to_string(),
+        factors: vec![name.to_string()],
+        points: numeric_points(values, &method),
+    })
+}

@@ -1,0 +1,262 @@
+use serde_json::json;
+
+use crate::analysis::{analyse, AnalysisOptions};
+use crate::data::{Coding, Dataset};
+use crate::effects::probe::ProbeMethod;
+use crate::inference::{CiMethod, CovType};
+use crate::report::{json::analysis_json, process_report, render, Format};
+use crate::spec::{syntax, template, ModelSpec, Roles, SpecSource};
+
+use super::args::FitArgs;
+use super::{data_opts, output, usage, CliError};
+
+pub fn run(a: FitArgs) -> Result<(), CliError> {
+    let data = data_opts::load(&a.data)?;
+    let spec = build_spec(&a)?;
+    let (opts, defaults) = options(&a, &data, &spec)?;
+    let analysis = analyse(&data, &spec, &opts)?;
+    let text = match a.output.format {
+        Format::Json => {
+            let doc = analysis_json(
+                &analysis,
+                &data.source,
+                data.n_rows(),
+                options_json(&a, &opts, &defaults),
+            );
+            serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
+                + "\n"
+        }
+        f => {
+            let mut header = vec![
+                (
+                    "Model".to_string(),
+                    match spec.source {
+                        SpecSource::Process(n) => format!("PROCESS model {n}"),
+                        SpecSource::Syntax => "path syntax".to_string(),
+                    },
+                ),
+                ("Y".to_string(), spec.y.clone()),
+                ("X".to_string(), spec.x.clone()),
+            ];
+            for (i, m) in spec.mediators.iter().enumerate() {
+                header.push((format!("M{}", i + 1), m.clone()));
+            }
+            for (r, m) in ["W", "Z"].iter().zip(&spec.moderators) {
+                header.push((r.to_string(), m.clone()));
+            }
+            if !spec.covariates.is_empty() {
+                header.push(("Covariates".into(), spec.covariates.join(", ")));
+            }
+            header.push((
+                "Data".into(),
+                format!("{} ({} rows)", data.source, data.n_rows()),
+            ));
+            header.push(("Sample size".into(), analysis.n.to_string()));
+            if analysis.n_dropped > 0 {
+                header.push((
+                    "Rows dropped".into(),
+                    format!("{} (missing values)", analysis.n_dropped),
+                ));
+            }
+            header.push(("Defaults in force".into(), defaults.join("; ")));
+            header.push(("cipa".into(), crate::VERSION.into()));
+            let mut report = process_report(&analysis, header);
+            report.decimals = a.output.decimals as usize;
+            render(&report, f)
+        }
+    };
+    output::emit(&text, a.output.out.as_deref())
+}
+
+fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
+    match (a.model, &a.spec) {
+        (Some(n), None) => {
+            let t = template::template(n).map_err(crate::Error::from)?;
+            let roles = Roles {
+                x: a.x
+                    .clone()
+                    .ok_or_else(|| usage("--x is required with --model"))?,
+                y: a.y
+                    .clone()
+                    .ok_or_else(|| usage("--y is required with --model"))?,
+                m: a.m.clone(),
+                w: a.w.clone(),
+                z: a.z.clone(),
+                cov: a.cov.clone(),
+                cov_m: a.cov_m.clone(),
+                cov_y: a.cov_y.clone(),
+            };
+            Ok(t.instantiate(&roles).map_err(crate::Error::from)?)
+        }
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CliError::Input(
+                    crate::data::DataError::Io {
+                        path: path.display().to_string(),
+                        message: e.to_string(),
+                    }
+                    .into(),
+                )
+            })?;
+            let parsed = syntax::parse_syntax(&path.display().to_string(), &text)
+                .map_err(crate::Error::from)?;
+            let (x, y, mediators) = match (&a.x, &a.y) {
+                (Some(x), Some(y)) => {
+                    let (_, _, m) =
+                        syntax::infer_roles(&parsed).unwrap_or((x.clone(), y.clone(), Vec::new()));
+                    (x.clone(), y.clone(), m)
+                }
+                _ => syntax::infer_roles(&parsed).map_err(crate::Error::from)?,
+            };
+            let moderators: Vec<String> = a.w.iter().chain(a.z.iter()).cloned().collect();
+            Ok(ModelSpec {
+                source: SpecSource::Syntax,
+                x,
+                y,
+                mediators,
+                moderators,
+                covariates: a.cov.clone(),
+                equations: parsed.equations,
+                defined: parsed.defined,
+            })
+        }
+        (None, None) => Err(usage(
+            "give a PROCESS model number (--model N) or a model file (--spec FILE)",
+        )),
+        (Some(_), Some(_)) => Err(usage("give either --model or --spec, not both")),
+    }
+}
+
+/// Resolves options from the preset and the flags; returns the options and a list of the defaults
+/// in force, for the output.
+fn options(
+    a: &FitArgs,
+    data: &Dataset,
+    spec: &ModelSpec,
+) -> Result<(AnalysisOptions, Vec<String>), CliError> {
+    if !(a.conf > 0.0 && a.conf < 100.0) {
+        return Err(usage(format!(
+            "--conf {} must be between 0 and 100, e.g. 95",
+            a.conf
+        )));
+    }
+    let mut o = AnalysisOptions::default();
+    match a.preset.as_str() {
+        "process4" | "process" => {}
+        "pyprocessmacro" => {
+            o.ci = CiMethod::BiasCorrected;
+            o.cov = CovType::Hc3;
+            o.probe = ProbeMethod::MeanSd;
+        }
+        p => {
+            return Err(usage(format!(
+                "unknown --preset '{p}': use process4 or pyprocessmacro"
+            )))
+        }
+    }
+    if let Some(ci) = a.ci {
+        o.ci = ci;
+    }
+    if let Some(hc) = a.hc {
+        o.cov = hc;
+    }
+    if let Some(p) = &a.probe {
+        o.probe = match p.as_str() {
+            "percentiles" | "percentile" | "pct" => ProbeMethod::Percentiles,
+            "meansd" | "mean-sd" => ProbeMethod::MeanSd,
+            _ => {
+                return Err(usage(format!(
+                    "unknown --probe '{p}': use percentiles or meansd"
+                )))
+            }
+        };
+    }
+    if let Some(b) = a.boot {
+        o.boot = b;
+    }
+    o.seed = match a.seed {
+        Some(s) => s,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64 % 1_000_000_000),
+    };
+    o.conf = a.conf;
+    o.threads = a.threads;
+    o.w_values = a.wvals.clone();
+    o.z_values = a.zvals.clone();
+    o.contrasts = a.contrast;
+    o.total = a.total;
+    o.normal = a.normal;
+    o.jn = a.jn;
+    for v in std::iter::once(&spec.x).chain(spec.moderators.iter()) {
+        if data
+            .var(v)
+            .map(|x| x.data.is_categorical())
+            .unwrap_or(false)
+        {
+            o.codings.push((
+                v.clone(),
+                Coding {
+                    contrast: a.coding,
+                    reference: None,
+                },
+            ));
+        }
+    }
+    let defaults = vec![
+        format!("preset {}", a.preset),
+        format!(
+            "bootstrap B = {}{}",
+            o.boot,
+            if a.boot.is_none() { " (default)" } else { "" }
+        ),
+        format!(
+            "seed {}{}",
+            o.seed,
+            if a.seed.is_none() {
+                " (chosen at random: pass --seed to repeat)"
+            } else {
+                ""
+            }
+        ),
+        format!(
+            "{} CIs",
+            match o.ci {
+                CiMethod::Percentile => "percentile",
+                CiMethod::BiasCorrected => "bias-corrected",
+            }
+        ),
+        format!("{} standard errors", o.cov.label()),
+        match (&o.probe, &o.w_values) {
+            (_, Some(_)) => "W probed at given values".to_string(),
+            (ProbeMethod::Percentiles, _) => {
+                "moderators probed at the 16th/50th/84th percentiles".to_string()
+            }
+            (ProbeMethod::MeanSd, _) => "moderators probed at mean ± SD".to_string(),
+            (ProbeMethod::Values(_), _) => "moderators probed at given values".to_string(),
+        },
+        "no centring".to_string(),
+    ];
+    Ok((o, defaults))
+}
+
+fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_json::Value {
+    json!({
+        "preset": a.preset,
+        "cov_type": o.cov,
+        "conf": o.conf,
+        "boot": o.boot,
+        "seed": o.seed,
+        "ci": o.ci,
+        "probe": o.probe,
+        "wvals": o.w_values,
+        "zvals": o.z_values,
+        "coding": a.coding,
+        "contrast": o.contrasts,
+        "total": o.total,
+        "normal": o.normal,
+        "jn": o.jn,
+        "missing": a.data.missing,
+        "defaults_in_force": defaults,
+    })
+}

@@ -1,0 +1,260 @@
+use crate::analysis::{Analysis, EffectResult};
+use crate::effects::EffectKind;
+
+use super::{regress_report, Report, Section, Table, Value};
+
+/// The text/Markdown/CSV report of a conditional process analysis, laid out in PROCESS's order:
+/// each outcome's model, the total effect model, then the effects of X on Y.
+pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
+    let mut report = regress_report(header, &a.equations, a.notes.clone());
+    report.title = format!("cipa {} · conditional process analysis", crate::VERSION);
+    if let Some(tm) = &a.total_model {
+        let t = regress_report(Vec::new(), &[(tm.clone(), Vec::new())], Vec::new());
+        for mut s in t.sections {
+            s.heading = format!("TOTAL EFFECT MODEL · {}", s.heading);
+            report.sections.push(s);
+        }
+    }
+    let mut tables = Vec::new();
+    let x_multi = a
+        .effects
+        .iter()
+        .map(|e| e.def.focal.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+        > 1;
+    let focal_note = |e: &EffectResult| {
+        if x_multi {
+            format!(" ({})", e.def.focal)
+        } else {
+            String::new()
+        }
+    };
+    let analytic_cols = |m: bool| {
+        let mut c = vec![String::new()];
+        if m {
+            c.push("moderators".into());
+        }
+        c.extend(["Effect", "se", "t", "p", "LLCI", "ULCI"].map(String::from));
+        c
+    };
+    let boot_cols = |first: &str| {
+        ["", first, "Effect", "BootSE", "BootLLCI", "BootULCI"]
+            .map(String::from)
+            .to_vec()
+    };
+    let mods = |e: &EffectResult| {
+        e.def
+            .moderators
+            .iter()
+            .map(|(m, v)| format!("{m}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let by_kind = |k: EffectKind| a.effects.iter().filter(move |e| e.def.kind == k);
+    let boot_row = |e: &EffectResult, label: String, second: String| {
+        vec![
+            Value::Text(label),
+            Value::Text(second),
+            Value::Num(e.effect),
+            e.boot_se.map_or(Value::Empty, Value::Num),
+            Value::Num(e.ci_lower),
+            Value::Num(e.ci_upper),
+        ]
+    };
+    for (kind, title) in [
+        (EffectKind::Total, "Total effect of X on Y"),
+        (EffectKind::Direct, "Direct effect of X on Y"),
+    ] {
+        let rows: Vec<&EffectResult> = by_kind(kind).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let moderated = rows.iter().any(|e| !e.def.moderators.is_empty());
+        tables.push(Table {
+            title: if moderated {
+                format!("Conditional {}", title.to_lowercase())
+            } else {
+                title.to_string()
+            },
+            columns: analytic_cols(moderated),
+            rows: rows
+                .iter()
+                .map(|e| {
+                    let mut r = vec![Value::Text(format!("{}{}", e.def.focal, ""))];
+                    if moderated {
+                        r.push(Value::Text(mods(e)));
+                    }
+                    r.extend([
+                        Value::Num(e.effect),
+                        e.se.map_or(Value::Empty, Value::Num),
+                        e.stat.map_or(Value::Empty, Value::Num),
+                        e.p.map_or(Value::Empty, Value::Num),
+                        Value::Num(e.ci_lower),
+                        Value::Num(e.ci_upper),
+                    ]);
+                    r
+                })
+                .collect(),
+            notes: vec![],
+        });
+    }
+    let ind: Vec<&EffectResult> = a
+        .effects
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.def.kind,
+                EffectKind::Indirect | EffectKind::TotalIndirect | EffectKind::Contrast
+            )
+        })
+        .collect();
+    if !ind.is_empty() {
+        let moderated = ind.iter().any(|e| !e.def.moderators.is_empty());
+        tables.push(Table {
+            title: if moderated {
+                "Conditional indirect effect(s) of X on Y".into()
+            } else {
+                "Indirect effect(s) of X on Y".into()
+            },
+            columns: boot_cols(if moderated { "moderators" } else { "" }),
+            rows: ind
+                .iter()
+                .map(|e| {
+                    let label = match e.def.kind {
+                        EffectKind::TotalIndirect => format!("TOTAL{}", focal_note(e)),
+                        EffectKind::Contrast => e.def.label.clone().unwrap_or_default(),
+                        _ => format!("{}{}", e.def.path.join(" -> "), ""),
+                    };
+                    boot_row(e, label, mods(e))
+                })
+                .collect(),
+            notes: a
+                .effects
+                .iter()
+                .filter(|e| e.def.kind == EffectKind::Contrast)
+                .map(|e| {
+                    format!(
+                        "{}: {}",
+                        e.def.label.clone().unwrap_or_default(),
+                        e.def.path.join(" ")
+                    )
+                })
+                .collect(),
+        });
+    }
+    for (kind, title) in [
+        (
+            EffectKind::IndexOfModeratedMediation,
+            "Index of moderated mediation",
+        ),
+        (
+            EffectKind::PartialIndex,
+            "Indices of partial moderated mediation",
+        ),
+        (
+            EffectKind::ConditionalIndex,
+            "Indices of conditional moderated mediation",
+        ),
+        (
+            EffectKind::ModeratedModeratedIndex,
+            "Index of moderated moderated mediation",
+        ),
+    ] {
+        let rows: Vec<&EffectResult> = by_kind(kind).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        tables.push(Table {
+            title: title.into(),
+            columns: ["", "moderator", "Index", "BootSE", "BootLLCI", "BootULCI"]
+                .map(String::from)
+                .to_vec(),
+            rows: rows
+                .iter()
+                .map(|e| {
+                    let at = mods(e);
+                    let m = match (e.def.label.clone(), at.is_empty()) {
+                        (Some(l), true) => l,
+                        (Some(l), false) => format!("{l} at {at}"),
+                        (None, _) => at,
+                    };
+                    boot_row(e, e.def.path.join(" -> "), m)
+                })
+                .collect(),
+            notes: vec![],
+        });
+    }
+    if !tables.is_empty() {
+        report.sections.push(Section {
+            heading: "TOTAL, DIRECT, AND INDIRECT EFFECTS OF X ON Y".into(),
+            tables,
+        });
+    }
+    for jn in &a.johnson_neyman {
+        let mut notes: Vec<String> = jn
+            .points
+            .iter()
+            .zip(jn.pct_below.iter().zip(&jn.pct_above))
+            .map(|(p, (b, ab))| {
+                format!(
+                    "Boundary {}: {p:.4} ({b:.2}% of the sample below, {ab:.2}% above)",
+                    jn.moderator
+                )
+            })
+            .collect();
+        if jn.points.is_empty() {
+            notes.push("There are no statistical significance transition points within the observed range of the moderator.".into());
+        }
+        report.sections.push(Section {
+            heading: format!(
+                "JOHNSON-NEYMAN: effect of {} on {} along {}",
+                jn.focal, jn.outcome, jn.moderator
+            ),
+            tables: vec![Table {
+                title: "Conditional effect of the focal predictor at values of the moderator"
+                    .into(),
+                columns: [
+                    jn.moderator.as_str(),
+                    "Effect",
+                    "se",
+                    "t",
+                    "p",
+                    "LLCI",
+                    "ULCI",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: jn
+                    .table
+                    .iter()
+                    .map(|r| {
+                        [r.value, r.effect, r.se, r.stat, r.p, r.ci_lower, r.ci_upper]
+                            .map(Value::Num)
+                            .to_vec()
+                    })
+                    .collect(),
+                notes,
+            }],
+        });
+    }
+    if let Some(b) = &a.bootstrap {
+        report.notes.push(format!(
+            "Bootstrap: {} resamples, seed {}, {} confidence intervals at {}%; {} failed resample(s) replaced.",
+            b.b,
+            b.seed,
+            match b.method {
+                crate::inference::CiMethod::Percentile => "percentile",
+                crate::inference::CiMethod::BiasCorrected => "bias-corrected",
+            },
+            a.options.conf,
+            b.failed
+        ));
+        for (reason, n) in &b.ledger.reasons {
+            report.warnings.push(format!(
+                "{n} bootstrap resample(s) failed and were replaced: {reason}"
+            ));
+        }
+    }
+    report
+}
