@@ -260,6 +260,20 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
             }
         }
     }
+    if opts.normal {
+        for r in effects.iter_mut() {
+            if r.def.kind == EffectKind::Indirect
+                && r.def.moderators.is_empty()
+                && r.def.path.len() == 3
+            {
+                if let Some((se, z, p)) = sobel(&fits, &r.def.path) {
+                    r.se = Some(se);
+                    r.stat = Some(z);
+                    r.p = Some(p);
+                }
+            }
+        }
+    }
     let johnson_neyman = if opts.jn {
         jn::for_analysis(&fits, &plan, &effects, &sub, spec, opts.conf)
     } else {
@@ -291,6 +305,30 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         notes,
         options: opts.clone(),
     })
+}
+
+/// Normal-theory test of a simple indirect effect a·b with the second-order standard error
+/// sqrt(a²·se_b² + b²·se_a² + se_a²·se_b²), as PROCESS's `normal` option computes it.
+fn sobel(fits: &[(EquationFit, Vec<R2Change>)], path: &[String]) -> Option<(f64, f64, f64)> {
+    let (x, m, y) = (&path[0], &path[1], &path[2]);
+    let a = fits
+        .iter()
+        .find(|(f, _)| &f.outcome == m)?
+        .0
+        .coefficient(x)?
+        .clone();
+    let b = fits
+        .iter()
+        .find(|(f, _)| &f.outcome == y)?
+        .0
+        .coefficient(m)?
+        .clone();
+    let se = (a.estimate.powi(2) * b.se.powi(2)
+        + b.estimate.powi(2) * a.se.powi(2)
+        + a.se.powi(2) * b.se.powi(2))
+    .sqrt();
+    let z = a.estimate * b.estimate / se;
+    Some((se, z, z_p_two_sided(z)))
 }
 
 fn analytic(r: &mut EffectResult, fit: &EquationFit, l: &[f64], conf: f64) {

@@ -186,18 +186,16 @@ pub fn analysis_json(
         o.insert("effect".into(), num(e.effect));
         if let Some(se) = e.se {
             o.insert("se".into(), num(se));
-            o.insert(
-                if a.equations
+            let stat_key = if e.def.kind == EffectKind::Indirect
+                || a.equations
                     .iter()
                     .any(|(f, _)| f.method == Method::Logistic && f.outcome == a.spec.y)
-                {
-                    "z"
-                } else {
-                    "t"
-                }
-                .into(),
-                e.stat.map_or(Value::Null, num),
-            );
+            {
+                "z"
+            } else {
+                "t"
+            };
+            o.insert(stat_key.into(), e.stat.map_or(Value::Null, num));
             o.insert("p".into(), e.p.map_or(Value::Null, num));
         }
         if let Some(bse) = e.boot_se {

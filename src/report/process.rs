@@ -143,6 +143,28 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
                 .collect(),
         });
     }
+    let normal: Vec<&EffectResult> = by_kind(EffectKind::Indirect)
+        .filter(|e| e.se.is_some())
+        .collect();
+    if !normal.is_empty() {
+        tables.push(Table {
+            title: "Normal theory test for indirect effect(s)".into(),
+            columns: ["", "Effect", "se", "Z", "p"].map(String::from).to_vec(),
+            rows: normal
+                .iter()
+                .map(|e| {
+                    vec![
+                        Value::Text(e.def.path.join(" -> ")),
+                        Value::Num(e.effect),
+                        e.se.map_or(Value::Empty, Value::Num),
+                        e.stat.map_or(Value::Empty, Value::Num),
+                        e.p.map_or(Value::Empty, Value::Num),
+                    ]
+                })
+                .collect(),
+            notes: vec![],
+        });
+    }
     for (kind, title) in [
         (
             EffectKind::IndexOfModeratedMediation,

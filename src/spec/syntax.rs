@@ -1,1 +1,247 @@
-//! cipa's path syntax (being written).
+//! cipa's path syntax: a small lavaan-like text for observed-variable path models.
+//!
+//! ```text
+//! # comments start with '#', also after code on a line
+//! collab ~ a*ties + size + ties:size
+//! perf ~ cp*ties + b*collab + dist + collab:dist + age
+//! ind := a*b
+//! rel := ind / (ind + cp)
+//! ```
+//!
+//! # Grammar
+//!
+//! ```text
+//! program    := { statement? comment? newline }
+//! statement  := regression | definition
+//! regression := name '~' term { '+' term }
+//! term       := [ label '*' ] name { ':' name }
+//! definition := name ':=' expr
+//! expr       := product { ('+' | '-') product }
+//! product    := unary { ('*' | '/') unary }
+//! unary      := '-' unary | '+' unary | power
+//! power      := atom [ '^' unary ]                 (right-associative)
+//! atom       := number | name | '(' expr ')'
+//! ```
+//!
+//! - **Names** (variables, labels, defined quantities) are letters, digits, `_` and `.`, not
+//!   starting with a digit (`.5` is a number). A column whose name does not fit, such as one with a
+//!   space, is written in double quotes: `"job satisfaction" ~ a*"team size"`. Spaces just inside
+//!   the quotes are ignored, and a quoted name cannot contain `:` or `"` or span lines.
+//! - **Numbers** are `2`, `0.5`, `.5`, `1e-3`; they appear only in defined quantities.
+//! - **Regressions**: `y ~ a*x + w + x:w`. A term is one variable or a product of variables joined
+//!   by `:`; a label and `*` before the term name its coefficient. Every equation has a constant
+//!   (`1`, `0` and `- 1` are errors). Each outcome has exactly one equation.
+//! - **Defined quantities**: `ind := a*b`. Expressions use coefficient labels (from anywhere in the
+//!   text), defined quantities from earlier lines and numbers, with `+ - * / ^`, unary minus and
+//!   parentheses. Precedence is R's: `^` binds tightest and is right-associative (`a^b^c` is
+//!   `a^(b^c)`, `-a^2` is `-(a^2)`), then unary minus, then `* /`, then `+ -` (both
+//!   left-associative). [`Defined::text`] holds the expression as written (after `:=`, with runs of
+//!   spaces and line breaks shown as one space).
+//! - **Continuation**: a line that ends with an operator (`+`, `-`, `*`, `/`, `^` or `:`) continues
+//!   on the next line that is not blank or only a comment.
+//! - **Not supported**, each with its own message: `=~` (latent variables), `~~` (covariances),
+//!   `==`, `<`, `>` (constraints), fixed coefficients (`0.5*x`), a label shared by two coefficients
+//!   (equality constraints), functions (`log(x)`), powers in regressions (`x^2`), `*` for products
+//!   (`x*w` reads as label `x` on `w`, so a label that is also a variable in the model is an error
+//!   explaining this, and `a*b*c` is an error pointing to `:`), cycles among equations, and a
+//!   variable regressed on itself.
+//!
+//! Every error is a [`SpecError::Syntax`] with a 1-based line and column (in characters) and a
+//! snippet with carets under the offending token, except a text without any equation, which is a
+//! [`SpecError::Invalid`].
+//!
+//! [`parse_syntax`] returns the equations in causal order (each after the equations of its
+//! predictors; otherwise in the order written). [`infer_roles`] finds X, Y and the mediators from
+//! the paths; see its documentation for the rules.
+
+mod check;
+mod lex;
+mod parse;
+mod roles;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::{Defined, EquationSpec, SpecError};
+
+pub use roles::{infer_roles, infer_roles_with};
+
+/// A model written in cipa's path syntax, checked and in causal order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParsedSyntax {
+    /// The equations, topologically sorted: every equation comes after the equations of those of
+    /// its predictors that are outcomes themselves; otherwise in the order written.
+    pub equations: Vec<EquationSpec>,
+    /// Defined quantities in the order written (each uses only earlier ones).
+    pub defined: Vec<Defined>,
+    /// `(label, outcome, term name)` for every labelled coefficient, in the order written.
+    pub labels: Vec<(String, String, String)>,
+}
+
+/// Parses and checks a model in cipa's path syntax. `source_name` (a file name, or something like
+/// `--model`) starts every error message.
+pub fn parse_syntax(source_name: &str, text: &str) -> Result<ParsedSyntax, SpecError> {
+    let src = Source::new(source_name, text);
+    let tokens = lex::lex(text);
+    let mut statements = Vec::new();
+    let mut outcome_lines: HashMap<String, usize> = HashMap::new();
+    for stmt in parse::split_statements(&tokens) {
+        let parsed = parse::parse_statement(&src, &stmt)?;
+        if let parse::Statement::Equation(eq) = &parsed {
+            let line = eq.outcome.pos.line;
+            if let Some(first) = outcome_lines.get(&eq.outcome.name) {
+                return Err(src.error(
+                    eq.outcome.pos,
+                    format!(
+                        "outcome '{}' has two equations (lines {first} and {line}); put all its \
+                         predictors on one line",
+                        eq.outcome.name
+                    ),
+                ));
+            }
+            outcome_lines.insert(eq.outcome.name.clone(), line);
+        }
+        statements.push(parsed);
+    }
+    check::check(&src, statements)
+}
+
+/// A position in the text: 1-based line and column (in characters), and the length of the token
+/// in characters (for the carets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pos {
+    line: usize,
+    col: usize,
+    len: usize,
+}
+
+impl Pos {
+    /// From the start of `self` to the end of `end`, when both are on one line.
+    fn to(self, end: Pos) -> Pos {
+        if end.line == self.line && end.col + end.len > self.col {
+            Pos {
+                len: end.col + end.len - self.col,
+                ..self
+            }
+        } else {
+            self
+        }
+    }
+}
+
+/// The text being parsed, for error messages.
+struct Source<'a> {
+    name: &'a str,
+    lines: Vec<&'a str>,
+}
+
+impl<'a> Source<'a> {
+    fn new(name: &'a str, text: &'a str) -> Self {
+        Source {
+            name,
+            lines: text
+                .split('\n')
+                .map(|l| l.strip_suffix('\r').unwrap_or(l))
+                .collect(),
+        }
+    }
+
+    fn error(&self, pos: Pos, message: impl Into<String>) -> SpecError {
+        SpecError::Syntax {
+            source_name: self.name.to_string(),
+            line: pos.line,
+            column: pos.col,
+            message: message.into(),
+            snippet: self.snippet(pos),
+        }
+    }
+
+    /// The line, then carets under the token (tabs are kept so the carets line up).
+    fn snippet(&self, pos: Pos) -> String {
+        let line = pos
+            .line
+            .checked_sub(1)
+            .and_then(|i| self.lines.get(i))
+            .copied()
+            .unwrap_or("");
+        let mut marker: String = line
+            .chars()
+            .take(pos.col.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let have = marker.chars().count();
+        for _ in have..pos.col.saturating_sub(1) {
+            marker.push(' ');
+        }
+        for _ in 0..pos.len.max(1) {
+            marker.push('^');
+        }
+        format!("{line}\n{marker}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_puts_carets_under_the_token() {
+        let src = Source::new("m", "y ~ x\n\tm ~ a*b*c\r\n");
+        assert_eq!(
+            src.snippet(Pos {
+                line: 2,
+                col: 8,
+                len: 1
+            }),
+            "\tm ~ a*b*c\n\t      ^"
+        );
+        assert_eq!(
+            src.snippet(Pos {
+                line: 1,
+                col: 5,
+                len: 1
+            }),
+            "y ~ x\n    ^"
+        );
+        // Past the end of the line (an error at the end of the line).
+        assert_eq!(
+            src.snippet(Pos {
+                line: 1,
+                col: 6,
+                len: 1
+            }),
+            "y ~ x\n     ^"
+        );
+        // A line that does not exist does not panic.
+        assert_eq!(
+            src.snippet(Pos {
+                line: 9,
+                col: 1,
+                len: 0
+            }),
+            "\n^"
+        );
+    }
+
+    #[test]
+    fn pos_to_spans_one_line_only() {
+        let a = Pos {
+            line: 1,
+            col: 3,
+            len: 1,
+        };
+        let b = Pos {
+            line: 1,
+            col: 7,
+            len: 2,
+        };
+        assert_eq!(a.to(b).len, 6);
+        let c = Pos {
+            line: 2,
+            col: 1,
+            len: 1,
+        };
+        assert_eq!(a.to(c), a);
+    }
+}

@@ -1,0 +1,325 @@
+//! Checks across statements: labels, defined quantities, cycles; then the causal order.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::spec::{Defined, EquationSpec, SpecError, TermSpec};
+
+use super::parse::{label_is_variable, RawDefined, RawEquation, Spanned, Statement};
+use super::{ParsedSyntax, Source};
+
+pub(super) fn check(src: &Source, statements: Vec<Statement>) -> Result<ParsedSyntax, SpecError> {
+    let mut equations = Vec::new();
+    let mut defs = Vec::new();
+    for s in statements {
+        match s {
+            Statement::Equation(e) => equations.push(e),
+            Statement::Defined(d) => defs.push(d),
+        }
+    }
+    if equations.is_empty() {
+        return Err(SpecError::Invalid(format!(
+            "{}: the model has no equations; write at least one line 'outcome ~ predictors'",
+            src.name
+        )));
+    }
+
+    let variables: HashSet<&str> = equations
+        .iter()
+        .flat_map(|e| {
+            std::iter::once(e.outcome.name.as_str()).chain(
+                e.terms
+                    .iter()
+                    .flat_map(|t| t.factors.iter().map(|f| f.name.as_str())),
+            )
+        })
+        .collect();
+
+    let labels = check_labels(src, &equations, &variables)?;
+    let defined = check_defined(src, defs, &labels, &variables)?;
+    let order = causal_order(src, &equations)?;
+
+    let labels = labels
+        .into_iter()
+        .map(|l| (l.label.name, l.outcome, l.term))
+        .collect();
+    let mut slots: Vec<Option<RawEquation>> = equations.into_iter().map(Some).collect();
+    let equations = order
+        .into_iter()
+        .filter_map(|k| slots.get_mut(k).and_then(Option::take))
+        .map(|e| EquationSpec {
+            outcome: e.outcome.name,
+            terms: e
+                .terms
+                .into_iter()
+                .map(|t| TermSpec {
+                    factors: t.factors.into_iter().map(|f| f.name).collect(),
+                    label: t.label.map(|l| l.name),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(ParsedSyntax {
+        equations,
+        defined,
+        labels,
+    })
+}
+
+struct LabelUse {
+    label: Spanned,
+    outcome: String,
+    term: String,
+}
+
+/// Each label names one coefficient, and is not also a variable.
+fn check_labels(
+    src: &Source,
+    equations: &[RawEquation],
+    variables: &HashSet<&str>,
+) -> Result<Vec<LabelUse>, SpecError> {
+    let mut uses: Vec<LabelUse> = Vec::new();
+    for eq in equations {
+        for term in &eq.terms {
+            let Some(label) = &term.label else { continue };
+            let name = term.name();
+            if variables.contains(label.name.as_str()) {
+                return Err(src.error(term.pos, label_is_variable(&label.name, &name)));
+            }
+            if let Some(first) = uses.iter().find(|u| u.label.name == label.name) {
+                return Err(src.error(
+                    label.pos,
+                    format!(
+                        "label '{}' is used for two coefficients ('{}' in the equation for '{}' \
+                         on line {}, and '{name}' in the equation for '{}'); equality \
+                         constraints are not supported: give each coefficient its own label",
+                        label.name,
+                        first.term,
+                        first.outcome,
+                        first.label.pos.line,
+                        eq.outcome.name
+                    ),
+                ));
+            }
+            uses.push(LabelUse {
+                label: label.clone(),
+                outcome: eq.outcome.name.clone(),
+                term: name,
+            });
+        }
+    }
+    Ok(uses)
+}
+
+/// Defined names are new, and their expressions use labels and earlier defined names only.
+fn check_defined(
+    src: &Source,
+    defs: Vec<RawDefined>,
+    labels: &[LabelUse],
+    variables: &HashSet<&str>,
+) -> Result<Vec<Defined>, SpecError> {
+    let label_names: Vec<&str> = labels.iter().map(|l| l.label.name.as_str()).collect();
+    let mut lines: HashMap<&str, usize> = HashMap::new();
+    for d in &defs {
+        lines.entry(d.name.name.as_str()).or_insert(d.name.pos.line);
+    }
+    let mut done: Vec<&Spanned> = Vec::new();
+    for d in &defs {
+        let name = d.name.name.as_str();
+        if let Some(first) = done.iter().find(|s| s.name == name) {
+            return Err(src.error(
+                d.name.pos,
+                format!(
+                    "'{name}' is already defined on line {}; give each defined quantity its own \
+                     name",
+                    first.pos.line
+                ),
+            ));
+        }
+        if let Some(l) = labels.iter().find(|l| l.label.name == name) {
+            return Err(src.error(
+                d.name.pos,
+                format!(
+                    "'{name}' is already a coefficient label (line {}); a defined quantity needs \
+                     a new name",
+                    l.label.pos.line
+                ),
+            ));
+        }
+        if variables.contains(name) {
+            return Err(src.error(
+                d.name.pos,
+                format!("'{name}' is a variable in the model; a defined quantity needs a new name"),
+            ));
+        }
+        for r in &d.refs {
+            let used = r.name.as_str();
+            if label_names.contains(&used) || done.iter().any(|s| s.name == used) {
+                continue;
+            }
+            let message = if used == name {
+                format!("'{name}' is used in its own definition")
+            } else if let Some(line) = lines.get(used) {
+                format!("'{used}' is defined later (line {line}); define it before using it")
+            } else if variables.contains(used) {
+                format!(
+                    "'{used}' is a variable, not a coefficient label; label its coefficient in \
+                     an equation (as in 'a*{used}') and use the label here"
+                )
+            } else {
+                unknown_label(used, &label_names, &done)
+            };
+            return Err(src.error(r.pos, message));
+        }
+        done.push(&d.name);
+    }
+    Ok(defs
+        .into_iter()
+        .map(|d| Defined {
+            name: d.name.name,
+            expr: d.expr,
+            text: d.text,
+        })
+        .collect())
+}
+
+fn unknown_label(used: &str, labels: &[&str], defined: &[&Spanned]) -> String {
+    let known: Vec<&str> = labels
+        .iter()
+        .copied()
+        .chain(defined.iter().map(|s| s.name.as_str()))
+        .collect();
+    if known.is_empty() {
+        return format!(
+            "unknown label '{used}': the model has no labels; label a coefficient by writing a \
+             name and '*' before its term, as in 'm ~ a*x'"
+        );
+    }
+    let closest = known
+        .iter()
+        .map(|k| (strsim::levenshtein(used, k), *k))
+        .filter(|(d, k)| *d <= 2 && *d < used.chars().count().max(k.chars().count()))
+        .min_by_key(|(d, _)| *d);
+    let hint = closest.map_or(String::new(), |(_, k)| format!("; did you mean '{k}'?"));
+    format!(
+        "unknown label '{used}' (labels and defined quantities so far: {}){hint}",
+        known.join(", ")
+    )
+}
+
+/// Equation indices in causal order: each equation after those of its predictors that are
+/// outcomes; among equations that are ready, the one written first. A cycle is an error.
+fn causal_order(src: &Source, equations: &[RawEquation]) -> Result<Vec<usize>, SpecError> {
+    let index: HashMap<&str, usize> = equations
+        .iter()
+        .enumerate()
+        .map(|(k, e)| (e.outcome.name.as_str(), k))
+        .collect();
+    // deps[k]: the equations whose outcomes equation k uses, in the order its terms name them.
+    let deps: Vec<Vec<usize>> = equations
+        .iter()
+        .map(|e| {
+            let mut d: Vec<usize> = Vec::new();
+            for f in e.terms.iter().flat_map(|t| t.factors.iter()) {
+                if let Some(&j) = index.get(f.name.as_str()) {
+                    if !d.contains(&j) {
+                        d.push(j);
+                    }
+                }
+            }
+            d
+        })
+        .collect();
+    let n = equations.len();
+    let mut placed = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    while order.len() < n {
+        let ready = (0..n).find(|&k| {
+            !placed.get(k).copied().unwrap_or(true)
+                && deps
+                    .get(k)
+                    .is_some_and(|d| d.iter().all(|&j| placed.get(j).copied().unwrap_or(false)))
+        });
+        match ready {
+            Some(k) => {
+                if let Some(p) = placed.get_mut(k) {
+                    *p = true;
+                }
+                order.push(k);
+            }
+            None => return Err(cycle_error(src, equations, &deps, &placed)),
+        }
+    }
+    Ok(order)
+}
+
+/// Finds a cycle among the equations not yet placed and reports it in causal order, starting at
+/// the equation written first.
+fn cycle_error(
+    src: &Source,
+    equations: &[RawEquation],
+    deps: &[Vec<usize>],
+    placed: &[bool],
+) -> SpecError {
+    let unplaced = |k: usize| !placed.get(k).copied().unwrap_or(true);
+    let Some(start) = (0..equations.len()).find(|&k| unplaced(k)) else {
+        return SpecError::Invalid("the model has a cycle".to_string());
+    };
+    // Walk backwards (from an outcome to a predictor that is an unplaced outcome) until an
+    // equation repeats; every unplaced equation has such a predictor.
+    let mut walk: Vec<usize> = vec![start];
+    let mut cur = start;
+    let cycle_back: Vec<usize> = loop {
+        let next = deps
+            .get(cur)
+            .and_then(|d| d.iter().copied().find(|&j| unplaced(j)));
+        let Some(next) = next else {
+            return SpecError::Invalid("the model has a cycle".to_string());
+        };
+        if let Some(at) = walk.iter().position(|&k| k == next) {
+            break walk.get(at..).map(<[usize]>::to_vec).unwrap_or_default();
+        }
+        walk.push(next);
+        cur = next;
+    };
+    // cycle_back lists each equation after one of its predictors' reversed: causal order is the
+    // reverse. Rotate to start at the equation written first.
+    let mut cycle: Vec<usize> = cycle_back.into_iter().rev().collect();
+    if let Some(first) = cycle
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, &k)| k)
+        .map(|(i, _)| i)
+    {
+        cycle.rotate_left(first);
+    }
+    let name = |k: usize| {
+        equations
+            .get(k)
+            .map_or(String::new(), |e| e.outcome.name.clone())
+    };
+    let mut path: Vec<String> = cycle.iter().map(|&k| name(k)).collect();
+    if let Some(&head) = cycle.first() {
+        path.push(name(head));
+    }
+    // Point at the predictor in the first equation that closes the cycle.
+    let head = cycle.first().copied().unwrap_or(start);
+    let closing = cycle.last().map(|&k| name(k)).unwrap_or_default();
+    let pos = equations
+        .get(head)
+        .and_then(|e| {
+            e.terms
+                .iter()
+                .flat_map(|t| t.factors.iter())
+                .find(|f| f.name == closing)
+                .map(|f| f.pos)
+        })
+        .or_else(|| equations.get(head).map(|e| e.outcome.pos));
+    let message = format!(
+        "the model has a cycle: {}; cipa fits recursive path models",
+        path.join(" -> ")
+    );
+    match pos {
+        Some(pos) => src.error(pos, message),
+        None => SpecError::Invalid(message),
+    }
+}

@@ -1,0 +1,928 @@
+//! Statements: splitting tokens into statements (with continuation lines) and parsing each one
+//! into a regression or a defined quantity, with the checks that need only the statement itself.
+
+use crate::spec::{Expr, SpecError};
+
+use super::lex::{Tok, Token};
+use super::{Pos, Source};
+
+/// How deeply a defined quantity's expression may nest (operators or parentheses).
+pub(super) const MAX_DEPTH: usize = 200;
+
+/// A name and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Spanned {
+    pub name: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct RawTerm {
+    pub label: Option<Spanned>,
+    pub factors: Vec<Spanned>,
+    /// The whole term, label included.
+    pub pos: Pos,
+}
+
+impl RawTerm {
+    pub fn name(&self) -> String {
+        let names: Vec<&str> = self.factors.iter().map(|f| f.name.as_str()).collect();
+        names.join(":")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct RawEquation {
+    pub outcome: Spanned,
+    pub terms: Vec<RawTerm>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct RawDefined {
+    pub name: Spanned,
+    pub expr: Expr,
+    /// Every name the expression uses, in order.
+    pub refs: Vec<Spanned>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Statement {
+    Equation(RawEquation),
+    Defined(RawDefined),
+}
+
+/// The tokens of one statement and the token that ends it (a newline or the end of the input,
+/// placed just after the statement's last token).
+#[derive(Debug, Clone)]
+pub(super) struct Stmt {
+    toks: Vec<Token>,
+    end: Token,
+}
+
+/// Groups tokens into statements: a newline ends a statement unless the line ends with an
+/// operator; blank lines are skipped.
+pub(super) fn split_statements(tokens: &[Token]) -> Vec<Stmt> {
+    let mut out = Vec::new();
+    let mut cur: Vec<Token> = Vec::new();
+    for t in tokens {
+        match t.tok {
+            Tok::Newline | Tok::Eof => {
+                let Some(last) = cur.last() else { continue };
+                if t.tok == Tok::Newline && last.continues() {
+                    continue;
+                }
+                let end = Token {
+                    tok: t.tok.clone(),
+                    pos: Pos {
+                        line: last.pos.line,
+                        col: last.pos.col + last.pos.len,
+                        len: 1,
+                    },
+                    text: String::new(),
+                };
+                out.push(Stmt {
+                    toks: std::mem::take(&mut cur),
+                    end,
+                });
+            }
+            _ => cur.push(t.clone()),
+        }
+    }
+    out
+}
+
+/// The message for `x*w` where `x` is a variable: `*` attaches a label, `:` multiplies.
+pub(super) fn label_is_variable(label: &str, term: &str) -> String {
+    format!(
+        "'{label}*{term}' uses the variable '{label}' as a label: in cipa '*' attaches a label to \
+         a coefficient (a*{term}); write a product of variables with ':' ({label}:{term}), or \
+         choose a label that is not a variable"
+    )
+}
+
+/// Parses one statement.
+pub(super) fn parse_statement(src: &Source, stmt: &Stmt) -> Result<Statement, SpecError> {
+    let mut p = Parser {
+        src,
+        toks: &stmt.toks,
+        end: &stmt.end,
+        i: 0,
+    };
+    p.statement()
+}
+
+struct Parser<'s, 'a> {
+    src: &'s Source<'a>,
+    toks: &'s [Token],
+    end: &'s Token,
+    i: usize,
+}
+
+impl<'s> Parser<'s, '_> {
+    fn peek(&self) -> &'s Token {
+        self.toks.get(self.i).unwrap_or(self.end)
+    }
+
+    fn peek_at(&self, ahead: usize) -> &'s Token {
+        self.toks.get(self.i + ahead).unwrap_or(self.end)
+    }
+
+    fn bump(&mut self) -> &'s Token {
+        let t = self.peek();
+        if self.i < self.toks.len() {
+            self.i += 1;
+        }
+        t
+    }
+
+    fn at_end(&self) -> bool {
+        self.i >= self.toks.len()
+    }
+
+    /// The token before the current one.
+    fn prev(&self) -> &'s Token {
+        self.i
+            .checked_sub(1)
+            .and_then(|k| self.toks.get(k))
+            .unwrap_or(self.end)
+    }
+
+    fn error(&self, pos: Pos, message: impl Into<String>) -> SpecError {
+        self.src.error(pos, message)
+    }
+
+    /// `expected ..., found ...`, or the lexer's own message for a malformed token.
+    fn found(&self, t: &Token, expected: &str) -> SpecError {
+        match &t.tok {
+            Tok::Bad(m) => self.error(t.pos, m.clone()),
+            Tok::Unknown(c) => {
+                let hint = match c {
+                    '\'' | '`' => "; write a name that needs quoting in double quotes: \"my var\"",
+                    ';' => "; write one statement per line",
+                    _ => "",
+                };
+                self.error(
+                    t.pos,
+                    format!("{expected}, found '{c}', which cipa's syntax does not use{hint}"),
+                )
+            }
+            Tok::Comma => self.error(
+                t.pos,
+                format!(
+                    "{expected}, found ','; cipa's syntax has no commas (separate terms with '+')"
+                ),
+            ),
+            _ => self.error(t.pos, format!("{expected}, found {}", t.describe())),
+        }
+    }
+
+    /// A note for an error on a continuation line.
+    fn continuation_note(&self, t: &Token) -> String {
+        let first = self.toks.first().map_or(t.pos.line, |f| f.pos.line);
+        if t.pos.line > first {
+            let ends = self
+                .toks
+                .iter()
+                .rev()
+                .find(|x| x.pos.line < t.pos.line)
+                .map_or(first, |x| x.pos.line);
+            format!(
+                " (line {} continues the statement begun on line {first}, because line {ends} \
+                 ends with an operator)",
+                t.pos.line
+            )
+        } else {
+            String::new()
+        }
+    }
+
+    fn statement(&mut self) -> Result<Statement, SpecError> {
+        let first = self.bump();
+        let lhs = match &first.tok {
+            Tok::Name(n) => Spanned {
+                name: n.clone(),
+                pos: first.pos,
+            },
+            Tok::Tilde | Tok::Latent | Tok::Covar => {
+                return Err(self.error(
+                    first.pos,
+                    format!("expected an outcome name before {}", first.describe()),
+                ))
+            }
+            Tok::Define => {
+                return Err(self.error(first.pos, "expected a name before ':='"));
+            }
+            Tok::Plus => {
+                return Err(self.error(
+                    first.pos,
+                    "expected a variable name at the start of the line, found '+'; to continue \
+                     the previous line, end it with '+' instead",
+                ))
+            }
+            _ => return Err(self.found(first, "expected a variable name at the start of the line")),
+        };
+        let op = self.bump();
+        match &op.tok {
+            Tok::Tilde => self.regression(lhs, op).map(Statement::Equation),
+            Tok::Define => self.definition(lhs).map(Statement::Defined),
+            Tok::Latent => Err(self.error(
+                op.pos,
+                "'=~' defines a latent variable, but cipa fits observed-variable path models; \
+                 score constructs first with --construct",
+            )),
+            Tok::Covar => Err(self.error(
+                op.pos,
+                "'~~' (variances and covariances) is not supported: cipa fits each equation by \
+                 least squares, so predictors covary freely and residual covariances are not \
+                 modelled; remove this line",
+            )),
+            Tok::EqEq | Tok::Less | Tok::Greater => Err(self.error(
+                op.pos,
+                format!("constraints ({}) are not supported", op.describe()),
+            )),
+            Tok::Eq => Err(self.error(
+                op.pos,
+                format!(
+                    "expected '~' or ':=' after {}, found '='; write 'y ~ x' for a regression \
+                     and 'name := expression' for a defined quantity",
+                    first.describe()
+                ),
+            )),
+            Tok::LParen => Err(self.error(
+                first.pos.to(op.pos),
+                format!(
+                    "{}(...) looks like a function; functions are not supported: compute the \
+                     variable as a new column first",
+                    first.text
+                ),
+            )),
+            Tok::Plus => Err(self.error(
+                op.pos,
+                format!(
+                    "expected '~' or ':=' after {}, found '+'; write one equation per outcome",
+                    first.describe()
+                ),
+            )),
+            _ => Err(self.found(
+                op,
+                &format!("expected '~' or ':=' after {}", first.describe()),
+            )),
+        }
+    }
+
+    fn regression(&mut self, outcome: Spanned, tilde: &Token) -> Result<RawEquation, SpecError> {
+        if self.at_end() {
+            return Err(self.error(
+                tilde.pos,
+                format!(
+                    "empty right-hand side: '{} ~' needs at least one predictor after '~'",
+                    outcome.name
+                ),
+            ));
+        }
+        let mut terms: Vec<RawTerm> = Vec::new();
+        loop {
+            let term = self.term(&outcome)?;
+            let name = term.name();
+            terms.push(term);
+            let t = self.peek();
+            match &t.tok {
+                Tok::Newline | Tok::Eof => break,
+                Tok::Plus => {
+                    self.bump();
+                }
+                Tok::Minus => return Err(self.minus_in_regression()),
+                Tok::Tilde | Tok::Define | Tok::Latent | Tok::Covar => {
+                    return Err(self.error(
+                        t.pos,
+                        format!(
+                            "expected '+' or the end of the line after '{name}', found {}; write \
+                             each equation on its own line{}",
+                            t.describe(),
+                            self.continuation_note(t)
+                        ),
+                    ))
+                }
+                Tok::Name(_) | Tok::Num(_) => {
+                    return Err(self.error(
+                        t.pos,
+                        format!(
+                            "expected '+' or the end of the line after '{name}', found {}; \
+                             separate terms with '+'",
+                            t.describe()
+                        ),
+                    ))
+                }
+                _ => {
+                    return Err(self.found(
+                        t,
+                        &format!("expected '+' or the end of the line after '{name}'"),
+                    ))
+                }
+            }
+        }
+        self.check_terms(&outcome, &terms)?;
+        Ok(RawEquation { outcome, terms })
+    }
+
+    /// Within one equation: no label is one of its variables (`x*w` meant as a product), and no
+    /// term appears twice (`x:w` and `w:x` are the same term).
+    fn check_terms(&self, outcome: &Spanned, terms: &[RawTerm]) -> Result<(), SpecError> {
+        for term in terms {
+            let Some(l) = &term.label else { continue };
+            let is_variable = l.name == outcome.name
+                || terms
+                    .iter()
+                    .flat_map(|t| t.factors.iter())
+                    .any(|f| f.name == l.name);
+            if is_variable {
+                return Err(self.error(term.pos, label_is_variable(&l.name, &term.name())));
+            }
+        }
+        let keys: Vec<Vec<&str>> = terms
+            .iter()
+            .map(|t| {
+                let mut k: Vec<&str> = t.factors.iter().map(|f| f.name.as_str()).collect();
+                k.sort_unstable();
+                k
+            })
+            .collect();
+        for (k, (term, key)) in terms.iter().zip(&keys).enumerate() {
+            let earlier = terms.iter().zip(&keys).take(k).find(|(_, e)| *e == key);
+            if let Some((earlier, _)) = earlier {
+                let (name, earlier_name) = (term.name(), earlier.name());
+                let same = if earlier_name == name {
+                    String::new()
+                } else {
+                    format!(" (as '{earlier_name}')")
+                };
+                return Err(self.error(
+                    term.pos,
+                    format!(
+                        "the term '{name}' appears twice in the equation for '{}'{same}",
+                        outcome.name
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `- 1` or `- x` in a regression (the current token is the '-').
+    fn minus_in_regression(&self) -> SpecError {
+        let minus = self.peek();
+        let next = self.peek_at(1);
+        match next.tok {
+            Tok::Num(v) if v == 0.0 || v == 1.0 => self.error(
+                minus.pos.to(next.pos),
+                format!(
+                    "cipa always estimates a constant; models without one ('- {}') are not \
+                     supported",
+                    next.text
+                ),
+            ),
+            _ => self.error(
+                minus.pos,
+                "'-' cannot remove a term from a regression; write only the terms you want, \
+                 joined by '+'",
+            ),
+        }
+    }
+
+    /// `[label '*'] name {':' name}`.
+    fn term(&mut self, outcome: &Spanned) -> Result<RawTerm, SpecError> {
+        let after = self.prev().describe();
+        let t = self.peek();
+        match &t.tok {
+            Tok::Name(_) => {}
+            Tok::Num(v) => {
+                let v = *v;
+                let next = self.peek_at(1);
+                return Err(if next.tok == Tok::Star {
+                    self.error(
+                        t.pos.to(next.pos),
+                        format!(
+                            "fixed coefficients ('{}*') are not supported; a label is a name, as \
+                             in 'a*x'",
+                            t.text
+                        ),
+                    )
+                } else if v == 1.0 {
+                    self.error(
+                        t.pos,
+                        "cipa always estimates a constant, so '1' is not needed; remove it",
+                    )
+                } else if v == 0.0 {
+                    self.error(
+                        t.pos,
+                        "cipa always estimates a constant; models without one ('0 + ...') are \
+                         not supported",
+                    )
+                } else {
+                    self.error(
+                        t.pos,
+                        format!(
+                            "expected a variable name after {after}, found {}",
+                            t.describe()
+                        ),
+                    )
+                });
+            }
+            Tok::Minus => return Err(self.minus_in_regression()),
+            Tok::LParen => {
+                return Err(self.error(
+                    t.pos,
+                    format!(
+                        "expected a variable name after {after}, found '('; parentheses are not \
+                         used in regressions (write product terms with ':', as in x:w)"
+                    ),
+                ))
+            }
+            _ => return Err(self.found(t, &format!("expected a variable name after {after}"))),
+        }
+        let first = self.name_token()?;
+        let mut label = None;
+        let mut factors = Vec::new();
+        if self.peek().tok == Tok::Star {
+            self.bump();
+            label = Some(first);
+            factors.push(self.factor("expected a variable name after")?);
+        } else {
+            factors.push(first);
+        }
+        while self.peek().tok == Tok::Colon {
+            self.bump();
+            factors.push(self.factor("expected a variable name after")?);
+        }
+        let start = label
+            .as_ref()
+            .map_or(factors.first().map(|f| f.pos), |l| Some(l.pos));
+        let last = factors.last().map(|f| f.pos);
+        let pos = match (start, last) {
+            (Some(s), Some(e)) => s.to(e),
+            _ => self.prev().pos,
+        };
+        let names: Vec<&str> = factors.iter().map(|f| f.name.as_str()).collect();
+        let term_name = names.join(":");
+        let t = self.peek();
+        match t.tok {
+            Tok::Star => {
+                let message = match &label {
+                    Some(l) => format!(
+                        "a label takes a single '*' ({}*{term_name}); to multiply variables write \
+                         a product term with ':', as in {}*{}",
+                        l.name,
+                        l.name,
+                        self.product_hint(&term_name)
+                    ),
+                    None => format!(
+                        "'*' after the product term '{term_name}': a label goes before the term \
+                         (a*{term_name}), and variables are multiplied with ':'"
+                    ),
+                };
+                return Err(self.error(t.pos, message));
+            }
+            Tok::Caret => {
+                return Err(self.error(
+                    t.pos,
+                    format!(
+                        "powers are not supported in regressions ('{term_name}^'); compute the \
+                         power as a new column first"
+                    ),
+                ))
+            }
+            _ => {}
+        }
+        for (k, f) in factors.iter().enumerate() {
+            if f.name == outcome.name {
+                let within = if factors.len() > 1 {
+                    format!(" (in the product term '{term_name}')")
+                } else {
+                    String::new()
+                };
+                return Err(self.error(
+                    f.pos,
+                    format!("'{}' is regressed on itself{within}", outcome.name),
+                ));
+            }
+            if factors.iter().take(k).any(|g| g.name == f.name) {
+                return Err(self.error(
+                    f.pos,
+                    format!(
+                        "'{}' appears twice in the product term '{term_name}'; compute its square \
+                         as a new column instead",
+                        f.name
+                    ),
+                ));
+            }
+        }
+        Ok(RawTerm {
+            label,
+            factors,
+            pos,
+        })
+    }
+
+    /// `b:c` for the error on `a*b*c`: the factors so far and the one after the `*`.
+    fn product_hint(&self, so_far: &str) -> String {
+        match &self.peek_at(1).tok {
+            Tok::Name(n) => format!("{so_far}:{n}"),
+            _ => format!("{so_far}:w"),
+        }
+    }
+
+    /// A name token (the current token, known to be a name), checked for a function call.
+    fn name_token(&mut self) -> Result<Spanned, SpecError> {
+        let t = self.bump();
+        let Tok::Name(n) = &t.tok else {
+            return Err(self.found(t, "expected a variable name"));
+        };
+        let next = self.peek();
+        if next.tok == Tok::LParen {
+            return Err(self.error(
+                t.pos.to(next.pos),
+                format!(
+                    "{}(...) looks like a function; functions are not supported: compute the \
+                     variable as a new column first",
+                    t.text
+                ),
+            ));
+        }
+        Ok(Spanned {
+            name: n.clone(),
+            pos: t.pos,
+        })
+    }
+
+    /// A variable name after `*` or `:`.
+    fn factor(&mut self, expected: &str) -> Result<Spanned, SpecError> {
+        let t = self.peek();
+        match &t.tok {
+            Tok::Name(_) => self.name_token(),
+            Tok::Star => Err(self.error(
+                t.pos,
+                format!(
+                    "{expected} {}, found '*'; a label is followed by a single '*'",
+                    self.prev().describe()
+                ),
+            )),
+            _ => Err(self.found(t, &format!("{expected} {}", self.prev().describe()))),
+        }
+    }
+
+    fn definition(&mut self, name: Spanned) -> Result<RawDefined, SpecError> {
+        let start = self.i;
+        let mut refs = Vec::new();
+        let (expr, _) = self.expr(0, &mut refs)?;
+        let t = self.peek();
+        match &t.tok {
+            Tok::Newline | Tok::Eof => {}
+            Tok::RParen => return Err(self.error(t.pos, "')' has no matching '('")),
+            Tok::Colon => {
+                return Err(self.error(
+                    t.pos,
+                    format!(
+                        "expected an operator or the end of the line after {}, found ':'; ':' \
+                         joins variables in regressions, multiply labels with '*'",
+                        self.prev().describe()
+                    ),
+                ))
+            }
+            Tok::Name(_) | Tok::Num(_) | Tok::LParen => {
+                return Err(self.error(
+                    t.pos,
+                    format!(
+                        "expected an operator (+ - * / ^) or the end of the line after {}, found \
+                         {}",
+                        self.prev().describe(),
+                        t.describe()
+                    ),
+                ))
+            }
+            Tok::Tilde | Tok::Define => {
+                return Err(self.error(
+                    t.pos,
+                    format!(
+                        "expected an operator or the end of the line after {}, found {}; write \
+                         each statement on its own line{}",
+                        self.prev().describe(),
+                        t.describe(),
+                        self.continuation_note(t)
+                    ),
+                ))
+            }
+            _ => {
+                return Err(self.found(
+                    t,
+                    &format!(
+                        "expected an operator or the end of the line after {}",
+                        self.prev().describe()
+                    ),
+                ))
+            }
+        }
+        let mut text = String::new();
+        let mut last: Option<&Token> = None;
+        for t in self.toks.get(start..self.i).unwrap_or(&[]) {
+            if let Some(l) = last {
+                if l.pos.line != t.pos.line || l.pos.col + l.pos.len != t.pos.col {
+                    text.push(' ');
+                }
+            }
+            text.push_str(&t.text);
+            last = Some(t);
+        }
+        Ok(RawDefined {
+            name,
+            expr,
+            refs,
+            text,
+        })
+    }
+
+    fn too_deep(&self) -> SpecError {
+        self.error(
+            self.peek().pos,
+            format!(
+                "the expression is too long or nested too deeply (more than {MAX_DEPTH} levels); \
+                 split it into several defined quantities"
+            ),
+        )
+    }
+
+    /// Expressions return their tree's depth alongside, to bound it.
+    fn expr(&mut self, depth: usize, refs: &mut Vec<Spanned>) -> Result<(Expr, usize), SpecError> {
+        let (mut lhs, mut d) = self.product(depth, refs)?;
+        loop {
+            let op = self.peek().tok.clone();
+            if !matches!(op, Tok::Plus | Tok::Minus) {
+                return Ok((lhs, d));
+            }
+            self.bump();
+            let (rhs, rd) = self.product(depth, refs)?;
+            d = d.max(rd) + 1;
+            if d > MAX_DEPTH {
+                return Err(self.too_deep());
+            }
+            lhs = if op == Tok::Plus {
+                Expr::Add(Box::new(lhs), Box::new(rhs))
+            } else {
+                Expr::Sub(Box::new(lhs), Box::new(rhs))
+            };
+        }
+    }
+
+    fn product(
+        &mut self,
+        depth: usize,
+        refs: &mut Vec<Spanned>,
+    ) -> Result<(Expr, usize), SpecError> {
+        let (mut lhs, mut d) = self.unary(depth, refs)?;
+        loop {
+            let op = self.peek().tok.clone();
+            if !matches!(op, Tok::Star | Tok::Slash) {
+                return Ok((lhs, d));
+            }
+            self.bump();
+            if op == Tok::Star && self.peek().tok == Tok::Star {
+                return Err(self.error(
+                    self.peek().pos,
+                    "'**' is not an operator; write powers with '^'",
+                ));
+            }
+            let (rhs, rd) = self.unary(depth, refs)?;
+            d = d.max(rd) + 1;
+            if d > MAX_DEPTH {
+                return Err(self.too_deep());
+            }
+            lhs = if op == Tok::Star {
+                Expr::Mul(Box::new(lhs), Box::new(rhs))
+            } else {
+                Expr::Div(Box::new(lhs), Box::new(rhs))
+            };
+        }
+    }
+
+    fn unary(&mut self, depth: usize, refs: &mut Vec<Spanned>) -> Result<(Expr, usize), SpecError> {
+        if depth > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        match self.peek().tok {
+            Tok::Minus => {
+                self.bump();
+                let (e, d) = self.unary(depth + 1, refs)?;
+                Ok((Expr::Neg(Box::new(e)), d + 1))
+            }
+            Tok::Plus => {
+                self.bump();
+                self.unary(depth + 1, refs)
+            }
+            _ => {
+                let (base, bd) = self.atom(depth, refs)?;
+                if self.peek().tok != Tok::Caret {
+                    return Ok((base, bd));
+                }
+                self.bump();
+                let (exp, ed) = self.unary(depth + 1, refs)?;
+                Ok((Expr::Pow(Box::new(base), Box::new(exp)), bd.max(ed) + 1))
+            }
+        }
+    }
+
+    fn atom(&mut self, depth: usize, refs: &mut Vec<Spanned>) -> Result<(Expr, usize), SpecError> {
+        let after = self.prev().describe();
+        let expected = format!("expected a number, a label or '(' after {after}");
+        let t = self.peek();
+        match &t.tok {
+            Tok::Num(v) => {
+                self.bump();
+                Ok((Expr::Num(*v), 1))
+            }
+            Tok::Name(_) => {
+                let name = self.name_token()?;
+                let e = Expr::Label(name.name.clone());
+                refs.push(name);
+                Ok((e, 1))
+            }
+            Tok::LParen => {
+                self.bump();
+                let (e, d) = self.expr(depth + 1, refs)?;
+                let close = self.peek();
+                if close.tok == Tok::RParen {
+                    self.bump();
+                    return Ok((e, d));
+                }
+                let at = if close.pos.line == t.pos.line {
+                    format!("column {}", t.pos.col)
+                } else {
+                    format!("line {}, column {}", t.pos.line, t.pos.col)
+                };
+                Err(self.found(close, &format!("expected ')' to close the '(' at {at}")))
+            }
+            Tok::Colon => Err(self.error(
+                t.pos,
+                format!(
+                    "{expected}, found ':'; ':' joins variables in regressions, multiply labels \
+                     with '*'"
+                ),
+            )),
+            _ => Err(self.found(t, &expected)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lex::lex;
+    use super::*;
+
+    fn statements(text: &str) -> Result<Vec<Statement>, SpecError> {
+        let src = Source::new("t", text);
+        split_statements(&lex(text))
+            .iter()
+            .map(|s| parse_statement(&src, s))
+            .collect()
+    }
+
+    fn message(text: &str) -> String {
+        match statements(text) {
+            Err(SpecError::Syntax { message, .. }) => message,
+            other => panic!("expected a syntax error for {text:?}, got {other:?}"),
+        }
+    }
+
+    fn l(s: &str) -> Box<Expr> {
+        Box::new(Expr::Label(s.to_string()))
+    }
+
+    fn n(v: f64) -> Box<Expr> {
+        Box::new(Expr::Num(v))
+    }
+
+    fn expr(text: &str) -> Expr {
+        match statements(&format!("q := {text}")) {
+            Ok(s) => match s.into_iter().next() {
+                Some(Statement::Defined(d)) => d.expr,
+                other => panic!("{other:?}"),
+            },
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn statements_continue_after_a_trailing_operator() {
+        let toks = lex("y ~ x +\n\n  # note\n  w\nm ~ x\n");
+        let stmts = split_statements(&toks);
+        assert_eq!(stmts.len(), 2);
+        assert_eq!(stmts.first().map(|s| s.toks.len()), Some(5));
+        assert_eq!(
+            stmts.first().map(|s| s.end.pos),
+            Some(Pos {
+                line: 4,
+                col: 4,
+                len: 1
+            })
+        );
+    }
+
+    #[test]
+    fn precedence_follows_r() {
+        assert_eq!(
+            expr("a + b * c"),
+            Expr::Add(l("a"), Box::new(Expr::Mul(l("b"), l("c"))))
+        );
+        assert_eq!(
+            expr("a - b - c"),
+            Expr::Sub(Box::new(Expr::Sub(l("a"), l("b"))), l("c"))
+        );
+        assert_eq!(
+            expr("a / b * c"),
+            Expr::Mul(Box::new(Expr::Div(l("a"), l("b"))), l("c"))
+        );
+        assert_eq!(expr("-a^2"), Expr::Neg(Box::new(Expr::Pow(l("a"), n(2.0)))));
+        assert_eq!(
+            expr("a^b^c"),
+            Expr::Pow(l("a"), Box::new(Expr::Pow(l("b"), l("c"))))
+        );
+        assert_eq!(expr("a^-b"), Expr::Pow(l("a"), Box::new(Expr::Neg(l("b")))));
+        assert_eq!(expr("-a*b"), Expr::Mul(Box::new(Expr::Neg(l("a"))), l("b")));
+        assert_eq!(expr("+a"), Expr::Label("a".into()));
+        assert_eq!(
+            expr("(a + b) * 2"),
+            Expr::Mul(Box::new(Expr::Add(l("a"), l("b"))), n(2.0))
+        );
+        assert_eq!(expr("((a))"), Expr::Label("a".into()));
+    }
+
+    #[test]
+    fn definition_text_is_normalised() {
+        match statements("q := a*b +  # c\n   (c)^2") {
+            Ok(s) => match s.first() {
+                Some(Statement::Defined(d)) => {
+                    assert_eq!(d.text, "a*b + (c)^2");
+                    let names: Vec<&str> = d.refs.iter().map(|r| r.name.as_str()).collect();
+                    assert_eq!(names, vec!["a", "b", "c"]);
+                }
+                other => panic!("{other:?}"),
+            },
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn statement_errors() {
+        assert!(message("y ~").contains("empty right-hand side"));
+        assert!(message("y ~ x + + w").contains("expected a variable name after '+', found '+'"));
+        assert!(message("y ~ x w").contains("separate terms with '+'"));
+        assert!(message("y ~ 1 + x").contains("always estimates a constant"));
+        assert!(message("y ~ 0 + x").contains("always estimates a constant"));
+        assert!(message("y ~ x - 1").contains("('- 1')"));
+        assert!(message("y ~ x - w").contains("cannot remove a term"));
+        assert!(message("y ~ 2*x").contains("fixed coefficients ('2*')"));
+        assert!(message("y ~ a*b*c").contains("b:c"));
+        assert!(message("y ~ x:w*z").contains("a label goes before the term"));
+        assert!(message("y ~ log(x)").contains("functions are not supported"));
+        assert!(message("y ~ x^2").contains("powers are not supported"));
+        assert!(message("y ~ (x + w)").contains("parentheses"));
+        assert!(message("y ~ x:x").contains("appears twice in the product term 'x:x'"));
+        assert!(message("y ~ x + w:x + x:w")
+            .contains("'x:w' appears twice in the equation for 'y' (as 'w:x')"));
+        assert!(message("y ~ y").contains("regressed on itself"));
+        assert!(message("y ~ x, w").contains("no commas"));
+        assert!(message("y = x").contains("found '='"));
+        assert!(message("f =~ a + b").contains("--construct"));
+        assert!(message("a ~~ b").contains("not supported"));
+        assert!(message("a == b").contains("constraints"));
+        assert!(message("~ x").contains("outcome name before '~'"));
+        assert!(message("+ w").contains("end it with '+'"));
+        assert!(message("y1 + y2 ~ x").contains("one equation per outcome"));
+        assert!(message("y ~ x\n+ w").contains("end it with '+'"));
+        assert!(
+            message("y ~ x +\nm ~ x").contains("line 2 continues the statement begun on line 1")
+        );
+        assert!(message("y ~ 'x'").contains("double quotes"));
+        assert!(message("q := a b").contains("expected an operator (+ - * / ^)"));
+        assert!(message("q := (a + b").contains("expected ')' to close the '(' at column 6"));
+        assert!(message("q := a + b)").contains("no matching '('"));
+        assert!(message("q := a ** 2").contains("'^'"));
+        assert!(message("q := a:b").contains("multiply labels with '*'"));
+        assert!(message("q := ").contains("expected a number, a label or '(' after ':='"));
+        assert!(message("q := exp(a)").contains("functions are not supported"));
+        assert!(message("q := 2x").contains("neither a number nor a name"));
+    }
+
+    #[test]
+    fn deep_expressions_are_refused_not_overflowed() {
+        let deep = format!("q := {}a{}", "(".repeat(5000), ")".repeat(5000));
+        assert!(message(&deep).contains("nested too deeply"));
+        let long = format!("q := a{}", " + a".repeat(5000));
+        assert!(message(&long).contains("too long"));
+        let minus = format!("q := {}a", "-".repeat(5000));
+        assert!(message(&minus).contains("nested too deeply"));
+        let pow = format!("q := a{}", "^a".repeat(5000));
+        assert!(message(&pow).contains("nested too deeply"));
+        let ok = format!("q := a{}", " + a".repeat(150));
+        assert!(statements(&ok).is_ok());
+    }
+}

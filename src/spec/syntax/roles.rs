@@ -1,0 +1,194 @@
+//! X, Y and the mediators of a model written in the syntax, from its paths.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::spec::SpecError;
+
+use super::ParsedSyntax;
+
+/// Finds the focal antecedent X, the final outcome Y and the mediators (in causal order) of a
+/// parsed model, from its paths alone. A path runs from each variable in a term (a product term
+/// `x:w` counts for both `x` and `w`) to the equation's outcome.
+///
+/// - **Y** is the one outcome that is not a predictor in any equation. None or several is an error
+///   that lists them and suggests `--y`.
+/// - **Mediators** are the outcomes other than Y that lie on a directed path from an exogenous
+///   variable (one without an equation) to Y: every outcome is reached from some exogenous
+///   variable, so these are the outcomes with a path to Y. They come in the order of
+///   [`ParsedSyntax::equations`] (causal order).
+/// - **X** is the one exogenous variable with a path to Y through at least one mediator and a path
+///   (direct or through other mediators) to every mediator. A model without mediators, or with no
+///   such variable, or with several (a first-stage moderator `w` in `m ~ x + w + x:w` qualifies as
+///   much as `x` does; so does a covariate entered in every equation) is an error that lists them
+///   and suggests `--x`.
+///
+/// Returns `(x, y, mediators)`.
+pub fn infer_roles(p: &ParsedSyntax) -> Result<(String, String, Vec<String>), SpecError> {
+    infer_roles_with(p, None, None)
+}
+
+/// [`infer_roles`] with X and/or Y given (as by `--x` and `--y`). A given Y must be an outcome; the
+/// mediators are then the other outcomes with a path to it. A given X must be a variable without
+/// an equation and have a path to Y; it need not reach every mediator.
+pub fn infer_roles_with(
+    p: &ParsedSyntax,
+    x: Option<&str>,
+    y: Option<&str>,
+) -> Result<(String, String, Vec<String>), SpecError> {
+    let graph = Graph::new(p);
+    let y = match y {
+        Some(y) => {
+            if !graph.outcomes.contains(&y) {
+                return Err(SpecError::Invalid(format!(
+                    "Y '{y}' is not an outcome of the model (outcomes: {})",
+                    graph.outcomes.join(", ")
+                )));
+            }
+            y
+        }
+        None => {
+            let finals: Vec<&str> = graph
+                .outcomes
+                .iter()
+                .copied()
+                .filter(|o| !graph.predictors.contains(o))
+                .collect();
+            match finals.as_slice() {
+                [y] => *y,
+                [] => {
+                    return Err(SpecError::Invalid(
+                        "the model has no final outcome (an outcome that predicts nothing \
+                         else); name Y with --y"
+                            .to_string(),
+                    ))
+                }
+                several => {
+                    return Err(SpecError::Invalid(format!(
+                        "the model has several final outcomes ({}), outcomes that predict \
+                         nothing else; name the focal outcome with --y",
+                        several.join(", ")
+                    )))
+                }
+            }
+        }
+    };
+    let to_y = graph.ancestors(y);
+    let mediators: Vec<&str> = graph
+        .outcomes
+        .iter()
+        .copied()
+        .filter(|o| *o != y && to_y.contains(o))
+        .collect();
+    let x = match x {
+        Some(x) => {
+            if graph.outcomes.contains(&x) {
+                return Err(SpecError::Invalid(format!(
+                    "X '{x}' has its own equation; X must be a variable that is not an outcome"
+                )));
+            }
+            if !graph.exogenous.contains(&x) {
+                return Err(SpecError::Invalid(format!(
+                    "X '{x}' is not a variable of the model (variables without an equation: {})",
+                    graph.exogenous.join(", ")
+                )));
+            }
+            if !to_y.contains(x) {
+                return Err(SpecError::Invalid(format!(
+                    "X '{x}' has no path to Y '{y}'"
+                )));
+            }
+            x
+        }
+        None => {
+            if mediators.is_empty() {
+                return Err(SpecError::Invalid(format!(
+                    "cannot tell which variable is X: no outcome other than '{y}' lies on a path \
+                     to '{y}', so the model has no mediators; name X with --x"
+                )));
+            }
+            let reach: Vec<HashSet<&str>> = mediators.iter().map(|m| graph.ancestors(m)).collect();
+            let candidates: Vec<&str> = graph
+                .exogenous
+                .iter()
+                .copied()
+                .filter(|v| reach.iter().all(|r| r.contains(v)))
+                .collect();
+            match candidates.as_slice() {
+                [x] => *x,
+                [] => {
+                    return Err(SpecError::Invalid(format!(
+                        "cannot tell which variable is X: no variable has a path to every \
+                         mediator ({}); name X with --x",
+                        mediators.join(", ")
+                    )))
+                }
+                several => {
+                    return Err(SpecError::Invalid(format!(
+                        "several variables could be X ({}): each has a path to every mediator \
+                         ({}) and through them to '{y}'; name X with --x",
+                        several.join(", "),
+                        mediators.join(", ")
+                    )))
+                }
+            }
+        }
+    };
+    Ok((
+        x.to_string(),
+        y.to_string(),
+        mediators.into_iter().map(str::to_string).collect(),
+    ))
+}
+
+struct Graph<'p> {
+    /// Outcomes in causal order.
+    outcomes: Vec<&'p str>,
+    /// Variables that appear in some term.
+    predictors: HashSet<&'p str>,
+    /// Variables without an equation, in order of first appearance.
+    exogenous: Vec<&'p str>,
+    /// For each outcome, the variables in its terms.
+    parents: HashMap<&'p str, Vec<&'p str>>,
+}
+
+impl<'p> Graph<'p> {
+    fn new(p: &'p ParsedSyntax) -> Self {
+        let outcomes: Vec<&str> = p.equations.iter().map(|e| e.outcome.as_str()).collect();
+        let mut predictors = HashSet::new();
+        let mut exogenous = Vec::new();
+        let mut parents: HashMap<&str, Vec<&str>> = HashMap::new();
+        for e in &p.equations {
+            let list = parents.entry(e.outcome.as_str()).or_default();
+            for f in e.terms.iter().flat_map(|t| t.factors.iter()) {
+                let f = f.as_str();
+                predictors.insert(f);
+                if !list.contains(&f) {
+                    list.push(f);
+                }
+                if !outcomes.contains(&f) && !exogenous.contains(&f) {
+                    exogenous.push(f);
+                }
+            }
+        }
+        Graph {
+            outcomes,
+            predictors,
+            exogenous,
+            parents,
+        }
+    }
+
+    /// Every variable with a directed path to `v`.
+    fn ancestors(&self, v: &str) -> HashSet<&'p str> {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut stack: Vec<&str> = self.parents.get(v).cloned().unwrap_or_default();
+        while let Some(u) = stack.pop() {
+            if seen.insert(u) {
+                if let Some(ps) = self.parents.get(u) {
+                    stack.extend(ps.iter().copied());
+                }
+            }
+        }
+        seen
+    }
+}
