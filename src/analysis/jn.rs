@@ -4,14 +4,9 @@
 
 use serde::Serialize;
 
-use crate::data::Dataset;
-use crate::effects::{EffectKind, EffectPlan};
-use crate::estimation::{EquationFit, Method, R2Change, Summary};
+use crate::estimation::{EquationFit, Method, Summary};
 use crate::numeric::dist::{t_p_two_sided, t_quantile, z_p_two_sided, z_quantile};
 use crate::numeric::matrix::quad_form;
-use crate::spec::ModelSpec;
-
-use super::EffectResult;
 
 /// One row of the Johnson-Neyman table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -100,8 +95,12 @@ pub fn johnson_neyman(
         .iter()
         .map(|r| 100.0 * finite.iter().filter(|&&x| x > *r).count() as f64 / n)
         .collect();
-    // PROCESS's table: 21 evenly spaced values from the minimum to the maximum, plus the boundaries.
-    let mut grid: Vec<f64> = (0..=20).map(|i| lo + (hi - lo) * i as f64 / 20.0).collect();
+    // PROCESS's table has 22 rows: 22 - r evenly spaced values from the minimum to the maximum
+    // (step (max - min)/(21 - r)) and the r boundaries inserted in order.
+    let steps = 21 - roots.len();
+    let mut grid: Vec<f64> = (0..=steps)
+        .map(|i| lo + (hi - lo) * i as f64 / steps as f64)
+        .collect();
     grid.extend(&roots);
     grid.sort_by(f64::total_cmp);
     let table = grid
@@ -135,61 +134,4 @@ pub fn johnson_neyman(
         pct_above,
         table,
     }
-}
-
-/// Johnson-Neyman for every direct effect moderated by exactly one numeric moderator.
-pub(super) fn for_analysis(
-    fits: &[(EquationFit, Vec<R2Change>)],
-    plan: &EffectPlan,
-    effects: &[EffectResult],
-    sub: &Dataset,
-    spec: &ModelSpec,
-    conf: f64,
-) -> Vec<JnResult> {
-    let mut out = Vec::new();
-    let mut done: Vec<String> = Vec::new();
-    for r in effects
-        .iter()
-        .filter(|r| r.def.kind == EffectKind::Direct && r.def.moderators.len() == 1)
-    {
-        let mname = &r.def.moderators[0].0;
-        let Some(m) = plan.moderators.iter().find(|m| &m.name == mname) else {
-            continue;
-        };
-        if m.factors.len() != 1 || done.contains(&r.def.focal) {
-            continue;
-        }
-        let Some((e, _)) = &r.def.direct_weights else {
-            continue;
-        };
-        let fit = &fits[*e].0;
-        let focal = &r.def.focal;
-        // l0: columns that are X alone; l1: columns X·W.
-        let mut l0 = vec![0.0; fit.k()];
-        let mut l1 = vec![0.0; fit.k()];
-        let mut ok = true;
-        for (j, c) in fit.coefficients.iter().enumerate() {
-            let f = super::factors_of(&c.term);
-            if !f.contains(focal) {
-                continue;
-            }
-            match f.len() {
-                1 => l0[j] = 1.0,
-                2 if f.contains(&m.factors[0]) => l1[j] = 1.0,
-                _ => ok = false,
-            }
-        }
-        let Ok(values) = sub.numeric(mname) else {
-            continue;
-        };
-        if !ok {
-            continue;
-        }
-        let mut res = johnson_neyman(fit, &l0, &l1, values, conf, (&spec.y, focal));
-        res.outcome = fit.outcome.clone();
-        res.moderator = mname.clone();
-        done.push(focal.clone());
-        out.push(res);
-    }
-    out
 }

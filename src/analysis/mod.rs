@@ -2,6 +2,7 @@
 //! listwise deletion over every variable of the model -> each equation's fit -> the effect plan ->
 //! point estimates with analytic inference where it exists -> bootstrap -> [`Analysis`].
 
+mod conditional;
 mod jn;
 mod system;
 
@@ -17,6 +18,7 @@ use crate::numeric::dist::{t_p_two_sided, t_quantile, z_p_two_sided, z_quantile}
 use crate::numeric::matrix::quad_form;
 use crate::spec::ModelSpec;
 
+pub use conditional::{ConditionalEffects, ConditionalRow};
 pub use jn::{johnson_neyman, JnResult, JnRow};
 pub use system::Stacked;
 
@@ -104,6 +106,8 @@ pub struct Analysis {
     /// The total effect model (Y on X and covariates), with `total`.
     pub total_model: Option<EquationFit>,
     pub effects: Vec<EffectResult>,
+    /// Conditional effects of focal predictors within each equation that moderates them.
+    pub conditional: Vec<ConditionalEffects>,
     pub johnson_neyman: Vec<JnResult>,
     pub bootstrap: Option<BootInfo>,
     /// Probe points of each moderator.
@@ -274,11 +278,21 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
             }
         }
     }
-    let johnson_neyman = if opts.jn {
-        jn::for_analysis(&fits, &plan, &effects, &sub, spec, opts.conf)
-    } else {
-        Vec::new()
-    };
+    let columns: Vec<Vec<Vec<String>>> = designs
+        .iter()
+        .map(|d| d.names.iter().map(|n| factors_of(n)).collect())
+        .collect();
+    let mut candidates = focal.clone();
+    candidates.extend(spec.mediators.iter().cloned());
+    let (conditional, johnson_neyman) = conditional::equation_effects(
+        &fits,
+        &columns,
+        &candidates,
+        &plan.moderators,
+        &sub,
+        opts.conf,
+        opts.jn,
+    );
     let probes = plan
         .moderators
         .iter()
@@ -299,6 +313,7 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         equations: fits,
         total_model,
         effects,
+        conditional,
         johnson_neyman,
         bootstrap,
         probes,
@@ -473,6 +488,7 @@ fn moderator(
                 name: name.to_string(),
                 factors: info.columns.iter().map(|c| c.name.clone()).collect(),
                 points,
+                index_unit: 1.0,
             });
         }
     }
@@ -481,9 +497,18 @@ fn moderator(
         Some(v) => ProbeMethod::Values(v.clone()),
         None => method.clone(),
     };
+    let mut distinct: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    let index_unit = if distinct.len() == 2 {
+        distinct[1] - distinct[0]
+    } else {
+        1.0
+    };
     Ok(Moderator {
         name: name.to_string(),
         factors: vec![name.to_string()],
         points: numeric_points(values, &method),
+        index_unit,
     })
 }

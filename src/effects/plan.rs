@@ -33,6 +33,10 @@ pub struct Moderator {
     pub name: String,
     pub factors: Vec<String>,
     pub points: Vec<ProbePoint>,
+    /// Indices of moderated mediation are per this many units of the moderator: 1, or max - min
+    /// for a dichotomous moderator (so the index is the difference between its two conditional
+    /// indirect effects, as PROCESS reports it).
+    pub index_unit: f64,
 }
 
 /// What an effect is.
@@ -60,11 +64,12 @@ pub enum EffectKind {
 enum Formula {
     /// Polynomial `poly` at probe factor values `x`.
     At { poly: usize, x: Vec<f64> },
-    /// Coefficient of a monomial, plus `per_value` × the coefficient of another monomial.
+    /// `scale` × (coefficient of a monomial, plus a value × the coefficient of another one).
     Coef {
         poly: usize,
         exps: Vec<u8>,
         plus: Option<(Vec<u8>, f64)>,
+        scale: f64,
     },
     /// Difference of two earlier effects.
     Diff(usize, usize),
@@ -449,6 +454,7 @@ impl EffectPlan {
             };
             for &v in &vars {
                 let label = self.probe_factors[v].clone();
+                let scale = self.moderators[owner[v]].index_unit;
                 push(
                     self,
                     kind,
@@ -458,6 +464,7 @@ impl EffectPlan {
                         poly,
                         exps: unit_exp(v),
                         plus: None,
+                        scale,
                     },
                 );
             }
@@ -481,6 +488,7 @@ impl EffectPlan {
                             poly,
                             exps: unit_exp(v),
                             plus: Some((both.clone(), value)),
+                            scale: self.moderators[owner[v]].index_unit,
                         },
                     );
                 }
@@ -494,6 +502,8 @@ impl EffectPlan {
                     poly,
                     exps: both,
                     plus: None,
+                    scale: self.moderators[owner[a]].index_unit
+                        * self.moderators[owner[b]].index_unit,
                 },
             );
             return;
@@ -551,9 +561,14 @@ impl EffectPlan {
         for (i, e) in self.effects.iter().enumerate() {
             out[i] = match &e.formula {
                 Formula::At { poly, x } => self.poly(*poly, betas, &mut cache).eval(x),
-                Formula::Coef { poly, exps, plus } => {
+                Formula::Coef {
+                    poly,
+                    exps,
+                    plus,
+                    scale,
+                } => {
                     let p = self.poly(*poly, betas, &mut cache);
-                    p.coef(exps) + plus.as_ref().map_or(0.0, |(e2, v)| p.coef(e2) * v)
+                    scale * (p.coef(exps) + plus.as_ref().map_or(0.0, |(e2, v)| p.coef(e2) * v))
                 }
                 Formula::Diff(a, b) => out[*a] - out[*b],
             };

@@ -31,10 +31,15 @@ pub fn numeric_points(values: &[f64], method: &ProbeMethod) -> Vec<ProbePoint> {
             .map(|&p| percentile(&sorted, p))
             .collect(),
         ProbeMethod::MeanSd => {
+            // As PROCESS: a value beyond the data is replaced by the minimum or maximum.
             let n = sorted.len() as f64;
             let mean = sorted.iter().sum::<f64>() / n;
             let sd = (sorted.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-            vec![mean - sd, mean, mean + sd]
+            let (lo, hi) = (
+                sorted.first().copied().unwrap_or(f64::NAN),
+                sorted.last().copied().unwrap_or(f64::NAN),
+            );
+            vec![(mean - sd).max(lo), mean, (mean + sd).min(hi)]
         }
     };
     vals.into_iter()
@@ -46,14 +51,24 @@ pub fn numeric_points(values: &[f64], method: &ProbeMethod) -> Vec<ProbePoint> {
         .collect()
 }
 
-/// The `ceil(p·n)`-th smallest value (1-based), the order statistic PROCESS reports as the p-th
-/// percentile.
+/// The p-th quantile as PROCESS v4 computes it (`process.describ3`): with `h = p(n + 1)`, the value
+/// `x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋])` (1-based, clamped to the ends); R's `quantile(type = 6)`.
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
+    let n = sorted.len();
+    if n == 0 {
         return f64::NAN;
     }
-    let k = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[k - 1]
+    let h = p * (n as f64 + 1.0);
+    let low = h.trunc();
+    let dec = h - low;
+    let at = |k: f64| sorted[(k as usize).clamp(1, n) - 1];
+    if low < 1.0 {
+        return sorted[0];
+    }
+    if low >= n as f64 {
+        return sorted[n - 1];
+    }
+    at(low) + dec * (at(low + 1.0) - at(low))
 }
 
 /// A probe value as shown in tables and effect labels.
@@ -63,5 +78,25 @@ pub fn label(v: f64) -> String {
         s[1..].to_string()
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // R: quantile(1:10, c(.16, .5, .84), type = 6) = 1.76 5.50 9.24
+    #[test]
+    fn percentiles_are_type_6() {
+        let x: Vec<f64> = (1..=10).map(f64::from).collect();
+        let got: Vec<f64> = [0.16, 0.5, 0.84]
+            .iter()
+            .map(|&p| percentile(&x, p))
+            .collect();
+        for (g, e) in got.iter().zip([1.76, 5.5, 9.24]) {
+            assert!((g - e).abs() < 1e-12, "{got:?}");
+        }
+        assert_eq!(percentile(&x, 0.01), 1.0);
+        assert_eq!(percentile(&x, 0.99), 10.0);
     }
 }

@@ -187,16 +187,16 @@ pub struct BootSummary {
     pub upper: f64,
 }
 
-/// Order statistics PROCESS uses for a percentile interval: with `B` draws sorted, the lower
-/// bound is draw `floor(B·(1-c)/2)` and the upper is draw `floor(B·(1+c)/2) + 1` (1-based), where
-/// `c` is the confidence level as a proportion; indices are clamped to `1..=B`.
+/// The order statistics PROCESS v4 uses (`process.pboot3`, `process.bcboot3`): with `B` sorted
+/// draws, the lower bound is draw `round(B·lo_p)` and the upper is draw `trunc(B·hi_p) + 1`
+/// (1-based), clamped to `1..=B`: draws 125 and 4876 of 5000 for a 95% percentile interval.
 fn percentile_bounds(sorted: &[f64], lo_p: f64, hi_p: f64) -> (f64, f64) {
     let b = sorted.len();
     if b == 0 {
         return (f64::NAN, f64::NAN);
     }
-    let lo = ((b as f64 * lo_p).floor() as usize).clamp(1, b);
-    let hi = ((b as f64 * hi_p).floor() as usize + 1).clamp(1, b);
+    let lo = ((b as f64 * lo_p).round() as usize).clamp(1, b);
+    let hi = ((b as f64 * hi_p).trunc() as usize + 1).clamp(1, b);
     (sorted[lo - 1], sorted[hi - 1])
 }
 
@@ -271,5 +271,8 @@ mod tests {
         let draws: Vec<f64> = (1..=1000).map(|v| v as f64).collect();
         let s = summarise(&draws, 500.0, 95.0, CiMethod::Percentile);
         assert_eq!((s.lower, s.upper), (25.0, 976.0));
+        let draws: Vec<f64> = (1..=5000).map(|v| v as f64).collect();
+        let s = summarise(&draws, 2500.0, 95.0, CiMethod::Percentile);
+        assert_eq!((s.lower, s.upper), (125.0, 4876.0));
     }
 }

@@ -208,6 +208,7 @@ pub fn analysis_json(
         }
     }
     doc["effects"] = Value::Object(groups);
+    doc["conditional_effects"] = json!(a.conditional);
     doc["johnson_neyman"] = json!(a
         .johnson_neyman
         .iter()

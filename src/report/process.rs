@@ -8,6 +8,38 @@ use super::{regress_report, Report, Section, Table, Value};
 pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
     let mut report = regress_report(header, &a.equations, a.notes.clone());
     report.title = format!("cipa {} · conditional process analysis", crate::VERSION);
+    // Conditional effects of the focal predictor, inside the outcome model that moderates it.
+    for c in &a.conditional {
+        let Some(section) = report
+            .sections
+            .iter_mut()
+            .find(|s| s.heading == format!("Outcome Variable: {}", c.outcome))
+        else {
+            continue;
+        };
+        let mut columns: Vec<String> = c.moderators.clone();
+        columns.extend(["Effect", "se", "t", "p", "LLCI", "ULCI"].map(String::from));
+        section.tables.push(Table {
+            title: format!(
+                "Conditional effects of the focal predictor ({}) at values of the moderator(s)",
+                c.focal
+            ),
+            columns,
+            rows: c
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut row: Vec<Value> =
+                        r.at.iter().map(|(_, l)| Value::Text(l.clone())).collect();
+                    row.extend(
+                        [r.effect, r.se, r.stat, r.p, r.ci_lower, r.ci_upper].map(Value::Num),
+                    );
+                    row
+                })
+                .collect(),
+            notes: vec![],
+        });
+    }
     if let Some(tm) = &a.total_model {
         let t = regress_report(Vec::new(), &[(tm.clone(), Vec::new())], Vec::new());
         for mut s in t.sections {

@@ -1,6 +1,6 @@
 //! Checks across statements: labels, defined quantities, cycles; then the causal order.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::spec::{Defined, EquationSpec, SpecError, TermSpec};
 
@@ -78,6 +78,7 @@ fn check_labels(
     variables: &HashSet<&str>,
 ) -> Result<Vec<LabelUse>, SpecError> {
     let mut uses: Vec<LabelUse> = Vec::new();
+    let mut first_use: HashMap<&str, usize> = HashMap::new();
     for eq in equations {
         for term in &eq.terms {
             let Some(label) = &term.label else { continue };
@@ -85,7 +86,10 @@ fn check_labels(
             if variables.contains(label.name.as_str()) {
                 return Err(src.error(term.pos, label_is_variable(&label.name, &name)));
             }
-            if let Some(first) = uses.iter().find(|u| u.label.name == label.name) {
+            if let Some(first) = first_use
+                .get(label.name.as_str())
+                .and_then(|&k| uses.get(k))
+            {
                 return Err(src.error(
                     label.pos,
                     format!(
@@ -100,6 +104,7 @@ fn check_labels(
                     ),
                 ));
             }
+            first_use.insert(label.name.as_str(), uses.len());
             uses.push(LabelUse {
                 label: label.clone(),
                 outcome: eq.outcome.name.clone(),
@@ -118,30 +123,36 @@ fn check_defined(
     variables: &HashSet<&str>,
 ) -> Result<Vec<Defined>, SpecError> {
     let label_names: Vec<&str> = labels.iter().map(|l| l.label.name.as_str()).collect();
+    let label_lines: HashMap<&str, usize> = labels
+        .iter()
+        .rev()
+        .map(|l| (l.label.name.as_str(), l.label.pos.line))
+        .collect();
     let mut lines: HashMap<&str, usize> = HashMap::new();
     for d in &defs {
         lines.entry(d.name.name.as_str()).or_insert(d.name.pos.line);
     }
     let mut done: Vec<&Spanned> = Vec::new();
+    let mut done_lines: HashMap<&str, usize> = HashMap::new();
     for d in &defs {
         let name = d.name.name.as_str();
-        if let Some(first) = done.iter().find(|s| s.name == name) {
+        if let Some(first) = done_lines.get(name) {
             return Err(src.error(
                 d.name.pos,
                 format!(
                     "'{name}' is already defined on line {}; give each defined quantity its own \
                      name",
-                    first.pos.line
+                    first
                 ),
             ));
         }
-        if let Some(l) = labels.iter().find(|l| l.label.name == name) {
+        if let Some(line) = label_lines.get(name) {
             return Err(src.error(
                 d.name.pos,
                 format!(
                     "'{name}' is already a coefficient label (line {}); a defined quantity needs \
                      a new name",
-                    l.label.pos.line
+                    line
                 ),
             ));
         }
@@ -153,7 +164,7 @@ fn check_defined(
         }
         for r in &d.refs {
             let used = r.name.as_str();
-            if label_names.contains(&used) || done.iter().any(|s| s.name == used) {
+            if label_lines.contains_key(used) || done_lines.contains_key(used) {
                 continue;
             }
             let message = if used == name {
@@ -170,6 +181,7 @@ fn check_defined(
             };
             return Err(src.error(r.pos, message));
         }
+        done_lines.insert(name, d.name.pos.line);
         done.push(&d.name);
     }
     Ok(defs
@@ -218,36 +230,45 @@ fn causal_order(src: &Source, equations: &[RawEquation]) -> Result<Vec<usize>, S
     let deps: Vec<Vec<usize>> = equations
         .iter()
         .map(|e| {
-            let mut d: Vec<usize> = Vec::new();
-            for f in e.terms.iter().flat_map(|t| t.factors.iter()) {
-                if let Some(&j) = index.get(f.name.as_str()) {
-                    if !d.contains(&j) {
-                        d.push(j);
-                    }
-                }
-            }
-            d
+            let mut seen = HashSet::new();
+            e.terms
+                .iter()
+                .flat_map(|t| t.factors.iter())
+                .filter_map(|f| index.get(f.name.as_str()).copied())
+                .filter(|&j| seen.insert(j))
+                .collect()
         })
         .collect();
     let n = equations.len();
+    let mut waiting: Vec<usize> = deps.iter().map(Vec::len).collect();
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (k, d) in deps.iter().enumerate() {
+        for &j in d {
+            if let Some(u) = users.get_mut(j) {
+                u.push(k);
+            }
+        }
+    }
+    // Among the equations whose predictors are all placed, the one written first goes next.
+    let mut ready: BTreeSet<usize> = (0..n).filter(|&k| waiting.get(k) == Some(&0)).collect();
     let mut placed = vec![false; n];
     let mut order = Vec::with_capacity(n);
-    while order.len() < n {
-        let ready = (0..n).find(|&k| {
-            !placed.get(k).copied().unwrap_or(true)
-                && deps
-                    .get(k)
-                    .is_some_and(|d| d.iter().all(|&j| placed.get(j).copied().unwrap_or(false)))
-        });
-        match ready {
-            Some(k) => {
-                if let Some(p) = placed.get_mut(k) {
-                    *p = true;
-                }
-                order.push(k);
-            }
-            None => return Err(cycle_error(src, equations, &deps, &placed)),
+    while let Some(k) = ready.pop_first() {
+        order.push(k);
+        if let Some(p) = placed.get_mut(k) {
+            *p = true;
         }
+        for &u in users.get(k).map_or(&[][..], Vec::as_slice) {
+            if let Some(w) = waiting.get_mut(u) {
+                *w = w.saturating_sub(1);
+                if *w == 0 {
+                    ready.insert(u);
+                }
+            }
+        }
+    }
+    if order.len() < n {
+        return Err(cycle_error(src, equations, &deps, &placed));
     }
     Ok(order)
 }

@@ -1,6 +1,8 @@
 //! Statements: splitting tokens into statements (with continuation lines) and parsing each one
 //! into a regression or a defined quantity, with the checks that need only the statement itself.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::spec::{Expr, SpecError};
 
 use super::lex::{Tok, Token};
@@ -329,28 +331,24 @@ impl<'s> Parser<'s, '_> {
     /// Within one equation: no label is one of its variables (`x*w` meant as a product), and no
     /// term appears twice (`x:w` and `w:x` are the same term).
     fn check_terms(&self, outcome: &Spanned, terms: &[RawTerm]) -> Result<(), SpecError> {
+        let variables: HashSet<&str> = std::iter::once(outcome.name.as_str())
+            .chain(
+                terms
+                    .iter()
+                    .flat_map(|t| t.factors.iter().map(|f| f.name.as_str())),
+            )
+            .collect();
         for term in terms {
             let Some(l) = &term.label else { continue };
-            let is_variable = l.name == outcome.name
-                || terms
-                    .iter()
-                    .flat_map(|t| t.factors.iter())
-                    .any(|f| f.name == l.name);
-            if is_variable {
+            if variables.contains(l.name.as_str()) {
                 return Err(self.error(term.pos, label_is_variable(&l.name, &term.name())));
             }
         }
-        let keys: Vec<Vec<&str>> = terms
-            .iter()
-            .map(|t| {
-                let mut k: Vec<&str> = t.factors.iter().map(|f| f.name.as_str()).collect();
-                k.sort_unstable();
-                k
-            })
-            .collect();
-        for (k, (term, key)) in terms.iter().zip(&keys).enumerate() {
-            let earlier = terms.iter().zip(&keys).take(k).find(|(_, e)| *e == key);
-            if let Some((earlier, _)) = earlier {
+        let mut first: HashMap<Vec<&str>, &RawTerm> = HashMap::new();
+        for term in terms {
+            let mut key: Vec<&str> = term.factors.iter().map(|f| f.name.as_str()).collect();
+            key.sort_unstable();
+            if let Some(earlier) = first.get(&key) {
                 let (name, earlier_name) = (term.name(), earlier.name());
                 let same = if earlier_name == name {
                     String::new()
@@ -365,6 +363,7 @@ impl<'s> Parser<'s, '_> {
                     ),
                 ));
             }
+            first.insert(key, term);
         }
         Ok(())
     }

@@ -106,12 +106,14 @@ pub fn infer_roles_with(
                      to '{y}', so the model has no mediators; name X with --x"
                 )));
             }
-            let reach: Vec<HashSet<&str>> = mediators.iter().map(|m| graph.ancestors(m)).collect();
             let candidates: Vec<&str> = graph
                 .exogenous
                 .iter()
                 .copied()
-                .filter(|v| reach.iter().all(|r| r.contains(v)))
+                .filter(|v| {
+                    let reach = graph.descendants(v);
+                    mediators.iter().all(|m| reach.contains(m))
+                })
                 .collect();
             match candidates.as_slice() {
                 [x] => *x,
@@ -149,23 +151,29 @@ struct Graph<'p> {
     exogenous: Vec<&'p str>,
     /// For each outcome, the variables in its terms.
     parents: HashMap<&'p str, Vec<&'p str>>,
+    /// For each variable, the outcomes whose terms use it.
+    children: HashMap<&'p str, Vec<&'p str>>,
 }
 
 impl<'p> Graph<'p> {
     fn new(p: &'p ParsedSyntax) -> Self {
         let outcomes: Vec<&str> = p.equations.iter().map(|e| e.outcome.as_str()).collect();
+        let outcome_set: HashSet<&str> = outcomes.iter().copied().collect();
         let mut predictors = HashSet::new();
         let mut exogenous = Vec::new();
         let mut parents: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
         for e in &p.equations {
-            let list = parents.entry(e.outcome.as_str()).or_default();
+            let outcome = e.outcome.as_str();
+            let mut seen = HashSet::new();
             for f in e.terms.iter().flat_map(|t| t.factors.iter()) {
                 let f = f.as_str();
-                predictors.insert(f);
-                if !list.contains(&f) {
-                    list.push(f);
+                if !seen.insert(f) {
+                    continue;
                 }
-                if !outcomes.contains(&f) && !exogenous.contains(&f) {
+                parents.entry(outcome).or_default().push(f);
+                children.entry(f).or_default().push(outcome);
+                if predictors.insert(f) && !outcome_set.contains(f) {
                     exogenous.push(f);
                 }
             }
@@ -175,20 +183,31 @@ impl<'p> Graph<'p> {
             predictors,
             exogenous,
             parents,
+            children,
         }
     }
 
     /// Every variable with a directed path to `v`.
     fn ancestors(&self, v: &str) -> HashSet<&'p str> {
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut stack: Vec<&str> = self.parents.get(v).cloned().unwrap_or_default();
-        while let Some(u) = stack.pop() {
-            if seen.insert(u) {
-                if let Some(ps) = self.parents.get(u) {
-                    stack.extend(ps.iter().copied());
-                }
+        reach(&self.parents, v)
+    }
+
+    /// Every variable `v` has a directed path to.
+    fn descendants(&self, v: &str) -> HashSet<&'p str> {
+        reach(&self.children, v)
+    }
+}
+
+/// The nodes reachable from `v` along `edges` (not `v` itself, unless on a cycle).
+fn reach<'p>(edges: &HashMap<&'p str, Vec<&'p str>>, v: &str) -> HashSet<&'p str> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut stack: Vec<&str> = edges.get(v).cloned().unwrap_or_default();
+    while let Some(u) = stack.pop() {
+        if seen.insert(u) {
+            if let Some(next) = edges.get(u) {
+                stack.extend(next.iter().copied());
             }
         }
-        seen
     }
+    seen
 }

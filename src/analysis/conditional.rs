@@ -1,0 +1,171 @@
+//! Conditional effects of a focal predictor within one equation (PROCESS's "conditional effects
+//! of the focal predictor at values of the moderator(s)" in each outcome model), with analytic
+//! standard errors from that equation's covariance, and Johnson-Neyman where one numeric moderator
+//! is involved.
+
+use serde::Serialize;
+
+use crate::data::Dataset;
+use crate::effects::Moderator;
+use crate::estimation::{EquationFit, Method, R2Change, Summary};
+use crate::numeric::dist::{t_p_two_sided, t_quantile, z_p_two_sided, z_quantile};
+use crate::numeric::matrix::quad_form;
+
+use super::jn::{johnson_neyman, JnResult};
+
+/// One row: the effect at one combination of moderator values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConditionalRow {
+    /// (moderator, probe label) pairs.
+    pub at: Vec<(String, String)>,
+    pub effect: f64,
+    pub se: f64,
+    pub stat: f64,
+    pub p: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+}
+
+/// The conditional effects of `focal` on `outcome`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConditionalEffects {
+    pub outcome: String,
+    pub focal: String,
+    pub moderators: Vec<String>,
+    pub rows: Vec<ConditionalRow>,
+}
+
+/// For every equation and every focal candidate (X's design factors and the mediators) that the
+/// equation multiplies by a moderator: its conditional effects, and Johnson-Neyman when `jn`.
+pub(super) fn equation_effects(
+    fits: &[(EquationFit, Vec<R2Change>)],
+    columns: &[Vec<Vec<String>>],
+    candidates: &[String],
+    moderators: &[Moderator],
+    data: &Dataset,
+    conf: f64,
+    jn: bool,
+) -> (Vec<ConditionalEffects>, Vec<JnResult>) {
+    let owner = |f: &str| -> Option<(usize, usize)> {
+        moderators
+            .iter()
+            .enumerate()
+            .find_map(|(m, md)| md.factors.iter().position(|x| x == f).map(|k| (m, k)))
+    };
+    let mut out = Vec::new();
+    let mut jns = Vec::new();
+    for ((fit, _), cols) in fits.iter().zip(columns) {
+        for v in candidates {
+            let with_v: Vec<usize> = (0..cols.len()).filter(|&j| cols[j].contains(v)).collect();
+            if with_v.is_empty() {
+                continue;
+            }
+            let mut mods: Vec<usize> = Vec::new();
+            let mut ok = true;
+            for &j in &with_v {
+                for f in cols[j].iter().filter(|f| *f != v) {
+                    match owner(f) {
+                        Some((m, _)) if !mods.contains(&m) => mods.push(m),
+                        Some(_) => {}
+                        None => ok = false,
+                    }
+                }
+            }
+            if !ok || mods.is_empty() {
+                continue;
+            }
+            mods.sort_unstable();
+            let (crit, df) = critical(fit, conf);
+            let mut rows = Vec::new();
+            for point in grid(moderators, &mods) {
+                let l: Vec<f64> = (0..cols.len())
+                    .map(|j| {
+                        if !with_v.contains(&j) {
+                            return 0.0;
+                        }
+                        cols[j]
+                            .iter()
+                            .filter(|f| *f != v)
+                            .map(|f| {
+                                owner(f).map_or(f64::NAN, |(m, k)| {
+                                    point.1[m]
+                                        .map_or(f64::NAN, |p| moderators[m].points[p].codes[k])
+                                })
+                            })
+                            .product()
+                    })
+                    .collect();
+                let b = fit.estimates();
+                let effect: f64 = l.iter().zip(&b).map(|(a, c)| a * c).sum();
+                let se = quad_form(&fit.cov, &l).max(0.0).sqrt();
+                let stat = effect / se;
+                let p = df.map_or_else(|| z_p_two_sided(stat), |d| t_p_two_sided(stat, d));
+                rows.push(ConditionalRow {
+                    at: point.0,
+                    effect,
+                    se,
+                    stat,
+                    p,
+                    ci_lower: effect - crit * se,
+                    ci_upper: effect + crit * se,
+                });
+            }
+            if jn && mods.len() == 1 && moderators[mods[0]].factors.len() == 1 {
+                let w = &moderators[mods[0]].factors[0];
+                let mut l0 = vec![0.0; cols.len()];
+                let mut l1 = vec![0.0; cols.len()];
+                let mut linear = true;
+                for &j in &with_v {
+                    match cols[j].len() {
+                        1 => l0[j] = 1.0,
+                        2 if cols[j].contains(w) => l1[j] = 1.0,
+                        _ => linear = false,
+                    }
+                }
+                if let (true, Ok(values)) = (linear, data.numeric(&moderators[mods[0]].name)) {
+                    let mut r = johnson_neyman(fit, &l0, &l1, values, conf, (&fit.outcome, v));
+                    r.moderator = moderators[mods[0]].name.clone();
+                    jns.push(r);
+                }
+            }
+            out.push(ConditionalEffects {
+                outcome: fit.outcome.clone(),
+                focal: v.clone(),
+                moderators: mods.iter().map(|&m| moderators[m].name.clone()).collect(),
+                rows,
+            });
+        }
+    }
+    (out, jns)
+}
+
+fn critical(fit: &EquationFit, conf: f64) -> (f64, Option<f64>) {
+    match &fit.summary {
+        Summary::Ols(s) if fit.method == Method::Ols => {
+            (t_quantile(0.5 + conf / 200.0, s.df2), Some(s.df2))
+        }
+        _ => (z_quantile(0.5 + conf / 200.0), None),
+    }
+}
+
+/// Every combination of the probe points of the given moderators: labels, and for each moderator
+/// the index of its point (`None` for moderators not involved).
+type Point = (Vec<(String, String)>, Vec<Option<usize>>);
+
+fn grid(moderators: &[Moderator], mods: &[usize]) -> Vec<Point> {
+    let mut out: Vec<Point> = vec![(Vec::new(), vec![None; moderators.len()])];
+    for &m in mods {
+        let mut next = Vec::new();
+        for (labels, idx) in &out {
+            for (k, p) in moderators[m].points.iter().enumerate() {
+                let mut l2 = labels.clone();
+                l2.push((moderators[m].name.clone(), p.label.clone()));
+                let mut i2 = idx.clone();
+                i2[m] = Some(k);
+                next.push((l2, i2));
+            }
+        }
+        out = next;
+    }
+    out
+}
