@@ -3,6 +3,7 @@
 //! point estimates with analytic inference where it exists -> bootstrap -> [`Analysis`].
 
 mod conditional;
+mod defined;
 mod jn;
 mod system;
 
@@ -84,6 +85,17 @@ pub struct EffectResult {
     pub ci_upper: f64,
 }
 
+/// A defined quantity with its bootstrap inference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DefinedResult {
+    pub name: String,
+    pub expression: String,
+    pub estimate: f64,
+    pub boot_se: Option<f64>,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+}
+
 /// Bootstrap provenance: echoed in every output.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BootInfo {
@@ -106,6 +118,8 @@ pub struct Analysis {
     /// The total effect model (Y on X and covariates), with `total`.
     pub total_model: Option<EquationFit>,
     pub effects: Vec<EffectResult>,
+    /// Defined quantities of the path syntax (`name := expression`).
+    pub defined: Vec<DefinedResult>,
     /// Conditional effects of focal predictors within each equation that moderates them.
     pub conditional: Vec<ConditionalEffects>,
     pub johnson_neyman: Vec<JnResult>,
@@ -188,25 +202,30 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         opts.total,
     )
     .map_err(|e| crate::Error::Usage(e.0))?;
+    let names: Vec<Vec<String>> = designs.iter().map(|d| d.names.clone()).collect();
+    let defined_set = defined::DefinedSet::new(spec, &names).map_err(crate::Error::Usage)?;
+    let n_eff = plan.effects.len();
     let betas: Vec<Vec<f64>> = fits.iter().map(|(f, _)| f.estimates()).collect();
-    let mut point = vec![0.0; plan.effects.len()];
-    plan.evaluate(&betas, &mut point);
+    let mut point = vec![0.0; n_eff + defined_set.count()];
+    plan.evaluate(&betas, &mut point[..n_eff]);
+    defined_set.evaluate(&betas, &mut point[n_eff..]);
 
     let mut notes = plan.notes.clone();
-    let boot = if opts.boot > 0 && !plan.effects.is_empty() {
+    let boot = if opts.boot > 0 && !point.is_empty() {
         if y_logistic {
             notes.push("Bootstrap inference for a logistic outcome is not available yet; indirect effects have no confidence interval.".into());
             None
         } else {
             let stacked = Stacked::new(&designs);
-            let m = plan.effects.len();
+            let m = point.len();
             let q = stacked.q();
             let sizes: Vec<usize> = designs.iter().map(|d| d.k()).collect();
             let draws = bootstrap(stacked.n(), opts.boot, m, opts.seed, opts.threads, |counts, out| {
                 let mut gram = vec![0.0; q * q];
                 let mut b: Vec<Vec<f64>> = sizes.iter().map(|&k| vec![0.0; k]).collect();
                 stacked.solve(counts, &mut gram, &mut b)?;
-                plan.evaluate(&b, out);
+                plan.evaluate(&b, &mut out[..n_eff]);
+                defined_set.evaluate(&b, &mut out[n_eff..]);
                 Ok(())
             })
             .map_err(|f| crate::Error::Usage(format!("the bootstrap failed: draw {} could not be computed after 100 replacements ({})", f.draw, f.reason)))?;
@@ -243,6 +262,25 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         }
         effects.push(r);
     }
+    let defined = defined_set
+        .defined
+        .iter()
+        .enumerate()
+        .map(|(k, d)| {
+            let i = n_eff + k;
+            let s = boot
+                .as_ref()
+                .map(|dr| summarise(&dr.column(i), point[i], opts.conf, opts.ci));
+            DefinedResult {
+                name: d.name.clone(),
+                expression: d.text.clone(),
+                estimate: point[i],
+                boot_se: s.map(|s| s.se),
+                ci_lower: s.map_or(f64::NAN, |s| s.lower),
+                ci_upper: s.map_or(f64::NAN, |s| s.upper),
+            }
+        })
+        .collect();
     let total_model = if opts.total {
         Some(total_effect_model(&sub, spec, opts, y_logistic)?)
     } else {
@@ -313,6 +351,7 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         equations: fits,
         total_model,
         effects,
+        defined,
         conditional,
         johnson_neyman,
         bootstrap,

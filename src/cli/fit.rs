@@ -100,14 +100,9 @@ fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
             })?;
             let parsed = syntax::parse_syntax(&path.display().to_string(), &text)
                 .map_err(crate::Error::from)?;
-            let (x, y, mediators) = match (&a.x, &a.y) {
-                (Some(x), Some(y)) => {
-                    let (_, _, m) =
-                        syntax::infer_roles(&parsed).unwrap_or((x.clone(), y.clone(), Vec::new()));
-                    (x.clone(), y.clone(), m)
-                }
-                _ => syntax::infer_roles(&parsed).map_err(crate::Error::from)?,
-            };
+            let (x, y, mediators) =
+                syntax::infer_roles_with(&parsed, a.x.as_deref(), a.y.as_deref())
+                    .map_err(crate::Error::from)?;
             let moderators: Vec<String> = a.w.iter().chain(a.z.iter()).cloned().collect();
             Ok(ModelSpec {
                 source: SpecSource::Syntax,

@@ -209,6 +209,12 @@ pub fn analysis_json(
     }
     doc["effects"] = Value::Object(groups);
     doc["conditional_effects"] = json!(a.conditional);
+    doc["defined"] = json!(a
+        .defined
+        .iter()
+        .map(|d| json!({"name": d.name, "expression": d.expression, "estimate": num(d.estimate),
+                        "boot_se": d.boot_se.map_or(Value::Null, num), "ci_lower": num(d.ci_lower), "ci_upper": num(d.ci_upper)}))
+        .collect::<Vec<_>>());
     doc["johnson_neyman"] = json!(a
         .johnson_neyman
         .iter()

@@ -239,6 +239,36 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             notes: vec![],
         });
     }
+    if !a.defined.is_empty() {
+        tables.push(Table {
+            title: "Defined quantities".into(),
+            columns: [
+                "",
+                "expression",
+                "Estimate",
+                "BootSE",
+                "BootLLCI",
+                "BootULCI",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: a
+                .defined
+                .iter()
+                .map(|d| {
+                    vec![
+                        Value::Text(d.name.clone()),
+                        Value::Text(d.expression.clone()),
+                        Value::Num(d.estimate),
+                        d.boot_se.map_or(Value::Empty, Value::Num),
+                        Value::Num(d.ci_lower),
+                        Value::Num(d.ci_upper),
+                    ]
+                })
+                .collect(),
+            notes: vec![],
+        });
+    }
     if !tables.is_empty() {
         report.sections.push(Section {
             heading: "TOTAL, DIRECT, AND INDIRECT EFFECTS OF X ON Y".into(),

@@ -41,7 +41,8 @@
 //!   on the next line that is not blank or only a comment.
 //! - **Not supported**, each with its own message: `=~` (latent variables), `~~` (covariances),
 //!   `==`, `<`, `>` (constraints), fixed coefficients (`0.5*x`), a label shared by two coefficients
-//!   (equality constraints), functions (`log(x)`), powers in regressions (`x^2`), `*` for products
+//!   (equality constraints), functions (`log(x)`), powers in regressions (`x^2`), R's `.` for
+//!   "all other variables", a variable twice in one product (`x:x`), `*` for products
 //!   (`x*w` reads as label `x` on `w`, so a label that is also a variable in the model is an error
 //!   explaining this, and `a*b*c` is an error pointing to `:`), cycles among equations, and a
 //!   variable regressed on itself.

@@ -446,13 +446,13 @@ impl<'s> Parser<'s, '_> {
         if self.peek().tok == Tok::Star {
             self.bump();
             label = Some(first);
-            factors.push(self.factor("expected a variable name after")?);
+            factors.push(self.factor()?);
         } else {
             factors.push(first);
         }
         while self.peek().tok == Tok::Colon {
             self.bump();
-            factors.push(self.factor("expected a variable name after")?);
+            factors.push(self.factor()?);
         }
         let start = label
             .as_ref()
@@ -493,7 +493,8 @@ impl<'s> Parser<'s, '_> {
             }
             _ => {}
         }
-        for (k, f) in factors.iter().enumerate() {
+        let mut seen = HashSet::new();
+        for f in &factors {
             if f.name == outcome.name {
                 let within = if factors.len() > 1 {
                     format!(" (in the product term '{term_name}')")
@@ -505,7 +506,7 @@ impl<'s> Parser<'s, '_> {
                     format!("'{}' is regressed on itself{within}", outcome.name),
                 ));
             }
-            if factors.iter().take(k).any(|g| g.name == f.name) {
+            if !seen.insert(f.name.as_str()) {
                 return Err(self.error(
                     f.pos,
                     format!(
@@ -537,6 +538,12 @@ impl<'s> Parser<'s, '_> {
         let Tok::Name(n) = &t.tok else {
             return Err(self.found(t, "expected a variable name"));
         };
+        if t.text == "." {
+            return Err(self.error(
+                t.pos,
+                "'.' (all other variables, in R formulas) is not supported; list the predictors",
+            ));
+        }
         let next = self.peek();
         if next.tok == Tok::LParen {
             return Err(self.error(
@@ -555,7 +562,8 @@ impl<'s> Parser<'s, '_> {
     }
 
     /// A variable name after `*` or `:`.
-    fn factor(&mut self, expected: &str) -> Result<Spanned, SpecError> {
+    fn factor(&mut self) -> Result<Spanned, SpecError> {
+        let expected = "expected a variable name after";
         let t = self.peek();
         match &t.tok {
             Tok::Name(_) => self.name_token(),
