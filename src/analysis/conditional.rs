@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::data::Dataset;
 use crate::effects::Moderator;
-use crate::estimation::{EquationFit, Method, R2Change, Summary};
-use crate::numeric::dist::{t_p_two_sided, t_quantile, z_p_two_sided, z_quantile};
+use crate::estimation::{EquationFit, R2Change};
+use crate::numeric::dist::{t_p_two_sided, z_p_two_sided};
 use crate::numeric::matrix::quad_form;
 
 use super::jn::{johnson_neyman, JnResult};
@@ -45,6 +45,7 @@ pub(super) fn equation_effects(
     data: &Dataset,
     conf: f64,
     jn: bool,
+    process_t: bool,
 ) -> (Vec<ConditionalEffects>, Vec<JnResult>) {
     let owner = |f: &str| -> Option<(usize, usize)> {
         moderators
@@ -75,7 +76,7 @@ pub(super) fn equation_effects(
                 continue;
             }
             mods.sort_unstable();
-            let (crit, df) = critical(fit, conf);
+            let (crit, df) = super::critical(fit, conf, process_t);
             let mut rows = Vec::new();
             for point in grid(moderators, &mods) {
                 let l: Vec<f64> = (0..cols.len())
@@ -123,7 +124,14 @@ pub(super) fn equation_effects(
                     }
                 }
                 if let (true, Ok(values)) = (linear, data.numeric(&moderators[mods[0]].name)) {
-                    let mut r = johnson_neyman(fit, &l0, &l1, values, conf, (&fit.outcome, v));
+                    let mut r = johnson_neyman(
+                        fit,
+                        &l0,
+                        &l1,
+                        values,
+                        super::critical(fit, conf, process_t),
+                        (&fit.outcome, v),
+                    );
                     r.moderator = moderators[mods[0]].name.clone();
                     jns.push(r);
                 }
@@ -137,15 +145,6 @@ pub(super) fn equation_effects(
         }
     }
     (out, jns)
-}
-
-fn critical(fit: &EquationFit, conf: f64) -> (f64, Option<f64>) {
-    match &fit.summary {
-        Summary::Ols(s) if fit.method == Method::Ols => {
-            (t_quantile(0.5 + conf / 200.0, s.df2), Some(s.df2))
-        }
-        _ => (z_quantile(0.5 + conf / 200.0), None),
-    }
 }
 
 /// Every combination of the probe points of the given moderators: labels, and for each moderator

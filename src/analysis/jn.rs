@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::estimation::{EquationFit, Method, Summary};
-use crate::numeric::dist::{t_p_two_sided, t_quantile, z_p_two_sided, z_quantile};
+use crate::estimation::EquationFit;
+use crate::numeric::dist::{t_p_two_sided, z_p_two_sided};
 use crate::numeric::matrix::quad_form;
 
 /// One row of the Johnson-Neyman table.
@@ -20,7 +20,8 @@ pub struct JnRow {
     pub ci_upper: f64,
 }
 
-/// Johnson-Neyman boundaries of X's effect on `outcome` along `moderator`.
+/// Johnson-Neyman boundaries of X's effect on `outcome` along `moderator`. `(crit, df)` is the
+/// interval's critical value and the t degrees of freedom (`None`: z).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JnResult {
     pub outcome: String,
@@ -41,17 +42,11 @@ pub fn johnson_neyman(
     l0: &[f64],
     l1: &[f64],
     values: &[f64],
-    conf: f64,
+    (crit, df): (f64, Option<f64>),
     labels: (&str, &str),
 ) -> JnResult {
     let b = fit.estimates();
     let v = &fit.cov;
-    let (crit, df) = match &fit.summary {
-        Summary::Ols(s) if fit.method == Method::Ols => {
-            (t_quantile(0.5 + conf / 200.0, s.df2), Some(s.df2))
-        }
-        _ => (z_quantile(0.5 + conf / 200.0), None),
-    };
     let dot = |a: &[f64], c: &[f64]| a.iter().zip(c).map(|(x, y)| x * y).sum::<f64>();
     let bilinear = |a: &[f64], c: &[f64]| {
         let k = a.len();

@@ -14,8 +14,10 @@ use crate::effects::probe::{numeric_points, ProbeMethod};
 use crate::effects::{EffectDef, EffectKind, EffectPlan, EqShape, Moderator, ProbePoint};
 use crate::error::Result;
 use crate::estimation::{r2_change, EquationFit, Method, R2Change, Regression};
-use crate::inference::{bootstrap, summarise, CiMethod, CovType, Ledger};
-use crate::numeric::dist::{t_p_two_sided, t_quantile, z_p_two_sided, z_quantile};
+use crate::inference::{bootstrap_with, summarise, CiMethod, CovType, Ledger};
+use crate::numeric::dist::{
+    process_t_critical, process_z_critical, t_p_two_sided, t_quantile, z_p_two_sided, z_quantile,
+};
 use crate::numeric::matrix::quad_form;
 use crate::spec::ModelSpec;
 
@@ -46,6 +48,10 @@ pub struct AnalysisOptions {
     pub total: bool,
     pub normal: bool,
     pub jn: bool,
+    /// Use PROCESS's closed-form approximation of the t (and z) critical values for intervals, so
+    /// that printed bounds agree with PROCESS to the last digit (the `process4` preset sets it);
+    /// otherwise exact quantiles, as R.
+    pub process_t: bool,
 }
 
 impl Default for AnalysisOptions {
@@ -65,6 +71,7 @@ impl Default for AnalysisOptions {
             total: false,
             normal: false,
             jn: false,
+            process_t: false,
         }
     }
 }
@@ -170,6 +177,11 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         designs.push(reg.design(&sub, logistic)?);
         fits.push((fit, tests));
     }
+    if opts.process_t {
+        for (fit, _) in fits.iter_mut() {
+            process_intervals(fit, opts.conf);
+        }
+    }
     let shapes: Vec<EqShape> = designs
         .iter()
         .map(|d| EqShape {
@@ -220,12 +232,16 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
             let m = point.len();
             let q = stacked.q();
             let sizes: Vec<usize> = designs.iter().map(|d| d.k()).collect();
-            let draws = bootstrap(stacked.n(), opts.boot, m, opts.seed, opts.threads, |counts, out| {
-                let mut gram = vec![0.0; q * q];
-                let mut b: Vec<Vec<f64>> = sizes.iter().map(|&k| vec![0.0; k]).collect();
-                stacked.solve(counts, &mut gram, &mut b)?;
-                plan.evaluate(&b, &mut out[..n_eff]);
-                defined_set.evaluate(&b, &mut out[n_eff..]);
+            let n = stacked.n();
+            let init = || {
+                let b: Vec<Vec<f64>> = sizes.iter().map(|&k| vec![0.0; k]).collect();
+                (vec![0.0; q * q], vec![0.0; n * q], b)
+            };
+            let draws = bootstrap_with(n, opts.boot, m, opts.seed, opts.threads, init, |st, counts, out| {
+                let (gram, weighted, b) = st;
+                stacked.solve(counts, gram, weighted, b)?;
+                plan.evaluate(b, &mut out[..n_eff]);
+                defined_set.evaluate(b, &mut out[n_eff..]);
                 Ok(())
             })
             .map_err(|f| crate::Error::Usage(format!("the bootstrap failed: draw {} could not be computed after 100 replacements ({})", f.draw, f.reason)))?;
@@ -250,7 +266,7 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         if def.kind == EffectKind::Direct || (def.kind == EffectKind::Total && opts.total) {
             if let Some((e, l)) = &def.direct_weights {
                 let fit = &fits[*e].0;
-                analytic(&mut r, fit, l, opts.conf);
+                analytic(&mut r, fit, l, opts.conf, opts.process_t);
             }
         }
         let needs_boot = !matches!(def.kind, EffectKind::Direct);
@@ -282,7 +298,11 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         })
         .collect();
     let total_model = if opts.total {
-        Some(total_effect_model(&sub, spec, opts, y_logistic)?)
+        let mut tm = total_effect_model(&sub, spec, opts, y_logistic)?;
+        if opts.process_t {
+            process_intervals(&mut tm, opts.conf);
+        }
+        Some(tm)
     } else {
         None
     };
@@ -330,6 +350,7 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         &sub,
         opts.conf,
         opts.jn,
+        opts.process_t,
     );
     let probes = plan
         .moderators
@@ -385,22 +406,49 @@ fn sobel(fits: &[(EquationFit, Vec<R2Change>)], path: &[String]) -> Option<(f64,
     Some((se, z, z_p_two_sided(z)))
 }
 
-fn analytic(r: &mut EffectResult, fit: &EquationFit, l: &[f64], conf: f64) {
+fn analytic(r: &mut EffectResult, fit: &EquationFit, l: &[f64], conf: f64, process_t: bool) {
     let var = quad_form(&fit.cov, l);
     let se = var.max(0.0).sqrt();
     let stat = r.effect / se;
-    let (p, crit) = match (&fit.summary, fit.method) {
-        (crate::estimation::Summary::Ols(s), Method::Ols) => (
-            t_p_two_sided(stat, s.df2),
-            t_quantile(0.5 + conf / 200.0, s.df2),
-        ),
-        _ => (z_p_two_sided(stat), z_quantile(0.5 + conf / 200.0)),
-    };
+    let (crit, df) = critical(fit, conf, process_t);
+    let p = df.map_or_else(|| z_p_two_sided(stat), |d| t_p_two_sided(stat, d));
     r.se = Some(se);
     r.stat = Some(stat);
     r.p = Some(p);
     r.ci_lower = r.effect - crit * se;
     r.ci_upper = r.effect + crit * se;
+}
+
+/// The critical value of a `conf`% interval for an equation's effects and its t degrees of freedom
+/// (`None` for logistic equations, which use z), exact or as PROCESS approximates it.
+pub(crate) fn critical(fit: &EquationFit, conf: f64, process_t: bool) -> (f64, Option<f64>) {
+    match (&fit.summary, fit.method) {
+        (crate::estimation::Summary::Ols(s), Method::Ols) => {
+            let c = if process_t {
+                process_t_critical(conf, s.df2)
+            } else {
+                t_quantile(0.5 + conf / 200.0, s.df2)
+            };
+            (c, Some(s.df2))
+        }
+        _ => (
+            if process_t {
+                process_z_critical(conf)
+            } else {
+                z_quantile(0.5 + conf / 200.0)
+            },
+            None,
+        ),
+    }
+}
+
+/// Recomputes an equation's coefficient intervals with PROCESS's critical value.
+fn process_intervals(fit: &mut EquationFit, conf: f64) {
+    let (crit, _) = critical(fit, conf, true);
+    for c in fit.coefficients.iter_mut() {
+        c.ci_lower = c.estimate - crit * c.se;
+        c.ci_upper = c.estimate + crit * c.se;
+    }
 }
 
 /// R² change tests for the highest-order product terms of an equation, as PROCESS prints them.

@@ -10,7 +10,7 @@ use crate::numeric::matrix::cholesky_solve_in_place;
 pub struct Stacked {
     n: usize,
     q: usize,
-    /// Row-major `n × q`.
+    /// Column-major `n × q`: column j is `z[j*n .. (j+1)*n]`.
     z: Vec<f64>,
     /// Per equation: indices of its predictor columns and of its outcome column.
     eqs: Vec<(Vec<usize>, usize)>,
@@ -29,16 +29,14 @@ impl Stacked {
             for (name, col) in d.names.iter().zip(&d.columns) {
                 idx.push(find_or_push(&mut names, &mut cols, name, col));
             }
-            let y_name = format!("{}\u{0}outcome", d.outcome);
-            let yi = find_or_push(&mut names, &mut cols, &y_name, &d.y);
+            // An outcome that is also a predictor elsewhere (a mediator) shares its column.
+            let yi = find_or_push(&mut names, &mut cols, &d.outcome, &d.y);
             eqs.push((idx, yi));
         }
         let q = cols.len();
-        let mut z = vec![0.0; n * q];
-        for (j, c) in cols.iter().enumerate() {
-            for i in 0..n {
-                z[i * q + j] = c[i];
-            }
+        let mut z = Vec::with_capacity(n * q);
+        for c in &cols {
+            z.extend_from_slice(c);
         }
         Stacked { n, q, z, eqs }
     }
@@ -53,35 +51,48 @@ impl Stacked {
     }
 
     /// Coefficients of every equation on the resample with row `counts`, into `betas` (one vector
-    /// per equation, already sized). `gram` is a `q × q` scratch buffer. Fails when an equation's
-    /// cross-product matrix is singular in this resample.
+    /// per equation, already sized). `gram` (`q × q`) and `weighted` (`n × q`) are scratch buffers.
+    /// Fails when an equation's cross-product matrix is singular in this resample.
+    ///
+    /// The cross-products are dot products over rows of count-weighted columns: the hot loop of the
+    /// bootstrap, written so that it vectorises (see benches/process.rs).
     pub fn solve(
         &self,
         counts: &[u32],
         gram: &mut [f64],
+        weighted: &mut [f64],
         betas: &mut [Vec<f64>],
     ) -> Result<(), String> {
-        let q = self.q;
-        gram.iter_mut().for_each(|g| *g = 0.0);
-        for (i, &c) in counts.iter().enumerate() {
-            if c == 0 {
-                continue;
-            }
-            let w = c as f64;
-            let row = &self.z[i * q..(i + 1) * q];
-            for a in 0..q {
-                let wa = w * row[a];
-                let g = &mut gram[a * q..a * q + a + 1];
-                for (b, gb) in g.iter_mut().enumerate() {
-                    *gb += wa * row[b];
-                }
+        let (n, q) = (self.n, self.q);
+        for a in 0..q {
+            let za = &self.z[a * n..(a + 1) * n];
+            for ((w, &c), &v) in weighted[a * n..(a + 1) * n].iter_mut().zip(counts).zip(za) {
+                *w = c as f64 * v;
             }
         }
+        // G = Zᵀ (C Z): faer's matrix product picks the machine's SIMD width at run time.
+        let z = faer::MatRef::from_column_major_slice(&self.z, n, q);
+        let wz = faer::MatRef::from_column_major_slice(&weighted[..n * q], n, q);
+        let g = faer::MatMut::from_column_major_slice_mut(&mut gram[..q * q], q, q);
+        // Only the lower triangle: the matrix is symmetric.
+        use faer::linalg::matmul::triangular::{matmul, BlockStructure};
+        matmul(
+            g,
+            BlockStructure::TriangularLower,
+            faer::Accum::Replace,
+            z.transpose(),
+            BlockStructure::Rectangular,
+            wz,
+            BlockStructure::Rectangular,
+            1.0,
+            faer::Par::Seq,
+        );
+        // faer stores column-major: entry (a, b) of the lower triangle (a >= b) is gram[b*q + a].
         let at = |a: usize, b: usize| {
             if a >= b {
-                gram[a * q + b]
-            } else {
                 gram[b * q + a]
+            } else {
+                gram[a * q + b]
             }
         };
         for (e, (idx, yi)) in self.eqs.iter().enumerate() {

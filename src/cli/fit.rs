@@ -137,7 +137,7 @@ fn options(
     }
     let mut o = AnalysisOptions::default();
     match a.preset.as_str() {
-        "process4" | "process" => {}
+        "process4" | "process" => o.process_t = true,
         "pyprocessmacro" => {
             o.ci = CiMethod::BiasCorrected;
             o.cov = CovType::Hc3;

@@ -308,13 +308,9 @@ impl EffectPlan {
                 }
             }
         }
-        // Stable, readable order: by the sequence of mediators in equation order.
-        out.sort_by(|a, b| {
-            a.iter()
-                .map(|s| s.0)
-                .collect::<Vec<_>>()
-                .cmp(&b.iter().map(|s| s.0).collect::<Vec<_>>())
-        });
+        // PROCESS's order: shorter paths first, then by the mediators' equation order
+        // (serial model 6: X->M1->Y, X->M2->Y, X->M1->M2->Y).
+        out.sort_by_key(|p| (p.len(), p.iter().map(|s| s.0).collect::<Vec<_>>()));
         out
     }
 

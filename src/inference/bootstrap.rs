@@ -74,8 +74,8 @@ pub fn resample_counts(seed: u64, stream: u64, counts: &mut [u32]) {
 }
 
 /// Runs `b` draws of a statistic of `m` values. `stat(counts, out)` computes the statistic on the
-/// resample with the given row counts into `out`, or returns the reason it failed. Each worker
-/// keeps its own buffers; `threads = 0` uses every core (with the `parallel` feature).
+/// resample with the given row counts into `out`, or returns the reason it failed; `threads = 0`
+/// uses every core (with the `parallel` feature).
 pub fn bootstrap<F>(
     n: usize,
     b: usize,
@@ -87,9 +87,36 @@ pub fn bootstrap<F>(
 where
     F: Fn(&[u32], &mut [f64]) -> Result<(), String> + Sync,
 {
+    bootstrap_with(
+        n,
+        b,
+        m,
+        seed,
+        threads,
+        || (),
+        |_: &mut (), c: &[u32], out: &mut [f64]| stat(c, out),
+    )
+}
+
+/// As [`bootstrap`], with scratch state made once per block of draws by `init` and handed to
+/// every call of `stat`, so the hot loop allocates nothing.
+pub fn bootstrap_with<S, I, F>(
+    n: usize,
+    b: usize,
+    m: usize,
+    seed: u64,
+    threads: usize,
+    init: I,
+    stat: F,
+) -> Result<Draws, BootstrapFailure>
+where
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, &[u32], &mut [f64]) -> Result<(), String> + Sync,
+{
     let mut values = vec![0.0; b * m];
     let run_chunk = |start: usize, chunk: &mut [f64]| -> Result<Ledger, BootstrapFailure> {
         let mut counts = vec![0u32; n];
+        let mut state = init();
         let mut ledger = Ledger::default();
         for (k, out) in chunk.chunks_mut(m.max(1)).enumerate() {
             let draw = start + k;
@@ -98,7 +125,7 @@ where
                 // Retries use streams beyond every first attempt's, so they never collide.
                 let stream = draw as u64 + attempt * (b as u64);
                 resample_counts(seed, stream, &mut counts);
-                match stat(&counts, out) {
+                match stat(&mut state, &counts, out) {
                     Ok(()) => break,
                     Err(reason) => {
                         ledger.record(&reason);
@@ -112,7 +139,7 @@ where
         }
         Ok(ledger)
     };
-    let chunk_draws = 64usize;
+    let chunk_draws = 256usize;
     let ledgers: Vec<Result<Ledger, BootstrapFailure>> = {
         #[cfg(feature = "parallel")]
         {

@@ -4,6 +4,8 @@
 //! Every test binary compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
+pub mod process_reference;
+
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
