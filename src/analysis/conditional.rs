@@ -43,10 +43,9 @@ pub(super) fn equation_effects(
     candidates: &[String],
     moderators: &[Moderator],
     data: &Dataset,
-    conf: f64,
-    jn: bool,
-    process_t: bool,
+    opts: &super::AnalysisOptions,
 ) -> (Vec<ConditionalEffects>, Vec<JnResult>) {
+    let (conf, jn, process_t) = (opts.conf, opts.jn, opts.process_t);
     let owner = |f: &str| -> Option<(usize, usize)> {
         moderators
             .iter()

@@ -342,16 +342,8 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         .collect();
     let mut candidates = focal.clone();
     candidates.extend(spec.mediators.iter().cloned());
-    let (conditional, johnson_neyman) = conditional::equation_effects(
-        &fits,
-        &columns,
-        &candidates,
-        &plan.moderators,
-        &sub,
-        opts.conf,
-        opts.jn,
-        opts.process_t,
-    );
+    let (conditional, johnson_neyman) =
+        conditional::equation_effects(&fits, &columns, &candidates, &plan.moderators, &sub, opts);
     let probes = plan
         .moderators
         .iter()
