@@ -230,16 +230,15 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         } else {
             let stacked = Stacked::new(&designs);
             let m = point.len();
-            let q = stacked.q();
             let sizes: Vec<usize> = designs.iter().map(|d| d.k()).collect();
             let n = stacked.n();
             let init = || {
                 let b: Vec<Vec<f64>> = sizes.iter().map(|&k| vec![0.0; k]).collect();
-                (vec![0.0; q * q], vec![0.0; n * q], b)
+                (stacked.scratch(), b)
             };
             let draws = bootstrap_with(n, opts.boot, m, opts.seed, opts.threads, init, |st, counts, out| {
-                let (gram, weighted, b) = st;
-                stacked.solve(counts, gram, weighted, b)?;
+                let (scratch, b) = st;
+                stacked.solve(counts, scratch, b)?;
                 plan.evaluate(b, &mut out[..n_eff]);
                 defined_set.evaluate(b, &mut out[n_eff..]);
                 Ok(())

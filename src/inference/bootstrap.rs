@@ -1,11 +1,11 @@
 //! The nonparametric bootstrap engine. A draw is a vector of row counts, not a copied data set;
-//! draw `b` takes its random stream from `(seed, b)` (ChaCha8 with the draw as its stream number),
-//! so results are bit-identical whatever the number of threads. A statistic that cannot be
+//! draw `b` takes its own random stream from `(seed, b)` (xoshiro256++ seeded through SplitMix64
+//! from the pair), so results are bit-identical whatever the number of threads. A statistic that cannot be
 //! computed on a resample (a singular design, say) fails that draw; the draw is replaced by a
 //! deterministic retry and the failure is recorded in the ledger, never hidden.
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::{RngCore, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 
 /// How many times one draw may be replaced before the bootstrap gives up.
@@ -66,11 +66,22 @@ pub struct BootstrapFailure {
 pub fn resample_counts(seed: u64, stream: u64, counts: &mut [u32]) {
     let n = counts.len();
     counts.iter_mut().for_each(|c| *c = 0);
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(stream);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed ^ splitmix64(stream)));
+    // Lemire's multiply-high maps a 64-bit draw onto 0..n; its bias (at most n/2^64) is far below
+    // anything a bootstrap can detect, and it avoids rejection loops in the hot path.
+    let n64 = n as u128;
     for _ in 0..n {
-        counts[rng.random_range(0..n)] += 1;
+        let i = ((rng.next_u64() as u128 * n64) >> 64) as usize;
+        counts[i] += 1;
     }
+}
+
+/// SplitMix64's finaliser: spreads (seed, draw) pairs over the generator's seed space.
+fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// Runs `b` draws of a statistic of `m` values. `stat(counts, out)` computes the statistic on the
