@@ -1,0 +1,252 @@
+//! End-to-end tests of `cipa fit`: PROCESS models and path syntax, JSON fields, determinism across
+//! thread counts, and errors for bad specs (exit code 2, a message that points at the problem).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn cipa(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cipa"))
+        .args(args)
+        .output()
+        .expect("the cipa binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+    serde_json::from_slice(&o.stdout).expect("valid JSON")
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).expect("temp file is writable");
+    p
+}
+
+/// A small mediation data set: x -> m -> y with a moderator w.
+fn data(dir: &Path) -> PathBuf {
+    let mut s = String::from("x,m,y,w,c\n");
+    let mut state: u64 = 42;
+    let mut u = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 11) as f64) / ((1u64 << 53) as f64) - 0.5
+    };
+    for i in 0..120 {
+        let x = (i % 2) as f64;
+        let w = 1.0 + (i % 7) as f64;
+        let m = 0.5 * x + 0.1 * w + 0.2 * x * w + u();
+        let y = 0.4 * m + 0.2 * x + u();
+        s += &format!("{x},{m:.5},{y:.5},{w},{:.3}\n", u());
+    }
+    write(dir, "d.csv", &s)
+}
+
+#[test]
+fn model_4_json_has_effects_bootstrap_and_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data(dir.path());
+    let v = json(&cipa(&[
+        "fit",
+        "--data",
+        d.to_str().unwrap(),
+        "--model",
+        "4",
+        "--x",
+        "x",
+        "--m",
+        "m",
+        "--y",
+        "y",
+        "--boot",
+        "500",
+        "--seed",
+        "7",
+        "--total",
+        "--normal",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["command"], "fit");
+    assert_eq!(v["model"]["process"], 4);
+    assert_eq!(v["bootstrap"]["B"], 500);
+    assert_eq!(v["bootstrap"]["seed"], 7);
+    assert_eq!(v["bootstrap"]["method"], "percentile");
+    assert_eq!(v["bootstrap"]["failed"], 0);
+    let ind = &v["effects"]["indirect"][0];
+    assert_eq!(ind["path"], serde_json::json!(["x", "m", "y"]));
+    for k in ["effect", "boot_se", "ci_lower", "ci_upper", "se", "z", "p"] {
+        assert!(ind[k].is_number(), "indirect lacks {k}: {ind}");
+    }
+    let direct = v["effects"]["direct"][0]["effect"].as_f64().unwrap();
+    let total = v["effects"]["total"][0]["effect"].as_f64().unwrap();
+    assert!((total - direct - ind["effect"].as_f64().unwrap()).abs() < 1e-12);
+    assert_eq!(v["equations"].as_array().unwrap().len(), 2);
+    assert!(v["options"]["defaults_in_force"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d.as_str().unwrap().contains("seed 7")));
+}
+
+#[test]
+fn same_numbers_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data(dir.path());
+    let run = |threads: &str| {
+        cipa(&[
+            "fit",
+            "--data",
+            d.to_str().unwrap(),
+            "--model",
+            "7",
+            "--x",
+            "x",
+            "--m",
+            "m",
+            "--y",
+            "y",
+            "--w",
+            "w",
+            "--boot",
+            "800",
+            "--seed",
+            "3",
+            "--threads",
+            threads,
+            "--format",
+            "json",
+        ])
+        .stdout
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
+fn model_7_reports_index_and_conditional_effects() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data(dir.path());
+    let v = json(&cipa(&[
+        "fit",
+        "--data",
+        d.to_str().unwrap(),
+        "--model",
+        "7",
+        "--x",
+        "x",
+        "--m",
+        "m",
+        "--y",
+        "y",
+        "--w",
+        "w",
+        "--boot",
+        "300",
+        "--seed",
+        "1",
+        "--jn",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        v["effects"]["indirect"].as_array().unwrap().len(),
+        3,
+        "three probe values of w"
+    );
+    assert_eq!(
+        v["effects"]["index_of_moderated_mediation"][0]["kind"],
+        "index_of_moderated_mediation"
+    );
+    assert_eq!(v["conditional_effects"][0]["outcome"], "m");
+    assert_eq!(
+        v["johnson_neyman"][0]["table"].as_array().unwrap().len(),
+        22
+    );
+}
+
+#[test]
+fn syntax_model_with_defined_quantity() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data(dir.path());
+    let spec = write(
+        dir.path(),
+        "m.cipa",
+        "m ~ a*x + c\ny ~ x + b*m + c\nind := a*b\n",
+    );
+    let v = json(&cipa(&[
+        "fit",
+        "--data",
+        d.to_str().unwrap(),
+        "--spec",
+        spec.to_str().unwrap(),
+        "--x",
+        "x",
+        "--boot",
+        "300",
+        "--seed",
+        "1",
+        "--format",
+        "json",
+    ]));
+    let ind = v["effects"]["indirect"][0]["effect"].as_f64().unwrap();
+    let def = v["defined"][0]["estimate"].as_f64().unwrap();
+    assert!((ind - def).abs() < 1e-12, "a*b equals the indirect effect");
+    assert_eq!(
+        v["defined"][0]["boot_se"],
+        v["effects"]["indirect"][0]["boot_se"]
+    );
+}
+
+#[test]
+fn bad_specs_are_usage_errors_with_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data(dir.path());
+    let bad = write(dir.path(), "bad.cipa", "m ~ a*x\ny ~ x + b*m +\n");
+    let o = cipa(&[
+        "fit",
+        "--data",
+        d.to_str().unwrap(),
+        "--spec",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bad.cipa:2:"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains('^'),
+        "caret under the error: {}",
+        stderr(&o)
+    );
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--model", "7", "--x", "x", "--m", "m", "--y", "y"],
+            "needs W",
+        ),
+        (
+            &["--model", "23", "--x", "x", "--m", "m", "--y", "y"],
+            "not available",
+        ),
+        (&["--model", "4", "--x", "x", "--y", "y"], "mediator"),
+        (
+            &["--model", "4", "--x", "x", "--m", "m", "--y", "nope"],
+            "unknown column 'nope'",
+        ),
+        (
+            &[
+                "--model", "4", "--x", "x", "--m", "m", "--y", "y", "--preset", "spss",
+            ],
+            "--preset",
+        ),
+    ];
+    for (args, needle) in cases {
+        let mut a = vec!["fit", "--data", d.to_str().unwrap()];
+        a.extend_from_slice(args);
+        let o = cipa(&a);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"));
+    }
+}
