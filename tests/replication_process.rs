@@ -767,12 +767,12 @@ fn equation_quantity(a: &Analysis, call: &Call, block: &str, parts: &[&str]) -> 
                 .min_by(|x, y| (x.value - v).abs().total_cmp(&(y.value - v).abs()))
                 .ok_or_else(|| format!("cipa's JN table has no row at {name} = {v}"))?;
             match *col {
-                "effect" => Ok(row.effect),
-                "se" => Ok(row.se),
-                "t" => Ok(row.stat),
-                "p" => Ok(row.p),
-                "LLCI" => Ok(row.ci_lower),
-                "ULCI" => Ok(row.ci_upper),
+                "effect" => Ok(row.test.effect),
+                "se" => Ok(row.test.se),
+                "t" => Ok(row.test.stat),
+                "p" => Ok(row.test.p),
+                "LLCI" => Ok(row.test.ci_lower),
+                "ULCI" => Ok(row.test.ci_upper),
                 _ => Err(format!("no mapping for the JN table column '{col}'")),
             }
         }
@@ -899,12 +899,12 @@ fn conditional(a: &Analysis, call: &Call, outcome: &str, at: &str, col: &str) ->
             )
         })?;
     match col {
-        "effect" => Ok(row.effect),
-        "se" => Ok(row.se),
-        "t" => Ok(row.stat),
-        "p" => Ok(row.p),
-        "LLCI" => Ok(row.ci_lower),
-        "ULCI" => Ok(row.ci_upper),
+        "effect" => Ok(row.test.effect),
+        "se" => Ok(row.test.se),
+        "t" => Ok(row.test.stat),
+        "p" => Ok(row.test.p),
+        "LLCI" => Ok(row.test.ci_lower),
+        "ULCI" => Ok(row.test.ci_upper),
         _ => Err(format!(
             "no mapping for the conditional effect column '{col}'"
         )),

@@ -8,22 +8,17 @@ use serde::Serialize;
 use crate::data::Dataset;
 use crate::effects::Moderator;
 use crate::estimation::{EquationFit, R2Change};
-use crate::numeric::dist::{t_p_two_sided, z_p_two_sided};
-use crate::numeric::matrix::quad_form;
 
 use super::jn::{johnson_neyman, JnResult};
+use super::linear::{linear_test, LinearTest};
 
 /// One row: the effect at one combination of moderator values.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConditionalRow {
     /// (moderator, probe label) pairs.
     pub at: Vec<(String, String)>,
-    pub effect: f64,
-    pub se: f64,
-    pub stat: f64,
-    pub p: f64,
-    pub ci_lower: f64,
-    pub ci_upper: f64,
+    #[serde(flatten)]
+    pub test: LinearTest,
 }
 
 /// The conditional effects of `focal` on `outcome`.
@@ -95,19 +90,9 @@ pub(super) fn equation_effects(
                             .product()
                     })
                     .collect();
-                let b = fit.estimates();
-                let effect: f64 = l.iter().zip(&b).map(|(a, c)| a * c).sum();
-                let se = quad_form(&fit.cov, &l).max(0.0).sqrt();
-                let stat = effect / se;
-                let p = df.map_or_else(|| z_p_two_sided(stat), |d| t_p_two_sided(stat, d));
                 rows.push(ConditionalRow {
                     at: point.0,
-                    effect,
-                    se,
-                    stat,
-                    p,
-                    ci_lower: effect - crit * se,
-                    ci_upper: effect + crit * se,
+                    test: linear_test(fit, &l, (crit, df)),
                 });
             }
             if jn && mods.len() == 1 && moderators[mods[0]].factors.len() == 1 {

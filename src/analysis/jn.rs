@@ -4,20 +4,15 @@
 
 use serde::Serialize;
 
+use super::linear::{linear_test, LinearTest};
 use crate::estimation::EquationFit;
-use crate::numeric::dist::{t_p_two_sided, z_p_two_sided};
-use crate::numeric::matrix::quad_form;
 
 /// One row of the Johnson-Neyman table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JnRow {
     pub value: f64,
-    pub effect: f64,
-    pub se: f64,
-    pub stat: f64,
-    pub p: f64,
-    pub ci_lower: f64,
-    pub ci_upper: f64,
+    #[serde(flatten)]
+    pub test: LinearTest,
 }
 
 /// Johnson-Neyman boundaries of X's effect on `outcome` along `moderator`. `(crit, df)` is the
@@ -102,21 +97,9 @@ pub fn johnson_neyman(
         .into_iter()
         .map(|w| {
             let l: Vec<f64> = l0.iter().zip(l1).map(|(a, c)| a + w * c).collect();
-            let effect = dot(&l, &b);
-            let se = quad_form(v, &l).max(0.0).sqrt();
-            let stat = effect / se;
-            let p = match df {
-                Some(df) => t_p_two_sided(stat, df),
-                None => z_p_two_sided(stat),
-            };
             JnRow {
                 value: w,
-                effect,
-                se,
-                stat,
-                p,
-                ci_lower: effect - crit * se,
-                ci_upper: effect + crit * se,
+                test: linear_test(fit, &l, (crit, df)),
             }
         })
         .collect();

@@ -5,6 +5,7 @@
 mod conditional;
 mod defined;
 mod jn;
+mod linear;
 mod system;
 
 use serde::Serialize;
@@ -16,13 +17,13 @@ use crate::error::Result;
 use crate::estimation::{r2_change, EquationFit, Method, R2Change, Regression};
 use crate::inference::{bootstrap_with, summarise, CiMethod, CovType, Ledger};
 use crate::numeric::dist::{
-    process_t_critical, process_z_critical, t_p_two_sided, t_quantile, z_p_two_sided, z_quantile,
+    process_t_critical, process_z_critical, t_quantile, z_p_two_sided, z_quantile,
 };
-use crate::numeric::matrix::quad_form;
 use crate::spec::ModelSpec;
 
 pub use conditional::{ConditionalEffects, ConditionalRow};
 pub use jn::{johnson_neyman, JnResult, JnRow};
+pub use linear::{linear_test, LinearTest};
 pub use system::Stacked;
 
 /// Options of an analysis, with PROCESS v4's defaults.
@@ -398,16 +399,12 @@ fn sobel(fits: &[(EquationFit, Vec<R2Change>)], path: &[String]) -> Option<(f64,
 }
 
 fn analytic(r: &mut EffectResult, fit: &EquationFit, l: &[f64], conf: f64, process_t: bool) {
-    let var = quad_form(&fit.cov, l);
-    let se = var.max(0.0).sqrt();
-    let stat = r.effect / se;
-    let (crit, df) = critical(fit, conf, process_t);
-    let p = df.map_or_else(|| z_p_two_sided(stat), |d| t_p_two_sided(stat, d));
-    r.se = Some(se);
-    r.stat = Some(stat);
-    r.p = Some(p);
-    r.ci_lower = r.effect - crit * se;
-    r.ci_upper = r.effect + crit * se;
+    let t = linear_test(fit, l, critical(fit, conf, process_t));
+    r.se = Some(t.se);
+    r.stat = Some(t.stat);
+    r.p = Some(t.p);
+    r.ci_lower = t.ci_lower;
+    r.ci_upper = t.ci_upper;
 }
 
 /// The critical value of a `conf`% interval for an equation's effects and its t degrees of freedom

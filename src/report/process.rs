@@ -31,9 +31,7 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
                 .map(|r| {
                     let mut row: Vec<Value> =
                         r.at.iter().map(|(_, l)| Value::Text(l.clone())).collect();
-                    row.extend(
-                        [r.effect, r.se, r.stat, r.p, r.ci_lower, r.ci_upper].map(Value::Num),
-                    );
+                    row.extend(test_cells(&r.test));
                     row
                 })
                 .collect(),
@@ -313,9 +311,9 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
                     .table
                     .iter()
                     .map(|r| {
-                        [r.value, r.effect, r.se, r.stat, r.p, r.ci_lower, r.ci_upper]
-                            .map(Value::Num)
-                            .to_vec()
+                        std::iter::once(Value::Num(r.value))
+                            .chain(test_cells(&r.test))
+                            .collect()
                     })
                     .collect(),
                 notes,
@@ -341,4 +339,9 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
         }
     }
     report
+}
+
+/// Effect, se, t, p and interval bounds as table cells.
+fn test_cells(t: &crate::analysis::LinearTest) -> [Value; 6] {
+    [t.effect, t.se, t.stat, t.p, t.ci_lower, t.ci_upper].map(Value::Num)
 }
