@@ -250,3 +250,50 @@ fn bad_specs_are_usage_errors_with_positions() {
         assert!(!stderr(&o).contains("panicked"));
     }
 }
+
+#[test]
+fn save_boot_writes_every_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data(dir.path());
+    let out = dir.path().join("draws.csv");
+    let base = [
+        "fit",
+        "--data",
+        d.to_str().unwrap(),
+        "--model",
+        "4",
+        "--x",
+        "x",
+        "--m",
+        "m",
+        "--y",
+        "y",
+        "--seed",
+        "5",
+    ];
+    let o = cipa(
+        &[
+            &base[..],
+            &["--boot", "250", "--save-boot", out.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 251, "header and one line per draw");
+    assert!(lines[0].contains("indirect:x>m>y"), "{}", lines[0]);
+    let first: Vec<f64> = lines[1].split(',').map(|v| v.parse().unwrap()).collect();
+    assert_eq!(first.len(), lines[0].split(',').count());
+    // Without a bootstrap there is nothing to save: a usage error, and no file.
+    let none = dir.path().join("none.csv");
+    let o = cipa(
+        &[
+            &base[..],
+            &["--boot", "0", "--save-boot", none.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!none.exists());
+}

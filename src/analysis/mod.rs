@@ -104,6 +104,60 @@ pub struct DefinedResult {
     pub ci_upper: f64,
 }
 
+/// The bootstrap draws: `values[b * names.len() + j]` is statistic `j` in draw `b`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BootDraws {
+    pub names: Vec<String>,
+    pub b: usize,
+    pub values: Vec<f64>,
+}
+
+impl BootDraws {
+    /// The draws as CSV: a header of statistic names, then one line per draw at full precision.
+    pub fn to_csv(&self) -> String {
+        let m = self.names.len();
+        let quote = |s: &str| {
+            if s.contains([',', '"']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
+        };
+        let mut out = self
+            .names
+            .iter()
+            .map(|n| quote(n))
+            .collect::<Vec<_>>()
+            .join(",");
+        out.push('\n');
+        for row in self.values.chunks(m.max(1)) {
+            out += &row
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// A column name for an effect in saved draws: kind, path and moderator values.
+fn draw_name(d: &EffectDef) -> String {
+    let kind = serde_json::to_value(d.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    let mut s = format!("{kind}:{}", d.path.join(">"));
+    if let Some(l) = &d.label {
+        s += &format!("[{l}]");
+    }
+    for (m, v) in &d.moderators {
+        s += &format!("|{m}={v}");
+    }
+    s
+}
+
 /// Bootstrap provenance: echoed in every output.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BootInfo {
@@ -132,6 +186,9 @@ pub struct Analysis {
     pub conditional: Vec<ConditionalEffects>,
     pub johnson_neyman: Vec<JnResult>,
     pub bootstrap: Option<BootInfo>,
+    /// Every bootstrap draw of every effect and defined quantity (for `--save-boot`).
+    #[serde(skip)]
+    pub draws: Option<BootDraws>,
     /// Probe points of each moderator.
     pub probes: Vec<(String, Vec<ProbePoint>)>,
     pub notes: Vec<String>,
@@ -349,6 +406,21 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         .iter()
         .map(|m| (m.name.clone(), m.points.clone()))
         .collect();
+    let draws = boot.as_ref().map(|d| BootDraws {
+        names: plan
+            .effects
+            .iter()
+            .map(draw_name)
+            .chain(
+                defined_set
+                    .defined
+                    .iter()
+                    .map(|x| format!("defined:{}", x.name)),
+            )
+            .collect(),
+        b: d.b,
+        values: d.values.clone(),
+    });
     let bootstrap = boot.map(|d| BootInfo {
         b: d.b,
         seed: d.seed,
@@ -368,6 +440,7 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
         conditional,
         johnson_neyman,
         bootstrap,
+        draws,
         probes,
         notes,
         options: opts.clone(),

@@ -218,6 +218,9 @@ pub struct FitArgs {
     /// Johnson-Neyman regions of significance for moderated direct effects.
     #[arg(long)]
     pub jn: bool,
+    /// Write every bootstrap draw of every effect to this CSV file (one line per draw).
+    #[arg(long = "save-boot", value_name = "FILE")]
+    pub save_boot: Option<std::path::PathBuf>,
     /// Threads for the bootstrap (default: all cores); results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,

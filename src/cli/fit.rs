@@ -15,6 +15,14 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     let spec = build_spec(&a)?;
     let (opts, defaults) = options(&a, &data, &spec)?;
     let analysis = analyse(&data, &spec, &opts)?;
+    if let Some(path) = &a.save_boot {
+        let draws = analysis.draws.as_ref().ok_or_else(|| {
+            usage(
+                "--save-boot needs a bootstrap (--boot greater than 0) and an effect to bootstrap",
+            )
+        })?;
+        output::emit(&draws.to_csv(), Some(path))?;
+    }
     let text = match a.output.format {
         Format::Json => {
             let doc = analysis_json(
