@@ -15,7 +15,7 @@ use crate::effects::probe::{numeric_points, ProbeMethod};
 use crate::effects::{EffectDef, EffectKind, EffectPlan, EqShape, Moderator, ProbePoint};
 use crate::error::Result;
 use crate::estimation::{r2_change, EquationFit, Method, R2Change, Regression};
-use crate::inference::{bootstrap_with, summarise, CiMethod, CovType, Ledger};
+use crate::inference::{bootstrap_progress, summarise, CiMethod, CovType, Ledger};
 use crate::numeric::dist::{
     process_t_critical, process_z_critical, t_quantile, z_p_two_sided, z_quantile,
 };
@@ -24,7 +24,7 @@ use crate::spec::ModelSpec;
 pub use conditional::{ConditionalEffects, ConditionalRow};
 pub use jn::{johnson_neyman, JnResult, JnRow};
 pub use linear::{linear_test, LinearTest};
-pub use system::Stacked;
+pub use system::{Scratch, Stacked};
 
 /// Options of an analysis, with PROCESS v4's defaults.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -197,6 +197,16 @@ pub struct Analysis {
 
 /// Runs the analysis of `spec` on `data`.
 pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Result<Analysis> {
+    analyse_with_progress(data, spec, opts, &|_| {})
+}
+
+/// As [`analyse`], reporting bootstrap progress: `progress(k)` after every `k` finished draws.
+pub fn analyse_with_progress(
+    data: &Dataset,
+    spec: &ModelSpec,
+    opts: &AnalysisOptions,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Analysis> {
     if !(opts.conf > 0.0 && opts.conf < 100.0) {
         return Err(crate::Error::Usage(format!(
             "confidence level {} must be between 0 and 100",
@@ -294,13 +304,14 @@ pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Resu
                 let b: Vec<Vec<f64>> = sizes.iter().map(|&k| vec![0.0; k]).collect();
                 (stacked.scratch(), b)
             };
-            let draws = bootstrap_with(n, opts.boot, m, opts.seed, opts.threads, init, |st, counts, out| {
+            let stat = |st: &mut (Scratch, Vec<Vec<f64>>), counts: &[u32], out: &mut [f64]| {
                 let (scratch, b) = st;
                 stacked.solve(counts, scratch, b)?;
                 plan.evaluate(b, &mut out[..n_eff]);
                 defined_set.evaluate(b, &mut out[n_eff..]);
                 Ok(())
-            })
+            };
+            let draws = bootstrap_progress(n, opts.boot, m, opts.seed, opts.threads, init, stat, progress)
             .map_err(|f| crate::Error::Usage(format!("the bootstrap failed: draw {} could not be computed after 100 replacements ({})", f.draw, f.reason)))?;
             Some(draws)
         }

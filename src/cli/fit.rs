@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::analysis::{analyse, AnalysisOptions};
+use crate::analysis::{analyse_with_progress, AnalysisOptions};
 use crate::data::{Coding, Dataset};
 use crate::effects::probe::ProbeMethod;
 use crate::inference::{CiMethod, CovType};
@@ -14,7 +14,15 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     let data = data_opts::load(&a.data)?;
     let spec = build_spec(&a)?;
     let (opts, defaults) = options(&a, &data, &spec)?;
-    let analysis = analyse(&data, &spec, &opts)?;
+    let bar = progress_bar(&opts, data.n_rows());
+    let analysis = analyse_with_progress(&data, &spec, &opts, &|k| {
+        if let Some(b) = &bar {
+            b.inc(k as u64)
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     if let Some(path) = &a.save_boot {
         let draws = analysis.draws.as_ref().ok_or_else(|| {
             usage(
@@ -262,4 +270,21 @@ fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_
         "missing": a.data.missing,
         "defaults_in_force": defaults,
     })
+}
+
+/// A progress bar on standard error for long bootstraps, only when it is a terminal (never in
+/// pipes, files or CI logs).
+fn progress_bar(opts: &AnalysisOptions, n: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    const LONG: usize = 50_000_000; // resampled rows: roughly a second or more of work
+    if opts.boot == 0 || opts.boot.saturating_mul(n) < LONG || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(opts.boot as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("bootstrap {bar:40} {pos}/{len} draws, {eta} left")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
 }

@@ -124,6 +124,26 @@ where
     I: Fn() -> S + Sync,
     F: Fn(&mut S, &[u32], &mut [f64]) -> Result<(), String> + Sync,
 {
+    bootstrap_progress(n, b, m, seed, threads, init, stat, &|_| {})
+}
+
+/// As [`bootstrap_with`], calling `progress(k)` after every block of `k` finished draws (from
+/// whichever worker finished it), for a progress display. It does not affect the draws.
+#[allow(clippy::too_many_arguments)]
+pub fn bootstrap_progress<S, I, F>(
+    n: usize,
+    b: usize,
+    m: usize,
+    seed: u64,
+    threads: usize,
+    init: I,
+    stat: F,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Draws, BootstrapFailure>
+where
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, &[u32], &mut [f64]) -> Result<(), String> + Sync,
+{
     let mut values = vec![0.0; b * m];
     let run_chunk = |start: usize, chunk: &mut [f64]| -> Result<Ledger, BootstrapFailure> {
         let mut counts = vec![0u32; n];
@@ -148,6 +168,7 @@ where
                 }
             }
         }
+        progress(chunk.len() / m.max(1));
         Ok(ledger)
     };
     let chunk_draws = 256usize;
