@@ -65,6 +65,7 @@ struct Call {
     normal: bool,
     contrasts: bool,
     jn: bool,
+    effsize: bool,
     w_values: Option<&'static [f64]>,
     z_values: Option<&'static [f64]>,
     /// PROCESS's labels of the specific indirect effects (`Ind1`, ...) as paths, when it uses them.
@@ -91,6 +92,7 @@ const BASE: Call = Call {
     normal: false,
     contrasts: false,
     jn: false,
+    effsize: false,
     w_values: None,
     z_values: None,
     ind: &[],
@@ -169,6 +171,7 @@ const CALLS: [Call; 15] = [
         m: &["affect"],
         cov: &["ese", "sex", "tenure"],
         total: true,
+        effsize: true,
         seed: 100770,
         ..BASE
     },
@@ -183,6 +186,7 @@ const CALLS: [Call; 15] = [
         m: &["import", "pmi"],
         total: true,
         contrasts: true,
+        effsize: true,
         seed: 10,
         ..BASE
     },
@@ -339,26 +343,6 @@ const CALLS: [Call; 15] = [
 /// (diagnosed, to be fixed in src/), the others are features not implemented yet.
 const PENDING: &[(&[usize], &str, &str)] = &[
     (
-        &[],
-        "Partially standardized indirect effect(s) of X on Y | *",
-        "standardized indirect effects (effsize=1) are not implemented",
-    ),
-    (
-        &[],
-        "Completely standardized indirect effect(s) of X on Y | *",
-        "standardized indirect effects (effsize=1) are not implemented",
-    ),
-    (
-        &[],
-        "Total effect of X on Y | c_ps",
-        "standardized total effect (effsize=1) is not implemented",
-    ),
-    (
-        &[],
-        "Total effect of X on Y | c_cs",
-        "standardized total effect (effsize=1) is not implemented",
-    ),
-    (
         &[14],
         "outcome=* | Test of conditional X*W interaction at value(s) of Z | *",
         "model 3: the conditional X*W interaction at values of Z is not implemented",
@@ -431,6 +415,7 @@ fn run(call: &Call, data: &Dataset) -> Analysis {
         normal: call.normal,
         contrasts: call.contrasts,
         jn: call.jn,
+        effsize: call.effsize,
         w_values: call.w_values.map(<[f64]>::to_vec),
         z_values: call.z_values.map(<[f64]>::to_vec),
         conf: 95.0,
@@ -461,13 +446,24 @@ fn lookup(a: &Analysis, call: &Call, parts: &[&str]) -> Got {
             parts[1],
         ),
         ("Total effect of X on Y", 2) => {
-            effect_column(find_effect(a, call, EffectKind::Total, None, "")?, parts[1])
+            let e = find_effect(a, call, EffectKind::Total, None, "")?;
+            match parts[1] {
+                "c_ps" => standardized_column(e, "Effect", "partial"),
+                "c_cs" => standardized_column(e, "Effect", "complete"),
+                col => effect_column(e, col),
+            }
         }
         ("Conditional direct effect(s) of X on Y", 3) => effect_column(
             find_effect(a, call, EffectKind::Direct, None, parts[1])?,
             parts[2],
         ),
-        ("Indirect effect(s) of X on Y", 3) => indirect_row(a, call, parts[1], parts[2]),
+        ("Indirect effect(s) of X on Y", 3) => indirect_row(a, call, parts[1], parts[2], None),
+        ("Partially standardized indirect effect(s) of X on Y", 3) => {
+            indirect_row(a, call, parts[1], parts[2], Some("partial"))
+        }
+        ("Completely standardized indirect effect(s) of X on Y", 3) => {
+            indirect_row(a, call, parts[1], parts[2], Some("complete"))
+        }
         ("Normal theory test for indirect effect(s)", 3) => {
             let path = vec![call.x, parts[1], call.y];
             effect_column(
@@ -599,8 +595,34 @@ fn effect_column(e: &EffectResult, col: &str) -> Got {
     }
 }
 
-/// `Indirect effect(s) of X on Y | <row> | <col>`: a mediator, TOTAL, IndK or (CK).
-fn indirect_row(a: &Analysis, call: &Call, row: &str, col: &str) -> Got {
+/// The standardized version (`partial` or `complete`) of an effect.
+fn standardized_column(e: &EffectResult, col: &str, kind: &str) -> Got {
+    let st = e
+        .standardized
+        .as_ref()
+        .ok_or("cipa reports no standardized effect here")?;
+    if st.kind != kind {
+        return Err(format!(
+            "cipa's standardized effect is {}, not {kind}",
+            st.kind
+        ));
+    }
+    match col {
+        "Effect" => Ok(st.effect),
+        "BootSE" => some(st.boot_se, "bootstrap standard error"),
+        "BootLLCI" => Ok(st.ci_lower),
+        "BootULCI" => Ok(st.ci_upper),
+        _ => Err(format!("no mapping for the standardized column '{col}'")),
+    }
+}
+
+/// `... indirect effect(s) of X on Y | <row> | <col>`: a mediator, TOTAL, IndK or (CK); `std`
+/// selects a standardized version.
+fn indirect_row(a: &Analysis, call: &Call, row: &str, col: &str, std: Option<&str>) -> Got {
+    let effect_column = |e: &EffectResult, col: &str| match std {
+        Some(kind) => standardized_column(e, col, kind),
+        None => effect_column(e, col),
+    };
     // PROCESS's specific indirect effects, in its order.
     let specific: Vec<Vec<&str>> = if call.ind.is_empty() {
         call.m.iter().map(|m| vec![call.x, *m, call.y]).collect()

@@ -53,6 +53,11 @@ pub struct AnalysisOptions {
     /// that printed bounds agree with PROCESS to the last digit (the `process4` preset sets it);
     /// otherwise exact quantiles, as R.
     pub process_t: bool,
+    /// Standardized effects (PROCESS's `effsize`): partially standardized (effect / SD(Y)) for a
+    /// dichotomous or categorical X, completely standardized (effect · SD(X) / SD(Y)) otherwise,
+    /// for unmoderated indirect, total indirect, contrast and total effects; bootstrap draws use
+    /// each resample's own SDs.
+    pub effsize: bool,
 }
 
 impl Default for AnalysisOptions {
@@ -73,6 +78,7 @@ impl Default for AnalysisOptions {
             normal: false,
             jn: false,
             process_t: false,
+            effsize: false,
         }
     }
 }
@@ -91,6 +97,8 @@ pub struct EffectResult {
     pub boot_se: Option<f64>,
     pub ci_lower: f64,
     pub ci_upper: f64,
+    /// The standardized effect, with `effsize`.
+    pub standardized: Option<Standardized>,
 }
 
 /// A defined quantity with its bootstrap inference.
@@ -99,6 +107,17 @@ pub struct DefinedResult {
     pub name: String,
     pub expression: String,
     pub estimate: f64,
+    pub boot_se: Option<f64>,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+}
+
+/// A standardized effect and its bootstrap interval.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Standardized {
+    /// `partial` (effect / SD(Y)) or `complete` (effect · SD(X) / SD(Y)).
+    pub kind: &'static str,
+    pub effect: f64,
     pub boot_se: Option<f64>,
     pub ci_lower: f64,
     pub ci_upper: f64,
@@ -290,6 +309,53 @@ pub fn analyse_with_progress(
     plan.evaluate(&betas, &mut point[..n_eff]);
     defined_set.evaluate(&betas, &mut point[n_eff..]);
 
+    // Standardized effects: which effects, and the scale factor on the full sample.
+    let std_idx: Vec<usize> = if opts.effsize {
+        plan.effects
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                e.moderators.is_empty()
+                    && matches!(
+                        e.kind,
+                        EffectKind::Indirect
+                            | EffectKind::TotalIndirect
+                            | EffectKind::Contrast
+                            | EffectKind::Total
+                    )
+            })
+            .map(|(i, _)| i)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let complete = opts.effsize
+        && focal.len() == 1
+        && !is_binary(&sub, &spec.x)
+        && sub.numeric(&spec.x).is_ok();
+    let sample_sd = |v: &str| {
+        sub.numeric(v).map(|x| {
+            let n = x.len() as f64;
+            let m = x.iter().sum::<f64>() / n;
+            (x.iter().map(|a| (a - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+        })
+    };
+    let std_scale = |sd_x: f64, sd_y: f64| if complete { sd_x / sd_y } else { 1.0 / sd_y };
+    let point_scale = if std_idx.is_empty() {
+        f64::NAN
+    } else {
+        let sd_y = sample_sd(&spec.y)?;
+        let sd_x = if complete {
+            sample_sd(&spec.x)?
+        } else {
+            f64::NAN
+        };
+        std_scale(sd_x, sd_y)
+    };
+    let n_std = std_idx.len();
+    let n_base = point.len();
+    let scaled: Vec<f64> = std_idx.iter().map(|&i| point[i] * point_scale).collect();
+    point.extend(scaled);
     let mut notes = plan.notes.clone();
     let boot = if opts.boot > 0 && !point.is_empty() {
         if y_logistic {
@@ -297,6 +363,8 @@ pub fn analyse_with_progress(
             None
         } else {
             let stacked = Stacked::new(&designs);
+            let one = stacked.column(crate::estimation::CONSTANT).unwrap_or(0);
+            let (y_col, x_col) = (stacked.column(&spec.y), stacked.column(&spec.x));
             let m = point.len();
             let sizes: Vec<usize> = designs.iter().map(|d| d.k()).collect();
             let n = stacked.n();
@@ -308,7 +376,15 @@ pub fn analyse_with_progress(
                 let (scratch, b) = st;
                 stacked.solve(counts, scratch, b)?;
                 plan.evaluate(b, &mut out[..n_eff]);
-                defined_set.evaluate(b, &mut out[n_eff..]);
+                defined_set.evaluate(b, &mut out[n_eff..n_base]);
+                if n_std > 0 {
+                    let sd_y = y_col.map_or(f64::NAN, |j| stacked.resample_sd(scratch, one, j));
+                    let sd_x = x_col.map_or(f64::NAN, |j| stacked.resample_sd(scratch, one, j));
+                    let scale = std_scale(sd_x, sd_y);
+                    for (k, &i) in std_idx.iter().enumerate() {
+                        out[n_base + k] = out[i] * scale;
+                    }
+                }
                 Ok(())
             };
             let draws = bootstrap_progress(n, opts.boot, m, opts.seed, opts.threads, init, stat, progress)
@@ -330,6 +406,7 @@ pub fn analyse_with_progress(
             boot_se: None,
             ci_lower: f64::NAN,
             ci_upper: f64::NAN,
+            standardized: None,
         };
         if def.kind == EffectKind::Direct || (def.kind == EffectKind::Total && opts.total) {
             if let Some((e, l)) = &def.direct_weights {
@@ -343,6 +420,20 @@ pub fn analyse_with_progress(
             r.boot_se = Some(s.se);
             r.ci_lower = s.lower;
             r.ci_upper = s.upper;
+        }
+        if let Some(k) = std_idx.iter().position(|&j| j == i) {
+            let idx = n_base + k;
+            let summary = boot
+                .as_ref()
+                .filter(|_| def.kind != EffectKind::Total)
+                .map(|d| summarise(&d.column(idx), point[idx], opts.conf, opts.ci));
+            r.standardized = Some(Standardized {
+                kind: if complete { "complete" } else { "partial" },
+                effect: point[idx],
+                boot_se: summary.map(|s| s.se),
+                ci_lower: summary.map_or(f64::NAN, |s| s.lower),
+                ci_upper: summary.map_or(f64::NAN, |s| s.upper),
+            });
         }
         effects.push(r);
     }

@@ -21,6 +21,7 @@ pub struct Stacked {
     z: Vec<f64>,
     /// Per equation: indices of its predictor columns and of its outcome column.
     eqs: Vec<(Vec<usize>, usize)>,
+    names: Vec<String>,
 }
 
 impl Stacked {
@@ -45,7 +46,13 @@ impl Stacked {
         for c in &cols {
             z.extend_from_slice(c);
         }
-        Stacked { n, q, z, eqs }
+        Stacked {
+            n,
+            q,
+            z,
+            eqs,
+            names,
+        }
     }
 
     pub fn n(&self) -> usize {
@@ -55,6 +62,27 @@ impl Stacked {
     /// Number of distinct stacked columns (the side of the cross-product matrix).
     pub fn q(&self) -> usize {
         self.q
+    }
+
+    /// Index of a stacked column by name (`constant`, a variable, or a product term).
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    /// Standard deviation (n - 1) of stacked column `j` in the resample whose cross-products the
+    /// last [`Stacked::solve`] left in `s`, from `Σc·z`, `Σc·z²` and `Σc` (the constant column
+    /// `one`).
+    pub fn resample_sd(&self, s: &Scratch, one: usize, j: usize) -> f64 {
+        let q = self.q;
+        let at = |a: usize, b: usize| {
+            if a >= b {
+                s.gram[b * q + a]
+            } else {
+                s.gram[a * q + b]
+            }
+        };
+        let (n, sum, sumsq) = (at(one, one), at(j, one), at(j, j));
+        ((sumsq - sum * sum / n) / (n - 1.0)).max(0.0).sqrt()
     }
 
     /// Buffers for [`Stacked::solve`], one set per worker.

@@ -215,6 +215,9 @@ pub struct FitArgs {
     /// Normal-theory (Sobel) tests of indirect effects.
     #[arg(long)]
     pub normal: bool,
+    /// Standardized effects (partially standardized for a dichotomous X, completely otherwise).
+    #[arg(long)]
+    pub effsize: bool,
     /// Johnson-Neyman regions of significance for moderated direct effects.
     #[arg(long)]
     pub jn: bool,

@@ -199,6 +199,7 @@ fn options(
     o.total = a.total;
     o.normal = a.normal;
     o.jn = a.jn;
+    o.effsize = a.effsize;
     for v in std::iter::once(&spec.x).chain(spec.moderators.iter()) {
         if data
             .var(v)
@@ -267,6 +268,7 @@ fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_
         "total": o.total,
         "normal": o.normal,
         "jn": o.jn,
+        "effsize": o.effsize,
         "missing": a.data.missing,
         "defaults_in_force": defaults,
     })

@@ -203,6 +203,13 @@ pub fn analysis_json(
         }
         o.insert("ci_lower".into(), num(e.ci_lower));
         o.insert("ci_upper".into(), num(e.ci_upper));
+        if let Some(st) = &e.standardized {
+            o.insert(
+                "standardized".into(),
+                json!({"kind": st.kind, "effect": num(st.effect), "boot_se": st.boot_se.map_or(Value::Null, num),
+                       "ci_lower": num(st.ci_lower), "ci_upper": num(st.ci_upper)}),
+            );
+        }
         if let Some(Value::Array(list)) = groups.get_mut(key) {
             list.push(Value::Object(o));
         }

@@ -173,6 +173,57 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
                 .collect(),
         });
     }
+    let std_rows: Vec<&EffectResult> = a
+        .effects
+        .iter()
+        .filter(|e| e.standardized.is_some() && e.def.kind != EffectKind::Total)
+        .collect();
+    if let Some(first) = std_rows.first().and_then(|e| e.standardized.as_ref()) {
+        let which = if first.kind == "complete" {
+            "Completely"
+        } else {
+            "Partially"
+        };
+        tables.push(Table {
+            title: format!("{which} standardized indirect effect(s) of X on Y"),
+            columns: boot_cols(""),
+            rows: std_rows
+                .iter()
+                .filter_map(|e| {
+                    let st = e.standardized.as_ref()?;
+                    let label = match e.def.kind {
+                        EffectKind::TotalIndirect => "TOTAL".to_string(),
+                        EffectKind::Contrast => e.def.label.clone().unwrap_or_default(),
+                        _ => e.def.path.join(" -> "),
+                    };
+                    Some(vec![
+                        Value::Text(label),
+                        Value::Empty,
+                        Value::Num(st.effect),
+                        st.boot_se.map_or(Value::Empty, Value::Num),
+                        Value::Num(st.ci_lower),
+                        Value::Num(st.ci_upper),
+                    ])
+                })
+                .collect(),
+            notes: vec![],
+        });
+    }
+    for e in by_kind(EffectKind::Total) {
+        if let Some(st) = &e.standardized {
+            let name = if st.kind == "complete" {
+                "c_cs"
+            } else {
+                "c_ps"
+            };
+            if let Some(t) = tables
+                .iter_mut()
+                .find(|t| t.title == "Total effect of X on Y")
+            {
+                t.notes.push(format!("{name} = {:.4}", st.effect));
+            }
+        }
+    }
     let normal: Vec<&EffectResult> = by_kind(EffectKind::Indirect)
         .filter(|e| e.se.is_some())
         .collect();
