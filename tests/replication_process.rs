@@ -341,23 +341,7 @@ const CALLS: [Call; 15] = [
 /// Quantities cipa cannot produce yet: (calls it applies to, empty = all; quantity pattern with
 /// `*`; reason). Reasons starting with "discrepancy" are differences in what cipa computes
 /// (diagnosed, to be fixed in src/), the others are features not implemented yet.
-const PENDING: &[(&[usize], &str, &str)] = &[
-    (
-        &[14],
-        "outcome=* | Test of conditional X*W interaction at value(s) of Z | *",
-        "model 3: the conditional X*W interaction at values of Z is not implemented",
-    ),
-    (
-        &[14],
-        "outcome=* | Conditional X*W interaction at values of the moderator Z | *",
-        "model 3: the conditional X*W interaction at values of Z (its JN table) is not implemented",
-    ),
-    (
-        &[14],
-        "outcome=* | Moderator value(s) defining Johnson-Neyman significance region(s) | *",
-        "model 3: JN for the conditional X*W interaction along Z is not implemented",
-    ),
-];
+const PENDING: &[(&[usize], &str, &str)] = &[];
 
 fn pending_reason(call: &Call, quantity: &str) -> Option<&'static str> {
     PENDING
@@ -510,6 +494,11 @@ fn same_path(have: &[String], want: &[&str]) -> bool {
 
 /// Whether `at` (moderator, probe label) pairs are the moderator values printed in `label`
 /// (`skeptic=1.59`, `gender=0.000,age=30.000`) to their printed precision; the distance if so.
+/// The Johnson-Neyman result PROCESS prints: of X, or of the X*W product along Z (model 3).
+fn is_jn_focal(call: &Call, focal: &str) -> bool {
+    focal == call.x || call.w.is_some_and(|w| focal == format!("{}:{w}", call.x))
+}
+
 fn at_distance(at: &[(String, String)], label: &str) -> Option<f64> {
     let want = pr::assignments(label)?;
     if want.len() != at.len() {
@@ -746,7 +735,7 @@ fn equation_quantity(a: &Analysis, call: &Call, block: &str, parts: &[&str]) -> 
             let jn = a
                 .johnson_neyman
                 .iter()
-                .find(|j| j.outcome == fit.outcome && j.focal == call.x)
+                .find(|j| j.outcome == fit.outcome && is_jn_focal(call, &j.focal))
                 .ok_or("cipa reports no Johnson-Neyman result")?;
             let k: usize = point
                 .strip_prefix("JN point ")
@@ -766,11 +755,39 @@ fn equation_quantity(a: &Analysis, call: &Call, block: &str, parts: &[&str]) -> 
                 _ => Err(format!("no mapping for the JN column '{col}'")),
             }
         }
-        ["Conditional effect of focal predictor at values of the moderator", at, col] => {
+        ["Test of conditional X*W interaction at value(s) of Z", at, col] => {
+            let ci = a
+                .conditional_interactions
+                .iter()
+                .find(|c| c.outcome == fit.outcome)
+                .ok_or("cipa reports no conditional X*W interaction")?;
+            let row = ci
+                .rows
+                .iter()
+                .filter_map(|r| at_distance(&r.at, at).map(|d| (d, r)))
+                .min_by(|x, y| x.0.total_cmp(&y.0))
+                .map(|(_, r)| r)
+                .ok_or_else(|| format!("cipa has no conditional interaction at {at}"))?;
+            let Summary::Ols(sm) = &fit.summary else {
+                return Err("not an OLS equation".into());
+            };
+            match *col {
+                "effect" => Ok(row.test.effect),
+                "F" => Ok(row.test.stat * row.test.stat),
+                "df1" => Ok(1.0),
+                "df2" => Ok(sm.df2),
+                "p" => Ok(row.test.p),
+                _ => Err(format!(
+                    "no mapping for the conditional interaction column '{col}'"
+                )),
+            }
+        }
+        ["Conditional effect of focal predictor at values of the moderator", at, col]
+        | ["Conditional X*W interaction at values of the moderator Z", at, col] => {
             let jn = a
                 .johnson_neyman
                 .iter()
-                .find(|j| j.outcome == fit.outcome && j.focal == call.x)
+                .find(|j| j.outcome == fit.outcome && is_jn_focal(call, &j.focal))
                 .ok_or("cipa reports no Johnson-Neyman table")?;
             let want = pr::assignments(at).ok_or_else(|| format!("bad row '{at}'"))?;
             let [(name, v, h)] = want.as_slice() else {

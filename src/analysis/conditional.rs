@@ -152,3 +152,86 @@ fn grid(moderators: &[Moderator], mods: &[usize]) -> Vec<Point> {
     }
     out
 }
+
+/// A two-way product's coefficient conditional on a third variable (PROCESS model 3's "test of
+/// conditional X*W interaction at value(s) of Z"): `b_xw + b_xwz·z`, tested with F = t² (df 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConditionalInteraction {
+    pub outcome: String,
+    /// The product, e.g. `x:w`.
+    pub term: String,
+    /// The moderator it is conditioned on (Z).
+    pub moderator: String,
+    pub rows: Vec<ConditionalRow>,
+}
+
+/// For every equation with a three-way product `x:w:z` of a focal candidate and two moderators:
+/// the `x:w` interaction at the probe values of `z`, and Johnson-Neyman along `z` when `jn`.
+pub(super) fn interaction_effects(
+    fits: &[(EquationFit, Vec<R2Change>)],
+    columns: &[Vec<Vec<String>>],
+    candidates: &[String],
+    moderators: &[Moderator],
+    data: &Dataset,
+    opts: &super::AnalysisOptions,
+) -> (Vec<ConditionalInteraction>, Vec<JnResult>) {
+    let mut out = Vec::new();
+    let mut jns = Vec::new();
+    if moderators.len() < 2 || moderators.iter().any(|m| m.factors.len() != 1) {
+        return (out, jns);
+    }
+    let (w, z) = (&moderators[0], &moderators[1]);
+    let (wf, zf) = (&w.factors[0], &z.factors[0]);
+    for ((fit, _), cols) in fits.iter().zip(columns) {
+        for x in candidates {
+            let find = |want: &[&String]| {
+                cols.iter()
+                    .position(|c| c.len() == want.len() && want.iter().all(|f| c.contains(f)))
+            };
+            let (Some(xw), Some(xwz)) = (find(&[x, wf]), find(&[x, wf, zf])) else {
+                continue;
+            };
+            let crit = super::critical(fit, opts.conf, opts.process_t);
+            let l_at = |zv: f64| {
+                let mut l = vec![0.0; cols.len()];
+                l[xw] = 1.0;
+                l[xwz] = zv;
+                l
+            };
+            let rows = z
+                .points
+                .iter()
+                .map(|p| ConditionalRow {
+                    at: vec![(z.name.clone(), p.label.clone())],
+                    test: linear_test(fit, &l_at(p.value), crit),
+                })
+                .collect();
+            let term = format!("{x}:{}", w.name);
+            if opts.jn {
+                if let Ok(values) = data.numeric(&z.name) {
+                    let mut r = johnson_neyman(
+                        fit,
+                        &l_at(0.0),
+                        &{
+                            let mut l1 = vec![0.0; cols.len()];
+                            l1[xwz] = 1.0;
+                            l1
+                        },
+                        values,
+                        crit,
+                        (&fit.outcome, &term),
+                    );
+                    r.moderator = z.name.clone();
+                    jns.push(r);
+                }
+            }
+            out.push(ConditionalInteraction {
+                outcome: fit.outcome.clone(),
+                term,
+                moderator: z.name.clone(),
+                rows,
+            });
+        }
+    }
+    (out, jns)
+}

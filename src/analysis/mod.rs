@@ -21,7 +21,7 @@ use crate::numeric::dist::{
 };
 use crate::spec::ModelSpec;
 
-pub use conditional::{ConditionalEffects, ConditionalRow};
+pub use conditional::{ConditionalEffects, ConditionalInteraction, ConditionalRow};
 pub use jn::{johnson_neyman, JnResult, JnRow};
 pub use linear::{linear_test, LinearTest};
 pub use system::{Scratch, Stacked};
@@ -203,6 +203,8 @@ pub struct Analysis {
     pub defined: Vec<DefinedResult>,
     /// Conditional effects of focal predictors within each equation that moderates them.
     pub conditional: Vec<ConditionalEffects>,
+    /// Two-way interactions conditional on a third variable (three-way models such as model 3).
+    pub conditional_interactions: Vec<ConditionalInteraction>,
     pub johnson_neyman: Vec<JnResult>,
     pub bootstrap: Option<BootInfo>,
     /// Every bootstrap draw of every effect and defined quantity (for `--save-boot`).
@@ -501,8 +503,17 @@ pub fn analyse_with_progress(
         .collect();
     let mut candidates = focal.clone();
     candidates.extend(spec.mediators.iter().cloned());
-    let (conditional, johnson_neyman) =
+    let (conditional, mut johnson_neyman) =
         conditional::equation_effects(&fits, &columns, &candidates, &plan.moderators, &sub, opts);
+    let (conditional_interactions, jn_interactions) = conditional::interaction_effects(
+        &fits,
+        &columns,
+        &candidates,
+        &plan.moderators,
+        &sub,
+        opts,
+    );
+    johnson_neyman.extend(jn_interactions);
     let probes = plan
         .moderators
         .iter()
@@ -540,6 +551,7 @@ pub fn analyse_with_progress(
         effects,
         defined,
         conditional,
+        conditional_interactions,
         johnson_neyman,
         bootstrap,
         draws,

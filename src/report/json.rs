@@ -216,6 +216,7 @@ pub fn analysis_json(
     }
     doc["effects"] = Value::Object(groups);
     doc["conditional_effects"] = json!(a.conditional);
+    doc["conditional_interactions"] = json!(a.conditional_interactions);
     doc["defined"] = json!(a
         .defined
         .iter()

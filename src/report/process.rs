@@ -8,6 +8,48 @@ use super::{regress_report, Report, Section, Table, Value};
 pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
     let mut report = regress_report(header, &a.equations, a.notes.clone());
     report.title = format!("cipa {} · conditional process analysis", crate::VERSION);
+    for ci in &a.conditional_interactions {
+        let Some(section) = report
+            .sections
+            .iter_mut()
+            .find(|s| s.heading == format!("Outcome Variable: {}", ci.outcome))
+        else {
+            continue;
+        };
+        section.tables.push(Table {
+            title: format!(
+                "Test of conditional {} interaction at value(s) of {}",
+                ci.term, ci.moderator
+            ),
+            columns: [ci.moderator.as_str(), "Effect", "F", "df1", "df2", "p"]
+                .map(String::from)
+                .to_vec(),
+            rows: ci
+                .rows
+                .iter()
+                .map(|r| {
+                    let df2 = match &a
+                        .equations
+                        .iter()
+                        .find(|(f, _)| f.outcome == ci.outcome)
+                        .map(|(f, _)| &f.summary)
+                    {
+                        Some(crate::estimation::Summary::Ols(s)) => s.df2,
+                        _ => f64::NAN,
+                    };
+                    vec![
+                        Value::Text(r.at.first().map(|(_, l)| l.clone()).unwrap_or_default()),
+                        Value::Num(r.test.effect),
+                        Value::Num(r.test.stat * r.test.stat),
+                        Value::Num(1.0),
+                        Value::Num(df2),
+                        Value::Num(r.test.p),
+                    ]
+                })
+                .collect(),
+            notes: vec![],
+        });
+    }
     // Conditional effects of the focal predictor, inside the outcome model that moderates it.
     for c in &a.conditional {
         let Some(section) = report
