@@ -297,3 +297,57 @@ fn save_boot_writes_every_draw() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!none.exists());
 }
+
+#[test]
+fn centring_moves_the_focal_coefficient_to_the_moderator_mean() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data(dir.path());
+    let text = std::fs::read_to_string(&d).unwrap();
+    let w: Vec<f64> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap().parse().unwrap())
+        .collect();
+    let mean = w.iter().sum::<f64>() / w.len() as f64;
+    let base = [
+        "fit",
+        "--data",
+        d.to_str().unwrap(),
+        "--model",
+        "1",
+        "--x",
+        "m",
+        "--w",
+        "w",
+        "--y",
+        "y",
+        "--boot",
+        "0",
+    ];
+    let centred = json(&cipa(
+        &[&base[..], &["--center", "all", "--format", "json"]].concat(),
+    ));
+    let plain = json(&cipa(
+        &[
+            &base[..],
+            &["--wvals", &mean.to_string(), "--format", "json"],
+        ]
+        .concat(),
+    ));
+    let coef = |v: &serde_json::Value, term: &str| {
+        v["equations"][0]["coefficients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["term"] == term)
+            .unwrap()["estimate"]
+            .as_f64()
+            .unwrap()
+    };
+    let at_mean = plain["effects"]["direct"][0]["effect"].as_f64().unwrap();
+    assert!((coef(&centred, "m") - at_mean).abs() < 1e-10);
+    assert!((coef(&centred, "m:w") - coef(&plain, "m:w")).abs() < 1e-12);
+    assert!(centred["options"]["defaults_in_force"]
+        .to_string()
+        .contains("mean-centred"));
+}

@@ -58,6 +58,21 @@ pub struct AnalysisOptions {
     /// for unmoderated indirect, total indirect, contrast and total effects; bootstrap draws use
     /// each resample's own SDs.
     pub effsize: bool,
+    /// Mean-centre variables that enter product terms before fitting (PROCESS's `center`), over
+    /// the rows the model uses; probes are then values of the centred variables.
+    pub center: Center,
+}
+
+/// Which variables [`AnalysisOptions::center`] centres.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Center {
+    #[default]
+    None,
+    /// Every numeric variable in a product term (PROCESS `center = 1`).
+    All,
+    /// Only those with more than two distinct values (PROCESS `center = 2`).
+    Continuous,
 }
 
 impl Default for AnalysisOptions {
@@ -79,6 +94,7 @@ impl Default for AnalysisOptions {
             jn: false,
             process_t: false,
             effsize: false,
+            center: Center::None,
         }
     }
 }
@@ -243,7 +259,8 @@ pub fn analyse_with_progress(
         }
     }
     let cases = complete_cases(data, &vars)?;
-    let sub = data.take_rows(&cases.rows);
+    let mut sub = data.take_rows(&cases.rows);
+    center_products(&mut sub, spec, opts.center)?;
     let y_logistic = is_binary(&sub, &spec.y);
     let mut fits = Vec::new();
     let mut designs = Vec::new();
@@ -676,6 +693,31 @@ fn total_effect_model(
     } else {
         reg.fit_ols(sub, opts.cov)
     }
+}
+
+/// Centres, in place, the numeric variables that enter product terms (all rows of `sub` are used).
+fn center_products(sub: &mut Dataset, spec: &ModelSpec, center: Center) -> Result<()> {
+    if center == Center::None {
+        return Ok(());
+    }
+    let mut vars: Vec<String> = Vec::new();
+    for e in &spec.equations {
+        for t in e.terms.iter().filter(|t| t.factors.len() > 1) {
+            for f in &t.factors {
+                if !vars.contains(f) {
+                    vars.push(f.clone());
+                }
+            }
+        }
+    }
+    for v in vars {
+        let numeric = matches!(sub.var(&v).map(|x| &x.data), Ok(Column::Numeric(_)));
+        if !numeric || (center == Center::Continuous && is_binary(sub, &v)) {
+            continue;
+        }
+        crate::data::apply_transform(sub, &v, crate::data::Transform::Center, None)?;
+    }
+    Ok(())
 }
 
 fn is_binary(data: &Dataset, y: &str) -> bool {

@@ -215,6 +215,9 @@ pub struct FitArgs {
     /// Normal-theory (Sobel) tests of indirect effects.
     #[arg(long)]
     pub normal: bool,
+    /// Mean-centre the variables in product terms: all, or continuous (more than two values).
+    #[arg(long, value_name = "WHICH")]
+    pub center: Option<String>,
     /// Standardized effects (partially standardized for a dichotomous X, completely otherwise).
     #[arg(long)]
     pub effsize: bool,

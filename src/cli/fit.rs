@@ -200,6 +200,16 @@ fn options(
     o.normal = a.normal;
     o.jn = a.jn;
     o.effsize = a.effsize;
+    o.center = match a.center.as_deref() {
+        None | Some("none") => crate::analysis::Center::None,
+        Some("all") => crate::analysis::Center::All,
+        Some("continuous") => crate::analysis::Center::Continuous,
+        Some(c) => {
+            return Err(usage(format!(
+                "unknown --center '{c}': use all or continuous"
+            )))
+        }
+    };
     for v in std::iter::once(&spec.x).chain(spec.moderators.iter()) {
         if data
             .var(v)
@@ -247,7 +257,13 @@ fn options(
             (ProbeMethod::MeanSd, _) => "moderators probed at mean ± SD".to_string(),
             (ProbeMethod::Values(_), _) => "moderators probed at given values".to_string(),
         },
-        "no centring".to_string(),
+        match o.center {
+            crate::analysis::Center::None => "no centring".to_string(),
+            crate::analysis::Center::All => "variables in products mean-centred".to_string(),
+            crate::analysis::Center::Continuous => {
+                "continuous variables in products mean-centred".to_string()
+            }
+        },
     ];
     Ok((o, defaults))
 }
@@ -269,6 +285,7 @@ fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_
         "normal": o.normal,
         "jn": o.jn,
         "effsize": o.effsize,
+        "center": o.center,
         "missing": a.data.missing,
         "defaults_in_force": defaults,
     })
