@@ -829,6 +829,7 @@ fn ci_key(ci: CiMethod) -> &'static str {
     match ci {
         CiMethod::Percentile => "percentile",
         CiMethod::BiasCorrected => "bias_corrected",
+        CiMethod::Bca => "bca",
     }
 }
 

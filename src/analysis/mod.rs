@@ -15,7 +15,9 @@ use crate::effects::probe::{numeric_points, ProbeMethod};
 use crate::effects::{EffectDef, EffectKind, EffectPlan, EqShape, Moderator, ProbePoint};
 use crate::error::Result;
 use crate::estimation::{r2_change, EquationFit, Method, R2Change, Regression};
-use crate::inference::{bootstrap_progress, summarise, CiMethod, CovType, Ledger};
+use crate::inference::{
+    acceleration, bootstrap_progress, summarise_with, CiMethod, CovType, Ledger,
+};
 use crate::numeric::dist::{
     process_t_critical, process_z_critical, t_quantile, z_p_two_sided, z_quantile,
 };
@@ -115,6 +117,9 @@ pub struct EffectResult {
     pub ci_upper: f64,
     /// The standardized effect, with `effsize`.
     pub standardized: Option<Standardized>,
+    /// The jackknife acceleration of a BCa interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acceleration: Option<f64>,
 }
 
 /// A defined quantity with its bootstrap inference.
@@ -391,9 +396,8 @@ pub fn analyse_with_progress(
                 let b: Vec<Vec<f64>> = sizes.iter().map(|&k| vec![0.0; k]).collect();
                 (stacked.scratch(), b)
             };
-            let stat = |st: &mut (Scratch, Vec<Vec<f64>>), counts: &[u32], out: &mut [f64]| {
-                let (scratch, b) = st;
-                stacked.solve(counts, scratch, b)?;
+            // Everything after the equations are solved: shared by the bootstrap and the jackknife.
+            let evaluate = |scratch: &Scratch, b: &[Vec<f64>], out: &mut [f64]| {
                 plan.evaluate(b, &mut out[..n_eff]);
                 defined_set.evaluate(b, &mut out[n_eff..n_base]);
                 if n_std > 0 {
@@ -404,11 +408,46 @@ pub fn analyse_with_progress(
                         out[n_base + k] = out[i] * scale;
                     }
                 }
+            };
+            let stat = |st: &mut (Scratch, Vec<Vec<f64>>), counts: &[u32], out: &mut [f64]| {
+                let (scratch, b) = st;
+                stacked.solve(counts, scratch, b)?;
+                evaluate(scratch, b, out);
                 Ok(())
             };
             let draws = bootstrap_progress(n, opts.boot, m, opts.seed, opts.threads, init, stat, progress)
             .map_err(|f| crate::Error::Usage(format!("the bootstrap failed: draw {} could not be computed after 100 replacements ({})", f.draw, f.reason)))?;
-            Some(draws)
+            let accel = if opts.ci == CiMethod::Bca {
+                // Jackknife: leave each row out of the full sample's cross-products.
+                let (mut scratch, mut b) = init();
+                stacked
+                    .solve(&vec![1; n], &mut scratch, &mut b)
+                    .map_err(crate::Error::Usage)?;
+                let full = stacked.gram(&scratch).to_vec();
+                let mut jack = vec![0.0; n * m];
+                let mut ok = true;
+                for i in 0..n {
+                    if stacked
+                        .solve_without(&full, i, &mut scratch, &mut b)
+                        .is_err()
+                    {
+                        ok = false;
+                        break;
+                    }
+                    evaluate(&scratch, &b, &mut jack[i * m..(i + 1) * m]);
+                }
+                if ok {
+                    (0..m)
+                        .map(|j| acceleration(&(0..n).map(|i| jack[i * m + j]).collect::<Vec<_>>()))
+                        .collect()
+                } else {
+                    notes.push("A jackknife replicate was singular, so BCa intervals use no acceleration (they are bias-corrected intervals).".into());
+                    vec![0.0; m]
+                }
+            } else {
+                vec![0.0; m]
+            };
+            Some((draws, accel))
         }
     } else {
         None
@@ -426,6 +465,7 @@ pub fn analyse_with_progress(
             ci_lower: f64::NAN,
             ci_upper: f64::NAN,
             standardized: None,
+            acceleration: None,
         };
         if def.kind == EffectKind::Direct || (def.kind == EffectKind::Total && opts.total) {
             if let Some((e, l)) = &def.direct_weights {
@@ -435,7 +475,10 @@ pub fn analyse_with_progress(
         }
         let needs_boot = !matches!(def.kind, EffectKind::Direct);
         if let (Some(d), true) = (&boot, needs_boot) {
-            let s = summarise(&d.column(i), point[i], opts.conf, opts.ci);
+            let s = summarise_with(&d.0.column(i), point[i], opts.conf, opts.ci, d.1[i]);
+            if opts.ci == CiMethod::Bca {
+                r.acceleration = Some(d.1[i]);
+            }
             r.boot_se = Some(s.se);
             r.ci_lower = s.lower;
             r.ci_upper = s.upper;
@@ -445,7 +488,9 @@ pub fn analyse_with_progress(
             let summary = boot
                 .as_ref()
                 .filter(|_| def.kind != EffectKind::Total)
-                .map(|d| summarise(&d.column(idx), point[idx], opts.conf, opts.ci));
+                .map(|d| {
+                    summarise_with(&d.0.column(idx), point[idx], opts.conf, opts.ci, d.1[idx])
+                });
             r.standardized = Some(Standardized {
                 kind: if complete { "complete" } else { "partial" },
                 effect: point[idx],
@@ -464,7 +509,7 @@ pub fn analyse_with_progress(
             let i = n_eff + k;
             let s = boot
                 .as_ref()
-                .map(|dr| summarise(&dr.column(i), point[i], opts.conf, opts.ci));
+                .map(|dr| summarise_with(&dr.0.column(i), point[i], opts.conf, opts.ci, dr.1[i]));
             DefinedResult {
                 name: d.name.clone(),
                 expression: d.text.clone(),
@@ -547,11 +592,16 @@ pub fn analyse_with_progress(
                     .iter()
                     .map(|x| format!("defined:{}", x.name)),
             )
+            .chain(
+                std_idx
+                    .iter()
+                    .map(|&i| format!("standardized:{}", draw_name(&plan.effects[i]))),
+            )
             .collect(),
-        b: d.b,
-        values: d.values.clone(),
+        b: d.0.b,
+        values: d.0.values.clone(),
     });
-    let bootstrap = boot.map(|d| BootInfo {
+    let bootstrap = boot.map(|(d, _)| BootInfo {
         b: d.b,
         seed: d.seed,
         method: opts.ci,

@@ -125,6 +125,35 @@ impl Stacked {
             1.0,
             faer::Par::Seq,
         );
+        self.solve_gram(s, betas)
+    }
+
+    /// The cross-products of the full sample with row `i` left out (a jackknife replicate), from
+    /// the full sample's `full` cross-products, into `s`; then the equations as in `solve`.
+    pub fn solve_without(
+        &self,
+        full: &[f64],
+        i: usize,
+        s: &mut Scratch,
+        betas: &mut [Vec<f64>],
+    ) -> Result<(), String> {
+        let (n, q) = (self.n, self.q);
+        for a in 0..q {
+            let za = self.z[a * n + i];
+            for b in 0..q {
+                s.gram[b * q + a] = full[b * q + a] - za * self.z[b * n + i];
+            }
+        }
+        self.solve_gram(s, betas)
+    }
+
+    /// The current cross-products in `s` (for [`Stacked::solve_without`]).
+    pub fn gram<'a>(&self, s: &'a Scratch) -> &'a [f64] {
+        &s.gram
+    }
+
+    fn solve_gram(&self, s: &Scratch, betas: &mut [Vec<f64>]) -> Result<(), String> {
+        let q = self.q;
         let gram = &s.gram;
         // faer stores column-major: entry (a, b) of the lower triangle (a >= b) is gram[b*q + a].
         let at = |a: usize, b: usize| {

@@ -241,13 +241,7 @@ fn options(
                 ""
             }
         ),
-        format!(
-            "{} CIs",
-            match o.ci {
-                CiMethod::Percentile => "percentile",
-                CiMethod::BiasCorrected => "bias-corrected",
-            }
-        ),
+        format!("{} CIs", o.ci.label()),
         format!("{} standard errors", o.cov.label()),
         match (&o.probe, &o.w_values) {
             (_, Some(_)) => "W probed at given values".to_string(),

@@ -224,6 +224,18 @@ pub enum CiMethod {
     Percentile,
     /// Bias-corrected percentiles (pyprocessmacro's default; PROCESS v3).
     BiasCorrected,
+    /// Bias-corrected and accelerated (Efron 1987), with the acceleration from the jackknife.
+    Bca,
+}
+
+impl CiMethod {
+    pub fn label(self) -> &'static str {
+        match self {
+            CiMethod::Percentile => "percentile",
+            CiMethod::BiasCorrected => "bias-corrected",
+            CiMethod::Bca => "BCa",
+        }
+    }
 }
 
 impl std::str::FromStr for CiMethod {
@@ -232,7 +244,10 @@ impl std::str::FromStr for CiMethod {
         match s.to_ascii_lowercase().as_str() {
             "percentile" | "perc" | "pc" => Ok(CiMethod::Percentile),
             "bc" | "bias-corrected" | "bias_corrected" => Ok(CiMethod::BiasCorrected),
-            _ => Err(format!("unknown CI method '{s}': use percentile or bc")),
+            "bca" => Ok(CiMethod::Bca),
+            _ => Err(format!(
+                "unknown CI method '{s}': use percentile, bc or bca"
+            )),
         }
     }
 }
@@ -259,8 +274,35 @@ fn percentile_bounds(sorted: &[f64], lo_p: f64, hi_p: f64) -> (f64, f64) {
     (sorted[lo - 1], sorted[hi - 1])
 }
 
+/// The jackknife acceleration of BCa: `Σd³ / (6 (Σd²)^{3/2})` with `d_i = mean − θ_(i)` over the
+/// leave-one-out estimates `jack`.
+pub fn acceleration(jack: &[f64]) -> f64 {
+    let n = jack.len() as f64;
+    let mean = jack.iter().sum::<f64>() / n;
+    let (s2, s3) = jack.iter().fold((0.0, 0.0), |(a, b), &t| {
+        let d = mean - t;
+        (a + d * d, b + d * d * d)
+    });
+    if s2 > 0.0 {
+        s3 / (6.0 * s2.powf(1.5))
+    } else {
+        0.0
+    }
+}
+
 /// Summarises the draws of one statistic whose full-sample estimate is `estimate`.
 pub fn summarise(draws: &[f64], estimate: f64, conf: f64, method: CiMethod) -> BootSummary {
+    summarise_with(draws, estimate, conf, method, 0.0)
+}
+
+/// As [`summarise`], with the BCa acceleration `accel` (ignored by the other methods).
+pub fn summarise_with(
+    draws: &[f64],
+    estimate: f64,
+    conf: f64,
+    method: CiMethod,
+    accel: f64,
+) -> BootSummary {
     let finite: Vec<f64> = draws.iter().copied().filter(|v| v.is_finite()).collect();
     let n = finite.len() as f64;
     let mean = finite.iter().sum::<f64>() / n;
@@ -271,15 +313,17 @@ pub fn summarise(draws: &[f64], estimate: f64, conf: f64, method: CiMethod) -> B
     let alpha = 1.0 - c;
     let (lo_p, hi_p) = match method {
         CiMethod::Percentile => (alpha / 2.0, 1.0 - alpha / 2.0),
-        CiMethod::BiasCorrected => {
+        CiMethod::BiasCorrected | CiMethod::Bca => {
             let below = sorted.iter().filter(|&&v| v < estimate).count() as f64;
             let p0 = below / n;
             if p0 <= 0.0 || p0 >= 1.0 {
                 (alpha / 2.0, 1.0 - alpha / 2.0)
             } else {
                 let z0 = crate::numeric::dist::z_quantile(p0);
+                let a = if method == CiMethod::Bca { accel } else { 0.0 };
+                let adj = |z: f64| normal_cdf(z0 + (z0 + z) / (1.0 - a * (z0 + z)));
                 let za = crate::numeric::dist::z_quantile(alpha / 2.0);
-                (normal_cdf(2.0 * z0 + za), normal_cdf(2.0 * z0 - za))
+                (adj(za), adj(-za))
             }
         }
     };

@@ -5,7 +5,8 @@ mod covariance;
 mod wald;
 
 pub use bootstrap::{
-    bootstrap, bootstrap_progress, bootstrap_with, summarise, BootSummary, CiMethod, Draws, Ledger,
+    acceleration, bootstrap, bootstrap_progress, bootstrap_with, summarise, summarise_with,
+    BootSummary, CiMethod, Draws, Ledger,
 };
 pub use covariance::{cluster_cov, hc_cov, ols_cov, CovType};
 pub use wald::{wald_f, WaldTest};

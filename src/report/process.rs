@@ -418,10 +418,7 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             "Bootstrap: {} resamples, seed {}, {} confidence intervals at {}%; {} failed resample(s) replaced.",
             b.b,
             b.seed,
-            match b.method {
-                crate::inference::CiMethod::Percentile => "percentile",
-                crate::inference::CiMethod::BiasCorrected => "bias-corrected",
-            },
+            b.method.label(),
             a.options.conf,
             b.failed
         ));
