@@ -203,6 +203,9 @@ pub fn analysis_json(
         }
         o.insert("ci_lower".into(), num(e.ci_lower));
         o.insert("ci_upper".into(), num(e.ci_upper));
+        if let Some(acc) = e.acceleration {
+            o.insert("acceleration".into(), num(acc));
+        }
         if let Some(st) = &e.standardized {
             o.insert(
                 "standardized".into(),
