@@ -16,7 +16,7 @@ use crate::effects::{EffectDef, EffectKind, EffectPlan, EqShape, Moderator, Prob
 use crate::error::Result;
 use crate::estimation::{r2_change, EquationFit, Method, R2Change, Regression};
 use crate::inference::{
-    acceleration, bootstrap_progress, summarise_with, CiMethod, CovType, Ledger,
+    acceleration, bootstrap_progress, monte_carlo, summarise_with, CiMethod, CovType, Ledger,
 };
 use crate::numeric::dist::{
     process_t_critical, process_z_critical, t_quantile, z_p_two_sided, z_quantile,
@@ -63,6 +63,10 @@ pub struct AnalysisOptions {
     /// Mean-centre variables that enter product terms before fitting (PROCESS's `center`), over
     /// the rows the model uses; probes are then values of the centred variables.
     pub center: Center,
+    /// Monte Carlo draws of the coefficients from their estimated sampling distribution (normal,
+    /// with each equation's covariance) for the intervals of indirect effects, instead of the
+    /// bootstrap; 0 = off.
+    pub mc: usize,
 }
 
 /// Which variables [`AnalysisOptions::center`] centres.
@@ -97,6 +101,7 @@ impl Default for AnalysisOptions {
             process_t: false,
             effsize: false,
             center: Center::None,
+            mc: 0,
         }
     }
 }
@@ -201,6 +206,8 @@ fn draw_name(d: &EffectDef) -> String {
 /// Bootstrap provenance: echoed in every output.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BootInfo {
+    /// `nonparametric` (resampled rows) or `monte_carlo` (normal draws of the coefficients).
+    pub resampling: &'static str,
     #[serde(rename = "B")]
     pub b: usize,
     pub seed: u64,
@@ -381,7 +388,43 @@ pub fn analyse_with_progress(
     let scaled: Vec<f64> = std_idx.iter().map(|&i| point[i] * point_scale).collect();
     point.extend(scaled);
     let mut notes = plan.notes.clone();
-    let boot = if opts.boot > 0 && !point.is_empty() {
+    let boot = if opts.mc > 0 && !point.is_empty() {
+        // Monte Carlo: each equation's coefficients drawn from N(b, V), independently.
+        let factors = fits
+            .iter()
+            .map(|(f, _)| crate::numeric::matrix::cholesky(&f.cov, f.k()))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| crate::Error::Usage("a coefficient covariance is not positive definite; Monte Carlo intervals are not available".into()))?;
+        let m = point.len();
+        let init = || betas.clone();
+        let stat =
+            |b: &mut Vec<Vec<f64>>, rng: &mut rand_xoshiro::Xoshiro256PlusPlus, out: &mut [f64]| {
+                use rand::Rng;
+                for (e, l) in factors.iter().enumerate() {
+                    let k = betas[e].len();
+                    let z: Vec<f64> = (0..k)
+                        .map(|_| rng.sample(rand_distr::StandardNormal))
+                        .collect();
+                    for i in 0..k {
+                        b[e][i] = betas[e][i] + (0..=i).map(|j| l[i * k + j] * z[j]).sum::<f64>();
+                    }
+                }
+                plan.evaluate(b, &mut out[..n_eff]);
+                defined_set.evaluate(b, &mut out[n_eff..n_base]);
+                for (k, &i) in std_idx.iter().enumerate() {
+                    out[n_base + k] = out[i] * point_scale;
+                }
+                Ok(())
+            };
+        let draws = monte_carlo(opts.mc, m, opts.seed, opts.threads, init, stat, progress)
+            .map_err(|f| {
+                crate::Error::Usage(format!(
+                    "the Monte Carlo draws failed at draw {} ({})",
+                    f.draw, f.reason
+                ))
+            })?;
+        Some((draws, vec![0.0; m]))
+    } else if opts.boot > 0 && !point.is_empty() {
         if y_logistic {
             notes.push("Bootstrap inference for a logistic outcome is not available yet; indirect effects have no confidence interval.".into());
             None
@@ -602,6 +645,11 @@ pub fn analyse_with_progress(
         values: d.0.values.clone(),
     });
     let bootstrap = boot.map(|(d, _)| BootInfo {
+        resampling: if opts.mc > 0 {
+            "monte_carlo"
+        } else {
+            "nonparametric"
+        },
         b: d.b,
         seed: d.seed,
         method: opts.ci,

@@ -226,6 +226,10 @@ pub struct FitArgs {
     /// Johnson-Neyman regions of significance for moderated direct effects.
     #[arg(long)]
     pub jn: bool,
+    /// Monte Carlo confidence intervals from this many normal draws of the coefficients, instead
+    /// of the bootstrap.
+    #[arg(long, value_name = "DRAWS")]
+    pub mc: Option<usize>,
     /// Write every bootstrap draw of every effect to this CSV file (one line per draw).
     #[arg(long = "save-boot", value_name = "FILE")]
     pub save_boot: Option<std::path::PathBuf>,

@@ -200,6 +200,9 @@ fn options(
     o.normal = a.normal;
     o.jn = a.jn;
     o.effsize = a.effsize;
+    if let Some(mc) = a.mc {
+        o.mc = mc;
+    }
     o.center = match a.center.as_deref() {
         None | Some("none") => crate::analysis::Center::None,
         Some("all") => crate::analysis::Center::All,
@@ -227,11 +230,15 @@ fn options(
     }
     let defaults = vec![
         format!("preset {}", a.preset),
-        format!(
-            "bootstrap B = {}{}",
-            o.boot,
-            if a.boot.is_none() { " (default)" } else { "" }
-        ),
+        if o.mc > 0 {
+            format!("Monte Carlo intervals from {} draws (no bootstrap)", o.mc)
+        } else {
+            format!(
+                "bootstrap B = {}{}",
+                o.boot,
+                if a.boot.is_none() { " (default)" } else { "" }
+            )
+        },
         format!(
             "seed {}{}",
             o.seed,
@@ -279,6 +286,7 @@ fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_
         "normal": o.normal,
         "jn": o.jn,
         "effsize": o.effsize,
+        "mc": o.mc,
         "center": o.center,
         "missing": a.data.missing,
         "defaults_in_force": defaults,

@@ -66,7 +66,7 @@ pub struct BootstrapFailure {
 pub fn resample_counts(seed: u64, stream: u64, counts: &mut [u32]) {
     let n = counts.len();
     counts.iter_mut().for_each(|c| *c = 0);
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed ^ splitmix64(stream)));
+    let mut rng = stream_rng(seed, stream);
     // Lemire's multiply-high maps a 64-bit draw onto 0..n; its bias (at most n/2^64) is far below
     // anything a bootstrap can detect, and it avoids rejection loops in the hot path.
     let n64 = n as u128;
@@ -144,19 +144,69 @@ where
     I: Fn() -> S + Sync,
     F: Fn(&mut S, &[u32], &mut [f64]) -> Result<(), String> + Sync,
 {
+    let init = || (vec![0u32; n], init());
+    let draw = |st: &mut (Vec<u32>, S), stream: u64, out: &mut [f64]| {
+        resample_counts(seed, stream, &mut st.0);
+        stat(&mut st.1, &st.0, out)
+    };
+    run_draws(b, m, seed, threads, init, draw, progress)
+}
+
+/// Monte Carlo draws: `stat(state, rng, out)` computes draw `b` from its own generator, seeded
+/// from `(seed, b)` as the bootstrap's are (for Monte Carlo confidence intervals, which sample
+/// coefficients from their estimated sampling distribution instead of resampling rows).
+#[allow(clippy::too_many_arguments)]
+pub fn monte_carlo<S, I, F>(
+    b: usize,
+    m: usize,
+    seed: u64,
+    threads: usize,
+    init: I,
+    stat: F,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Draws, BootstrapFailure>
+where
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, &mut Xoshiro256PlusPlus, &mut [f64]) -> Result<(), String> + Sync,
+{
+    let draw = |st: &mut S, stream: u64, out: &mut [f64]| {
+        let mut rng = stream_rng(seed, stream);
+        stat(st, &mut rng, out)
+    };
+    run_draws(b, m, seed, threads, init, draw, progress)
+}
+
+/// The generator of draw `stream` under `seed`.
+pub fn stream_rng(seed: u64, stream: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed ^ splitmix64(stream)))
+}
+
+/// Runs `b` draws in blocks (in parallel with the `parallel` feature). `draw(state, stream, out)`
+/// computes one draw from its stream number; a failed draw is retried on a stream beyond every
+/// first attempt's and recorded in the ledger.
+fn run_draws<S, I, D>(
+    b: usize,
+    m: usize,
+    seed: u64,
+    threads: usize,
+    init: I,
+    draw_fn: D,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Draws, BootstrapFailure>
+where
+    I: Fn() -> S + Sync,
+    D: Fn(&mut S, u64, &mut [f64]) -> Result<(), String> + Sync,
+{
     let mut values = vec![0.0; b * m];
     let run_chunk = |start: usize, chunk: &mut [f64]| -> Result<Ledger, BootstrapFailure> {
-        let mut counts = vec![0u32; n];
         let mut state = init();
         let mut ledger = Ledger::default();
         for (k, out) in chunk.chunks_mut(m.max(1)).enumerate() {
             let draw = start + k;
             let mut attempt = 0u64;
             loop {
-                // Retries use streams beyond every first attempt's, so they never collide.
                 let stream = draw as u64 + attempt * (b as u64);
-                resample_counts(seed, stream, &mut counts);
-                match stat(&mut state, &counts, out) {
+                match draw_fn(&mut state, stream, out) {
                     Ok(()) => break,
                     Err(reason) => {
                         ledger.record(&reason);

@@ -30,10 +30,9 @@ pub fn a_at(a: &[f64], p: usize) -> Vec<f64> {
     out
 }
 
-/// Inverse of a symmetric positive-definite matrix by Cholesky, or `None` if it is not positive
-/// definite (to working precision).
-pub fn spd_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
-    // Cholesky a = L Lᵀ
+/// Lower-triangular Cholesky factor `L` (row-major) with `A = L Lᵀ`, or `None` if `A` is not
+/// positive definite.
+pub fn cholesky(a: &[f64], p: usize) -> Option<Vec<f64>> {
     let mut l = vec![0.0; p * p];
     for j in 0..p {
         let mut d = a[j * p + j];
@@ -53,6 +52,13 @@ pub fn spd_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
             l[i * p + j] = s / d;
         }
     }
+    Some(l)
+}
+
+/// Inverse of a symmetric positive-definite matrix by Cholesky, or `None` if it is not positive
+/// definite (to working precision).
+pub fn spd_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
+    let l = cholesky(a, p)?;
     // inverse = L⁻ᵀ L⁻¹; L⁻¹ is lower triangular, and its transpose upper triangular.
     let mut lt = vec![0.0; p * p];
     for i in 0..p {

@@ -233,7 +233,8 @@ pub fn analysis_json(
                         "pct_below": j.pct_below, "pct_above": j.pct_above, "table": j.table}))
         .collect::<Vec<_>>());
     doc["bootstrap"] = a.bootstrap.as_ref().map_or(Value::Null, |b| {
-        json!({"B": b.b, "seed": b.seed, "method": b.method, "failed": b.failed, "reasons": b.ledger.reasons})
+        json!({"B": b.b, "seed": b.seed, "method": b.method, "failed": b.failed, "reasons": b.ledger.reasons,
+               "resampling": b.resampling})
     });
     doc["probes"] = json!(a
         .probes

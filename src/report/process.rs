@@ -415,7 +415,12 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
     }
     if let Some(b) = &a.bootstrap {
         report.notes.push(format!(
-            "Bootstrap: {} resamples, seed {}, {} confidence intervals at {}%; {} failed resample(s) replaced.",
+            "{}: {} draws, seed {}, {} confidence intervals at {}%; {} failed draw(s) replaced.",
+            if b.resampling == "monte_carlo" {
+                "Monte Carlo (normal draws of the coefficients; the BootSE and BootCI columns are Monte Carlo)"
+            } else {
+                "Bootstrap"
+            },
             b.b,
             b.seed,
             b.method.label(),
