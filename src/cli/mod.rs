@@ -64,13 +64,11 @@ impl std::fmt::Display for CliError {
     }
 }
 
+/// Every library error is about the input: the data, the model, the options, or an output path
+/// that cannot be written (exit code 2).
 impl From<crate::Error> for CliError {
     fn from(e: crate::Error) -> Self {
-        match e {
-            // A failed write of our own output is not the user's input being wrong.
-            crate::Error::Output { .. } => CliError::Input(e),
-            e => CliError::Input(e),
-        }
+        CliError::Input(e)
     }
 }
 
