@@ -1,0 +1,76 @@
+//! The layering of src/, enforced: a module may use only the layers below it. The order follows
+//! ../shared/DESIGN.md with one change: `inference` (covariance estimators, Wald tests, the
+//! bootstrap engine) sits below `estimation`, because a fit computes its covariance with those pure
+//! functions while the inference layer needs nothing from estimation.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Layers from the bottom; a module may use its own layer and the ones before it.
+const ORDER: &[&str] = &[
+    "numeric",
+    "data",
+    "spec",
+    "inference",
+    "estimation",
+    "effects",
+    "analysis",
+    "report",
+    "cli",
+];
+/// Modules beside the stack: what each may use.
+const BESIDE: &[(&str, &[&str])] = &[("measure", &["numeric", "data", "inference", "estimation"])];
+/// Usable from anywhere.
+const SHARED: &[&str] = &["error", "prelude", "VERSION", "Error", "Result"];
+
+fn used_layers(path: &Path, out: &mut BTreeSet<String>) {
+    if path.is_dir() {
+        for e in std::fs::read_dir(path).expect("src is readable").flatten() {
+            used_layers(&e.path(), out);
+        }
+        return;
+    }
+    if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
+        let text = std::fs::read_to_string(path).expect("source is readable");
+        for (i, _) in text.match_indices("crate::") {
+            let rest = &text[i + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.insert(name);
+            }
+        }
+    }
+}
+
+#[test]
+fn modules_use_only_lower_layers() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut problems = Vec::new();
+    let mut check = |module: &str, allowed: Vec<&str>| {
+        let mut used = BTreeSet::new();
+        let dir = src.join(module);
+        used_layers(&dir, &mut used);
+        used_layers(&src.join(format!("{module}.rs")), &mut used);
+        for u in used {
+            if u != module && !allowed.contains(&u.as_str()) && !SHARED.contains(&u.as_str()) {
+                problems.push(format!("{module} uses {u}"));
+            }
+        }
+    };
+    // Layers above estimation may also use the modules beside it.
+    let beside_level = ORDER.iter().position(|m| *m == "estimation").unwrap_or(0);
+    for (i, m) in ORDER.iter().enumerate() {
+        let mut allowed = ORDER[..i].to_vec();
+        if i > beside_level {
+            allowed.extend(BESIDE.iter().map(|(b, _)| *b));
+        }
+        check(m, allowed);
+    }
+    for (m, allowed) in BESIDE {
+        check(m, allowed.to_vec());
+    }
+    assert!(problems.is_empty(), "layering violations: {problems:?}");
+}
