@@ -46,9 +46,10 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 use common::{crate_root, golden_dir, parse_number, Checker, Table};
 
-const PPM_CASES: [&str; 7] = [
+const PPM_CASES: [&str; 8] = [
     "process_ppm_m4",
     "process_ppm_m7",
+    "process_ppm_m74",
     "process_ppm_m14",
     "process_ppm_m15",
     "process_ppm_m58",
@@ -186,7 +187,9 @@ fn load(name: &str) -> Option<Case> {
     let boot = options["boot"].as_u64().unwrap_or(0) as usize;
     let seed = options["seed"].as_u64().unwrap_or(1);
     let mut probes = Vec::new();
-    if let (Some(sets), Some(w)) = (options["probes"].as_object(), &r.w) {
+    // Model 74 probes X itself, which then takes W's probe values.
+    let probed = r.w.clone().or_else(|| (model == 74).then(|| r.x.clone()));
+    if let (Some(sets), Some(w)) = (options["probes"].as_object(), &probed) {
         for (key, set) in sets {
             let method = match key.as_str() {
                 "p16_p50_p84" => ProbeMethod::Percentiles,
@@ -1057,6 +1060,11 @@ fn ppm_m4() {
 #[test]
 fn ppm_m7() {
     golden_case("process_ppm_m7");
+}
+
+#[test]
+fn ppm_m74() {
+    golden_case("process_ppm_m74");
 }
 
 #[test]

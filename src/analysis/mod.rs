@@ -323,6 +323,19 @@ pub fn analyse_with_progress(
             &opts.probe,
         )?);
     }
+    if let Some(x) = self_moderator(spec) {
+        if designs.iter().any(|d| d.coding.iter().any(|c| c.variable == x)) {
+            return Err(crate::Error::Usage(format!(
+                "'{x}' moderates its own indirect effect (a product of X and a mediator), which needs a numeric or dichotomous X; '{x}' is categorical"
+            )));
+        }
+        let explicit = if spec.moderators.is_empty() {
+            opts.w_values.as_ref()
+        } else {
+            None
+        };
+        moderators.push(moderator(&sub, &designs, x, explicit, &opts.probe)?);
+    }
     let plan = EffectPlan::new(
         shapes,
         &focal,
@@ -865,6 +878,18 @@ fn design_factors(designs: &[crate::estimation::Design], var: &str) -> Vec<Strin
         }
     }
     vec![var.to_string()]
+}
+
+/// X when a product term multiplies it by a mediator (PROCESS model 74): X then moderates the
+/// M -> Y path, and its indirect effect is probed at values of X itself.
+fn self_moderator(spec: &ModelSpec) -> Option<&str> {
+    if spec.moderators.contains(&spec.x) {
+        return None;
+    }
+    let x_by_m = spec.equations.iter().flat_map(|e| &e.terms).any(|t| {
+        t.factors.contains(&spec.x) && t.factors.iter().any(|f| spec.mediators.contains(f))
+    });
+    x_by_m.then_some(spec.x.as_str())
 }
 
 fn moderator(

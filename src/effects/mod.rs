@@ -2,9 +2,11 @@
 //! each a function of the coefficient vectors and probe values (one algebra for every model:
 //! derivatives of equations are polynomials in the moderators; paths multiply them).
 
+mod curve;
 mod plan;
 mod poly;
 pub mod probe;
 
+pub use curve::{significance_regions, CurveDef};
 pub use plan::{EffectDef, EffectKind, EffectPlan, EqShape, Moderator, PlanError, ProbePoint};
 pub use poly::Poly;

@@ -61,7 +61,7 @@ pub enum EffectKind {
 
 /// How an effect's value follows from the polynomials.
 #[derive(Debug, Clone, PartialEq)]
-enum Formula {
+pub(super) enum Formula {
     /// Polynomial `poly` at probe factor values `x`.
     At { poly: usize, x: Vec<f64> },
     /// `scale` × (coefficient of a monomial, plus a value × the coefficient of another one).
@@ -93,7 +93,7 @@ pub struct EffectDef {
     /// For indices: the moderator whose index this is; for contrasts, a label such as "C1".
     pub label: Option<String>,
     #[serde(skip)]
-    formula: Formula,
+    pub(super) formula: Formula,
 }
 
 /// A combination of probe points: values of every probe factor, and (moderator, label) pairs.
@@ -104,7 +104,7 @@ type GridPoint = (Vec<f64>, Vec<(String, String)>);
 pub struct PlanError(pub String);
 
 #[derive(Debug, Clone, PartialEq)]
-enum PolyDef {
+pub(super) enum PolyDef {
     /// Stages `(equation, factor)` multiplied along a path.
     Path(Vec<(usize, String)>),
     Sum(Vec<usize>),
@@ -113,9 +113,9 @@ enum PolyDef {
 /// The effects of a system and how to compute them.
 #[derive(Debug, Clone)]
 pub struct EffectPlan {
-    shapes: Vec<EqShape>,
-    probe_factors: Vec<String>,
-    polys: Vec<PolyDef>,
+    pub(super) shapes: Vec<EqShape>,
+    pub(super) probe_factors: Vec<String>,
+    pub(super) polys: Vec<PolyDef>,
     pub moderators: Vec<Moderator>,
     pub effects: Vec<EffectDef>,
     /// Notes for the reader, e.g. why an index of moderated mediation is not reported.
@@ -268,10 +268,15 @@ impl EffectPlan {
         for s in &self.shapes {
             for col in s.columns.iter().filter(|c| c.len() >= 2) {
                 for f in col.iter().filter(|f| is_path(f)) {
-                    if let Some(other) = col
-                        .iter()
-                        .find(|g| *g != f && !self.probe_factors.contains(g))
-                    {
+                    // A product of two path variables is allowed when one of them is also a
+                    // moderator (model 74: X moderates M -> Y through M:X); the other path
+                    // variable is then held at zero in the effect of the first.
+                    let self_moderated = |g: &String| {
+                        is_path(g) && col.iter().any(|h| h != g && self.probe_factors.contains(h))
+                    };
+                    if let Some(other) = col.iter().find(|g| {
+                        *g != f && !self.probe_factors.contains(g) && !self_moderated(g)
+                    }) {
                         return Err(PlanError(format!(
                             "the term '{}' in the equation for '{}' multiplies '{f}' by '{other}', which is not a moderator; declare '{other}' as a moderator (--w / --z) or remove the product",
                             col.join(":"),
@@ -320,7 +325,7 @@ impl EffectPlan {
     }
 
     /// The polynomial with every coefficient 1: its monomials are the structure.
-    fn structural(&self, id: usize, unit: &[Vec<f64>]) -> Poly {
+    pub(super) fn structural(&self, id: usize, unit: &[Vec<f64>]) -> Poly {
         let mut cache = vec![None; self.polys.len()];
         self.poly(id, unit, &mut cache)
     }
@@ -518,12 +523,18 @@ impl EffectPlan {
                 continue;
             }
             let mut exps = vec![0u8; nv];
+            let mut at_zero = false;
             for f in col.iter().filter(|f| *f != var) {
-                if let Some(v) = self.probe_factors.iter().position(|p| p == f) {
-                    exps[v] += 1;
+                match self.probe_factors.iter().position(|p| p == f) {
+                    Some(v) => exps[v] += 1,
+                    // Another path variable (only where check_products allowed it): the effect
+                    // is taken with it at zero, as PROCESS 2.16 reports model 74's direct effect.
+                    None => at_zero = true,
                 }
             }
-            p.add_term(exps, betas[e][j]);
+            if !at_zero {
+                p.add_term(exps, betas[e][j]);
+            }
         }
         if p.terms.is_empty() {
             p = Poly::constant(nv, 0.0);
@@ -531,7 +542,7 @@ impl EffectPlan {
         p
     }
 
-    fn poly(&self, id: usize, betas: &[Vec<f64>], cache: &mut Vec<Option<Poly>>) -> Poly {
+    pub(super) fn poly(&self, id: usize, betas: &[Vec<f64>], cache: &mut [Option<Poly>]) -> Poly {
         if let Some(p) = &cache[id] {
             return p.clone();
         }
@@ -581,13 +592,15 @@ fn direct_weights(shape: &EqShape, focal: &str, probe_factors: &[String], x: &[f
             if !col.iter().any(|f| f == focal) {
                 return 0.0;
             }
+            // A factor that is not a moderator is another path variable, held at zero (see
+            // `stage`).
             col.iter()
                 .filter(|f| *f != focal)
                 .map(|f| {
                     probe_factors
                         .iter()
                         .position(|p| p == f)
-                        .map_or(f64::NAN, |v| x[v])
+                        .map_or(0.0, |v| x[v])
                 })
                 .product()
         })

@@ -248,7 +248,8 @@ def cipa_roles(proc):
         c = proc.categorical["x"]
         roles["x_categorical"] = {"coding": c.scheme, "reference": float(c.levels[0]) if not isinstance(c.levels[0], str) else c.levels[0],
                                   "levels": [float(v) if not isinstance(v, str) else v for v in c.levels]}
-    mods = sorted(proc._moderators["all"])
+    # Model 74: X moderates its own indirect effect; that is not a W role.
+    mods = sorted(m for m in proc._moderators["all"] if m != "x")
     # PROCESS v3/v4 call the single moderator W; pyprocessmacro (2.16 numbering) calls it v in models 14-15.
     if len(mods) == 1:
         roles["w"] = stv[mods[0]]
