@@ -3,6 +3,7 @@
 //! point estimates with analytic inference where it exists -> bootstrap -> [`Analysis`].
 
 mod conditional;
+mod curve;
 mod defined;
 mod jn;
 mod linear;
@@ -24,6 +25,7 @@ use crate::numeric::dist::{
 use crate::spec::ModelSpec;
 
 pub use conditional::{ConditionalEffects, ConditionalInteraction, ConditionalRow};
+pub use curve::{IndirectCurve, GRID_POINTS};
 pub use jn::{johnson_neyman, JnResult, JnRow};
 pub use linear::{linear_test, LinearTest};
 pub use system::{Scratch, Stacked};
@@ -234,6 +236,9 @@ pub struct Analysis {
     /// Two-way interactions conditional on a third variable (three-way models such as model 3).
     pub conditional_interactions: Vec<ConditionalInteraction>,
     pub johnson_neyman: Vec<JnResult>,
+    /// Conditional indirect effects over each numeric moderator's observed range, with
+    /// pointwise bands from the bootstrap or Monte Carlo draws.
+    pub indirect_curves: Vec<IndirectCurve>,
     pub bootstrap: Option<BootInfo>,
     /// Every bootstrap draw of every effect and defined quantity (for `--save-boot`).
     #[serde(skip)]
@@ -324,7 +329,10 @@ pub fn analyse_with_progress(
         )?);
     }
     if let Some(x) = self_moderator(spec) {
-        if designs.iter().any(|d| d.coding.iter().any(|c| c.variable == x)) {
+        if designs
+            .iter()
+            .any(|d| d.coding.iter().any(|c| c.variable == x))
+        {
             return Err(crate::Error::Usage(format!(
                 "'{x}' moderates its own indirect effect (a product of X and a mediator), which needs a numeric or dichotomous X; '{x}' is categorical"
             )));
@@ -400,6 +408,11 @@ pub fn analyse_with_progress(
     let n_base = point.len();
     let scaled: Vec<f64> = std_idx.iter().map(|&i| point[i] * point_scale).collect();
     point.extend(scaled);
+    let resampled = opts.mc > 0 || (opts.boot > 0 && !y_logistic);
+    let curves = curve::CurveSet::new(&plan, &sub, resampled && !point.is_empty());
+    let n_curve = point.len();
+    point.resize(n_curve + curves.len(), 0.0);
+    curves.evaluate(&plan, &betas, &mut point[n_curve..]);
     let mut notes = plan.notes.clone();
     let boot = if opts.mc > 0 && !point.is_empty() {
         // Monte Carlo: each equation's coefficients drawn from N(b, V), independently.
@@ -427,6 +440,7 @@ pub fn analyse_with_progress(
                 for (k, &i) in std_idx.iter().enumerate() {
                     out[n_base + k] = out[i] * point_scale;
                 }
+                curves.evaluate(&plan, b, &mut out[n_curve..]);
                 Ok(())
             };
         let draws = monte_carlo(opts.mc, m, opts.seed, opts.threads, init, stat, progress)
@@ -464,6 +478,7 @@ pub fn analyse_with_progress(
                         out[n_base + k] = out[i] * scale;
                     }
                 }
+                curves.evaluate(&plan, b, &mut out[n_curve..]);
             };
             let stat = |st: &mut (Scratch, Vec<Vec<f64>>), counts: &[u32], out: &mut [f64]| {
                 let (scratch, b) = st;
@@ -655,8 +670,25 @@ pub fn analyse_with_progress(
             )
             .collect(),
         b: d.0.b,
-        values: d.0.values.clone(),
+        // The curves' grid points stay out of the saved draws.
+        values: d
+            .0
+            .values
+            .chunks(d.0.m.max(1))
+            .flat_map(|row| row[..n_curve].iter().copied())
+            .collect(),
     });
+    let indirect_curves = match &boot {
+        Some((d, accel)) => curves.summarise(
+            &point[n_curve..],
+            d,
+            accel,
+            n_curve,
+            (opts.conf, opts.ci),
+            &effects,
+        ),
+        None => Vec::new(),
+    };
     let bootstrap = boot.map(|(d, _)| BootInfo {
         resampling: if opts.mc > 0 {
             "monte_carlo"
@@ -681,6 +713,7 @@ pub fn analyse_with_progress(
         conditional,
         conditional_interactions,
         johnson_neyman,
+        indirect_curves,
         bootstrap,
         draws,
         probes,

@@ -118,7 +118,11 @@ pub fn significance_regions(grid: &[f64], lower: &[f64], upper: &[f64]) -> Vec<(
         } else {
             (upper[i], upper[i + 1])
         };
-        let t = if (a - b).abs() > 0.0 { a / (a - b) } else { 0.5 };
+        let t = if (a - b).abs() > 0.0 {
+            a / (a - b)
+        } else {
+            0.5
+        };
         grid[i] + t.clamp(0.0, 1.0) * (grid[i + 1] - grid[i])
     };
     let mut out = Vec::new();

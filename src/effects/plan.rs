@@ -274,9 +274,10 @@ impl EffectPlan {
                     let self_moderated = |g: &String| {
                         is_path(g) && col.iter().any(|h| h != g && self.probe_factors.contains(h))
                     };
-                    if let Some(other) = col.iter().find(|g| {
-                        *g != f && !self.probe_factors.contains(g) && !self_moderated(g)
-                    }) {
+                    if let Some(other) = col
+                        .iter()
+                        .find(|g| *g != f && !self.probe_factors.contains(g) && !self_moderated(g))
+                    {
                         return Err(PlanError(format!(
                             "the term '{}' in the equation for '{}' multiplies '{f}' by '{other}', which is not a moderator; declare '{other}' as a moderator (--w / --z) or remove the product",
                             col.join(":"),

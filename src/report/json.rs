@@ -232,6 +232,18 @@ pub fn analysis_json(
         .map(|j| json!({"outcome": j.outcome, "focal": j.focal, "moderator": j.moderator, "points": j.points,
                         "pct_below": j.pct_below, "pct_above": j.pct_above, "table": j.table}))
         .collect::<Vec<_>>());
+    doc["indirect_curves"] = json!(a
+        .indirect_curves
+        .iter()
+        .map(|c| {
+            let nums = |v: &[f64]| v.iter().map(|x| num(*x)).collect::<Vec<_>>();
+            json!({"kind": c.def.kind, "focal": c.def.focal, "path": c.def.path, "moderator": c.def.moderator,
+                   "at": c.def.fixed.iter().map(|(m, l)| (m.clone(), json!(l))).collect::<Map<String, Value>>(),
+                   "grid": nums(&c.grid), "effect": nums(&c.estimate), "ci_lower": nums(&c.lower), "ci_upper": nums(&c.upper),
+                   "significant": c.significant.iter().map(|(lo, hi, s)| json!({"from": num(*lo), "to": num(*hi), "sign": s})).collect::<Vec<_>>(),
+                   "index": c.index.map(|(i, lo, hi)| json!({"index": num(i), "ci_lower": num(lo), "ci_upper": num(hi)}))})
+        })
+        .collect::<Vec<_>>());
     doc["bootstrap"] = a.bootstrap.as_ref().map_or(Value::Null, |b| {
         json!({"B": b.b, "seed": b.seed, "method": b.method, "failed": b.failed, "reasons": b.ledger.reasons,
                "resampling": b.resampling})

@@ -413,6 +413,9 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             }],
         });
     }
+    if let Some(section) = curves_section(a) {
+        report.sections.push(section);
+    }
     if let Some(b) = &a.bootstrap {
         report.notes.push(format!(
             "{}: {} draws, seed {}, {} confidence intervals at {}%; {} failed draw(s) replaced.",
@@ -434,6 +437,66 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
         }
     }
     report
+}
+
+/// Beyond PROCESS: where along each moderator's observed range the conditional indirect effect's
+/// interval excludes zero (the curves themselves are in the JSON and the plots).
+fn curves_section(a: &Analysis) -> Option<Section> {
+    if a.indirect_curves.is_empty() {
+        return None;
+    }
+    let rows = a
+        .indirect_curves
+        .iter()
+        .map(|c| {
+            let at = c
+                .def
+                .fixed
+                .iter()
+                .map(|(m, l)| format!("{m}={l}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let path = if c.def.kind == crate::effects::EffectKind::TotalIndirect {
+                "TOTAL".to_string()
+            } else {
+                c.def.path.join(" -> ")
+            };
+            let regions = if c.significant.is_empty() {
+                "nowhere".to_string()
+            } else {
+                c.significant
+                    .iter()
+                    .map(|(lo, hi, s)| {
+                        format!("[{lo:.4}, {hi:.4}] ({})", if *s > 0 { "+" } else { "-" })
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            vec![
+                Value::Text(path),
+                Value::Text(c.def.moderator.clone()),
+                Value::Text(at),
+                Value::Num(c.grid[0]),
+                Value::Num(c.grid[c.grid.len() - 1]),
+                Value::Text(regions),
+            ]
+        })
+        .collect();
+    Some(Section {
+        heading: "CONDITIONAL INDIRECT EFFECTS ACROSS THE MODERATOR'S RANGE".into(),
+        tables: vec![Table {
+            title: "Where the interval excludes zero".into(),
+            columns: ["", "along", "at", "min", "max", "interval excludes zero for"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+            notes: vec![format!(
+                "Pointwise {} intervals at {} evenly spaced values of the moderator over its observed range; the ends of each range are interpolated between them. The curves are in the JSON output (indirect_curves).",
+                a.bootstrap.as_ref().map_or("bootstrap", |b| if b.resampling == "monte_carlo" { "Monte Carlo" } else { "bootstrap" }),
+                crate::analysis::GRID_POINTS
+            )],
+        }],
+    })
 }
 
 /// Effect, se, t, p and interval bounds as table cells.
