@@ -408,7 +408,7 @@ pub fn analyse_with_progress(
     let n_base = point.len();
     let scaled: Vec<f64> = std_idx.iter().map(|&i| point[i] * point_scale).collect();
     point.extend(scaled);
-    let resampled = opts.mc > 0 || (opts.boot > 0 && !y_logistic);
+    let resampled = opts.mc > 0 || opts.boot > 0;
     let curves = curve::CurveSet::new(&plan, &sub, resampled && !point.is_empty());
     let n_curve = point.len();
     point.resize(n_curve + curves.len(), 0.0);
@@ -452,10 +452,7 @@ pub fn analyse_with_progress(
             })?;
         Some((draws, vec![0.0; m]))
     } else if opts.boot > 0 && !point.is_empty() {
-        if y_logistic {
-            notes.push("Bootstrap inference for a logistic outcome is not available yet; indirect effects have no confidence interval.".into());
-            None
-        } else {
+        {
             let stacked = Stacked::new(&designs);
             let one = stacked.column(crate::estimation::CONSTANT).unwrap_or(0);
             let (y_col, x_col) = (stacked.column(&spec.y), stacked.column(&spec.x));
@@ -480,9 +477,23 @@ pub fn analyse_with_progress(
                 }
                 curves.evaluate(&plan, b, &mut out[n_curve..]);
             };
+            // A logistic outcome is refitted by weighted Newton steps from the full-sample
+            // estimates; its (wasted) least-squares block is still solved with the others.
+            let logistic_eq = designs
+                .iter()
+                .position(|d| y_logistic && d.outcome == spec.y);
+            let refit_logistic = |counts: &[u32],
+                                  b: &mut [Vec<f64>]|
+             -> std::result::Result<(), String> {
+                if let Some(e) = logistic_eq {
+                    b[e] = crate::estimation::logistic_weighted(&designs[e], counts, &betas[e])?;
+                }
+                Ok(())
+            };
             let stat = |st: &mut (Scratch, Vec<Vec<f64>>), counts: &[u32], out: &mut [f64]| {
                 let (scratch, b) = st;
                 stacked.solve(counts, scratch, b)?;
+                refit_logistic(counts, b)?;
                 evaluate(scratch, b, out);
                 Ok(())
             };
@@ -497,11 +508,14 @@ pub fn analyse_with_progress(
                 let full = stacked.gram(&scratch).to_vec();
                 let mut jack = vec![0.0; n * m];
                 let mut ok = true;
+                let mut counts = vec![1u32; n];
                 for i in 0..n {
-                    if stacked
+                    counts[i] = 0;
+                    let solved = stacked
                         .solve_without(&full, i, &mut scratch, &mut b)
-                        .is_err()
-                    {
+                        .and_then(|_| refit_logistic(&counts, &mut b));
+                    counts[i] = 1;
+                    if solved.is_err() {
                         ok = false;
                         break;
                     }

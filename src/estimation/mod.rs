@@ -5,6 +5,7 @@ mod design;
 mod error;
 mod fit;
 mod logistic;
+mod logistic_weighted;
 mod ols;
 mod regression;
 
@@ -14,5 +15,6 @@ pub use fit::{
     CodingInfo, Coefficient, EquationFit, LogisticSummary, Method, OlsSummary, Summary, CONSTANT,
 };
 pub use logistic::{fit_logistic_design, LogisticOptions};
+pub use logistic_weighted::logistic_weighted;
 pub use ols::{fit_ols_design, r2_change, R2Change};
 pub use regression::Regression;
