@@ -46,10 +46,13 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 use common::{crate_root, golden_dir, parse_number, Checker, Table};
 
-const PPM_CASES: [&str; 8] = [
+const PPM_CASES: [&str; 11] = [
     "process_ppm_m4",
     "process_ppm_m7",
     "process_ppm_m74",
+    "process_ppm_mcw_m1_protest",
+    "process_ppm_mcw_protest",
+    "process_ppm_mcz_m2_protest",
     "process_ppm_m14",
     "process_ppm_m15",
     "process_ppm_m58",
@@ -156,16 +159,23 @@ fn load(name: &str) -> Option<Case> {
     let x = roles["x"].as_str().expect("roles.x").to_string();
     let mut read = ReadOptions::default();
     let mut codings = Vec::new();
-    if let Some(cat) = roles.get("x_categorical").filter(|c| !c.is_null()) {
+    for role in ["x", "w", "z"] {
+        let Some(cat) = roles
+            .get(format!("{role}_categorical"))
+            .filter(|c| !c.is_null())
+        else {
+            continue;
+        };
+        let var = roles[role].as_str().expect("role").to_string();
         assert_eq!(
             cat["coding"], "indicator",
             "{name}: only indicator coding is used"
         );
         let reference = cat["reference"].as_f64().expect("reference level");
         assert_eq!(reference.fract(), 0.0);
-        read.kinds.push((x.clone(), ColumnKind::Categorical));
+        read.kinds.push((var.clone(), ColumnKind::Categorical));
         codings.push((
-            x.clone(),
+            var,
             Coding {
                 contrast: Contrast::Indicator,
                 reference: Some(format!("{}", reference as i64)),
@@ -423,7 +433,7 @@ fn check_probes(ck: &mut Checker, case: &Case, set: &ProbeSet, a: &Analysis) {
     for (i, (p, e)) in points.iter().zip(&set.values).enumerate() {
         ck.num_tol(
             format!("probe {} {}[{i}]", set.key, set.moderator),
-            p.value,
+            point_value(p),
             *e,
             PROBE_TOL,
         );
@@ -496,7 +506,16 @@ fn probe_value(a: &Analysis, moderator: &str, label: &str) -> f64 {
         .iter()
         .find(|(m, _)| m == moderator)
         .and_then(|(_, pts)| pts.iter().find(|p| p.label == label))
-        .map_or(f64::NAN, |p| p.value)
+        .map_or(f64::NAN, point_value)
+}
+
+/// A probe point's value; a categorical moderator's level (a number in these cases) by its label.
+fn point_value(p: &cipa::effects::ProbePoint) -> f64 {
+    if p.value.is_nan() {
+        p.label.parse().unwrap_or(f64::NAN)
+    } else {
+        p.value
+    }
 }
 
 fn keyed(a: &Analysis) -> Vec<Keyed<'_>> {
@@ -510,7 +529,16 @@ fn keyed(a: &Analysis) -> Vec<Keyed<'_>> {
                 .map(|(m, l)| (m.clone(), probe_value(a, m, l)))
                 .collect();
             Keyed {
-                kind: kind_name(r.def.kind, !at.is_empty()),
+                // Moderation-only models (1-3): the conditional effects of X, as pyprocessmacro
+                // names them.
+                kind: if a.spec.mediators.is_empty()
+                    && r.def.kind == EffectKind::Direct
+                    && !at.is_empty()
+                {
+                    "conditional"
+                } else {
+                    kind_name(r.def.kind, !at.is_empty())
+                },
                 path: path_string(a, r),
                 at,
                 index_of: is_index(r.def.kind).then(|| r.def.label.clone().unwrap_or_default()),
@@ -550,11 +578,12 @@ fn find<'a, 'b>(
             if index {
                 e.index_of.as_deref() == Some(moderators)
             } else {
+                // The same (moderator, value) pairs in any order (pyprocessmacro sorts them
+                // by name).
                 e.at.len() == at.len()
                     && e.at
                         .iter()
-                        .zip(&at)
-                        .all(|((m1, v1), (m2, v2))| m1 == m2 && same_value(*v1, *v2))
+                        .all(|(m1, v1)| at.iter().any(|(m2, v2)| m1 == m2 && same_value(*v1, *v2)))
             }
         })
         .collect();
@@ -1065,6 +1094,21 @@ fn ppm_m4() {
 #[test]
 fn ppm_m7() {
     golden_case("process_ppm_m7");
+}
+
+#[test]
+fn ppm_mcw_m1_protest() {
+    golden_case("process_ppm_mcw_m1_protest");
+}
+
+#[test]
+fn ppm_mcz_m2_protest() {
+    golden_case("process_ppm_mcz_m2_protest");
+}
+
+#[test]
+fn ppm_mcw_protest() {
+    golden_case("process_ppm_mcw_protest");
 }
 
 #[test]

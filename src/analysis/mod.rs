@@ -636,7 +636,7 @@ pub fn analyse_with_progress(
                 && r.def.moderators.is_empty()
                 && r.def.path.len() == 3
             {
-                if let Some((se, z, p)) = sobel(&fits, &r.def.path) {
+                if let Some((se, z, p)) = sobel(&fits, &r.def.focal, &r.def.path) {
                     r.se = Some(se);
                     r.stat = Some(z);
                     r.p = Some(p);
@@ -738,8 +738,13 @@ pub fn analyse_with_progress(
 
 /// Normal-theory test of a simple indirect effect a·b with the second-order standard error
 /// sqrt(a²·se_b² + b²·se_a² + se_a²·se_b²), as PROCESS's `normal` option computes it.
-fn sobel(fits: &[(EquationFit, Vec<R2Change>)], path: &[String]) -> Option<(f64, f64, f64)> {
-    let (x, m, y) = (&path[0], &path[1], &path[2]);
+/// `focal` is X's design column (one code of a multicategorical X: a relative indirect effect).
+fn sobel(
+    fits: &[(EquationFit, Vec<R2Change>)],
+    focal: &str,
+    path: &[String],
+) -> Option<(f64, f64, f64)> {
+    let (x, m, y) = (focal, &path[1], &path[2]);
     let a = fits
         .iter()
         .find(|(f, _)| &f.outcome == m)?

@@ -36,6 +36,7 @@ from scipy import stats
 import pyprocessmacro
 from pyprocessmacro import Process
 from pyprocessmacro.utils import bias_corrected_ci, percentile_ci
+from pyprocessmacro.categorical import code_symbols, mod_dict
 
 CRATE_ROOT_MARKER = "Cargo.toml"
 
@@ -255,6 +256,14 @@ def cipa_roles(proc):
         roles["w"] = stv[mods[0]]
     elif len(mods) == 2:
         roles["w"], roles["z"] = stv[mods[0]], stv[mods[1]]
+    # a multicategorical moderator (its symbol is w, or m / v in pyprocessmacro's 2.16 numbering)
+    for role in ("w", "z"):
+        for symb, c in proc.categorical.items():
+            if symb != "x" and roles[role] is not None and stv[symb] == roles[role]:
+                roles[f"{role}_categorical"] = {
+                    "coding": c.scheme,
+                    "reference": float(c.levels[0]) if not isinstance(c.levels[0], str) else c.levels[0],
+                    "levels": [float(v) if not isinstance(v, str) else v for v in c.levels]}
     return roles
 
 
@@ -343,7 +352,8 @@ def indirect_rows(p_pct, p_bc, namer, probe_label, conf, B, seed, first):
             combos = list(itertools.product(*view._moderators_values))
             for i, med in enumerate(meds):
                 for combo in combos:
-                    md = dict(zip(mod_symbs, combo))
+                    # a multicategorical moderator's level becomes its codes
+                    md = mod_dict(mod_symbs, combo, view._mod_codes)
                     e, be, se, lo, hi = view._indirect_effect_at(i, md)
                     e2, be2, se2, lo2, hi2 = view_bc._indirect_effect_at(i, md)
                     assert e == e2 and np.array_equal(be, be2)
@@ -351,11 +361,20 @@ def indirect_rows(p_pct, p_bc, namer, probe_label, conf, B, seed, first):
                                       probe_label, e, be, conf, B, seed, bc_tool=(lo2, hi2), pct_tool=(lo, hi))
             if first and view._analysis_list == ["MM"]:
                 (mod,) = mod_symbs
-                for i, med in enumerate(meds):
-                    e0, b0, *_ = view._indirect_effect_at(i, {mod: 0})
-                    e1, b1, *_ = view._indirect_effect_at(i, {mod: 1})
-                    rows += boot_rows("index_of_moderated_mediation", f"{xname}>{med}>{y}", stv[mod], "",
-                                      e1 - e0, b1 - b0, conf, B, seed)
+                # A multicategorical W has one index per code (the difference between the conditional
+                # indirect effects in the code's group and the reference group), named as cipa's W columns.
+                if mod in view._mod_codes:
+                    codes = code_symbols(view._mod_codes, mod)
+                    steps = [({c: 0.0 for c in codes}, {c: float(c == on) for c in codes}, namer.term(stv[on]))
+                             for on in codes]
+                else:
+                    steps = [({mod: 0}, {mod: 1}, stv[mod])]
+                for base0, base1, label in steps:
+                    for i, med in enumerate(meds):
+                        e0, b0, *_ = view._indirect_effect_at(i, base0)
+                        e1, b1, *_ = view._indirect_effect_at(i, base1)
+                        rows += boot_rows("index_of_moderated_mediation", f"{xname}>{med}>{y}", label, "",
+                                          e1 - e0, b1 - b0, conf, B, seed)
                 mm = view._MM_index()
                 mine = [r for r in rows if r["kind"] == "index_of_moderated_mediation" and r["ci_kind"] == "percentile"
                         and r["path"].startswith(xname + ">")]
