@@ -351,3 +351,54 @@ fn centring_moves_the_focal_coefficient_to_the_moderator_mean() {
         .to_string()
         .contains("mean-centred"));
 }
+
+/// The text report labels product terms Int_1, ... with a key, as PROCESS does, and follows
+/// PROCESS's intprobe rule for showing conditional effects; the JSON keeps them all.
+#[test]
+fn text_report_has_product_key_and_intprobe() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data(dir.path());
+    let d = d.to_str().unwrap();
+    let base = [
+        "fit", "--data", d, "--model", "1", "--x", "x", "--w", "c", "--y", "y", "--seed", "1",
+    ];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let o = cipa(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let text = run(&[]);
+    assert!(text.contains("Int_1"), "{text}");
+    assert!(text.contains("Product terms key"), "{text}");
+    assert!(text.contains("Int_1   :   x x c"), "{text}");
+    // c is noise: the interaction is not significant, so PROCESS (intprobe .10) does not probe it.
+    assert!(
+        text.contains("Conditional effects of x are not shown"),
+        "{text}"
+    );
+    assert!(!text.contains("Conditional effects of the focal predictor"));
+    let all = run(&["--intprobe", "1"]);
+    assert!(
+        all.contains("Conditional effects of the focal predictor (x)"),
+        "{all}"
+    );
+    let v = json(&cipa(
+        &base
+            .iter()
+            .chain(&["--format", "json"])
+            .copied()
+            .collect::<Vec<_>>(),
+    ));
+    assert_eq!(v["options"]["intprobe"], 0.1);
+    assert_eq!(v["conditional_effects"].as_array().unwrap().len(), 1);
+    let bad = cipa(
+        &base
+            .iter()
+            .chain(&["--intprobe", "2"])
+            .copied()
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--intprobe"));
+}

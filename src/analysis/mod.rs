@@ -69,6 +69,9 @@ pub struct AnalysisOptions {
     /// with each equation's covariance) for the intervals of indirect effects, instead of the
     /// bootstrap; 0 = off.
     pub mc: usize,
+    /// PROCESS's `intprobe`: the text report shows the conditional effects of a focal predictor
+    /// only when the test of its interaction has p at or below this (PROCESS v4: 0.10; 1 always).
+    pub intprobe: f64,
 }
 
 /// Which variables [`AnalysisOptions::center`] centres.
@@ -104,6 +107,7 @@ impl Default for AnalysisOptions {
             effsize: false,
             center: Center::None,
             mc: 0,
+            intprobe: 0.10,
         }
     }
 }

@@ -226,6 +226,10 @@ pub struct FitArgs {
     /// Johnson-Neyman regions of significance for moderated direct effects.
     #[arg(long)]
     pub jn: bool,
+    /// Show the conditional effects of a focal predictor in the text report only when the test of
+    /// its interaction has p at or below this (PROCESS's intprobe; default 0.10, 1 always).
+    #[arg(long, value_name = "P")]
+    pub intprobe: Option<f64>,
     /// Monte Carlo confidence intervals from this many normal draws of the coefficients, instead
     /// of the bootstrap.
     #[arg(long, value_name = "DRAWS")]

@@ -158,6 +158,7 @@ fn options(
             o.ci = CiMethod::BiasCorrected;
             o.cov = CovType::Hc3;
             o.probe = ProbeMethod::MeanSd;
+            o.intprobe = 1.0;
         }
         p => {
             return Err(usage(format!(
@@ -202,6 +203,14 @@ fn options(
     o.effsize = a.effsize;
     if let Some(mc) = a.mc {
         o.mc = mc;
+    }
+    if let Some(p) = a.intprobe {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(usage(format!(
+                "--intprobe {p} must be a p-value between 0 and 1, e.g. 0.10"
+            )));
+        }
+        o.intprobe = p;
     }
     o.center = match a.center.as_deref() {
         None | Some("none") => crate::analysis::Center::None,
@@ -258,6 +267,10 @@ fn options(
             (ProbeMethod::MeanSd, _) => "moderators probed at mean ± SD".to_string(),
             (ProbeMethod::Values(_), _) => "moderators probed at given values".to_string(),
         },
+        format!(
+            "conditional effects shown when the interaction's p <= {}",
+            o.intprobe
+        ),
         match o.center {
             crate::analysis::Center::None => "no centring".to_string(),
             crate::analysis::Center::All => "variables in products mean-centred".to_string(),
@@ -285,6 +298,7 @@ fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_
         "total": o.total,
         "normal": o.normal,
         "jn": o.jn,
+        "intprobe": o.intprobe,
         "effsize": o.effsize,
         "mc": o.mc,
         "center": o.center,

@@ -8,6 +8,9 @@ use super::{regress_report, Report, Section, Table, Value};
 pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
     let mut report = regress_report(header, &a.equations, a.notes.clone());
     report.title = format!("cipa {} · conditional process analysis", crate::VERSION);
+    for section in report.sections.iter_mut() {
+        product_terms_key(section);
+    }
     for ci in &a.conditional_interactions {
         let Some(section) = report
             .sections
@@ -61,6 +64,29 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
         };
         let mut columns: Vec<String> = c.moderators.clone();
         columns.extend(["Effect", "se", "t", "p", "LLCI", "ULCI"].map(String::from));
+        // PROCESS's intprobe: probe only when the test of the focal predictor's interaction(s)
+        // reaches p <= intprobe (the JSON output always has the conditional effects).
+        let p_int = a
+            .equations
+            .iter()
+            .filter(|(f, _)| f.outcome == c.outcome)
+            .flat_map(|(_, tests)| tests)
+            .filter(|t| {
+                t.terms
+                    .iter()
+                    .any(|term| term.split(':').any(|f| f == c.focal))
+            })
+            .map(|t| t.p)
+            .fold(f64::NAN, f64::min);
+        if p_int > a.options.intprobe {
+            if let Some(model) = section.tables.iter_mut().find(|t| t.title == "Model") {
+                model.notes.push(format!(
+                    "Conditional effects of {} are not shown: the test of its interaction has p = {p_int:.4} > {} (PROCESS's intprobe; --intprobe 1 shows them).",
+                    c.focal, a.options.intprobe
+                ));
+            }
+            continue;
+        }
         section.tables.push(Table {
             title: format!(
                 "Conditional effects of the focal predictor ({}) at values of the moderator(s)",
@@ -437,6 +463,40 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
         }
     }
     report
+}
+
+/// PROCESS labels product terms `Int_1`, `Int_2`, ... in each outcome's coefficient table and
+/// prints a key; cipa does the same in its PROCESS-style report (the JSON keeps the term names).
+fn product_terms_key(section: &mut Section) {
+    let Some(at) = section.tables.iter().position(|t| t.title == "Model") else {
+        return;
+    };
+    let model = &mut section.tables[at];
+    let mut key = Vec::new();
+    for row in model.rows.iter_mut() {
+        if let Some(Value::Text(term)) = row.first_mut() {
+            if term.contains(':') {
+                let label = format!("Int_{}", key.len() + 1);
+                key.push(vec![
+                    Value::Text(label.clone()),
+                    Value::Text(":".into()),
+                    Value::Text(term.split(':').collect::<Vec<_>>().join(" x ")),
+                ]);
+                *term = label;
+            }
+        }
+    }
+    if !key.is_empty() {
+        section.tables.insert(
+            at + 1,
+            Table {
+                title: "Product terms key".into(),
+                columns: vec![String::new(), String::new(), String::new()],
+                rows: key,
+                notes: vec![],
+            },
+        );
+    }
 }
 
 /// Beyond PROCESS: where along each moderator's observed range the conditional indirect effect's
