@@ -402,3 +402,34 @@ fn text_report_has_product_key_and_intprobe() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("--intprobe"));
 }
+
+/// A two-valued Y is fitted by logistic regression with a note (PROCESS's rule); `--linear-y`
+/// keeps OLS; `--logistic` on a Y with more values is a usage error naming the variable.
+#[test]
+fn outcome_model_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data(dir.path());
+    let d = d.to_str().unwrap();
+    let fit = |y: &str, extra: &[&str]| {
+        let mut args = vec![
+            "fit", "--data", d, "--model", "4", "--x", "c", "--m", "m", "--y", y, "--boot", "50",
+            "--seed", "3", "--format", "json",
+        ];
+        args.extend(extra);
+        cipa(&args)
+    };
+    let v = json(&fit("x", &[]));
+    let y_eq = &v["equations"][1];
+    assert_eq!(y_eq["method"], "logistic");
+    assert!(v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n.as_str().unwrap().contains("logistic regression")));
+    assert_eq!(v["bootstrap"]["B"], 50);
+    let v = json(&fit("x", &["--linear-y"]));
+    assert_eq!(v["equations"][1]["method"], "ols");
+    let bad = fit("y", &["--logistic"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("'y'"), "{}", stderr(&bad));
+}

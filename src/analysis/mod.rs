@@ -72,6 +72,21 @@ pub struct AnalysisOptions {
     /// PROCESS's `intprobe`: the text report shows the conditional effects of a focal predictor
     /// only when the test of its interaction has p at or below this (PROCESS v4: 0.10; 1 always).
     pub intprobe: f64,
+    /// How the outcome Y's equation is estimated.
+    pub y_model: YModel,
+}
+
+/// The outcome equation's estimator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YModel {
+    /// Logistic when Y has exactly two values (with a note), OLS otherwise (PROCESS's rule).
+    #[default]
+    Auto,
+    /// Logistic; Y must have exactly two values.
+    Logistic,
+    /// OLS even for a two-valued Y (a linear probability model).
+    Linear,
 }
 
 /// Which variables [`AnalysisOptions::center`] centres.
@@ -108,6 +123,7 @@ impl Default for AnalysisOptions {
             center: Center::None,
             mc: 0,
             intprobe: 0.10,
+            y_model: YModel::Auto,
         }
     }
 }
@@ -282,7 +298,25 @@ pub fn analyse_with_progress(
     let cases = complete_cases(data, &vars)?;
     let mut sub = data.take_rows(&cases.rows);
     center_products(&mut sub, spec, opts.center)?;
-    let y_logistic = is_binary(&sub, &spec.y);
+    let binary = is_binary(&sub, &spec.y);
+    let y_logistic = match opts.y_model {
+        YModel::Auto => binary,
+        YModel::Linear => false,
+        YModel::Logistic if binary => true,
+        YModel::Logistic => {
+            return Err(crate::Error::Usage(format!(
+                "a logistic outcome needs exactly two values, but '{}' has more in the rows analysed; drop --logistic or recode it",
+                spec.y
+            )))
+        }
+    };
+    let mut y_notes = Vec::new();
+    if y_logistic && opts.y_model == YModel::Auto {
+        y_notes.push(format!(
+            "'{}' has two values, so its equation is a logistic regression (as PROCESS does; --linear-y fits OLS instead).",
+            spec.y
+        ));
+    }
     let mut fits = Vec::new();
     let mut designs = Vec::new();
     for e in &spec.equations {
@@ -417,7 +451,8 @@ pub fn analyse_with_progress(
     let n_curve = point.len();
     point.resize(n_curve + curves.len(), 0.0);
     curves.evaluate(&plan, &betas, &mut point[n_curve..]);
-    let mut notes = plan.notes.clone();
+    let mut notes = y_notes;
+    notes.extend(plan.notes.iter().cloned());
     let boot = if opts.mc > 0 && !point.is_empty() {
         // Monte Carlo: each equation's coefficients drawn from N(b, V), independently.
         let factors = fits

@@ -226,6 +226,13 @@ pub struct FitArgs {
     /// Johnson-Neyman regions of significance for moderated direct effects.
     #[arg(long)]
     pub jn: bool,
+    /// Estimate Y's equation by logistic regression (Y must have two values; the default detects
+    /// a two-valued Y and does this with a note).
+    #[arg(long, conflicts_with = "linear_y")]
+    pub logistic: bool,
+    /// Estimate Y's equation by OLS even when Y has two values (a linear probability model).
+    #[arg(long = "linear-y")]
+    pub linear_y: bool,
     /// Show the conditional effects of a focal predictor in the text report only when the test of
     /// its interaction has p at or below this (PROCESS's intprobe; default 0.10, 1 always).
     #[arg(long, value_name = "P")]

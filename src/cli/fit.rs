@@ -204,6 +204,13 @@ fn options(
     if let Some(mc) = a.mc {
         o.mc = mc;
     }
+    o.y_model = if a.logistic {
+        crate::analysis::YModel::Logistic
+    } else if a.linear_y {
+        crate::analysis::YModel::Linear
+    } else {
+        crate::analysis::YModel::Auto
+    };
     if let Some(p) = a.intprobe {
         if !(0.0..=1.0).contains(&p) {
             return Err(usage(format!(
@@ -299,6 +306,7 @@ fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_
         "normal": o.normal,
         "jn": o.jn,
         "intprobe": o.intprobe,
+        "y_model": o.y_model,
         "effsize": o.effsize,
         "mc": o.mc,
         "center": o.center,
