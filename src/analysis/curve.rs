@@ -5,13 +5,13 @@
 use serde::Serialize;
 
 use crate::data::Dataset;
-use crate::effects::{significance_regions, CurveDef, EffectKind, EffectPlan};
+use crate::effects::{significance_regions, CurveDef, EffectKind, EffectPlan, Poly};
 use crate::inference::{summarise_with, CiMethod, Draws};
 
 use super::EffectResult;
 
 /// Points of the grid over the moderator's observed range.
-pub const GRID_POINTS: usize = 101;
+pub const GRID_POINTS: usize = 41;
 
 /// A conditional indirect effect over a moderator's observed range.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -78,11 +78,17 @@ impl CurveSet {
         self.groups.iter().map(|(g, d)| g.len() * d.len()).sum()
     }
 
-    pub fn evaluate(&self, plan: &EffectPlan, betas: &[Vec<f64>], out: &mut [f64]) {
+    pub fn evaluate(
+        &self,
+        plan: &EffectPlan,
+        betas: &[Vec<f64>],
+        out: &mut [f64],
+        cache: &mut [Option<Poly>],
+    ) {
         let mut at = 0;
         for (grid, defs) in &self.groups {
             let len = grid.len() * defs.len();
-            plan.evaluate_curves(defs, grid, betas, &mut out[at..at + len]);
+            plan.evaluate_curves(defs, grid, betas, &mut out[at..at + len], cache);
             at += len;
         }
     }

@@ -2,6 +2,7 @@
 //! column-major matrix, so a bootstrap draw is one weighted cross-product (from row counts) and each
 //! equation's normal equations are a block of it.
 
+use super::kernel::{weighted_gram, GramBuffers};
 use crate::estimation::Design;
 use crate::numeric::matrix::cholesky_solve_in_place;
 
@@ -9,7 +10,7 @@ use crate::numeric::matrix::cholesky_solve_in_place;
 #[derive(Debug, Clone)]
 pub struct Scratch {
     gram: Vec<f64>,
-    a: Vec<f64>,
+    buffers: GramBuffers,
 }
 
 /// Stacked columns of every equation, and where each equation's predictors and outcome sit.
@@ -89,7 +90,7 @@ impl Stacked {
     pub fn scratch(&self) -> Scratch {
         Scratch {
             gram: vec![0.0; self.q * self.q],
-            a: vec![0.0; self.n * self.q],
+            buffers: GramBuffers::new(self.q),
         }
     }
 
@@ -97,34 +98,17 @@ impl Stacked {
     /// per equation, already sized). Fails when an equation's cross-product matrix is singular in
     /// this resample.
     ///
-    /// The hot loop of the bootstrap (see benches/process.rs): the weighted cross-product
-    /// `G = Zᵀ(C·Z)` as one matrix product in faer, which picks the machine's SIMD width at run
-    /// time. (Compacting the drawn rows first, with square-root weights, measured slower: the
-    /// gather costs more than the product it saves.)
+    /// The hot loop of the bootstrap (see benches/process.rs): the lower triangle of the
+    /// weighted cross-products `G = Zᵀ(C·Z)` in one pass over row blocks (src/analysis/kernel.rs).
+    /// (Compacting the drawn rows first, with square-root weights, measured slower: the gather
+    /// costs more than the product it saves.)
     pub fn solve(
         &self,
         counts: &[u32],
         s: &mut Scratch,
         betas: &mut [Vec<f64>],
     ) -> Result<(), String> {
-        let (n, q) = (self.n, self.q);
-        for a in 0..q {
-            let za = &self.z[a * n..(a + 1) * n];
-            for ((w, &c), &v) in s.a[a * n..(a + 1) * n].iter_mut().zip(counts).zip(za) {
-                *w = c as f64 * v;
-            }
-        }
-        let z = faer::MatRef::from_column_major_slice(&self.z, n, q);
-        let wz = faer::MatRef::from_column_major_slice(&s.a[..n * q], n, q);
-        let g = faer::MatMut::from_column_major_slice_mut(&mut s.gram[..q * q], q, q);
-        faer::linalg::matmul::matmul(
-            g,
-            faer::Accum::Replace,
-            z.transpose(),
-            wz,
-            1.0,
-            faer::Par::Seq,
-        );
+        weighted_gram(&self.z, self.n, self.q, counts, &mut s.buffers, &mut s.gram);
         self.solve_gram(s, betas)
     }
 

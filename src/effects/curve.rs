@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::plan::{EffectKind, EffectPlan, Formula};
+use super::poly::Poly;
 
 /// A moderated (total) indirect effect as a function of moderator `moderator`, the other
 /// moderators held at one of their probe points.
@@ -78,21 +79,51 @@ impl EffectPlan {
         out
     }
 
-    /// The curves' values over `grid`: `out[c * grid.len() + g]` is curve `c` at `grid[g]`.
+    /// The curves' values over `grid`: `out[c * grid.len() + g]` is curve `c` at `grid[g]`
+    /// (`cache` as from [`EffectPlan::cache`], for these `betas`).
     pub fn evaluate_curves(
         &self,
         curves: &[CurveDef],
         grid: &[f64],
         betas: &[Vec<f64>],
         out: &mut [f64],
+        cache: &mut [Option<Poly>],
     ) {
-        let mut cache = vec![None; self.polys.len()];
         for (c, curve) in curves.iter().enumerate() {
-            let p = self.poly(curve.poly, betas, &mut cache);
-            let mut x = curve.x.clone();
+            let p = self.poly(curve.poly, betas, cache);
+            // The polynomial in the varying moderator alone (the others fixed), by Horner at
+            // each grid point: every draw evaluates hundreds of points.
+            let mut coef = [0.0f64; 8];
+            let mut degree = 0;
+            for (exps, k) in &p.terms {
+                let d = exps[curve.factor] as usize;
+                let rest: f64 = exps
+                    .iter()
+                    .enumerate()
+                    .filter(|&(v, _)| v != curve.factor)
+                    .map(|(v, &e)| curve.x[v].powi(e as i32))
+                    .product();
+                if d >= coef.len() {
+                    // Beyond any model cipa plans; evaluate the full polynomial instead.
+                    let mut x = curve.x.clone();
+                    for (g, &v) in grid.iter().enumerate() {
+                        x[curve.factor] = v;
+                        out[c * grid.len() + g] = p.eval(&x);
+                    }
+                    degree = usize::MAX;
+                    break;
+                }
+                coef[d] += k * rest;
+                degree = degree.max(d);
+            }
+            if degree == usize::MAX {
+                continue;
+            }
             for (g, &v) in grid.iter().enumerate() {
-                x[curve.factor] = v;
-                out[c * grid.len() + g] = p.eval(&x);
+                out[c * grid.len() + g] = coef[..=degree]
+                    .iter()
+                    .rev()
+                    .fold(0.0, |acc, &k| acc * v + k);
             }
         }
     }

@@ -314,14 +314,22 @@ pub struct BootSummary {
 /// The order statistics PROCESS v4 uses (`process.pboot3`, `process.bcboot3`): with `B` sorted
 /// draws, the lower bound is draw `round(B·lo_p)` and the upper is draw `trunc(B·hi_p) + 1`
 /// (1-based), clamped to `1..=B`: draws 125 and 4876 of 5000 for a 95% percentile interval.
-fn percentile_bounds(sorted: &[f64], lo_p: f64, hi_p: f64) -> (f64, f64) {
-    let b = sorted.len();
+/// Found by selection rather than a full sort (the same order statistics, in linear time: the
+/// curves over a moderator's range summarise hundreds of statistics).
+fn percentile_bounds(draws: &mut [f64], lo_p: f64, hi_p: f64) -> (f64, f64) {
+    let b = draws.len();
     if b == 0 {
         return (f64::NAN, f64::NAN);
     }
     let lo = ((b as f64 * lo_p).round() as usize).clamp(1, b);
     let hi = ((b as f64 * hi_p).trunc() as usize + 1).clamp(1, b);
-    (sorted[lo - 1], sorted[hi - 1])
+    let (below, &mut lower, above) = draws.select_nth_unstable_by(lo - 1, f64::total_cmp);
+    let upper = match hi.cmp(&lo) {
+        std::cmp::Ordering::Equal => lower,
+        std::cmp::Ordering::Greater => *above.select_nth_unstable_by(hi - lo - 1, f64::total_cmp).1,
+        std::cmp::Ordering::Less => *below.select_nth_unstable_by(hi - 1, f64::total_cmp).1,
+    };
+    (lower, upper)
 }
 
 /// The jackknife acceleration of BCa: `Σd³ / (6 (Σd²)^{3/2})` with `d_i = mean − θ_(i)` over the
@@ -357,14 +365,13 @@ pub fn summarise_with(
     let n = finite.len() as f64;
     let mean = finite.iter().sum::<f64>() / n;
     let se = (finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let mut sorted = finite;
-    sorted.sort_by(f64::total_cmp);
+    let mut values = finite;
     let c = conf / 100.0;
     let alpha = 1.0 - c;
     let (lo_p, hi_p) = match method {
         CiMethod::Percentile => (alpha / 2.0, 1.0 - alpha / 2.0),
         CiMethod::BiasCorrected | CiMethod::Bca => {
-            let below = sorted.iter().filter(|&&v| v < estimate).count() as f64;
+            let below = values.iter().filter(|&&v| v < estimate).count() as f64;
             let p0 = below / n;
             if p0 <= 0.0 || p0 >= 1.0 {
                 (alpha / 2.0, 1.0 - alpha / 2.0)
@@ -377,7 +384,7 @@ pub fn summarise_with(
             }
         }
     };
-    let (lower, upper) = percentile_bounds(&sorted, lo_p, hi_p);
+    let (lower, upper) = percentile_bounds(&mut values, lo_p, hi_p);
     BootSummary { se, lower, upper }
 }
 
