@@ -42,44 +42,116 @@ pub fn weighted_gram(
     {
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
-            // SAFETY: the CPU has the features this version is compiled for (checked above).
-            unsafe { gram_avx2_fma(z, n, q, counts, buf, gram) };
+            // SAFETY: the CPU has the features these functions are compiled for (checked above).
+            let four = |wa: &[f64], zs: [&[f64]; 4], body: usize, acc: &mut [f64]| unsafe {
+                avx2::dots::<4>(wa, zs, body, acc)
+            };
+            let one = |wa: &[f64], zs: [&[f64]; 1], body: usize, acc: &mut [f64]| unsafe {
+                avx2::dots::<1>(wa, zs, body, acc)
+            };
+            gram_blocks(z, n, q, counts, buf, gram, four, one);
             return;
         }
     }
-    gram_impl::<false>(z, n, q, counts, buf, gram);
+    gram_blocks(
+        z,
+        n,
+        q,
+        counts,
+        buf,
+        gram,
+        dots_portable::<4>,
+        dots_portable::<1>,
+    );
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn gram_avx2_fma(
-    z: &[f64],
-    n: usize,
-    q: usize,
-    counts: &[u32],
-    buf: &mut GramBuffers,
-    gram: &mut [f64],
-) {
-    gram_impl::<true>(z, n, q, counts, buf, gram);
-}
-
-#[inline(always)]
-fn madd<const FMA: bool>(a: f64, b: f64, acc: f64) -> f64 {
-    if FMA {
-        a.mul_add(b, acc)
-    } else {
-        acc + a * b
+/// Accumulates `wa · zs[k]` (elementwise products) into the lanes of `acc[k]`: rows `i < body`
+/// into lane `i % 8`, the rest into the first lanes in order.
+fn dots_portable<const N: usize>(wa: &[f64], zs: [&[f64]; N], body: usize, acc: &mut [f64]) {
+    let mut l = [[0.0; LANES]; N];
+    for (k, lk) in l.iter_mut().enumerate() {
+        lk.copy_from_slice(&acc[k * LANES..(k + 1) * LANES]);
+    }
+    let mut i = 0;
+    while i < body {
+        let wc = &wa[i..i + LANES];
+        for (lk, zk) in l.iter_mut().zip(&zs) {
+            let zc = &zk[i..i + LANES];
+            for j in 0..LANES {
+                lk[j] += wc[j] * zc[j];
+            }
+        }
+        i += LANES;
+    }
+    for (lk, zk) in l.iter_mut().zip(&zs) {
+        for j in body..wa.len() {
+            lk[j - body] += wa[j] * zk[j];
+        }
+    }
+    for (k, lk) in l.iter().enumerate() {
+        acc[k * LANES..(k + 1) * LANES].copy_from_slice(lk);
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::LANES;
+    use std::arch::x86_64::{_mm256_fmadd_pd, _mm256_loadu_pd, _mm256_storeu_pd};
+
+    /// [`super::dots_portable`] with AVX2 fused multiply-adds: lanes 0-3 and 4-7 of each product
+    /// in two registers, so four products keep eight independent accumulators in flight.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) fn dots<const N: usize>(wa: &[f64], zs: [&[f64]; N], body: usize, acc: &mut [f64]) {
+        assert!(body <= wa.len() && body.is_multiple_of(LANES) && acc.len() >= N * LANES);
+        assert!(zs.iter().all(|z| z.len() >= wa.len()));
+        // SAFETY: every load and store below is within the slices, by the asserts above.
+        unsafe {
+            let a = acc.as_mut_ptr();
+            let mut lo = [_mm256_loadu_pd(a); N];
+            let mut hi = [_mm256_loadu_pd(a.add(4)); N];
+            for k in 0..N {
+                lo[k] = _mm256_loadu_pd(a.add(k * LANES));
+                hi[k] = _mm256_loadu_pd(a.add(k * LANES + 4));
+            }
+            let w = wa.as_ptr();
+            let mut i = 0;
+            while i < body {
+                let w0 = _mm256_loadu_pd(w.add(i));
+                let w1 = _mm256_loadu_pd(w.add(i + 4));
+                for k in 0..N {
+                    let zk = zs[k].as_ptr();
+                    lo[k] = _mm256_fmadd_pd(w0, _mm256_loadu_pd(zk.add(i)), lo[k]);
+                    hi[k] = _mm256_fmadd_pd(w1, _mm256_loadu_pd(zk.add(i + 4)), hi[k]);
+                }
+                i += LANES;
+            }
+            for k in 0..N {
+                _mm256_storeu_pd(a.add(k * LANES), lo[k]);
+                _mm256_storeu_pd(a.add(k * LANES + 4), hi[k]);
+            }
+        }
+        for (k, zk) in zs.iter().enumerate() {
+            for j in body..wa.len() {
+                let l = &mut acc[k * LANES + j - body];
+                *l = wa[j].mul_add(zk[j], *l);
+            }
+        }
+    }
+}
+
+/// The blocked pass over the rows: weights fused per block, the q(q+1)/2 products four at a time
+/// (sharing each load of the weighted column), then the lanes summed in a fixed order.
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn gram_impl<const FMA: bool>(
+fn gram_blocks(
     z: &[f64],
     n: usize,
     q: usize,
     counts: &[u32],
     buf: &mut GramBuffers,
     gram: &mut [f64],
+    four: impl Fn(&[f64], [&[f64]; 4], usize, &mut [f64]),
+    one: impl Fn(&[f64], [&[f64]; 1], usize, &mut [f64]),
 ) {
     let GramBuffers { w, acc } = buf;
     acc.iter_mut().for_each(|v| *v = 0.0);
@@ -94,26 +166,26 @@ fn gram_impl<const FMA: bool>(
                 *wv = k as f64 * zv;
             }
         }
+        let col = |b: usize| &z[b * n + start..b * n + start + len];
         let mut pair = 0;
         for a in 0..q {
             let wa = &w[a * BLOCK..a * BLOCK + len];
-            for b in 0..=a {
-                let zb = &z[b * n + start..b * n + start + len];
-                let mut l = [0.0; LANES];
-                l.copy_from_slice(&acc[pair * LANES..(pair + 1) * LANES]);
-                for (wc, zc) in wa[..body]
-                    .chunks_exact(LANES)
-                    .zip(zb[..body].chunks_exact(LANES))
-                {
-                    for j in 0..LANES {
-                        l[j] = madd::<FMA>(wc[j], zc[j], l[j]);
-                    }
-                }
-                for j in body..len {
-                    l[j - body] = madd::<FMA>(wa[j], zb[j], l[j - body]);
-                }
-                acc[pair * LANES..(pair + 1) * LANES].copy_from_slice(&l);
+            let mut b = 0;
+            while b + 4 <= a + 1 {
+                let zs = [col(b), col(b + 1), col(b + 2), col(b + 3)];
+                four(wa, zs, body, &mut acc[pair * LANES..(pair + 4) * LANES]);
+                pair += 4;
+                b += 4;
+            }
+            while b <= a {
+                one(
+                    wa,
+                    [col(b)],
+                    body,
+                    &mut acc[pair * LANES..(pair + 1) * LANES],
+                );
                 pair += 1;
+                b += 1;
             }
         }
         start += len;
@@ -145,7 +217,16 @@ mod tests {
             let mut buf = GramBuffers::new(q);
             weighted_gram(&z, n, q, &counts, &mut buf, &mut gram);
             let mut plain = vec![f64::NAN; q * q];
-            gram_impl::<false>(&z, n, q, &counts, &mut buf, &mut plain);
+            gram_blocks(
+                &z,
+                n,
+                q,
+                &counts,
+                &mut buf,
+                &mut plain,
+                dots_portable::<4>,
+                dots_portable::<1>,
+            );
             for a in 0..q {
                 for b in 0..=a {
                     let expected: f64 = (0..n)
