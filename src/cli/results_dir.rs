@@ -93,11 +93,12 @@ pub fn threads_used(requested: usize, resampling: bool) -> usize {
 }
 
 /// Plots for the results folder, as `(path under the folder, bytes)`. The plot layer plugs in
-/// here and nowhere else; once `cipa::plot` exists (feature `plot`) this body becomes
+/// here and nowhere else; once `cipa::plot` exists (feature `plot`) this body becomes (with
+/// `plot` the crate's plot module; tests/layers.rs then needs `plot` among cli's lower layers)
 ///
 /// ```ignore
 /// #[cfg(feature = "plot")]
-/// return Ok(crate::plot::render_all(a, &crate::plot::PlotOptions::default())
+/// return Ok(plot::render_all(a, &plot::PlotOptions::default())
 ///     .map_err(|e| CliError::Internal(e.to_string()))?
 ///     .into_iter()
 ///     .map(|p| (format!("plots/{}", p.file_name), p.bytes))

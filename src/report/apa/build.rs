@@ -381,11 +381,39 @@ fn coefficients_table(a: &Analysis, opts: &ApaOptions) -> ApaTable {
         v
     };
     note = note
-        .then(m("*b* = unstandardized coefficient; *SE* = standard error ("))
-        .then(Rich::plain(ses.join(", ")))
         .then(m(
-            "). Path labels as in Hayes (2022): *a* (X → M), *b* (M → Y), *c*′ (direct effect of X), *d* (M → M), *i* (constants).",
-        ));
+            "*b* = unstandardized coefficient; *SE* = standard error (",
+        ))
+        .then(Rich::plain(ses.join(", ")))
+        .then(Rich::plain(")."));
+    // Describe only the path labels the table shows.
+    let used: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter_map(|c| match c {
+            Cell::Text(t) => Some(t.to_plain()),
+            _ => None,
+        })
+        .collect();
+    let meanings: [(&dyn Fn(&str) -> bool, &str); 6] = [
+        (&|u| u.starts_with('a'), "*a*: X → M"),
+        (&|u| u.starts_with('b'), "*b*: M → Y"),
+        (&|u| u == "c", "*c*: total effect of X"),
+        (&|u| u == "c′", "*c*′: direct effect of X"),
+        (&|u| u.starts_with('d'), "*d*: M → M"),
+        (&|u| u.starts_with('i'), "*i*: constants"),
+    ];
+    let described: Vec<&str> = meanings
+        .iter()
+        .filter(|(f, _)| used.iter().any(|u| f(u)))
+        .map(|(_, d)| *d)
+        .collect();
+    if !described.is_empty() {
+        note = note.then(m(&format!(
+            " Path labels as in Hayes (2022): {}.",
+            described.join("; ")
+        )));
+    }
     let mut notes = vec![note];
     if opts.stars {
         notes.push(star_note());
@@ -437,11 +465,20 @@ fn effect_label(e: &EffectResult) -> Rich {
         EffectKind::TotalIndirect => {
             Rich::plain(format!("Total indirect effect of {}", e.def.focal))
         }
-        EffectKind::Contrast => Rich::plain(format!(
-            "Contrast {}: {}",
-            e.def.label.clone().unwrap_or_default(),
-            e.def.path.join(" ")
-        )),
+        EffectKind::Contrast => {
+            // The path holds both specific effects' variables separated by "-".
+            let parts: Vec<String> = e
+                .def
+                .path
+                .split(|v| v == "-")
+                .map(|p| format!("({})", p.join(" → ")))
+                .collect();
+            Rich::plain(format!(
+                "Contrast {}: {}",
+                e.def.label.clone().unwrap_or_default(),
+                parts.join(" − ")
+            ))
+        }
         EffectKind::IndexOfModeratedMediation
         | EffectKind::PartialIndex
         | EffectKind::ConditionalIndex
@@ -562,10 +599,33 @@ fn effects_table(a: &Analysis, opts: &ApaOptions) -> Option<ApaTable> {
         .then(Rich::plain(a.spec.x.clone()))
         .then(Rich::plain(" on "))
         .then(Rich::plain(a.spec.y.clone()))
-        .then(m(". Total and direct effects: *SE*, *p* and CI from the "))
-        .then(Rich::plain(a.options.cov.label()))
-        .then(m(" standard errors. "));
+        .then(Rich::plain(". "));
+    let analytic = a
+        .effects
+        .iter()
+        .any(|e| matches!(e.def.kind, EffectKind::Total | EffectKind::Direct));
+    let resampled = !a.defined.is_empty()
+        || a.effects
+            .iter()
+            .any(|e| !matches!(e.def.kind, EffectKind::Total | EffectKind::Direct));
+    if analytic {
+        note = note
+            .then(m("Total and direct effects: *SE*, *p* and CI from the "))
+            .then(Rich::plain(
+                match a.equations.iter().find(|(f, _)| f.outcome == a.spec.y) {
+                    Some((f, _)) if f.method == Method::Logistic => "model-based (logistic)",
+                    _ => a.options.cov.label(),
+                },
+            ))
+            .then(m(" standard errors. "));
+    }
     match &a.bootstrap {
+        _ if !resampled => {}
+        None => {
+            note = note.then(Rich::plain(
+                "No bootstrap was run: indirect effects have no standard error or confidence interval. ",
+            ));
+        }
         Some(b) if b.resampling == "monte_carlo" => {
             note = note.then(m(&format!(
                 "Indirect effects, indices and defined quantities: Monte Carlo *SE* and CI from {} draws of the coefficients (seed {}). ",
@@ -585,9 +645,8 @@ fn effects_table(a: &Analysis, opts: &ApaOptions) -> Option<ApaTable> {
                 }
             )));
         }
-        None => {}
     }
-    if !a.probes.is_empty() {
+    if a.effects.iter().any(|e| !e.def.moderators.is_empty()) {
         let how = match (&a.options.probe, &a.options.w_values) {
             (_, Some(_)) | (ProbeMethod::Values(_), _) => "values given by the user",
             (ProbeMethod::Percentiles, _) => "the 16th, 50th and 84th percentiles",
