@@ -210,11 +210,14 @@ fn apa_regression_table(stars: bool) -> cipa::report::apa::ApaTable {
 fn apa_regression_every_format() {
     use cipa::report::apa::*;
     let t = apa_regression_table(true);
-    insta::assert_snapshot!("apa_regression_markdown", apa_markdown(&[t.clone()]));
-    let tex = unversioned(apa_latex(&[t.clone()]));
+    insta::assert_snapshot!(
+        "apa_regression_markdown",
+        apa_markdown(std::slice::from_ref(&t))
+    );
+    let tex = unversioned(apa_latex(std::slice::from_ref(&t)));
     check_latex(&tex);
     insta::assert_snapshot!("apa_regression_latex", tex);
-    let html = apa_html(&[t.clone()]);
+    let html = apa_html(std::slice::from_ref(&t));
     check_html(&html);
     let html = unversioned(html);
     insta::assert_snapshot!("apa_regression_html", html);

@@ -99,7 +99,7 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
                 data_path: a.data.data.clone(),
                 rows: data.n_rows(),
                 rows_used: listwise.then(|| cor.n(0, 0)),
-                rows_dropped: listwise.then(|| cor.dropped_lines.len()),
+                rows_dropped: listwise.then_some(cor.dropped_lines.len()),
                 dropped_lines: cor.dropped_lines.clone(),
                 options: options.clone(),
                 seed: None,

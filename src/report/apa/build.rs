@@ -395,7 +395,8 @@ fn coefficients_table(a: &Analysis, opts: &ApaOptions) -> ApaTable {
             _ => None,
         })
         .collect();
-    let meanings: [(&dyn Fn(&str) -> bool, &str); 6] = [
+    type Shows = dyn Fn(&str) -> bool;
+    let meanings: [(&Shows, &str); 6] = [
         (&|u| u.starts_with('a'), "*a*: X → M"),
         (&|u| u.starts_with('b'), "*b*: M → Y"),
         (&|u| u == "c", "*c*: total effect of X"),
