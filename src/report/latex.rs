@@ -56,12 +56,39 @@ pub fn escape(s: &str) -> String {
             'χ' => out += "\\ensuremath{\\chi}",
             '′' => out += "\\ensuremath{'}",
             '…' => out += "\\dots{}",
+            '¹' => out += "\\textsuperscript{1}",
+            '³' => out += "\\textsuperscript{3}",
+            '½' => out += "\\ensuremath{\\frac{1}{2}}",
+            'α' | 'β' | 'γ' | 'δ' | 'η' | 'θ' | 'λ' | 'μ' | 'π' | 'ρ' | 'σ' | 'τ' | 'ω' | 'Δ'
+            | 'Σ' => {
+                out += &format!("\\ensuremath{{\\{}}}", greek(c));
+            }
             '–' => out += "--",
             '—' => out += "---",
             _ => out.push(c),
         }
     }
     out
+}
+
+fn greek(c: char) -> &'static str {
+    match c {
+        'α' => "alpha",
+        'β' => "beta",
+        'γ' => "gamma",
+        'δ' => "delta",
+        'η' => "eta",
+        'θ' => "theta",
+        'λ' => "lambda",
+        'μ' => "mu",
+        'π' => "pi",
+        'ρ' => "rho",
+        'σ' => "sigma",
+        'τ' => "tau",
+        'ω' => "omega",
+        'Δ' => "Delta",
+        _ => "Sigma",
+    }
 }
 
 /// An siunitx `table-format` for numbers printed as `cells`: the widest integer part, the most
@@ -225,6 +252,7 @@ mod tests {
             escape("R² · ±"),
             r"R\textsuperscript{2} \textperiodcentered{} \ensuremath{\pm}"
         );
+        assert_eq!(escape("Δβ"), r"\ensuremath{\Delta}\ensuremath{\beta}");
     }
 
     #[test]
