@@ -298,7 +298,9 @@ fn describe_results_folder() {
     let dropped = m["data"]["rows_dropped"].as_u64().unwrap();
     assert_eq!(used + dropped, 400);
     assert!(out.join("report.html").is_file() && out.join("results.json").is_file());
-    assert!(!out.join("apa.md").exists(), "describe has no APA tables");
+    assert!(out.join("tables/apa-1-descriptives.csv").is_file());
+    let apa = std::fs::read_to_string(out.join("apa.md")).unwrap();
+    assert!(apa.contains("| 3. export\\_intensity |"), "{apa}");
 }
 
 #[test]

@@ -354,3 +354,30 @@ fn check_html(html: &str) {
         assert!(entity, "raw & at {}", &tail[..tail.len().min(20)]);
     }
 }
+
+#[test]
+fn apa_descriptives_every_format() {
+    use cipa::report::apa::*;
+    let data = read_csv_str("snapshot.csv", DATA, b',', &ReadOptions::default()).unwrap();
+    let vars = ["y", "x", "w"];
+    let stats = describe(&data, &vars).unwrap();
+    let cor = correlations(&data, &vars, MissingPolicy::Listwise).unwrap();
+    let opts = ApaOptions {
+        stars: true,
+        ..Default::default()
+    };
+    let t = apa_descriptives(&stats, &cor, &opts);
+    let tables = std::slice::from_ref(&t);
+    insta::assert_snapshot!("apa_descriptives_markdown", apa_markdown(tables));
+    let tex = apa_latex(tables);
+    check_latex(&tex);
+    assert!(
+        tex.contains("\\begin{tabular}{lrrrrr}"),
+        "correlation columns stay right-aligned despite the diagonal dashes"
+    );
+    insta::assert_snapshot!("apa_descriptives_latex", unversioned(tex));
+    let html = apa_html(tables);
+    check_html(&html);
+    insta::assert_snapshot!("apa_descriptives_html", unversioned(html));
+    insta::assert_snapshot!("apa_descriptives_csv", round_csv(&apa_csv(&t)));
+}

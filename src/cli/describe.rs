@@ -2,6 +2,7 @@ use serde_json::json;
 
 use crate::data::Column;
 use crate::measure::{correlations, describe, MissingPolicy};
+use crate::report::apa::apa_descriptives;
 use crate::report::{describe_report, render, Format};
 
 use super::args::DescribeArgs;
@@ -12,11 +13,6 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
     let dest = results_dir::destination(a.output.out.as_deref());
     if let Destination::Folder(dir) = &dest {
         results_dir::check_target(dir, &a.data.data)?;
-    }
-    if a.output.apa {
-        return Err(super::usage(
-            "describe has no APA tables yet; drop --apa (the report's tables are in --format markdown, latex or html)",
-        ));
     }
     let data = data_opts::load(&a.data)?;
     let mut notes = Vec::new();
@@ -88,11 +84,13 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
         report.decimals = a.output.decimals as usize;
         report
     };
+    let apa = || vec![apa_descriptives(&stats, &cor, &a.output.apa_options())];
     let text = match dest {
         Destination::Folder(dir) => {
             let mut files = ResultsDir::new();
             files.add_report(&report());
             files.add("results.json", json_text()?);
+            files.add_apa(&apa());
             let listwise = policy == MissingPolicy::Listwise && !names.is_empty();
             let prov = Provenance {
                 command: "describe",
@@ -112,6 +110,7 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
             eprintln!("cipa: wrote {n} files to {}", dir.display());
             return Ok(());
         }
+        _ if a.output.apa => output::apa_text(&apa(), a.output.format())?,
         _ => match a.output.format() {
             Format::Json => json_text()?,
             f => render(&report(), f),

@@ -114,7 +114,7 @@ fn n_text(fit: &EquationFit) -> Rich {
     r
 }
 
-fn star_note() -> Rich {
+pub(super) fn star_note() -> Rich {
     Rich::plain("*")
         .then(m(" *p* < .05. "))
         .then(Rich::plain("**"))

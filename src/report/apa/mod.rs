@@ -1,4 +1,4 @@
-//! APA-7 style tables for papers: a regression table (one column block per equation: b, SE, t or
+//! APA-7 style tables for papers: means, SDs and correlations; a regression table (one column block per equation: b, SE, t or
 //! z, p and the confidence interval) and, for conditional process models, Hayes' two tables (the
 //! model coefficients with each mediator and Y as a column block, then the direct, indirect and
 //! conditional effects with bootstrap intervals and the indices of moderated mediation).
@@ -9,9 +9,11 @@
 //! its own way; CSV keeps numbers at full precision.
 
 mod build;
+mod descriptives;
 mod render;
 
 pub use build::{apa_process, apa_regression, ApaOptions};
+pub use descriptives::apa_descriptives;
 pub use render::{
     apa_csv, apa_html, apa_latex, apa_markdown, apa_table_html, apa_table_latex, apa_table_markdown,
 };

@@ -20,19 +20,22 @@ fn placed(cells: &[Cell]) -> Vec<(usize, &Cell)> {
         .collect()
 }
 
-/// Columns holding text (path labels) rather than numbers.
+/// Columns holding text (path labels) and no numbers; the dashes on a correlation matrix's
+/// diagonal do not make a column text.
 fn text_columns(t: &ApaTable) -> Vec<bool> {
     let mut text = vec![false; t.ncol()];
+    let mut num = vec![false; t.ncol()];
     for p in &t.panels {
         for r in &p.rows {
             for (j, c) in placed(&r.cells) {
-                if matches!(c, Cell::Text(_)) && j < text.len() {
-                    text[j] = true;
+                if j < text.len() {
+                    text[j] |= matches!(c, Cell::Text(r) if r.to_plain() != "—");
+                    num[j] |= matches!(c, Cell::Num { .. });
                 }
             }
         }
     }
-    text
+    text.iter().zip(&num).map(|(&t, &n)| t && !n).collect()
 }
 
 fn typeset_num(s: &str, minus: &str) -> String {
