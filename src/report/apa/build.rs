@@ -123,6 +123,34 @@ pub(super) fn star_note() -> Rich {
         .then(m(" *p* < .001."))
 }
 
+/// How categorical predictors are coded: `region: indicator coding, reference level east.`
+fn coding_note(fits: &[&EquationFit]) -> Rich {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = String::new();
+    for f in fits {
+        for c in &f.coding {
+            if seen.contains(&c.variable.as_str()) {
+                continue;
+            }
+            seen.push(&c.variable);
+            let reference = c.levels.first().cloned().unwrap_or_default();
+            out += &match c.contrast {
+                crate::data::Contrast::Indicator => format!(
+                    " {}: indicator coding, reference level {reference}.",
+                    c.variable
+                ),
+                _ => format!(
+                    " {}: {} coding of levels {}.",
+                    c.variable,
+                    c.contrast.label(),
+                    c.levels.join(", ")
+                ),
+            };
+        }
+    }
+    Rich::plain(out)
+}
+
 /// Terms of several equations in order of first appearance, the constant first or last.
 fn union_terms(fits: &[&EquationFit], constant_last: bool) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
@@ -209,6 +237,7 @@ pub fn apa_regression(fits: &[&EquationFit], opts: &ApaOptions) -> ApaTable {
             .then(fit_summary(f, d))
             .then(Rich::plain("."));
     }
+    note = note.then(coding_note(fits));
     let mut notes = vec![note];
     if opts.stars {
         notes.push(star_note());
@@ -415,6 +444,7 @@ fn coefficients_table(a: &Analysis, opts: &ApaOptions) -> ApaTable {
             described.join("; ")
         )));
     }
+    note = note.then(coding_note(&fits));
     let mut notes = vec![note];
     if opts.stars {
         notes.push(star_note());
