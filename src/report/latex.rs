@@ -217,7 +217,7 @@ pub(crate) fn latex(r: &Report) -> String {
     if !r.header.is_empty() {
         out += "\\begin{description}\n";
         for (k, v) in &r.header {
-            out += &format!("\\item[{}] {}\n", escape(k), escape(v));
+            out += &format!("\\item[{{{}}}] {}\n", escape(k), escape(v));
         }
         out += "\\end{description}\n";
     }
