@@ -175,6 +175,17 @@ fn fit_results_folder_has_every_output_and_a_true_manifest() {
 }
 
 #[test]
+fn missing_parent_folders_are_made() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("results/2026/model14");
+    let data = sme();
+    let o = cipa(&fit_args(data.to_str().unwrap(), out.to_str().unwrap()));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.join("manifest.json").is_file());
+    only(&tmp.path().join("results/2026"), &["model14"]);
+}
+
+#[test]
 fn rerun_replaces_a_results_folder_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("res");

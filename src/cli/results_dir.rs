@@ -192,30 +192,32 @@ impl ResultsDir {
             })
         };
         let (parent, name) = split(dir)?;
-        if !parent.is_dir() {
-            return Err(usage(format!(
-                "cannot write results folder '{}': its parent folder '{}' does not exist",
-                dir.display(),
-                parent.display()
-            )));
+        // Missing parent folders are made now, and removed again if the write fails.
+        let mut made: Vec<PathBuf> = Vec::new();
+        let mut p = parent.as_path();
+        while !p.as_os_str().is_empty() && !p.exists() {
+            made.push(p.to_path_buf());
+            p = p.parent().unwrap_or(Path::new(""));
         }
         let tmp = parent.join(format!(".{name}.cipa-tmp-{}", std::process::id()));
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).map_err(out_err)?;
-        }
         let written = (|| -> std::io::Result<()> {
+            std::fs::create_dir_all(&parent)?;
+            if tmp.exists() {
+                std::fs::remove_dir_all(&tmp)?;
+            }
             std::fs::create_dir(&tmp)?;
             for (p, bytes) in &self.files {
                 write_file(&tmp.join(p), bytes)?;
             }
-            write_file(&tmp.join(MANIFEST), manifest.as_bytes())
+            write_file(&tmp.join(MANIFEST), manifest.as_bytes())?;
+            replace(&tmp, dir, &parent, &name)
         })();
         if let Err(e) = written {
             let _ = std::fs::remove_dir_all(&tmp);
-            return Err(out_err(e));
-        }
-        if let Err(e) = replace(&tmp, dir, &parent, &name) {
-            let _ = std::fs::remove_dir_all(&tmp);
+            // Deepest first; remove_dir only removes empty folders.
+            for d in &made {
+                let _ = std::fs::remove_dir(d);
+            }
             return Err(out_err(e));
         }
         Ok(self.files.len() + 1)
@@ -462,6 +464,19 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(left, vec![std::ffi::OsString::from("d.csv")]);
+    }
+
+    #[test]
+    fn a_failed_write_removes_the_parent_folders_it_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("d.csv");
+        std::fs::write(&data, "x\n1\n").unwrap();
+        let mut files = ResultsDir::new();
+        files.add("a", "a file");
+        files.add("a/b", "fails");
+        let dir = tmp.path().join("new/deeper/out");
+        assert!(files.commit(&dir, &provenance(&data)).is_err());
+        assert!(!tmp.path().join("new").exists());
     }
 
     #[test]
