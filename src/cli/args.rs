@@ -62,16 +62,54 @@ pub struct DataArgs {
 /// Output options shared by every command.
 #[derive(Debug, Args, Clone)]
 pub struct OutputArgs {
-    /// Output format.
-    #[arg(long, default_value = "text", value_parser = parse_format)]
-    pub format: Format,
-    /// Write the output to this file (atomically: nothing is left behind on failure) instead of
-    /// standard output.
-    #[arg(long, value_name = "FILE")]
+    /// Output format: text, markdown, csv, json, latex or html [default: text, or the one the
+    /// --out file's extension names].
+    #[arg(long, value_parser = parse_format)]
+    pub format: Option<Format>,
+    /// Where to write. A file with a report extension (.txt .md .csv .json .tex .html) gets one
+    /// report in that format. Any other path (or one ending in /) is a results folder: the report
+    /// in every format, results.json, tables/*.csv, APA tables, plots and manifest.json (version,
+    /// command line, data SHA-256, options, seed, B, threads, time, files). Written atomically:
+    /// a failed run leaves nothing behind; an existing folder is replaced only if it is a cipa
+    /// results folder (has manifest.json) or empty.
+    #[arg(long, value_name = "FILE|DIR")]
     pub out: Option<std::path::PathBuf>,
-    /// Decimals in text and Markdown output.
+    /// Decimals in text, Markdown, LaTeX and HTML reports.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(0..=12))]
     pub decimals: u8,
+    /// Print the APA-style tables instead of the report (in --format markdown, latex, html or
+    /// csv; text gives Markdown). A results folder always holds them.
+    #[arg(long)]
+    pub apa: bool,
+    /// Decimals of coefficients, SEs, statistics and intervals in APA tables (p-values have 3).
+    #[arg(long = "apa-decimals", default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=8))]
+    pub apa_decimals: u8,
+    /// Significance stars after coefficients in APA tables (* p < .05, ** p < .01, *** p < .001).
+    #[arg(long)]
+    pub stars: bool,
+}
+
+impl OutputArgs {
+    /// The format asked for: --format, else the --out file's extension, else text.
+    pub fn format(&self) -> Format {
+        self.format
+            .or_else(|| {
+                self.out
+                    .as_ref()
+                    .and_then(|p| p.extension())
+                    .and_then(|e| e.to_str())
+                    .and_then(Format::from_extension)
+            })
+            .unwrap_or(Format::Text)
+    }
+
+    pub fn apa_options(&self) -> crate::report::apa::ApaOptions {
+        crate::report::apa::ApaOptions {
+            decimals: self.apa_decimals as usize,
+            stars: self.stars,
+            first_number: 1,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -241,9 +279,10 @@ pub struct FitArgs {
     /// of the bootstrap.
     #[arg(long, value_name = "DRAWS")]
     pub mc: Option<usize>,
-    /// Write every bootstrap draw of every effect to this CSV file (one line per draw).
-    #[arg(long = "save-boot", value_name = "FILE")]
-    pub save_boot: Option<std::path::PathBuf>,
+    /// Write every bootstrap draw of every effect to this CSV file (one line per draw); without
+    /// FILE, as draws.csv in the --out results folder.
+    #[arg(long = "save-boot", value_name = "FILE", num_args = 0..=1)]
+    pub save_boot: Option<Option<std::path::PathBuf>>,
     /// Threads for the bootstrap (default: all cores); results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,

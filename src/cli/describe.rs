@@ -2,12 +2,18 @@ use serde_json::json;
 
 use crate::data::Column;
 use crate::measure::{correlations, describe, MissingPolicy};
+use crate::report::apa::apa_descriptives;
 use crate::report::{describe_report, render, Format};
 
 use super::args::DescribeArgs;
+use super::results_dir::{self, Destination, Provenance, ResultsDir};
 use super::{data_opts, output, CliError};
 
 pub fn run(a: DescribeArgs) -> Result<(), CliError> {
+    let dest = results_dir::destination(a.output.out.as_deref());
+    if let Destination::Folder(dir) = &dest {
+        results_dir::check_target(dir, &a.data.data)?;
+    }
     let data = data_opts::load(&a.data)?;
     let mut notes = Vec::new();
     let vars: Vec<String> = if a.vars.is_empty() {
@@ -50,32 +56,65 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
         MissingPolicy::Listwise
     };
     let cor = correlations(&data, &names, policy)?;
-    let text = match a.output.format {
-        Format::Json => {
-            let doc = json!({
-                "cipa_version": crate::VERSION,
-                "command": "describe",
-                "data": {"file": data.source, "rows": data.n_rows()},
-                "options": {"vars": vars, "missing": a.data.missing, "correlation_missing": policy},
-                "variables": stats,
-                "correlations": cor,
-                "notes": notes,
-            });
+    let options = json!({"vars": vars, "missing": a.data.missing, "correlation_missing": policy});
+    let json_text = || -> Result<String, CliError> {
+        let doc = json!({
+            "cipa_version": crate::VERSION,
+            "command": "describe",
+            "data": {"file": data.source, "rows": data.n_rows()},
+            "options": options,
+            "variables": stats,
+            "correlations": cor,
+            "notes": notes,
+        });
+        Ok(
             serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
-                + "\n"
+                + "\n",
+        )
+    };
+    let report = || {
+        let header = vec![
+            (
+                "Data".to_string(),
+                format!("{} ({} rows)", data.source, data.n_rows()),
+            ),
+            ("cipa".to_string(), crate::VERSION.to_string()),
+        ];
+        let mut report = describe_report(header, &stats, &cor, notes.clone());
+        report.decimals = a.output.decimals as usize;
+        report
+    };
+    let apa = || vec![apa_descriptives(&stats, &cor, &a.output.apa_options())];
+    let text = match dest {
+        Destination::Folder(dir) => {
+            let mut files = ResultsDir::new();
+            files.add_report(&report());
+            files.add("results.json", json_text()?);
+            files.add_apa(&apa());
+            let listwise = policy == MissingPolicy::Listwise && !names.is_empty();
+            let prov = Provenance {
+                command: "describe",
+                data_path: a.data.data.clone(),
+                rows: data.n_rows(),
+                rows_used: listwise.then(|| cor.n(0, 0)),
+                rows_dropped: listwise.then_some(cor.dropped_lines.len()),
+                dropped_lines: cor.dropped_lines.clone(),
+                options: options.clone(),
+                seed: None,
+                b: None,
+                resampling: None,
+                threads_requested: 1,
+                threads_used: 1,
+            };
+            let n = files.commit(&dir, &prov)?;
+            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            return Ok(());
         }
-        f => {
-            let header = vec![
-                (
-                    "Data".to_string(),
-                    format!("{} ({} rows)", data.source, data.n_rows()),
-                ),
-                ("cipa".to_string(), crate::VERSION.to_string()),
-            ];
-            let mut report = describe_report(header, &stats, &cor, notes);
-            report.decimals = a.output.decimals as usize;
-            render(&report, f)
-        }
+        _ if a.output.apa => output::apa_text(&apa(), a.output.format())?,
+        _ => match a.output.format() {
+            Format::Json => json_text()?,
+            f => render(&report(), f),
+        },
     };
     output::emit(&text, a.output.out.as_deref())
 }

@@ -4,13 +4,24 @@ use crate::analysis::{analyse_with_progress, AnalysisOptions};
 use crate::data::{Coding, Dataset};
 use crate::effects::probe::ProbeMethod;
 use crate::inference::{CiMethod, CovType};
+use crate::report::apa::apa_process;
 use crate::report::{json::analysis_json, process_report, render, Format};
 use crate::spec::{syntax, template, ModelSpec, Roles, SpecSource};
 
 use super::args::FitArgs;
+use super::results_dir::{self, Destination, Provenance, ResultsDir};
 use super::{data_opts, output, usage, CliError};
 
 pub fn run(a: FitArgs) -> Result<(), CliError> {
+    let dest = results_dir::destination(a.output.out.as_deref());
+    if let Destination::Folder(dir) = &dest {
+        results_dir::check_target(dir, &a.data.data)?;
+    }
+    if a.save_boot == Some(None) && !matches!(dest, Destination::Folder(_)) {
+        return Err(usage(
+            "--save-boot without a FILE writes draws.csv into a results folder; give --save-boot FILE or --out DIR",
+        ));
+    }
     let data = data_opts::load(&a.data)?;
     let spec = build_spec(&a)?;
     let (opts, defaults) = options(&a, &data, &spec)?;
@@ -23,63 +34,110 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    if let Some(path) = &a.save_boot {
-        let draws = analysis.draws.as_ref().ok_or_else(|| {
-            usage(
-                "--save-boot needs a bootstrap (--boot greater than 0) and an effect to bootstrap",
-            )
-        })?;
-        output::emit(&draws.to_csv(), Some(path))?;
-    }
-    let text = match a.output.format {
-        Format::Json => {
-            let doc = analysis_json(
-                &analysis,
-                &data.source,
-                data.n_rows(),
-                options_json(&a, &opts, &defaults),
-            );
+    let draws = match &a.save_boot {
+        Some(path) => {
+            let draws = analysis.draws.as_ref().ok_or_else(|| {
+                usage(
+                    "--save-boot needs a bootstrap (--boot greater than 0) and an effect to bootstrap",
+                )
+            })?;
+            let csv = draws.to_csv();
+            if let Some(p) = path {
+                output::emit(&csv, Some(p))?;
+            }
+            Some(csv)
+        }
+        None => None,
+    };
+    let json_text = || -> Result<String, CliError> {
+        let doc = analysis_json(
+            &analysis,
+            &data.source,
+            data.n_rows(),
+            options_json(&a, &opts, &defaults),
+        );
+        Ok(
             serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
-                + "\n"
+                + "\n",
+        )
+    };
+    let report = || {
+        let mut header = vec![
+            (
+                "Model".to_string(),
+                match spec.source {
+                    SpecSource::Process(n) => format!("PROCESS model {n}"),
+                    SpecSource::Syntax => "path syntax".to_string(),
+                },
+            ),
+            ("Y".to_string(), spec.y.clone()),
+            ("X".to_string(), spec.x.clone()),
+        ];
+        for (i, m) in spec.mediators.iter().enumerate() {
+            header.push((format!("M{}", i + 1), m.clone()));
         }
-        f => {
-            let mut header = vec![
-                (
-                    "Model".to_string(),
-                    match spec.source {
-                        SpecSource::Process(n) => format!("PROCESS model {n}"),
-                        SpecSource::Syntax => "path syntax".to_string(),
-                    },
-                ),
-                ("Y".to_string(), spec.y.clone()),
-                ("X".to_string(), spec.x.clone()),
-            ];
-            for (i, m) in spec.mediators.iter().enumerate() {
-                header.push((format!("M{}", i + 1), m.clone()));
-            }
-            for (r, m) in ["W", "Z"].iter().zip(&spec.moderators) {
-                header.push((r.to_string(), m.clone()));
-            }
-            if !spec.covariates.is_empty() {
-                header.push(("Covariates".into(), spec.covariates.join(", ")));
-            }
+        for (r, m) in ["W", "Z"].iter().zip(&spec.moderators) {
+            header.push((r.to_string(), m.clone()));
+        }
+        if !spec.covariates.is_empty() {
+            header.push(("Covariates".into(), spec.covariates.join(", ")));
+        }
+        header.push((
+            "Data".into(),
+            format!("{} ({} rows)", data.source, data.n_rows()),
+        ));
+        header.push(("Sample size".into(), analysis.n.to_string()));
+        if analysis.n_dropped > 0 {
             header.push((
-                "Data".into(),
-                format!("{} ({} rows)", data.source, data.n_rows()),
+                "Rows dropped".into(),
+                format!("{} (missing values)", analysis.n_dropped),
             ));
-            header.push(("Sample size".into(), analysis.n.to_string()));
-            if analysis.n_dropped > 0 {
-                header.push((
-                    "Rows dropped".into(),
-                    format!("{} (missing values)", analysis.n_dropped),
-                ));
-            }
-            header.push(("Defaults in force".into(), defaults.join("; ")));
-            header.push(("cipa".into(), crate::VERSION.into()));
-            let mut report = process_report(&analysis, header);
-            report.decimals = a.output.decimals as usize;
-            render(&report, f)
         }
+        header.push(("Defaults in force".into(), defaults.join("; ")));
+        header.push(("cipa".into(), crate::VERSION.into()));
+        let mut report = process_report(&analysis, header);
+        report.decimals = a.output.decimals as usize;
+        report
+    };
+    let apa = || apa_process(&analysis, &a.output.apa_options());
+    let text = match dest {
+        Destination::Folder(dir) => {
+            let mut files = ResultsDir::new();
+            files.add_report(&report());
+            files.add("results.json", json_text()?);
+            files.add_apa(&apa());
+            if let Some(csv) = draws {
+                files.add("draws.csv", csv);
+            }
+            // Plots go under plots/; results_dir::plots is the one place the plot layer plugs in.
+            files.extend(results_dir::plots(&analysis)?);
+            let resampling = analysis.bootstrap.as_ref();
+            let mut options = options_json(&a, &opts, &defaults);
+            options["analysis_options"] =
+                serde_json::to_value(&opts).map_err(|e| CliError::Internal(e.to_string()))?;
+            let prov = Provenance {
+                command: "fit",
+                data_path: a.data.data.clone(),
+                rows: data.n_rows(),
+                rows_used: Some(analysis.n),
+                rows_dropped: Some(analysis.n_dropped),
+                dropped_lines: analysis.dropped_rows.clone(),
+                options,
+                seed: Some(opts.seed),
+                b: resampling.map(|b| b.b),
+                resampling: resampling.map(|b| b.resampling),
+                threads_requested: opts.threads,
+                threads_used: results_dir::threads_used(opts.threads, resampling.is_some()),
+            };
+            let n = files.commit(&dir, &prov)?;
+            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            return Ok(());
+        }
+        _ if a.output.apa => output::apa_text(&apa(), a.output.format())?,
+        _ => match a.output.format() {
+            Format::Json => json_text()?,
+            f => render(&report(), f),
+        },
     };
     output::emit(&text, a.output.out.as_deref())
 }

@@ -9,6 +9,7 @@ mod describe;
 mod fit;
 mod output;
 mod regress;
+mod results_dir;
 
 use std::process::ExitCode;
 

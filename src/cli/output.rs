@@ -1,7 +1,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::CliError;
+use crate::report::apa::{apa_csv, apa_html, apa_latex, apa_markdown, ApaTable};
+use crate::report::Format;
+
+use super::{usage, CliError};
 
 /// Writes `content` to `path` atomically (a temporary file in the same folder, then a rename), or
 /// to standard output when no path is given. A failed run leaves no partial file behind.
@@ -47,4 +50,19 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// APA tables in the format asked for (text gives Markdown; JSON has no APA form).
+pub fn apa_text(tables: &[ApaTable], format: Format) -> Result<String, CliError> {
+    Ok(match format {
+        Format::Text | Format::Markdown => apa_markdown(tables),
+        Format::Latex => apa_latex(tables),
+        Format::Html => apa_html(tables),
+        Format::Csv => tables.iter().map(apa_csv).collect::<Vec<_>>().join("\n"),
+        Format::Json => {
+            return Err(usage(
+                "--apa prints tables as markdown, latex, html or csv; JSON output is the full results (drop --apa)",
+            ))
+        }
+    })
 }

@@ -3,9 +3,11 @@ use serde_json::json;
 use crate::data::{apply_transform, complete_cases, Coding, Column, Dataset, Transform};
 use crate::estimation::{r2_change, EquationFit, LogisticOptions, Regression, Term};
 use crate::inference::CovType;
+use crate::report::apa::apa_regression;
 use crate::report::{json::regress_json, regress_report, render, Format};
 
 use super::args::RegressArgs;
+use super::results_dir::{self, Destination, Provenance, ResultsDir};
 use super::{data_opts, output, usage, CliError};
 
 /// Options after validation against each other and the data.
@@ -18,6 +20,10 @@ struct Resolved {
 }
 
 pub fn run(a: RegressArgs) -> Result<(), CliError> {
+    let dest = results_dir::destination(a.output.out.as_deref());
+    if let Destination::Folder(dir) = &dest {
+        results_dir::check_target(dir, &a.data.data)?;
+    }
     let mut data = data_opts::load(&a.data)?;
     let r = resolve(&a, &data)?;
     apply_transforms(&mut data, &r)?;
@@ -36,17 +42,49 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
     };
     let notes = notes(&fit, &data, &r);
     let fits = vec![(fit, changes)];
-    let text = match a.output.format {
-        Format::Json => {
-            let doc = regress_json(&data.source, data.n_rows(), options_json(&a, &r), &fits);
+    let json_text = || -> Result<String, CliError> {
+        let doc = regress_json(&data.source, data.n_rows(), options_json(&a, &r), &fits);
+        Ok(
             serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
-                + "\n"
+                + "\n",
+        )
+    };
+    let report = || {
+        let mut report = regress_report(header(&a, &r, &data, &fits[0].0), &fits, notes.clone());
+        report.decimals = a.output.decimals as usize;
+        report
+    };
+    let apa = || vec![apa_regression(&[&fits[0].0], &a.output.apa_options())];
+    let text = match dest {
+        Destination::Folder(dir) => {
+            let mut files = ResultsDir::new();
+            files.add_report(&report());
+            files.add("results.json", json_text()?);
+            files.add_apa(&apa());
+            let fit = &fits[0].0;
+            let prov = Provenance {
+                command: "regress",
+                data_path: a.data.data.clone(),
+                rows: data.n_rows(),
+                rows_used: Some(fit.n),
+                rows_dropped: Some(fit.n_dropped),
+                dropped_lines: fit.dropped_rows.clone(),
+                options: options_json(&a, &r),
+                seed: None,
+                b: None,
+                resampling: None,
+                threads_requested: 1,
+                threads_used: 1,
+            };
+            let n = files.commit(&dir, &prov)?;
+            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            return Ok(());
         }
-        f => {
-            let mut report = regress_report(header(&a, &r, &data, &fits[0].0), &fits, notes);
-            report.decimals = a.output.decimals as usize;
-            render(&report, f)
-        }
+        _ if a.output.apa => output::apa_text(&apa(), a.output.format())?,
+        _ => match a.output.format() {
+            Format::Json => json_text()?,
+            f => render(&report(), f),
+        },
     };
     output::emit(&text, a.output.out.as_deref())
 }

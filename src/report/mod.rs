@@ -1,9 +1,12 @@
 //! The report model: what an analysis prints, independent of format. Builders turn results into a
-//! [`Report`]; one renderer per format turns a report into text, Markdown or CSV. JSON is written
+//! [`Report`]; one renderer per format turns a report into text, Markdown, CSV, LaTeX or HTML. JSON is written
 //! from the results themselves (see `json`), following the schema in docs/json-schema.md.
 
+pub mod apa;
 mod describe;
+pub mod html;
 pub mod json;
+pub mod latex;
 mod process;
 mod regress;
 mod render;
@@ -11,7 +14,7 @@ mod render;
 pub use describe::describe_report;
 pub use process::process_report;
 pub use regress::regress_report;
-pub use render::{render, Format};
+pub use render::{render, table_csv, Format};
 
 /// A value in a table cell.
 #[derive(Debug, Clone, PartialEq)]

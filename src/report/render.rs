@@ -7,6 +7,37 @@ pub enum Format {
     Markdown,
     Csv,
     Json,
+    /// A standalone LaTeX document: booktabs rules, siunitx `S` columns aligned on the decimal point.
+    Latex,
+    /// A standalone HTML5 document with a little inline CSS.
+    Html,
+}
+
+impl Format {
+    /// The usual file extension of the format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Markdown => "md",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Latex => "tex",
+            Format::Html => "html",
+        }
+    }
+
+    /// The format a file extension names (`txt`, `md`, `csv`, `json`, `tex`, `html`), if any.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "txt" => Some(Format::Text),
+            "md" => Some(Format::Markdown),
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "tex" => Some(Format::Latex),
+            "html" | "htm" => Some(Format::Html),
+            _ => None,
+        }
+    }
 }
 
 impl std::str::FromStr for Format {
@@ -17,24 +48,29 @@ impl std::str::FromStr for Format {
             "markdown" | "md" => Ok(Format::Markdown),
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
+            "latex" | "tex" => Ok(Format::Latex),
+            "html" | "htm" => Ok(Format::Html),
             _ => Err(format!(
-                "unknown format '{s}': use text, json, markdown or csv"
+                "unknown format '{s}': use text, json, markdown, csv, latex or html"
             )),
         }
     }
 }
 
-/// Renders a report as text, Markdown or CSV. JSON is not rendered from a report (see
+/// Renders a report as text, Markdown, CSV, LaTeX or HTML. JSON is not rendered from a report (see
 /// [`super::json`]); asking for it here renders text.
 pub fn render(report: &Report, format: Format) -> String {
     match format {
         Format::Markdown => markdown(report),
         Format::Csv => csv(report),
+        Format::Latex => super::latex::latex(report),
+        Format::Html => super::html::html(report),
         Format::Text | Format::Json => text(report),
     }
 }
 
-fn cell(v: &Value, decimals: usize) -> String {
+/// A cell as printed, with `decimals` decimals.
+pub(crate) fn cell(v: &Value, decimals: usize) -> String {
     match v {
         Value::Num(x) if x.is_nan() => "NA".to_string(),
         Value::Num(x) => {
@@ -171,7 +207,7 @@ fn markdown(r: &Report) -> String {
     out
 }
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -192,31 +228,10 @@ fn csv(r: &Report) -> String {
             } else {
                 out += "\nsection,table,";
             }
-            out += &t
-                .columns
-                .iter()
-                .enumerate()
-                // The row-label column has no heading in print; a CSV column needs a name.
-                .map(|(j, c)| {
-                    if j == 0 && c.is_empty() {
-                        "row".to_string()
-                    } else {
-                        csv_field(c)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(",");
+            out += &csv_header(t);
             out += "\n";
             for row in &t.rows {
-                let vals: Vec<String> = row
-                    .iter()
-                    .map(|v| match v {
-                        Value::Num(x) if x.is_nan() => "NA".to_string(),
-                        Value::Num(x) => full_precision(*x),
-                        other => cell(other, r.decimals),
-                    })
-                    .map(|s| csv_field(&s))
-                    .collect();
+                let vals = csv_row(row, r.decimals);
                 out += &format!(
                     "{},{},{}\n",
                     csv_field(&s.heading),
@@ -227,6 +242,45 @@ fn csv(r: &Report) -> String {
         }
     }
     out
+}
+
+/// One table as CSV: a header row (the row-label column named `row` when it has no heading), then
+/// the rows with numbers at full precision.
+pub fn table_csv(t: &Table, decimals: usize) -> String {
+    let mut out = csv_header(t);
+    out += "\n";
+    for row in &t.rows {
+        out += &csv_row(row, decimals).join(",");
+        out += "\n";
+    }
+    out
+}
+
+fn csv_header(t: &Table) -> String {
+    t.columns
+        .iter()
+        .enumerate()
+        // The row-label column has no heading in print; a CSV column needs a name.
+        .map(|(j, c)| {
+            if j == 0 && c.is_empty() {
+                "row".to_string()
+            } else {
+                csv_field(c)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn csv_row(row: &[Value], decimals: usize) -> Vec<String> {
+    row.iter()
+        .map(|v| match v {
+            Value::Num(x) if x.is_nan() => "NA".to_string(),
+            Value::Num(x) => full_precision(*x),
+            other => cell(other, decimals),
+        })
+        .map(|s| csv_field(&s))
+        .collect()
 }
 
 /// Shortest text that reads back as exactly `x`, in exponent form when plain digits would be long.

@@ -1,0 +1,509 @@
+//! Results folders (`--out DIR`): every output of a run in one folder with a manifest, written
+//! atomically. Files are collected in memory, written into a temporary sibling folder, then
+//! renamed into place; on any error the temporary folder is removed, so a failed run leaves
+//! nothing behind. An existing folder is replaced only if it is a cipa results folder (its
+//! manifest.json names a cipa version) or empty.
+
+use std::io::{Read, Write};
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::report::apa::{apa_csv, apa_html, apa_latex, apa_markdown, ApaTable};
+use crate::report::{render, table_csv, Format, Report};
+
+use super::{usage, CliError};
+
+/// The manifest's file name.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Where the output of a run goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Stdout,
+    /// One report file.
+    File(PathBuf),
+    /// A results folder.
+    Folder(PathBuf),
+}
+
+/// `--out` as a file or a folder: a path with a report extension (.txt .md .csv .json .tex
+/// .html) is a file, unless it ends in a separator or is an existing folder; anything else is a
+/// results folder.
+pub fn destination(out: Option<&Path>) -> Destination {
+    let Some(p) = out else {
+        return Destination::Stdout;
+    };
+    let text = p.to_string_lossy();
+    let trailing = text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR);
+    let report_ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(Format::from_extension)
+        .is_some();
+    if report_ext && !trailing && !p.is_dir() {
+        Destination::File(p.to_path_buf())
+    } else {
+        Destination::Folder(p.components().collect())
+    }
+}
+
+/// What the manifest records about the run besides the files.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    pub command: &'static str,
+    pub data_path: PathBuf,
+    /// Rows in the data file.
+    pub rows: usize,
+    /// Rows the analysis used and dropped (missing values), where one sample applies.
+    pub rows_used: Option<usize>,
+    pub rows_dropped: Option<usize>,
+    /// File lines (header = 1) of the dropped rows.
+    pub dropped_lines: Vec<u64>,
+    /// Options and the defaults in force, as the JSON output records them.
+    pub options: Value,
+    pub seed: Option<u64>,
+    /// Resamples (bootstrap) or draws (Monte Carlo), and which.
+    pub b: Option<usize>,
+    pub resampling: Option<&'static str>,
+    pub threads_requested: usize,
+    pub threads_used: usize,
+}
+
+/// The threads a resampling run used: the pool's size for `0` (all cores), else the number asked
+/// for; one without resampling or without the `parallel` feature.
+pub fn threads_used(requested: usize, resampling: bool) -> usize {
+    if !resampling {
+        return 1;
+    }
+    #[cfg(feature = "parallel")]
+    {
+        if requested == 0 {
+            rayon::current_num_threads()
+        } else {
+            requested
+        }
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let _ = requested;
+        1
+    }
+}
+
+/// Plots for the results folder, as `(path under the folder, bytes)`. The plot layer plugs in
+/// here and nowhere else; once `cipa::plot` exists (feature `plot`) this body becomes (with
+/// `plot` the crate's plot module; tests/layers.rs then needs `plot` among cli's lower layers)
+///
+/// ```ignore
+/// #[cfg(feature = "plot")]
+/// return Ok(plot::render_all(a, &plot::PlotOptions::default())
+///     .map_err(|e| CliError::Internal(e.to_string()))?
+///     .into_iter()
+///     .map(|p| (format!("plots/{}", p.file_name), p.bytes))
+///     .collect());
+/// ```
+pub fn plots(_a: &crate::analysis::Analysis) -> Result<Vec<(String, Vec<u8>)>, CliError> {
+    Ok(Vec::new())
+}
+
+/// The files of a results folder, collected before anything touches the disk.
+#[derive(Debug, Default)]
+pub struct ResultsDir {
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl ResultsDir {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file at a relative path (`tables/x.csv`).
+    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.push((path.into(), bytes.into()));
+    }
+
+    /// Adds files made elsewhere (plots), each at its relative path.
+    pub fn extend(&mut self, artifacts: Vec<(String, Vec<u8>)>) {
+        self.files.extend(artifacts);
+    }
+
+    /// The report in every format, and each of its tables as CSV under `tables/`.
+    pub fn add_report(&mut self, report: &Report) {
+        for f in [
+            Format::Text,
+            Format::Markdown,
+            Format::Latex,
+            Format::Html,
+            Format::Csv,
+        ] {
+            self.add(format!("report.{}", f.extension()), render(report, f));
+        }
+        let mut k = 0;
+        for s in &report.sections {
+            for t in &s.tables {
+                k += 1;
+                let name = format!("{}-{}", slug(&s.heading), slug(&t.title));
+                self.add(
+                    format!("tables/{k:02}-{}.csv", name.trim_matches('-')),
+                    table_csv(t, report.decimals),
+                );
+            }
+        }
+    }
+
+    /// APA tables in Markdown, LaTeX and HTML, and each as CSV under `tables/`.
+    pub fn add_apa(&mut self, tables: &[ApaTable]) {
+        if tables.is_empty() {
+            return;
+        }
+        self.add("apa.md", apa_markdown(tables));
+        self.add("apa.tex", apa_latex(tables));
+        self.add("apa.html", apa_html(tables));
+        for t in tables {
+            self.add(
+                format!("tables/apa-{}-{}.csv", t.number, t.slug),
+                apa_csv(t),
+            );
+        }
+    }
+
+    /// Writes the folder atomically with its manifest; returns the number of files written.
+    pub fn commit(self, dir: &Path, prov: &Provenance) -> Result<usize, CliError> {
+        for (i, (p, _)) in self.files.iter().enumerate() {
+            let ok = !p.is_empty()
+                && p != MANIFEST
+                && Path::new(p)
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_)));
+            if !ok || self.files[..i].iter().any(|(q, _)| q == p) {
+                return Err(CliError::Internal(format!(
+                    "results folder file '{p}' is not a new relative path"
+                )));
+            }
+        }
+        check_target(dir, &prov.data_path)?;
+        let manifest = manifest(&self.files, prov)?;
+        let out_err = |e: std::io::Error| {
+            CliError::Input(crate::Error::Output {
+                path: dir.display().to_string(),
+                message: e.to_string(),
+            })
+        };
+        let (parent, name) = split(dir)?;
+        // Missing parent folders are made now, and removed again if the write fails.
+        let mut made: Vec<PathBuf> = Vec::new();
+        let mut p = parent.as_path();
+        while !p.as_os_str().is_empty() && !p.exists() {
+            made.push(p.to_path_buf());
+            p = p.parent().unwrap_or(Path::new(""));
+        }
+        let tmp = parent.join(format!(".{name}.cipa-tmp-{}", std::process::id()));
+        let written = (|| -> std::io::Result<()> {
+            std::fs::create_dir_all(&parent)?;
+            if tmp.exists() {
+                std::fs::remove_dir_all(&tmp)?;
+            }
+            std::fs::create_dir(&tmp)?;
+            for (p, bytes) in &self.files {
+                write_file(&tmp.join(p), bytes)?;
+            }
+            write_file(&tmp.join(MANIFEST), manifest.as_bytes())?;
+            replace(&tmp, dir, &parent, &name)
+        })();
+        if let Err(e) = written {
+            let _ = std::fs::remove_dir_all(&tmp);
+            // Deepest first; remove_dir only removes empty folders.
+            for d in &made {
+                let _ = std::fs::remove_dir(d);
+            }
+            return Err(out_err(e));
+        }
+        Ok(self.files.len() + 1)
+    }
+}
+
+/// Moves the finished temporary folder to `dir`, replacing an old results folder only once the
+/// new one is complete (and putting the old one back if the move fails).
+fn replace(tmp: &Path, dir: &Path, parent: &Path, name: &str) -> std::io::Result<()> {
+    if !dir.exists() {
+        return std::fs::rename(tmp, dir);
+    }
+    let old = parent.join(format!(".{name}.cipa-old-{}", std::process::id()));
+    if old.exists() {
+        std::fs::remove_dir_all(&old)?;
+    }
+    std::fs::rename(dir, &old)?;
+    if let Err(e) = std::fs::rename(tmp, dir) {
+        let _ = std::fs::rename(&old, dir);
+        return Err(e);
+    }
+    // The new folder is in place; a leftover old one is only clutter.
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(d) = path.parent() {
+        std::fs::create_dir_all(d)?;
+    }
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+fn split(dir: &Path) -> Result<(PathBuf, String), CliError> {
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| {
+            usage(format!(
+                "--out '{}' does not name a folder (give a path such as results/model1)",
+                dir.display()
+            ))
+        })?
+        .to_string();
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((parent, name))
+}
+
+/// Checks, before any work, that `dir` can be written: absent, empty, or an earlier cipa results
+/// folder, and not holding the data file (replacing it would delete the data).
+pub fn check_target(dir: &Path, data: &Path) -> Result<(), CliError> {
+    split(dir)?;
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(usage(format!(
+            "--out '{}' is an existing file without a report extension; give a new folder name \
+             for a results folder, or a file ending in .txt, .md, .csv, .json, .tex or .html",
+            dir.display()
+        )));
+    }
+    if let (Ok(d), Ok(f)) = (dir.canonicalize(), data.canonicalize()) {
+        if f.starts_with(&d) {
+            return Err(usage(format!(
+                "--out '{}' holds the data file '{}'; a results folder is replaced as a whole, \
+                 so choose another folder",
+                dir.display(),
+                data.display()
+            )));
+        }
+    }
+    let empty = std::fs::read_dir(dir)
+        .map(|mut r| r.next().is_none())
+        .unwrap_or(false);
+    if empty || is_results_folder(dir) {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "--out '{}' is an existing folder that is not a cipa results folder (no {MANIFEST} \
+         written by cipa); cipa replaces only its own results folders. Choose a new folder \
+         name or remove it first",
+        dir.display()
+    )))
+}
+
+fn is_results_folder(dir: &Path) -> bool {
+    std::fs::read(dir.join(MANIFEST))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .is_some_and(|v| v.get("cipa_version").is_some_and(Value::is_string))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// SHA-256 and size of a file, read in blocks.
+fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        n += k as u64;
+        h.update(&buf[..k]);
+    }
+    Ok((hex(&h.finalize()), n))
+}
+
+/// A lower-case slug for file names: letters and digits, other runs as `-`, at most 48 chars.
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let t = out.trim_matches('-');
+    let mut t: String = t.chars().take(48).collect();
+    while t.ends_with('-') {
+        t.pop();
+    }
+    t
+}
+
+fn manifest(files: &[(String, Vec<u8>)], p: &Provenance) -> Result<String, CliError> {
+    let (data_sha, data_bytes) = sha256_file(&p.data_path).map_err(|e| {
+        CliError::Input(
+            crate::data::DataError::Io {
+                path: p.data_path.display().to_string(),
+                message: e.to_string(),
+            }
+            .into(),
+        )
+    })?;
+    let mut listed: Vec<Value> = files
+        .iter()
+        .map(|(path, b)| json!({"path": path, "bytes": b.len(), "sha256": sha256(b)}))
+        .collect();
+    listed.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
+    let doc = json!({
+        "cipa_version": crate::VERSION,
+        "command": p.command,
+        "command_line": std::env::args().collect::<Vec<_>>(),
+        "created": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        "data": {
+            "file": p.data_path.display().to_string(),
+            "name": p.data_path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            "sha256": data_sha,
+            "bytes": data_bytes,
+            "rows": p.rows,
+            "rows_used": p.rows_used,
+            "rows_dropped": p.rows_dropped,
+            "dropped_lines": p.dropped_lines,
+        },
+        "options": p.options,
+        "seed": p.seed,
+        "B": p.b,
+        "resampling": p.resampling,
+        "threads": {"requested": p.threads_requested, "used": p.threads_used},
+        "files": listed,
+    });
+    serde_json::to_string_pretty(&doc)
+        .map(|s| s + "\n")
+        .map_err(|e| CliError::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destination_by_extension() {
+        let d = |s: &str| destination(Some(Path::new(s)));
+        assert_eq!(d("out.md"), Destination::File("out.md".into()));
+        assert_eq!(d("out.TEX"), Destination::File("out.TEX".into()));
+        assert_eq!(d("results"), Destination::Folder("results".into()));
+        assert_eq!(d("results.v2"), Destination::Folder("results.v2".into()));
+        assert_eq!(d("results.md/"), Destination::Folder("results.md".into()));
+        assert_eq!(destination(None), Destination::Stdout);
+    }
+
+    #[test]
+    fn slugs_are_file_safe() {
+        assert_eq!(slug("Outcome Variable: y"), "outcome-variable-y");
+        assert_eq!(
+            slug("Test(s) of R-squared change"),
+            "test-s-of-r-squared-change"
+        );
+        assert_eq!(slug("··"), "");
+    }
+
+    fn provenance(data: &Path) -> Provenance {
+        Provenance {
+            command: "test",
+            data_path: data.to_path_buf(),
+            rows: 1,
+            rows_used: None,
+            rows_dropped: None,
+            dropped_lines: vec![],
+            options: json!({}),
+            seed: None,
+            b: None,
+            resampling: None,
+            threads_requested: 1,
+            threads_used: 1,
+        }
+    }
+
+    #[test]
+    fn a_write_failing_midway_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("d.csv");
+        std::fs::write(&data, "x\n1\n").unwrap();
+        let dir = tmp.path().join("out");
+        let mut files = ResultsDir::new();
+        files.add("report.txt", "first file is written");
+        files.add("a", "a file");
+        // `a` is a file, so `a/b` cannot be created: the write fails after two files.
+        files.add("a/b", "fails");
+        let err = files.commit(&dir, &provenance(&data));
+        assert!(matches!(
+            err,
+            Err(CliError::Input(crate::Error::Output { .. }))
+        ));
+        let left: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("d.csv")]);
+    }
+
+    #[test]
+    fn a_failed_write_removes_the_parent_folders_it_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("d.csv");
+        std::fs::write(&data, "x\n1\n").unwrap();
+        let mut files = ResultsDir::new();
+        files.add("a", "a file");
+        files.add("a/b", "fails");
+        let dir = tmp.path().join("new/deeper/out");
+        assert!(files.commit(&dir, &provenance(&data)).is_err());
+        assert!(!tmp.path().join("new").exists());
+    }
+
+    #[test]
+    fn rejects_paths_outside_the_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("d.csv");
+        std::fs::write(&data, "x\n1\n").unwrap();
+        for bad in ["../escape.txt", "/abs.txt", "manifest.json", ""] {
+            let mut files = ResultsDir::new();
+            files.add(bad, "x");
+            let r = files.commit(&tmp.path().join("out"), &provenance(&data));
+            assert!(matches!(r, Err(CliError::Internal(_))), "{bad}");
+        }
+        let mut files = ResultsDir::new();
+        files.add("plots/a.svg", "1");
+        files.add("plots/a.svg", "2");
+        assert!(files
+            .commit(&tmp.path().join("out"), &provenance(&data))
+            .is_err());
+        assert!(!tmp.path().join("out").exists());
+    }
+
+    #[test]
+    fn sha256_of_abc() {
+        assert_eq!(
+            sha256(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
