@@ -126,7 +126,11 @@ fn lab_sheets_match_the_program() {
             if got != normalise(&b.expected) {
                 if bless {
                     let mut new = vec![format!("$ {}", b.command)];
-                    new.extend(run(root, &b.command).lines().map(|l| l.trim_end().to_string()));
+                    new.extend(
+                        run(root, &b.command)
+                            .lines()
+                            .map(|l| l.trim_end().to_string()),
+                    );
                     lines.splice(b.start..b.end, new);
                 } else {
                     failures.push(format!(
@@ -155,6 +159,14 @@ fn lab_sheets_match_the_program() {
 fn words_keep_quoted_arguments() {
     assert_eq!(
         words("cipa fit --labels 'a=Network ties,b=Export' --x \"\" x"),
-        vec!["cipa", "fit", "--labels", "a=Network ties,b=Export", "--x", "", "x"]
+        vec![
+            "cipa",
+            "fit",
+            "--labels",
+            "a=Network ties,b=Export",
+            "--x",
+            "",
+            "x"
+        ]
     );
 }
