@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::data::Dataset;
-use crate::effects::{significance_regions, CurveDef, EffectKind, EffectPlan, Poly};
+use crate::effects::{significance_regions, CompiledCurves, CurveDef, EffectKind, EffectPlan};
 use crate::inference::{summarise_with, CiMethod, Draws};
 
 use super::EffectResult;
@@ -32,7 +32,7 @@ pub struct IndirectCurve {
 
 /// The curves of an analysis and where their values sit in the statistics vector.
 pub(super) struct CurveSet {
-    groups: Vec<(Vec<f64>, Vec<CurveDef>)>,
+    groups: Vec<(Vec<f64>, Vec<CurveDef>, CompiledCurves)>,
 }
 
 impl CurveSet {
@@ -67,7 +67,8 @@ impl CurveSet {
                         }
                     })
                     .collect();
-                groups.push((grid, defs));
+                let compiled = plan.compile_curves(&defs);
+                groups.push((grid, defs, compiled));
             }
         }
         CurveSet { groups }
@@ -75,20 +76,14 @@ impl CurveSet {
 
     /// How many statistics the curves add.
     pub fn len(&self) -> usize {
-        self.groups.iter().map(|(g, d)| g.len() * d.len()).sum()
+        self.groups.iter().map(|(g, d, _)| g.len() * d.len()).sum()
     }
 
-    pub fn evaluate(
-        &self,
-        plan: &EffectPlan,
-        betas: &[Vec<f64>],
-        out: &mut [f64],
-        cache: &mut [Option<Poly>],
-    ) {
+    pub fn evaluate(&self, betas: &[Vec<f64>], out: &mut [f64]) {
         let mut at = 0;
-        for (grid, defs) in &self.groups {
+        for (grid, defs, compiled) in &self.groups {
             let len = grid.len() * defs.len();
-            plan.evaluate_curves(defs, grid, betas, &mut out[at..at + len], cache);
+            compiled.evaluate(grid, betas, &mut out[at..at + len]);
             at += len;
         }
     }
@@ -106,7 +101,7 @@ impl CurveSet {
     ) -> Vec<IndirectCurve> {
         let mut out = Vec::new();
         let mut at = 0;
-        for (grid, defs) in self.groups {
+        for (grid, defs, _) in self.groups {
             for def in defs {
                 let n = grid.len();
                 let (mut lower, mut upper) = (Vec::with_capacity(n), Vec::with_capacity(n));

@@ -397,8 +397,9 @@ pub fn analyse_with_progress(
     let n_eff = plan.effects.len();
     let betas: Vec<Vec<f64>> = fits.iter().map(|(f, _)| f.estimates()).collect();
     let mut point = vec![0.0; n_eff + defined_set.count()];
-    let mut point_cache = plan.cache();
-    plan.evaluate_cached(&betas, &mut point[..n_eff], &mut point_cache);
+    // The same compiled sums give the estimate and every draw.
+    let compiled = plan.compile();
+    compiled.evaluate(&betas, &mut point[..n_eff]);
     defined_set.evaluate(&betas, &mut point[n_eff..]);
 
     // Standardized effects: which effects, and the scale factor on the full sample.
@@ -452,7 +453,7 @@ pub fn analyse_with_progress(
     let curves = curve::CurveSet::new(&plan, &sub, resampled && !point.is_empty());
     let n_curve = point.len();
     point.resize(n_curve + curves.len(), 0.0);
-    curves.evaluate(&plan, &betas, &mut point[n_curve..], &mut point_cache);
+    curves.evaluate(&betas, &mut point[n_curve..]);
     let mut notes = y_notes;
     notes.extend(plan.notes.iter().cloned());
     let boot = if opts.mc > 0 && !point.is_empty() {
@@ -476,13 +477,12 @@ pub fn analyse_with_progress(
                         b[e][i] = betas[e][i] + (0..=i).map(|j| l[i * k + j] * z[j]).sum::<f64>();
                     }
                 }
-                let mut cache = plan.cache();
-                plan.evaluate_cached(b, &mut out[..n_eff], &mut cache);
+                compiled.evaluate(b, &mut out[..n_eff]);
                 defined_set.evaluate(b, &mut out[n_eff..n_base]);
                 for (k, &i) in std_idx.iter().enumerate() {
                     out[n_base + k] = out[i] * point_scale;
                 }
-                curves.evaluate(&plan, b, &mut out[n_curve..], &mut cache);
+                curves.evaluate(b, &mut out[n_curve..]);
                 Ok(())
             };
         let draws = monte_carlo(opts.mc, m, opts.seed, opts.threads, init, stat, progress)
@@ -507,8 +507,7 @@ pub fn analyse_with_progress(
             };
             // Everything after the equations are solved: shared by the bootstrap and the jackknife.
             let evaluate = |scratch: &Scratch, b: &[Vec<f64>], out: &mut [f64]| {
-                let mut cache = plan.cache();
-                plan.evaluate_cached(b, &mut out[..n_eff], &mut cache);
+                compiled.evaluate(b, &mut out[..n_eff]);
                 defined_set.evaluate(b, &mut out[n_eff..n_base]);
                 if n_std > 0 {
                     let sd_y = y_col.map_or(f64::NAN, |j| stacked.resample_sd(scratch, one, j));
@@ -518,7 +517,7 @@ pub fn analyse_with_progress(
                         out[n_base + k] = out[i] * scale;
                     }
                 }
-                curves.evaluate(&plan, b, &mut out[n_curve..], &mut cache);
+                curves.evaluate(b, &mut out[n_curve..]);
             };
             // A logistic outcome is refitted by weighted Newton steps from the full-sample
             // estimates; its (wasted) least-squares block is still solved with the others.

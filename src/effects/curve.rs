@@ -5,7 +5,6 @@
 use serde::Serialize;
 
 use super::plan::{EffectKind, EffectPlan, Formula};
-use super::poly::Poly;
 
 /// A moderated (total) indirect effect as a function of moderator `moderator`, the other
 /// moderators held at one of their probe points.
@@ -23,6 +22,20 @@ pub struct CurveDef {
     x: Vec<f64>,
     #[serde(skip)]
     factor: usize,
+}
+
+impl CurveDef {
+    pub(super) fn poly(&self) -> usize {
+        self.poly
+    }
+
+    pub(super) fn x(&self) -> &[f64] {
+        &self.x
+    }
+
+    pub(super) fn factor(&self) -> usize {
+        self.factor
+    }
 }
 
 impl EffectPlan {
@@ -77,55 +90,6 @@ impl EffectPlan {
             });
         }
         out
-    }
-
-    /// The curves' values over `grid`: `out[c * grid.len() + g]` is curve `c` at `grid[g]`
-    /// (`cache` as from [`EffectPlan::cache`], for these `betas`).
-    pub fn evaluate_curves(
-        &self,
-        curves: &[CurveDef],
-        grid: &[f64],
-        betas: &[Vec<f64>],
-        out: &mut [f64],
-        cache: &mut [Option<Poly>],
-    ) {
-        for (c, curve) in curves.iter().enumerate() {
-            let p = self.poly(curve.poly, betas, cache);
-            // The polynomial in the varying moderator alone (the others fixed), by Horner at
-            // each grid point: every draw evaluates hundreds of points.
-            let mut coef = [0.0f64; 8];
-            let mut degree = 0;
-            for (exps, k) in &p.terms {
-                let d = exps[curve.factor] as usize;
-                let rest: f64 = exps
-                    .iter()
-                    .enumerate()
-                    .filter(|&(v, _)| v != curve.factor)
-                    .map(|(v, &e)| curve.x[v].powi(e as i32))
-                    .product();
-                if d >= coef.len() {
-                    // Beyond any model cipa plans; evaluate the full polynomial instead.
-                    let mut x = curve.x.clone();
-                    for (g, &v) in grid.iter().enumerate() {
-                        x[curve.factor] = v;
-                        out[c * grid.len() + g] = p.eval(&x);
-                    }
-                    degree = usize::MAX;
-                    break;
-                }
-                coef[d] += k * rest;
-                degree = degree.max(d);
-            }
-            if degree == usize::MAX {
-                continue;
-            }
-            for (g, &v) in grid.iter().enumerate() {
-                out[c * grid.len() + g] = coef[..=degree]
-                    .iter()
-                    .rev()
-                    .fold(0.0, |acc, &k| acc * v + k);
-            }
-        }
     }
 }
 

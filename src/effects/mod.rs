@@ -2,11 +2,13 @@
 //! each a function of the coefficient vectors and probe values (one algebra for every model:
 //! derivatives of equations are polynomials in the moderators; paths multiply them).
 
+mod compiled;
 mod curve;
 mod plan;
 mod poly;
 pub mod probe;
 
+pub use compiled::{CompiledCurves, CompiledPlan};
 pub use curve::{significance_regions, CurveDef};
 pub use plan::{EffectDef, EffectKind, EffectPlan, EqShape, Moderator, PlanError, ProbePoint};
 pub use poly::Poly;

@@ -563,35 +563,9 @@ impl EffectPlan {
     }
 
     /// Every effect's value for the given coefficient vectors (one per equation, in the order of
-    /// the shapes), in the order of `effects`.
+    /// the shapes), in the order of `effects`. For many evaluations, [`EffectPlan::compile`] once.
     pub fn evaluate(&self, betas: &[Vec<f64>], out: &mut [f64]) {
-        self.evaluate_cached(betas, out, &mut self.cache());
-    }
-
-    /// An empty cache of the polynomials of one coefficient set, shared by
-    /// [`EffectPlan::evaluate_cached`] and [`EffectPlan::evaluate_curves`] so a draw builds each
-    /// polynomial once.
-    pub fn cache(&self) -> Vec<Option<Poly>> {
-        vec![None; self.polys.len()]
-    }
-
-    /// As [`EffectPlan::evaluate`], with a cache of the polynomials at `betas`.
-    pub fn evaluate_cached(&self, betas: &[Vec<f64>], out: &mut [f64], cache: &mut [Option<Poly>]) {
-        for (i, e) in self.effects.iter().enumerate() {
-            out[i] = match &e.formula {
-                Formula::At { poly, x } => self.poly(*poly, betas, cache).eval(x),
-                Formula::Coef {
-                    poly,
-                    exps,
-                    plus,
-                    scale,
-                } => {
-                    let p = self.poly(*poly, betas, cache);
-                    scale * (p.coef(exps) + plus.as_ref().map_or(0.0, |(e2, v)| p.coef(e2) * v))
-                }
-                Formula::Diff(a, b) => out[*a] - out[*b],
-            };
-        }
+        self.compile().evaluate(betas, out);
     }
 }
 

@@ -1,0 +1,207 @@
+//! The effect plan compiled for the resampling loop: every effect, and every curve's coefficients
+//! in its moderator, as a weighted sum of products of model coefficients, fixed once when the
+//! plan is made. A draw then evaluates them without polynomial algebra or allocation, and the
+//! point estimate uses the same compiled sums, so estimate and draws cannot disagree.
+
+use super::curve::CurveDef;
+use super::plan::{EffectPlan, Formula, PolyDef};
+
+/// `Σ weight · Π betas[e][j]` over its terms.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct SumOfProducts {
+    terms: Vec<(f64, Vec<(usize, usize)>)>,
+}
+
+impl SumOfProducts {
+    fn push(&mut self, weight: f64, factors: &[(usize, usize)]) {
+        match self.terms.iter_mut().find(|(_, f)| f == factors) {
+            Some((w, _)) => *w += weight,
+            None => self.terms.push((weight, factors.to_vec())),
+        }
+    }
+
+    fn eval(&self, betas: &[Vec<f64>]) -> f64 {
+        self.terms
+            .iter()
+            .map(|(w, f)| w * f.iter().map(|&(e, j)| betas[e][j]).product::<f64>())
+            .sum()
+    }
+}
+
+/// A term of an effect's polynomial in the moderators: exponents of the probe factors, and the
+/// model coefficients whose product is its coefficient.
+#[derive(Debug, Clone)]
+struct SymTerm {
+    exps: Vec<u8>,
+    factors: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Compiled {
+    Sum(SumOfProducts),
+    Diff(usize, usize),
+}
+
+/// The plan's effects as sums of products, in the order of [`EffectPlan::effects`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompiledPlan {
+    effects: Vec<Compiled>,
+}
+
+impl CompiledPlan {
+    /// Every effect's value for the coefficient vectors `betas` (one per equation).
+    pub fn evaluate(&self, betas: &[Vec<f64>], out: &mut [f64]) {
+        for (i, e) in self.effects.iter().enumerate() {
+            out[i] = match e {
+                Compiled::Sum(s) => s.eval(betas),
+                Compiled::Diff(a, b) => out[*a] - out[*b],
+            };
+        }
+    }
+}
+
+/// Curves as polynomials in their moderator whose coefficients are sums of products.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompiledCurves {
+    /// Per curve, the coefficient of each power of the moderator (constant first).
+    coefficients: Vec<Vec<SumOfProducts>>,
+}
+
+impl CompiledCurves {
+    /// The curves' values over `grid`: `out[c * grid.len() + g]` is curve `c` at `grid[g]`.
+    pub fn evaluate(&self, grid: &[f64], betas: &[Vec<f64>], out: &mut [f64]) {
+        let mut coef = Vec::new();
+        for (c, powers) in self.coefficients.iter().enumerate() {
+            coef.clear();
+            coef.extend(powers.iter().map(|s| s.eval(betas)));
+            for (g, &v) in grid.iter().enumerate() {
+                out[c * grid.len() + g] = coef.iter().rev().fold(0.0, |acc, &k| acc * v + k);
+            }
+        }
+    }
+}
+
+fn monomial(x: &[f64], exps: &[u8], skip: Option<usize>) -> f64 {
+    exps.iter()
+        .enumerate()
+        .filter(|&(v, _)| Some(v) != skip)
+        .map(|(v, &e)| x[v].powi(e as i32))
+        .product()
+}
+
+impl EffectPlan {
+    /// The polynomial `id` term by term, symbolically in the model coefficients.
+    fn symbolic(&self, id: usize) -> Vec<SymTerm> {
+        let nv = self.probe_factors.len();
+        match &self.polys[id] {
+            PolyDef::Path(stages) => {
+                let mut acc = vec![SymTerm {
+                    exps: vec![0; nv],
+                    factors: Vec::new(),
+                }];
+                for (e, var) in stages {
+                    let stage = self.symbolic_stage(*e, var);
+                    acc = acc
+                        .iter()
+                        .flat_map(|a| {
+                            stage.iter().map(move |s| SymTerm {
+                                exps: a.exps.iter().zip(&s.exps).map(|(p, q)| p + q).collect(),
+                                factors: [a.factors.as_slice(), s.factors.as_slice()].concat(),
+                            })
+                        })
+                        .collect();
+                }
+                acc
+            }
+            PolyDef::Sum(ids) => ids.iter().flat_map(|&i| self.symbolic(i)).collect(),
+        }
+    }
+
+    /// The derivative of equation `e` in `var` (see `stage`): one term per column with `var`.
+    fn symbolic_stage(&self, e: usize, var: &str) -> Vec<SymTerm> {
+        let nv = self.probe_factors.len();
+        let mut out = Vec::new();
+        'columns: for (j, col) in self.shapes[e].columns.iter().enumerate() {
+            if !col.iter().any(|f| f == var) {
+                continue;
+            }
+            let mut exps = vec![0u8; nv];
+            for f in col.iter().filter(|f| *f != var) {
+                match self.probe_factors.iter().position(|p| p == f) {
+                    Some(v) => exps[v] += 1,
+                    // Another path variable, held at zero (model 74's direct effect).
+                    None => continue 'columns,
+                }
+            }
+            out.push(SymTerm {
+                exps,
+                factors: vec![(e, j)],
+            });
+        }
+        out
+    }
+
+    /// The effects compiled for evaluation.
+    pub fn compile(&self) -> CompiledPlan {
+        let mut cache: Vec<Option<Vec<SymTerm>>> = vec![None; self.polys.len()];
+        let mut sym = |id: usize| -> Vec<SymTerm> {
+            cache[id].get_or_insert_with(|| self.symbolic(id)).clone()
+        };
+        let effects = self
+            .effects
+            .iter()
+            .map(|e| match &e.formula {
+                Formula::At { poly, x } => {
+                    let mut s = SumOfProducts::default();
+                    for t in sym(*poly) {
+                        s.push(monomial(x, &t.exps, None), &t.factors);
+                    }
+                    Compiled::Sum(s)
+                }
+                Formula::Coef {
+                    poly,
+                    exps,
+                    plus,
+                    scale,
+                } => {
+                    let mut s = SumOfProducts::default();
+                    for t in sym(*poly) {
+                        if &t.exps == exps {
+                            s.push(*scale, &t.factors);
+                        }
+                        if let Some((e2, v)) = plus {
+                            if &t.exps == e2 {
+                                s.push(scale * v, &t.factors);
+                            }
+                        }
+                    }
+                    Compiled::Sum(s)
+                }
+                Formula::Diff(a, b) => Compiled::Diff(*a, *b),
+            })
+            .collect();
+        CompiledPlan { effects }
+    }
+
+    /// Curves compiled for evaluation: each a polynomial in its moderator.
+    pub fn compile_curves(&self, curves: &[CurveDef]) -> CompiledCurves {
+        let coefficients = curves
+            .iter()
+            .map(|c| {
+                let terms = self.symbolic(c.poly());
+                let degree = terms
+                    .iter()
+                    .map(|t| t.exps[c.factor()] as usize)
+                    .max()
+                    .unwrap_or(0);
+                let mut powers = vec![SumOfProducts::default(); degree + 1];
+                for t in terms {
+                    let w = monomial(c.x(), &t.exps, Some(c.factor()));
+                    powers[t.exps[c.factor()] as usize].push(w, &t.factors);
+                }
+                powers
+            })
+            .collect();
+        CompiledCurves { coefficients }
+    }
+}
