@@ -6,7 +6,7 @@
 mod common;
 
 use cipa::data::{read_path, ReadOptions};
-use cipa::measure::{measure, parse_constructs, Measurement, MeasureOptions};
+use cipa::measure::{measure, parse_constructs, MeasureOptions, Measurement};
 use serde_json::Value;
 
 /// Relative tolerance for values R printed with 15 significant digits.
@@ -21,24 +21,35 @@ struct Check {
 
 impl Check {
     fn new() -> Self {
-        Check { failures: Vec::new(), count: 0 }
+        Check {
+            failures: Vec::new(),
+            count: 0,
+        }
     }
     fn close(&mut self, what: &str, got: f64, want: &Value, tol: f64) {
         self.count += 1;
         let Some(w) = want.as_f64() else {
             if !got.is_nan() {
-                self.failures.push(format!("{what}: got {got}, R has {want}"));
+                self.failures
+                    .push(format!("{what}: got {got}, R has {want}"));
             }
             return;
         };
         let err = (got - w).abs() / w.abs().max(1e-3);
         if !(err <= tol) {
-            self.failures.push(format!("{what}: got {got}, R has {w} (rel err {err:.2e})"));
+            self.failures
+                .push(format!("{what}: got {got}, R has {w} (rel err {err:.2e})"));
         }
     }
     fn done(self) {
         assert!(self.count > 50, "too few comparisons: {}", self.count);
-        assert!(self.failures.is_empty(), "{} of {} differ:\n{}", self.failures.len(), self.count, self.failures.join("\n"));
+        assert!(
+            self.failures.is_empty(),
+            "{} of {} differ:\n{}",
+            self.failures.len(),
+            self.count,
+            self.failures.join("\n")
+        );
     }
 }
 
@@ -55,25 +66,70 @@ fn compare(m: &Measurement, g: &Value) {
         let w = find(&g["reliability"], "construct", &r.construct);
         let k = &r.construct;
         c.close(&format!("{k} alpha"), r.alpha, &w["alpha"], TOL);
-        c.close(&format!("{k} std alpha"), r.alpha_detail.std_alpha, &w["std_alpha"], TOL);
-        c.close(&format!("{k} average r"), r.alpha_detail.average_r, &w["average_r"], TOL);
+        c.close(
+            &format!("{k} std alpha"),
+            r.alpha_detail.std_alpha,
+            &w["std_alpha"],
+            TOL,
+        );
+        c.close(
+            &format!("{k} average r"),
+            r.alpha_detail.average_r,
+            &w["average_r"],
+            TOL,
+        );
         c.close(&format!("{k} ase"), r.alpha_detail.ase, &w["ase"], TOL);
-        c.close(&format!("{k} feldt lower"), r.alpha_ci_lower, &w["feldt_lower"], TOL);
-        c.close(&format!("{k} feldt upper"), r.alpha_ci_upper, &w["feldt_upper"], TOL);
-        c.close(&format!("{k} duhachek lower"), r.alpha_detail.duhachek_lower, &w["duhachek_lower"], TOL);
-        c.close(&format!("{k} duhachek upper"), r.alpha_detail.duhachek_upper, &w["duhachek_upper"], TOL);
+        c.close(
+            &format!("{k} feldt lower"),
+            r.alpha_ci_lower,
+            &w["feldt_lower"],
+            TOL,
+        );
+        c.close(
+            &format!("{k} feldt upper"),
+            r.alpha_ci_upper,
+            &w["feldt_upper"],
+            TOL,
+        );
+        c.close(
+            &format!("{k} duhachek lower"),
+            r.alpha_detail.duhachek_lower,
+            &w["duhachek_lower"],
+            TOL,
+        );
+        c.close(
+            &format!("{k} duhachek upper"),
+            r.alpha_detail.duhachek_upper,
+            &w["duhachek_upper"],
+            TOL,
+        );
         let o = find(&g["omega"], "construct", k);
         c.close(&format!("{k} omega"), r.omega, &o["omega"], CFA_TOL);
         let cr = find(&g["cr"], "construct", k);
         c.close(&format!("{k} CR"), r.cr_fornell_larcker, &cr["cr"], CFA_TOL);
         c.close(&format!("{k} AVE"), r.ave, &cr["ave"], CFA_TOL);
-        c.close(&format!("{k} compRelSEM"), r.cr_comprelsem, &cr["comprelsem"], CFA_TOL);
+        c.close(
+            &format!("{k} compRelSEM"),
+            r.cr_comprelsem,
+            &cr["comprelsem"],
+            CFA_TOL,
+        );
         for it in m.items.iter().filter(|i| &i.construct == k) {
             let wi = find(&w["items"], "item", &it.item);
             c.close(&format!("{} mean", it.item), it.mean, &wi["mean"], TOL);
             c.close(&format!("{} sd", it.item), it.sd, &wi["sd"], TOL);
-            c.close(&format!("{} r.drop", it.item), it.item_total, &wi["r_drop"], TOL);
-            c.close(&format!("{} alpha if deleted", it.item), it.alpha_if_deleted, &wi["alpha_if_deleted"], TOL);
+            c.close(
+                &format!("{} r.drop", it.item),
+                it.item_total,
+                &wi["r_drop"],
+                TOL,
+            );
+            c.close(
+                &format!("{} alpha if deleted", it.item),
+                it.alpha_if_deleted,
+                &wi["alpha_if_deleted"],
+                TOL,
+            );
         }
     }
     let f = &m.cfa.fit;
@@ -94,26 +150,64 @@ fn compare(m: &Measurement, g: &Value) {
     }
     for l in &m.cfa.loadings {
         let w = find(&g["cfa"]["loadings"], "item", &l.item);
-        c.close(&format!("{} loading", l.item), l.estimate, &w["estimate"], CFA_TOL);
+        c.close(
+            &format!("{} loading", l.item),
+            l.estimate,
+            &w["estimate"],
+            CFA_TOL,
+        );
         c.close(&format!("{} se", l.item), l.se, &w["se"], CFA_TOL);
         c.close(&format!("{} std", l.item), l.std, &w["std"], CFA_TOL);
-        c.close(&format!("{} std se", l.item), l.std_se, &w["std_se"], CFA_TOL);
+        c.close(
+            &format!("{} std se", l.item),
+            l.std_se,
+            &w["std_se"],
+            CFA_TOL,
+        );
     }
     for fc in &m.cfa.factor_correlations {
         let w = g["cfa"]["factor_correlations"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|v| (v["a"] == fc.a.as_str() && v["b"] == fc.b.as_str()) || (v["a"] == fc.b.as_str() && v["b"] == fc.a.as_str()))
+            .find(|v| {
+                (v["a"] == fc.a.as_str() && v["b"] == fc.b.as_str())
+                    || (v["a"] == fc.b.as_str() && v["b"] == fc.a.as_str())
+            })
             .expect("factor pair in golden");
-        c.close(&format!("cov {}-{}", fc.a, fc.b), fc.covariance, &w["covariance"], CFA_TOL);
-        c.close(&format!("cov se {}-{}", fc.a, fc.b), fc.se, &w["se"], CFA_TOL);
-        c.close(&format!("cor {}-{}", fc.a, fc.b), fc.correlation, &w["correlation"], CFA_TOL);
-        c.close(&format!("cor se {}-{}", fc.a, fc.b), fc.correlation_se, &w["correlation_se"], CFA_TOL);
+        c.close(
+            &format!("cov {}-{}", fc.a, fc.b),
+            fc.covariance,
+            &w["covariance"],
+            CFA_TOL,
+        );
+        c.close(
+            &format!("cov se {}-{}", fc.a, fc.b),
+            fc.se,
+            &w["se"],
+            CFA_TOL,
+        );
+        c.close(
+            &format!("cor {}-{}", fc.a, fc.b),
+            fc.correlation,
+            &w["correlation"],
+            CFA_TOL,
+        );
+        c.close(
+            &format!("cor se {}-{}", fc.a, fc.b),
+            fc.correlation_se,
+            &w["correlation_se"],
+            CFA_TOL,
+        );
     }
     for r in &m.cfa.residuals {
         let w = find(&g["cfa"]["residuals"], "item", &r.item);
-        c.close(&format!("{} residual", r.item), r.estimate, &w["estimate"], CFA_TOL);
+        c.close(
+            &format!("{} residual", r.item),
+            r.estimate,
+            &w["estimate"],
+            CFA_TOL,
+        );
         c.close(&format!("{} residual se", r.item), r.se, &w["se"], CFA_TOL);
     }
     for h in &m.htmt {
@@ -129,10 +223,20 @@ fn compare(m: &Measurement, g: &Value) {
     let k = m.scores.names.len();
     for (i, name) in m.scores.names.iter().enumerate() {
         let w = find(&g["descriptives"], "construct", name);
-        c.close(&format!("{name} score mean"), m.scores.means[i], &w["mean"], TOL);
+        c.close(
+            &format!("{name} score mean"),
+            m.scores.means[i],
+            &w["mean"],
+            TOL,
+        );
         c.close(&format!("{name} score sd"), m.scores.sds[i], &w["sd"], TOL);
         let fv = find(&g["full_vif"], "construct", name);
-        c.close(&format!("{name} full VIF"), m.full_vif[i].vif, &fv["vif"], TOL);
+        c.close(
+            &format!("{name} full VIF"),
+            m.full_vif[i].vif,
+            &fv["vif"],
+            TOL,
+        );
         for j in 0..i {
             let w = g["correlations"]
                 .as_array()
@@ -147,10 +251,20 @@ fn compare(m: &Measurement, g: &Value) {
     if let Some((y, v)) = &m.vif {
         assert_eq!(y, g["vif"]["outcome"].as_str().unwrap());
         for x in v {
-            c.close(&format!("vif {}", x.variable), x.vif, &g["vif"]["predictors"][&x.variable], TOL);
+            c.close(
+                &format!("vif {}", x.variable),
+                x.vif,
+                &g["vif"]["predictors"][&x.variable],
+                TOL,
+            );
         }
     }
-    c.close("harman eigenvalue", m.harman.first_eigenvalue, &g["harman"]["first_eigenvalue"], TOL);
+    c.close(
+        "harman eigenvalue",
+        m.harman.first_eigenvalue,
+        &g["harman"]["first_eigenvalue"],
+        TOL,
+    );
     c.close("harman share", m.harman.share, &g["harman"]["share"], TOL);
     let mk = m.marker.as_ref().expect("marker requested");
     c.close("marker r_M", mk.r_m, &g["marker"]["r_m"], TOL);
@@ -161,22 +275,38 @@ fn compare(m: &Measurement, g: &Value) {
             .iter()
             .find(|v| v["a"] == pr.a.as_str() && v["b"] == pr.b.as_str())
             .expect("marker pair");
-        c.close(&format!("LW r {}-{}", pr.a, pr.b), pr.r_adjusted, &w["r_adjusted"], TOL);
+        c.close(
+            &format!("LW r {}-{}", pr.a, pr.b),
+            pr.r_adjusted,
+            &w["r_adjusted"],
+            TOL,
+        );
         c.close(&format!("LW p {}-{}", pr.a, pr.b), pr.p, &w["p"], 1e-6);
     }
-    assert!(m.cfa.converged, "CFA did not converge: {:?}", m.cfa.warnings);
+    assert!(
+        m.cfa.converged,
+        "CFA did not converge: {:?}",
+        m.cfa.warnings
+    );
     c.done();
 }
 
 fn golden(case: &str) -> Value {
     let path = common::golden_dir(case).join("expected.json");
-    serde_json::from_str(&std::fs::read_to_string(&path).expect("golden file")).expect("golden JSON")
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("golden file"))
+        .expect("golden JSON")
 }
 
 #[test]
 fn holzinger_swineford_three_factors() {
-    let Some(datasets) = common::shared_or_skip() else { return };
-    let data = read_path(datasets.join("lavaan_pkg/HolzingerSwineford1939.csv"), &ReadOptions::default()).unwrap();
+    let Some(datasets) = common::shared_or_skip() else {
+        return;
+    };
+    let data = read_path(
+        datasets.join("lavaan_pkg/HolzingerSwineford1939.csv"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
     let cs = parse_constructs(&["visual=x1,x2,x3", "textual=x4,x5,x6", "speed=x7,x8,x9"]).unwrap();
     let opts = MeasureOptions {
         marker: Some("ageyr".into()),
@@ -189,8 +319,17 @@ fn holzinger_swineford_three_factors() {
 
 #[test]
 fn simulated_survey_with_reverse_item_and_missing_values() {
-    let data = read_path(common::golden_dir("measure_sim").join("data.csv"), &ReadOptions::default()).unwrap();
-    let cs = parse_constructs(&["network=n1,n2,n3,n4", "collab=c1,c2,-c3,c4", "perf=p1,p2,p3,p4"]).unwrap();
+    let data = read_path(
+        common::golden_dir("measure_sim").join("data.csv"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let cs = parse_constructs(&[
+        "network=n1,n2,n3,n4",
+        "collab=c1,c2,-c3,c4",
+        "perf=p1,p2,p3,p4",
+    ])
+    .unwrap();
     let opts = MeasureOptions {
         scale: Some((1.0, 7.0)),
         marker: Some("mk".into()),

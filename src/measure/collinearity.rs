@@ -49,7 +49,10 @@ mod tests {
         let b = vec![1.0, 1.0, -1.0, -1.0];
         let v = vif(&["a".into(), "b".into()], &[a, b]).unwrap();
         assert!(v.iter().all(|v| (v.vif - 1.0).abs() < 1e-12));
-        let e = vif(&["a".into(), "b".into()], &[vec![1.0, 2.0, 3.0], vec![2.0, 4.0, 6.0]]);
+        let e = vif(
+            &["a".into(), "b".into()],
+            &[vec![1.0, 2.0, 3.0], vec![2.0, 4.0, 6.0]],
+        );
         assert!(e.is_err());
     }
 }

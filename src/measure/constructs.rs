@@ -30,10 +30,15 @@ impl Construct {
         let (name, items) = text.split_once('=').ok_or_else(|| err("no '='"))?;
         let name = name.trim();
         if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == ',') {
-            return Err(err("the construct name is empty or contains a space or comma"));
+            return Err(err(
+                "the construct name is empty or contains a space or comma",
+            ));
         }
         let mut out = Vec::new();
-        for raw in items.split([',', ' ', '\t']).filter(|s| !s.trim().is_empty()) {
+        for raw in items
+            .split([',', ' ', '\t'])
+            .filter(|s| !s.trim().is_empty())
+        {
             let raw = raw.trim();
             let (reversed, item) = match raw.strip_prefix('-') {
                 Some(rest) => (true, rest.trim()),
@@ -94,7 +99,11 @@ pub fn check_constructs(cs: &[Construct]) -> Result<(), MeasureError> {
             });
         }
         for cb in &cs[..a] {
-            if let Some(i) = ca.items.iter().find(|i| cb.items.iter().any(|j| j.name == i.name)) {
+            if let Some(i) = ca
+                .items
+                .iter()
+                .find(|i| cb.items.iter().any(|j| j.name == i.name))
+            {
                 return Err(MeasureError::SharedItem {
                     item: i.name.clone(),
                     first: cb.name.clone(),
@@ -131,7 +140,9 @@ impl ItemMatrix {
 
     /// Indices of construct `k`'s items.
     pub fn items_of(&self, k: usize) -> Vec<usize> {
-        (0..self.p()).filter(|&j| self.construct_of[j] == k).collect()
+        (0..self.p())
+            .filter(|&j| self.construct_of[j] == k)
+            .collect()
     }
 
     /// Builds the matrix; `scale` is the `(min, max)` range used to reverse-code items and

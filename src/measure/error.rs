@@ -9,7 +9,9 @@ use thiserror::Error;
 pub enum MeasureError {
     #[error("construct definition '{text}': {message}; write it as NAME=item1,item2,-item3 (a leading '-' marks a reverse-coded item)")]
     Syntax { text: String, message: String },
-    #[error("construct '{construct}' is defined more than once; give each construct one definition")]
+    #[error(
+        "construct '{construct}' is defined more than once; give each construct one definition"
+    )]
     DuplicateConstruct { construct: String },
     #[error("item '{item}' appears in constructs '{first}' and '{second}'; in a measurement model each item measures one construct")]
     SharedItem {

@@ -58,7 +58,10 @@ pub fn lindell_whitney(
     pairs: &[(String, String, f64)],
     n: usize,
 ) -> MarkerCorrection {
-    let r_m = marker_r.iter().map(|r| r.abs()).fold(f64::INFINITY, f64::min);
+    let r_m = marker_r
+        .iter()
+        .map(|r| r.abs())
+        .fold(f64::INFINITY, f64::min);
     let df = n as f64 - 3.0;
     MarkerCorrection {
         marker: marker.to_string(),

@@ -33,6 +33,7 @@ mod survey;
 mod validity;
 
 pub use cfa::{fit_cfa, CfaFit, FitMeasures};
+pub use collinearity::{vif, Vif};
 pub use constructs::{
     check_constructs, parse_constructs, parse_constructs_file, score_constructs, Construct, Item,
     ItemMatrix, ScoreMethod,
@@ -40,8 +41,9 @@ pub use constructs::{
 pub use correlation::{correlations, CorrelationMatrix, MissingPolicy};
 pub use descriptives::{describe, Descriptive};
 pub use error::MeasureError;
-pub use collinearity::{vif, Vif};
 pub use method_bias::{harman, lindell_whitney, Harman, MarkerCorrection, MarkerPair};
-pub use survey::{measure, CrMethod, MeasureOptions, Measurement, Reliability, ScoreTable};
-pub use validity::{ave, comp_rel_sem, composite_reliability, htmt, htmt_values, FornellLarcker, Htmt};
 pub use reliability::{alpha_from_cov, cronbach_alpha, item_stats, Alpha, ItemStat};
+pub use survey::{measure, CrMethod, MeasureOptions, Measurement, Reliability, ScoreTable};
+pub use validity::{
+    ave, comp_rel_sem, composite_reliability, htmt, htmt_values, FornellLarcker, Htmt,
+};

@@ -96,17 +96,30 @@ pub struct ItemStat {
 }
 
 /// Item statistics of one construct's item columns.
-pub fn item_stats(construct: &str, names: &[String], reversed: &[bool], cols: &[Vec<f64>]) -> Vec<ItemStat> {
+pub fn item_stats(
+    construct: &str,
+    names: &[String],
+    reversed: &[bool],
+    cols: &[Vec<f64>],
+) -> Vec<ItemStat> {
     let k = cols.len();
     let c = covariance(cols, 1);
     (0..k)
         .map(|i| {
             let rest: Vec<usize> = (0..k).filter(|&j| j != i).collect();
-            let var_rest: f64 = rest.iter().flat_map(|&a| rest.iter().map(move |&b| (a, b))).map(|(a, b)| c[a * k + b]).sum();
+            let var_rest: f64 = rest
+                .iter()
+                .flat_map(|&a| rest.iter().map(move |&b| (a, b)))
+                .map(|(a, b)| c[a * k + b])
+                .sum();
             let cov_rest: f64 = rest.iter().map(|&j| c[i * k + j]).sum();
             let item_total = cov_rest / (c[i * k + i] * var_rest).sqrt();
             let alpha_if_deleted = if rest.len() >= 2 {
-                let sub: Vec<f64> = rest.iter().flat_map(|&a| rest.iter().map(move |&b| (a, b))).map(|(a, b)| c[a * k + b]).collect();
+                let sub: Vec<f64> = rest
+                    .iter()
+                    .flat_map(|&a| rest.iter().map(move |&b| (a, b)))
+                    .map(|(a, b)| c[a * k + b])
+                    .collect();
                 alpha_from_cov(&sub, rest.len())
             } else {
                 f64::NAN
@@ -132,13 +145,25 @@ mod tests {
     fn alpha_of_parallel_items_is_high_and_ci_brackets_it() {
         let base: Vec<f64> = (0..50).map(|i| ((i * 37) % 11) as f64).collect();
         let cols: Vec<Vec<f64>> = (0..4)
-            .map(|j| base.iter().enumerate().map(|(i, b)| b + ((i * (j + 3)) % 5) as f64 * 0.3).collect())
+            .map(|j| {
+                base.iter()
+                    .enumerate()
+                    .map(|(i, b)| b + ((i * (j + 3)) % 5) as f64 * 0.3)
+                    .collect()
+            })
             .collect();
         let a = cronbach_alpha(&cols, 0.95);
         assert!(a.alpha > 0.9 && a.alpha < 1.0, "{a:?}");
         assert!(a.feldt_lower < a.alpha && a.alpha < a.feldt_upper);
         assert!(a.duhachek_lower < a.alpha && a.alpha < a.duhachek_upper);
-        let s = item_stats("c", &["a".into(), "b".into(), "c".into(), "d".into()], &[false; 4], &cols);
-        assert!(s.iter().all(|i| i.item_total > 0.5 && i.alpha_if_deleted < 1.0));
+        let s = item_stats(
+            "c",
+            &["a".into(), "b".into(), "c".into(), "d".into()],
+            &[false; 4],
+            &cols,
+        );
+        assert!(s
+            .iter()
+            .all(|i| i.item_total > 0.5 && i.alpha_if_deleted < 1.0));
     }
 }

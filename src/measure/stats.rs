@@ -71,7 +71,11 @@ pub fn largest_eigen(a: &[f64], p: usize) -> (f64, Vec<f64>) {
             return (0.0, v);
         }
         w.iter_mut().for_each(|x| *x /= norm);
-        let delta = w.iter().zip(&v).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let delta = w
+            .iter()
+            .zip(&v)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
         v = w;
         lambda = norm;
         if delta < 1e-14 {

@@ -132,11 +132,18 @@ pub fn measure(
     opts: &MeasureOptions,
 ) -> Result<Measurement, crate::Error> {
     if constructs.is_empty() {
-        return Err(MeasureError::Invalid("no constructs given; define at least one with --construct NAME=item1,item2,item3".into()).into());
+        return Err(MeasureError::Invalid(
+            "no constructs given; define at least one with --construct NAME=item1,item2,item3"
+                .into(),
+        )
+        .into());
     }
     let extra: Vec<&str> = opts.marker.iter().map(String::as_str).collect();
     if let Some(mk) = &opts.marker {
-        if let Some(c) = constructs.iter().find(|c| c.items.iter().any(|i| &i.name == mk)) {
+        if let Some(c) = constructs
+            .iter()
+            .find(|c| c.items.iter().any(|i| &i.name == mk))
+        {
             return Err(MeasureError::MarkerInConstruct {
                 item: mk.clone(),
                 construct: c.name.clone(),
@@ -199,7 +206,10 @@ pub fn measure(
     let mut reliability = Vec::new();
     for (k, c) in constructs.iter().enumerate() {
         let std = cfa.std_loadings(k);
-        let lam: Vec<f64> = groups[k].iter().map(|&j| cfa.loadings[j].estimate).collect();
+        let lam: Vec<f64> = groups[k]
+            .iter()
+            .map(|&j| cfa.loadings[j].estimate)
+            .collect();
         let sub: Vec<f64> = groups[k]
             .iter()
             .flat_map(|&a| groups[k].iter().map(move |&b| (a, b)))
@@ -244,7 +254,15 @@ pub fn measure(
             }
         })
         .collect();
-    let htmt = htmt(item_cols, &groups, &names, opts.boot, opts.seed, opts.conf, opts.threads);
+    let htmt = htmt(
+        item_cols,
+        &groups,
+        &names,
+        opts.boot,
+        opts.seed,
+        opts.conf,
+        opts.threads,
+    );
     // Construct scores.
     let score_cols: Vec<Vec<f64>> = groups
         .iter()
@@ -282,12 +300,18 @@ pub fn measure(
         r: r.clone(),
         p: pv,
     };
-    let full_vif = if m >= 2 { vif(&names, &score_cols)? } else { Vec::new() };
+    let full_vif = if m >= 2 {
+        vif(&names, &score_cols)?
+    } else {
+        Vec::new()
+    };
     let vif_reg = match &opts.vif_outcome {
         None => None,
         Some(y) => {
             let iy = names.iter().position(|x| x == y).ok_or_else(|| {
-                MeasureError::Invalid(format!("--vif-outcome '{y}' is not a construct; use one of {names:?}"))
+                MeasureError::Invalid(format!(
+                    "--vif-outcome '{y}' is not a construct; use one of {names:?}"
+                ))
             })?;
             let keep: Vec<usize> = (0..m).filter(|&k| k != iy).collect();
             let kn: Vec<String> = keep.iter().map(|&k| names[k].clone()).collect();

@@ -148,7 +148,13 @@ fn weighted_correlation(cols: &[Vec<f64>], counts: &[u32]) -> Vec<f64> {
     let w: f64 = counts.iter().map(|&c| c as f64).sum();
     let means: Vec<f64> = cols
         .iter()
-        .map(|c| c.iter().zip(counts).map(|(x, &k)| x * k as f64).sum::<f64>() / w)
+        .map(|c| {
+            c.iter()
+                .zip(counts)
+                .map(|(x, &k)| x * k as f64)
+                .sum::<f64>()
+                / w
+        })
         .collect();
     let mut s = vec![0.0; p * p];
     for i in 0..p {

@@ -4,11 +4,14 @@
 
 mod describe;
 pub mod json;
+mod latex;
+mod measure;
 mod process;
 mod regress;
 mod render;
 
 pub use describe::describe_report;
+pub use measure::{measure_json, measure_report};
 pub use process::process_report;
 pub use regress::regress_report;
 pub use render::{render, Format};

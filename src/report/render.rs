@@ -7,6 +7,8 @@ pub enum Format {
     Markdown,
     Csv,
     Json,
+    /// LaTeX `tabular` environments (booktabs rules), one per table.
+    Latex,
 }
 
 impl std::str::FromStr for Format {
@@ -17,19 +19,21 @@ impl std::str::FromStr for Format {
             "markdown" | "md" => Ok(Format::Markdown),
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
+            "latex" | "tex" => Ok(Format::Latex),
             _ => Err(format!(
-                "unknown format '{s}': use text, json, markdown or csv"
+                "unknown format '{s}': use text, json, markdown, latex or csv"
             )),
         }
     }
 }
 
-/// Renders a report as text, Markdown or CSV. JSON is not rendered from a report (see
+/// Renders a report as text, Markdown, LaTeX or CSV. JSON is not rendered from a report (see
 /// [`super::json`]); asking for it here renders text.
 pub fn render(report: &Report, format: Format) -> String {
     match format {
         Format::Markdown => markdown(report),
         Format::Csv => csv(report),
+        Format::Latex => super::latex::latex(report, cell),
         Format::Text | Format::Json => text(report),
     }
 }

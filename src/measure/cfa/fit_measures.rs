@@ -77,15 +77,30 @@ fn solve_ncp(x: f64, df: f64, target: f64, mut lo: f64, mut hi: f64) -> f64 {
 
 /// Computes the measures from the minimised `F`, the sample covariance (divisor N), the implied
 /// covariance, `N` and the model's df.
-pub fn fit_measures(f_min: f64, s: &[f64], sigma: &[f64], p: usize, n: f64, df: f64) -> FitMeasures {
+pub fn fit_measures(
+    f_min: f64,
+    s: &[f64],
+    sigma: &[f64],
+    p: usize,
+    n: f64,
+    df: f64,
+) -> FitMeasures {
     let chisq = n * f_min;
-    let pval = if df > 0.0 { chisq_p_upper(chisq, df) } else { f64::NAN };
+    let pval = if df > 0.0 {
+        chisq_p_upper(chisq, df)
+    } else {
+        f64::NAN
+    };
     let log_det_s = super::super::stats::log_det_spd(s, p).unwrap_or(f64::NAN);
     let baseline_chisq = n * ((0..p).map(|i| s[i * p + i].ln()).sum::<f64>() - log_det_s);
     let baseline_df = (p * (p - 1) / 2) as f64;
     let t1 = (chisq - df).max(0.0);
     let t2 = (chisq - df).max(baseline_chisq - baseline_df).max(0.0);
-    let cfi = if t1 == 0.0 && t2 == 0.0 { 1.0 } else { 1.0 - t1 / t2 };
+    let cfi = if t1 == 0.0 && t2 == 0.0 {
+        1.0
+    } else {
+        1.0 - t1 / t2
+    };
     let tli = if df > 0.0 {
         let b = baseline_chisq / baseline_df;
         (b - chisq / df) / (b - 1.0)
@@ -138,7 +153,11 @@ mod tests {
     // R 4.2.2: pchisq(30, 10, ncp = 5) and pchisq(30, 10).
     #[test]
     fn noncentral_cdf_matches_r() {
-        assert!((pchisq_nc(30.0, 10.0, 5.0) - 0.9774660232758315).abs() < 1e-10, "{}", pchisq_nc(30.0, 10.0, 5.0));
+        assert!(
+            (pchisq_nc(30.0, 10.0, 5.0) - 0.9774660232758315).abs() < 1e-10,
+            "{}",
+            pchisq_nc(30.0, 10.0, 5.0)
+        );
         assert!((pchisq_nc(30.0, 10.0, 0.0) - 0.9991433587892247).abs() < 1e-12);
     }
 }

@@ -127,7 +127,10 @@ pub fn fit_cfa(
     let df = (p * (p + 1) / 2) as f64 - q as f64;
     if df < 0.0 {
         return Err(MeasureError::Unidentified {
-            reason: format!("{q} free parameters but only {} variances and covariances", p * (p + 1) / 2),
+            reason: format!(
+                "{q} free parameters but only {} variances and covariances",
+                p * (p + 1) / 2
+            ),
         });
     }
     let s = covariance(cols, 0);
@@ -149,7 +152,11 @@ pub fn fit_cfa(
     let mut converged = false;
     for _ in 0..200 {
         iterations += 1;
-        let (Some(g), Some(h), Some(f0)) = (problem.gradient(&x), problem.information(&x), problem.value(&x)) else {
+        let (Some(g), Some(h), Some(f0)) = (
+            problem.gradient(&x),
+            problem.information(&x),
+            problem.value(&x),
+        ) else {
             break;
         };
         if g.iter().map(|v| v.abs()).fold(0.0, f64::max) < 1e-10 {
@@ -161,7 +168,9 @@ pub fn fit_cfa(
                 reason: "the information matrix is singular (a loading or factor covariance cannot be estimated from these data)".into(),
             });
         };
-        let step: Vec<f64> = (0..q).map(|a| (0..q).map(|b| hinv[a * q + b] * g[b]).sum()).collect();
+        let step: Vec<f64> = (0..q)
+            .map(|a| (0..q).map(|b| hinv[a * q + b] * g[b]).sum())
+            .collect();
         let mut t = 1.0;
         let mut moved = false;
         for _ in 0..30 {
@@ -183,12 +192,16 @@ pub fn fit_cfa(
     if !converged {
         warnings.push("the CFA did not converge (the gradient is not zero); its estimates are not trustworthy".to_string());
     }
-    let f_min = problem.value(&x).ok_or_else(|| MeasureError::NotConverged {
-        reason: "the implied covariance matrix is not positive definite".into(),
-    })?;
-    let h = problem.information(&x).ok_or_else(|| MeasureError::NotConverged {
-        reason: "the implied covariance matrix is not positive definite".into(),
-    })?;
+    let f_min = problem
+        .value(&x)
+        .ok_or_else(|| MeasureError::NotConverged {
+            reason: "the implied covariance matrix is not positive definite".into(),
+        })?;
+    let h = problem
+        .information(&x)
+        .ok_or_else(|| MeasureError::NotConverged {
+            reason: "the implied covariance matrix is not positive definite".into(),
+        })?;
     let hinv = spd_inverse(&h, q).ok_or_else(|| MeasureError::Unidentified {
         reason: "the information matrix is singular at the solution".into(),
     })?;
@@ -200,7 +213,7 @@ pub fn fit_cfa(
     let std_vcov = delta_method(&model, &x, &vcov);
     let sigma = model.sigma(&x);
     let fit = fit_measures(f_min, &s, &sigma, p, nf, df);
-    let (lambda, phi, theta) = model.unpack(&x);
+    let (_, phi, theta) = model.unpack(&x);
     let mut loadings = Vec::with_capacity(p);
     for i in 0..p {
         let (est, se_i) = match model.loading_index[i] {
@@ -214,7 +227,11 @@ pub fn fit_cfa(
             estimate: est,
             se: se_i,
             z,
-            p: if z.is_finite() { z_p_two_sided(z) } else { f64::NAN },
+            p: if z.is_finite() {
+                z_p_two_sided(z)
+            } else {
+                f64::NAN
+            },
             std: std[i],
             std_se: std_vcov[i].sqrt(),
         });
@@ -224,7 +241,10 @@ pub fn fit_cfa(
                 items[i], theta[i]
             ));
         } else if std[i].abs() > 1.0 {
-            warnings.push(format!("Heywood case: item '{}' has a standardized loading of {:.4}", items[i], std[i]));
+            warnings.push(format!(
+                "Heywood case: item '{}' has a standardized loading of {:.4}",
+                items[i], std[i]
+            ));
         }
     }
     let mut factor_correlations = Vec::new();
@@ -241,18 +261,31 @@ pub fn fit_cfa(
                 correlation_se: std_vcov[c].sqrt(),
             });
             if std[c].abs() >= 1.0 {
-                warnings.push(format!("factors '{}' and '{}' correlate {:.4} (not a proper solution)", factors[l], factors[k], std[c]));
+                warnings.push(format!(
+                    "factors '{}' and '{}' correlate {:.4} (not a proper solution)",
+                    factors[l], factors[k], std[c]
+                ));
             }
             c += 1;
         }
     }
     for k in 0..m {
         if phi[k * m + k] <= 0.0 {
-            warnings.push(format!("factor '{}' has a non-positive variance ({:.4})", factors[k], phi[k * m + k]));
+            warnings.push(format!(
+                "factor '{}' has a non-positive variance ({:.4})",
+                factors[k],
+                phi[k * m + k]
+            ));
         }
     }
     let factor_variances = (0..m)
-        .map(|k| (factors[k].clone(), phi[k * m + k], se(model.phi_index(k, k))))
+        .map(|k| {
+            (
+                factors[k].clone(),
+                phi[k * m + k],
+                se(model.phi_index(k, k)),
+            )
+        })
         .collect();
     let residuals = (0..p)
         .map(|i| Residual {
@@ -262,7 +295,6 @@ pub fn fit_cfa(
             std: theta[i] / sigma[i * p + i],
         })
         .collect();
-    let _ = lambda;
     Ok(CfaFit {
         n,
         n_params: q,
