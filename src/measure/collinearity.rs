@@ -3,9 +3,7 @@
 //! predictors). Full-collinearity VIFs (Kock & Lynn 2012) take every construct score as a
 //! predictor of the others; values above 3.3 are the usual flag of common-method variance.
 
-use crate::numeric::matrix::spd_inverse;
-
-use super::stats::{cov_to_cor, covariance};
+use super::stats::{cov_to_cor, covariance, spd_inverse_checked};
 use super::MeasureError;
 
 /// VIF of one variable.
@@ -28,7 +26,7 @@ pub fn vif(names: &[String], cols: &[Vec<f64>]) -> Result<Vec<Vif>, MeasureError
             .collect());
     }
     let r = cov_to_cor(&covariance(cols, 1), p);
-    let inv = spd_inverse(&r, p).ok_or_else(|| MeasureError::NotPositiveDefinite {
+    let inv = spd_inverse_checked(&r, p).ok_or_else(|| MeasureError::NotPositiveDefinite {
         items: names.to_vec(),
     })?;
     Ok((0..p)

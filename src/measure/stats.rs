@@ -57,6 +57,25 @@ pub fn log_det_spd(a: &[f64], p: usize) -> Option<f64> {
     Some(2.0 * (0..p).map(|i| l[i * p + i].ln()).sum::<f64>())
 }
 
+/// Inverse of a symmetric positive-definite matrix that is well away from singular: the matrix
+/// scaled to unit diagonal must have Cholesky pivots above `1e-10` (relative), so an exactly
+/// collinear set (whose rounding leaves pivots near 1e-16) is reported as singular rather than
+/// inverted into noise.
+pub fn spd_inverse_checked(a: &[f64], p: usize) -> Option<Vec<f64>> {
+    let d: Vec<f64> = (0..p).map(|i| a[i * p + i]).collect();
+    if d.iter().any(|&x| !(x > 0.0) || !x.is_finite()) {
+        return None;
+    }
+    let scaled: Vec<f64> = (0..p * p)
+        .map(|k| a[k] / (d[k / p] * d[k % p]).sqrt())
+        .collect();
+    let l = crate::numeric::matrix::cholesky(&scaled, p)?;
+    if (0..p).any(|i| l[i * p + i] * l[i * p + i] < 1e-10) {
+        return None;
+    }
+    crate::numeric::matrix::spd_inverse(a, p)
+}
+
 /// Largest eigenvalue of a symmetric positive semi-definite matrix, by power iteration.
 pub fn largest_eigen(a: &[f64], p: usize) -> (f64, Vec<f64>) {
     let mut v = vec![1.0 / (p as f64).sqrt(); p];

@@ -15,7 +15,7 @@ use argmin::solver::quasinewton::LBFGS;
 use crate::numeric::dist::z_p_two_sided;
 use crate::numeric::matrix::spd_inverse;
 
-use super::stats::{covariance, log_det_spd};
+use super::stats::{covariance, log_det_spd, spd_inverse_checked};
 use super::MeasureError;
 pub use fit_measures::{fit_measures, pchisq_nc, FitMeasures};
 use ml::{ArgminMl, MlProblem};
@@ -134,9 +134,11 @@ pub fn fit_cfa(
         });
     }
     let s = covariance(cols, 0);
-    let log_det_s = log_det_spd(&s, p).ok_or_else(|| MeasureError::NotPositiveDefinite {
-        items: items.to_vec(),
-    })?;
+    let log_det_s = spd_inverse_checked(&s, p)
+        .and_then(|_| log_det_spd(&s, p))
+        .ok_or_else(|| MeasureError::NotPositiveDefinite {
+            items: items.to_vec(),
+        })?;
     let problem = MlProblem {
         model: &model,
         s: &s,
@@ -202,7 +204,7 @@ pub fn fit_cfa(
         .ok_or_else(|| MeasureError::NotConverged {
             reason: "the implied covariance matrix is not positive definite".into(),
         })?;
-    let hinv = spd_inverse(&h, q).ok_or_else(|| MeasureError::Unidentified {
+    let hinv = spd_inverse_checked(&h, q).ok_or_else(|| MeasureError::Unidentified {
         reason: "the information matrix is singular at the solution".into(),
     })?;
     // Var(x̂) = (N · ½H)⁻¹ with ½H the per-observation expected information.
