@@ -85,7 +85,8 @@ measure_golden <- function(data, constructs, out_dir, reversed = character(0), s
   if (length(ks) >= 3) {
     fml <- as.formula(paste(ks[length(ks)], "~", paste(ks[-length(ks)], collapse = " + ")))
     v <- car::vif(lm(fml, data = scores))
-    vif <- list(outcome = ks[length(ks)], predictors = as.list(v))
+    vif <- list(outcome = ks[length(ks)], predictors = as.list(v),
+                coefficients = as.list(coef(lm(fml, data = scores))))
   }
   full_vif <- lapply(ks, function(k) {
     r2 <- summary(lm(as.formula(paste(k, "~ .")), data = scores))$r.squared
