@@ -25,7 +25,10 @@ fn make_items(n: usize) -> (Vec<String>, Vec<usize>, Vec<Vec<f64>>) {
     let factors: Vec<Vec<f64>> = (0..3)
         .map(|k| {
             let u = normals(n, 10 + k);
-            g.iter().zip(&u).map(|(a, b)| 0.4f64.sqrt() * a + 0.6f64.sqrt() * b).collect()
+            g.iter()
+                .zip(&u)
+                .map(|(a, b)| 0.4f64.sqrt() * a + 0.6f64.sqrt() * b)
+                .collect()
         })
         .collect();
     let (mut names, mut of, mut cols) = (Vec::new(), Vec::new(), Vec::new());
@@ -33,7 +36,12 @@ fn make_items(n: usize) -> (Vec<String>, Vec<usize>, Vec<Vec<f64>>) {
         for j in 0..5 {
             let l = 0.6 + 0.05 * j as f64;
             let e = normals(n, 100 + 10 * k as u64 + j as u64);
-            cols.push(f.iter().zip(&e).map(|(a, b)| l * a + (1.0 - l * l).sqrt() * b).collect());
+            cols.push(
+                f.iter()
+                    .zip(&e)
+                    .map(|(a, b)| l * a + (1.0 - l * l).sqrt() * b)
+                    .collect(),
+            );
             names.push(format!("f{}_{}", k + 1, j + 1));
             of.push(k);
         }
@@ -58,7 +66,11 @@ fn cfa(c: &mut Criterion) {
 
 fn measurement_table(c: &mut Criterion) {
     let (names, _, cols) = make_items(500);
-    let vars = names.iter().zip(cols).map(|(n, c)| Variable::numeric(n.clone(), c)).collect();
+    let vars = names
+        .iter()
+        .zip(cols)
+        .map(|(n, c)| Variable::numeric(n.clone(), c))
+        .collect();
     let data = Dataset::new("bench", vars).expect("equal lengths");
     let cs = parse_constructs(&[
         "f1=f1_1,f1_2,f1_3,f1_4,f1_5",
@@ -66,8 +78,13 @@ fn measurement_table(c: &mut Criterion) {
         "f3=f3_1,f3_2,f3_3,f3_4,f3_5",
     ])
     .expect("valid definitions");
-    let opts = MeasureOptions { boot: 0, ..Default::default() };
-    c.bench_function("measure_3x5_n500", |b| b.iter(|| measure(&data, &cs, &opts).expect("fits")));
+    let opts = MeasureOptions {
+        boot: 0,
+        ..Default::default()
+    };
+    c.bench_function("measure_3x5_n500", |b| {
+        b.iter(|| measure(&data, &cs, &opts).expect("fits"))
+    });
 }
 
 criterion_group!(benches, cfa, measurement_table);
