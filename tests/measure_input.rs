@@ -201,3 +201,50 @@ fn htmt_bootstrap_is_identical_for_any_thread_count() {
         "{h:?}"
     );
 }
+
+#[test]
+fn heywood_case_is_a_warning() {
+    // Population correlations r12 = r13 = 0.8, r23 = 0.5: a one-factor model needs
+    // λ1² = r12·r13/r23 = 1.28, so item 1's residual variance is negative.
+    let n = 2000;
+    let z: Vec<Vec<f64>> = (0..3).map(|k| normals(100 + k, n)).collect();
+    // Cholesky factor of [[1, .8, .8], [.8, 1, .5], [.8, .5, 1]].
+    let l21 = 0.8;
+    let l22 = (1.0f64 - 0.64).sqrt();
+    let l31 = 0.8;
+    let l32 = (0.5 - 0.64) / l22;
+    let l33 = (1.0f64 - l31 * l31 - l32 * l32).sqrt();
+    let x1 = z[0].clone();
+    let x2: Vec<f64> = (0..n).map(|i| l21 * z[0][i] + l22 * z[1][i]).collect();
+    let x3: Vec<f64> = (0..n)
+        .map(|i| l31 * z[0][i] + l32 * z[1][i] + l33 * z[2][i])
+        .collect();
+    let d = Dataset::new(
+        "t",
+        vec![
+            Variable::numeric("h1", x1),
+            Variable::numeric("h2", x2),
+            Variable::numeric("h3", x3),
+        ],
+    )
+    .unwrap();
+    let cs = parse_constructs(&["H=h1,h2,h3"]).unwrap();
+    let m = measure(
+        &d,
+        &cs,
+        &MeasureOptions {
+            boot: 0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(m.cfa.converged);
+    assert!(m.cfa.residuals[0].estimate < 0.0, "{:?}", m.cfa.residuals);
+    assert!(
+        m.warnings
+            .iter()
+            .any(|w| w.contains("Heywood") && w.contains("'h1'")),
+        "{:?}",
+        m.warnings
+    );
+}
