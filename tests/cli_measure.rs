@@ -270,3 +270,36 @@ fn bad_input_exits_2_and_names_the_problem() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn fit_a_mediation_on_construct_scores() {
+    let data = sim();
+    let out = ok(&cipa(&[
+        "fit",
+        "--data",
+        &data,
+        "--model",
+        "4",
+        "--x",
+        "network",
+        "--m",
+        "collab",
+        "--y",
+        "perf",
+        "--construct",
+        "network=n1,n2,n3,n4",
+        "--construct",
+        "collab=c1,c2,-c3,c4",
+        "--construct",
+        "perf=p1,p2,p3,p4",
+        "--scale",
+        "1,7",
+        "--boot",
+        "0",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["command"], "fit");
+    assert!(out.contains("\"collab\"") && out.contains("\"perf\""));
+}

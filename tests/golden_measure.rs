@@ -36,7 +36,7 @@ impl Check {
             return;
         };
         let err = (got - w).abs() / w.abs().max(1e-3);
-        if !(err <= tol) {
+        if err.is_nan() || err > tol {
             self.failures
                 .push(format!("{what}: got {got}, R has {w} (rel err {err:.2e})"));
         }

@@ -63,7 +63,7 @@ pub fn log_det_spd(a: &[f64], p: usize) -> Option<f64> {
 /// inverted into noise.
 pub fn spd_inverse_checked(a: &[f64], p: usize) -> Option<Vec<f64>> {
     let d: Vec<f64> = (0..p).map(|i| a[i * p + i]).collect();
-    if d.iter().any(|&x| !(x > 0.0) || !x.is_finite()) {
+    if d.iter().any(|&x| x.is_nan() || x <= 0.0 || x.is_infinite()) {
         return None;
     }
     let scaled: Vec<f64> = (0..p * p)
@@ -81,10 +81,9 @@ pub fn largest_eigen(a: &[f64], p: usize) -> (f64, Vec<f64>) {
     let mut v = vec![1.0 / (p as f64).sqrt(); p];
     let mut lambda = 0.0;
     for _ in 0..10_000 {
-        let mut w = vec![0.0; p];
-        for i in 0..p {
-            w[i] = (0..p).map(|j| a[i * p + j] * v[j]).sum();
-        }
+        let mut w: Vec<f64> = (0..p)
+            .map(|i| (0..p).map(|j| a[i * p + j] * v[j]).sum())
+            .collect();
         let norm = w.iter().map(|x| x * x).sum::<f64>().sqrt();
         if norm == 0.0 {
             return (0.0, v);
