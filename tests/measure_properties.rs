@@ -22,7 +22,7 @@ fn items(seed: u64, n: usize, loading: f64, rho: f64) -> Vec<Vec<f64>> {
             .wrapping_add(1442695040888963407);
         ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 12f64.sqrt()
     };
-    let mut cols = vec![Vec::with_capacity(n); 6];
+    let mut cols: Vec<Vec<f64>> = (0..6).map(|_| Vec::with_capacity(n)).collect();
     for _ in 0..n {
         let g = u();
         let f = [

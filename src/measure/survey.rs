@@ -186,7 +186,7 @@ pub fn measure(
         items.extend(item_stats(&c.name, &inames, &rev, &cols));
         alphas.push(cronbach_alpha(&cols, opts.conf / 100.0));
         omegas.push(if c.items.len() >= 3 {
-            let f1 = fit_cfa(&inames, &[c.name.clone()], &vec![0; inames.len()], &cols)?;
+            let f1 = fit_cfa(&inames, std::slice::from_ref(&c.name), &vec![0; inames.len()], &cols)?;
             for w in &f1.warnings {
                 warnings.push(format!("one-factor CFA of '{}' (omega): {w}", c.name));
             }
