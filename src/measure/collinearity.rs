@@ -3,7 +3,7 @@
 //! predictors). Full-collinearity VIFs (Kock & Lynn 2012) take every construct score as a
 //! predictor of the others; values above 3.3 are the usual flag of common-method variance.
 
-use super::stats::{cov_to_cor, covariance, spd_inverse_checked};
+use super::stats::{cov_to_cor, covariance, first_dependent, spd_inverse_checked};
 use super::MeasureError;
 
 /// VIF of one variable.
@@ -26,8 +26,15 @@ pub fn vif(names: &[String], cols: &[Vec<f64>]) -> Result<Vec<Vif>, MeasureError
             .collect());
     }
     let r = cov_to_cor(&covariance(cols, 1), p);
+    if let Some(j) = first_dependent(&r, p) {
+        return Err(MeasureError::NotPositiveDefinite {
+            items: names.to_vec(),
+            dependent: names[j].clone(),
+        });
+    }
     let inv = spd_inverse_checked(&r, p).ok_or_else(|| MeasureError::NotPositiveDefinite {
         items: names.to_vec(),
+        dependent: names[p - 1].clone(),
     })?;
     Ok((0..p)
         .map(|j| Vif {

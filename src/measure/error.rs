@@ -40,8 +40,12 @@ pub enum MeasureError {
         n: usize,
         needed: usize,
     },
-    #[error("the covariance matrix of the items {items:?} is not positive definite (an item is a linear combination of others, or there are fewer rows than items); drop a redundant item")]
-    NotPositiveDefinite { items: Vec<String> },
+    #[error("the covariance matrix of {items:?} is not positive definite: '{dependent}' is (nearly) a linear combination of the variables before it, or there are fewer rows than variables; drop '{dependent}' or a variable it duplicates")]
+    NotPositiveDefinite {
+        items: Vec<String>,
+        /// The first variable that is (nearly) a linear combination of the ones before it.
+        dependent: String,
+    },
     #[error("the measurement model is not identified: {reason}")]
     Unidentified { reason: String },
     #[error("the CFA did not converge: {reason}; check the items (a near-constant item, an item that belongs to no factor) or simplify the model")]

@@ -62,18 +62,43 @@ pub fn log_det_spd(a: &[f64], p: usize) -> Option<f64> {
 /// collinear set (whose rounding leaves pivots near 1e-16) is reported as singular rather than
 /// inverted into noise.
 pub fn spd_inverse_checked(a: &[f64], p: usize) -> Option<Vec<f64>> {
-    let d: Vec<f64> = (0..p).map(|i| a[i * p + i]).collect();
-    if d.iter().any(|&x| x.is_nan() || x <= 0.0 || x.is_infinite()) {
-        return None;
-    }
-    let scaled: Vec<f64> = (0..p * p)
-        .map(|k| a[k] / (d[k / p] * d[k % p]).sqrt())
-        .collect();
-    let l = crate::numeric::matrix::cholesky(&scaled, p)?;
-    if (0..p).any(|i| l[i * p + i] * l[i * p + i] < 1e-10) {
+    if first_dependent(a, p).is_some() {
         return None;
     }
     crate::numeric::matrix::spd_inverse(a, p)
+}
+
+/// The first variable (index) whose Cholesky pivot, on the matrix scaled to unit diagonal, falls
+/// below `1e-10`: it is (nearly) a linear combination of the variables before it. `None` when the
+/// matrix is safely positive definite.
+pub fn first_dependent(a: &[f64], p: usize) -> Option<usize> {
+    let d: Vec<f64> = (0..p).map(|i| a[i * p + i]).collect();
+    if let Some(i) = d
+        .iter()
+        .position(|&x| x.is_nan() || x <= 0.0 || x.is_infinite())
+    {
+        return Some(i);
+    }
+    let mut l = vec![0.0; p * p];
+    for j in 0..p {
+        let mut piv: f64 = 1.0;
+        for k in 0..j {
+            piv -= l[j * p + k] * l[j * p + k];
+        }
+        if piv.is_nan() || piv < 1e-10 {
+            return Some(j);
+        }
+        let piv = piv.sqrt();
+        l[j * p + j] = piv;
+        for i in j + 1..p {
+            let mut s = a[i * p + j] / (d[i] * d[j]).sqrt();
+            for k in 0..j {
+                s -= l[i * p + k] * l[j * p + k];
+            }
+            l[i * p + j] = s / piv;
+        }
+    }
+    None
 }
 
 /// Largest eigenvalue of a symmetric positive semi-definite matrix, by power iteration.

@@ -15,7 +15,7 @@ use argmin::solver::quasinewton::LBFGS;
 use crate::numeric::dist::z_p_two_sided;
 use crate::numeric::matrix::spd_inverse;
 
-use super::stats::{covariance, log_det_spd, spd_inverse_checked};
+use super::stats::{covariance, first_dependent, log_det_spd, spd_inverse_checked};
 use super::MeasureError;
 pub use fit_measures::{fit_measures, pchisq_nc, FitMeasures};
 use ml::{ArgminMl, MlProblem};
@@ -134,11 +134,14 @@ pub fn fit_cfa(
         });
     }
     let s = covariance(cols, 0);
-    let log_det_s = spd_inverse_checked(&s, p)
-        .and_then(|_| log_det_spd(&s, p))
-        .ok_or_else(|| MeasureError::NotPositiveDefinite {
-            items: items.to_vec(),
-        })?;
+    let not_pd = |j: usize| MeasureError::NotPositiveDefinite {
+        items: items.to_vec(),
+        dependent: items[j.min(p - 1)].clone(),
+    };
+    if let Some(j) = first_dependent(&s, p) {
+        return Err(not_pd(j));
+    }
+    let log_det_s = log_det_spd(&s, p).ok_or_else(|| not_pd(p - 1))?;
     let problem = MlProblem {
         model: &model,
         s: &s,
