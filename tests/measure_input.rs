@@ -248,3 +248,36 @@ fn heywood_case_is_a_warning() {
         m.warnings
     );
 }
+
+#[test]
+fn undeclared_reverse_item_as_marker_converges_and_warns() {
+    // b1 stored reversed but not declared: every other item of B correlates negatively with it.
+    let d = data(vec![]);
+    let flipped: Vec<f64> = d.numeric("b1").unwrap().iter().map(|x| -x).collect();
+    let mut vars: Vec<Variable> = d
+        .variables()
+        .iter()
+        .filter(|v| v.name != "b1")
+        .cloned()
+        .collect();
+    vars.push(Variable::numeric("b1", flipped));
+    let d = Dataset::new("t", vars).unwrap();
+    let cs = parse_constructs(&["A=a1,a2,a3", "B=b1,b2,b3"]).unwrap();
+    let m = measure(
+        &d,
+        &cs,
+        &MeasureOptions {
+            boot: 0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(m.cfa.converged, "{:?}", m.warnings);
+    assert!(
+        m.warnings
+            .iter()
+            .any(|w| w.contains("load negatively") && w.contains("'b2'")),
+        "{:?}",
+        m.warnings
+    );
+}

@@ -201,6 +201,20 @@ pub fn measure(
     let item_names: Vec<String> = im.items[..n_items].to_vec();
     let cfa = fit_cfa(&item_names, &names, &im.construct_of[..n_items], item_cols)?;
     warnings.extend(cfa.warnings.iter().map(|w| format!("CFA: {w}")));
+    for (k, c) in constructs.iter().enumerate() {
+        let negative: Vec<&str> = groups[k]
+            .iter()
+            .filter(|&&j| cfa.loadings[j].std < 0.0)
+            .map(|&j| cfa.loadings[j].item.as_str())
+            .collect();
+        if !negative.is_empty() {
+            warnings.push(format!(
+                "construct '{}': item(s) {} load negatively; if they are reverse-coded, write them as -ITEM in the construct and give --scale MIN,MAX (alpha, CR and the scores assume items point the same way)",
+                c.name,
+                negative.iter().map(|i| format!("'{i}'")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
     let s_ml = covariance(item_cols, 0);
     let p = n_items;
     let mut reliability = Vec::new();

@@ -174,13 +174,22 @@ impl CfaModel {
         }
         let mut x = vec![0.0; self.n_params()];
         let mut marker_scale = vec![1.0; m];
+        let mut marker_of = vec![0; m];
         for i in 0..p {
             if self.is_marker[i] {
                 marker_scale[self.factor_of[i]] = star[i] * s[i * p + i].sqrt();
+                marker_of[self.factor_of[i]] = i;
             }
         }
         for i in 0..p {
-            let lam = star[i] * s[i * p + i].sqrt();
+            // An item that correlates negatively with its marker (an undeclared reverse-coded
+            // item) starts with a negative loading, so the search starts on the right side.
+            let sign = if s[i * p + marker_of[self.factor_of[i]]] < 0.0 {
+                -1.0
+            } else {
+                1.0
+            };
+            let lam = sign * star[i] * s[i * p + i].sqrt();
             if let Some(a) = self.loading_index[i] {
                 x[a] = lam / marker_scale[self.factor_of[i]];
             }
