@@ -105,6 +105,12 @@ fn compare(m: &Measurement, g: &Value) {
         );
         let o = find(&g["omega"], "construct", k);
         c.close(&format!("{k} omega"), r.omega, &o["omega"], CFA_TOL);
+        c.close(
+            &format!("{k} psych omega"),
+            r.omega_psych,
+            &o["psych_omega_1f"],
+            CFA_TOL,
+        );
         let cr = find(&g["cr"], "construct", k);
         c.close(&format!("{k} CR"), r.cr_fornell_larcker, &cr["cr"], CFA_TOL);
         c.close(&format!("{k} AVE"), r.ave, &cr["ave"], CFA_TOL);

@@ -167,3 +167,34 @@ mod tests {
             .all(|i| i.item_total > 0.5 && i.alpha_if_deleted < 1.0));
     }
 }
+
+/// Omega total as `psych::omega(x, nfactors = 1)` computes it: `1 − Σu² / 1'R1` with the
+/// uniquenesses `u² = 1 − λ²` of a one-factor minimum-residual (ULS) fit to the correlation
+/// matrix `R`, found here by iterated principal axes from squared multiple correlations (whose
+/// fixed point is the ULS solution). `NaN` when the iteration does not settle.
+pub fn omega_psych_1f(r: &[f64], k: usize) -> f64 {
+    let Some(inv) = crate::numeric::matrix::spd_inverse(r, k) else {
+        return f64::NAN;
+    };
+    let mut h2: Vec<f64> = (0..k).map(|i| 1.0 - 1.0 / inv[i * k + i]).collect();
+    let mut reduced = r.to_vec();
+    for _ in 0..100_000 {
+        for i in 0..k {
+            reduced[i * k + i] = h2[i];
+        }
+        let (l, v) = super::stats::largest_eigen(&reduced, k);
+        let next: Vec<f64> = v.iter().map(|x| l * x * x).collect();
+        let delta = next
+            .iter()
+            .zip(&h2)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        h2 = next;
+        if delta < 1e-13 {
+            let vt: f64 = r.iter().sum();
+            let u2: f64 = h2.iter().map(|h| 1.0 - h).sum();
+            return (vt - u2) / vt;
+        }
+    }
+    f64::NAN
+}

@@ -8,7 +8,7 @@ use super::cfa::{fit_cfa, CfaFit};
 use super::collinearity::{vif, Vif};
 use super::constructs::{Construct, ItemMatrix, ScoreMethod};
 use super::method_bias::{harman, lindell_whitney, Harman, MarkerCorrection};
-use super::reliability::{cronbach_alpha, item_stats, Alpha, ItemStat};
+use super::reliability::{cronbach_alpha, item_stats, omega_psych_1f, Alpha, ItemStat};
 use super::stats::{cov_to_cor, covariance, mean};
 use super::validity::{ave, comp_rel_sem, composite_reliability, htmt, FornellLarcker, Htmt};
 use super::MeasureError;
@@ -85,6 +85,9 @@ pub struct Reliability {
     /// Omega total from a one-factor ML CFA of the construct's items, with the model-implied total
     /// variance (semTools::compRelSEM(obs.var = FALSE) on that model); `NaN` below 3 items.
     pub omega: f64,
+    /// Omega total as psych::omega(nfactors = 1) reports it (one-factor minres loadings, observed
+    /// total correlation); `NaN` below 3 items.
+    pub omega_psych: f64,
     /// As chosen by [`CrMethod`].
     pub cr: f64,
     pub cr_fornell_larcker: f64,
@@ -241,6 +244,12 @@ pub fn measure(
             alpha_ci_upper: a.feldt_upper,
             alpha_detail: a.clone(),
             omega: omegas[k],
+            omega_psych: if c.items.len() >= 3 {
+                let sub: Vec<Vec<f64>> = groups[k].iter().map(|&j| im.cols[j].clone()).collect();
+                omega_psych_1f(&cov_to_cor(&covariance(&sub, 1), sub.len()), sub.len())
+            } else {
+                f64::NAN
+            },
             cr: match opts.cr {
                 CrMethod::FornellLarcker => cr_fl,
                 CrMethod::CompRelSem => cr_crs,

@@ -109,7 +109,7 @@ pub fn measure_report(
             .collect(),
         notes: vec![
             "alpha: Cronbach's raw alpha with Feldt's interval (as psych::alpha; Duhachek's is in the JSON output).".into(),
-            "omega: omega total from a one-factor ML CFA of each construct (model-implied total variance; needs 3 items).".into(),
+            "omega: omega total from a one-factor ML CFA of each construct (model-implied total variance; needs 3 items); psych::omega(nfactors = 1)'s minres version is in the JSON output (omega_psych).".into(),
             format!("{}; AVE = mean squared standardized loading.", m.cr_method.label()),
         ],
     };
@@ -359,7 +359,7 @@ pub fn measure_json(m: &Measurement, data: Json, options: Json) -> Json {
                 "alpha_ase": r.alpha_detail.ase,
                 "alpha_duhachek_lower": r.alpha_detail.duhachek_lower,
                 "alpha_duhachek_upper": r.alpha_detail.duhachek_upper,
-                "omega": r.omega, "cr": r.cr, "cr_fornell_larcker": r.cr_fornell_larcker,
+                "omega": r.omega, "omega_psych": r.omega_psych, "cr": r.cr, "cr_fornell_larcker": r.cr_fornell_larcker,
                 "cr_comprelsem": r.cr_comprelsem, "ave": r.ave, "sqrt_ave": r.sqrt_ave,
             })
         })
