@@ -137,37 +137,6 @@ pub fn item_stats(
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn alpha_of_parallel_items_is_high_and_ci_brackets_it() {
-        let base: Vec<f64> = (0..50).map(|i| ((i * 37) % 11) as f64).collect();
-        let cols: Vec<Vec<f64>> = (0..4)
-            .map(|j| {
-                base.iter()
-                    .enumerate()
-                    .map(|(i, b)| b + ((i * (j + 3)) % 5) as f64 * 0.3)
-                    .collect()
-            })
-            .collect();
-        let a = cronbach_alpha(&cols, 0.95);
-        assert!(a.alpha > 0.9 && a.alpha < 1.0, "{a:?}");
-        assert!(a.feldt_lower < a.alpha && a.alpha < a.feldt_upper);
-        assert!(a.duhachek_lower < a.alpha && a.alpha < a.duhachek_upper);
-        let s = item_stats(
-            "c",
-            &["a".into(), "b".into(), "c".into(), "d".into()],
-            &[false; 4],
-            &cols,
-        );
-        assert!(s
-            .iter()
-            .all(|i| i.item_total > 0.5 && i.alpha_if_deleted < 1.0));
-    }
-}
-
 /// Omega total as `psych::omega(x, nfactors = 1)` computes it: `1 − Σu² / 1'R1` with the
 /// uniquenesses `u² = 1 − λ²` of a one-factor minimum-residual (ULS) fit to the correlation
 /// matrix `R`, found here by iterated principal axes from squared multiple correlations (whose
@@ -197,4 +166,35 @@ pub fn omega_psych_1f(r: &[f64], k: usize) -> f64 {
         }
     }
     f64::NAN
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alpha_of_parallel_items_is_high_and_ci_brackets_it() {
+        let base: Vec<f64> = (0..50).map(|i| ((i * 37) % 11) as f64).collect();
+        let cols: Vec<Vec<f64>> = (0..4)
+            .map(|j| {
+                base.iter()
+                    .enumerate()
+                    .map(|(i, b)| b + ((i * (j + 3)) % 5) as f64 * 0.3)
+                    .collect()
+            })
+            .collect();
+        let a = cronbach_alpha(&cols, 0.95);
+        assert!(a.alpha > 0.9 && a.alpha < 1.0, "{a:?}");
+        assert!(a.feldt_lower < a.alpha && a.alpha < a.feldt_upper);
+        assert!(a.duhachek_lower < a.alpha && a.alpha < a.duhachek_upper);
+        let s = item_stats(
+            "c",
+            &["a".into(), "b".into(), "c".into(), "d".into()],
+            &[false; 4],
+            &cols,
+        );
+        assert!(s
+            .iter()
+            .all(|i| i.item_total > 0.5 && i.alpha_if_deleted < 1.0));
+    }
 }
