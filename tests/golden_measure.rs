@@ -346,3 +346,31 @@ fn simulated_survey_with_reverse_item_and_missing_values() {
     assert_eq!(m.dropped_lines.len(), 2);
     compare(&m, &golden("measure_sim"));
 }
+
+#[test]
+fn holzinger_swineford_with_a_two_item_factor() {
+    let Some(datasets) = common::shared_or_skip() else {
+        return;
+    };
+    let data = read_path(
+        datasets.join("lavaan_pkg/HolzingerSwineford1939.csv"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let cs = parse_constructs(&["visual=x1,x2", "textual=x4,x5,x6", "speed=x7,x8,x9"]).unwrap();
+    let opts = MeasureOptions {
+        marker: Some("ageyr".into()),
+        vif_outcome: Some("speed".into()),
+        ..Default::default()
+    };
+    let m = measure(&data, &cs, &opts).unwrap();
+    assert!(m.reliability[0].omega.is_nan());
+    assert!(
+        m.warnings
+            .iter()
+            .any(|w| w.contains("'visual' has 2 items")),
+        "{:?}",
+        m.warnings
+    );
+    compare(&m, &golden("measure_hs1939_two_item"));
+}
