@@ -281,3 +281,31 @@ fn undeclared_reverse_item_as_marker_converges_and_warns() {
         m.warnings
     );
 }
+
+#[test]
+fn fewer_rows_than_items_and_unknown_vif_outcome() {
+    let d = data(vec![]);
+    let few = d.take_rows(&[0, 1, 2, 3, 4]);
+    let e = measure_err(
+        &few,
+        &["A=a1,a2,a3", "B=b1,b2,b3"],
+        &MeasureOptions::default(),
+    );
+    assert!(
+        matches!(
+            e,
+            MeasureError::TooFewRows {
+                n: 5,
+                needed: 7,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let opts = MeasureOptions {
+        vif_outcome: Some("C".into()),
+        ..Default::default()
+    };
+    let e = measure_err(&d, &["A=a1,a2,a3", "B=b1,b2,b3"], &opts);
+    assert!(e.to_string().contains("'C' is not a construct"), "{e}");
+}

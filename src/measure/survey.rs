@@ -157,17 +157,18 @@ pub fn measure(
     let im = ItemMatrix::build(data, constructs, opts.scale, &extra)?;
     im.check_not_constant(constructs)?;
     let n = im.n();
-    if n < 3 {
+    let n_items = im.p() - extra.len();
+    // The item covariance matrix needs more rows than items to be positive definite.
+    if n <= n_items.max(2) {
         return Err(MeasureError::TooFewRows {
-            what: "the constructs".into(),
+            what: format!("the {n_items} items of the constructs"),
             n,
-            needed: 3,
+            needed: n_items.max(2) + 1,
         }
         .into());
     }
     let names: Vec<String> = constructs.iter().map(|c| c.name.clone()).collect();
     let groups: Vec<Vec<usize>> = (0..constructs.len()).map(|k| im.items_of(k)).collect();
-    let n_items = im.p() - extra.len();
     let item_cols = &im.cols[..n_items];
     let mut warnings = Vec::new();
     let mut items = Vec::new();
