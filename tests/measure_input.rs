@@ -309,3 +309,26 @@ fn fewer_rows_than_items_and_unknown_vif_outcome() {
     let e = measure_err(&d, &["A=a1,a2,a3", "B=b1,b2,b3"], &opts);
     assert!(e.to_string().contains("'C' is not a construct"), "{e}");
 }
+
+#[test]
+fn failed_bootstrap_resamples_are_reported() {
+    // A rare item value: resamples without its one distinct row make the item constant.
+    let d = data(vec![]);
+    let mut vars: Vec<Variable> = d.variables().to_vec();
+    let mut rare = vec![0.0; 200];
+    rare[17] = 1.0;
+    vars.push(Variable::numeric("rare", rare));
+    let d = Dataset::new("t", vars).unwrap();
+    let cs = parse_constructs(&["A=a1,a2,a3,rare", "B=b1,b2,b3"]).unwrap();
+    let opts = MeasureOptions {
+        boot: 50,
+        seed: 3,
+        ..Default::default()
+    };
+    let m = measure(&d, &cs, &opts).unwrap();
+    assert!(
+        m.warnings.iter().any(|w| w.starts_with("HTMT bootstrap")),
+        "{:?}",
+        m.warnings
+    );
+}

@@ -278,7 +278,7 @@ pub fn measure(
             }
         })
         .collect();
-    let htmt = htmt(
+    let (htmt, boot_problem) = htmt(
         item_cols,
         &groups,
         &names,
@@ -287,6 +287,7 @@ pub fn measure(
         opts.conf,
         opts.threads,
     );
+    warnings.extend(boot_problem);
     // Construct scores.
     let score_cols: Vec<Vec<f64>> = groups
         .iter()

@@ -81,7 +81,9 @@ pub fn htmt_values(r: &[f64], p: usize, groups: &[Vec<usize>]) -> Vec<[f64; 2]> 
 }
 
 /// HTMT for every pair of constructs with `b` bootstrap draws (0 for none) at confidence `conf`
-/// (percent), seeded per draw so results do not depend on `threads`.
+/// (percent), seeded per draw so results do not depend on `threads`. The second value reports
+/// resamples that failed (an item constant in the resample) and were replaced, or a bootstrap
+/// that could not be completed; it is `None` when every draw succeeded.
 pub fn htmt(
     cols: &[Vec<f64>],
     groups: &[Vec<usize>],
@@ -90,14 +92,14 @@ pub fn htmt(
     seed: u64,
     conf: f64,
     threads: usize,
-) -> Vec<Htmt> {
+) -> (Vec<Htmt>, Option<String>) {
     let p = cols.len();
     let n = cols.first().map_or(0, Vec::len);
     let r = cov_to_cor(&covariance(cols, 1), p);
     let est = htmt_values(&r, p, groups);
     let m = est.len();
     let draws = if boot > 0 && m > 0 {
-        bootstrap(n, boot, 2 * m, seed, threads, |counts, out| {
+        Some(bootstrap(n, boot, 2 * m, seed, threads, |counts, out| {
             let rr = weighted_correlation(cols, counts);
             for (k, v) in htmt_values(&rr, p, groups).iter().enumerate() {
                 out[2 * k] = v[0];
@@ -108,10 +110,35 @@ pub fn htmt(
             } else {
                 Err("an item is constant in the resample".into())
             }
-        })
-        .ok()
+        }))
     } else {
         None
+    };
+    let (draws, problem) = match draws {
+        None => (None, None),
+        Some(Ok(d)) => {
+            let note = (d.ledger.failed > 0).then(|| {
+                format!(
+                    "HTMT bootstrap: {} of {} resamples failed and were replaced ({})",
+                    d.ledger.failed,
+                    boot,
+                    d.ledger
+                        .reasons
+                        .iter()
+                        .map(|(r, k)| format!("{r}: {k}"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            });
+            (Some(d), note)
+        }
+        Some(Err(f)) => (
+            None,
+            Some(format!(
+                "HTMT bootstrap abandoned at draw {} ({}); no HTMT intervals are reported",
+                f.draw, f.reason
+            )),
+        ),
     };
     let mut out = Vec::with_capacity(m);
     let mut k = 0;
@@ -139,7 +166,7 @@ pub fn htmt(
             k += 1;
         }
     }
-    out
+    (out, problem)
 }
 
 /// Correlation matrix of the resample given by row counts.
