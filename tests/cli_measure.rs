@@ -303,3 +303,49 @@ fn fit_a_mediation_on_construct_scores() {
     assert_eq!(v["command"], "fit");
     assert!(out.contains("\"collab\"") && out.contains("\"perf\""));
 }
+
+#[test]
+fn describe_shows_construct_scores() {
+    let data = sim();
+    let out = ok(&cipa(&[
+        "describe",
+        "--data",
+        &data,
+        "--construct",
+        "collab=c1,c2,-c3,c4",
+        "--scale",
+        "1,7",
+        "--vars",
+        "collab",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let var = &v["variables"][0];
+    assert_eq!(var["name"], "collab");
+    // Two rows miss p2, not a collab item: all 300 rows have a collab score.
+    assert_eq!(var["n"], 300);
+    // The same score computed here from the file: (c1 + c2 + (8 - c3) + c4) / 4.
+    let text = std::fs::read_to_string(&data).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(|h| h.trim_matches('"'))
+        .collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (c1, c2, c3, c4) = (col("c1"), col("c2"), col("c3"), col("c4"));
+    let scores: Vec<f64> = lines
+        .map(|l| {
+            let f: Vec<f64> = l
+                .split(',')
+                .map(|x| x.parse().unwrap_or(f64::NAN))
+                .collect();
+            (f[c1] + f[c2] + (8.0 - f[c3]) + f[c4]) / 4.0
+        })
+        .collect();
+    let want = scores.iter().sum::<f64>() / scores.len() as f64;
+    let got = var["mean"].as_f64().unwrap();
+    assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+}
