@@ -1,5 +1,6 @@
 //! LaTeX output: each table as a `tabular` with booktabs rules (`\usepackage{booktabs}`), its
-//! title as a comment-free caption line, notes and warnings as paragraphs.
+//! title in bold above it, notes and warnings as paragraphs; the Greek letters and symbols the
+//! reports print are written in math mode so pdfLaTeX compiles the output.
 
 use super::{Report, Value};
 
@@ -14,6 +15,18 @@ fn escape(s: &str) -> String {
             }
             '~' => out += "\\textasciitilde{}",
             '^' => out += "\\textasciicircum{}",
+            // pdfLaTeX has no Unicode math: the symbols the reports use, in math mode.
+            'Σ' => out += "$\\Sigma$",
+            'λ' => out += "$\\lambda$",
+            'α' => out += "$\\alpha$",
+            'ω' => out += "$\\omega$",
+            '²' => out += "$^2$",
+            '±' => out += "$\\pm$",
+            '·' => out += "$\\cdot$",
+            '×' => out += "$\\times$",
+            '≥' => out += "$\\geq$",
+            '≤' => out += "$\\leq$",
+            '−' | '–' => out.push('-'),
             _ => out.push(c),
         }
     }
@@ -65,4 +78,16 @@ pub fn latex(r: &Report, cell: fn(&Value, usize) -> String) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_specials_and_symbols() {
+        assert_eq!(escape("a_b & 50%"), "a\\_b \\& 50\\%");
+        assert_eq!(escape("(Σλ)²"), "($\\Sigma$$\\lambda$)$^2$");
+        assert_eq!(escape("1 − x"), "1 - x");
+    }
 }
