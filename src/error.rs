@@ -6,6 +6,7 @@ use thiserror::Error;
 
 pub use crate::data::DataError;
 pub use crate::estimation::EstimationError;
+pub use crate::measure::MeasureError;
 pub use crate::spec::SpecError;
 
 /// Any error cipa's library can return.
@@ -18,6 +19,10 @@ pub enum Error {
     /// A model could not be estimated from the data given.
     #[error(transparent)]
     Estimation(#[from] EstimationError),
+    /// A measurement request (constructs, reliability, CFA, validity) is invalid or cannot be
+    /// estimated from the data given.
+    #[error(transparent)]
+    Measure(#[from] MeasureError),
     /// A model specification is invalid or does not fit the data.
     #[error(transparent)]
     Spec(#[from] SpecError),

@@ -28,6 +28,9 @@ pub enum Command {
     /// or a model in cipa's path syntax.
     #[command(alias = "process")]
     Fit(FitArgs),
+    /// The measurement table of a survey: item statistics, alpha, omega, CFA, CR, AVE, HTMT,
+    /// Fornell-Larcker, VIFs and common-method checks for constructs defined by --construct.
+    Measure(MeasureArgs),
 }
 
 /// Options for reading the data file, shared by every command.
@@ -57,6 +60,19 @@ pub struct DataArgs {
     /// Worksheet of an Excel workbook (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// A construct measured by items, as NAME=item1,item2,-item3 (a leading '-' reverse-codes an
+    /// item; needs --scale); repeatable. Its score (see --score) becomes a column named NAME.
+    #[arg(long = "construct", value_name = "NAME=ITEMS")]
+    pub constructs: Vec<String>,
+    /// A file of construct definitions, one NAME = items per line (# starts a comment).
+    #[arg(long = "constructs", value_name = "FILE")]
+    pub constructs_file: Option<std::path::PathBuf>,
+    /// Range of the item scale as MIN,MAX (e.g. 1,7), for reverse-coded items.
+    #[arg(long, value_name = "MIN,MAX", allow_hyphen_values = true)]
+    pub scale: Option<String>,
+    /// How items are combined into construct scores: mean or sum.
+    #[arg(long, default_value = "mean", value_name = "HOW")]
+    pub score: String,
 }
 
 /// Output options shared by every command.
@@ -283,6 +299,40 @@ pub struct FitArgs {
     /// FILE, as draws.csv in the --out results folder.
     #[arg(long = "save-boot", value_name = "FILE", num_args = 0..=1)]
     pub save_boot: Option<Option<std::path::PathBuf>>,
+    /// Threads for the bootstrap (default: all cores); results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MeasureArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Composite reliability shown as CR: fornell-larcker (standardized loadings, the default) or
+    /// comprelsem (semTools::compRelSEM's default, observed total variance).
+    #[arg(long, default_value = "fornell-larcker", value_name = "METHOD")]
+    pub cr: String,
+    /// A marker item (theoretically unrelated to the constructs) for the Lindell-Whitney
+    /// correction of the construct correlations.
+    #[arg(long, value_name = "ITEM")]
+    pub marker: Option<String>,
+    /// Also report the VIFs of the other constructs' scores as predictors of this construct.
+    #[arg(long = "vif-outcome", value_name = "CONSTRUCT")]
+    pub vif_outcome: Option<String>,
+    /// Bootstrap resamples for the HTMT intervals (0 turns them off).
+    #[arg(long, default_value_t = 1000, value_name = "B")]
+    pub boot: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Confidence level in percent (alpha and HTMT intervals).
+    #[arg(long, default_value_t = 95.0)]
+    pub conf: f64,
+    /// Show sqrt(AVE) on the diagonal of the construct correlation table.
+    #[arg(long = "diag-ave")]
+    pub diag_ave: bool,
     /// Threads for the bootstrap (default: all cores); results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,

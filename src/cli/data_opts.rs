@@ -37,8 +37,17 @@ pub fn read_options(a: &DataArgs) -> Result<ReadOptions, CliError> {
     Ok(opts)
 }
 
-/// Reads the data file named by the flags.
+/// Reads the data file named by the flags and adds the scores of any constructs defined with
+/// --construct/--constructs as columns named after them.
 pub fn load(a: &DataArgs) -> Result<Dataset, CliError> {
+    let mut data = load_items(a)?;
+    let constructs = super::constructs::definitions(a)?;
+    super::constructs::add_scores(&mut data, &constructs, a)?;
+    Ok(data)
+}
+
+/// Reads the data file named by the flags, without construct scores.
+pub fn load_items(a: &DataArgs) -> Result<Dataset, CliError> {
     let opts = read_options(a)?;
     Ok(read_path(&a.data, &opts)?)
 }

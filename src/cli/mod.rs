@@ -4,9 +4,11 @@
 //! that cannot be estimated); 1 internal error.
 
 mod args;
+mod constructs;
 mod data_opts;
 mod describe;
 mod fit;
+mod measure;
 mod output;
 mod regress;
 mod results_dir;
@@ -89,5 +91,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Regress(a) => regress::run(a),
         Command::Describe(a) => describe::run(a),
         Command::Fit(a) => fit::run(a),
+        Command::Measure(a) => measure::run(a),
     }
 }

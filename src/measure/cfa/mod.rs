@@ -1,0 +1,364 @@
+//! Confirmatory factor analysis by maximum likelihood, as lavaan 0.6's `cfa()` with its defaults:
+//! marker-variable identification (first loading 1), free factor (co)variances and residual
+//! variances, the sample covariance with divisor N, expected-information standard errors. The
+//! discrepancy is minimised with argmin's L-BFGS (analytic gradient) and polished with Fisher
+//! scoring steps, which also give the information matrix.
+
+mod fit_measures;
+mod ml;
+mod model;
+
+use argmin::core::{Executor, State};
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::quasinewton::LBFGS;
+
+use crate::numeric::dist::z_p_two_sided;
+use crate::numeric::matrix::spd_inverse;
+
+use super::stats::{covariance, first_dependent, log_det_spd, spd_inverse_checked};
+use super::MeasureError;
+pub use fit_measures::{fit_measures, pchisq_nc, FitMeasures};
+use ml::{ArgminMl, MlProblem};
+pub use model::CfaModel;
+
+/// A loading with its unstandardized estimate, SE, z, p, and standardized (`std.all`) value and
+/// its delta-method SE.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Loading {
+    pub construct: String,
+    pub item: String,
+    pub estimate: f64,
+    /// `NaN` for a marker (fixed) loading.
+    pub se: f64,
+    pub z: f64,
+    pub p: f64,
+    pub std: f64,
+    pub std_se: f64,
+}
+
+/// A factor covariance and correlation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FactorCorrelation {
+    pub a: String,
+    pub b: String,
+    pub covariance: f64,
+    pub se: f64,
+    pub correlation: f64,
+    pub correlation_se: f64,
+}
+
+/// A residual variance (`std` is `1 − std loading²`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Residual {
+    pub item: String,
+    pub estimate: f64,
+    pub se: f64,
+    pub std: f64,
+}
+
+/// A fitted CFA.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CfaFit {
+    pub n: usize,
+    pub n_params: usize,
+    pub fit: FitMeasures,
+    pub loadings: Vec<Loading>,
+    pub factor_variances: Vec<(String, f64, f64)>,
+    pub factor_correlations: Vec<FactorCorrelation>,
+    pub residuals: Vec<Residual>,
+    pub iterations: u64,
+    pub converged: bool,
+    /// Heywood cases and convergence problems.
+    pub warnings: Vec<String>,
+    #[serde(skip)]
+    pub params: Vec<f64>,
+    #[serde(skip)]
+    pub model: CfaModel,
+}
+
+impl CfaFit {
+    /// Standardized loadings of factor `k`'s items.
+    pub fn std_loadings(&self, k: usize) -> Vec<f64> {
+        self.loadings
+            .iter()
+            .zip(&self.model.factor_of)
+            .filter(|(_, &f)| f == k)
+            .map(|(l, _)| l.std)
+            .collect()
+    }
+}
+
+/// Fits the CFA of item columns `cols` (named `items`) with item `i` on factor `factor_of[i]`
+/// (named `factors`).
+pub fn fit_cfa(
+    items: &[String],
+    factors: &[String],
+    factor_of: &[usize],
+    cols: &[Vec<f64>],
+) -> Result<CfaFit, MeasureError> {
+    let p = items.len();
+    let m = factors.len();
+    let n = cols.first().map_or(0, Vec::len);
+    for (k, f) in factors.iter().enumerate() {
+        let count = factor_of.iter().filter(|&&g| g == k).count();
+        let needed = if m == 1 { 3 } else { 2 };
+        if count < needed {
+            return Err(MeasureError::TooFewItems {
+                construct: f.clone(),
+                count,
+                needed,
+                what: if m == 1 {
+                    "a one-factor CFA"
+                } else {
+                    "a factor of a CFA with correlated factors"
+                },
+            });
+        }
+    }
+    if n <= p {
+        return Err(MeasureError::TooFewRows {
+            what: "the CFA".into(),
+            n,
+            needed: p + 1,
+        });
+    }
+    let model = CfaModel::new(factor_of.to_vec(), m);
+    let q = model.n_params();
+    let df = (p * (p + 1) / 2) as f64 - q as f64;
+    if df < 0.0 {
+        return Err(MeasureError::Unidentified {
+            reason: format!(
+                "{q} free parameters but only {} variances and covariances",
+                p * (p + 1) / 2
+            ),
+        });
+    }
+    let s = covariance(cols, 0);
+    let not_pd = |j: usize| MeasureError::NotPositiveDefinite {
+        items: items.to_vec(),
+        dependent: items[j.min(p - 1)].clone(),
+    };
+    if let Some(j) = first_dependent(&s, p) {
+        return Err(not_pd(j));
+    }
+    let log_det_s = log_det_spd(&s, p).ok_or_else(|| not_pd(p - 1))?;
+    let problem = MlProblem {
+        model: &model,
+        s: &s,
+        log_det_s,
+    };
+    let start = model.start(&s);
+    let mut warnings = Vec::new();
+    let (mut x, mut iterations) = lbfgs(&problem, &start).unwrap_or((start.clone(), 0));
+    if problem.value(&x).is_none() {
+        x = start;
+    }
+    // Fisher scoring with step halving: a few steps take L-BFGS's answer to full precision.
+    let mut converged = false;
+    for _ in 0..200 {
+        iterations += 1;
+        let (Some(g), Some(h), Some(f0)) = (
+            problem.gradient(&x),
+            problem.information(&x),
+            problem.value(&x),
+        ) else {
+            break;
+        };
+        if g.iter().map(|v| v.abs()).fold(0.0, f64::max) < 1e-10 {
+            converged = true;
+            break;
+        }
+        let Some(hinv) = spd_inverse(&h, q) else {
+            return Err(MeasureError::Unidentified {
+                reason: "the information matrix is singular (a loading or factor covariance cannot be estimated from these data)".into(),
+            });
+        };
+        let step: Vec<f64> = (0..q)
+            .map(|a| (0..q).map(|b| hinv[a * q + b] * g[b]).sum())
+            .collect();
+        let mut t = 1.0;
+        let mut moved = false;
+        for _ in 0..30 {
+            let cand: Vec<f64> = x.iter().zip(&step).map(|(a, d)| a - t * d).collect();
+            if let Some(f1) = problem.value(&cand) {
+                if f1 <= f0 + 1e-14 * f0.abs().max(1.0) {
+                    x = cand;
+                    moved = true;
+                    break;
+                }
+            }
+            t /= 2.0;
+        }
+        if !moved {
+            converged = g.iter().map(|v| v.abs()).fold(0.0, f64::max) < 1e-6;
+            break;
+        }
+    }
+    if !converged {
+        warnings.push("the CFA did not converge (the gradient is not zero); its estimates are not trustworthy".to_string());
+    }
+    let f_min = problem
+        .value(&x)
+        .ok_or_else(|| MeasureError::NotConverged {
+            reason: "the implied covariance matrix is not positive definite".into(),
+        })?;
+    let h = problem
+        .information(&x)
+        .ok_or_else(|| MeasureError::NotConverged {
+            reason: "the implied covariance matrix is not positive definite".into(),
+        })?;
+    let hinv = spd_inverse_checked(&h, q).ok_or_else(|| MeasureError::Unidentified {
+        reason: "the information matrix is singular at the solution".into(),
+    })?;
+    // Var(x̂) = (N · ½H)⁻¹ with ½H the per-observation expected information.
+    let nf = n as f64;
+    let vcov: Vec<f64> = hinv.iter().map(|v| 2.0 * v / nf).collect();
+    let se = |a: usize| vcov[a * q + a].sqrt();
+    let std = model.standardized(&x);
+    let std_vcov = delta_method(&model, &x, &vcov);
+    let sigma = model.sigma(&x);
+    let fit = fit_measures(f_min, &s, &sigma, p, nf, df);
+    let (_, phi, theta) = model.unpack(&x);
+    let mut loadings = Vec::with_capacity(p);
+    for i in 0..p {
+        let (est, se_i) = match model.loading_index[i] {
+            Some(a) => (x[a], se(a)),
+            None => (1.0, f64::NAN),
+        };
+        let z = est / se_i;
+        loadings.push(Loading {
+            construct: factors[factor_of[i]].clone(),
+            item: items[i].clone(),
+            estimate: est,
+            se: se_i,
+            z,
+            p: if z.is_finite() {
+                z_p_two_sided(z)
+            } else {
+                f64::NAN
+            },
+            std: std[i],
+            std_se: std_vcov[i].sqrt(),
+        });
+        if theta[i] < 0.0 {
+            warnings.push(format!(
+                "Heywood case: item '{}' has a negative residual variance ({:.4}); its standardized loading exceeds 1. Check the item, or the factor it is assigned to",
+                items[i], theta[i]
+            ));
+        } else if std[i].abs() > 1.0 {
+            warnings.push(format!(
+                "Heywood case: item '{}' has a standardized loading of {:.4}",
+                items[i], std[i]
+            ));
+        }
+    }
+    let mut factor_correlations = Vec::new();
+    let mut c = p;
+    for k in 0..m {
+        for l in 0..k {
+            let a = model.phi_index(k, l);
+            factor_correlations.push(FactorCorrelation {
+                a: factors[l].clone(),
+                b: factors[k].clone(),
+                covariance: phi[k * m + l],
+                se: se(a),
+                correlation: std[c],
+                correlation_se: std_vcov[c].sqrt(),
+            });
+            if std[c].abs() >= 1.0 {
+                warnings.push(format!(
+                    "factors '{}' and '{}' correlate {:.4} (not a proper solution)",
+                    factors[l], factors[k], std[c]
+                ));
+            }
+            c += 1;
+        }
+    }
+    for k in 0..m {
+        if phi[k * m + k] <= 0.0 {
+            warnings.push(format!(
+                "factor '{}' has a non-positive variance ({:.4})",
+                factors[k],
+                phi[k * m + k]
+            ));
+        }
+    }
+    let factor_variances = (0..m)
+        .map(|k| {
+            (
+                factors[k].clone(),
+                phi[k * m + k],
+                se(model.phi_index(k, k)),
+            )
+        })
+        .collect();
+    let residuals = (0..p)
+        .map(|i| Residual {
+            item: items[i].clone(),
+            estimate: theta[i],
+            se: se(model.theta_index(i)),
+            std: theta[i] / sigma[i * p + i],
+        })
+        .collect();
+    Ok(CfaFit {
+        n,
+        n_params: q,
+        fit,
+        loadings,
+        factor_variances,
+        factor_correlations,
+        residuals,
+        iterations,
+        converged,
+        warnings,
+        params: x,
+        model,
+    })
+}
+
+fn lbfgs(problem: &MlProblem<'_>, start: &[f64]) -> Option<(Vec<f64>, u64)> {
+    let linesearch = MoreThuenteLineSearch::new();
+    let solver = LBFGS::new(linesearch, 10)
+        .with_tolerance_grad(1e-9)
+        .ok()?
+        .with_tolerance_cost(1e-14)
+        .ok()?;
+    let res = Executor::new(ArgminMl(problem), solver)
+        .configure(|s| s.param(start.to_vec()).max_iters(1000))
+        .run()
+        .ok()?;
+    let state = res.state();
+    let best = state.get_best_param()?.clone();
+    Some((best, state.get_iter()))
+}
+
+/// Variances of the standardized values (`CfaModel::standardized`) by the delta method with a
+/// central-difference Jacobian.
+fn delta_method(model: &CfaModel, x: &[f64], vcov: &[f64]) -> Vec<f64> {
+    let q = x.len();
+    let base = model.standardized(x);
+    let r = base.len();
+    let mut jac = vec![0.0; r * q];
+    for a in 0..q {
+        let h = 1e-6 * x[a].abs().max(1.0);
+        let mut xp = x.to_vec();
+        let mut xm = x.to_vec();
+        xp[a] += h;
+        xm[a] -= h;
+        let (fp, fm) = (model.standardized(&xp), model.standardized(&xm));
+        for i in 0..r {
+            jac[i * q + a] = (fp[i] - fm[i]) / (2.0 * h);
+        }
+    }
+    (0..r)
+        .map(|i| {
+            let mut v = 0.0;
+            for a in 0..q {
+                for b in 0..q {
+                    v += jac[i * q + a] * vcov[a * q + b] * jac[i * q + b];
+                }
+            }
+            v
+        })
+        .collect()
+}

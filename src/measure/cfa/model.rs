@@ -1,0 +1,203 @@
+//! The simple-structure measurement model: each item loads on one factor; the first item of each
+//! factor is its marker (loading fixed to 1, lavaan's default); factor variances and covariances
+//! and residual variances are free. The parameter vector is
+//! `[free loadings in item order, Φ's lower triangle by rows, Θ's diagonal]`.
+
+/// The structure of a CFA model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CfaModel {
+    /// Factor of each item.
+    pub factor_of: Vec<usize>,
+    /// Number of factors.
+    pub m: usize,
+    /// Whether item `i` is its factor's marker.
+    pub is_marker: Vec<bool>,
+    /// Parameter index of item `i`'s loading (`None` for markers).
+    pub loading_index: Vec<Option<usize>>,
+}
+
+impl CfaModel {
+    pub fn new(factor_of: Vec<usize>, m: usize) -> CfaModel {
+        let mut seen = vec![false; m];
+        let mut is_marker = Vec::with_capacity(factor_of.len());
+        let mut loading_index = Vec::with_capacity(factor_of.len());
+        let mut next = 0;
+        for &k in &factor_of {
+            is_marker.push(!seen[k]);
+            if seen[k] {
+                loading_index.push(Some(next));
+                next += 1;
+            } else {
+                loading_index.push(None);
+            }
+            seen[k] = true;
+        }
+        CfaModel {
+            factor_of,
+            m,
+            is_marker,
+            loading_index,
+        }
+    }
+
+    pub fn p(&self) -> usize {
+        self.factor_of.len()
+    }
+
+    pub fn n_loadings(&self) -> usize {
+        self.p() - self.m
+    }
+
+    /// Index of `Φ[k][l]` (`k ≥ l`) in the parameter vector.
+    pub fn phi_index(&self, k: usize, l: usize) -> usize {
+        let (k, l) = if k >= l { (k, l) } else { (l, k) };
+        self.n_loadings() + k * (k + 1) / 2 + l
+    }
+
+    pub fn theta_index(&self, i: usize) -> usize {
+        self.n_loadings() + self.m * (self.m + 1) / 2 + i
+    }
+
+    pub fn n_params(&self) -> usize {
+        self.theta_index(self.p())
+    }
+
+    /// Loadings (1 for markers), Φ (`m × m`) and Θ's diagonal from a parameter vector.
+    pub fn unpack(&self, x: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let lambda = self
+            .loading_index
+            .iter()
+            .map(|ix| ix.map_or(1.0, |j| x[j]))
+            .collect();
+        let m = self.m;
+        let mut phi = vec![0.0; m * m];
+        for k in 0..m {
+            for l in 0..=k {
+                let v = x[self.phi_index(k, l)];
+                phi[k * m + l] = v;
+                phi[l * m + k] = v;
+            }
+        }
+        let theta = (0..self.p()).map(|i| x[self.theta_index(i)]).collect();
+        (lambda, phi, theta)
+    }
+
+    /// The implied covariance `ΛΦΛ' + Θ` (row-major `p × p`).
+    pub fn sigma(&self, x: &[f64]) -> Vec<f64> {
+        let (lambda, phi, theta) = self.unpack(x);
+        let p = self.p();
+        let m = self.m;
+        let mut s = vec![0.0; p * p];
+        for i in 0..p {
+            for j in 0..=i {
+                let v = lambda[i] * lambda[j] * phi[self.factor_of[i] * m + self.factor_of[j]]
+                    + if i == j { theta[i] } else { 0.0 };
+                s[i * p + j] = v;
+                s[j * p + i] = v;
+            }
+        }
+        s
+    }
+
+    /// `∂Σ/∂x_a` for every parameter, each a row-major `p × p` matrix.
+    pub fn deltas(&self, x: &[f64]) -> Vec<Vec<f64>> {
+        let (lambda, phi, _) = self.unpack(x);
+        let p = self.p();
+        let m = self.m;
+        let f = &self.factor_of;
+        let mut out = vec![vec![0.0; p * p]; self.n_params()];
+        for i in 0..p {
+            if let Some(a) = self.loading_index[i] {
+                let d = &mut out[a];
+                for j in 0..p {
+                    let v = lambda[j] * phi[f[i] * m + f[j]];
+                    d[i * p + j] += v;
+                    d[j * p + i] += v;
+                }
+            }
+        }
+        for k in 0..m {
+            for l in 0..=k {
+                let d = &mut out[self.phi_index(k, l)];
+                for i in 0..p {
+                    for j in 0..p {
+                        let hit = (f[i] == k && f[j] == l) || (f[i] == l && f[j] == k);
+                        if hit {
+                            d[i * p + j] = lambda[i] * lambda[j];
+                        }
+                    }
+                }
+            }
+        }
+        for i in 0..p {
+            out[self.theta_index(i)][i * p + i] = 1.0;
+        }
+        out
+    }
+
+    /// Standardized loadings (`std.all`) and factor correlations (lower triangle by rows, `k > l`).
+    pub fn standardized(&self, x: &[f64]) -> Vec<f64> {
+        let (lambda, phi, _) = self.unpack(x);
+        let s = self.sigma(x);
+        let p = self.p();
+        let m = self.m;
+        let mut out: Vec<f64> = (0..p)
+            .map(|i| {
+                let k = self.factor_of[i];
+                lambda[i] * phi[k * m + k].sqrt() / s[i * p + i].sqrt()
+            })
+            .collect();
+        for k in 0..m {
+            for l in 0..k {
+                out.push(phi[k * m + l] / (phi[k * m + k] * phi[l * m + l]).sqrt());
+            }
+        }
+        out
+    }
+
+    /// Start values from the item correlations: each item's standardized loading is the square
+    /// root of its mean correlation with its factor's other items (clamped to [0.3, 0.95]).
+    pub fn start(&self, s: &[f64]) -> Vec<f64> {
+        let p = self.p();
+        let m = self.m;
+        let mut star = vec![0.0; p];
+        for i in 0..p {
+            let others: Vec<usize> = (0..p)
+                .filter(|&j| j != i && self.factor_of[j] == self.factor_of[i])
+                .collect();
+            let r = others
+                .iter()
+                .map(|&j| (s[i * p + j] / (s[i * p + i] * s[j * p + j]).sqrt()).abs())
+                .sum::<f64>()
+                / others.len().max(1) as f64;
+            star[i] = r.sqrt().clamp(0.3, 0.95);
+        }
+        let mut x = vec![0.0; self.n_params()];
+        let mut marker_scale = vec![1.0; m];
+        let mut marker_of = vec![0; m];
+        for i in 0..p {
+            if self.is_marker[i] {
+                marker_scale[self.factor_of[i]] = star[i] * s[i * p + i].sqrt();
+                marker_of[self.factor_of[i]] = i;
+            }
+        }
+        for i in 0..p {
+            // An item that correlates negatively with its marker (an undeclared reverse-coded
+            // item) starts with a negative loading, so the search starts on the right side.
+            let sign = if s[i * p + marker_of[self.factor_of[i]]] < 0.0 {
+                -1.0
+            } else {
+                1.0
+            };
+            let lam = sign * star[i] * s[i * p + i].sqrt();
+            if let Some(a) = self.loading_index[i] {
+                x[a] = lam / marker_scale[self.factor_of[i]];
+            }
+            x[self.theta_index(i)] = s[i * p + i] * (1.0 - star[i] * star[i]);
+        }
+        for k in 0..m {
+            x[self.phi_index(k, k)] = marker_scale[k] * marker_scale[k];
+        }
+        x
+    }
+}

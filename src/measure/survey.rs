@@ -1,0 +1,382 @@
+//! The measurement table of a survey paper in one call: item statistics, reliability (alpha with
+//! intervals, omega, CR, AVE), the CFA measurement model, discriminant validity (Fornell-Larcker,
+//! HTMT), construct descriptives and correlations, collinearity and common-method checks.
+
+use crate::numeric::dist::t_p_two_sided;
+
+use super::cfa::{fit_cfa, CfaFit};
+use super::collinearity::{vif, Vif};
+use super::constructs::{Construct, ItemMatrix, ScoreMethod};
+use super::method_bias::{harman, lindell_whitney, Harman, MarkerCorrection};
+use super::reliability::{cronbach_alpha, item_stats, omega_psych_1f, Alpha, ItemStat};
+use super::stats::{cov_to_cor, covariance, mean};
+use super::validity::{ave, comp_rel_sem, composite_reliability, htmt, FornellLarcker, Htmt};
+use super::MeasureError;
+
+/// Which composite reliability the reliability table's `cr` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrMethod {
+    /// `(Σλ)² / ((Σλ)² + Σ(1 − λ²))` from standardized loadings (Fornell & Larcker 1981).
+    #[default]
+    FornellLarcker,
+    /// semTools::compRelSEM's default: unstandardized loadings over the observed total variance.
+    CompRelSem,
+}
+
+impl CrMethod {
+    pub fn label(self) -> &'static str {
+        match self {
+            CrMethod::FornellLarcker => {
+                "CR = (Σλ)² / ((Σλ)² + Σ(1 − λ²)) from standardized loadings (Fornell & Larcker)"
+            }
+            CrMethod::CompRelSem => {
+                "CR as semTools::compRelSEM (observed total variance in the denominator)"
+            }
+        }
+    }
+}
+
+/// Options of [`measure`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureOptions {
+    /// Scale range `(min, max)` for reverse-coded items.
+    pub scale: Option<(f64, f64)>,
+    /// Confidence level in percent for alpha and HTMT intervals.
+    pub conf: f64,
+    pub cr: CrMethod,
+    pub score: ScoreMethod,
+    /// A marker item for the Lindell-Whitney correction.
+    pub marker: Option<String>,
+    /// Construct whose score is regressed on the other scores for regression VIFs.
+    pub vif_outcome: Option<String>,
+    /// Bootstrap draws for HTMT intervals (0: none).
+    pub boot: usize,
+    pub seed: u64,
+    pub threads: usize,
+}
+
+impl Default for MeasureOptions {
+    fn default() -> Self {
+        MeasureOptions {
+            scale: None,
+            conf: 95.0,
+            cr: CrMethod::default(),
+            score: ScoreMethod::Mean,
+            marker: None,
+            vif_outcome: None,
+            boot: 0,
+            seed: 1,
+            threads: 0,
+        }
+    }
+}
+
+/// Reliability of one construct.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Reliability {
+    pub construct: String,
+    pub items: usize,
+    pub alpha: f64,
+    pub alpha_ci_lower: f64,
+    pub alpha_ci_upper: f64,
+    /// Feldt's interval (the one in `alpha_ci_*`) and Duhachek's, both as psych::alpha prints.
+    pub alpha_detail: Alpha,
+    /// Omega total from a one-factor ML CFA of the construct's items, with the model-implied total
+    /// variance (semTools::compRelSEM(obs.var = FALSE) on that model); `NaN` below 3 items.
+    pub omega: f64,
+    /// Omega total as psych::omega(nfactors = 1) reports it (one-factor minres loadings, observed
+    /// total correlation); `NaN` below 3 items.
+    pub omega_psych: f64,
+    /// As chosen by [`CrMethod`].
+    pub cr: f64,
+    pub cr_fornell_larcker: f64,
+    pub cr_comprelsem: f64,
+    pub ave: f64,
+    pub sqrt_ave: f64,
+}
+
+/// Descriptives and correlations of construct scores.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScoreTable {
+    pub method: ScoreMethod,
+    pub names: Vec<String>,
+    pub means: Vec<f64>,
+    pub sds: Vec<f64>,
+    /// Row-major `k × k` correlations and two-sided p-values.
+    pub r: Vec<f64>,
+    pub p: Vec<f64>,
+}
+
+/// Everything [`measure`] computes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Measurement {
+    pub n: usize,
+    pub dropped_lines: Vec<u64>,
+    pub constructs: Vec<Construct>,
+    pub items: Vec<ItemStat>,
+    pub reliability: Vec<Reliability>,
+    pub cr_method: CrMethod,
+    pub cfa: CfaFit,
+    pub fornell_larcker: Vec<FornellLarcker>,
+    pub htmt: Vec<Htmt>,
+    pub scores: ScoreTable,
+    pub full_vif: Vec<Vif>,
+    pub vif: Option<(String, Vec<Vif>)>,
+    pub harman: Harman,
+    pub marker: Option<MarkerCorrection>,
+    pub warnings: Vec<String>,
+}
+
+/// Runs the measurement analysis of `constructs` on `data`.
+pub fn measure(
+    data: &crate::data::Dataset,
+    constructs: &[Construct],
+    opts: &MeasureOptions,
+) -> Result<Measurement, crate::Error> {
+    if constructs.is_empty() {
+        return Err(MeasureError::Invalid(
+            "no constructs given; define at least one with --construct NAME=item1,item2,item3"
+                .into(),
+        )
+        .into());
+    }
+    let extra: Vec<&str> = opts.marker.iter().map(String::as_str).collect();
+    if let Some(mk) = &opts.marker {
+        if let Some(c) = constructs
+            .iter()
+            .find(|c| c.items.iter().any(|i| &i.name == mk))
+        {
+            return Err(MeasureError::MarkerInConstruct {
+                item: mk.clone(),
+                construct: c.name.clone(),
+            }
+            .into());
+        }
+    }
+    let im = ItemMatrix::build(data, constructs, opts.scale, &extra)?;
+    im.check_not_constant(constructs)?;
+    let n = im.n();
+    let n_items = im.p() - extra.len();
+    // The item covariance matrix needs more rows than items to be positive definite.
+    if n <= n_items.max(2) {
+        return Err(MeasureError::TooFewRows {
+            what: format!("the {n_items} items of the constructs"),
+            n,
+            needed: n_items.max(2) + 1,
+        }
+        .into());
+    }
+    let names: Vec<String> = constructs.iter().map(|c| c.name.clone()).collect();
+    let groups: Vec<Vec<usize>> = (0..constructs.len()).map(|k| im.items_of(k)).collect();
+    let item_cols = &im.cols[..n_items];
+    let mut warnings = Vec::new();
+    let mut items = Vec::new();
+    let mut alphas = Vec::new();
+    let mut omegas = Vec::new();
+    for (k, c) in constructs.iter().enumerate() {
+        if c.items.len() < 2 {
+            return Err(MeasureError::TooFewItems {
+                construct: c.name.clone(),
+                count: c.items.len(),
+                needed: 2,
+                what: "Cronbach's alpha",
+            }
+            .into());
+        }
+        let cols: Vec<Vec<f64>> = groups[k].iter().map(|&j| im.cols[j].clone()).collect();
+        let inames: Vec<String> = c.items.iter().map(|i| i.name.clone()).collect();
+        let rev: Vec<bool> = c.items.iter().map(|i| i.reversed).collect();
+        items.extend(item_stats(&c.name, &inames, &rev, &cols));
+        alphas.push(cronbach_alpha(&cols, opts.conf / 100.0));
+        omegas.push(if c.items.len() >= 3 {
+            let f1 = fit_cfa(&inames, std::slice::from_ref(&c.name), &vec![0; inames.len()], &cols)?;
+            for w in &f1.warnings {
+                warnings.push(format!("one-factor CFA of '{}' (omega): {w}", c.name));
+            }
+            let lam: Vec<f64> = f1.loadings.iter().map(|l| l.estimate).collect();
+            let sigma = f1.model.sigma(&f1.params);
+            comp_rel_sem(&lam, f1.factor_variances[0].1, &sigma)
+        } else {
+            warnings.push(format!("construct '{}' has 2 items: omega needs a one-factor CFA of at least 3 items and is not reported", c.name));
+            f64::NAN
+        });
+    }
+    let item_names: Vec<String> = im.items[..n_items].to_vec();
+    let cfa = fit_cfa(&item_names, &names, &im.construct_of[..n_items], item_cols)?;
+    warnings.extend(cfa.warnings.iter().map(|w| format!("CFA: {w}")));
+    for (k, c) in constructs.iter().enumerate() {
+        let negative: Vec<&str> = groups[k]
+            .iter()
+            .filter(|&&j| cfa.loadings[j].std < 0.0)
+            .map(|&j| cfa.loadings[j].item.as_str())
+            .collect();
+        if !negative.is_empty() {
+            warnings.push(format!(
+                "construct '{}': item(s) {} load negatively; if they are reverse-coded, write them as -ITEM in the construct and give --scale MIN,MAX (alpha, CR and the scores assume items point the same way)",
+                c.name,
+                negative.iter().map(|i| format!("'{i}'")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    let s_ml = covariance(item_cols, 0);
+    let p = n_items;
+    let mut reliability = Vec::new();
+    for (k, c) in constructs.iter().enumerate() {
+        let std = cfa.std_loadings(k);
+        let lam: Vec<f64> = groups[k]
+            .iter()
+            .map(|&j| cfa.loadings[j].estimate)
+            .collect();
+        let sub: Vec<f64> = groups[k]
+            .iter()
+            .flat_map(|&a| groups[k].iter().map(move |&b| (a, b)))
+            .map(|(a, b)| s_ml[a * p + b])
+            .collect();
+        let cr_fl = composite_reliability(&std);
+        let cr_crs = comp_rel_sem(&lam, cfa.factor_variances[k].1, &sub);
+        let a = &alphas[k];
+        let v = ave(&std);
+        reliability.push(Reliability {
+            construct: c.name.clone(),
+            items: c.items.len(),
+            alpha: a.alpha,
+            alpha_ci_lower: a.feldt_lower,
+            alpha_ci_upper: a.feldt_upper,
+            alpha_detail: a.clone(),
+            omega: omegas[k],
+            omega_psych: if c.items.len() >= 3 {
+                let sub: Vec<Vec<f64>> = groups[k].iter().map(|&j| im.cols[j].clone()).collect();
+                omega_psych_1f(&cov_to_cor(&covariance(&sub, 1), sub.len()), sub.len())
+            } else {
+                f64::NAN
+            },
+            cr: match opts.cr {
+                CrMethod::FornellLarcker => cr_fl,
+                CrMethod::CompRelSem => cr_crs,
+            },
+            cr_fornell_larcker: cr_fl,
+            cr_comprelsem: cr_crs,
+            ave: v,
+            sqrt_ave: v.sqrt(),
+        });
+    }
+    let fornell_larcker = cfa
+        .factor_correlations
+        .iter()
+        .map(|fc| {
+            let ia = names.iter().position(|x| x == &fc.a).unwrap_or(0);
+            let ib = names.iter().position(|x| x == &fc.b).unwrap_or(0);
+            let (sa, sb) = (reliability[ia].sqrt_ave, reliability[ib].sqrt_ave);
+            FornellLarcker {
+                a: fc.a.clone(),
+                b: fc.b.clone(),
+                correlation: fc.correlation,
+                sqrt_ave_a: sa,
+                sqrt_ave_b: sb,
+                passes: sa > fc.correlation.abs() && sb > fc.correlation.abs(),
+            }
+        })
+        .collect();
+    let (htmt, boot_problem) = htmt(
+        item_cols,
+        &groups,
+        &names,
+        opts.boot,
+        opts.seed,
+        opts.conf,
+        opts.threads,
+    );
+    warnings.extend(boot_problem);
+    // Construct scores.
+    let score_cols: Vec<Vec<f64>> = groups
+        .iter()
+        .map(|g| {
+            (0..n)
+                .map(|r| {
+                    let s: f64 = g.iter().map(|&j| im.cols[j][r]).sum();
+                    match opts.score {
+                        ScoreMethod::Mean => s / g.len() as f64,
+                        ScoreMethod::Sum => s,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let m = names.len();
+    let sc = covariance(&score_cols, 1);
+    let r = cov_to_cor(&sc, m);
+    let df = n as f64 - 2.0;
+    let pv: Vec<f64> = r
+        .iter()
+        .map(|&x| {
+            if x.abs() >= 1.0 {
+                0.0
+            } else {
+                t_p_two_sided(x * (df / (1.0 - x * x)).sqrt(), df)
+            }
+        })
+        .collect();
+    let scores = ScoreTable {
+        method: opts.score,
+        names: names.clone(),
+        means: score_cols.iter().map(|c| mean(c)).collect(),
+        sds: (0..m).map(|k| sc[k * m + k].sqrt()).collect(),
+        r: r.clone(),
+        p: pv,
+    };
+    let full_vif = if m >= 2 {
+        vif(&names, &score_cols)?
+    } else {
+        Vec::new()
+    };
+    let vif_reg = match &opts.vif_outcome {
+        None => None,
+        Some(y) => {
+            let iy = names.iter().position(|x| x == y).ok_or_else(|| {
+                MeasureError::Invalid(format!(
+                    "--vif-outcome '{y}' is not a construct; use one of {names:?}"
+                ))
+            })?;
+            let keep: Vec<usize> = (0..m).filter(|&k| k != iy).collect();
+            let kn: Vec<String> = keep.iter().map(|&k| names[k].clone()).collect();
+            let kc: Vec<Vec<f64>> = keep.iter().map(|&k| score_cols[k].clone()).collect();
+            Some((y.clone(), vif(&kn, &kc)?))
+        }
+    };
+    let harman = harman(&cov_to_cor(&covariance(item_cols, 1), p), p);
+    let marker = opts.marker.as_ref().map(|mk| {
+        let mcol = &im.cols[n_items];
+        let mr: Vec<f64> = score_cols
+            .iter()
+            .map(|c| {
+                let cc = covariance(&[mcol.clone(), c.clone()], 1);
+                cc[1] / (cc[0] * cc[3]).sqrt()
+            })
+            .collect();
+        let mut pairs = Vec::new();
+        for a in 0..m {
+            for b in 0..a {
+                pairs.push((names[b].clone(), names[a].clone(), r[a * m + b]));
+            }
+        }
+        lindell_whitney(mk, &mr, &pairs, n)
+    });
+    Ok(Measurement {
+        n,
+        dropped_lines: im.dropped_lines.clone(),
+        constructs: constructs.to_vec(),
+        items,
+        reliability,
+        cr_method: opts.cr,
+        cfa,
+        fornell_larcker,
+        htmt,
+        scores,
+        full_vif,
+        vif: vif_reg,
+        harman,
+        marker,
+        warnings,
+    })
+}

@@ -1,0 +1,351 @@
+//! End-to-end tests of `cipa measure` and of construct scores in `regress`: every output format,
+//! the JSON fields documented in docs/json-schema.md, a snapshot of the text table, and bad input
+//! giving exit code 2 with a message naming the construct or item.
+
+use std::process::{Command, Output};
+
+fn cipa(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cipa"))
+        .args(args)
+        .output()
+        .expect("the cipa binary runs")
+}
+
+fn sim() -> String {
+    format!(
+        "{}/tests/golden/measure_sim/data.csv",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn measure_args<'a>(data: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "measure",
+        "--data",
+        data,
+        "--construct",
+        "network=n1,n2,n3,n4",
+        "--construct",
+        "collab=c1,c2,-c3,c4",
+        "--construct",
+        "perf=p1,p2,p3,p4",
+        "--scale",
+        "1,7",
+        "--marker",
+        "mk",
+        "--boot",
+        "200",
+        "--seed",
+        "3",
+    ];
+    a.extend_from_slice(extra);
+    a
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn text_table_snapshot() {
+    let data = sim();
+    let out = ok(&cipa(&measure_args(&data, &["--diag-ave"])));
+    let out = out
+        .replace(env!("CARGO_PKG_VERSION"), "VERSION")
+        .replace(&data, "data.csv");
+    insta::assert_snapshot!("measure_text", out);
+}
+
+#[test]
+fn json_has_the_documented_fields() {
+    let data = sim();
+    let out = ok(&cipa(&measure_args(
+        &data,
+        &["--format", "json", "--vif-outcome", "perf"],
+    )));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["command"], "measure");
+    let rel = v["reliability"].as_array().unwrap();
+    assert_eq!(rel.len(), 3);
+    for key in [
+        "construct",
+        "alpha",
+        "alpha_ci_lower",
+        "alpha_ci_upper",
+        "omega",
+        "cr",
+        "ave",
+    ] {
+        assert!(rel[0].get(key).is_some(), "reliability lacks {key}");
+    }
+    for key in [
+        "chisq",
+        "df",
+        "p",
+        "cfi",
+        "tli",
+        "rmsea",
+        "rmsea_ci_lower",
+        "rmsea_ci_upper",
+        "srmr",
+    ] {
+        assert!(v["cfa"]["fit"][key].is_number(), "fit lacks {key}");
+    }
+    let l = &v["cfa"]["loadings"][1];
+    for key in ["construct", "item", "estimate", "se", "std"] {
+        assert!(l.get(key).is_some(), "loading lacks {key}");
+    }
+    assert!(
+        v["cfa"]["loadings"][0]["se"].is_null(),
+        "a marker loading has no SE"
+    );
+    let h = v["htmt"].as_array().unwrap();
+    assert_eq!(h.len(), 3);
+    assert!(h[0]["a"].is_string() && h[0]["value"].is_number() && h[0]["ci_lower"].is_number());
+    assert_eq!(v["vif"]["full_collinearity"].as_array().unwrap().len(), 3);
+    assert_eq!(v["vif"]["regression"]["outcome"], "perf");
+    assert!(v["harman"]["share"].as_f64().unwrap() > 0.0);
+    assert!(v["marker"]["r_m"].is_number());
+    // Same seed, same bootstrap, whatever the thread count.
+    let again = ok(&cipa(&measure_args(
+        &data,
+        &[
+            "--format",
+            "json",
+            "--vif-outcome",
+            "perf",
+            "--threads",
+            "1",
+        ],
+    )));
+    assert_eq!(out, again);
+}
+
+#[test]
+fn markdown_latex_and_csv() {
+    let data = sim();
+    let md = ok(&cipa(&measure_args(&data, &["--format", "markdown"])));
+    assert!(md.contains("| construct | items | alpha |"), "{md}");
+    let tex = ok(&cipa(&measure_args(&data, &["--format", "latex"])));
+    assert!(
+        tex.contains("\\begin{tabular}")
+            && tex.contains("\\toprule")
+            && tex.contains("\\bottomrule")
+    );
+    assert!(tex.contains("Fornell-Larcker"));
+    let csv = ok(&cipa(&measure_args(&data, &["--format", "csv"])));
+    assert!(
+        csv.lines().any(|l| l
+            .starts_with("Items and reliability,Reliability and convergent validity,network,4,")),
+        "{csv}"
+    );
+}
+
+#[test]
+fn constructs_file_and_regress_on_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("constructs.txt");
+    std::fs::write(
+        &spec,
+        "# the model\nnetwork = n1 n2 n3 n4\ncollab = c1, c2, -c3, c4\nperf = p1 p2 p3 p4\n",
+    )
+    .unwrap();
+    let data = sim();
+    let spec_s = spec.to_str().unwrap();
+    let out = ok(&cipa(&[
+        "regress",
+        "--data",
+        &data,
+        "--constructs",
+        spec_s,
+        "--scale",
+        "1,7",
+        "--y",
+        "perf",
+        "--x",
+        "network,collab",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["dropped_rows"].as_array().unwrap().len(),
+        2,
+        "rows with a missing item"
+    );
+    // The same regression in R on the same scores (tests/golden/measure_sim/make.R).
+    let path = format!(
+        "{}/tests/golden/measure_sim/expected.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let golden: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let want = &golden["vif"]["coefficients"];
+    let coefs = v["equations"][0]["coefficients"]
+        .as_array()
+        .expect("coefficients");
+    assert_eq!(coefs.len(), 3);
+    for c in coefs {
+        let term = c["term"].as_str().unwrap();
+        let key = if term == "constant" {
+            "(Intercept)"
+        } else {
+            term
+        };
+        let (got, w) = (c["estimate"].as_f64().unwrap(), want[key].as_f64().unwrap());
+        assert!((got - w).abs() <= 1e-8 * w.abs(), "{term}: {got} vs R {w}");
+    }
+}
+
+#[test]
+fn bad_input_exits_2_and_names_the_problem() {
+    let data = sim();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["measure", "--data", &data], "no constructs"),
+        (
+            vec!["measure", "--data", &data, "--construct", "a=n1"],
+            "'a'",
+        ),
+        (
+            vec!["measure", "--data", &data, "--construct", "a=n1,n2,-n3"],
+            "--scale",
+        ),
+        (
+            vec!["measure", "--data", &data, "--construct", "a=n1,n2,nope"],
+            "nope",
+        ),
+        (
+            vec![
+                "measure",
+                "--data",
+                &data,
+                "--construct",
+                "a=n1,n2",
+                "--construct",
+                "b=n2,n3",
+            ],
+            "'n2'",
+        ),
+        (
+            vec!["measure", "--data", &data, "--construct", "a n1,n2"],
+            "NAME=item1",
+        ),
+        (
+            vec![
+                "measure",
+                "--data",
+                &data,
+                "--construct",
+                "a=n1,n2,n3",
+                "--scale",
+                "7,1",
+            ],
+            "--scale",
+        ),
+        (
+            vec![
+                "regress",
+                "--data",
+                &data,
+                "--construct",
+                "n1=c1,c2",
+                "--y",
+                "n1",
+                "--x",
+                "p1",
+            ],
+            "rename the construct",
+        ),
+    ];
+    for (args, needle) in cases {
+        let o = cipa(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: '{needle}' not in {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn fit_a_mediation_on_construct_scores() {
+    let data = sim();
+    let out = ok(&cipa(&[
+        "fit",
+        "--data",
+        &data,
+        "--model",
+        "4",
+        "--x",
+        "network",
+        "--m",
+        "collab",
+        "--y",
+        "perf",
+        "--construct",
+        "network=n1,n2,n3,n4",
+        "--construct",
+        "collab=c1,c2,-c3,c4",
+        "--construct",
+        "perf=p1,p2,p3,p4",
+        "--scale",
+        "1,7",
+        "--boot",
+        "0",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["command"], "fit");
+    assert!(out.contains("\"collab\"") && out.contains("\"perf\""));
+}
+
+#[test]
+fn describe_shows_construct_scores() {
+    let data = sim();
+    let out = ok(&cipa(&[
+        "describe",
+        "--data",
+        &data,
+        "--construct",
+        "collab=c1,c2,-c3,c4",
+        "--scale",
+        "1,7",
+        "--vars",
+        "collab",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let var = &v["variables"][0];
+    assert_eq!(var["name"], "collab");
+    // Two rows miss p2, not a collab item: all 300 rows have a collab score.
+    assert_eq!(var["n"], 300);
+    // The same score computed here from the file: (c1 + c2 + (8 - c3) + c4) / 4.
+    let text = std::fs::read_to_string(&data).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(|h| h.trim_matches('"'))
+        .collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (c1, c2, c3, c4) = (col("c1"), col("c2"), col("c3"), col("c4"));
+    let scores: Vec<f64> = lines
+        .map(|l| {
+            let f: Vec<f64> = l
+                .split(',')
+                .map(|x| x.parse().unwrap_or(f64::NAN))
+                .collect();
+            (f[c1] + f[c2] + (8.0 - f[c3]) + f[c4]) / 4.0
+        })
+        .collect();
+    let want = scores.iter().sum::<f64>() / scores.len() as f64;
+    let got = var["mean"].as_f64().unwrap();
+    assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+}
