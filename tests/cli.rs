@@ -343,3 +343,53 @@ fn usage_errors_and_help() {
     assert_eq!(h.status.code(), Some(0));
     assert!(stdout(&h).contains("--hc"));
 }
+
+/// `regress --vif` against car::vif (tests/golden/vif_sme, script and versions beside it).
+#[test]
+fn regress_vif_matches_car() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cipa"))
+        .current_dir(root)
+        .args([
+            "regress",
+            "--data",
+            "datasets/sme_example.csv",
+            "--y",
+            "export_intensity",
+            "--x",
+            "collab,network_ties,psychic_distance,collab:psychic_distance,family_owned",
+            "--missing",
+            "-99",
+            "--vif",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected = std::fs::read_to_string(root.join("tests/golden/vif_sme/expected.csv")).unwrap();
+    let mut n = 0;
+    for line in expected.lines().skip(1) {
+        let (term, value) = line.split_once(',').unwrap();
+        let value: f64 = value.parse().unwrap();
+        let got = v["vif"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["variable"] == term)
+            .unwrap_or_else(|| panic!("no VIF for {term}"))["vif"]
+            .as_f64()
+            .unwrap();
+        assert!(
+            (got - value).abs() < 1e-8 * value,
+            "{term}: {got} vs {value}"
+        );
+        n += 1;
+    }
+    assert_eq!(n, 5);
+}

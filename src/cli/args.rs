@@ -147,6 +147,10 @@ pub struct RegressArgs {
     /// Logistic regression for a binary outcome.
     #[arg(long)]
     pub logistic: bool,
+    /// Variance inflation factors of the predictors' design columns (as car::vif for one-column
+    /// terms; a categorical predictor's codes get one each).
+    #[arg(long)]
+    pub vif: bool,
     /// Confidence level in percent.
     #[arg(long, default_value_t = 95.0)]
     pub conf: f64,

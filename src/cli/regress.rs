@@ -41,9 +41,25 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
             .collect::<Result<Vec<_>, _>>()?
     };
     let notes = notes(&fit, &data, &r);
+    let vifs = if a.vif {
+        let design = r.model.design(&data, r.logistic)?;
+        let (names, cols): (Vec<String>, Vec<Vec<f64>>) = design
+            .names
+            .iter()
+            .zip(&design.columns)
+            .filter(|(n, _)| n.as_str() != crate::estimation::CONSTANT)
+            .map(|(n, c)| (n.clone(), c.clone()))
+            .unzip();
+        Some(crate::measure::vif(&names, &cols).map_err(crate::Error::from)?)
+    } else {
+        None
+    };
     let fits = vec![(fit, changes)];
     let json_text = || -> Result<String, CliError> {
-        let doc = regress_json(&data.source, data.n_rows(), options_json(&a, &r), &fits);
+        let mut doc = regress_json(&data.source, data.n_rows(), options_json(&a, &r), &fits);
+        if let Some(v) = &vifs {
+            doc["vif"] = serde_json::json!(v);
+        }
         Ok(
             serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
                 + "\n",
@@ -52,6 +68,23 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
     let report = || {
         let mut report = regress_report(header(&a, &r, &data, &fits[0].0), &fits, notes.clone());
         report.decimals = a.output.decimals as usize;
+        if let (Some(v), Some(section)) = (&vifs, report.sections.first_mut()) {
+            section.tables.push(crate::report::Table {
+                title: "Collinearity".into(),
+                columns: vec![String::new(), "VIF".into(), "tolerance".into()],
+                rows: v
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            crate::report::Value::Text(x.variable.clone()),
+                            crate::report::Value::Num(x.vif),
+                            crate::report::Value::Num(1.0 / x.vif),
+                        ]
+                    })
+                    .collect(),
+                notes: vec!["VIF = 1 / (1 - R²) of each design column on the others (product terms are collinear with their components by construction; centring changes that, not the model).".into()],
+            });
+        }
         report
     };
     let apa = || vec![apa_regression(&[&fits[0].0], &a.output.apa_options())];
