@@ -19,7 +19,23 @@ const ORDER: &[&str] = &[
     "cli",
 ];
 /// Modules beside the stack: what each may use.
-const BESIDE: &[(&str, &[&str])] = &[("measure", &["numeric", "data", "inference", "estimation"])];
+/// `plot` sits beside `report`: it reads an analysis, never a report.
+const BESIDE: &[(&str, &[&str])] = &[
+    ("measure", &["numeric", "data", "inference", "estimation"]),
+    (
+        "plot",
+        &[
+            "numeric",
+            "data",
+            "spec",
+            "inference",
+            "estimation",
+            "effects",
+            "analysis",
+            "measure",
+        ],
+    ),
+];
 /// Usable from anywhere.
 const SHARED: &[&str] = &["error", "prelude", "VERSION", "Error", "Result"];
 
