@@ -17,7 +17,9 @@ pub trait Figure {
         &self,
         area: &DrawingArea<DB, Shift>,
         scale: f64,
-    ) -> Result<(), String>;
+    ) -> Result<(), String>
+    where
+        DB::ErrorType: 'static;
 }
 
 /// Any backend error as text.

@@ -16,9 +16,14 @@
 //! ```
 
 mod canvas;
+mod chart;
 pub mod diagram;
 mod error;
 mod font;
+pub mod histogram;
+pub mod indirect;
+pub mod interaction;
+pub mod jn;
 mod labels;
 mod png;
 mod theme;
@@ -101,5 +106,37 @@ pub fn render_all(analysis: &Analysis, opts: &PlotOptions) -> Result<Vec<Artifac
         out.push(Artifact::text(format!("{stem}.dot"), diagram::to_dot(d)));
         out.push(Artifact::text(format!("{stem}.tex"), diagram::to_tikz(d)));
     }
+    for (stem, p) in interaction::interaction_plots(analysis, &opts.labels, opts.theme)? {
+        out.extend(svg_and_png(&stem, &p, opts.dpi)?);
+    }
+    for (stem, p) in jn::jn_plots(analysis, &opts.labels, opts.theme) {
+        out.extend(svg_and_png(&stem, &p, opts.dpi)?);
+    }
+    for curve in indirect::indirect_curves(analysis) {
+        out.extend(render_indirect(&curve, opts)?);
+    }
+    for (stem, p) in histogram::histograms(analysis, &opts.labels, opts.theme, opts.decimals) {
+        out.extend(svg_and_png(&stem, &p, opts.dpi)?);
+    }
     Ok(out)
+}
+
+/// The conditional indirect effect plot of a curve (SVG and PNG), named
+/// `indirect_<path>_by_<moderator>`.
+pub fn render_indirect(
+    curve: &indirect::IndirectCurve,
+    opts: &PlotOptions,
+) -> Result<Vec<Artifact>, PlotError> {
+    let stem = format!(
+        "indirect_{}_by_{}",
+        curve
+            .path
+            .iter()
+            .map(|v| interaction::sanitize(v))
+            .collect::<Vec<_>>()
+            .join("-"),
+        interaction::sanitize(&curve.moderator)
+    );
+    let plot = indirect::IndirectPlot::new(curve.clone(), &opts.labels, opts.theme, opts.decimals)?;
+    svg_and_png(&stem, &plot, opts.dpi)
 }

@@ -25,6 +25,9 @@ pub fn encode_rgb(
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
+        // Smaller files for the same pixels (anti-aliased plots compress poorly otherwise).
+        enc.set_compression(png::Compression::Best);
+        enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
         let ppm = pixels_per_metre(dpi);
         enc.set_pixel_dims(Some(png::PixelDimensions {
             xppu: ppm,

@@ -53,6 +53,37 @@ impl Rect {
             && (self.y - o.y).abs() < (self.h + o.h) / 2.0 - EPS
     }
 
+    /// True when the segment from `a` to `b` passes through the rectangle (Liang-Barsky).
+    pub fn crosses(&self, a: (f64, f64), b: (f64, f64)) -> bool {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let (x0, x1) = (self.x - self.w / 2.0, self.x + self.w / 2.0);
+        let (y0, y1) = (self.y - self.h / 2.0, self.y + self.h / 2.0);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        for (p, q) in [
+            (-dx, a.0 - x0),
+            (dx, x1 - a.0),
+            (-dy, a.1 - y0),
+            (dy, y1 - a.1),
+        ] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return false;
+                }
+            } else {
+                let r = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(r);
+                } else {
+                    t1 = t1.min(r);
+                }
+                if t0 > t1 {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
     /// Where the ray from the centre towards `p` leaves the rectangle (`p` itself if inside).
     pub fn exit_towards(&self, p: (f64, f64)) -> (f64, f64) {
         let (dx, dy) = (p.0 - self.x, p.1 - self.y);
@@ -193,5 +224,9 @@ mod tests {
         assert_eq!(a.exit_towards((20.0, 0.0)), (5.0, 0.0));
         assert_eq!(a.exit_towards((0.0, -8.0)), (0.0, -2.0));
         assert_eq!(a.exit_towards((1.0, 0.0)), (1.0, 0.0));
+        assert!(a.crosses((-10.0, 0.0), (10.0, 0.0)));
+        assert!(a.crosses((-10.0, -10.0), (10.0, 10.0)));
+        assert!(!a.crosses((-10.0, 3.0), (10.0, 3.0)));
+        assert!(!a.crosses((6.0, -10.0), (6.0, 10.0)));
     }
 }

@@ -174,6 +174,9 @@ pub fn place_labels(d: &mut Diagram) {
     let size = d.font_pt * 0.9;
     let boxes: Vec<Rect> = d.nodes.iter().map(Node::rect).collect();
     let mut taken: Vec<Rect> = Vec::new();
+    let segments: Vec<(usize, (f64, f64), (f64, f64))> = (0..d.edges.len())
+        .filter_map(|i| d.segment(i).map(|(a, b)| (i, a, b)))
+        .collect();
     for i in 0..d.edges.len() {
         let Some(text) = d.edges[i].label.clone() else {
             continue;
@@ -188,17 +191,28 @@ pub fn place_labels(d: &mut Diagram) {
             w,
             h,
         };
-        let cands = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15];
-        let free =
-            |r: &Rect| !boxes.iter().any(|o| o.overlaps(r)) && !taken.iter().any(|o| o.overlaps(r));
+        let cands = [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82];
+        // A label must not sit on another arrow, where it would be read as that arrow's.
+        let crossed = |r: &Rect| {
+            segments
+                .iter()
+                .filter(|(j, a, b)| *j != i && r.crosses(*a, *b))
+                .count()
+        };
+        let free = |r: &Rect| {
+            !boxes.iter().any(|o| o.overlaps(r))
+                && !taken.iter().any(|o| o.overlaps(r))
+                && crossed(r) == 0
+        };
         let r = cands
             .iter()
             .map(|&t| at(t))
             .find(|r| free(r))
             .unwrap_or_else(|| {
                 // Nowhere free along the arrow: the spot clashing with the fewest others.
-                let clashes =
-                    |r: &Rect| boxes.iter().chain(&taken).filter(|o| o.overlaps(r)).count();
+                let clashes = |r: &Rect| {
+                    10 * boxes.iter().chain(&taken).filter(|o| o.overlaps(r)).count() + crossed(r)
+                };
                 cands
                     .iter()
                     .map(|&t| at(t))

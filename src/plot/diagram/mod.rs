@@ -13,3 +13,5 @@ pub use dot::to_dot;
 pub use draw::DiagramFigure;
 pub use ir::{Diagram, DiagramKind, Edge, Node, NodeKind, Rect, Target};
 pub use tikz::to_tikz;
+
+pub(crate) use layout::wrap;
