@@ -6,6 +6,8 @@
 mod args;
 mod data_opts;
 mod describe;
+#[cfg(feature = "plot")]
+mod diagram;
 mod fit;
 mod output;
 mod regress;
@@ -88,5 +90,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Regress(a) => regress::run(a),
         Command::Describe(a) => describe::run(a),
         Command::Fit(a) => fit::run(a),
+        #[cfg(feature = "plot")]
+        Command::Diagram(a) => diagram::run(a),
     }
 }

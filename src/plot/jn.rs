@@ -105,9 +105,11 @@ pub fn jn_plots(analysis: &Analysis, labels: &Labels, theme: Theme) -> Vec<(Stri
             let (w, effect, lower, upper) = curve(jn, fit);
             let observed = chart::range(jn.table.iter().map(|r| r.value));
             let points = jn.points.iter().map(|p| format!("{:.3}", p)).collect::<Vec<_>>();
+            let spans = significant_spans(&w, &lower, &upper);
             let caption = if points.is_empty() {
+                let where_ = if spans.is_empty() { "nowhere" } else { "everywhere" };
                 format!(
-                    "Band: {conf}% confidence interval. No Johnson-Neyman point inside the observed range of {}.",
+                    "Band: {conf}% confidence interval; shaded: where the effect differs from zero ({where_} in the observed range of {}: no Johnson-Neyman point).",
                     labels.var(&jn.moderator)
                 )
             } else {
