@@ -218,9 +218,17 @@ fn greyscale_and_labels_change_the_output() {
         .any(|x| x.file_name.starts_with("bootstrap_") || x.file_name.starts_with("indirect_")));
 }
 
+/// Model number, mediators, W and covariates.
+type Case = (
+    u32,
+    &'static [&'static str],
+    Option<&'static str>,
+    &'static [&'static str],
+);
+
 #[test]
 fn coefficient_labels_never_cover_boxes_or_each_other() {
-    let cases: [(u32, &[&str], Option<&str>, &[&str]); 6] = [
+    let cases: [Case; 6] = [
         (1, &[], Some("psychic_distance"), &[]),
         (4, &["collab"], None, &["family_owned"]),
         (6, &["intl_experience", "collab"], None, &[]),

@@ -69,17 +69,32 @@ pub fn with_caption<DB: DrawingBackend>(
     Ok(top)
 }
 
+/// What a chart's axes show.
+pub struct Axes<'t> {
+    pub title: &'t str,
+    pub x_label: &'t str,
+    pub y_label: &'t str,
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+    /// Names for the integer ticks of a categorical x axis.
+    pub x_names: Option<&'t [String]>,
+}
+
 /// Axes with a title and axis labels over the given ranges.
 pub fn frame<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     s: f64,
     theme: &Theme,
-    title: &str,
-    (xlab, ylab): (&str, &str),
-    x: (f64, f64),
-    y: (f64, f64),
-    x_names: Option<&[String]>,
+    axes: Axes<'_>,
 ) -> Result<Chart<'a, DB>, String> {
+    let Axes {
+        title,
+        x_label: xlab,
+        y_label: ylab,
+        x,
+        y,
+        x_names,
+    } = axes;
     let f = theme.font_pt;
     let px = |v: f64| (v * s).round() as i32;
     let mut chart = ChartBuilder::on(area)

@@ -153,11 +153,14 @@ impl Figure for HistogramPlot {
             &plot_area,
             s,
             t,
-            &self.title,
-            (&self.x_label, "Draws"),
-            xr,
-            yr,
-            None,
+            chart::Axes {
+                title: &self.title,
+                x_label: &self.x_label,
+                y_label: "Draws",
+                x: xr,
+                y: yr,
+                x_names: None,
+            },
         )?;
         let fill = if t.greyscale {
             RGBColor(170, 170, 170)

@@ -121,11 +121,14 @@ impl Figure for IndirectPlot {
             &plot_area,
             s,
             t,
-            &self.title,
-            (&self.x_label, "Conditional indirect effect"),
-            xr,
-            yr,
-            None,
+            chart::Axes {
+                title: &self.title,
+                x_label: &self.x_label,
+                y_label: "Conditional indirect effect",
+                x: xr,
+                y: yr,
+                x_names: None,
+            },
         )?;
         chart::zero_line(&mut ch, xr, yr, s)?;
         let color = t.series(1);

@@ -196,6 +196,9 @@ pub fn sanitize(s: &str) -> String {
         .collect()
 }
 
+/// Focal values along the x axis, the factor settings at each, and level names if categorical.
+type FocalGrid = (Vec<f64>, Vec<Vec<(String, f64)>>, Option<Vec<String>>);
+
 fn build(
     fit: &EquationFit,
     ce: &ConditionalEffects,
@@ -208,39 +211,38 @@ fn build(
     let crit = critical(fit, conf);
     let coding = fit.coding.iter().find(|c| c.variable == base);
     // Focal settings along the x axis.
-    let (x, settings, levels): (Vec<f64>, Vec<Vec<(String, f64)>>, Option<Vec<String>>) =
-        match coding {
-            Some(info) => {
-                let xs = (0..info.levels.len()).map(|i| i as f64).collect();
-                let sets = (0..info.levels.len())
-                    .map(|i| {
-                        info.columns
-                            .iter()
-                            .map(|c| (c.name.clone(), c.values[i]))
-                            .collect()
-                    })
-                    .collect();
-                (xs, sets, Some(info.levels.clone()))
-            }
-            None => {
-                let j = fit
-                    .index_of(&ce.focal)
-                    .ok_or_else(|| PlotError::NotApplicable {
-                        figure: "interaction plot".into(),
-                        message: format!(
-                            "'{}' is not a column of the equation of '{}'",
-                            ce.focal, ce.outcome
-                        ),
-                    })?;
-                let st = fit.column_stats[j];
-                let n = 61;
-                let xs: Vec<f64> = (0..n)
-                    .map(|i| st.min + (st.max - st.min) * i as f64 / (n - 1) as f64)
-                    .collect();
-                let sets = xs.iter().map(|v| vec![(ce.focal.clone(), *v)]).collect();
-                (xs, sets, None)
-            }
-        };
+    let (x, settings, levels): FocalGrid = match coding {
+        Some(info) => {
+            let xs = (0..info.levels.len()).map(|i| i as f64).collect();
+            let sets = (0..info.levels.len())
+                .map(|i| {
+                    info.columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.values[i]))
+                        .collect()
+                })
+                .collect();
+            (xs, sets, Some(info.levels.clone()))
+        }
+        None => {
+            let j = fit
+                .index_of(&ce.focal)
+                .ok_or_else(|| PlotError::NotApplicable {
+                    figure: "interaction plot".into(),
+                    message: format!(
+                        "'{}' is not a column of the equation of '{}'",
+                        ce.focal, ce.outcome
+                    ),
+                })?;
+            let st = fit.column_stats[j];
+            let n = 61;
+            let xs: Vec<f64> = (0..n)
+                .map(|i| st.min + (st.max - st.min) * i as f64 / (n - 1) as f64)
+                .collect();
+            let sets = xs.iter().map(|v| vec![(ce.focal.clone(), *v)]).collect();
+            (xs, sets, None)
+        }
+    };
     let lines = combinations(probes, labels)
         .into_iter()
         .map(|(label, mods)| {
@@ -330,11 +332,14 @@ impl Figure for InteractionPlot {
             &plot_area,
             s,
             t,
-            &self.title,
-            (&self.x_label, &self.y_label),
-            xr,
-            yr,
-            self.levels.as_deref(),
+            chart::Axes {
+                title: &self.title,
+                x_label: &self.x_label,
+                y_label: &self.y_label,
+                x: xr,
+                y: yr,
+                x_names: self.levels.as_deref(),
+            },
         )?;
         let w = (2.0 * s).max(1.0) as u32;
         let n = self.lines.len().max(1) as f64;

@@ -191,11 +191,14 @@ impl Figure for JnPlot {
             &plot_area,
             s,
             t,
-            &self.title,
-            (&self.x_label, &self.y_label),
-            xr,
-            yr,
-            None,
+            chart::Axes {
+                title: &self.title,
+                x_label: &self.x_label,
+                y_label: &self.y_label,
+                x: xr,
+                y: yr,
+                x_names: None,
+            },
         )?;
         for (a, b) in significant_spans(&self.w, &self.lower, &self.upper) {
             ch.draw_series(std::iter::once(Rectangle::new(

@@ -262,13 +262,10 @@ fn place_moderators(
         // Centre the box over the points its arrows land on.
         d.nodes = nodes.clone();
         let mut xs = Vec::new();
-        for (k, e) in d.edges.iter().enumerate() {
-            if &e.from == m {
-                if let Target::Edge(j) = e.to {
-                    if let Some((a, b)) = d.segment(j) {
-                        xs.push(a.0 + e.at * (b.0 - a.0));
-                    }
-                    let _ = k;
+        for e in d.edges.iter().filter(|e| &e.from == m) {
+            if let Target::Edge(j) = e.to {
+                if let Some((a, b)) = d.segment(j) {
+                    xs.push(a.0 + e.at * (b.0 - a.0));
                 }
             }
         }

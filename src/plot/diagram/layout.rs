@@ -169,12 +169,15 @@ pub fn place_free(placed: &[Node], node: &mut Node, x: f64, y: f64, gap: f64) {
     }
 }
 
+/// An arrow's index and visible segment.
+type Segment = (usize, (f64, f64), (f64, f64));
+
 /// Chooses a place for each edge label along its arrow, avoiding boxes and earlier labels.
 pub fn place_labels(d: &mut Diagram) {
     let size = d.font_pt * 0.9;
     let boxes: Vec<Rect> = d.nodes.iter().map(Node::rect).collect();
     let mut taken: Vec<Rect> = Vec::new();
-    let segments: Vec<(usize, (f64, f64), (f64, f64))> = (0..d.edges.len())
+    let segments: Vec<Segment> = (0..d.edges.len())
         .filter_map(|i| d.segment(i).map(|(a, b)| (i, a, b)))
         .collect();
     for i in 0..d.edges.len() {
