@@ -108,7 +108,7 @@ pub fn frame<'a, DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .light_line_style(WHITE)
+        .max_light_lines(0)
         .bold_line_style(RGBColor(232, 232, 232))
         .x_desc(xlab)
         .y_desc(ylab)

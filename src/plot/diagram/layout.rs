@@ -246,7 +246,9 @@ pub fn finish(d: &mut Diagram, s: &Spacing) {
     if rects.is_empty() {
         (x0, y0, x1, y1) = (0.0, 0.0, 0.0, 0.0);
     }
-    let (dx, dy) = (s.margin - x0, s.margin - y0);
+    // Narrow diagrams get the minimum width (room for the caption), with the drawing centred.
+    let extra = ((300.0 - (x1 - x0)) / 2.0).max(0.0);
+    let (dx, dy) = (s.margin - x0 + extra, s.margin - y0);
     for n in d.nodes.iter_mut() {
         n.x = round2(n.x + dx);
         n.y = round2(n.y + dy);
