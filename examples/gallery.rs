@@ -103,7 +103,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     )?;
     let labels = parse_labels(
-        "network_ties=Network ties,collab=Collaboration,export_intensity=Export intensity,psychic_distance=Psychic distance,intl_experience=Intl. experience,family_owned=Family owned",
+        "network_ties=Network ties,collab=Collaboration,export_intensity=Export intensity,psychic_distance=Psychic distance,intl_experience=Intl. experience,family_owned=Family owned,size_class=Size class",
     )?;
     let mut index = String::from(
         "# Gallery\n\nEvery kind of figure cipa draws, from models fitted on the shipped example data \
@@ -185,6 +185,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let _ = writeln!(index, "![{}](greyscale/{})\n", a.file_name, a.file_name);
                 }
             }
+        }
+    }
+    // A categorical focal predictor: predictions at its levels, with interval bars.
+    let spec = template(1)?.instantiate(&Roles {
+        x: "size_class".into(),
+        y: "export_intensity".into(),
+        w: Some("psychic_distance".into()),
+        ..Roles::default()
+    })?;
+    let analysis = analyse(
+        &data,
+        &spec,
+        &AnalysisOptions {
+            boot: 0,
+            ..AnalysisOptions::default()
+        },
+    )?;
+    let plot = PlotOptions {
+        labels: labels.clone(),
+        dpi: 150.0,
+        ..PlotOptions::default()
+    };
+    let _ = writeln!(
+        index,
+        "\n## Model 1 with a categorical X\n\n`cipa fit --data datasets/sme_example.csv --missing -99 --model 1 --x size_class --y export_intensity --w psychic_distance`\n"
+    );
+    for a in render_all(&analysis, &plot)? {
+        if a.file_name.starts_with("interaction_") && a.file_name.ends_with(".png") {
+            std::fs::create_dir_all(out.join("categorical"))?;
+            std::fs::write(out.join("categorical").join(&a.file_name), &a.bytes)?;
+            let _ = writeln!(index, "![{}](categorical/{})\n", a.file_name, a.file_name);
         }
     }
     std::fs::write(out.join("README.md"), index)?;

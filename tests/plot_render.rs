@@ -348,3 +348,101 @@ fn indirect_curves_agree_with_the_probed_effects() {
         "a straight line with the index as slope"
     );
 }
+
+fn model1_with(x: &str, w: &str) -> Analysis {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = read_path(
+        root.join("datasets/sme_example.csv"),
+        &ReadOptions {
+            missing_codes: vec![-99.0],
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap();
+    let spec = template(1)
+        .unwrap()
+        .instantiate(&Roles {
+            x: x.into(),
+            y: "export_intensity".into(),
+            w: Some(w.into()),
+            ..Roles::default()
+        })
+        .unwrap();
+    analyse(
+        &data,
+        &spec,
+        &AnalysisOptions {
+            boot: 0,
+            ..AnalysisOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn interaction_plots_for_categorical_x_and_w() {
+    // Categorical X: one plot with the levels on the x axis, one line per probe value of W; the
+    // predictions at each level are the fitted equation at that level's codes.
+    let a = model1_with("region", "psychic_distance");
+    let plots =
+        cipa::plot::interaction::interaction_plots(&a, &Labels::default(), Theme::default())
+            .unwrap();
+    assert_eq!(plots.len(), 1, "all coded columns of X in one plot");
+    let (stem, p) = &plots[0];
+    assert_eq!(stem, "interaction_region_on_export_intensity");
+    let levels = p.levels.as_ref().expect("categorical x axis");
+    assert_eq!(levels.len(), 4);
+    assert_eq!(p.lines.len(), 3, "three probe values of W");
+    let fit = &a.equations[0].0;
+    let info = fit.coding.iter().find(|c| c.variable == "region").unwrap();
+    let (_, points) = a
+        .probes
+        .iter()
+        .find(|(n, _)| n == "psychic_distance")
+        .unwrap();
+    for (k, line) in p.lines.iter().enumerate() {
+        let w = points[k].value;
+        for (i, got) in line.fit.iter().enumerate() {
+            let mut want = fit.coefficient("constant").unwrap().estimate
+                + fit.coefficient("psychic_distance").unwrap().estimate * w;
+            for col in &info.columns {
+                let code = col.values[i];
+                want += fit.coefficient(&col.name).unwrap().estimate * code;
+                let inter = format!("{}:psychic_distance", col.name);
+                want += fit.coefficient(&inter).unwrap().estimate * code * w;
+            }
+            assert!(
+                (got - want).abs() < 1e-9,
+                "level {i}, w {w}: {got} vs {want}"
+            );
+            assert!(line.lower[i] < *got && *got < line.upper[i]);
+        }
+    }
+    let png = to_png(p, 72.0).unwrap();
+    assert_eq!(png_info(&png), (432, 288, 72));
+    // Categorical W: one line per level.
+    let a = model1_with("collab", "region");
+    let plots =
+        cipa::plot::interaction::interaction_plots(&a, &Labels::default(), Theme::default())
+            .unwrap();
+    assert_eq!(plots.len(), 1);
+    let p = &plots[0].1;
+    assert!(p.levels.is_none());
+    let names: Vec<&str> = p.lines.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert!(
+        names.iter().all(|n| n.starts_with("region = ")),
+        "{names:?}"
+    );
+    // Lines are straight in X with the conditional slopes the analysis reports.
+    let ce = &a.conditional[0];
+    for (line, row) in p.lines.iter().zip(&ce.rows) {
+        let n = p.x.len() - 1;
+        let slope = (line.fit[n] - line.fit[0]) / (p.x[n] - p.x[0]);
+        assert!(
+            (slope - row.test.effect).abs() < 1e-9,
+            "{slope} vs {}",
+            row.test.effect
+        );
+    }
+}

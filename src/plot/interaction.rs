@@ -269,8 +269,9 @@ fn build(
     };
     let mods: Vec<String> = ce.moderators.iter().map(|m| labels.var(m)).collect();
     let mut caption = format!(
-        "Lines: predicted values at the probe values of {}; bands: {conf}% confidence intervals.",
-        mods.join(" and ")
+        "Lines: predicted values at the probe values of {}; {}: {conf}% confidence intervals.",
+        mods.join(" and "),
+        if levels.is_some() { "bars" } else { "bands" }
     );
     let others = fit.coefficients.iter().filter(|c| {
         c.term != CONSTANT
