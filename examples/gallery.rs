@@ -11,7 +11,7 @@ use std::path::Path;
 
 use cipa::analysis::{analyse, AnalysisOptions};
 use cipa::data::{read_path, ReadOptions};
-use cipa::plot::{parse_labels, render_all, Artifact, PlotOptions};
+use cipa::plot::{parse_labels, render_all, render_all_with_data, Artifact, PlotOptions};
 use cipa::spec::{template::template, Roles};
 
 struct Case {
@@ -111,7 +111,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
          `--labels` giving readable names. Regenerate with `cargo run --release --example gallery`.\n\n\
          Figures: conceptual diagram (moderators as arrows onto the paths they moderate), statistical \
          diagram (every term a box, coefficients with stars), interaction plot (predicted outcome at \
-         the probe values of the moderator, 95% bands, other predictors at their means), \
+         the probe values of the moderator, 95% bands, other predictors at their means, observed cases as points), \
          Johnson-Neyman plot (conditional effect with its band, significant range shaded, JN points \
          marked, observed range of the moderator bracketed), conditional indirect effect with its \
          percentile bootstrap band (index of moderated mediation in the caption), and the bootstrap \
@@ -160,7 +160,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if case.cov.is_empty() { String::new() } else { format!(" --cov {}", case.cov.join(",")) },
         );
         let mut seen = Vec::new();
-        for a in render_all(&analysis, &plot)? {
+        for a in render_all_with_data(&analysis, &data, &plot)? {
             if !keep(&a, case.model, &mut seen) {
                 continue;
             }

@@ -8,7 +8,9 @@ use cipa::analysis::{analyse, Analysis, AnalysisOptions};
 use cipa::data::{read_path, ReadOptions};
 use cipa::plot::diagram::{self, CoefStyle, DiagramFigure};
 use cipa::plot::indirect::{IndirectCurve, IndirectPlot};
-use cipa::plot::{render_all, render_indirect, to_png, to_svg, Labels, PlotOptions, Theme};
+use cipa::plot::{
+    render_all, render_all_with_data, render_indirect, to_png, to_svg, Labels, PlotOptions, Theme,
+};
 use cipa::spec::{template::template, Roles};
 
 fn fitted(model: u32, m: &[&str], w: Option<&str>, cov: &[&str], boot: usize) -> Analysis {
@@ -445,4 +447,70 @@ fn interaction_plots_for_categorical_x_and_w() {
             row.test.effect
         );
     }
+}
+
+#[test]
+fn observed_cases_on_interaction_plots() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = read_path(
+        root.join("datasets/sme_example.csv"),
+        &ReadOptions {
+            missing_codes: vec![-99.0],
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap();
+    let a = model1_with("collab", "psychic_distance");
+    let (_, mut p) =
+        cipa::plot::interaction::interaction_plots(&a, &Labels::default(), Theme::default())
+            .unwrap()
+            .remove(0);
+    assert!(cipa::plot::interaction::add_observed(&mut p, &data, false));
+    assert_eq!(
+        p.points.len(),
+        a.n,
+        "every complete case of the model, once"
+    );
+    let (_, points) = &a.probes[0];
+    let w = data.numeric("psychic_distance").unwrap();
+    let x = data.numeric("collab").unwrap();
+    // Each case goes with its nearest probe value.
+    let mut k = 0;
+    for (i, xi) in x.iter().enumerate() {
+        let y = data.numeric("export_intensity").unwrap()[i];
+        if !(xi.is_finite() && w[i].is_finite() && y.is_finite()) {
+            continue;
+        }
+        let nearest = (0..points.len())
+            .min_by(|&a, &b| {
+                (points[a].value - w[i])
+                    .abs()
+                    .total_cmp(&(points[b].value - w[i]).abs())
+            })
+            .unwrap();
+        assert_eq!(p.points[k], (*xi, y, nearest));
+        k += 1;
+    }
+    assert!(
+        !cipa::plot::interaction::add_observed(&mut p.clone(), &data, true),
+        "not on centred scales"
+    );
+    let with = render_all_with_data(
+        &a,
+        &data,
+        &PlotOptions {
+            dpi: 20.0,
+            ..PlotOptions::default()
+        },
+    )
+    .unwrap();
+    let svg = with
+        .iter()
+        .find(|x| x.file_name.starts_with("interaction_") && x.file_name.ends_with(".svg"))
+        .unwrap();
+    let circles = String::from_utf8(svg.bytes.clone())
+        .unwrap()
+        .matches("<circle")
+        .count();
+    assert!(circles >= a.n, "{circles} circles for {} cases", a.n);
 }

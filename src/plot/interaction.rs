@@ -38,6 +38,49 @@ pub struct InteractionPlot {
     pub lines: Vec<Line>,
     pub caption: String,
     pub theme: Theme,
+    /// Observed cases `(x, y, line)`, each with the line of the probe value nearest its
+    /// moderator value (see [`add_observed`]); empty unless asked for.
+    pub points: Vec<(f64, f64, usize)>,
+    /// The focal variable, the outcome and the single numeric moderator with its probe values,
+    /// for placing observed cases.
+    pub source: Option<(String, String, String, Vec<f64>)>,
+}
+
+/// Adds the observed cases to an interaction plot of a numeric focal predictor and one numeric
+/// moderator: every row of `data` with the focal predictor, the outcome and the moderator present,
+/// drawn in the colour of the probe value nearest its moderator value. Returns false (and leaves
+/// the plot alone) when the plot has another shape or the analysis centred its variables (the
+/// lines are then on the centred scale).
+pub fn add_observed(
+    plot: &mut InteractionPlot,
+    data: &crate::data::Dataset,
+    centred: bool,
+) -> bool {
+    let Some((x, y, w, probes)) = plot.source.clone() else {
+        return false;
+    };
+    if centred || plot.levels.is_some() {
+        return false;
+    }
+    let (Ok(xs), Ok(ys), Ok(ws)) = (data.numeric(&x), data.numeric(&y), data.numeric(&w)) else {
+        return false;
+    };
+    plot.points = xs
+        .iter()
+        .zip(ys)
+        .zip(ws)
+        .filter(|((a, b), c)| a.is_finite() && b.is_finite() && c.is_finite())
+        .map(|((a, b), c)| {
+            let line = probes
+                .iter()
+                .enumerate()
+                .min_by(|(_, p), (_, q)| (*p - c).abs().total_cmp(&(*q - c).abs()))
+                .map_or(0, |(k, _)| k);
+            (*a, *b, line)
+        })
+        .collect();
+    plot.caption += " Points: observed cases, coloured by the nearest probe value.";
+    true
 }
 
 /// The value of design factor `f` for a prediction: the focal or moderator value when set,
@@ -283,6 +326,16 @@ fn build(
     if !others.is_empty() {
         caption += &format!(" Held at their means: {}.", others.join(", "));
     }
+    let source = match (coding, probes.as_slice()) {
+        (None, [(name, factors, points)]) if factors.len() == 1 && factors[0] == *name => {
+            let values: Option<Vec<f64>> = points
+                .iter()
+                .map(|(_, c)| c.first().copied().filter(|v| v.is_finite()))
+                .collect();
+            values.map(|v| (ce.focal.clone(), ce.outcome.clone(), name.clone(), v))
+        }
+        _ => None,
+    };
     Ok(InteractionPlot {
         title: format!(
             "{} × {} on {}",
@@ -297,6 +350,8 @@ fn build(
         lines,
         caption,
         theme,
+        points: Vec::new(),
+        source,
     })
 }
 
@@ -324,7 +379,8 @@ impl Figure for InteractionPlot {
         let (y0, y1) = chart::range(
             self.lines
                 .iter()
-                .flat_map(|l| l.lower.iter().chain(&l.upper).copied()),
+                .flat_map(|l| l.lower.iter().chain(&l.upper).copied())
+                .chain(self.points.iter().map(|p| p.1)),
         );
         // Room at the top for the legend.
         let (ylo, yhi) = chart::padded(y0, y1, 0.06);
@@ -343,6 +399,18 @@ impl Figure for InteractionPlot {
             },
         )?;
         let w = (2.0 * s).max(1.0) as u32;
+        // Observed cases first, under the lines.
+        for (k, _) in self.lines.iter().enumerate() {
+            let color = t.series(k);
+            ch.draw_series(self.points.iter().filter(|p| p.2 == k).map(|p| {
+                Circle::new(
+                    (p.0, p.1),
+                    (1.6 * s).round() as i32,
+                    color.mix(0.35).filled(),
+                )
+            }))
+            .map_err(err)?;
+        }
         let n = self.lines.len().max(1) as f64;
         for (k, line) in self.lines.iter().enumerate() {
             let color = t.series(k);

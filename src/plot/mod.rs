@@ -91,6 +91,24 @@ pub fn svg_and_png(stem: &str, fig: &impl Figure, dpi: f64) -> Result<Vec<Artifa
 /// Every figure that applies to `analysis`: both diagrams (SVG, PNG, DOT, TikZ) and each plot
 /// (SVG, PNG). File names are stable and the bytes depend only on the input.
 pub fn render_all(analysis: &Analysis, opts: &PlotOptions) -> Result<Vec<Artifact>, PlotError> {
+    render(analysis, None, opts)
+}
+
+/// As [`render_all`], with the observed cases from `data` (the data the analysis was run on)
+/// drawn on the interaction plots of a numeric focal predictor and one numeric moderator.
+pub fn render_all_with_data(
+    analysis: &Analysis,
+    data: &crate::data::Dataset,
+    opts: &PlotOptions,
+) -> Result<Vec<Artifact>, PlotError> {
+    render(analysis, Some(data), opts)
+}
+
+fn render(
+    analysis: &Analysis,
+    data: Option<&crate::data::Dataset>,
+    opts: &PlotOptions,
+) -> Result<Vec<Artifact>, PlotError> {
     let mut out = Vec::new();
     let conceptual = diagram::conceptual(&analysis.spec, &opts.labels);
     let statistical = diagram::statistical(analysis, &opts.labels, opts.coef, opts.decimals);
@@ -106,7 +124,11 @@ pub fn render_all(analysis: &Analysis, opts: &PlotOptions) -> Result<Vec<Artifac
         out.push(Artifact::text(format!("{stem}.dot"), diagram::to_dot(d)));
         out.push(Artifact::text(format!("{stem}.tex"), diagram::to_tikz(d)));
     }
-    for (stem, p) in interaction::interaction_plots(analysis, &opts.labels, opts.theme)? {
+    for (stem, mut p) in interaction::interaction_plots(analysis, &opts.labels, opts.theme)? {
+        if let Some(d) = data {
+            let centred = analysis.options.center != crate::analysis::Center::None;
+            interaction::add_observed(&mut p, d, centred);
+        }
         out.extend(svg_and_png(&stem, &p, opts.dpi)?);
     }
     for (stem, p) in jn::jn_plots(analysis, &opts.labels, opts.theme) {
