@@ -115,8 +115,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
          Johnson-Neyman plot (conditional effect with its band, significant range shaded, JN points \
          marked, observed range of the moderator bracketed), conditional indirect effect with its \
          percentile bootstrap band (index of moderated mediation in the caption), and the bootstrap \
-         distribution of each indirect effect with its interval. PNGs are 6 × 4 inches, here at 150 dpi to keep the repository small (cipa writes 300 dpi) \
-         (diagrams at their natural size); the Okabe-Ito palette is colour-blind safe, and \
+         distribution of each indirect effect with its interval. Plots are 6 × 4 inches and diagrams their natural size, here at 150 dpi to keep the \
+         repository small (cipa writes 300 dpi); the Okabe-Ito palette is colour-blind safe, and \
          `Theme { greyscale: true, .. }` draws in greys (see `greyscale/`).\n\n\
          Model 14's diagrams are also here as SVG, Graphviz DOT (`neato -n2`) and TikZ.\n",
     );

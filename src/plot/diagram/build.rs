@@ -380,7 +380,14 @@ fn statistical_layout(
     labels: &Labels,
     note: Option<String>,
 ) -> Diagram {
-    let s = Spacing::for_kind(DiagramKind::Statistical);
+    let mut s = Spacing::for_kind(DiagramKind::Statistical);
+    // Room between columns for the widest coefficient label (an interval is long).
+    let widest = eqs
+        .iter()
+        .flat_map(|e| e.terms.iter().filter_map(|(_, l)| l.as_deref()))
+        .map(|l| crate::plot::font::text_width(l, s.font_pt * 0.9))
+        .fold(0.0, f64::max);
+    s.col_gap = s.col_gap.max(1.5 * widest + 2.0 * s.font_pt);
     let roles = Roles { spec };
     let mut pending: Vec<Pending> = roles
         .core()
@@ -407,6 +414,7 @@ fn statistical_layout(
             }
         }
     }
+    let mut extras: Vec<(i32, &String)> = Vec::new();
     for t in &seen {
         if col_of(&pending, t).is_some() {
             continue;
@@ -417,8 +425,21 @@ fn statistical_layout(
             .filter_map(|e| col_of(&pending, &e.outcome))
             .min()
             .unwrap_or(1);
-        let col = (target_col - 1).max(0);
-        let row = layout::free_row(&pending, col, 1);
+        extras.push(((target_col - 1).max(0), t));
+    }
+    // Column by column, each column's extra boxes below those of the columns before it: arrows
+    // from an earlier column that skip a column rise above them.
+    extras.sort_by_key(|(c, _)| *c);
+    let mut floor = 1;
+    let mut deepest = 0;
+    let mut current = None;
+    for (col, t) in extras {
+        if current != Some(col) {
+            current = Some(col);
+            floor = floor.max(deepest + 1);
+        }
+        let row = layout::free_row(&pending, col, floor);
+        deepest = deepest.max(row);
         pending.push(Pending {
             node: new_node(t, labels.term(t), roles.kind(t), &s),
             cell: Some((col, row)),

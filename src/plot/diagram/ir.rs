@@ -164,6 +164,45 @@ impl Diagram {
         self.nodes.iter().find(|n| n.id == id)
     }
 
+    /// Where along a box's side arrow `i` attaches, as a fraction of the box's height from its
+    /// centre: the box's outgoing (`outgoing`) or incoming left-to-right arrows, ordered by the
+    /// height of their other end, share the middle half of the side evenly.
+    fn spread(&self, node: &str, i: usize, outgoing: bool) -> f64 {
+        let Some(me) = self.node(node) else {
+            return 0.0;
+        };
+        let mut others: Vec<(f64, f64, usize)> = Vec::new();
+        for (k, e) in self.edges.iter().enumerate() {
+            let Target::Node(to) = &e.to else { continue };
+            let (this, other) = if outgoing {
+                (&e.from, to)
+            } else {
+                (to, &e.from)
+            };
+            if this != node {
+                continue;
+            }
+            let Some(o) = self.node(other) else { continue };
+            let gap = if outgoing { o.x - me.x } else { me.x - o.x };
+            if gap > (me.w + o.w) / 2.0 {
+                others.push((o.y, o.x, k));
+            }
+        }
+        others.sort_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
+                .then(a.2.cmp(&b.2))
+        });
+        let n = others.len();
+        let Some(pos) = others.iter().position(|o| o.2 == i) else {
+            return 0.0;
+        };
+        if n < 2 {
+            return 0.0;
+        }
+        (pos as f64 / (n - 1) as f64 - 0.5) * 0.5
+    }
+
     /// The visible segment of arrow `i`: from the border of its tail box to the border of its
     /// head box, or to the point on the arrow it moderates.
     pub fn segment(&self, i: usize) -> Option<((f64, f64), (f64, f64))> {
@@ -176,10 +215,23 @@ impl Diagram {
         match &e.to {
             Target::Node(id) => {
                 let to = self.node(id)?.rect();
-                Some((
-                    from.exit_towards((to.x, to.y)),
-                    to.exit_towards((from.x, from.y)),
-                ))
+                if to.x - from.x > (from.w + to.w) / 2.0 {
+                    // Left to right between columns: leave from the right side and arrive at the
+                    // left side. Boxes of a column share their width, so the line cannot cut
+                    // through a neighbour in either column; arrows sharing a side are spread
+                    // along it in the order of their other ends.
+                    let out = self.spread(&e.from, i, true);
+                    let inn = self.spread(id, i, false);
+                    Some((
+                        (from.x + from.w / 2.0, from.y + out * from.h),
+                        (to.x - to.w / 2.0, to.y + inn * to.h),
+                    ))
+                } else {
+                    Some((
+                        from.exit_towards((to.x, to.y)),
+                        to.exit_towards((from.x, from.y)),
+                    ))
+                }
             }
             Target::Edge(j) if depth < 4 && *j != i => {
                 let (a, b) = self.segment_depth(*j, depth + 1)?;

@@ -137,6 +137,8 @@ pub fn place_grid(pending: &mut [Pending], s: &Spacing) -> BTreeMap<i32, f64> {
         if let Some((c, r)) = p.cell {
             p.node.x = xs[&c];
             p.node.y = r as f64 * s.row_gap;
+            // One width per column: sides line up, so arrows between columns clear every box.
+            p.node.w = widest[&c];
         }
     }
     xs
