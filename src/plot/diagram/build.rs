@@ -177,7 +177,7 @@ pub fn conceptual(spec: &ModelSpec, labels: &Labels) -> Diagram {
             cell: Some((col, row)),
         });
     }
-    layout::place_grid(&mut pending, &s);
+    layout::untangle(&mut pending, &edges, &s);
     let mut nodes: Vec<Node> = pending.into_iter().map(|p| p.node).collect();
     let mut d = Diagram {
         kind: DiagramKind::Conceptual,
@@ -450,7 +450,7 @@ fn statistical_layout(
             edges.push(arrow(t, &e.outcome, label.clone()));
         }
     }
-    layout::place_grid(&mut pending, &s);
+    layout::untangle(&mut pending, &edges, &s);
     let mut d = Diagram {
         kind: DiagramKind::Statistical,
         nodes: pending.into_iter().map(|p| p.node).collect(),

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ir::{Diagram, DiagramKind, Edge, Node, Rect, Target};
+use super::ir::{Diagram, DiagramKind, Edge, Node, NodeKind, Rect, Target};
 use crate::plot::font::text_width;
 
 /// Spacing, in points.
@@ -142,6 +142,99 @@ pub fn place_grid(pending: &mut [Pending], s: &Spacing) -> BTreeMap<i32, f64> {
         }
     }
     xs
+}
+
+/// Places the grid, then lifts mediators that an arrow between two other boxes would cut
+/// through: each such box moves above the top of its column, as long as that lowers the number of
+/// crossings (a straight arrow skipping a column of a serial-parallel model otherwise runs
+/// through a box there).
+pub fn untangle(pending: &mut [Pending], edges: &[Edge], s: &Spacing) {
+    let crossings = |pending: &[Pending]| -> Vec<usize> {
+        let d = Diagram {
+            kind: DiagramKind::Conceptual,
+            nodes: pending.iter().map(|p| p.node.clone()).collect(),
+            edges: edges.to_vec(),
+            width: 0.0,
+            height: 0.0,
+            font_pt: s.font_pt,
+            caption: None,
+        };
+        let mut hits = Vec::new();
+        for (i, e) in edges.iter().enumerate() {
+            let (Target::Node(to), Some((a, b))) = (&e.to, d.segment(i)) else {
+                continue;
+            };
+            for (k, p) in pending.iter().enumerate() {
+                if p.node.kind != NodeKind::Mediator || p.node.id == e.from || &p.node.id == to {
+                    continue;
+                }
+                let r = Rect {
+                    w: p.node.w - 1.0,
+                    h: p.node.h - 1.0,
+                    ..p.node.rect()
+                };
+                if r.crosses(a, b) {
+                    hits.push(k);
+                }
+            }
+        }
+        hits
+    };
+    place_grid(pending, s);
+    let mut hits = crossings(pending);
+    let cells = |pending: &[Pending]| pending.iter().map(|p| p.cell).collect::<Vec<_>>();
+    let mut best = (hits.len(), cells(pending));
+    for step in 0..24 {
+        // Lift the crossed boxes in turn (a different one each step when several are crossed).
+        let Some(&k) = hits.get(step % hits.len().max(1)) else {
+            break;
+        };
+        let Some((c, _)) = pending[k].cell else { break };
+        let top = pending
+            .iter()
+            .filter_map(|p| p.cell)
+            .filter(|(cc, _)| *cc == c)
+            .map(|(_, r)| r)
+            .min()
+            .unwrap_or(0);
+        pending[k].cell = Some((c, top - 1));
+        place_grid(pending, s);
+        hits = crossings(pending);
+        if hits.len() < best.0 {
+            best = (hits.len(), cells(pending));
+        }
+    }
+    for (p, c) in pending.iter_mut().zip(best.1) {
+        p.cell = c;
+    }
+    // Close rows above the X -> Y line that lifting left empty in every column, unless that
+    // brings a crossing back.
+    let kept = cells(pending);
+    let mut r = -1;
+    loop {
+        let used: Vec<i32> = pending.iter().filter_map(|p| p.cell.map(|c| c.1)).collect();
+        if used.iter().all(|&u| u >= r) {
+            break;
+        }
+        if used.contains(&r) {
+            r -= 1;
+            continue;
+        }
+        for p in pending.iter_mut() {
+            if let Some((c, row)) = p.cell {
+                if row < r {
+                    p.cell = Some((c, row + 1));
+                }
+            }
+        }
+    }
+    place_grid(pending, s);
+    if crossings(pending).len() > best.0 {
+        for (p, c) in pending.iter_mut().zip(kept) {
+            p.cell = c;
+        }
+        place_grid(pending, s);
+    }
 }
 
 /// The next free row at or below `from` in column `col`.
