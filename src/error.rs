@@ -7,6 +7,8 @@ use thiserror::Error;
 pub use crate::data::DataError;
 pub use crate::estimation::EstimationError;
 pub use crate::measure::MeasureError;
+#[cfg(feature = "plot")]
+pub use crate::plot::PlotError;
 pub use crate::spec::SpecError;
 
 /// Any error cipa's library can return.
@@ -26,6 +28,10 @@ pub enum Error {
     /// A model specification is invalid or does not fit the data.
     #[error(transparent)]
     Spec(#[from] SpecError),
+    /// A figure could not be drawn.
+    #[cfg(feature = "plot")]
+    #[error(transparent)]
+    Plot(#[from] PlotError),
     /// An option or argument combination is invalid.
     #[error("{0}")]
     Usage(String),

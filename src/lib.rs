@@ -24,6 +24,8 @@ pub mod estimation;
 pub mod inference;
 pub mod measure;
 pub mod numeric;
+#[cfg(feature = "plot")]
+pub mod plot;
 pub mod prelude;
 pub mod report;
 pub mod spec;

@@ -110,7 +110,7 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
                 files.add("draws.csv", csv);
             }
             // Plots go under plots/; results_dir::plots is the one place the plot layer plugs in.
-            files.extend(results_dir::plots(&analysis)?);
+            files.extend(results_dir::plots(&analysis, &data)?);
             let resampling = analysis.bootstrap.as_ref();
             let mut options = options_json(&a, &opts, &defaults);
             options["analysis_options"] =

@@ -7,6 +7,8 @@ mod args;
 mod constructs;
 mod data_opts;
 mod describe;
+#[cfg(feature = "plot")]
+mod diagram;
 mod fit;
 mod measure;
 mod output;
@@ -92,5 +94,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Describe(a) => describe::run(a),
         Command::Fit(a) => fit::run(a),
         Command::Measure(a) => measure::run(a),
+        #[cfg(feature = "plot")]
+        Command::Diagram(a) => diagram::run(a),
     }
 }

@@ -92,20 +92,26 @@ pub fn threads_used(requested: usize, resampling: bool) -> usize {
     }
 }
 
-/// Plots for the results folder, as `(path under the folder, bytes)`. The plot layer plugs in
-/// here and nowhere else; once `cipa::plot` exists (feature `plot`) this body becomes (with
-/// `plot` the crate's plot module; tests/layers.rs then needs `plot` among cli's lower layers)
-///
-/// ```ignore
-/// #[cfg(feature = "plot")]
-/// return Ok(plot::render_all(a, &plot::PlotOptions::default())
-///     .map_err(|e| CliError::Internal(e.to_string()))?
-///     .into_iter()
-///     .map(|p| (format!("plots/{}", p.file_name), p.bytes))
-///     .collect());
-/// ```
-pub fn plots(_a: &crate::analysis::Analysis) -> Result<Vec<(String, Vec<u8>)>, CliError> {
-    Ok(Vec::new())
+/// Plots for the results folder, as `(path under the folder, bytes)`: every figure the plot
+/// layer draws for the analysis (with observed points from `data`), under plots/.
+pub fn plots(
+    a: &crate::analysis::Analysis,
+    data: &crate::data::Dataset,
+) -> Result<Vec<(String, Vec<u8>)>, CliError> {
+    #[cfg(feature = "plot")]
+    {
+        let opts = crate::plot::PlotOptions::default();
+        Ok(crate::plot::render_all_with_data(a, data, &opts)
+            .map_err(|e| CliError::Internal(format!("drawing the figures failed: {e}")))?
+            .into_iter()
+            .map(|p| (format!("plots/{}", p.file_name), p.bytes))
+            .collect())
+    }
+    #[cfg(not(feature = "plot"))]
+    {
+        let _ = (a, data);
+        Ok(Vec::new())
+    }
 }
 
 /// The files of a results folder, collected before anything touches the disk.

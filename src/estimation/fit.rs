@@ -108,6 +108,30 @@ pub struct EquationFit {
     pub fitted: Vec<f64>,
     /// Notes for the reader (for example near-collinearity).
     pub warnings: Vec<String>,
+    /// Mean, minimum and maximum of each design column over the rows used, in the order of
+    /// `coefficients`: plots predict at covariates' means over the observed range of X and W.
+    #[serde(skip)]
+    pub column_stats: Vec<ColumnStats>,
+}
+
+/// Mean, minimum and maximum of one design column.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColumnStats {
+    pub mean: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl ColumnStats {
+    /// Of a column's values (all finite in a design).
+    pub fn of(values: &[f64]) -> Self {
+        let n = values.len().max(1) as f64;
+        ColumnStats {
+            mean: values.iter().sum::<f64>() / n,
+            min: values.iter().copied().fold(f64::INFINITY, f64::min),
+            max: values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        }
+    }
 }
 
 impl EquationFit {

@@ -18,7 +18,7 @@ use crate::numeric::matrix::{a_at, upper_tri_inverse};
 use crate::numeric::{lstsq::RANK_TOL, qr_least_squares};
 
 use super::design::Design;
-use super::fit::{Coefficient, EquationFit, LogisticSummary, Method, Summary};
+use super::fit::{Coefficient, ColumnStats, EquationFit, LogisticSummary, Method, Summary};
 use super::EstimationError;
 
 /// Options for Newton-Raphson.
@@ -190,6 +190,7 @@ pub fn fit_logistic_design(d: &Design, conf: f64, opts: &LogisticOptions) -> Res
         residuals,
         fitted,
         warnings,
+        column_stats: d.columns.iter().map(|c| ColumnStats::of(c)).collect(),
     })
 }
 

@@ -12,7 +12,8 @@ mod regression;
 pub use design::{build_design, Design, Term};
 pub use error::EstimationError;
 pub use fit::{
-    CodingInfo, Coefficient, EquationFit, LogisticSummary, Method, OlsSummary, Summary, CONSTANT,
+    CodingInfo, Coefficient, ColumnStats, EquationFit, LogisticSummary, Method, OlsSummary,
+    Summary, CONSTANT,
 };
 pub use logistic::{fit_logistic_design, LogisticOptions};
 pub use logistic_weighted::logistic_weighted;

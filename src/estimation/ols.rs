@@ -6,7 +6,7 @@ use crate::numeric::dist::{f_p_upper, t_p_two_sided, t_quantile};
 use crate::numeric::qr_least_squares;
 
 use super::design::Design;
-use super::fit::{Coefficient, EquationFit, Method, OlsSummary, Summary};
+use super::fit::{Coefficient, ColumnStats, EquationFit, Method, OlsSummary, Summary};
 use super::EstimationError;
 
 /// A condition-number bound above which estimates are reported but flagged.
@@ -130,6 +130,7 @@ pub fn fit_ols_design(
         residuals: ls.residuals,
         fitted: ls.fitted,
         warnings,
+        column_stats: d.columns.iter().map(|c| ColumnStats::of(c)).collect(),
     })
 }
 

@@ -1,0 +1,277 @@
+//! Pieces shared by the plots: the axes frame, bands, the caption under a chart.
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::canvas::err;
+use super::font::FAMILY;
+use super::theme::Theme;
+
+/// Width and height of every plot, in points (6 × 4 inches).
+pub const PLOT_SIZE: (f64, f64) = (432.0, 288.0);
+
+pub type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// `[lo, hi]` widened by `frac` of its length on each side (a unit range around a single value).
+pub fn padded(lo: f64, hi: f64, frac: f64) -> (f64, f64) {
+    if !(lo.is_finite() && hi.is_finite()) {
+        return (0.0, 1.0);
+    }
+    if hi - lo <= f64::EPSILON * lo.abs().max(1.0) {
+        return (lo - 0.5, hi + 0.5);
+    }
+    let pad = (hi - lo) * frac;
+    (lo - pad, hi + pad)
+}
+
+/// Minimum and maximum of the finite values.
+pub fn range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        })
+}
+
+/// Splits off the caption's lines at the bottom; returns the area left for the chart.
+pub fn with_caption<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: f64,
+    caption: Option<&str>,
+    theme: &Theme,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let Some(text) = caption else {
+        return Ok(area.clone());
+    };
+    let size = theme.font_pt * 0.85;
+    let margin = 10.0;
+    let lines = super::diagram::wrap(text, PLOT_SIZE.0 - 2.0 * margin, size);
+    let h = lines.len() as f64 * size * 1.3 + 9.0;
+    let (_, total_h) = area.dim_in_pixel();
+    let split = (total_h as f64 - h * s).round() as i32;
+    let (top, bottom) = area.split_vertically(split);
+    let style = TextStyle::from((FAMILY, size * s).into_font())
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Top));
+    for (k, l) in lines.iter().enumerate() {
+        let y = ((3.0 + k as f64 * size * 1.3) * s).round() as i32;
+        bottom
+            .draw(&Text::new(
+                l.clone(),
+                ((margin * s) as i32, y),
+                style.clone(),
+            ))
+            .map_err(err)?;
+    }
+    Ok(top)
+}
+
+/// What a chart's axes show.
+pub struct Axes<'t> {
+    pub title: &'t str,
+    pub x_label: &'t str,
+    pub y_label: &'t str,
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+    /// Names for the integer ticks of a categorical x axis.
+    pub x_names: Option<&'t [String]>,
+}
+
+/// Axes with a title and axis labels over the given ranges.
+pub fn frame<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    s: f64,
+    theme: &Theme,
+    axes: Axes<'_>,
+) -> Result<Chart<'a, DB>, String> {
+    let Axes {
+        title,
+        x_label: xlab,
+        y_label: ylab,
+        x,
+        y,
+        x_names,
+    } = axes;
+    let f = theme.font_pt;
+    let px = |v: f64| (v * s).round() as i32;
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(px(6.0))
+        .margin_right(px(14.0))
+        .margin_left(px(6.0))
+        .x_label_area_size(px(2.4 * f))
+        .y_label_area_size(px(4.6 * f))
+        .caption(title, (FAMILY, title_size(title, f * 1.15) * s).into_font())
+        .build_cartesian_2d(x.0..x.1, y.0..y.1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .max_light_lines(0)
+        .bold_line_style(RGBColor(232, 232, 232))
+        .x_desc(xlab)
+        .y_desc(ylab)
+        .x_labels(7)
+        .y_labels(6)
+        .label_style((FAMILY, f * 0.85 * s).into_font())
+        .axis_desc_style((FAMILY, f * s).into_font())
+        .x_label_formatter(&|v| match x_names {
+            Some(names) => {
+                let i = v.round();
+                if (v - i).abs() < 1e-9 && i >= 0.0 {
+                    names.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            }
+            None => tick(*v),
+        })
+        .y_label_formatter(&|v| tick(*v))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// The title's font size: `size`, or smaller so that a long title fits the plot's width.
+fn title_size(title: &str, size: f64) -> f64 {
+    let room = PLOT_SIZE.0 - 20.0;
+    let w = super::font::text_width(title, size);
+    if w > room {
+        size * room / w
+    } else {
+        size
+    }
+}
+
+/// A tick label without trailing noise: `0.5`, `-1.25`, `1200`.
+pub fn tick(v: f64) -> String {
+    let v = if v.abs() < 1e-12 { 0.0 } else { v };
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// A filled band between `lower` and `upper` over `x`.
+pub fn band<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    x: &[f64],
+    lower: &[f64],
+    upper: &[f64],
+    color: RGBColor,
+    alpha: f64,
+) -> Result<(), String> {
+    let mut pts: Vec<(f64, f64)> = x.iter().zip(upper).map(|(a, b)| (*a, *b)).collect();
+    pts.extend(x.iter().zip(lower).rev().map(|(a, b)| (*a, *b)));
+    if pts.iter().any(|p| !p.1.is_finite()) {
+        return Ok(());
+    }
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            pts,
+            color.mix(alpha).filled(),
+        )))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// A dashed vertical line at `x` across the y range.
+pub fn vline<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    x: f64,
+    y: (f64, f64),
+    style: ShapeStyle,
+    s: f64,
+) -> Result<(), String> {
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(x, y.0), (x, y.1)],
+            (4.0 * s) as i32,
+            (3.0 * s) as i32,
+            style,
+        ))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// A horizontal line at zero when zero is in range.
+pub fn zero_line<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    x: (f64, f64),
+    y: (f64, f64),
+    s: f64,
+) -> Result<(), String> {
+    if y.0 < 0.0 && y.1 > 0.0 {
+        chart
+            .draw_series(LineSeries::new(
+                vec![(x.0, 0.0), (x.1, 0.0)],
+                RGBColor(120, 120, 120).stroke_width((0.8 * s).max(1.0) as u32),
+            ))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The observed range of a moderator: a bracket along the bottom of the plot with a label.
+pub fn observed_bracket<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    obs: (f64, f64),
+    y: (f64, f64),
+    label: &str,
+    theme: &Theme,
+    s: f64,
+) -> Result<(), String> {
+    let yb = y.0 + (y.1 - y.0) * 0.03;
+    let tick = (y.1 - y.0) * 0.025;
+    let style = RGBColor(90, 90, 90).stroke_width((1.2 * s).max(1.0) as u32);
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![
+                (obs.0, yb + tick),
+                (obs.0, yb),
+                (obs.1, yb),
+                (obs.1, yb + tick),
+            ],
+            style,
+        )))
+        .map_err(err)?;
+    let size = theme.font_pt * 0.8;
+    let t = TextStyle::from((FAMILY, size * s).into_font())
+        .color(&RGBColor(90, 90, 90))
+        .pos(Pos::new(HPos::Center, VPos::Bottom));
+    chart
+        .draw_series(std::iter::once(Text::new(
+            label.to_string(),
+            ((obs.0 + obs.1) / 2.0, yb + tick * 0.8),
+            t,
+        )))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Legend box style shared by plots with several series.
+pub fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    theme: &Theme,
+    s: f64,
+    pos: SeriesLabelPosition,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .margin((6.0 * s) as i32)
+        .legend_area_size((18.0 * s) as i32)
+        .border_style(RGBColor(160, 160, 160))
+        .background_style(WHITE.mix(0.9))
+        .label_font((FAMILY, theme.font_pt * 0.85 * s).into_font())
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}

@@ -1,0 +1,284 @@
+//! The diagram as data: boxes with their positions and sizes, arrows between boxes or onto other
+//! arrows, and labels. Layout fills in the geometry; renderers (SVG/PNG, DOT, TikZ) only read it,
+//! and tests check it without rendering. Coordinates are points (1/72 inch), y pointing down,
+//! `(x, y)` the centre of a box.
+
+use serde::Serialize;
+
+/// What a box stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// The focal antecedent X (or one of its coded columns).
+    Antecedent,
+    Mediator,
+    /// The final outcome Y.
+    Outcome,
+    Moderator,
+    /// A product term (statistical diagrams).
+    Product,
+    Covariate,
+    /// Any other predictor of a syntax model.
+    Predictor,
+}
+
+/// A box.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Node {
+    /// The variable or term name (`x`, `x:w`); unique in a diagram.
+    pub id: String,
+    /// The text shown.
+    pub label: String,
+    pub kind: NodeKind,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// An axis-aligned rectangle given by its centre and size.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    /// True when the two rectangles share more than a hairline (touching edges do not count).
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        const EPS: f64 = 1e-6;
+        (self.x - o.x).abs() < (self.w + o.w) / 2.0 - EPS
+            && (self.y - o.y).abs() < (self.h + o.h) / 2.0 - EPS
+    }
+
+    /// True when the segment from `a` to `b` passes through the rectangle (Liang-Barsky).
+    pub fn crosses(&self, a: (f64, f64), b: (f64, f64)) -> bool {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let (x0, x1) = (self.x - self.w / 2.0, self.x + self.w / 2.0);
+        let (y0, y1) = (self.y - self.h / 2.0, self.y + self.h / 2.0);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        for (p, q) in [
+            (-dx, a.0 - x0),
+            (dx, x1 - a.0),
+            (-dy, a.1 - y0),
+            (dy, y1 - a.1),
+        ] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return false;
+                }
+            } else {
+                let r = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(r);
+                } else {
+                    t1 = t1.min(r);
+                }
+                if t0 > t1 {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Where the ray from the centre towards `p` leaves the rectangle (`p` itself if inside).
+    pub fn exit_towards(&self, p: (f64, f64)) -> (f64, f64) {
+        let (dx, dy) = (p.0 - self.x, p.1 - self.y);
+        let tx = if dx.abs() > 0.0 {
+            self.w / 2.0 / dx.abs()
+        } else {
+            f64::INFINITY
+        };
+        let ty = if dy.abs() > 0.0 {
+            self.h / 2.0 / dy.abs()
+        } else {
+            f64::INFINITY
+        };
+        let t = tx.min(ty).min(1.0);
+        (self.x + t * dx, self.y + t * dy)
+    }
+}
+
+impl Node {
+    pub fn rect(&self) -> Rect {
+        Rect {
+            x: self.x,
+            y: self.y,
+            w: self.w,
+            h: self.h,
+        }
+    }
+}
+
+/// Where an arrow points: a box, or (for a moderator) a point on another arrow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    Node(String),
+    /// The arrow with this index in [`Diagram::edges`], at fraction [`Edge::at`] of its length.
+    Edge(usize),
+}
+
+/// An arrow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Edge {
+    pub from: String,
+    pub to: Target,
+    /// Text on the arrow (a coefficient in statistical diagrams).
+    pub label: Option<String>,
+    /// For an arrow onto another arrow: where along it (0 = its tail, 1 = its head).
+    pub at: f64,
+    /// Where the label sits, when there is one (set by layout).
+    pub label_rect: Option<Rect>,
+}
+
+/// Conceptual (variables and what moderates which path) or statistical (every term a box, with
+/// its coefficient).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiagramKind {
+    Conceptual,
+    Statistical,
+}
+
+/// A laid-out diagram.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagram {
+    pub kind: DiagramKind,
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+    /// Size of the drawing including margins, in points.
+    pub width: f64,
+    pub height: f64,
+    /// Font size of box labels, in points (edge labels are a little smaller).
+    pub font_pt: f64,
+    /// A note under the diagram (what stars mean, what is left out).
+    pub caption: Option<String>,
+}
+
+impl Diagram {
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// Where along a box's side arrow `i` attaches, as a fraction of the box's height from its
+    /// centre: the box's outgoing (`outgoing`) or incoming left-to-right arrows, ordered by the
+    /// height of their other end, share the middle half of the side evenly.
+    fn spread(&self, node: &str, i: usize, outgoing: bool) -> f64 {
+        let Some(me) = self.node(node) else {
+            return 0.0;
+        };
+        let mut others: Vec<(f64, f64, usize)> = Vec::new();
+        for (k, e) in self.edges.iter().enumerate() {
+            let Target::Node(to) = &e.to else { continue };
+            let (this, other) = if outgoing {
+                (&e.from, to)
+            } else {
+                (to, &e.from)
+            };
+            if this != node {
+                continue;
+            }
+            let Some(o) = self.node(other) else { continue };
+            let gap = if outgoing { o.x - me.x } else { me.x - o.x };
+            if gap > (me.w + o.w) / 2.0 {
+                others.push((o.y, o.x, k));
+            }
+        }
+        others.sort_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
+                .then(a.2.cmp(&b.2))
+        });
+        let n = others.len();
+        let Some(pos) = others.iter().position(|o| o.2 == i) else {
+            return 0.0;
+        };
+        if n < 2 {
+            return 0.0;
+        }
+        (pos as f64 / (n - 1) as f64 - 0.5) * 0.5
+    }
+
+    /// The visible segment of arrow `i`: from the border of its tail box to the border of its
+    /// head box, or to the point on the arrow it moderates.
+    pub fn segment(&self, i: usize) -> Option<((f64, f64), (f64, f64))> {
+        self.segment_depth(i, 0)
+    }
+
+    fn segment_depth(&self, i: usize, depth: usize) -> Option<((f64, f64), (f64, f64))> {
+        let e = self.edges.get(i)?;
+        let from = self.node(&e.from)?.rect();
+        match &e.to {
+            Target::Node(id) => {
+                let to = self.node(id)?.rect();
+                if to.x - from.x > (from.w + to.w) / 2.0 {
+                    // Left to right between columns: leave from the right side and arrive at the
+                    // left side. Boxes of a column share their width, so the line cannot cut
+                    // through a neighbour in either column; arrows sharing a side are spread
+                    // along it in the order of their other ends.
+                    let out = self.spread(&e.from, i, true);
+                    let inn = self.spread(id, i, false);
+                    Some((
+                        (from.x + from.w / 2.0, from.y + out * from.h),
+                        (to.x - to.w / 2.0, to.y + inn * to.h),
+                    ))
+                } else {
+                    Some((
+                        from.exit_towards((to.x, to.y)),
+                        to.exit_towards((from.x, from.y)),
+                    ))
+                }
+            }
+            Target::Edge(j) if depth < 4 && *j != i => {
+                let (a, b) = self.segment_depth(*j, depth + 1)?;
+                let p = (a.0 + e.at * (b.0 - a.0), a.1 + e.at * (b.1 - a.1));
+                Some((from.exit_towards(p), p))
+            }
+            Target::Edge(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlap_and_exit_points() {
+        let a = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 10.0,
+            h: 4.0,
+        };
+        assert!(a.overlaps(&Rect {
+            x: 9.0,
+            y: 0.0,
+            w: 10.0,
+            h: 4.0
+        }));
+        assert!(!a.overlaps(&Rect {
+            x: 10.0,
+            y: 0.0,
+            w: 10.0,
+            h: 4.0
+        }));
+        assert!(!a.overlaps(&Rect {
+            x: 0.0,
+            y: 5.0,
+            w: 10.0,
+            h: 4.0
+        }));
+        assert_eq!(a.exit_towards((20.0, 0.0)), (5.0, 0.0));
+        assert_eq!(a.exit_towards((0.0, -8.0)), (0.0, -2.0));
+        assert_eq!(a.exit_towards((1.0, 0.0)), (1.0, 0.0));
+        assert!(a.crosses((-10.0, 0.0), (10.0, 0.0)));
+        assert!(a.crosses((-10.0, -10.0), (10.0, 10.0)));
+        assert!(!a.crosses((-10.0, 3.0), (10.0, 3.0)));
+        assert!(!a.crosses((6.0, -10.0), (6.0, 10.0)));
+    }
+}

@@ -1,0 +1,403 @@
+//! Automatic layout, left to right: X in the first column, each mediator in the column of its
+//! depth in the causal chain (parallel mediators stacked in one column above the X -> Y line,
+//! serial ones in sequence, long chains zig-zagging so arrows that skip a mediator clear its box),
+//! Y in the last column. Other boxes (moderators and products in statistical diagrams,
+//! covariates) stack below the line in the column before the first box they point to.
+//! Conceptual moderators sit above or below everything, over the arrows they moderate.
+
+use std::collections::BTreeMap;
+
+use super::ir::{Diagram, DiagramKind, Edge, Node, NodeKind, Rect, Target};
+use crate::plot::font::text_width;
+
+/// Spacing, in points.
+#[derive(Debug, Clone, Copy)]
+pub struct Spacing {
+    pub font_pt: f64,
+    pub box_h: f64,
+    pub pad_x: f64,
+    pub min_w: f64,
+    pub col_gap: f64,
+    pub row_gap: f64,
+    pub margin: f64,
+}
+
+impl Spacing {
+    pub fn for_kind(kind: DiagramKind) -> Self {
+        let font_pt = 10.0;
+        Spacing {
+            font_pt,
+            box_h: 2.4 * font_pt,
+            pad_x: 1.0 * font_pt,
+            min_w: 4.5 * font_pt,
+            col_gap: match kind {
+                DiagramKind::Conceptual => 7.0 * font_pt,
+                DiagramKind::Statistical => 10.0 * font_pt,
+            },
+            row_gap: match kind {
+                DiagramKind::Conceptual => 4.8 * font_pt,
+                DiagramKind::Statistical => 4.4 * font_pt,
+            },
+            margin: 1.2 * font_pt,
+        }
+    }
+}
+
+/// A box waiting for a position: its grid cell when it has one (moderators of conceptual
+/// diagrams are placed over their arrows instead).
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub node: Node,
+    pub cell: Option<(i32, i32)>,
+}
+
+/// Column of each mediator: 1 + the longest chain of mediators before it.
+pub fn mediator_columns(
+    mediators: &[String],
+    preds: &BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, i32> {
+    let mut col = BTreeMap::new();
+    // Mediators come in causal order, so one pass sees every predecessor first; a second pass
+    // makes the result independent of that order anyway.
+    for _ in 0..2 {
+        for m in mediators {
+            let c = preds
+                .get(m)
+                .map(|ps| {
+                    ps.iter()
+                        .filter_map(|p| col.get(p))
+                        .max()
+                        .copied()
+                        .unwrap_or(0)
+                })
+                .unwrap_or(0)
+                + 1;
+            col.insert(m.clone(), c);
+        }
+    }
+    col
+}
+
+/// Grid cells of X, the mediators and Y. Mediators go above the X -> Y line (rows -1, -2, ...);
+/// when every column holds one mediator and there are more than two, rows alternate so that an
+/// arrow from X to a later mediator passes between the earlier ones.
+pub fn core_cells(
+    x: &str,
+    y: &str,
+    mediators: &[String],
+    cols: &BTreeMap<String, i32>,
+) -> Vec<(String, (i32, i32))> {
+    let mut out = vec![(x.to_string(), (0, 0))];
+    let last = cols.values().max().copied().unwrap_or(0) + 1;
+    let mut per_col: BTreeMap<i32, i32> = BTreeMap::new();
+    for m in mediators {
+        *per_col.entry(cols[m]).or_default() += 1;
+    }
+    let zigzag = per_col.len() > 2 && per_col.values().all(|&n| n == 1);
+    let mut used: BTreeMap<i32, i32> = BTreeMap::new();
+    for m in mediators {
+        let c = cols[m];
+        let k = used.entry(c).or_default();
+        let offset = if zigzag { (c - 1) % 2 } else { 0 };
+        out.push((m.clone(), (c, -(1 + offset + *k))));
+        *k += 1;
+    }
+    out.push((y.to_string(), (last, 0)));
+    out
+}
+
+/// Width of a box for `label`.
+pub fn box_width(label: &str, s: &Spacing) -> f64 {
+    (text_width(label, s.font_pt) + 2.0 * s.pad_x)
+        .max(s.min_w)
+        .ceil()
+}
+
+/// Puts every pending box with a cell on the grid; returns the x of each column's centre line.
+pub fn place_grid(pending: &mut [Pending], s: &Spacing) -> BTreeMap<i32, f64> {
+    let mut widest: BTreeMap<i32, f64> = BTreeMap::new();
+    for p in pending.iter() {
+        if let Some((c, _)) = p.cell {
+            let w = widest.entry(c).or_insert(0.0);
+            *w = w.max(p.node.w);
+        }
+    }
+    let mut xs = BTreeMap::new();
+    let mut right = 0.0;
+    for (i, (c, w)) in widest.iter().enumerate() {
+        let x = if i == 0 {
+            w / 2.0
+        } else {
+            right + s.col_gap + w / 2.0
+        };
+        xs.insert(*c, x);
+        right = x + w / 2.0;
+    }
+    for p in pending.iter_mut() {
+        if let Some((c, r)) = p.cell {
+            p.node.x = xs[&c];
+            p.node.y = r as f64 * s.row_gap;
+            // One width per column: sides line up, so arrows between columns clear every box.
+            p.node.w = widest[&c];
+        }
+    }
+    xs
+}
+
+/// Places the grid, then lifts mediators that an arrow between two other boxes would cut
+/// through: each such box moves above the top of its column, as long as that lowers the number of
+/// crossings (a straight arrow skipping a column of a serial-parallel model otherwise runs
+/// through a box there).
+pub fn untangle(pending: &mut [Pending], edges: &[Edge], s: &Spacing) {
+    let crossings = |pending: &[Pending]| -> Vec<usize> {
+        let d = Diagram {
+            kind: DiagramKind::Conceptual,
+            nodes: pending.iter().map(|p| p.node.clone()).collect(),
+            edges: edges.to_vec(),
+            width: 0.0,
+            height: 0.0,
+            font_pt: s.font_pt,
+            caption: None,
+        };
+        let mut hits = Vec::new();
+        for (i, e) in edges.iter().enumerate() {
+            let (Target::Node(to), Some((a, b))) = (&e.to, d.segment(i)) else {
+                continue;
+            };
+            for (k, p) in pending.iter().enumerate() {
+                if p.node.kind != NodeKind::Mediator || p.node.id == e.from || &p.node.id == to {
+                    continue;
+                }
+                let r = Rect {
+                    w: p.node.w - 1.0,
+                    h: p.node.h - 1.0,
+                    ..p.node.rect()
+                };
+                if r.crosses(a, b) {
+                    hits.push(k);
+                }
+            }
+        }
+        hits
+    };
+    place_grid(pending, s);
+    let mut hits = crossings(pending);
+    let cells = |pending: &[Pending]| pending.iter().map(|p| p.cell).collect::<Vec<_>>();
+    let mut best = (hits.len(), cells(pending));
+    for step in 0..24 {
+        // Lift the crossed boxes in turn (a different one each step when several are crossed).
+        let Some(&k) = hits.get(step % hits.len().max(1)) else {
+            break;
+        };
+        let Some((c, _)) = pending[k].cell else { break };
+        let top = pending
+            .iter()
+            .filter_map(|p| p.cell)
+            .filter(|(cc, _)| *cc == c)
+            .map(|(_, r)| r)
+            .min()
+            .unwrap_or(0);
+        pending[k].cell = Some((c, top - 1));
+        place_grid(pending, s);
+        hits = crossings(pending);
+        if hits.len() < best.0 {
+            best = (hits.len(), cells(pending));
+        }
+    }
+    for (p, c) in pending.iter_mut().zip(best.1) {
+        p.cell = c;
+    }
+    // Close rows above the X -> Y line that lifting left empty in every column, unless that
+    // brings a crossing back.
+    let kept = cells(pending);
+    let mut r = -1;
+    loop {
+        let used: Vec<i32> = pending.iter().filter_map(|p| p.cell.map(|c| c.1)).collect();
+        if used.iter().all(|&u| u >= r) {
+            break;
+        }
+        if used.contains(&r) {
+            r -= 1;
+            continue;
+        }
+        for p in pending.iter_mut() {
+            if let Some((c, row)) = p.cell {
+                if row < r {
+                    p.cell = Some((c, row + 1));
+                }
+            }
+        }
+    }
+    place_grid(pending, s);
+    if crossings(pending).len() > best.0 {
+        for (p, c) in pending.iter_mut().zip(kept) {
+            p.cell = c;
+        }
+        place_grid(pending, s);
+    }
+}
+
+/// The next free row at or below `from` in column `col`.
+pub fn free_row(pending: &[Pending], col: i32, from: i32) -> i32 {
+    let mut r = from;
+    while pending.iter().any(|p| p.cell == Some((col, r))) {
+        r += 1;
+    }
+    r
+}
+
+/// Places a box without a cell centred at `(x, y)`, moving it right until it overlaps no placed
+/// box (with a gap).
+pub fn place_free(placed: &[Node], node: &mut Node, x: f64, y: f64, gap: f64) {
+    node.x = x;
+    node.y = y;
+    for _ in 0..200 {
+        let r = Rect {
+            w: node.w + gap,
+            h: node.h + gap,
+            ..node.rect()
+        };
+        match placed.iter().find(|o| o.rect().overlaps(&r)) {
+            Some(o) => node.x = o.x + (o.w + node.w) / 2.0 + gap,
+            None => return,
+        }
+    }
+}
+
+/// An arrow's index and visible segment.
+type Segment = (usize, (f64, f64), (f64, f64));
+
+/// Chooses a place for each edge label along its arrow, avoiding boxes and earlier labels.
+pub fn place_labels(d: &mut Diagram) {
+    let size = d.font_pt * 0.9;
+    let boxes: Vec<Rect> = d.nodes.iter().map(Node::rect).collect();
+    let mut taken: Vec<Rect> = Vec::new();
+    let segments: Vec<Segment> = (0..d.edges.len())
+        .filter_map(|i| d.segment(i).map(|(a, b)| (i, a, b)))
+        .collect();
+    for i in 0..d.edges.len() {
+        let Some(text) = d.edges[i].label.clone() else {
+            continue;
+        };
+        let Some((a, b)) = d.segment(i) else {
+            continue;
+        };
+        let (w, h) = (text_width(&text, size) + 0.6 * size, 1.5 * size);
+        let at = |t: f64| Rect {
+            x: a.0 + t * (b.0 - a.0),
+            y: a.1 + t * (b.1 - a.1),
+            w,
+            h,
+        };
+        let cands = [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82];
+        // A label must not sit on another arrow, where it would be read as that arrow's.
+        let crossed = |r: &Rect| {
+            segments
+                .iter()
+                .filter(|(j, a, b)| *j != i && r.crosses(*a, *b))
+                .count()
+        };
+        let free = |r: &Rect| {
+            !boxes.iter().any(|o| o.overlaps(r))
+                && !taken.iter().any(|o| o.overlaps(r))
+                && crossed(r) == 0
+        };
+        let r = cands
+            .iter()
+            .map(|&t| at(t))
+            .find(|r| free(r))
+            .unwrap_or_else(|| {
+                // Nowhere free along the arrow: the spot clashing with the fewest others.
+                let clashes = |r: &Rect| {
+                    10 * boxes.iter().chain(&taken).filter(|o| o.overlaps(r)).count() + crossed(r)
+                };
+                cands
+                    .iter()
+                    .map(|&t| at(t))
+                    .min_by_key(|r| clashes(r))
+                    .unwrap_or_else(|| at(0.5))
+            });
+        taken.push(r);
+        d.edges[i].label_rect = Some(r);
+    }
+}
+
+/// Moves everything so the drawing starts at the margin and sets the diagram's size.
+pub fn finish(d: &mut Diagram, s: &Spacing) {
+    let mut rects: Vec<Rect> = d.nodes.iter().map(Node::rect).collect();
+    rects.extend(d.edges.iter().filter_map(|e| e.label_rect));
+    let (mut x0, mut y0, mut x1, mut y1) = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for r in &rects {
+        x0 = x0.min(r.x - r.w / 2.0);
+        x1 = x1.max(r.x + r.w / 2.0);
+        y0 = y0.min(r.y - r.h / 2.0);
+        y1 = y1.max(r.y + r.h / 2.0);
+    }
+    if rects.is_empty() {
+        (x0, y0, x1, y1) = (0.0, 0.0, 0.0, 0.0);
+    }
+    // Narrow diagrams get the minimum width (room for the caption), with the drawing centred.
+    let extra = ((300.0 - (x1 - x0)) / 2.0).max(0.0);
+    let (dx, dy) = (s.margin - x0 + extra, s.margin - y0);
+    for n in d.nodes.iter_mut() {
+        n.x = round2(n.x + dx);
+        n.y = round2(n.y + dy);
+    }
+    for e in d.edges.iter_mut() {
+        if let Some(r) = e.label_rect.as_mut() {
+            r.x = round2(r.x + dx);
+            r.y = round2(r.y + dy);
+        }
+    }
+    let caption_h = match &d.caption {
+        Some(c) => {
+            let lines = wrap(c, (x1 - x0).max(300.0), d.font_pt * 0.85).len() as f64;
+            lines * d.font_pt * 1.25 + 0.6 * d.font_pt
+        }
+        None => 0.0,
+    };
+    d.width = round2((x1 - x0).max(300.0) + 2.0 * s.margin);
+    d.height = round2(y1 - y0 + 2.0 * s.margin + caption_h);
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// Greedy word wrap of `text` to lines no wider than `width` points at `size`.
+pub fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let trial = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if !cur.is_empty() && text_width(&trial, size) > width {
+            lines.push(std::mem::replace(&mut cur, word.to_string()));
+        } else {
+            cur = trial;
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// An arrow between two boxes.
+pub fn arrow(from: &str, to: &str, label: Option<String>) -> Edge {
+    Edge {
+        from: from.to_string(),
+        to: Target::Node(to.to_string()),
+        label,
+        at: 0.5,
+        label_rect: None,
+    }
+}

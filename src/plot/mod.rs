@@ -1,0 +1,164 @@
+//! Publication figures drawn from a fitted model: conceptual and statistical path diagrams (SVG,
+//! PNG, Graphviz DOT, TikZ), interaction plots, Johnson-Neyman plots, conditional indirect
+//! effect plots and bootstrap histograms (SVG and PNG at 300 dpi). Text uses a bundled font
+//! (DejaVu Sans), so figures look the same on every machine; colours are Okabe and Ito's
+//! colour-blind-safe palette, or greys.
+//!
+//! ```
+//! use cipa::plot::{diagram, Labels};
+//! use cipa::spec::{template::template, Roles};
+//!
+//! let roles = Roles { x: "ties".into(), y: "export".into(), m: vec!["collab".into()],
+//!                     w: Some("distance".into()), ..Roles::default() };
+//! let spec = template(7).unwrap().instantiate(&roles).unwrap();
+//! let d = diagram::conceptual(&spec, &Labels::default());
+//! assert!(diagram::to_dot(&d).contains("\"ties\" -> \"collab\""));
+//! ```
+
+mod canvas;
+mod chart;
+pub mod diagram;
+mod error;
+mod font;
+pub mod histogram;
+pub mod indirect;
+pub mod interaction;
+pub mod jn;
+mod labels;
+mod png;
+mod theme;
+
+pub use canvas::{to_png, to_svg, Figure};
+pub use error::PlotError;
+pub use labels::{parse_labels, split_factors, Labels};
+pub use theme::{Theme, OKABE_ITO};
+
+use crate::analysis::Analysis;
+use diagram::{CoefStyle, DiagramFigure};
+
+/// What [`render_all`] draws and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlotOptions {
+    pub labels: Labels,
+    pub theme: Theme,
+    /// Resolution of PNG files.
+    pub dpi: f64,
+    /// Coefficients on statistical diagrams: stars or confidence intervals.
+    pub coef: CoefStyle,
+    /// Digits after the decimal point in labels.
+    pub decimals: usize,
+}
+
+impl Default for PlotOptions {
+    fn default() -> Self {
+        PlotOptions {
+            labels: Labels::default(),
+            theme: Theme::default(),
+            dpi: 300.0,
+            coef: CoefStyle::Stars,
+            decimals: 3,
+        }
+    }
+}
+
+/// One output file: its name (no directory) and contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Artifact {
+    fn text(file_name: impl Into<String>, text: String) -> Self {
+        Artifact {
+            file_name: file_name.into(),
+            bytes: text.into_bytes(),
+        }
+    }
+}
+
+/// SVG and PNG of one figure, named `stem.svg` and `stem.png`.
+pub fn svg_and_png(stem: &str, fig: &impl Figure, dpi: f64) -> Result<Vec<Artifact>, PlotError> {
+    Ok(vec![
+        Artifact::text(format!("{stem}.svg"), to_svg(fig)?),
+        Artifact {
+            file_name: format!("{stem}.png"),
+            bytes: to_png(fig, dpi)?,
+        },
+    ])
+}
+
+/// Every figure that applies to `analysis`: both diagrams (SVG, PNG, DOT, TikZ) and each plot
+/// (SVG, PNG). File names are stable and the bytes depend only on the input.
+pub fn render_all(analysis: &Analysis, opts: &PlotOptions) -> Result<Vec<Artifact>, PlotError> {
+    render(analysis, None, opts)
+}
+
+/// As [`render_all`], with the observed cases from `data` (the data the analysis was run on)
+/// drawn on the interaction plots of a numeric focal predictor and one numeric moderator.
+pub fn render_all_with_data(
+    analysis: &Analysis,
+    data: &crate::data::Dataset,
+    opts: &PlotOptions,
+) -> Result<Vec<Artifact>, PlotError> {
+    render(analysis, Some(data), opts)
+}
+
+fn render(
+    analysis: &Analysis,
+    data: Option<&crate::data::Dataset>,
+    opts: &PlotOptions,
+) -> Result<Vec<Artifact>, PlotError> {
+    let mut out = Vec::new();
+    let conceptual = diagram::conceptual(&analysis.spec, &opts.labels);
+    let statistical = diagram::statistical(analysis, &opts.labels, opts.coef, opts.decimals);
+    for (stem, d) in [
+        ("diagram_conceptual", &conceptual),
+        ("diagram_statistical", &statistical),
+    ] {
+        let fig = DiagramFigure {
+            diagram: d,
+            theme: opts.theme,
+        };
+        out.extend(svg_and_png(stem, &fig, opts.dpi)?);
+        out.push(Artifact::text(format!("{stem}.dot"), diagram::to_dot(d)));
+        out.push(Artifact::text(format!("{stem}.tex"), diagram::to_tikz(d)));
+    }
+    for (stem, mut p) in interaction::interaction_plots(analysis, &opts.labels, opts.theme)? {
+        if let Some(d) = data {
+            let centred = analysis.options.center != crate::analysis::Center::None;
+            interaction::add_observed(&mut p, d, centred);
+        }
+        out.extend(svg_and_png(&stem, &p, opts.dpi)?);
+    }
+    for (stem, p) in jn::jn_plots(analysis, &opts.labels, opts.theme) {
+        out.extend(svg_and_png(&stem, &p, opts.dpi)?);
+    }
+    for curve in indirect::indirect_curves(analysis) {
+        out.extend(render_indirect(&curve, opts)?);
+    }
+    for (stem, p) in histogram::histograms(analysis, &opts.labels, opts.theme, opts.decimals) {
+        out.extend(svg_and_png(&stem, &p, opts.dpi)?);
+    }
+    Ok(out)
+}
+
+/// The conditional indirect effect plot of a curve (SVG and PNG), named
+/// `indirect_<path>_by_<moderator>`.
+pub fn render_indirect(
+    curve: &indirect::IndirectCurve,
+    opts: &PlotOptions,
+) -> Result<Vec<Artifact>, PlotError> {
+    let stem = format!(
+        "indirect_{}_by_{}",
+        curve
+            .path
+            .iter()
+            .map(|v| interaction::sanitize(v))
+            .collect::<Vec<_>>()
+            .join("-"),
+        interaction::sanitize(&curve.moderator)
+    );
+    let plot = indirect::IndirectPlot::new(curve.clone(), &opts.labels, opts.theme, opts.decimals)?;
+    svg_and_png(&stem, &plot, opts.dpi)
+}

@@ -1,0 +1,105 @@
+//! `cipa diagram` end to end: formats chosen by flag or by the output's extension, PNG written
+//! atomically at the requested resolution, and bad input refused with exit code 2 and no file.
+#![cfg(feature = "plot")]
+
+use std::process::{Command, Output};
+
+fn cipa(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cipa"))
+        .args(args)
+        .output()
+        .expect("the cipa binary runs")
+}
+
+const MODEL58: &[&str] = &[
+    "diagram", "--model", "58", "--x", "ties", "--y", "export", "--m", "collab", "--w", "dist",
+];
+
+#[test]
+fn writes_each_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = cipa(
+        &[
+            MODEL58,
+            &["--format", "dot", "--labels", "ties=Network ties"],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let dot = String::from_utf8(o.stdout).unwrap();
+    assert!(dot.contains("\"ties\" [label=\"Network ties\""));
+    assert!(
+        dot.contains("\"dist\" -> \"_onto"),
+        "moderator arrows onto paths"
+    );
+    let tex = dir.path().join("d.tex");
+    let o = cipa(
+        &[
+            MODEL58,
+            &["--kind", "statistical", "--out", tex.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let text = std::fs::read_to_string(&tex).unwrap();
+    assert!(
+        text.starts_with("% cipa Statistical diagram") && text.contains("collab $\\times$ dist")
+    );
+    let png = dir.path().join("d.png");
+    let o = cipa(
+        &[
+            MODEL58,
+            &[
+                "--greyscale",
+                "--dpi",
+                "150",
+                "--out",
+                png.to_str().unwrap(),
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let bytes = std::fs::read(&png).unwrap();
+    let reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    assert_eq!(
+        reader.info().pixel_dims.unwrap().xppu,
+        5906,
+        "150 dpi in pixels per metre"
+    );
+    let o = cipa(MODEL58);
+    assert!(
+        String::from_utf8(o.stdout).unwrap().starts_with("<svg"),
+        "SVG by default"
+    );
+}
+
+#[test]
+fn refuses_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.png");
+    for (extra, needle) in [
+        (vec!["--format", "png"], "give a file with --out"),
+        (vec!["--labels", "ties"], "--labels: cannot read 'ties'"),
+        (vec!["--z", "zz", "--out", out.to_str().unwrap()], "Z"),
+        (vec!["--dpi", "0", "--out", out.to_str().unwrap()], "--dpi"),
+    ] {
+        let o = cipa(&[MODEL58, &extra[..]].concat());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains(needle), "{extra:?}: {err}");
+        assert!(!err.contains("panicked"));
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file left behind"
+    );
+}
