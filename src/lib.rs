@@ -18,6 +18,7 @@ pub mod analysis;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod data;
+pub mod domain;
 pub mod effects;
 pub mod error;
 pub mod estimation;
@@ -26,6 +27,7 @@ pub mod measure;
 pub mod numeric;
 pub mod prelude;
 pub mod report;
+pub mod simulate;
 pub mod spec;
 
 pub use error::{Error, Result};

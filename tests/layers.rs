@@ -2,6 +2,9 @@
 //! ../shared/DESIGN.md with one change: `inference` (covariance estimators, Wald tests, the
 //! bootstrap engine) sits below `estimation`, because a fit computes its covariance with those pure
 //! functions while the inference layer needs nothing from estimation.
+//! `simulate` sits in the stack between analysis and report: generating data needs only data and
+//! domain, but power analysis fits every replication with the full analysis pipeline, and reports
+//! and the CLI render its results.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -15,11 +18,16 @@ const ORDER: &[&str] = &[
     "estimation",
     "effects",
     "analysis",
+    "simulate",
     "report",
     "cli",
 ];
 /// Modules beside the stack: what each may use.
-const BESIDE: &[(&str, &[&str])] = &[("measure", &["numeric", "data", "inference", "estimation"])];
+const BESIDE: &[(&str, &[&str])] = &[
+    ("measure", &["numeric", "data", "inference", "estimation"]),
+    // Field helpers work on numbers and data sets only, so any layer above data may call them.
+    ("domain", &["numeric", "data"]),
+];
 /// Usable from anywhere.
 const SHARED: &[&str] = &["error", "prelude", "VERSION", "Error", "Result"];
 

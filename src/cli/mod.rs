@@ -6,9 +6,11 @@
 mod args;
 mod data_opts;
 mod describe;
+mod distance;
 mod fit;
 mod output;
 mod regress;
+mod simulate;
 
 use std::process::ExitCode;
 
@@ -88,5 +90,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Regress(a) => regress::run(a),
         Command::Describe(a) => describe::run(a),
         Command::Fit(a) => fit::run(a),
+        Command::Simulate(a) => simulate::run(a),
+        Command::Distance(a) => distance::run(a),
     }
 }
