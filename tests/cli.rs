@@ -494,4 +494,31 @@ fn distance_between_countries_and_as_a_column() {
         "Pole",
     ]);
     assert!(stdout(&o).contains("10007.6 km"), "{}", stdout(&o));
+    let pts = write(dir.path(), "pts.csv", "a,b,c,d\n0,0,90,0\n0,0,,1\n");
+    let o = cipa(&[
+        "distance",
+        "--data",
+        pts.to_str().unwrap(),
+        "--coords",
+        "a,b,c,d",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[1].starts_with("0,0,90,0,10007.557"), "{}", lines[1]);
+    assert_eq!(lines[2], "0,0,,1,");
+    let bad = write(dir.path(), "swap.csv", "a,b,c,d\n0,0,95,0\n");
+    let o = cipa(&[
+        "distance",
+        "--data",
+        bad.to_str().unwrap(),
+        "--coords",
+        "a,b,c,d",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("line 2") && stderr(&o).contains("latitude 95"),
+        "{}",
+        stderr(&o)
+    );
 }

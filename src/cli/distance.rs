@@ -168,14 +168,13 @@ fn column(
             .map(|c| data.numeric(c))
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(n);
-        for row in 0..n {
+        for (row, line) in data.lines().iter().enumerate() {
             let v = [c[0][row], c[1][row], c[2][row], c[3][row]];
             out.push(if v.iter().any(|x| x.is_nan()) {
                 f64::NAN
             } else {
-                great_circle_km(v[0], v[1], v[2], v[3]).map_err(|e| {
-                    usage(format!("'{}' line {}: {e}", data.source, data.lines()[row]))
-                })?
+                great_circle_km(v[0], v[1], v[2], v[3])
+                    .map_err(|e| usage(format!("'{}' line {line}: {e}", data.source)))?
             });
         }
         return Ok((a.name.clone().unwrap_or_else(|| "distance_km".into()), out));

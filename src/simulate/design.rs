@@ -729,7 +729,7 @@ impl Builder {
                     "correlation ({a}, {b}): both must be exogenous (a construct without an equation, a variable or a categorical)"
                 )));
             };
-            if pa == pb || !(r.abs() < 1.0) {
+            if pa == pb || r.is_nan() || r.abs() >= 1.0 {
                 return Err(self.invalid(format!(
                     "correlation ({a}, {b}, {r}): needs two variables and |r| < 1"
                 )));

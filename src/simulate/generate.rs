@@ -108,15 +108,15 @@ fn structural(
     let mut v: Vec<Vec<f64>> = vec![Vec::new(); d.nodes.len()];
     let k = d.exogenous.len();
     let l = crate::numeric::matrix::cholesky(&d.correlation, k).unwrap_or_else(|| vec![1.0; k * k]);
-    let mut z = vec![vec![0.0; n]; k];
+    let mut z = vec![Vec::with_capacity(n); k];
     let mut r = rng(seed, STREAM_EXOGENOUS);
     let mut e = vec![0.0; k];
-    for row in 0..n {
+    for _ in 0..n {
         for x in e.iter_mut() {
             *x = normal(&mut r);
         }
-        for i in 0..k {
-            z[i][row] = (0..=i).map(|j| l[i * k + j] * e[j]).sum();
+        for (i, zi) in z.iter_mut().enumerate() {
+            zi.push((0..=i).map(|j| l[i * k + j] * e[j]).sum());
         }
     }
     for (p, &node) in d.exogenous.iter().enumerate() {
@@ -277,9 +277,9 @@ pub fn generate_calibrated(
                 Measurement::Likert => {
                     let mut r = rng(seed, STREAM_ITEMS + i as u64);
                     let mut item_vals = vec![Vec::with_capacity(n); items.len()];
-                    for row in 0..n {
+                    for latent in &v[i] {
                         for (j, lam) in loadings.iter().enumerate() {
-                            let s = lam * v[i][row] + (1.0 - lam * lam).sqrt() * normal(&mut r);
+                            let s = lam * latent + (1.0 - lam * lam).sqrt() * normal(&mut r);
                             let cat = 1 + thresholds.iter().filter(|t| s > **t).count();
                             item_vals[j].push(cat as f64);
                         }
