@@ -58,6 +58,16 @@ fn exact_measurement_recovers_the_structural_coefficients() {
         .to_dataset("sim")
         .unwrap();
     let t = truth(&d, 20_000, 11, 0).unwrap();
+    for e in &t.equations {
+        let no_error = e.kind == "count" || e.kind == "binary";
+        assert_eq!(
+            no_error,
+            e.error_sd == 0.0,
+            "{}: error_sd {}",
+            e.outcome,
+            e.error_sd
+        );
+    }
     for outcome in ["collab", "commitment", "knowledge_spillover", "intl_growth"] {
         let eq = t.equations.iter().find(|e| e.outcome == outcome).unwrap();
         let terms: Vec<&str> = eq.coefficients.iter().map(|c| c.term.as_str()).collect();

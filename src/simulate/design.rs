@@ -614,6 +614,14 @@ impl Builder {
                             )))
                         }
                     };
+                    if matches!(kind, OutcomeKind::Count | OutcomeKind::Binary)
+                        && e.error_sd.is_some()
+                    {
+                        return Err(self.invalid(format!(
+                            "equation of '{}': a {} outcome has no error_sd (its randomness is the Poisson or Bernoulli draw)",
+                            e.outcome, e.kind
+                        )));
+                    }
                     if matches!(kind, OutcomeKind::Normal | OutcomeKind::Lognormal)
                         && !e.error_sd.is_some_and(|s| s > 0.0)
                     {

@@ -168,7 +168,16 @@ fn structural(
             })
             .collect();
         let node = &d.nodes[eq.outcome];
+        let no_error = matches!(
+            node.kind,
+            NodeKind::Outcome {
+                kind: OutcomeKind::Count | OutcomeKind::Binary,
+                ..
+            }
+        );
         let sd = match (error_sds, eq.error_sd) {
+            // Poisson and Bernoulli draws carry their own randomness: no error term.
+            _ if no_error => 0.0,
             (Some(s), _) => s[j],
             (None, Some(s)) => s,
             (None, None) => {

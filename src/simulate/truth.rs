@@ -64,6 +64,8 @@ pub struct EquationTruth {
     /// link) or binary (logistic: coefficients are log-odds).
     pub kind: String,
     pub intercept: f64,
+    /// The SD of the normal error (for lognormal outcomes, on the log scale); 0 for count and
+    /// binary outcomes, whose randomness is the Poisson or Bernoulli draw.
     pub error_sd: f64,
     pub coefficients: Vec<Coefficient>,
 }
