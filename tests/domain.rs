@@ -99,3 +99,44 @@ fn study_variances_and_helpful_errors() {
     let e = kogut_singh_between(&t, "Germani", "Japan", Dims::Four, None).unwrap_err();
     assert!(e.to_string().contains("did you mean Germany"), "{e}");
 }
+
+mod properties {
+    use cipa::domain::{great_circle_km, kogut_singh, size_class, SizeScheme, EARTH_RADIUS_KM};
+    use proptest::prelude::*;
+
+    fn point() -> impl Strategy<Value = (f64, f64)> {
+        (-90.0f64..=90.0, -180.0f64..=180.0)
+    }
+
+    proptest! {
+        #[test]
+        fn great_circle_is_a_metric_on_the_sphere(a in point(), b in point(), c in point()) {
+            let d = |p: (f64, f64), q: (f64, f64)| great_circle_km(p.0, p.1, q.0, q.1).unwrap();
+            let (ab, ba, bc, ac) = (d(a, b), d(b, a), d(b, c), d(a, c));
+            prop_assert!((ab - ba).abs() < 1e-6);
+            prop_assert!(ab >= 0.0 && ab <= std::f64::consts::PI * EARTH_RADIUS_KM + 1e-6);
+            prop_assert!(ac <= ab + bc + 1e-6);
+        }
+
+        #[test]
+        fn kogut_singh_is_symmetric_nonnegative_and_zero_on_the_diagonal(
+            h in proptest::collection::vec(0.0f64..120.0, 6),
+            j in proptest::collection::vec(0.0f64..120.0, 6),
+            v in proptest::collection::vec(1.0f64..900.0, 6),
+        ) {
+            prop_assert!((kogut_singh(&h, &j, &v) - kogut_singh(&j, &h, &v)).abs() < 1e-12);
+            prop_assert!(kogut_singh(&h, &j, &v) >= 0.0);
+            prop_assert_eq!(kogut_singh(&h, &h, &v), 0.0);
+        }
+
+        #[test]
+        fn eu_size_classes_never_shrink_with_more_employees(a in 0.0f64..1000.0, b in 0.0f64..1000.0) {
+            let order = |e: f64| {
+                let c = size_class(e, SizeScheme::Eu).unwrap();
+                SizeScheme::Eu.levels().iter().position(|l| *l == c).unwrap()
+            };
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            prop_assert!(order(lo) <= order(hi));
+        }
+    }
+}
