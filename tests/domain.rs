@@ -114,7 +114,7 @@ mod properties {
             let d = |p: (f64, f64), q: (f64, f64)| great_circle_km(p.0, p.1, q.0, q.1).unwrap();
             let (ab, ba, bc, ac) = (d(a, b), d(b, a), d(b, c), d(a, c));
             prop_assert!((ab - ba).abs() < 1e-6);
-            prop_assert!(ab >= 0.0 && ab <= std::f64::consts::PI * EARTH_RADIUS_KM + 1e-6);
+            prop_assert!((0.0..=std::f64::consts::PI * EARTH_RADIUS_KM + 1e-6).contains(&ab));
             prop_assert!(ac <= ab + bc + 1e-6);
         }
 
