@@ -5,10 +5,12 @@
 use thiserror::Error;
 
 pub use crate::data::DataError;
+pub use crate::domain::DomainError;
 pub use crate::estimation::EstimationError;
 pub use crate::measure::MeasureError;
 #[cfg(feature = "plot")]
 pub use crate::plot::PlotError;
+pub use crate::simulate::SimulateError;
 pub use crate::spec::SpecError;
 
 /// Any error cipa's library can return.
@@ -18,6 +20,12 @@ pub enum Error {
     /// Reading, parsing or preparing data failed.
     #[error(transparent)]
     Data(#[from] DataError),
+    /// A field helper (cultural or geographic distance, size classes) was given bad input.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// A simulation design is invalid.
+    #[error(transparent)]
+    Simulate(#[from] SimulateError),
     /// A model could not be estimated from the data given.
     #[error(transparent)]
     Estimation(#[from] EstimationError),

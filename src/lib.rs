@@ -18,6 +18,7 @@ pub mod analysis;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod data;
+pub mod domain;
 pub mod effects;
 pub mod error;
 pub mod estimation;
@@ -28,6 +29,7 @@ pub mod numeric;
 pub mod plot;
 pub mod prelude;
 pub mod report;
+pub mod simulate;
 pub mod spec;
 
 pub use error::{Error, Result};

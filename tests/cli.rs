@@ -393,3 +393,182 @@ fn regress_vif_matches_car() {
     }
     assert_eq!(n, 5);
 }
+
+#[test]
+fn simulate_writes_the_data_and_the_truth_beside_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("survey.csv");
+    let o = cipa(&[
+        "simulate",
+        "--n",
+        "50",
+        "--seed",
+        "7",
+        "--population-n",
+        "0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(csv.lines().count(), 51);
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("survey.truth.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(truth["seed"], 7);
+    assert_eq!(truth["design"], "framework");
+    assert!(truth["command"]
+        .as_str()
+        .unwrap()
+        .contains("--n 50 --seed 7"));
+    // The same seed makes the same data; a bad design is exit code 2 naming the file.
+    let again = cipa(&[
+        "simulate",
+        "--n",
+        "50",
+        "--seed",
+        "7",
+        "--population-n",
+        "0",
+    ]);
+    assert_eq!(stdout(&again), csv);
+    let bad = write(dir.path(), "bad.toml", "name = \"x\"\n[[equation]]\noutcome = \"y\"\nkind = \"normal\"\nerror_sd = 1.0\nterms = { z = 1.0 }\n");
+    let o = cipa(&[
+        "simulate",
+        "--design",
+        bad.to_str().unwrap(),
+        "--n",
+        "10",
+        "--seed",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bad.toml") && stderr(&o).contains("unknown variable 'z'"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn example_data_load_by_name() {
+    let o = cipa(&[
+        "describe",
+        "--data",
+        "example:sme",
+        "--vars",
+        "export_intensity,collab",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("sme_survey.csv"));
+    let o = cipa(&["describe", "--data", "example:smee"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("example:sme"), "{}", stderr(&o));
+}
+
+#[test]
+fn distance_between_countries_and_as_a_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scores = write(
+        dir.path(),
+        "h.csv",
+        "ctr;country;pdi;idv;mas;uai;ltowvs;ivr\nGER;Germany;35;67;66;65;83;40\nJPN;Japan;54;46;95;92;88;42\nFRA;France;68;71;43;86;63;48\n",
+    );
+    let s = scores.to_str().unwrap();
+    let o = cipa(&[
+        "distance", "--scores", s, "--from", "Germany", "--to", "JPN", "--format", "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    // Variances over the three rows: pdi 823/3 = 274.3333, idv 541/3 = 180.3333, mas 679,
+    // uai 201; (19²/274.3333 + 21²/180.3333 + 29²/679 + 27²/201) / 4 = 2.15671.
+    let ks = v["kogut_singh"].as_f64().unwrap();
+    let want: f64 =
+        (361.0 / (823.0 / 3.0) + 441.0 / (541.0 / 3.0) + 841.0 / 679.0 + 729.0 / 201.0) / 4.0;
+    assert!((want - 2.15671).abs() < 1e-5);
+    assert!((ks - want).abs() < 1e-12, "{ks} vs {want}");
+    assert_eq!(v["dims"], 4);
+    let o = cipa(&[
+        "distance", "--scores", s, "--from", "Germny", "--to", "Japan",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean Germany"),
+        "{}",
+        stderr(&o)
+    );
+    let data = write(
+        dir.path(),
+        "d.csv",
+        "id,home,host\n1,Germany,Japan\n2,GER,\n3,France,Germany\n",
+    );
+    let out = dir.path().join("with_ks.csv");
+    let o = cipa(&[
+        "distance",
+        "--scores",
+        s,
+        "--data",
+        data.to_str().unwrap(),
+        "--home",
+        "home",
+        "--host",
+        "host",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "id,home,host,kogut_singh");
+    assert!(
+        lines[1].starts_with(&format!("1,Germany,Japan,{}", &want.to_string()[..6])),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2], "2,GER,,");
+    let loc = write(
+        dir.path(),
+        "loc.csv",
+        "name,lat,lon\nEquator,0,0\nPole,90,0\n",
+    );
+    let o = cipa(&[
+        "distance",
+        "--locations",
+        loc.to_str().unwrap(),
+        "--from",
+        "Equator",
+        "--to",
+        "Pole",
+    ]);
+    assert!(stdout(&o).contains("10007.6 km"), "{}", stdout(&o));
+    let pts = write(dir.path(), "pts.csv", "a,b,c,d\n0,0,90,0\n0,0,,1\n");
+    let o = cipa(&[
+        "distance",
+        "--data",
+        pts.to_str().unwrap(),
+        "--coords",
+        "a,b,c,d",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[1].starts_with("0,0,90,0,10007.557"), "{}", lines[1]);
+    assert_eq!(lines[2], "0,0,,1,");
+    let bad = write(dir.path(), "swap.csv", "a,b,c,d\n0,0,95,0\n");
+    let o = cipa(&[
+        "distance",
+        "--data",
+        bad.to_str().unwrap(),
+        "--coords",
+        "a,b,c,d",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("line 2") && stderr(&o).contains("latitude 95"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -2,6 +2,9 @@
 //! ../shared/DESIGN.md with one change: `inference` (covariance estimators, Wald tests, the
 //! bootstrap engine) sits below `estimation`, because a fit computes its covariance with those pure
 //! functions while the inference layer needs nothing from estimation.
+//! `simulate` sits in the stack between analysis and report: generating data needs only data and
+//! domain, but power analysis fits every replication with the full analysis pipeline, and reports
+//! and the CLI render its results.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -15,13 +18,22 @@ const ORDER: &[&str] = &[
     "estimation",
     "effects",
     "analysis",
+    "simulate",
     "report",
     "cli",
 ];
 /// Modules beside the stack: what each may use.
-/// `plot` sits beside `report`: it reads an analysis, never a report.
-const BESIDE: &[(&str, &[&str])] = &[
-    ("measure", &["numeric", "data", "inference", "estimation"]),
+/// Modules beside the stack: what each may use, and the first layer of the stack that may use
+/// it. `plot` sits beside `report`: it reads an analysis, never a report, and only the command
+/// line draws figures.
+const BESIDE: &[(&str, &[&str], &str)] = &[
+    (
+        "measure",
+        &["numeric", "data", "inference", "estimation"],
+        "effects",
+    ),
+    // Field helpers work on numbers and data sets only, so any layer above data may call them.
+    ("domain", &["numeric", "data"], "spec"),
     (
         "plot",
         &[
@@ -33,7 +45,9 @@ const BESIDE: &[(&str, &[&str])] = &[
             "effects",
             "analysis",
             "measure",
+            "domain",
         ],
+        "cli",
     ),
 ];
 /// Usable from anywhere.
@@ -76,22 +90,19 @@ fn modules_use_only_lower_layers() {
             }
         }
     };
-    // Layers above estimation may also use the modules beside it.
-    let beside_level = ORDER.iter().position(|m| *m == "estimation").unwrap_or(0);
+    // A stack layer may use the modules beside it from their first allowed layer on.
+    let level = |m: &str| ORDER.iter().position(|o| *o == m).unwrap_or(usize::MAX);
     for (i, m) in ORDER.iter().enumerate() {
         let mut allowed = ORDER[..i].to_vec();
-        if i > beside_level {
-            // Figures are drawn for the command line only, never by the layers that compute.
-            allowed.extend(
-                BESIDE
-                    .iter()
-                    .map(|(b, _)| *b)
-                    .filter(|b| *b != "plot" || *m == "cli"),
-            );
-        }
+        allowed.extend(
+            BESIDE
+                .iter()
+                .filter(|(_, _, from)| i >= level(from))
+                .map(|(b, _, _)| *b),
+        );
         check(m, allowed);
     }
-    for (m, allowed) in BESIDE {
+    for (m, allowed, _) in BESIDE {
         check(m, allowed.to_vec());
     }
     assert!(problems.is_empty(), "layering violations: {problems:?}");

@@ -35,6 +35,12 @@ pub enum Command {
     /// from a PROCESS model number with roles or a model file; no data needed.
     #[cfg(feature = "plot")]
     Diagram(DiagramArgs),
+    /// Simulated survey data from a design (default: the framework's), with the true parameters
+    /// in a JSON file beside the CSV.
+    Simulate(super::simulate::SimulateArgs),
+    /// Kogut-Singh cultural distance from Hofstede scores, or great-circle distance; between two
+    /// countries or as a new column of a data set.
+    Distance(super::distance::DistanceArgs),
 }
 
 /// Options of `cipa diagram`.
@@ -89,7 +95,7 @@ pub struct DiagramArgs {
 #[derive(Debug, Args, Clone)]
 pub struct DataArgs {
     /// Data file: .csv, .tsv/.txt (tab), .sav/.zsav (SPSS), .dta (Stata), .xlsx (Excel), .parquet
-    /// (with the `polars` feature).
+    /// (with the `polars` feature); or a shipped example, `example:sme`.
     #[arg(long, value_name = "FILE")]
     pub data: std::path::PathBuf,
     /// Extra missing-value codes, e.g. `-99,999` (empty cells, NA, . and NaN are always missing).

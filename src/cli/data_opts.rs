@@ -49,5 +49,15 @@ pub fn load(a: &DataArgs) -> Result<Dataset, CliError> {
 /// Reads the data file named by the flags, without construct scores.
 pub fn load_items(a: &DataArgs) -> Result<Dataset, CliError> {
     let opts = read_options(a)?;
-    Ok(read_path(&a.data, &opts)?)
+    read_data(&a.data, &opts)
+}
+
+/// Reads a data file, or a shipped example given as `example:NAME` (embedded in the binary, so it
+/// works from any directory).
+pub fn read_data(path: &std::path::Path, opts: &ReadOptions) -> Result<Dataset, CliError> {
+    if let Some(name) = path.to_str().and_then(|p| p.strip_prefix("example:")) {
+        let (source, text) = crate::simulate::example(name).map_err(crate::Error::from)?;
+        return Ok(crate::data::read_csv_str(&source, text, b',', opts)?);
+    }
+    Ok(read_path(path, opts)?)
 }

@@ -9,11 +9,13 @@ mod data_opts;
 mod describe;
 #[cfg(feature = "plot")]
 mod diagram;
+mod distance;
 mod fit;
 mod measure;
 mod output;
 mod regress;
 mod results_dir;
+mod simulate;
 
 use std::process::ExitCode;
 
@@ -96,5 +98,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Measure(a) => measure::run(a),
         #[cfg(feature = "plot")]
         Command::Diagram(a) => diagram::run(a),
+        Command::Simulate(a) => simulate::run(a),
+        Command::Distance(a) => distance::run(a),
     }
 }

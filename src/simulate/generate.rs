@@ -1,0 +1,515 @@
+//! Drawing a data set from a [`Design`]: exogenous variables jointly normal (then cut into
+//! categories or transformed), each equation in order, Likert items from loadings and thresholds,
+//! then missingness. Every part draws from its own ChaCha stream of the seed, so the data depend
+//! only on (design, n, seed), never on threads, and adding a column leaves the others unchanged.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use rand_distr::{Distribution, Poisson, StandardNormal};
+
+use super::design::{Derived, Design, Measurement, NodeKind, OutcomeKind};
+use super::SimulateError;
+use crate::data::{Dataset, Variable};
+
+/// Rows and seed of the fixed sample used to calibrate error variances: a property of the design,
+/// the same whatever seed the user gives.
+const CALIBRATION_N: usize = 100_000;
+const CALIBRATION_SEED: u64 = 0x00c1_9a5e_ed00;
+
+const STREAM_EXOGENOUS: u64 = 1;
+const STREAM_EQUATION: u64 = 100;
+const STREAM_ITEMS: u64 = 10_000;
+const STREAM_MISSING: u64 = 20_000;
+
+/// One generated column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SimColumn {
+    /// Numbers (NaN = missing) written with `decimals` decimals.
+    Numeric {
+        values: Vec<f64>,
+        decimals: u32,
+    },
+    Text(Vec<Option<String>>),
+}
+
+/// A generated data set, with the error SDs the equations used (calibrated where not given).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulated {
+    pub n: usize,
+    pub seed: u64,
+    pub columns: Vec<(String, SimColumn)>,
+    pub error_sds: Vec<f64>,
+}
+
+fn rng(seed: u64, stream: u64) -> ChaCha20Rng {
+    let mut r = ChaCha20Rng::seed_from_u64(seed);
+    r.set_stream(stream);
+    r
+}
+
+fn normal(r: &mut ChaCha20Rng) -> f64 {
+    StandardNormal.sample(r)
+}
+
+fn round_to(x: f64, decimals: u32) -> f64 {
+    let f = 10f64.powi(decimals as i32);
+    (x * f).round() / f
+}
+
+fn clip(x: f64, min: Option<f64>, max: Option<f64>) -> f64 {
+    let x = min.map_or(x, |m| x.max(m));
+    max.map_or(x, |m| x.min(m))
+}
+
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// The names of the columns a design writes, in order.
+pub fn column_names(d: &Design) -> Vec<String> {
+    let mut out = vec!["firm_id".to_string()];
+    for n in &d.nodes {
+        if let NodeKind::Construct {
+            items, measurement, ..
+        } = &n.kind
+        {
+            if *measurement == Measurement::Likert {
+                out.extend(items.iter().cloned());
+            }
+        }
+        out.push(n.name.clone());
+    }
+    out
+}
+
+/// The error SD of every equation: as given, or for a construct without one, so that its variance
+/// is 1 (computed on a fixed calibration sample). An equation whose systematic part already has
+/// variance 0.95 or more is an error.
+pub fn calibrate(d: &Design) -> Result<Vec<f64>, SimulateError> {
+    if d.equations.iter().all(|e| e.error_sd.is_some()) {
+        return Ok(d
+            .equations
+            .iter()
+            .map(|e| e.error_sd.unwrap_or(0.0))
+            .collect());
+    }
+    let values = structural(d, CALIBRATION_N, CALIBRATION_SEED, None)?;
+    Ok(values.1)
+}
+
+/// Node values (latent scores for constructs, level indices for categoricals) and the error SDs.
+/// With `error_sds` `None`, missing ones are calibrated on the way.
+fn structural(
+    d: &Design,
+    n: usize,
+    seed: u64,
+    error_sds: Option<&[f64]>,
+) -> Result<(Vec<Vec<f64>>, Vec<f64>), SimulateError> {
+    let mut v: Vec<Vec<f64>> = vec![Vec::new(); d.nodes.len()];
+    let k = d.exogenous.len();
+    let l = crate::numeric::matrix::cholesky(&d.correlation, k).unwrap_or_else(|| vec![1.0; k * k]);
+    let mut z = vec![Vec::with_capacity(n); k];
+    let mut r = rng(seed, STREAM_EXOGENOUS);
+    let mut e = vec![0.0; k];
+    for _ in 0..n {
+        for x in e.iter_mut() {
+            *x = normal(&mut r);
+        }
+        for (i, zi) in z.iter_mut().enumerate() {
+            zi.push((0..=i).map(|j| l[i * k + j] * e[j]).sum());
+        }
+    }
+    for (p, &node) in d.exogenous.iter().enumerate() {
+        let zs = std::mem::take(&mut z[p]);
+        v[node] = match &d.nodes[node].kind {
+            NodeKind::Construct { .. } => zs,
+            NodeKind::Variable {
+                lognormal,
+                mean,
+                sd,
+                min,
+                max,
+                decimals,
+            } => zs
+                .iter()
+                .map(|z| {
+                    let x = mean + sd * z;
+                    let x = if *lognormal { x.exp() } else { x };
+                    round_to(clip(x, *min, *max), *decimals)
+                })
+                .collect(),
+            NodeKind::Categorical { cum, .. } => zs
+                .iter()
+                .map(|z| {
+                    let u = normal_cdf(*z);
+                    cum.iter().filter(|c| u > **c).count() as f64
+                })
+                .collect(),
+            _ => unreachable!("only constructs, variables and categoricals are exogenous"),
+        };
+    }
+    for (i, node) in d.nodes.iter().enumerate() {
+        if let NodeKind::Indicator { of, level } = node.kind {
+            v[i] = v[of]
+                .iter()
+                .map(|c| f64::from(*c as usize == level))
+                .collect();
+        }
+    }
+    let mut sds = Vec::new();
+    for (j, eq) in d.equations.iter().enumerate() {
+        let eta: Vec<f64> = (0..n)
+            .map(|row| {
+                eq.intercept
+                    + eq.terms
+                        .iter()
+                        .map(|(_, f, c)| c * f.iter().map(|&i| v[i][row]).product::<f64>())
+                        .sum::<f64>()
+            })
+            .collect();
+        let node = &d.nodes[eq.outcome];
+        let no_error = matches!(
+            node.kind,
+            NodeKind::Outcome {
+                kind: OutcomeKind::Count | OutcomeKind::Binary,
+                ..
+            }
+        );
+        let sd = match (error_sds, eq.error_sd) {
+            // Poisson and Bernoulli draws carry their own randomness: no error term.
+            _ if no_error => 0.0,
+            (Some(s), _) => s[j],
+            (None, Some(s)) => s,
+            (None, None) => {
+                let m = eta.iter().sum::<f64>() / n as f64;
+                let var = eta.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n as f64 - 1.0);
+                if var >= 0.95 {
+                    return Err(SimulateError::Invalid {
+                        source_name: d.source.clone(),
+                        message: format!(
+                            "the paths into construct '{}' explain {:.0}% of its variance (the latent variance is fixed at 1); make them smaller or give error_sd",
+                            node.name,
+                            var * 100.0
+                        ),
+                    });
+                }
+                (1.0 - var).sqrt()
+            }
+        };
+        sds.push(sd);
+        let mut r = rng(seed, STREAM_EQUATION + j as u64);
+        v[eq.outcome] = match &node.kind {
+            NodeKind::Construct { .. } => eta.iter().map(|x| x + sd * normal(&mut r)).collect(),
+            NodeKind::Outcome {
+                kind,
+                min,
+                max,
+                decimals,
+            } => eta
+                .iter()
+                .map(|x| {
+                    let y = match kind {
+                        OutcomeKind::Normal => x + sd * normal(&mut r),
+                        OutcomeKind::Lognormal => (x + sd * normal(&mut r)).exp(),
+                        OutcomeKind::Count => match Poisson::new(x.exp().min(1e6)) {
+                            Ok(p) => p.sample(&mut r),
+                            Err(_) => 0.0,
+                        },
+                        OutcomeKind::Binary => f64::from(r.random::<f64>() < logistic(*x)),
+                    };
+                    round_to(clip(y, *min, *max), *decimals)
+                })
+                .collect(),
+            _ => unreachable!("an equation's outcome is a construct or an outcome"),
+        };
+    }
+    Ok((v, sds))
+}
+
+/// The standard normal CDF (for cutting a normal into categories with given probabilities).
+fn normal_cdf(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+/// Generates `n` rows of the design with `seed`.
+pub fn generate(d: &Design, n: usize, seed: u64) -> Result<Simulated, SimulateError> {
+    if n < 2 {
+        return Err(SimulateError::Usage(format!(
+            "--n {n}: simulate at least 2 rows"
+        )));
+    }
+    let sds = calibrate(d)?;
+    generate_calibrated(d, n, seed, &sds)
+}
+
+/// [`generate`] with the error SDs already calibrated (see [`calibrate`]).
+pub fn generate_calibrated(
+    d: &Design,
+    n: usize,
+    seed: u64,
+    sds: &[f64],
+) -> Result<Simulated, SimulateError> {
+    let (mut v, sds) = structural(d, n, seed, Some(sds))?;
+    for (i, node) in d.nodes.iter().enumerate() {
+        if let NodeKind::Derived(Derived::ExpRound { from, min, max }) = &node.kind {
+            v[i] = v[*from]
+                .iter()
+                .map(|x| clip(x.exp().round(), *min, *max))
+                .collect();
+        }
+    }
+    let mut cols: Vec<(String, SimColumn)> = vec![(
+        "firm_id".into(),
+        SimColumn::Numeric {
+            values: (1..=n).map(|i| i as f64).collect(),
+            decimals: 0,
+        },
+    )];
+    // Composites are computed after missingness, from the items that remain.
+    let mut composites = Vec::new();
+    for (i, node) in d.nodes.iter().enumerate() {
+        match &node.kind {
+            NodeKind::Construct {
+                items,
+                loadings,
+                thresholds,
+                measurement,
+                ..
+            } => match measurement {
+                Measurement::Exact => cols.push((
+                    node.name.clone(),
+                    SimColumn::Numeric {
+                        values: v[i].clone(),
+                        decimals: 6,
+                    },
+                )),
+                Measurement::Likert => {
+                    let mut r = rng(seed, STREAM_ITEMS + i as u64);
+                    let mut item_vals = vec![Vec::with_capacity(n); items.len()];
+                    for latent in &v[i] {
+                        for (j, lam) in loadings.iter().enumerate() {
+                            let s = lam * latent + (1.0 - lam * lam).sqrt() * normal(&mut r);
+                            let cat = 1 + thresholds.iter().filter(|t| s > **t).count();
+                            item_vals[j].push(cat as f64);
+                        }
+                    }
+                    let first = cols.len();
+                    for (name, vals) in items.iter().zip(item_vals) {
+                        cols.push((
+                            name.clone(),
+                            SimColumn::Numeric {
+                                values: vals,
+                                decimals: 0,
+                            },
+                        ));
+                    }
+                    composites.push((cols.len(), first..cols.len()));
+                    cols.push((
+                        node.name.clone(),
+                        SimColumn::Numeric {
+                            values: Vec::new(),
+                            decimals: 4,
+                        },
+                    ));
+                }
+            },
+            NodeKind::Variable { decimals, .. } | NodeKind::Outcome { decimals, .. } => {
+                cols.push((
+                    node.name.clone(),
+                    SimColumn::Numeric {
+                        values: v[i].clone(),
+                        decimals: *decimals,
+                    },
+                ))
+            }
+            NodeKind::Indicator { .. } => cols.push((
+                node.name.clone(),
+                SimColumn::Numeric {
+                    values: v[i].clone(),
+                    decimals: 0,
+                },
+            )),
+            NodeKind::Categorical { levels, .. } => cols.push((
+                node.name.clone(),
+                SimColumn::Text(
+                    v[i].iter()
+                        .map(|c| Some(levels[*c as usize].clone()))
+                        .collect(),
+                ),
+            )),
+            NodeKind::Derived(dv) => cols.push((node.name.clone(), derived(d, i, dv, &v))),
+        }
+    }
+    apply_missing(d, &v, &mut cols, seed);
+    for (at, items) in composites {
+        let values = (0..n)
+            .map(|row| {
+                let got: Vec<f64> = items
+                    .clone()
+                    .filter_map(|c| match &cols[c].1 {
+                        SimColumn::Numeric { values, .. } if !values[row].is_nan() => {
+                            Some(values[row])
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                // The mean of the items answered, when at least half were.
+                if got.is_empty() || got.len() * 2 < items.len() {
+                    f64::NAN
+                } else {
+                    round_to(got.iter().sum::<f64>() / got.len() as f64, 4)
+                }
+            })
+            .collect();
+        if let SimColumn::Numeric { values: slot, .. } = &mut cols[at].1 {
+            *slot = values;
+        }
+    }
+    Ok(Simulated {
+        n,
+        seed,
+        columns: cols,
+        error_sds: sds,
+    })
+}
+
+fn derived(d: &Design, at: usize, dv: &Derived, v: &[Vec<f64>]) -> SimColumn {
+    match dv {
+        Derived::ExpRound { .. } => SimColumn::Numeric {
+            values: v[at].clone(),
+            decimals: 0,
+        },
+        // The source holds employee counts.
+        Derived::SizeClass { from, scheme } => SimColumn::Text(
+            v[*from]
+                .iter()
+                .map(|e| {
+                    crate::domain::size_class(*e, *scheme)
+                        .ok()
+                        .map(String::from)
+                })
+                .collect(),
+        ),
+        Derived::Combine { from, map } => {
+            let n = v.first().map_or(0, Vec::len);
+            SimColumn::Text(
+                (0..n)
+                    .map(|row| {
+                        let key = from
+                            .iter()
+                            .map(|&f| match &d.nodes[f].kind {
+                                NodeKind::Categorical { levels, .. } => {
+                                    levels[v[f][row] as usize].as_str()
+                                }
+                                _ => "",
+                            })
+                            .collect::<Vec<_>>()
+                            .join("|");
+                        Some(map.get(&key).cloned().unwrap_or(key))
+                    })
+                    .collect(),
+            )
+        }
+    }
+}
+
+fn apply_missing(d: &Design, v: &[Vec<f64>], cols: &mut [(String, SimColumn)], seed: u64) {
+    let m = &d.missing;
+    let n = v.first().map_or(0, Vec::len);
+    let mut r = rng(seed, STREAM_MISSING);
+    let blank = |col: &mut SimColumn, row: usize| match col {
+        SimColumn::Numeric { values, .. } => values[row] = f64::NAN,
+        SimColumn::Text(t) => t[row] = None,
+    };
+    if m.mcar > 0.0 {
+        for name in &m.mcar_columns {
+            if let Some((_, c)) = cols.iter_mut().find(|(c, _)| c == name) {
+                for row in 0..n {
+                    if r.random::<f64>() < m.mcar {
+                        blank(c, row);
+                    }
+                }
+            }
+        }
+    }
+    if let (true, Some(driver)) = (m.mar > 0.0, m.mar_driver) {
+        let x = &v[driver];
+        let mean = x.iter().sum::<f64>() / n as f64;
+        let sd = (x.iter().map(|a| (a - mean).powi(2)).sum::<f64>() / n as f64)
+            .sqrt()
+            .max(1e-12);
+        let z: Vec<f64> = x.iter().map(|a| m.mar_strength * (a - mean) / sd).collect();
+        // The intercept that makes the average probability the requested share.
+        let share = |a: f64| z.iter().map(|zi| logistic(a + zi)).sum::<f64>() / n as f64;
+        let (mut lo, mut hi) = (-30.0, 30.0);
+        for _ in 0..100 {
+            let mid = 0.5 * (lo + hi);
+            if share(mid) < m.mar {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let a = 0.5 * (lo + hi);
+        for name in &m.mar_columns {
+            if let Some((_, c)) = cols.iter_mut().find(|(c, _)| c == name) {
+                for (row, zi) in z.iter().enumerate() {
+                    if r.random::<f64>() < logistic(a + zi) {
+                        blank(c, row);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Simulated {
+    /// The data as CSV text: missing cells empty, numbers with their decimals.
+    pub fn to_csv(&self) -> String {
+        let mut out = self
+            .columns
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        out.push('\n');
+        for row in 0..self.n {
+            let cells: Vec<String> = self
+                .columns
+                .iter()
+                .map(|(_, c)| match c {
+                    SimColumn::Numeric { values, decimals } => {
+                        let x = values[row];
+                        if x.is_nan() {
+                            String::new()
+                        } else {
+                            format!("{:.*}", *decimals as usize, x)
+                        }
+                    }
+                    SimColumn::Text(t) => t[row].clone().unwrap_or_default(),
+                })
+                .collect();
+            out += &cells.join(",");
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The data as a [`Dataset`] (values at full precision, as generated).
+    pub fn to_dataset(&self, source: &str) -> Result<Dataset, crate::data::DataError> {
+        let vars = self
+            .columns
+            .iter()
+            .map(|(name, c)| match c {
+                SimColumn::Numeric { values, .. } => {
+                    Variable::numeric(name.clone(), values.clone())
+                }
+                SimColumn::Text(t) => {
+                    let refs: Vec<Option<&str>> = t.iter().map(|x| x.as_deref()).collect();
+                    Variable::categorical(name.clone(), &refs)
+                }
+            })
+            .collect();
+        Dataset::new(source, vars)
+    }
+}

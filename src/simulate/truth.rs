@@ -1,0 +1,371 @@
+//! The true parameters of a generated data set, written as JSON beside it, so fits can be checked
+//! against the truth.
+//!
+//! Scales: an equation's coefficients are in the units of its variables as generated. A construct
+//! enters the structural model as its latent score (exogenous: standard normal; endogenous:
+//! variance 1 by calibration, unless `error_sd` is given). With `measurement = "exact"` the column
+//! of a construct *is* that score, and OLS on the columns estimates these coefficients without
+//! bias. With Likert items the column is the mean of 1-5 or 1-7 items: a different unit and an
+//! unreliable measure, so OLS on the composites estimates attenuated (and rescaled) values. For
+//! those, `observed_ols` gives what OLS on the written columns converges to, estimated on a large
+//! fixed sample (its standard errors say how precisely).
+
+use serde::Serialize;
+
+use super::design::{Design, Measurement, NodeKind};
+use super::generate::{calibrate, generate_calibrated};
+use super::SimulateError;
+use crate::estimation::Regression;
+use crate::inference::CovType;
+
+/// Seed of the large sample behind `observed_ols` (fixed: a property of the design).
+const POPULATION_SEED: u64 = 0x7e57_0b5e;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Truth {
+    pub cipa_version: &'static str,
+    pub design: String,
+    pub description: String,
+    pub n: usize,
+    pub seed: u64,
+    /// The command that made the data, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    pub notes: Vec<String>,
+    pub measurement: Vec<MeasurementTruth>,
+    pub exogenous_correlations: Vec<(String, String, f64)>,
+    pub equations: Vec<EquationTruth>,
+    pub indirect_effects: Vec<IndirectTruth>,
+    /// What OLS (logistic regression for binary outcomes) of each equation on the written columns
+    /// converges to, from one sample of `population_n` rows without missing values.
+    pub observed_ols: Vec<ObservedFit>,
+    pub population_n: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasurementTruth {
+    pub construct: String,
+    pub label: String,
+    pub level: String,
+    pub measurement: Measurement,
+    pub items: Vec<String>,
+    pub scale: u32,
+    pub loadings: Vec<f64>,
+    pub thresholds: Vec<f64>,
+    /// Reliability of the item sum for continuous items, (Σλ)² / ((Σλ)² + Σ(1 − λ²)); the
+    /// discretized Likert items are somewhat less reliable. 1 for exact measurement.
+    pub composite_reliability: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EquationTruth {
+    pub outcome: String,
+    /// construct, normal, lognormal (log link: coefficients act on ln y), count (Poisson, log
+    /// link) or binary (logistic: coefficients are log-odds).
+    pub kind: String,
+    pub intercept: f64,
+    /// The SD of the normal error (for lognormal outcomes, on the log scale); 0 for count and
+    /// binary outcomes, whose randomness is the Poisson or Bernoulli draw.
+    pub error_sd: f64,
+    pub coefficients: Vec<Coefficient>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coefficient {
+    pub term: String,
+    pub value: f64,
+}
+
+/// The indirect effect of `x` on `y` through `m`: `(a + Σ a_w·w)(b + Σ b_v·v)`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndirectTruth {
+    pub x: String,
+    pub m: String,
+    pub y: String,
+    /// The first-stage coefficients: `x` alone, then each `x:w` as `w`.
+    pub a: Vec<Coefficient>,
+    /// The second-stage coefficients: `m` alone, then each `m:v` as `v`.
+    pub b: Vec<Coefficient>,
+    /// a·b: the indirect effect with every moderator at 0.
+    pub indirect_at_zero: f64,
+    /// For each moderator of exactly one stage: the index of moderated mediation (a_w·b or a·b_v).
+    pub index_of_moderated_mediation: Vec<Coefficient>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObservedFit {
+    pub outcome: String,
+    pub method: &'static str,
+    pub coefficients: Vec<ObservedCoefficient>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObservedCoefficient {
+    pub term: String,
+    pub estimate: f64,
+    pub se: f64,
+}
+
+fn kind_name(d: &Design, i: usize) -> String {
+    match &d.nodes[i].kind {
+        NodeKind::Construct { .. } => "construct".into(),
+        NodeKind::Outcome { kind, .. } => serde_json::to_value(kind)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// The truth of `design` for data of `n` rows from `seed`; `population_n` rows (0 = none) for
+/// `observed_ols`.
+pub fn truth(
+    design: &Design,
+    n: usize,
+    seed: u64,
+    population_n: usize,
+) -> Result<Truth, SimulateError> {
+    let sds = calibrate(design)?;
+    let name = |i: usize| design.nodes[i].name.clone();
+    let measurement = design
+        .nodes
+        .iter()
+        .filter_map(|nd| match &nd.kind {
+            NodeKind::Construct {
+                items,
+                scale,
+                loadings,
+                thresholds,
+                measurement,
+            } => {
+                let s: f64 = loadings.iter().sum();
+                let e: f64 = loadings.iter().map(|l| 1.0 - l * l).sum();
+                Some(MeasurementTruth {
+                    construct: nd.name.clone(),
+                    label: nd.label.clone(),
+                    level: nd.level.clone(),
+                    measurement: *measurement,
+                    items: if *measurement == Measurement::Likert {
+                        items.clone()
+                    } else {
+                        Vec::new()
+                    },
+                    scale: *scale,
+                    loadings: loadings.clone(),
+                    thresholds: thresholds.clone(),
+                    composite_reliability: if *measurement == Measurement::Exact {
+                        1.0
+                    } else {
+                        s * s / (s * s + e)
+                    },
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    let k = design.exogenous.len();
+    let mut exogenous_correlations = Vec::new();
+    for i in 0..k {
+        for j in i + 1..k {
+            let r = design.correlation[i * k + j];
+            if r != 0.0 {
+                exogenous_correlations.push((
+                    name(design.exogenous[i]),
+                    name(design.exogenous[j]),
+                    r,
+                ));
+            }
+        }
+    }
+    let equations = design
+        .equations
+        .iter()
+        .zip(&sds)
+        .map(|(e, sd)| EquationTruth {
+            outcome: name(e.outcome),
+            kind: kind_name(design, e.outcome),
+            intercept: e.intercept,
+            error_sd: *sd,
+            coefficients: e
+                .terms
+                .iter()
+                .map(|(t, _, c)| Coefficient {
+                    term: t.clone(),
+                    value: *c,
+                })
+                .collect(),
+        })
+        .collect();
+    let mut notes = vec![
+        "Coefficients are in the units of the variables as generated; a construct enters as its latent score (exogenous: standard normal; endogenous: variance 1 unless error_sd is given).".to_string(),
+        "With measurement = exact a construct's column is its latent score and OLS on the columns is unbiased for these values; with Likert items the column is the mean of the items, in other units and less than perfectly reliable, so OLS on it estimates attenuated values: compare with observed_ols instead.".to_string(),
+    ];
+    if design.nodes.iter().any(|n| {
+        matches!(
+            n.kind,
+            NodeKind::Outcome { min: Some(_), .. } | NodeKind::Outcome { max: Some(_), .. }
+        )
+    }) {
+        notes.push("Outcomes with min or max are clipped to that range after adding the error, which also pulls OLS estimates of their coefficients towards zero; observed_ols includes this.".into());
+    }
+    let indirect_effects = indirect(design);
+    let observed_ols = if population_n > 0 {
+        observed(design, population_n, &sds)?
+    } else {
+        Vec::new()
+    };
+    Ok(Truth {
+        cipa_version: crate::VERSION,
+        design: design.name.clone(),
+        description: design.description.clone(),
+        n,
+        seed,
+        command: None,
+        notes,
+        measurement,
+        exogenous_correlations,
+        equations,
+        indirect_effects,
+        observed_ols,
+        population_n,
+    })
+}
+
+/// Every two-step path x -> m -> y of the structural model, with its moderators.
+fn indirect(d: &Design) -> Vec<IndirectTruth> {
+    let mut out = Vec::new();
+    for ey in &d.equations {
+        for em in &d.equations {
+            let m = em.outcome;
+            if !ey.terms.iter().any(|(_, f, _)| f.contains(&m)) {
+                continue;
+            }
+            let mut xs: Vec<usize> = Vec::new();
+            for (_, f, _) in &em.terms {
+                for &x in f {
+                    if !xs.contains(&x) {
+                        xs.push(x);
+                    }
+                }
+            }
+            for x in xs {
+                // A moderator of the first stage has no path of its own unless it enters alone.
+                if !em.terms.iter().any(|(_, f, _)| f.as_slice() == [x]) {
+                    continue;
+                }
+                let stage = |terms: &[(String, Vec<usize>, f64)], focal: usize| {
+                    let mut main = 0.0;
+                    let mut mods = Vec::new();
+                    let mut notes = Vec::new();
+                    for (t, f, c) in terms {
+                        if !f.contains(&focal) {
+                            continue;
+                        }
+                        match f.len() {
+                            1 => main = *c,
+                            2 => {
+                                let w = if f[0] == focal { f[1] } else { f[0] };
+                                mods.push((w, *c));
+                            }
+                            _ => {
+                                notes.push(format!("the three-way term {t} is left out of a and b"))
+                            }
+                        }
+                    }
+                    (main, mods, notes)
+                };
+                let (a, amods, mut notes) = stage(&em.terms, x);
+                let (b, bmods, n2) = stage(&ey.terms, m);
+                notes.extend(n2);
+                let nm = |i: usize| d.nodes[i].name.clone();
+                let mut index = Vec::new();
+                for (w, aw) in &amods {
+                    if bmods.iter().any(|(v, _)| v == w) {
+                        notes.push(format!(
+                            "{} moderates both stages: the indirect effect is quadratic in it and has no single index",
+                            nm(*w)
+                        ));
+                    } else {
+                        index.push(Coefficient {
+                            term: nm(*w),
+                            value: aw * b,
+                        });
+                    }
+                }
+                for (v, bv) in &bmods {
+                    if !amods.iter().any(|(w, _)| w == v) {
+                        index.push(Coefficient {
+                            term: nm(*v),
+                            value: a * bv,
+                        });
+                    }
+                }
+                let coefs = |main: f64, focal: usize, mods: &[(usize, f64)]| {
+                    std::iter::once(Coefficient {
+                        term: nm(focal),
+                        value: main,
+                    })
+                    .chain(mods.iter().map(|(w, c)| Coefficient {
+                        term: nm(*w),
+                        value: *c,
+                    }))
+                    .collect()
+                };
+                out.push(IndirectTruth {
+                    x: nm(x),
+                    m: nm(m),
+                    y: nm(ey.outcome),
+                    a: coefs(a, x, &amods),
+                    b: coefs(b, m, &bmods),
+                    indirect_at_zero: a * b,
+                    index_of_moderated_mediation: index,
+                    notes,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// OLS (logistic for binary outcomes) of every construct, normal and binary equation on the
+/// written columns of one large sample without missing values.
+fn observed(
+    d: &Design,
+    population_n: usize,
+    sds: &[f64],
+) -> Result<Vec<ObservedFit>, SimulateError> {
+    let mut full = d.clone();
+    full.missing = Default::default();
+    let sim = generate_calibrated(&full, population_n, POPULATION_SEED, sds)?;
+    let data = sim
+        .to_dataset("population sample")
+        .map_err(|e| SimulateError::Usage(e.to_string()))?;
+    let mut out = Vec::new();
+    for e in &d.equations {
+        let kind = kind_name(d, e.outcome);
+        let terms: Vec<&str> = e.terms.iter().map(|(t, _, _)| t.as_str()).collect();
+        let reg = Regression::new(&d.nodes[e.outcome].name, &terms);
+        let (fit, method) = match kind.as_str() {
+            "construct" | "normal" => (reg.fit_ols(&data, CovType::Ols), "ols"),
+            "binary" => (reg.fit_logistic(&data, &Default::default()), "logistic"),
+            _ => continue,
+        };
+        let fit = fit.map_err(|e| SimulateError::Usage(format!("population fit failed: {e}")))?;
+        out.push(ObservedFit {
+            outcome: fit.outcome.clone(),
+            method,
+            coefficients: fit
+                .coefficients
+                .iter()
+                .map(|c| ObservedCoefficient {
+                    term: c.term.clone(),
+                    estimate: c.estimate,
+                    se: c.se,
+                })
+                .collect(),
+        });
+    }
+    Ok(out)
+}
