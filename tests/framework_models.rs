@@ -6,8 +6,6 @@ use std::path::Path;
 
 use cipa::analysis::{analyse, AnalysisOptions};
 use cipa::data::{read_csv_str, ReadOptions};
-use cipa::estimation::Regression;
-use cipa::inference::CovType;
 use cipa::spec::{syntax, ModelSpec, SpecSource};
 
 const MODELS: [&str; 5] = [
@@ -63,10 +61,16 @@ fn spec(name: &str) -> ModelSpec {
         x,
         y,
         mediators,
-        moderators: ["--w", "--z"]
-            .iter()
-            .filter_map(|f| flag(roles, f))
-            .collect(),
+        moderators: syntax::infer_moderators(
+            &parsed,
+            "network_ties",
+            &["collab".to_string()],
+            "export_intensity",
+            &["--w", "--z"]
+                .iter()
+                .filter_map(|f| flag(roles, f))
+                .collect::<Vec<_>>(),
+        ),
         covariates: Vec::new(),
         equations: parsed.equations,
         defined: parsed.defined,
@@ -84,28 +88,11 @@ fn every_framework_model_parses_and_fits_the_teaching_data() {
     for name in MODELS {
         let s = spec(name);
         if name == "combined" {
-            // Three moderators: the analysis takes two today (an open point, said in the file);
-            // each equation is still an ordinary regression on the teaching data.
-            let e = analyse(&data, &s, &opts).unwrap_err().to_string();
-            assert!(
-                e.contains("cultural_distance") && e.contains("not a moderator"),
-                "{e}"
+            // Three moderators: W and Z from the roles line, cultural distance inferred.
+            assert_eq!(
+                s.moderators,
+                ["log_employees", "family_owned", "cultural_distance"]
             );
-            for eq in &s.equations {
-                let terms: Vec<String> = eq.terms.iter().map(|t| t.name()).collect();
-                let refs: Vec<&str> = terms.iter().map(String::as_str).collect();
-                let f = Regression::new(&eq.outcome, &refs)
-                    .fit_ols(&data, CovType::Ols)
-                    .unwrap();
-                let focal = if eq.outcome == "collab" {
-                    "network_ties"
-                } else {
-                    "collab"
-                };
-                let c = f.coefficients.iter().find(|c| c.term == focal).unwrap();
-                assert!(c.estimate > 0.0, "combined: {focal} in {}", eq.outcome);
-            }
-            continue;
         }
         let a = analyse(&data, &s, &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
         let coef = |eq: &str, term: &str| {

@@ -354,18 +354,12 @@ pub fn analyse_with_progress(
     let focal = design_factors(&designs, &spec.x);
     let mut moderators = Vec::new();
     for (i, m) in spec.moderators.iter().enumerate() {
-        let explicit = if i == 0 {
-            &opts.w_values
-        } else {
-            &opts.z_values
+        let explicit = match i {
+            0 => opts.w_values.as_ref(),
+            1 => opts.z_values.as_ref(),
+            _ => None,
         };
-        moderators.push(moderator(
-            &sub,
-            &designs,
-            m,
-            explicit.as_ref(),
-            &opts.probe,
-        )?);
+        moderators.push(moderator(&sub, &designs, m, explicit, &opts.probe)?);
     }
     if let Some(x) = self_moderator(spec) {
         if designs

@@ -163,21 +163,32 @@ fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
             Ok(t.instantiate(&roles).map_err(crate::Error::from)?)
         }
         (None, Some(path)) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::Input(
-                    crate::data::DataError::Io {
-                        path: path.display().to_string(),
-                        message: e.to_string(),
-                    }
-                    .into(),
-                )
-            })?;
+            let text = match path.to_str().and_then(|p| p.strip_prefix("framework:")) {
+                Some(name) => crate::spec::framework::model(name)
+                    .ok_or_else(|| {
+                        usage(format!(
+                            "no framework model '{name}': use one of {}",
+                            crate::spec::framework::NAMES.join(", ")
+                        ))
+                    })?
+                    .to_string(),
+                None => std::fs::read_to_string(path).map_err(|e| {
+                    CliError::Input(
+                        crate::data::DataError::Io {
+                            path: path.display().to_string(),
+                            message: e.to_string(),
+                        }
+                        .into(),
+                    )
+                })?,
+            };
             let parsed = syntax::parse_syntax(&path.display().to_string(), &text)
                 .map_err(crate::Error::from)?;
             let (x, y, mediators) =
                 syntax::infer_roles_with(&parsed, a.x.as_deref(), a.y.as_deref())
                     .map_err(crate::Error::from)?;
-            let moderators: Vec<String> = a.w.iter().chain(a.z.iter()).cloned().collect();
+            let given: Vec<String> = a.w.iter().chain(a.z.iter()).cloned().collect();
+            let moderators = syntax::infer_moderators(&parsed, &x, &mediators, &y, &given);
             Ok(ModelSpec {
                 source: SpecSource::Syntax,
                 x,

@@ -66,7 +66,7 @@ use serde::Serialize;
 
 use super::{Defined, EquationSpec, SpecError};
 
-pub use roles::{infer_roles, infer_roles_with};
+pub use roles::{infer_moderators, infer_roles, infer_roles_with};
 
 /// A model written in cipa's path syntax, checked and in causal order.
 #[derive(Debug, Clone, PartialEq, Serialize)]

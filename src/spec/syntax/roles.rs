@@ -211,3 +211,28 @@ fn reach<'p>(edges: &HashMap<&'p str, Vec<&'p str>>, v: &str) -> HashSet<&'p str
     }
     seen
 }
+
+/// The moderators of a syntax model: those given (W, then Z), then every other variable that a
+/// product term multiplies by a path variable (X, a mediator or Y), in order of appearance, so a
+/// third moderator and beyond needs no flag of its own.
+pub fn infer_moderators(
+    p: &ParsedSyntax,
+    x: &str,
+    mediators: &[String],
+    y: &str,
+    given: &[String],
+) -> Vec<String> {
+    let is_path = |f: &str| f == x || f == y || mediators.iter().any(|m| m == f);
+    let mut out = given.to_vec();
+    for t in p.equations.iter().flat_map(|e| &e.terms) {
+        if t.factors.len() < 2 || !t.factors.iter().any(|f| is_path(f)) {
+            continue;
+        }
+        for f in &t.factors {
+            if !is_path(f) && !out.contains(f) {
+                out.push(f.clone());
+            }
+        }
+    }
+    out
+}

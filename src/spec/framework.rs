@@ -1,0 +1,28 @@
+//! The framework's canonical models (models/framework/), embedded so `--spec framework:NAME`
+//! works from any directory: collaboration activity mediating network ties -> export intensity,
+//! with firm size, ownership and cultural distance as moderators (see models/framework/README.md).
+
+/// Names accepted by [`model`].
+pub const NAMES: [&str; 5] = [
+    "mediation",
+    "size_first_stage",
+    "ownership_second_stage",
+    "distance_second_stage",
+    "combined",
+];
+
+/// The path-syntax text of a framework model.
+pub fn model(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "mediation" => include_str!("../../models/framework/mediation.cipa"),
+        "size_first_stage" => include_str!("../../models/framework/size_first_stage.cipa"),
+        "ownership_second_stage" => {
+            include_str!("../../models/framework/ownership_second_stage.cipa")
+        }
+        "distance_second_stage" => {
+            include_str!("../../models/framework/distance_second_stage.cipa")
+        }
+        "combined" => include_str!("../../models/framework/combined.cipa"),
+        _ => return None,
+    })
+}
