@@ -572,3 +572,43 @@ fn distance_between_countries_and_as_a_column() {
         stderr(&o)
     );
 }
+
+/// `cipa example`, the README's main job, writes a complete results folder.
+#[test]
+fn example_writes_the_results_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ex");
+    let o = cipa(&[
+        "example",
+        "--boot",
+        "200",
+        "--threads",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("--spec framework:combined"), "{stdout}");
+    let report = std::fs::read_to_string(out.join("report.txt")).unwrap();
+    assert!(report.contains("Outcome Variable: export_intensity"));
+    assert!(
+        report.contains("cultural_distance"),
+        "the third moderator is probed"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["seed"], 2026);
+    assert_eq!(manifest["B"], 200);
+    let text = cipa::simulate::example_csv("sme").unwrap();
+    assert_eq!(manifest["data"]["bytes"], text.len());
+    for f in [
+        "results.json",
+        "apa.md",
+        "report.html",
+        "plots/diagram_conceptual.png",
+        "plots/interaction_network_ties_on_collab.png",
+    ] {
+        assert!(out.join(f).is_file(), "{f} is missing");
+    }
+}

@@ -284,6 +284,7 @@ fn indirect_curve_from_a_hand_built_curve() {
         index: Some((0.05, 0.01, 0.09)),
         observed_range: (1.0, 5.0),
         conf: 95.0,
+        fixed: Vec::new(),
     };
     let plot = IndirectPlot::new(curve.clone(), &Labels::default(), Theme::default(), 3).unwrap();
     assert!(plot

@@ -28,6 +28,9 @@ pub enum Command {
     /// or a model in cipa's path syntax.
     #[command(alias = "process")]
     Fit(FitArgs),
+    /// The main job on the shipped teaching data: the framework's moderated-mediation model with
+    /// a bootstrap, every report, table and figure written to ./cipa-example/.
+    Example(super::example::ExampleArgs),
     /// The measurement table of a survey: item statistics, alpha, omega, CFA, CR, AVE, HTMT,
     /// Fornell-Larcker, VIFs and common-method checks for constructs defined by --construct.
     Measure(MeasureArgs),

@@ -10,6 +10,7 @@ mod describe;
 #[cfg(feature = "plot")]
 mod diagram;
 mod distance;
+mod example;
 mod fit;
 mod measure;
 mod output;
@@ -98,6 +99,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Measure(a) => measure::run(a),
         #[cfg(feature = "plot")]
         Command::Diagram(a) => diagram::run(a),
+        Command::Example(a) => example::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Distance(a) => distance::run(a),
     }

@@ -27,6 +27,8 @@ pub struct IndirectCurve {
     pub observed_range: (f64, f64),
     /// Confidence level in percent.
     pub conf: f64,
+    /// The other moderators' probe values the curve holds fixed: (moderator, value label).
+    pub fixed: Vec<(String, String)>,
 }
 
 /// The plot of an [`IndirectCurve`], ready to draw.
@@ -81,8 +83,18 @@ impl IndirectPlot {
                 d = decimals
             );
         }
+        let at = curve
+            .fixed
+            .iter()
+            .map(|(m, v)| format!("{} = {v}", labels.var(m)))
+            .collect::<Vec<_>>()
+            .join(", ");
         Ok(IndirectPlot {
-            title: format!("Indirect effect {}", path.join(" → ")),
+            title: if at.is_empty() {
+                format!("Indirect effect {}", path.join(" → "))
+            } else {
+                format!("Indirect effect {} at {at}", path.join(" → "))
+            },
             x_label: labels.var(&curve.moderator),
             caption,
             curve,
@@ -157,7 +169,7 @@ pub fn indirect_curves(analysis: &crate::analysis::Analysis) -> Vec<IndirectCurv
     analysis
         .indirect_curves
         .iter()
-        .filter(|c| c.def.kind == crate::effects::EffectKind::Indirect && c.def.fixed.is_empty())
+        .filter(|c| c.def.kind == crate::effects::EffectKind::Indirect)
         .map(|c| IndirectCurve {
             path: c.def.path.clone(),
             moderator: c.def.moderator.clone(),
@@ -168,6 +180,7 @@ pub fn indirect_curves(analysis: &crate::analysis::Analysis) -> Vec<IndirectCurv
             index: c.index,
             observed_range: (c.grid[0], c.grid[c.grid.len() - 1]),
             conf: analysis.options.conf,
+            fixed: c.def.fixed.clone(),
         })
         .collect()
 }
@@ -188,6 +201,7 @@ mod tests {
             index: None,
             observed_range: (0.0, 2.0),
             conf: 95.0,
+            fixed: Vec::new(),
         };
         let e = IndirectPlot::new(c, &Labels::default(), Theme::default(), 3).unwrap_err();
         assert!(matches!(e, PlotError::Input { .. }), "{e}");

@@ -134,8 +134,27 @@ fn render(
     for (stem, p) in jn::jn_plots(analysis, &opts.labels, opts.theme) {
         out.extend(svg_and_png(&stem, &p, opts.dpi)?);
     }
-    for curve in indirect::indirect_curves(analysis) {
-        out.extend(render_indirect(&curve, opts)?);
+    // Curves along one moderator at several values of the others get a numbered file each.
+    let curves = indirect::indirect_curves(analysis);
+    let mut seen: Vec<(Vec<String>, String)> = Vec::new();
+    for curve in &curves {
+        let key = (curve.path.clone(), curve.moderator.clone());
+        let k = seen.iter().filter(|s| **s == key).count();
+        seen.push(key);
+        let several = curves
+            .iter()
+            .filter(|c| c.path == curve.path && c.moderator == curve.moderator)
+            .count()
+            > 1;
+        let mut arts = render_indirect(curve, opts)?;
+        if several {
+            for a in arts.iter_mut() {
+                if let Some((stem, ext)) = a.file_name.rsplit_once('.') {
+                    a.file_name = format!("{stem}_{:02}.{ext}", k + 1);
+                }
+            }
+        }
+        out.extend(arts);
     }
     for (stem, p) in histogram::histograms(analysis, &opts.labels, opts.theme, opts.decimals) {
         out.extend(svg_and_png(&stem, &p, opts.dpi)?);
