@@ -60,7 +60,7 @@ fn try_run(
         boot: 0,
         ..Default::default()
     };
-    Ok(measure(d, &parse_constructs(defs).unwrap(), &opts)?)
+    measure(d, &parse_constructs(defs).unwrap(), &opts)
 }
 
 fn run(d: &Dataset, defs: &[&str], scale: Option<(f64, f64)>) -> Measurement {
