@@ -148,6 +148,10 @@ fn lab_sheets_match_the_program() {
         }
     }
     assert!(
+        count >= 7,
+        "docs/tutorial has {count} console blocks; the lab sequence has at least 7"
+    );
+    assert!(
         failures.is_empty(),
         "{} of {count} tutorial commands differ (CIPA_BLESS=1 regenerates):\n{}",
         failures.len(),

@@ -171,7 +171,7 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
         let moderated = rows.iter().any(|e| !e.def.moderators.is_empty());
         tables.push(Table {
             title: if moderated {
-                format!("Conditional {}", title.to_lowercase())
+                format!("Conditional {}{}", title[..1].to_lowercase(), &title[1..])
             } else {
                 title.to_string()
             },
