@@ -612,3 +612,64 @@ fn example_writes_the_results_folder() {
         assert!(out.join(f).is_file(), "{f} is missing");
     }
 }
+
+/// `--size-class` adds the EU class of an employee count as a categorical column any command can
+/// use; an unknown scheme is a usage error.
+#[test]
+fn size_class_column() {
+    let o = cipa(&[
+        "regress",
+        "--data",
+        "example:sme",
+        "--y",
+        "export_intensity",
+        "--x",
+        "employees_class",
+        "--size-class",
+        "employees",
+        "--ref",
+        "employees_class=micro",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let terms: Vec<String> = v["equations"][0]["coefficients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["term"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        terms,
+        [
+            "constant",
+            "employees_class[medium]",
+            "employees_class[small]"
+        ]
+    );
+    // The shipped data's own EU class column agrees with the one computed here.
+    let (_, text) = cipa::simulate::example("sme").unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let (e, c) = (
+        header.iter().position(|h| *h == "employees").unwrap(),
+        header.iter().position(|h| *h == "size_class").unwrap(),
+    );
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        if let Ok(n) = f[e].parse::<f64>() {
+            let scheme = cipa::domain::SizeScheme::Eu;
+            assert_eq!(cipa::domain::size_class(n, scheme).unwrap(), f[c]);
+        }
+    }
+    let bad = cipa(&[
+        "describe",
+        "--data",
+        "example:sme",
+        "--size-class",
+        "employees:bogus",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("size-class scheme"));
+}

@@ -134,6 +134,11 @@ pub struct DataArgs {
     /// How items are combined into construct scores: mean or sum.
     #[arg(long, default_value = "mean", value_name = "HOW")]
     pub score: String,
+    /// Add a categorical size class of an employee-count column, as COL or COL:SCHEME with SCHEME
+    /// eu (micro < 10, small 10-49, medium 50-249, large; the default), sba (500 employees),
+    /// sba:N or census; the new column is COL_class. Repeatable.
+    #[arg(long = "size-class", value_name = "COL[:SCHEME]")]
+    pub size_class: Vec<String>,
 }
 
 /// Output options shared by every command.

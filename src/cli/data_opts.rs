@@ -41,6 +41,9 @@ pub fn read_options(a: &DataArgs) -> Result<ReadOptions, CliError> {
 /// --construct/--constructs as columns named after them.
 pub fn load(a: &DataArgs) -> Result<Dataset, CliError> {
     let mut data = load_items(a)?;
+    for spec in &a.size_class {
+        add_size_class(&mut data, spec)?;
+    }
     let constructs = super::constructs::definitions(a)?;
     super::constructs::add_scores(&mut data, &constructs, a)?;
     Ok(data)
@@ -60,4 +63,33 @@ pub fn read_data(path: &std::path::Path, opts: &ReadOptions) -> Result<Dataset, 
         return Ok(crate::data::read_csv_str(&source, text, b',', opts)?);
     }
     Ok(read_path(path, opts)?)
+}
+
+/// `--size-class COL[:SCHEME]`: a categorical column COL_class with the size class of each
+/// firm's employee count (missing where the count is missing).
+fn add_size_class(data: &mut Dataset, spec: &str) -> Result<(), CliError> {
+    use crate::domain::{size_class, SizeScheme};
+    let (col, scheme) = match spec.split_once(':') {
+        Some((c, s)) => (c.trim(), s.trim()),
+        None => (spec.trim(), "eu"),
+    };
+    let scheme = SizeScheme::parse(scheme).map_err(crate::Error::from)?;
+    let values = data.numeric(col)?;
+    let mut classes: Vec<Option<&str>> = Vec::with_capacity(values.len());
+    for (i, &v) in values.iter().enumerate() {
+        if v.is_nan() {
+            classes.push(None);
+            continue;
+        }
+        let c = size_class(v, scheme).map_err(|e| {
+            usage(format!(
+                "--size-class {spec}: row {} of '{col}': {e}",
+                data.lines().get(i).copied().unwrap_or(i as u64 + 2)
+            ))
+        })?;
+        classes.push(Some(c));
+    }
+    let name = format!("{col}_class");
+    data.set(crate::data::Variable::categorical(name, &classes))?;
+    Ok(())
 }
