@@ -673,3 +673,53 @@ fn size_class_column() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("size-class scheme"));
 }
+
+/// `fit --labels` names the variables in the results folder's figures; `--greyscale` changes
+/// them; a malformed label list is refused before anything runs.
+#[test]
+fn fit_figures_take_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+        let mut v = vec![
+            "fit",
+            "--data",
+            "example:sme",
+            "--model",
+            "4",
+            "--x",
+            "network_ties",
+            "--m",
+            "collab",
+            "--y",
+            "export_intensity",
+            "--boot",
+            "100",
+            "--seed",
+            "1",
+        ];
+        v.extend_from_slice(extra);
+        v
+    }
+    let o = cipa(&args(&[
+        "--labels",
+        "network_ties=Network ties,collab=Collaboration",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(out.join("plots/diagram_conceptual.svg")).unwrap();
+    assert!(svg.contains("Network ties") && svg.contains("Collaboration"));
+    let bad = cipa(&args(&[
+        "--labels",
+        "network_ties",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}

@@ -369,6 +369,12 @@ pub struct FitArgs {
     /// FILE, as draws.csv in the --out results folder.
     #[arg(long = "save-boot", value_name = "FILE", num_args = 0..=1)]
     pub save_boot: Option<Option<std::path::PathBuf>>,
+    /// Labels for variables in the figures of a results folder: name=Label,name2=Label 2.
+    #[arg(long, value_name = "NAME=LABEL,...")]
+    pub labels: Option<String>,
+    /// Draw the figures of a results folder in greys instead of colours.
+    #[arg(long)]
+    pub greyscale: bool,
     /// Threads for the bootstrap (default: all cores); results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,

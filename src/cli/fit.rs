@@ -22,6 +22,10 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
             "--save-boot without a FILE writes draws.csv into a results folder; give --save-boot FILE or --out DIR",
         ));
     }
+    #[cfg(feature = "plot")]
+    if let Some(t) = &a.labels {
+        crate::plot::parse_labels(t).map_err(crate::Error::from)?;
+    }
     let data = data_opts::load(&a.data)?;
     let spec = build_spec(&a)?;
     let (opts, defaults) = options(&a, &data, &spec)?;
@@ -110,7 +114,12 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
                 files.add("draws.csv", csv);
             }
             // Plots go under plots/; results_dir::plots is the one place the plot layer plugs in.
-            files.extend(results_dir::plots(&analysis, &data)?);
+            files.extend(results_dir::plots(
+                &analysis,
+                &data,
+                a.labels.as_deref(),
+                a.greyscale,
+            )?);
             let resampling = analysis.bootstrap.as_ref();
             let mut options = options_json(&a, &opts, &defaults);
             options["analysis_options"] =

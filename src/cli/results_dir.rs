@@ -97,10 +97,16 @@ pub fn threads_used(requested: usize, resampling: bool) -> usize {
 pub fn plots(
     a: &crate::analysis::Analysis,
     data: &crate::data::Dataset,
+    labels: Option<&str>,
+    greyscale: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, CliError> {
     #[cfg(feature = "plot")]
     {
-        let opts = crate::plot::PlotOptions::default();
+        let mut opts = crate::plot::PlotOptions::default();
+        if let Some(t) = labels {
+            opts.labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
+        }
+        opts.theme.greyscale = greyscale;
         Ok(crate::plot::render_all_with_data(a, data, &opts)
             .map_err(|e| CliError::Internal(format!("drawing the figures failed: {e}")))?
             .into_iter()
@@ -109,7 +115,7 @@ pub fn plots(
     }
     #[cfg(not(feature = "plot"))]
     {
-        let _ = (a, data);
+        let _ = (a, data, labels, greyscale);
         Ok(Vec::new())
     }
 }
