@@ -17,6 +17,7 @@ const LANES: usize = 8;
 pub struct GramBuffers {
     w: Vec<f64>,
     acc: Vec<f64>,
+    cw: Vec<f64>,
 }
 
 impl GramBuffers {
@@ -24,6 +25,7 @@ impl GramBuffers {
         GramBuffers {
             w: vec![0.0; q * BLOCK],
             acc: vec![0.0; q * (q + 1) / 2 * LANES],
+            cw: vec![0.0; BLOCK],
         }
     }
 }
@@ -42,14 +44,8 @@ pub fn weighted_gram(
     {
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
-            // SAFETY: the CPU has the features these functions are compiled for (checked above).
-            let four = |wa: &[f64], zs: [&[f64]; 4], body: usize, acc: &mut [f64]| unsafe {
-                avx2::dots::<4>(wa, zs, body, acc)
-            };
-            let one = |wa: &[f64], zs: [&[f64]; 1], body: usize, acc: &mut [f64]| unsafe {
-                avx2::dots::<1>(wa, zs, body, acc)
-            };
-            gram_blocks(z, n, q, counts, buf, gram, four, one);
+            // SAFETY: the CPU has the features this function is compiled for (checked above).
+            unsafe { avx2::gram(z, n, q, counts, buf, gram) };
             return;
         }
     }
@@ -95,7 +91,27 @@ fn dots_portable<const N: usize>(wa: &[f64], zs: [&[f64]; N], body: usize, acc: 
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::LANES;
+    use super::{gram_blocks, GramBuffers, LANES};
+
+    /// The whole pass compiled for AVX2 (the weighting of each block included).
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) fn gram(
+        z: &[f64],
+        n: usize,
+        q: usize,
+        counts: &[u32],
+        buf: &mut GramBuffers,
+        gram: &mut [f64],
+    ) {
+        // SAFETY (both closures): called only from here, where the features are enabled.
+        let four = |wa: &[f64], zs: [&[f64]; 4], body: usize, acc: &mut [f64]| unsafe {
+            dots::<4>(wa, zs, body, acc)
+        };
+        let one = |wa: &[f64], zs: [&[f64]; 1], body: usize, acc: &mut [f64]| unsafe {
+            dots::<1>(wa, zs, body, acc)
+        };
+        gram_blocks(z, n, q, counts, buf, gram, four, one);
+    }
     use std::arch::x86_64::{_mm256_fmadd_pd, _mm256_loadu_pd, _mm256_storeu_pd};
 
     /// [`super::dots_portable`] with AVX2 fused multiply-adds: lanes 0-3 and 4-7 of each product
@@ -153,17 +169,22 @@ fn gram_blocks(
     four: impl Fn(&[f64], [&[f64]; 4], usize, &mut [f64]),
     one: impl Fn(&[f64], [&[f64]; 1], usize, &mut [f64]),
 ) {
-    let GramBuffers { w, acc } = buf;
+    let GramBuffers { w, acc, cw } = buf;
     acc.iter_mut().for_each(|v| *v = 0.0);
     let mut start = 0;
     while start < n {
         let len = (n - start).min(BLOCK);
         let body = len / LANES * LANES;
-        let c = &counts[start..start + len];
+        // Counts as doubles once per block (through i32: counts never exceed n, and the signed
+        // conversion is one instruction where the unsigned one is not).
+        for (cf, &k) in cw[..len].iter_mut().zip(&counts[start..start + len]) {
+            *cf = k as i32 as f64;
+        }
+        let c = &cw[..len];
         for a in 0..q {
             let za = &z[a * n + start..a * n + start + len];
             for ((wv, &k), &zv) in w[a * BLOCK..a * BLOCK + len].iter_mut().zip(c).zip(za) {
-                *wv = k as f64 * zv;
+                *wv = k * zv;
             }
         }
         let col = |b: usize| &z[b * n + start..b * n + start + len];
