@@ -13,6 +13,7 @@ mod distance;
 mod fit;
 mod measure;
 mod output;
+mod power;
 mod regress;
 mod results_dir;
 mod simulate;
@@ -100,5 +101,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Diagram(a) => diagram::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Distance(a) => distance::run(a),
+        Command::Power(a) => power::run(a),
     }
 }
