@@ -49,7 +49,7 @@ pub fn power_report(summary: &PowerSummary, header: Vec<(String, String)>) -> Re
                 })
                 .collect(),
             notes: vec![match e.truth {
-                Some(t) => format!("Truth {t}: {}.", e.truth_note),
+                Some(t) => format!("Truth {}: {}.", short(t), e.truth_note),
                 None => format!("No bias or coverage: {}.", e.truth_note),
             }],
         })
@@ -78,4 +78,10 @@ pub fn power_report(summary: &PowerSummary, header: Vec<(String, String)>) -> Re
         notes,
         decimals: 4,
     }
+}
+
+/// A truth without binary noise: 0.0196, not 0.019600000000000003.
+fn short(v: f64) -> String {
+    let s = format!("{v:.10}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
