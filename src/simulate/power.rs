@@ -358,7 +358,10 @@ impl PowerStudy {
                 seed: replication_seed(s.seed, n, rep, 1),
                 ci: s.ci,
                 conf: s.conf,
-                threads: 1,
+                // 0: the bootstrap's blocks run in the pool this replication runs in. A pool of
+                // its own (threads 1) would be waited on from a worker of ours, and rayon's
+                // worker steals further replications while it waits, nesting them on its stack.
+                threads: 0,
                 ..Default::default()
             };
             let a = analyse(&data, &self.spec, &opts).map_err(|e| e.to_string())?;
@@ -668,13 +671,15 @@ fn run_work(
     {
         use rayon::prelude::*;
         let go = || work.par_iter().map(one).collect::<Vec<_>>();
-        if threads == 0 {
-            go()
-        } else {
-            match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-                Ok(pool) => pool.install(go),
-                Err(_) => go(),
-            }
+        // Our own pool (0 = as many threads as cores), with room on each worker's stack for a
+        // waiting replication's nested work.
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(64 << 20)
+            .build()
+        {
+            Ok(pool) => pool.install(go),
+            Err(_) => go(),
         }
     }
     #[cfg(not(feature = "parallel"))]
