@@ -44,6 +44,9 @@ pub enum Command {
     /// Kogut-Singh cultural distance from Hofstede scores, or great-circle distance; between two
     /// countries or as a new column of a data set.
     Distance(super::distance::DistanceArgs),
+    /// Monte Carlo power of indirect effects, indices of moderated mediation or coefficients
+    /// across sample sizes, from a design; `--shard i/N` and `cipa power merge` for job arrays.
+    Power(super::power::PowerArgs),
 }
 
 /// Options of `cipa diagram`.

@@ -14,6 +14,7 @@ mod example;
 mod fit;
 mod measure;
 mod output;
+mod power;
 mod regress;
 mod results_dir;
 mod simulate;
@@ -102,5 +103,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Example(a) => example::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Distance(a) => distance::run(a),
+        Command::Power(a) => power::run(a),
     }
 }

@@ -26,6 +26,7 @@ pub mod interaction;
 pub mod jn;
 mod labels;
 mod png;
+pub mod power;
 mod theme;
 
 pub use canvas::{to_png, to_svg, Figure};

@@ -8,12 +8,14 @@ pub mod html;
 pub mod json;
 pub mod latex;
 mod measure;
+mod power;
 mod process;
 mod regress;
 mod render;
 
 pub use describe::describe_report;
 pub use measure::{measure_json, measure_report};
+pub use power::power_report;
 pub use process::process_report;
 pub use regress::regress_report;
 pub use render::{render, table_csv, Format};

@@ -16,6 +16,7 @@ pub mod design;
 mod error;
 pub mod examples;
 pub mod generate;
+pub mod power;
 pub mod truth;
 
 pub use design::{Design, Measurement, FRAMEWORK_DESIGN};
