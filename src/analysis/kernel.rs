@@ -103,11 +103,11 @@ mod avx2 {
         buf: &mut GramBuffers,
         gram: &mut [f64],
     ) {
-        // SAFETY (both closures): called only from here, where the features are enabled.
-        let four = |wa: &[f64], zs: [&[f64]; 4], body: usize, acc: &mut [f64]| unsafe {
+        // The closures inherit this function's target features, so calling `dots` is safe.
+        let four = |wa: &[f64], zs: [&[f64]; 4], body: usize, acc: &mut [f64]| {
             dots::<4>(wa, zs, body, acc)
         };
-        let one = |wa: &[f64], zs: [&[f64]; 1], body: usize, acc: &mut [f64]| unsafe {
+        let one = |wa: &[f64], zs: [&[f64]; 1], body: usize, acc: &mut [f64]| {
             dots::<1>(wa, zs, body, acc)
         };
         gram_blocks(z, n, q, counts, buf, gram, four, one);
