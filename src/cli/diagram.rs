@@ -2,9 +2,10 @@
 
 use crate::plot::diagram::{self, DiagramFigure};
 use crate::plot::{parse_labels, to_png, to_svg, Labels, Theme};
-use crate::spec::{syntax, template, ModelSpec, Roles, SpecSource};
+use crate::spec::ModelSpec;
 
 use super::args::DiagramArgs;
+use super::model_opts::{self, ModelFlags};
 use super::{output, usage, CliError};
 
 pub fn run(a: DiagramArgs) -> Result<(), CliError> {
@@ -65,53 +66,19 @@ pub fn run(a: DiagramArgs) -> Result<(), CliError> {
 }
 
 fn build_spec(a: &DiagramArgs) -> Result<ModelSpec, CliError> {
-    match (a.model, &a.spec) {
-        (Some(n), None) => {
-            let t = template::template(n).map_err(crate::Error::from)?;
-            let roles = Roles {
-                x: a.x
-                    .clone()
-                    .ok_or_else(|| usage("--x is required with --model"))?,
-                y: a.y
-                    .clone()
-                    .ok_or_else(|| usage("--y is required with --model"))?,
-                m: a.m.clone(),
-                w: a.w.clone(),
-                z: a.z.clone(),
-                cov: a.cov.clone(),
-                ..Roles::default()
-            };
-            Ok(t.instantiate(&roles).map_err(crate::Error::from)?)
-        }
-        (None, Some(path)) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::Input(
-                    crate::data::DataError::Io {
-                        path: path.display().to_string(),
-                        message: e.to_string(),
-                    }
-                    .into(),
-                )
-            })?;
-            let parsed = syntax::parse_syntax(&path.display().to_string(), &text)
-                .map_err(crate::Error::from)?;
-            let (x, y, mediators) =
-                syntax::infer_roles_with(&parsed, a.x.as_deref(), a.y.as_deref())
-                    .map_err(crate::Error::from)?;
-            Ok(ModelSpec {
-                source: SpecSource::Syntax,
-                x,
-                y,
-                mediators,
-                moderators: a.w.iter().chain(a.z.iter()).cloned().collect(),
-                covariates: a.cov.clone(),
-                equations: parsed.equations,
-                defined: parsed.defined,
-            })
-        }
-        (None, None) => Err(usage(
-            "give a PROCESS model number (--model N) or a model file (--spec FILE)",
-        )),
-        (Some(_), Some(_)) => Err(usage("give either --model or --spec, not both")),
-    }
+    let flags = ModelFlags {
+        model: a.model,
+        spec: a.spec.as_deref(),
+        x: a.x.as_deref(),
+        y: a.y.as_deref(),
+        m: &a.m,
+        w: a.w.as_deref(),
+        z: a.z.as_deref(),
+        cov: &a.cov,
+        cov_m: None,
+        cov_y: None,
+    };
+    model_opts::build_spec(&flags)?.ok_or_else(|| {
+        usage("give a PROCESS model number (--model N) or a model file (--spec FILE)")
+    })
 }

@@ -6,9 +6,10 @@ use crate::effects::probe::ProbeMethod;
 use crate::inference::{CiMethod, CovType};
 use crate::report::apa::apa_process;
 use crate::report::{json::analysis_json, process_report, render, Format};
-use crate::spec::{syntax, template, ModelSpec, Roles, SpecSource};
+use crate::spec::{ModelSpec, SpecSource};
 
 use super::args::FitArgs;
+use super::model_opts::{self, ModelFlags};
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
 use super::{data_opts, output, usage, CliError};
 
@@ -152,68 +153,21 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
 }
 
 fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
-    match (a.model, &a.spec) {
-        (Some(n), None) => {
-            let t = template::template(n).map_err(crate::Error::from)?;
-            let roles = Roles {
-                x: a.x
-                    .clone()
-                    .ok_or_else(|| usage("--x is required with --model"))?,
-                y: a.y
-                    .clone()
-                    .ok_or_else(|| usage("--y is required with --model"))?,
-                m: a.m.clone(),
-                w: a.w.clone(),
-                z: a.z.clone(),
-                cov: a.cov.clone(),
-                cov_m: a.cov_m.clone(),
-                cov_y: a.cov_y.clone(),
-            };
-            Ok(t.instantiate(&roles).map_err(crate::Error::from)?)
-        }
-        (None, Some(path)) => {
-            let text = match path.to_str().and_then(|p| p.strip_prefix("framework:")) {
-                Some(name) => crate::spec::framework::model(name)
-                    .ok_or_else(|| {
-                        usage(format!(
-                            "no framework model '{name}': use one of {}",
-                            crate::spec::framework::NAMES.join(", ")
-                        ))
-                    })?
-                    .to_string(),
-                None => std::fs::read_to_string(path).map_err(|e| {
-                    CliError::Input(
-                        crate::data::DataError::Io {
-                            path: path.display().to_string(),
-                            message: e.to_string(),
-                        }
-                        .into(),
-                    )
-                })?,
-            };
-            let parsed = syntax::parse_syntax(&path.display().to_string(), &text)
-                .map_err(crate::Error::from)?;
-            let (x, y, mediators) =
-                syntax::infer_roles_with(&parsed, a.x.as_deref(), a.y.as_deref())
-                    .map_err(crate::Error::from)?;
-            let given: Vec<String> = a.w.iter().chain(a.z.iter()).cloned().collect();
-            let moderators = syntax::infer_moderators(&parsed, &x, &mediators, &y, &given);
-            Ok(ModelSpec {
-                source: SpecSource::Syntax,
-                x,
-                y,
-                mediators,
-                moderators,
-                covariates: a.cov.clone(),
-                equations: parsed.equations,
-                defined: parsed.defined,
-            })
-        }
-        (None, None) => Err(usage(
-            "give a PROCESS model number (--model N) or a model file (--spec FILE)",
-        )),
-        (Some(_), Some(_)) => Err(usage("give either --model or --spec, not both")),
-    }
+    let flags = ModelFlags {
+        model: a.model,
+        spec: a.spec.as_deref(),
+        x: a.x.as_deref(),
+        y: a.y.as_deref(),
+        m: &a.m,
+        w: a.w.as_deref(),
+        z: a.z.as_deref(),
+        cov: &a.cov,
+        cov_m: a.cov_m.as_deref(),
+        cov_y: a.cov_y.as_deref(),
+    };
+    model_opts::build_spec(&flags)?.ok_or_else(|| {
+        usage("give a PROCESS model number (--model N) or a model file (--spec FILE)")
+    })
 }
 
 /// Resolves options from the preset and the flags; returns the options and a list of the defaults

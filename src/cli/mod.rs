@@ -13,6 +13,7 @@ mod distance;
 mod example;
 mod fit;
 mod measure;
+mod model_opts;
 mod output;
 mod power;
 mod regress;

@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::args::OutputArgs;
+use super::model_opts::{self, ModelFlags};
 use super::output::emit;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
 use super::{usage, CliError};
@@ -15,7 +16,7 @@ use crate::inference::CiMethod;
 use crate::report::{power_report, render, Format};
 use crate::simulate::power::{self, EffectSelector, PowerStudy, PowerSummary, Shard};
 use crate::simulate::{Design, Measurement, FRAMEWORK_DESIGN};
-use crate::spec::{syntax, template, ModelSpec, Roles, SpecSource};
+use crate::spec::ModelSpec;
 
 /// The model fitted by default to the framework design: collaboration mediating network ties ->
 /// export intensity.
@@ -163,47 +164,28 @@ fn read_text(path: &Path) -> Result<String, CliError> {
 }
 
 fn build_spec(a: &PowerRunArgs, framework: bool) -> Result<ModelSpec, CliError> {
-    let syntax_spec = |name: &str, text: &str, x: Option<&str>| -> Result<ModelSpec, CliError> {
-        let parsed = syntax::parse_syntax(name, text).map_err(crate::Error::from)?;
-        let (x, y, mediators) =
-            syntax::infer_roles_with(&parsed, x, a.y.as_deref()).map_err(crate::Error::from)?;
-        Ok(ModelSpec {
-            source: SpecSource::Syntax,
-            x,
-            y,
-            mediators,
-            moderators: a.w.iter().chain(a.z.iter()).cloned().collect(),
-            covariates: a.cov.clone(),
-            equations: parsed.equations,
-            defined: parsed.defined,
-        })
+    let mut flags = ModelFlags {
+        model: a.model,
+        spec: a.spec.as_deref(),
+        x: a.x.as_deref(),
+        y: a.y.as_deref(),
+        m: &a.m,
+        w: a.w.as_deref(),
+        z: a.z.as_deref(),
+        cov: &a.cov,
+        cov_m: None,
+        cov_y: None,
     };
-    match (a.model, &a.spec) {
-        (Some(n), None) => {
-            let t = template::template(n).map_err(crate::Error::from)?;
-            let roles = Roles {
-                x: a.x.clone().ok_or_else(|| usage("--x is required with --model"))?,
-                y: a.y.clone().ok_or_else(|| usage("--y is required with --model"))?,
-                m: a.m.clone(),
-                w: a.w.clone(),
-                z: a.z.clone(),
-                cov: a.cov.clone(),
-                cov_m: None,
-                cov_y: None,
-            };
-            Ok(t.instantiate(&roles).map_err(crate::Error::from)?)
-        }
-        (None, Some(path)) => syntax_spec(&path.display().to_string(), &read_text(path)?, a.x.as_deref()),
-        (None, None) if framework => syntax_spec(
-            "models/framework/mediation.cipa",
-            FRAMEWORK_MODEL,
-            Some(a.x.as_deref().unwrap_or("network_ties")),
-        ),
-        (None, None) => Err(usage(
-            "give the model to fit to every replication: a PROCESS model number (--model N with --x, --m, --y) or a model file (--spec FILE)",
-        )),
-        (Some(_), Some(_)) => Err(usage("give either --model or --spec, not both")),
+    if let Some(spec) = model_opts::build_spec(&flags)? {
+        return Ok(spec);
     }
+    if !framework {
+        return Err(usage(
+            "give the model to fit to every replication: a PROCESS model number (--model N with --x, --m, --y) or a model file (--spec FILE)",
+        ));
+    }
+    flags.x = Some(a.x.as_deref().unwrap_or("network_ties"));
+    model_opts::syntax_spec("models/framework/mediation.cipa", FRAMEWORK_MODEL, &flags)
 }
 
 fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {

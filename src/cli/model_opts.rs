@@ -1,0 +1,103 @@
+//! The model flags that `fit`, `diagram` and `power` share (a PROCESS number with roles, or a
+//! path-syntax file, possibly one of the framework's models by name) resolved into a
+//! [`ModelSpec`], in one place.
+
+use std::path::Path;
+
+use crate::spec::{syntax, template, ModelSpec, Roles, SpecSource};
+
+use super::{usage, CliError};
+
+/// The model flags as given.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelFlags<'a> {
+    pub model: Option<u32>,
+    /// A syntax file, or `framework:NAME`.
+    pub spec: Option<&'a Path>,
+    pub x: Option<&'a str>,
+    pub y: Option<&'a str>,
+    pub m: &'a [String],
+    pub w: Option<&'a str>,
+    pub z: Option<&'a str>,
+    pub cov: &'a [String],
+    pub cov_m: Option<&'a [String]>,
+    pub cov_y: Option<&'a [String]>,
+}
+
+/// The text of a syntax model: a file, or a framework model given as `framework:NAME`.
+pub fn spec_text(path: &Path) -> Result<String, CliError> {
+    if let Some(name) = path.to_str().and_then(|p| p.strip_prefix("framework:")) {
+        return crate::spec::framework::model(name)
+            .map(str::to_string)
+            .ok_or_else(|| {
+                usage(format!(
+                    "no framework model '{name}': use one of {}",
+                    crate::spec::framework::NAMES.join(", ")
+                ))
+            });
+    }
+    std::fs::read_to_string(path).map_err(|e| {
+        CliError::Input(
+            crate::data::DataError::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }
+            .into(),
+        )
+    })
+}
+
+/// A model in the path syntax with its roles: X and Y as given or inferred, the mediators in
+/// causal order, W and Z as given and then every other moderator a product term implies.
+pub fn syntax_spec(name: &str, text: &str, f: &ModelFlags) -> Result<ModelSpec, CliError> {
+    let parsed = syntax::parse_syntax(name, text).map_err(crate::Error::from)?;
+    let (x, y, mediators) =
+        syntax::infer_roles_with(&parsed, f.x, f.y).map_err(crate::Error::from)?;
+    let given: Vec<String> =
+        f.w.iter()
+            .chain(f.z.iter())
+            .map(|s| s.to_string())
+            .collect();
+    let moderators = syntax::infer_moderators(&parsed, &x, &mediators, &y, &given);
+    Ok(ModelSpec {
+        source: SpecSource::Syntax,
+        x,
+        y,
+        mediators,
+        moderators,
+        covariates: f.cov.to_vec(),
+        equations: parsed.equations,
+        defined: parsed.defined,
+    })
+}
+
+/// The model the flags name; `None` when neither --model nor --spec is given.
+pub fn build_spec(f: &ModelFlags) -> Result<Option<ModelSpec>, CliError> {
+    match (f.model, f.spec) {
+        (Some(n), None) => {
+            let t = template::template(n).map_err(crate::Error::from)?;
+            let roles = Roles {
+                x: f.x
+                    .ok_or_else(|| usage("--x is required with --model"))?
+                    .to_string(),
+                y: f.y
+                    .ok_or_else(|| usage("--y is required with --model"))?
+                    .to_string(),
+                m: f.m.to_vec(),
+                w: f.w.map(str::to_string),
+                z: f.z.map(str::to_string),
+                cov: f.cov.to_vec(),
+                cov_m: f.cov_m.map(<[String]>::to_vec),
+                cov_y: f.cov_y.map(<[String]>::to_vec),
+            };
+            Ok(Some(t.instantiate(&roles).map_err(crate::Error::from)?))
+        }
+        (None, Some(path)) => Ok(Some(syntax_spec(
+            &path.display().to_string(),
+            &spec_text(path)?,
+            f,
+        )?)),
+        (None, None) => Ok(None),
+        (Some(_), Some(_)) => Err(usage("give either --model or --spec, not both")),
+    }
+}
