@@ -53,10 +53,36 @@ pub enum Command {
 #[cfg(feature = "plot")]
 #[derive(Debug, Args)]
 pub struct DiagramArgs {
+    #[command(flatten)]
+    pub roles: ModelArgs,
+    /// conceptual (moderators as arrows onto paths) or statistical (every term a box).
+    #[arg(long, default_value = "conceptual", value_parser = ["conceptual", "statistical"])]
+    pub kind: String,
+    /// svg, png, dot or tikz; by default from the extension of --out, else svg.
+    #[arg(long, value_parser = ["svg", "png", "dot", "tikz"])]
+    pub format: Option<String>,
+    /// Labels for variables: name=Label,name2=Label 2.
+    #[arg(long, value_name = "NAME=LABEL,...")]
+    pub labels: Option<String>,
+    /// Draw in greys instead of colours.
+    #[arg(long)]
+    pub greyscale: bool,
+    /// Resolution of a PNG.
+    #[arg(long, default_value_t = 300.0)]
+    pub dpi: f64,
+    /// Write to FILE (atomically) instead of standard output; required for PNG.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+}
+
+/// The model and its roles, shared by `fit`, `diagram` and `power`.
+#[derive(Debug, Args, Clone)]
+pub struct ModelArgs {
     /// PROCESS v4 model number (1-22, 28, 29, 58-76, 80-92).
     #[arg(long, value_name = "N", conflicts_with = "spec")]
     pub model: Option<u32>,
-    /// A model in cipa's path syntax (a file), instead of --model.
+    /// A model in cipa's path syntax (a file, or framework:NAME for a shipped framework model),
+    /// instead of --model.
     #[arg(long, value_name = "FILE")]
     pub spec: Option<std::path::PathBuf>,
     /// The focal antecedent X.
@@ -77,24 +103,6 @@ pub struct DiagramArgs {
     /// Covariates in every equation.
     #[arg(long, value_name = "VARS", value_delimiter = ',')]
     pub cov: Vec<String>,
-    /// conceptual (moderators as arrows onto paths) or statistical (every term a box).
-    #[arg(long, default_value = "conceptual", value_parser = ["conceptual", "statistical"])]
-    pub kind: String,
-    /// svg, png, dot or tikz; by default from the extension of --out, else svg.
-    #[arg(long, value_parser = ["svg", "png", "dot", "tikz"])]
-    pub format: Option<String>,
-    /// Labels for variables: name=Label,name2=Label 2.
-    #[arg(long, value_name = "NAME=LABEL,...")]
-    pub labels: Option<String>,
-    /// Draw in greys instead of colours.
-    #[arg(long)]
-    pub greyscale: bool,
-    /// Resolution of a PNG.
-    #[arg(long, default_value_t = 300.0)]
-    pub dpi: f64,
-    /// Write to FILE (atomically) instead of standard output; required for PNG.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<std::path::PathBuf>,
 }
 
 /// Options for reading the data file, shared by every command.
@@ -264,30 +272,8 @@ pub struct DescribeArgs {
 pub struct FitArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// PROCESS v4 model number (1-22, 28, 29, 58-76, 80-92).
-    #[arg(long, value_name = "N", conflicts_with = "spec")]
-    pub model: Option<u32>,
-    /// A model in cipa's path syntax (a file), instead of --model.
-    #[arg(long, value_name = "FILE")]
-    pub spec: Option<std::path::PathBuf>,
-    /// The focal antecedent X.
-    #[arg(long, value_name = "VAR")]
-    pub x: Option<String>,
-    /// The outcome Y.
-    #[arg(long, value_name = "VAR")]
-    pub y: Option<String>,
-    /// Mediators, comma-separated (in causal order for serial models).
-    #[arg(long, value_name = "VARS", value_delimiter = ',')]
-    pub m: Vec<String>,
-    /// Primary moderator W.
-    #[arg(long, value_name = "VAR")]
-    pub w: Option<String>,
-    /// Secondary moderator Z.
-    #[arg(long, value_name = "VAR")]
-    pub z: Option<String>,
-    /// Covariates in every equation.
-    #[arg(long, value_name = "VARS", value_delimiter = ',')]
-    pub cov: Vec<String>,
+    #[command(flatten)]
+    pub roles: ModelArgs,
     /// Covariates in the mediator equations only (overrides --cov there).
     #[arg(long = "cov-m", value_name = "VARS", value_delimiter = ',')]
     pub cov_m: Option<Vec<String>>,

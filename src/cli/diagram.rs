@@ -5,7 +5,7 @@ use crate::plot::{parse_labels, to_png, to_svg, Labels, Theme};
 use crate::spec::ModelSpec;
 
 use super::args::DiagramArgs;
-use super::model_opts::{self, ModelFlags};
+use super::model_opts;
 use super::{output, usage, CliError};
 
 pub fn run(a: DiagramArgs) -> Result<(), CliError> {
@@ -66,18 +66,7 @@ pub fn run(a: DiagramArgs) -> Result<(), CliError> {
 }
 
 fn build_spec(a: &DiagramArgs) -> Result<ModelSpec, CliError> {
-    let flags = ModelFlags {
-        model: a.model,
-        spec: a.spec.as_deref(),
-        x: a.x.as_deref(),
-        y: a.y.as_deref(),
-        m: &a.m,
-        w: a.w.as_deref(),
-        z: a.z.as_deref(),
-        cov: &a.cov,
-        cov_m: None,
-        cov_y: None,
-    };
+    let flags = a.roles.flags();
     model_opts::build_spec(&flags)?.ok_or_else(|| {
         usage("give a PROCESS model number (--model N) or a model file (--spec FILE)")
     })

@@ -154,16 +154,9 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
 
 fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
     let flags = ModelFlags {
-        model: a.model,
-        spec: a.spec.as_deref(),
-        x: a.x.as_deref(),
-        y: a.y.as_deref(),
-        m: &a.m,
-        w: a.w.as_deref(),
-        z: a.z.as_deref(),
-        cov: &a.cov,
         cov_m: a.cov_m.as_deref(),
         cov_y: a.cov_y.as_deref(),
+        ..a.roles.flags()
     };
     model_opts::build_spec(&flags)?.ok_or_else(|| {
         usage("give a PROCESS model number (--model N) or a model file (--spec FILE)")

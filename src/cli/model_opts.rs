@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::spec::{syntax, template, ModelSpec, Roles, SpecSource};
 
+use super::args::ModelArgs;
 use super::{usage, CliError};
 
 /// The model flags as given.
@@ -22,6 +23,24 @@ pub struct ModelFlags<'a> {
     pub cov: &'a [String],
     pub cov_m: Option<&'a [String]>,
     pub cov_y: Option<&'a [String]>,
+}
+
+impl ModelArgs {
+    /// The flags as given (no per-equation covariates: only `fit` has those).
+    pub fn flags(&self) -> ModelFlags<'_> {
+        ModelFlags {
+            model: self.model,
+            spec: self.spec.as_deref(),
+            x: self.x.as_deref(),
+            y: self.y.as_deref(),
+            m: &self.m,
+            w: self.w.as_deref(),
+            z: self.z.as_deref(),
+            cov: &self.cov,
+            cov_m: None,
+            cov_y: None,
+        }
+    }
 }
 
 /// The text of a syntax model: a file, or a framework model given as `framework:NAME`.

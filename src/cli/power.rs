@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::args::OutputArgs;
-use super::model_opts::{self, ModelFlags};
+use super::model_opts;
 use super::output::emit;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
 use super::{usage, CliError};
@@ -58,25 +58,10 @@ pub struct PowerRunArgs {
     /// scale of the design's truth, and bias and coverage can be computed).
     #[arg(long)]
     pub exact: bool,
-    /// PROCESS v4 model number to fit to every replication.
-    #[arg(long, value_name = "N", conflicts_with = "spec")]
-    pub model: Option<u32>,
-    /// A model in cipa's path syntax to fit (default for the framework design:
-    /// models/framework/mediation.cipa).
-    #[arg(long, value_name = "FILE")]
-    pub spec: Option<PathBuf>,
-    #[arg(long, value_name = "VAR")]
-    pub x: Option<String>,
-    #[arg(long, value_name = "VAR")]
-    pub y: Option<String>,
-    #[arg(long, value_name = "VARS", value_delimiter = ',')]
-    pub m: Vec<String>,
-    #[arg(long, value_name = "VAR")]
-    pub w: Option<String>,
-    #[arg(long, value_name = "VAR")]
-    pub z: Option<String>,
-    #[arg(long, value_name = "VARS", value_delimiter = ',')]
-    pub cov: Vec<String>,
+    /// The model fitted to every replication (with the framework design and neither --model nor
+    /// --spec: models/framework/mediation.cipa).
+    #[command(flatten)]
+    pub roles: super::args::ModelArgs,
     /// Effects to assess: indirect, imm (indices of moderated mediation), coef:TERM (or
     /// coef:OUTCOME~TERM), defined:NAME; comma-separated.
     #[arg(
@@ -164,18 +149,7 @@ fn read_text(path: &Path) -> Result<String, CliError> {
 }
 
 fn build_spec(a: &PowerRunArgs, framework: bool) -> Result<ModelSpec, CliError> {
-    let mut flags = ModelFlags {
-        model: a.model,
-        spec: a.spec.as_deref(),
-        x: a.x.as_deref(),
-        y: a.y.as_deref(),
-        m: &a.m,
-        w: a.w.as_deref(),
-        z: a.z.as_deref(),
-        cov: &a.cov,
-        cov_m: None,
-        cov_y: None,
-    };
+    let mut flags = a.roles.flags();
     if let Some(spec) = model_opts::build_spec(&flags)? {
         return Ok(spec);
     }
@@ -184,7 +158,7 @@ fn build_spec(a: &PowerRunArgs, framework: bool) -> Result<ModelSpec, CliError> 
             "give the model to fit to every replication: a PROCESS model number (--model N with --x, --m, --y) or a model file (--spec FILE)",
         ));
     }
-    flags.x = Some(a.x.as_deref().unwrap_or("network_ties"));
+    flags.x = Some(a.roles.x.as_deref().unwrap_or("network_ties"));
     model_opts::syntax_spec("models/framework/mediation.cipa", FRAMEWORK_MODEL, &flags)
 }
 
