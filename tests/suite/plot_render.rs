@@ -1,0 +1,499 @@
+//! Every renderer on fixed models fitted on the shipped example data: text outputs (DOT, TikZ,
+//! SVG) as snapshots, PNGs decoded and checked for size and resolution, every output identical
+//! when rendered twice, and the statistical diagrams' coefficient labels clear of every box and
+//! of each other.
+#![cfg(feature = "plot")]
+
+use cipa::analysis::{analyse, Analysis, AnalysisOptions};
+use cipa::data::{read_path, ReadOptions};
+use cipa::plot::diagram::{self, CoefStyle, DiagramFigure};
+use cipa::plot::indirect::{IndirectCurve, IndirectPlot};
+use cipa::plot::{
+    render_all, render_all_with_data, render_indirect, to_png, to_svg, Labels, PlotOptions, Theme,
+};
+use cipa::spec::{template::template, Roles};
+
+fn fitted(model: u32, m: &[&str], w: Option<&str>, cov: &[&str], boot: usize) -> Analysis {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = read_path(
+        root.join("datasets/sme_example.csv"),
+        &ReadOptions {
+            missing_codes: vec![-99.0],
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap();
+    let x = if model == 1 { "collab" } else { "network_ties" };
+    let spec = template(model)
+        .unwrap()
+        .instantiate(&Roles {
+            x: x.into(),
+            y: "export_intensity".into(),
+            m: m.iter().map(|s| s.to_string()).collect(),
+            w: w.map(str::to_string),
+            cov: cov.iter().map(|s| s.to_string()).collect(),
+            ..Roles::default()
+        })
+        .unwrap();
+    let opts = AnalysisOptions {
+        jn: true,
+        boot,
+        seed: 7,
+        threads: 1,
+        ..AnalysisOptions::default()
+    };
+    analyse(&data, &spec, &opts).unwrap()
+}
+
+fn model7() -> Analysis {
+    fitted(
+        7,
+        &["collab"],
+        Some("psychic_distance"),
+        &["family_owned"],
+        500,
+    )
+}
+
+fn png_info(bytes: &[u8]) -> (u32, u32, u32) {
+    let dec = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = dec.read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    reader.next_frame(&mut buf).expect("decodable pixels");
+    let info = reader.info();
+    let dpi = info
+        .pixel_dims
+        .map_or(0, |d| (d.xppu as f64 * 0.0254).round() as u32);
+    (info.width, info.height, dpi)
+}
+
+#[test]
+fn diagram_text_outputs() {
+    let a = model7();
+    let labels = Labels::default();
+    let c = diagram::conceptual(&a.spec, &labels);
+    let s = diagram::statistical(&a, &labels, CoefStyle::Stars, 3);
+    insta::assert_snapshot!("model7_conceptual_dot", diagram::to_dot(&c));
+    insta::assert_snapshot!("model7_conceptual_tikz", diagram::to_tikz(&c));
+    insta::assert_snapshot!("model7_statistical_dot", diagram::to_dot(&s));
+    insta::assert_snapshot!("model7_statistical_tikz", diagram::to_tikz(&s));
+    let ci = diagram::statistical(&a, &labels, CoefStyle::Ci, 2);
+    insta::assert_snapshot!("model7_statistical_ci_tikz", diagram::to_tikz(&ci));
+    let fig = DiagramFigure {
+        diagram: &c,
+        theme: Theme::default(),
+    };
+    insta::assert_snapshot!("model7_conceptual_svg", to_svg(&fig).unwrap());
+}
+
+#[test]
+fn every_artifact_renders_and_is_deterministic() {
+    let a = model7();
+    let opts = PlotOptions::default();
+    let first = render_all(&a, &opts).unwrap();
+    let names: Vec<&str> = first.iter().map(|x| x.file_name.as_str()).collect();
+    insta::assert_snapshot!("model7_artifacts", names.join("\n"));
+    for kind in ["diagram_conceptual", "diagram_statistical"] {
+        for ext in ["svg", "png", "dot", "tex"] {
+            assert!(
+                names.contains(&format!("{kind}.{ext}").as_str()),
+                "{kind}.{ext}"
+            );
+        }
+    }
+    for prefix in ["interaction_", "jn_", "indirect_", "bootstrap_indirect_"] {
+        assert!(
+            names
+                .iter()
+                .any(|n| n.starts_with(prefix) && n.ends_with(".png")),
+            "{prefix}"
+        );
+        assert!(
+            names
+                .iter()
+                .any(|n| n.starts_with(prefix) && n.ends_with(".svg")),
+            "{prefix}"
+        );
+    }
+    for art in &first {
+        if art.file_name.ends_with(".png") {
+            let (w, h, dpi) = png_info(&art.bytes);
+            assert_eq!(dpi, 300, "{}", art.file_name);
+            if !art.file_name.starts_with("diagram") {
+                assert_eq!(
+                    (w, h),
+                    (1800, 1200),
+                    "{}: 6 x 4 inches at 300 dpi",
+                    art.file_name
+                );
+            }
+        } else {
+            let text = std::str::from_utf8(&art.bytes).expect("text outputs are UTF-8");
+            if art.file_name.ends_with(".svg") {
+                assert!(text.starts_with("<svg") && text.trim_end().ends_with("</svg>"));
+            }
+        }
+    }
+    // Determinism, at a low resolution to keep the test quick in debug builds.
+    let small = PlotOptions {
+        dpi: 40.0,
+        ..PlotOptions::default()
+    };
+    let (one, two) = (
+        render_all(&a, &small).unwrap(),
+        render_all(&a, &small).unwrap(),
+    );
+    assert_eq!(one, two, "the same input gives the same bytes");
+    let text = |arts: &[cipa::plot::Artifact]| -> Vec<cipa::plot::Artifact> {
+        arts.iter()
+            .filter(|x| !x.file_name.ends_with(".png"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        text(&first),
+        text(&one),
+        "SVG, DOT and TikZ do not depend on the PNG resolution"
+    );
+}
+
+#[test]
+fn plot_svgs() {
+    let a = model7();
+    // SVGs do not depend on the PNG resolution; a low one keeps the test quick.
+    let opts = PlotOptions {
+        dpi: 20.0,
+        ..PlotOptions::default()
+    };
+    let all = render_all(&a, &opts).unwrap();
+    for art in all
+        .iter()
+        .filter(|x| x.file_name.ends_with(".svg") && !x.file_name.starts_with("diagram"))
+    {
+        let stem = art.file_name.trim_end_matches(".svg").to_string();
+        if stem.starts_with("bootstrap_indirect_") && stem != "bootstrap_indirect_01" {
+            continue;
+        }
+        insta::assert_snapshot!(
+            format!("model7_{stem}"),
+            String::from_utf8(art.bytes.clone()).unwrap()
+        );
+    }
+}
+
+#[test]
+fn greyscale_and_labels_change_the_output() {
+    let a = fitted(1, &[], Some("psychic_distance"), &[], 0);
+    let plain = render_all(&a, &PlotOptions::default()).unwrap();
+    let grey = render_all(
+        &a,
+        &PlotOptions {
+            theme: Theme {
+                greyscale: true,
+                ..Theme::default()
+            },
+            labels: cipa::plot::parse_labels("collab=Collaboration").unwrap(),
+            ..PlotOptions::default()
+        },
+    )
+    .unwrap();
+    let svg = |arts: &[cipa::plot::Artifact], prefix: &str| {
+        let a = arts
+            .iter()
+            .find(|x| x.file_name.starts_with(prefix) && x.file_name.ends_with(".svg"))
+            .unwrap();
+        String::from_utf8(a.bytes.clone()).unwrap()
+    };
+    let (p, g) = (svg(&plain, "interaction_"), svg(&grey, "interaction_"));
+    assert!(
+        p.contains("#0072B2") || p.contains("#0072b2"),
+        "Okabe-Ito blue in colour"
+    );
+    assert!(
+        !g.contains("#0072B2") && !g.contains("#0072b2"),
+        "no colour in greyscale"
+    );
+    assert!(g.contains("Collaboration") && !p.contains("Collaboration"));
+    // Model 1 has no bootstrap: no histograms, no indirect effects.
+    assert!(!plain
+        .iter()
+        .any(|x| x.file_name.starts_with("bootstrap_") || x.file_name.starts_with("indirect_")));
+}
+
+/// Model number, mediators, W and covariates.
+type Case = (
+    u32,
+    &'static [&'static str],
+    Option<&'static str>,
+    &'static [&'static str],
+);
+
+#[test]
+fn coefficient_labels_never_cover_boxes_or_each_other() {
+    let cases: [Case; 6] = [
+        (1, &[], Some("psychic_distance"), &[]),
+        (4, &["collab"], None, &["family_owned"]),
+        (6, &["intl_experience", "collab"], None, &[]),
+        (7, &["collab"], Some("psychic_distance"), &["family_owned"]),
+        (14, &["collab"], Some("psychic_distance"), &["family_owned"]),
+        (58, &["collab"], Some("psychic_distance"), &[]),
+    ];
+    for (model, m, w, cov) in cases {
+        let a = fitted(model, m, w, cov, 0);
+        for style in [CoefStyle::Stars, CoefStyle::Ci] {
+            let d = diagram::statistical(&a, &Labels::default(), style, 3);
+            let labels: Vec<_> = d.edges.iter().filter_map(|e| e.label_rect).collect();
+            assert_eq!(
+                labels.len(),
+                d.edges.len(),
+                "model {model}: every arrow labelled"
+            );
+            for (i, r) in labels.iter().enumerate() {
+                for n in &d.nodes {
+                    assert!(
+                        !r.overlaps(&n.rect()),
+                        "model {model} {style:?}: a label covers box {}",
+                        n.id
+                    );
+                }
+                for o in &labels[i + 1..] {
+                    assert!(
+                        !r.overlaps(o),
+                        "model {model} {style:?}: two labels overlap"
+                    );
+                }
+                assert!(
+                    r.x - r.w / 2.0 >= 0.0 && r.x + r.w / 2.0 <= d.width,
+                    "model {model}: label outside"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn indirect_curve_from_a_hand_built_curve() {
+    let grid: Vec<f64> = (0..=20).map(|i| 1.0 + i as f64 * 0.2).collect();
+    let curve = IndirectCurve {
+        path: vec!["x".into(), "m".into(), "y".into()],
+        moderator: "w".into(),
+        estimate: grid.iter().map(|w| 0.1 + 0.05 * w).collect(),
+        lower: grid.iter().map(|w| 0.02 + 0.04 * w).collect(),
+        upper: grid.iter().map(|w| 0.18 + 0.06 * w).collect(),
+        grid,
+        index: Some((0.05, 0.01, 0.09)),
+        observed_range: (1.0, 5.0),
+        conf: 95.0,
+        fixed: Vec::new(),
+    };
+    let plot = IndirectPlot::new(curve.clone(), &Labels::default(), Theme::default(), 3).unwrap();
+    assert!(plot
+        .caption
+        .contains("Index of moderated mediation: 0.050, 95% CI [0.010, 0.090]"));
+    insta::assert_snapshot!("hand_built_indirect_svg", to_svg(&plot).unwrap());
+    let (w, h, dpi) = png_info(&to_png(&plot, 300.0).unwrap());
+    assert_eq!((w, h, dpi), (1800, 1200, 300));
+    let arts = render_indirect(&curve, &PlotOptions::default()).unwrap();
+    let names: Vec<_> = arts.iter().map(|a| a.file_name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["indirect_x-m-y_by_w.svg", "indirect_x-m-y_by_w.png"]
+    );
+}
+
+#[test]
+fn indirect_curves_agree_with_the_probed_effects() {
+    // The plot draws the analysis' own curves (tests/suite/curves.rs ties those to the probed effects).
+    let a = fitted(58, &["collab"], Some("psychic_distance"), &[], 400);
+    let curves = cipa::plot::indirect::indirect_curves(&a);
+    assert_eq!(curves.len(), 1);
+    let c = &curves[0];
+    let own = &a.indirect_curves[0];
+    assert_eq!(c.path, own.def.path);
+    assert_eq!((&c.grid, &c.estimate), (&own.grid, &own.estimate));
+    assert_eq!((&c.lower, &c.upper), (&own.lower, &own.upper));
+    // Over the observed range.
+    assert_eq!(c.grid.first().copied(), Some(c.observed_range.0));
+    assert_eq!(c.grid.last().copied(), Some(c.observed_range.1));
+    assert!(c.index.is_none(), "model 58 has no single index");
+    assert!(c.lower.iter().zip(&c.upper).all(|(l, u)| l <= u));
+    // Model 7: linear in W, with the index of moderated mediation.
+    let a = model7();
+    let c = &cipa::plot::indirect::indirect_curves(&a)[0];
+    let idx = a
+        .effects
+        .iter()
+        .find(|e| e.def.kind == cipa::effects::EffectKind::IndexOfModeratedMediation)
+        .unwrap();
+    assert_eq!(c.index, Some((idx.effect, idx.ci_lower, idx.ci_upper)));
+    let slope =
+        (c.estimate[c.grid.len() - 1] - c.estimate[0]) / (c.observed_range.1 - c.observed_range.0);
+    assert!(
+        (slope - idx.effect).abs() < 1e-10,
+        "a straight line with the index as slope"
+    );
+}
+
+fn model1_with(x: &str, w: &str) -> Analysis {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = read_path(
+        root.join("datasets/sme_example.csv"),
+        &ReadOptions {
+            missing_codes: vec![-99.0],
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap();
+    let spec = template(1)
+        .unwrap()
+        .instantiate(&Roles {
+            x: x.into(),
+            y: "export_intensity".into(),
+            w: Some(w.into()),
+            ..Roles::default()
+        })
+        .unwrap();
+    analyse(
+        &data,
+        &spec,
+        &AnalysisOptions {
+            boot: 0,
+            ..AnalysisOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn interaction_plots_for_categorical_x_and_w() {
+    // Categorical X: one plot with the levels on the x axis, one line per probe value of W; the
+    // predictions at each level are the fitted equation at that level's codes.
+    let a = model1_with("region", "psychic_distance");
+    let plots =
+        cipa::plot::interaction::interaction_plots(&a, &Labels::default(), Theme::default())
+            .unwrap();
+    assert_eq!(plots.len(), 1, "all coded columns of X in one plot");
+    let (stem, p) = &plots[0];
+    assert_eq!(stem, "interaction_region_on_export_intensity");
+    let levels = p.levels.as_ref().expect("categorical x axis");
+    assert_eq!(levels.len(), 4);
+    assert_eq!(p.lines.len(), 3, "three probe values of W");
+    let fit = &a.equations[0].0;
+    let info = fit.coding.iter().find(|c| c.variable == "region").unwrap();
+    let (_, points) = a
+        .probes
+        .iter()
+        .find(|(n, _)| n == "psychic_distance")
+        .unwrap();
+    for (k, line) in p.lines.iter().enumerate() {
+        let w = points[k].value;
+        for (i, got) in line.fit.iter().enumerate() {
+            let mut want = fit.coefficient("constant").unwrap().estimate
+                + fit.coefficient("psychic_distance").unwrap().estimate * w;
+            for col in &info.columns {
+                let code = col.values[i];
+                want += fit.coefficient(&col.name).unwrap().estimate * code;
+                let inter = format!("{}:psychic_distance", col.name);
+                want += fit.coefficient(&inter).unwrap().estimate * code * w;
+            }
+            assert!(
+                (got - want).abs() < 1e-9,
+                "level {i}, w {w}: {got} vs {want}"
+            );
+            assert!(line.lower[i] < *got && *got < line.upper[i]);
+        }
+    }
+    let png = to_png(p, 72.0).unwrap();
+    assert_eq!(png_info(&png), (432, 288, 72));
+    // Categorical W: one line per level.
+    let a = model1_with("collab", "region");
+    let plots =
+        cipa::plot::interaction::interaction_plots(&a, &Labels::default(), Theme::default())
+            .unwrap();
+    assert_eq!(plots.len(), 1);
+    let p = &plots[0].1;
+    assert!(p.levels.is_none());
+    let names: Vec<&str> = p.lines.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert!(
+        names.iter().all(|n| n.starts_with("region = ")),
+        "{names:?}"
+    );
+    // Lines are straight in X with the conditional slopes the analysis reports.
+    let ce = &a.conditional[0];
+    for (line, row) in p.lines.iter().zip(&ce.rows) {
+        let n = p.x.len() - 1;
+        let slope = (line.fit[n] - line.fit[0]) / (p.x[n] - p.x[0]);
+        assert!(
+            (slope - row.test.effect).abs() < 1e-9,
+            "{slope} vs {}",
+            row.test.effect
+        );
+    }
+}
+
+#[test]
+fn observed_cases_on_interaction_plots() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = read_path(
+        root.join("datasets/sme_example.csv"),
+        &ReadOptions {
+            missing_codes: vec![-99.0],
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap();
+    let a = model1_with("collab", "psychic_distance");
+    let (_, mut p) =
+        cipa::plot::interaction::interaction_plots(&a, &Labels::default(), Theme::default())
+            .unwrap()
+            .remove(0);
+    assert!(cipa::plot::interaction::add_observed(&mut p, &data, false));
+    assert_eq!(
+        p.points.len(),
+        a.n,
+        "every complete case of the model, once"
+    );
+    let (_, points) = &a.probes[0];
+    let w = data.numeric("psychic_distance").unwrap();
+    let x = data.numeric("collab").unwrap();
+    // Each case goes with its nearest probe value.
+    let mut k = 0;
+    for (i, xi) in x.iter().enumerate() {
+        let y = data.numeric("export_intensity").unwrap()[i];
+        if !(xi.is_finite() && w[i].is_finite() && y.is_finite()) {
+            continue;
+        }
+        let nearest = (0..points.len())
+            .min_by(|&a, &b| {
+                (points[a].value - w[i])
+                    .abs()
+                    .total_cmp(&(points[b].value - w[i]).abs())
+            })
+            .unwrap();
+        assert_eq!(p.points[k], (*xi, y, nearest));
+        k += 1;
+    }
+    assert!(
+        !cipa::plot::interaction::add_observed(&mut p.clone(), &data, true),
+        "not on centred scales"
+    );
+    let with = render_all_with_data(
+        &a,
+        &data,
+        &PlotOptions {
+            dpi: 20.0,
+            ..PlotOptions::default()
+        },
+    )
+    .unwrap();
+    let svg = with
+        .iter()
+        .find(|x| x.file_name.starts_with("interaction_") && x.file_name.ends_with(".svg"))
+        .unwrap();
+    let circles = String::from_utf8(svg.bytes.clone())
+        .unwrap()
+        .matches("<circle")
+        .count();
+    assert!(circles >= a.n, "{circles} circles for {} cases", a.n);
+}
