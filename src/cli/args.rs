@@ -286,7 +286,8 @@ pub struct FitArgs {
     /// Seed of the bootstrap; without it a seed is chosen and printed so the run can be repeated.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Bootstrap confidence intervals: percentile or bc (bias-corrected).
+    /// Bootstrap confidence intervals: percentile, bc (bias-corrected) or bca (bias-corrected and
+    /// accelerated).
     #[arg(long, value_parser = parse_ci)]
     pub ci: Option<crate::inference::CiMethod>,
     /// Conventions of another tool: process4 (default) or pyprocessmacro (bias-corrected CIs,
