@@ -107,7 +107,11 @@ pub(super) fn equation_effects(
                         _ => linear = false,
                     }
                 }
-                if let (true, Ok(values)) = (linear, data.numeric(&moderators[mods[0]].name)) {
+                let values = data
+                    .numeric(&moderators[mods[0]].name)
+                    .ok()
+                    .filter(|v| !two_valued(v));
+                if let (true, Some(values)) = (linear, values) {
                     let mut r = johnson_neyman(
                         fit,
                         &l0,
@@ -129,6 +133,25 @@ pub(super) fn equation_effects(
         }
     }
     (out, jns)
+}
+
+/// A moderator with at most two distinct values has no regions of significance to find: its two
+/// conditional effects are the whole story, and PROCESS computes no Johnson-Neyman for it.
+pub(super) fn two_valued(values: &[f64]) -> bool {
+    let mut first = None;
+    for &v in values.iter().filter(|v| v.is_finite()) {
+        match first {
+            None => first = Some(v),
+            Some(f) if f == v => {}
+            Some(f) => {
+                if values.iter().any(|&x| x.is_finite() && x != f && x != v) {
+                    return false;
+                }
+                return true;
+            }
+        }
+    }
+    true
 }
 
 /// Every combination of the probe points of the given moderators: labels, and for each moderator
@@ -208,7 +231,7 @@ pub(super) fn interaction_effects(
                 .collect();
             let term = format!("{x}:{}", w.name);
             if opts.jn {
-                if let Ok(values) = data.numeric(&z.name) {
+                if let Some(values) = data.numeric(&z.name).ok().filter(|v| !two_valued(v)) {
                     let mut r = johnson_neyman(
                         fit,
                         &l_at(0.0),

@@ -47,6 +47,10 @@ pub struct AnalysisOptions {
     /// Probe values for W and Z given explicitly (override `probe`).
     pub w_values: Option<Vec<f64>>,
     pub z_values: Option<Vec<f64>>,
+    /// Probe values of any moderator by name, ahead of `w_values`, `z_values` and `probe`: a power
+    /// study fixes them so that every replication assesses the same conditional effects.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub probe_values: Vec<(String, Vec<f64>)>,
     /// Coding of categorical X, W, Z.
     #[serde(skip)]
     pub codings: Vec<(String, Coding)>,
@@ -102,6 +106,15 @@ pub enum Center {
     Continuous,
 }
 
+impl AnalysisOptions {
+    fn probe_values_of(&self, moderator: &str) -> Option<&Vec<f64>> {
+        self.probe_values
+            .iter()
+            .find(|(m, _)| m == moderator)
+            .map(|(_, v)| v)
+    }
+}
+
 impl Default for AnalysisOptions {
     fn default() -> Self {
         AnalysisOptions {
@@ -114,6 +127,7 @@ impl Default for AnalysisOptions {
             probe: ProbeMethod::Percentiles,
             w_values: None,
             z_values: None,
+            probe_values: Vec::new(),
             codings: Vec::new(),
             contrasts: false,
             total: false,
@@ -354,11 +368,11 @@ pub fn analyse_with_progress(
     let focal = design_factors(&designs, &spec.x);
     let mut moderators = Vec::new();
     for (i, m) in spec.moderators.iter().enumerate() {
-        let explicit = match i {
+        let explicit = opts.probe_values_of(m).or(match i {
             0 => opts.w_values.as_ref(),
             1 => opts.z_values.as_ref(),
             _ => None,
-        };
+        });
         moderators.push(moderator(&sub, &designs, m, explicit, &opts.probe)?);
     }
     if let Some(x) = self_moderator(spec) {
@@ -370,11 +384,11 @@ pub fn analyse_with_progress(
                 "'{x}' moderates its own indirect effect (a product of X and a mediator), which needs a numeric or dichotomous X; '{x}' is categorical"
             )));
         }
-        let explicit = if spec.moderators.is_empty() {
+        let explicit = opts.probe_values_of(x).or(if spec.moderators.is_empty() {
             opts.w_values.as_ref()
         } else {
             None
-        };
+        });
         moderators.push(moderator(&sub, &designs, x, explicit, &opts.probe)?);
     }
     let plan = EffectPlan::new(
@@ -697,6 +711,20 @@ pub fn analyse_with_progress(
         opts,
     );
     johnson_neyman.extend(jn_interactions);
+    if opts.jn {
+        for m in &plan.moderators {
+            let two = m.factors.len() == 1
+                && sub
+                    .numeric(&m.name)
+                    .is_ok_and(|v| conditional::two_valued(v));
+            if two && !johnson_neyman.iter().any(|j| j.moderator == m.name) {
+                notes.push(format!(
+                    "Johnson-Neyman: '{}' has two values, so there are no regions of significance to find (PROCESS computes none either); the conditional effects at its two values show where the effect is significant.",
+                    m.name
+                ));
+            }
+        }
+    }
     let probes = plan
         .moderators
         .iter()

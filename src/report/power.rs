@@ -59,6 +59,20 @@ pub fn power_report(summary: &PowerSummary, header: Vec<(String, String)>) -> Re
         s.conf,
         if s.boot > 0 { s.ci.label() } else { "t" }
     )];
+    if !s.probes.is_empty() {
+        let list: Vec<String> = s
+            .probes
+            .iter()
+            .map(|(m, v)| {
+                let v: Vec<String> = v.iter().map(|x| format!("{x}")).collect();
+                format!("{m} = {}", v.join(", "))
+            })
+            .collect();
+        notes.push(format!(
+            "Conditional effects are probed at the same values in every replication (the pilot sample's probe points): {}.",
+            list.join("; ")
+        ));
+    }
     if s.effects.iter().any(|e| e.name.starts_with("coef:")) {
         notes.push(
             "Coefficients use their t (OLS) or z (logistic) interval, not the bootstrap.".into(),

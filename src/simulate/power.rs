@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::design::{Design, Measurement, NodeKind, OutcomeKind};
 use super::generate::{calibrate, generate_calibrated};
-use super::truth::{truth, Truth};
+use super::truth::{truth, Coefficient, IndirectTruth, Truth};
 use super::SimulateError;
 use crate::analysis::{analyse, Analysis, AnalysisOptions};
 use crate::effects::{EffectDef, EffectKind};
@@ -95,6 +95,10 @@ pub struct PowerSettings {
     pub ci: CiMethod,
     pub conf: f64,
     pub seed: u64,
+    /// Fixed probe values of numeric moderators (from the pilot sample's probe points), used by
+    /// every replication.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<(String, Vec<f64>)>,
 }
 
 /// A study ready to run: the settings and the parsed design and model.
@@ -272,7 +276,8 @@ impl PowerStudy {
         }
         let error_sds = calibrate(&design)?;
         let t = truth(&design, 0, seed, 0)?;
-        let pilot_n = *sorted.last().unwrap_or(&100);
+        // Large enough that its probe points (below) are close to the population's percentiles.
+        let pilot_n = (*sorted.last().unwrap_or(&100)).max(2000);
         let pilot = generate_calibrated(
             &design,
             pilot_n,
@@ -287,11 +292,29 @@ impl PowerStudy {
             conf,
             ..Default::default()
         };
-        let a = analyse(&pilot, &spec, &pilot_opts).map_err(|e| {
+        let cannot = |e: crate::Error| {
             usage(format!(
                 "the model cannot be fitted to the design's data: {e}"
             ))
-        })?;
+        };
+        let a = analyse(&pilot, &spec, &pilot_opts).map_err(cannot)?;
+        // Sample percentiles differ between replications, so a conditional effect at "the 16th
+        // percentile" would be a different quantity in each: every replication probes the
+        // pilot's points instead (4 decimals), which also gives them a true value.
+        let probes: Vec<(String, Vec<f64>)> = a
+            .probes
+            .iter()
+            .filter(|(_, points)| points.iter().all(|p| p.value.is_finite()))
+            .map(|(m, points)| {
+                let v = points.iter().map(|p| (p.value * 1e4).round() / 1e4);
+                (m.clone(), v.collect())
+            })
+            .collect();
+        let pilot_opts = AnalysisOptions {
+            probe_values: probes.clone(),
+            ..pilot_opts
+        };
+        let a = analyse(&pilot, &spec, &pilot_opts).map_err(cannot)?;
         let mut effects: Vec<EffectTarget> = Vec::new();
         for sel in selectors {
             let found = resolve(sel, &a, &design, &t)?;
@@ -330,6 +353,7 @@ impl PowerStudy {
             ci,
             conf,
             seed,
+            probes,
         };
         Ok(PowerStudy {
             settings,
@@ -362,6 +386,7 @@ impl PowerStudy {
                 // its own (threads 1) would be waited on from a worker of ours, and rayon's
                 // worker steals further replications while it waits, nesting them on its stack.
                 threads: 0,
+                probe_values: s.probes.clone(),
                 ..Default::default()
             };
             let a = analyse(&data, &self.spec, &opts).map_err(|e| e.to_string())?;
@@ -488,6 +513,42 @@ fn off_scale(design: &Design, var: &str) -> Option<String> {
     }
 }
 
+/// The design's conditional indirect effect `(a + Σ a_w·w)(b + Σ b_v·v)` at the probe values
+/// `at` (moderator, value as printed), or why it is not defined.
+fn conditional_truth(
+    ti: &IndirectTruth,
+    at: &[(String, String)],
+    scale_problem: &dyn Fn(&[&str]) -> Option<String>,
+) -> Result<f64, String> {
+    if ti.notes.iter().any(|n| n.contains("three-way")) {
+        return Err("the design has a three-way term on this path".into());
+    }
+    let mut values = Vec::new();
+    for (m, label) in at {
+        let v: f64 = label.parse().map_err(|_| {
+            format!("'{m}' is categorical; the design's truth is for numeric moderators")
+        })?;
+        if let Some(p) = scale_problem(&[m.as_str()]) {
+            return Err(p);
+        }
+        values.push((m.as_str(), v));
+    }
+    let stage = |coefs: &[Coefficient]| -> Result<f64, String> {
+        let mut total = coefs.first().map_or(0.0, |c| c.value);
+        for c in coefs.iter().skip(1) {
+            let (_, v) = values.iter().find(|(m, _)| *m == c.term).ok_or_else(|| {
+                format!(
+                    "the design moderates this path by '{}', which the model does not probe",
+                    c.term
+                )
+            })?;
+            total += c.value * v;
+        }
+        Ok(total)
+    };
+    Ok(stage(&ti.a)? * stage(&ti.b)?)
+}
+
 fn undefined(name: String, why: impl Into<String>) -> EffectTarget {
     EffectTarget {
         name,
@@ -538,7 +599,14 @@ fn resolve(
                 if want == EffectKind::Indirect {
                     let moderated = ti.a.len() > 1 || ti.b.len() > 1;
                     if !e.def.moderators.is_empty() {
-                        out.push(undefined(name, "a conditional indirect effect is probed at sample percentiles, which vary between replications"));
+                        out.push(match conditional_truth(ti, &e.def.moderators, &scale_problem) {
+                            Ok(v) => EffectTarget {
+                                name,
+                                truth: Some(v),
+                                truth_note: "a(w)·b(w) of the design's structural paths at the study's fixed probe values".into(),
+                            },
+                            Err(why) => undefined(name, why),
+                        });
                     } else if moderated {
                         out.push(undefined(name, "the design moderates this path; the model's unconditional indirect effect averages over the moderator"));
                     } else {

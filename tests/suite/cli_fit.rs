@@ -168,6 +168,43 @@ fn model_7_reports_index_and_conditional_effects() {
     );
 }
 
+/// x is 0/1 in the test data: with x as the moderator there are no regions of significance, so
+/// --jn computes none (as PROCESS) and says why.
+#[test]
+fn no_johnson_neyman_for_a_two_valued_moderator() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data(dir.path());
+    let v = json(&cipa(&[
+        "fit",
+        "--data",
+        d.to_str().unwrap(),
+        "--model",
+        "1",
+        "--x",
+        "w",
+        "--w",
+        "x",
+        "--y",
+        "m",
+        "--boot",
+        "0",
+        "--jn",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["johnson_neyman"].as_array().map(Vec::len), Some(0));
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("Johnson-Neyman: 'x' has two values"),
+        "{notes}"
+    );
+    // The conditional effects at its two values are still there.
+    assert_eq!(
+        v["conditional_effects"][0]["rows"].as_array().map(Vec::len),
+        Some(2)
+    );
+}
+
 #[test]
 fn syntax_model_with_defined_quantity() {
     let dir = tempfile::tempdir().unwrap();

@@ -105,6 +105,86 @@ fn a_null_coefficient_rejects_at_about_alpha() {
     );
 }
 
+/// First-stage moderated mediation (W on a): conditional indirect effects are probed at the same
+/// values in every replication, so no replication fails for want of its effect, and each has a
+/// true value a(w)·b from the design, which the intervals cover about 95% of the time.
+#[test]
+fn conditional_indirect_effects_are_probed_at_fixed_values_with_their_truth() {
+    let text = SMALL
+        .replacen(
+            "[[equation]]",
+            "[[variable]]\nname = \"w\"\nlabel = \"Moderator W (standard normal)\"\n\n[[equation]]",
+            1,
+        )
+        .replacen(
+            "terms = { x = 0.14 }",
+            "terms = { x = 0.4, w = 0.2, \"x:w\" = 0.25 }",
+            1,
+        )
+        .replace("terms = { m = 0.14 }", "terms = { m = 0.4 }");
+    let d = Design::parse("moderated", &text).expect("valid design");
+    let spec = template(7)
+        .and_then(|t| {
+            t.instantiate(&Roles {
+                x: "x".into(),
+                y: "y".into(),
+                m: vec!["m".into()],
+                w: Some("w".into()),
+                ..Default::default()
+            })
+        })
+        .expect("model 7");
+    let reps = 120;
+    let study = PowerStudy::with_ci(
+        d,
+        &text,
+        spec,
+        &[EffectSelector::Indirect, EffectSelector::Imm],
+        &[150],
+        (reps, 300, 5),
+        CiMethod::Percentile,
+        95.0,
+    )
+    .expect("study");
+    let (m, values) = &study.settings.probes[0];
+    assert_eq!(m, "w");
+    // The pilot's 16th/50th/84th percentiles of a standard normal W.
+    assert_eq!(values.len(), 3);
+    for (v, want) in values.iter().zip([-1.0, 0.0, 1.0]) {
+        assert!((v - want).abs() < 0.1, "probe {v} for {want}");
+    }
+    let s = run(&study, 0, &|_| {}).expect("runs");
+    assert!(s.failures.is_empty(), "{:?}", s.failures);
+    assert_eq!(
+        s.rows.len(),
+        4,
+        "three conditional indirect effects and the index"
+    );
+    for row in &s.rows {
+        assert_eq!(row.failed, 0, "{}", row.effect);
+        let truth = row
+            .truth
+            .unwrap_or_else(|| panic!("{} has a truth", row.effect));
+        if let Some(w) = row.effect.split("|w=").nth(1) {
+            let w: f64 = w.parse().expect("probe value");
+            assert!(
+                (truth - (0.4 + 0.25 * w) * 0.4).abs() < 1e-12,
+                "{}",
+                row.effect
+            );
+        } else {
+            assert!((truth - 0.25 * 0.4).abs() < 1e-12, "{}", row.effect);
+        }
+        let cov = row.coverage.expect("coverage");
+        let se = (0.95f64 * 0.05 / reps as f64).sqrt();
+        assert!(
+            (cov - 0.95).abs() < 4.0 * se,
+            "{}: coverage {cov}",
+            row.effect
+        );
+    }
+}
+
 fn small_study() -> PowerStudy {
     let (d, text) = design(0.4, 0.4);
     PowerStudy::with_ci(
