@@ -713,10 +713,8 @@ pub fn analyse_with_progress(
     johnson_neyman.extend(jn_interactions);
     if opts.jn {
         for m in &plan.moderators {
-            let two = m.factors.len() == 1
-                && sub
-                    .numeric(&m.name)
-                    .is_ok_and(|v| conditional::two_valued(v));
+            let two =
+                m.factors.len() == 1 && sub.numeric(&m.name).is_ok_and(conditional::two_valued);
             if two && !johnson_neyman.iter().any(|j| j.moderator == m.name) {
                 notes.push(format!(
                     "Johnson-Neyman: '{}' has two values, so there are no regions of significance to find (PROCESS computes none either); the conditional effects at its two values show where the effect is significant.",
