@@ -192,7 +192,8 @@ fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
     } else {
         design
     };
-    let spec = build_spec(&a, a.design.is_none())?;
+    // The framework's design, shipped or given as a file, comes with its mediation model.
+    let spec = build_spec(&a, design.name == Design::framework().name)?;
     let selectors = a
         .effects
         .iter()

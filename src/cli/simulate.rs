@@ -85,8 +85,11 @@ pub fn run(a: SimulateArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Internal(format!("truth JSON: {e}")))?;
     emit(&sim.to_csv(), a.out.as_deref())?;
     let truth_file = a.truth.clone().or_else(|| a.out.as_deref().map(truth_path));
-    if let Some(p) = truth_file {
-        emit(&(json + "\n"), Some(&p))?;
+    match truth_file {
+        Some(p) => emit(&(json + "\n"), Some(&p))?,
+        None => eprintln!(
+            "cipa: note: the true parameters were not written (give --out FILE.csv, which puts them in FILE.truth.json, or --truth FILE)"
+        ),
     }
     Ok(())
 }

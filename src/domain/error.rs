@@ -24,7 +24,10 @@ pub enum DomainError {
         name: String,
         suggestions: Vec<String>,
     },
-    #[error("'{path}': {country} has no {dimension} score; use --dims 4 if only the first four dimensions are needed, or choose another country")]
+    #[error(
+        "'{path}': {country} has no {dimension} score; {}",
+        missing_hint(dimension)
+    )]
     MissingScore {
         path: String,
         country: String,
@@ -50,6 +53,16 @@ pub enum DomainError {
     Employees { value: f64 },
     #[error("{0}")]
     Invalid(String),
+}
+
+/// The sixth and fifth dimensions are missing for many countries, and `--dims 4` leaves them out;
+/// a gap in the first four cannot be worked around that way.
+fn missing_hint(dimension: &str) -> &'static str {
+    if matches!(dimension, "ltowvs" | "ivr") {
+        "use --dims 4 if the first four dimensions are enough, or choose another country"
+    } else {
+        "Kogut-Singh needs every dimension it uses, so choose another country (or add its score to the table)"
+    }
 }
 
 fn suggest(s: &[String]) -> String {

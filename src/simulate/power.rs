@@ -319,16 +319,28 @@ impl PowerStudy {
         for sel in selectors {
             let found = resolve(sel, &a, &design, &t)?;
             if found.is_empty() {
-                return Err(usage(format!(
-                    "the model has no {}: {}",
-                    match sel {
-                        EffectSelector::Indirect => "indirect effect".to_string(),
-                        EffectSelector::Imm => "index of moderated mediation".to_string(),
-                        EffectSelector::Coef(t) => format!("coefficient '{t}'"),
-                        EffectSelector::Defined(d) => format!("defined quantity '{d}'"),
-                    },
-                    available(&a)
-                )));
+                let what = match sel {
+                    EffectSelector::Indirect => "indirect effect".to_string(),
+                    EffectSelector::Imm => "index of moderated mediation".to_string(),
+                    EffectSelector::Coef(t) => format!("coefficient '{t}'"),
+                    EffectSelector::Defined(d) => format!("defined quantity '{d}'"),
+                };
+                // Models whose indices come from `:=` lines (several moderators of one path)
+                // are the usual reason for a missing index: point at those first.
+                let defined: Vec<String> = a
+                    .defined
+                    .iter()
+                    .map(|d| format!("defined:{}", d.name))
+                    .collect();
+                return Err(usage(if defined.is_empty() {
+                    format!("the model has no {what}; {}", available(&a))
+                } else {
+                    format!(
+                        "the model has no {what}; its defined quantities are {} (use --effects with those); {}",
+                        defined.join(", "),
+                        available(&a)
+                    )
+                }));
             }
             for f in found {
                 if !effects.iter().any(|e| e.name == f.name) {

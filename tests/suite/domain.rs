@@ -96,6 +96,10 @@ fn study_variances_and_helpful_errors() {
     // Albania has no pdi-uai scores; a misspelt country gets suggestions.
     let e = kogut_singh_between(&t, "Albania", "Japan", Dims::Four, None).unwrap_err();
     assert!(e.to_string().contains("Albania has no pdi score"), "{e}");
+    assert!(
+        !e.to_string().contains("--dims 4"),
+        "no use with four dimensions: {e}"
+    );
     let e = kogut_singh_between(&t, "Germani", "Japan", Dims::Four, None).unwrap_err();
     assert!(e.to_string().contains("did you mean Germany"), "{e}");
 }
