@@ -281,7 +281,7 @@ pub fn measure_report(
                 })
                 .collect(),
             notes: vec![format!(
-                "r_M = {} (the smallest absolute correlation of the marker with a construct score); r_A = (r - r_M)/(1 - r_M), t on n - 3 df.",
+                "r_M = {} (the smallest positive correlation of the marker with a construct score, Lindell & Whitney 2001; 0 when none is positive); r_A = (r - r_M)/(1 - r_M), t on n - 3 df.",
                 num(mk.r_m, decimals)
             )],
         });
