@@ -261,6 +261,39 @@ fn bad_input_exits_2_and_names_the_problem() {
             ],
             "rename the construct",
         ),
+        (
+            vec![
+                "measure",
+                "--data",
+                &data,
+                "--construct",
+                "a=n1,n2,n3",
+                "--boot",
+                "1",
+            ],
+            "--boot 1 is too few resamples",
+        ),
+        (
+            vec![
+                "measure",
+                "--data",
+                &data,
+                "--construct",
+                "a=n1,n2,n3",
+                "--boot",
+                "150",
+                "--conf",
+                "99",
+            ],
+            "use at least 200",
+        ),
+        (
+            vec![
+                "fit", "--data", &data, "--model", "4", "--x", "n1", "--m", "c1", "--y", "p1",
+                "--boot", "2", "--seed", "1",
+            ],
+            "--boot 2 is too few resamples",
+        ),
     ];
     for (args, needle) in cases {
         let o = cipa(&args);
@@ -348,4 +381,74 @@ fn describe_shows_construct_scores() {
     let want = scores.iter().sum::<f64>() / scores.len() as f64;
     let got = var["mean"].as_f64().unwrap();
     assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+}
+
+fn sme() -> String {
+    format!("{}/datasets/sme_survey.csv", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// 1-7 items declared on a 1-5 scale: reverse coding would turn a 7 into -1. The error names the
+/// item, the file line and the value and suggests the observed range.
+#[test]
+fn item_values_outside_the_scale_are_an_error() {
+    let data = sme();
+    let o = cipa(&[
+        "measure",
+        "--data",
+        &data,
+        "--construct",
+        "eo=eo_1,eo_2,-eo_3",
+        "--scale",
+        "1,5",
+        "--boot",
+        "0",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("item 'eo_"), "{err}");
+    assert!(err.contains("on line "), "{err}");
+    assert!(err.contains("outside --scale 1,5"), "{err}");
+    assert!(err.contains("--scale 1,7"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // The right range is accepted.
+    let o = cipa(&[
+        "measure",
+        "--data",
+        &data,
+        "--construct",
+        "eo=eo_1,eo_2,-eo_3",
+        "--scale",
+        "1,7",
+        "--boot",
+        "0",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The trailing note block of the CSV carries every table note, the warnings and the notes.
+#[test]
+fn csv_carries_the_table_notes() {
+    let data = sim();
+    let csv = ok(&cipa(&measure_args(&data, &["--format", "csv"])));
+    let start = csv
+        .find("\nsection,table,note\n")
+        .unwrap_or_else(|| panic!("no note block in {csv}"));
+    let notes = &csv[start..];
+    assert!(
+        notes.contains("Reliability and convergent validity,CR = (Σλ)² / ((Σλ)² + Σ(1 − λ²))"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("* p < .05, ** p < .01, *** p < .001"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("Harman's single-factor test,First unrotated principal component")
+            && notes.contains("The test is weak"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains(",Notes,") || notes.contains(",Warnings,"),
+        "{notes}"
+    );
 }
