@@ -452,3 +452,50 @@ fn csv_carries_the_table_notes() {
         "{notes}"
     );
 }
+
+/// Two 2-item constructs whose factors are independent: before, exit 0 with standardized loadings
+/// above 4, CR 7.6 and "1 of 1 pairs meet the Fornell-Larcker criterion"; now exit 2 with the
+/// Unidentified error saying why and what to do.
+#[test]
+fn uncorrelated_two_item_constructs_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two_item.csv");
+    let mut s = 12345u64;
+    let mut normal = move || {
+        let mut u = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        (-2.0 * u().ln()).sqrt() * (2.0 * std::f64::consts::PI * u()).cos()
+    };
+    let mut text = String::from("a1,a2,b1,b2\n");
+    for _ in 0..300 {
+        let (f, g) = (normal(), normal());
+        let row: Vec<String> = [f, f, g, g]
+            .iter()
+            .map(|x| format!("{:.4}", 0.7 * x + 0.7 * normal()))
+            .collect();
+        text += &row.join(",");
+        text += "\n";
+    }
+    std::fs::write(&path, text).unwrap();
+    let o = cipa(&[
+        "measure",
+        "--data",
+        path.to_str().unwrap(),
+        "--boot",
+        "0",
+        "--construct",
+        "A=a1,a2",
+        "--construct",
+        "B=b1,b2",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("not identified"), "{err}");
+    assert!(err.contains("two-item factor(s) 'A'"), "{err}");
+    assert!(err.contains("Add a third item"), "{err}");
+    assert!(o.stdout.is_empty());
+}
