@@ -280,7 +280,7 @@ pub struct FitArgs {
     /// Covariates in the outcome equation only (overrides --cov there).
     #[arg(long = "cov-y", value_name = "VARS", value_delimiter = ',')]
     pub cov_y: Option<Vec<String>>,
-    /// Bootstrap resamples (0 turns the bootstrap off).
+    /// Bootstrap resamples (0 turns the bootstrap off; otherwise at least 50, 200 at --conf 99).
     #[arg(long, value_name = "B")]
     pub boot: Option<usize>,
     /// Seed of the bootstrap; without it a seed is chosen and printed so the run can be repeated.
@@ -387,7 +387,8 @@ pub struct MeasureArgs {
     /// Also report the VIFs of the other constructs' scores as predictors of this construct.
     #[arg(long = "vif-outcome", value_name = "CONSTRUCT")]
     pub vif_outcome: Option<String>,
-    /// Bootstrap resamples for the HTMT intervals (0 turns them off).
+    /// Bootstrap resamples for the HTMT intervals (0 turns them off; otherwise at least 50, 200 at
+    /// --conf 99).
     #[arg(long, default_value_t = 1000, value_name = "B")]
     pub boot: usize,
     /// Seed of the bootstrap.

@@ -211,6 +211,7 @@ fn options(
     if let Some(b) = a.boot {
         o.boot = b;
     }
+    super::check_boot(o.boot, a.conf)?;
     o.seed = match a.seed {
         Some(s) => s,
         None => std::time::SystemTime::now()

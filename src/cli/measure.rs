@@ -20,6 +20,7 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
             a.conf
         )));
     }
+    super::check_boot(a.boot, a.conf)?;
     let cr = match a.cr.to_ascii_lowercase().as_str() {
         "fornell-larcker" | "fl" | "standardized" => CrMethod::FornellLarcker,
         "comprelsem" | "semtools" => CrMethod::CompRelSem,

@@ -92,6 +92,26 @@ pub(crate) fn usage(msg: impl Into<String>) -> CliError {
     CliError::Input(crate::Error::Usage(msg.into()))
 }
 
+/// Fewest bootstrap resamples `--boot` takes (0 turns the bootstrap off). A percentile interval
+/// is read off the draws' tails: with B = 1 or 2 it is a point or a range that need not contain
+/// the estimate. 50 keeps at least one draw beyond each end of a 95% interval
+/// (B·0.025 ≥ 1.25); the tests of `fit` run B = 50 to stay quick. Reported intervals want 1000
+/// or more, which the messages say.
+pub(crate) const MIN_BOOT: usize = 50;
+
+/// Refuses `0 < b` below the minimum for a `conf`% percentile interval: at least [`MIN_BOOT`]
+/// and at least one draw in each tail beyond the interval (`b·(1 − conf)/2 ≥ 1`, so 200 at 99%).
+pub(crate) fn check_boot(b: usize, conf: f64) -> Result<(), CliError> {
+    let tail = (100.0 - conf) / 200.0;
+    let needed = MIN_BOOT.max((1.0 / tail).ceil() as usize);
+    if b == 0 || b >= needed {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "--boot {b} is too few resamples for {conf}% percentile intervals: use at least {needed} (1000 or more for results you report), or --boot 0 for no bootstrap"
+    )))
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {

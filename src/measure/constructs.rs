@@ -158,6 +158,13 @@ impl ItemMatrix {
         let mut names: Vec<&str> = constructs.iter().flat_map(|c| c.item_names()).collect();
         names.extend_from_slice(extra);
         let cc = complete_cases(data, &names)?;
+        if let Some(range) = scale {
+            for c in constructs {
+                for it in &c.items {
+                    check_in_scale(data, &it.name, range)?;
+                }
+            }
+        }
         let mut items = Vec::new();
         let mut construct_of = Vec::new();
         let mut cols = Vec::new();
@@ -196,19 +203,47 @@ impl ItemMatrix {
         for (j, col) in self.cols.iter().enumerate() {
             if let Some(&first) = col.first() {
                 if col.iter().all(|&x| x == first) {
-                    let construct = constructs
-                        .get(self.construct_of[j])
-                        .map_or_else(|| "marker".to_string(), |c| c.name.clone());
-                    return Err(MeasureError::ConstantItem {
-                        construct,
-                        item: self.items[j].clone(),
-                        value: first,
+                    let item = self.items[j].clone();
+                    return Err(match constructs.get(self.construct_of[j]) {
+                        Some(c) => MeasureError::ConstantItem {
+                            construct: c.name.clone(),
+                            item,
+                            value: first,
+                        },
+                        // Extra columns are not construct items: today only the --marker item.
+                        None => MeasureError::ConstantMarker { item, value: first },
                     });
                 }
             }
         }
         Ok(())
     }
+}
+
+/// Errors on the first value of item `name` outside the declared scale range. Reverse coding
+/// maps `x` to `min + max − x`, so a value beyond the range would silently land on the wrong side
+/// of it (a 7 on a declared 1-5 scale becomes −1); the error gives the observed range instead.
+fn check_in_scale(data: &Dataset, name: &str, (lo, hi): (f64, f64)) -> Result<(), crate::Error> {
+    let col = data.numeric(name)?;
+    let Some(bad) = col.iter().position(|&x| !x.is_nan() && (x < lo || x > hi)) else {
+        return Ok(());
+    };
+    let finite = col.iter().filter(|x| !x.is_nan());
+    let omin = finite.clone().fold(f64::INFINITY, |a, &b| a.min(b));
+    let omax = finite.fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+    Err(MeasureError::OutsideScale {
+        file: data.source.clone(),
+        item: name.to_string(),
+        line: data.lines().get(bad).copied().unwrap_or(bad as u64 + 2),
+        value: col[bad],
+        min: lo,
+        max: hi,
+        observed_min: omin,
+        observed_max: omax,
+        suggest_min: lo.min(omin),
+        suggest_max: hi.max(omax),
+    }
+    .into())
 }
 
 /// How item values are combined into a construct score.
@@ -230,6 +265,13 @@ pub fn score_constructs(
     method: ScoreMethod,
 ) -> Result<(), crate::Error> {
     check_constructs(constructs)?;
+    if let Some(range) = scale {
+        for c in constructs {
+            for it in &c.items {
+                check_in_scale(data, &it.name, range)?;
+            }
+        }
+    }
     for c in constructs {
         let mut score = vec![0.0; data.n_rows()];
         for it in &c.items {

@@ -21,6 +21,19 @@ pub enum MeasureError {
     },
     #[error("construct '{construct}' reverse-codes item '{item}' but no scale range was given; add --scale MIN,MAX (for example --scale 1,7)")]
     NoScaleRange { construct: String, item: String },
+    #[error("item '{item}' has the value {value} on line {line} of '{file}', outside --scale {min},{max}; its values run from {observed_min} to {observed_max}: give the item's real range, e.g. --scale {suggest_min},{suggest_max}, or fix the value")]
+    OutsideScale {
+        file: String,
+        item: String,
+        line: u64,
+        value: f64,
+        min: f64,
+        max: f64,
+        observed_min: f64,
+        observed_max: f64,
+        suggest_min: f64,
+        suggest_max: f64,
+    },
     #[error("construct '{construct}': {count} item(s) given, but {what} needs at least {needed}; add items or drop the construct from this analysis")]
     TooFewItems {
         construct: String,
@@ -34,7 +47,9 @@ pub enum MeasureError {
         item: String,
         value: f64,
     },
-    #[error("only {n} complete row(s) on the items of {what}; at least {needed} are needed")]
+    #[error("the marker item '{item}' given with --marker is constant (every used row is {value}); a marker must vary to estimate common-method variance: choose another marker or drop --marker")]
+    ConstantMarker { item: String, value: f64 },
+    #[error("only {n} row(s) are complete on {what}, but at least {needed} are needed; use data with more complete rows or fewer items")]
     TooFewRows {
         what: String,
         n: usize,

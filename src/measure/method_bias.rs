@@ -3,9 +3,11 @@
 //! usual SPSS practice: "principal components, unrotated, one factor"); above 50% is the customary
 //! flag. It is a weak test: a single factor rarely dominates even when method variance is large
 //! (Podsakoff et al. 2003), so a low share does not rule out method bias. The Lindell-Whitney
-//! marker-variable correction subtracts `r_M`, the smallest absolute correlation of a theoretically
-//! unrelated marker with the construct scores: `r_A = (r − r_M) / (1 − r_M)`, tested with
-//! `t = r_A / sqrt((1 − r_A²)/(n − 3))`.
+//! marker-variable correction subtracts `r_M`, the smallest positive correlation of a theoretically
+//! unrelated marker with the construct scores (Lindell & Whitney 2001, p. 116: common-method
+//! variance inflates correlations, so a negative marker correlation is no estimate of it; with no
+//! positive correlation `r_M` is 0 and nothing is subtracted): `r_A = (r − r_M) / (1 − r_M)`,
+//! tested with `t = r_A / sqrt((1 − r_A²)/(n − 3))`.
 
 use crate::numeric::dist::t_p_two_sided;
 
@@ -60,8 +62,10 @@ pub fn lindell_whitney(
 ) -> MarkerCorrection {
     let r_m = marker_r
         .iter()
-        .map(|r| r.abs())
+        .copied()
+        .filter(|&r| r > 0.0)
         .fold(f64::INFINITY, f64::min);
+    let r_m = if r_m.is_finite() { r_m } else { 0.0 };
     let df = n as f64 - 3.0;
     MarkerCorrection {
         marker: marker.to_string(),
@@ -80,5 +84,23 @@ pub fn lindell_whitney(
                 }
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marker_correlation_is_the_smallest_positive_one() {
+        let pairs = [("a".to_string(), "b".to_string(), 0.5)];
+        // The -0.05 is smaller in absolute value but is not an estimate of method variance.
+        let c = lindell_whitney("m", &[0.2, -0.05, 0.1], &pairs, 100);
+        assert_eq!(c.r_m, 0.1);
+        assert!((c.pairs[0].r_adjusted - (0.5 - 0.1) / 0.9).abs() < 1e-15);
+        // No positive marker correlation: no correction.
+        let c = lindell_whitney("m", &[-0.2, -0.05], &pairs, 100);
+        assert_eq!(c.r_m, 0.0);
+        assert_eq!(c.pairs[0].r_adjusted, 0.5);
     }
 }

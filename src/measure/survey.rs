@@ -161,7 +161,14 @@ pub fn measure(
     // The item covariance matrix needs more rows than items to be positive definite.
     if n <= n_items.max(2) {
         return Err(MeasureError::TooFewRows {
-            what: format!("the {n_items} items of the constructs"),
+            what: format!(
+                "all {n_items} construct items{}",
+                if extra.is_empty() {
+                    ""
+                } else {
+                    " and the marker"
+                }
+            ),
             n,
             needed: n_items.max(2) + 1,
         }
@@ -194,9 +201,17 @@ pub fn measure(
             for w in &f1.warnings {
                 warnings.push(format!("one-factor CFA of '{}' (omega): {w}", c.name));
             }
-            let lam: Vec<f64> = f1.loadings.iter().map(|l| l.estimate).collect();
-            let sigma = f1.model.sigma(&f1.params);
-            comp_rel_sem(&lam, f1.factor_variances[0].1, &sigma)
+            if let Some(why) = improper(&f1, 0) {
+                warnings.push(format!(
+                    "construct '{}': omega is not reported (null) because its one-factor CFA {why}",
+                    c.name
+                ));
+                f64::NAN
+            } else {
+                let lam: Vec<f64> = f1.loadings.iter().map(|l| l.estimate).collect();
+                let sigma = f1.model.sigma(&f1.params);
+                comp_rel_sem(&lam, f1.factor_variances[0].1, &sigma)
+            }
         } else {
             warnings.push(format!("construct '{}' has 2 items: omega needs a one-factor CFA of at least 3 items and is not reported", c.name));
             f64::NAN
@@ -206,11 +221,26 @@ pub fn measure(
     let cfa = fit_cfa(&item_names, &names, &im.construct_of[..n_items], item_cols)?;
     warnings.extend(cfa.warnings.iter().map(|w| format!("CFA: {w}")));
     for (k, c) in constructs.iter().enumerate() {
+        let is_reversed = |j: usize| c.items[j - groups[k][0]].reversed;
         let negative: Vec<&str> = groups[k]
             .iter()
-            .filter(|&&j| cfa.loadings[j].std < 0.0)
+            .filter(|&&j| cfa.loadings[j].std < 0.0 && !is_reversed(j))
             .map(|&j| cfa.loadings[j].item.as_str())
             .collect();
+        // An item already written as -ITEM that still loads negatively was reversed once too
+        // often (or is stored reverse-coded already); advising -ITEM again would be wrong.
+        let negative_reversed: Vec<&str> = groups[k]
+            .iter()
+            .filter(|&&j| cfa.loadings[j].std < 0.0 && is_reversed(j))
+            .map(|&j| cfa.loadings[j].item.as_str())
+            .collect();
+        if !negative_reversed.is_empty() {
+            warnings.push(format!(
+                "construct '{}': reverse-coded item(s) {} still load negatively; if the data already store them reverse-coded, drop the '-' in the construct definition, and check that --scale is the items' range",
+                c.name,
+                negative_reversed.iter().map(|i| format!("'{i}'")).collect::<Vec<_>>().join(", ")
+            ));
+        }
         if !negative.is_empty() {
             warnings.push(format!(
                 "construct '{}': item(s) {} load negatively; if they are reverse-coded, write them as -ITEM in the construct and give --scale MIN,MAX (alpha, CR and the scores assume items point the same way)",
@@ -233,10 +263,21 @@ pub fn measure(
             .flat_map(|&a| groups[k].iter().map(move |&b| (a, b)))
             .map(|(a, b)| s_ml[a * p + b])
             .collect();
-        let cr_fl = composite_reliability(&std);
-        let cr_crs = comp_rel_sem(&lam, cfa.factor_variances[k].1, &sub);
+        let mut cr_fl = composite_reliability(&std);
+        let mut cr_crs = comp_rel_sem(&lam, cfa.factor_variances[k].1, &sub);
         let a = &alphas[k];
-        let v = ave(&std);
+        let mut v = ave(&std);
+        // CR and AVE of an improper solution come out as impossible figures (a CR of 7.6, an AVE
+        // above 1) that read as excellent; they are withheld rather than printed as if valid.
+        if let Some(why) = improper(&cfa, k) {
+            warnings.push(format!(
+                "construct '{}': CR, AVE and the Fornell-Larcker check are not reported (null) because the CFA {why}; they are not valid for an improper solution. Revise the construct (add items, drop a weak or misassigned item) and rerun",
+                c.name
+            ));
+            cr_fl = f64::NAN;
+            cr_crs = f64::NAN;
+            v = f64::NAN;
+        }
         reliability.push(Reliability {
             construct: c.name.clone(),
             items: c.items.len(),
@@ -274,7 +315,8 @@ pub fn measure(
                 correlation: fc.correlation,
                 sqrt_ave_a: sa,
                 sqrt_ave_b: sb,
-                passes: sa > fc.correlation.abs() && sb > fc.correlation.abs(),
+                passes: (sa.is_finite() && sb.is_finite())
+                    .then(|| sa > fc.correlation.abs() && sb > fc.correlation.abs()),
             }
         })
         .collect();
@@ -379,4 +421,41 @@ pub fn measure(
         marker,
         warnings,
     })
+}
+
+/// Why factor `k` of a CFA is not a proper solution on which CR and AVE can be read, or `None`:
+/// the CFA did not converge, or one of its items (or the factor) is a Heywood case.
+fn improper(cfa: &CfaFit, k: usize) -> Option<String> {
+    if !cfa.converged {
+        return Some("did not converge".into());
+    }
+    if cfa.factor_variances[k].1 <= 0.0 {
+        return Some(format!(
+            "gives factor '{}' a non-positive variance ({:.4})",
+            cfa.factor_variances[k].0, cfa.factor_variances[k].1
+        ));
+    }
+    for ((l, r), &f) in cfa
+        .loadings
+        .iter()
+        .zip(&cfa.residuals)
+        .zip(&cfa.model.factor_of)
+    {
+        if f != k {
+            continue;
+        }
+        if r.estimate < 0.0 {
+            return Some(format!(
+                "gives item '{}' a negative residual variance ({:.4}, a Heywood case)",
+                l.item, r.estimate
+            ));
+        }
+        if l.std.abs() >= 1.0 {
+            return Some(format!(
+                "gives item '{}' a standardized loading of {:.4} (a Heywood case: at most 1 is possible)",
+                l.item, l.std
+            ));
+        }
+    }
+    None
 }

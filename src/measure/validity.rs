@@ -208,8 +208,9 @@ pub struct FornellLarcker {
     pub correlation: f64,
     pub sqrt_ave_a: f64,
     pub sqrt_ave_b: f64,
-    /// Both square roots of AVE exceed the absolute correlation.
-    pub passes: bool,
+    /// Both square roots of AVE exceed the absolute correlation; `None` when an AVE is withheld
+    /// (an improper CFA solution for either construct).
+    pub passes: Option<bool>,
 }
 
 #[cfg(test)]

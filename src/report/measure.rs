@@ -142,15 +142,30 @@ pub fn measure_report(
             } else {
                 m.fornell_larcker
                     .iter()
-                    .find(|x| (idx(&x.a) == i && idx(&x.b) == j) || (idx(&x.a) == j && idx(&x.b) == i))
+                    .find(|x| {
+                        (idx(&x.a) == i && idx(&x.b) == j) || (idx(&x.a) == j && idx(&x.b) == i)
+                    })
                     .map_or(Value::Empty, |x| Value::Num(x.correlation))
             }
         },
-        vec![format!(
-            "sqrt(AVE) on the diagonal, factor correlations from the CFA below it; {} of {} pairs meet the criterion (sqrt(AVE) above the correlation).",
-            m.fornell_larcker.iter().filter(|x| x.passes).count(),
-            m.fornell_larcker.len()
-        )],
+        vec![{
+            let assessed = m
+                .fornell_larcker
+                .iter()
+                .filter(|x| x.passes.is_some())
+                .count();
+            let withheld = m.fornell_larcker.len() - assessed;
+            format!(
+                "sqrt(AVE) on the diagonal, factor correlations from the CFA below it; {} of {} pairs meet the criterion (sqrt(AVE) above the correlation){}.",
+                m.fornell_larcker.iter().filter(|x| x.passes == Some(true)).count(),
+                assessed,
+                if withheld > 0 {
+                    format!("; {withheld} pair(s) not assessed because an AVE is withheld (see the warnings)")
+                } else {
+                    String::new()
+                }
+            )
+        }],
     );
     let mut disc = vec![fl];
     if !m.htmt.is_empty() {
@@ -281,7 +296,7 @@ pub fn measure_report(
                 })
                 .collect(),
             notes: vec![format!(
-                "r_M = {} (the smallest absolute correlation of the marker with a construct score); r_A = (r - r_M)/(1 - r_M), t on n - 3 df.",
+                "r_M = {} (the smallest positive correlation of the marker with a construct score, Lindell & Whitney 2001; 0 when none is positive); r_A = (r - r_M)/(1 - r_M), t on n - 3 df.",
                 num(mk.r_m, decimals)
             )],
         });

@@ -216,7 +216,9 @@ pub(crate) fn csv_field(s: &str) -> String {
 }
 
 /// One long CSV: every table row prefixed by its section and table, numbers at full precision so
-/// that spreadsheets and scripts get the exact values.
+/// that spreadsheets and scripts get the exact values. A trailing `section,table,note` block
+/// carries each table's notes, then the report's warnings and notes (table `Warnings` and
+/// `Notes`): a number read without its note (which CR, what the stars mean) can be misread.
 fn csv(r: &Report) -> String {
     let mut out = String::new();
     let mut header_done = false;
@@ -239,6 +241,32 @@ fn csv(r: &Report) -> String {
                     vals.join(",")
                 );
             }
+        }
+    }
+    let mut notes = Vec::new();
+    for s in &r.sections {
+        for t in &s.tables {
+            notes.extend(
+                t.notes
+                    .iter()
+                    .map(|n| (s.heading.as_str(), t.title.as_str(), n)),
+            );
+        }
+    }
+    notes.extend(r.warnings.iter().map(|n| ("", "Warnings", n)));
+    notes.extend(r.notes.iter().map(|n| ("", "Notes", n)));
+    if !notes.is_empty() {
+        if header_done {
+            out += "\n";
+        }
+        out += "section,table,note\n";
+        for (section, table, note) in notes {
+            out += &format!(
+                "{},{},{}\n",
+                csv_field(section),
+                csv_field(table),
+                csv_field(note)
+            );
         }
     }
     out

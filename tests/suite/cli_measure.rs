@@ -261,6 +261,39 @@ fn bad_input_exits_2_and_names_the_problem() {
             ],
             "rename the construct",
         ),
+        (
+            vec![
+                "measure",
+                "--data",
+                &data,
+                "--construct",
+                "a=n1,n2,n3",
+                "--boot",
+                "1",
+            ],
+            "--boot 1 is too few resamples",
+        ),
+        (
+            vec![
+                "measure",
+                "--data",
+                &data,
+                "--construct",
+                "a=n1,n2,n3",
+                "--boot",
+                "150",
+                "--conf",
+                "99",
+            ],
+            "use at least 200",
+        ),
+        (
+            vec![
+                "fit", "--data", &data, "--model", "4", "--x", "n1", "--m", "c1", "--y", "p1",
+                "--boot", "2", "--seed", "1",
+            ],
+            "--boot 2 is too few resamples",
+        ),
     ];
     for (args, needle) in cases {
         let o = cipa(&args);
@@ -348,4 +381,121 @@ fn describe_shows_construct_scores() {
     let want = scores.iter().sum::<f64>() / scores.len() as f64;
     let got = var["mean"].as_f64().unwrap();
     assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+}
+
+fn sme() -> String {
+    format!("{}/datasets/sme_survey.csv", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// 1-7 items declared on a 1-5 scale: reverse coding would turn a 7 into -1. The error names the
+/// item, the file line and the value and suggests the observed range.
+#[test]
+fn item_values_outside_the_scale_are_an_error() {
+    let data = sme();
+    let o = cipa(&[
+        "measure",
+        "--data",
+        &data,
+        "--construct",
+        "eo=eo_1,eo_2,-eo_3",
+        "--scale",
+        "1,5",
+        "--boot",
+        "0",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("item 'eo_"), "{err}");
+    assert!(err.contains("on line "), "{err}");
+    assert!(err.contains("outside --scale 1,5"), "{err}");
+    assert!(err.contains("--scale 1,7"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // The right range is accepted.
+    let o = cipa(&[
+        "measure",
+        "--data",
+        &data,
+        "--construct",
+        "eo=eo_1,eo_2,-eo_3",
+        "--scale",
+        "1,7",
+        "--boot",
+        "0",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The trailing note block of the CSV carries every table note, the warnings and the notes.
+#[test]
+fn csv_carries_the_table_notes() {
+    let data = sim();
+    let csv = ok(&cipa(&measure_args(&data, &["--format", "csv"])));
+    let start = csv
+        .find("\nsection,table,note\n")
+        .unwrap_or_else(|| panic!("no note block in {csv}"));
+    let notes = &csv[start..];
+    assert!(
+        notes.contains("Reliability and convergent validity,CR = (Σλ)² / ((Σλ)² + Σ(1 − λ²))"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("* p < .05, ** p < .01, *** p < .001"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("Harman's single-factor test,First unrotated principal component")
+            && notes.contains("The test is weak"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains(",Notes,") || notes.contains(",Warnings,"),
+        "{notes}"
+    );
+}
+
+/// Two 2-item constructs whose factors are independent: before, exit 0 with standardized loadings
+/// above 4, CR 7.6 and "1 of 1 pairs meet the Fornell-Larcker criterion"; now exit 2 with the
+/// Unidentified error saying why and what to do.
+#[test]
+fn uncorrelated_two_item_constructs_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two_item.csv");
+    let mut s = 12345u64;
+    let mut normal = move || {
+        let mut u = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        (-2.0 * u().ln()).sqrt() * (2.0 * std::f64::consts::PI * u()).cos()
+    };
+    let mut text = String::from("a1,a2,b1,b2\n");
+    for _ in 0..300 {
+        let (f, g) = (normal(), normal());
+        let row: Vec<String> = [f, f, g, g]
+            .iter()
+            .map(|x| format!("{:.4}", 0.7 * x + 0.7 * normal()))
+            .collect();
+        text += &row.join(",");
+        text += "\n";
+    }
+    std::fs::write(&path, text).unwrap();
+    let o = cipa(&[
+        "measure",
+        "--data",
+        path.to_str().unwrap(),
+        "--boot",
+        "0",
+        "--construct",
+        "A=a1,a2",
+        "--construct",
+        "B=b1,b2",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("not identified"), "{err}");
+    assert!(err.contains("two-item factor(s) 'A'"), "{err}");
+    assert!(err.contains("Add a third item"), "{err}");
+    assert!(o.stdout.is_empty());
 }

@@ -1,7 +1,8 @@
 //! Golden tests of the measurement toolkit against R (psych 2.2.9, lavaan 0.6-14, semTools 0.5-6,
 //! car 3.1-1): tests/golden/measure_hs1939 (lavaan's HolzingerSwineford1939, read from
 //! ../shared/datasets; skipped when absent) and tests/golden/measure_sim (a simulated item-level
-//! survey shipped with its data). The scripts that made the values are beside them (make.R).
+//! survey shipped with its data) and tests/golden/measure_sme (the project's teaching data,
+//! datasets/sme_survey.csv). The scripts that made the values are beside them (make.R).
 
 use crate::common;
 
@@ -373,4 +374,33 @@ fn holzinger_swineford_with_a_two_item_factor() {
         m.warnings
     );
     compare(&m, &golden("measure_hs1939_two_item"));
+}
+
+/// The project's own teaching data: four constructs of the framework on 1-7 items, rows with
+/// missing items dropped listwise, firm_age as the marker (two of its score correlations are
+/// negative, so r_M is the smallest positive one, not the smallest absolute one).
+#[test]
+fn sme_survey_four_constructs() {
+    let data = read_path(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/sme_survey.csv"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let cs = parse_constructs(&[
+        "eo=eo_1,eo_2,eo_3,eo_4,eo_5",
+        "network_ties=ties_1,ties_2,ties_3,ties_4",
+        "social_capital=soc_1,soc_2,soc_3,soc_4",
+        "collab=collab_1,collab_2,collab_3,collab_4",
+    ])
+    .unwrap();
+    let opts = MeasureOptions {
+        scale: Some((1.0, 7.0)),
+        marker: Some("firm_age".into()),
+        vif_outcome: Some("collab".into()),
+        ..Default::default()
+    };
+    let m = measure(&data, &cs, &opts).unwrap();
+    assert_eq!(m.dropped_lines.len(), 400 - 356);
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+    compare(&m, &golden("measure_sme"));
 }

@@ -247,6 +247,190 @@ fn heywood_case_is_a_warning() {
         "{:?}",
         m.warnings
     );
+    // CR, AVE and omega of an improper solution are withheld, not printed as if valid.
+    let r = &m.reliability[0];
+    assert!(
+        r.cr.is_nan() && r.cr_fornell_larcker.is_nan() && r.cr_comprelsem.is_nan(),
+        "{r:?}"
+    );
+    assert!(
+        r.ave.is_nan() && r.sqrt_ave.is_nan() && r.omega.is_nan(),
+        "{r:?}"
+    );
+    assert!(r.alpha.is_finite());
+    assert!(
+        m.warnings.iter().any(|w| w.contains("construct 'H'")
+            && w.contains("CR, AVE")
+            && w.contains("negative residual variance")),
+        "{:?}",
+        m.warnings
+    );
+    let doc = cipa::report::measure_json(&m, serde_json::json!({}), serde_json::json!({}));
+    assert!(
+        doc["reliability"][0]["cr"].is_null(),
+        "{}",
+        doc["reliability"][0]
+    );
+    assert!(doc["reliability"][0]["ave"].is_null());
+}
+
+/// A Heywood case in one construct withholds its CR and AVE and its Fornell-Larcker pairs, and
+/// leaves the other construct's alone.
+#[test]
+fn heywood_case_withholds_only_the_affected_construct() {
+    let n = 2000;
+    let z: Vec<Vec<f64>> = (0..3).map(|k| normals(100 + k, n)).collect();
+    let l22 = (1.0f64 - 0.64).sqrt();
+    let l32 = (0.5 - 0.64) / l22;
+    let l33 = (1.0f64 - 0.64 - l32 * l32).sqrt();
+    let x1 = z[0].clone();
+    let x2: Vec<f64> = (0..n).map(|i| 0.8 * z[0][i] + l22 * z[1][i]).collect();
+    let x3: Vec<f64> = (0..n)
+        .map(|i| 0.8 * z[0][i] + l32 * z[1][i] + l33 * z[2][i])
+        .collect();
+    let f = normals(200, n);
+    let mut vars = vec![
+        Variable::numeric("h1", x1),
+        Variable::numeric("h2", x2),
+        Variable::numeric("h3", x3),
+    ];
+    // B correlates with H through h1's factor so the two-factor model is identified.
+    let g: Vec<f64> = f
+        .iter()
+        .zip(&z[0])
+        .map(|(a, b)| 0.8 * a + 0.4 * b)
+        .collect();
+    vars.extend(items("b", 3, &g, 300));
+    let d = Dataset::new("t", vars).unwrap();
+    let cs = parse_constructs(&["H=h1,h2,h3", "B=b1,b2,b3"]).unwrap();
+    let m = measure(&d, &cs, &MeasureOptions::default()).unwrap();
+    assert!(m.cfa.converged, "{:?}", m.warnings);
+    assert!(m.reliability[0].cr.is_nan() && m.reliability[0].ave.is_nan());
+    assert!(m.reliability[1].cr.is_finite() && m.reliability[1].ave.is_finite());
+    assert_eq!(m.fornell_larcker[0].passes, None);
+    let report = cipa::report::measure_report(&m, vec![], 3, false, vec![]);
+    let text = cipa::report::render(&report, cipa::report::Format::Text);
+    assert!(text.contains("0 of 0 pairs meet the criterion"), "{text}");
+    assert!(text.contains("1 pair(s) not assessed"), "{text}");
+}
+
+/// Two 2-item factors whose factors are independent in the population: the sample covariance
+/// between them is noise, the loadings of each factor cannot be told from its variance, and the
+/// CFA would print standardized loadings far above 1. That is an Unidentified error that says why
+/// and what to do.
+#[test]
+fn nearly_uncorrelated_two_item_factors_are_unidentified() {
+    let n = 300;
+    let f = normals(11, n);
+    let g = normals(12, n);
+    let mut vars = items("a", 2, &f, 30);
+    vars.extend(items("b", 2, &g, 40));
+    let d = Dataset::new("t", vars).unwrap();
+    let e = measure_err(&d, &["A=a1,a2", "B=b1,b2"], &MeasureOptions::default());
+    assert!(matches!(&e, MeasureError::Unidentified { .. }), "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains("two-item"), "{msg}");
+    assert!(msg.contains("Add a third item"), "{msg}");
+}
+
+/// Values outside --scale are an error naming the item, the file line and the value; the
+/// suggested range covers the observed values.
+#[test]
+fn values_outside_the_scale_are_named() {
+    let mut vars = data(vec![]).variables().to_vec();
+    let mut c: Vec<f64> = (0..200).map(|i| (1 + i % 5) as f64).collect();
+    c[9] = 7.0;
+    vars.push(Variable::numeric("c1", c));
+    vars.push(Variable::numeric(
+        "c2",
+        (0..200).map(|i| (1 + (i * 7) % 5) as f64).collect(),
+    ));
+    let d = Dataset::new("t", vars).unwrap();
+    let opts = MeasureOptions {
+        scale: Some((1.0, 5.0)),
+        ..Default::default()
+    };
+    // The range is checked before anything is estimated.
+    let e = measure_err(&d, &["C=c1,-c2"], &opts);
+    match &e {
+        MeasureError::OutsideScale {
+            item,
+            line,
+            value,
+            suggest_min,
+            suggest_max,
+            ..
+        } => {
+            assert_eq!(item, "c1");
+            assert_eq!(*line, 11, "row 10 is file line 11 under the header");
+            assert_eq!(*value, 7.0);
+            assert_eq!((*suggest_min, *suggest_max), (1.0, 7.0));
+        }
+        other => panic!("not OutsideScale: {other}"),
+    }
+    assert!(e.to_string().contains("--scale 1,7"), "{e}");
+    // Scores for other commands check the same.
+    let mut d2 = d.clone();
+    let cs = parse_constructs(&["C=c1,-c2"]).unwrap();
+    let e = cipa::measure::score_constructs(&mut d2, &cs, Some((1.0, 5.0)), Default::default())
+        .unwrap_err();
+    assert!(e.to_string().contains("'c1'"), "{e}");
+}
+
+/// An item already written as -ITEM that still loads negatively is not told to be written as
+/// -ITEM; the warning says it may be reversed twice.
+#[test]
+fn reversed_item_loading_negatively_gets_the_right_advice() {
+    let d = data(vec![]);
+    let cs = parse_constructs(&["A=a1,a2,a3", "B=b1,b2,-b3"]).unwrap();
+    let opts = MeasureOptions {
+        // The a and b items are standard normal: a wide range keeps every value inside it.
+        scale: Some((-10.0, 10.0)),
+        ..Default::default()
+    };
+    let m = measure(&d, &cs, &opts).unwrap();
+    assert!(
+        m.warnings
+            .iter()
+            .any(|w| w.contains("'b3'") && w.contains("still load negatively")),
+        "{:?}",
+        m.warnings
+    );
+    assert!(
+        !m.warnings
+            .iter()
+            .any(|w| w.contains("'b3'") && w.contains("write them as -ITEM")),
+        "{:?}",
+        m.warnings
+    );
+}
+
+#[test]
+fn constant_marker_is_named_as_the_marker() {
+    let d = data(vec![Variable::numeric("const", vec![4.0; 200])]);
+    let opts = MeasureOptions {
+        marker: Some("const".into()),
+        ..Default::default()
+    };
+    let e = measure_err(&d, &["A=a1,a2,a3", "B=b1,b2,b3"], &opts);
+    assert!(
+        matches!(&e, MeasureError::ConstantMarker { item, .. } if item == "const"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("--marker"), "{e}");
+    assert!(!e.to_string().contains("construct 'marker'"), "{e}");
+}
+
+#[test]
+fn saturated_one_factor_model_has_cfi_exactly_one() {
+    let d = data(vec![]);
+    let cs = parse_constructs(&["A=a1,a2,a3"]).unwrap();
+    let m = measure(&d, &cs, &MeasureOptions::default()).unwrap();
+    assert_eq!(m.cfa.fit.df, 0.0);
+    assert_eq!(m.cfa.fit.chisq, 0.0);
+    assert_eq!(m.cfa.fit.cfi, 1.0);
+    assert_eq!(m.cfa.fit.tli, 1.0);
+    assert_eq!(m.cfa.fit.rmsea, 0.0);
 }
 
 #[test]
@@ -300,6 +484,11 @@ fn fewer_rows_than_items_and_unknown_vif_outcome() {
                 ..
             }
         ),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .starts_with("only 5 row(s) are complete on all 6 construct items, but at least 7"),
         "{e}"
     );
     let opts = MeasureOptions {

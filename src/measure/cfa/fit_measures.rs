@@ -85,22 +85,26 @@ pub fn fit_measures(
     n: f64,
     df: f64,
 ) -> FitMeasures {
-    let chisq = n * f_min;
+    let log_det_s = super::super::stats::log_det_spd(s, p).unwrap_or(f64::NAN);
+    let baseline_chisq = n * ((0..p).map(|i| s[i * p + i].ln()).sum::<f64>() - log_det_s);
+    // A saturated model (df = 0) reproduces S exactly; what is left of N·F is rounding (about
+    // 1e-13), which would make CFI 0.99999999999 where lavaan reports 1. Rounding also leaves
+    // N·F slightly below zero at times.
+    let chisq = if df == 0.0 && n * f_min.abs() <= 1e-8 * baseline_chisq.abs().max(1.0) {
+        0.0
+    } else {
+        (n * f_min).max(0.0)
+    };
     let pval = if df > 0.0 {
         chisq_p_upper(chisq, df)
     } else {
         f64::NAN
     };
-    let log_det_s = super::super::stats::log_det_spd(s, p).unwrap_or(f64::NAN);
-    let baseline_chisq = n * ((0..p).map(|i| s[i * p + i].ln()).sum::<f64>() - log_det_s);
     let baseline_df = (p * (p - 1) / 2) as f64;
     let t1 = (chisq - df).max(0.0);
     let t2 = (chisq - df).max(baseline_chisq - baseline_df).max(0.0);
-    let cfi = if t1 == 0.0 && t2 == 0.0 {
-        1.0
-    } else {
-        1.0 - t1 / t2
-    };
+    // chi-square at or below its df: no misfit beyond sampling error, CFI exactly 1 (lavaan).
+    let cfi = if t1 == 0.0 { 1.0 } else { 1.0 - t1 / t2 };
     let tli = if df > 0.0 {
         let b = baseline_chisq / baseline_df;
         (b - chisq / df) / (b - 1.0)
@@ -149,6 +153,20 @@ pub fn fit_measures(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saturated_model_fits_perfectly() {
+        // Rounding leaves F at 1e-15 for a saturated model: chi-square 0, CFI and TLI exactly 1,
+        // RMSEA 0, as lavaan reports.
+        let s = [1.0, 0.5, 0.4, 0.5, 1.0, 0.3, 0.4, 0.3, 1.0];
+        let f = fit_measures(1e-15, &s, &s, 3, 300.0, 0.0);
+        assert_eq!((f.chisq, f.cfi, f.tli, f.rmsea), (0.0, 1.0, 1.0, 0.0));
+        assert!(f.p.is_nan());
+        // chi-square below df: CFI exactly 1 as well.
+        let f = fit_measures(1.0 / 300.0, &s, &s, 3, 300.0, 2.0);
+        assert_eq!(f.cfi, 1.0);
+        assert_eq!(f.rmsea, 0.0);
+    }
 
     // R 4.2.2: pchisq(30, 10, ncp = 5) and pchisq(30, 10).
     #[test]

@@ -96,11 +96,14 @@ measure_golden <- function(data, constructs, out_dir, reversed = character(0), s
   # principal components).
   ev <- eigen(cor(x[, items]), symmetric = TRUE, only.values = TRUE)$values
   harman <- list(first_eigenvalue = ev[1], share = ev[1] / length(items))
-  # Lindell-Whitney marker correction: r_M the smallest absolute correlation of the marker with a
-  # construct score; r_A = (r - r_M) / (1 - r_M), t = r_A / sqrt((1 - r_A^2) / (n - 3)).
+  # Lindell-Whitney marker correction: r_M the smallest positive correlation of the marker with a
+  # construct score (Lindell & Whitney 2001, p. 116; a negative one is no estimate of method
+  # variance; 0 when none is positive); r_A = (r - r_M) / (1 - r_M),
+  # t = r_A / sqrt((1 - r_A^2) / (n - 3)).
   lw <- NULL
   if (!is.null(marker)) {
-    rm <- min(abs(sapply(ks, function(k) cor(x[[marker]], scores[[k]]))))
+    mr <- sapply(ks, function(k) cor(x[[marker]], scores[[k]]))
+    rm <- if (any(mr > 0)) min(mr[mr > 0]) else 0
     lw <- list(marker = marker, r_m = rm, pairs = lapply(cors, function(cc) {
       ra <- (cc$r - rm) / (1 - rm)
       tt <- ra / sqrt((1 - ra^2) / (n - 3))
