@@ -171,6 +171,9 @@ struct RawMissing {
     mar_driver: Option<String>,
     #[serde(default = "one")]
     mar_strength: f64,
+    code: Option<f64>,
+    #[serde(default)]
+    code_columns: Vec<String>,
 }
 
 /// What a node of the design is and how it is generated.
@@ -271,6 +274,10 @@ pub struct Missingness {
     pub mar_columns: Vec<String>,
     pub mar_driver: Option<usize>,
     pub mar_strength: f64,
+    /// Missing cells of `code_columns` are written as this number in the CSV (as surveys often
+    /// record "no answer" as -99), so that readers must declare it (`--missing -99`).
+    pub code: Option<f64>,
+    pub code_columns: Vec<String>,
 }
 
 /// A checked design.
@@ -775,14 +782,29 @@ impl Builder {
                 mar_columns: m.mar_columns,
                 mar_driver,
                 mar_strength: m.mar_strength,
+                code: m.code,
+                code_columns: m.code_columns,
             },
         };
         let columns = super::generate::column_names(&design);
+        if design.missing.code.is_some_and(|c| !c.is_finite()) {
+            return Err(SimulateError::Invalid {
+                source_name: design.source.clone(),
+                message: "missing.code must be a finite number, such as -99".into(),
+            });
+        }
+        if design.missing.code.is_none() && !design.missing.code_columns.is_empty() {
+            return Err(SimulateError::Invalid {
+                source_name: design.source.clone(),
+                message: "missing.code_columns needs missing.code (the number written for a missing cell, such as -99)".into(),
+            });
+        }
         for c in design
             .missing
             .mcar_columns
             .iter()
             .chain(&design.missing.mar_columns)
+            .chain(&design.missing.code_columns)
         {
             if !columns.iter().any(|x| x == c) {
                 return Err(SimulateError::UnknownVariable {

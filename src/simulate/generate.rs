@@ -39,6 +39,8 @@ pub struct Simulated {
     pub seed: u64,
     pub columns: Vec<(String, SimColumn)>,
     pub error_sds: Vec<f64>,
+    /// Columns whose missing cells the CSV writes as a number instead of an empty cell.
+    pub missing_codes: Vec<(String, f64)>,
 }
 
 fn rng(seed: u64, stream: u64) -> ChaCha20Rng {
@@ -370,6 +372,14 @@ pub fn generate_calibrated(
         seed,
         columns: cols,
         error_sds: sds,
+        missing_codes: d
+            .missing
+            .code
+            .map(|code| {
+                let cols = &d.missing.code_columns;
+                cols.iter().map(|c| (c.clone(), code)).collect()
+            })
+            .unwrap_or_default(),
     })
 }
 
@@ -464,7 +474,8 @@ fn apply_missing(d: &Design, v: &[Vec<f64>], cols: &mut [(String, SimColumn)], s
 }
 
 impl Simulated {
-    /// The data as CSV text: missing cells empty, numbers with their decimals.
+    /// The data as CSV text: missing cells empty (or the design's missing-value code in its code
+    /// columns), numbers with their decimals.
     pub fn to_csv(&self) -> String {
         let mut out = self
             .columns
@@ -477,10 +488,13 @@ impl Simulated {
             let cells: Vec<String> = self
                 .columns
                 .iter()
-                .map(|(_, c)| match c {
+                .map(|(name, c)| match c {
                     SimColumn::Numeric { values, decimals } => {
                         let x = values[row];
-                        if x.is_nan() {
+                        let code = self.missing_codes.iter().find(|(c, _)| c == name);
+                        if let (true, Some((_, code))) = (x.is_nan(), code) {
+                            format!("{code}")
+                        } else if x.is_nan() {
                             String::new()
                         } else {
                             format!("{:.*}", *decimals as usize, x)
@@ -495,7 +509,8 @@ impl Simulated {
         out
     }
 
-    /// The data as a [`Dataset`] (values at full precision, as generated).
+    /// The data as a [`Dataset`] (values at full precision, as generated; missing cells are
+    /// missing whatever the CSV writes for them).
     pub fn to_dataset(&self, source: &str) -> Result<Dataset, crate::data::DataError> {
         let vars = self
             .columns

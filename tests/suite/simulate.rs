@@ -316,13 +316,36 @@ fn bad_designs_are_explained() {
     }
 }
 
-/// The shipped teaching dataset is exactly what its documented command makes.
+/// The shipped teaching datasets are exactly what their documented commands make.
 #[test]
-fn the_shipped_dataset_is_what_the_command_makes() {
+fn the_shipped_datasets_are_what_the_commands_make() {
     let shipped = include_str!("../../datasets/sme_survey.csv");
     let made = generate(&Design::framework(), 400, 7).unwrap().to_csv();
     assert!(
         shipped == made,
         "datasets/sme_survey.csv is stale: rerun the command in datasets/README.md"
     );
+    let design = Design::parse(
+        "designs/sme_example.toml",
+        include_str!("../../designs/sme_example.toml"),
+    )
+    .unwrap();
+    let shipped = include_str!("../../datasets/sme_example.csv");
+    let made = generate(&design, 400, 20261123).unwrap().to_csv();
+    assert!(
+        shipped == made,
+        "datasets/sme_example.csv is stale: rerun the command in datasets/README.md"
+    );
+    // "No answer" is written as -99 in the CSV and is missing in the data set.
+    let line = shipped
+        .lines()
+        .find(|l| l.contains(",-99,"))
+        .expect("a -99 cell");
+    assert!(line.split(',').any(|c| c == "-99"), "{line}");
+    let data = generate(&design, 400, 20261123)
+        .unwrap()
+        .to_dataset("x")
+        .unwrap();
+    let xp = data.numeric("intl_experience").unwrap();
+    assert!(xp.iter().any(|v| v.is_nan()) && xp.iter().all(|v| v.is_nan() || *v >= 0.0));
 }
