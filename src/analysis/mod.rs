@@ -963,25 +963,7 @@ fn factors_of(name: &str) -> Vec<String> {
     if name == crate::estimation::CONSTANT {
         return Vec::new();
     }
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut depth = 0usize;
-    for ch in name.chars() {
-        match ch {
-            '[' => {
-                depth += 1;
-                cur.push(ch)
-            }
-            ']' => {
-                depth = depth.saturating_sub(1);
-                cur.push(ch)
-            }
-            ':' if depth == 0 => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(ch),
-        }
-    }
-    out.push(cur);
-    out
+    crate::estimation::column_factors(name)
 }
 
 /// A variable's design factors: itself if numeric, its coded columns if categorical.

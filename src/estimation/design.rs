@@ -17,6 +17,30 @@ pub struct Term {
     pub factors: Vec<String>,
 }
 
+/// The factors of a design column's name, split at colons outside level tags:
+/// `x:g[b:c]` -> [`x`, `g[b:c]`] (a categorical level may itself contain a colon).
+pub fn column_factors(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0usize;
+    for ch in name.chars() {
+        match ch {
+            '[' => {
+                depth += 1;
+                cur.push(ch);
+            }
+            ']' => {
+                depth = depth.saturating_sub(1);
+                cur.push(ch);
+            }
+            ':' if depth == 0 => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(ch),
+        }
+    }
+    out.push(cur);
+    out
+}
+
 impl Term {
     /// Parses `a` or `a:b:c`.
     pub fn parse(s: &str) -> Result<Term, EstimationError> {
@@ -351,4 +375,17 @@ fn cluster_ids(data: &Dataset, name: &str, cases: &CompleteCases) -> Result<Vec<
         .iter()
         .map(|k| distinct.binary_search(k).unwrap_or(0) as u32)
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_factors;
+
+    #[test]
+    fn column_factors_keep_colons_inside_level_tags() {
+        assert_eq!(column_factors("x"), ["x"]);
+        assert_eq!(column_factors("x:w:z"), ["x", "w", "z"]);
+        assert_eq!(column_factors("x:g[b:c]"), ["x", "g[b:c]"]);
+        assert_eq!(column_factors("g[a[1]]:m"), ["g[a[1]]", "m"]);
+    }
 }

@@ -9,7 +9,7 @@ mod logistic_weighted;
 mod ols;
 mod regression;
 
-pub use design::{build_design, Design, Term};
+pub use design::{build_design, column_factors, Design, Term};
 pub use error::EstimationError;
 pub use fit::{
     CodingInfo, Coefficient, ColumnStats, EquationFit, LogisticSummary, Method, OlsSummary,

@@ -35,25 +35,7 @@ impl Labels {
 
 /// Splits a term name at colons outside level tags: `x:g[b:c]` -> [`x`, `g[b:c]`].
 pub fn split_factors(term: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut depth = 0usize;
-    for ch in term.chars() {
-        match ch {
-            '[' => {
-                depth += 1;
-                cur.push(ch);
-            }
-            ']' => {
-                depth = depth.saturating_sub(1);
-                cur.push(ch);
-            }
-            ':' if depth == 0 => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(ch),
-        }
-    }
-    out.push(cur);
-    out
+    crate::estimation::column_factors(term)
 }
 
 /// Parses `name=Label,name2=Label 2`. Labels may contain spaces; a comma or `=` inside a label

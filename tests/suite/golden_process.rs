@@ -676,25 +676,7 @@ fn check_sobel(ck: &mut Checker, what: &str, r: &EffectResult, row: &Row) {
 
 /// Splits a design column name into its factors at colons outside brackets.
 fn factors(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut depth = 0usize;
-    for ch in name.chars() {
-        match ch {
-            '[' => {
-                depth += 1;
-                cur.push(ch);
-            }
-            ']' => {
-                depth = depth.saturating_sub(1);
-                cur.push(ch);
-            }
-            ':' if depth == 0 => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(ch),
-        }
-    }
-    out.push(cur);
-    out
+    cipa::estimation::column_factors(name)
 }
 
 /// Weights `l` with ∂outcome/∂`u` = l'β in `fit` at the moderator values `at`; with
