@@ -306,6 +306,8 @@ fn bad_designs_are_explained() {
         ("name = \"x\"\ncolour = 3\n", "unknown field"),
         ("name = \"x\"\n[[construct]]\nname = \"a\"\nitems = 3\n[[construct]]\nname = \"b\"\nitems = 3\n[[equation]]\noutcome = \"b\"\nterms = { a = 0.99 }\n", "explain"),
         ("name = \"x\"\n[missing]\nmar = 0.1\nmar_columns = []\n", "mar_driver"),
+        ("name = \"x\"\n[[variable]]\nname = \"a\"\n[missing]\ncode_columns = [\"a\"]\n", "needs missing.code"),
+        ("name = \"x\"\n[[variable]]\nname = \"a\"\n[missing]\ncode = -99\ncode_columns = [\"b\"]\n", "'b'"),
     ];
     for (text, needle) in cases {
         let e = match Design::parse("bad.toml", text) {
