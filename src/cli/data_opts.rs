@@ -90,6 +90,9 @@ fn add_size_class(data: &mut Dataset, spec: &str) -> Result<(), CliError> {
         classes.push(Some(c));
     }
     let name = format!("{col}_class");
-    data.set(crate::data::Variable::categorical(name, &classes))?;
+    let order = scheme.levels();
+    data.set(crate::data::Variable::categorical_in_order(
+        name, &classes, &order,
+    ))?;
     Ok(())
 }

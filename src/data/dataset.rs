@@ -119,6 +119,44 @@ impl Variable {
     }
 }
 
+impl Variable {
+    /// A categorical variable whose levels keep the order given (those that occur), so that an
+    /// ordered classification such as firm size has its first class as the reference of
+    /// indicator coding instead of the alphabetically first. Values not in `order` are levels
+    /// after them, in sort order.
+    pub fn categorical_in_order(
+        name: impl Into<String>,
+        values: &[Option<&str>],
+        order: &[&str],
+    ) -> Self {
+        let mut levels: Vec<String> = order
+            .iter()
+            .filter(|l| values.iter().any(|v| v == &Some(**l)))
+            .map(|l| l.to_string())
+            .collect();
+        let mut rest: Vec<String> = values
+            .iter()
+            .flatten()
+            .filter(|v| !order.contains(v))
+            .map(|v| v.to_string())
+            .collect();
+        sort_levels(&mut rest);
+        rest.dedup();
+        levels.extend(rest);
+        let codes = values
+            .iter()
+            .map(|v| v.and_then(|s| levels.iter().position(|l| l == s).map(|i| i as u32)))
+            .collect();
+        Variable {
+            name: name.into(),
+            label: None,
+            data: Column::Categorical { codes, levels },
+            value_labels: Vec::new(),
+            problem: None,
+        }
+    }
+}
+
 /// Builds a categorical column with levels in sort order: numeric order when every level is a
 /// number, text order otherwise.
 pub fn categorical_from_text<'a>(values: impl Iterator<Item = Option<&'a str>> + Clone) -> Column {

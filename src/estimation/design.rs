@@ -313,7 +313,25 @@ fn build_factor(
             // Categorical, or numeric declared categorical through a coding: levels are the values
             // present in the rows used.
             let text: Vec<String> = cases.rows.iter().map(|&i| col.display(i)).collect();
-            let (codes, levels) = code_text(text.iter().map(|s| Some(s.as_str())));
+            let (codes, levels) = match col {
+                // A categorical column keeps its own level order (ordered classes such as firm
+                // sizes, a file's value labels), so its first level is the reference.
+                Column::Categorical {
+                    levels: declared, ..
+                } => {
+                    let present: Vec<String> = declared
+                        .iter()
+                        .filter(|l| text.contains(l))
+                        .cloned()
+                        .collect();
+                    let codes: Vec<Option<u32>> = text
+                        .iter()
+                        .map(|t| present.iter().position(|l| l == t).map(|i| i as u32))
+                        .collect();
+                    (codes, present)
+                }
+                Column::Numeric(_) => code_text(text.iter().map(|s| Some(s.as_str()))),
+            };
             if levels.len() < 2 {
                 return Err(constant_error(
                     name,

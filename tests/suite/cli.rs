@@ -640,12 +640,13 @@ fn size_class_column() {
         .iter()
         .map(|c| c["term"].as_str().unwrap().to_string())
         .collect();
+    // Classes in size order, the smallest (micro) the reference, not alphabetical order.
     assert_eq!(
         terms,
         [
             "constant",
-            "employees_class[medium]",
-            "employees_class[small]"
+            "employees_class[small]",
+            "employees_class[medium]"
         ]
     );
     // The shipped data's own EU class column agrees with the one computed here.
