@@ -58,8 +58,9 @@ pub struct DiagramArgs {
     /// conceptual (moderators as arrows onto paths) or statistical (every term a box).
     #[arg(long, default_value = "conceptual", value_parser = ["conceptual", "statistical"])]
     pub kind: String,
-    /// svg, png, dot or tikz; by default from the extension of --out, else svg.
-    #[arg(long, value_parser = ["svg", "png", "dot", "tikz"])]
+    /// svg, png, pdf, dot or tikz; by default from the extension of --out (.svg, .png, .pdf,
+    /// .dot, .gv, .tex; any other is an error), else svg.
+    #[arg(long, value_parser = ["svg", "png", "pdf", "dot", "tikz"])]
     pub format: Option<String>,
     /// Labels for variables: name=Label,name2=Label 2.
     #[arg(long, value_name = "NAME=LABEL,...")]
@@ -70,7 +71,7 @@ pub struct DiagramArgs {
     /// Resolution of a PNG.
     #[arg(long, default_value_t = 300.0)]
     pub dpi: f64,
-    /// Write to FILE (atomically) instead of standard output; required for PNG.
+    /// Write to FILE (atomically) instead of standard output; required for PNG and PDF.
     #[arg(long, value_name = "FILE")]
     pub out: Option<std::path::PathBuf>,
 }
@@ -365,6 +366,11 @@ pub struct FitArgs {
     /// Draw the figures of a results folder in greys instead of colours.
     #[arg(long)]
     pub greyscale: bool,
+    /// What the statistical diagram of a results folder writes on its arrows: stars
+    /// (coefficient with * p < .05, ** p < .01, *** p < .001) or ci (coefficient with its
+    /// confidence interval at --conf).
+    #[arg(long = "diagram-coef", value_name = "STYLE", default_value = "stars", value_parser = ["stars", "ci"])]
+    pub diagram_coef: String,
     /// Threads for the bootstrap (default: all cores); results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
