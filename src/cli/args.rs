@@ -34,8 +34,8 @@ pub enum Command {
     /// The measurement table of a survey: item statistics, alpha, omega, CFA, CR, AVE, HTMT,
     /// Fornell-Larcker, VIFs and common-method checks for constructs defined by --construct.
     Measure(MeasureArgs),
-    /// Draw a model's conceptual or statistical path diagram (SVG, PNG, Graphviz DOT or TikZ)
-    /// from a PROCESS model number with roles or a model file; no data needed.
+    /// Draw a model's conceptual or statistical path diagram (SVG, PNG, PDF, Graphviz DOT or
+    /// TikZ) from a PROCESS model number with roles or a model file; no data needed.
     #[cfg(feature = "plot")]
     Diagram(DiagramArgs),
     /// Simulated survey data from a design (default: the framework's), with the true parameters
@@ -162,10 +162,10 @@ pub struct OutputArgs {
     pub format: Option<Format>,
     /// Where to write. A file with a report extension (.txt .md .csv .json .tex .html) gets one
     /// report in that format. Any other path (or one ending in /) is a results folder: the report
-    /// in every format, results.json, tables/*.csv, APA tables, plots and manifest.json (version,
-    /// command line, data SHA-256, options, seed, B, threads, time, files). Written atomically:
-    /// a failed run leaves nothing behind; an existing folder is replaced only if it is a cipa
-    /// results folder (has manifest.json) or empty.
+    /// in every format, results.json, tables/*.csv, APA tables, plots/ (fit: every figure as SVG,
+    /// PNG and PDF) and manifest.json (version, command line, data SHA-256, options, seed, B,
+    /// threads, time, files). Written atomically: a failed run leaves nothing behind; an existing
+    /// folder is replaced only if it is a cipa results folder (has manifest.json) or empty.
     #[arg(long, value_name = "FILE|DIR")]
     pub out: Option<std::path::PathBuf>,
     /// Decimals in text, Markdown, LaTeX and HTML reports.
