@@ -760,6 +760,8 @@ fn fit_diagram_coefficients_as_intervals() {
     assert!(!dot.contains("*\""), "no stars: {dot}");
     let svg = std::fs::read_to_string(out.join("plots/diagram_statistical.svg")).unwrap();
     assert!(svg.contains("confidence intervals"));
+    let help = String::from_utf8_lossy(&cipa(&["fit", "--help"]).stdout).into_owned();
+    assert!(help.contains("--diagram-coef") && help.contains("confidence interval"));
     let bad = cipa(&[
         "fit",
         "--data",
