@@ -291,9 +291,12 @@ struct Arrangement {
     rows: (f64, f64),
 }
 
+/// An arrow's visible part: from its tail to its head.
+type Segment = ((f64, f64), (f64, f64));
+
 /// What a moderator is placed among: the arrows so far with their segments, the boxes so far.
 struct Scene<'a> {
-    segments: Vec<Option<((f64, f64), (f64, f64))>>,
+    segments: Vec<Option<Segment>>,
     nodes: &'a [Node],
     /// The moderator's box when it is already drawn (X in model 74).
     drawn: Option<Node>,
