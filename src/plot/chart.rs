@@ -340,3 +340,24 @@ where
         .map_err(err)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::font::text_width;
+
+    #[test]
+    fn long_axis_titles_shrink_then_get_an_ellipsis() {
+        let f = 10.0;
+        assert_eq!(axis_title_size(&[("Export intensity", 200.0)], f), f);
+        let long = "Export intensity as a share of total annual sales revenue in percent";
+        let size = axis_title_size(&[("x", 400.0), (long, 200.0)], f);
+        assert!(size < f && size >= 0.7 * f, "{size}");
+        let cut = ellipsize(long, size, 200.0);
+        assert!(
+            cut.ends_with('…') && text_width(&cut, size) <= 200.0,
+            "{cut}"
+        );
+        assert_eq!(ellipsize("short", size, 200.0), "short");
+    }
+}

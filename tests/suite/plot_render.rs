@@ -526,3 +526,42 @@ fn observed_cases_on_interaction_plots() {
         .count();
     assert!(circles >= a.n, "{circles} circles for {} cases", a.n);
 }
+
+/// The x of the SVG text element holding `needle`.
+fn text_x(svg: &str, needle: &str) -> f64 {
+    let at = svg.find(needle).expect("the text is drawn");
+    let open = svg[..at]
+        .rfind("<text x=\"")
+        .expect("inside a text element")
+        + 9;
+    let end = open + svg[open..].find('"').unwrap();
+    svg[open..end].parse().unwrap()
+}
+
+#[test]
+fn jn_lines_do_not_strike_through_the_observed_range_label() {
+    let w: Vec<f64> = (0..=100).map(|i| i as f64 / 10.0).collect();
+    // The effect crosses significance at w = 5, the middle of the observed range, where the
+    // label used to sit.
+    let effect: Vec<f64> = w.iter().map(|v| 1.0 - 0.1 * v).collect();
+    let plot = cipa::plot::jn::JnPlot {
+        title: "Conditional effect of x on y".into(),
+        x_label: "w".into(),
+        y_label: "Effect of x".into(),
+        lower: effect.iter().map(|e| e - 0.5).collect(),
+        upper: effect.iter().map(|e| e + 0.5).collect(),
+        effect,
+        w,
+        points: vec![5.0],
+        observed: (0.0, 10.0),
+        caption: "JN point 5.".into(),
+        theme: Theme::default(),
+    };
+    let svg = to_svg(&plot).unwrap();
+    let label = "observed range of w";
+    let lx = text_x(&svg, label);
+    let jx = text_x(&svg, " 5\n");
+    // Half the label's width in SVG pixels, at a low estimate of DejaVu Sans (0.5 em a letter).
+    let half = 0.5 * 8.0 * label.len() as f64 * 96.0 / 72.0 / 2.0;
+    assert!((lx - jx).abs() > half, "label at {lx}, JN line at {jx}");
+}
