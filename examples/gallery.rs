@@ -11,7 +11,7 @@ use std::path::Path;
 
 use cipa::analysis::{analyse, AnalysisOptions};
 use cipa::data::{read_path, ReadOptions};
-use cipa::plot::{parse_labels, render_all, render_all_with_data, Artifact, PlotOptions};
+use cipa::plot::{parse_labels, render_all, render_all_with_data, Artifact, Labels, PlotOptions};
 use cipa::spec::{template::template, Roles};
 
 struct Case {
@@ -67,6 +67,22 @@ const CASES: &[Case] = &[
     },
 ];
 
+/// The `--labels` flag for the variables `vars`, so each printed command names only variables
+/// of its model (cipa refuses labels for any other name).
+fn labels_flag(labels: &Labels, vars: &[&str]) -> String {
+    let pairs: Vec<String> = labels
+        .0
+        .iter()
+        .filter(|(k, _)| vars.contains(&k.as_str()))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!(" --labels \"{}\"", pairs.join(","))
+    }
+}
+
 /// Figures kept in the gallery for each model: the first of each kind.
 fn keep(a: &Artifact, model: u32, seen: &mut Vec<String>) -> bool {
     let name = &a.file_name;
@@ -118,7 +134,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
          distribution of each indirect effect with its interval. Plots are 6 × 4 inches and diagrams their natural size, here at 150 dpi to keep the \
          repository small (cipa writes 300 dpi); the Okabe-Ito palette is colour-blind safe, and \
          `Theme { greyscale: true, .. }` draws in greys (see `greyscale/`).\n\n\
-         Model 14's diagrams are also here as SVG, Graphviz DOT (`neato -n2`) and TikZ.\n",
+         Model 14's diagrams are also here as SVG, PDF, Graphviz DOT (`neato -n2`) and TikZ. \
+         Each command below writes the model's results folder with every figure (SVG, PNG, PDF).\n",
     );
     for case in CASES {
         let x = if case.model == 1 {
@@ -149,15 +166,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let dir = format!("model{:02}", case.model);
         std::fs::create_dir_all(out.join(&dir))?;
+        let mut vars = vec![x, "export_intensity"];
+        vars.extend(case.m);
+        vars.extend(case.w);
+        vars.extend(case.cov);
         let _ = write!(
             index,
-            "\n## Model {}: {}\n\n`cipa fit --data datasets/sme_example.csv --missing -99 --model {} --x {x} --y export_intensity{}{}{} --jn --seed 1`\n\n",
+            "\n## Model {}: {}\n\n`cipa fit --data datasets/sme_example.csv --missing -99 --model {} --x {x} --y export_intensity{}{}{} --jn --seed 1{} --out results/{dir}`\n\n",
             case.model,
             case.what,
             case.model,
             if case.m.is_empty() { String::new() } else { format!(" --m {}", case.m.join(",")) },
             case.w.map_or(String::new(), |w| format!(" --w {w}")),
             if case.cov.is_empty() { String::new() } else { format!(" --cov {}", case.cov.join(",")) },
+            labels_flag(&labels, &vars),
         );
         let mut seen = Vec::new();
         for a in render_all_with_data(&analysis, &data, &plot)? {
@@ -209,7 +231,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let _ = writeln!(
         index,
-        "\n## Model 1 with a categorical X\n\n`cipa fit --data datasets/sme_example.csv --missing -99 --model 1 --x size_class --y export_intensity --w psychic_distance`\n"
+        "\n## Model 1 with a categorical X\n\n`cipa fit --data datasets/sme_example.csv --missing -99 --model 1 --x size_class --y export_intensity --w psychic_distance --boot 0{} --out results/categorical`\n",
+        labels_flag(&labels, &["size_class", "export_intensity", "psychic_distance"]),
     );
     for a in render_all(&analysis, &plot)? {
         if a.file_name.starts_with("interaction_") && a.file_name.ends_with(".png") {
@@ -218,7 +241,70 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let _ = writeln!(index, "![{}](categorical/{})\n", a.file_name, a.file_name);
         }
     }
+    survey_cases(root, &labels, &out, &mut index)?;
     std::fs::write(out.join("README.md"), index)?;
     println!("wrote {}", out.display());
+    Ok(())
+}
+
+/// Model 1 on the full teaching survey (datasets/sme_survey.csv): a Johnson-Neyman point inside
+/// the observed range (network ties matter for exporting less as international experience grows,
+/// and not at all for the most experienced tenth), and a categorical moderator.
+fn survey_cases(
+    root: &Path,
+    labels: &Labels,
+    out: &Path,
+    index: &mut String,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let data = read_path(
+        root.join("datasets/sme_survey.csv"),
+        &ReadOptions::default(),
+    )?;
+    let cases = [
+        (
+            "jn_inside",
+            "intl_experience",
+            "a Johnson-Neyman point inside the observed range",
+            "jn_",
+        ),
+        (
+            "categorical_w",
+            "size_class",
+            "a categorical moderator (size class)",
+            "interaction_",
+        ),
+    ];
+    for (dir, w, what, prefix) in cases {
+        let spec = template(1)?.instantiate(&Roles {
+            x: "network_ties".into(),
+            y: "export_intensity".into(),
+            w: Some(w.into()),
+            ..Roles::default()
+        })?;
+        let opts = AnalysisOptions {
+            jn: true,
+            boot: 0,
+            ..AnalysisOptions::default()
+        };
+        let analysis = analyse(&data, &spec, &opts)?;
+        let plot = PlotOptions {
+            labels: labels.clone(),
+            dpi: 150.0,
+            ..PlotOptions::default()
+        };
+        let jn = if w == "size_class" { "" } else { " --jn" };
+        let _ = writeln!(
+            index,
+            "\n## Model 1 with {what}\n\n`cipa fit --data datasets/sme_survey.csv --model 1 --x network_ties --y export_intensity --w {w}{jn} --boot 0{} --out results/{dir}`\n",
+            labels_flag(labels, &["network_ties", "export_intensity", w]),
+        );
+        std::fs::create_dir_all(out.join(dir))?;
+        for a in render_all_with_data(&analysis, &data, &plot)? {
+            if a.file_name.starts_with(prefix) && a.file_name.ends_with(".png") {
+                std::fs::write(out.join(dir).join(&a.file_name), &a.bytes)?;
+                let _ = writeln!(index, "![{}]({dir}/{})\n", a.file_name, a.file_name);
+            }
+        }
+    }
     Ok(())
 }

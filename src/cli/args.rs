@@ -34,8 +34,8 @@ pub enum Command {
     /// The measurement table of a survey: item statistics, alpha, omega, CFA, CR, AVE, HTMT,
     /// Fornell-Larcker, VIFs and common-method checks for constructs defined by --construct.
     Measure(MeasureArgs),
-    /// Draw a model's conceptual or statistical path diagram (SVG, PNG, Graphviz DOT or TikZ)
-    /// from a PROCESS model number with roles or a model file; no data needed.
+    /// Draw a model's conceptual or statistical path diagram (SVG, PNG, PDF, Graphviz DOT or
+    /// TikZ) from a PROCESS model number with roles or a model file; no data needed.
     #[cfg(feature = "plot")]
     Diagram(DiagramArgs),
     /// Simulated survey data from a design (default: the framework's), with the true parameters
@@ -58,8 +58,9 @@ pub struct DiagramArgs {
     /// conceptual (moderators as arrows onto paths) or statistical (every term a box).
     #[arg(long, default_value = "conceptual", value_parser = ["conceptual", "statistical"])]
     pub kind: String,
-    /// svg, png, dot or tikz; by default from the extension of --out, else svg.
-    #[arg(long, value_parser = ["svg", "png", "dot", "tikz"])]
+    /// svg, png, pdf, dot or tikz; by default from the extension of --out (.svg, .png, .pdf,
+    /// .dot, .gv, .tex; any other is an error), else svg.
+    #[arg(long, value_parser = ["svg", "png", "pdf", "dot", "tikz"])]
     pub format: Option<String>,
     /// Labels for variables: name=Label,name2=Label 2.
     #[arg(long, value_name = "NAME=LABEL,...")]
@@ -70,7 +71,7 @@ pub struct DiagramArgs {
     /// Resolution of a PNG.
     #[arg(long, default_value_t = 300.0)]
     pub dpi: f64,
-    /// Write to FILE (atomically) instead of standard output; required for PNG.
+    /// Write to FILE (atomically) instead of standard output; required for PNG and PDF.
     #[arg(long, value_name = "FILE")]
     pub out: Option<std::path::PathBuf>,
 }
@@ -161,10 +162,10 @@ pub struct OutputArgs {
     pub format: Option<Format>,
     /// Where to write. A file with a report extension (.txt .md .csv .json .tex .html) gets one
     /// report in that format. Any other path (or one ending in /) is a results folder: the report
-    /// in every format, results.json, tables/*.csv, APA tables, plots and manifest.json (version,
-    /// command line, data SHA-256, options, seed, B, threads, time, files). Written atomically:
-    /// a failed run leaves nothing behind; an existing folder is replaced only if it is a cipa
-    /// results folder (has manifest.json) or empty.
+    /// in every format, results.json, tables/*.csv, APA tables, plots/ (fit: every figure as SVG,
+    /// PNG and PDF) and manifest.json (version, command line, data SHA-256, options, seed, B,
+    /// threads, time, files). Written atomically: a failed run leaves nothing behind; an existing
+    /// folder is replaced only if it is a cipa results folder (has manifest.json) or empty.
     #[arg(long, value_name = "FILE|DIR")]
     pub out: Option<std::path::PathBuf>,
     /// Decimals in text, Markdown, LaTeX and HTML reports.
@@ -365,6 +366,11 @@ pub struct FitArgs {
     /// Draw the figures of a results folder in greys instead of colours.
     #[arg(long)]
     pub greyscale: bool,
+    /// What the statistical diagram of a results folder writes on its arrows: stars
+    /// (coefficient with * p < .05, ** p < .01, *** p < .001) or ci (coefficient with its
+    /// confidence interval at --conf).
+    #[arg(long = "diagram-coef", value_name = "STYLE", default_value = "stars", value_parser = ["stars", "ci"])]
+    pub diagram_coef: String,
     /// Threads for the bootstrap (default: all cores); results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,

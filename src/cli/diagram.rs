@@ -1,19 +1,34 @@
 //! `cipa diagram`: a model's path diagram from its number and roles, or from a model file.
 
+use std::path::Path;
+
 use crate::plot::diagram::{self, DiagramFigure};
-use crate::plot::{parse_labels, to_png, to_svg, Labels, Theme};
+use crate::plot::{parse_labels, to_pdf, to_png, to_svg, Labels, Theme};
 use crate::spec::ModelSpec;
 
 use super::args::DiagramArgs;
 use super::model_opts;
 use super::{output, usage, CliError};
 
+/// File extensions `--out` may end in, and the format each one writes.
+const EXTENSIONS: &[(&str, &str)] = &[
+    ("svg", "svg"),
+    ("png", "png"),
+    ("pdf", "pdf"),
+    ("dot", "dot"),
+    ("gv", "dot"),
+    ("tex", "tikz"),
+];
+
 pub fn run(a: DiagramArgs) -> Result<(), CliError> {
+    // Checked first: a wrong extension must not cost a model build, and leaves no file.
+    let format = format(&a)?;
     let spec = build_spec(&a)?;
     let labels = match &a.labels {
         Some(t) => parse_labels(t).map_err(crate::Error::from)?,
         None => Labels::default(),
     };
+    model_opts::check_labels(&labels, &spec)?;
     if !(a.dpi >= 10.0 && a.dpi <= 2400.0) {
         return Err(usage(format!(
             "--dpi {} must be between 10 and 2400, e.g. 300",
@@ -24,38 +39,25 @@ pub fn run(a: DiagramArgs) -> Result<(), CliError> {
         "statistical" => diagram::statistical_from_spec(&spec, &labels),
         _ => diagram::conceptual(&spec, &labels),
     };
-    let from_ext = a
-        .out
-        .as_ref()
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .map(|e| match e {
-            "tex" => "tikz".to_string(),
-            "gv" => "dot".to_string(),
-            other => other.to_lowercase(),
-        })
-        .filter(|e| ["svg", "png", "dot", "tikz"].contains(&e.as_str()));
-    let format = a
-        .format
-        .clone()
-        .or(from_ext)
-        .unwrap_or_else(|| "svg".into());
     let theme = Theme {
         greyscale: a.greyscale,
         ..Theme::default()
     };
     let fig = DiagramFigure { diagram: &d, theme };
-    if format == "png" {
+    if format == "png" || format == "pdf" {
         let path = a.out.as_deref().ok_or_else(|| {
-            usage("a PNG is binary: give a file with --out, e.g. --out diagram.png")
+            usage(format!(
+                "a {} is binary: give a file with --out, e.g. --out diagram.{format}",
+                format.to_uppercase()
+            ))
         })?;
-        let bytes = to_png(&fig, a.dpi).map_err(crate::Error::from)?;
-        return output::write_atomic(path, &bytes).map_err(|e| {
-            CliError::Input(crate::Error::Output {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })
-        });
+        let bytes = if format == "png" {
+            to_png(&fig, a.dpi)
+        } else {
+            to_pdf(&fig)
+        }
+        .map_err(crate::Error::from)?;
+        return write_binary(path, &bytes);
     }
     let text = match format.as_str() {
         "dot" => diagram::to_dot(&d),
@@ -63,6 +65,39 @@ pub fn run(a: DiagramArgs) -> Result<(), CliError> {
         _ => to_svg(&fig).map_err(crate::Error::from)?,
     };
     output::emit(&text, a.out.as_deref())
+}
+
+/// The format to write: `--format`, else the extension of `--out`, else SVG. An extension cipa
+/// cannot write is a usage error rather than, say, SVG text in a file named .jpg.
+fn format(a: &DiagramArgs) -> Result<String, CliError> {
+    if let Some(f) = &a.format {
+        return Ok(f.clone());
+    }
+    let Some(ext) = a.out.as_ref().and_then(|p| p.extension()) else {
+        return Ok("svg".into());
+    };
+    let ext = ext.to_string_lossy().to_lowercase();
+    EXTENSIONS
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, f)| f.to_string())
+        .ok_or_else(|| {
+            let known: Vec<String> = EXTENSIONS.iter().map(|(e, _)| format!(".{e}")).collect();
+            usage(format!(
+                "--out ends in .{ext}, which cipa diagram cannot write; use one of {} \
+                 (or choose the format with --format)",
+                known.join(", ")
+            ))
+        })
+}
+
+fn write_binary(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    output::write_atomic(path, bytes).map_err(|e| {
+        CliError::Input(crate::Error::Output {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    })
 }
 
 fn build_spec(a: &DiagramArgs) -> Result<ModelSpec, CliError> {

@@ -27,8 +27,21 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     if let Some(t) = &a.labels {
         crate::plot::parse_labels(t).map_err(crate::Error::from)?;
     }
+    if !matches!(dest, Destination::Folder(_))
+        && (a.labels.is_some() || a.greyscale || a.diagram_coef != "stars")
+    {
+        eprintln!(
+            "cipa: note: --labels, --greyscale and --diagram-coef only change the figures of a \
+             results folder (--out DIR); this run writes none"
+        );
+    }
     let data = data_opts::load(&a.data)?;
     let spec = build_spec(&a)?;
+    #[cfg(feature = "plot")]
+    if let Some(t) = &a.labels {
+        let labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
+        model_opts::check_labels(&labels, &spec)?;
+    }
     let (opts, defaults) = options(&a, &data, &spec)?;
     let bar = progress_bar(&opts, data.n_rows());
     let analysis = analyse_with_progress(&data, &spec, &opts, &|k| {
@@ -115,12 +128,12 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
                 files.add("draws.csv", csv);
             }
             // Plots go under plots/; results_dir::plots is the one place the plot layer plugs in.
-            files.extend(results_dir::plots(
-                &analysis,
-                &data,
-                a.labels.as_deref(),
-                a.greyscale,
-            )?);
+            let style = results_dir::FigureStyle {
+                labels: a.labels.as_deref(),
+                greyscale: a.greyscale,
+                coef_ci: a.diagram_coef == "ci",
+            };
+            files.extend(results_dir::plots(&analysis, &data, style)?);
             let resampling = analysis.bootstrap.as_ref();
             let mut options = options_json(&a, &opts, &defaults);
             options["analysis_options"] =

@@ -120,3 +120,40 @@ pub fn build_spec(f: &ModelFlags) -> Result<Option<ModelSpec>, CliError> {
         (Some(_), Some(_)) => Err(usage("give either --model or --spec, not both")),
     }
 }
+
+/// Checks that every name in `--labels` is a variable of the model: a misspelt name would
+/// otherwise be ignored silently and the figure show the raw name.
+#[cfg(feature = "plot")]
+pub fn check_labels(labels: &crate::plot::Labels, spec: &ModelSpec) -> Result<(), CliError> {
+    let mut vars: Vec<&str> = vec![spec.x.as_str(), spec.y.as_str()];
+    vars.extend(spec.mediators.iter().map(String::as_str));
+    vars.extend(spec.moderators.iter().map(String::as_str));
+    vars.extend(spec.covariates.iter().map(String::as_str));
+    for e in &spec.equations {
+        vars.push(&e.outcome);
+        for t in &e.terms {
+            vars.extend(t.factors.iter().map(|f| f.split('[').next().unwrap_or(f)));
+        }
+    }
+    let unknown: Vec<&str> = labels
+        .0
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !vars.contains(k))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    vars.sort_unstable();
+    vars.dedup();
+    Err(usage(format!(
+        "--labels names {} that {} not a variable of the model; the model's variables are {}",
+        unknown
+            .iter()
+            .map(|u| format!("'{u}'"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        if unknown.len() == 1 { "is" } else { "are" },
+        vars.join(", ")
+    )))
+}

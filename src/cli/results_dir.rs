@@ -92,21 +92,33 @@ pub fn threads_used(requested: usize, resampling: bool) -> usize {
     }
 }
 
+/// How the figures of a results folder are drawn (fit's --labels, --greyscale, --diagram-coef).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FigureStyle<'a> {
+    pub labels: Option<&'a str>,
+    pub greyscale: bool,
+    /// Confidence intervals instead of stars on the statistical diagram's arrows.
+    pub coef_ci: bool,
+}
+
 /// Plots for the results folder, as `(path under the folder, bytes)`: every figure the plot
-/// layer draws for the analysis (with observed points from `data`), under plots/.
+/// layer draws for the analysis (with observed points from `data`), under plots/, each as SVG,
+/// PNG and PDF.
 pub fn plots(
     a: &crate::analysis::Analysis,
     data: &crate::data::Dataset,
-    labels: Option<&str>,
-    greyscale: bool,
+    style: FigureStyle,
 ) -> Result<Vec<(String, Vec<u8>)>, CliError> {
     #[cfg(feature = "plot")]
     {
         let mut opts = crate::plot::PlotOptions::default();
-        if let Some(t) = labels {
+        if let Some(t) = style.labels {
             opts.labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
         }
-        opts.theme.greyscale = greyscale;
+        opts.theme.greyscale = style.greyscale;
+        if style.coef_ci {
+            opts.coef = crate::plot::diagram::CoefStyle::Ci;
+        }
         Ok(crate::plot::render_all_with_data(a, data, &opts)
             .map_err(|e| CliError::Internal(format!("drawing the figures failed: {e}")))?
             .into_iter()
@@ -115,7 +127,7 @@ pub fn plots(
     }
     #[cfg(not(feature = "plot"))]
     {
-        let _ = (a, data, labels, greyscale);
+        let _ = (a, data, style);
         Ok(Vec::new())
     }
 }

@@ -97,6 +97,14 @@ pub fn frame<'a, DB: DrawingBackend>(
     } = axes;
     let f = theme.font_pt;
     let px = |v: f64| (v * s).round() as i32;
+    // Axis titles share one style: long ones (long --labels) get a smaller font, then an
+    // ellipsis, so that the y title stays clear of the chart title and the x title on the page.
+    let (w_px, h_px) = area.dim_in_pixel();
+    let y_room = h_px as f64 / s - 6.0 - 2.4 * f - 2.0 * f * 1.15;
+    let x_room = w_px as f64 / s - 6.0 - 14.0 - 4.6 * f;
+    let desc = axis_title_size(&[(xlab, x_room), (ylab, y_room)], f);
+    let xlab = &ellipsize(xlab, desc, x_room);
+    let ylab = &ellipsize(ylab, desc, y_room);
     let mut chart = ChartBuilder::on(area)
         .margin_top(px(6.0))
         .margin_right(px(14.0))
@@ -115,7 +123,7 @@ pub fn frame<'a, DB: DrawingBackend>(
         .x_labels(7)
         .y_labels(6)
         .label_style((FAMILY, f * 0.85 * s).into_font())
-        .axis_desc_style((FAMILY, f * s).into_font())
+        .axis_desc_style((FAMILY, desc * s).into_font())
         .x_label_formatter(&|v| match x_names {
             Some(names) => {
                 let i = v.round();
@@ -142,6 +150,39 @@ fn title_size(title: &str, size: f64) -> f64 {
     } else {
         size
     }
+}
+
+/// The font size for axis titles: `size`, or smaller (down to 70 %) so each title fits its room.
+fn axis_title_size(titles: &[(&str, f64)], size: f64) -> f64 {
+    titles
+        .iter()
+        .map(|(t, room)| {
+            let w = super::font::text_width(t, size);
+            if w > *room {
+                size * room / w
+            } else {
+                size
+            }
+        })
+        .fold(size, f64::min)
+        .max(0.7 * size)
+}
+
+/// `text`, cut with an ellipsis where it would be wider than `room` at `size`.
+fn ellipsize(text: &str, size: f64, room: f64) -> String {
+    if super::font::text_width(text, size) <= room {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut n = chars.len();
+    while n > 1 {
+        n -= 1;
+        let t: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
+        if super::font::text_width(&t, size) <= room {
+            return t;
+        }
+    }
+    "…".to_string()
 }
 
 /// A tick label without trailing noise: `0.5`, `-1.25`, `1200`.
@@ -216,12 +257,15 @@ pub fn zero_line<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The observed range of a moderator: a bracket along the bottom of the plot with a label.
+/// The observed range of a moderator: a bracket along the bottom of the plot with a label. The
+/// label goes in the widest stretch of the bracket between the vertical lines at `avoid` (the
+/// Johnson-Neyman points), so no line strikes through it; it shrinks if that stretch is narrow.
 pub fn observed_bracket<DB: DrawingBackend>(
     chart: &mut Chart<'_, DB>,
     obs: (f64, f64),
     y: (f64, f64),
     label: &str,
+    avoid: &[f64],
     theme: &Theme,
     s: f64,
 ) -> Result<(), String> {
@@ -239,14 +283,35 @@ pub fn observed_bracket<DB: DrawingBackend>(
             style,
         )))
         .map_err(err)?;
-    let size = theme.font_pt * 0.8;
+    let mut cuts: Vec<f64> = avoid
+        .iter()
+        .copied()
+        .filter(|v| *v > obs.0 && *v < obs.1)
+        .collect();
+    cuts.sort_by(f64::total_cmp);
+    let mut bounds = vec![obs.0];
+    bounds.extend(cuts);
+    bounds.push(obs.1);
+    let (a, b) = bounds
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .max_by(|p, q| (p.1 - p.0).total_cmp(&(q.1 - q.0)))
+        .unwrap_or(obs);
+    // The stretch's width in points, from the chart's own pixel mapping.
+    let px = |v: f64| chart.as_coord_spec().translate(&(v, y.0)).0 as f64 / s;
+    let room = (px(b) - px(a) - 6.0).max(1.0);
+    let mut size = theme.font_pt * 0.8;
+    let w = super::font::text_width(label, size);
+    if w > room {
+        size = (size * room / w).max(theme.font_pt * 0.55);
+    }
     let t = TextStyle::from((FAMILY, size * s).into_font())
         .color(&RGBColor(90, 90, 90))
         .pos(Pos::new(HPos::Center, VPos::Bottom));
     chart
         .draw_series(std::iter::once(Text::new(
             label.to_string(),
-            ((obs.0 + obs.1) / 2.0, yb + tick * 0.8),
+            ((a + b) / 2.0, yb + tick * 0.8),
             t,
         )))
         .map_err(err)?;
@@ -274,4 +339,25 @@ where
         .draw()
         .map_err(err)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::font::text_width;
+
+    #[test]
+    fn long_axis_titles_shrink_then_get_an_ellipsis() {
+        let f = 10.0;
+        assert_eq!(axis_title_size(&[("Export intensity", 200.0)], f), f);
+        let long = "Export intensity as a share of total annual sales revenue in percent";
+        let size = axis_title_size(&[("x", 400.0), (long, 200.0)], f);
+        assert!(size < f && size >= 0.7 * f, "{size}");
+        let cut = ellipsize(long, size, 200.0);
+        assert!(
+            cut.ends_with('…') && text_width(&cut, size) <= 200.0,
+            "{cut}"
+        );
+        assert_eq!(ellipsize("short", size, 200.0), "short");
+    }
 }

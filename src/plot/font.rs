@@ -8,8 +8,8 @@ use plotters::style::{FontStyle, IntoFont};
 /// The family name figures ask for; registered with plotters once.
 pub const FAMILY: &str = "sans-serif";
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+pub(super) static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(super) static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 static REGISTERED: OnceLock<bool> = OnceLock::new();
 
 /// Registers the bundled font with plotters (idempotent); false if it could not be read.

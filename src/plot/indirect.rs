@@ -155,6 +155,7 @@ impl Figure for IndirectPlot {
             c.observed_range,
             yr,
             &format!("observed range of {}", self.x_label),
+            &[],
             t,
             s,
         )?;

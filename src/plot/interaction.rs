@@ -373,6 +373,9 @@ impl Figure for InteractionPlot {
         let (x0, x1) = chart::range(self.x.iter().copied());
         let xr = if self.levels.is_some() {
             (x0 - 0.5, x1 + 0.5)
+        } else if !self.points.is_empty() {
+            // Observed cases at the extremes would be cut in half at the axes' edges.
+            chart::padded(x0, x1, 0.02)
         } else {
             (x0, x1)
         };

@@ -247,6 +247,7 @@ impl Figure for JnPlot {
             self.observed,
             (yr.0, yr.1),
             &format!("observed range of {}", self.x_label),
+            &self.points,
             t,
             s,
         )?;

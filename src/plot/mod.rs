@@ -1,6 +1,6 @@
 //! Publication figures drawn from a fitted model: conceptual and statistical path diagrams (SVG,
 //! PNG, Graphviz DOT, TikZ), interaction plots, Johnson-Neyman plots, conditional indirect
-//! effect plots and bootstrap histograms (SVG and PNG at 300 dpi). Text uses a bundled font
+//! effect plots and bootstrap histograms (SVG, PNG at 300 dpi and PDF). Text uses a bundled font
 //! (DejaVu Sans), so figures look the same on every machine; colours are Okabe and Ito's
 //! colour-blind-safe palette, or greys.
 //!
@@ -25,6 +25,7 @@ pub mod indirect;
 pub mod interaction;
 pub mod jn;
 mod labels;
+mod pdf;
 mod png;
 pub mod power;
 mod theme;
@@ -32,6 +33,7 @@ mod theme;
 pub use canvas::{to_png, to_svg, Figure};
 pub use error::PlotError;
 pub use labels::{parse_labels, split_factors, Labels};
+pub use pdf::{svg_to_pdf, to_pdf};
 pub use theme::{Theme, OKABE_ITO};
 
 use crate::analysis::Analysis;
@@ -48,6 +50,8 @@ pub struct PlotOptions {
     pub coef: CoefStyle,
     /// Digits after the decimal point in labels.
     pub decimals: usize,
+    /// Also a PDF of every figure (next to its SVG and PNG).
+    pub pdf: bool,
 }
 
 impl Default for PlotOptions {
@@ -58,6 +62,7 @@ impl Default for PlotOptions {
             dpi: 300.0,
             coef: CoefStyle::Stars,
             decimals: 3,
+            pdf: true,
         }
     }
 }
@@ -89,8 +94,37 @@ pub fn svg_and_png(stem: &str, fig: &impl Figure, dpi: f64) -> Result<Vec<Artifa
     ])
 }
 
-/// Every figure that applies to `analysis`: both diagrams (SVG, PNG, DOT, TikZ) and each plot
-/// (SVG, PNG). File names are stable and the bytes depend only on the input.
+/// The files of one figure as `opts` asks: SVG and PNG, and `stem.pdf` when `opts.pdf`.
+fn figure_files(
+    stem: &str,
+    fig: &impl Figure,
+    opts: &PlotOptions,
+) -> Result<Vec<Artifact>, PlotError> {
+    let svg = to_svg(fig)?;
+    // From the same SVG, so the PDF cannot drift from the SVG.
+    let pdf = if opts.pdf {
+        Some(svg_to_pdf(&svg, &fig.title())?)
+    } else {
+        None
+    };
+    let mut out = vec![
+        Artifact::text(format!("{stem}.svg"), svg),
+        Artifact {
+            file_name: format!("{stem}.png"),
+            bytes: to_png(fig, opts.dpi)?,
+        },
+    ];
+    if let Some(bytes) = pdf {
+        out.push(Artifact {
+            file_name: format!("{stem}.pdf"),
+            bytes,
+        });
+    }
+    Ok(out)
+}
+
+/// Every figure that applies to `analysis`: both diagrams (SVG, PNG, PDF, DOT, TikZ) and each
+/// plot (SVG, PNG, PDF; no PDF when `opts.pdf` is false). File names are stable and the bytes depend only on the input.
 pub fn render_all(analysis: &Analysis, opts: &PlotOptions) -> Result<Vec<Artifact>, PlotError> {
     render(analysis, None, opts)
 }
@@ -121,7 +155,7 @@ fn render(
             diagram: d,
             theme: opts.theme,
         };
-        out.extend(svg_and_png(stem, &fig, opts.dpi)?);
+        out.extend(figure_files(stem, &fig, opts)?);
         out.push(Artifact::text(format!("{stem}.dot"), diagram::to_dot(d)));
         out.push(Artifact::text(format!("{stem}.tex"), diagram::to_tikz(d)));
     }
@@ -130,10 +164,10 @@ fn render(
             let centred = analysis.options.center != crate::analysis::Center::None;
             interaction::add_observed(&mut p, d, centred);
         }
-        out.extend(svg_and_png(&stem, &p, opts.dpi)?);
+        out.extend(figure_files(&stem, &p, opts)?);
     }
     for (stem, p) in jn::jn_plots(analysis, &opts.labels, opts.theme) {
-        out.extend(svg_and_png(&stem, &p, opts.dpi)?);
+        out.extend(figure_files(&stem, &p, opts)?);
     }
     // Curves along one moderator at several values of the others get a numbered file each.
     let curves = indirect::indirect_curves(analysis);
@@ -158,12 +192,12 @@ fn render(
         out.extend(arts);
     }
     for (stem, p) in histogram::histograms(analysis, &opts.labels, opts.theme, opts.decimals) {
-        out.extend(svg_and_png(&stem, &p, opts.dpi)?);
+        out.extend(figure_files(&stem, &p, opts)?);
     }
     Ok(out)
 }
 
-/// The conditional indirect effect plot of a curve (SVG and PNG), named
+/// The conditional indirect effect plot of a curve (SVG, PNG and PDF as `opts` asks), named
 /// `indirect_<path>_by_<moderator>`.
 pub fn render_indirect(
     curve: &indirect::IndirectCurve,
@@ -180,5 +214,5 @@ pub fn render_indirect(
         interaction::sanitize(&curve.moderator)
     );
     let plot = indirect::IndirectPlot::new(curve.clone(), &opts.labels, opts.theme, opts.decimals)?;
-    svg_and_png(&stem, &plot, opts.dpi)
+    figure_files(&stem, &plot, opts)
 }

@@ -711,16 +711,66 @@ fn fit_figures_take_labels() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let svg = std::fs::read_to_string(out.join("plots/diagram_conceptual.svg")).unwrap();
     assert!(svg.contains("Network ties") && svg.contains("Collaboration"));
-    let bad = cipa(&args(&[
-        "--labels",
+    // Every figure also as a PDF with its text.
+    let pdf = std::fs::read(out.join("plots/diagram_conceptual.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(String::from_utf8_lossy(&pdf).contains("DejaVuSans"));
+    for bad_labels in ["network_ties", "network_tie=Network ties"] {
+        let bad = cipa(&args(&[
+            "--labels",
+            bad_labels,
+            "--out",
+            out.to_str().unwrap(),
+        ]));
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert_eq!(bad.status.code(), Some(2), "{bad_labels}: {err}");
+        assert!(err.contains("network_tie"), "{err}");
+    }
+    // Without a results folder, figure options do nothing, and fit says so.
+    let o = cipa(&args(&["--greyscale"]));
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("only change the figures"));
+}
+
+/// `fit --diagram-coef ci` writes confidence intervals instead of stars on the statistical
+/// diagram of a results folder.
+#[test]
+fn fit_diagram_coefficients_as_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = cipa(&[
+        "fit",
+        "--data",
+        "example:sme",
+        "--model",
+        "1",
+        "--x",
         "network_ties",
+        "--w",
+        "cultural_distance",
+        "--y",
+        "export_intensity",
+        "--diagram-coef",
+        "ci",
         "--out",
         out.to_str().unwrap(),
-    ]));
-    assert_eq!(
-        bad.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&bad.stderr)
-    );
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dot = std::fs::read_to_string(out.join("plots/diagram_statistical.dot")).unwrap();
+    assert!(dot.contains(" ["), "an interval on the arrows: {dot}");
+    assert!(!dot.contains("*\""), "no stars: {dot}");
+    let svg = std::fs::read_to_string(out.join("plots/diagram_statistical.svg")).unwrap();
+    assert!(svg.contains("confidence intervals"));
+    let help = String::from_utf8_lossy(&cipa(&["fit", "--help"]).stdout).into_owned();
+    assert!(help.contains("--diagram-coef") && help.contains("confidence interval"));
+    let bad = cipa(&[
+        "fit",
+        "--data",
+        "example:sme",
+        "--model",
+        "1",
+        "--diagram-coef",
+        "p",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
 }

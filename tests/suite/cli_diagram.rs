@@ -82,14 +82,71 @@ fn writes_each_format() {
 }
 
 #[test]
+fn writes_a_pdf_with_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("m15.pdf");
+    let o = cipa(&[
+        "diagram",
+        "--model",
+        "15",
+        "--x",
+        "x",
+        "--y",
+        "y",
+        "--m",
+        "m1",
+        "--w",
+        "w",
+        "--labels",
+        "x=Network ties",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF, not SVG text");
+    let text = String::from_utf8_lossy(&bytes);
+    // Text is embedded as text in the bundled font, not drawn as outlines.
+    assert!(
+        text.contains("/Font") && text.contains("DejaVuSans"),
+        "text in the PDF"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temp file left"
+    );
+}
+
+#[test]
 fn refuses_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.png");
+    let jpg = dir.path().join("d.jpg");
     for (extra, needle) in [
         (vec!["--format", "png"], "give a file with --out"),
         (vec!["--labels", "ties"], "--labels: cannot read 'ties'"),
         (vec!["--z", "zz", "--out", out.to_str().unwrap()], "Z"),
         (vec!["--dpi", "0", "--out", out.to_str().unwrap()], "--dpi"),
+        (
+            vec![
+                "--labels",
+                "tie=Network ties",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            "'tie' that is not a variable of the model",
+        ),
+        (
+            vec!["--out", jpg.to_str().unwrap()],
+            ".svg, .png, .pdf, .dot, .gv, .tex",
+        ),
+        (vec!["--format", "pdf"], "give a file with --out"),
     ] {
         let o = cipa(&[MODEL58, &extra[..]].concat());
         let err = String::from_utf8_lossy(&o.stderr);

@@ -84,6 +84,16 @@ fn diagram_text_outputs() {
         theme: Theme::default(),
     };
     insta::assert_snapshot!("model7_conceptual_svg", to_svg(&fig).unwrap());
+    for (name, d) in [
+        ("model7_statistical_svg", &s),
+        ("model7_statistical_ci_svg", &ci),
+    ] {
+        let fig = DiagramFigure {
+            diagram: d,
+            theme: Theme::default(),
+        };
+        insta::assert_snapshot!(name, to_svg(&fig).unwrap());
+    }
 }
 
 #[test]
@@ -94,7 +104,7 @@ fn every_artifact_renders_and_is_deterministic() {
     let names: Vec<&str> = first.iter().map(|x| x.file_name.as_str()).collect();
     insta::assert_snapshot!("model7_artifacts", names.join("\n"));
     for kind in ["diagram_conceptual", "diagram_statistical"] {
-        for ext in ["svg", "png", "dot", "tex"] {
+        for ext in ["svg", "png", "pdf", "dot", "tex"] {
             assert!(
                 names.contains(&format!("{kind}.{ext}").as_str()),
                 "{kind}.{ext}"
@@ -127,6 +137,13 @@ fn every_artifact_renders_and_is_deterministic() {
                     art.file_name
                 );
             }
+        } else if art.file_name.ends_with(".pdf") {
+            assert!(art.bytes.starts_with(b"%PDF-"), "{}", art.file_name);
+            let name = art.file_name.trim_end_matches(".pdf");
+            assert!(
+                names.contains(&format!("{name}.svg").as_str()),
+                "{name}: a PDF next to each SVG"
+            );
         } else {
             let text = std::str::from_utf8(&art.bytes).expect("text outputs are UTF-8");
             if art.file_name.ends_with(".svg") {
@@ -143,7 +160,15 @@ fn every_artifact_renders_and_is_deterministic() {
         render_all(&a, &small).unwrap(),
         render_all(&a, &small).unwrap(),
     );
-    assert_eq!(one, two, "the same input gives the same bytes");
+    for (a, b) in one.iter().zip(&two) {
+        // Names only: a byte dump of every figure would drown the failure.
+        assert!(
+            a == b,
+            "{}: the same input gives the same bytes",
+            a.file_name
+        );
+    }
+    assert_eq!(one.len(), two.len());
     let text = |arts: &[cipa::plot::Artifact]| -> Vec<cipa::plot::Artifact> {
         arts.iter()
             .filter(|x| !x.file_name.ends_with(".png"))
@@ -153,7 +178,7 @@ fn every_artifact_renders_and_is_deterministic() {
     assert_eq!(
         text(&first),
         text(&one),
-        "SVG, DOT and TikZ do not depend on the PNG resolution"
+        "SVG, PDF, DOT and TikZ do not depend on the PNG resolution"
     );
 }
 
@@ -297,7 +322,11 @@ fn indirect_curve_from_a_hand_built_curve() {
     let names: Vec<_> = arts.iter().map(|a| a.file_name.as_str()).collect();
     assert_eq!(
         names,
-        ["indirect_x-m-y_by_w.svg", "indirect_x-m-y_by_w.png"]
+        [
+            "indirect_x-m-y_by_w.svg",
+            "indirect_x-m-y_by_w.png",
+            "indirect_x-m-y_by_w.pdf"
+        ]
     );
 }
 
@@ -496,4 +525,43 @@ fn observed_cases_on_interaction_plots() {
         .matches("<circle")
         .count();
     assert!(circles >= a.n, "{circles} circles for {} cases", a.n);
+}
+
+/// The x of the SVG text element holding `needle`.
+fn text_x(svg: &str, needle: &str) -> f64 {
+    let at = svg.find(needle).expect("the text is drawn");
+    let open = svg[..at]
+        .rfind("<text x=\"")
+        .expect("inside a text element")
+        + 9;
+    let end = open + svg[open..].find('"').unwrap();
+    svg[open..end].parse().unwrap()
+}
+
+#[test]
+fn jn_lines_do_not_strike_through_the_observed_range_label() {
+    let w: Vec<f64> = (0..=100).map(|i| i as f64 / 10.0).collect();
+    // The effect crosses significance at w = 5, the middle of the observed range, where the
+    // label used to sit.
+    let effect: Vec<f64> = w.iter().map(|v| 1.0 - 0.1 * v).collect();
+    let plot = cipa::plot::jn::JnPlot {
+        title: "Conditional effect of x on y".into(),
+        x_label: "w".into(),
+        y_label: "Effect of x".into(),
+        lower: effect.iter().map(|e| e - 0.5).collect(),
+        upper: effect.iter().map(|e| e + 0.5).collect(),
+        effect,
+        w,
+        points: vec![5.0],
+        observed: (0.0, 10.0),
+        caption: "JN point 5.".into(),
+        theme: Theme::default(),
+    };
+    let svg = to_svg(&plot).unwrap();
+    let label = "observed range of w";
+    let lx = text_x(&svg, label);
+    let jx = text_x(&svg, " 5\n");
+    // Half the label's width in SVG pixels, at a low estimate of DejaVu Sans (0.5 em a letter).
+    let half = 0.5 * 8.0 * label.len() as f64 * 96.0 / 72.0 / 2.0;
+    assert!((lx - jx).abs() > half, "label at {lx}, JN line at {jx}");
 }

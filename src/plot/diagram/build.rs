@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ir::{Diagram, DiagramKind, Edge, Node, NodeKind, Target};
+use super::ir::{Diagram, DiagramKind, Edge, Node, NodeKind, Rect, Target};
 use super::layout::{self, arrow, Pending, Spacing};
 use crate::analysis::Analysis;
 use crate::estimation::CONSTANT;
@@ -189,7 +189,6 @@ pub fn conceptual(spec: &ModelSpec, labels: &Labels) -> Diagram {
         caption: None,
     };
     place_moderators(&mut d, &mut nodes, &onto, spec, labels, &s);
-    d.nodes = nodes;
     if !spec.covariates.is_empty() {
         let names: Vec<String> = spec.covariates.iter().map(|c| labels.var(c)).collect();
         d.caption = Some(format!("Covariates not shown: {}.", names.join(", ")));
@@ -199,7 +198,11 @@ pub fn conceptual(spec: &ModelSpec, labels: &Labels) -> Diagram {
 }
 
 /// Adds a box for each moderating variable (unless it is already drawn, like X in model 74) and
-/// its arrows onto the paths it moderates.
+/// its arrows onto the paths it moderates. Each moderator searches for an arrangement in which
+/// none of its arrows runs through a box and its box sits on no arrow (an arrow through a
+/// mediator's box reads as that mediator's): its side (above or below), how far out, where along
+/// the row, and where along each path its arrows land; the first arrangement without a crossing
+/// wins, in order of preference (its side, nearest its paths, arrows landing mid-path).
 fn place_moderators(
     d: &mut Diagram,
     nodes: &mut Vec<Node>,
@@ -218,8 +221,7 @@ fn place_moderators(
     let bottom = nodes.iter().map(|n| n.y).fold(0.0, f64::max);
     let has_mediators = !spec.mediators.is_empty();
     let mut sides: Vec<(String, bool)> = Vec::new();
-    let mut above_row = top - s.row_gap;
-    let mut below_row = bottom + s.row_gap;
+    let mut rows = (top - s.row_gap, bottom + s.row_gap);
     for m in &order {
         let targets: Vec<usize> = onto
             .iter()
@@ -234,20 +236,31 @@ fn place_moderators(
         let shares = sides
             .iter()
             .find(|(o, _)| onto.iter().any(|(g, i)| g == o && targets.contains(i)));
-        let above = match shares {
+        let preferred = match shares {
             Some((_, other_above)) => !other_above,
             None => !has_mediators || touches_mediator,
         };
-        sides.push((m.clone(), above));
-        for &i in &targets {
-            // An arrow from above onto the X -> Y line would cross the mediators' boxes at the
-            // middle: it lands a quarter of the way along instead.
-            let direct = d.edges[i].from == spec.x && d.edges[i].to == Target::Node(spec.y.clone());
-            let at = if direct && has_mediators && above {
-                0.25
-            } else {
-                0.5
-            };
+        let kind = if spec.covariates.contains(m) {
+            NodeKind::Covariate
+        } else {
+            NodeKind::Moderator
+        };
+        d.nodes = nodes.clone();
+        let scene = Scene {
+            segments: (0..d.edges.len()).map(|i| d.segment(i)).collect(),
+            nodes: nodes.as_slice(),
+            drawn: nodes.iter().find(|n| &n.id == m).cloned(),
+            proto: new_node(m, labels.var(m), kind, s),
+            targets: &targets,
+            rows,
+            s,
+        };
+        let direct: Vec<bool> = targets
+            .iter()
+            .map(|&i| d.edges[i].from == spec.x && d.edges[i].to == Target::Node(spec.y.clone()))
+            .collect();
+        let arr = scene.search(preferred, has_mediators, &direct);
+        for (&i, &at) in targets.iter().zip(&arr.ats) {
             d.edges.push(Edge {
                 from: m.clone(),
                 to: Target::Edge(i),
@@ -256,48 +269,203 @@ fn place_moderators(
                 label_rect: None,
             });
         }
-        if nodes.iter().any(|n| &n.id == m) {
-            continue;
+        sides.push((m.clone(), arr.above));
+        rows = arr.rows;
+        if let Some(node) = arr.node {
+            nodes.push(node);
         }
-        // Centre the box over the points its arrows land on.
-        d.nodes = nodes.clone();
-        let mut xs = Vec::new();
-        for e in d.edges.iter().filter(|e| &e.from == m) {
-            if let Target::Edge(j) = e.to {
-                if let Some((a, b)) = d.segment(j) {
-                    xs.push(a.0 + e.at * (b.0 - a.0));
+    }
+    d.nodes = nodes.clone();
+}
+
+/// One way to draw a moderator: its side, how many rows further out than the next free row, the
+/// x its box is centred near (None: over the points its arrows land on), where each arrow lands,
+/// and (once placed) its box and the rows above and below the drawing.
+#[derive(Debug, Clone)]
+struct Arrangement {
+    above: bool,
+    out: u8,
+    x: Option<f64>,
+    ats: Vec<f64>,
+    node: Option<Node>,
+    rows: (f64, f64),
+}
+
+/// An arrow's visible part: from its tail to its head.
+type Segment = ((f64, f64), (f64, f64));
+
+/// What a moderator is placed among: the arrows so far with their segments, the boxes so far.
+struct Scene<'a> {
+    segments: Vec<Option<Segment>>,
+    nodes: &'a [Node],
+    /// The moderator's box when it is already drawn (X in model 74).
+    drawn: Option<Node>,
+    proto: Node,
+    targets: &'a [usize],
+    rows: (f64, f64),
+    s: &'a Spacing,
+}
+
+/// Where along a path a moderator's arrow may land, most preferred first.
+const AT: [f64; 13] = [
+    0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8, 0.15, 0.85, 0.1, 0.9,
+];
+
+impl Scene<'_> {
+    fn point(&self, i: usize, at: f64) -> Option<(f64, f64)> {
+        let (a, b) = self.segments.get(i).copied().flatten()?;
+        Some((a.0 + at * (b.0 - a.0), a.1 + at * (b.1 - a.1)))
+    }
+
+    /// The first arrangement without a crossing, else the one with the fewest.
+    fn search(&self, preferred: bool, has_mediators: bool, direct: &[bool]) -> Arrangement {
+        let mut configs: Vec<(bool, u8, Option<f64>)> = Vec::new();
+        let sides: &[bool] = if self.drawn.is_some() {
+            &[true]
+        } else {
+            &[preferred, !preferred]
+        };
+        // Column centres and the gaps between columns, nearest the middle of the paths first.
+        let mut xs: Vec<f64> = self.nodes.iter().map(|n| n.x).collect();
+        xs.sort_by(f64::total_cmp);
+        xs.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+        let mut spots = xs.clone();
+        spots.extend(xs.windows(2).map(|w| (w[0] + w[1]) / 2.0));
+        for out in 0..2 {
+            for &above in sides {
+                configs.push((above, out, None));
+                if self.drawn.is_none() {
+                    for &x in &spots {
+                        configs.push((above, out, Some(x)));
+                    }
                 }
             }
         }
-        let x = if xs.is_empty() {
-            0.0
-        } else {
-            xs.iter().sum::<f64>() / xs.len() as f64
-        };
-        let kind = if spec.covariates.contains(m) {
-            NodeKind::Covariate
-        } else {
-            NodeKind::Moderator
-        };
-        let mut node = new_node(m, labels.var(m), kind, s);
-        let y = if above { above_row } else { below_row };
-        layout::place_free(nodes, &mut node, x, y, s.font_pt);
-        if node.x - x > node.w {
-            // No room in this row near its arrows: open a new row further out.
-            if above {
-                above_row -= s.row_gap;
-            } else {
-                below_row += s.row_gap;
-            }
-            layout::place_free(
-                nodes,
-                &mut node,
+        let mut best: Option<(usize, Arrangement)> = None;
+        for (above, out, x) in configs {
+            // An arrow from above onto the X -> Y line would cross the mediators' boxes at the
+            // middle: it starts a quarter of the way along instead.
+            let ats = direct
+                .iter()
+                .map(|&d| {
+                    if d && has_mediators && above {
+                        0.25
+                    } else {
+                        0.5
+                    }
+                })
+                .collect();
+            let mut arr = Arrangement {
+                above,
+                out,
                 x,
-                if above { above_row } else { below_row },
-                s.font_pt,
-            );
+                ats,
+                node: None,
+                rows: self.rows,
+            };
+            let mut score = self.score(&mut arr);
+            // Coordinate descent over where each arrow lands.
+            for _ in 0..2 {
+                if score == 0 {
+                    break;
+                }
+                for k in 0..self.targets.len() {
+                    for at in AT {
+                        let mut trial = arr.clone();
+                        trial.ats[k] = at;
+                        let t = self.score(&mut trial);
+                        if t < score {
+                            (arr, score) = (trial, t);
+                        }
+                    }
+                }
+            }
+            if score == 0 {
+                return arr;
+            }
+            if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                best = Some((score, arr));
+            }
         }
-        nodes.push(node);
+        best.map(|b| b.1).unwrap_or(Arrangement {
+            above: preferred,
+            out: 0,
+            x: None,
+            ats: vec![0.5; self.targets.len()],
+            node: None,
+            rows: self.rows,
+        })
+    }
+
+    /// Places the box as `arr` says and counts the moderator's arrows through a box plus the
+    /// arrows through its box.
+    fn score(&self, arr: &mut Arrangement) -> usize {
+        let s = self.s;
+        let points: Vec<(f64, f64)> = self
+            .targets
+            .iter()
+            .zip(&arr.ats)
+            .filter_map(|(&i, &at)| self.point(i, at))
+            .collect();
+        let node = match &self.drawn {
+            Some(n) => n.clone(),
+            None => {
+                let x = arr.x.unwrap_or_else(|| {
+                    points.iter().map(|p| p.0).sum::<f64>() / points.len().max(1) as f64
+                });
+                let (mut above_row, mut below_row) = self.rows;
+                let shift = f64::from(arr.out) * s.row_gap;
+                let mut node = self.proto.clone();
+                let y = if arr.above {
+                    above_row - shift
+                } else {
+                    below_row + shift
+                };
+                layout::place_free(self.nodes, &mut node, x, y, s.font_pt);
+                if node.x - x > node.w {
+                    // No room in this row near its arrows: open a new row further out.
+                    if arr.above {
+                        above_row = y - s.row_gap;
+                    } else {
+                        below_row = y + s.row_gap;
+                    }
+                    let y = if arr.above { above_row } else { below_row };
+                    layout::place_free(self.nodes, &mut node, x, y, s.font_pt);
+                } else if arr.above {
+                    above_row = above_row.min(y);
+                } else {
+                    below_row = below_row.max(y);
+                }
+                arr.rows = (above_row, below_row);
+                arr.node = Some(node.clone());
+                node
+            }
+        };
+        let shrunk = |n: &Node| Rect {
+            w: n.w - 1.0,
+            h: n.h - 1.0,
+            ..n.rect()
+        };
+        let mut hits = 0;
+        let me = node.rect();
+        for p in &points {
+            let a = me.exit_towards(*p);
+            hits += self
+                .nodes
+                .iter()
+                .filter(|n| n.id != node.id && shrunk(n).crosses(a, *p))
+                .count();
+        }
+        if self.drawn.is_none() {
+            let r = shrunk(&node);
+            hits += self
+                .segments
+                .iter()
+                .flatten()
+                .filter(|(a, b)| r.crosses(*a, *b))
+                .count();
+        }
+        hits
     }
 }
 
