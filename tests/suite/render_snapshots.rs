@@ -182,6 +182,21 @@ fn fit_text_markdown_csv() {
     insta::assert_snapshot!("fit_csv", round_csv(&render(&r, Format::Csv)));
 }
 
+/// The JSON document of `cipa fit`: the regress schema plus effects, Johnson-Neyman, curves and
+/// the bootstrap's record (docs/json-schema.md).
+#[test]
+fn fit_json_document() {
+    let mut v = cipa::report::json::analysis_json(
+        &fit_analysis(),
+        "sme_example.csv",
+        400,
+        serde_json::json!({"boot": 500, "seed": 7}),
+    );
+    v["cipa_version"] = serde_json::json!("<version>");
+    round_json(&mut v);
+    insta::assert_snapshot!("fit_json", serde_json::to_string_pretty(&v).unwrap());
+}
+
 #[test]
 fn fit_latex_and_html() {
     let r = fit_report();
