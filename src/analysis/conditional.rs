@@ -138,20 +138,7 @@ pub(super) fn equation_effects(
 /// A moderator with at most two distinct values has no regions of significance to find: its two
 /// conditional effects are the whole story, and PROCESS computes no Johnson-Neyman for it.
 pub(super) fn two_valued(values: &[f64]) -> bool {
-    let mut first = None;
-    for &v in values.iter().filter(|v| v.is_finite()) {
-        match first {
-            None => first = Some(v),
-            Some(f) if f == v => {}
-            Some(f) => {
-                if values.iter().any(|&x| x.is_finite() && x != f && x != v) {
-                    return false;
-                }
-                return true;
-            }
-        }
-    }
-    true
+    crate::numeric::distinct_finite(values).len() <= 2
 }
 
 /// Every combination of the probe points of the given moderators: labels, and for each moderator

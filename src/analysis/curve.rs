@@ -45,10 +45,7 @@ impl CurveSet {
                 let Ok(values) = data.numeric(&m.name) else {
                     continue;
                 };
-                let mut distinct: Vec<f64> =
-                    values.iter().copied().filter(|v| v.is_finite()).collect();
-                distinct.sort_by(f64::total_cmp);
-                distinct.dedup();
+                let distinct = crate::numeric::distinct_finite(values);
                 if distinct.len() <= 2 {
                     continue;
                 }

@@ -947,12 +947,7 @@ fn center_products(sub: &mut Dataset, spec: &ModelSpec, center: Center) -> Resul
 
 fn is_binary(data: &Dataset, y: &str) -> bool {
     match data.var(y).map(|v| &v.data) {
-        Ok(Column::Numeric(v)) => {
-            let mut d: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
-            d.sort_by(f64::total_cmp);
-            d.dedup();
-            d.len() == 2
-        }
+        Ok(Column::Numeric(v)) => crate::numeric::distinct_finite(v).len() == 2,
         Ok(Column::Categorical { levels, .. }) => levels.len() == 2,
         Err(_) => false,
     }
@@ -1020,9 +1015,7 @@ fn moderator(
         Some(v) => ProbeMethod::Values(v.clone()),
         None => method.clone(),
     };
-    let mut distinct: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    distinct.sort_by(f64::total_cmp);
-    distinct.dedup();
+    let distinct = crate::numeric::distinct_finite(values);
     let index_unit = if distinct.len() == 2 {
         distinct[1] - distinct[0]
     } else {

@@ -21,8 +21,7 @@ pub enum ProbeMethod {
 pub fn numeric_points(values: &[f64], method: &ProbeMethod) -> Vec<ProbePoint> {
     let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     sorted.sort_by(f64::total_cmp);
-    let mut distinct = sorted.clone();
-    distinct.dedup();
+    let distinct = crate::numeric::distinct_finite(&sorted);
     let vals: Vec<f64> = match method {
         ProbeMethod::Values(v) => v.clone(),
         _ if distinct.len() == 2 => distinct,
