@@ -28,6 +28,15 @@ pub struct ConditionalEffects {
     pub focal: String,
     pub moderators: Vec<String>,
     pub rows: Vec<ConditionalRow>,
+    /// The smallest p of the equation's tests of highest-order interactions that involve the
+    /// focal predictor (NaN when none does).
+    #[serde(skip)]
+    pub interaction_p: f64,
+    /// PROCESS's intprobe decision: `interaction_p` is at or below the option's `intprobe` (or
+    /// there is no test), so the text report shows these conditional effects. The rows are
+    /// computed, and in the JSON output, either way.
+    #[serde(skip)]
+    pub probed: bool,
 }
 
 /// For every equation and every focal candidate (X's design factors and the mediators) that the
@@ -49,7 +58,7 @@ pub(super) fn equation_effects(
     };
     let mut out = Vec::new();
     let mut jns = Vec::new();
-    for ((fit, _), cols) in fits.iter().zip(columns) {
+    for ((fit, tests), cols) in fits.iter().zip(columns) {
         for v in candidates {
             let with_v: Vec<usize> = (0..cols.len()).filter(|&j| cols[j].contains(v)).collect();
             if with_v.is_empty() {
@@ -70,7 +79,7 @@ pub(super) fn equation_effects(
                 continue;
             }
             mods.sort_unstable();
-            let (crit, df) = super::critical(fit, conf, process_t);
+            let (crit, df) = super::linear::critical(fit, conf, process_t);
             let mut rows = Vec::new();
             for point in grid(moderators, &mods) {
                 let l: Vec<f64> = (0..cols.len())
@@ -117,22 +126,39 @@ pub(super) fn equation_effects(
                         &l0,
                         &l1,
                         values,
-                        super::critical(fit, conf, process_t),
+                        super::linear::critical(fit, conf, process_t),
                         (&fit.outcome, v),
                     );
                     r.moderator = moderators[mods[0]].name.clone();
                     jns.push(r);
                 }
             }
+            let interaction_p = interaction_p(tests, v);
             out.push(ConditionalEffects {
                 outcome: fit.outcome.clone(),
                 focal: v.clone(),
                 moderators: mods.iter().map(|&m| moderators[m].name.clone()).collect(),
                 rows,
+                interaction_p,
+                // No test (NaN): probed.
+                probed: interaction_p.is_nan() || interaction_p <= opts.intprobe,
             });
         }
     }
     (out, jns)
+}
+
+/// The smallest p of the tests of highest-order interactions that involve `focal` (NaN: none).
+fn interaction_p(tests: &[R2Change], focal: &str) -> f64 {
+    tests
+        .iter()
+        .filter(|t| {
+            t.terms
+                .iter()
+                .any(|term| term.split(':').any(|f| f == focal))
+        })
+        .map(|t| t.p)
+        .fold(f64::NAN, f64::min)
 }
 
 /// A moderator with at most two distinct values has no regions of significance to find: its two
@@ -201,7 +227,7 @@ pub(super) fn interaction_effects(
             let (Some(xw), Some(xwz)) = (find(&[x, wf]), find(&[x, wf, zf])) else {
                 continue;
             };
-            let crit = super::critical(fit, opts.conf, opts.process_t);
+            let crit = super::linear::critical(fit, opts.conf, opts.process_t);
             let l_at = |zv: f64| {
                 let mut l = vec![0.0; cols.len()];
                 l[xw] = 1.0;
