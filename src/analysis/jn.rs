@@ -66,22 +66,7 @@ pub fn johnson_neyman(
     };
     let (e0, e1) = (dot(l0, &b), dot(l1, &b));
     let (v00, v01, v11) = (bilinear(l0, l0), bilinear(l0, l1), bilinear(l1, l1));
-    let t2 = crit * crit;
-    // (e0 + e1 w)² - t²(v00 + 2 v01 w + v11 w²) = 0
-    let qa = e1 * e1 - t2 * v11;
-    let qb = 2.0 * (e0 * e1 - t2 * v01);
-    let qc = e0 * e0 - t2 * v00;
-    let mut roots = Vec::new();
-    if qa.abs() > 1e-14 * (e1 * e1 + t2 * v11).max(f64::MIN_POSITIVE) {
-        let disc = qb * qb - 4.0 * qa * qc;
-        if disc >= 0.0 {
-            let sq = disc.sqrt();
-            roots.push((-qb - sq) / (2.0 * qa));
-            roots.push((-qb + sq) / (2.0 * qa));
-        }
-    } else if qb != 0.0 {
-        roots.push(-qc / qb);
-    }
+    let mut roots = boundaries((e0, e1), (v00, v01, v11), crit * crit);
     let finite: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
     let (lo, hi) = finite
         .iter()
@@ -133,6 +118,27 @@ pub fn johnson_neyman(
         table,
         curve,
     }
+}
+
+/// The roots in w of `(e0 + e1·w)² = t²·(v00 + 2·v01·w + v11·w²)`: where the effect's interval
+/// touches zero.
+fn boundaries((e0, e1): (f64, f64), (v00, v01, v11): (f64, f64, f64), t2: f64) -> Vec<f64> {
+    // (e0 + e1 w)² - t²(v00 + 2 v01 w + v11 w²) = 0
+    let qa = e1 * e1 - t2 * v11;
+    let qb = 2.0 * (e0 * e1 - t2 * v01);
+    let qc = e0 * e0 - t2 * v00;
+    let mut roots = Vec::new();
+    if qa.abs() > 1e-14 * (e1 * e1 + t2 * v11).max(f64::MIN_POSITIVE) {
+        let disc = qb * qb - 4.0 * qa * qc;
+        if disc >= 0.0 {
+            let sq = disc.sqrt();
+            roots.push((-qb - sq) / (2.0 * qa));
+            roots.push((-qb + sq) / (2.0 * qa));
+        }
+    } else if qb != 0.0 {
+        roots.push(-qc / qb);
+    }
+    roots
 }
 
 /// The effect `l(w)'b` and its interval `± crit·se` at [`JN_CURVE_POINTS`] values of w from `lo`
