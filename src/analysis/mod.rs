@@ -34,7 +34,7 @@
 //! use cipa::spec::{template::template, Roles};
 //!
 //! let csv = "x,m,y\n1,2,3\n2,2,5\n3,4,6\n4,3,8\n5,6,9\n6,5,12\n7,8,13\n8,7,15\n";
-//! let data = read_csv_str(csv, &Default::default()).unwrap();
+//! let data = read_csv_str("example.csv", csv, b',', &Default::default()).unwrap();
 //! let roles = Roles { x: "x".into(), y: "y".into(), m: vec!["m".into()], ..Roles::default() };
 //! let spec = template(4).unwrap().instantiate(&roles).unwrap();
 //! let opts = AnalysisOptions { boot: 200, ..AnalysisOptions::default() };

@@ -1,30 +1,8 @@
 //! End-to-end tests of `cipa fit`: PROCESS models and path syntax, JSON fields, determinism across
 //! thread counts, and errors for bad specs (exit code 2, a message that points at the problem).
 
+use crate::common::cli::{cipa, json, stderr, usage_error, write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn cipa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cipa"))
-        .args(args)
-        .output()
-        .expect("the cipa binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
-    serde_json::from_slice(&o.stdout).expect("valid JSON")
-}
-
-fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, content).expect("temp file is writable");
-    p
-}
 
 /// A small mediation data set: x -> m -> y with a moderator w.
 fn data(dir: &Path) -> PathBuf {
@@ -250,8 +228,8 @@ fn bad_specs_are_usage_errors_with_positions() {
         "--spec",
         bad.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("bad.cipa:2:"), "{}", stderr(&o));
+    let err = usage_error(&o);
+    assert!(err.contains("bad.cipa:2:"), "{err}");
     assert!(
         stderr(&o).contains('^'),
         "caret under the error: {}",
@@ -282,9 +260,8 @@ fn bad_specs_are_usage_errors_with_positions() {
         let mut a = vec!["fit", "--data", d.to_str().unwrap()];
         a.extend_from_slice(args);
         let o = cipa(&a);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
-        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
-        assert!(!stderr(&o).contains("panicked"));
+        let err = usage_error(&o);
+        assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
 
@@ -436,8 +413,7 @@ fn text_report_has_product_key_and_intprobe() {
             .copied()
             .collect::<Vec<_>>(),
     );
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("--intprobe"));
+    assert!(usage_error(&bad).contains("--intprobe"));
 }
 
 /// A two-valued Y is fitted by logistic regression with a note (PROCESS's rule); `--linear-y`
@@ -467,6 +443,6 @@ fn outcome_model_choice() {
     let v = json(&fit("x", &["--linear-y"]));
     assert_eq!(v["equations"][1]["method"], "ols");
     let bad = fit("y", &["--logistic"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("'y'"), "{}", stderr(&bad));
+    let err = usage_error(&bad);
+    assert!(err.contains("'y'"), "{err}");
 }

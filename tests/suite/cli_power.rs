@@ -1,14 +1,13 @@
 //! `cipa power`: a run, its shards and `cipa power merge` give the same JSON summary; the power
 //! curve is drawn; bad flags are usage errors.
 
-use std::process::{Command, Output};
+use crate::common::cli::{cipa_in, ok, usage_error};
+use crate::common::crate_root;
+use std::process::Output;
 
-fn cipa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cipa"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cipa runs")
+/// Runs cipa in the crate root, where the study's design file is.
+fn power(args: &[&str]) -> Output {
+    cipa_in(&crate_root(), args)
 }
 
 const STUDY: &[&str] = &[
@@ -49,8 +48,8 @@ fn sharded_cli_run_merges_to_the_whole_run() {
         svg.to_string_lossy().to_string(),
     );
     args.extend(["--out", &w, "--plot", &s]);
-    let o = cipa(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = power(&args);
+    ok(&o);
     assert!(std::fs::read_to_string(&svg).expect("svg").contains("<svg"));
     let mut files = Vec::new();
     for i in 1..=2 {
@@ -61,16 +60,16 @@ fn sharded_cli_run_merges_to_the_whole_run() {
         let shard = format!("{i}/2");
         let mut args = STUDY.to_vec();
         args.extend(["--shard", &shard, "--out", &f]);
-        let o = cipa(&args);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = power(&args);
+        ok(&o);
         files.push(f);
     }
     let merged = dir.join("merged.json").to_string_lossy().to_string();
     let mut args = vec!["power", "merge"];
     args.extend(files.iter().map(String::as_str));
     args.extend(["--out", &merged]);
-    let o = cipa(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = power(&args);
+    ok(&o);
     let a: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&whole).expect("whole")).expect("json");
     let b: serde_json::Value =
@@ -79,9 +78,8 @@ fn sharded_cli_run_merges_to_the_whole_run() {
     assert_eq!(a["kind"], "cipa power");
     assert_eq!(a["rows"].as_array().map(Vec::len), Some(4));
     // One shard alone is refused, with exit code 2.
-    let o = cipa(&["power", "merge", &files[0]]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("missing"));
+    let o = power(&["power", "merge", &files[0]]);
+    assert!(usage_error(&o).contains("missing"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -89,10 +87,9 @@ fn sharded_cli_run_merges_to_the_whole_run() {
 fn bad_shard_and_effect_are_usage_errors() {
     let mut args = STUDY.to_vec();
     args.extend(["--shard", "3/2"]);
-    let o = cipa(&args);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--shard"));
-    let o = cipa(&[
+    let o = power(&args);
+    assert!(usage_error(&o).contains("--shard"));
+    let o = power(&[
         "power",
         "--design",
         "designs/mediation_small.toml",
@@ -107,6 +104,5 @@ fn bad_shard_and_effect_are_usage_errors() {
         "--effects",
         "nonsense",
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown effect"));
+    assert!(usage_error(&o).contains("unknown effect"));
 }

@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use cipa::data::{read_path, ReadOptions};
+use cipa::data::{read_path, Dataset, ReadOptions};
 use cipa::measure::{measure, parse_constructs, MeasureOptions, Measurement};
 use serde_json::Value;
 
@@ -298,6 +298,12 @@ fn compare(m: &Measurement, g: &Value) {
     c.done();
 }
 
+/// lavaan's HolzingerSwineford1939, when ../shared is there.
+fn holzinger_swineford() -> Option<Dataset> {
+    let path = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")?;
+    Some(common::read_data(&path))
+}
+
 fn golden(case: &str) -> Value {
     let path = common::golden_dir(case).join("expected.json");
     serde_json::from_str(&std::fs::read_to_string(&path).expect("golden file"))
@@ -306,14 +312,9 @@ fn golden(case: &str) -> Value {
 
 #[test]
 fn holzinger_swineford_three_factors() {
-    let Some(datasets) = common::shared_or_skip() else {
+    let Some(data) = holzinger_swineford() else {
         return;
     };
-    let data = read_path(
-        datasets.join("lavaan_pkg/HolzingerSwineford1939.csv"),
-        &ReadOptions::default(),
-    )
-    .unwrap();
     let cs = parse_constructs(&["visual=x1,x2,x3", "textual=x4,x5,x6", "speed=x7,x8,x9"]).unwrap();
     let opts = MeasureOptions {
         marker: Some("ageyr".into()),
@@ -350,14 +351,9 @@ fn simulated_survey_with_reverse_item_and_missing_values() {
 
 #[test]
 fn holzinger_swineford_with_a_two_item_factor() {
-    let Some(datasets) = common::shared_or_skip() else {
+    let Some(data) = holzinger_swineford() else {
         return;
     };
-    let data = read_path(
-        datasets.join("lavaan_pkg/HolzingerSwineford1939.csv"),
-        &ReadOptions::default(),
-    )
-    .unwrap();
     let cs = parse_constructs(&["visual=x1,x2", "textual=x4,x5,x6", "speed=x7,x8,x9"]).unwrap();
     let opts = MeasureOptions {
         marker: Some("ageyr".into()),

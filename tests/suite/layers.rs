@@ -121,7 +121,7 @@ fn renderers_use_no_distribution_functions() {
             }
             return;
         }
-        if !path.extension().is_some_and(|e| e == "rs") {
+        if path.extension().is_none_or(|e| e != "rs") {
             return;
         }
         let text = std::fs::read_to_string(path).expect("source is readable");

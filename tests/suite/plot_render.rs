@@ -5,7 +5,6 @@
 #![cfg(feature = "plot")]
 
 use cipa::analysis::{analyse, Analysis, AnalysisOptions};
-use cipa::data::{read_path, ReadOptions};
 use cipa::plot::diagram::{self, CoefStyle, DiagramFigure};
 use cipa::plot::indirect::{IndirectCurve, IndirectPlot};
 use cipa::plot::{
@@ -14,15 +13,7 @@ use cipa::plot::{
 use cipa::spec::{template::template, Roles};
 
 fn fitted(model: u32, m: &[&str], w: Option<&str>, cov: &[&str], boot: usize) -> Analysis {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = read_path(
-        root.join("datasets/sme_example.csv"),
-        &ReadOptions {
-            missing_codes: vec![-99.0],
-            ..ReadOptions::default()
-        },
-    )
-    .unwrap();
+    let data = crate::common::sme_example();
     let x = if model == 1 { "collab" } else { "network_ties" };
     let spec = template(model)
         .unwrap()
@@ -375,15 +366,7 @@ fn model1_with(x: &str, w: &str) -> Analysis {
 }
 
 fn model1_opts(x: &str, w: &str, opts: &AnalysisOptions) -> Analysis {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = read_path(
-        root.join("datasets/sme_example.csv"),
-        &ReadOptions {
-            missing_codes: vec![-99.0],
-            ..ReadOptions::default()
-        },
-    )
-    .unwrap();
+    let data = crate::common::sme_example();
     let spec = template(1)
         .unwrap()
         .instantiate(&Roles {
@@ -466,15 +449,7 @@ fn interaction_plots_for_categorical_x_and_w() {
 
 #[test]
 fn observed_cases_on_interaction_plots() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = read_path(
-        root.join("datasets/sme_example.csv"),
-        &ReadOptions {
-            missing_codes: vec![-99.0],
-            ..ReadOptions::default()
-        },
-    )
-    .unwrap();
+    let data = crate::common::sme_example();
     let a = model1_with("collab", "psychic_distance");
     let (_, mut p) =
         cipa::plot::interaction::interaction_plots(&a, &Labels::default(), Theme::default())
