@@ -227,7 +227,7 @@ fn slurm_job_scripts_run_here_and_merge_to_the_unsharded_run() {
     );
     let mem = sbatch_option(&script, "mem").expect("--mem");
     let mb: u64 = mem.trim_end_matches('M').parse().expect("MB");
-    assert!(mb >= 1024 && mb % 256 == 0, "{mem}");
+    assert!(mb >= 1024 && mb.is_multiple_of(256), "{mem}");
     assert!(script.contains("--shard i/3 --out shards/shard-i-of-3.json"));
     let readme = std::fs::read_to_string(jobs.join("README.md")).expect("README");
     assert!(readme.contains("jid=$(sbatch --parsable power.sbatch)"));
