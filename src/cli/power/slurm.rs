@@ -104,7 +104,7 @@ pub(super) fn write(
     }
     eprintln!(
         "cipa: wrote a job array of {shards} shards to {d}; submit with: cd {d} && ./submit.sh (README.md there says more)",
-        d = dir.display()
+        d = quote(&dir.display().to_string())
     );
     Ok(())
 }
@@ -379,7 +379,11 @@ fn array_lines(args: &[String]) -> String {
 
 /// This run's command line, as a shell would take it.
 fn command_line() -> String {
-    let args: Vec<String> = std::env::args().skip(1).map(|s| quote(&s)).collect();
+    // args_os: std::env::args would panic on an argument that is not UTF-8.
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|s| quote(&s.to_string_lossy()))
+        .collect();
     format!("cipa {}", args.join(" "))
 }
 
