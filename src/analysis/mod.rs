@@ -2,27 +2,28 @@
 //! immutable [`Analysis`] that reports and figures read. [`analyse_with_progress`] is the list of
 //! stages; each stage is a function in the file named for it:
 //!
-//! 1. [`prepare`](prepare::prepare): listwise deletion over every variable of the model,
-//!    centring of the variables in products (`center`), the choice of Y's estimator (logistic for a
-//!    two-valued Y, as PROCESS), and each equation's design matrix.
-//! 2. [`fit`](fit::fit_equations): each equation by OLS (with the asked covariance) or logistic
-//!    regression, the tests of its highest-order product terms, the total effect model (`total`),
-//!    and PROCESS's critical values for the coefficient intervals (`process_t`).
-//! 3. [`plan`](plan::effect_plan) and [`point`](point::point_effects): every effect as sums of
-//!    products of coefficients at the moderators' probe points, and the vector of statistics (effects,
-//!    defined quantities, standardized effects, curve points) evaluated on the full sample.
-//! 4. [`resample`](resample::resample): the same statistics on `B` bootstrap resamples or Monte
-//!    Carlo draws, through the engine of [`crate::inference::resample`], and the jackknife
-//!    acceleration for BCa.
-//! 5. [`intervals`](intervals::effect_results): each effect's inference, analytic (direct and
-//!    total effects, Sobel tests) or from the draws (percentile, BC or BCa), with standardized
-//!    effects; the defined quantities likewise.
-//! 6. [`probe`](probe::probe): conditional effects of focal predictors within their equations,
+//! 1. prepare (`prepare.rs`): listwise deletion over every variable of the model, centring of the
+//!    variables in products (`center`), the choice of Y's estimator (logistic for a two-valued Y,
+//!    as PROCESS), and each equation's design matrix.
+//! 2. fit (`fit.rs`): each equation by OLS (with the asked covariance) or logistic regression, the
+//!    tests of its highest-order product terms, the total effect model (`total`), and PROCESS's
+//!    critical values for the coefficient intervals (`process_t`).
+//! 3. plan and point effects (`plan.rs`, `point.rs`): every effect as sums of products of
+//!    coefficients at the moderators' probe points, and the vector of statistics (effects, defined
+//!    quantities, standardized effects, curve points) evaluated on the full sample.
+//! 4. resample (`resample.rs`; the per-draw steps in `bootstrap.rs` and `monte_carlo.rs`): the same
+//!    statistics on `B` bootstrap resamples or Monte Carlo draws, through the engine of
+//!    [`crate::inference::resample`], and the jackknife acceleration for BCa.
+//! 5. intervals (`intervals.rs`): each effect's inference, analytic (direct and total effects,
+//!    Sobel tests) or from the draws (percentile, BC or BCa), with standardized effects; the defined
+//!    quantities likewise.
+//! 6. probe (`probe.rs`): conditional effects of focal predictors within their equations,
 //!    conditional interactions, Johnson-Neyman regions with their curves, and PROCESS's intprobe
 //!    decision.
-//! 7. curves: conditional indirect effects over each moderator's range with bands from the draws
-//!    ([`IndirectCurve`]), and the simple slopes of the interaction plots ([`SimpleSlopes`]).
-//! 8. [`assemble`]: the saved draws, the resampling's provenance and the [`Analysis`].
+//! 7. curves (`curve.rs`, `slopes.rs`): conditional indirect effects over each moderator's range
+//!    with bands from the draws ([`IndirectCurve`]), and the simple slopes of the interaction plots
+//!    ([`SimpleSlopes`]).
+//! 8. assemble (`assemble.rs`): the saved draws, the resampling's provenance and the [`Analysis`].
 //!
 //! Every number a report prints or a figure draws is computed here; `report` and `plot` only read
 //! the result. The options are in [`AnalysisOptions`] (options.rs), the result types in result.rs
