@@ -55,6 +55,25 @@ pub struct AnalysisOptions {
     pub intprobe: f64,
     /// How the outcome Y's equation is estimated.
     pub y_model: YModel,
+    /// PROCESS's `modelbt`: bootstrap standard errors and intervals of every regression
+    /// coefficient, from the same draws as the effects (needs `boot`, not `mc`).
+    pub modelbt: bool,
+    /// Cluster-robust (CR1) standard errors by this variable in every OLS equation, and a
+    /// bootstrap that resamples whole clusters (`cov` is then [`CovType::Cr1`]).
+    pub cluster: Option<String>,
+    /// PROCESS's `xmint`: model 4 with one mediator and an X×M interaction, with the
+    /// counterfactually defined (natural and controlled) direct and indirect effects.
+    pub xmint: Option<Xmint>,
+}
+
+/// The counterfactual effects' settings (PROCESS's `xrefval` and `cdeval`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Xmint {
+    /// The reference and counterfactual values of X (`xrefval`): none, one (the counterfactual
+    /// is then the reference + 1, or a dichotomous X's other value) or two.
+    pub xrefval: Vec<f64>,
+    /// The mediator's value for the controlled direct effect (`cdeval`; default its mean).
+    pub cdeval: Option<f64>,
 }
 
 /// The outcome equation's estimator.
@@ -115,6 +134,9 @@ impl Default for AnalysisOptions {
             mc: 0,
             intprobe: 0.10,
             y_model: YModel::Auto,
+            modelbt: false,
+            cluster: None,
+            xmint: None,
         }
     }
 }
