@@ -37,10 +37,7 @@ fn close(actual: f64, expected: f64) -> bool {
 
 /// The reference folder, or `None` after printing why the test skips.
 fn reference_dir() -> Option<PathBuf> {
-    let shared = std::env::var_os("CIPA_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::crate_root().join("../shared"));
-    let dir = shared.join("reference/process_v431");
+    let dir = common::shared_root().join("reference/process_v431");
     if dir.join("calls.R").is_file() {
         Some(dir)
     } else {
