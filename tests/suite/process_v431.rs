@@ -81,6 +81,8 @@ struct FileResult {
     worst: f64,
     /// Which quantity that was.
     worst_what: String,
+    /// The sections compared beyond n, summaries and coefficients, in short (for the table).
+    sections: Vec<&'static str>,
     /// Missing kinds (listed) with how many quantities each.
     pending: BTreeMap<String, usize>,
     artefacts: usize,
@@ -143,6 +145,12 @@ fn check_file(dir: &Path, call: &calls::Call) -> FileResult {
             continue;
         }
         res.compared += 1;
+        let section = section_of(&q.kind);
+        // n, summaries and coefficients are in every output; the table lists the rest.
+        let always = ["n", "summary", "coefficients"];
+        if !always.contains(&section) && !res.sections.contains(&section) {
+            res.sections.push(section);
+        }
         let (status, rel) = evaluate(&cipa, q);
         if let Some(r) = rel.filter(|r| *r > res.worst) {
             res.worst = r;
@@ -280,6 +288,25 @@ fn term_order(c: &Value, quantities: &[Quantity], res: &mut FileResult) {
     }
 }
 
+/// A quantity kind as the table's column of sections names it.
+fn section_of(kind: &str) -> &'static str {
+    match kind {
+        "n" => "n",
+        "equation summary" => "summary",
+        "coefficient" => "coefficients",
+        k if k.starts_with("interaction test") => "interaction tests",
+        "conditional effect" => "conditional effects",
+        "conditional interaction test" => "conditional X*W tests",
+        "JN transition point" | "JN table" => "JN",
+        "direct effect" => "direct",
+        "conditional direct effect" => "conditional direct",
+        "indirect effect" => "indirect",
+        "conditional indirect effect" => "conditional indirect",
+        k if k.starts_with("ind") => "indices",
+        _ => "counterfactual",
+    }
+}
+
 fn summary_line(r: &FileResult) -> String {
     let pending: Vec<String> = r
         .pending
@@ -287,9 +314,10 @@ fn summary_line(r: &FileResult) -> String {
         .map(|(k, n)| format!("{k} ({n})"))
         .collect();
     format!(
-        "| {} | {} | {} | {} | {} | {} |",
+        "| {} | {} | {} | {} | {} | {} | {} |",
         r.name,
         r.model,
+        r.sections.join(", "),
         r.compared,
         r.matched,
         if r.matched > 0 {
@@ -312,8 +340,8 @@ fn every_number_process_printed_matches_cipa() {
     let all = calls::read_calls(&text).unwrap_or_else(|e| panic!("{e}"));
     every_file_has_a_call(&dir, &all);
     every_missing_entry_names_a_reference(&dir);
-    println!("| output | model | compared | matched | max rel. diff | still missing (count) |");
-    println!("|---|---|---|---|---|---|");
+    println!("| output | model | sections beyond n, summaries, coefficients | compared | matched | max rel. diff | still missing (count) |");
+    println!("|---|---|---|---|---|---|---|");
     let mut failures = Vec::new();
     let (mut worst, mut compared) = ((0.0, String::new()), 0);
     for call in &all {
