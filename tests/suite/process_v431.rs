@@ -428,3 +428,28 @@ fn interaction_labels_name_products() {
         "M is ambiguous with two mediators"
     );
 }
+
+/// The missing list works both ways: a listed kind that now matches fails the test, a listed kind
+/// still absent is only counted, an unlisted kind that is absent fails.
+#[test]
+fn missing_list_can_only_shrink() {
+    let run = |kind: &str, status: Result<(), String>| {
+        let mut by_kind = BTreeMap::new();
+        by_kind.insert(kind.to_string(), vec![("q".to_string(), status)]);
+        let mut res = FileResult::default();
+        judge("model17", by_kind, &mut res);
+        res
+    };
+    let listed = "interaction test BOTH(X)";
+    let r = run(listed, Ok(()));
+    assert!(
+        r.failures[0].contains("remove the entry"),
+        "{:?}",
+        r.failures
+    );
+    let r = run(listed, Err("absent".into()));
+    assert!(r.failures.is_empty());
+    assert_eq!(r.pending.get(listed), Some(&1));
+    let r = run("coefficient", Err("absent".into()));
+    assert_eq!(r.failures, ["q: absent"]);
+}

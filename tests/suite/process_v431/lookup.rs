@@ -155,55 +155,13 @@ pub fn lookup(c: &Value, loc: &Loc) -> Got {
             factors: f,
             col,
             ..
-        } => {
-            let e = equation(c, outcome)?;
-            let want = if f.is_empty() {
-                vec!["constant".to_string()]
-            } else {
-                set(f)
-            };
-            let coef = list(e, "coefficients")
-                .iter()
-                .find(|k| factors(str_of(k, "term")) == want)
-                .ok_or_else(|| {
-                    format!("cipa's equation for {outcome} has no term {}", f.join(":"))
-                })?;
-            match col.as_str() {
-                "coeff" => field(coef, "estimate"),
-                "t" => field(coef, "t"),
-                c => effect_col(coef, c),
-            }
-        }
+        } => coefficient(equation(c, outcome)?, f, col),
         Loc::InteractionTest {
             outcome,
             products,
             col,
             ..
-        } => {
-            let e = equation(c, outcome)?;
-            let mut want: Vec<Vec<String>> = products.iter().map(|p| set(p)).collect();
-            want.sort();
-            let t = list(e, "r2_change")
-                .iter()
-                .find(|t| {
-                    let mut have: Vec<Vec<String>> = list(t, "terms")
-                        .iter()
-                        .map(|s| factors(s.as_str().unwrap_or_default()))
-                        .collect();
-                    have.sort();
-                    have == want
-                })
-                .ok_or_else(|| format!("cipa reports no R² change test of {want:?}"))?;
-            let key = match col.as_str() {
-                "R2-chng" => "r2_change",
-                "F" => "f",
-                "df1" => "df1",
-                "df2" => "df2",
-                "p" => "p",
-                _ => return Err(format!("no mapping for the column '{col}'")),
-            };
-            field(t, key)
-        }
+        } => interaction_test(equation(c, outcome)?, products, col),
         Loc::ConditionalEffect {
             outcome,
             focal,
@@ -225,53 +183,14 @@ pub fn lookup(c: &Value, loc: &Loc) -> Got {
             moderators: m,
             at,
             col,
-        } => {
-            let ci = list(c, "conditional_interactions")
-                .iter()
-                .find(|x| {
-                    same(str_of(x, "outcome"), outcome)
-                        && factors(str_of(x, "term")) == set(&[focal.as_str(), m[0].as_str()])
-                        && same(str_of(x, "moderator"), &m[1])
-                })
-                .ok_or_else(|| {
-                    format!("cipa reports no conditional {focal}*{} interaction", m[0])
-                })?;
-            let (row, have) = nearest(list(ci, "rows").iter().map(|r| (r, at_values(c, r))), at)?;
-            match col.as_str() {
-                "F" => field(row, "stat").map(|t| t * t),
-                "df1" => Ok(1.0),
-                "df2" => field(equation(c, outcome)?, "df2"),
-                _ => row_col(row, &have, col),
-            }
-        }
+        } => conditional_interaction(c, outcome, focal, m, at, col),
         Loc::JnRoot {
             outcome,
             focal,
             moderators: m,
             value,
             col,
-        } => {
-            let jn = johnson_neyman(c, outcome, focal, m)?;
-            let points: Vec<f64> = list(jn, "points")
-                .iter()
-                .filter_map(Value::as_f64)
-                .collect();
-            let i = (0..points.len())
-                .min_by(|&a, &b| {
-                    (points[a] - value)
-                        .abs()
-                        .total_cmp(&(points[b] - value).abs())
-                })
-                .ok_or("cipa found no Johnson-Neyman point")?;
-            match col.as_str() {
-                "value" => Ok(points[i]),
-                "pct_below" | "pct_above" => list(jn, col)
-                    .get(i)
-                    .and_then(Value::as_f64)
-                    .ok_or_else(|| format!("cipa's JSON has no {col} for point {}", i + 1)),
-                _ => Err(format!("no mapping for the column '{col}'")),
-            }
-        }
+        } => jn_point(johnson_neyman(c, outcome, focal, m)?, *value, col),
         Loc::JnRow {
             outcome,
             focal,
@@ -290,6 +209,98 @@ pub fn lookup(c: &Value, loc: &Loc) -> Got {
             }
         }
         _ => super::lookup_effects::lookup_effect(c, loc),
+    }
+}
+
+/// A coefficient by its factors (none for the constant).
+fn coefficient(e: &Value, f: &[String], col: &str) -> Got {
+    let want = if f.is_empty() {
+        vec!["constant".to_string()]
+    } else {
+        set(f)
+    };
+    let coef = list(e, "coefficients")
+        .iter()
+        .find(|k| factors(str_of(k, "term")) == want)
+        .ok_or_else(|| format!("cipa's equation has no term {}", f.join(":")))?;
+    match col {
+        "coeff" => field(coef, "estimate"),
+        "t" => field(coef, "t"),
+        c => effect_col(coef, c),
+    }
+}
+
+/// The R² change test of exactly these products.
+fn interaction_test(e: &Value, products: &[Vec<String>], col: &str) -> Got {
+    let mut want: Vec<Vec<String>> = products.iter().map(|p| set(p)).collect();
+    want.sort();
+    let t = list(e, "r2_change")
+        .iter()
+        .find(|t| {
+            let mut have: Vec<Vec<String>> = list(t, "terms")
+                .iter()
+                .map(|s| factors(s.as_str().unwrap_or_default()))
+                .collect();
+            have.sort();
+            have == want
+        })
+        .ok_or_else(|| format!("cipa reports no R² change test of {want:?}"))?;
+    let key = match col {
+        "R2-chng" => "r2_change",
+        "F" => "f",
+        "df1" | "df2" | "p" => col,
+        _ => return Err(format!("no mapping for the column '{col}'")),
+    };
+    field(t, key)
+}
+
+/// The test of the focal's product with the first moderator at a value of the second: F = t²
+/// with df 1 and the equation's df2 (docs/json-schema.md).
+fn conditional_interaction(
+    c: &Value,
+    outcome: &str,
+    focal: &str,
+    m: &[String],
+    at: &At,
+    col: &str,
+) -> Got {
+    let ci = list(c, "conditional_interactions")
+        .iter()
+        .find(|x| {
+            same(str_of(x, "outcome"), outcome)
+                && factors(str_of(x, "term")) == set(&[focal, m[0].as_str()])
+                && same(str_of(x, "moderator"), &m[1])
+        })
+        .ok_or_else(|| format!("cipa reports no conditional {focal}*{} interaction", m[0]))?;
+    let (row, have) = nearest(list(ci, "rows").iter().map(|r| (r, at_values(c, r))), at)?;
+    match col {
+        "F" => field(row, "stat").map(|t| t * t),
+        "df1" => Ok(1.0),
+        "df2" => field(equation(c, outcome)?, "df2"),
+        _ => row_col(row, &have, col),
+    }
+}
+
+/// The Johnson-Neyman point nearest PROCESS's `value`, or its % below / % above.
+fn jn_point(jn: &Value, value: f64, col: &str) -> Got {
+    let points: Vec<f64> = list(jn, "points")
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    let i = (0..points.len())
+        .min_by(|&a, &b| {
+            (points[a] - value)
+                .abs()
+                .total_cmp(&(points[b] - value).abs())
+        })
+        .ok_or("cipa found no Johnson-Neyman point")?;
+    match col {
+        "value" => Ok(points[i]),
+        "pct_below" | "pct_above" => list(jn, col)
+            .get(i)
+            .and_then(Value::as_f64)
+            .ok_or_else(|| format!("cipa's JSON has no {col} for point {}", i + 1)),
+        _ => Err(format!("no mapping for the column '{col}'")),
     }
 }
 
