@@ -89,6 +89,9 @@ struct FileResult {
     failures: Vec<String>,
 }
 
+/// Each quantity kind of a file with how each of its quantities fared.
+type ByKind = BTreeMap<String, Vec<(String, Result<(), String>)>>;
+
 /// How one quantity fared: Ok, or the reason (absent in cipa, or the two values).
 fn evaluate(cipa: &Result<Value, String>, q: &Quantity) -> (Result<(), String>, Option<f64>) {
     let got = match cipa {
@@ -132,7 +135,7 @@ fn check_file(dir: &Path, call: &calls::Call) -> FileResult {
         return res;
     }
     let cipa = calls::plan(call, dir).and_then(|p| run_cipa(&p.args));
-    let mut by_kind: BTreeMap<String, Vec<(String, Result<(), String>)>> = BTreeMap::new();
+    let mut by_kind: ByKind = BTreeMap::new();
     for q in &quantities {
         if let Loc::BootArtefact { effect } = q.loc {
             res.artefacts += 1;
@@ -213,11 +216,7 @@ fn refused_by_process(doc: &Value, quantities: &[Quantity], res: &mut FileResult
 }
 
 /// Applies the list of missing quantities to one file's results.
-fn judge(
-    name: &str,
-    by_kind: BTreeMap<String, Vec<(String, Result<(), String>)>>,
-    res: &mut FileResult,
-) {
+fn judge(name: &str, by_kind: ByKind, res: &mut FileResult) {
     for (kind, items) in by_kind {
         let listed = missing::MISSING
             .iter()

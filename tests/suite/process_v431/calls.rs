@@ -253,11 +253,14 @@ pub fn plan(call: &Call, dir: &Path) -> Result<Plan, String> {
                     flag("model", format!("{n}"));
                 }
             }
-            "jn" => match number(v, key)? {
-                x if x == 1.0 => flag("jn", String::new()),
-                x if x == 0.0 => {}
-                x => return Err(format!("jn={x}")),
-            },
+            "jn" => {
+                let x = number(v, key)?;
+                if x == 1.0 {
+                    flag("jn", String::new());
+                } else if x != 0.0 {
+                    return Err(format!("jn={x}"));
+                }
+            }
             "boot" => flag("boot", format!("{}", number(v, key)?)),
             "seed" => flag("seed", format!("{}", number(v, key)?)),
             // save=2 makes PROCESS probe every interaction (intprobe=1). cipa's JSON holds the

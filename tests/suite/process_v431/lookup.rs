@@ -94,9 +94,9 @@ fn distance(have: &[(String, f64)], want: &At) -> Option<f64> {
 
 /// The row nearest to PROCESS's moderator values, and its values by moderator.
 pub(super) fn nearest<'a>(
-    rows: impl Iterator<Item = (&'a Value, Vec<(String, f64)>)>,
+    rows: impl Iterator<Item = (&'a Value, At)>,
     at: &At,
-) -> Result<(&'a Value, Vec<(String, f64)>), String> {
+) -> Result<(&'a Value, At), String> {
     rows.filter_map(|(r, have)| distance(&have, at).map(|d| (d, r, have)))
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, r, have)| (r, have))

@@ -11,6 +11,9 @@ use serde_json::Value;
 /// Moderator values of a table row: `(moderator, value)`.
 pub type At = Vec<(String, f64)>;
 
+/// The cells of a table row by column: `(column, value)`.
+pub type Cells = Vec<(String, f64)>;
+
 /// Where PROCESS printed a number.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loc {
@@ -233,7 +236,7 @@ pub(super) fn table_rows(
     rows: &[Value],
     k: usize,
     what: &str,
-) -> Result<Vec<(At, Vec<(String, f64)>)>, String> {
+) -> Result<Vec<(At, Cells)>, String> {
     let mut out = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         let cells = r
