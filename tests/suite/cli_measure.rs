@@ -480,3 +480,99 @@ fn uncorrelated_two_item_constructs_exit_2() {
     assert!(err.contains("Add a third item"), "{err}");
     assert!(o.stdout.is_empty());
 }
+
+/// lavaan 0.6-14's log-likelihoods, information criteria, baseline test and the z and p of
+/// variances and covariances (tests/golden/measure_sim) reach every output format: JSON at full
+/// precision, the CSV report at full precision, text, Markdown, LaTeX and HTML to 4 decimals.
+#[test]
+fn cfa_criteria_and_variance_tests_in_every_format() {
+    let data = sim();
+    let golden: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/tests/golden/measure_sim/expected.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let gf = &golden["cfa"]["fit"];
+    let close = |got: &serde_json::Value, want: &serde_json::Value, tol: f64| {
+        let (g, w) = (got.as_f64().unwrap(), want.as_f64().unwrap());
+        assert!(
+            (g - w).abs() <= tol * w.abs().max(1e-3),
+            "cipa {g}, lavaan {w}"
+        );
+    };
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&cipa(&measure_args(&data, &["--format", "json"])))).unwrap();
+    let fit = &v["cfa"]["fit"];
+    let pairs = [
+        ("logl", "logl"),
+        ("unrestricted_logl", "unrestricted.logl"),
+        ("aic", "aic"),
+        ("bic", "bic"),
+        ("bic2", "bic2"),
+        ("baseline_chisq", "baseline.chisq"),
+        ("baseline_df", "baseline.df"),
+        ("baseline_p", "baseline.pvalue"),
+    ];
+    for (ours, theirs) in pairs {
+        close(&fit[ours], &gf[theirs], 1e-8);
+    }
+    for (ours, key) in [
+        ("factor_variances", "construct"),
+        ("residuals", "item"),
+        ("factor_correlations", "a"),
+    ] {
+        let rows = v["cfa"][ours].as_array().unwrap();
+        let want = golden["cfa"][ours].as_array().unwrap();
+        assert_eq!(rows.len(), want.len(), "{ours}");
+        for r in rows {
+            let w = want
+                .iter()
+                .find(|w| w[key] == r[key] && (key != "a" || w["b"] == r["b"]))
+                .unwrap();
+            close(&r["z"], &w["z"], 1e-5);
+            close(&r["p"], &w["p"], 1e-5);
+        }
+    }
+    let four = |x: &serde_json::Value| format!("{:.4}", x.as_f64().unwrap());
+    let c1 = &golden["cfa"]["residuals"][4];
+    assert_eq!(c1["item"], "c1");
+    for format in ["text", "markdown", "latex", "html"] {
+        let out = ok(&cipa(&measure_args(&data, &["--format", format])));
+        for (label, key) in [
+            ("log-likelihood", "logl"),
+            ("AIC", "aic"),
+            ("BIC", "bic"),
+            ("sample-size adjusted BIC", "bic2"),
+        ] {
+            assert!(out.contains(label), "{format} lacks {label}");
+            assert!(
+                out.contains(&four(&gf[key])),
+                "{format} lacks {key} {}",
+                four(&gf[key])
+            );
+        }
+        assert!(out.contains("Factor and residual variances"), "{format}");
+        assert!(
+            out.contains(&four(&c1["z"])),
+            "{format} lacks c1's residual z"
+        );
+    }
+    let csv = ok(&cipa(&measure_args(&data, &["--format", "csv"])));
+    let cell = |label: &str| -> serde_json::Value {
+        let line = csv
+            .lines()
+            .find(|l| l.contains(&format!("(ML),{label},")))
+            .unwrap_or_else(|| panic!("CSV lacks {label}"));
+        let x: f64 = line.rsplit(',').next().unwrap().parse().unwrap();
+        serde_json::json!(x)
+    };
+    close(&cell("sample-size adjusted BIC"), &gf["bic2"], 1e-8);
+    close(
+        &cell("unrestricted log-likelihood"),
+        &gf["unrestricted.logl"],
+        1e-8,
+    );
+}

@@ -152,8 +152,41 @@ fn compare(m: &Measurement, g: &Value) {
         ("rmsea lower", f.rmsea_ci_lower, "rmsea.ci.lower"),
         ("rmsea upper", f.rmsea_ci_upper, "rmsea.ci.upper"),
         ("srmr", f.srmr, "srmr"),
+        ("baseline df", f.baseline_df, "baseline.df"),
+        ("baseline p", f.baseline_p, "baseline.pvalue"),
     ] {
         c.close(&format!("fit {name}"), got, &gf[key], CFA_TOL);
+    }
+    // The log-likelihoods are flat at the optimum: they agree to R's printed digits.
+    for (name, got, key) in [
+        ("logl", f.logl, "logl"),
+        (
+            "unrestricted logl",
+            f.unrestricted_logl,
+            "unrestricted.logl",
+        ),
+        ("aic", f.aic, "aic"),
+        ("bic", f.bic, "bic"),
+        ("bic2", f.bic2, "bic2"),
+        ("npar", m.cfa.n_params as f64, "npar"),
+    ] {
+        c.close(&format!("fit {name}"), got, &gf[key], TOL);
+    }
+    for v in &m.cfa.factor_variances {
+        let w = find(&g["cfa"]["factor_variances"], "construct", &v.construct);
+        for (what, got, key) in [
+            ("", v.estimate, "estimate"),
+            (" se", v.se, "se"),
+            (" z", v.z, "z"),
+            (" p", v.p, "p"),
+        ] {
+            c.close(
+                &format!("{} variance{what}", v.construct),
+                got,
+                &w[key],
+                CFA_TOL,
+            );
+        }
     }
     for l in &m.cfa.loadings {
         let w = find(&g["cfa"]["loadings"], "item", &l.item);
@@ -194,6 +227,8 @@ fn compare(m: &Measurement, g: &Value) {
             &w["se"],
             CFA_TOL,
         );
+        c.close(&format!("cov z {}-{}", fc.a, fc.b), fc.z, &w["z"], CFA_TOL);
+        c.close(&format!("cov p {}-{}", fc.a, fc.b), fc.p, &w["p"], CFA_TOL);
         c.close(
             &format!("cor {}-{}", fc.a, fc.b),
             fc.correlation,
@@ -216,6 +251,8 @@ fn compare(m: &Measurement, g: &Value) {
             CFA_TOL,
         );
         c.close(&format!("{} residual se", r.item), r.se, &w["se"], CFA_TOL);
+        c.close(&format!("{} residual z", r.item), r.z, &w["z"], CFA_TOL);
+        c.close(&format!("{} residual p", r.item), r.p, &w["p"], CFA_TOL);
     }
     for h in &m.htmt {
         let w = g["htmt"]

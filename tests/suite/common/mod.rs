@@ -25,9 +25,17 @@ pub fn crate_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/datasets` relative to the crate root, if it exists.
+/// `../shared` relative to the crate root, or the folder the environment variable `CIPA_SHARED`
+/// names (a git worktree has no `../shared` beside it).
+pub fn shared_root() -> PathBuf {
+    std::env::var_os("CIPA_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate_root().join("../shared"))
+}
+
+/// `../shared/datasets` (see [`shared_root`]), if it exists.
 pub fn shared_datasets() -> Option<PathBuf> {
-    let dir = crate_root().join("../shared/datasets");
+    let dir = shared_root().join("datasets");
     dir.is_dir().then_some(dir)
 }
 
