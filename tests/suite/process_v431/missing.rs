@@ -15,8 +15,6 @@ const BOTH: &str = "joint BOTH(X)/BOTH(M) test not computed";
 /// The test of a two-way product that is not of the highest order in its equation because the
 /// equation also holds a three-way product of another predictor (M*W*Z in model 20, X*W*Z in 69).
 const BESIDE_THREE_WAY: &str = "two-way test beside another predictor's three-way product";
-/// PROCESS xmint=1: counterfactually defined effects of model 4 with an X*M interaction.
-const XMINT: &str = "counterfactual effects (--xmint) not in cipa";
 
 pub const MISSING: &[(&str, &str, &str)] = &[
     ("model17", "interaction test BOTH(X)", BOTH),
@@ -31,7 +29,4 @@ pub const MISSING: &[(&str, &str, &str)] = &[
     ("model76", "interaction test BOTH(M)", BOTH),
     ("model20", "interaction test X*W", BESIDE_THREE_WAY),
     ("model69", "interaction test M*W", BESIDE_THREE_WAY),
-    ("model74_xmint", "natural direct effect", XMINT),
-    ("model74_xmint", "controlled direct effect", XMINT),
-    ("model74_xmint", "natural indirect effect", XMINT),
 ];
