@@ -184,7 +184,7 @@ pub fn counterfactual_effects(
         def(
             EffectKind::ControlledDirect,
             vec![x, y],
-            Some(format!("{m}={}", cf.m_cde)),
+            Some(format!("{m}={}", super::probe::label(cf.m_cde))),
             direct_weights(cf.m_cde),
             cde,
         ),
