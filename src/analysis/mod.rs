@@ -14,11 +14,13 @@
 //!    standardized effects, coefficients for `modelbt`, curve points) evaluated on the full
 //!    sample.
 //! 4. resample (`resample.rs`; the per-draw steps in `bootstrap.rs` and `monte_carlo.rs`): the same
-//!    statistics on `B` bootstrap resamples or Monte Carlo draws, through the engine of
-//!    [`crate::inference::resample`], and the jackknife acceleration for BCa.
+//!    statistics on `B` bootstrap resamples (of whole clusters with `cluster`) or Monte Carlo
+//!    draws, through the engine of [`crate::inference::resample`], and the jackknife acceleration
+//!    for BCa.
 //! 5. intervals (`intervals.rs`): each effect's inference, analytic (direct and total effects,
-//!    Sobel tests) or from the draws (percentile, BC or BCa), with standardized effects; the defined
-//!    quantities likewise.
+//!    natural and controlled direct effects, Sobel tests) or from the draws (percentile, BC or
+//!    BCa), with standardized effects; the defined quantities and (`modelbt`) every regression
+//!    coefficient likewise.
 //! 6. probe (`probe.rs`): conditional effects of focal predictors within their equations,
 //!    conditional interactions, Johnson-Neyman regions with their curves, and PROCESS's intprobe
 //!    decision.

@@ -43,17 +43,7 @@ pub(super) fn prepare(
     let mut sub = data.take_rows(&cases.rows);
     center_products(&mut sub, spec, opts.center)?;
     let (y_logistic, mut notes) = y_model(&sub, spec, opts.y_model)?;
-    if let (Some(c), true) = (&opts.cluster, y_logistic) {
-        return Err(crate::Error::Usage(format!(
-            "cluster-robust standard errors (--cluster {c}) are for OLS equations, but '{}' has two values and its equation is logistic; add --linear-y for a linear probability model",
-            spec.y
-        )));
-    }
-    if let Some(c) = &opts.cluster {
-        notes.push(format!(
-            "Clustered data: every equation's standard errors are cluster-robust by '{c}' (CR1, as R's sandwich::vcovCL with type HC1), and the tests of interactions, conditional effects, Johnson-Neyman regions and Sobel tests use that covariance, with t tests on n - k degrees of freedom. PROCESS for R 4.3.1 has no cluster option."
-        ));
-    }
+    notes.extend(cluster_note(opts, spec, y_logistic)?);
     let designs = spec
         .equations
         .iter()
@@ -75,6 +65,27 @@ pub(super) fn prepare(
         notes,
         counterfactual,
     })
+}
+
+/// What the report says about clustered data (where PROCESS has no equivalent); a logistic Y is
+/// refused, since CR1 is computed for OLS equations.
+fn cluster_note(
+    opts: &AnalysisOptions,
+    spec: &ModelSpec,
+    y_logistic: bool,
+) -> Result<Option<String>> {
+    let Some(c) = &opts.cluster else {
+        return Ok(None);
+    };
+    if y_logistic {
+        return Err(crate::Error::Usage(format!(
+            "cluster-robust standard errors (--cluster {c}) are for OLS equations, but '{}' has two values and its equation is logistic; add --linear-y for a linear probability model",
+            spec.y
+        )));
+    }
+    Ok(Some(format!(
+        "Clustered data: every equation's standard errors are cluster-robust by '{c}' (CR1, as R's sandwich::vcovCL with type HC1), and the tests of interactions, conditional effects, Johnson-Neyman regions and Sobel tests use that covariance, with t tests on n - k degrees of freedom. PROCESS for R 4.3.1 has no cluster option."
+    )))
 }
 
 /// Options that cannot go together, refused before any work.
