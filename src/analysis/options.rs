@@ -66,7 +66,26 @@ pub struct AnalysisOptions {
     pub xmint: Option<Xmint>,
 }
 
-/// The counterfactual effects' settings (PROCESS's `xrefval` and `cdeval`).
+/// The counterfactual effects' settings (PROCESS's `xrefval` and `cdeval`). The spec is model 4
+/// with the X×M product in Y's equation, that is PROCESS 2.16's model 74's equations:
+///
+/// ```
+/// use cipa::analysis::{analyse, AnalysisOptions, Xmint};
+/// use cipa::data::read_csv_str;
+/// use cipa::effects::EffectKind;
+/// use cipa::spec::{template::template, Roles};
+///
+/// let csv = "x,m,y\n1,2,3\n2,2,5\n3,4,6\n4,3,8\n5,6,9\n6,5,12\n7,8,13\n8,7,15\n2,3,4\n5,4,9\n";
+/// let data = read_csv_str("example.csv", csv, b',', &Default::default()).unwrap();
+/// let roles = Roles { x: "x".into(), y: "y".into(), m: vec!["m".into()], ..Roles::default() };
+/// let spec = template(74).unwrap().instantiate(&roles).unwrap();
+/// let xmint = Xmint { xrefval: vec![2.0, 6.0], cdeval: None };
+/// let opts = AnalysisOptions { boot: 200, xmint: Some(xmint), ..AnalysisOptions::default() };
+/// let a = analyse(&data, &spec, &opts).unwrap();
+/// let nie = a.effects.iter().find(|e| e.def.kind == EffectKind::TotalNaturalIndirect).unwrap();
+/// assert!(nie.boot_se.is_some());
+/// assert_eq!(a.counterfactual.unwrap().x_cf, 6.0);
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Xmint {
     /// The reference and counterfactual values of X (`xrefval`): none, one (the counterfactual

@@ -240,6 +240,11 @@ fn check_xmint_model(a: &FitArgs) -> Result<(), CliError> {
             "--xmint is model 4, which has no moderator: drop --w and --z",
         ));
     }
+    if a.wvals.is_some() || a.zvals.is_some() {
+        return Err(usage(
+            "--xmint probes X at the two values of --xrefval: drop --wvals and --zvals",
+        ));
+    }
     Ok(())
 }
 

@@ -165,7 +165,7 @@ fn xmint_defaults_and_cdeval() {
 fn xmint_bad_input_is_refused() {
     let d = sme_example();
     let base = base(d.to_str().unwrap());
-    let cases: [(Vec<&str>, &str); 9] = [
+    let cases: [(Vec<&str>, &str); 10] = [
         (
             vec![
                 "--model",
@@ -208,6 +208,10 @@ fn xmint_bad_input_is_refused() {
         (
             vec!["--model", "4", "--xmint", "--xrefval", "3", "--contrast"],
             "--contrast is not defined",
+        ),
+        (
+            vec!["--model", "4", "--xmint", "--xrefval", "3", "--wvals", "2"],
+            "drop --wvals",
         ),
     ];
     for (extra, want) in cases {
