@@ -13,7 +13,7 @@ use super::output::emit;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
 use super::{usage, CliError};
 use crate::inference::CiMethod;
-use crate::report::{power_report, render, Format};
+use crate::report::{power_report, render, Format, Report};
 use crate::simulate::power::{self, EffectSelector, PowerStudy, PowerSummary, Shard};
 use crate::simulate::{Design, Measurement, FRAMEWORK_DESIGN};
 use crate::spec::ModelSpec;
@@ -177,50 +177,12 @@ fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
 }
 
 fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
-    let (design, text) = match &a.design {
-        Some(p) => {
-            let text = read_text(p)?;
-            (
-                Design::parse(&p.display().to_string(), &text).map_err(crate::Error::from)?,
-                text,
-            )
-        }
-        None => (Design::framework(), FRAMEWORK_DESIGN.to_string()),
-    };
-    let design = if a.exact {
-        design.with_measurement(Measurement::Exact)
-    } else {
-        design
-    };
-    // The framework's design, shipped or given as a file, comes with its mediation model.
-    let spec = build_spec(&a, design.name == Design::framework().name)?;
-    let selectors = a
-        .effects
-        .iter()
-        .map(|e| e.parse::<EffectSelector>().map_err(usage))
-        .collect::<Result<Vec<_>, _>>()?;
     let shard = a.shard.as_deref().map(parse_shard).transpose()?;
+    let study = study(&a)?;
     let dest = results_dir::destination(a.output.out.as_deref());
-    let design_path = a
-        .design
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("designs/framework.toml"));
     if let (None, Destination::Folder(dir)) = (shard, &dest) {
-        results_dir::check_target(dir, &design_path)?;
+        results_dir::check_target(dir, &design_path(&a))?;
     }
-    // --exact changes the data, so it is part of what the fingerprint covers.
-    let text = if a.exact { text + "\n#exact" } else { text };
-    let study = PowerStudy::with_ci(
-        design,
-        &text,
-        spec,
-        &selectors,
-        &a.n,
-        (a.reps, a.boot, a.seed),
-        a.ci,
-        a.conf,
-    )
-    .map_err(crate::Error::from)?;
     let (index, count) = shard.unwrap_or((1, 1));
     let total = power::shard_work(&study.settings, index, count).len();
     let bar = progress_bar(total);
@@ -250,19 +212,54 @@ fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
         return Ok(());
     }
     let summary = power::merge(&[result]).map_err(crate::Error::from)?;
-    let options = json!({
-        "design": design_path,
-        "exact": a.exact,
-        "threads": a.threads,
-    });
-    output(
-        &summary,
-        &a.output,
-        a.plot.as_deref(),
-        &design_path,
-        options,
-        a.threads,
+    PowerRun::new(summary, &a).output(a.plot.as_deref())
+}
+
+/// The design file a study names (the framework's path in cipa's sources by default).
+fn design_path(a: &PowerRunArgs) -> PathBuf {
+    a.design
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("designs/framework.toml"))
+}
+
+/// The study the flags describe: the design, the model fitted to every replication, the effects
+/// and the settings.
+pub fn study(a: &PowerRunArgs) -> Result<PowerStudy, CliError> {
+    let (design, text) = match &a.design {
+        Some(p) => {
+            let text = read_text(p)?;
+            (
+                Design::parse(&p.display().to_string(), &text).map_err(crate::Error::from)?,
+                text,
+            )
+        }
+        None => (Design::framework(), FRAMEWORK_DESIGN.to_string()),
+    };
+    let design = if a.exact {
+        design.with_measurement(Measurement::Exact)
+    } else {
+        design
+    };
+    // The framework's design, shipped or given as a file, comes with its mediation model.
+    let spec = build_spec(a, design.name == Design::framework().name)?;
+    let selectors = a
+        .effects
+        .iter()
+        .map(|e| e.parse::<EffectSelector>().map_err(usage))
+        .collect::<Result<Vec<_>, _>>()?;
+    // --exact changes the data, so it is part of what the fingerprint covers.
+    let text = if a.exact { text + "\n#exact" } else { text };
+    PowerStudy::with_ci(
+        design,
+        &text,
+        spec,
+        &selectors,
+        &a.n,
+        (a.reps, a.boot, a.seed),
+        a.ci,
+        a.conf,
     )
+    .map_err(|e| CliError::from(crate::Error::from(e)))
 }
 
 fn merge(m: MergeArgs) -> Result<(), CliError> {
@@ -282,16 +279,14 @@ fn merge(m: MergeArgs) -> Result<(), CliError> {
     if let Destination::Folder(dir) = results_dir::destination(m.output.out.as_deref()) {
         results_dir::check_target(&dir, &first)?;
     }
-    let options = json!({ "shards": m.files });
-    output(&summary, &m.output, m.plot.as_deref(), &first, options, 0)
-}
-
-/// The summary as JSON: cipa's version and the summary itself (docs/json-schema.md).
-fn summary_json(s: &PowerSummary) -> Result<String, CliError> {
-    let mut v = serde_json::to_value(s).map_err(|e| CliError::Internal(e.to_string()))?;
-    v["cipa_version"] = json!(crate::VERSION);
-    v["kind"] = json!("cipa power");
-    Ok(serde_json::to_string_pretty(&v).map_err(|e| CliError::Internal(e.to_string()))? + "\n")
+    let run = PowerRun {
+        summary,
+        out: m.output,
+        source: first,
+        options: json!({ "shards": m.files }),
+        threads: 0,
+    };
+    run.output(m.plot.as_deref())
 }
 
 fn header(s: &PowerSummary) -> Vec<(String, String)> {
@@ -390,81 +385,128 @@ fn curve(s: &PowerSummary) -> Result<Option<(String, Vec<u8>)>, CliError> {
     }
 }
 
-fn output(
-    s: &PowerSummary,
-    out: &OutputArgs,
-    plot: Option<&Path>,
-    source: &Path,
+/// A finished power study: its summary and everything its outputs are made from.
+pub struct PowerRun {
+    pub summary: PowerSummary,
+    out: OutputArgs,
+    /// The design file (or the first shard file), hashed in a results folder's manifest.
+    source: PathBuf,
     options: serde_json::Value,
     threads: usize,
-) -> Result<(), CliError> {
-    if out.apa {
-        return Err(usage("cipa power has no APA tables; drop --apa"));
+}
+
+impl PowerRun {
+    /// The summary of a study run with the flags `a`.
+    pub fn new(summary: PowerSummary, a: &PowerRunArgs) -> Self {
+        PowerRun {
+            summary,
+            out: a.output.clone(),
+            source: design_path(a),
+            options: json!({
+                "design": design_path(a),
+                "exact": a.exact,
+                "threads": a.threads,
+            }),
+            threads: a.threads,
+        }
     }
-    let mut report = power_report(s, header(s));
-    report.decimals = out.decimals as usize;
-    if let Some(p) = plot {
-        let Some((svg, png)) = curve(s)? else {
-            return Err(usage(
-                "this cipa was built without the plot feature; drop --plot",
-            ));
+
+    /// The JSON document of `--format json`.
+    pub fn json(&self) -> Result<serde_json::Value, CliError> {
+        let mut v =
+            serde_json::to_value(&self.summary).map_err(|e| CliError::Internal(e.to_string()))?;
+        v["cipa_version"] = json!(crate::VERSION);
+        v["kind"] = json!("cipa power");
+        Ok(v)
+    }
+
+    /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
+    pub fn report(&self) -> Report {
+        let mut report = power_report(&self.summary, header(&self.summary));
+        report.decimals = self.out.decimals as usize;
+        report
+    }
+
+    /// The power curve as (SVG, PNG), when the plot feature is built.
+    pub fn curve(&self) -> Result<Option<(String, Vec<u8>)>, CliError> {
+        curve(&self.summary)
+    }
+
+    /// The files of a results folder and what its manifest records.
+    pub fn folder(&self) -> Result<(ResultsDir, Provenance), CliError> {
+        let source = &self.source;
+        if !source.is_file() {
+            return Err(usage(format!(
+                "a results folder records the SHA-256 of the design, but '{}' is not a file here; give --design FILE (the framework's is designs/framework.toml in cipa's sources) or --out FILE.json",
+                source.display()
+            )));
+        }
+        let mut files = ResultsDir::new();
+        files.add_report(&self.report());
+        files.add("results.json", super::json_text(&self.json()?)?);
+        if let Some((svg, png)) = self.curve()? {
+            files.add("plots/power_curve.svg", svg);
+            files.add("plots/power_curve.png", png);
+        }
+        let st = &self.summary.settings;
+        let prov = Provenance {
+            command: "power",
+            data_path: source.clone(),
+            rows: 0,
+            rows_used: None,
+            rows_dropped: None,
+            dropped_lines: Vec::new(),
+            options: self.options.clone(),
+            seed: Some(st.seed),
+            b: Some(st.boot),
+            resampling: Some("nonparametric"),
+            threads_requested: self.threads,
+            threads_used: results_dir::threads_used(self.threads, true),
         };
-        match p.extension().and_then(|e| e.to_str()) {
-            Some("svg") => emit(&svg, Some(p))?,
-            Some("png") => super::output::write_atomic(p, &png).map_err(|e| {
-                CliError::Input(crate::Error::Output {
-                    path: p.display().to_string(),
-                    message: e.to_string(),
-                })
-            })?,
-            _ => {
-                return Err(usage(format!(
-                    "--plot '{}': name a .svg or .png file",
-                    p.display()
-                )))
-            }
-        }
+        Ok((files, prov))
     }
-    match results_dir::destination(out.out.as_deref()) {
-        Destination::Folder(dir) => {
-            if !source.is_file() {
-                return Err(usage(format!(
-                    "a results folder records the SHA-256 of the design, but '{}' is not a file here; give --design FILE (the framework's is designs/framework.toml in cipa's sources) or --out FILE.json",
-                    source.display()
-                )));
-            }
-            let mut files = ResultsDir::new();
-            files.add_report(&report);
-            files.add("results.json", summary_json(s)?);
-            if let Some((svg, png)) = curve(s)? {
-                files.add("plots/power_curve.svg", svg);
-                files.add("plots/power_curve.png", png);
-            }
-            let st = &s.settings;
-            let prov = Provenance {
-                command: "power",
-                data_path: source.to_path_buf(),
-                rows: 0,
-                rows_used: None,
-                rows_dropped: None,
-                dropped_lines: Vec::new(),
-                options,
-                seed: Some(st.seed),
-                b: Some(st.boot),
-                resampling: Some("nonparametric"),
-                threads_requested: threads,
-                threads_used: results_dir::threads_used(threads, true),
-            };
-            let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
-            Ok(())
+
+    fn output(&self, plot: Option<&Path>) -> Result<(), CliError> {
+        let out = &self.out;
+        if out.apa {
+            return Err(usage("cipa power has no APA tables; drop --apa"));
         }
-        _ => {
-            let text = match out.format() {
-                Format::Json => summary_json(s)?,
-                f => render(&report, f),
+        if let Some(p) = plot {
+            let Some((svg, png)) = self.curve()? else {
+                return Err(usage(
+                    "this cipa was built without the plot feature; drop --plot",
+                ));
             };
-            emit(&text, out.out.as_deref())
+            match p.extension().and_then(|e| e.to_str()) {
+                Some("svg") => emit(&svg, Some(p))?,
+                Some("png") => super::output::write_atomic(p, &png).map_err(|e| {
+                    CliError::Input(crate::Error::Output {
+                        path: p.display().to_string(),
+                        message: e.to_string(),
+                    })
+                })?,
+                _ => {
+                    return Err(usage(format!(
+                        "--plot '{}': name a .svg or .png file",
+                        p.display()
+                    )))
+                }
+            }
+        }
+        match results_dir::destination(out.out.as_deref()) {
+            Destination::Folder(dir) => {
+                let (files, prov) = self.folder()?;
+                let n = files.commit(&dir, &prov)?;
+                eprintln!("cipa: wrote {n} files to {}", dir.display());
+                Ok(())
+            }
+            _ => {
+                let text = match out.format() {
+                    Format::Json => super::json_text(&self.json()?)?,
+                    f => render(&self.report(), f),
+                };
+                emit(&text, out.out.as_deref())
+            }
         }
     }
 }

@@ -128,7 +128,8 @@ where
 }
 
 /// As [`bootstrap_with`], calling `progress(k)` after every block of `k` finished draws (from
-/// whichever worker finished it), for a progress display. It does not affect the draws.
+/// whichever worker finished it), for a progress display, and `progress(0)` before each block
+/// starts (where an embedding program can stop a run by unwinding). It does not affect the draws.
 #[allow(clippy::too_many_arguments)]
 pub fn bootstrap_progress<S, I, F>(
     n: usize,
@@ -199,6 +200,9 @@ where
 {
     let mut values = vec![0.0; b * m];
     let run_chunk = |start: usize, chunk: &mut [f64]| -> Result<Ledger, BootstrapFailure> {
+        // Before a block too, so an observer can stop a run between blocks (by unwinding);
+        // zero draws done, nothing for a display to count.
+        progress(0);
         let mut state = init();
         let mut ledger = Ledger::default();
         for (k, out) in chunk.chunks_mut(m.max(1)).enumerate() {
