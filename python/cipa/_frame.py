@@ -26,6 +26,9 @@ import pandas as pd
 
 from . import _cipa
 
+#: pandas.read_csv options that parse floats exactly (the default from pandas 3 on).
+ROUND_TRIP = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
+
 
 def _python(v: Any) -> Any:
     """A numpy scalar as a Python one (str, float, int)."""

@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import _cipa
 from ._figures import SVG, Figures, figures
+from ._frame import ROUND_TRIP as _ROUND_TRIP
 
 
 def _frame(rows: list, columns: list | None = None) -> pd.DataFrame:
@@ -72,6 +73,12 @@ class Result:
         existing folder is replaced only if it is a cipa results folder or empty."""
         self._run.save(os.fspath(dir))
         return os.fspath(dir)
+
+    @property
+    def engine_seconds(self) -> float:
+        """Seconds cipa's engine worked on this run (typing the data and the analysis, without
+        the GIL); the rest of a call's time is the cost of calling from Python."""
+        return self._run.engine_seconds
 
     @property
     def command_line(self) -> list:
@@ -260,7 +267,7 @@ class Fit(_Equations):
         text = self._run.draws_csv()
         if text is None:
             raise _cipa.UsageError("the draws are kept with save_boot=True (and a bootstrap)")
-        return pd.read_csv(io.StringIO(text), float_precision="round_trip")
+        return pd.read_csv(io.StringIO(text), **_ROUND_TRIP)
 
     @property
     def notes(self) -> list:

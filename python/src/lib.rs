@@ -39,6 +39,8 @@ struct Run {
     argv: Vec<String>,
     /// Whether the data came from memory (a DataFrame or Arrow stream), not a file.
     memory: bool,
+    /// Seconds cipa itself worked (typing the data, the analysis), without the GIL.
+    seconds: f64,
 }
 
 impl Run {
@@ -96,6 +98,13 @@ impl Run {
     #[getter]
     fn argv(&self) -> Vec<String> {
         self.argv.clone()
+    }
+
+    /// Seconds cipa itself worked on the run (typing the data and the analysis), for telling
+    /// the engine's time from the cost of the call.
+    #[getter]
+    fn engine_seconds(&self) -> f64 {
+        self.seconds
     }
 
     /// The JSON document of `--format json`, as compact text.
@@ -250,24 +259,46 @@ fn run(
     let argv = args::argv(command, data_name.as_deref(), kwargs)?;
     let parsed = embed::parse(&argv).map_err(errors::to_py)?;
     let src = src.unwrap_or(Source::File);
-    let inner = match parsed {
+    let clock = std::time::Instant::now;
+    let timed = |t: std::time::Instant| t.elapsed().as_secs_f64();
+    let (inner, seconds) = match parsed {
         Command::Fit(a) => {
-            let syntax = syntax.clone();
-            Finished::Fit(Box::new(interruptible(py, move |hook| {
+            let (r, s) = interruptible(py, move |hook| {
+                let t = clock();
                 let syntax = syntax.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
-                embed::fit_plan(a, syntax, src)?.run(hook)
-            })?))
+                let r = embed::fit_plan(a, syntax, src)?.run(hook)?;
+                Ok((r, timed(t)))
+            })?;
+            (Finished::Fit(Box::new(r)), s)
         }
-        Command::Regress(a) => Finished::Regress(Box::new(guarded(py, || embed::regress(a, src))?)),
+        Command::Regress(a) => {
+            let (r, s) = guarded(py, || {
+                let t = clock();
+                Ok((embed::regress(a, src)?, timed(t)))
+            })?;
+            (Finished::Regress(Box::new(r)), s)
+        }
         Command::Describe(a) => {
-            Finished::Describe(Box::new(guarded(py, || embed::describe(a, src))?))
+            let (r, s) = guarded(py, || {
+                let t = clock();
+                Ok((embed::describe(a, src)?, timed(t)))
+            })?;
+            (Finished::Describe(Box::new(r)), s)
         }
-        Command::Measure(a) => Finished::Measure(Box::new(guarded(py, || embed::measure(a, src))?)),
+        Command::Measure(a) => {
+            let (r, s) = guarded(py, || {
+                let t = clock();
+                Ok((embed::measure(a, src)?, timed(t)))
+            })?;
+            (Finished::Measure(Box::new(r)), s)
+        }
         Command::Power(a) => {
             let a = a.run;
-            Finished::Power(Box::new(interruptible(py, move |hook| {
-                embed::power(a, hook)
-            })?))
+            let (r, s) = interruptible(py, move |hook| {
+                let t = clock();
+                Ok((embed::power(a, hook)?, timed(t)))
+            })?;
+            (Finished::Power(Box::new(r)), s)
         }
         _ => {
             return Err(UsageError::new_err(format!(
@@ -279,6 +310,7 @@ fn run(
         inner,
         argv,
         memory,
+        seconds,
     })
 }
 

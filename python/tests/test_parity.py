@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import cipa
+from cipa._frame import ROUND_TRIP as _ROUND_TRIP
 from conftest import ROOT, SME, without_source
 
 DATA = str(SME)
@@ -117,7 +118,7 @@ def _cli_args(flags):
 def frames():
     out = {
         "cipa.read": cipa.read(SME),
-        "pandas.read_csv": pd.read_csv(SME, float_precision="round_trip"),
+        "pandas.read_csv": pd.read_csv(SME, **_ROUND_TRIP),
     }
     try:
         import polars as pl
