@@ -102,8 +102,10 @@ def test_description_and_measurement_tables():
 def test_every_flag_is_a_keyword_argument():
     import inspect
 
-    # Output destinations are methods here (.summary, .save, .apa); shards are for job arrays.
-    left_out = {"data", "format", "out", "apa", "shard", "plot", "truth"}
+    # Output destinations are methods here (.summary, .save, .apa); shards, plans and job arrays
+    # are for the command line.
+    left_out = {"data", "format", "out", "apa", "shard", "plot", "truth", "plan", "slurm", "job_time",
+                "pilot_reps"}
     no_apa = {"apa_decimals", "stars"}
     for fn, command in [(cipa.fit, "fit"), (cipa.regress, "regress"), (cipa.describe, "describe"),
                         (cipa.measure, "measure"), (cipa.read, "read"), (cipa.simulate, "simulate"),

@@ -224,16 +224,11 @@ pub fn measure(a: MeasureArgs, src: Source) -> Result<MeasureRun, CliError> {
 
 /// A power study in one piece; `progress(k)` after every `k` finished replications.
 pub fn power(a: PowerRunArgs, progress: &(dyn Fn(usize) + Sync)) -> Result<PowerRun, CliError> {
-    if a.shard.is_some() {
-        return Err(usage(
-            "shards (--shard i/N) are for job arrays on the command line; run the study whole here",
-        ));
-    }
     let study = super::power::study(&a)?;
     let result = crate::simulate::power::run_shard(&study, 1, 1, a.threads, progress)
         .map_err(crate::Error::from)?;
     let summary = crate::simulate::power::merge(&[result]).map_err(crate::Error::from)?;
-    Ok(PowerRun::new(summary, &a))
+    Ok(super::power::run_of(summary, &a))
 }
 
 /// Simulated data exactly as `cipa simulate` writes them and a reader reads them back (the CSV
