@@ -21,6 +21,10 @@ use pyo3::types::{PyDict, PyList};
 
 use errors::{guarded, interruptible, UsageError};
 
+/// Resampled rows (draws × rows) below which a fit runs on the calling thread, without the
+/// signal checks: such a run ends in milliseconds anyway.
+const QUICK_WORK: usize = 2_000_000;
+
 /// A finished command.
 enum Finished {
     Fit(Box<FitRun>),
@@ -263,13 +267,31 @@ fn run(
     let timed = |t: std::time::Instant| t.elapsed().as_secs_f64();
     let (inner, seconds) = match parsed {
         Command::Fit(a) => {
-            let (r, s) = interruptible(py, move |hook| {
+            let (plan, s0) = guarded(py, || {
                 let t = clock();
                 let syntax = syntax.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
-                let r = embed::fit_plan(a, syntax, src)?.run(hook)?;
-                Ok((r, timed(t)))
+                Ok((embed::fit_plan(a, syntax, src)?, timed(t)))
             })?;
-            (Finished::Fit(Box::new(r)), s)
+            // Handing the work to a thread that Ctrl-C can stop costs a thread switch: worth it
+            // only for a run that takes a while (about 10 ms and more).
+            let o = &plan.opts;
+            let work = if o.mc > 0 {
+                o.mc * 100
+            } else {
+                o.boot * plan.rows()
+            };
+            let (r, s1) = if work < QUICK_WORK {
+                guarded(py, || {
+                    let t = clock();
+                    Ok((plan.run(&|_| {})?, timed(t)))
+                })?
+            } else {
+                interruptible(py, move |hook| {
+                    let t = clock();
+                    Ok((plan.run(hook)?, timed(t)))
+                })?
+            };
+            (Finished::Fit(Box::new(r)), s0 + s1)
         }
         Command::Regress(a) => {
             let (r, s) = guarded(py, || {
