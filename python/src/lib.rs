@@ -243,6 +243,7 @@ fn source(
 /// `syntax` is a fit's model in the path syntax as `(name, text)`.
 #[pyfunction]
 #[pyo3(signature = (command, kwargs, path=None, columns=None, arrow=None, name=None, syntax=None))]
+#[allow(clippy::too_many_arguments)] // the keyword arguments of a Python function
 fn run(
     py: Python<'_>,
     command: &str,
@@ -263,6 +264,23 @@ fn run(
     let argv = args::argv(command, data_name.as_deref(), kwargs)?;
     let parsed = embed::parse(&argv).map_err(errors::to_py)?;
     let src = src.unwrap_or(Source::File);
+    let (inner, seconds) = execute(py, parsed, src, syntax, command)?;
+    Ok(Run {
+        inner,
+        argv,
+        memory,
+        seconds,
+    })
+}
+
+/// Runs a parsed command on its data; returns the finished run and the engine's seconds.
+fn execute(
+    py: Python<'_>,
+    parsed: Command,
+    src: Source,
+    syntax: Option<(String, String)>,
+    command: &str,
+) -> PyResult<(Finished, f64)> {
     let clock = std::time::Instant::now;
     let timed = |t: std::time::Instant| t.elapsed().as_secs_f64();
     let (inner, seconds) = match parsed {
@@ -328,12 +346,7 @@ fn run(
             )))
         }
     };
-    Ok(Run {
-        inner,
-        argv,
-        memory,
-        seconds,
-    })
+    Ok((inner, seconds))
 }
 
 /// Reads data as `cipa.read` does (the data flags as keyword arguments) and returns its
