@@ -12,6 +12,7 @@ import copy
 import io
 import json
 import os
+import re
 from functools import cached_property
 from typing import Any
 
@@ -30,6 +31,26 @@ def _frame(rows: list, columns: list | None = None) -> pd.DataFrame:
                 df[c] = None
         df = df[columns + [c for c in df.columns if c not in columns]]
     return df
+
+
+def notebook_html(page: str) -> str:
+    """The HTML report as a fragment for a notebook: its body in a ``div.cipa-report``, with the
+    page's style rules scoped to that div so they do not restyle the notebook around it."""
+    style = re.search(r"<style>(.*?)</style>", page, re.S)
+    body = re.search(r"<body>(.*)</body>", page, re.S)
+    if not body:
+        return page
+    rules = []
+    for line in (style.group(1) if style else "").strip().splitlines():
+        if "{" not in line:
+            continue
+        selectors, rest = line.split("{", 1)
+        scoped = ",".join(
+            ".cipa-report" if sel.strip() == "body" else f".cipa-report {sel.strip()}"
+            for sel in selectors.split(",")
+        )
+        rules.append(f"{scoped}{{{rest}")
+    return f'<div class="cipa-report"><style>{chr(10).join(rules)}</style>{body.group(1)}</div>'
 
 
 def _path(p: Any) -> Any:
@@ -86,7 +107,7 @@ class Result:
         return list(self._run.argv)
 
     def _repr_html_(self) -> str:
-        return self._run.report("html")
+        return notebook_html(self._run.report("html"))
 
     def __str__(self) -> str:
         return self.summary()
@@ -241,8 +262,8 @@ class Fit(_Equations):
         for c in self._doc.get("indirect_curves", []):
             for i, g in enumerate(c["grid"]):
                 row = {"kind": c["kind"], "focal": c["focal"], "path": _path(c["path"]), "moderator": c["moderator"]}
-                for m, v in (c.get("at") or {}).items() if isinstance(c.get("at"), dict) else c.get("at") or []:
-                    row[m] = v
+                # The other moderators' probe values (labels, as in the report).
+                row.update(c.get("at") or {})
                 row.update({"value": g, "effect": c["effect"][i], "ci_lower": c["ci_lower"][i],
                             "ci_upper": c["ci_upper"][i]})
                 rows.append(row)

@@ -35,7 +35,12 @@ def test_tables_are_tidy(mm):
 def test_reports(mm):
     text = mm.summary()
     assert "Outcome Variable: collab" in text
-    assert mm._repr_html_().lstrip().lower().startswith("<!doctype html")
+    page = mm.summary("html")
+    assert page.lstrip().lower().startswith("<!doctype html")
+    frag = mm._repr_html_()
+    assert frag.startswith('<div class="cipa-report">') and "<body" not in frag
+    assert ".cipa-report table{" in frag and "\nbody{" not in frag
+    assert "Outcome Variable: collab" in frag
     assert "\\begin" in mm.summary("latex")
     assert "|" in mm.apa()
     assert json.loads(mm.to_json()) == mm.to_dict()
