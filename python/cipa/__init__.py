@@ -21,6 +21,7 @@ lists are Python lists; switches are ``True``. Errors raise :class:`CipaError` (
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Mapping, Sequence, Union
 
 import pandas as pd
@@ -229,10 +230,12 @@ def fit(
     syntax = None
     if spec is not None:
         text = os.fspath(spec)
-        if "\n" in text or "~" in text and not _cipa.is_file(text):
+        # Model text has a line break or an equation (`y ~ x`); anything else names a file
+        # (`~/models/m.cipa` too) or a shipped model (`framework:NAME`).
+        if "\n" in text or (re.search(r"\w\s*~", text) and not _cipa.is_file(text)):
             syntax = ("<spec>", text)
         else:
-            kw["spec"] = text
+            kw["spec"] = os.path.expanduser(text)
     return Fit(_run("fit", data, kw, syntax=syntax))
 
 
