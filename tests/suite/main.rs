@@ -25,6 +25,7 @@ mod measure_properties;
 mod plot_diagrams;
 mod plot_render;
 mod power;
+mod process_v431;
 mod properties;
 mod readers;
 mod render_snapshots;
