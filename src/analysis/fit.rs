@@ -3,14 +3,13 @@
 //! total effect model when asked, and with `process_t` recompute every coefficient interval with
 //! PROCESS's approximation of the critical value so the printed bounds match PROCESS's.
 
+use super::interaction_tests::highest_order_tests;
 use super::linear::critical;
 use super::prepare::Prepared;
 use super::AnalysisOptions;
 use crate::error::Result;
-use crate::estimation::{
-    fit_logistic_design, fit_ols_design, r2_change, EquationFit, Method, R2Change, Regression,
-};
-use crate::spec::{EquationSpec, ModelSpec};
+use crate::estimation::{fit_logistic_design, fit_ols_design, EquationFit, R2Change, Regression};
+use crate::spec::ModelSpec;
 
 /// Each equation's fit with its tests of highest-order product terms, and the total effect
 /// model (Y on X and the covariates) when `opts.total`.
@@ -31,7 +30,7 @@ pub(super) fn fit_equations(
         } else {
             fit_ols_design(design, opts.cov, opts.conf, None)?
         };
-        let tests = highest_order_tests(&fit, e)?;
+        let tests = highest_order_tests(&fit, e, spec)?;
         equations.push((fit, tests));
     }
     let mut total_model = if opts.total {
@@ -61,32 +60,6 @@ fn process_intervals(fit: &mut EquationFit, conf: f64) {
         c.ci_lower = c.estimate - crit * c.se;
         c.ci_upper = c.estimate + crit * c.se;
     }
-}
-
-/// R² change tests for the highest-order product terms of an equation, as PROCESS prints them:
-/// each alone, then all together when there are several.
-fn highest_order_tests(fit: &EquationFit, e: &EquationSpec) -> Result<Vec<R2Change>> {
-    if fit.method != Method::Ols {
-        return Ok(Vec::new());
-    }
-    let top = e.terms.iter().map(|t| t.factors.len()).max().unwrap_or(0);
-    if top < 2 {
-        return Ok(Vec::new());
-    }
-    let tops: Vec<String> = e
-        .terms
-        .iter()
-        .filter(|t| t.factors.len() == top)
-        .map(|t| t.name())
-        .collect();
-    let mut out = Vec::new();
-    for t in &tops {
-        out.push(r2_change(fit, std::slice::from_ref(t))?);
-    }
-    if tops.len() > 1 {
-        out.push(r2_change(fit, &tops)?);
-    }
-    Ok(out)
 }
 
 /// Y on X and the covariates of Y's equation (PROCESS's total effect model).

@@ -17,5 +17,5 @@ pub use fit::{
 };
 pub use logistic::{fit_logistic_design, LogisticOptions};
 pub use logistic_weighted::logistic_weighted;
-pub use ols::{fit_ols_design, r2_change, R2Change};
+pub use ols::{fit_ols_design, r2_change, r2_change_rows, R2Change};
 pub use regression::Regression;

@@ -88,7 +88,7 @@ pub fn equation_json(fit: &EquationFit, changes: &[R2Change]) -> Value {
             changes
                 .iter()
                 .map(|c| {
-                    json!({"terms": c.terms, "r2_change": num(c.r2_change), "f": num(c.f),
+                    json!({"label": c.label, "terms": c.terms, "r2_change": num(c.r2_change), "f": num(c.f),
                            "df1": num(c.df1), "df2": num(c.df2), "p": num(c.p)})
                 })
                 .collect(),
@@ -220,6 +220,7 @@ pub fn analysis_json(
     doc["effects"] = Value::Object(groups);
     doc["conditional_effects"] = json!(a.conditional);
     doc["conditional_interactions"] = json!(a.conditional_interactions);
+    doc["omnibus_tests"] = json!(a.omnibus);
     doc["defined"] = json!(a
         .defined
         .iter()

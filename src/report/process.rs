@@ -1,4 +1,4 @@
-use crate::analysis::{Analysis, EffectResult};
+use crate::analysis::{Analysis, EffectResult, OmnibusKind};
 use crate::effects::EffectKind;
 
 use super::{regress_report, Report, Section, Table, Value};
@@ -10,6 +10,11 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
     report.title = format!("cipa {} · conditional process analysis", crate::VERSION);
     for section in report.sections.iter_mut() {
         product_terms_key(section);
+        for t in section.tables.iter_mut() {
+            if t.title == super::regress::R2_CHANGE_TITLE {
+                t.title = "Test(s) of highest order unconditional interaction(s)".into();
+            }
+        }
     }
     for ci in &a.conditional_interactions {
         let Some(section) = report
@@ -94,6 +99,7 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             notes: vec![],
         });
     }
+    super::omnibus::add_to_equations(&mut report.sections, a);
     if let Some(tm) = &a.total_model {
         let t = regress_report(Vec::new(), &[(tm.clone(), Vec::new())], Vec::new());
         for mut s in t.sections {
@@ -184,6 +190,12 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
                 .collect(),
             notes: vec![],
         });
+        let omnibus = if kind == EffectKind::Total {
+            OmnibusKind::Total
+        } else {
+            OmnibusKind::Direct
+        };
+        tables.extend(super::omnibus::effect_table(a, omnibus));
     }
     let ind: Vec<&EffectResult> = a
         .effects

@@ -2,6 +2,9 @@ use crate::estimation::{EquationFit, Method, R2Change, Summary};
 
 use super::{Report, Section, Table, Value};
 
+/// The title of the table of R² change tests (`fit` renames it as PROCESS titles it).
+pub(super) const R2_CHANGE_TITLE: &str = "Test(s) of R-squared change";
+
 /// The text/Markdown/CSV report of `cipa regress`: per equation a model summary, the coefficient
 /// table, R² change tests and the coding of categorical predictors.
 pub fn regress_report(
@@ -95,7 +98,7 @@ pub fn regress_report(
         });
         if !changes.is_empty() {
             tables.push(Table {
-                title: "Test(s) of R-squared change".into(),
+                title: R2_CHANGE_TITLE.into(),
                 columns: ["", "R2-chng", "F", "df1", "df2", "p"]
                     .map(String::from)
                     .to_vec(),
@@ -103,7 +106,7 @@ pub fn regress_report(
                     .iter()
                     .map(|c| {
                         vec![
-                            Value::Text(c.terms.join(", ")),
+                            Value::Text(c.label.clone()),
                             Value::Num(c.r2_change),
                             Value::Num(c.f),
                             Value::Num(c.df1),
