@@ -15,6 +15,7 @@ mod domain;
 mod framework_models;
 mod golden_describe;
 mod golden_measure;
+mod golden_omnibus;
 mod golden_process;
 mod golden_regression;
 mod intervals;

@@ -1,0 +1,139 @@
+//! The joint tests of `cipa fit` against R (`tests/golden/process_r_omnibus_protest`): PROCESS's
+//! tests of highest-order unconditional interactions (`BOTH(X)`, `BOTH(M)`, a multicategorical
+//! X's or W's `X*W`) and the omnibus tests of a multicategorical X's codes (direct, total,
+//! equality of conditional means), each with the OLS and the HC0-HC4 covariances, read from
+//! cipa's JSON output.
+
+use serde_json::Value;
+
+use crate::common::cli::{cipa, json};
+use crate::common::{self, Checker, Table};
+
+const CASE: &str = "process_r_omnibus_protest";
+
+fn text<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+fn number(v: &Value, key: &str) -> f64 {
+    v.get(key).and_then(Value::as_f64).unwrap_or(f64::NAN)
+}
+
+/// cipa's test for one expected row, or why there is none.
+fn find<'a>(
+    doc: &'a Value,
+    row: &[String],
+    col: &dyn Fn(&str) -> usize,
+) -> Result<&'a Value, String> {
+    let get = |name: &str| row[col(name)].as_str();
+    let outcome = get("outcome");
+    let list = |v: &'a Value, key: &str| -> &'a [Value] {
+        v.get(key)
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice)
+    };
+    if get("section") == "interaction" {
+        let eq = list(doc, "equations")
+            .iter()
+            .find(|e| text(e, "outcome") == outcome)
+            .ok_or_else(|| format!("no equation of {outcome}"))?;
+        return list(eq, "r2_change")
+            .iter()
+            .find(|t| text(t, "label") == get("label"))
+            .ok_or_else(|| format!("{outcome}: no test labelled {}", get("label")));
+    }
+    let at: Option<f64> = (!get("at").is_empty()).then(|| get("at").parse().expect("a number"));
+    list(doc, "omnibus_tests")
+        .iter()
+        .find(|t| {
+            let here = t["at"]
+                .as_array()
+                .and_then(|a| a.first())
+                .and_then(|p| p[1].as_str())
+                .and_then(|l| l.parse::<f64>().ok());
+            text(t, "outcome") == outcome
+                && text(t, "kind") == get("kind")
+                && match (at, here) {
+                    (Some(a), Some(h)) => (a - h).abs() < 1e-4,
+                    (None, None) => true,
+                    _ => false,
+                }
+        })
+        .ok_or_else(|| format!("{outcome}: no {} omnibus test at {:?}", get("kind"), at))
+}
+
+#[test]
+fn joint_tests_match_r() {
+    let Some(datasets) = common::shared_or_skip() else {
+        return;
+    };
+    let dir = common::golden_dir(CASE);
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).expect("case.json"))
+            .expect("case.json parses");
+    let expected = Table::read(&dir.join("expected.csv"));
+    let col = |name: &str| expected.column_index(name);
+    let data = datasets.join("hayes2018/protest.csv");
+    let mut ck = Checker::new(CASE);
+    for run in case["runs"].as_array().expect("runs") {
+        let id = text(run, "id");
+        for cov in ["ols", "hc0", "hc1", "hc2", "hc3", "hc4"] {
+            let mut args = vec!["fit", "--data", data.to_str().expect("a UTF-8 path")];
+            args.extend(
+                run["args"]
+                    .as_array()
+                    .expect("args")
+                    .iter()
+                    .filter_map(Value::as_str),
+            );
+            args.extend(["--boot", "0", "--seed", "1", "--format", "json"]);
+            if cov != "ols" {
+                args.extend(["--hc", cov]);
+            }
+            let doc = json(&cipa(&args));
+            let rows: Vec<&Vec<String>> = expected
+                .rows
+                .iter()
+                .filter(|r| r[col("run")] == id && r[col("cov")] == cov)
+                .collect();
+            assert!(!rows.is_empty(), "{id}/{cov}: no expected rows");
+            let omnibus = rows
+                .iter()
+                .filter(|r| r[col("section")] == "omnibus")
+                .count();
+            let have = doc["omnibus_tests"].as_array().map_or(0, Vec::len);
+            ck.eq(
+                format!("{id}/{cov}: number of omnibus tests"),
+                have,
+                omnibus,
+            );
+            for row in rows {
+                let what = format!(
+                    "{id}/{cov} {} {} {}{}",
+                    row[col("outcome")],
+                    row[col("label")],
+                    row[col("kind")],
+                    row[col("at")]
+                );
+                let t = match find(&doc, row, &col) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        ck.fail(format!("{what}: {e}"));
+                        continue;
+                    }
+                };
+                let want = |c: &str| common::parse_number(&row[col(c)], &expected.path);
+                ck.num(
+                    format!("{what} r2_change"),
+                    number(t, "r2_change"),
+                    want("r2_change"),
+                );
+                ck.num(format!("{what} F"), number(t, "f"), want("f"));
+                ck.eq(format!("{what} df1"), number(t, "df1"), want("df1"));
+                ck.eq(format!("{what} df2"), number(t, "df2"), want("df2"));
+                ck.p(format!("{what} p"), number(t, "p"), want("p"));
+            }
+        }
+    }
+    ck.finish();
+}
