@@ -58,7 +58,11 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
     let json_text = || -> Result<String, CliError> {
         let mut doc = regress_json(&data.source, data.n_rows(), options_json(&a, &r), &fits);
         if let Some(v) = &vifs {
-            doc["vif"] = serde_json::json!(v);
+            // With the tolerance (1 / VIF), as the text report prints it.
+            doc["vif"] = v
+                .iter()
+                .map(|x| serde_json::json!({"variable": x.variable, "vif": x.vif, "tolerance": 1.0 / x.vif}))
+                .collect();
         }
         Ok(
             serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?

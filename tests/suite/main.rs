@@ -19,6 +19,7 @@ mod golden_omnibus;
 mod golden_process;
 mod golden_regression;
 mod intervals;
+mod json_completeness;
 mod layers;
 mod logistic_bootstrap;
 mod measure_input;
