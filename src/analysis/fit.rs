@@ -1,14 +1,18 @@
 //! Stage 2, the equations: fit each design (OLS with the asked covariance, or logistic for a
-//! two-valued Y), test its highest-order product terms as PROCESS prints them (R² change), fit the
-//! total effect model when asked, and with `process_t` recompute every coefficient interval with
+//! two-valued Y), test its highest-order product terms as PROCESS prints them (R² change, or the
+//! likelihood ratio in a logistic equation), fit the total effect model when asked, test a
+//! categorical X's codes where X is not moderated, and with `process_t` recompute every coefficient interval with
 //! PROCESS's approximation of the critical value so the printed bounds match PROCESS's.
 
 use super::interaction_tests::highest_order_tests;
 use super::linear::critical;
+use super::omnibus::{unconditional_omnibus, OmnibusTest};
 use super::prepare::Prepared;
 use super::AnalysisOptions;
 use crate::error::Result;
-use crate::estimation::{fit_logistic_design, fit_ols_design, EquationFit, R2Change, Regression};
+use crate::estimation::{
+    fit_logistic_design, fit_ols_design, Design, EquationFit, R2Change, Regression,
+};
 use crate::spec::ModelSpec;
 
 /// Each equation's fit with its tests of highest-order product terms, and the total effect
@@ -16,6 +20,8 @@ use crate::spec::ModelSpec;
 pub(super) struct Fitted {
     pub equations: Vec<(EquationFit, Vec<R2Change>)>,
     pub total_model: Option<EquationFit>,
+    /// The omnibus tests of a categorical X's codes where X is not moderated (`omnibus.rs`).
+    pub omnibus: Vec<OmnibusTest>,
 }
 
 pub(super) fn fit_equations(
@@ -30,14 +36,21 @@ pub(super) fn fit_equations(
         } else {
             fit_ols_design(design, opts.cov, opts.conf, None)?
         };
-        let tests = highest_order_tests(&fit, e, spec)?;
+        let tests = highest_order_tests((&fit, design), e, spec)?;
         equations.push((fit, tests));
     }
-    let mut total_model = if opts.total {
+    let total = if opts.total {
         Some(total_effect_model(prep, spec, opts)?)
     } else {
         None
     };
+    let omnibus = unconditional_omnibus(
+        &equations,
+        &prep.designs,
+        total.as_ref().map(|(f, d)| (f, d)),
+        &spec.x,
+    );
+    let mut total_model = total.map(|(f, _)| f);
     if opts.process_t {
         for fit in equations
             .iter_mut()
@@ -50,6 +63,7 @@ pub(super) fn fit_equations(
     Ok(Fitted {
         equations,
         total_model,
+        omnibus,
     })
 }
 
@@ -62,12 +76,12 @@ fn process_intervals(fit: &mut EquationFit, conf: f64) {
     }
 }
 
-/// Y on X and the covariates of Y's equation (PROCESS's total effect model).
+/// Y on X and the covariates of Y's equation (PROCESS's total effect model), with its design.
 fn total_effect_model(
     prep: &Prepared,
     spec: &ModelSpec,
     opts: &AnalysisOptions,
-) -> Result<EquationFit> {
+) -> Result<(EquationFit, Design)> {
     let mut terms: Vec<&str> = vec![spec.x.as_str()];
     if let Some(y_eq) = spec.equations.iter().find(|e| e.outcome == spec.y) {
         for t in &y_eq.terms {
@@ -82,9 +96,11 @@ fn total_effect_model(
             reg = reg.coding(v, c.clone());
         }
     }
-    if prep.y_logistic {
-        reg.fit_logistic(&prep.sub, &Default::default())
+    let design = reg.design(&prep.sub, prep.y_logistic)?;
+    let fit = if prep.y_logistic {
+        fit_logistic_design(&design, opts.conf, &Default::default())?
     } else {
-        reg.fit_ols(&prep.sub, opts.cov)
-    }
+        fit_ols_design(&design, opts.cov, opts.conf, None)?
+    };
+    Ok((fit, design))
 }

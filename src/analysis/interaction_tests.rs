@@ -8,34 +8,32 @@
 //! focal predictor's products with both W and Z are then tested jointly (`BOTH(X)`, `BOTH(M)`;
 //! `BOTH` in a model without mediators), which is the test of whether X's effect depends on the
 //! moderators at all. Rows are labelled with the roles, as PROCESS labels them (`X*W`, `M2*W*Z`).
-//! Each test is an R² change with the equation's covariance (a Wald F under `--hc`).
+//! Each test is an R² change with the equation's covariance (a Wald F under `--hc`), or in a
+//! logistic equation a likelihood-ratio test.
 
 use crate::error::Result;
-use crate::estimation::{r2_change, EquationFit, Method, R2Change};
+use crate::estimation::{joint_test, Design, EquationFit, R2Change};
 use crate::spec::{EquationSpec, ModelSpec, TermSpec};
 
 /// The tests of the equation's highest-order products, in PROCESS's order: by focal predictor
 /// (X, then the mediators in order), each product, then the joint test of a focal predictor's
-/// several products. Empty for a logistic equation (PROCESS's likelihood-ratio tests are not
-/// computed) and for an equation without products.
+/// several products. A logistic equation (fitted on `design`) gets likelihood-ratio tests, as
+/// PROCESS prints for a dichotomous Y. Empty for an equation without products.
 pub(super) fn highest_order_tests(
-    fit: &EquationFit,
+    (fit, design): (&EquationFit, &Design),
     e: &EquationSpec,
     spec: &ModelSpec,
 ) -> Result<Vec<R2Change>> {
-    if fit.method != Method::Ols {
-        return Ok(Vec::new());
-    }
     let mut out = Vec::new();
     for (focal, products) in by_focal(&highest_products(e), spec) {
         for t in &products {
-            let mut test = r2_change(fit, std::slice::from_ref(&t.name()))?;
+            let mut test = joint_test(design, fit, std::slice::from_ref(&t.name()))?;
             test.label = label(&t.factors, spec);
             out.push(test);
         }
         if products.len() > 1 {
             let names: Vec<String> = products.iter().map(|t| t.name()).collect();
-            let mut test = r2_change(fit, &names)?;
+            let mut test = joint_test(design, fit, &names)?;
             test.label = joint_label(focal, products.len(), spec);
             out.push(test);
         }

@@ -107,7 +107,7 @@ pub fn analyse_with_progress(
     let defs = &planned.plan.effects;
     let effects = intervals::effect_results(defs, &point, &stats, boot.as_ref(), fits, opts);
     let defined = intervals::defined_results(&stats, &point, boot.as_ref(), opts);
-    let probed = probe::probe(&prep, spec, fits, &planned, opts, &mut notes);
+    let probed = probe::probe(&prep, spec, eqs, &planned, opts, &mut notes);
     let indirect_curves = boot.as_ref().map_or_else(Vec::new, |b| {
         let at = stats.n_curve;
         let conf = (opts.conf, opts.ci);
@@ -139,7 +139,7 @@ pub fn analyse_with_progress(
         conditional: probed.conditional,
         conditional_interactions: probed.conditional_interactions,
         johnson_neyman: probed.johnson_neyman,
-        omnibus: probed.omnibus,
+        omnibus: fitted.omnibus.into_iter().chain(probed.omnibus).collect(),
         indirect_curves,
         simple_slopes,
         probes: moderators

@@ -4,15 +4,18 @@
 //! direct effect of X on Y"), in the total effect model ("Omnibus test of total effect of X on
 //! Y"), and where X is moderated, at each probe point of its moderators ("Test of equality of
 //! conditional means": all relative conditional effects zero there). Each is a Wald F with the
-//! equation's covariance (HC or cluster-robust when asked) and the R² change of the classical F.
+//! equation's covariance (HC or cluster-robust when asked) and the R² change of the classical F;
+//! in a logistic equation the likelihood-ratio chi-square (the Wald chi-square at probe points),
+//! as PROCESS.
 //! A multicategorical W needs nothing here: its codes' products with X are tested jointly among
 //! the highest-order interactions (`X*W`, df1 = groups − 1).
 
 use serde::Serialize;
 
 use super::conditional::{grid, Owners};
+use super::plan::design_columns;
 use crate::effects::Moderator;
-use crate::estimation::{r2_change, r2_change_rows, EquationFit, Method, R2Change};
+use crate::estimation::{joint_rows_test, joint_test, Design, EquationFit, R2Change};
 
 /// What an omnibus test tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,11 +44,76 @@ pub struct OmnibusTest {
     pub test: R2Change,
 }
 
-/// The omnibus tests of `x` (coded by `codes`, more than one) in every OLS equation and the total
-/// effect model; none when X has a single code or is numeric.
-pub(super) fn omnibus_tests(
+/// X's codes: the columns of its coding in the designs (none for a numeric X).
+fn codes_of(designs: &[Design], x: &str) -> Vec<String> {
+    designs
+        .iter()
+        .find_map(|d| d.coding.iter().find(|c| c.variable == x))
+        .map(|c| c.columns.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default()
+}
+
+fn omnibus(
+    fit: &EquationFit,
+    x: &str,
+    kind: OmnibusKind,
+    at: Vec<(String, String)>,
+    t: R2Change,
+) -> OmnibusTest {
+    OmnibusTest {
+        outcome: fit.outcome.clone(),
+        variable: x.to_string(),
+        kind,
+        at,
+        test: R2Change {
+            label: x.to_string(),
+            ..t
+        },
+    }
+}
+
+/// Stage 2: the test of X's codes (more than one) in every equation that has them and does not
+/// moderate X, and in the total effect model (`total`, with its design). R² change for OLS, the
+/// likelihood ratio for logistic regression, as PROCESS.
+pub(super) fn unconditional_omnibus(
     equations: &[(EquationFit, Vec<R2Change>)],
-    total: Option<&EquationFit>,
+    designs: &[Design],
+    total: Option<(&EquationFit, &Design)>,
+    x: &str,
+) -> Vec<OmnibusTest> {
+    let codes = codes_of(designs, x);
+    if codes.len() < 2 {
+        return Vec::new();
+    }
+    let unmoderated = |d: &Design| {
+        let cols = design_columns(d);
+        codes
+            .iter()
+            .all(|c| cols.iter().any(|f| f == std::slice::from_ref(c)))
+            && !cols
+                .iter()
+                .any(|f| f.len() > 1 && f.iter().any(|v| codes.contains(v)))
+    };
+    let mut out = Vec::new();
+    let fits = equations.iter().map(|(f, _)| f).zip(designs);
+    for (fit, design) in fits.filter(|(_, d)| unmoderated(d)) {
+        if let Ok(t) = joint_test(design, fit, &[x.to_string()]) {
+            out.push(omnibus(fit, x, OmnibusKind::Direct, Vec::new(), t));
+        }
+    }
+    if let Some((fit, design)) = total {
+        if let Ok(t) = joint_test(design, fit, &[x.to_string()]) {
+            out.push(omnibus(fit, x, OmnibusKind::Total, Vec::new(), t));
+        }
+    }
+    out
+}
+
+/// Stage 6: in each equation that moderates X (coded by `codes`, more than one), at every probe
+/// point of its moderators, the joint test that every relative conditional effect is zero (a
+/// Wald F, or a Wald chi-square in a logistic equation, as PROCESS).
+pub(super) fn conditional_omnibus(
+    equations: &[(EquationFit, Vec<R2Change>)],
     columns: &[Vec<Vec<String>>],
     (x, codes): (&str, &[String]),
     moderators: &[Moderator],
@@ -54,41 +122,11 @@ pub(super) fn omnibus_tests(
     if codes.len() < 2 {
         return out;
     }
-    let test = |fit: &EquationFit, kind, at, t: R2Change| OmnibusTest {
-        outcome: fit.outcome.clone(),
-        variable: x.to_string(),
-        kind,
-        at,
-        test: R2Change {
-            label: x.to_string(),
-            terms: codes.to_vec(),
-            ..t
-        },
-    };
     for ((fit, _), cols) in equations.iter().zip(columns) {
-        if fit.method != Method::Ols
-            || !codes.iter().all(|c| cols.iter().any(|f| f == &[c.clone()]))
-        {
-            continue;
-        }
-        let moderated = cols
-            .iter()
-            .any(|f| f.len() > 1 && f.iter().any(|v| codes.contains(v)));
-        if !moderated {
-            if let Ok(t) = r2_change(fit, &[x.to_string()]) {
-                out.push(test(fit, OmnibusKind::Direct, Vec::new(), t));
-            }
-            continue;
-        }
         for (at, l) in conditional_rows(cols, codes, moderators) {
-            if let Ok(t) = r2_change_rows(fit, &l, codes) {
-                out.push(test(fit, OmnibusKind::Conditional, at, t));
+            if let Ok(t) = joint_rows_test(fit, &l, codes) {
+                out.push(omnibus(fit, x, OmnibusKind::Conditional, at, t));
             }
-        }
-    }
-    if let Some(fit) = total.filter(|f| f.method == Method::Ols) {
-        if let Ok(t) = r2_change(fit, &[x.to_string()]) {
-            out.push(test(fit, OmnibusKind::Total, Vec::new(), t));
         }
     }
     out

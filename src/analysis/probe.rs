@@ -10,7 +10,7 @@ use super::conditional::{
     equation_effects, interaction_effects, two_valued, ConditionalEffects, ConditionalInteraction,
 };
 use super::jn::JnResult;
-use super::omnibus::{omnibus_tests, OmnibusTest};
+use super::omnibus::{conditional_omnibus, OmnibusTest};
 use super::plan::{design_columns, Planned};
 use super::prepare::Prepared;
 use super::AnalysisOptions;
@@ -22,13 +22,14 @@ pub(super) struct Probed {
     pub conditional: Vec<ConditionalEffects>,
     pub conditional_interactions: Vec<ConditionalInteraction>,
     pub johnson_neyman: Vec<JnResult>,
+    /// The equality of conditional means of a categorical X at each probe point.
     pub omnibus: Vec<OmnibusTest>,
 }
 
 pub(super) fn probe(
     prep: &Prepared,
     spec: &ModelSpec,
-    (equations, total): (&[(EquationFit, Vec<R2Change>)], Option<&EquationFit>),
+    equations: &[(EquationFit, Vec<R2Change>)],
     planned: &Planned,
     opts: &AnalysisOptions,
     notes: &mut Vec<String>,
@@ -55,7 +56,7 @@ pub(super) fn probe(
     );
     johnson_neyman.extend(jn_interactions);
     let x = (spec.x.as_str(), planned.focal.as_slice());
-    let omnibus = omnibus_tests(equations, total, &columns, x, moderators);
+    let omnibus = conditional_omnibus(equations, &columns, x, moderators);
     if opts.jn {
         for m in moderators {
             let two = m.factors.len() == 1 && prep.sub.numeric(&m.name).is_ok_and(two_valued);

@@ -147,21 +147,19 @@ pub struct R2Change {
     pub df1: f64,
     pub df2: f64,
     pub p: f64,
+    /// A logistic equation's likelihood-ratio (or Wald) chi-square, with `df1` its df and `p` its
+    /// p; `r2_change`, `f` and `df2` are then NaN (PROCESS's "Likelihood ratio test").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chisq: Option<f64>,
 }
 
-/// Tests the columns whose names are in `terms` (a categorical term names all its columns by the
-/// variable: `group` selects `group[2]`, `group[3]`).
-pub fn r2_change(fit: &EquationFit, terms: &[String]) -> Result<R2Change> {
-    let Summary::Ols(s) = &fit.summary else {
-        return Err(crate::Error::Usage(
-            "the R² change test applies to OLS equations only".into(),
-        ));
-    };
-    let k = fit.k();
+/// The coefficients whose names are in `terms` (a categorical term names all its columns by the
+/// variable), sorted; an error names the terms the equation lacks.
+pub(crate) fn term_columns(fit: &EquationFit, terms: &[String]) -> Result<Vec<usize>> {
     let mut idx = Vec::new();
     let mut missing = Vec::new();
     for t in terms {
-        let hits: Vec<usize> = (0..k)
+        let hits: Vec<usize> = (0..fit.k())
             .filter(|&j| {
                 let name = &fit.coefficients[j].term;
                 name == t || crate::estimation::fit::term_base(name) == *t
@@ -181,6 +179,18 @@ pub fn r2_change(fit: &EquationFit, terms: &[String]) -> Result<R2Change> {
     }
     idx.sort_unstable();
     idx.dedup();
+    Ok(idx)
+}
+
+/// Tests the columns whose names are in `terms` (a categorical term names all its columns by the
+/// variable: `group` selects `group[2]`, `group[3]`).
+pub fn r2_change(fit: &EquationFit, terms: &[String]) -> Result<R2Change> {
+    let Summary::Ols(s) = &fit.summary else {
+        return Err(crate::Error::Usage(
+            "the R² change test applies to OLS equations only".into(),
+        ));
+    };
+    let idx = term_columns(fit, terms)?;
     let coef = fit.estimates();
     let q = idx.len() as f64;
     let test = wald_f(&coef, &fit.cov, &idx, s.df2).ok_or_else(|| {
@@ -202,6 +212,7 @@ pub fn r2_change(fit: &EquationFit, terms: &[String]) -> Result<R2Change> {
         df1: test.df1,
         df2: test.df2,
         p: test.p,
+        chisq: None,
     })
 }
 
@@ -231,6 +242,7 @@ pub fn r2_change_rows(fit: &EquationFit, l: &[Vec<f64>], terms: &[String]) -> Re
         df1: test.df1,
         df2: test.df2,
         p: test.p,
+        chisq: None,
     })
 }
 

@@ -89,8 +89,12 @@ pub fn equation_json(fit: &EquationFit, changes: &[R2Change]) -> Value {
             changes
                 .iter()
                 .map(|c| {
-                    json!({"label": c.label, "terms": c.terms, "r2_change": num(c.r2_change), "f": num(c.f),
-                           "df1": num(c.df1), "df2": num(c.df2), "p": num(c.p)})
+                    let mut t = json!({"label": c.label, "terms": c.terms, "r2_change": num(c.r2_change), "f": num(c.f),
+                           "df1": num(c.df1), "df2": num(c.df2), "p": num(c.p)});
+                    if let Some(x) = c.chisq {
+                        t["chisq"] = num(x);
+                    }
+                    t
                 })
                 .collect(),
         ),

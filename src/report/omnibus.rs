@@ -20,7 +20,12 @@ fn table(title: String, tests: &[&OmnibusTest], robust: Option<&str>) -> Table {
     } else {
         at_cols
     };
-    columns.extend(["R2-chng", "F", "df1", "df2", "p"].map(String::from));
+    let chisq = tests.iter().any(|t| t.test.chisq.is_some());
+    if chisq {
+        columns.extend(["Chi-sq", "df", "p"].map(String::from));
+    } else {
+        columns.extend(["R2-chng", "F", "df1", "df2", "p"].map(String::from));
+    }
     let rows = tests
         .iter()
         .map(|t| {
@@ -30,7 +35,10 @@ fn table(title: String, tests: &[&OmnibusTest], robust: Option<&str>) -> Table {
                 t.at.iter().map(|(_, l)| Value::Text(l.clone())).collect()
             };
             let s = &t.test;
-            row.extend([s.r2_change, s.f, s.df1, s.df2, s.p].map(Value::Num));
+            match s.chisq {
+                Some(c) => row.extend([c, s.df1, s.p].map(Value::Num)),
+                None => row.extend([s.r2_change, s.f, s.df1, s.df2, s.p].map(Value::Num)),
+            }
             row
         })
         .collect();
@@ -70,7 +78,11 @@ pub(super) fn effect_table(a: &Analysis, kind: OmnibusKind) -> Option<Table> {
     } else {
         "direct"
     };
-    let title = format!("Omnibus test of {what} effect of X on Y");
+    let title = if t.test.chisq.is_some() {
+        format!("Omnibus likelihood ratio test of {what} effect of X on Y")
+    } else {
+        format!("Omnibus test of {what} effect of X on Y")
+    };
     Some(table(title, &[t], robust(a, &t.outcome)))
 }
 
@@ -105,7 +117,11 @@ pub(super) fn add_to_equations(sections: &mut [Section], a: &Analysis) {
                     .is_some_and(|t| t.test.terms.contains(&c.focal))
         });
         if shown {
-            let title = "Test of equality of conditional means".to_string();
+            let title = if conditional[0].test.chisq.is_some() {
+                "Test of equality of conditional logits or probabilities".to_string()
+            } else {
+                "Test of equality of conditional means".to_string()
+            };
             let mut t = table(title, &conditional, robust(a, outcome));
             t.notes.insert(
                 0,

@@ -1,15 +1,16 @@
-//! The joint tests of `cipa fit` against R (`tests/golden/process_r_omnibus_protest`): PROCESS's
-//! tests of highest-order unconditional interactions (`BOTH(X)`, `BOTH(M)`, a multicategorical
-//! X's or W's `X*W`) and the omnibus tests of a multicategorical X's codes (direct, total,
-//! equality of conditional means), each with the OLS and the HC0-HC4 covariances, read from
-//! cipa's JSON output.
+//! The joint tests of `cipa fit` against R, read from cipa's JSON output: PROCESS's tests of
+//! highest-order unconditional interactions (`BOTH(X)`, `BOTH(M)`, a multicategorical X's or W's
+//! `X*W`) and the omnibus tests of a multicategorical X's codes (direct, total, equality of
+//! conditional means); `process_r_omnibus_protest` with the OLS and the HC0-HC4 covariances
+//! (lm, anova, sandwich), `process_r_lrtest_caskets` with a dichotomous Y (glm: likelihood-ratio
+//! and Wald chi-squares).
 
 use serde_json::Value;
 
 use crate::common::cli::{cipa, json};
 use crate::common::{self, Checker, Table};
 
-const CASE: &str = "process_r_omnibus_protest";
+const CASES: [&str; 2] = ["process_r_omnibus_protest", "process_r_lrtest_caskets"];
 
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or_default()
@@ -67,17 +68,28 @@ fn joint_tests_match_r() {
     let Some(datasets) = common::shared_or_skip() else {
         return;
     };
-    let dir = common::golden_dir(CASE);
+    for case in CASES {
+        check_case(case, &datasets);
+    }
+}
+
+fn check_case(name: &str, datasets: &std::path::Path) {
+    let dir = common::golden_dir(name);
     let case: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).expect("case.json"))
             .expect("case.json parses");
     let expected = Table::read(&dir.join("expected.csv"));
     let col = |name: &str| expected.column_index(name);
-    let data = datasets.join("hayes2018/protest.csv");
-    let mut ck = Checker::new(CASE);
+    let data = datasets.join(text(&case, "dataset"));
+    let mut ck = Checker::new(name);
     for run in case["runs"].as_array().expect("runs") {
         let id = text(run, "id");
-        for cov in ["ols", "hc0", "hc1", "hc2", "hc3", "hc4"] {
+        for cov in case["covs"]
+            .as_array()
+            .expect("covs")
+            .iter()
+            .filter_map(Value::as_str)
+        {
             let mut args = vec!["fit", "--data", data.to_str().expect("a UTF-8 path")];
             args.extend(
                 run["args"]
@@ -108,32 +120,38 @@ fn joint_tests_match_r() {
                 omnibus,
             );
             for row in rows {
-                let what = format!(
-                    "{id}/{cov} {} {} {}{}",
-                    row[col("outcome")],
-                    row[col("label")],
-                    row[col("kind")],
-                    row[col("at")]
-                );
-                let t = match find(&doc, row, &col) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        ck.fail(format!("{what}: {e}"));
-                        continue;
-                    }
-                };
-                let want = |c: &str| common::parse_number(&row[col(c)], &expected.path);
-                ck.num(
-                    format!("{what} r2_change"),
-                    number(t, "r2_change"),
-                    want("r2_change"),
-                );
-                ck.num(format!("{what} F"), number(t, "f"), want("f"));
-                ck.eq(format!("{what} df1"), number(t, "df1"), want("df1"));
-                ck.eq(format!("{what} df2"), number(t, "df2"), want("df2"));
-                ck.p(format!("{what} p"), number(t, "p"), want("p"));
+                compare(&mut ck, &doc, row, &expected, &format!("{id}/{cov}"));
             }
         }
     }
     ck.finish();
+}
+
+/// One expected row against cipa's test (a `chisq` column, where the case has one, too).
+fn compare(ck: &mut Checker, doc: &Value, row: &[String], expected: &Table, run: &str) {
+    let col = |name: &str| expected.column_index(name);
+    let what = format!(
+        "{run} {} {} {}{}",
+        row[col("outcome")],
+        row[col("label")],
+        row[col("kind")],
+        row[col("at")]
+    );
+    let t = match find(doc, row, &col) {
+        Ok(t) => t,
+        Err(e) => return ck.fail(format!("{what}: {e}")),
+    };
+    let want = |c: &str| common::parse_number(&row[col(c)], &expected.path);
+    ck.num(
+        format!("{what} r2_change"),
+        number(t, "r2_change"),
+        want("r2_change"),
+    );
+    ck.num(format!("{what} F"), number(t, "f"), want("f"));
+    ck.eq(format!("{what} df1"), number(t, "df1"), want("df1"));
+    ck.num(format!("{what} df2"), number(t, "df2"), want("df2"));
+    ck.p(format!("{what} p"), number(t, "p"), want("p"));
+    if expected.has_column("chisq") {
+        ck.num(format!("{what} chisq"), number(t, "chisq"), want("chisq"));
+    }
 }
