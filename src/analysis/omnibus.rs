@@ -28,13 +28,18 @@ pub enum OmnibusKind {
     Total,
     /// X's relative conditional effects at one probe point of its moderators.
     Conditional,
+    /// A focal predictor's (X's or a mediator's) products with a categorical or numeric W at one
+    /// probe point of Z, in a three-way model where X, W or Z is categorical: every conditional
+    /// X*W interaction zero there (PROCESS's "Test of conditional X*W interaction at value(s) of
+    /// Z" with df1 = X's codes times W's).
+    ConditionalInteraction,
 }
 
 /// One omnibus test of X's codes in one equation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OmnibusTest {
     pub outcome: String,
-    /// The multicategorical variable (X).
+    /// The multicategorical variable (X); for a conditional interaction the product, `x:w`.
     pub variable: String,
     pub kind: OmnibusKind,
     /// The probe point (moderator, label) of a conditional test; empty otherwise.
@@ -163,4 +168,82 @@ fn conditional_rows(
             (at, rows)
         })
         .collect()
+}
+
+/// Stage 6: in a three-way model whose X, W or Z is categorical (which the single-column tests of
+/// `conditional.rs` leave out), for each focal predictor `f` (X's codes, or a mediator) with
+/// products `f:w` and `f:w:z` in an equation, at every probe point of Z: the joint test that
+/// every coefficient of `f:w` conditional on that Z is zero.
+pub(super) fn conditional_interaction_omnibus(
+    equations: &[(EquationFit, Vec<R2Change>)],
+    columns: &[Vec<Vec<String>>],
+    (x, codes): (&str, &[String]),
+    mediators: &[String],
+    moderators: &[Moderator],
+) -> Vec<OmnibusTest> {
+    let mut out = Vec::new();
+    let [w, z, ..] = moderators else {
+        return out;
+    };
+    let x_codes: Vec<String> = if codes.is_empty() {
+        vec![x.to_string()]
+    } else {
+        codes.to_vec()
+    };
+    let focals = std::iter::once((x, x_codes))
+        .chain(mediators.iter().map(|m| (m.as_str(), vec![m.clone()])));
+    for (focal, f_codes) in focals {
+        if f_codes.len() * w.factors.len() * z.factors.len() == 1 {
+            continue;
+        }
+        for ((fit, _), cols) in equations.iter().zip(columns) {
+            let find = |want: &[&String]| {
+                cols.iter()
+                    .position(|c| c.len() == want.len() && want.iter().all(|f| c.contains(f)))
+            };
+            let mut pairs = Vec::new();
+            for fc in &f_codes {
+                for wc in &w.factors {
+                    let by_z: Option<Vec<usize>> =
+                        z.factors.iter().map(|zc| find(&[fc, wc, zc])).collect();
+                    match (find(&[fc, wc]), by_z) {
+                        (Some(two), Some(three)) => pairs.push((two, three)),
+                        _ => break,
+                    }
+                }
+            }
+            if pairs.len() != f_codes.len() * w.factors.len() {
+                continue;
+            }
+            let term = format!("{focal}:{}", w.name);
+            for p in &z.points {
+                let rows: Vec<Vec<f64>> = pairs
+                    .iter()
+                    .map(|(two, three)| {
+                        let mut l = vec![0.0; cols.len()];
+                        l[*two] = 1.0;
+                        for (j, c) in three.iter().zip(&p.codes) {
+                            l[*j] = *c;
+                        }
+                        l
+                    })
+                    .collect();
+                let names: Vec<String> = pairs
+                    .iter()
+                    .map(|(two, _)| fit.coefficients[*two].term.clone())
+                    .collect();
+                if let Ok(t) = joint_rows_test(fit, &rows, &names) {
+                    let at = vec![(z.name.clone(), p.label.clone())];
+                    out.push(omnibus(
+                        fit,
+                        &term,
+                        OmnibusKind::ConditionalInteraction,
+                        at,
+                        t,
+                    ));
+                }
+            }
+        }
+    }
+    out
 }

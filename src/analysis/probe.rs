@@ -10,7 +10,7 @@ use super::conditional::{
     equation_effects, interaction_effects, two_valued, ConditionalEffects, ConditionalInteraction,
 };
 use super::jn::JnResult;
-use super::omnibus::{conditional_omnibus, OmnibusTest};
+use super::omnibus::{conditional_interaction_omnibus, conditional_omnibus, OmnibusTest};
 use super::plan::{design_columns, Planned};
 use super::prepare::Prepared;
 use super::AnalysisOptions;
@@ -22,7 +22,8 @@ pub(super) struct Probed {
     pub conditional: Vec<ConditionalEffects>,
     pub conditional_interactions: Vec<ConditionalInteraction>,
     pub johnson_neyman: Vec<JnResult>,
-    /// The equality of conditional means of a categorical X at each probe point.
+    /// The equality of conditional means of a categorical X at each probe point, and the joint
+    /// conditional interactions of three-way models with a categorical X, W or Z.
     pub omnibus: Vec<OmnibusTest>,
 }
 
@@ -56,7 +57,14 @@ pub(super) fn probe(
     );
     johnson_neyman.extend(jn_interactions);
     let x = (spec.x.as_str(), planned.focal.as_slice());
-    let omnibus = conditional_omnibus(equations, &columns, x, moderators);
+    let mut omnibus = conditional_omnibus(equations, &columns, x, moderators);
+    omnibus.extend(conditional_interaction_omnibus(
+        equations,
+        &columns,
+        x,
+        &spec.mediators,
+        moderators,
+    ));
     if opts.jn {
         for m in moderators {
             let two = m.factors.len() == 1 && prep.sub.numeric(&m.name).is_ok_and(two_valued);

@@ -108,6 +108,27 @@ pub(super) fn add_to_equations(sections: &mut [Section], a: &Analysis) {
             );
             s.tables.push(table(title, &direct, robust(a, outcome)));
         }
+        let joint = mine(OmnibusKind::ConditionalInteraction);
+        let mut products: Vec<&str> = joint.iter().map(|t| t.variable.as_str()).collect();
+        products.dedup();
+        for product in products {
+            let tests: Vec<&OmnibusTest> = joint
+                .iter()
+                .copied()
+                .filter(|t| t.variable == product)
+                .collect();
+            let z = tests[0].at.first().map_or("", |(m, _)| m.as_str());
+            let title = format!("Test of conditional {product} interaction at value(s) of {z}");
+            let mut t = table(title, &tests, robust(a, outcome));
+            t.notes.insert(
+                0,
+                format!(
+                    "Jointly over the product's columns: {}.",
+                    tests[0].test.terms.join(", ")
+                ),
+            );
+            s.tables.push(t);
+        }
         let conditional = mine(OmnibusKind::Conditional);
         let shown = a.conditional.iter().any(|c| {
             c.outcome == outcome

@@ -43,22 +43,25 @@ fn find<'a>(
             .find(|t| text(t, "label") == get("label"))
             .ok_or_else(|| format!("{outcome}: no test labelled {}", get("label")));
     }
-    let at: Option<f64> = (!get("at").is_empty()).then(|| get("at").parse().expect("a number"));
+    // The probe values, `;`-separated; cipa's are its labels (four decimals, or a level).
+    let at: Vec<f64> = get("at")
+        .split(';')
+        .filter(|v| !v.is_empty())
+        .map(|v| v.parse().expect("a number"))
+        .collect();
     list(doc, "omnibus_tests")
         .iter()
         .find(|t| {
-            let here = t["at"]
+            let here: Vec<f64> = t["at"]
                 .as_array()
-                .and_then(|a| a.first())
-                .and_then(|p| p[1].as_str())
-                .and_then(|l| l.parse::<f64>().ok());
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter_map(|p| p[1].as_str()?.parse::<f64>().ok())
+                .collect();
             text(t, "outcome") == outcome
                 && text(t, "kind") == get("kind")
-                && match (at, here) {
-                    (Some(a), Some(h)) => (a - h).abs() < 1e-4,
-                    (None, None) => true,
-                    _ => false,
-                }
+                && here.len() == at.len()
+                && here.iter().zip(&at).all(|(h, a)| (h - a).abs() < 1e-4)
         })
         .ok_or_else(|| format!("{outcome}: no {} omnibus test at {:?}", get("kind"), at))
 }

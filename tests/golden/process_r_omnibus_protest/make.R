@@ -8,7 +8,12 @@
 #     an equation that does not moderate X), `total` (the total effect model) and `conditional`
 #     (at a value w of X's moderator: the codes' coefficients with the moderator centred at w, i.e.
 #     every relative conditional effect zero there; PROCESS's "Test of equality of conditional
-#     means").
+#     means");
+#   (`at` holds the probe values, `;`-separated when there are two);
+#   - section "omnibus", kind "conditional_interaction": in model 3 with a categorical X, W or Z,
+#     the X*W interaction at each value of Z (every X*W coefficient zero with Z centred there, or
+#     with that level of a categorical Z as the reference; PROCESS's "Test of conditional X*W
+#     interaction at value(s) of Z").
 # r2_change and the OLS F are anova(reduced, full) (the R² lost by dropping the columns); the HC
 # rows' F is the Wald F b_S' V_S^-1 b_S / q with V = sandwich::vcovHC(full, type), p from F(q, n-k),
 # and r2_change stays the OLS one (as cipa and PROCESS report it).
@@ -105,6 +110,40 @@ int <- list(
   "BOTH(M)" = c("respappr:angry", "respappr:protest")
 )
 for (l in names(int)) add("m17", "interaction", "liking", l, "", "", f5, int[[l]])
+
+# Three-way models with a categorical variable: the conditional X*W interaction at each value of
+# Z is the X*W coefficients (all of them jointly) with Z centred at that value, or for a
+# categorical Z with that level as the reference.
+zvals <- c(3.45, 5.25, 6.25)
+# m3_mcx: model 3, X = protest (categorical), W = sexism, Z = respappr.
+for (v in zvals) {
+  d$Zc <- d$respappr - v
+  f <- lm(liking ~ (D1 + D2) * sexism * Zc, data = d)
+  add("m3_mcx", "omnibus", "liking", "protest:sexism", "conditional_interaction", sprintf("%.17g", v),
+      f, c("D1:sexism", "D2:sexism"))
+}
+# ... and the equality of conditional means at each (W, Z) pair, both centred.
+for (v in wvals) for (u in zvals) {
+  d$Wc <- d$sexism - v
+  d$Zc <- d$respappr - u
+  f <- lm(liking ~ (D1 + D2) * Wc * Zc, data = d)
+  add("m3_mcx", "omnibus", "liking", "protest", "conditional", sprintf("%.17g;%.17g", v, u),
+      f, c("D1", "D2"))
+}
+# m3_mcw: model 3, X = sexism, W = protest (categorical), Z = respappr.
+for (v in zvals) {
+  d$Zc <- d$respappr - v
+  f <- lm(liking ~ sexism * (D1 + D2) * Zc, data = d)
+  add("m3_mcw", "omnibus", "liking", "sexism:protest", "conditional_interaction", sprintf("%.17g", v),
+      f, c("sexism:D1", "sexism:D2"))
+}
+# m3_mcz: model 3, X = sexism, W = respappr, Z = protest (categorical): at each level of Z.
+for (k in 0:2) {
+  d$Zf <- relevel(factor(d$protest), ref = as.character(k))
+  f <- lm(liking ~ sexism * respappr * Zf, data = d)
+  add("m3_mcz", "omnibus", "liking", "sexism:respappr", "conditional_interaction", as.character(k),
+      f, "sexism:respappr")
+}
 
 write.csv(do.call(rbind, rows), file.path(case, "expected.csv"), row.names = FALSE)
 writeLines(c(R.version.string, paste("sandwich", packageVersion("sandwich")),
