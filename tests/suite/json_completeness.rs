@@ -40,6 +40,8 @@ const RUNS: &[&str] = &[
     "fit --preset pyprocessmacro --model 7 --x network_ties --m collab --w log_employees --y export_intensity --boot 50",
     "fit --construct ties=ties_1,ties_2,-ties_3 --scale 1,7 --model 4 --x ties --m collab --y export_intensity --boot 50",
     "fit --size-class employees --model 1 --x collab --w employees_class --y export_intensity --boot 0 --intprobe 1",
+    "fit --model 3 --x ownership --w log_employees --z cultural_distance --y export_intensity --boot 0 --intprobe 1",
+    "fit --model 1 --x ownership --w log_employees --y exporter --boot 0 --intprobe 1 --total",
     "regress --y export_intensity --x collab,cultural_distance,collab:cultural_distance,ownership --vif --hc hc3",
     "regress --y exporter --x collab,ownership --logistic",
     "regress --y export_intensity --x collab,firm_age --test collab --test firm_age --log employees --center firm_age",
