@@ -137,6 +137,9 @@ pub(super) fn conditional_omnibus(
     out
 }
 
+/// A probe point as (moderator, label) pairs.
+type ProbeAt = Vec<(String, String)>;
+
 /// At every probe point of the moderators of X's codes in one equation, the weights of each
 /// code's conditional effect (the rows of the joint test). Empty when the codes are not all
 /// moderated by the same moderators, or by something other than a moderator.
@@ -144,7 +147,7 @@ fn conditional_rows(
     cols: &[Vec<String>],
     codes: &[String],
     moderators: &[Moderator],
-) -> Vec<(Vec<(String, String)>, Vec<Vec<f64>>)> {
+) -> Vec<(ProbeAt, Vec<Vec<f64>>)> {
     let owners = Owners(moderators);
     let with =
         |v: &String| -> Vec<usize> { (0..cols.len()).filter(|&j| cols[j].contains(v)).collect() };
