@@ -190,7 +190,9 @@ fn interaction_p(tests: &[R2Change], focal: &str) -> f64 {
             let [term] = t.terms.as_slice() else {
                 return false;
             };
-            term.split(':').any(|f| f == focal)
+            // A categorical X's code (`g[2]`) is tested through its variable's product (`g:w`).
+            let base = crate::estimation::term_base(focal);
+            term.split(':').any(|f| f == focal || f == base)
         })
         .map(|t| t.p)
         .fold(f64::NAN, f64::min)

@@ -12,7 +12,7 @@
 //! logistic equation a likelihood-ratio test.
 
 use crate::error::Result;
-use crate::estimation::{joint_test, Design, EquationFit, R2Change};
+use crate::estimation::{joint_test, Design, EquationFit, Method, R2Change};
 use crate::spec::{EquationSpec, ModelSpec, TermSpec};
 
 /// The tests of the equation's highest-order products, in PROCESS's order: by focal predictor
@@ -27,18 +27,40 @@ pub(super) fn highest_order_tests(
     let mut out = Vec::new();
     for (focal, products) in by_focal(&highest_products(e), spec) {
         for t in &products {
-            let mut test = joint_test(design, fit, std::slice::from_ref(&t.name()))?;
-            test.label = label(&t.factors, spec);
-            out.push(test);
+            let test = test_of(design, fit, std::slice::from_ref(&t.name()))?;
+            out.push(R2Change {
+                label: label(&t.factors, spec),
+                ..test
+            });
         }
         if products.len() > 1 {
             let names: Vec<String> = products.iter().map(|t| t.name()).collect();
-            let mut test = joint_test(design, fit, &names)?;
-            test.label = joint_label(focal, products.len(), spec);
-            out.push(test);
+            let test = test_of(design, fit, &names)?;
+            out.push(R2Change {
+                label: joint_label(focal, products.len(), spec),
+                ..test
+            });
         }
     }
     Ok(out)
+}
+
+/// The joint test of `terms`. A logistic refit without them can fail (separation of the reduced
+/// model): the row is then reported as not available (NaN) rather than failing the analysis.
+fn test_of(design: &Design, fit: &EquationFit, terms: &[String]) -> Result<R2Change> {
+    match joint_test(design, fit, terms) {
+        Err(_) if fit.method == Method::Logistic => Ok(R2Change {
+            label: terms.join(", "),
+            terms: terms.to_vec(),
+            r2_change: f64::NAN,
+            f: f64::NAN,
+            df1: f64::NAN,
+            df2: f64::NAN,
+            p: f64::NAN,
+            chisq: Some(f64::NAN),
+        }),
+        r => r,
+    }
 }
 
 /// Products (two factors or more) that no other product of the equation contains.

@@ -12,6 +12,7 @@ mod regression;
 
 pub use design::{build_design, column_factors, Design, Term};
 pub use error::EstimationError;
+pub(crate) use fit::term_base;
 pub use fit::{
     CodingInfo, Coefficient, ColumnStats, EquationFit, LogisticSummary, Method, OlsSummary,
     Summary, CONSTANT,
