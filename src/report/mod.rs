@@ -10,6 +10,7 @@ pub mod json;
 pub mod latex;
 mod measure;
 mod model_bootstrap;
+mod omnibus;
 mod power;
 mod process;
 mod regress;
