@@ -138,12 +138,15 @@ impl FitRun {
 
     /// The JSON document of `--format json`.
     pub fn json(&self) -> serde_json::Value {
-        analysis_json(
+        let mut doc = analysis_json(
             &self.analysis,
             &self.data.source,
             self.data.n_rows(),
             options_json(&self.a, &self.opts, &self.defaults),
-        )
+        );
+        // The header's words too: which PROCESS a model 74 (or an xmint model 4) follows.
+        doc["model_label"] = serde_json::json!(model_label(&self.spec, self.a.xmint));
+        doc
     }
 
     /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
@@ -232,7 +235,6 @@ impl FitRun {
     }
 }
 
-/// The model the flags name (`--model` with roles, or `--spec`).
 /// The model as the report's header names it: model 74 and the counterfactual form of model 4
 /// say which PROCESS they follow.
 fn model_label(spec: &ModelSpec, xmint: bool) -> String {
@@ -250,6 +252,7 @@ fn model_label(spec: &ModelSpec, xmint: bool) -> String {
     }
 }
 
+/// The model the flags name (`--model` with roles, or `--spec`).
 pub fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
     let mut flags = flags(a);
     if a.xmint {

@@ -272,6 +272,37 @@ fn model_74_says_which_process_it_follows() {
         text.contains("PROCESS model 74 (PROCESS 2.16's") && text.contains("--model 4 --xmint"),
         "{text}"
     );
+    // The JSON says it in the same words, and so does the xmint form of model 4.
+    let v = json(&cipa(&with(
+        &base,
+        &["--model", "74", "--boot", "0", "--format", "json"],
+    )));
+    assert_eq!(v["model"], serde_json::json!({"process": 74}));
+    let label = v["model_label"].as_str().unwrap();
+    assert!(
+        label.contains("PROCESS 2.16's") && label.contains("--model 4 --xmint"),
+        "{label}"
+    );
+    let v = json(&cipa(&with(
+        &base,
+        &[
+            "--model",
+            "4",
+            "--xmint",
+            "--xrefval",
+            "2,4",
+            "--boot",
+            "0",
+            "--format",
+            "json",
+        ],
+    )));
+    assert_eq!(v["model"], serde_json::json!({"process": 4}));
+    let label = v["model_label"].as_str().unwrap();
+    assert!(
+        label.contains("xmint") && label.contains("PROCESS 4.3.1"),
+        "{label}"
+    );
     let help = ok(&cipa(&["fit", "--help"]));
     assert!(
         help.contains("PROCESS 2.16") && help.contains("--xmint"),
