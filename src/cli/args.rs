@@ -215,7 +215,8 @@ pub struct RegressArgs {
     /// Outcome variable.
     #[arg(long, value_name = "VAR")]
     pub y: String,
-    /// Predictors, comma-separated; a product term is written `a:b`.
+    /// Predictors, comma-separated; a product term is written `a:b`, a power `a^2` or `a^3`
+    /// (list its lower powers too; --center applies to `a` before it is powered).
     #[arg(long, value_name = "TERMS", value_delimiter = ',', required = true)]
     pub x: Vec<String>,
     /// Heteroskedasticity-consistent standard errors (as sandwich::vcovHC).

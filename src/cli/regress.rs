@@ -295,9 +295,9 @@ fn apply_transforms(data: &mut Dataset, r: &Resolved) -> Result<(), CliError> {
     }
     let mut vars: Vec<String> = vec![r.model.outcome.clone()];
     for t in &r.model.terms {
-        for f in t.split(':') {
-            vars.push(f.trim().to_string());
-        }
+        // The base variable of a power (`size` of `size^2`): centring applies before powering.
+        let term = Term::parse(t).map_err(crate::Error::from)?;
+        vars.extend(term.variables().into_iter().map(String::from));
     }
     vars.extend(r.model.cluster.clone());
     let names: Vec<&str> = vars.iter().map(String::as_str).collect();
@@ -393,6 +393,28 @@ fn notes(fit: &EquationFit, data: &Dataset, r: &Resolved) -> Vec<String> {
                         r.model.outcome, d[0], d[1]
                     ));
                 }
+            }
+        }
+    }
+    for t in r.model.terms.iter().filter_map(|t| Term::parse(t).ok()) {
+        if !t.has_power() {
+            continue;
+        }
+        for v in t.variables() {
+            if let Some((_, tr)) = r
+                .transforms
+                .iter()
+                .find(|(w, tr)| w == v && *tr != Transform::Log)
+            {
+                let how = if *tr == Transform::Center {
+                    "mean-centred"
+                } else {
+                    "standardised"
+                };
+                notes.push(format!(
+                    "'{v}' is {how} before it is powered: {} is the power of the {how} '{v}'.",
+                    t.name()
+                ));
             }
         }
     }

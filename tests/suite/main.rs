@@ -17,6 +17,7 @@ mod curves;
 mod domain;
 mod framework_models;
 mod golden_cluster;
+mod golden_curvilinear;
 mod golden_describe;
 mod golden_measure;
 mod golden_omnibus;
