@@ -254,6 +254,10 @@ pub struct RegressArgs {
     /// highest-order product term is tested; `none` turns the tests off.
     #[arg(long, value_name = "TERMS")]
     pub test: Vec<String>,
+    /// The range of Lind and Mehlum's U test of a quadratic (`x` with `x^2`), as LO,HI in the
+    /// variable's units as fitted (after centring); the observed range by default.
+    #[arg(long = "u-range", value_name = "LO,HI", allow_hyphen_values = true)]
+    pub u_range: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -17,6 +17,8 @@ struct Resolved {
     logistic: bool,
     tests: Vec<Vec<String>>,
     transforms: Vec<(String, Transform)>,
+    /// The range of the U test (the observed range of each variable unless given).
+    u_range: Option<(f64, f64)>,
 }
 
 pub fn run(a: RegressArgs) -> Result<(), CliError> {
@@ -51,6 +53,8 @@ pub struct RegressRun {
     fits: Vec<(EquationFit, Vec<crate::estimation::R2Change>)>,
     notes: Vec<String>,
     vifs: Option<Vec<crate::measure::Vif>>,
+    /// The tests of each variable that enters with its square (turning point, U test).
+    curves: Vec<crate::effects::QuadraticTests>,
 }
 
 impl RegressRun {
@@ -72,6 +76,10 @@ impl RegressRun {
                 .collect::<Result<Vec<_>, _>>()?
         };
         let notes = notes(&fit, &data, &r);
+        let curves = crate::effects::quadratic_variables(&fit)
+            .iter()
+            .filter_map(|v| crate::effects::quadratic_tests(&fit, v, r.u_range))
+            .collect();
         let vifs = if a.vif {
             let design = r.model.design(&data, r.logistic)?;
             let (names, cols): (Vec<String>, Vec<Vec<f64>>) = design
@@ -92,6 +100,7 @@ impl RegressRun {
             fits: vec![(fit, changes)],
             notes,
             vifs,
+            curves,
         })
     }
 
@@ -104,6 +113,9 @@ impl RegressRun {
             options_json(&self.a, &self.r),
             &self.fits,
         );
+        if !self.curves.is_empty() {
+            doc["curvilinear"] = serde_json::to_value(&self.curves).unwrap_or_default();
+        }
         if let Some(v) = &self.vifs {
             // With the tolerance (1 / VIF), as the text report prints it.
             doc["vif"] = v
@@ -123,6 +135,11 @@ impl RegressRun {
             self.notes.clone(),
         );
         report.decimals = a.output.decimals as usize;
+        if let Some(section) = report.sections.first_mut() {
+            for q in &self.curves {
+                section.tables.extend(crate::report::quadratic_tables(q));
+            }
+        }
         if let (Some(v), Some(section)) = (&self.vifs, report.sections.first_mut()) {
             section.tables.push(crate::report::Table {
                 title: "Collinearity".into(),
@@ -279,13 +296,36 @@ fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
             transforms.push((v.trim().to_string(), t));
         }
     }
+    let u_range = match a.u_range.as_deref() {
+        None => None,
+        Some(s) => Some(parse_range(s)?),
+    };
     Ok(Resolved {
         model,
         cov: a.hc.unwrap_or(CovType::Ols),
         logistic: a.logistic,
         tests,
         transforms,
+        u_range,
     })
+}
+
+/// `LO,HI` with LO < HI, both finite.
+fn parse_range(s: &str) -> Result<(f64, f64), CliError> {
+    let bad = || {
+        usage(format!(
+            "--u-range '{s}' must be two numbers LO,HI with LO < HI, e.g. --u-range 0,5"
+        ))
+    };
+    let (lo, hi) = s.split_once(',').ok_or_else(bad)?;
+    let (lo, hi): (f64, f64) = (
+        lo.trim().parse().map_err(|_| bad())?,
+        hi.trim().parse().map_err(|_| bad())?,
+    );
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Err(bad());
+    }
+    Ok((lo, hi))
 }
 
 /// Log first, then centring and standardising over the rows the model uses (as PROCESS centres).
@@ -439,5 +479,6 @@ fn options_json(a: &RegressArgs, r: &Resolved) -> serde_json::Value {
         "numeric": a.data.numeric,
         "transforms": r.transforms.iter().map(|(v, t)| json!({"variable": v, "transform": t.name()})).collect::<Vec<_>>(),
         "tests": r.tests,
+        "u_range": r.u_range.map(|(lo, hi)| [lo, hi]),
     })
 }

@@ -128,7 +128,7 @@ impl Term {
                             "'{base}' appears twice in the product; write one power of it"
                         )));
                     }
-                    factors.extend(std::iter::repeat(base.to_string()).take(k));
+                    factors.extend(std::iter::repeat_n(base.to_string(), k));
                 }
             }
         }

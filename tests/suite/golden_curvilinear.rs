@@ -164,3 +164,117 @@ fn a_power_of_a_categorical_or_two_valued_variable_is_refused() {
     ]));
     assert!(high.contains("at most 3"), "{high}");
 }
+
+#[test]
+fn turning_point_fieller_and_u_test_match_r() {
+    use cipa::effects::{quadratic_tests, Fieller, Position, Shape};
+    let e = expected();
+    for (key, fit) in fits() {
+        let r = &e[key];
+        // glm's covariance comes from the weights of its last IRLS step, cipa's from the
+        // converged estimates: they agree to ~1e-7, and Fieller's lower root (a difference of
+        // nearly equal terms) amplifies that about tenfold.
+        let tol = if key == "ols" { 1e-8 } else { 5e-6 };
+        let mut c = Checker::new(format!("{CASE} {key} turning point and U test"));
+        let q = quadratic_tests(&fit, "log_size", None).expect("a quadratic");
+        let tp = q.turning_point.expect("a turning point");
+        let f = |k: &str| r[k].as_f64().unwrap();
+        c.num_tol("turning point", tp.x, f("turning_point"), tol);
+        c.num_tol("delta-method SE", tp.se, f("turning_point_se"), tol);
+        match tp.fieller {
+            Fieller::Bounded { lower, upper } => {
+                c.num_tol("Fieller lower", lower, f("fieller_lower"), tol);
+                c.num_tol("Fieller upper", upper, f("fieller_upper"), tol);
+            }
+            Fieller::Unbounded => c.fail("Fieller interval unbounded; R's is bounded"),
+        }
+        c.eq("position", tp.position, Position::Inside);
+        let u = q.u_test.expect("a U test");
+        c.eq("shape", u.shape, Shape::InvertedU);
+        c.eq("shape name", r["shape"].as_str(), Some("inverted_u"));
+        c.num("range lower", u.lower.x, f("range_lower"));
+        c.num("range upper", u.upper.x, f("range_upper"));
+        c.num_tol("slope lower", u.lower.slope, f("slope_lower"), tol);
+        c.num_tol("slope lower se", u.lower.se, f("slope_lower_se"), tol);
+        c.num_tol("t lower", u.lower.stat, f("t_lower"), tol);
+        c.num_tol("slope upper", u.upper.slope, f("slope_upper"), tol);
+        c.num_tol("slope upper se", u.upper.se, f("slope_upper_se"), tol);
+        c.num_tol("t upper", u.upper.stat, f("t_upper"), tol);
+        c.num_tol("U test statistic", u.stat, f("u_test_t"), tol);
+        c.num_tol("U test p", u.p, f("u_test_p"), tol);
+        c.finish();
+    }
+}
+
+#[test]
+fn the_u_test_runs_on_a_given_range_and_lands_in_json() {
+    let d = data_path();
+    let j = crate::common::cli::json(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "coop",
+        "--x",
+        "log_size,log_size^2,age",
+        "--u-range",
+        "2,5",
+        "--format",
+        "json",
+    ]));
+    let u = &j["curvilinear"][0]["u_test"];
+    assert_eq!(u["lower"]["x"], 2.0);
+    assert_eq!(u["upper"]["x"], 5.0);
+    assert_eq!(j["curvilinear"][0]["reference"]["distribution"], "t");
+    assert_eq!(j["curvilinear"][0]["reference"]["df"], 296.0);
+    let bad = usage_error(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "coop",
+        "--x",
+        "log_size,log_size^2",
+        "--u-range",
+        "5,2",
+    ]));
+    assert!(bad.contains("LO < HI"), "{bad}");
+}
+
+#[test]
+fn a_zero_square_has_no_turning_point_and_a_weak_one_no_bounded_interval() {
+    use cipa::effects::{fieller, turning_point, u_test, Fieller, Quadratic, Reference};
+    let line = Quadratic {
+        b1: 0.5,
+        b2: 0.0,
+        v11: 0.01,
+        v12: 0.0,
+        v22: 0.01,
+    };
+    assert!(turning_point(&line).is_none());
+    assert!(u_test(&line, 0.0, 1.0, Reference::Normal).is_none());
+    // b2 = -0.1 with SE 1: not significant, so Fieller's set is not an interval.
+    let weak = Quadratic {
+        b2: -0.1,
+        v22: 1.0,
+        ..line
+    };
+    assert_eq!(fieller(&weak, 1.96), Fieller::Unbounded);
+    // The CLI says so in words: the logistic curve's weaker age square.
+    let d = data_path();
+    let text = crate::common::cli::ok(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "coop",
+        "--x",
+        "age,age^2",
+    ]));
+    assert!(
+        text.contains("Fieller's interval of the turning point is unbounded")
+            || text.contains("lies below")
+            || text.contains("lies above"),
+        "{text}"
+    );
+}
