@@ -174,6 +174,7 @@ impl RegressRun {
         files.add_report(&self.report());
         files.add("results.json", super::json_text(&self.json())?);
         files.add_apa(&self.apa());
+        files.extend(self.curve_plots()?);
         let fit = &self.fits[0].0;
         let prov = Provenance {
             command: "regress",
@@ -190,6 +191,49 @@ impl RegressRun {
             threads_used: 1,
         };
         Ok((files, prov))
+    }
+}
+
+impl RegressRun {
+    /// The figure of each curvilinear effect (curve, band, turning point, cases), as
+    /// `plots/curvilinear_VAR.svg` and `.png`.
+    fn curve_plots(&self) -> Result<Vec<(String, Vec<u8>)>, CliError> {
+        #[cfg(feature = "plot")]
+        {
+            use crate::plot::{
+                interaction::sanitize, quadratic::QuadraticPlot, svg_and_png, Theme,
+            };
+            let mut out = Vec::new();
+            if self.curves.is_empty() {
+                return Ok(out);
+            }
+            let fit = &self.fits[0].0;
+            let design = self.r.model.design(&self.data, self.r.logistic)?;
+            for q in &self.curves {
+                let Some(col) = design.names.iter().position(|n| *n == q.variable) else {
+                    continue;
+                };
+                let Some(curve) = crate::effects::quadratic_curve(fit, q, &design.columns[col])
+                else {
+                    continue;
+                };
+                let fig =
+                    QuadraticPlot::new(curve, Theme::default()).map_err(crate::Error::from)?;
+                let stem = format!("curvilinear_{}", sanitize(&q.variable));
+                let files = svg_and_png(&stem, &fig, crate::plot::PlotOptions::default().dpi)
+                    .map_err(|e| {
+                        CliError::Internal(format!("drawing the curvilinear figure failed: {e}"))
+                    })?;
+                out.extend(
+                    files
+                        .into_iter()
+                        .map(|f| (format!("plots/{}", f.file_name), f.bytes)),
+                );
+            }
+            Ok(out)
+        }
+        #[cfg(not(feature = "plot"))]
+        Ok(Vec::new())
     }
 }
 

@@ -278,3 +278,58 @@ fn a_zero_square_has_no_turning_point_and_a_weak_one_no_bounded_interval() {
         "{text}"
     );
 }
+
+#[test]
+fn the_fitted_curve_peaks_at_the_turning_point_inside_its_band() {
+    use cipa::effects::{quadratic_curve, quadratic_tests};
+    for (key, fit) in fits() {
+        let q = quadratic_tests(&fit, "log_size", None).unwrap();
+        let xs = vec![1.0; fit.n];
+        let c = quadratic_curve(&fit, &q, &xs).unwrap();
+        assert_eq!(c.x.len(), 101);
+        assert_eq!(c.cases.len(), fit.n, "{key}");
+        assert_eq!(c.held_at_means, ["age"], "{key}");
+        for i in 0..c.x.len() {
+            assert!(
+                c.lower[i] <= c.fit[i] && c.fit[i] <= c.upper[i],
+                "{key} at {i}"
+            );
+        }
+        // The highest point of the grid is the grid point nearest the turning point.
+        let top = (0..c.x.len())
+            .max_by(|&a, &b| c.fit[a].total_cmp(&c.fit[b]))
+            .unwrap();
+        let tp = c.turning_point.unwrap();
+        let step = c.x[1] - c.x[0];
+        assert!(
+            (c.x[top] - tp).abs() <= step,
+            "{key}: top {} vs {tp}",
+            c.x[top]
+        );
+        assert_eq!(c.probability, key == "logit");
+    }
+}
+
+#[cfg(feature = "plot")]
+#[test]
+fn the_results_folder_holds_the_curve_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("res");
+    let d = data_path();
+    crate::common::cli::ok(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "cooperates",
+        "--logistic",
+        "--x",
+        "log_size,log_size^2,age",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let svg = std::fs::read_to_string(out.join("plots/curvilinear_log_size.svg")).unwrap();
+    assert!(svg.contains("P(cooperates = 1)"), "the probability scale");
+    assert!(svg.contains("turning point"));
+    assert!(out.join("plots/curvilinear_log_size.png").exists());
+}
