@@ -32,6 +32,7 @@ mod properties;
 mod readers;
 mod render_snapshots;
 mod replication_process;
+mod sem_moments;
 mod sem_syntax;
 mod simulate;
 mod simulation_coverage;
