@@ -947,3 +947,13 @@ proptest! {
         check_no_panic(&text);
     }
 }
+
+#[test]
+fn long_texts_parse_in_linear_time() {
+    // Blank lines between a statement and its continuation, and a very wide measurement.
+    let text = format!("f =~ x0{}+ x1\ny ~ f", "\n".repeat(200_000));
+    assert_eq!(flat(&text).relations.len(), 3);
+    let items: Vec<String> = (0..20_000).map(|k| format!("l{k}*x{k}")).collect();
+    let m = flat(&format!("f =~ {}\nd := l0 + l19999", items.join(" + ")));
+    assert_eq!(m.relations.len(), 20_000);
+}

@@ -131,8 +131,9 @@ pub(super) fn check_defined(
     variables: &HashSet<&str>,
 ) -> Result<Vec<Defined>, SpecError> {
     let mut label_names: Vec<&str> = Vec::new();
+    let mut seen = HashSet::new();
     for l in labels {
-        if !label_names.contains(&l.label.name.as_str()) {
+        if seen.insert(l.label.name.as_str()) {
             label_names.push(l.label.name.as_str());
         }
     }

@@ -183,8 +183,9 @@ fn check_constraints(
     defined: &[FlatDefined],
 ) -> Result<Vec<Constraint>, SpecError> {
     let mut label_names: Vec<&str> = Vec::new();
+    let mut seen = HashSet::new();
     for l in labels {
-        if !label_names.contains(&l.label.name.as_str()) {
+        if seen.insert(l.label.name.as_str()) {
             label_names.push(l.label.name.as_str());
         }
     }

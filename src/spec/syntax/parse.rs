@@ -82,6 +82,11 @@ pub(super) enum Dialect {
 /// statement before it (`f =~ x1 + x2` then `     + x3` on the next line).
 pub(super) fn split_statements(tokens: &[Token], dialect: Dialect) -> Vec<Stmt> {
     let sem = dialect == Dialect::Sem;
+    let next_has_operator = if sem {
+        next_line_operators(tokens)
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::new();
     let mut cur: Vec<Token> = Vec::new();
     for (k, t) in tokens.iter().enumerate() {
@@ -96,7 +101,7 @@ pub(super) fn split_statements(tokens: &[Token], dialect: Dialect) -> Vec<Stmt> 
         }
         let Some(last) = cur.last() else { continue };
         if t.tok != Tok::Eof
-            && (last.continues() || (sem && !line_has_operator(tokens.get(k + 1..).unwrap_or(&[]))))
+            && (last.continues() || (sem && !next_has_operator.get(k).copied().unwrap_or(true)))
         {
             continue;
         }
@@ -118,6 +123,30 @@ pub(super) fn split_statements(tokens: &[Token], dialect: Dialect) -> Vec<Stmt> 
             toks: std::mem::take(&mut cur),
             end,
         });
+    }
+    out
+}
+
+/// For each separator (newline, `;`, end) at token k: whether the next line that is not blank
+/// holds an operator ([`line_has_operator`]); one backward pass, so that runs of blank lines cost
+/// nothing extra.
+fn next_line_operators(tokens: &[Token]) -> Vec<bool> {
+    let mut out = vec![true; tokens.len()];
+    let mut next = true;
+    let mut end = tokens.len();
+    for k in (0..tokens.len()).rev() {
+        let Some(t) = tokens.get(k) else { continue };
+        if !matches!(t.tok, Tok::Newline | Tok::Eof | Tok::Unknown(';')) {
+            continue;
+        }
+        let line = tokens.get(k + 1..end).unwrap_or(&[]);
+        if !line.is_empty() {
+            next = line_has_operator(line);
+        }
+        if let Some(o) = out.get_mut(k) {
+            *o = next;
+        }
+        end = k;
     }
     out
 }

@@ -4,6 +4,8 @@
 //! intercepts (`~ 1`), and constraints (`==`, `<`, `>`). Defined parameters (`:=`) and the
 //! expression grammar are the path dialect's.
 
+use std::collections::HashMap;
+
 use crate::spec::flat::{ConstraintOp, Modifier, RelOp};
 use crate::spec::{Expr, SpecError};
 
@@ -258,6 +260,7 @@ impl<'s> Parser<'s, '_> {
             ));
         }
         let mut terms: Vec<SemTerm> = Vec::new();
+        let mut index = HashMap::new();
         loop {
             let term = self.sem_term(&lhs, op)?;
             let name = if term.factors.is_empty() {
@@ -265,7 +268,7 @@ impl<'s> Parser<'s, '_> {
             } else {
                 term.name()
             };
-            merge_term(self, &mut terms, term)?;
+            merge_term(self, &mut terms, &mut index, term)?;
             let t = self.peek();
             match &t.tok {
                 Tok::Newline | Tok::Eof => break,
@@ -664,14 +667,16 @@ fn set_modifier(
 
 /// Adds a term to a relation's terms, merging it into an earlier term on the same variable (as
 /// lavaan does within a statement: `f =~ a*x + start(1)*x`).
-fn merge_term(p: &Parser, terms: &mut Vec<SemTerm>, term: SemTerm) -> Result<(), SpecError> {
-    let key = |t: &SemTerm| {
-        let mut k: Vec<String> = t.factors.iter().map(|f| f.name.clone()).collect();
-        k.sort_unstable();
-        k
-    };
-    let k = key(&term);
-    let Some(earlier) = terms.iter_mut().find(|t| key(t) == k) else {
+fn merge_term(
+    p: &Parser,
+    terms: &mut Vec<SemTerm>,
+    index: &mut HashMap<Vec<String>, usize>,
+    term: SemTerm,
+) -> Result<(), SpecError> {
+    let mut key: Vec<String> = term.factors.iter().map(|f| f.name.clone()).collect();
+    key.sort_unstable();
+    let Some(earlier) = index.get(&key).and_then(|&k| terms.get_mut(k)) else {
+        index.insert(key, terms.len());
         terms.push(term);
         return Ok(());
     };
