@@ -32,6 +32,7 @@ mod properties;
 mod readers;
 mod render_snapshots;
 mod replication_process;
+mod sem_golden;
 mod simulate;
 mod simulation_coverage;
 mod syntax;

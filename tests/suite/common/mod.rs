@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod process_reference;
+pub mod sem_flat;
 
 use std::collections::HashMap;
 use std::fmt::Display;

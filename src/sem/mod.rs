@@ -1,0 +1,359 @@
+//! Latent-variable structural equation models by maximum likelihood, with lavaan 0.6-14's
+//! conventions (../shared/SEM-DESIGN.md). The pipeline, one stage per file, in the order data
+//! flows (lavaan's `lav_lavaan_step*`):
+//!
+//! 1. `partable` — flat model + the data's columns + options → the parameter table with
+//!    `sem()`'s defaults, free indices, labels, equality constraints, defined parameters;
+//! 2. `sample` — n, ȳ, S (divisor n) of the observed variables (listwise complete rows);
+//! 3. `model`, `matrices` — the LISREL all-y matrices and the map from free parameters to cells;
+//! 4. `implied`, `objective`, `gradient` — Σ(θ), μ(θ), F_ML and its analytic gradient, Δ;
+//! 5. `constraints`, `estimate` — θ = K z + k₀, start values, Fisher scoring / BFGS;
+//! 6. `vcov` — expected information, Var(θ̂), the identification check;
+//! 7. `fit_measures` (with `rmsea`) — test statistic, baseline model, fit indices;
+//! 8. `standardize`, `defined`, `r2` — std.lv / std.all and defined parameters with
+//!    delta-method SEs, R²;
+//! 9. `assemble` (here) — the immutable [`SemFit`].
+//!
+//! [`fit`] runs it on a data set; [`fit_moments`] from sample moments (what a bootstrap draw
+//! will call).
+
+mod constraints;
+pub mod defined;
+mod error;
+mod estimate;
+pub mod fit_measures;
+mod gradient;
+mod implied;
+pub mod linalg;
+mod matrices;
+mod model;
+mod objective;
+pub mod partable;
+mod r2;
+mod rmsea;
+pub mod sample;
+mod standardize;
+mod vcov;
+
+#[cfg(test)]
+mod tests;
+
+use serde::Serialize;
+
+use crate::data::Dataset;
+use crate::numeric::dist::{z_p_two_sided, z_quantile};
+use crate::spec::flat::FlatModel;
+
+pub use error::SemError;
+pub use fit_measures::FitMeasures;
+pub use linalg::Mat;
+pub use partable::ParTable;
+pub use sample::Moments;
+
+/// The estimator (lavaan's `estimator`); MLR arrives with the robust wave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Estimator {
+    #[default]
+    Ml,
+    Mlr,
+}
+
+/// Missing data handling (lavaan's `missing`); FIML arrives with the missing-data wave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Missing {
+    /// Rows with a missing value in a model variable are dropped (lavaan's default).
+    #[default]
+    Listwise,
+    Fiml,
+}
+
+/// Options with lavaan `sem()`'s defaults.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SemOptions {
+    /// Identify latents by unit variances instead of a first loading of 1.
+    pub std_lv: bool,
+    /// Model the means (also switched on by any `~ 1` row).
+    pub meanstructure: bool,
+    /// Exogenous observed covariates' moments fixed at their sample values.
+    pub fixed_x: bool,
+    pub estimator: Estimator,
+    pub missing: Missing,
+    /// Confidence level of the parameters' intervals.
+    pub level: f64,
+}
+
+impl Default for SemOptions {
+    fn default() -> Self {
+        SemOptions {
+            std_lv: false,
+            meanstructure: false,
+            fixed_x: true,
+            estimator: Estimator::Ml,
+            missing: Missing::Listwise,
+            level: 0.95,
+        }
+    }
+}
+
+/// One row of the parameter table as lavaan's `parameterEstimates(standardized = TRUE)`
+/// prints it (fixed rows have `se` 0 and `z`, `p` NaN; defined rows have op `:=`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParameterRow {
+    pub lhs: String,
+    pub op: String,
+    pub rhs: String,
+    pub label: String,
+    /// 0 when fixed, else the free parameter's index.
+    pub free: usize,
+    pub est: f64,
+    pub se: f64,
+    pub z: f64,
+    pub p: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+    pub std_lv: f64,
+    pub std_all: f64,
+    pub std_lv_se: f64,
+    pub std_all_se: f64,
+}
+
+/// A fitted model: immutable, every number a report prints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SemFit {
+    pub parameters: Vec<ParameterRow>,
+    pub fit: FitMeasures,
+    /// R² of every indicator and regression outcome, in parameter-table order.
+    pub r2: Vec<(String, f64)>,
+    /// The observed variables in the model's order (rows of the implied covariance).
+    pub observed: Vec<String>,
+    pub implied_cov: Mat,
+    pub implied_mean: Vec<f64>,
+    pub n: usize,
+    /// Free parameters before equality constraints (lavaan's `lavInspect(fit, "npar")`; the
+    /// fit measures' `npar` subtracts the independent constraints).
+    pub n_free: usize,
+    pub iterations: usize,
+    /// |∂F/∂z|∞ at the estimate.
+    pub gradient: f64,
+    pub options: SemOptions,
+    /// Var(θ̂) of the free parameters (before equality constraints).
+    #[serde(skip)]
+    pub vcov: Mat,
+}
+
+impl Serialize for Mat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rows: Vec<&[f64]> = self.data.chunks(self.cols.max(1)).collect();
+        rows.serialize(s)
+    }
+}
+
+/// Fits `flat` to the data (listwise complete rows of the model's observed variables).
+pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit, SemError> {
+    check_options(opts)?;
+    let names: Vec<String> = data.names().map(str::to_string).collect();
+    let pt = partable::build(flat, &names, opts)?;
+    let cols: Vec<&[f64]> = pt
+        .ov
+        .iter()
+        .map(|v| data.numeric(v))
+        .collect::<Result<_, _>>()?;
+    let n = data.n_rows();
+    let complete: Vec<usize> = (0..n)
+        .filter(|&r| cols.iter().all(|c| c[r].is_finite()))
+        .collect();
+    let kept: Vec<Vec<f64>> = cols
+        .iter()
+        .map(|c| complete.iter().map(|&r| c[r]).collect())
+        .collect();
+    let refs: Vec<&[f64]> = kept.iter().map(Vec::as_slice).collect();
+    let s = Moments::from_columns(&pt.ov, &refs)?;
+    fit_moments(&pt, &s, opts)
+}
+
+fn check_options(opts: &SemOptions) -> Result<(), SemError> {
+    if opts.estimator != Estimator::Ml {
+        return Err(SemError::UnsupportedOption {
+            what: "the MLR estimator (robust standard errors and test)".into(),
+        });
+    }
+    if opts.missing != Missing::Listwise {
+        return Err(SemError::UnsupportedOption {
+            what: "full-information ML for missing data".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Fits the parameter table `pt` to sample moments `s` (in `pt.ov`'s order).
+pub fn fit_moments(pt: &ParTable, s: &Moments, opts: &SemOptions) -> Result<SemFit, SemError> {
+    let model = model::Model::new(pt, s);
+    let re = constraints::reparametrise(pt, &model.base)?;
+    let p = pt.ov.len();
+    let x: Vec<usize> = pt
+        .ov_x
+        .iter()
+        .map(|v| pt.ov.iter().position(|o| o == v).expect("x"))
+        .collect();
+    let ndat = fit_measures::ndat(p, x.len(), pt.meanstructure);
+    let npar = pt.n_free - re.rank;
+    if npar > ndat {
+        return Err(SemError::NegativeDf { npar, ndat });
+    }
+    let start = estimate::start_values(pt, s);
+    let est = estimate::estimate(&model, s, &re, &start)?;
+    let info =
+        vcov::information(&model, s, &est.theta, vcov::Information::Expected).ok_or_else(|| {
+            SemError::Unidentified {
+                parameters: vec![
+                    "(implied covariance not positive definite at the estimate)".into()
+                ],
+            }
+        })?;
+    let free_name = |k: usize| {
+        let i = model.free_rows[k][0];
+        pt.row_name(i)
+    };
+    let v = vcov::vcov(&info, &re, s.n, &free_name)?;
+    let (_, imp) = model
+        .implied(&est.theta)
+        .expect("implied moments at the estimate");
+    let fit = fit_measures::fit_measures(
+        fit_measures::FitInput {
+            f: est.f,
+            npar,
+            df: (ndat - npar) as f64,
+            meanstructure: pt.meanstructure,
+            x: &x,
+        },
+        s,
+        &imp,
+    );
+    Ok(assemble(pt, &model, &est, v, imp, fit, opts, s.n))
+}
+
+/// Every row's estimate, SE, test, interval and standardized values, then the defined
+/// parameters, R² and the implied moments.
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    pt: &ParTable,
+    model: &model::Model,
+    est: &estimate::Estimate,
+    v: Mat,
+    imp: implied::Implied,
+    fit: FitMeasures,
+    opts: &SemOptions,
+    n: f64,
+) -> SemFit {
+    let values = model.row_values(&est.theta);
+    let std = standardize::standardize(pt, &values, &imp);
+    // Every reported quantity as a function of θ: the defined parameters, then std.lv and
+    // std.all of every row and defined parameter.
+    let all = |theta: &[f64]| -> Vec<f64> {
+        let vals = model.row_values(theta);
+        let mut out: Vec<f64> = pt
+            .defined
+            .iter()
+            .enumerate()
+            .map(|(j, d)| defined_raw(pt, &vals, j, &d.expr))
+            .collect();
+        match model.implied(theta) {
+            Some((_, imp)) => {
+                let st = standardize::standardize(pt, &vals, &imp);
+                out.extend(st.std_lv);
+                out.extend(st.std_all);
+            }
+            None => out.extend(vec![f64::NAN; 2 * (pt.rows.len() + pt.defined.len())]),
+        }
+        out
+    };
+    let jac = defined::jacobian(&all, &est.theta);
+    let var = defined::delta_variances(&jac, &v);
+    let nd = pt.defined.len();
+    let nrow = pt.rows.len() + nd;
+    let crit = z_quantile(1.0 - (1.0 - opts.level) / 2.0);
+    let row =
+        |lhs: &str, op: &str, rhs: &str, label: &str, free: usize, e: f64, se: f64, k: usize| {
+            let (z, p) = if free > 0 || op == ":=" {
+                (e / se, z_p_two_sided(e / se))
+            } else {
+                (f64::NAN, f64::NAN)
+            };
+            ParameterRow {
+                lhs: lhs.into(),
+                op: op.into(),
+                rhs: rhs.into(),
+                label: label.into(),
+                free,
+                est: e,
+                se,
+                z,
+                p,
+                ci_lower: e - crit * se,
+                ci_upper: e + crit * se,
+                std_lv: std.std_lv[k],
+                std_all: std.std_all[k],
+                std_lv_se: var[nd + k].max(0.0).sqrt(),
+                std_all_se: var[nd + nrow + k].max(0.0).sqrt(),
+            }
+        };
+    let mut parameters = Vec::with_capacity(nrow);
+    for (i, r) in pt.rows.iter().enumerate() {
+        let se = if r.free > 0 {
+            v[(r.free - 1, r.free - 1)].max(0.0).sqrt()
+        } else {
+            0.0
+        };
+        parameters.push(row(
+            &r.lhs,
+            r.op.symbol(),
+            &r.rhs,
+            &r.label,
+            r.free,
+            values[i],
+            se,
+            i,
+        ));
+    }
+    for (j, d) in pt.defined.iter().enumerate() {
+        let e = defined_raw(pt, &values, j, &d.expr);
+        let rhs: String = d.text.chars().filter(|c| !c.is_whitespace()).collect();
+        parameters.push(row(
+            &d.name,
+            ":=",
+            &rhs,
+            &d.name,
+            0,
+            e,
+            var[j].max(0.0).sqrt(),
+            pt.rows.len() + j,
+        ));
+    }
+    let r2 = r2::r_squared(pt, &std.std_all);
+    SemFit {
+        parameters,
+        fit,
+        r2,
+        observed: pt.ov.clone(),
+        implied_cov: imp.sigma,
+        implied_mean: imp.mu,
+        n: n as usize,
+        n_free: pt.n_free,
+        iterations: est.iterations,
+        gradient: est.gradient,
+        options: opts.clone(),
+        vcov: v,
+    }
+}
+
+/// Defined parameter `j` on raw row values (earlier defined parameters evaluated first).
+fn defined_raw(pt: &ParTable, values: &[f64], j: usize, expr: &crate::spec::Expr) -> f64 {
+    let mut ext = values.to_vec();
+    for d in pt.defined.iter().take(j) {
+        let v = standardize::defined_value(pt, &ext, values, &d.expr);
+        ext.push(v);
+    }
+    standardize::defined_value(pt, &ext, values, expr)
+}
