@@ -89,8 +89,11 @@ pub struct FitInput<'a> {
     pub npar: usize,
     pub df: f64,
     pub meanstructure: bool,
-    /// Indices (in the observed order) of the fixed.x covariates.
+    /// Indices (in the observed order) of the exogenous covariates.
     pub x: &'a [usize],
+    /// Whether their moments are fixed (fixed.x): they leave the data moments, the baseline's
+    /// free parameters and (by conditioning) the log-likelihoods.
+    pub fixed_x: bool,
 }
 
 /// The fit measures at the estimate.
@@ -103,9 +106,10 @@ pub fn fit_measures(inp: FitInput<'_>, s: &Moments, imp: &Implied) -> FitMeasure
     } else {
         f64::NAN
     };
-    let (bchisq, bdf) = baseline(s, inp.x, inp.meanstructure);
+    let (bchisq, bdf) = baseline(s, inp.x, inp.fixed_x, inp.meanstructure);
     let incr = incremental(chisq, df, bchisq, bdf);
-    let (logl, unrestricted_logl) = log_likelihoods(s, imp, inp.x, inp.meanstructure);
+    let fixed: &[usize] = if inp.fixed_x { inp.x } else { &[] };
+    let (logl, unrestricted_logl) = log_likelihoods(s, imp, fixed, inp.meanstructure);
     let k = inp.npar as f64;
     let (lo, hi) = rmsea_ci(chisq, df, n);
     FitMeasures {
@@ -144,9 +148,10 @@ pub fn fit_measures(inp: FitInput<'_>, s: &Moments, imp: &Implied) -> FitMeasure
 }
 
 /// The independence model (lavaan's `lav_partable_independence`): free variances (and means)
-/// of the observed variables, the fixed.x block at its sample values. Its ML fit is closed-form:
-/// Σ_B = diag(s_ii) with S_xx in the x block, so T_B = n·(Σ_y ln s_ii + ln|S_xx| − ln|S|).
-pub fn baseline(s: &Moments, x: &[usize], meanstructure: bool) -> (f64, f64) {
+/// of the observed variables and the covariances among the exogenous x (fixed at the sample
+/// values under fixed.x). Its ML fit is closed-form: Σ_B = diag(s_ii) with S_xx in the x block,
+/// so T_B = n·(Σ_y ln s_ii + ln|S_xx| − ln|S|).
+pub fn baseline(s: &Moments, x: &[usize], fixed_x: bool, meanstructure: bool) -> (f64, f64) {
     let p = s.cov.rows;
     let px = x.len();
     let log_xx = if px > 0 {
@@ -159,10 +164,15 @@ pub fn baseline(s: &Moments, x: &[usize], meanstructure: bool) -> (f64, f64) {
         .map(|i| s.cov[(i, i)].ln())
         .sum();
     let t = (s.n * (log_y + log_xx - s.logdet)).max(0.0);
-    let py = (p - px) as f64;
-    let ndat = ndat(p, px, meanstructure) as f64;
-    let free = if meanstructure { 2.0 * py } else { py };
-    (t, ndat - free)
+    let (pxf, free_x) = if fixed_x {
+        (px, 0)
+    } else {
+        (0, px * (px + 1) / 2)
+    };
+    let py = p - pxf;
+    let ndat = ndat(p, pxf, meanstructure);
+    let free = py + free_x - if fixed_x { 0 } else { px } + if meanstructure { py } else { 0 };
+    (t, (ndat - free) as f64)
 }
 
 /// Sample moments the model fits: p(p+1)/2 (+p means), less the fixed.x block.

@@ -197,7 +197,8 @@ pub fn fit_moments(pt: &ParTable, s: &Moments, opts: &SemOptions) -> Result<SemF
         .iter()
         .map(|v| pt.ov.iter().position(|o| o == v).expect("x"))
         .collect();
-    let ndat = fit_measures::ndat(p, x.len(), pt.meanstructure);
+    let px_fixed = if pt.fixed_x { x.len() } else { 0 };
+    let ndat = fit_measures::ndat(p, px_fixed, pt.meanstructure);
     let npar = pt.n_free - re.rank;
     if npar > ndat {
         return Err(SemError::NegativeDf { npar, ndat });
@@ -227,6 +228,7 @@ pub fn fit_moments(pt: &ParTable, s: &Moments, opts: &SemOptions) -> Result<SemF
             df: (ndat - npar) as f64,
             meanstructure: pt.meanstructure,
             x: &x,
+            fixed_x: pt.fixed_x,
         },
         s,
         &imp,

@@ -98,8 +98,11 @@ pub struct ParTable {
     pub ov: Vec<String>,
     /// Latent variables in order of their `=~`.
     pub lv: Vec<String>,
-    /// Exogenous observed covariates whose moments are fixed at the sample values (fixed.x).
+    /// Exogenous observed covariates (lavaan's `ov.x`: pure predictors the user gave no
+    /// variance, covariance or intercept); their moments are fixed at the sample values when
+    /// `fixed_x`.
     pub ov_x: Vec<String>,
+    pub fixed_x: bool,
     pub meanstructure: bool,
     pub equalities: Vec<EqConstraint>,
     pub defined: Vec<DefinedParam>,
@@ -146,7 +149,7 @@ pub fn build(
     opts: &SemOptions,
 ) -> Result<ParTable, SemError> {
     let user = user_rows(flat)?;
-    let names = VarNames::classify(&user, opts.fixed_x);
+    let names = VarNames::classify(&user);
     check_names(&user, &names, data_names)?;
     check_acyclic(&user, &names)?;
     let meanstructure = opts.meanstructure || user.iter().any(|r| r.op == Op::Intercept);
@@ -178,6 +181,7 @@ pub fn build(
         ov: names.ov,
         lv: names.lv,
         ov_x: names.ov_x,
+        fixed_x: opts.fixed_x,
         meanstructure,
         equalities: Vec::new(),
         defined: Vec::new(),
@@ -275,7 +279,7 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
 }
 
 impl VarNames {
-    fn classify(user: &[UserRow], fixed_x: bool) -> VarNames {
+    fn classify(user: &[UserRow]) -> VarNames {
         let of = |op: Op, lhs: bool| -> Vec<String> {
             let mut v = Vec::new();
             for r in user.iter().filter(|r| r.op == op) {
@@ -327,7 +331,7 @@ impl VarNames {
             .collect();
         let ov_x: Vec<String> = ov_x0
             .iter()
-            .filter(|x| fixed_x && !mentioned.contains(x.as_str()))
+            .filter(|x| !mentioned.contains(x.as_str()))
             .cloned()
             .collect();
         let lv_x = not_in(&lv, &[&v_ind, &eqs_y]);
@@ -492,7 +496,7 @@ fn fix_defaults(rows: &mut [ParRow], n: &VarNames, opts: &SemOptions, meanstruct
             fix(r, Some(0.0));
         }
         let x_row = n.ov_x.contains(&r.lhs) && (r.op == Op::Intercept || n.ov_x.contains(&r.rhs));
-        if !r.user && x_row && matches!(r.op, Op::Covary | Op::Intercept) {
+        if opts.fixed_x && !r.user && x_row && matches!(r.op, Op::Covary | Op::Intercept) {
             fix(r, None);
             r.exo = true;
         }

@@ -165,3 +165,18 @@ fn holzinger_swineford_cfa_std_lv_meanstructure() {
 fn holzinger_swineford_latent_mediation_fixed_x() {
     check_case("sem_hs_mediation", SemOptions::default(), REL);
 }
+
+#[test]
+fn holzinger_swineford_observed_path_model() {
+    check_case("sem_hs_path", SemOptions::default(), REL);
+}
+
+#[test]
+fn holzinger_swineford_random_x_meanstructure() {
+    let opts = SemOptions {
+        fixed_x: false,
+        meanstructure: true,
+        ..SemOptions::default()
+    };
+    check_case("sem_hs_randomx", opts, REL);
+}
