@@ -17,6 +17,7 @@
 //! [`fit`] runs it on a data set; [`fit_moments`] from sample moments (what a bootstrap draw
 //! will call).
 
+mod assemble;
 mod constraints;
 pub mod defined;
 mod error;
@@ -33,7 +34,7 @@ mod r2;
 mod rmsea;
 pub mod sample;
 mod standardize;
-mod vcov;
+pub mod vcov;
 
 #[cfg(test)]
 mod tests;
@@ -41,7 +42,6 @@ mod tests;
 use serde::Serialize;
 
 use crate::data::Dataset;
-use crate::numeric::dist::{z_p_two_sided, z_quantile};
 use crate::spec::flat::FlatModel;
 
 pub use error::SemError;
@@ -49,6 +49,7 @@ pub use fit_measures::FitMeasures;
 pub use linalg::Mat;
 pub use partable::ParTable;
 pub use sample::Moments;
+pub use vcov::Information;
 
 /// The estimator (lavaan's `estimator`); MLR arrives with the robust wave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -80,6 +81,8 @@ pub struct SemOptions {
     pub fixed_x: bool,
     pub estimator: Estimator,
     pub missing: Missing,
+    /// The information matrix of the standard errors (lavaan's `information`).
+    pub information: Information,
     /// Confidence level of the parameters' intervals.
     pub level: f64,
 }
@@ -92,6 +95,7 @@ impl Default for SemOptions {
             fixed_x: true,
             estimator: Estimator::Ml,
             missing: Missing::Listwise,
+            information: Information::Expected,
             level: 0.95,
         }
     }
@@ -137,6 +141,8 @@ pub struct SemFit {
     pub iterations: usize,
     /// |∂F/∂z|∞ at the estimate.
     pub gradient: f64,
+    /// θ̂, the free parameters (a warm start for refits).
+    pub theta: Vec<f64>,
     pub options: SemOptions,
     /// Var(θ̂) of the free parameters (before equality constraints).
     #[serde(skip)]
@@ -205,14 +211,11 @@ pub fn fit_moments(pt: &ParTable, s: &Moments, opts: &SemOptions) -> Result<SemF
     }
     let start = estimate::start_values(pt, s);
     let est = estimate::estimate(&model, s, &re, &start)?;
-    let info =
-        vcov::information(&model, s, &est.theta, vcov::Information::Expected).ok_or_else(|| {
-            SemError::Unidentified {
-                parameters: vec![
-                    "(implied covariance not positive definite at the estimate)".into()
-                ],
-            }
-        })?;
+    let info = vcov::information(&model, s, &est.theta, opts.information).ok_or_else(|| {
+        SemError::Unidentified {
+            parameters: vec!["(implied covariance not positive definite at the estimate)".into()],
+        }
+    })?;
     let free_name = |k: usize| {
         let i = model.free_rows[k][0];
         pt.row_name(i)
@@ -233,129 +236,5 @@ pub fn fit_moments(pt: &ParTable, s: &Moments, opts: &SemOptions) -> Result<SemF
         s,
         &imp,
     );
-    Ok(assemble(pt, &model, &est, v, imp, fit, opts, s.n))
-}
-
-/// Every row's estimate, SE, test, interval and standardized values, then the defined
-/// parameters, R² and the implied moments.
-#[allow(clippy::too_many_arguments)]
-fn assemble(
-    pt: &ParTable,
-    model: &model::Model,
-    est: &estimate::Estimate,
-    v: Mat,
-    imp: implied::Implied,
-    fit: FitMeasures,
-    opts: &SemOptions,
-    n: f64,
-) -> SemFit {
-    let values = model.row_values(&est.theta);
-    let std = standardize::standardize(pt, &values, &imp);
-    // Every reported quantity as a function of θ: the defined parameters, then std.lv and
-    // std.all of every row and defined parameter.
-    let all = |theta: &[f64]| -> Vec<f64> {
-        let vals = model.row_values(theta);
-        let mut out: Vec<f64> = pt
-            .defined
-            .iter()
-            .enumerate()
-            .map(|(j, d)| defined_raw(pt, &vals, j, &d.expr))
-            .collect();
-        match model.implied(theta) {
-            Some((_, imp)) => {
-                let st = standardize::standardize(pt, &vals, &imp);
-                out.extend(st.std_lv);
-                out.extend(st.std_all);
-            }
-            None => out.extend(vec![f64::NAN; 2 * (pt.rows.len() + pt.defined.len())]),
-        }
-        out
-    };
-    let jac = defined::jacobian(&all, &est.theta);
-    let var = defined::delta_variances(&jac, &v);
-    let nd = pt.defined.len();
-    let nrow = pt.rows.len() + nd;
-    let crit = z_quantile(1.0 - (1.0 - opts.level) / 2.0);
-    let row =
-        |lhs: &str, op: &str, rhs: &str, label: &str, free: usize, e: f64, se: f64, k: usize| {
-            let (z, p) = if free > 0 || op == ":=" {
-                (e / se, z_p_two_sided(e / se))
-            } else {
-                (f64::NAN, f64::NAN)
-            };
-            ParameterRow {
-                lhs: lhs.into(),
-                op: op.into(),
-                rhs: rhs.into(),
-                label: label.into(),
-                free,
-                est: e,
-                se,
-                z,
-                p,
-                ci_lower: e - crit * se,
-                ci_upper: e + crit * se,
-                std_lv: std.std_lv[k],
-                std_all: std.std_all[k],
-                std_lv_se: var[nd + k].max(0.0).sqrt(),
-                std_all_se: var[nd + nrow + k].max(0.0).sqrt(),
-            }
-        };
-    let mut parameters = Vec::with_capacity(nrow);
-    for (i, r) in pt.rows.iter().enumerate() {
-        let se = if r.free > 0 {
-            v[(r.free - 1, r.free - 1)].max(0.0).sqrt()
-        } else {
-            0.0
-        };
-        parameters.push(row(
-            &r.lhs,
-            r.op.symbol(),
-            &r.rhs,
-            &r.label,
-            r.free,
-            values[i],
-            se,
-            i,
-        ));
-    }
-    for (j, d) in pt.defined.iter().enumerate() {
-        let e = defined_raw(pt, &values, j, &d.expr);
-        let rhs: String = d.text.chars().filter(|c| !c.is_whitespace()).collect();
-        parameters.push(row(
-            &d.name,
-            ":=",
-            &rhs,
-            &d.name,
-            0,
-            e,
-            var[j].max(0.0).sqrt(),
-            pt.rows.len() + j,
-        ));
-    }
-    let r2 = r2::r_squared(pt, &std.std_all);
-    SemFit {
-        parameters,
-        fit,
-        r2,
-        observed: pt.ov.clone(),
-        implied_cov: imp.sigma,
-        implied_mean: imp.mu,
-        n: n as usize,
-        n_free: pt.n_free,
-        iterations: est.iterations,
-        gradient: est.gradient,
-        options: opts.clone(),
-        vcov: v,
-    }
-}
-
-/// Defined parameter `j` on raw row values (earlier defined parameters evaluated first).
-fn defined_raw(pt: &ParTable, values: &[f64], j: usize, expr: &crate::spec::Expr) -> f64 {
-    let mut ext = values.to_vec();
-    for d in pt.defined.iter().take(j) {
-        let v = standardize::defined_value(pt, &ext, values, &d.expr);
-        ext.push(v);
-    }
-    standardize::defined_value(pt, &ext, values, expr)
+    Ok(assemble::assemble(pt, &model, &est, v, imp, fit, opts, s.n))
 }

@@ -263,3 +263,32 @@ fn shared_labels_and_linear_constraints_reduce_the_parameters() {
     let (a1, a2, c) = (theta[0], theta[1], theta[2]);
     assert!((a1 - a2).abs() < 1e-12 && (a1 + c - 2.0).abs() < 1e-12);
 }
+
+#[test]
+fn observed_information_equals_expected_at_a_perfect_fit() {
+    // With S = Σ(θ) and ȳ = μ(θ) the Hessian of F/2 is the expected information.
+    let data = names(&["x1", "x2", "x3", "x4", "x5", "x6", "z"]);
+    let pt = build(&two_factor(), &data, &SemOptions::default()).unwrap();
+    let s0 = moments(7);
+    let model = Model::new(&pt, &s0);
+    let theta: Vec<f64> = (0..pt.n_free)
+        .map(|k| 0.4 + 0.05 * (k % 5) as f64)
+        .collect();
+    let (_, imp) = model.implied(&theta).unwrap();
+    let names7: Vec<String> = (0..7).map(|i| format!("v{i}")).collect();
+    let s = Moments::new(&names7, 200.0, imp.mu.clone(), imp.sigma.clone()).unwrap();
+    let model = Model::new(&pt, &s);
+    use super::vcov::{information, Information};
+    let e = information(&model, &s, &theta, Information::Expected).unwrap();
+    let o = information(&model, &s, &theta, Information::Observed).unwrap();
+    for i in 0..e.rows {
+        for j in 0..e.cols {
+            assert!(
+                (e[(i, j)] - o[(i, j)]).abs() < 1e-6 * (1.0 + e[(i, j)].abs()),
+                "[{i},{j}] {} {}",
+                e[(i, j)],
+                o[(i, j)]
+            );
+        }
+    }
+}

@@ -8,18 +8,19 @@
 
 use super::constraints::Reparam;
 use super::error::SemError;
-use super::gradient::{delta, expected_information};
+use super::gradient::{delta, expected_information, gradient};
 use super::linalg::{spd_inverse_logdet, symmetric_eigen, Mat};
 use super::model::Model;
 use super::objective::f_ml;
 use super::sample::Moments;
 
-/// Which information matrix the standard errors use (lavaan's `information`); observed
-/// information arrives with MLR and FIML.
+/// Which information matrix the standard errors use (lavaan's `information`): expected for
+/// ML; observed (the Hessian) for MLR, FIML and the bootstrap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Information {
     Expected,
+    Observed,
 }
 
 /// A scaled eigenvalue below this (smallest over largest of the unit-diagonal K′IK) counts as
@@ -27,12 +28,48 @@ pub enum Information {
 /// correlation sits near 1e-9 and its estimates are arbitrary along that direction.
 const SINGULAR: f64 = 1e-9;
 
-/// The unit expected information (q × q, of fmin = F/2) at θ.
-pub fn information(model: &Model, s: &Moments, theta: &[f64], _kind: Information) -> Option<Mat> {
+/// The unit information (q × q, of fmin = F/2) at θ.
+pub fn information(model: &Model, s: &Moments, theta: &[f64], kind: Information) -> Option<Mat> {
+    match kind {
+        Information::Expected => {
+            let (m, imp) = model.implied(theta)?;
+            let (_, inv) = f_ml(&imp, s, model.meanstructure)?;
+            let d = delta(model, &m, &imp);
+            Some(expected_information(&d, &inv, model.meanstructure))
+        }
+        Information::Observed => observed_information(model, s, theta),
+    }
+}
+
+/// ∂fmin/∂θ (half the gradient of F).
+fn half_gradient(model: &Model, s: &Moments, theta: &[f64]) -> Option<Vec<f64>> {
     let (m, imp) = model.implied(theta)?;
     let (_, inv) = f_ml(&imp, s, model.meanstructure)?;
     let d = delta(model, &m, &imp);
-    Some(expected_information(&d, &inv, model.meanstructure))
+    let g = gradient(&d, &imp, &inv, s, model.meanstructure);
+    Some(g.iter().map(|v| v / 2.0).collect())
+}
+
+/// lavaan's observed information (`lav_model_hessian`): the Hessian of fmin by a 5-point
+/// central difference of the analytic gradient with absolute step 1e-6, symmetrised.
+pub fn observed_information(model: &Model, s: &Moments, theta: &[f64]) -> Option<Mat> {
+    let q = theta.len();
+    let h = 1e-6;
+    let mut hess = Mat::zeros(q, q);
+    let mut x = theta.to_vec();
+    for j in 0..q {
+        let mut at = |t: f64| -> Option<Vec<f64>> {
+            x[j] = theta[j] + t;
+            let g = half_gradient(model, s, &x);
+            x[j] = theta[j];
+            g
+        };
+        let (g1, g2, g3, g4) = (at(-2.0 * h)?, at(-h)?, at(h)?, at(2.0 * h)?);
+        for i in 0..q {
+            hess[(i, j)] = (g1[i] - 8.0 * g2[i] + 8.0 * g3[i] - g4[i]) / (12.0 * h);
+        }
+    }
+    Some(hess.add(&hess.t()).scale(0.5))
 }
 
 /// Var(θ̂) = K(K′IK)⁻¹K′/N, or the identification error.

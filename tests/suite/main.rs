@@ -33,6 +33,7 @@ mod readers;
 mod render_snapshots;
 mod replication_process;
 mod sem_golden;
+mod sem_input;
 mod simulate;
 mod simulation_coverage;
 mod syntax;

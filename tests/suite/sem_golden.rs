@@ -180,3 +180,12 @@ fn holzinger_swineford_random_x_meanstructure() {
     };
     check_case("sem_hs_randomx", opts, REL);
 }
+
+#[test]
+fn holzinger_swineford_cfa_observed_information() {
+    let opts = SemOptions {
+        information: sem::Information::Observed,
+        ..SemOptions::default()
+    };
+    check_case("sem_hs_cfa_observed", opts, REL);
+}

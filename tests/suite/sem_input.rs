@@ -1,0 +1,127 @@
+//! Bad input to the SEM engine: each a typed error naming what is wrong, never a panic or a
+//! half-made fit. Data are generated here (a two-factor model with a fixed seed), so these
+//! tests need nothing from ../shared.
+
+use cipa::data::{Dataset, Variable};
+use cipa::sem::{self, SemError, SemOptions};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::common::sem_flat;
+
+/// n rows of x1..x6: x1..x3 load on f, x4..x6 on g, corr(f, g) = 0.5; `extra` adds columns.
+fn data(n: usize, extra: &[(&str, Vec<f64>)]) -> Dataset {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let mut normal = || -> f64 { (0..12).map(|_| rng.random::<f64>()).sum::<f64>() - 6.0 };
+    let mut cols = vec![Vec::with_capacity(n); 6];
+    for _ in 0..n {
+        let f = normal();
+        let g = 0.5 * f + 0.75f64.sqrt() * normal();
+        for (i, col) in cols.iter_mut().enumerate() {
+            let eta = if i < 3 { f } else { g };
+            col.push(0.8 * eta + 0.6 * normal());
+        }
+    }
+    let mut vars: Vec<Variable> = cols
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| Variable::numeric(format!("x{}", i + 1), c))
+        .collect();
+    vars.extend(
+        extra
+            .iter()
+            .map(|(name, c)| Variable::numeric(*name, c.clone())),
+    );
+    Dataset::new("generated", vars).expect("equal lengths")
+}
+
+fn fit(model: &str, data: &Dataset) -> Result<sem::SemFit, SemError> {
+    sem::fit(&sem_flat::parse(model), data, &SemOptions::default())
+}
+
+#[test]
+fn a_well_specified_model_fits() {
+    let d = data(400, &[]);
+    let f = fit("f =~ x1 + x2 + x3\ng =~ x4 + x5 + x6", &d).expect("fits");
+    assert_eq!(f.fit.df, 8.0);
+    assert!(f.gradient < 1e-9);
+    let cov = f
+        .parameters
+        .iter()
+        .find(|r| r.lhs == "f" && r.rhs == "g")
+        .unwrap();
+    assert!(
+        (cov.std_all - 0.5).abs() < 0.1,
+        "factor correlation {}",
+        cov.std_all
+    );
+}
+
+#[test]
+fn more_parameters_than_moments() {
+    let d = data(100, &[]);
+    let e = fit("f =~ x1 + x2", &d).unwrap_err();
+    assert!(
+        matches!(e, SemError::NegativeDf { npar: 4, ndat: 3 }),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_unidentified_model_names_the_parameters() {
+    // Two uncorrelated two-indicator factors: each one's loading and variance trade off.
+    let d = data(300, &[]);
+    let e = fit("f =~ x1 + x2\ng =~ x4 + x5\nf ~~ 0*g", &d).unwrap_err();
+    match &e {
+        // The null direction here: f's loading, its variance and its items' residual variances.
+        SemError::Unidentified { parameters } => {
+            assert!(parameters.contains(&"f ~~ f".to_string()), "{e}");
+            assert!(
+                parameters
+                    .iter()
+                    .all(|p| p.contains('f') || p.contains("x1") || p.contains("x2")),
+                "{e}"
+            );
+        }
+        other => panic!("expected an identification error, got {other}"),
+    }
+    assert!(e.to_string().contains("not identified"), "{e}");
+}
+
+#[test]
+fn a_singular_sample_covariance_names_the_variable() {
+    let base = data(200, &[]);
+    let x1 = base.numeric("x1").unwrap().to_vec();
+    let x2 = base.numeric("x2").unwrap().to_vec();
+    let sum: Vec<f64> = x1.iter().zip(&x2).map(|(a, b)| a + b).collect();
+    let d = data(200, &[("s12", sum)]);
+    let e = fit("f =~ x1 + x2 + x3 + s12", &d).unwrap_err();
+    assert!(
+        matches!(&e, SemError::SampleNotPositiveDefinite { variable } if variable == "s12"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_variables_and_cycles_point_at_the_line() {
+    let d = data(100, &[]);
+    let e = fit("f =~ x1 + x2 + x3\ng =~ x4 + x5 + x7", &d).unwrap_err();
+    assert!(
+        matches!(&e, SemError::UnknownVariable { name, pos, .. } if name == "x7" && pos.line == 2),
+        "{e}"
+    );
+    assert!(e.to_string().starts_with("2:"), "{e}");
+    let e = fit("x1 ~ x2\nx2 ~ x3\nx3 ~ x1", &d).unwrap_err();
+    assert!(matches!(&e, SemError::Cycle { .. }), "{e}");
+}
+
+#[test]
+fn robust_and_missing_options_say_they_are_not_built_yet() {
+    let d = data(100, &[]);
+    let opts = SemOptions {
+        estimator: sem::Estimator::Mlr,
+        ..SemOptions::default()
+    };
+    let e = sem::fit(&sem_flat::parse("f =~ x1 + x2 + x3"), &d, &opts).unwrap_err();
+    assert!(matches!(e, SemError::UnsupportedOption { .. }), "{e}");
+}
