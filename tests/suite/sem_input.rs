@@ -13,7 +13,7 @@ use crate::common::sem_flat;
 fn data(n: usize, extra: &[(&str, Vec<f64>)]) -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let mut normal = || -> f64 { (0..12).map(|_| rng.random::<f64>()).sum::<f64>() - 6.0 };
-    let mut cols = vec![Vec::with_capacity(n); 6];
+    let mut cols: Vec<Vec<f64>> = vec![Vec::new(); 6];
     for _ in 0..n {
         let f = normal();
         let g = 0.5 * f + 0.75f64.sqrt() * normal();
