@@ -1,9 +1,5 @@
-//! Stage 6: estimation. Start values as lavaan's `lav_start.R` (start = "default") gives them
-//! for ML, except that loadings start at 1 rather than at fabin3 (the optimum does not depend
-//! on the start; only the iteration count does): residual variances of observed variables
-//! 0.5·s_ii, latent variances 0.05, observed intercepts ȳ, everything else 0, the user's
-//! `start()` and fixed values kept. The search runs over z of θ = K z + k₀ (equality
-//! constraints): Fisher scoring with step halving (the expected information is positive
+//! Stage 6: estimation from lavaan's start values (`start.rs`). The search runs over z of
+//! θ = K z + k₀ (equality constraints): Fisher scoring with step halving (the expected information is positive
 //! definite wherever the model is identified, and scoring is what LISREL and lavaan's polish
 //! use), falling back to BFGS steps when a scoring step fails to decrease F, until
 //! |∂F/∂z|∞ < 1e-10 (lavaan's nlminb stops at rel.tol 1e-10 on F, about 1e-6 on θ).
@@ -14,7 +10,6 @@ use super::gradient::{delta, expected_information, gradient};
 use super::linalg::{spd_inverse_logdet, Mat};
 use super::model::Model;
 use super::objective::f_ml;
-use super::partable::{Op, ParTable};
 use super::sample::Moments;
 
 /// Gradient tolerance on F (twice lavaan's fmin) in z.
@@ -34,29 +29,6 @@ pub struct Estimate {
     pub iterations: usize,
     /// |∂F/∂z|∞ at the end.
     pub gradient: f64,
-}
-
-/// lavaan's default start values (see the module doc).
-pub fn start_values(pt: &ParTable, s: &Moments) -> Vec<f64> {
-    let ov_ix = |v: &str| pt.ov.iter().position(|o| o == v);
-    let mut theta = vec![0.0; pt.n_free];
-    for r in &pt.rows {
-        if r.free == 0 {
-            continue;
-        }
-        let v = match (r.ustart, r.op) {
-            (Some(u), _) => u,
-            (None, Op::Measure) => 1.0,
-            (None, Op::Covary) if r.lhs == r.rhs => match ov_ix(&r.lhs) {
-                Some(j) => 0.5 * s.cov[(j, j)],
-                None => 0.05,
-            },
-            (None, Op::Intercept) => ov_ix(&r.lhs).map_or(0.0, |j| s.mean[j]),
-            _ => 0.0,
-        };
-        theta[r.free - 1] = v;
-    }
-    theta
 }
 
 /// The problem in z: F, its gradient and its expected Hessian 2·K′IK.

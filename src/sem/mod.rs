@@ -34,6 +34,7 @@ mod r2;
 mod rmsea;
 pub mod sample;
 mod standardize;
+mod start;
 pub mod vcov;
 
 #[cfg(test)]
@@ -209,7 +210,7 @@ pub fn fit_moments(pt: &ParTable, s: &Moments, opts: &SemOptions) -> Result<SemF
     if npar > ndat {
         return Err(SemError::NegativeDf { npar, ndat });
     }
-    let start = estimate::start_values(pt, s);
+    let start = start::start_values(pt, s);
     let est = estimate::estimate(&model, s, &re, &start)?;
     let info = vcov::information(&model, s, &est.theta, opts.information).ok_or_else(|| {
         SemError::Unidentified {

@@ -96,14 +96,23 @@ pub fn vcov(
         vals.last().copied().unwrap_or(1.0),
     );
     if r > 0 && (lo.is_nan() || lo <= SINGULAR * hi) {
-        // The null direction in θ: K times the eigenvector (unscaled).
-        let u: Vec<f64> = (0..r).map(|i| vecs[(i, 0)] / d[i]).collect();
-        let v = re.k.mul_vec(&u);
-        let top = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-        let parameters = (0..v.len())
-            .filter(|&k| v[k].abs() > 0.1 * top)
-            .map(names)
-            .collect();
+        // Every null direction in θ (K times the unscaled eigenvector) names the parameters
+        // that move along it.
+        let mut parameters: Vec<String> = Vec::new();
+        for (c, val) in vals.iter().enumerate() {
+            if *val > SINGULAR * hi {
+                continue;
+            }
+            let u: Vec<f64> = (0..r).map(|i| vecs[(i, c)] / d[i]).collect();
+            let v = re.k.mul_vec(&u);
+            let top = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+            for k in (0..v.len()).filter(|&k| v[k].abs() > 0.1 * top) {
+                let name = names(k);
+                if !parameters.contains(&name) {
+                    parameters.push(name);
+                }
+            }
+        }
         return Err(SemError::Unidentified { parameters });
     }
     let (inv, _) = spd_inverse_logdet(&kik).ok_or_else(|| SemError::Unidentified {
