@@ -129,7 +129,9 @@ pub struct ParameterRow {
 pub struct SemFit {
     pub parameters: Vec<ParameterRow>,
     pub fit: FitMeasures,
-    /// R² of every indicator and regression outcome, in parameter-table order.
+    /// R² of every indicator and regression outcome, in parameter-table order (in JSON an
+    /// object `{name: value}`).
+    #[serde(serialize_with = "ordered_map")]
     pub r2: Vec<(String, f64)>,
     /// The observed variables in the model's order (rows of the implied covariance).
     pub observed: Vec<String>,
@@ -155,6 +157,16 @@ impl Serialize for Mat {
         let rows: Vec<&[f64]> = self.data.chunks(self.cols.max(1)).collect();
         rows.serialize(s)
     }
+}
+
+/// Pairs as a JSON object, keeping their order.
+fn ordered_map<S: serde::Serializer>(pairs: &[(String, f64)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        m.serialize_entry(k, v)?;
+    }
+    m.end()
 }
 
 /// Fits `flat` to the data (listwise complete rows of the model's observed variables).
@@ -210,8 +222,14 @@ pub fn fit_moments(pt: &ParTable, s: &Moments, opts: &SemOptions) -> Result<SemF
     if npar > ndat {
         return Err(SemError::NegativeDf { npar, ndat });
     }
-    let start = start::start_values(pt, s);
-    let est = estimate::estimate(&model, s, &re, &start)?;
+    // lavaan's second attempt after a failed first: start = "simple" (loadings 1, everything
+    // else as before).
+    let est = match estimate::estimate(&model, s, &re, &start::start_values(pt, s)) {
+        Err(SemError::NotConverged { .. }) => {
+            estimate::estimate(&model, s, &re, &start::simple_start_values(pt, s))?
+        }
+        other => other?,
+    };
     let info = vcov::information(&model, s, &est.theta, opts.information).ok_or_else(|| {
         SemError::Unidentified {
             parameters: vec!["(implied covariance not positive definite at the estimate)".into()],

@@ -189,3 +189,8 @@ fn holzinger_swineford_cfa_observed_information() {
     };
     check_case("sem_hs_cfa_observed", opts, REL);
 }
+
+#[test]
+fn holzinger_swineford_linear_constraint() {
+    check_case("sem_hs_constraint", SemOptions::default(), REL);
+}
