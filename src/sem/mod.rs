@@ -138,6 +138,8 @@ pub struct SemFit {
     pub implied_cov: Mat,
     pub implied_mean: Vec<f64>,
     pub n: usize,
+    /// File lines of the rows dropped for a missing value in a model variable (listwise).
+    pub dropped_lines: Vec<u64>,
     /// Free parameters before equality constraints (lavaan's `lavInspect(fit, "npar")`; the
     /// fit measures' `npar` subtracts the independent constraints).
     pub n_free: usize,
@@ -174,22 +176,21 @@ pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit
     check_options(opts)?;
     let names: Vec<String> = data.names().map(str::to_string).collect();
     let pt = partable::build(flat, &names, opts)?;
-    let cols: Vec<&[f64]> = pt
-        .ov
+    let vars: Vec<&str> = pt.ov.iter().map(String::as_str).collect();
+    let complete = crate::data::complete_cases(data, &vars)?;
+    let cols: Vec<&[f64]> = vars
         .iter()
         .map(|v| data.numeric(v))
         .collect::<Result<_, _>>()?;
-    let n = data.n_rows();
-    let complete: Vec<usize> = (0..n)
-        .filter(|&r| cols.iter().all(|c| c[r].is_finite()))
-        .collect();
     let kept: Vec<Vec<f64>> = cols
         .iter()
-        .map(|c| complete.iter().map(|&r| c[r]).collect())
+        .map(|c| complete.rows.iter().map(|&r| c[r]).collect())
         .collect();
     let refs: Vec<&[f64]> = kept.iter().map(Vec::as_slice).collect();
     let s = Moments::from_columns(&pt.ov, &refs)?;
-    fit_moments(&pt, &s, opts)
+    let mut fit = fit_moments(&pt, &s, opts)?;
+    fit.dropped_lines = complete.dropped_lines;
+    Ok(fit)
 }
 
 fn check_options(opts: &SemOptions) -> Result<(), SemError> {
