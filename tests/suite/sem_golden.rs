@@ -100,7 +100,8 @@ fn check_parameters(c: &mut Checker, fit: &sem::SemFit, rows: &Value, rel: f64) 
         );
         let found = fit.parameters.iter().find(|r| {
             // Covariances in lavaan's orientation (lav_partable_covariance_reorder).
-            r.op == op && ((r.lhs == lhs && r.rhs == rhs) || (op == ":=" && r.lhs == lhs))
+            // (a defined parameter's rhs is its expression, matched by name only).
+            r.op == op && r.lhs == lhs && (r.rhs == rhs || op == ":=")
         });
         let Some(r) = found else {
             c.fail(format!("no row {lhs} {op} {rhs}"));
