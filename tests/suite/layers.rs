@@ -32,6 +32,10 @@ const BESIDE: &[(&str, &[&str], &str)] = &[
         &["numeric", "data", "inference", "estimation"],
         "effects",
     ),
+    // The latent-variable SEM engine (`cipa sem`) sits beside estimation: it reads data and
+    // the flat model of spec; the analysis-level code above it (effects of defined parameters,
+    // the CLI) uses it.
+    ("sem", &["numeric", "data", "spec", "inference"], "effects"),
     // Field helpers work on numbers and data sets only, so any layer above data may call them.
     ("domain", &["numeric", "data"], "spec"),
     (

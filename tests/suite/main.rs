@@ -38,6 +38,8 @@ mod properties;
 mod readers;
 mod render_snapshots;
 mod replication_process;
+mod sem_golden;
+mod sem_input;
 mod sem_moments;
 mod sem_syntax;
 mod simulate;
