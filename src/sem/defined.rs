@@ -15,6 +15,7 @@ pub fn eval(e: &Expr, value: &dyn Fn(&str) -> Option<f64>) -> Option<f64> {
         Expr::Mul(a, b) => eval(a, value)? * eval(b, value)?,
         Expr::Div(a, b) => eval(a, value)? / eval(b, value)?,
         Expr::Pow(a, b) => eval(a, value)?.powf(eval(b, value)?),
+        Expr::Call(f, a) => f.apply(eval(a, value)?),
     })
 }
 

@@ -587,7 +587,7 @@ fn check_labels(e: &Expr, known: &HashSet<String>, pos: Pos) -> Result<(), SemEr
             label: l.clone(),
             pos,
         }),
-        Expr::Neg(a) => check_labels(a, known, pos),
+        Expr::Neg(a) | Expr::Call(_, a) => check_labels(a, known, pos),
         Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) | Expr::Pow(a, b) => {
             check_labels(a, known, pos)?;
             check_labels(b, known, pos)

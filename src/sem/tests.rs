@@ -41,6 +41,11 @@ fn rel(
             col: 1,
             len: 1,
         },
+        lhs_pos: Pos {
+            line,
+            col: 1,
+            len: 1,
+        },
     }
 }
 

@@ -81,6 +81,7 @@ fn statement(s: &str, pos: Pos, flat: &mut FlatModel) {
             op,
             rhs,
             modifier,
+            lhs_pos: pos,
             pos,
         });
     }
