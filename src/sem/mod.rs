@@ -35,7 +35,9 @@ mod objective;
 pub mod partable;
 mod r2;
 mod rmsea;
+mod robust;
 pub mod sample;
+mod scaled_test;
 mod standardize;
 mod start;
 pub mod vcov;
@@ -180,15 +182,10 @@ pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit
         .collect();
     let refs: Vec<&[f64]> = kept.iter().map(Vec::as_slice).collect();
     let s = Moments::from_columns(&pt.ov, &refs)?;
-    fit_moments(&pt, &s, opts)
+    fit_data(&pt, &s, opts, Some(&refs))
 }
 
 fn check_options(opts: &SemOptions) -> Result<(), SemError> {
-    if opts.estimator != Estimator::Ml {
-        return Err(SemError::UnsupportedOption {
-            what: "the MLR estimator (robust standard errors and test)".into(),
-        });
-    }
     if opts.missing != Missing::Listwise {
         return Err(SemError::UnsupportedOption {
             what: "full-information ML for missing data".into(),
@@ -199,6 +196,16 @@ fn check_options(opts: &SemOptions) -> Result<(), SemError> {
 
 /// Fits the parameter table `pt` to sample moments `s` (in `pt.ov`'s order).
 pub fn fit_moments(pt: &ParTable, s: &Moments, opts: &SemOptions) -> Result<SemFit, SemError> {
+    fit_data(pt, s, opts, None)
+}
+
+/// The pipeline; `rows` (one complete column per observed variable) are needed by MLR.
+fn fit_data(
+    pt: &ParTable,
+    s: &Moments,
+    opts: &SemOptions,
+    rows: Option<&[&[f64]]>,
+) -> Result<SemFit, SemError> {
     let model = model::Model::new(pt, s);
     let re = constraints::reparametrise(pt, &model.base)?;
     let p = pt.ov.len();
@@ -224,11 +231,26 @@ pub fn fit_moments(pt: &ParTable, s: &Moments, opts: &SemOptions) -> Result<SemF
         let i = model.free_rows[k][0];
         pt.row_name(i)
     };
-    let v = vcov::vcov(&info, &re, s.n, &free_name)?;
+    let mut v = vcov::vcov(&info, &re, s.n, &free_name)?;
+    let mlr = match (opts.estimator, rows) {
+        (Estimator::Ml, _) => None,
+        (Estimator::Mlr, Some(cols)) => {
+            robust::check_supported(pt.fixed_x && !x.is_empty())?;
+            let r = robust::mlr(&model, s, &est.theta, &info, &re, cols, &free_name)?;
+            v = r.vcov.clone();
+            Some((r, cols))
+        }
+        (Estimator::Mlr, None) => {
+            return Err(SemError::UnsupportedOption {
+                what: "MLR from sample moments alone (its standard errors need the data rows)"
+                    .into(),
+            })
+        }
+    };
     let (_, imp) = model
         .implied(&est.theta)
         .expect("implied moments at the estimate");
-    let fit = fit_measures::fit_measures(
+    let mut fit = fit_measures::fit_measures(
         fit_measures::FitInput {
             f: est.f,
             npar,
@@ -240,5 +262,8 @@ pub fn fit_moments(pt: &ParTable, s: &Moments, opts: &SemOptions) -> Result<SemF
         s,
         &imp,
     );
+    if let Some((r, cols)) = &mlr {
+        fit.scaled = Some(robust::scaled_measures(&fit, r, s, cols, pt.meanstructure));
+    }
     Ok(assemble::assemble(pt, &model, &est, v, imp, fit, opts, s.n))
 }

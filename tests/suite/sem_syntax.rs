@@ -81,9 +81,8 @@ fn every_golden_model_parses_to_rows_lavaan_lists() {
                 let same = p["lhs"] == r.lhs.as_str() && p["rhs"] == rhs.as_str();
                 // lavaan writes a covariance between observed variables in its variable order
                 // (sem_hs_path's `x7 ~~ x9` is listed as `x9 ~~ x7`).
-                let swapped = r.op.symbol() == "~~"
-                    && p["lhs"] == rhs.as_str()
-                    && p["rhs"] == r.lhs.as_str();
+                let swapped =
+                    r.op.symbol() == "~~" && p["lhs"] == rhs.as_str() && p["rhs"] == r.lhs.as_str();
                 p["op"] == r.op.symbol() && (same || swapped)
             });
             let row = row.unwrap_or_else(|| {
