@@ -235,8 +235,8 @@ fn fit_data(
     let mlr = match (opts.estimator, rows) {
         (Estimator::Ml, _) => None,
         (Estimator::Mlr, Some(cols)) => {
-            robust::check_supported(pt.fixed_x && !x.is_empty())?;
-            let r = robust::mlr(&model, s, &est.theta, &info, &re, cols, &free_name)?;
+            let fx: &[usize] = if pt.fixed_x { &x } else { &[] };
+            let r = robust::mlr(&model, s, &est.theta, &info, &re, cols, fx, &free_name)?;
             v = r.vcov.clone();
             Some((r, cols))
         }
@@ -263,7 +263,14 @@ fn fit_data(
         &imp,
     );
     if let Some((r, cols)) = &mlr {
-        fit.scaled = Some(robust::scaled_measures(&fit, r, s, cols, pt.meanstructure));
+        fit.scaled = Some(robust::scaled_measures(
+            &fit,
+            r,
+            s,
+            cols,
+            pt.meanstructure,
+            (&x, pt.fixed_x),
+        ));
     }
     Ok(assemble::assemble(pt, &model, &est, v, imp, fit, opts, s.n))
 }

@@ -126,34 +126,117 @@ pub fn first_order(scores: &Mat) -> Mat {
     b
 }
 
-/// tr(A₁ᵤ⁻¹B₁ᵤ) for complete data (the module's closed form) and its ndat (NaN when S is
-/// singular).
-pub fn trace_h1_complete(cols: &[&[f64]], mean: &[f64], cov: &Mat, means: bool) -> (f64, f64) {
+/// tr(A₁ᵤ⁻¹B₁ᵤ) for complete data and its ndat (NaN when S is singular). Without fixed x this
+/// is the module's closed form. Under fixed.x lavaan masks the x moments in A₁ᵤ and builds Γ
+/// from zᵢ = z(yᵢ) − z(ŷᵢ), where ŷᵢ replaces the y columns by their OLS fit on the x
+/// (`lav_samplestats_Gamma` with fixed.x); the x moments of zᵢ vanish, so the trace is
+/// n⁻¹Σᵢ [mᵢ′S⁻¹mᵢ + ½tr(VᵢS⁻¹VᵢS⁻¹)] over the centred mean part mᵢ and covariance part Vᵢ.
+pub fn trace_h1_complete(
+    cols: &[&[f64]],
+    mean: &[f64],
+    cov: &Mat,
+    means: bool,
+    x: &[usize],
+) -> (f64, f64) {
     let p = cov.rows;
     let n = cols.first().map_or(0, |c| c.len());
     let Some((inv, _)) = spd_inverse_logdet(cov) else {
         return (f64::NAN, f64::NAN);
     };
-    let mut dev = vec![0.0; p];
-    let mut q2 = 0.0;
-    for r in 0..n {
-        deviation(&mut dev, cols, r, mean);
-        let q = dot(&dev, &inv.mul_vec(&dev));
-        q2 += q * q;
-    }
     let pf = p as f64;
     let m = if means { 1.0 } else { 0.0 };
-    let trace = 0.5 * (q2 / n as f64 - pf) + m * pf;
-    (trace, pf * (pf + 1.0) / 2.0 + m * pf)
+    if x.is_empty() {
+        let mut dev = vec![0.0; p];
+        let mut q2 = 0.0;
+        for r in 0..n {
+            deviation(&mut dev, cols, r, mean);
+            let q = dot(&dev, &inv.mul_vec(&dev));
+            q2 += q * q;
+        }
+        let trace = 0.5 * (q2 / n as f64 - pf) + m * pf;
+        return (trace, pf * (pf + 1.0) / 2.0 + m * pf);
+    }
+    let Some(fitted) = ols_fitted(cols, mean, cov, x) else {
+        return (f64::NAN, f64::NAN);
+    };
+    let fcols: Vec<&[f64]> = fitted.iter().map(Vec::as_slice).collect();
+    let fmean: Vec<f64> = fitted
+        .iter()
+        .map(|c| c.iter().sum::<f64>() / n as f64)
+        .collect();
+    // Z's column means: the mean part is ȳ − mean(ŷ); the covariance part S − S_ŷ.
+    let mut zbar_v = Mat::zeros(p, p);
+    let (mut d, mut h) = (vec![0.0; p], vec![0.0; p]);
+    for r in 0..n {
+        deviation(&mut d, cols, r, mean);
+        deviation(&mut h, &fcols, r, &fmean);
+        add_outer_diff(&mut zbar_v, &d, &h, 1.0 / n as f64);
+    }
+    let mut total = 0.0;
+    for r in 0..n {
+        deviation(&mut d, cols, r, mean);
+        deviation(&mut h, &fcols, r, &fmean);
+        let mut v = zbar_v.scale(-1.0);
+        add_outer_diff(&mut v, &d, &h, 1.0);
+        let w = inv.mul(&v);
+        total += 0.5 * w.trace_mul(&w);
+        if means {
+            let e: Vec<f64> = d.iter().zip(&h).map(|(a, b)| a - b).collect();
+            total += dot(&e, &inv.mul_vec(&e));
+        }
+    }
+    let px = x.len() as f64;
+    let ndat = pf * (pf + 1.0) / 2.0 + m * pf - (px * (px + 1.0) / 2.0 + m * px);
+    (total / n as f64, ndat)
+}
+
+/// `v += s·(d d′ − h h′)`.
+fn add_outer_diff(v: &mut Mat, d: &[f64], h: &[f64], s: f64) {
+    let p = d.len();
+    for i in 0..p {
+        for j in 0..p {
+            v[(i, j)] += s * (d[i] * d[j] - h[i] * h[j]);
+        }
+    }
+}
+
+/// The data with every non-x column replaced by its OLS fit on the x columns (with an
+/// intercept): ŷ = ȳ + S_yx S_xx⁻¹ (x − x̄).
+fn ols_fitted(cols: &[&[f64]], mean: &[f64], cov: &Mat, x: &[usize]) -> Option<Vec<Vec<f64>>> {
+    let (sxx_inv, _) = spd_inverse_logdet(&cov.select(x))?;
+    let p = cov.rows;
+    let n = cols.first().map_or(0, |c| c.len());
+    let mut out: Vec<Vec<f64>> = cols.iter().map(|c| c.to_vec()).collect();
+    for (j, col) in out.iter_mut().enumerate().filter(|(j, _)| !x.contains(j)) {
+        let syx: Vec<f64> = x.iter().map(|&k| cov[(j, k)]).collect();
+        let b = sxx_inv.mul_vec(&syx);
+        for (r, v) in col.iter_mut().enumerate() {
+            *v = mean[j]
+                + x.iter()
+                    .zip(&b)
+                    .map(|(&k, bk)| bk * (cols[k][r] - mean[k]))
+                    .sum::<f64>();
+        }
+    }
+    debug_assert_eq!(out.len(), p);
+    debug_assert!(out.iter().all(|c| c.len() == n));
+    Some(out)
 }
 
 /// tr(B₀E⁻¹) of the independence (baseline) model at its complete-data ML estimate
 /// (variances s_ii and, with a mean structure, means ȳ_i): its observed information is diagonal
 /// there (1/(2s_ii²) per variance, 1/s_ii per mean) and its scores are ½(dᵢ²/s_ii² − 1/s_ii)
 /// and dᵢ/s_ii, so the trace is Σᵢ ½(m₄ᵢ/s_ii² − 1) + p·[means], m₄ᵢ the fourth central moment.
-pub fn trace_h0_baseline_complete(cols: &[&[f64]], mean: &[f64], cov: &Mat, means: bool) -> f64 {
+/// Under fixed.x the x moments are fixed and Σ_B is block diagonal, so only the y terms count.
+pub fn trace_h0_baseline_complete(
+    cols: &[&[f64]],
+    mean: &[f64],
+    cov: &Mat,
+    means: bool,
+    x: &[usize],
+) -> f64 {
     let mut t = 0.0;
-    for (i, c) in cols.iter().enumerate() {
+    for (i, c) in cols.iter().enumerate().filter(|(i, _)| !x.contains(i)) {
         let s = cov[(i, i)];
         let m4 = c.iter().map(|v| (v - mean[i]).powi(4)).sum::<f64>() / c.len() as f64;
         t += 0.5 * (m4 / (s * s) - 1.0);
@@ -170,16 +253,6 @@ pub fn sandwich(e_inv: &Mat, b0: &Mat, n: f64) -> Mat {
     e_inv.mul(b0).mul(e_inv).scale(1.0 / n)
 }
 
-/// Rejects what MLR does not reproduce yet (lavaan residualises Γ on the fixed x covariates).
-pub fn check_supported(has_fixed_x: bool) -> Result<(), SemError> {
-    if has_fixed_x {
-        return Err(SemError::UnsupportedOption {
-            what: "MLR with exogenous covariates under fixed.x (use fixed.x = false)".into(),
-        });
-    }
-    Ok(())
-}
-
 /// Everything MLR needs at the ML estimate θ̂ of `model`: `info` is the unit information the
 /// SEs use (observed under lavaan's MLR defaults), `cols` the complete data rows (one slice
 /// per observed variable, in the model's order).
@@ -191,6 +264,7 @@ pub fn mlr(
     info: &Mat,
     re: &Reparam,
     cols: &[&[f64]],
+    x: &[usize],
     names: &dyn Fn(usize) -> String,
 ) -> Result<Robust, SemError> {
     let (m, imp) = model.implied(theta).ok_or_else(|| SemError::Unidentified {
@@ -209,7 +283,7 @@ pub fn mlr(
     let scores = case_scores(&d, &inv, mu, cols, model.meanstructure);
     let b0 = first_order(&scores);
     let e_inv = vcov(info, re, 1.0, names)?;
-    let (trace_h1, ndat_h1) = trace_h1_complete(cols, &s.mean, &s.cov, model.meanstructure);
+    let (trace_h1, ndat_h1) = trace_h1_complete(cols, &s.mean, &s.cov, model.meanstructure, x);
     Ok(Robust {
         vcov: sandwich(&e_inv, &b0, s.n),
         test: YuanBentler {
@@ -222,19 +296,25 @@ pub fn mlr(
 }
 
 /// The scaled and robust fit measures of an MLR fit on complete data (the baseline's trace in
-/// closed form, [`trace_h0_baseline_complete`]).
+/// closed form, [`trace_h0_baseline_complete`]); `x` are the covariates, `fixed_x` whether
+/// their moments are fixed.
 pub fn scaled_measures(
     fit: &FitMeasures,
     r: &Robust,
     s: &Moments,
     cols: &[&[f64]],
     means: bool,
+    (x, fixed_x): (&[usize], bool),
 ) -> ScaledFit {
     let yb = r.test;
-    let base = YuanBentler {
-        trace_h0: trace_h0_baseline_complete(cols, &s.mean, &s.cov, means),
-        ..yb
-    };
+    let mut trace_h0 = trace_h0_baseline_complete(cols, &s.mean, &s.cov, means, x);
+    if !fixed_x && !x.is_empty() {
+        // Random x: the baseline's x block is saturated, contributing its own h1 trace.
+        let xcols: Vec<&[f64]> = x.iter().map(|&i| cols[i]).collect();
+        let xmean: Vec<f64> = x.iter().map(|&i| s.mean[i]).collect();
+        trace_h0 += trace_h1_complete(&xcols, &xmean, &s.cov.select(x), means, &[]).0;
+    }
+    let base = YuanBentler { trace_h0, ..yb };
     scaled_fit(ScaledInput {
         model: Scaled {
             t: fit.chisq,
