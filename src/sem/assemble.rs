@@ -161,6 +161,7 @@ pub fn assemble(
         implied_cov: imp.sigma,
         implied_mean: imp.mu,
         n: n as usize,
+        dropped_lines: Vec::new(),
         n_free: pt.n_free,
         iterations: est.iterations,
         gradient: est.gradient,

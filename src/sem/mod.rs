@@ -134,13 +134,17 @@ pub struct ParameterRow {
 pub struct SemFit {
     pub parameters: Vec<ParameterRow>,
     pub fit: FitMeasures,
-    /// R² of every indicator and regression outcome, in parameter-table order.
+    /// R² of every indicator and regression outcome, in parameter-table order (in JSON an
+    /// object `{name: value}`).
+    #[serde(serialize_with = "ordered_map")]
     pub r2: Vec<(String, f64)>,
     /// The observed variables in the model's order (rows of the implied covariance).
     pub observed: Vec<String>,
     pub implied_cov: Mat,
     pub implied_mean: Vec<f64>,
     pub n: usize,
+    /// File lines of the rows dropped for a missing value in a model variable (listwise).
+    pub dropped_lines: Vec<u64>,
     /// Free parameters before equality constraints (lavaan's `lavInspect(fit, "npar")`; the
     /// fit measures' `npar` subtracts the independent constraints).
     pub n_free: usize,
@@ -162,27 +166,36 @@ impl Serialize for Mat {
     }
 }
 
+/// Pairs as a JSON object, keeping their order.
+fn ordered_map<S: serde::Serializer>(pairs: &[(String, f64)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        m.serialize_entry(k, v)?;
+    }
+    m.end()
+}
+
 /// Fits `flat` to the data (listwise complete rows of the model's observed variables).
 pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit, SemError> {
     check_options(opts)?;
     let names: Vec<String> = data.names().map(str::to_string).collect();
     let pt = partable::build(flat, &names, opts)?;
-    let cols: Vec<&[f64]> = pt
-        .ov
+    let vars: Vec<&str> = pt.ov.iter().map(String::as_str).collect();
+    let complete = crate::data::complete_cases(data, &vars)?;
+    let cols: Vec<&[f64]> = vars
         .iter()
         .map(|v| data.numeric(v))
         .collect::<Result<_, _>>()?;
-    let n = data.n_rows();
-    let complete: Vec<usize> = (0..n)
-        .filter(|&r| cols.iter().all(|c| c[r].is_finite()))
-        .collect();
     let kept: Vec<Vec<f64>> = cols
         .iter()
-        .map(|c| complete.iter().map(|&r| c[r]).collect())
+        .map(|c| complete.rows.iter().map(|&r| c[r]).collect())
         .collect();
     let refs: Vec<&[f64]> = kept.iter().map(Vec::as_slice).collect();
     let s = Moments::from_columns(&pt.ov, &refs)?;
-    fit_data(&pt, &s, opts, Some(&refs))
+    let mut fit = fit_data(&pt, &s, opts, Some(&refs))?;
+    fit.dropped_lines = complete.dropped_lines;
+    Ok(fit)
 }
 
 fn check_options(opts: &SemOptions) -> Result<(), SemError> {
@@ -220,8 +233,14 @@ fn fit_data(
     if npar > ndat {
         return Err(SemError::NegativeDf { npar, ndat });
     }
-    let start = start::start_values(pt, s);
-    let est = estimate::estimate(&model, s, &re, &start)?;
+    // lavaan's second attempt after a failed first: start = "simple" (loadings 1, everything
+    // else as before).
+    let est = match estimate::estimate(&model, s, &re, &start::start_values(pt, s)) {
+        Err(SemError::NotConverged { .. }) => {
+            estimate::estimate(&model, s, &re, &start::simple_start_values(pt, s))?
+        }
+        other => other?,
+    };
     let info = vcov::information(&model, s, &est.theta, opts.information).ok_or_else(|| {
         SemError::Unidentified {
             parameters: vec!["(implied covariance not positive definite at the estimate)".into()],

@@ -34,6 +34,19 @@ pub fn start_values(pt: &ParTable, s: &Moments) -> Vec<f64> {
     theta
 }
 
+/// lavaan's start = "simple" for the loadings (1), the rest as [`start_values`].
+pub fn simple_start_values(pt: &ParTable, s: &Moments) -> Vec<f64> {
+    let mut theta = start_values(pt, s);
+    for r in pt
+        .rows
+        .iter()
+        .filter(|r| r.free > 0 && r.op == Op::Measure && r.ustart.is_none())
+    {
+        theta[r.free - 1] = 1.0;
+    }
+    theta
+}
+
 /// fabin3 loadings for the `=~` rows of every first-order factor (`None` elsewhere).
 fn fabin_loadings(pt: &ParTable, s: &Moments) -> Vec<Option<f64>> {
     let mut out = vec![None; pt.rows.len()];

@@ -57,7 +57,14 @@ pub(crate) fn check_case(case: &str, opts: SemOptions, rel: f64) {
         }
     }
     for (name, v) in &fit.r2 {
-        c.num_tol(format!("r2 {name}"), *v, num(&exp["r2"][name]), REL);
+        // R² near zero: compared on the scale of 0.1.
+        let e = num(&exp["r2"][name]);
+        c.num_tol(
+            format!("r2 {name}"),
+            *v,
+            e,
+            REL * e.abs().max(0.1) / e.abs().max(1e-300),
+        );
     }
     let ov: Vec<String> = exp["observed_variables"]
         .as_array()
@@ -124,11 +131,22 @@ fn check_parameters(c: &mut Checker, fit: &sem::SemFit, rows: &Value, rel: f64) 
             if col.ends_with("_se") && ev.is_nan() {
                 continue;
             }
+            // lavaan's θ̂ is good to about 1e-6 of each parameter's scale (its SE), not of its
+            // value: a value near zero (an estimate, an interval bound) is compared on that
+            // scale, z on the scale max(|z|, 1), and p through z (|Δp| ≈ 2φ(z)|Δz|).
+            let on_scale = |scale: f64| rel * scale.max(ev.abs()) / ev.abs().max(1e-300);
             let tol = match col {
-                // est ± 1.96·se cancels near zero: its error is relative to the SE.
-                "ci_lower" | "ci_upper" => rel * r.se.max(ev.abs()) / ev.abs().max(1e-300),
-                // d ln p / d ln |z| is about z² in the tail: p inherits z's error times that.
-                "pvalue" => rel * r.z.powi(2).max(1.0),
+                "est" => on_scale(r.se),
+                // est ± 1.96·se carries both errors.
+                "ci_lower" | "ci_upper" => on_scale(3.0 * r.se),
+                "std_lv" => on_scale(r.std_lv_se),
+                "std_all" => on_scale(r.std_all_se),
+                "z" => on_scale(1.0),
+                "pvalue" => {
+                    let z = r.z.abs();
+                    let phi = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+                    rel + 2.0 * 2.0 * phi * rel * z.max(1.0) / ev.max(1e-300)
+                }
                 _ => rel,
             };
             c.num_tol(format!("{what} {col}"), v, ev, tol);
@@ -188,4 +206,19 @@ fn holzinger_swineford_cfa_observed_information() {
         ..SemOptions::default()
     };
     check_case("sem_hs_cfa_observed", opts, REL);
+}
+
+#[test]
+fn holzinger_swineford_linear_constraint() {
+    check_case("sem_hs_constraint", SemOptions::default(), REL);
+}
+
+#[test]
+fn holzinger_swineford_second_order_factor() {
+    check_case("sem_hs_second_order", SemOptions::default(), REL);
+}
+
+#[test]
+fn holzinger_swineford_mimic_single_indicator_intercepts() {
+    check_case("sem_hs_mimic", SemOptions::default(), REL);
 }

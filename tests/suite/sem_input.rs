@@ -186,3 +186,16 @@ fn the_measure_cfa_and_the_engine_agree() {
         close(s.fit.bic2, cfa.fit.bic2, "bic2");
     }
 }
+
+#[test]
+fn listwise_deletion_is_recorded() {
+    let mut x1 = data(300, &[]).numeric("x1").unwrap().to_vec();
+    x1[4] = f64::NAN;
+    x1[10] = f64::NAN;
+    let full = data(300, &[("y", x1)]);
+    let f = fit("f =~ x2 + x3 + y", &full).expect("fits");
+    assert_eq!(f.n, 298);
+    // Rows 4 and 10 (0-based) are file lines 6 and 12.
+    assert_eq!(f.dropped_lines, vec![6, 12]);
+    assert_eq!(f.fit.ntotal, 298);
+}
