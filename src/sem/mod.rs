@@ -22,6 +22,7 @@ mod constraints;
 pub mod defined;
 mod error;
 mod estimate;
+mod fiml;
 pub mod fit_measures;
 mod gradient;
 pub mod h1;
