@@ -39,6 +39,8 @@ pub enum SemError {
     UnsupportedOption { what: String },
     #[error(transparent)]
     Data(#[from] crate::data::DataError),
+    #[error(transparent)]
+    Moments(#[from] super::moments::MomentsError),
     #[error("the model has more free parameters ({npar}) than sample moments ({ndat}): it is not identified; fix parameters or add indicators")]
     NegativeDf { npar: usize, ndat: usize },
 }

@@ -11,7 +11,7 @@ use super::gradient::{delta, expected_information, gradient};
 use super::linalg::{spd_inverse_logdet, Mat};
 use super::model::Model;
 use super::objective::f_ml;
-use super::sample::Moments;
+use super::sample::SampleStats;
 
 /// Gradient tolerance on F (twice lavaan's fmin) in z.
 pub const GRADIENT_TOL: f64 = 1e-10;
@@ -37,7 +37,7 @@ pub struct Estimate {
 /// The problem in z: F, its gradient and its expected Hessian 2·K′IK.
 struct Problem<'a> {
     model: &'a Model,
-    s: &'a Moments,
+    s: &'a SampleStats,
     re: &'a Reparam,
 }
 
@@ -91,7 +91,7 @@ fn max_abs(v: &[f64]) -> f64 {
 /// Minimises F from `theta0`.
 pub fn estimate(
     model: &Model,
-    s: &Moments,
+    s: &SampleStats,
     re: &Reparam,
     theta0: &[f64],
 ) -> Result<Estimate, SemError> {

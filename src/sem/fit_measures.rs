@@ -11,7 +11,7 @@ use super::implied::Implied;
 use super::linalg::spd_inverse_logdet;
 use super::objective::quad;
 use super::rmsea::{rmsea, rmsea_ci, rmsea_pvalue};
-use super::sample::Moments;
+use super::sample::SampleStats;
 
 /// lavaan's fit measures; NaN where lavaan gives NA.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -103,7 +103,7 @@ pub struct FitInput<'a> {
 }
 
 /// The fit measures at the estimate.
-pub fn fit_measures(inp: FitInput<'_>, s: &Moments, imp: &Implied) -> FitMeasures {
+pub fn fit_measures(inp: FitInput<'_>, s: &SampleStats, imp: &Implied) -> FitMeasures {
     let n = s.n;
     let df = inp.df;
     let chisq = (n * inp.f).max(0.0);
@@ -158,7 +158,7 @@ pub fn fit_measures(inp: FitInput<'_>, s: &Moments, imp: &Implied) -> FitMeasure
 /// of the observed variables and the covariances among the exogenous x (fixed at the sample
 /// values under fixed.x). Its ML fit is closed-form: Σ_B = diag(s_ii) with S_xx in the x block,
 /// so T_B = n·(Σ_y ln s_ii + ln|S_xx| − ln|S|).
-pub fn baseline(s: &Moments, x: &[usize], fixed_x: bool, meanstructure: bool) -> (f64, f64) {
+pub fn baseline(s: &SampleStats, x: &[usize], fixed_x: bool, meanstructure: bool) -> (f64, f64) {
     let p = s.cov.rows;
     let px = x.len();
     let log_xx = if px > 0 {
@@ -246,7 +246,7 @@ fn incremental(t: f64, df: f64, tb: f64, dfb: f64) -> [f64; 7] {
 
 /// The model's and the unrestricted log-likelihood (`lav_mvnorm_loglik_samplestats`); under
 /// fixed.x both are conditional on x (the marginal x log-likelihood is subtracted).
-fn log_likelihoods(s: &Moments, imp: &Implied, x: &[usize], meanstructure: bool) -> (f64, f64) {
+fn log_likelihoods(s: &SampleStats, imp: &Implied, x: &[usize], meanstructure: bool) -> (f64, f64) {
     let n = s.n;
     let ln2pi = (2.0 * std::f64::consts::PI).ln();
     // At Σ = S (and μ = ȳ): −n/2·[p·ln 2π + ln|S| + p].
@@ -275,7 +275,7 @@ fn log_likelihoods(s: &Moments, imp: &Implied, x: &[usize], meanstructure: bool)
 /// lavaan's "srmr" (Bentler's, `lav_residuals_summary` with type cor.bentler): residuals of
 /// the covariances (diagonal included) and, with a mean structure, of the means, each scaled by
 /// the observed standard deviations.
-fn srmr(s: &Moments, imp: &Implied, meanstructure: bool) -> f64 {
+fn srmr(s: &SampleStats, imp: &Implied, meanstructure: bool) -> f64 {
     let p = s.cov.rows;
     let sd: Vec<f64> = (0..p).map(|i| s.cov[(i, i)].sqrt()).collect();
     let mut ss = 0.0;

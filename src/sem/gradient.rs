@@ -8,7 +8,7 @@ use super::linalg::Mat;
 use super::matrices::{Matrices, Which};
 use super::model::Model;
 use super::objective::residual_mean;
-use super::sample::Moments;
+use super::sample::SampleStats;
 
 /// ∂Σ/∂θ_k and ∂μ/∂θ_k for every free parameter.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,7 +109,13 @@ pub fn delta(model: &Model, m: &Matrices, imp: &Implied) -> Delta {
 }
 
 /// ∂F/∂θ given Σ⁻¹ (`inv`) at the same θ.
-pub fn gradient(d: &Delta, imp: &Implied, inv: &Mat, s: &Moments, meanstructure: bool) -> Vec<f64> {
+pub fn gradient(
+    d: &Delta,
+    imp: &Implied,
+    inv: &Mat,
+    s: &SampleStats,
+    meanstructure: bool,
+) -> Vec<f64> {
     let p = inv.rows;
     let r = if meanstructure {
         residual_mean(imp, s)

@@ -4,7 +4,8 @@
 //!
 //! 1. `partable` — flat model + the data's columns + options → the parameter table with
 //!    `sem()`'s defaults, free indices, labels, equality constraints, defined parameters;
-//! 2. `sample` — n, ȳ, S (divisor n) of the observed variables (listwise complete rows);
+//! 2. `moments` (n, ȳ, S with divisor n of the listwise complete rows), `sample` (with ln|S|
+//!    and the positive-definiteness check);
 //! 3. `model`, `matrices` — the LISREL all-y matrices and the map from free parameters to cells;
 //! 4. `implied`, `objective`, `gradient` — Σ(θ), μ(θ), F_ML and its analytic gradient, Δ;
 //! 5. `constraints`, `estimate` — θ = K z + k₀, start values, Fisher scoring / BFGS;
@@ -55,7 +56,7 @@ pub use error::SemError;
 pub use fit_measures::FitMeasures;
 pub use linalg::Mat;
 pub use partable::ParTable;
-pub use sample::Moments;
+pub use sample::SampleStats;
 pub use vcov::Information;
 
 /// The estimator (lavaan's `estimator`); MLR arrives with the robust wave.
@@ -188,12 +189,26 @@ pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit
         .iter()
         .map(|v| data.numeric(v))
         .collect::<Result<_, _>>()?;
-    let kept: Vec<Vec<f64>> = cols
+    let (n, p) = (complete.rows.len(), cols.len());
+    if n <= p {
+        return Err(SemError::TooFewRows { n, p });
+    }
+    let rows: Vec<f64> = complete
+        .rows
         .iter()
-        .map(|c| complete.rows.iter().map(|&r| c[r]).collect())
+        .flat_map(|&r| cols.iter().map(move |c| c[r]))
         .collect();
-    let refs: Vec<&[f64]> = kept.iter().map(Vec::as_slice).collect();
-    let s = Moments::from_columns(&pt.ov, &refs)?;
+    let m = moments::Moments::complete(moments::DataView::new(&rows, n, p)?)?;
+    let s = SampleStats::new(&pt.ov, m.n, m.mean, Mat::from_rows(p, p, m.cov))?;
+    // MLR's case scores read the rows by variable.
+    let by_column: Vec<Vec<f64>> = if opts.estimator == Estimator::Mlr {
+        (0..p)
+            .map(|j| (0..n).map(|r| rows[r * p + j]).collect())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let refs: Vec<&[f64]> = by_column.iter().map(Vec::as_slice).collect();
     let mut fit = fit_data(&pt, &s, opts, Some(&refs))?;
     fit.dropped_lines = complete.dropped_lines;
     Ok(fit)
@@ -209,14 +224,14 @@ fn check_options(opts: &SemOptions) -> Result<(), SemError> {
 }
 
 /// Fits the parameter table `pt` to sample moments `s` (in `pt.ov`'s order).
-pub fn fit_moments(pt: &ParTable, s: &Moments, opts: &SemOptions) -> Result<SemFit, SemError> {
+pub fn fit_moments(pt: &ParTable, s: &SampleStats, opts: &SemOptions) -> Result<SemFit, SemError> {
     fit_data(pt, s, opts, None)
 }
 
 /// The pipeline; `rows` (one complete column per observed variable) are needed by MLR.
 fn fit_data(
     pt: &ParTable,
-    s: &Moments,
+    s: &SampleStats,
     opts: &SemOptions,
     rows: Option<&[&[f64]]>,
 ) -> Result<SemFit, SemError> {

@@ -5,7 +5,7 @@
 use super::implied::{implied, Implied};
 use super::matrices::{Matrices, Representation};
 use super::partable::ParTable;
-use super::sample::Moments;
+use super::sample::SampleStats;
 
 /// What the objective, gradient and information need to know about a model.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +21,7 @@ pub struct Model {
 impl Model {
     /// The model of `pt` with fixed rows at their values; fixed.x rows take the sample moments
     /// (lavaan's `lav_start` for exo rows, divisor n).
-    pub fn new(pt: &ParTable, s: &Moments) -> Model {
+    pub fn new(pt: &ParTable, s: &SampleStats) -> Model {
         let rep = Representation::build(pt);
         let ov_ix = |v: &str| pt.ov.iter().position(|o| o == v).expect("observed");
         let base = pt

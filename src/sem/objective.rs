@@ -5,11 +5,11 @@
 
 use super::implied::Implied;
 use super::linalg::{spd_inverse_logdet, Mat};
-use super::sample::Moments;
+use super::sample::SampleStats;
 
 /// F at the implied moments with Σ⁻¹, or `None` where Σ is not positive definite (lavaan's
 /// objective is then Inf).
-pub fn f_ml(imp: &Implied, s: &Moments, meanstructure: bool) -> Option<(f64, Mat)> {
+pub fn f_ml(imp: &Implied, s: &SampleStats, meanstructure: bool) -> Option<(f64, Mat)> {
     let (inv, logdet) = spd_inverse_logdet(&imp.sigma)?;
     let p = s.cov.rows as f64;
     let mut f = logdet + s.cov.trace_mul(&inv) - s.logdet - p;
@@ -21,7 +21,7 @@ pub fn f_ml(imp: &Implied, s: &Moments, meanstructure: bool) -> Option<(f64, Mat
 }
 
 /// ȳ − μ.
-pub fn residual_mean(imp: &Implied, s: &Moments) -> Vec<f64> {
+pub fn residual_mean(imp: &Implied, s: &SampleStats) -> Vec<f64> {
     s.mean.iter().zip(&imp.mu).map(|(a, b)| a - b).collect()
 }
 

@@ -148,8 +148,9 @@ pub fn build(
     data_names: &[String],
     opts: &SemOptions,
 ) -> Result<ParTable, SemError> {
-    let user = user_rows(flat)?;
+    let mut user = user_rows(flat)?;
     let names = VarNames::classify(&user);
+    reorder_covariances(&mut user, &names);
     check_names(&user, &names, data_names)?;
     check_acyclic(&user, &names)?;
     let meanstructure = opts.meanstructure || user.iter().any(|r| r.op == Op::Intercept);
@@ -258,6 +259,32 @@ fn user_rows(flat: &FlatModel) -> Result<Vec<UserRow>, SemError> {
         }
     }
     Ok(out)
+}
+
+/// `a ~~ b` is stored with the variable that comes first among the latents, then the observed
+/// variables, on the left (lavaan's `lav_partable_covariance_reorder`: only the upper triangle
+/// is filled), so `x7 ~~ x9` is reported as `x9 ~~ x7` when x9 is listed first.
+fn reorder_covariances(user: &mut [UserRow], names: &VarNames) {
+    let rank = |v: &str| {
+        let lv = names.lv.iter().position(|x| x == v);
+        lv.or_else(|| {
+            names
+                .ov
+                .iter()
+                .position(|x| x == v)
+                .map(|i| i + names.lv.len())
+        })
+    };
+    for r in user
+        .iter_mut()
+        .filter(|r| r.op == Op::Covary && r.lhs != r.rhs)
+    {
+        if let (Some(a), Some(b)) = (rank(&r.lhs), rank(&r.rhs)) {
+            if a > b {
+                std::mem::swap(&mut r.lhs, &mut r.rhs);
+            }
+        }
+    }
 }
 
 /// lavaan's variable types (`lav_partable_vnames`).

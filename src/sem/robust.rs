@@ -24,7 +24,7 @@ use super::fit_measures::FitMeasures;
 use super::gradient::{delta, Delta};
 use super::linalg::{spd_inverse_logdet, Mat};
 use super::model::Model;
-use super::sample::Moments;
+use super::sample::SampleStats;
 use super::scaled_test::{scaled_fit, Scaled, ScaledFit, ScaledInput};
 use super::vcov::vcov;
 
@@ -259,7 +259,7 @@ pub fn sandwich(e_inv: &Mat, b0: &Mat, n: f64) -> Mat {
 #[allow(clippy::too_many_arguments)]
 pub fn mlr(
     model: &Model,
-    s: &Moments,
+    s: &SampleStats,
     theta: &[f64],
     info: &Mat,
     re: &Reparam,
@@ -301,7 +301,7 @@ pub fn mlr(
 pub fn scaled_measures(
     fit: &FitMeasures,
     r: &Robust,
-    s: &Moments,
+    s: &SampleStats,
     cols: &[&[f64]],
     means: bool,
     (x, fixed_x): (&[usize], bool),

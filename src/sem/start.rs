@@ -8,10 +8,10 @@
 
 use super::linalg::{inverse, Mat};
 use super::partable::{Op, ParTable};
-use super::sample::Moments;
+use super::sample::SampleStats;
 
 /// θ₀ for the free parameters of `pt`.
-pub fn start_values(pt: &ParTable, s: &Moments) -> Vec<f64> {
+pub fn start_values(pt: &ParTable, s: &SampleStats) -> Vec<f64> {
     let ov_ix = |v: &str| pt.ov.iter().position(|o| o == v);
     let loadings = fabin_loadings(pt, s);
     let mut theta = vec![0.0; pt.n_free];
@@ -35,7 +35,7 @@ pub fn start_values(pt: &ParTable, s: &Moments) -> Vec<f64> {
 }
 
 /// lavaan's start = "simple" for the loadings (1), the rest as [`start_values`].
-pub fn simple_start_values(pt: &ParTable, s: &Moments) -> Vec<f64> {
+pub fn simple_start_values(pt: &ParTable, s: &SampleStats) -> Vec<f64> {
     let mut theta = start_values(pt, s);
     for r in pt
         .rows
@@ -48,7 +48,7 @@ pub fn simple_start_values(pt: &ParTable, s: &Moments) -> Vec<f64> {
 }
 
 /// fabin3 loadings for the `=~` rows of every first-order factor (`None` elsewhere).
-fn fabin_loadings(pt: &ParTable, s: &Moments) -> Vec<Option<f64>> {
+fn fabin_loadings(pt: &ParTable, s: &SampleStats) -> Vec<Option<f64>> {
     let mut out = vec![None; pt.rows.len()];
     for f in &pt.lv {
         let rows: Vec<usize> = (0..pt.rows.len())

@@ -11,7 +11,7 @@ use super::linalg::Mat;
 use super::model::Model;
 use super::objective::f_ml;
 use super::partable::{build, Op};
-use super::sample::Moments;
+use super::sample::SampleStats;
 use super::{SemError, SemOptions};
 
 /// `lhs op rhs` on line `line`, with an optional label or fixed value.
@@ -41,11 +41,7 @@ fn rel(
             col: 1,
             len: 1,
         },
-        lhs_pos: Pos {
-            line,
-            col: 1,
-            len: 1,
-        },
+        lhs_pos: Pos::default(),
     }
 }
 
@@ -74,7 +70,7 @@ fn two_factor() -> FlatModel {
 }
 
 /// A positive-definite 7 × 7 covariance with structure, and means.
-fn moments(p: usize) -> Moments {
+fn moments(p: usize) -> SampleStats {
     let mut s = Mat::identity(p);
     for i in 0..p {
         for j in 0..p {
@@ -84,7 +80,7 @@ fn moments(p: usize) -> Moments {
     }
     let mean = (0..p).map(|i| 1.0 + 0.5 * i as f64).collect();
     let names: Vec<String> = (0..p).map(|i| format!("v{i}")).collect();
-    Moments::new(&names, 200.0, mean, s).expect("positive definite")
+    SampleStats::new(&names, 200.0, mean, s).expect("positive definite")
 }
 
 #[test]
@@ -281,7 +277,7 @@ fn observed_information_equals_expected_at_a_perfect_fit() {
         .collect();
     let (_, imp) = model.implied(&theta).unwrap();
     let names7: Vec<String> = (0..7).map(|i| format!("v{i}")).collect();
-    let s = Moments::new(&names7, 200.0, imp.mu.clone(), imp.sigma.clone()).unwrap();
+    let s = SampleStats::new(&names7, 200.0, imp.mu.clone(), imp.sigma.clone()).unwrap();
     let model = Model::new(&pt, &s);
     use super::vcov::{information, Information};
     let e = information(&model, &s, &theta, Information::Expected).unwrap();

@@ -12,7 +12,7 @@ use super::gradient::{delta, expected_information, gradient};
 use super::linalg::{spd_inverse_logdet, symmetric_eigen, Mat};
 use super::model::Model;
 use super::objective::f_ml;
-use super::sample::Moments;
+use super::sample::SampleStats;
 
 /// Which information matrix the standard errors use (lavaan's `information`): expected for
 /// ML; observed (the Hessian) for MLR, FIML and the bootstrap.
@@ -29,7 +29,12 @@ pub enum Information {
 const SINGULAR: f64 = 1e-9;
 
 /// The unit information (q × q, of fmin = F/2) at θ.
-pub fn information(model: &Model, s: &Moments, theta: &[f64], kind: Information) -> Option<Mat> {
+pub fn information(
+    model: &Model,
+    s: &SampleStats,
+    theta: &[f64],
+    kind: Information,
+) -> Option<Mat> {
     match kind {
         Information::Expected => {
             let (m, imp) = model.implied(theta)?;
@@ -42,7 +47,7 @@ pub fn information(model: &Model, s: &Moments, theta: &[f64], kind: Information)
 }
 
 /// ∂fmin/∂θ (half the gradient of F).
-fn half_gradient(model: &Model, s: &Moments, theta: &[f64]) -> Option<Vec<f64>> {
+fn half_gradient(model: &Model, s: &SampleStats, theta: &[f64]) -> Option<Vec<f64>> {
     let (m, imp) = model.implied(theta)?;
     let (_, inv) = f_ml(&imp, s, model.meanstructure)?;
     let d = delta(model, &m, &imp);
@@ -52,7 +57,7 @@ fn half_gradient(model: &Model, s: &Moments, theta: &[f64]) -> Option<Vec<f64>> 
 
 /// lavaan's observed information (`lav_model_hessian`): the Hessian of fmin by a 5-point
 /// central difference of the analytic gradient with absolute step 1e-6, symmetrised.
-pub fn observed_information(model: &Model, s: &Moments, theta: &[f64]) -> Option<Mat> {
+pub fn observed_information(model: &Model, s: &SampleStats, theta: &[f64]) -> Option<Mat> {
     let q = theta.len();
     let h = 1e-6;
     let mut hess = Mat::zeros(q, q);

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::common::{self, sem_flat, Checker};
+use crate::common::{self, Checker};
 use cipa::sem::{self, SemOptions};
 
 const REL: f64 = 1e-5;
@@ -26,7 +26,8 @@ pub(crate) fn check_case(case: &str, opts: SemOptions, rel: f64) {
         return;
     };
     let data = common::read_data(&path);
-    let flat = sem_flat::parse(exp["model"].as_str().expect("model"));
+    let flat = cipa::spec::syntax::parse_flat(case, exp["model"].as_str().expect("model"))
+        .unwrap_or_else(|e| panic!("{e}"));
     let fit = sem::fit(&flat, &data, &opts).unwrap_or_else(|e| panic!("{case}: {e}"));
     println!(
         "{case}: chisq {:.12} (lavaan {:.12}), |gradient| {:.1e}, {} iterations",
@@ -98,10 +99,9 @@ fn check_parameters(c: &mut Checker, fit: &sem::SemFit, rows: &Value, rel: f64) 
             e["rhs"].as_str().unwrap(),
         );
         let found = fit.parameters.iter().find(|r| {
-            r.op == op
-                && ((r.lhs == lhs && r.rhs == rhs)
-                    || (op == "~~" && r.lhs == rhs && r.rhs == lhs)
-                    || (op == ":=" && r.lhs == lhs))
+            // Covariances in lavaan's orientation (lav_partable_covariance_reorder).
+            // (a defined parameter's rhs is its expression, matched by name only).
+            r.op == op && r.lhs == lhs && (r.rhs == rhs || op == ":=")
         });
         let Some(r) = found else {
             c.fail(format!("no row {lhs} {op} {rhs}"));

@@ -7,8 +7,6 @@ use cipa::sem::{self, SemError, SemOptions};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::common::sem_flat;
-
 /// n rows of x1..x6: x1..x3 load on f, x4..x6 on g, corr(f, g) = 0.5; `extra` adds columns.
 fn data(n: usize, extra: &[(&str, Vec<f64>)]) -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
@@ -36,7 +34,11 @@ fn data(n: usize, extra: &[(&str, Vec<f64>)]) -> Dataset {
 }
 
 fn fit(model: &str, data: &Dataset) -> Result<sem::SemFit, SemError> {
-    sem::fit(&sem_flat::parse(model), data, &SemOptions::default())
+    sem::fit(
+        &cipa::spec::syntax::parse_flat("model", model).expect("parses"),
+        data,
+        &SemOptions::default(),
+    )
 }
 
 #[test]
@@ -118,7 +120,12 @@ fn robust_and_missing_options_say_they_are_not_built_yet() {
         missing: sem::Missing::Fiml,
         ..SemOptions::default()
     };
-    let e = sem::fit(&sem_flat::parse("f =~ x1 + x2 + x3"), &d, &opts).unwrap_err();
+    let e = sem::fit(
+        &cipa::spec::syntax::parse_flat("model", "f =~ x1 + x2 + x3").unwrap(),
+        &d,
+        &opts,
+    )
+    .unwrap_err();
     assert!(matches!(e, SemError::UnsupportedOption { .. }), "{e}");
 }
 

@@ -34,8 +34,8 @@ fn holzinger_swineford_latent_mediation_mlr_fixed_x() {
 fn mlr_from_moments_alone_is_refused() {
     let names: Vec<String> = ["x1", "x2", "x3"].iter().map(|s| s.to_string()).collect();
     let cov = cipa::sem::Mat::from_rows(3, 3, vec![1.0, 0.5, 0.4, 0.5, 1.0, 0.3, 0.4, 0.3, 1.0]);
-    let s = cipa::sem::Moments::new(&names, 200.0, vec![0.0; 3], cov).unwrap();
-    let flat = crate::common::sem_flat::parse("f =~ x1 + x2 + x3");
+    let s = cipa::sem::SampleStats::new(&names, 200.0, vec![0.0; 3], cov).unwrap();
+    let flat = cipa::spec::syntax::parse_flat("model", "f =~ x1 + x2 + x3").unwrap();
     let opts = SemOptions::lavaan(Estimator::Mlr, Missing::Listwise);
     let pt = cipa::sem::partable::build(&flat, &names, &opts).unwrap();
     let e = cipa::sem::fit_moments(&pt, &s, &opts).unwrap_err();

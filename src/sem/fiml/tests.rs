@@ -9,7 +9,7 @@ use super::super::missing::MissingPatterns;
 use super::super::model::Model;
 use super::super::moments::DataView;
 use super::super::partable::{self, Op};
-use super::super::sample::Moments;
+use super::super::sample::SampleStats;
 use super::super::start::start_values;
 use super::super::SemOptions;
 use super::*;
@@ -74,7 +74,7 @@ fn setup() -> Option<Setup> {
     let patterns = MissingPatterns::new(view).unwrap();
     let h1 = H1::em(&patterns, EmOptions::default()).unwrap();
     // Start values from the EM moments (the engine's start needs complete-data moments).
-    let s = Moments::new(
+    let s = SampleStats::new(
         &names,
         patterns.n,
         h1.mean.clone(),

@@ -6,7 +6,6 @@
 
 pub mod cli;
 pub mod process_reference;
-pub mod sem_flat;
 
 use std::collections::HashMap;
 use std::fmt::Display;
