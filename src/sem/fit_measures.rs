@@ -43,6 +43,9 @@ pub struct FitMeasures {
     pub rmsea_ci_upper: f64,
     pub rmsea_pvalue: f64,
     pub srmr: f64,
+    /// MLR's scaled and robust measures (robust.rs, scaled_test.rs).
+    #[serde(flatten)]
+    pub scaled: Option<super::scaled_test::ScaledFit>,
 }
 
 impl FitMeasures {
@@ -77,6 +80,9 @@ impl FitMeasures {
             ("rmsea_pvalue", self.rmsea_pvalue),
             ("srmr", self.srmr),
         ]
+        .into_iter()
+        .chain(self.scaled.iter().flat_map(|s| s.pairs()))
+        .collect()
     }
 }
 
@@ -144,6 +150,7 @@ pub fn fit_measures(inp: FitInput<'_>, s: &SampleStats, imp: &Implied) -> FitMea
         rmsea_ci_upper: hi,
         rmsea_pvalue: rmsea_pvalue(chisq, df, n),
         srmr: srmr(s, imp, inp.meanstructure),
+        scaled: None,
     }
 }
 

@@ -23,6 +23,7 @@ mod constraints;
 pub mod defined;
 mod error;
 mod estimate;
+mod fiml;
 pub mod fit_measures;
 mod gradient;
 pub mod h1;
@@ -36,7 +37,9 @@ mod objective;
 pub mod partable;
 mod r2;
 mod rmsea;
+mod robust;
 pub mod sample;
+mod scaled_test;
 mod standardize;
 mod start;
 pub mod vcov;
@@ -197,17 +200,21 @@ pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit
         .collect();
     let m = moments::Moments::complete(moments::DataView::new(&rows, n, p)?)?;
     let s = SampleStats::new(&pt.ov, m.n, m.mean, Mat::from_rows(p, p, m.cov))?;
-    let mut fit = fit_moments(&pt, &s, opts)?;
+    // MLR's case scores read the rows by variable.
+    let by_column: Vec<Vec<f64>> = if opts.estimator == Estimator::Mlr {
+        (0..p)
+            .map(|j| (0..n).map(|r| rows[r * p + j]).collect())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let refs: Vec<&[f64]> = by_column.iter().map(Vec::as_slice).collect();
+    let mut fit = fit_data(&pt, &s, opts, Some(&refs))?;
     fit.dropped_lines = complete.dropped_lines;
     Ok(fit)
 }
 
 fn check_options(opts: &SemOptions) -> Result<(), SemError> {
-    if opts.estimator != Estimator::Ml {
-        return Err(SemError::UnsupportedOption {
-            what: "the MLR estimator (robust standard errors and test)".into(),
-        });
-    }
     if opts.missing != Missing::Listwise {
         return Err(SemError::UnsupportedOption {
             what: "full-information ML for missing data".into(),
@@ -218,6 +225,16 @@ fn check_options(opts: &SemOptions) -> Result<(), SemError> {
 
 /// Fits the parameter table `pt` to sample moments `s` (in `pt.ov`'s order).
 pub fn fit_moments(pt: &ParTable, s: &SampleStats, opts: &SemOptions) -> Result<SemFit, SemError> {
+    fit_data(pt, s, opts, None)
+}
+
+/// The pipeline; `rows` (one complete column per observed variable) are needed by MLR.
+fn fit_data(
+    pt: &ParTable,
+    s: &SampleStats,
+    opts: &SemOptions,
+    rows: Option<&[&[f64]]>,
+) -> Result<SemFit, SemError> {
     let model = model::Model::new(pt, s);
     let re = constraints::reparametrise(pt, &model.base)?;
     let p = pt.ov.len();
@@ -249,11 +266,26 @@ pub fn fit_moments(pt: &ParTable, s: &SampleStats, opts: &SemOptions) -> Result<
         let i = model.free_rows[k][0];
         pt.row_name(i)
     };
-    let v = vcov::vcov(&info, &re, s.n, &free_name)?;
+    let mut v = vcov::vcov(&info, &re, s.n, &free_name)?;
+    let mlr = match (opts.estimator, rows) {
+        (Estimator::Ml, _) => None,
+        (Estimator::Mlr, Some(cols)) => {
+            let fx: &[usize] = if pt.fixed_x { &x } else { &[] };
+            let r = robust::mlr(&model, s, &est.theta, &info, &re, cols, fx, &free_name)?;
+            v = r.vcov.clone();
+            Some((r, cols))
+        }
+        (Estimator::Mlr, None) => {
+            return Err(SemError::UnsupportedOption {
+                what: "MLR from sample moments alone (its standard errors need the data rows)"
+                    .into(),
+            })
+        }
+    };
     let (_, imp) = model
         .implied(&est.theta)
         .expect("implied moments at the estimate");
-    let fit = fit_measures::fit_measures(
+    let mut fit = fit_measures::fit_measures(
         fit_measures::FitInput {
             f: est.f,
             npar,
@@ -265,5 +297,15 @@ pub fn fit_moments(pt: &ParTable, s: &SampleStats, opts: &SemOptions) -> Result<
         s,
         &imp,
     );
+    if let Some((r, cols)) = &mlr {
+        fit.scaled = Some(robust::scaled_measures(
+            &fit,
+            r,
+            s,
+            cols,
+            pt.meanstructure,
+            (&x, pt.fixed_x),
+        ));
+    }
     Ok(assemble::assemble(pt, &model, &est, v, imp, fit, opts, s.n))
 }

@@ -41,6 +41,7 @@ mod replication_process;
 mod sem_golden;
 mod sem_input;
 mod sem_moments;
+mod sem_robust;
 mod sem_syntax;
 mod simulate;
 mod simulation_coverage;

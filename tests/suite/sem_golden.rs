@@ -17,7 +17,7 @@ fn num(v: &Value) -> f64 {
 
 /// Runs one golden case: the model and data named in expected.json, with `opts`; parameter
 /// rows and Σ̂ to relative tolerance `rel` (fit measures and R² always to [`REL`]).
-fn check_case(case: &str, opts: SemOptions, rel: f64) {
+pub(crate) fn check_case(case: &str, opts: SemOptions, rel: f64) {
     let dir = common::golden_dir(case);
     let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
     let exp: Value = serde_json::from_str(&text).expect("valid JSON");

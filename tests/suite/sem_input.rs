@@ -117,7 +117,7 @@ fn unknown_variables_and_cycles_point_at_the_line() {
 fn robust_and_missing_options_say_they_are_not_built_yet() {
     let d = data(100, &[]);
     let opts = SemOptions {
-        estimator: sem::Estimator::Mlr,
+        missing: sem::Missing::Fiml,
         ..SemOptions::default()
     };
     let e = sem::fit(
