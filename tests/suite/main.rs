@@ -24,6 +24,7 @@ mod measure_input;
 mod measure_properties;
 mod plot_diagrams;
 mod plot_render;
+mod plot_statistical;
 mod power;
 mod properties;
 mod readers;

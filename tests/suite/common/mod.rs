@@ -4,6 +4,7 @@
 //! Every test binary compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
+pub mod process_models;
 pub mod process_reference;
 
 use std::collections::HashMap;
