@@ -202,6 +202,7 @@ impl OutputArgs {
             decimals: self.apa_decimals as usize,
             stars: self.stars,
             first_number: 1,
+            labels: Default::default(),
         }
     }
 }
@@ -360,7 +361,9 @@ pub struct FitArgs {
     /// FILE, as draws.csv in the --out results folder.
     #[arg(long = "save-boot", value_name = "FILE", num_args = 0..=1)]
     pub save_boot: Option<Option<std::path::PathBuf>>,
-    /// Labels for variables in the figures of a results folder: name=Label,name2=Label 2.
+    /// Labels for variables in the figures and APA tables: name=Label,name2=Label 2; may name
+    /// just some variables (the others show the data file's SPSS or Stata variable label, or
+    /// their name).
     #[arg(long, value_name = "NAME=LABEL,...")]
     pub labels: Option<String>,
     /// Draw the figures of a results folder in greys instead of colours.

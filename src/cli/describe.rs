@@ -84,7 +84,13 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
         report.decimals = a.output.decimals as usize;
         report
     };
-    let apa = || vec![apa_descriptives(&stats, &cor, &a.output.apa_options())];
+    // The data file's variable labels (SPSS, Stata) name the variables in the APA table.
+    let labels = super::model_opts::display_labels(None, Some(&data), &names)?;
+    let apa = || {
+        let mut o = a.output.apa_options();
+        o.labels = labels.clone();
+        vec![apa_descriptives(&stats, &cor, &o)]
+    };
     let text = match dest {
         Destination::Folder(dir) => {
             let mut files = ResultsDir::new();

@@ -28,11 +28,12 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
         crate::plot::parse_labels(t).map_err(crate::Error::from)?;
     }
     if !matches!(dest, Destination::Folder(_))
-        && (a.labels.is_some() || a.greyscale || a.diagram_coef != "stars")
+        && ((a.labels.is_some() && !a.output.apa) || a.greyscale || a.diagram_coef != "stars")
     {
         eprintln!(
             "cipa: note: --labels, --greyscale and --diagram-coef only change the figures of a \
-             results folder (--out DIR); this run writes none"
+             results folder (--out DIR) and, --labels, the APA tables (--apa); this run writes \
+             neither"
         );
     }
     let data = data_opts::load(&a.data)?;
@@ -42,6 +43,7 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
         let labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
         model_opts::check_labels(&labels, &spec)?;
     }
+    let labels = model_opts::model_labels(a.labels.as_deref(), Some(&data), &spec)?;
     let (opts, defaults) = options(&a, &data, &spec)?;
     let bar = progress_bar(&opts, data.n_rows());
     let analysis = analyse_with_progress(&data, &spec, &opts, &|k| {
@@ -117,7 +119,11 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
         report.decimals = a.output.decimals as usize;
         report
     };
-    let apa = || apa_process(&analysis, &a.output.apa_options());
+    let apa = || {
+        let mut o = a.output.apa_options();
+        o.labels = labels.clone();
+        apa_process(&analysis, &o)
+    };
     let text = match dest {
         Destination::Folder(dir) => {
             let mut files = ResultsDir::new();
@@ -129,7 +135,7 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
             }
             // Plots go under plots/; results_dir::plots is the one place the plot layer plugs in.
             let style = results_dir::FigureStyle {
-                labels: a.labels.as_deref(),
+                labels: Some(&labels),
                 greyscale: a.greyscale,
                 coef_ci: a.diagram_coef == "ci",
             };

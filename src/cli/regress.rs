@@ -87,7 +87,21 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
         }
         report
     };
-    let apa = || vec![apa_regression(&[&fits[0].0], &a.output.apa_options())];
+    // The data file's variable labels (SPSS, Stata) name the variables in the APA table.
+    let names: Vec<String> = std::iter::once(r.model.outcome.clone())
+        .chain(r.model.terms.iter().flat_map(|t| {
+            t.split(':')
+                .map(|f| f.trim().to_string())
+                .collect::<Vec<_>>()
+        }))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let labels = super::model_opts::display_labels(None, Some(&data), &names)?;
+    let apa = || {
+        let mut o = a.output.apa_options();
+        o.labels = labels.clone();
+        vec![apa_regression(&[&fits[0].0], &o)]
+    };
     let text = match dest {
         Destination::Folder(dir) => {
             let mut files = ResultsDir::new();

@@ -95,7 +95,8 @@ pub fn threads_used(requested: usize, resampling: bool) -> usize {
 /// How the figures of a results folder are drawn (fit's --labels, --greyscale, --diagram-coef).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FigureStyle<'a> {
-    pub labels: Option<&'a str>,
+    /// Variable name -> label (the data's variable labels and --labels).
+    pub labels: Option<&'a std::collections::BTreeMap<String, String>>,
     pub greyscale: bool,
     /// Confidence intervals instead of stars on the statistical diagram's arrows.
     pub coef_ci: bool,
@@ -112,8 +113,8 @@ pub fn plots(
     #[cfg(feature = "plot")]
     {
         let mut opts = crate::plot::PlotOptions::default();
-        if let Some(t) = style.labels {
-            opts.labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
+        if let Some(map) = style.labels {
+            opts.labels = crate::plot::Labels(map.clone());
         }
         opts.theme.greyscale = style.greyscale;
         if style.coef_ci {

@@ -31,3 +31,33 @@ pub fn text_width(text: &str, size: f64) -> f64 {
     // DejaVu Sans averages about 0.6 em per character.
     0.6 * size * text.chars().count() as f64
 }
+
+/// The characters of `text` the bundled font has no glyph for (they would print as empty
+/// boxes): CJK, emoji and the like. Each listed once, in order of appearance.
+pub fn missing_glyphs(text: &str) -> Vec<char> {
+    use ab_glyph::Font;
+    static FONT: OnceLock<Option<ab_glyph::FontRef<'static>>> = OnceLock::new();
+    let Some(font) = FONT.get_or_init(|| ab_glyph::FontRef::try_from_slice(REGULAR).ok()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<char> = Vec::new();
+    for c in text.chars() {
+        if !c.is_control() && !c.is_whitespace() && font.glyph_id(c).0 == 0 && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_characters_the_font_cannot_draw() {
+        assert!(super::missing_glyphs("Export intensity × Größe (%) – ä").is_empty());
+        assert_eq!(
+            super::missing_glyphs("輸出 意図"),
+            vec!['輸', '出', '意', '図']
+        );
+        assert_eq!(super::missing_glyphs("ties 🤝🤝"), vec!['🤝']);
+    }
+}

@@ -223,23 +223,17 @@ impl Diagram {
     /// Where along a box's side arrow `i` attaches, as an offset in points from the side's
     /// middle: the box's outgoing (`outgoing`) or incoming left-to-right arrows, ordered by the
     /// height of their other end (so they do not cross near the box), are spaced evenly along the
-    /// side. In a statistical diagram they take its middle [`SPREAD_SIDE`], at most
-    /// [`SPREAD_MAX`] apart, and layout makes a box tall enough for its arrows to end at least
-    /// [`SPREAD_MIN`] apart ([`Diagram::min_height`]); in a conceptual diagram (a few arrows) its
-    /// middle half.
+    /// side, over its middle [`SPREAD_SIDE`] and at most [`SPREAD_MAX`] apart. In a statistical
+    /// diagram layout makes a box tall enough for its arrows to end at least [`SPREAD_MIN`] apart
+    /// ([`Diagram::min_height`]).
     fn spread(&self, node: &str, i: usize, outgoing: bool) -> f64 {
         let Some(me) = self.node(node) else {
             return 0.0;
         };
         let others = self.side_arrows(node, outgoing);
-        let n = others.len();
-        match (others.iter().position(|&k| k == i), self.kind) {
-            (Some(pos), DiagramKind::Statistical) => spread_offset(pos, n, me.h),
-            // Conceptual diagrams have few arrows per side: they share its middle half.
-            (Some(pos), DiagramKind::Conceptual) if n > 1 => {
-                (pos as f64 / (n - 1) as f64 - 0.5) * 0.5 * me.h
-            }
-            _ => 0.0,
+        match others.iter().position(|&k| k == i) {
+            Some(pos) => spread_offset(pos, others.len(), me.h),
+            None => 0.0,
         }
     }
 

@@ -147,7 +147,23 @@ pub fn core_cells(
 /// Lines of a box label: wrapped at spaces to the layout's width (a product breaks after its
 /// `×`).
 pub fn box_lines(label: &str, s: &Spacing) -> Vec<String> {
-    let lines = wrap(label, s.wrap_w, s.font_pt);
+    let lines = if text_width(label, s.font_pt) > s.wrap_w && label.contains(" × ") {
+        // A product that does not fit breaks after its × signs first.
+        let parts: Vec<String> = label.split(" × ").map(str::to_string).collect();
+        let last = parts.len() - 1;
+        let mut lines: Vec<String> = Vec::new();
+        for (k, part) in parts.iter().enumerate() {
+            let part = if k < last {
+                format!("{part} ×")
+            } else {
+                part.clone()
+            };
+            lines.extend(wrap(&part, s.wrap_w, s.font_pt));
+        }
+        lines
+    } else {
+        wrap(label, s.wrap_w, s.font_pt)
+    };
     if lines.is_empty() {
         vec![String::new()]
     } else {
