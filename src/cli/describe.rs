@@ -1,9 +1,9 @@
 use serde_json::json;
 
-use crate::data::Column;
-use crate::measure::{correlations, describe, MissingPolicy};
-use crate::report::apa::apa_descriptives;
-use crate::report::{describe_report, render, Format};
+use crate::data::{Column, Dataset};
+use crate::measure::{correlations, describe, CorrelationMatrix, Descriptive, MissingPolicy};
+use crate::report::apa::{apa_descriptives, ApaTable};
+use crate::report::{describe_report, render, Format, Report};
 
 use super::args::DescribeArgs;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
@@ -15,112 +15,153 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
         results_dir::check_target(dir, &a.data.data)?;
     }
     let data = data_opts::load(&a.data)?;
-    let mut notes = Vec::new();
-    let vars: Vec<String> = if a.vars.is_empty() {
-        // Every numeric column; categorical ones are listed rather than failing the run.
-        let mut skipped = Vec::new();
-        let mut keep = Vec::new();
-        for v in data.variables() {
-            match (&v.data, &v.problem) {
-                (Column::Numeric(_), None) => keep.push(v.name.clone()),
-                (Column::Numeric(_), Some(p)) => skipped.push(format!(
-                    "{} (bad value '{}' at line {})",
-                    v.name, p.value, p.line
-                )),
-                (Column::Categorical { levels, .. }, _) => {
-                    skipped.push(format!("{} (categorical, {} levels)", v.name, levels.len()))
-                }
-            }
-        }
-        if !skipped.is_empty() {
-            notes.push(format!(
-                "Not described (not numeric): {}.",
-                skipped.join(", ")
-            ));
-        }
-        keep
-    } else {
-        a.vars.iter().map(|v| v.trim().to_string()).collect()
-    };
-    if vars.is_empty() {
-        return Err(super::usage(format!(
-            "'{}' has no numeric columns to describe",
-            data.source
-        )));
-    }
-    let names: Vec<&str> = vars.iter().map(String::as_str).collect();
-    let stats = describe(&data, &names)?;
-    let policy = if a.pairwise {
-        MissingPolicy::Pairwise
-    } else {
-        MissingPolicy::Listwise
-    };
-    let cor = correlations(&data, &names, policy)?;
-    let options = json!({"vars": vars, "missing": a.data.missing, "correlation_missing": policy});
-    let json_text = || -> Result<String, CliError> {
-        let doc = json!({
-            "cipa_version": crate::VERSION,
-            "command": "describe",
-            "data": {"file": data.source, "rows": data.n_rows()},
-            "options": options,
-            "variables": stats,
-            "correlations": cor,
-            "notes": notes,
-        });
-        Ok(
-            serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
-                + "\n",
-        )
-    };
-    let report = || {
-        let header = vec![
-            (
-                "Data".to_string(),
-                format!("{} ({} rows)", data.source, data.n_rows()),
-            ),
-            ("cipa".to_string(), crate::VERSION.to_string()),
-        ];
-        let mut report = describe_report(header, &stats, &cor, notes.clone());
-        report.decimals = a.output.decimals as usize;
-        report
-    };
-    // The data file's variable labels (SPSS, Stata) name the variables in the APA table.
-    let labels = super::model_opts::display_labels(None, Some(&data), &names)?;
-    let apa = || {
-        let mut o = a.output.apa_options();
-        o.labels = labels.clone();
-        vec![apa_descriptives(&stats, &cor, &o)]
-    };
+    let run = DescribeRun::new(a, data)?;
+    let a = &run.a;
     let text = match dest {
         Destination::Folder(dir) => {
-            let mut files = ResultsDir::new();
-            files.add_report(&report());
-            files.add("results.json", json_text()?);
-            files.add_apa(&apa());
-            let listwise = policy == MissingPolicy::Listwise && !names.is_empty();
-            let prov = Provenance {
-                command: "describe",
-                data_path: a.data.data.clone(),
-                rows: data.n_rows(),
-                rows_used: listwise.then(|| cor.n(0, 0)),
-                rows_dropped: listwise.then_some(cor.dropped_lines.len()),
-                dropped_lines: cor.dropped_lines.clone(),
-                options: options.clone(),
-                seed: None,
-                b: None,
-                resampling: None,
-                threads_requested: 1,
-                threads_used: 1,
-            };
+            let (files, prov) = run.folder()?;
             let n = files.commit(&dir, &prov)?;
             eprintln!("cipa: wrote {n} files to {}", dir.display());
             return Ok(());
         }
-        _ if a.output.apa => output::apa_text(&apa(), a.output.format())?,
+        _ if a.output.apa => output::apa_text(&run.apa(), a.output.format())?,
         _ => match a.output.format() {
-            Format::Json => json_text()?,
-            f => render(&report(), f),
+            Format::Json => super::json_text(&run.json())?,
+            f => render(&run.report(), f),
         },
     };
     output::emit(&text, a.output.out.as_deref())
+}
+
+/// A finished `describe`: the statistics and everything its outputs are made from.
+pub struct DescribeRun {
+    pub a: DescribeArgs,
+    pub data: Dataset,
+    vars: Vec<String>,
+    stats: Vec<Descriptive>,
+    cor: CorrelationMatrix,
+    policy: MissingPolicy,
+    notes: Vec<String>,
+}
+
+impl DescribeRun {
+    /// Describes the variables asked for (every numeric column by default).
+    pub fn new(a: DescribeArgs, data: Dataset) -> Result<Self, CliError> {
+        let mut notes = Vec::new();
+        let vars: Vec<String> = if a.vars.is_empty() {
+            // Every numeric column; categorical ones are listed rather than failing the run.
+            let mut skipped = Vec::new();
+            let mut keep = Vec::new();
+            for v in data.variables() {
+                match (&v.data, &v.problem) {
+                    (Column::Numeric(_), None) => keep.push(v.name.clone()),
+                    (Column::Numeric(_), Some(p)) => skipped.push(format!(
+                        "{} (bad value '{}' at line {})",
+                        v.name, p.value, p.line
+                    )),
+                    (Column::Categorical { levels, .. }, _) => {
+                        skipped.push(format!("{} (categorical, {} levels)", v.name, levels.len()))
+                    }
+                }
+            }
+            if !skipped.is_empty() {
+                notes.push(format!(
+                    "Not described (not numeric): {}.",
+                    skipped.join(", ")
+                ));
+            }
+            keep
+        } else {
+            a.vars.iter().map(|v| v.trim().to_string()).collect()
+        };
+        if vars.is_empty() {
+            return Err(super::usage(format!(
+                "'{}' has no numeric columns to describe",
+                data.source
+            )));
+        }
+        let names: Vec<&str> = vars.iter().map(String::as_str).collect();
+        let stats = describe(&data, &names)?;
+        let policy = if a.pairwise {
+            MissingPolicy::Pairwise
+        } else {
+            MissingPolicy::Listwise
+        };
+        let cor = correlations(&data, &names, policy)?;
+        Ok(DescribeRun {
+            a,
+            data,
+            vars,
+            stats,
+            cor,
+            policy,
+            notes,
+        })
+    }
+
+    fn options(&self) -> serde_json::Value {
+        json!({"vars": self.vars, "missing": self.a.data.missing, "correlation_missing": self.policy})
+    }
+
+    /// The JSON document of `--format json`.
+    pub fn json(&self) -> serde_json::Value {
+        json!({
+            "cipa_version": crate::VERSION,
+            "command": "describe",
+            "data": {"file": self.data.source, "rows": self.data.n_rows()},
+            "options": self.options(),
+            "variables": self.stats,
+            "correlations": self.cor,
+            "notes": self.notes,
+        })
+    }
+
+    /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
+    pub fn report(&self) -> Report {
+        let header = vec![
+            (
+                "Data".to_string(),
+                format!("{} ({} rows)", self.data.source, self.data.n_rows()),
+            ),
+            ("cipa".to_string(), crate::VERSION.to_string()),
+        ];
+        let mut report = describe_report(header, &self.stats, &self.cor, self.notes.clone());
+        report.decimals = self.a.output.decimals as usize;
+        report
+    }
+
+    /// The APA-style table.
+    pub fn apa(&self) -> Vec<ApaTable> {
+        // The data file's variable labels (SPSS, Stata) name the variables.
+        let names: Vec<&str> = self.vars.iter().map(String::as_str).collect();
+        let mut o = self.a.output.apa_options();
+        o.labels = super::model_opts::display_labels(None, Some(&self.data), &names)
+            .unwrap_or_default();
+        vec![apa_descriptives(&self.stats, &self.cor, &o)]
+    }
+
+    /// The files of a results folder and what its manifest records.
+    pub fn folder(&self) -> Result<(ResultsDir, Provenance), CliError> {
+        let mut files = ResultsDir::new();
+        files.add_report(&self.report());
+        files.add("results.json", super::json_text(&self.json())?);
+        files.add_apa(&self.apa());
+        let cor = &self.cor;
+        let listwise = self.policy == MissingPolicy::Listwise && !self.vars.is_empty();
+        let prov = Provenance {
+            command: "describe",
+            data_path: self.a.data.data.clone(),
+            rows: self.data.n_rows(),
+            rows_used: listwise.then(|| cor.n(0, 0)),
+            rows_dropped: listwise.then_some(cor.dropped_lines.len()),
+            dropped_lines: cor.dropped_lines.clone(),
+            options: self.options(),
+            seed: None,
+            b: None,
+            resampling: None,
+            threads_requested: 1,
+            threads_used: 1,
+        };
+        Ok((files, prov))
+    }
 }

@@ -1,11 +1,13 @@
+use std::collections::BTreeMap;
+
 use serde_json::json;
 
-use crate::analysis::{analyse_with_progress, AnalysisOptions};
+use crate::analysis::{analyse_with_progress, Analysis, AnalysisOptions};
 use crate::data::{Coding, Dataset};
 use crate::effects::probe::ProbeMethod;
 use crate::inference::{CiMethod, CovType};
-use crate::report::apa::apa_process;
-use crate::report::{json::analysis_json, process_report, render, Format};
+use crate::report::apa::{apa_process, ApaTable};
+use crate::report::{json::analysis_json, process_report, render, Format, Report};
 use crate::spec::{ModelSpec, SpecSource};
 
 use super::args::FitArgs;
@@ -38,15 +40,9 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     }
     let data = data_opts::load(&a.data)?;
     let spec = build_spec(&a)?;
-    #[cfg(feature = "plot")]
-    if let Some(t) = &a.labels {
-        let labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
-        model_opts::check_labels(&labels, &spec)?;
-    }
-    let labels = model_opts::model_labels(a.labels.as_deref(), Some(&data), &spec)?;
-    let (opts, defaults) = options(&a, &data, &spec)?;
-    let bar = progress_bar(&opts, data.n_rows());
-    let analysis = analyse_with_progress(&data, &spec, &opts, &|k| {
+    let plan = FitPlan::new(a, data, spec)?;
+    let bar = progress_bar(&plan.opts, plan.data.n_rows());
+    let fit = plan.run(&|k| {
         if let Some(b) = &bar {
             b.inc(k as u64)
         }
@@ -54,34 +50,117 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let draws = match &a.save_boot {
-        Some(path) => {
-            let draws = analysis.draws.as_ref().ok_or_else(|| {
-                usage(
-                    "--save-boot needs a bootstrap (--boot greater than 0) and an effect to bootstrap",
-                )
-            })?;
-            let csv = draws.to_csv();
-            if let Some(p) = path {
-                output::emit(&csv, Some(p))?;
-            }
-            Some(csv)
+    if let (Some(Some(p)), Some(csv)) = (&fit.a.save_boot, fit.draws_csv()) {
+        output::emit(&csv, Some(p))?;
+    }
+    let a = &fit.a;
+    let text = match dest {
+        Destination::Folder(dir) => {
+            let (files, prov) = fit.folder()?;
+            let n = files.commit(&dir, &prov)?;
+            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            return Ok(());
         }
-        None => None,
+        _ if a.output.apa => output::apa_text(&fit.apa(), a.output.format())?,
+        _ => match a.output.format() {
+            Format::Json => super::json_text(&fit.json())?,
+            f => render(&fit.report(), f),
+        },
     };
-    let json_text = || -> Result<String, CliError> {
-        let doc = analysis_json(
-            &analysis,
-            &data.source,
-            data.n_rows(),
-            options_json(&a, &opts, &defaults),
-        );
-        Ok(
-            serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
-                + "\n",
+    output::emit(&text, a.output.out.as_deref())
+}
+
+/// A `fit` with its data, model and resolved options, ready to run.
+pub struct FitPlan {
+    a: FitArgs,
+    data: Dataset,
+    spec: ModelSpec,
+    /// The options of the analysis, resolved from the preset and the flags.
+    pub opts: AnalysisOptions,
+    defaults: Vec<String>,
+    /// Variable name -> label for figures and APA tables.
+    labels: BTreeMap<String, String>,
+}
+
+/// A finished `fit`: the analysis and everything its outputs are made from.
+pub struct FitRun {
+    pub a: FitArgs,
+    pub data: Dataset,
+    pub spec: ModelSpec,
+    pub opts: AnalysisOptions,
+    defaults: Vec<String>,
+    /// Variable name -> label for figures and APA tables: the data's variable labels (SPSS,
+    /// Stata) with --labels on top.
+    pub labels: BTreeMap<String, String>,
+    pub analysis: Analysis,
+}
+
+impl FitPlan {
+    /// Checks the figure labels against the model, gathers the variables' labels and resolves
+    /// the options.
+    pub fn new(a: FitArgs, data: Dataset, spec: ModelSpec) -> Result<Self, CliError> {
+        #[cfg(feature = "plot")]
+        if let Some(t) = &a.labels {
+            let labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
+            model_opts::check_labels(&labels, &spec)?;
+        }
+        let labels = model_opts::model_labels(a.labels.as_deref(), Some(&data), &spec)?;
+        let (opts, defaults) = options(&a, &data, &spec)?;
+        Ok(FitPlan {
+            a,
+            data,
+            spec,
+            opts,
+            defaults,
+            labels,
+        })
+    }
+
+    /// Runs the analysis; `progress(k)` after every `k` finished resamples.
+    pub fn run(self, progress: &(dyn Fn(usize) + Sync)) -> Result<FitRun, CliError> {
+        let analysis = analyse_with_progress(&self.data, &self.spec, &self.opts, progress)?;
+        if self.a.save_boot.is_some() && analysis.draws.is_none() {
+            return Err(usage(
+                "--save-boot needs a bootstrap (--boot greater than 0) and an effect to bootstrap",
+            ));
+        }
+        Ok(FitRun {
+            a: self.a,
+            data: self.data,
+            spec: self.spec,
+            opts: self.opts,
+            defaults: self.defaults,
+            labels: self.labels,
+            analysis,
+        })
+    }
+
+    /// The number of rows of the data.
+    pub fn rows(&self) -> usize {
+        self.data.n_rows()
+    }
+}
+
+impl FitRun {
+    /// Every bootstrap draw of every effect as CSV, when `--save-boot` asked for them.
+    pub fn draws_csv(&self) -> Option<String> {
+        self.a.save_boot.as_ref()?;
+        self.analysis.draws.as_ref().map(|d| d.to_csv())
+    }
+
+    /// The JSON document of `--format json`.
+    pub fn json(&self) -> serde_json::Value {
+        analysis_json(
+            &self.analysis,
+            &self.data.source,
+            self.data.n_rows(),
+            options_json(&self.a, &self.opts, &self.defaults),
         )
-    };
-    let report = || {
+    }
+
+    /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
+    pub fn report(&self) -> Report {
+        let (spec, data, analysis) = (&self.spec, &self.data, &self.analysis);
         let mut header = vec![
             (
                 "Model".to_string(),
@@ -113,73 +192,73 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
                 format!("{} (missing values)", analysis.n_dropped),
             ));
         }
-        header.push(("Defaults in force".into(), defaults.join("; ")));
+        header.push(("Defaults in force".into(), self.defaults.join("; ")));
         header.push(("cipa".into(), crate::VERSION.into()));
-        let mut report = process_report(&analysis, header);
-        report.decimals = a.output.decimals as usize;
+        let mut report = process_report(analysis, header);
+        report.decimals = self.a.output.decimals as usize;
         report
-    };
-    let apa = || {
-        let mut o = a.output.apa_options();
-        o.labels = labels.clone();
-        apa_process(&analysis, &o)
-    };
-    let text = match dest {
-        Destination::Folder(dir) => {
-            let mut files = ResultsDir::new();
-            files.add_report(&report());
-            files.add("results.json", json_text()?);
-            files.add_apa(&apa());
-            if let Some(csv) = draws {
-                files.add("draws.csv", csv);
-            }
-            // Plots go under plots/; results_dir::plots is the one place the plot layer plugs in.
-            let style = results_dir::FigureStyle {
-                labels: Some(&labels),
-                greyscale: a.greyscale,
-                coef_ci: a.diagram_coef == "ci",
-            };
-            files.extend(results_dir::plots(&analysis, &data, style)?);
-            let resampling = analysis.bootstrap.as_ref();
-            let mut options = options_json(&a, &opts, &defaults);
-            options["analysis_options"] =
-                serde_json::to_value(&opts).map_err(|e| CliError::Internal(e.to_string()))?;
-            let prov = Provenance {
-                command: "fit",
-                data_path: a.data.data.clone(),
-                rows: data.n_rows(),
-                rows_used: Some(analysis.n),
-                rows_dropped: Some(analysis.n_dropped),
-                dropped_lines: analysis.dropped_rows.clone(),
-                options,
-                seed: Some(opts.seed),
-                b: resampling.map(|b| b.b),
-                resampling: resampling.map(|b| b.resampling),
-                threads_requested: opts.threads,
-                threads_used: results_dir::threads_used(opts.threads, resampling.is_some()),
-            };
-            let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
-            return Ok(());
+    }
+
+    /// The APA-style tables.
+    pub fn apa(&self) -> Vec<ApaTable> {
+        let mut o = self.a.output.apa_options();
+        o.labels = self.labels.clone();
+        apa_process(&self.analysis, &o)
+    }
+
+    /// The files of a results folder and what its manifest records.
+    pub fn folder(&self) -> Result<(ResultsDir, Provenance), CliError> {
+        let (a, opts, analysis) = (&self.a, &self.opts, &self.analysis);
+        let mut files = ResultsDir::new();
+        files.add_report(&self.report());
+        files.add("results.json", super::json_text(&self.json())?);
+        files.add_apa(&self.apa());
+        if let Some(csv) = self.draws_csv() {
+            files.add("draws.csv", csv);
         }
-        _ if a.output.apa => output::apa_text(&apa(), a.output.format())?,
-        _ => match a.output.format() {
-            Format::Json => json_text()?,
-            f => render(&report(), f),
-        },
-    };
-    output::emit(&text, a.output.out.as_deref())
+        // Plots go under plots/; results_dir::plots is the one place the plot layer plugs in.
+        let style = results_dir::FigureStyle {
+            labels: Some(&self.labels),
+            greyscale: a.greyscale,
+            coef_ci: a.diagram_coef == "ci",
+        };
+        files.extend(results_dir::plots(analysis, &self.data, style)?);
+        let resampling = analysis.bootstrap.as_ref();
+        let mut options = options_json(a, opts, &self.defaults);
+        options["analysis_options"] =
+            serde_json::to_value(opts).map_err(|e| CliError::Internal(e.to_string()))?;
+        let prov = Provenance {
+            command: "fit",
+            data_path: a.data.data.clone(),
+            rows: self.data.n_rows(),
+            rows_used: Some(analysis.n),
+            rows_dropped: Some(analysis.n_dropped),
+            dropped_lines: analysis.dropped_rows.clone(),
+            options,
+            seed: Some(opts.seed),
+            b: resampling.map(|b| b.b),
+            resampling: resampling.map(|b| b.resampling),
+            threads_requested: opts.threads,
+            threads_used: results_dir::threads_used(opts.threads, resampling.is_some()),
+        };
+        Ok((files, prov))
+    }
 }
 
-fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
-    let flags = ModelFlags {
+/// The model the flags name (`--model` with roles, or `--spec`).
+pub fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
+    model_opts::build_spec(&flags(a))?.ok_or_else(|| {
+        usage("give a PROCESS model number (--model N) or a model file (--spec FILE)")
+    })
+}
+
+/// The model flags of a `fit`, with its per-equation covariates.
+pub fn flags(a: &FitArgs) -> ModelFlags<'_> {
+    ModelFlags {
         cov_m: a.cov_m.as_deref(),
         cov_y: a.cov_y.as_deref(),
         ..a.roles.flags()
-    };
-    model_opts::build_spec(&flags)?.ok_or_else(|| {
-        usage("give a PROCESS model number (--model N) or a model file (--spec FILE)")
-    })
+    }
 }
 
 /// Resolves options from the preset and the flags; returns the options and a list of the defaults

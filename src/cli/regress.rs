@@ -24,51 +24,106 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
     if let Destination::Folder(dir) = &dest {
         results_dir::check_target(dir, &a.data.data)?;
     }
-    let mut data = data_opts::load(&a.data)?;
-    let r = resolve(&a, &data)?;
-    apply_transforms(&mut data, &r)?;
-    let fit = if r.logistic {
-        r.model.fit_logistic(&data, &LogisticOptions::default())?
-    } else {
-        r.model.fit_ols(&data, r.cov)?
-    };
-    let changes = if r.logistic {
-        Vec::new()
-    } else {
-        r.tests
-            .iter()
-            .map(|t| r2_change(&fit, t))
-            .collect::<Result<Vec<_>, _>>()?
-    };
-    let notes = notes(&fit, &data, &r);
-    let vifs = if a.vif {
-        let design = r.model.design(&data, r.logistic)?;
-        let (names, cols): (Vec<String>, Vec<Vec<f64>>) = design
-            .names
-            .iter()
-            .zip(&design.columns)
-            .filter(|(n, _)| n.as_str() != crate::estimation::CONSTANT)
-            .map(|(n, c)| (n.clone(), c.clone()))
-            .unzip();
-        Some(crate::measure::vif(&names, &cols).map_err(crate::Error::from)?)
-    } else {
-        None
-    };
-    let fits = vec![(fit, changes)];
-    let json_text = || -> Result<String, CliError> {
-        let mut doc = regress_json(&data.source, data.n_rows(), options_json(&a, &r), &fits);
-        if let Some(v) = &vifs {
-            doc["vif"] = serde_json::json!(v);
+    let data = data_opts::load(&a.data)?;
+    let run = RegressRun::new(a, data)?;
+    let a = &run.a;
+    let text = match dest {
+        Destination::Folder(dir) => {
+            let (files, prov) = run.folder()?;
+            let n = files.commit(&dir, &prov)?;
+            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            return Ok(());
         }
-        Ok(
-            serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
-                + "\n",
-        )
+        _ if a.output.apa => output::apa_text(&run.apa(), a.output.format())?,
+        _ => match a.output.format() {
+            Format::Json => super::json_text(&run.json())?,
+            f => render(&run.report(), f),
+        },
     };
-    let report = || {
-        let mut report = regress_report(header(&a, &r, &data, &fits[0].0), &fits, notes.clone());
+    output::emit(&text, a.output.out.as_deref())
+}
+
+/// A finished `regress`: the fit and everything its outputs are made from.
+pub struct RegressRun {
+    pub a: RegressArgs,
+    pub data: Dataset,
+    r: Resolved,
+    fits: Vec<(EquationFit, Vec<crate::estimation::R2Change>)>,
+    notes: Vec<String>,
+    vifs: Option<Vec<crate::measure::Vif>>,
+}
+
+impl RegressRun {
+    /// Resolves the options against the data, transforms the variables and fits the model.
+    pub fn new(a: RegressArgs, mut data: Dataset) -> Result<Self, CliError> {
+        let r = resolve(&a, &data)?;
+        apply_transforms(&mut data, &r)?;
+        let fit = if r.logistic {
+            r.model.fit_logistic(&data, &LogisticOptions::default())?
+        } else {
+            r.model.fit_ols(&data, r.cov)?
+        };
+        let changes = if r.logistic {
+            Vec::new()
+        } else {
+            r.tests
+                .iter()
+                .map(|t| r2_change(&fit, t))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let notes = notes(&fit, &data, &r);
+        let vifs = if a.vif {
+            let design = r.model.design(&data, r.logistic)?;
+            let (names, cols): (Vec<String>, Vec<Vec<f64>>) = design
+                .names
+                .iter()
+                .zip(&design.columns)
+                .filter(|(n, _)| n.as_str() != crate::estimation::CONSTANT)
+                .map(|(n, c)| (n.clone(), c.clone()))
+                .unzip();
+            Some(crate::measure::vif(&names, &cols).map_err(crate::Error::from)?)
+        } else {
+            None
+        };
+        Ok(RegressRun {
+            a,
+            data,
+            r,
+            fits: vec![(fit, changes)],
+            notes,
+            vifs,
+        })
+    }
+
+    /// The JSON document of `--format json`.
+    pub fn json(&self) -> serde_json::Value {
+        let data = &self.data;
+        let mut doc = regress_json(
+            &data.source,
+            data.n_rows(),
+            options_json(&self.a, &self.r),
+            &self.fits,
+        );
+        if let Some(v) = &self.vifs {
+            // With the tolerance (1 / VIF), as the text report prints it.
+            doc["vif"] = v
+                .iter()
+                .map(|x| serde_json::json!({"variable": x.variable, "vif": x.vif, "tolerance": 1.0 / x.vif}))
+                .collect();
+        }
+        doc
+    }
+
+    /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
+    pub fn report(&self) -> crate::report::Report {
+        let (a, r, fits) = (&self.a, &self.r, &self.fits);
+        let mut report = regress_report(
+            header(a, r, &self.data, &fits[0].0),
+            fits,
+            self.notes.clone(),
+        );
         report.decimals = a.output.decimals as usize;
-        if let (Some(v), Some(section)) = (&vifs, report.sections.first_mut()) {
+        if let (Some(v), Some(section)) = (&self.vifs, report.sections.first_mut()) {
             section.tables.push(crate::report::Table {
                 title: "Collinearity".into(),
                 columns: vec![String::new(), "VIF".into(), "tolerance".into()],
@@ -86,54 +141,49 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
             });
         }
         report
-    };
-    // The data file's variable labels (SPSS, Stata) name the variables in the APA table.
-    let names: Vec<String> = std::iter::once(r.model.outcome.clone())
-        .chain(r.model.terms.iter().flat_map(|t| {
-            t.split(':')
-                .map(|f| f.trim().to_string())
-                .collect::<Vec<_>>()
-        }))
-        .collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let labels = super::model_opts::display_labels(None, Some(&data), &names)?;
-    let apa = || {
-        let mut o = a.output.apa_options();
-        o.labels = labels.clone();
-        vec![apa_regression(&[&fits[0].0], &o)]
-    };
-    let text = match dest {
-        Destination::Folder(dir) => {
-            let mut files = ResultsDir::new();
-            files.add_report(&report());
-            files.add("results.json", json_text()?);
-            files.add_apa(&apa());
-            let fit = &fits[0].0;
-            let prov = Provenance {
-                command: "regress",
-                data_path: a.data.data.clone(),
-                rows: data.n_rows(),
-                rows_used: Some(fit.n),
-                rows_dropped: Some(fit.n_dropped),
-                dropped_lines: fit.dropped_rows.clone(),
-                options: options_json(&a, &r),
-                seed: None,
-                b: None,
-                resampling: None,
-                threads_requested: 1,
-                threads_used: 1,
-            };
-            let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
-            return Ok(());
-        }
-        _ if a.output.apa => output::apa_text(&apa(), a.output.format())?,
-        _ => match a.output.format() {
-            Format::Json => json_text()?,
-            f => render(&report(), f),
-        },
-    };
-    output::emit(&text, a.output.out.as_deref())
+    }
+
+    /// The APA-style tables.
+    pub fn apa(&self) -> Vec<crate::report::apa::ApaTable> {
+        // The data file's variable labels (SPSS, Stata) name the variables.
+        let m = &self.r.model;
+        let names: Vec<String> = std::iter::once(m.outcome.clone())
+            .chain(
+                m.terms
+                    .iter()
+                    .flat_map(|t| t.split(':').map(|f| f.trim().to_string())),
+            )
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut o = self.a.output.apa_options();
+        o.labels = super::model_opts::display_labels(None, Some(&self.data), &names)
+            .unwrap_or_default();
+        vec![apa_regression(&[&self.fits[0].0], &o)]
+    }
+
+    /// The files of a results folder and what its manifest records.
+    pub fn folder(&self) -> Result<(ResultsDir, Provenance), CliError> {
+        let mut files = ResultsDir::new();
+        files.add_report(&self.report());
+        files.add("results.json", super::json_text(&self.json())?);
+        files.add_apa(&self.apa());
+        let fit = &self.fits[0].0;
+        let prov = Provenance {
+            command: "regress",
+            data_path: self.a.data.data.clone(),
+            rows: self.data.n_rows(),
+            rows_used: Some(fit.n),
+            rows_dropped: Some(fit.n_dropped),
+            dropped_lines: fit.dropped_rows.clone(),
+            options: options_json(&self.a, &self.r),
+            seed: None,
+            b: None,
+            resampling: None,
+            threads_requested: 1,
+            threads_used: 1,
+        };
+        Ok((files, prov))
+    }
 }
 
 fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {

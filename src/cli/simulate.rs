@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::output::emit;
 use super::{usage, CliError};
-use crate::simulate::{generate, truth, Design, Measurement};
+use crate::simulate::{generate, truth, Design, Measurement, Simulated, Truth};
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -47,6 +47,22 @@ pub fn truth_path(out: &std::path::Path) -> PathBuf {
 }
 
 pub fn run(a: SimulateArgs) -> Result<(), CliError> {
+    let (sim, t) = make(&a)?;
+    let json = serde_json::to_string_pretty(&t)
+        .map_err(|e| CliError::Internal(format!("truth JSON: {e}")))?;
+    emit(&sim.to_csv(), a.out.as_deref())?;
+    let truth_file = a.truth.clone().or_else(|| a.out.as_deref().map(truth_path));
+    match truth_file {
+        Some(p) => emit(&(json + "\n"), Some(&p))?,
+        None => eprintln!(
+            "cipa: note: the true parameters were not written (give --out FILE.csv, which puts them in FILE.truth.json, or --truth FILE)"
+        ),
+    }
+    Ok(())
+}
+
+/// The simulated data and their truth (with the command that makes them again).
+pub fn make(a: &SimulateArgs) -> Result<(Simulated, Truth), CliError> {
     let mut design = match &a.design {
         Some(p) => Design::read(p).map_err(crate::Error::from)?,
         None => Design::framework(),
@@ -81,15 +97,5 @@ pub fn run(a: SimulateArgs) -> Result<(), CliError> {
         command += &format!(" --out {}", o.display());
     }
     t.command = Some(command);
-    let json = serde_json::to_string_pretty(&t)
-        .map_err(|e| CliError::Internal(format!("truth JSON: {e}")))?;
-    emit(&sim.to_csv(), a.out.as_deref())?;
-    let truth_file = a.truth.clone().or_else(|| a.out.as_deref().map(truth_path));
-    match truth_file {
-        Some(p) => emit(&(json + "\n"), Some(&p))?,
-        None => eprintln!(
-            "cipa: note: the true parameters were not written (give --out FILE.csv, which puts them in FILE.truth.json, or --truth FILE)"
-        ),
-    }
-    Ok(())
+    Ok((sim, t))
 }

@@ -27,6 +27,7 @@ mod plot_diagrams;
 mod plot_render;
 mod plot_statistical;
 mod power;
+mod process_v431;
 mod properties;
 mod readers;
 mod render_snapshots;

@@ -473,13 +473,14 @@ impl Scene<'_> {
                     .filter(|(c, d)| segments_cross(*a, *p, *c, *d))
                     .count();
             }
-            // An arrow landing where another arrow passes would read as landing on either.
+            // An arrow landing where another arrow passes would read as landing on either
+            // (checked for a few arrows: a moderator of many paths has to land among them).
             let own =
                 points.len() <= FEW
                     && tails.iter().zip(&points).enumerate().any(|(j, (b, q))| {
                         j != k && distance_to_segment(*p, *b, *q) < LANDING_CLEAR
                     });
-            if own || self.is_crowded(k, arr.ats[k]) {
+            if points.len() <= FEW && (own || self.is_crowded(k, arr.ats[k])) {
                 hits += CROWDED;
             }
             // An arrow hardly longer than its head is hard to see.
