@@ -174,8 +174,9 @@ const AT: [f64; 13] = [
     0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8, 0.15, 0.85, 0.1, 0.9,
 ];
 
-/// A crossing through a box outweighs any number of crossings between arrows.
-const BOX_CROSSING: usize = 1000;
+/// A crossing through a box outweighs any number of crossings between arrows and crowded
+/// landings (a moderator of twenty paths may crowd every landing).
+const BOX_CROSSING: usize = 100_000;
 /// Moderators with at most this many arrows get the finer search.
 const FEW: usize = 6;
 /// Arrangements tried after the first that crosses no box.
@@ -448,9 +449,11 @@ impl Scene<'_> {
             .filter_map(|(&i, &at)| self.point(i, at))
             .collect();
         let me = self.place(arr, &points);
+        // A quarter point inside the border: touching is not crossing, but a line that grazes a
+        // corner by less than the final rounding to hundredths would.
         let shrunk = |r: Rect| Rect {
-            w: r.w - 1.0,
-            h: r.h - 1.0,
+            w: r.w - 0.5,
+            h: r.h - 0.5,
             ..r
         };
         let mut hits = 0;
@@ -473,14 +476,13 @@ impl Scene<'_> {
                     .filter(|(c, d)| segments_cross(*a, *p, *c, *d))
                     .count();
             }
-            // An arrow landing where another arrow passes would read as landing on either
-            // (checked for a few arrows: a moderator of many paths has to land among them).
+            // An arrow landing where another arrow passes would read as landing on either.
             let own =
                 points.len() <= FEW
                     && tails.iter().zip(&points).enumerate().any(|(j, (b, q))| {
                         j != k && distance_to_segment(*p, *b, *q) < LANDING_CLEAR
                     });
-            if points.len() <= FEW && (own || self.is_crowded(k, arr.ats[k])) {
+            if own || self.is_crowded(k, arr.ats[k]) {
                 hits += CROWDED;
             }
             // An arrow hardly longer than its head is hard to see.
