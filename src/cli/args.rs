@@ -68,6 +68,9 @@ pub struct DiagramArgs {
     /// Draw in greys instead of colours.
     #[arg(long)]
     pub greyscale: bool,
+    /// No caption under the diagram (journals want captions in the text).
+    #[arg(long)]
+    pub no_captions: bool,
     /// Resolution of a PNG.
     #[arg(long, default_value_t = 300.0)]
     pub dpi: f64,
@@ -369,6 +372,10 @@ pub struct FitArgs {
     /// Draw the figures of a results folder in greys instead of colours.
     #[arg(long)]
     pub greyscale: bool,
+    /// Figures of a results folder without captions drawn under them (journals want captions in
+    /// the text); figures.json and index.html still hold each caption.
+    #[arg(long)]
+    pub no_captions: bool,
     /// What the statistical diagram of a results folder writes on its arrows: stars
     /// (coefficient with * p < .05, ** p < .01, *** p < .001) or ci (coefficient with its
     /// confidence interval at --conf).

@@ -36,10 +36,13 @@ pub fn run(a: DiagramArgs) -> Result<(), CliError> {
             a.dpi
         )));
     }
-    let d = match a.kind.as_str() {
+    let mut d = match a.kind.as_str() {
         "statistical" => diagram::statistical_from_spec(&spec, &labels),
         _ => diagram::conceptual(&spec, &labels),
     };
+    if a.no_captions {
+        diagram::remove_caption(&mut d);
+    }
     let theme = Theme {
         greyscale: a.greyscale,
         ..Theme::default()

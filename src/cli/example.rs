@@ -85,7 +85,7 @@ pub fn run(a: ExampleArgs) -> Result<(), CliError> {
     );
     println!("            log_employees moderates the first stage, family_owned and cultural_distance the second");
     println!("  bootstrap {} resamples, seed {}", a.boot, a.seed);
-    println!("  results   {dir}/  report.txt (and .md .tex .html .csv), apa.md, plots/, results.json, manifest.json");
+    println!("  results   {dir}/index.html  the results page (key numbers, APA tables, every figure); also report.txt (and .md .tex .html .csv), apa.md, plots/, figures.json, results.json, manifest.json");
     let quoted: Vec<String> = line[1..].iter().map(|a| shell_quote(a)).collect();
     println!("  the same  cipa {}", quoted.join(" "));
     Ok(())

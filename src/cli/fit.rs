@@ -30,10 +30,13 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
         crate::plot::parse_labels(t).map_err(crate::Error::from)?;
     }
     if !matches!(dest, Destination::Folder(_))
-        && ((a.labels.is_some() && !a.output.apa) || a.greyscale || a.diagram_coef != "stars")
+        && ((a.labels.is_some() && !a.output.apa)
+            || a.greyscale
+            || a.no_captions
+            || a.diagram_coef != "stars")
     {
         eprintln!(
-            "cipa: note: --labels, --greyscale and --diagram-coef only change the figures of a \
+            "cipa: note: --labels, --greyscale, --no-captions and --diagram-coef only change the figures of a \
              results folder (--out DIR) and, --labels, the APA tables (--apa); this run writes \
              neither"
         );
@@ -58,7 +61,7 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
         Destination::Folder(dir) => {
             let (files, prov) = fit.folder()?;
             let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            results_dir::announce(n, &dir);
             return Ok(());
         }
         _ if a.output.apa => output::apa_text(&fit.apa(), a.output.format())?,
@@ -221,8 +224,9 @@ impl FitRun {
             labels: Some(&self.labels),
             greyscale: a.greyscale,
             coef_ci: a.diagram_coef == "ci",
+            captions: !a.no_captions,
         };
-        files.extend(results_dir::plots(analysis, &self.data, style)?);
+        files.add_figures(results_dir::plots(analysis, &self.data, style)?);
         let resampling = analysis.bootstrap.as_ref();
         let mut options = options_json(a, opts, &self.defaults);
         options["analysis_options"] =

@@ -31,7 +31,7 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
         Destination::Folder(dir) => {
             let (files, prov) = run.folder()?;
             let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            results_dir::announce(n, &dir);
             return Ok(());
         }
         _ if a.output.apa => output::apa_text(&run.apa(), a.output.format())?,
@@ -156,8 +156,8 @@ impl RegressRun {
             .collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let mut o = self.a.output.apa_options();
-        o.labels = super::model_opts::display_labels(None, Some(&self.data), &names)
-            .unwrap_or_default();
+        o.labels =
+            super::model_opts::display_labels(None, Some(&self.data), &names).unwrap_or_default();
         vec![apa_regression(&[&self.fits[0].0], &o)]
     }
 

@@ -20,11 +20,21 @@ pub fn ensure() -> bool {
     })
 }
 
+/// plotters draws a font of size `s` with an em of `s / 1.24` (its SVG backend writes
+/// `font-size = s / 1.24`, its bitmap backend scales glyphs to the same em), so a size handed to
+/// plotters is the size in points times this.
+pub const PLOTTERS_EM: f64 = 1.24;
+
+/// The plotters font size that draws text `size_pt` points high at `scale` pixels per point.
+pub fn px(size_pt: f64, scale: f64) -> f64 {
+    size_pt * scale * PLOTTERS_EM
+}
+
 /// Width of `text` at `size` points in the bundled font (points).
 pub fn text_width(text: &str, size: f64) -> f64 {
     if ensure() {
         // Measured at 10x for sub-point resolution: plotters returns whole units.
-        if let Ok((w, _)) = (FAMILY, size * 10.0).into_font().box_size(text) {
+        if let Ok((w, _)) = (FAMILY, px(size, 10.0)).into_font().box_size(text) {
             return w as f64 / 10.0;
         }
     }

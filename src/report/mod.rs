@@ -9,6 +9,7 @@ pub mod json;
 pub mod latex;
 mod measure;
 mod omnibus;
+mod page;
 mod power;
 mod process;
 mod regress;
@@ -16,6 +17,7 @@ mod render;
 
 pub use describe::describe_report;
 pub use measure::{measure_json, measure_report};
+pub use page::{index_html, PageFigure};
 pub use power::power_report;
 pub use process::process_report;
 pub use regress::regress_report;

@@ -435,6 +435,15 @@ pub fn finish(d: &mut Diagram, s: &Spacing) {
     d.height = round2(y1 - y0 + 2.0 * s.margin + caption_h);
 }
 
+/// Takes the caption off a finished diagram (`--no-captions`), with the room it took.
+pub fn remove_caption(d: &mut Diagram) {
+    if let Some(c) = d.caption.take() {
+        let inner = d.width - 2.0 * d.margin;
+        let lines = caption_lines(&c, inner, d.label_pt).len() as f64;
+        d.height = round2(d.height - lines * caption_line_h(d.label_pt) - 0.6 * d.font_pt);
+    }
+}
+
 /// The caption's lines at `size` in a drawing `width` points wide (inside the margins).
 pub fn caption_lines(caption: &str, width: f64, size: f64) -> Vec<String> {
     caption

@@ -21,4 +21,5 @@ pub use ir::{Diagram, DiagramKind, Edge, Group, Node, NodeKind, Rect, Target};
 pub use statistical::{stars, statistical, statistical_from_spec, CoefStyle};
 pub use tikz::to_tikz;
 
+pub use layout::remove_caption;
 pub(crate) use layout::wrap;
