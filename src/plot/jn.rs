@@ -209,12 +209,11 @@ impl Figure for JnPlot {
             )?;
             // Inside the plot area: to the right of the line, or to its left when the label
             // would run past the right edge.
-            let text = format!(" {label} ");
             let room = (xr.1 - p) / (xr.1 - xr.0) * chart::data_width_pt(&ch, s);
-            let anchor = if font::text_width(&text, size) < room {
-                HPos::Left
+            let (text, anchor) = if font::text_width(&format!(" {label}"), size) < room {
+                (format!(" {label}"), HPos::Left)
             } else {
-                HPos::Right
+                (format!("{label} "), HPos::Right)
             };
             ch.draw_series(std::iter::once(Text::new(
                 text,
