@@ -63,7 +63,12 @@ pub fn with_caption<DB: DrawingBackend>(
     };
     let size = theme.font_pt * 0.85;
     let margin = 10.0;
-    let lines = super::diagram::wrap(text, PLOT_SIZE.0 - 2.0 * margin, size);
+    let lines = super::diagram::wrap_with(
+        text,
+        PLOT_SIZE.0 - 2.0 * margin,
+        size,
+        super::font::text_width,
+    );
     let h = lines.len() as f64 * size * 1.3 + 9.0;
     let (_, total_h) = area.dim_in_pixel();
     let split = (total_h as f64 - h * s).round() as i32;

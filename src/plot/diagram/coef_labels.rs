@@ -5,7 +5,7 @@
 //! they have the fewest places.
 
 use super::ir::{Diagram, Node, Rect};
-use crate::plot::font::text_width;
+use crate::plot::font::diagram_text_width as text_width;
 
 /// A point, in points.
 type Point = (f64, f64);

@@ -53,7 +53,7 @@ fn centred_lines<DB: DrawingBackend>(
     line_h: f64,
     s: f64,
 ) -> Result<(), String> {
-    let style = TextStyle::from((FAMILY, crate::plot::font::px(size, s)).into_font())
+    let style = TextStyle::from((FAMILY, size * s).into_font())
         .color(&BLACK)
         .pos(Pos::new(HPos::Center, VPos::Center));
     let n = lines.len() as f64;
@@ -210,7 +210,7 @@ impl DiagramFigure<'_> {
         let Some(c) = &d.caption else { return Ok(()) };
         let size = d.label_pt;
         let lines = caption_lines(c, d.width - 2.0 * d.margin, size);
-        let style = TextStyle::from((FAMILY, crate::plot::font::px(size, s)).into_font())
+        let style = TextStyle::from((FAMILY, size * s).into_font())
             .color(&BLACK)
             .pos(Pos::new(HPos::Left, VPos::Bottom));
         let n = lines.len() as f64;

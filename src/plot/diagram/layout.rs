@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::ir::{Diagram, DiagramKind, Edge, Node, NodeKind, Rect, Target};
-use crate::plot::font::text_width;
+use crate::plot::font::diagram_text_width as text_width;
 
 /// Spacing and type sizes, in points.
 #[derive(Debug, Clone, Copy)]
@@ -463,6 +463,18 @@ fn round2(v: f64) -> f64 {
 
 /// Greedy word wrap of `text` to lines no wider than `width` points at `size`.
 pub fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
+    wrap_with(text, width, size, text_width)
+}
+
+/// Greedy word wrap of `text` to lines no wider than `width` points at `size`, measured by
+/// `measure`.
+pub fn wrap_with(
+    text: &str,
+    width: f64,
+    size: f64,
+    measure: fn(&str, f64) -> f64,
+) -> Vec<String> {
+    let text_width = measure;
     let mut lines = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {
