@@ -22,4 +22,4 @@ pub use statistical::{stars, statistical, statistical_from_spec, CoefStyle};
 pub use tikz::to_tikz;
 
 pub use layout::remove_caption;
-pub(crate) use layout::{wrap, wrap_with};
+pub(crate) use layout::wrap_with;
