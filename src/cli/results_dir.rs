@@ -225,7 +225,7 @@ impl ResultsDir {
     }
 
     /// Adds the figures an analysis' plots came with (see [`plots`]).
-    pub fn add_figures(&mut self, figures: Vec<(PageFigure, Vec<(String, Vec<u8>)>)>) {
+    pub fn add_figures(&mut self, figures: Vec<FolderFigure>) {
         for (f, files) in figures {
             self.add_figure(f.heading, f.caption, files);
         }

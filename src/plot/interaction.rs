@@ -111,7 +111,7 @@ pub fn add_observed(
         rows.sort_unstable();
     }
     let used = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
-    let (jx, jy) = (grid_step(&used(&xs)), grid_step(&used(&ys)));
+    let (jx, jy) = (grid_step(&used(xs)), grid_step(&used(ys)));
     plot.points = rows
         .iter()
         .map(|&i| {
@@ -154,7 +154,7 @@ fn group(n: usize) -> String {
     let d = n.to_string();
     let mut out = String::new();
     for (k, c) in d.chars().enumerate() {
-        if k > 0 && (d.len() - k) % 3 == 0 {
+        if k > 0 && (d.len() - k).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -195,12 +195,8 @@ fn drawn_caption(opts: &PlotOptions, caption: &str) -> String {
     }
 }
 
-fn render(
-    analysis: &Analysis,
-    data: Option<&crate::data::Dataset>,
-    opts: &PlotOptions,
-) -> Result<Rendered, PlotError> {
-    let mut out = Rendered::default();
+/// Both diagrams (SVG, PNG, PDF, DOT, TikZ) with what each shows.
+fn diagrams(analysis: &Analysis, opts: &PlotOptions, out: &mut Rendered) -> Result<(), PlotError> {
     let mut conceptual = diagram::conceptual(&analysis.spec, &opts.labels);
     let mut statistical = diagram::statistical(analysis, &opts.labels, opts.coef, opts.decimals);
     let model = match analysis.spec.source {
@@ -236,13 +232,23 @@ fn render(
         files.push(Artifact::text(format!("{stem}.tex"), diagram::to_tikz(d)));
         out.push(stem, heading, caption, files);
     }
+    Ok(())
+}
+
+fn render(
+    analysis: &Analysis,
+    data: Option<&crate::data::Dataset>,
+    opts: &PlotOptions,
+) -> Result<Rendered, PlotError> {
+    let mut out = Rendered::default();
+    diagrams(analysis, opts, &mut out)?;
     for (stem, mut p) in interaction::interaction_plots(analysis, &opts.labels, opts.theme)? {
         if let Some(d) = data {
             let centred = analysis.options.center != crate::analysis::Center::None;
             interaction::add_observed(&mut p, d, centred);
         }
         let heading = p.heading();
-        let caption = std::mem::replace(&mut p.caption, String::new());
+        let caption = std::mem::take(&mut p.caption);
         p.caption = drawn_caption(opts, &caption);
         let files = figure_files(&stem, &p, opts)?;
         out.push(&stem, heading, caption, files);

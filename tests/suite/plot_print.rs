@@ -144,7 +144,10 @@ fn no_text_under_8_pt_and_legends_below_the_data() {
         .collect();
     assert_eq!(keys.len(), 3, "one legend entry per probe value");
     for k in &keys {
-        assert!(k.1 > bottom, "legend entry {k:?} below the data region ({bottom})");
+        assert!(
+            k.1 > bottom,
+            "legend entry {k:?} below the data region ({bottom})"
+        );
         // Probe values with the digits they need: a Likert moderator's are whole or short.
         assert!(!k.3.ends_with('0') || k.3.ends_with(" 0"), "{k:?}");
     }
@@ -270,7 +273,11 @@ fn likert_cases_are_jittered_and_many_cases_sampled() {
         .filter(|(pt, y)| (pt.1 - **y).abs() > 1e-12)
         .count();
     assert!(moved > 450);
-    assert!(q.points.iter().zip(&likert).all(|(pt, y)| (pt.1 - y).abs() <= 0.34));
+    assert!(q
+        .points
+        .iter()
+        .zip(&likert)
+        .all(|(pt, y)| (pt.1 - y).abs() <= 0.34));
     let mut again = p.clone();
     interaction::add_observed(&mut again, &d2, false);
     assert_eq!(again.points, q.points);
@@ -290,12 +297,19 @@ fn a_million_rows_write_all_figures() {
         .find(|f| f.stem.starts_with("interaction"))
         .unwrap();
     assert!(
-        inter.caption.contains("3,000 of the 1,000,000 observed cases"),
+        inter
+            .caption
+            .contains("3,000 of the 1,000,000 observed cases"),
         "{}",
         inter.caption
     );
     for f in &r.artifacts {
-        assert!(f.bytes.len() < 5_000_000, "{}: {} bytes", f.file_name, f.bytes.len());
+        assert!(
+            f.bytes.len() < 5_000_000,
+            "{}: {} bytes",
+            f.file_name,
+            f.bytes.len()
+        );
     }
 }
 
@@ -324,7 +338,12 @@ fn no_captions_leaves_captions_out_of_the_drawings_only() {
                 .unwrap();
             String::from_utf8(f.bytes.clone()).unwrap()
         };
-        let first_words: String = a.caption.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+        let first_words: String = a
+            .caption
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
         if !first_words.is_empty() {
             assert!(svg(&with, &a.stem).contains(&first_words), "{}", a.stem);
             assert!(!svg(&without, &b.stem).contains(&first_words), "{}", b.stem);

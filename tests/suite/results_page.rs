@@ -84,12 +84,22 @@ fn every_results_folder_gets_a_page_and_figures_json() {
         .iter()
         .map(|f| f["shows"].as_str().unwrap())
         .collect();
-    assert_eq!(shows.len(), 4, "two diagrams, interaction and JN plots: {shows:#?}");
+    assert_eq!(
+        shows.len(),
+        4,
+        "two diagrams, interaction and JN plots: {shows:#?}"
+    );
     // The interaction plot says at which moderator values its lines are, with the digits
     // they need; the JN plot names its point.
-    let inter = shows.iter().find(|s| s.starts_with("Interaction plot")).unwrap();
+    let inter = shows
+        .iter()
+        .find(|s| s.starts_with("Interaction plot"))
+        .unwrap();
     assert!(inter.contains("log_employees = "), "{inter}");
-    let jn = shows.iter().find(|s| s.starts_with("Johnson-Neyman")).unwrap();
+    let jn = shows
+        .iter()
+        .find(|s| s.starts_with("Johnson-Neyman"))
+        .unwrap();
     assert!(jn.contains("Johnson-Neyman point(s) at"), "{jn}");
     let page = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(page.contains("APA tables") && page.contains("Conditional effect"));
@@ -119,14 +129,19 @@ fn every_results_folder_gets_a_page_and_figures_json() {
 
 /// The first Chromium or Chrome on PATH.
 fn browser() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
-        .into_iter()
-        .find(|b| {
-            Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
+    [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ]
+    .into_iter()
+    .find(|b| {
+        Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
 }
 
 /// Loads `page` in headless Chromium; returns the DOM after load and the browser's log.
@@ -183,6 +198,8 @@ fn the_page_opens_in_a_browser_with_every_figure() {
     assert!(
         dom.contains(&format!("IMAGES={figures} BROKEN=[]")),
         "every figure loads: {}\n{log}",
-        dom.lines().find(|l| l.contains("IMAGES=")).unwrap_or("no report")
+        dom.lines()
+            .find(|l| l.contains("IMAGES="))
+            .unwrap_or("no report")
     );
 }

@@ -468,12 +468,7 @@ pub fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
 
 /// Greedy word wrap of `text` to lines no wider than `width` points at `size`, measured by
 /// `measure`.
-pub fn wrap_with(
-    text: &str,
-    width: f64,
-    size: f64,
-    measure: fn(&str, f64) -> f64,
-) -> Vec<String> {
+pub fn wrap_with(text: &str, width: f64, size: f64, measure: fn(&str, f64) -> f64) -> Vec<String> {
     let text_width = measure;
     let mut lines = Vec::new();
     let mut cur = String::new();
