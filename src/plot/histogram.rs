@@ -117,7 +117,9 @@ pub fn histograms(
                     draws.b,
                     title.replacen("Indirect", "indirect", 1).replacen("Total", "total", 1)
                 ),
-                title,
+                // The moderator values in the title too: the conditional effects' histograms
+                // would otherwise share one title.
+                title: format!("{title}{condition}"),
                 x_label: "Indirect effect".into(),
                 edges,
                 counts,
