@@ -41,6 +41,8 @@ mod readers;
 mod render_snapshots;
 mod replication_process;
 mod results_page;
+mod sem_moments;
+mod sem_syntax;
 mod simulate;
 mod simulation_coverage;
 mod syntax;
