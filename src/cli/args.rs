@@ -68,6 +68,9 @@ pub struct DiagramArgs {
     /// Draw in greys instead of colours.
     #[arg(long)]
     pub greyscale: bool,
+    /// No caption under the diagram (journals want captions in the text).
+    #[arg(long)]
+    pub no_captions: bool,
     /// Resolution of a PNG.
     #[arg(long, default_value_t = 300.0)]
     pub dpi: f64,
@@ -204,6 +207,7 @@ impl OutputArgs {
             decimals: self.apa_decimals as usize,
             stars: self.stars,
             first_number: 1,
+            labels: Default::default(),
         }
     }
 }
@@ -394,12 +398,18 @@ pub struct FitArgs {
     /// FILE, as draws.csv in the --out results folder.
     #[arg(long = "save-boot", value_name = "FILE", num_args = 0..=1)]
     pub save_boot: Option<Option<std::path::PathBuf>>,
-    /// Labels for variables in the figures of a results folder: name=Label,name2=Label 2.
+    /// Labels for variables in the figures and APA tables: name=Label,name2=Label 2; may name
+    /// just some variables (the others show the data file's SPSS or Stata variable label, or
+    /// their name).
     #[arg(long, value_name = "NAME=LABEL,...")]
     pub labels: Option<String>,
     /// Draw the figures of a results folder in greys instead of colours.
     #[arg(long)]
     pub greyscale: bool,
+    /// Figures of a results folder without captions drawn under them (journals want captions in
+    /// the text); figures.json and index.html still hold each caption.
+    #[arg(long)]
+    pub no_captions: bool,
     /// What the statistical diagram of a results folder writes on its arrows: stars
     /// (coefficient with * p < .05, ** p < .01, *** p < .001) or ci (coefficient with its
     /// confidence interval at --conf).

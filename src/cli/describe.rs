@@ -21,7 +21,7 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
         Destination::Folder(dir) => {
             let (files, prov) = run.folder()?;
             let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            results_dir::announce(n, &dir);
             return Ok(());
         }
         _ if a.output.apa => output::apa_text(&run.apa(), a.output.format())?,
@@ -132,11 +132,12 @@ impl DescribeRun {
 
     /// The APA-style table.
     pub fn apa(&self) -> Vec<ApaTable> {
-        vec![apa_descriptives(
-            &self.stats,
-            &self.cor,
-            &self.a.output.apa_options(),
-        )]
+        // The data file's variable labels (SPSS, Stata) name the variables.
+        let names: Vec<&str> = self.vars.iter().map(String::as_str).collect();
+        let mut o = self.a.output.apa_options();
+        o.labels =
+            super::model_opts::display_labels(None, Some(&self.data), &names).unwrap_or_default();
+        vec![apa_descriptives(&self.stats, &self.cor, &o)]
     }
 
     /// The files of a results folder and what its manifest records.

@@ -24,21 +24,25 @@ pub fn run(a: DiagramArgs) -> Result<(), CliError> {
     // Checked first: a wrong extension must not cost a model build, and leaves no file.
     let format = format(&a)?;
     let spec = build_spec(&a)?;
-    let labels = match &a.labels {
+    let given = match &a.labels {
         Some(t) => parse_labels(t).map_err(crate::Error::from)?,
         None => Labels::default(),
     };
-    model_opts::check_labels(&labels, &spec)?;
+    model_opts::check_labels(&given, &spec)?;
+    let labels = Labels(model_opts::model_labels(a.labels.as_deref(), None, &spec)?);
     if !(a.dpi >= 10.0 && a.dpi <= 2400.0) {
         return Err(usage(format!(
             "--dpi {} must be between 10 and 2400, e.g. 300",
             a.dpi
         )));
     }
-    let d = match a.kind.as_str() {
+    let mut d = match a.kind.as_str() {
         "statistical" => diagram::statistical_from_spec(&spec, &labels),
         _ => diagram::conceptual(&spec, &labels),
     };
+    if a.no_captions {
+        diagram::remove_caption(&mut d);
+    }
     let theme = Theme {
         greyscale: a.greyscale,
         ..Theme::default()

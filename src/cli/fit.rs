@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use serde_json::json;
 
 use crate::analysis::{analyse_with_progress, Analysis, AnalysisOptions};
@@ -28,11 +30,15 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
         crate::plot::parse_labels(t).map_err(crate::Error::from)?;
     }
     if !matches!(dest, Destination::Folder(_))
-        && (a.labels.is_some() || a.greyscale || a.diagram_coef != "stars")
+        && ((a.labels.is_some() && !a.output.apa)
+            || a.greyscale
+            || a.no_captions
+            || a.diagram_coef != "stars")
     {
         eprintln!(
-            "cipa: note: --labels, --greyscale and --diagram-coef only change the figures of a \
-             results folder (--out DIR); this run writes none"
+            "cipa: note: --labels, --greyscale, --no-captions and --diagram-coef only change the figures of a \
+             results folder (--out DIR) and, --labels, the APA tables (--apa); this run writes \
+             neither"
         );
     }
     let data = data_opts::load(&a.data)?;
@@ -55,7 +61,7 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
         Destination::Folder(dir) => {
             let (files, prov) = fit.folder()?;
             let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            results_dir::announce(n, &dir);
             return Ok(());
         }
         _ if a.output.apa => output::apa_text(&fit.apa(), a.output.format())?,
@@ -75,6 +81,8 @@ pub struct FitPlan {
     /// The options of the analysis, resolved from the preset and the flags.
     pub opts: AnalysisOptions,
     defaults: Vec<String>,
+    /// Variable name -> label for figures and APA tables.
+    labels: BTreeMap<String, String>,
 }
 
 /// A finished `fit`: the analysis and everything its outputs are made from.
@@ -84,17 +92,22 @@ pub struct FitRun {
     pub spec: ModelSpec,
     pub opts: AnalysisOptions,
     defaults: Vec<String>,
+    /// Variable name -> label for figures and APA tables: the data's variable labels (SPSS,
+    /// Stata) with --labels on top.
+    pub labels: BTreeMap<String, String>,
     pub analysis: Analysis,
 }
 
 impl FitPlan {
-    /// Checks the figure labels against the model and resolves the options.
+    /// Checks the figure labels against the model, gathers the variables' labels and resolves
+    /// the options.
     pub fn new(a: FitArgs, data: Dataset, spec: ModelSpec) -> Result<Self, CliError> {
         #[cfg(feature = "plot")]
         if let Some(t) = &a.labels {
             let labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
             model_opts::check_labels(&labels, &spec)?;
         }
+        let labels = model_opts::model_labels(a.labels.as_deref(), Some(&data), &spec)?;
         let (opts, defaults) = options(&a, &data, &spec)?;
         Ok(FitPlan {
             a,
@@ -102,6 +115,7 @@ impl FitPlan {
             spec,
             opts,
             defaults,
+            labels,
         })
     }
 
@@ -119,6 +133,7 @@ impl FitPlan {
             spec: self.spec,
             opts: self.opts,
             defaults: self.defaults,
+            labels: self.labels,
             analysis,
         })
     }
@@ -193,7 +208,9 @@ impl FitRun {
 
     /// The APA-style tables.
     pub fn apa(&self) -> Vec<ApaTable> {
-        apa_process(&self.analysis, &self.a.output.apa_options())
+        let mut o = self.a.output.apa_options();
+        o.labels = self.labels.clone();
+        apa_process(&self.analysis, &o)
     }
 
     /// The files of a results folder and what its manifest records.
@@ -208,11 +225,12 @@ impl FitRun {
         }
         // Plots go under plots/; results_dir::plots is the one place the plot layer plugs in.
         let style = results_dir::FigureStyle {
-            labels: a.labels.as_deref(),
+            labels: Some(&self.labels),
             greyscale: a.greyscale,
             coef_ci: a.diagram_coef == "ci",
+            captions: !a.no_captions,
         };
-        files.extend(results_dir::plots(analysis, &self.data, style)?);
+        files.add_figures(results_dir::plots(analysis, &self.data, style)?);
         let resampling = analysis.bootstrap.as_ref();
         let mut options = options_json(a, opts, &self.defaults);
         options["analysis_options"] =

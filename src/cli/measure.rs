@@ -19,7 +19,7 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
             results_dir::check_target(&dir, &a.data.data)?;
             let (files, prov) = run.folder()?;
             let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            results_dir::announce(n, &dir);
             return Ok(());
         }
         _ => match a.output.format() {

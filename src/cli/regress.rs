@@ -33,7 +33,7 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
         Destination::Folder(dir) => {
             let (files, prov) = run.folder()?;
             let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            results_dir::announce(n, &dir);
             return Ok(());
         }
         _ if a.output.apa => output::apa_text(&run.apa(), a.output.format())?,
@@ -162,10 +162,20 @@ impl RegressRun {
 
     /// The APA-style tables.
     pub fn apa(&self) -> Vec<crate::report::apa::ApaTable> {
-        vec![apa_regression(
-            &[&self.fits[0].0],
-            &self.a.output.apa_options(),
-        )]
+        // The data file's variable labels (SPSS, Stata) name the variables.
+        let m = &self.r.model;
+        let names: Vec<String> = std::iter::once(m.outcome.clone())
+            .chain(
+                m.terms
+                    .iter()
+                    .flat_map(|t| t.split(':').map(|f| f.trim().to_string())),
+            )
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut o = self.a.output.apa_options();
+        o.labels =
+            super::model_opts::display_labels(None, Some(&self.data), &names).unwrap_or_default();
+        vec![apa_regression(&[&self.fits[0].0], &o)]
     }
 
     /// The files of a results folder and what its manifest records.

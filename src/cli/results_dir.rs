@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::report::apa::{apa_csv, apa_html, apa_latex, apa_markdown, ApaTable};
-use crate::report::{render, table_csv, Format, Report};
+use crate::report::{index_html, render, table_csv, Format, PageFigure, Report};
 
 use super::{usage, CliError};
 
@@ -93,36 +93,64 @@ pub fn threads_used(requested: usize, resampling: bool) -> usize {
 }
 
 /// How the figures of a results folder are drawn (fit's --labels, --greyscale, --diagram-coef).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct FigureStyle<'a> {
-    pub labels: Option<&'a str>,
+    /// Variable name -> label (the data's variable labels and --labels).
+    pub labels: Option<&'a std::collections::BTreeMap<String, String>>,
     pub greyscale: bool,
     /// Confidence intervals instead of stars on the statistical diagram's arrows.
     pub coef_ci: bool,
+    /// Captions drawn under the figures (false: --no-captions).
+    pub captions: bool,
 }
 
-/// Plots for the results folder, as `(path under the folder, bytes)`: every figure the plot
-/// layer draws for the analysis (with observed points from `data`), under plots/, each as SVG,
-/// PNG and PDF.
+/// A figure of a results folder: what it shows, and its files as `(path under the folder,
+/// bytes)`.
+pub type FolderFigure = (PageFigure, Vec<(String, Vec<u8>)>);
+
+/// Figures for the results folder: every figure the plot layer draws for the analysis (with
+/// observed points from `data`), under plots/, each as SVG, PNG and PDF (diagrams also DOT and
+/// TikZ), with what each shows.
 pub fn plots(
     a: &crate::analysis::Analysis,
     data: &crate::data::Dataset,
     style: FigureStyle,
-) -> Result<Vec<(String, Vec<u8>)>, CliError> {
+) -> Result<Vec<FolderFigure>, CliError> {
     #[cfg(feature = "plot")]
     {
         let mut opts = crate::plot::PlotOptions::default();
-        if let Some(t) = style.labels {
-            opts.labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
+        if let Some(map) = style.labels {
+            opts.labels = crate::plot::Labels(map.clone());
         }
         opts.theme.greyscale = style.greyscale;
+        opts.captions = style.captions;
         if style.coef_ci {
             opts.coef = crate::plot::diagram::CoefStyle::Ci;
         }
-        Ok(crate::plot::render_all_with_data(a, data, &opts)
-            .map_err(|e| CliError::Internal(format!("drawing the figures failed: {e}")))?
+        let rendered = crate::plot::render_described(a, Some(data), &opts)
+            .map_err(|e| CliError::Internal(format!("drawing the figures failed: {e}")))?;
+        let mut bytes: std::collections::HashMap<String, Vec<u8>> = rendered
+            .artifacts
             .into_iter()
-            .map(|p| (format!("plots/{}", p.file_name), p.bytes))
+            .map(|p| (p.file_name, p.bytes))
+            .collect();
+        Ok(rendered
+            .figures
+            .into_iter()
+            .map(|f| {
+                let files: Vec<(String, Vec<u8>)> = f
+                    .files
+                    .iter()
+                    .map(|n| (format!("plots/{n}"), bytes.remove(n).unwrap_or_default()))
+                    .collect();
+                let page = PageFigure {
+                    image: format!("plots/{}.svg", f.stem),
+                    heading: f.heading,
+                    caption: f.caption,
+                    files: files.iter().map(|(p, _)| p.clone()).collect(),
+                };
+                (page, files)
+            })
             .collect())
     }
     #[cfg(not(feature = "plot"))]
@@ -136,7 +164,26 @@ pub fn plots(
 #[derive(Debug, Default)]
 pub struct ResultsDir {
     files: Vec<(String, Vec<u8>)>,
+    /// What the results page (index.html) is made from: the report, the APA tables, the figures.
+    report: Option<Report>,
+    apa: Vec<ApaTable>,
+    figures: Vec<PageFigure>,
 }
+
+/// Tells where a written results folder and its results page are (on standard error, with the
+/// other messages; standard output stays free for reports).
+pub fn announce(n: usize, dir: &Path) {
+    eprintln!("cipa: wrote {n} files to {}", dir.display());
+    eprintln!(
+        "cipa: results page: {} (open it in a browser)",
+        dir.join(INDEX).display()
+    );
+}
+
+/// The results page's file name.
+pub const INDEX: &str = "index.html";
+/// The file naming what each figure file shows.
+pub const FIGURES: &str = "figures.json";
 
 impl ResultsDir {
     pub fn new() -> Self {
@@ -153,8 +200,40 @@ impl ResultsDir {
         self.files.extend(artifacts);
     }
 
+    /// Adds a figure's files (each at its relative path) with what it shows, for the results
+    /// page and figures.json; the page shows the SVG.
+    pub fn add_figure(
+        &mut self,
+        heading: impl Into<String>,
+        caption: impl Into<String>,
+        files: Vec<(String, Vec<u8>)>,
+    ) {
+        let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+        let image = paths
+            .iter()
+            .find(|p| p.ends_with(".svg"))
+            .or_else(|| paths.first())
+            .cloned()
+            .unwrap_or_default();
+        self.figures.push(PageFigure {
+            image,
+            heading: heading.into(),
+            caption: caption.into(),
+            files: paths,
+        });
+        self.files.extend(files);
+    }
+
+    /// Adds the figures an analysis' plots came with (see [`plots`]).
+    pub fn add_figures(&mut self, figures: Vec<FolderFigure>) {
+        for (f, files) in figures {
+            self.add_figure(f.heading, f.caption, files);
+        }
+    }
+
     /// The report in every format, and each of its tables as CSV under `tables/`.
     pub fn add_report(&mut self, report: &Report) {
+        self.report = Some(report.clone());
         for f in [
             Format::Text,
             Format::Markdown,
@@ -182,6 +261,7 @@ impl ResultsDir {
         if tables.is_empty() {
             return;
         }
+        self.apa = tables.to_vec();
         self.add("apa.md", apa_markdown(tables));
         self.add("apa.tex", apa_latex(tables));
         self.add("apa.html", apa_html(tables));
@@ -201,11 +281,12 @@ impl ResultsDir {
     /// As [`ResultsDir::commit`], for a program embedding cipa: the manifest records `caller`'s
     /// command line and, for data held in memory, their hash instead of a file's.
     pub fn commit_as(
-        self,
+        mut self,
         dir: &Path,
         prov: &Provenance,
         caller: Option<&Caller>,
     ) -> Result<usize, CliError> {
+        self.add_page()?;
         for (i, (p, _)) in self.files.iter().enumerate() {
             let ok = !p.is_empty()
                 && p != MANIFEST
@@ -256,6 +337,42 @@ impl ResultsDir {
             return Err(out_err(e));
         }
         Ok(self.files.len() + 1)
+    }
+}
+
+impl ResultsDir {
+    /// Adds index.html (the results page) and figures.json (what each figure file shows).
+    fn add_page(&mut self) -> Result<(), CliError> {
+        let mut listed = serde_json::Map::new();
+        for f in &self.figures {
+            for p in &f.files {
+                let format = p.rsplit('.').next().unwrap_or_default();
+                listed.insert(
+                    p.clone(),
+                    json!({"figure": f.image.trim_end_matches(".svg"), "format": format, "shows": f.heading, "caption": f.caption}),
+                );
+            }
+        }
+        let doc = json!({
+            "files": listed,
+            "figures": self.figures.iter().map(|f| json!({
+                "shows": f.heading,
+                "caption": f.caption,
+                "image": f.image,
+                "files": f.files,
+            })).collect::<Vec<_>>(),
+        });
+        let text = serde_json::to_string_pretty(&doc)
+            .map_err(|e| CliError::Internal(format!("figures.json: {e}")))?;
+        self.add(FIGURES, text + "\n");
+        let Some(report) = &self.report else {
+            return Ok(());
+        };
+        let mut paths: Vec<String> = self.files.iter().map(|(p, _)| p.clone()).collect();
+        paths.push(MANIFEST.into());
+        let page = index_html(report, &self.apa, &self.figures, &paths);
+        self.add(INDEX, page);
+        Ok(())
     }
 }
 

@@ -179,8 +179,14 @@ impl PowerRun {
         files.add_report(&self.report());
         files.add("results.json", summary_json(&self.summary)?);
         if let Some((svg, png)) = self.curve()? {
-            files.add("plots/power_curve.svg", svg);
-            files.add("plots/power_curve.png", png);
+            files.add_figure(
+                "Power curve: the power of each effect across the sample sizes of the design, with 95% intervals for the Monte Carlo error; the dashed line marks a power of 0.80",
+                "",
+                vec![
+                    ("plots/power_curve.svg".into(), svg.into_bytes()),
+                    ("plots/power_curve.png".into(), png),
+                ],
+            );
         }
         let st = &self.summary.settings;
         let prov = Provenance {
@@ -232,7 +238,7 @@ impl PowerRun {
             Destination::Folder(dir) => {
                 let (files, prov) = self.folder()?;
                 let n = files.commit(&dir, &prov)?;
-                eprintln!("cipa: wrote {n} files to {}", dir.display());
+                results_dir::announce(n, &dir);
                 Ok(())
             }
             _ => {
