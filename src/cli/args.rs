@@ -183,6 +183,24 @@ pub struct OutputArgs {
     pub stars: bool,
 }
 
+impl DataArgs {
+    /// The files this data is read from (an `--out` must not replace any of them).
+    pub fn inputs(&self) -> Vec<&std::path::Path> {
+        std::iter::once(self.data.as_path())
+            .chain(self.constructs_file.as_deref())
+            .collect()
+    }
+}
+
+impl ModelArgs {
+    /// The model file, if the model is read from one.
+    pub fn spec_file(&self) -> Option<&std::path::Path> {
+        self.spec
+            .as_deref()
+            .filter(|p| !p.to_string_lossy().starts_with("framework:"))
+    }
+}
+
 impl OutputArgs {
     /// The format asked for: --format, else the --out file's extension, else text.
     pub fn format(&self) -> Format {

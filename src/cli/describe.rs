@@ -10,10 +10,7 @@ use super::results_dir::{self, Destination, Provenance, ResultsDir};
 use super::{data_opts, output, CliError};
 
 pub fn run(a: DescribeArgs) -> Result<(), CliError> {
-    let dest = results_dir::destination(a.output.out.as_deref());
-    if let Destination::Folder(dir) = &dest {
-        results_dir::check_target(dir, &a.data.data)?;
-    }
+    let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load(&a.data)?;
     let mut notes = Vec::new();
     let vars: Vec<String> = if a.vars.is_empty() {

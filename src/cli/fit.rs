@@ -14,9 +14,12 @@ use super::results_dir::{self, Destination, Provenance, ResultsDir};
 use super::{data_opts, output, usage, CliError};
 
 pub fn run(a: FitArgs) -> Result<(), CliError> {
-    let dest = results_dir::destination(a.output.out.as_deref());
-    if let Destination::Folder(dir) = &dest {
-        results_dir::check_target(dir, &a.data.data)?;
+    check_flags(&a)?;
+    let mut inputs = a.data.inputs();
+    inputs.extend(a.roles.spec_file());
+    let dest = results_dir::prepare(a.output.out.as_deref(), &inputs)?;
+    if let Some(Some(p)) = &a.save_boot {
+        check_draws_file(p, &inputs)?;
     }
     if a.save_boot == Some(None) && !matches!(dest, Destination::Folder(_)) {
         return Err(usage(
@@ -165,6 +168,58 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     output::emit(&text, a.output.out.as_deref())
 }
 
+/// The checks that need only the flags, before the data are read or anything is allocated:
+/// the confidence level, the number of draws and threads, and finite probe values.
+fn check_flags(a: &FitArgs) -> Result<(), CliError> {
+    super::check_conf(a.conf)?;
+    if let Some(b) = a.boot {
+        super::check_boot(b, a.conf)?;
+    }
+    if let Some(mc) = a.mc {
+        super::limits::at_most(
+            "--mc",
+            mc,
+            super::limits::MAX_MC,
+            "10,000 draws is plenty for Monte Carlo intervals",
+        )?;
+        if mc == 0 {
+            return Err(usage(
+                "--mc 0 asks for no Monte Carlo draws: give their number (e.g. --mc 10000), or drop --mc for bootstrap intervals",
+            ));
+        }
+        super::check_draws("--mc", "draws", mc, a.conf)?;
+        if a.boot.is_some_and(|b| b > 0) {
+            return Err(usage(
+                "--mc gives Monte Carlo intervals instead of the bootstrap: drop --boot, or drop --mc",
+            ));
+        }
+    }
+    super::limits::threads(a.threads)?;
+    for (flag, values) in [("--wvals", &a.wvals), ("--zvals", &a.zvals)] {
+        if let Some(bad) = values.iter().flatten().find(|v| !v.is_finite()) {
+            return Err(usage(format!(
+                "{flag} {bad}: probe values must be finite numbers, e.g. {flag} 1,2.5,4"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `--save-boot FILE`: a new or cipa-written `.csv` file that is none of the inputs.
+fn check_draws_file(p: &std::path::Path, inputs: &[&std::path::Path]) -> Result<(), CliError> {
+    let csv = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !csv {
+        return Err(usage(format!(
+            "--save-boot '{}': the draws are written as CSV; give a file ending in .csv",
+            p.display()
+        )));
+    }
+    output::check_file_target(p, inputs)
+}
+
 fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
     let flags = ModelFlags {
         cov_m: a.cov_m.as_deref(),
@@ -183,12 +238,6 @@ fn options(
     data: &Dataset,
     spec: &ModelSpec,
 ) -> Result<(AnalysisOptions, Vec<String>), CliError> {
-    if !(a.conf > 0.0 && a.conf < 100.0) {
-        return Err(usage(format!(
-            "--conf {} must be between 0 and 100, e.g. 95",
-            a.conf
-        )));
-    }
     let mut o = AnalysisOptions::default();
     match a.preset.as_str() {
         "process4" | "process" => o.process_t = true,

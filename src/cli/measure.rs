@@ -14,13 +14,10 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
             "no constructs: define them with --construct NAME=item1,item2,item3 (repeatable) or --constructs FILE",
         ));
     }
-    if !(a.conf > 0.0 && a.conf < 100.0) {
-        return Err(usage(format!(
-            "--conf {} must be between 0 and 100",
-            a.conf
-        )));
-    }
+    super::check_conf(a.conf)?;
+    let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     super::check_boot(a.boot, a.conf)?;
+    super::limits::threads(a.threads)?;
     let cr = match a.cr.to_ascii_lowercase().as_str() {
         "fornell-larcker" | "fl" | "standardized" => CrMethod::FornellLarcker,
         "comprelsem" | "semtools" => CrMethod::CompRelSem,
@@ -91,10 +88,8 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
         report.decimals = a.output.decimals as usize;
         report
     };
-    let dest = results_dir::destination(a.output.out.as_deref());
     let text = match dest {
         Destination::Folder(dir) => {
-            results_dir::check_target(&dir, &a.data.data)?;
             let mut files = ResultsDir::new();
             files.add_report(&report());
             files.add("results.json", json_text()?);

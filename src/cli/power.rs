@@ -176,7 +176,51 @@ fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// The flags that size the work, checked before the design is read or anything is allocated.
+fn check_flags(a: &PowerRunArgs) -> Result<(), CliError> {
+    use super::limits::{at_most, MAX_POWER_N, MAX_REPS};
+    super::check_conf(a.conf)?;
+    for &n in &a.n {
+        at_most(
+            "--n",
+            n,
+            MAX_POWER_N,
+            "each replication simulates and fits a sample of this size",
+        )?;
+    }
+    at_most(
+        "--reps",
+        a.reps,
+        MAX_REPS,
+        "1,000 replications give power within about ±0.03",
+    )?;
+    // Each replication's bootstrap is the one `cipa fit` runs, with the same minimum.
+    super::check_boot(a.boot, a.conf)?;
+    super::limits::threads(a.threads)
+}
+
+/// Where a shard's file goes: --out, or power-shard-I-of-N.json.
+fn shard_path(a: &PowerRunArgs, index: usize, count: usize) -> PathBuf {
+    a.output
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("power-shard-{index}-of-{count}.json")))
+}
+
+/// `--plot FILE`: an .svg or .png that is none of the inputs and, if it exists, cipa's.
+fn check_plot_target(plot: Option<&Path>, inputs: &[&Path]) -> Result<(), CliError> {
+    let Some(p) = plot else { return Ok(()) };
+    if !matches!(p.extension().and_then(|e| e.to_str()), Some("svg" | "png")) {
+        return Err(usage(format!(
+            "--plot '{}': name a .svg or .png file",
+            p.display()
+        )));
+    }
+    super::output::check_file_target(p, inputs)
+}
+
 fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
+    check_flags(&a)?;
     let (design, text) = match &a.design {
         Some(p) => {
             let text = read_text(p)?;
@@ -200,14 +244,18 @@ fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
         .map(|e| e.parse::<EffectSelector>().map_err(usage))
         .collect::<Result<Vec<_>, _>>()?;
     let shard = a.shard.as_deref().map(parse_shard).transpose()?;
-    let dest = results_dir::destination(a.output.out.as_deref());
     let design_path = a
         .design
         .clone()
         .unwrap_or_else(|| PathBuf::from("designs/framework.toml"));
-    if let (None, Destination::Folder(dir)) = (shard, &dest) {
-        results_dir::check_target(dir, &design_path)?;
+    let inputs: Vec<&Path> = a.design.as_deref().into_iter().collect();
+    match shard {
+        None => {
+            results_dir::prepare(a.output.out.as_deref(), &inputs)?;
+        }
+        Some((i, n)) => super::output::check_file_target(&shard_path(&a, i, n), &inputs)?,
     }
+    check_plot_target(a.plot.as_deref(), &inputs)?;
     // --exact changes the data, so it is part of what the fingerprint covers.
     let text = if a.exact { text + "\n#exact" } else { text };
     let study = PowerStudy::with_ci(
@@ -235,11 +283,7 @@ fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
         b.finish_and_clear();
     }
     if shard.is_some() {
-        let path = a
-            .output
-            .out
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("power-shard-{index}-of-{count}.json")));
+        let path = shard_path(&a, index, count);
         let text = serde_json::to_string(&result).map_err(|e| CliError::Internal(e.to_string()))?;
         emit(&(text + "\n"), Some(&path))?;
         eprintln!(
@@ -266,6 +310,9 @@ fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
 }
 
 fn merge(m: MergeArgs) -> Result<(), CliError> {
+    let inputs: Vec<&Path> = m.files.iter().map(PathBuf::as_path).collect();
+    results_dir::prepare(m.output.out.as_deref(), &inputs)?;
+    check_plot_target(m.plot.as_deref(), &inputs)?;
     let mut shards = Vec::new();
     for f in &m.files {
         let text = read_text(f)?;
@@ -279,9 +326,6 @@ fn merge(m: MergeArgs) -> Result<(), CliError> {
     }
     let summary = power::merge(&shards).map_err(crate::Error::from)?;
     let first = m.files.first().cloned().unwrap_or_default();
-    if let Destination::Folder(dir) = results_dir::destination(m.output.out.as_deref()) {
-        results_dir::check_target(&dir, &first)?;
-    }
     let options = json!({ "shards": m.files });
     output(&summary, &m.output, m.plot.as_deref(), &first, options, 0)
 }
@@ -411,12 +455,7 @@ fn output(
         };
         match p.extension().and_then(|e| e.to_str()) {
             Some("svg") => emit(&svg, Some(p))?,
-            Some("png") => super::output::write_atomic(p, &png).map_err(|e| {
-                CliError::Input(crate::Error::Output {
-                    path: p.display().to_string(),
-                    message: e.to_string(),
-                })
-            })?,
+            Some("png") => super::output::write_bytes(p, &png)?,
             _ => {
                 return Err(usage(format!(
                     "--plot '{}': name a .svg or .png file",
@@ -425,7 +464,7 @@ fn output(
             }
         }
     }
-    match results_dir::destination(out.out.as_deref()) {
+    match results_dir::destination(out.out.as_deref())? {
         Destination::Folder(dir) => {
             if !source.is_file() {
                 return Err(usage(format!(

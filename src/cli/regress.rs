@@ -20,10 +20,8 @@ struct Resolved {
 }
 
 pub fn run(a: RegressArgs) -> Result<(), CliError> {
-    let dest = results_dir::destination(a.output.out.as_deref());
-    if let Destination::Folder(dir) = &dest {
-        results_dir::check_target(dir, &a.data.data)?;
-    }
+    super::check_conf(a.conf)?;
+    let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let mut data = data_opts::load(&a.data)?;
     let r = resolve(&a, &data)?;
     apply_transforms(&mut data, &r)?;
@@ -123,12 +121,6 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
 }
 
 fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
-    if !(a.conf > 0.0 && a.conf < 100.0) {
-        return Err(usage(format!(
-            "--conf {} must be between 0 and 100, e.g. 95",
-            a.conf
-        )));
-    }
     if a.cluster.is_some() && a.hc.is_some() {
         return Err(usage(
             "--cluster gives cluster-robust (CR1) standard errors; drop --hc",

@@ -283,7 +283,11 @@ fn refuses_a_folder_holding_the_data() {
         tmp.path().to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("holds the data file"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("holds the input file"),
+        "{}",
+        stderr(&o)
+    );
     assert!(data.exists());
 }
 

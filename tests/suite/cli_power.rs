@@ -28,7 +28,7 @@ const STUDY: &[&str] = &[
     "--reps",
     "4",
     "--boot",
-    "40",
+    "50",
     "--effects",
     "indirect,coef:m~x",
     "--seed",

@@ -7,6 +7,7 @@ mod apa_tables;
 mod cli;
 mod cli_diagram;
 mod cli_fit;
+mod cli_input;
 mod cli_measure;
 mod cli_out;
 mod cli_power;
