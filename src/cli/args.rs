@@ -243,6 +243,11 @@ pub struct RegressArgs {
     /// Logistic regression for a binary outcome.
     #[arg(long)]
     pub logistic: bool,
+    /// The value of a two-valued outcome coded 1 (the event whose log-odds are modelled), as the
+    /// file shows it (yes, 2) or by its value label; default: the second value in sort order,
+    /// which the report states.
+    #[arg(long, value_name = "LEVEL")]
+    pub event: Option<String>,
     /// Variance inflation factors of the predictors' design columns (as car::vif for one-column
     /// terms; a categorical predictor's codes get one each).
     #[arg(long)]
@@ -366,6 +371,11 @@ pub struct FitArgs {
     /// Estimate Y's equation by OLS even when Y has two values (a linear probability model).
     #[arg(long = "linear-y")]
     pub linear_y: bool,
+    /// The value of a two-valued Y coded 1 (the event whose log-odds are modelled), as the file
+    /// shows it (yes, 2) or by its value label; default: the second value in sort order, which
+    /// the report states.
+    #[arg(long, value_name = "LEVEL")]
+    pub event: Option<String>,
     /// Show the conditional effects of a focal predictor in the text report only when the test of
     /// its interaction has p at or below this (PROCESS's intprobe; default 0.10, 1 always).
     #[arg(long, value_name = "P")]

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use crate::analysis::{analyse_with_progress, AnalysisOptions};
-use crate::data::{Coding, Dataset};
+use crate::data::{code_event, Coding, Dataset, EventCoding};
 use crate::effects::probe::ProbeMethod;
 use crate::inference::{CiMethod, CovType};
 use crate::report::apa::apa_process;
@@ -38,8 +38,9 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
              results folder (--out DIR); this run writes none"
         );
     }
-    let data = data_opts::load(&a.data)?;
+    let mut data = data_opts::load(&a.data)?;
     let spec = build_spec(&a)?;
+    let event = y_event(&a, &mut data, &spec)?;
     #[cfg(feature = "plot")]
     if let Some(t) = &a.labels {
         let labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
@@ -47,11 +48,14 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     }
     let (opts, defaults) = options(&a, &data, &spec)?;
     let bar = progress_bar(&opts, data.n_rows());
-    let analysis = analyse_with_progress(&data, &spec, &opts, &|k| {
+    let mut analysis = analyse_with_progress(&data, &spec, &opts, &|k| {
         if let Some(b) = &bar {
             b.inc(k as u64)
         }
     })?;
+    if let Some(e) = &event {
+        analysis.notes.push(e.describe());
+    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -75,7 +79,7 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
             &analysis,
             &data.source,
             data.n_rows(),
-            options_json(&a, &opts, &defaults),
+            with_event(options_json(&a, &opts, &defaults), event.as_ref()),
         );
         Ok(
             serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
@@ -91,7 +95,13 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
                     SpecSource::Syntax => "path syntax".to_string(),
                 },
             ),
-            ("Y".to_string(), spec.y.clone()),
+            (
+                "Y".to_string(),
+                match &event {
+                    Some(e) => format!("{} (1 = '{}', 0 = '{}')", spec.y, e.event, e.other),
+                    None => spec.y.clone(),
+                },
+            ),
             ("X".to_string(), spec.x.clone()),
         ];
         for (i, m) in spec.mediators.iter().enumerate() {
@@ -138,7 +148,7 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
             };
             files.extend(results_dir::plots(&analysis, &data, style)?);
             let resampling = analysis.bootstrap.as_ref();
-            let mut options = options_json(&a, &opts, &defaults);
+            let mut options = with_event(options_json(&a, &opts, &defaults), event.as_ref());
             options["analysis_options"] =
                 serde_json::to_value(&opts).map_err(|e| CliError::Internal(e.to_string()))?;
             let prov = Provenance {
@@ -375,6 +385,28 @@ fn options(
         },
     ];
     Ok((o, defaults))
+}
+
+/// A two-valued Y coded 0/1 with a stated event (a numeric 0/1 Y is left alone unless --event
+/// names its event; with --linear-y a numeric Y keeps its values).
+fn y_event(
+    a: &FitArgs,
+    data: &mut Dataset,
+    spec: &ModelSpec,
+) -> Result<Option<EventCoding>, CliError> {
+    let numeric = data.var(&spec.y).is_ok_and(|v| !v.data.is_categorical());
+    if a.linear_y && numeric && a.event.is_none() {
+        return Ok(None);
+    }
+    Ok(code_event(data, &spec.y, a.event.as_deref())?)
+}
+
+/// Adds how a two-valued Y was coded, when it was.
+fn with_event(mut v: serde_json::Value, event: Option<&EventCoding>) -> serde_json::Value {
+    if let Some(e) = event {
+        v["event"] = json!(e);
+    }
+    v
 }
 
 fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_json::Value {

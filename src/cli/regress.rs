@@ -1,6 +1,8 @@
 use serde_json::json;
 
-use crate::data::{apply_transform, complete_cases, Coding, Column, Dataset, Transform};
+use crate::data::{
+    apply_transform, code_event, complete_cases, Coding, Column, Dataset, EventCoding, Transform,
+};
 use crate::estimation::{r2_change, EquationFit, LogisticOptions, Regression, Term};
 use crate::inference::CovType;
 use crate::report::apa::apa_regression;
@@ -23,6 +25,7 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
     super::check_conf(a.conf)?;
     let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let mut data = data_opts::load(&a.data)?;
+    let event = outcome_event(&a, &mut data)?;
     let r = resolve(&a, &data)?;
     apply_transforms(&mut data, &r)?;
     let fit = if r.logistic {
@@ -38,7 +41,10 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
             .map(|t| r2_change(&fit, t))
             .collect::<Result<Vec<_>, _>>()?
     };
-    let notes = notes(&fit, &data, &r);
+    let mut notes = notes(&fit, &data, &r);
+    if let Some(e) = &event {
+        notes.insert(0, e.describe());
+    }
     let vifs = if a.vif {
         let design = r.model.design(&data, r.logistic)?;
         let (names, cols): (Vec<String>, Vec<Vec<f64>>) = design
@@ -54,7 +60,12 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
     };
     let fits = vec![(fit, changes)];
     let json_text = || -> Result<String, CliError> {
-        let mut doc = regress_json(&data.source, data.n_rows(), options_json(&a, &r), &fits);
+        let mut doc = regress_json(
+            &data.source,
+            data.n_rows(),
+            options_json(&a, &r, event.as_ref()),
+            &fits,
+        );
         if let Some(v) = &vifs {
             doc["vif"] = serde_json::json!(v);
         }
@@ -64,7 +75,17 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
         )
     };
     let report = || {
-        let mut report = regress_report(header(&a, &r, &data, &fits[0].0), &fits, notes.clone());
+        let mut h = header(&a, &r, &data, &fits[0].0);
+        if let Some(e) = &event {
+            h.insert(
+                2,
+                (
+                    "Event".into(),
+                    format!("1 = '{}', 0 = '{}'", e.event, e.other),
+                ),
+            );
+        }
+        let mut report = regress_report(h, &fits, notes.clone());
         report.decimals = a.output.decimals as usize;
         if let (Some(v), Some(section)) = (&vifs, report.sections.first_mut()) {
             section.tables.push(crate::report::Table {
@@ -100,7 +121,7 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
                 rows_used: Some(fit.n),
                 rows_dropped: Some(fit.n_dropped),
                 dropped_lines: fit.dropped_rows.clone(),
-                options: options_json(&a, &r),
+                options: options_json(&a, &r, event.as_ref()),
                 seed: None,
                 b: None,
                 resampling: None,
@@ -118,6 +139,27 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
         },
     };
     output::emit(&text, a.output.out.as_deref())
+}
+
+/// A two-valued outcome coded 0/1 with a stated event, for logistic regression or when --event
+/// names the event. A two-valued text outcome without --logistic is an error naming the flag.
+fn outcome_event(a: &RegressArgs, data: &mut Dataset) -> Result<Option<EventCoding>, CliError> {
+    let y = a.y.trim();
+    if a.logistic || a.event.is_some() {
+        return Ok(code_event(data, y, a.event.as_deref())?);
+    }
+    if let Ok(Column::Categorical { codes, levels }) = data.var(y).map(|v| &v.data) {
+        let mut used: Vec<u32> = codes.iter().flatten().copied().collect();
+        used.sort_unstable();
+        used.dedup();
+        if used.len() == 2 {
+            return Err(usage(format!(
+                "outcome '{y}' has two text values ('{}' and '{}'): fit a logistic regression with --logistic (--event LEVEL chooses the value coded 1)",
+                levels[used[0] as usize], levels[used[1] as usize]
+            )));
+        }
+    }
+    Ok(None)
 }
 
 fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
@@ -340,7 +382,16 @@ fn notes(fit: &EquationFit, data: &Dataset, r: &Resolved) -> Vec<String> {
     notes
 }
 
-fn options_json(a: &RegressArgs, r: &Resolved) -> serde_json::Value {
+/// The options as the JSON output records them (`event` only for a recoded two-valued outcome).
+fn options_json(a: &RegressArgs, r: &Resolved, event: Option<&EventCoding>) -> serde_json::Value {
+    let mut v = options_core(a, r);
+    if let Some(e) = event {
+        v["event"] = json!(e);
+    }
+    v
+}
+
+fn options_core(a: &RegressArgs, r: &Resolved) -> serde_json::Value {
     json!({
         "y": r.model.outcome,
         "x": r.model.terms,

@@ -73,6 +73,8 @@ pub enum DataError {
     Transform { column: String, message: String },
     #[error("column '{column}': {message}")]
     Categorical { column: String, message: String },
+    #[error("column '{column}': {message}")]
+    Event { column: String, message: String },
     #[error("{0}")]
     Invalid(String),
 }

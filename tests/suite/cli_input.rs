@@ -367,3 +367,144 @@ fn sme_fixture_is_present() {
     assert!(sme().is_file());
     assert!(fixture("survey.sav").is_file());
 }
+
+// ------------------------------------------------------------------ two-valued outcomes
+
+#[test]
+fn a_text_outcome_states_its_event_and_event_flips_it() {
+    let c = Case::new();
+    c.write("d.csv", TEXT_Y);
+    let base = [
+        "regress",
+        "--data",
+        "d.csv",
+        "--y",
+        "y",
+        "--x",
+        "x,w",
+        "--logistic",
+    ];
+    let (out, _) = c.succeeds(&base);
+    assert!(
+        out.contains("Event           : 1 = 'yes', 0 = 'no'"),
+        "{out}"
+    );
+    assert!(out.contains("--event 'no' codes the other one 1"), "{out}");
+    let coef = |text: &str, name: &str| -> f64 {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("no row {name}: {text}"));
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    let mut flipped = base.to_vec();
+    flipped.extend(["--event", "no"]);
+    let (out2, _) = c.succeeds(&flipped);
+    assert!(out2.contains("1 = 'no', 0 = 'yes'") && out2.contains("as chosen with --event"));
+    assert!((coef(&out, "w") + coef(&out2, "w")).abs() < 1e-12);
+    // JSON records the coding.
+    let mut json = base.to_vec();
+    json.extend(["--format", "json"]);
+    let (doc, _) = c.succeeds(&json);
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    assert_eq!(v["options"]["event"]["event"], "yes");
+    assert_eq!(v["options"]["event"]["chosen"], false);
+    // fit: the same statement, in the header and the notes.
+    let fit = [
+        "fit", "--data", "d.csv", "--model", "4", "--x", "x", "--m", "m", "--y", "y", "--boot",
+        "0", "--seed", "1",
+    ];
+    let (out, _) = c.succeeds(&fit);
+    assert!(out.contains("y (1 = 'yes', 0 = 'no')"), "{out}");
+    assert!(out.contains("coefficients are log-odds of 'yes'"), "{out}");
+}
+
+#[test]
+fn event_errors_name_the_values_and_the_flag() {
+    let c = Case::new();
+    c.write("d.csv", TEXT_Y);
+    c.write(
+        "three.csv",
+        "y,x,m\na,1,2\nb,2,1\nc,3,3\na,4,5\nb,5,4\nc,6,7\na,2,2\nb,7,5\n",
+    );
+    c.refuses(
+        &["regress", "--data", "d.csv", "--y", "y", "--x", "x"],
+        &[
+            "'y' has two text values ('no' and 'yes')",
+            "--logistic",
+            "--event LEVEL",
+        ],
+    );
+    c.refuses(
+        &[
+            "regress",
+            "--data",
+            "d.csv",
+            "--y",
+            "y",
+            "--x",
+            "x",
+            "--logistic",
+            "--event",
+            "Yes",
+        ],
+        &["--event 'Yes' is not a value of 'y'", "'no', 'yes'"],
+    );
+    c.refuses(
+        &[
+            "fit",
+            "--data",
+            "three.csv",
+            "--model",
+            "4",
+            "--x",
+            "x",
+            "--m",
+            "m",
+            "--y",
+            "y",
+            "--event",
+            "a",
+        ],
+        &[
+            "column 'y'",
+            "--event 'a'",
+            "exactly two values",
+            "'a', 'b', 'c'",
+        ],
+    );
+    c.refuses(
+        &[
+            "regress",
+            "--data",
+            "three.csv",
+            "--y",
+            "y",
+            "--x",
+            "x",
+            "--logistic",
+            "--event",
+            "a",
+        ],
+        &["column 'y'", "exactly two values", "'c'"],
+    );
+}
+
+#[test]
+fn event_by_value_label_of_an_spss_variable() {
+    let c = Case::new();
+    let sav = fixture("survey.sav");
+    let (out, _) = c.succeeds(&[
+        "regress",
+        "--data",
+        sav.to_str().unwrap(),
+        "--y",
+        "group",
+        "--x",
+        "id",
+        "--logistic",
+        "--event",
+        "treatment",
+    ]);
+    assert!(out.contains("1 = '2', 0 = '1'"), "{out}");
+}
