@@ -49,6 +49,28 @@ pub fn load(a: &DataArgs) -> Result<Dataset, CliError> {
     Ok(data)
 }
 
+/// Warnings about the values of `vars`: numbers that look like missing-value codes far outside
+/// the rest of their column.
+pub fn value_warnings(data: &Dataset, vars: &[&str]) -> Vec<String> {
+    crate::data::suspect_codes(data, vars)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// Every variable of a model's equations (outcomes and the factors of their terms), once each.
+pub fn model_variables(spec: &crate::spec::ModelSpec) -> Vec<&str> {
+    let mut vars: Vec<&str> = Vec::new();
+    for e in &spec.equations {
+        for v in std::iter::once(&e.outcome).chain(e.terms.iter().flat_map(|t| t.factors.iter())) {
+            if !vars.contains(&v.as_str()) {
+                vars.push(v);
+            }
+        }
+    }
+    vars
+}
+
 /// Reads the data file named by the flags, without construct scores.
 pub fn load_items(a: &DataArgs) -> Result<Dataset, CliError> {
     let opts = read_options(a)?;

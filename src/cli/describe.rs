@@ -7,18 +7,26 @@ use crate::report::{describe_report, render, Format};
 
 use super::args::DescribeArgs;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::warn::InputNotes;
 use super::{data_opts, output, CliError};
 
 pub fn run(a: DescribeArgs) -> Result<(), CliError> {
     let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load(&a.data)?;
     let mut notes = Vec::new();
+    let mut input = InputNotes::default();
     let vars: Vec<String> = if a.vars.is_empty() {
         // Every numeric column; categorical ones are listed rather than failing the run.
         let mut skipped = Vec::new();
         let mut keep = Vec::new();
         for v in data.variables() {
             match (&v.data, &v.problem) {
+                // An empty column would leave no complete rows for the correlations.
+                (Column::Numeric(x), None) if x.iter().all(|x| x.is_nan()) => input.warn(format!(
+                    "column '{}' is empty (none of its {} cells holds a value), so it is left out",
+                    v.name,
+                    x.len()
+                )),
                 (Column::Numeric(_), None) => keep.push(v.name.clone()),
                 (Column::Numeric(_), Some(p)) => skipped.push(format!(
                     "{} (bad value '{}' at line {})",
@@ -46,6 +54,7 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
         )));
     }
     let names: Vec<&str> = vars.iter().map(String::as_str).collect();
+    input.warn_all(data_opts::value_warnings(&data, &names));
     let stats = describe(&data, &names)?;
     let policy = if a.pairwise {
         MissingPolicy::Pairwise
@@ -64,6 +73,8 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
             "correlations": cor,
             "notes": notes,
         });
+        let mut doc = doc;
+        input.add_to_json(&mut doc);
         Ok(
             serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
                 + "\n",
@@ -78,6 +89,7 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
             ("cipa".to_string(), crate::VERSION.to_string()),
         ];
         let mut report = describe_report(header, &stats, &cor, notes.clone());
+        input.add_to(&mut report);
         report.decimals = a.output.decimals as usize;
         report
     };

@@ -11,10 +11,11 @@ use crate::spec::{ModelSpec, SpecSource};
 use super::args::FitArgs;
 use super::model_opts::{self, ModelFlags};
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
-use super::{data_opts, output, usage, CliError};
+use super::warn::InputNotes;
+use super::{data_opts, fit_checks, output, usage, CliError};
 
 pub fn run(a: FitArgs) -> Result<(), CliError> {
-    check_flags(&a)?;
+    fit_checks::flags(&a)?;
     let mut inputs = a.data.inputs();
     inputs.extend(a.roles.spec_file());
     let dest = results_dir::prepare(a.output.out.as_deref(), &inputs)?;
@@ -41,6 +42,13 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     let mut data = data_opts::load(&a.data)?;
     let spec = build_spec(&a)?;
     let event = y_event(&a, &mut data, &spec)?;
+    fit_checks::probes_apply(&a, &spec)?;
+    let mut input = InputNotes::default();
+    input.warn_all(data_opts::value_warnings(
+        &data,
+        &data_opts::model_variables(&spec),
+    ));
+    input.warn_all(fit_checks::probe_range_warnings(&a, &spec, &data));
     #[cfg(feature = "plot")]
     if let Some(t) = &a.labels {
         let labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
@@ -55,6 +63,11 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     })?;
     if let Some(e) = &event {
         analysis.notes.push(e.describe());
+    }
+    input.warn_all(fit_checks::defined_warnings(&analysis));
+    for n in fit_checks::inert_option_notes(&a, &spec, &analysis) {
+        eprintln!("cipa: note: {n}");
+        analysis.notes.push(n);
     }
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -75,12 +88,13 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
         None => None,
     };
     let json_text = || -> Result<String, CliError> {
-        let doc = analysis_json(
+        let mut doc = analysis_json(
             &analysis,
             &data.source,
             data.n_rows(),
             with_event(options_json(&a, &opts, &defaults), event.as_ref()),
         );
+        input.add_to_json(&mut doc);
         Ok(
             serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
                 + "\n",
@@ -121,13 +135,18 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
         if analysis.n_dropped > 0 {
             header.push((
                 "Rows dropped".into(),
-                format!("{} (missing values)", analysis.n_dropped),
+                format!(
+                    "{} (missing values; lines {})",
+                    analysis.n_dropped,
+                    output::line_list(&analysis.dropped_rows)
+                ),
             ));
         }
         header.push(("Defaults in force".into(), defaults.join("; ")));
         header.push(("cipa".into(), crate::VERSION.into()));
         let mut report = process_report(&analysis, header);
         report.decimals = a.output.decimals as usize;
+        input.add_to(&mut report);
         report
     };
     let apa = || apa_process(&analysis, &a.output.apa_options());
@@ -176,43 +195,6 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
         },
     };
     output::emit(&text, a.output.out.as_deref())
-}
-
-/// The checks that need only the flags, before the data are read or anything is allocated:
-/// the confidence level, the number of draws and threads, and finite probe values.
-fn check_flags(a: &FitArgs) -> Result<(), CliError> {
-    super::check_conf(a.conf)?;
-    if let Some(b) = a.boot {
-        super::check_boot(b, a.conf)?;
-    }
-    if let Some(mc) = a.mc {
-        super::limits::at_most(
-            "--mc",
-            mc,
-            super::limits::MAX_MC,
-            "10,000 draws is plenty for Monte Carlo intervals",
-        )?;
-        if mc == 0 {
-            return Err(usage(
-                "--mc 0 asks for no Monte Carlo draws: give their number (e.g. --mc 10000), or drop --mc for bootstrap intervals",
-            ));
-        }
-        super::check_draws("--mc", "draws", mc, a.conf)?;
-        if a.boot.is_some_and(|b| b > 0) {
-            return Err(usage(
-                "--mc gives Monte Carlo intervals instead of the bootstrap: drop --boot, or drop --mc",
-            ));
-        }
-    }
-    super::limits::threads(a.threads)?;
-    for (flag, values) in [("--wvals", &a.wvals), ("--zvals", &a.zvals)] {
-        if let Some(bad) = values.iter().flatten().find(|v| !v.is_finite()) {
-            return Err(usage(format!(
-                "{flag} {bad}: probe values must be finite numbers, e.g. {flag} 1,2.5,4"
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// `--save-boot FILE`: a new or cipa-written `.csv` file that is none of the inputs.

@@ -5,6 +5,7 @@ use crate::report::{measure_json, measure_report, render, Format};
 
 use super::args::MeasureArgs;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::warn::InputNotes;
 use super::{constructs, data_opts, output, usage, CliError};
 
 pub fn run(a: MeasureArgs) -> Result<(), CliError> {
@@ -28,6 +29,12 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
         }
     };
     let data = data_opts::load_items(&a.data)?;
+    let mut input = InputNotes::default();
+    let items: Vec<&str> = cs
+        .iter()
+        .flat_map(|c| c.items.iter().map(|i| i.name.as_str()))
+        .collect();
+    input.warn_all(data_opts::value_warnings(&data, &items));
     let opts = MeasureOptions {
         scale: constructs::scale(&a.data)?,
         conf: a.conf,
@@ -41,7 +48,7 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
     };
     let m = measure(&data, &cs, &opts)?;
     let json_text = || -> Result<String, CliError> {
-        let doc = measure_json(
+        let mut doc = measure_json(
             &m,
             json!({"file": data.source, "rows": data.n_rows()}),
             json!({
@@ -51,6 +58,7 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
                 "conf": opts.conf, "missing": a.data.missing,
             }),
         );
+        input.add_to_json(&mut doc);
         Ok(
             serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
                 + "\n",
@@ -86,6 +94,7 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
         }
         let mut report = measure_report(&m, header, a.output.decimals as usize, a.diag_ave, vec![]);
         report.decimals = a.output.decimals as usize;
+        input.add_to(&mut report);
         report
     };
     let text = match dest {

@@ -12,6 +12,7 @@ mod diagram;
 mod distance;
 mod example;
 mod fit;
+mod fit_checks;
 pub(crate) mod limits;
 mod measure;
 mod model_opts;
@@ -20,6 +21,7 @@ mod power;
 mod regress;
 mod results_dir;
 mod simulate;
+mod warn;
 
 use std::process::ExitCode;
 

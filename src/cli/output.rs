@@ -173,6 +173,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .and_then(|n| n.to_str())
         .unwrap_or("output");
     let tmp = dir.join(format!(".{name}.cipa-tmp-{}", std::process::id()));
+    remove_stale_staging(&dir, name);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -183,6 +184,69 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// File lines of dropped rows for a report header: the first 20, then how many more.
+pub fn line_list(lines: &[u64]) -> String {
+    const SHOW: usize = 20;
+    let mut s = lines
+        .iter()
+        .take(SHOW)
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if lines.len() > SHOW {
+        s += &format!(", ... ({} more)", lines.len() - SHOW);
+    }
+    s
+}
+
+/// Removes what a killed run left beside `name` in `dir`: its staging file or folder
+/// (`.NAME.cipa-tmp-PID`) and a results folder moved aside for replacement
+/// (`.NAME.cipa-old-PID`). One is stale when its process no longer runs (where the system says,
+/// through /proc) or it is more than an hour old: staging lasts seconds, so neither can belong to
+/// a run still writing. Failures to remove are ignored; the run itself does not depend on it.
+pub fn remove_stale_staging(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(pid) = staging_pid(&file.to_string_lossy(), name) else {
+            continue;
+        };
+        if pid == std::process::id() || !is_stale(&e.path(), pid) {
+            continue;
+        }
+        let path = e.path();
+        let _ = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+    }
+}
+
+/// The process id in `.NAME.cipa-tmp-PID` or `.NAME.cipa-old-PID`.
+fn staging_pid(file: &str, name: &str) -> Option<u32> {
+    let rest = file.strip_prefix('.')?.strip_prefix(name)?;
+    let pid = rest
+        .strip_prefix(".cipa-tmp-")
+        .or_else(|| rest.strip_prefix(".cipa-old-"))?;
+    pid.parse().ok()
+}
+
+fn is_stale(path: &Path, pid: u32) -> bool {
+    let proc_root = Path::new("/proc/self");
+    if proc_root.exists() && !Path::new(&format!("/proc/{pid}")).exists() {
+        return true;
+    }
+    const HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
+    std::fs::symlink_metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > HOUR)
 }
 
 /// APA tables in the format asked for (text gives Markdown; JSON has no APA form).

@@ -10,6 +10,7 @@ use crate::report::{json::regress_json, regress_report, render, Format};
 
 use super::args::RegressArgs;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::warn::InputNotes;
 use super::{data_opts, output, usage, CliError};
 
 /// Options after validation against each other and the data.
@@ -27,6 +28,18 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
     let mut data = data_opts::load(&a.data)?;
     let event = outcome_event(&a, &mut data)?;
     let r = resolve(&a, &data)?;
+    let mut input = InputNotes::default();
+    {
+        let mut vars: Vec<&str> = vec![r.model.outcome.as_str()];
+        vars.extend(
+            r.model
+                .terms
+                .iter()
+                .flat_map(|t| t.split(':'))
+                .map(str::trim),
+        );
+        input.warn_all(data_opts::value_warnings(&data, &vars));
+    }
     apply_transforms(&mut data, &r)?;
     let fit = if r.logistic {
         r.model.fit_logistic(&data, &LogisticOptions::default())?
@@ -69,6 +82,7 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
         if let Some(v) = &vifs {
             doc["vif"] = serde_json::json!(v);
         }
+        input.add_to_json(&mut doc);
         Ok(
             serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
                 + "\n",
@@ -86,6 +100,7 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
             );
         }
         let mut report = regress_report(h, &fits, notes.clone());
+        input.add_to(&mut report);
         report.decimals = a.output.decimals as usize;
         if let (Some(v), Some(section)) = (&vifs, report.sections.first_mut()) {
             section.tables.push(crate::report::Table {
@@ -178,6 +193,13 @@ fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
             .map(|t| Term::parse(t))
             .collect::<Result<_, _>>()
             .map_err(crate::Error::from)?;
+    let y = a.y.trim();
+    if let Some(t) = terms.iter().find(|t| t.factors.iter().any(|f| f == y)) {
+        return Err(usage(format!(
+            "--y '{y}' is also a predictor (--x term '{}'): an outcome cannot predict itself; remove it from --x",
+            t.name()
+        )));
+    }
     let term_refs: Vec<&str> = a.x.iter().map(|s| s.trim()).collect();
     let mut model = Regression::new(a.y.trim(), &term_refs).conf(a.conf);
     if let Some(c) = &a.cluster {
@@ -318,7 +340,7 @@ fn header(
             format!(
                 "{} (missing values; lines {})",
                 fit.n_dropped,
-                line_list(&fit.dropped_rows)
+                output::line_list(&fit.dropped_rows)
             ),
         ));
     }
@@ -343,20 +365,6 @@ fn header(
     }
     h.push(("cipa".into(), crate::VERSION.into()));
     h
-}
-
-fn line_list(lines: &[u64]) -> String {
-    const SHOW: usize = 20;
-    let mut s = lines
-        .iter()
-        .take(SHOW)
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    if lines.len() > SHOW {
-        s += &format!(", ... ({} more)", lines.len() - SHOW);
-    }
-    s
 }
 
 fn notes(fit: &EquationFit, data: &Dataset, r: &Resolved) -> Vec<String> {

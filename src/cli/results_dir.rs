@@ -243,6 +243,7 @@ impl ResultsDir {
             p = p.parent().unwrap_or(Path::new(""));
         }
         let tmp = parent.join(format!(".{name}.cipa-tmp-{}", std::process::id()));
+        super::output::remove_stale_staging(&parent, &name);
         let written = (|| -> std::io::Result<()> {
             std::fs::create_dir_all(&parent)?;
             if tmp.exists() {

@@ -57,6 +57,12 @@ pub enum DataError {
         line: u64,
         value: String,
     },
+    #[error("'{path}' column '{column}' is empty: none of its {n} cells holds a value (after empty cells and missing codes); check the file and the column name, or leave the column out")]
+    EmptyColumn {
+        path: String,
+        column: String,
+        n: usize,
+    },
     #[error("column '{column}' is categorical (values such as '{example}') but is used where a number is needed; recode it, or use it as a categorical predictor")]
     NotNumeric { column: String, example: String },
     #[error("column '{column}' is constant ({value}) in the {n} rows used{after}; a constant cannot be a predictor or an outcome: drop it from the model",

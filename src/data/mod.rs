@@ -5,6 +5,7 @@ mod coding;
 mod dataset;
 mod error;
 mod event;
+mod inspect;
 mod missing;
 pub mod read;
 mod transform;
@@ -15,6 +16,7 @@ pub use dataset::{
 };
 pub use error::DataError;
 pub use event::{code_event, EventCoding};
+pub use inspect::{looks_like_code, suspect_codes, SuspectCode};
 pub use missing::{complete_cases, CompleteCases};
 pub use read::{read_csv_str, read_path, ColumnKind, ReadOptions};
 pub use transform::{apply_transform, Transform};

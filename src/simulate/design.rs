@@ -356,6 +356,29 @@ impl Builder {
         }
     }
 
+    /// `min` and `max` of a variable, outcome or derived column: finite, and min not above max
+    /// (a value is clipped to [min, max], so reversed bounds would give every row one value).
+    fn check_bounds(
+        &self,
+        what: &str,
+        min: Option<f64>,
+        max: Option<f64>,
+    ) -> Result<(), SimulateError> {
+        for (key, v) in [("min", min), ("max", max)] {
+            if v.is_some_and(|v| !v.is_finite()) {
+                return Err(self.invalid(format!("{what}: {key} must be a finite number")));
+            }
+        }
+        if let (Some(lo), Some(hi)) = (min, max) {
+            if lo > hi {
+                return Err(self.invalid(format!(
+                    "{what}: min {lo} is greater than max {hi}; values are clipped to [min, max], so swap them"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     fn lookup(&self, name: &str, place: &str) -> Result<usize, SimulateError> {
         self.nodes
             .iter()
@@ -476,6 +499,7 @@ impl Builder {
             if !(v.sd > 0.0 && v.sd.is_finite() && v.mean.is_finite()) {
                 return Err(self.invalid(format!("variable '{}': sd must be positive", v.name)));
             }
+            self.check_bounds(&format!("variable '{}'", v.name), v.min, v.max)?;
             self.add(Node {
                 name: v.name,
                 label: v.label,
@@ -629,6 +653,7 @@ impl Builder {
                             e.outcome, e.kind
                         )));
                     }
+                    self.check_bounds(&format!("equation of '{}'", e.outcome), e.min, e.max)?;
                     if matches!(kind, OutcomeKind::Normal | OutcomeKind::Lognormal)
                         && !e.error_sd.is_some_and(|s| s > 0.0)
                     {
@@ -672,6 +697,7 @@ impl Builder {
             });
         }
         for d in raw.derived {
+            self.check_bounds(&format!("derived column '{}'", d.name), d.min, d.max)?;
             let from: Vec<usize> = d
                 .from
                 .iter()

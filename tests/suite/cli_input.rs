@@ -362,12 +362,6 @@ fn out_with_an_unknown_extension_is_an_error_not_a_folder() {
     assert!(c.path("results.v2/manifest.json").is_file());
 }
 
-#[test]
-fn sme_fixture_is_present() {
-    assert!(sme().is_file());
-    assert!(fixture("survey.sav").is_file());
-}
-
 // ------------------------------------------------------------------ two-valued outcomes
 
 #[test]
@@ -507,4 +501,491 @@ fn event_by_value_label_of_an_spss_variable() {
         "treatment",
     ]);
     assert!(out.contains("1 = '2', 0 = '1'"), "{out}");
+}
+
+// ------------------------------------------------------------------ options
+
+#[test]
+fn conf_as_a_proportion_names_the_percentage() {
+    let c = Case::new();
+    c.write("d.csv", TEXT_Y);
+    c.refuses(
+        &[
+            "regress", "--data", "d.csv", "--y", "w", "--x", "x", "--conf", "0.95",
+        ],
+        &["--conf 0.95", "in percent", "--conf 95"],
+    );
+    c.refuses(
+        &[
+            "fit", "--data", "d.csv", "--model", "4", "--x", "x", "--m", "m", "--y", "w", "--conf",
+            "0.9",
+        ],
+        &["--conf 0.9", "--conf 90"],
+    );
+    c.refuses(
+        &[
+            "measure",
+            "--data",
+            "d.csv",
+            "--construct",
+            "c=x,w,m",
+            "--conf",
+            "0.99",
+        ],
+        &["--conf 99"],
+    );
+    c.refuses(&["power", "--conf", "0.95", "--boot", "0"], &["--conf 95"]);
+    c.refuses(
+        &[
+            "regress", "--data", "d.csv", "--y", "w", "--x", "x", "--conf", "100",
+        ],
+        &["--conf 100", "between 1 and 100"],
+    );
+}
+
+#[test]
+fn probe_values_must_be_finite_and_apply_to_the_model() {
+    let c = Case::new();
+    c.write("d.csv", TEXT_Y);
+    let m1 = [
+        "fit", "--data", "d.csv", "--model", "1", "--x", "x", "--w", "w", "--y", "m", "--boot", "0",
+    ];
+    for bad in ["1,NaN", "inf", "2,-inf"] {
+        let mut args = m1.to_vec();
+        args.extend(["--wvals", bad]);
+        c.refuses(&args, &["--wvals", "finite numbers"]);
+    }
+    c.refuses(
+        &[
+            "fit", "--data", "d.csv", "--model", "4", "--x", "x", "--m", "m", "--y", "w", "--boot",
+            "0", "--wvals", "1,2",
+        ],
+        &[
+            "--wvals",
+            "PROCESS model 4 has no moderator W",
+            "drop --wvals",
+        ],
+    );
+    let mut z = m1.to_vec();
+    z.extend(["--zvals", "1"]);
+    c.refuses(&z, &["--zvals", "no second moderator Z"]);
+    // Outside the observed range (1 to 5): a warning, on stderr and in the report.
+    let mut out = m1.to_vec();
+    out.extend(["--wvals", "2,40"]);
+    let (report, err) = c.succeeds(&out);
+    for text in [&report, &err] {
+        assert!(
+            text.contains("--wvals 40 is outside the observed range of 'w' (1 to 5)"),
+            "{text}"
+        );
+    }
+    assert!(!err.contains("--wvals 2 "), "{err}");
+}
+
+#[test]
+fn monte_carlo_and_bootstrap_counts() {
+    let c = Case::new();
+    c.write("d.csv", TEXT_Y);
+    let m4 = [
+        "fit", "--data", "d.csv", "--model", "4", "--x", "x", "--m", "m", "--y", "w",
+    ];
+    let with = |extra: &[&'static str]| {
+        let mut v = m4.to_vec();
+        v.extend_from_slice(extra);
+        v
+    };
+    c.refuses(
+        &with(&["--mc", "0"]),
+        &["--mc 0", "--mc 10000", "drop --mc"],
+    );
+    c.refuses(
+        &with(&["--mc", "10"]),
+        &["--mc 10", "too few draws", "at least 50"],
+    );
+    c.refuses(
+        &with(&["--mc", "1000", "--boot", "1000"]),
+        &["--mc", "drop --boot"],
+    );
+    c.refuses(
+        &with(&["--boot", "10"]),
+        &["--boot 10", "at least 50", "--boot 0"],
+    );
+    // power runs fit's bootstrap in every replication, with the same minimum.
+    c.refuses(
+        &["power", "--n", "50", "--reps", "2", "--boot", "20"],
+        &["--boot 20", "at least 50"],
+    );
+}
+
+#[test]
+fn outcome_among_its_own_predictors() {
+    let c = Case::new();
+    c.write("d.csv", TEXT_Y);
+    c.refuses(
+        &["regress", "--data", "d.csv", "--y", "w", "--x", "x,w"],
+        &["--y 'w' is also a predictor", "remove it from --x"],
+    );
+    c.refuses(
+        &["regress", "--data", "d.csv", "--y", "w", "--x", "x,x:w"],
+        &["'x:w'"],
+    );
+    c.refuses(
+        &[
+            "fit", "--data", "d.csv", "--model", "4", "--x", "x", "--m", "m", "--y", "m",
+        ],
+        &["'m' in two roles"],
+    );
+    c.write("self.cipa", "m ~ x + m\nw ~ m\n");
+    c.refuses(
+        &[
+            "fit",
+            "--data",
+            "d.csv",
+            "--spec",
+            "self.cipa",
+            "--boot",
+            "0",
+        ],
+        &["self.cipa:1:", "regressed on itself"],
+    );
+}
+
+#[test]
+fn options_that_change_nothing_get_a_note() {
+    let c = Case::new();
+    c.write("d.csv", TEXT_Y);
+    let (report, err) = c.succeeds(&[
+        "fit",
+        "--data",
+        "d.csv",
+        "--model",
+        "1",
+        "--x",
+        "x",
+        "--w",
+        "w",
+        "--y",
+        "m",
+        "--boot",
+        "0",
+        "--contrast",
+        "--total",
+    ]);
+    for text in [&report, &err] {
+        assert!(
+            text.contains("--contrast changes nothing here: PROCESS model 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "--total: the total effect of X is defined for mediation models without moderation"
+            ),
+            "{text}"
+        );
+    }
+    let (report, _) = c.succeeds(&[
+        "fit",
+        "--data",
+        "d.csv",
+        "--model",
+        "4",
+        "--x",
+        "x",
+        "--m",
+        "m",
+        "--y",
+        "w",
+        "--boot",
+        "0",
+        "--jn",
+        "--contrast",
+    ]);
+    assert!(
+        report.contains("--jn changes nothing here: PROCESS model 4 has no moderator"),
+        "{report}"
+    );
+    assert!(
+        report.contains("--contrast changes nothing here"),
+        "{report}"
+    );
+    // Where the option does something, no note.
+    let (report, _) = c.succeeds(&[
+        "fit", "--data", "d.csv", "--model", "4", "--x", "x", "--m", "m", "--y", "w", "--boot",
+        "0", "--total",
+    ]);
+    assert!(!report.contains("--total:"), "{report}");
+}
+
+// ------------------------------------------------------------------ data
+
+#[test]
+fn missing_value_codes_far_outside_the_data_suggest_missing() {
+    let c = Case::new();
+    let sme = sme().to_str().unwrap();
+    // datasets/sme_example.csv codes "no answer" on intl_experience as -99 (6 rows).
+    let args = [
+        "fit",
+        "--data",
+        sme,
+        "--model",
+        "1",
+        "--x",
+        "network_ties",
+        "--w",
+        "intl_experience",
+        "--y",
+        "export_intensity",
+        "--boot",
+        "0",
+    ];
+    let (report, err) = c.succeeds(&args);
+    let needle = "column 'intl_experience' has 6 values of -99 (lines 8, 24, 46, 120, 253, ...), far outside its other values (1 to 32): if -99 marks a missing answer, declare it with --missing -99";
+    assert!(err.contains(needle), "{err}");
+    assert!(report.contains(needle), "{report}");
+    let mut json = args.to_vec();
+    json.extend(["--format", "json"]);
+    let (doc, _) = c.succeeds(&json);
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    assert_eq!(v["input_warnings"][0], needle);
+    // Declared missing, the warning goes.
+    let mut declared = args.to_vec();
+    declared.extend(["--missing", "-99"]);
+    let (_, err) = c.succeeds(&declared);
+    assert!(!err.contains("-99"), "{err}");
+    // regress, describe and measure warn too.
+    for cmd in [
+        vec![
+            "regress",
+            "--data",
+            sme,
+            "--y",
+            "export_intensity",
+            "--x",
+            "intl_experience",
+        ],
+        vec![
+            "describe",
+            "--data",
+            sme,
+            "--vars",
+            "intl_experience,collab",
+        ],
+    ] {
+        let (_, err) = c.succeeds(&cmd);
+        assert!(err.contains(needle), "{cmd:?}: {err}");
+    }
+    c.write(
+        "items.csv",
+        "a,b,c\n1,2,2\n2,2,3\n3,3,3\n4,4,5\n5,4,4\n999,5,5\n2,1,2\n",
+    );
+    let (_, err) = c.succeeds(&[
+        "measure",
+        "--data",
+        "items.csv",
+        "--construct",
+        "k=a,b,c",
+        "--boot",
+        "0",
+    ]);
+    assert!(
+        err.contains("column 'a' has 1 value of 999 (line 7)") && err.contains("--missing 999"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_empty_column_is_named() {
+    let c = Case::new();
+    c.write("e.csv", "y,x,e\n1,2,\n2,3,\n3,5,NA\n4,4,\n5,7,\n");
+    c.refuses(
+        &["regress", "--data", "e.csv", "--y", "y", "--x", "x,e"],
+        &["'e.csv' column 'e' is empty", "none of its 5 cells"],
+    );
+    c.refuses(
+        &[
+            "fit", "--data", "e.csv", "--model", "1", "--x", "x", "--w", "e", "--y", "y",
+        ],
+        &["column 'e' is empty"],
+    );
+    let (report, err) = c.succeeds(&["describe", "--data", "e.csv"]);
+    for text in [&report, &err] {
+        assert!(
+            text.contains(
+                "column 'e' is empty (none of its 5 cells holds a value), so it is left out"
+            ),
+            "{text}"
+        );
+    }
+    assert!(report.contains("Listwise deletion: n = 5."), "{report}");
+}
+
+#[test]
+fn a_negatively_keyed_item_gets_a_reverse_coding_warning() {
+    let c = Case::new();
+    // a4 runs against a1-a3 (a reverse-keyed item entered without its '-'); each item is the
+    // trait plus its own noise from a small linear congruential generator.
+    let mut state: u64 = 12345;
+    let mut noise = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) % 3) as i64 - 1
+    };
+    let mut csv = String::from("a1,a2,a3,a4\n");
+    for r in 0..60 {
+        let t = 1 + (r % 7) as i64;
+        let v = |x: i64| x.clamp(1, 7);
+        let (e1, e2, e3, e4) = (noise(), noise(), noise(), noise());
+        csv += &format!(
+            "{},{},{},{}\n",
+            v(t + e1),
+            v(t + e2),
+            v(t + e3),
+            v(8 - t + e4)
+        );
+    }
+    c.write("items.csv", &csv);
+    let (report, err) = c.succeeds(&[
+        "measure",
+        "--data",
+        "items.csv",
+        "--construct",
+        "c=a1,a2,a3,a4",
+        "--boot",
+        "0",
+    ]);
+    let needle = "construct 'c': item 'a4' correlates negatively with the rest of its items";
+    assert!(
+        report.contains(needle) && report.contains("write it as -a4"),
+        "{report}"
+    );
+    assert!(!err.contains("panicked"));
+    // Reversed, the warning goes.
+    let (report, _) = c.succeeds(&[
+        "measure",
+        "--data",
+        "items.csv",
+        "--construct",
+        "c=a1,a2,a3,-a4",
+        "--scale",
+        "1,7",
+        "--boot",
+        "0",
+    ]);
+    assert!(!report.contains("correlates negatively"), "{report}");
+}
+
+#[test]
+fn a_defined_quantity_dividing_by_zero_says_so() {
+    let c = Case::new();
+    c.write("d.csv", TEXT_Y);
+    c.write("zero.cipa", "m ~ a*x\nw ~ b*m + x\nr := a/(2 - 2)\n");
+    c.refuses(
+        &[
+            "fit",
+            "--data",
+            "d.csv",
+            "--spec",
+            "zero.cipa",
+            "--boot",
+            "0",
+        ],
+        &["zero.cipa:3:8", "division by zero"],
+    );
+    c.write("same.cipa", "m ~ a*x\nw ~ b*m + x\nr := a/(b - b)\n");
+    let (report, err) = c.succeeds(&[
+        "fit",
+        "--data",
+        "d.csv",
+        "--spec",
+        "same.cipa",
+        "--boot",
+        "0",
+    ]);
+    let needle =
+        "defined quantity 'r' := a/(b - b) is infinite at the estimates: it divides by zero";
+    assert!(err.contains(needle), "{err}");
+    assert!(report.contains(needle), "{report}");
+}
+
+#[test]
+fn a_design_with_min_above_max_says_so() {
+    let c = Case::new();
+    c.write(
+        "bad.toml",
+        "name = \"bad\"\n[[variable]]\nname = \"x\"\nmin = 5\nmax = 1\n[[equation]]\noutcome = \"y\"\nkind = \"normal\"\nerror_sd = 1.0\nterms = { x = 0.5 }\n",
+    );
+    c.refuses(
+        &[
+            "simulate", "--design", "bad.toml", "--n", "10", "--seed", "1", "--out", "s.csv",
+        ],
+        &[
+            "bad.toml",
+            "variable 'x': min 5 is greater than max 1",
+            "swap them",
+        ],
+    );
+    c.write(
+        "bad2.toml",
+        "name = \"bad\"\n[[variable]]\nname = \"x\"\n[[equation]]\noutcome = \"y\"\nkind = \"normal\"\nerror_sd = 1.0\nmin = 10\nmax = 0\nterms = { x = 0.5 }\n",
+    );
+    c.refuses(
+        &[
+            "power",
+            "--design",
+            "bad2.toml",
+            "--model",
+            "4",
+            "--x",
+            "x",
+            "--m",
+            "x",
+            "--y",
+            "y",
+            "--boot",
+            "0",
+        ],
+        &["equation of 'y': min 10 is greater than max 0"],
+    );
+}
+
+// ------------------------------------------------------------------ interrupted writes
+
+#[test]
+fn staging_left_by_a_killed_run_is_removed_by_the_next_run() {
+    let c = Case::new();
+    c.write("d.csv", TEXT_Y);
+    // What a run killed while writing leaves: its staging folder, a results folder moved aside,
+    // and a staging file of a single report (pid above any Linux pid_max: not running).
+    std::fs::create_dir_all(c.path(".res.cipa-tmp-99999999/plots")).unwrap();
+    c.write(".res.cipa-tmp-99999999/report.txt", "half");
+    std::fs::create_dir_all(c.path(".res.cipa-old-99999998")).unwrap();
+    c.write(".r.txt.cipa-tmp-99999999", "half a report");
+    c.write(".other.cipa-tmp-99999999", "another target's: left alone");
+    c.succeeds(&[
+        "regress", "--data", "d.csv", "--y", "w", "--x", "x", "--out", "res",
+    ]);
+    c.succeeds(&[
+        "regress", "--data", "d.csv", "--y", "w", "--x", "x", "--out", "r.txt",
+    ]);
+    assert_eq!(
+        c.listing(),
+        vec![".other.cipa-tmp-99999999", "d.csv", "r.txt", "res"],
+    );
+}
+
+#[test]
+fn fit_lists_the_dropped_rows_lines() {
+    let c = Case::new();
+    c.write(
+        "d.csv",
+        "y,x,m\n1,2,3\n2,,1\n3,3,2\n4,4,\n5,5,4\n6,6,2\n7,2,5\n8,3,2\n9,1,4\n",
+    );
+    let (report, _) = c.succeeds(&[
+        "fit", "--data", "d.csv", "--model", "4", "--x", "x", "--m", "m", "--y", "y", "--boot", "0",
+    ]);
+    assert!(
+        report.contains("Rows dropped      : 2 (missing values; lines 3, 5)"),
+        "{report}"
+    );
 }
