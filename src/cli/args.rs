@@ -127,9 +127,14 @@ pub struct DataArgs {
     /// Treat these columns as numeric (a non-number in them is then an error).
     #[arg(long, value_name = "VARS", value_delimiter = ',')]
     pub numeric: Vec<String>,
-    /// Field delimiter for text files (default: ',' for .csv, tab otherwise); `tab` for a tab.
+    /// Field delimiter for text files; `tab` for a tab. Default: the one of ',' ';' and tab
+    /// that the header line uses (',' for .csv and tab otherwise when it has none).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
+    /// Decimal mark of text files: '.' or ',' (as European spreadsheets write 1,5). Default:
+    /// detected from the cells (',' only in files not separated by commas).
+    #[arg(long, value_name = "CHAR")]
+    pub decimal: Option<String>,
     /// Worksheet of an Excel workbook (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,

@@ -33,6 +33,20 @@ pub fn read_options(a: &DataArgs) -> Result<ReadOptions, CliError> {
             )))
         }
     };
+    opts.decimal = match a.decimal.as_deref().map(str::trim) {
+        None => None,
+        Some(d) => Some(
+            d.bytes()
+                .next()
+                .filter(|_| d.len() == 1)
+                .and_then(crate::data::read::Decimal::from_byte)
+                .ok_or_else(|| {
+                    usage(format!(
+                        "--decimal '{d}' must be '.' or ',' (the mark between whole and decimal digits)"
+                    ))
+                })?,
+        ),
+    };
     opts.sheet = a.sheet.clone();
     Ok(opts)
 }

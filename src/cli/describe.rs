@@ -14,7 +14,7 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
     let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load(&a.data)?;
     let mut notes = Vec::new();
-    let mut input = InputNotes::default();
+    let mut input = InputNotes::from_data(&data);
     let vars: Vec<String> = if a.vars.is_empty() {
         // Every numeric column; categorical ones are listed rather than failing the run.
         let mut skipped = Vec::new();

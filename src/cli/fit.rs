@@ -43,7 +43,7 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     let spec = build_spec(&a)?;
     let event = y_event(&a, &mut data, &spec)?;
     fit_checks::probes_apply(&a, &spec)?;
-    let mut input = InputNotes::default();
+    let mut input = InputNotes::from_data(&data);
     input.warn_all(data_opts::value_warnings(
         &data,
         &data_opts::model_variables(&spec),

@@ -29,7 +29,7 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
         }
     };
     let data = data_opts::load_items(&a.data)?;
-    let mut input = InputNotes::default();
+    let mut input = InputNotes::from_data(&data);
     let items: Vec<&str> = cs
         .iter()
         .flat_map(|c| c.items.iter().map(|i| i.name.as_str()))

@@ -28,7 +28,7 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
     let mut data = data_opts::load(&a.data)?;
     let event = outcome_event(&a, &mut data)?;
     let r = resolve(&a, &data)?;
-    let mut input = InputNotes::default();
+    let mut input = InputNotes::from_data(&data);
     {
         let mut vars: Vec<&str> = vec![r.model.outcome.as_str()];
         vars.extend(

@@ -10,6 +10,15 @@ pub struct InputNotes {
 }
 
 impl InputNotes {
+    /// Starts with the data's notes on how the file was read, printing them.
+    pub fn from_data(data: &crate::data::Dataset) -> Self {
+        let mut n = InputNotes::default();
+        for note in data.read_notes() {
+            n.note(note.clone());
+        }
+        n
+    }
+
     pub fn warn(&mut self, msg: String) {
         eprintln!("cipa: warning: {msg}");
         self.warnings.push(msg);

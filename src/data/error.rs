@@ -43,7 +43,7 @@ pub enum DataError {
         name: String,
         suggestions: Vec<String>,
     },
-    #[error("'{path}' column '{column}' line {line}: value '{value}' is not a number; fix it, declare it missing (--missing {value}) or treat the column as categorical (--categorical {column})")]
+    #[error("'{path}' column '{column}' line {line}: value '{value}' is not a number{hint}; fix it, declare it missing (--missing {value}) or treat the column as categorical (--categorical {column})", hint = number_hint(value))]
     NonNumeric {
         path: String,
         column: String,
@@ -63,7 +63,7 @@ pub enum DataError {
         column: String,
         n: usize,
     },
-    #[error("column '{column}' is categorical (values such as '{example}') but is used where a number is needed; recode it, or use it as a categorical predictor")]
+    #[error("column '{column}' is categorical (values such as '{example}') but is used where a number is needed{hint}; recode it, or use it as a categorical predictor", hint = number_hint(example))]
     NotNumeric { column: String, example: String },
     #[error("column '{column}' is constant ({value}) in the {n} rows used{after}; a constant cannot be a predictor or an outcome: drop it from the model",
         after = dropped_note(.dropped))]
@@ -83,6 +83,15 @@ pub enum DataError {
     Event { column: String, message: String },
     #[error("{0}")]
     Invalid(String),
+}
+
+/// What reads a value that is a number in a spreadsheet's notation.
+fn number_hint(value: &str) -> &'static str {
+    if crate::data::read::looks_like_decimal_comma(value) {
+        " (it is written with a decimal comma: --decimal , reads those)"
+    } else {
+        ""
+    }
 }
 
 fn suggest(s: &[String]) -> String {

@@ -989,3 +989,66 @@ fn fit_lists_the_dropped_rows_lines() {
         "{report}"
     );
 }
+
+// ------------------------------------------------------------------ spreadsheet exports
+
+#[test]
+fn spreadsheet_exports_are_read_with_a_note_or_refused_naming_the_option() {
+    let c = Case::new();
+    for name in [
+        "semicolon_decimal_comma.csv",
+        "tab_separated.csv",
+        "latin1.csv",
+        "thousands_percent.csv",
+        "utf16_unicode.txt",
+    ] {
+        let f = fixture(name);
+        let (report, err) = c.succeeds(&[
+            "regress",
+            "--data",
+            f.to_str().unwrap(),
+            "--y",
+            "score",
+            "--x",
+            "income,share",
+        ]);
+        assert!(report.contains("Sample size     : 5"), "{name}: {report}");
+        assert!(err.contains("cipa: note:"), "{name}: {err}");
+        assert!(report.contains("NOTES"), "{name}: {report}");
+        // The same coefficients from every export.
+        assert!(
+            report.contains("  share      -0.0532   0.0114   -4.6511   0.0432"),
+            "{name}: {report}"
+        );
+    }
+    let f = fixture("decimal_comma_in_commas.csv");
+    let f = f.to_str().unwrap();
+    c.refuses(
+        &["regress", "--data", f, "--y", "score", "--x", "id"],
+        &["column 'score' line 2", "'3,5'", "--decimal ,"],
+    );
+    c.succeeds(&[
+        "regress",
+        "--data",
+        f,
+        "--y",
+        "score",
+        "--x",
+        "id",
+        "--decimal",
+        ",",
+    ]);
+    let f = fixture("ambiguous_tab.tsv");
+    c.refuses(
+        &["describe", "--data", f.to_str().unwrap()],
+        &[
+            "ambiguous_tab.tsv' line 2",
+            "'1,250'",
+            "--decimal , or --decimal .",
+        ],
+    );
+    c.refuses(
+        &["describe", "--data", f.to_str().unwrap(), "--decimal", ";"],
+        &["--decimal ';' must be '.' or ','"],
+    );
+}

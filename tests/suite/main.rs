@@ -28,6 +28,7 @@ mod plot_render;
 mod power;
 mod properties;
 mod readers;
+mod readers_text;
 mod render_snapshots;
 mod replication_process;
 mod simulate;

@@ -80,6 +80,7 @@ pub(super) fn read(path: &Path, sheet: Option<&str>) -> Result<RawTable, DataErr
         source,
         columns,
         lines,
+        notes: Vec::new(),
     })
 }
 
