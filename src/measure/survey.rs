@@ -239,7 +239,7 @@ pub fn measure(
         // often (or is stored reverse-coded already); advising -ITEM again would be wrong.
         let negative_reversed: Vec<&str> = groups[k]
             .iter()
-            .filter(|&&j| cfa.loadings[j].std < 0.0 && is_reversed(j) && !warned(j))
+            .filter(|&&j| cfa.loadings[j].std < 0.0 && is_reversed(j))
             .map(|&j| cfa.loadings[j].item.as_str())
             .collect();
         if !negative_reversed.is_empty() {
@@ -475,7 +475,7 @@ fn improper(cfa: &CfaFit, k: usize) -> Option<String> {
 fn negative_item_total(construct: &str, stats: &[crate::measure::ItemStat]) -> Vec<String> {
     if let [a, b] = stats {
         // Two items: each is the other's "rest", so one sentence for the pair.
-        if a.item_total < 0.0 {
+        if a.item_total < 0.0 && !a.reversed && !b.reversed {
             return vec![format!(
                 "construct '{construct}': its two items '{}' and '{}' correlate negatively (r = {:.2}); if one is reverse-coded, write it as -ITEM in the construct and give --scale MIN,MAX",
                 a.item, b.item, a.item_total
@@ -483,24 +483,15 @@ fn negative_item_total(construct: &str, stats: &[crate::measure::ItemStat]) -> V
         }
         return Vec::new();
     }
+    // A reversed item that still runs against the others is the loadings' warning (below),
+    // which tells a reversal applied twice from a reversal missing.
     stats
         .iter()
-        .filter(|s| s.item_total < 0.0)
+        .filter(|s| s.item_total < 0.0 && !s.reversed)
         .map(|s| {
-            let how = if s.reversed {
-                format!(
-                    "it is already reversed (-{}): if the data store it reverse-coded, drop the '-', and check that --scale is the items' range",
-                    s.item
-                )
-            } else {
-                format!(
-                    "if it is reverse-coded, write it as -{} in the construct and give --scale MIN,MAX",
-                    s.item
-                )
-            };
             format!(
-                "construct '{construct}': item '{}' correlates negatively with the rest of its items (corrected item-total r = {:.2}); {how}",
-                s.item, s.item_total
+                "construct '{construct}': item '{}' correlates negatively with the rest of its items (corrected item-total r = {:.2}); if it is reverse-coded, write it as -{} in the construct and give --scale MIN,MAX",
+                s.item, s.item_total, s.item
             )
         })
         .collect()
