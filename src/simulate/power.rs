@@ -734,9 +734,11 @@ pub fn shard_work(settings: &PowerSettings, index: usize, count: usize) -> Vec<(
         .collect()
 }
 
-/// Runs `work` in parallel (`threads` 0 = all cores), calling `progress(1)` after each
-/// replication; results in the order of `work`.
-fn run_work(
+/// Runs the replications `work` (pairs of size and 0-based replication number) in parallel
+/// (`threads` 0 = all cores), calling `progress(1)` after each; results in the order of `work`.
+/// With `threads` 1 every replication, its bootstrap included, runs on one thread, which is how
+/// `cipa power --plan` times its pilot replications.
+pub fn run_replications(
     study: &PowerStudy,
     work: &[(usize, usize)],
     threads: usize,
@@ -799,7 +801,7 @@ pub fn run_shard(
         fingerprint: study.settings.fingerprint(),
         shard: (index, count),
         settings: study.settings.clone(),
-        replications: run_work(study, &work, threads, progress),
+        replications: run_replications(study, &work, threads, progress),
     })
 }
 
@@ -808,16 +810,21 @@ pub fn run_shard(
 pub fn merge(shards: &[Shard]) -> Result<PowerSummary, SimulateError> {
     let first = shards.first().ok_or_else(|| usage("no shards to merge"))?;
     let settings = &first.settings;
-    let fingerprint = settings.fingerprint();
     for (k, s) in shards.iter().enumerate() {
-        if s.fingerprint != fingerprint || s.settings.fingerprint() != fingerprint {
+        let (i, count) = s.shard;
+        if s.settings.fingerprint() != s.fingerprint {
             return Err(usage(format!(
-                "shard {} ({}/{}) belongs to another study (fingerprint {} against {}): merge only shards run with the same design, model, effects, sizes, reps, B, CI, level and seed",
+                "shard {} ({i}/{count}) does not match its own fingerprint {}: the file was changed after cipa wrote it; run that shard again",
                 k + 1,
-                s.shard.0,
-                s.shard.1,
-                s.fingerprint,
-                fingerprint
+                s.fingerprint
+            )));
+        }
+        let differ = differences(first, s);
+        if !differ.is_empty() {
+            return Err(usage(format!(
+                "shard {} ({i}/{count}) belongs to another study than shard 1: {}; merge only shards run with the same design, model, effects, sizes, reps, B, CI, level, seed and cipa version",
+                k + 1,
+                differ.join(", ")
             )));
         }
     }
@@ -849,16 +856,73 @@ pub fn merge(shards: &[Shard]) -> Result<PowerSummary, SimulateError> {
             .iter()
             .flat_map(|&n| (0..settings.reps).map(move |r| (n, r)))
             .find(|k| reps.binary_search_by_key(k, |r| (r.n, r.rep)).is_err());
+        // Shards of one --shard N say which of them holds the first missing replication.
+        let count = first.shard.1;
+        let one_count = shards.iter().all(|s| s.shard.1 == count);
         return Err(usage(format!(
             "{} of {expected} replications are missing{}: merge every shard",
             expected - reps.len(),
             missing.map_or(String::new(), |(n, r)| format!(
-                " (first: replication {} at n = {n})",
-                r + 1
+                " (first: replication {} at n = {n}{})",
+                r + 1,
+                if one_count {
+                    format!(", which shard {}/{count} holds", r % count + 1)
+                } else {
+                    String::new()
+                }
             ))
         )));
     }
     Ok(summarise(settings, &reps))
+}
+
+/// How shard `b` differs from shard `a` in what makes a study, each as "seed 6 against 5" (`b`'s
+/// value first); empty when they are shards of one study. The cipa version counts: another
+/// version may compute a replication differently.
+pub fn differences(a: &Shard, b: &Shard) -> Vec<String> {
+    let (x, y) = (&a.settings, &b.settings);
+    let names = |s: &PowerSettings| {
+        let v: Vec<&str> = s.effects.iter().map(|e| e.name.as_str()).collect();
+        v.join(" ")
+    };
+    let hash = |s: &PowerSettings| format!("{} (text hash {})", s.design, s.design_hash);
+    let model = |s: &PowerSettings| {
+        // The model as JSON is long: its hash tells two models apart.
+        format!("(hash {})", fnv1a(s.model.to_string().as_bytes()))
+    };
+    let pairs = [
+        (
+            "cipa version",
+            a.cipa_version.clone(),
+            b.cipa_version.clone(),
+        ),
+        ("design", hash(x), hash(y)),
+        ("model", model(x), model(y)),
+        ("effects", names(x), names(y)),
+        ("sizes", format!("{:?}", x.sizes), format!("{:?}", y.sizes)),
+        ("reps", x.reps.to_string(), y.reps.to_string()),
+        ("B", x.boot.to_string(), y.boot.to_string()),
+        ("CI", x.ci.label().into(), y.ci.label().into()),
+        ("level", x.conf.to_string(), y.conf.to_string()),
+        ("seed", x.seed.to_string(), y.seed.to_string()),
+        (
+            "probe values",
+            format!("{:?}", x.probes),
+            format!("{:?}", y.probes),
+        ),
+    ];
+    let mut out: Vec<String> = pairs
+        .into_iter()
+        .filter(|(_, here, there)| here != there)
+        .map(|(what, here, there)| format!("{what} {there} against {here}"))
+        .collect();
+    if out.is_empty() && a.fingerprint != b.fingerprint {
+        out.push(format!(
+            "fingerprint {} against {}",
+            b.fingerprint, a.fingerprint
+        ));
+    }
+    out
 }
 
 fn summarise(settings: &PowerSettings, reps: &[&Replication]) -> PowerSummary {

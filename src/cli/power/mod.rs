@@ -1,8 +1,15 @@
 //! `cipa power`: Monte Carlo power of chosen effects across sample sizes, by simulating a design
-//! and fitting a model to every replication; `--shard i/N` runs one slice and `cipa power merge`
-//! combines the slices (for job arrays on a cluster).
+//! and fitting a model to every replication. For studies that outgrow one machine: `--plan`
+//! estimates the work from pilot replications (plan.rs), `--shard i/N` runs one slice, `cipa
+//! power merge` combines the slices, and `--slurm N --out DIR` writes a Slurm job array that does
+//! all of that (slurm.rs).
+
+mod output;
+mod plan;
+mod slurm;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -10,17 +17,17 @@ use serde_json::json;
 use super::args::OutputArgs;
 use super::model_opts;
 use super::output::emit;
-use super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::results_dir;
 use super::{usage, CliError};
 use crate::inference::CiMethod;
-use crate::report::{power_report, render, Format};
-use crate::simulate::power::{self, EffectSelector, PowerStudy, PowerSummary, Shard};
+use crate::simulate::power::{self, EffectSelector, PowerStudy, Shard};
 use crate::simulate::{Design, Measurement, FRAMEWORK_DESIGN};
 use crate::spec::ModelSpec;
+use output::output;
 
 /// The model fitted by default to the framework design: collaboration mediating network ties ->
 /// export intensity.
-const FRAMEWORK_MODEL: &str = include_str!("../../models/framework/mediation.cipa");
+const FRAMEWORK_MODEL: &str = include_str!("../../../models/framework/mediation.cipa");
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -104,8 +111,33 @@ pub struct PowerRunArgs {
     /// Also draw the power curve to this file (.svg or .png).
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
+    /// Print the plan instead of running: replications, model fits and bootstrap draws in total,
+    /// the time one replication takes here (timed on a few pilot replications), the estimated
+    /// wall time and a suggested number of shards for a job array.
+    #[arg(long, conflicts_with_all = ["shard", "plot"])]
+    pub plan: bool,
+    /// Write the study as a Slurm job array of N shards to the folder --out DIR instead of
+    /// running it: the array's script, a merge script submitted as a dependent job, submit.sh
+    /// and a README, with time and memory requests from the plan. N is at most --reps.
+    #[arg(long, value_name = "N", conflicts_with_all = ["shard", "plot"])]
+    pub slurm: Option<usize>,
+    /// The time per job the plan aims at when it suggests a number of shards: Slurm's format (MM,
+    /// HH:MM:SS, D-HH:MM:SS) or 90m, 2h, 1d [default: 1h].
+    #[arg(long = "job-time", value_name = "TIME", value_parser = plan::parse_duration)]
+    pub job_time: Option<u64>,
+    /// Pilot replications per sample size that --plan and --slurm time [default: 3].
+    #[arg(long = "pilot-reps", value_name = "K", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub pilot_reps: Option<u32>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// The flags of a study alone, to read back the command a job script runs (slurm.rs).
+#[derive(Debug, clap::Parser)]
+#[command(name = "cipa power")]
+struct StudyCommand {
+    #[command(flatten)]
+    run: PowerRunArgs,
 }
 
 fn parse_ci(s: &str) -> Result<CiMethod, String> {
@@ -219,8 +251,17 @@ fn check_plot_target(plot: Option<&Path>, inputs: &[&Path]) -> Result<(), CliErr
     super::output::check_file_target(p, inputs)
 }
 
-fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
-    check_flags(&a)?;
+/// A study built from the flags, with what the plan and the job scripts need besides.
+struct Prepared {
+    study: PowerStudy,
+    /// The design's text as read (the framework's when --design is not given).
+    design_text: String,
+    /// How long building the study took (calibration and its pilot fit): every job does it once.
+    setup: Duration,
+}
+
+/// Reads the design, builds the model and the effects, and sets up the study.
+fn prepare(a: &PowerRunArgs) -> Result<Prepared, CliError> {
     let (design, text) = match &a.design {
         Some(p) => {
             let text = read_text(p)?;
@@ -237,30 +278,22 @@ fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
         design
     };
     // The framework's design, shipped or given as a file, comes with its mediation model.
-    let spec = build_spec(&a, design.name == Design::framework().name)?;
+    let spec = build_spec(a, design.name == Design::framework().name)?;
     let selectors = a
         .effects
         .iter()
         .map(|e| e.parse::<EffectSelector>().map_err(usage))
         .collect::<Result<Vec<_>, _>>()?;
-    let shard = a.shard.as_deref().map(parse_shard).transpose()?;
-    let design_path = a
-        .design
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("designs/framework.toml"));
-    let inputs: Vec<&Path> = a.design.as_deref().into_iter().collect();
-    match shard {
-        None => {
-            results_dir::prepare(a.output.out.as_deref(), &inputs)?;
-        }
-        Some((i, n)) => super::output::check_file_target(&shard_path(&a, i, n), &inputs)?,
-    }
-    check_plot_target(a.plot.as_deref(), &inputs)?;
     // --exact changes the data, so it is part of what the fingerprint covers.
-    let text = if a.exact { text + "\n#exact" } else { text };
+    let hashed = if a.exact {
+        text.clone() + "\n#exact"
+    } else {
+        text.clone()
+    };
+    let start = Instant::now();
     let study = PowerStudy::with_ci(
         design,
-        &text,
+        &hashed,
         spec,
         &selectors,
         &a.n,
@@ -269,6 +302,76 @@ fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
         a.conf,
     )
     .map_err(crate::Error::from)?;
+    Ok(Prepared {
+        study,
+        design_text: text,
+        setup: start.elapsed(),
+    })
+}
+
+/// Refuses, before any work, flags that do not go together and more shards than replications:
+/// shard i takes the replications r with r mod N = i - 1 at every size, so with N > reps some
+/// shards would be empty.
+fn check_modes(a: &PowerRunArgs, shard: Option<(usize, usize)>) -> Result<(), CliError> {
+    let planning = a.plan || a.slurm.is_some();
+    if !planning && (a.job_time.is_some() || a.pilot_reps.is_some()) {
+        return Err(usage(
+            "--job-time and --pilot-reps shape a plan: add --plan (or --slurm N --out DIR)",
+        ));
+    }
+    let (flag, count) = match (a.slurm, shard) {
+        (Some(n), _) => ("--slurm", n),
+        (None, Some((_, n))) => ("--shard", n),
+        (None, None) => return Ok(()),
+    };
+    if count == 0 {
+        return Err(usage(format!(
+            "{flag} 0: give the number of shards, from 1 to --reps ({})",
+            a.reps
+        )));
+    }
+    if count > a.reps {
+        return Err(usage(format!(
+            "{flag} with {count} shards: the study has {} replications per sample size (--reps) and shard i takes those with r mod N = i - 1, so {} of {count} shards would be empty; use at most {} shards",
+            a.reps,
+            count - a.reps,
+            a.reps
+        )));
+    }
+    Ok(())
+}
+
+fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
+    check_flags(&a)?;
+    let shard = a.shard.as_deref().map(parse_shard).transpose()?;
+    check_modes(&a, shard)?;
+    let design_path = a
+        .design
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("designs/framework.toml"));
+    let inputs: Vec<&Path> = a.design.as_deref().into_iter().collect();
+    if a.slurm.is_some() {
+        slurm::check_target(a.output.out.as_deref())?;
+    } else if a.plan {
+        results_dir::destination(a.output.out.as_deref())?;
+    } else {
+        match shard {
+            None => {
+                results_dir::prepare(a.output.out.as_deref(), &inputs)?;
+            }
+            Some((i, n)) => super::output::check_file_target(&shard_path(&a, i, n), &inputs)?,
+        }
+        check_plot_target(a.plot.as_deref(), &inputs)?;
+    }
+    let prepared = prepare(&a)?;
+    if a.plan || a.slurm.is_some() {
+        let plan = plan::measure(&a, &prepared)?;
+        return match a.slurm {
+            Some(n) => slurm::write(&a, &prepared, &plan, n),
+            None => plan::print(&plan, &a.output),
+        };
+    }
+    let study = prepared.study;
     let (index, count) = shard.unwrap_or((1, 1));
     let total = power::shard_work(&study.settings, index, count).len();
     let bar = progress_bar(total);
@@ -309,12 +412,11 @@ fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
     )
 }
 
-fn merge(m: MergeArgs) -> Result<(), CliError> {
-    let inputs: Vec<&Path> = m.files.iter().map(PathBuf::as_path).collect();
-    results_dir::prepare(m.output.out.as_deref(), &inputs)?;
-    check_plot_target(m.plot.as_deref(), &inputs)?;
-    let mut shards = Vec::new();
-    for f in &m.files {
+/// Reads the shard files and refuses, naming both files and what differs, one of another study
+/// than the first (the library's merge checks again, by shard number).
+fn read_shards(files: &[PathBuf]) -> Result<Vec<Shard>, CliError> {
+    let mut shards: Vec<Shard> = Vec::new();
+    for f in files {
         let text = read_text(f)?;
         let s: Shard = serde_json::from_str(&text).map_err(|e| {
             usage(format!(
@@ -322,188 +424,36 @@ fn merge(m: MergeArgs) -> Result<(), CliError> {
                 f.display()
             ))
         })?;
+        if s.settings.fingerprint() != s.fingerprint {
+            return Err(usage(format!(
+                "'{}' does not match its own fingerprint {}: the file was changed after cipa wrote it; run that shard again",
+                f.display(),
+                s.fingerprint
+            )));
+        }
+        if let Some(first) = shards.first() {
+            let differ = power::differences(first, &s);
+            if !differ.is_empty() {
+                return Err(usage(format!(
+                    "'{}' is a shard of another study than '{}': {}; merge only the shards of one study",
+                    f.display(),
+                    files[0].display(),
+                    differ.join(", ")
+                )));
+            }
+        }
         shards.push(s);
     }
+    Ok(shards)
+}
+
+fn merge(m: MergeArgs) -> Result<(), CliError> {
+    let inputs: Vec<&Path> = m.files.iter().map(PathBuf::as_path).collect();
+    results_dir::prepare(m.output.out.as_deref(), &inputs)?;
+    check_plot_target(m.plot.as_deref(), &inputs)?;
+    let shards = read_shards(&m.files)?;
     let summary = power::merge(&shards).map_err(crate::Error::from)?;
     let first = m.files.first().cloned().unwrap_or_default();
     let options = json!({ "shards": m.files });
     output(&summary, &m.output, m.plot.as_deref(), &first, options, 0)
-}
-
-/// The summary as JSON: cipa's version and the summary itself (docs/json-schema.md).
-fn summary_json(s: &PowerSummary) -> Result<String, CliError> {
-    let mut v = serde_json::to_value(s).map_err(|e| CliError::Internal(e.to_string()))?;
-    v["cipa_version"] = json!(crate::VERSION);
-    v["kind"] = json!("cipa power");
-    Ok(serde_json::to_string_pretty(&v).map_err(|e| CliError::Internal(e.to_string()))? + "\n")
-}
-
-fn header(s: &PowerSummary) -> Vec<(String, String)> {
-    let st = &s.settings;
-    let model = st
-        .model
-        .get("equations")
-        .and_then(|e| e.as_array())
-        .map(|eqs| {
-            eqs.iter()
-                .map(|e| {
-                    let y = e["outcome"].as_str().unwrap_or("?");
-                    let terms: Vec<String> = e["terms"]
-                        .as_array()
-                        .map(|ts| {
-                            ts.iter()
-                                .map(|t| {
-                                    t["factors"]
-                                        .as_array()
-                                        .map(|f| {
-                                            f.iter()
-                                                .filter_map(|x| x.as_str())
-                                                .collect::<Vec<_>>()
-                                                .join(":")
-                                        })
-                                        .unwrap_or_default()
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    format!("{y} ~ {}", terms.join(" + "))
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .unwrap_or_default();
-    vec![
-        ("Design".into(), st.design.clone()),
-        ("Model".into(), model),
-        (
-            "Sample sizes".into(),
-            st.sizes
-                .iter()
-                .map(|n| n.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-        ("Replications per size".into(), st.reps.to_string()),
-        (
-            "Intervals".into(),
-            if st.boot > 0 {
-                format!("{}% {} bootstrap, B = {}", st.conf, st.ci.label(), st.boot)
-            } else {
-                format!("{}% (no bootstrap)", st.conf)
-            },
-        ),
-        ("Seed".into(), st.seed.to_string()),
-        ("Fingerprint".into(), s.fingerprint.clone()),
-        ("cipa".into(), crate::VERSION.into()),
-    ]
-}
-
-/// The power curve as (SVG, PNG) bytes, when the plot feature is built.
-fn curve(s: &PowerSummary) -> Result<Option<(String, Vec<u8>)>, CliError> {
-    #[cfg(feature = "plot")]
-    {
-        use crate::plot::power::{PowerCurve, PowerSeries};
-        let series = s
-            .settings
-            .effects
-            .iter()
-            .map(|e| PowerSeries {
-                name: e.name.clone(),
-                points: s
-                    .rows
-                    .iter()
-                    .filter(|r| r.effect == e.name)
-                    .map(|r| (r.n, r.power, r.power_se))
-                    .collect(),
-            })
-            .collect();
-        let caption = format!(
-            "{} replications per size; bars: ±1.96 Monte-Carlo SE; dashed: power 0.80.",
-            s.settings.reps
-        );
-        let fig = PowerCurve::new("Power by sample size", series, caption, Default::default())
-            .map_err(crate::Error::from)?;
-        let svg = crate::plot::to_svg(&fig).map_err(crate::Error::from)?;
-        let png = crate::plot::to_png(&fig, 300.0).map_err(crate::Error::from)?;
-        Ok(Some((svg, png)))
-    }
-    #[cfg(not(feature = "plot"))]
-    {
-        let _ = s;
-        Ok(None)
-    }
-}
-
-fn output(
-    s: &PowerSummary,
-    out: &OutputArgs,
-    plot: Option<&Path>,
-    source: &Path,
-    options: serde_json::Value,
-    threads: usize,
-) -> Result<(), CliError> {
-    if out.apa {
-        return Err(usage("cipa power has no APA tables; drop --apa"));
-    }
-    let mut report = power_report(s, header(s));
-    report.decimals = out.decimals as usize;
-    if let Some(p) = plot {
-        let Some((svg, png)) = curve(s)? else {
-            return Err(usage(
-                "this cipa was built without the plot feature; drop --plot",
-            ));
-        };
-        match p.extension().and_then(|e| e.to_str()) {
-            Some("svg") => emit(&svg, Some(p))?,
-            Some("png") => super::output::write_bytes(p, &png)?,
-            _ => {
-                return Err(usage(format!(
-                    "--plot '{}': name a .svg or .png file",
-                    p.display()
-                )))
-            }
-        }
-    }
-    match results_dir::destination(out.out.as_deref())? {
-        Destination::Folder(dir) => {
-            if !source.is_file() {
-                return Err(usage(format!(
-                    "a results folder records the SHA-256 of the design, but '{}' is not a file here; give --design FILE (the framework's is designs/framework.toml in cipa's sources) or --out FILE.json",
-                    source.display()
-                )));
-            }
-            let mut files = ResultsDir::new();
-            files.add_report(&report);
-            files.add("results.json", summary_json(s)?);
-            if let Some((svg, png)) = curve(s)? {
-                files.add("plots/power_curve.svg", svg);
-                files.add("plots/power_curve.png", png);
-            }
-            let st = &s.settings;
-            let prov = Provenance {
-                command: "power",
-                data_path: source.to_path_buf(),
-                rows: 0,
-                rows_used: None,
-                rows_dropped: None,
-                dropped_lines: Vec::new(),
-                options,
-                seed: Some(st.seed),
-                b: Some(st.boot),
-                resampling: Some("nonparametric"),
-                threads_requested: threads,
-                threads_used: results_dir::threads_used(threads, true),
-            };
-            let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
-            Ok(())
-        }
-        _ => {
-            let text = match out.format() {
-                Format::Json => summary_json(s)?,
-                f => render(&report, f),
-            };
-            emit(&text, out.out.as_deref())
-        }
-    }
 }

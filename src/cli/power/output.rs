@@ -1,0 +1,191 @@
+//! A power study's summary as output: the report with its header, the JSON document, the power
+//! curve, one file or a results folder.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::super::args::OutputArgs;
+use super::super::output::emit;
+use super::super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::super::{usage, CliError};
+use crate::report::{power_report, render, Format};
+use crate::simulate::power::PowerSummary;
+
+/// The summary as JSON: cipa's version and the summary itself (docs/json-schema.md).
+fn summary_json(s: &PowerSummary) -> Result<String, CliError> {
+    let mut v = serde_json::to_value(s).map_err(|e| CliError::Internal(e.to_string()))?;
+    v["cipa_version"] = json!(crate::VERSION);
+    v["kind"] = json!("cipa power");
+    Ok(serde_json::to_string_pretty(&v).map_err(|e| CliError::Internal(e.to_string()))? + "\n")
+}
+
+fn header(s: &PowerSummary) -> Vec<(String, String)> {
+    let st = &s.settings;
+    let model = st
+        .model
+        .get("equations")
+        .and_then(|e| e.as_array())
+        .map(|eqs| {
+            eqs.iter()
+                .map(|e| {
+                    let y = e["outcome"].as_str().unwrap_or("?");
+                    let terms: Vec<String> = e["terms"]
+                        .as_array()
+                        .map(|ts| {
+                            ts.iter()
+                                .map(|t| {
+                                    t["factors"]
+                                        .as_array()
+                                        .map(|f| {
+                                            f.iter()
+                                                .filter_map(|x| x.as_str())
+                                                .collect::<Vec<_>>()
+                                                .join(":")
+                                        })
+                                        .unwrap_or_default()
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    format!("{y} ~ {}", terms.join(" + "))
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default();
+    vec![
+        ("Design".into(), st.design.clone()),
+        ("Model".into(), model),
+        (
+            "Sample sizes".into(),
+            st.sizes
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        ("Replications per size".into(), st.reps.to_string()),
+        (
+            "Intervals".into(),
+            if st.boot > 0 {
+                format!("{}% {} bootstrap, B = {}", st.conf, st.ci.label(), st.boot)
+            } else {
+                format!("{}% (no bootstrap)", st.conf)
+            },
+        ),
+        ("Seed".into(), st.seed.to_string()),
+        ("Fingerprint".into(), s.fingerprint.clone()),
+        ("cipa".into(), crate::VERSION.into()),
+    ]
+}
+
+/// The power curve as (SVG, PNG) bytes, when the plot feature is built.
+fn curve(s: &PowerSummary) -> Result<Option<(String, Vec<u8>)>, CliError> {
+    #[cfg(feature = "plot")]
+    {
+        use crate::plot::power::{PowerCurve, PowerSeries};
+        let series = s
+            .settings
+            .effects
+            .iter()
+            .map(|e| PowerSeries {
+                name: e.name.clone(),
+                points: s
+                    .rows
+                    .iter()
+                    .filter(|r| r.effect == e.name)
+                    .map(|r| (r.n, r.power, r.power_se))
+                    .collect(),
+            })
+            .collect();
+        let caption = format!(
+            "{} replications per size; bars: ±1.96 Monte-Carlo SE; dashed: power 0.80.",
+            s.settings.reps
+        );
+        let fig = PowerCurve::new("Power by sample size", series, caption, Default::default())
+            .map_err(crate::Error::from)?;
+        let svg = crate::plot::to_svg(&fig).map_err(crate::Error::from)?;
+        let png = crate::plot::to_png(&fig, 300.0).map_err(crate::Error::from)?;
+        Ok(Some((svg, png)))
+    }
+    #[cfg(not(feature = "plot"))]
+    {
+        let _ = s;
+        Ok(None)
+    }
+}
+
+pub(super) fn output(
+    s: &PowerSummary,
+    out: &OutputArgs,
+    plot: Option<&Path>,
+    source: &Path,
+    options: serde_json::Value,
+    threads: usize,
+) -> Result<(), CliError> {
+    if out.apa {
+        return Err(usage("cipa power has no APA tables; drop --apa"));
+    }
+    let mut report = power_report(s, header(s));
+    report.decimals = out.decimals as usize;
+    if let Some(p) = plot {
+        let Some((svg, png)) = curve(s)? else {
+            return Err(usage(
+                "this cipa was built without the plot feature; drop --plot",
+            ));
+        };
+        match p.extension().and_then(|e| e.to_str()) {
+            Some("svg") => emit(&svg, Some(p))?,
+            Some("png") => super::super::output::write_bytes(p, &png)?,
+            _ => {
+                return Err(usage(format!(
+                    "--plot '{}': name a .svg or .png file",
+                    p.display()
+                )))
+            }
+        }
+    }
+    match results_dir::destination(out.out.as_deref())? {
+        Destination::Folder(dir) => {
+            if !source.is_file() {
+                return Err(usage(format!(
+                    "a results folder records the SHA-256 of the design, but '{}' is not a file here; give --design FILE (the framework's is designs/framework.toml in cipa's sources) or --out FILE.json",
+                    source.display()
+                )));
+            }
+            let mut files = ResultsDir::new();
+            files.add_report(&report);
+            files.add("results.json", summary_json(s)?);
+            if let Some((svg, png)) = curve(s)? {
+                files.add("plots/power_curve.svg", svg);
+                files.add("plots/power_curve.png", png);
+            }
+            let st = &s.settings;
+            let prov = Provenance {
+                command: "power",
+                data_path: source.to_path_buf(),
+                rows: 0,
+                rows_used: None,
+                rows_dropped: None,
+                dropped_lines: Vec::new(),
+                options,
+                seed: Some(st.seed),
+                b: Some(st.boot),
+                resampling: Some("nonparametric"),
+                threads_requested: threads,
+                threads_used: results_dir::threads_used(threads, true),
+            };
+            let n = files.commit(&dir, &prov)?;
+            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            Ok(())
+        }
+        _ => {
+            let text = match out.format() {
+                Format::Json => summary_json(s)?,
+                f => render(&report, f),
+            };
+            emit(&text, out.out.as_deref())
+        }
+    }
+}
