@@ -14,6 +14,7 @@ mod cli_power;
 mod curves;
 mod domain;
 mod framework_models;
+mod fuzz;
 mod golden_describe;
 mod golden_measure;
 mod golden_process;
