@@ -28,6 +28,15 @@ pub struct ConditionalEffects {
     pub focal: String,
     pub moderators: Vec<String>,
     pub rows: Vec<ConditionalRow>,
+    /// The smallest p of the equation's tests of highest-order interactions that involve the
+    /// focal predictor (NaN when none does).
+    #[serde(skip)]
+    pub interaction_p: f64,
+    /// PROCESS's intprobe decision: `interaction_p` is at or below the option's `intprobe` (or
+    /// there is no test), so the text report shows these conditional effects. The rows are
+    /// computed, and in the JSON output, either way.
+    #[serde(skip)]
+    pub probed: bool,
 }
 
 /// For every equation and every focal candidate (X's design factors and the mediators) that the
@@ -40,99 +49,143 @@ pub(super) fn equation_effects(
     data: &Dataset,
     opts: &super::AnalysisOptions,
 ) -> (Vec<ConditionalEffects>, Vec<JnResult>) {
-    let (conf, jn, process_t) = (opts.conf, opts.jn, opts.process_t);
-    let owner = |f: &str| -> Option<(usize, usize)> {
-        moderators
-            .iter()
-            .enumerate()
-            .find_map(|(m, md)| md.factors.iter().position(|x| x == f).map(|k| (m, k)))
-    };
+    let owners = Owners(moderators);
     let mut out = Vec::new();
     let mut jns = Vec::new();
-    for ((fit, _), cols) in fits.iter().zip(columns) {
+    for ((fit, tests), cols) in fits.iter().zip(columns) {
         for v in candidates {
             let with_v: Vec<usize> = (0..cols.len()).filter(|&j| cols[j].contains(v)).collect();
-            if with_v.is_empty() {
+            let Some(mods) = owners.moderating(cols, &with_v, v) else {
                 continue;
-            }
-            let mut mods: Vec<usize> = Vec::new();
-            let mut ok = true;
-            for &j in &with_v {
-                for f in cols[j].iter().filter(|f| *f != v) {
-                    match owner(f) {
-                        Some((m, _)) if !mods.contains(&m) => mods.push(m),
-                        Some(_) => {}
-                        None => ok = false,
+            };
+            let crit = super::linear::critical(fit, opts.conf, opts.process_t);
+            let rows = grid(moderators, &mods)
+                .into_iter()
+                .map(|point| {
+                    let l = owners.weights(cols, &with_v, v, &point.1);
+                    ConditionalRow {
+                        at: point.0,
+                        test: linear_test(fit, &l, crit),
                     }
-                }
+                })
+                .collect();
+            if let ([m], true) = (mods.as_slice(), opts.jn) {
+                jns.extend(focal_jn(fit, cols, &with_v, v, &moderators[*m], data, crit));
             }
-            if !ok || mods.is_empty() {
-                continue;
-            }
-            mods.sort_unstable();
-            let (crit, df) = super::critical(fit, conf, process_t);
-            let mut rows = Vec::new();
-            for point in grid(moderators, &mods) {
-                let l: Vec<f64> = (0..cols.len())
-                    .map(|j| {
-                        if !with_v.contains(&j) {
-                            return 0.0;
-                        }
-                        cols[j]
-                            .iter()
-                            .filter(|f| *f != v)
-                            .map(|f| {
-                                owner(f).map_or(f64::NAN, |(m, k)| {
-                                    point.1[m]
-                                        .map_or(f64::NAN, |p| moderators[m].points[p].codes[k])
-                                })
-                            })
-                            .product()
-                    })
-                    .collect();
-                rows.push(ConditionalRow {
-                    at: point.0,
-                    test: linear_test(fit, &l, (crit, df)),
-                });
-            }
-            if jn && mods.len() == 1 && moderators[mods[0]].factors.len() == 1 {
-                let w = &moderators[mods[0]].factors[0];
-                let mut l0 = vec![0.0; cols.len()];
-                let mut l1 = vec![0.0; cols.len()];
-                let mut linear = true;
-                for &j in &with_v {
-                    match cols[j].len() {
-                        1 => l0[j] = 1.0,
-                        2 if cols[j].contains(w) => l1[j] = 1.0,
-                        _ => linear = false,
-                    }
-                }
-                let values = data
-                    .numeric(&moderators[mods[0]].name)
-                    .ok()
-                    .filter(|v| !two_valued(v));
-                if let (true, Some(values)) = (linear, values) {
-                    let mut r = johnson_neyman(
-                        fit,
-                        &l0,
-                        &l1,
-                        values,
-                        super::critical(fit, conf, process_t),
-                        (&fit.outcome, v),
-                    );
-                    r.moderator = moderators[mods[0]].name.clone();
-                    jns.push(r);
-                }
-            }
+            let interaction_p = interaction_p(tests, v);
             out.push(ConditionalEffects {
                 outcome: fit.outcome.clone(),
                 focal: v.clone(),
                 moderators: mods.iter().map(|&m| moderators[m].name.clone()).collect(),
                 rows,
+                interaction_p,
+                // No test (NaN): probed.
+                probed: interaction_p.is_nan() || interaction_p <= opts.intprobe,
             });
         }
     }
     (out, jns)
+}
+
+/// The moderators, looked up by their design factors.
+struct Owners<'a>(&'a [Moderator]);
+
+impl Owners<'_> {
+    /// The moderator owning design factor `f`, and the factor's position among its factors.
+    fn owner(&self, f: &str) -> Option<(usize, usize)> {
+        self.0
+            .iter()
+            .enumerate()
+            .find_map(|(m, md)| md.factors.iter().position(|x| x == f).map(|k| (m, k)))
+    }
+
+    /// The moderators (sorted indices) that multiply focal `v` in the columns `with_v`; `None`
+    /// when no moderator does, or when some other variable does (then there are no conditional
+    /// effects at the probe points alone).
+    fn moderating(&self, cols: &[Vec<String>], with_v: &[usize], v: &str) -> Option<Vec<usize>> {
+        let mut mods: Vec<usize> = Vec::new();
+        for &j in with_v {
+            for f in cols[j].iter().filter(|f| *f != v) {
+                let (m, _) = self.owner(f)?;
+                if !mods.contains(&m) {
+                    mods.push(m);
+                }
+            }
+        }
+        mods.sort_unstable();
+        (!mods.is_empty()).then_some(mods)
+    }
+
+    /// The weights of v's conditional effect at a probe point (`at[m]`: the point of moderator m).
+    fn weights(
+        &self,
+        cols: &[Vec<String>],
+        with_v: &[usize],
+        v: &str,
+        at: &[Option<usize>],
+    ) -> Vec<f64> {
+        (0..cols.len())
+            .map(|j| {
+                if !with_v.contains(&j) {
+                    return 0.0;
+                }
+                cols[j]
+                    .iter()
+                    .filter(|f| *f != v)
+                    .map(|f| {
+                        self.owner(f).map_or(f64::NAN, |(m, k)| {
+                            at[m].map_or(f64::NAN, |p| self.0[m].points[p].codes[k])
+                        })
+                    })
+                    .product()
+            })
+            .collect()
+    }
+}
+
+/// Johnson-Neyman for focal `v` along one numeric moderator with more than two values, when v's
+/// effect is linear in it (`l0 + w·l1`: v alone and v times the moderator).
+fn focal_jn(
+    fit: &EquationFit,
+    cols: &[Vec<String>],
+    with_v: &[usize],
+    v: &str,
+    moderator: &Moderator,
+    data: &Dataset,
+    crit: (f64, Option<f64>),
+) -> Option<JnResult> {
+    let [w] = moderator.factors.as_slice() else {
+        return None;
+    };
+    let mut l0 = vec![0.0; cols.len()];
+    let mut l1 = vec![0.0; cols.len()];
+    for &j in with_v {
+        match cols[j].len() {
+            1 => l0[j] = 1.0,
+            2 if cols[j].contains(w) => l1[j] = 1.0,
+            _ => return None,
+        }
+    }
+    let values = data
+        .numeric(&moderator.name)
+        .ok()
+        .filter(|v| !two_valued(v))?;
+    let mut r = johnson_neyman(fit, &l0, &l1, values, crit, (&fit.outcome, v));
+    r.moderator = moderator.name.clone();
+    Some(r)
+}
+
+/// The smallest p of the tests of highest-order interactions that involve `focal` (NaN: none).
+fn interaction_p(tests: &[R2Change], focal: &str) -> f64 {
+    tests
+        .iter()
+        .filter(|t| {
+            t.terms
+                .iter()
+                .any(|term| term.split(':').any(|f| f == focal))
+        })
+        .map(|t| t.p)
+        .fold(f64::NAN, f64::min)
 }
 
 /// A moderator with at most two distinct values has no regions of significance to find: its two
@@ -201,7 +254,7 @@ pub(super) fn interaction_effects(
             let (Some(xw), Some(xwz)) = (find(&[x, wf]), find(&[x, wf, zf])) else {
                 continue;
             };
-            let crit = super::critical(fit, opts.conf, opts.process_t);
+            let crit = super::linear::critical(fit, opts.conf, opts.process_t);
             let l_at = |zv: f64| {
                 let mut l = vec![0.0; cols.len()];
                 l[xw] = 1.0;

@@ -88,7 +88,7 @@ impl CurveSet {
     /// The curves with their bands: `point` holds the curves' estimates, which are columns
     /// `offset..` of `draws`.
     pub fn summarise(
-        self,
+        &self,
         point: &[f64],
         draws: &Draws,
         accel: &[f64],
@@ -98,7 +98,7 @@ impl CurveSet {
     ) -> Vec<IndirectCurve> {
         let mut out = Vec::new();
         let mut at = 0;
-        for (grid, defs, _) in self.groups {
+        for (grid, defs, _) in &self.groups {
             for def in defs {
                 let n = grid.len();
                 let (mut lower, mut upper) = (Vec::with_capacity(n), Vec::with_capacity(n));
@@ -111,9 +111,9 @@ impl CurveSet {
                 let estimate = point[at..at + n].to_vec();
                 at += n;
                 out.push(IndirectCurve {
-                    significant: significance_regions(&grid, &lower, &upper),
-                    index: index_of(&def, effects),
-                    def,
+                    significant: significance_regions(grid, &lower, &upper),
+                    index: index_of(def, effects),
+                    def: def.clone(),
                     grid: grid.clone(),
                     estimate,
                     lower,

@@ -1,10 +1,13 @@
 //! Inference for a linear combination `l'b` of one equation's coefficients: the computation behind
-//! direct effects, conditional effects of a focal predictor and every Johnson-Neyman table row.
+//! direct effects, conditional effects of a focal predictor, every Johnson-Neyman table row and
+//! the bands of the interaction plots; and the critical value all their intervals share.
 
 use serde::Serialize;
 
-use crate::estimation::EquationFit;
-use crate::numeric::dist::{t_p_two_sided, z_p_two_sided};
+use crate::estimation::{EquationFit, Method, Summary};
+use crate::numeric::dist::{
+    process_t_critical, process_z_critical, t_p_two_sided, t_quantile, z_p_two_sided, z_quantile,
+};
 use crate::numeric::matrix::quad_form;
 
 /// An estimate with its standard error, t (or z) statistic, p and interval.
@@ -36,5 +39,29 @@ pub fn linear_test(fit: &EquationFit, l: &[f64], (crit, df): (f64, Option<f64>))
         p,
         ci_lower: effect - crit * se,
         ci_upper: effect + crit * se,
+    }
+}
+
+/// The critical value of a `conf`% interval for an equation's effects and its t degrees of freedom
+/// (`None` for logistic equations, which use z), exact or as PROCESS approximates it. The one
+/// source of critical values for the intervals of one equation's effects, printed or drawn.
+pub(crate) fn critical(fit: &EquationFit, conf: f64, process_t: bool) -> (f64, Option<f64>) {
+    match (&fit.summary, fit.method) {
+        (Summary::Ols(s), Method::Ols) => {
+            let c = if process_t {
+                process_t_critical(conf, s.df2)
+            } else {
+                t_quantile(0.5 + conf / 200.0, s.df2)
+            };
+            (c, Some(s.df2))
+        }
+        _ => (
+            if process_t {
+                process_z_critical(conf)
+            } else {
+                z_quantile(0.5 + conf / 200.0)
+            },
+            None,
+        ),
     }
 }

@@ -1,12 +1,15 @@
-//! Covariance estimators as pure functions of the design, residuals and leverages; Wald tests.
+//! Covariance estimators as pure functions of the design, residuals and leverages; Wald tests;
+//! the resampling engine (bootstrap and Monte Carlo draws, their ledger and intervals).
 
-pub mod bootstrap;
 mod covariance;
+pub mod resample;
 mod wald;
 
-pub use bootstrap::{
-    acceleration, bootstrap, bootstrap_progress, bootstrap_with, monte_carlo, summarise,
-    summarise_with, BootSummary, CiMethod, Draws, Ledger,
-};
 pub use covariance::{cluster_cov, hc_cov, ols_cov, CovType};
+/// The resampling engine under its former name.
+pub use resample as bootstrap;
+pub use resample::{
+    acceleration, jackknife, step_fn, summarise, summarise_with, BootSummary, BootstrapFailure,
+    CiMethod, Draws, Ledger, Resampler, Step,
+};
 pub use wald::{wald_f, WaldTest};

@@ -212,7 +212,7 @@ pub fn measure(
             } else {
                 let lam: Vec<f64> = f1.loadings.iter().map(|l| l.estimate).collect();
                 let sigma = f1.model.sigma(&f1.params);
-                comp_rel_sem(&lam, f1.factor_variances[0].1, &sigma)
+                comp_rel_sem(&lam, f1.factor_variances[0].estimate, &sigma)
             }
         } else {
             warnings.push(format!("construct '{}' has 2 items: omega needs a one-factor CFA of at least 3 items and is not reported", c.name));
@@ -272,7 +272,7 @@ pub fn measure(
             .map(|(a, b)| s_ml[a * p + b])
             .collect();
         let mut cr_fl = composite_reliability(&std);
-        let mut cr_crs = comp_rel_sem(&lam, cfa.factor_variances[k].1, &sub);
+        let mut cr_crs = comp_rel_sem(&lam, cfa.factor_variances[k].estimate, &sub);
         let a = &alphas[k];
         let mut v = ave(&std);
         // CR and AVE of an improper solution come out as impossible figures (a CR of 7.6, an AVE
@@ -437,10 +437,10 @@ fn improper(cfa: &CfaFit, k: usize) -> Option<String> {
     if !cfa.converged {
         return Some("did not converge".into());
     }
-    if cfa.factor_variances[k].1 <= 0.0 {
+    if cfa.factor_variances[k].estimate <= 0.0 {
         return Some(format!(
             "gives factor '{}' a non-positive variance ({:.4})",
-            cfa.factor_variances[k].0, cfa.factor_variances[k].1
+            cfa.factor_variances[k].construct, cfa.factor_variances[k].estimate
         ));
     }
     for ((l, r), &f) in cfa

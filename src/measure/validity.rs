@@ -3,7 +3,7 @@
 //! HTMT2 with geometric means; absolute correlations, as semTools::htmt's default) with
 //! percentile bootstrap intervals on seeded per-draw streams.
 
-use crate::inference::bootstrap::{bootstrap, summarise, CiMethod};
+use crate::inference::resample::{step_fn, summarise, CiMethod, Resampler};
 
 use super::stats::{cov_to_cor, covariance};
 
@@ -99,18 +99,27 @@ pub fn htmt(
     let est = htmt_values(&r, p, groups);
     let m = est.len();
     let draws = if boot > 0 && m > 0 {
-        Some(bootstrap(n, boot, 2 * m, seed, threads, |counts, out| {
-            let rr = weighted_correlation(cols, counts);
-            for (k, v) in htmt_values(&rr, p, groups).iter().enumerate() {
-                out[2 * k] = v[0];
-                out[2 * k + 1] = v[1];
-            }
-            if out.iter().all(|v| v.is_finite()) {
-                Ok(())
-            } else {
-                Err("an item is constant in the resample".into())
-            }
-        }))
+        let step = step_fn(
+            2 * m,
+            || (),
+            |_: &mut (), counts: &mut [u32], out: &mut [f64]| {
+                let rr = weighted_correlation(cols, counts);
+                for (k, v) in htmt_values(&rr, p, groups).iter().enumerate() {
+                    out[2 * k] = v[0];
+                    out[2 * k + 1] = v[1];
+                }
+                if out.iter().all(|v| v.is_finite()) {
+                    Ok(())
+                } else {
+                    Err("an item is constant in the resample".into())
+                }
+            },
+        );
+        Some(
+            Resampler::new(boot, seed)
+                .threads(threads)
+                .bootstrap(n, &step),
+        )
     } else {
         None
     };

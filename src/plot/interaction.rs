@@ -1,20 +1,18 @@
 //! The interaction plot: predicted outcome against the focal predictor at each probe value of
-//! the moderator(s), with confidence bands, from an equation's coefficients and covariance.
-//! Other predictors are held at their means in the analysis sample (design column means, so a
-//! categorical covariate enters at its sample proportions). A categorical focal predictor is
-//! shown at its levels with interval bars.
+//! the moderator(s), with confidence bands, as the analysis computed them
+//! ([`crate::analysis::SimpleSlopes`]: other predictors held at their sample means, bands with
+//! the critical value of the printed intervals). A categorical focal predictor is shown at its
+//! levels with interval bars.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::canvas::{err, Figure};
 use super::chart::{self, PLOT_SIZE};
-use super::labels::{split_factors, Labels};
+use super::labels::Labels;
 use super::theme::Theme;
 use super::PlotError;
-use crate::analysis::{Analysis, ConditionalEffects};
-use crate::estimation::{EquationFit, Method, Summary, CONSTANT};
-use crate::numeric::dist::{t_quantile, z_quantile};
+use crate::analysis::{Analysis, SimpleSlopes};
 
 /// One line: predictions at one combination of moderator values.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,114 +81,9 @@ pub fn add_observed(
     true
 }
 
-/// The value of design factor `f` for a prediction: the focal or moderator value when set,
-/// otherwise the mean of its own column (or, failing that, of the whole column).
-fn row(fit: &EquationFit, set: &[(String, f64)]) -> Vec<f64> {
-    let mean_of = |f: &str| {
-        fit.index_of(f)
-            .and_then(|j| fit.column_stats.get(j))
-            .map(|c| c.mean)
-    };
-    fit.coefficients
-        .iter()
-        .enumerate()
-        .map(|(j, c)| {
-            if c.term == CONSTANT {
-                return 1.0;
-            }
-            let fs = split_factors(&c.term);
-            if !fs.iter().any(|f| set.iter().any(|(g, _)| g == f)) {
-                return fit.column_stats.get(j).map_or(f64::NAN, |s| s.mean);
-            }
-            fs.iter()
-                .map(|f| {
-                    set.iter()
-                        .find(|(g, _)| g == f)
-                        .map(|(_, v)| *v)
-                        .or_else(|| mean_of(f))
-                        .unwrap_or(f64::NAN)
-                })
-                .product()
-        })
-        .collect()
-}
-
-/// Prediction, lower and upper bound at design row `l` (probabilities for a logistic equation).
-fn predict(fit: &EquationFit, l: &[f64], crit: f64) -> (f64, f64, f64) {
-    let eta: f64 = l
-        .iter()
-        .zip(&fit.coefficients)
-        .map(|(a, c)| a * c.estimate)
-        .sum();
-    let k = l.len();
-    let var: f64 = (0..k)
-        .map(|i| l[i] * (0..k).map(|j| fit.cov[i * k + j] * l[j]).sum::<f64>())
-        .sum();
-    let se = var.max(0.0).sqrt();
-    let (lo, hi) = (eta - crit * se, eta + crit * se);
-    match fit.method {
-        Method::Ols => (eta, lo, hi),
-        Method::Logistic => {
-            let p = |v: f64| 1.0 / (1.0 + (-v).exp());
-            (p(eta), p(lo), p(hi))
-        }
-    }
-}
-
-/// The critical value of the analysis' intervals for an equation.
-pub(crate) fn critical(fit: &EquationFit, conf: f64) -> f64 {
-    match &fit.summary {
-        Summary::Ols(s) => t_quantile(0.5 + conf / 200.0, s.df2),
-        Summary::Logistic(_) => z_quantile(0.5 + conf / 200.0),
-    }
-}
-
-/// Design factors and probe points of each moderator: `(factors, [(label, codes)])`.
-type Probes = Vec<(String, Vec<String>, Vec<(String, Vec<f64>)>)>;
-
-fn moderator_probes(analysis: &Analysis, fit: &EquationFit, names: &[String]) -> Option<Probes> {
-    names
-        .iter()
-        .map(|m| {
-            let (_, points) = analysis.probes.iter().find(|(n, _)| n == m)?;
-            let factors = match fit.coding.iter().find(|c| &c.variable == m) {
-                Some(info) => info.columns.iter().map(|c| c.name.clone()).collect(),
-                None => vec![m.clone()],
-            };
-            let pts = points
-                .iter()
-                .map(|p| (p.label.clone(), p.codes.clone()))
-                .collect();
-            Some((m.clone(), factors, pts))
-        })
-        .collect()
-}
-
-/// Every combination of probe points: label and factor settings.
-fn combinations(probes: &Probes, labels: &Labels) -> Vec<(String, Vec<(String, f64)>)> {
-    let mut out = vec![(String::new(), Vec::new())];
-    for (name, factors, points) in probes {
-        let mut next = Vec::new();
-        for (label, set) in &out {
-            for (pl, codes) in points {
-                let l = format!(
-                    "{}{} = {pl}",
-                    if label.is_empty() { "" } else { ", " },
-                    labels.var(name)
-                );
-                let mut s = set.clone();
-                s.extend(factors.iter().cloned().zip(codes.iter().copied()));
-                next.push((format!("{label}{l}"), s));
-            }
-        }
-        out = next;
-    }
-    out
-}
-
 /// Interaction plots for every moderated focal predictor of an analysis: one per
-/// [`ConditionalEffects`] of a numeric focal predictor, and one per outcome for a categorical
-/// focal predictor (all its coded columns together). Returns file stems with the plots.
+/// [`SimpleSlopes`] (one per outcome and focal variable; a categorical focal predictor with all
+/// its coded columns together). Returns file stems with the plots.
 pub fn interaction_plots(
     analysis: &Analysis,
     labels: &Labels,
@@ -198,30 +91,13 @@ pub fn interaction_plots(
 ) -> Result<Vec<(String, InteractionPlot)>, PlotError> {
     let conf = analysis.options.conf;
     let mut out = Vec::new();
-    let mut done: Vec<(String, String)> = Vec::new();
-    for ce in &analysis.conditional {
-        let Some((fit, _)) = analysis
-            .equations
-            .iter()
-            .find(|(f, _)| f.outcome == ce.outcome)
-        else {
-            continue;
-        };
-        let base = ce.focal.split('[').next().unwrap_or(&ce.focal).to_string();
-        if done.contains(&(ce.outcome.clone(), base.clone())) {
-            continue;
-        }
-        done.push((ce.outcome.clone(), base.clone()));
-        let Some(probes) = moderator_probes(analysis, fit, &ce.moderators) else {
-            continue;
-        };
-        let plot = build(fit, ce, &base, &probes, labels, theme, conf)?;
+    for s in &analysis.simple_slopes {
         let stem = format!(
             "interaction_{}_on_{}",
-            sanitize(&base),
-            sanitize(&ce.outcome)
+            sanitize(&s.focal),
+            sanitize(&s.outcome)
         );
-        out.push((stem, plot));
+        out.push((stem, build(analysis, s, labels, theme, conf)));
     }
     Ok(out)
 }
@@ -239,120 +115,78 @@ pub fn sanitize(s: &str) -> String {
         .collect()
 }
 
-/// Focal values along the x axis, the factor settings at each, and level names if categorical.
-type FocalGrid = (Vec<f64>, Vec<Vec<(String, f64)>>, Option<Vec<String>>);
-
 fn build(
-    fit: &EquationFit,
-    ce: &ConditionalEffects,
-    base: &str,
-    probes: &Probes,
+    analysis: &Analysis,
+    s: &SimpleSlopes,
     labels: &Labels,
     theme: Theme,
     conf: f64,
-) -> Result<InteractionPlot, PlotError> {
-    let crit = critical(fit, conf);
-    let coding = fit.coding.iter().find(|c| c.variable == base);
-    // Focal settings along the x axis.
-    let (x, settings, levels): FocalGrid = match coding {
-        Some(info) => {
-            let xs = (0..info.levels.len()).map(|i| i as f64).collect();
-            let sets = (0..info.levels.len())
-                .map(|i| {
-                    info.columns
-                        .iter()
-                        .map(|c| (c.name.clone(), c.values[i]))
-                        .collect()
-                })
-                .collect();
-            (xs, sets, Some(info.levels.clone()))
-        }
-        None => {
-            let j = fit
-                .index_of(&ce.focal)
-                .ok_or_else(|| PlotError::NotApplicable {
-                    figure: "interaction plot".into(),
-                    message: format!(
-                        "'{}' is not a column of the equation of '{}'",
-                        ce.focal, ce.outcome
-                    ),
-                })?;
-            let st = fit.column_stats[j];
-            let n = 61;
-            let xs: Vec<f64> = (0..n)
-                .map(|i| st.min + (st.max - st.min) * i as f64 / (n - 1) as f64)
-                .collect();
-            let sets = xs.iter().map(|v| vec![(ce.focal.clone(), *v)]).collect();
-            (xs, sets, None)
-        }
-    };
-    let lines = combinations(probes, labels)
-        .into_iter()
-        .map(|(label, mods)| {
-            let mut line = Line {
-                label,
-                fit: vec![],
-                lower: vec![],
-                upper: vec![],
-            };
-            for s in &settings {
-                let mut all = s.clone();
-                all.extend(mods.iter().cloned());
-                let (f, lo, hi) = predict(fit, &row(fit, &all), crit);
-                line.fit.push(f);
-                line.lower.push(lo);
-                line.upper.push(hi);
-            }
-            line
+) -> InteractionPlot {
+    let lines = s
+        .lines
+        .iter()
+        .map(|l| Line {
+            label: l
+                .at
+                .iter()
+                .map(|(m, p)| format!("{} = {p}", labels.var(m)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            fit: l.fit.clone(),
+            lower: l.lower.clone(),
+            upper: l.upper.clone(),
         })
         .collect();
-    let y_label = match fit.method {
-        Method::Ols => format!("Predicted {}", labels.var(&ce.outcome)),
-        Method::Logistic => format!("Predicted probability of {}", labels.var(&ce.outcome)),
+    let y_label = if s.probability {
+        format!("Predicted probability of {}", labels.var(&s.outcome))
+    } else {
+        format!("Predicted {}", labels.var(&s.outcome))
     };
-    let mods: Vec<String> = ce.moderators.iter().map(|m| labels.var(m)).collect();
+    let mods: Vec<String> = s.moderators.iter().map(|m| labels.var(m)).collect();
     let mut caption = format!(
         "Lines: predicted values at the probe values of {}; {}: {conf}% confidence intervals.",
         mods.join(" and "),
-        if levels.is_some() { "bars" } else { "bands" }
+        if s.levels.is_some() { "bars" } else { "bands" }
     );
-    let others = fit.coefficients.iter().filter(|c| {
-        c.term != CONSTANT
-            && split_factors(&c.term).iter().all(|f| {
-                f.split('[').next() != Some(base) && !probes.iter().any(|(_, fs, _)| fs.contains(f))
-            })
-    });
-    let others: Vec<String> = others.map(|c| labels.term(&c.term)).collect();
+    let others: Vec<String> = s.held_at_means.iter().map(|t| labels.term(t)).collect();
     if !others.is_empty() {
         caption += &format!(" Held at their means: {}.", others.join(", "));
     }
-    let source = match (coding, probes.as_slice()) {
-        (None, [(name, factors, points)]) if factors.len() == 1 && factors[0] == *name => {
-            let values: Option<Vec<f64>> = points
-                .iter()
-                .map(|(_, c)| c.first().copied().filter(|v| v.is_finite()))
-                .collect();
-            values.map(|v| (ce.focal.clone(), ce.outcome.clone(), name.clone(), v))
-        }
-        _ => None,
-    };
-    Ok(InteractionPlot {
+    InteractionPlot {
         title: format!(
             "{} × {} on {}",
-            labels.var(base),
+            labels.var(&s.focal),
             mods.join(" × "),
-            labels.var(&ce.outcome)
+            labels.var(&s.outcome)
         ),
-        x_label: labels.var(base),
+        x_label: labels.var(&s.focal),
         y_label,
-        x,
-        levels,
+        x: s.x.clone(),
+        levels: s.levels.clone(),
         lines,
         caption,
         theme,
         points: Vec::new(),
-        source,
-    })
+        source: observed_source(analysis, s),
+    }
+}
+
+/// For a numeric focal predictor and one numeric moderator: the focal variable, the outcome, the
+/// moderator and its probe values (where [`add_observed`] places the observed cases).
+fn observed_source(a: &Analysis, s: &SimpleSlopes) -> Option<(String, String, String, Vec<f64>)> {
+    let [m] = s.moderators.as_slice() else {
+        return None;
+    };
+    let (fit, _) = a.equations.iter().find(|(f, _)| f.outcome == s.outcome)?;
+    if s.levels.is_some() || fit.coding.iter().any(|c| &c.variable == m) {
+        return None;
+    }
+    let (_, points) = a.probes.iter().find(|(n, _)| n == m)?;
+    let values: Option<Vec<f64>> = points
+        .iter()
+        .map(|p| p.codes.first().copied().filter(|v| v.is_finite()))
+        .collect();
+    values.map(|v| (s.focal.clone(), s.outcome.clone(), m.clone(), v))
 }
 
 impl Figure for InteractionPlot {

@@ -1,6 +1,6 @@
 //! The Johnson-Neyman plot: the conditional effect of the focal predictor across the moderator
-//! with its confidence band, the region where it is significant shaded, the Johnson-Neyman
-//! points marked and the moderator's observed range shown.
+//! with its confidence band (the analysis' [`crate::analysis::JnCurve`]), the region where it is
+//! significant shaded, the Johnson-Neyman points marked and the moderator's observed range shown.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -9,10 +9,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::canvas::{err, Figure};
 use super::chart::{self, PLOT_SIZE};
 use super::font::FAMILY;
-use super::labels::{split_factors, Labels};
+use super::labels::Labels;
 use super::theme::Theme;
-use crate::analysis::{Analysis, JnResult};
-use crate::estimation::EquationFit;
+use crate::analysis::Analysis;
 
 /// A Johnson-Neyman plot, ready to draw.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,69 +30,6 @@ pub struct JnPlot {
     pub theme: Theme,
 }
 
-/// The effect's weights `l(w) = l0 + w·l1` over an equation's columns: `l0` on the columns made
-/// of the focal factors alone, `l1` on those times the moderator.
-fn weights(fit: &EquationFit, focal: &str, moderator: &str) -> Option<(Vec<f64>, Vec<f64>)> {
-    let mut want = split_factors(focal);
-    want.sort();
-    let mut with_w = want.clone();
-    with_w.push(moderator.to_string());
-    with_w.sort();
-    let mut l0 = vec![0.0; fit.k()];
-    let mut l1 = vec![0.0; fit.k()];
-    for (j, c) in fit.coefficients.iter().enumerate() {
-        let mut fs = split_factors(&c.term);
-        fs.sort();
-        if fs == want {
-            l0[j] = 1.0;
-        } else if fs == with_w {
-            l1[j] = 1.0;
-        }
-    }
-    (l0.iter().any(|v| *v != 0.0) && l1.iter().any(|v| *v != 0.0)).then_some((l0, l1))
-}
-
-/// Evaluates the effect and its interval on a fine grid over the observed range; falls back to
-/// the Johnson-Neyman table's rows when the weights cannot be rebuilt.
-fn curve(jn: &JnResult, fit: Option<&EquationFit>) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
-    let lo = jn.table.first().map_or(0.0, |r| r.value);
-    let hi = jn.table.last().map_or(1.0, |r| r.value);
-    // The table's interval gives the critical value the analysis used.
-    let crit = jn
-        .table
-        .iter()
-        .find(|r| r.test.se > 0.0)
-        .map(|r| (r.test.ci_upper - r.test.effect) / r.test.se);
-    if let (Some(fit), Some(crit)) = (fit, crit) {
-        if let Some((l0, l1)) = weights(fit, &jn.focal, &jn.moderator) {
-            let k = fit.k();
-            let b = fit.estimates();
-            let n = 201;
-            let mut out = (vec![], vec![], vec![], vec![]);
-            for i in 0..n {
-                let w = lo + (hi - lo) * i as f64 / (n - 1) as f64;
-                let l: Vec<f64> = l0.iter().zip(&l1).map(|(a, c)| a + w * c).collect();
-                let e: f64 = l.iter().zip(&b).map(|(a, c)| a * c).sum();
-                let var: f64 = (0..k)
-                    .map(|i| l[i] * (0..k).map(|j| fit.cov[i * k + j] * l[j]).sum::<f64>())
-                    .sum();
-                let se = var.max(0.0).sqrt();
-                out.0.push(w);
-                out.1.push(e);
-                out.2.push(e - crit * se);
-                out.3.push(e + crit * se);
-            }
-            return out;
-        }
-    }
-    (
-        jn.table.iter().map(|r| r.value).collect(),
-        jn.table.iter().map(|r| r.test.effect).collect(),
-        jn.table.iter().map(|r| r.test.ci_lower).collect(),
-        jn.table.iter().map(|r| r.test.ci_upper).collect(),
-    )
-}
-
 /// One plot per Johnson-Neyman result of the analysis, with file stems.
 pub fn jn_plots(analysis: &Analysis, labels: &Labels, theme: Theme) -> Vec<(String, JnPlot)> {
     let conf = analysis.options.conf;
@@ -101,8 +37,8 @@ pub fn jn_plots(analysis: &Analysis, labels: &Labels, theme: Theme) -> Vec<(Stri
         .johnson_neyman
         .iter()
         .map(|jn| {
-            let fit = analysis.equations.iter().map(|(f, _)| f).find(|f| f.outcome == jn.outcome);
-            let (w, effect, lower, upper) = curve(jn, fit);
+            let c = &jn.curve;
+            let (w, effect, lower, upper) = (c.w.clone(), c.effect.clone(), c.lower.clone(), c.upper.clone());
             let observed = chart::range(jn.table.iter().map(|r| r.value));
             let points = jn.points.iter().map(|p| format!("{:.3}", p)).collect::<Vec<_>>();
             let spans = significant_spans(&w, &lower, &upper);

@@ -127,11 +127,22 @@ pub fn measure_report(
             vec![Value::Text("RMSEA 90% CI lower".into()), Value::Num(f.rmsea_ci_lower)],
             vec![Value::Text("RMSEA 90% CI upper".into()), Value::Num(f.rmsea_ci_upper)],
             vec![Value::Text("SRMR".into()), Value::Num(f.srmr)],
+            vec![Value::Text("baseline chi-square".into()), Value::Num(f.baseline_chisq)],
+            vec![Value::Text("baseline df".into()), Value::Int(f.baseline_df as i64)],
+            vec![Value::Text("baseline p".into()), Value::Num(f.baseline_p)],
+            vec![Value::Text("log-likelihood".into()), Value::Num(f.logl)],
+            vec![Value::Text("unrestricted log-likelihood".into()), Value::Num(f.unrestricted_logl)],
+            vec![Value::Text("AIC".into()), Value::Num(f.aic)],
+            vec![Value::Text("BIC".into()), Value::Num(f.bic)],
+            vec![Value::Text("sample-size adjusted BIC".into()), Value::Num(f.bic2)],
         ],
-        notes: vec![format!(
-            "n = {}; {} free parameters; chi-square = N x F_ML as lavaan (likelihood = \"normal\"); standard errors from the expected information.",
-            m.cfa.n, m.cfa.n_params
-        )],
+        notes: vec![
+            format!(
+                "n = {}; {} free parameters; chi-square = N x F_ML as lavaan (likelihood = \"normal\"); standard errors from the expected information.",
+                m.cfa.n, m.cfa.n_params
+            ),
+            "Baseline: the independence model (free variances, no covariances). AIC = -2 logL + 2k, BIC = -2 logL + k ln N, sample-size adjusted BIC = -2 logL + k ln((N + 2)/24) (Sclove 1987), k the free parameters, as lavaan's fitMeasures.".into(),
+        ],
     };
     let fl = pair_matrix(
         "Fornell-Larcker criterion",
@@ -307,6 +318,8 @@ pub fn measure_report(
             Value::Text(format!("{} ~~ {}", fc.a, fc.b)),
             Value::Num(fc.covariance),
             Value::Num(fc.se),
+            Value::Num(fc.z),
+            Value::Num(fc.p),
             Value::Num(fc.correlation),
             Value::Num(fc.correlation_se),
         ]);
@@ -315,13 +328,14 @@ pub fn measure_report(
     if !lds.is_empty() {
         cfa_tables.push(Table {
             title: "Factor covariances and correlations".into(),
-            columns: ["", "covariance", "SE", "correlation", "SE"]
+            columns: ["", "covariance", "SE", "z", "p", "correlation", "SE"]
                 .map(String::from)
                 .to_vec(),
             rows: lds,
-            notes: vec![],
+            notes: vec!["z and p test the covariance (estimate / SE, two-sided normal p, as lavaan's parameterEstimates).".into()],
         });
     }
+    cfa_tables.push(variances_table(m));
     let mut report_notes = notes;
     if !m.dropped_lines.is_empty() {
         report_notes.push(format!(
@@ -357,6 +371,43 @@ pub fn measure_report(
         warnings: m.warnings.clone(),
         notes: report_notes,
         decimals: 4,
+    }
+}
+
+/// Factor variances and item residual variances with SE, z and p (lavaan's parameterEstimates).
+fn variances_table(m: &Measurement) -> Table {
+    let row = |label: String, est: f64, se: f64, z: f64, p: f64| {
+        vec![
+            Value::Text(label),
+            Value::Num(est),
+            Value::Num(se),
+            Value::Num(z),
+            Value::Num(p),
+        ]
+    };
+    let factors = m.cfa.factor_variances.iter().map(|v| {
+        row(
+            format!("{0} ~~ {0}", v.construct),
+            v.estimate,
+            v.se,
+            v.z,
+            v.p,
+        )
+    });
+    let residuals = m.cfa.residuals.iter().map(|r| {
+        row(
+            format!("{0} ~~ {0} (residual)", r.item),
+            r.estimate,
+            r.se,
+            r.z,
+            r.p,
+        )
+    });
+    Table {
+        title: "Factor and residual variances".into(),
+        columns: ["", "variance", "SE", "z", "p"].map(String::from).to_vec(),
+        rows: factors.chain(residuals).collect(),
+        notes: vec!["z = estimate / SE with a two-sided normal p, as lavaan's parameterEstimates; a variance cannot be negative, so its test against 0 is on the boundary of the parameter space and conservative.".into()],
     }
 }
 
@@ -403,7 +454,7 @@ pub fn measure_json(m: &Measurement, data: Json, options: Json) -> Json {
         "cfa": {
             "fit": m.cfa.fit,
             "loadings": m.cfa.loadings,
-            "factor_variances": m.cfa.factor_variances.iter().map(|(f, v, se)| json!({"construct": f, "estimate": v, "se": se})).collect::<Vec<_>>(),
+            "factor_variances": m.cfa.factor_variances,
             "factor_correlations": m.cfa.factor_correlations,
             "residuals": m.cfa.residuals,
             "n_params": m.cfa.n_params,

@@ -64,25 +64,13 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
         };
         let mut columns: Vec<String> = c.moderators.clone();
         columns.extend(["Effect", "se", "t", "p", "LLCI", "ULCI"].map(String::from));
-        // PROCESS's intprobe: probe only when the test of the focal predictor's interaction(s)
-        // reaches p <= intprobe (the JSON output always has the conditional effects).
-        let p_int = a
-            .equations
-            .iter()
-            .filter(|(f, _)| f.outcome == c.outcome)
-            .flat_map(|(_, tests)| tests)
-            .filter(|t| {
-                t.terms
-                    .iter()
-                    .any(|term| term.split(':').any(|f| f == c.focal))
-            })
-            .map(|t| t.p)
-            .fold(f64::NAN, f64::min);
-        if p_int > a.options.intprobe {
+        // PROCESS's intprobe, decided by the analysis: probe only when the test of the focal
+        // predictor's interaction(s) reaches p <= intprobe (the JSON output always has them).
+        if !c.probed {
             if let Some(model) = section.tables.iter_mut().find(|t| t.title == "Model") {
                 model.notes.push(format!(
-                    "Conditional effects of {} are not shown: the test of its interaction has p = {p_int:.4} > {} (PROCESS's intprobe; --intprobe 1 shows them).",
-                    c.focal, a.options.intprobe
+                    "Conditional effects of {} are not shown: the test of its interaction has p = {:.4} > {} (PROCESS's intprobe; --intprobe 1 shows them).",
+                    c.focal, c.interaction_p, a.options.intprobe
                 ));
             }
             continue;

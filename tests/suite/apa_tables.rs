@@ -3,16 +3,10 @@
 //! row equals its effect.
 
 use cipa::analysis::{analyse, Analysis, AnalysisOptions};
-use cipa::data::{read_path, ReadOptions};
 use cipa::report::apa::{apa_csv, apa_process, apa_regression, ApaOptions};
 
 fn analysis(model: u32, m: &[&str], w: Option<&str>) -> Analysis {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/sme_example.csv");
-    let opts = ReadOptions {
-        missing_codes: vec![-99.0],
-        ..Default::default()
-    };
-    let data = read_path(path, &opts).unwrap();
+    let data = crate::common::sme_example();
     let roles = cipa::spec::Roles {
         x: "network_ties".into(),
         y: "export_intensity".into(),

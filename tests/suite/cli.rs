@@ -1,29 +1,8 @@
 //! End-to-end tests of the `cipa` binary: formats, exit codes, and for every kind of bad input an
 //! exit code of 2, a message naming the problem, no panic and no output file left behind.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn cipa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cipa"))
-        .args(args)
-        .output()
-        .expect("the cipa binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, content).expect("temp file is writable");
-    p
-}
+use crate::common::cli::{cipa, cipa_in, json, ok, stderr, stdout, usage_error, with, write};
+use crate::common::crate_root;
 
 const GOOD: &str = "y,x,w,g\n1.2,1,0,a\n2.3,2,1,b\n2.9,3,0,c\n4.1,4,1,a\n5.2,5,0,b\n5.8,6,1,c\n7.1,7,0,a\n8.3,8,1,b\n";
 
@@ -327,12 +306,8 @@ fn describe_command() {
         "--vars",
         "y,g",
     ]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(
-        stderr(&bad).contains("'g' is categorical"),
-        "{}",
-        stderr(&bad)
-    );
+    let err = usage_error(&bad);
+    assert!(err.contains("'g' is categorical"), "{err}");
 }
 
 #[test]
@@ -347,10 +322,10 @@ fn usage_errors_and_help() {
 /// `regress --vif` against car::vif (tests/golden/vif_sme, script and versions beside it).
 #[test]
 fn regress_vif_matches_car() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cipa"))
-        .current_dir(root)
-        .args([
+    let root = crate_root();
+    let v = json(&cipa_in(
+        &root,
+        &[
             "regress",
             "--data",
             "datasets/sme_example.csv",
@@ -363,15 +338,8 @@ fn regress_vif_matches_car() {
             "--vif",
             "--format",
             "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        ],
+    ));
     let expected = std::fs::read_to_string(root.join("tests/golden/vif_sme/expected.csv")).unwrap();
     let mut n = 0;
     for line in expected.lines().skip(1) {
@@ -465,8 +433,8 @@ fn example_data_load_by_name() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("sme_survey.csv"));
     let o = cipa(&["describe", "--data", "example:smee"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("example:sme"), "{}", stderr(&o));
+    let err = usage_error(&o);
+    assert!(err.contains("example:sme"), "{err}");
 }
 
 #[test]
@@ -494,12 +462,8 @@ fn distance_between_countries_and_as_a_column() {
     let o = cipa(&[
         "distance", "--scores", s, "--from", "Germny", "--to", "Japan",
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("did you mean Germany"),
-        "{}",
-        stderr(&o)
-    );
+    let err = usage_error(&o);
+    assert!(err.contains("did you mean Germany"), "{err}");
     let data = write(
         dir.path(),
         "d.csv",
@@ -587,8 +551,8 @@ fn example_writes_the_results_folder() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let stdout = String::from_utf8_lossy(&o.stdout);
+    ok(&o);
+    let stdout = stdout(&o);
     assert!(stdout.contains("--spec framework:combined"), "{stdout}");
     let report = std::fs::read_to_string(out.join("report.txt")).unwrap();
     assert!(report.contains("Outcome Variable: export_intensity"));
@@ -632,7 +596,7 @@ fn size_class_column() {
         "--format",
         "json",
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&o);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let terms: Vec<String> = v["equations"][0]["coefficients"]
         .as_array()
@@ -671,8 +635,7 @@ fn size_class_column() {
         "--size-class",
         "employees:bogus",
     ]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("size-class scheme"));
+    assert!(usage_error(&bad).contains("size-class scheme"));
 }
 
 /// `fit --labels` names the variables in the results folder's figures; `--greyscale` changes
@@ -681,34 +644,33 @@ fn size_class_column() {
 fn fit_figures_take_labels() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-        let mut v = vec![
-            "fit",
-            "--data",
-            "example:sme",
-            "--model",
-            "4",
-            "--x",
-            "network_ties",
-            "--m",
-            "collab",
-            "--y",
-            "export_intensity",
-            "--boot",
-            "100",
-            "--seed",
-            "1",
-        ];
-        v.extend_from_slice(extra);
-        v
-    }
-    let o = cipa(&args(&[
-        "--labels",
-        "network_ties=Network ties,collab=Collaboration",
-        "--out",
-        out.to_str().unwrap(),
-    ]));
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    const FIT: &[&str] = &[
+        "fit",
+        "--data",
+        "example:sme",
+        "--model",
+        "4",
+        "--x",
+        "network_ties",
+        "--m",
+        "collab",
+        "--y",
+        "export_intensity",
+        "--boot",
+        "100",
+        "--seed",
+        "1",
+    ];
+    let o = cipa(&with(
+        FIT,
+        &[
+            "--labels",
+            "network_ties=Network ties,collab=Collaboration",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    ok(&o);
     let svg = std::fs::read_to_string(out.join("plots/diagram_conceptual.svg")).unwrap();
     assert!(svg.contains("Network ties") && svg.contains("Collaboration"));
     // Every figure also as a PDF with its text.
@@ -716,20 +678,17 @@ fn fit_figures_take_labels() {
     assert!(pdf.starts_with(b"%PDF-"));
     assert!(String::from_utf8_lossy(&pdf).contains("DejaVuSans"));
     for bad_labels in ["network_ties", "network_tie=Network ties"] {
-        let bad = cipa(&args(&[
-            "--labels",
-            bad_labels,
-            "--out",
-            out.to_str().unwrap(),
-        ]));
-        let err = String::from_utf8_lossy(&bad.stderr);
-        assert_eq!(bad.status.code(), Some(2), "{bad_labels}: {err}");
-        assert!(err.contains("network_tie"), "{err}");
+        let bad = cipa(&with(
+            FIT,
+            &["--labels", bad_labels, "--out", out.to_str().unwrap()],
+        ));
+        let err = usage_error(&bad);
+        assert!(err.contains("network_tie"), "{bad_labels}: {err}");
     }
     // Without a results folder, figure options do nothing, and fit says so.
-    let o = cipa(&args(&["--greyscale"]));
+    let o = cipa(&with(FIT, &["--greyscale"]));
     assert!(o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("only change the figures"));
+    assert!(stderr(&o).contains("only change the figures"));
 }
 
 /// `fit --diagram-coef ci` writes confidence intervals instead of stars on the statistical
@@ -755,13 +714,13 @@ fn fit_diagram_coefficients_as_intervals() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&o);
     let dot = std::fs::read_to_string(out.join("plots/diagram_statistical.dot")).unwrap();
     assert!(dot.contains(" ["), "an interval on the arrows: {dot}");
     assert!(!dot.contains("*\""), "no stars: {dot}");
     let svg = std::fs::read_to_string(out.join("plots/diagram_statistical.svg")).unwrap();
     assert!(svg.contains("confidence intervals"));
-    let help = String::from_utf8_lossy(&cipa(&["fit", "--help"]).stdout).into_owned();
+    let help = stdout(&cipa(&["fit", "--help"]));
     assert!(help.contains("--diagram-coef") && help.contains("confidence interval"));
     let bad = cipa(&[
         "fit",

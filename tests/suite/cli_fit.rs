@@ -1,30 +1,8 @@
 //! End-to-end tests of `cipa fit`: PROCESS models and path syntax, JSON fields, determinism across
 //! thread counts, and errors for bad specs (exit code 2, a message that points at the problem).
 
+use crate::common::cli::{cipa, json, stderr, usage_error, write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn cipa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cipa"))
-        .args(args)
-        .output()
-        .expect("the cipa binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
-    serde_json::from_slice(&o.stdout).expect("valid JSON")
-}
-
-fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, content).expect("temp file is writable");
-    p
-}
 
 /// A small mediation data set: x -> m -> y with a moderator w.
 fn data(dir: &Path) -> PathBuf {
@@ -250,8 +228,8 @@ fn bad_specs_are_usage_errors_with_positions() {
         "--spec",
         bad.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("bad.cipa:2:"), "{}", stderr(&o));
+    let err = usage_error(&o);
+    assert!(err.contains("bad.cipa:2:"), "{err}");
     assert!(
         stderr(&o).contains('^'),
         "caret under the error: {}",
@@ -282,9 +260,8 @@ fn bad_specs_are_usage_errors_with_positions() {
         let mut a = vec!["fit", "--data", d.to_str().unwrap()];
         a.extend_from_slice(args);
         let o = cipa(&a);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
-        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
-        assert!(!stderr(&o).contains("panicked"));
+        let err = usage_error(&o);
+        assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
 
@@ -436,8 +413,7 @@ fn text_report_has_product_key_and_intprobe() {
             .copied()
             .collect::<Vec<_>>(),
     );
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("--intprobe"));
+    assert!(usage_error(&bad).contains("--intprobe"));
 }
 
 /// A two-valued Y is fitted by logistic regression with a note (PROCESS's rule); `--linear-y`
@@ -467,6 +443,84 @@ fn outcome_model_choice() {
     let v = json(&fit("x", &["--linear-y"]));
     assert_eq!(v["equations"][1]["method"], "ols");
     let bad = fit("y", &["--logistic"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("'y'"), "{}", stderr(&bad));
+    let err = usage_error(&bad);
+    assert!(err.contains("'y'"), "{err}");
+}
+
+/// Serial data with `k` mediators m1..mk, each depending on x, w and every earlier mediator.
+fn serial_data(dir: &Path, k: usize) -> PathBuf {
+    let mut state: u64 = 7;
+    let mut u = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 11) as f64) / ((1u64 << 53) as f64) - 0.5
+    };
+    let names: Vec<String> = (1..=k).map(|i| format!("m{i}")).collect();
+    let mut s = format!("x,w,{},y\n", names.join(","));
+    for i in 0..150 {
+        let x = (i % 5) as f64;
+        let w = 1.0 + (i % 4) as f64 + u();
+        let mut ms: Vec<f64> = Vec::new();
+        for _ in 0..k {
+            let earlier: f64 = ms.iter().sum();
+            ms.push(0.3 * x + 0.1 * w * x + 0.2 * earlier + u());
+        }
+        let y = 0.2 * x + ms.iter().sum::<f64>() * 0.3 + u();
+        let cells: Vec<String> = ms.iter().map(|m| format!("{m:.5}")).collect();
+        s += &format!("{x},{w:.4},{},{y:.5}\n", cells.join(","));
+    }
+    write(dir, "serial.csv", &s)
+}
+
+/// Models 83-92 take 2 to 6 serial mediators, as PROCESS 4.3.1 does: model 92 with four has five
+/// equations, W's products with X and every mediator, and all 15 serial paths moderated; a count
+/// outside 2-6 is a usage error naming the model and the range.
+#[test]
+fn serial_moderated_models_take_two_to_six_mediators() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = serial_data(dir.path(), 7);
+    let d = d.to_str().unwrap();
+    let fit = |model: &str, m: &str| {
+        cipa(&[
+            "fit", "--data", d, "--model", model, "--x", "x", "--w", "w", "--y", "y", "--m", m,
+            "--boot", "0", "--format", "json",
+        ])
+    };
+    let v = json(&fit("92", "m1,m2,m3,m4"));
+    let eqs = v["equations"].as_array().unwrap();
+    assert_eq!(eqs.len(), 5);
+    let terms = |e: &serde_json::Value| -> Vec<String> {
+        e["coefficients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["term"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        terms(&eqs[3]),
+        ["constant", "x", "m1", "m2", "m3", "w", "x:w", "m1:w", "m2:w", "m3:w"]
+    );
+    assert_eq!(terms(&eqs[4]).len(), 12);
+    let mut paths: Vec<String> = v["effects"]["indirect"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].to_string())
+        .collect();
+    paths.dedup();
+    paths.sort();
+    paths.dedup();
+    assert_eq!(paths.len(), 15, "2^4 - 1 serial paths: {paths:?}");
+    for (model, m) in [("87", "m1,m2,m3,m4,m5,m6"), ("83", "m1,m2,m3")] {
+        let o = fit(model, m);
+        assert_eq!(o.status.code(), Some(0), "model {model}: {}", stderr(&o));
+    }
+    for (model, m, got) in [("83", "m1", 1), ("92", "m1,m2,m3,m4,m5,m6,m7", 7)] {
+        let o = fit(model, m);
+        assert_eq!(o.status.code(), Some(2));
+        let want = format!("PROCESS model {model} needs 2 to 6 mediators (--m), got {got}");
+        assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    }
 }

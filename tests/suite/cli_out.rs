@@ -2,25 +2,10 @@
 //! manifest with hashes), written atomically and replaced only when it is cipa's own; a report
 //! file when the path has a report extension; `--format latex|html` on standard output.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use crate::common::cli::{cipa, sme_example, stderr, usage_error};
+use std::path::Path;
 
 use sha2::{Digest, Sha256};
-
-fn cipa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cipa"))
-        .args(args)
-        .output()
-        .expect("the cipa binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn sme() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sme_example.csv")
-}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -80,7 +65,7 @@ fn only(dir: &Path, keep: &[&str]) {
 fn fit_results_folder_has_every_output_and_a_true_manifest() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("model14");
-    let data = sme();
+    let data = sme_example();
     let mut args = fit_args(data.to_str().unwrap(), out.to_str().unwrap());
     args.push("--save-boot");
     let o = cipa(&args);
@@ -179,7 +164,7 @@ fn fit_results_folder_has_every_output_and_a_true_manifest() {
 fn missing_parent_folders_are_made() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("results/2026/model14");
-    let data = sme();
+    let data = sme_example();
     let o = cipa(&fit_args(data.to_str().unwrap(), out.to_str().unwrap()));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(out.join("manifest.json").is_file());
@@ -190,7 +175,7 @@ fn missing_parent_folders_are_made() {
 fn rerun_replaces_a_results_folder_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("res");
-    let data = sme();
+    let data = sme_example();
     let args = fit_args(data.to_str().unwrap(), out.to_str().unwrap());
     assert_eq!(cipa(&args).status.code(), Some(0));
     std::fs::write(out.join("stale.txt"), "from an earlier run").unwrap();
@@ -222,14 +207,10 @@ fn refuses_to_replace_a_folder_cipa_did_not_write() {
     let out = tmp.path().join("thesis");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("chapter1.tex"), "precious").unwrap();
-    let data = sme();
+    let data = sme_example();
     let o = cipa(&fit_args(data.to_str().unwrap(), out.to_str().unwrap()));
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("not a cipa results folder"),
-        "{}",
-        stderr(&o)
-    );
+    let err = usage_error(&o);
+    assert!(err.contains("not a cipa results folder"), "{err}");
     assert_eq!(
         std::fs::read_to_string(out.join("chapter1.tex")).unwrap(),
         "precious"
@@ -250,13 +231,13 @@ fn refuses_to_replace_a_folder_cipa_did_not_write() {
 fn failed_run_leaves_no_folder_and_keeps_an_old_one() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("res");
-    let data = sme();
+    let data = sme_example();
     let mut args = fit_args(data.to_str().unwrap(), out.to_str().unwrap());
     let bad = args.iter().position(|a| *a == "collab").unwrap();
     args[bad] = "colab";
     let o = cipa(&args);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("colab"), "{}", stderr(&o));
+    let err = usage_error(&o);
+    assert!(err.contains("colab"), "{err}");
     only(tmp.path(), &[]);
     // With an earlier results folder in place, a failed run leaves it as it was.
     args[bad] = "collab";
@@ -272,7 +253,7 @@ fn failed_run_leaves_no_folder_and_keeps_an_old_one() {
 fn refuses_a_folder_holding_the_data() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("sme.csv");
-    std::fs::copy(sme(), &data).unwrap();
+    std::fs::copy(sme_example(), &data).unwrap();
     let o = cipa(&[
         "describe",
         "--data",
@@ -282,12 +263,8 @@ fn refuses_a_folder_holding_the_data() {
         "--out",
         tmp.path().to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("holds the input file"),
-        "{}",
-        stderr(&o)
-    );
+    let err = usage_error(&o);
+    assert!(err.contains("holds the input file"), "{err}");
     assert!(data.exists());
 }
 
@@ -298,7 +275,7 @@ fn describe_results_folder() {
     let o = cipa(&[
         "describe",
         "--data",
-        sme().to_str().unwrap(),
+        sme_example().to_str().unwrap(),
         "--vars",
         "collab,network_ties,export_intensity",
         "--missing",
@@ -322,7 +299,7 @@ fn describe_results_folder() {
 #[test]
 fn out_file_with_a_report_extension_is_one_file_in_that_format() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = sme();
+    let data = sme_example();
     for (name, start) in [
         ("r.md", "# cipa"),
         ("r.tex", "% Written by cipa"),
@@ -377,7 +354,7 @@ fn out_file_with_a_report_extension_is_one_file_in_that_format() {
 
 #[test]
 fn latex_html_and_apa_on_stdout() {
-    let data = sme();
+    let data = sme_example();
     let base = [
         "regress",
         "--data",
@@ -415,11 +392,11 @@ fn latex_html_and_apa_on_stdout() {
 
 #[test]
 fn save_boot_without_file_needs_a_results_folder() {
-    let data = sme();
+    let data = sme_example();
     let mut args = fit_args(data.to_str().unwrap(), "unused");
     args.truncate(args.len() - 2);
     args.push("--save-boot");
     let o = cipa(&args);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--save-boot"), "{}", stderr(&o));
+    let err = usage_error(&o);
+    assert!(err.contains("--save-boot"), "{err}");
 }

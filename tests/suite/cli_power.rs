@@ -6,12 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn cipa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cipa"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cipa runs")
+use crate::common::cli::{cipa_in, ok, stderr, stdout, usage_error};
+use crate::common::crate_root;
+
+/// Runs cipa in the crate root, where the study's design file is.
+fn power(args: &[&str]) -> Output {
+    cipa_in(&crate_root(), args)
 }
 
 const STUDY: &[&str] = &[
@@ -52,8 +52,8 @@ fn sharded_cli_run_merges_to_the_whole_run() {
         svg.to_string_lossy().to_string(),
     );
     args.extend(["--out", &w, "--plot", &s]);
-    let o = cipa(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = power(&args);
+    ok(&o);
     assert!(std::fs::read_to_string(&svg).expect("svg").contains("<svg"));
     let mut files = Vec::new();
     for i in 1..=2 {
@@ -64,16 +64,16 @@ fn sharded_cli_run_merges_to_the_whole_run() {
         let shard = format!("{i}/2");
         let mut args = STUDY.to_vec();
         args.extend(["--shard", &shard, "--out", &f]);
-        let o = cipa(&args);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = power(&args);
+        ok(&o);
         files.push(f);
     }
     let merged = dir.join("merged.json").to_string_lossy().to_string();
     let mut args = vec!["power", "merge"];
     args.extend(files.iter().map(String::as_str));
     args.extend(["--out", &merged]);
-    let o = cipa(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = power(&args);
+    ok(&o);
     let a: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&whole).expect("whole")).expect("json");
     let b: serde_json::Value =
@@ -82,9 +82,8 @@ fn sharded_cli_run_merges_to_the_whole_run() {
     assert_eq!(a["kind"], "cipa power");
     assert_eq!(a["rows"].as_array().map(Vec::len), Some(4));
     // One shard alone is refused, with exit code 2.
-    let o = cipa(&["power", "merge", &files[0]]);
-    assert_eq!(o.status.code(), Some(2));
-    let e = String::from_utf8_lossy(&o.stderr);
+    let o = power(&["power", "merge", &files[0]]);
+    let e = usage_error(&o);
     assert!(e.contains("missing"), "{e}");
     // Replication 2 (r = 1) is the first missing; r mod 2 = 1 puts it in shard 2.
     assert!(
@@ -98,10 +97,9 @@ fn sharded_cli_run_merges_to_the_whole_run() {
 fn bad_shard_and_effect_are_usage_errors() {
     let mut args = STUDY.to_vec();
     args.extend(["--shard", "3/2"]);
-    let o = cipa(&args);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--shard"));
-    let o = cipa(&[
+    let o = power(&args);
+    assert!(usage_error(&o).contains("--shard"));
+    let o = power(&[
         "power",
         "--design",
         "designs/mediation_small.toml",
@@ -116,8 +114,7 @@ fn bad_shard_and_effect_are_usage_errors() {
         "--effects",
         "nonsense",
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown effect"));
+    assert!(usage_error(&o).contains("unknown effect"));
 }
 
 /// A fresh scratch folder for one test.
@@ -135,11 +132,7 @@ fn study(extra: &[&str]) -> Vec<String> {
 
 fn run(args: &[String]) -> Output {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    cipa(&args)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    power(&args)
 }
 
 /// Whether bash is here to run the job scripts; says so when it is not.
@@ -186,8 +179,8 @@ fn slurm_job_scripts_run_here_and_merge_to_the_unsharded_run() {
         .into_iter()
         .chain([jobs.display().to_string()])
         .collect::<Vec<_>>());
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("Suggested shards"));
+    ok(&o);
+    assert!(stdout(&o).contains("Suggested shards"));
     for f in [
         "power.sbatch",
         "merge.sbatch",
@@ -264,7 +257,7 @@ fn slurm_job_scripts_run_here_and_merge_to_the_unsharded_run() {
             ("SHELL", "/bin/bash"),
         ],
     );
-    assert!(o.status.success(), "{}", stderr(&o));
+    ok(&o);
     let calls = std::fs::read_to_string(&log).expect("sbatch log");
     let calls: Vec<&str> = calls.lines().collect();
     assert_eq!(calls[0], "--parsable --account=lab power.sbatch");
@@ -310,7 +303,7 @@ fn slurm_job_scripts_run_here_and_merge_to_the_unsharded_run() {
         .expect("--threads");
     args[t + 1] = "2".into();
     let o = run(&args);
-    assert!(o.status.success(), "{}", stderr(&o));
+    ok(&o);
     let merged = std::fs::read(jobs.join("results/results.json")).expect("merged results");
     assert_eq!(merged, std::fs::read(&whole).expect("whole"));
     let plan: serde_json::Value =
@@ -333,7 +326,7 @@ fn plan_counts_the_work_and_suggests_shards_from_the_pilot() {
         "--job-time",
         "30m",
     ]));
-    assert!(o.status.success(), "{}", stderr(&o));
+    ok(&o);
     let p: serde_json::Value = serde_json::from_slice(&o.stdout).expect("plan JSON");
     assert_eq!(p["kind"], "cipa power plan");
     // 2 sizes × 4 replications; each a fit and 50 bootstrap refits.
@@ -367,8 +360,8 @@ fn plan_counts_the_work_and_suggests_shards_from_the_pilot() {
     assert!((per_job - job(suggested)).abs() <= 1e-9 * per_job);
 
     let o = run(&study(&["--plan", "--pilot-reps", "1"]));
-    assert!(o.status.success(), "{}", stderr(&o));
-    let text = String::from_utf8_lossy(&o.stdout);
+    ok(&o);
+    let text = stdout(&o);
     for want in [
         "Replications     8",
         "an estimate",
@@ -408,24 +401,24 @@ fn more_shards_than_replications_and_misplaced_flags_are_refused() {
     assert_eq!(o.status.code(), Some(2));
     // --slurm writes a folder, and only a new one.
     let o = run(&study(&["--slurm", "2"]));
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--out DIR"), "{}", stderr(&o));
+    let err = usage_error(&o);
+    assert!(err.contains("--out DIR"), "{err}");
     std::fs::create_dir_all(&jobs).expect("folder");
     std::fs::write(Path::new(&jobs).join("keep.txt"), "mine").expect("file");
     let o = run(&study(&["--slurm", "2", "--out", &jobs]));
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("not an empty folder"), "{}", stderr(&o));
+    let err = usage_error(&o);
+    assert!(err.contains("not an empty folder"), "{err}");
     assert_eq!(
         std::fs::read_dir(&jobs).expect("folder").count(),
         1,
         "the folder is left as it was"
     );
     let o = run(&study(&["--job-time", "2h"]));
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--plan"), "{}", stderr(&o));
+    let err = usage_error(&o);
+    assert!(err.contains("--plan"), "{err}");
     let o = run(&study(&["--plan", "--job-time", "soon"]));
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("not a duration"), "{}", stderr(&o));
+    let err = usage_error(&o);
+    assert!(err.contains("not a duration"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -435,16 +428,15 @@ fn merge_names_what_differs_in_a_shard_of_another_study() {
     let a = dir.join("a.json").display().to_string();
     let b = dir.join("b.json").display().to_string();
     let o = run(&study(&["--shard", "1/2", "--out", &a]));
-    assert!(o.status.success(), "{}", stderr(&o));
+    ok(&o);
     // Shard 2 of the same study but another seed: it would complete the set, and is refused.
     let mut args = study(&["--shard", "2/2", "--out", &b]);
     let s = args.iter().position(|x| x == "--seed").expect("--seed");
     args[s + 1] = "6".into();
     let o = run(&args);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let o = cipa(&["power", "merge", &a, &b]);
-    assert_eq!(o.status.code(), Some(2));
-    let e = stderr(&o);
+    ok(&o);
+    let o = power(&["power", "merge", &a, &b]);
+    let e = usage_error(&o);
     assert!(
         e.contains("b.json' is a shard of another study than '"),
         "{e}"
@@ -454,7 +446,7 @@ fn merge_names_what_differs_in_a_shard_of_another_study() {
     // A shard edited by hand no longer matches its fingerprint.
     let text = std::fs::read_to_string(&b).expect("shard");
     std::fs::write(&b, text.replace("\"seed\":6", "\"seed\":5")).expect("edit");
-    let o = cipa(&["power", "merge", &a, &b]);
+    let o = power(&["power", "merge", &a, &b]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("does not match its own fingerprint"),

@@ -2,22 +2,15 @@
 //! the probe points evaluate, its bands come from the same draws, and the reported regions agree
 //! with the bands.
 
-use std::path::Path;
-
 use cipa::analysis::{analyse, Analysis, AnalysisOptions, GRID_POINTS};
-use cipa::data::{read_path, Dataset, ReadOptions};
+use cipa::data::Dataset;
 use cipa::effects::EffectKind;
 use cipa::inference::CiMethod;
 use cipa::spec::template::template;
 use cipa::spec::{ModelSpec, Roles};
 
 fn sme() -> Dataset {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sme_example.csv");
-    let read = ReadOptions {
-        missing_codes: vec![-99.0],
-        ..Default::default()
-    };
-    read_path(&path, &read).expect("the shipped example reads")
+    crate::common::sme_example()
 }
 
 fn spec(model: u32, w: &str) -> ModelSpec {

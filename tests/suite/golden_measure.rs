@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use cipa::data::{read_path, ReadOptions};
+use cipa::data::{read_path, Dataset, ReadOptions};
 use cipa::measure::{measure, parse_constructs, MeasureOptions, Measurement};
 use serde_json::Value;
 
@@ -152,8 +152,41 @@ fn compare(m: &Measurement, g: &Value) {
         ("rmsea lower", f.rmsea_ci_lower, "rmsea.ci.lower"),
         ("rmsea upper", f.rmsea_ci_upper, "rmsea.ci.upper"),
         ("srmr", f.srmr, "srmr"),
+        ("baseline df", f.baseline_df, "baseline.df"),
+        ("baseline p", f.baseline_p, "baseline.pvalue"),
     ] {
         c.close(&format!("fit {name}"), got, &gf[key], CFA_TOL);
+    }
+    // The log-likelihoods are flat at the optimum: they agree to R's printed digits.
+    for (name, got, key) in [
+        ("logl", f.logl, "logl"),
+        (
+            "unrestricted logl",
+            f.unrestricted_logl,
+            "unrestricted.logl",
+        ),
+        ("aic", f.aic, "aic"),
+        ("bic", f.bic, "bic"),
+        ("bic2", f.bic2, "bic2"),
+        ("npar", m.cfa.n_params as f64, "npar"),
+    ] {
+        c.close(&format!("fit {name}"), got, &gf[key], TOL);
+    }
+    for v in &m.cfa.factor_variances {
+        let w = find(&g["cfa"]["factor_variances"], "construct", &v.construct);
+        for (what, got, key) in [
+            ("", v.estimate, "estimate"),
+            (" se", v.se, "se"),
+            (" z", v.z, "z"),
+            (" p", v.p, "p"),
+        ] {
+            c.close(
+                &format!("{} variance{what}", v.construct),
+                got,
+                &w[key],
+                CFA_TOL,
+            );
+        }
     }
     for l in &m.cfa.loadings {
         let w = find(&g["cfa"]["loadings"], "item", &l.item);
@@ -194,6 +227,8 @@ fn compare(m: &Measurement, g: &Value) {
             &w["se"],
             CFA_TOL,
         );
+        c.close(&format!("cov z {}-{}", fc.a, fc.b), fc.z, &w["z"], CFA_TOL);
+        c.close(&format!("cov p {}-{}", fc.a, fc.b), fc.p, &w["p"], CFA_TOL);
         c.close(
             &format!("cor {}-{}", fc.a, fc.b),
             fc.correlation,
@@ -216,6 +251,8 @@ fn compare(m: &Measurement, g: &Value) {
             CFA_TOL,
         );
         c.close(&format!("{} residual se", r.item), r.se, &w["se"], CFA_TOL);
+        c.close(&format!("{} residual z", r.item), r.z, &w["z"], CFA_TOL);
+        c.close(&format!("{} residual p", r.item), r.p, &w["p"], CFA_TOL);
     }
     for h in &m.htmt {
         let w = g["htmt"]
@@ -298,6 +335,12 @@ fn compare(m: &Measurement, g: &Value) {
     c.done();
 }
 
+/// lavaan's HolzingerSwineford1939, when ../shared is there.
+fn holzinger_swineford() -> Option<Dataset> {
+    let path = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")?;
+    Some(common::read_data(&path))
+}
+
 fn golden(case: &str) -> Value {
     let path = common::golden_dir(case).join("expected.json");
     serde_json::from_str(&std::fs::read_to_string(&path).expect("golden file"))
@@ -306,14 +349,9 @@ fn golden(case: &str) -> Value {
 
 #[test]
 fn holzinger_swineford_three_factors() {
-    let Some(datasets) = common::shared_or_skip() else {
+    let Some(data) = holzinger_swineford() else {
         return;
     };
-    let data = read_path(
-        datasets.join("lavaan_pkg/HolzingerSwineford1939.csv"),
-        &ReadOptions::default(),
-    )
-    .unwrap();
     let cs = parse_constructs(&["visual=x1,x2,x3", "textual=x4,x5,x6", "speed=x7,x8,x9"]).unwrap();
     let opts = MeasureOptions {
         marker: Some("ageyr".into()),
@@ -350,14 +388,9 @@ fn simulated_survey_with_reverse_item_and_missing_values() {
 
 #[test]
 fn holzinger_swineford_with_a_two_item_factor() {
-    let Some(datasets) = common::shared_or_skip() else {
+    let Some(data) = holzinger_swineford() else {
         return;
     };
-    let data = read_path(
-        datasets.join("lavaan_pkg/HolzingerSwineford1939.csv"),
-        &ReadOptions::default(),
-    )
-    .unwrap();
     let cs = parse_constructs(&["visual=x1,x2", "textual=x4,x5,x6", "speed=x7,x8,x9"]).unwrap();
     let opts = MeasureOptions {
         marker: Some("ageyr".into()),

@@ -94,7 +94,11 @@ fn read_spec(case: &str) -> Spec {
 /// The data of a case: the dataset as is, or a copy with the spec's cells blanked (the file lines
 /// of the copy are those of the original).
 fn load_data(spec: &Spec) -> Dataset {
-    let path = common::crate_root().join(&spec.dataset);
+    // `../shared/...` as the spec writes it, under `CIPA_SHARED` when that is set.
+    let path = match spec.dataset.strip_prefix("../shared/") {
+        Some(rest) => common::shared_root().join(rest),
+        None => common::crate_root().join(&spec.dataset),
+    };
     if spec.blank.is_empty() {
         return read_path(&path, &ReadOptions::default())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -2,33 +2,30 @@
 //! direct computation in R) and Monte Carlo intervals.
 
 use cipa::analysis::{analyse, AnalysisOptions};
-use cipa::data::{read_path, ReadOptions};
+use cipa::data::Dataset;
 use cipa::effects::EffectKind;
 use cipa::inference::CiMethod;
-use cipa::spec::{template::template, Roles};
+use cipa::spec::{ModelSpec, Roles};
 
-fn shared() -> Option<std::path::PathBuf> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/datasets/hayes2018/pmi.csv");
-    if p.exists() {
-        Some(p)
-    } else {
-        println!("skipping: ../shared not found");
-        None
-    }
-}
+use crate::common;
 
-#[test]
-fn jackknife_acceleration_matches_r() {
-    let Some(path) = shared() else { return };
-    let data = read_path(&path, &ReadOptions::default()).unwrap();
+/// PROCESS model 4 on Hayes's pmi data (cond -> pmi -> reaction), when ../shared is there.
+fn pmi_model_4() -> Option<(Dataset, ModelSpec)> {
+    let path = common::shared_or_skip_file("datasets/hayes2018/pmi.csv")?;
     let roles = Roles {
         x: "cond".into(),
         y: "reaction".into(),
         m: vec!["pmi".into()],
         ..Default::default()
     };
-    let spec = template(4).unwrap().instantiate(&roles).unwrap();
+    Some((common::read_data(&path), common::process_model(4, &roles)))
+}
+
+#[test]
+fn jackknife_acceleration_matches_r() {
+    let Some((data, spec)) = pmi_model_4() else {
+        return;
+    };
     let run = |ci| {
         analyse(
             &data,
@@ -68,15 +65,9 @@ fn jackknife_acceleration_matches_r() {
 
 #[test]
 fn monte_carlo_interval_matches_the_delta_method_scale() {
-    let Some(path) = shared() else { return };
-    let data = read_path(&path, &ReadOptions::default()).unwrap();
-    let roles = Roles {
-        x: "cond".into(),
-        y: "reaction".into(),
-        m: vec!["pmi".into()],
-        ..Default::default()
+    let Some((data, spec)) = pmi_model_4() else {
+        return;
     };
-    let spec = template(4).unwrap().instantiate(&roles).unwrap();
     let run = |threads| {
         analyse(
             &data,

@@ -107,3 +107,48 @@ fn modules_use_only_lower_layers() {
     }
     assert!(problems.is_empty(), "layering violations: {problems:?}");
 }
+
+/// Every number a report prints or a figure draws is computed by the analysis (or the other
+/// computing layers): `report` and `plot` only read results, so they may not compute quantiles,
+/// p-values or critical values themselves (a figure could then disagree with the report, as an
+/// interaction plot's exact t once did with PROCESS's approximated one).
+#[test]
+fn renderers_use_no_distribution_functions() {
+    fn scan(path: &Path, problems: &mut Vec<String>) {
+        if path.is_dir() {
+            for e in std::fs::read_dir(path).expect("src is readable").flatten() {
+                scan(&e.path(), problems);
+            }
+            return;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            return;
+        }
+        let text = std::fs::read_to_string(path).expect("source is readable");
+        // `numeric::dist` in a path, `dist` in a `use crate::numeric::{...}` group, or statrs.
+        let grouped = text.match_indices("numeric::{").any(|(i, _)| {
+            let group = &text[i..text[i..].find('}').map_or(text.len(), |j| i + j)];
+            group
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|w| w == "dist")
+        });
+        for (bad, found) in [
+            ("numeric::dist", text.contains("numeric::dist")),
+            ("numeric::{dist}", grouped),
+            ("statrs", text.contains("statrs")),
+        ] {
+            if found {
+                problems.push(format!("{} uses {bad}", path.display()));
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut problems = Vec::new();
+    for layer in ["report", "plot"] {
+        scan(&src.join(layer), &mut problems);
+    }
+    assert!(
+        problems.is_empty(),
+        "renderers computing distributions: {problems:?}"
+    );
+}

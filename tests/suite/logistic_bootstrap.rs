@@ -1,18 +1,10 @@
 //! The weighted logistic refit used by the bootstrap: row weights behave as repeated rows, unit
 //! weights give the full-sample fit, and a separated resample is reported, not returned.
 
-use std::path::Path;
-
-use cipa::data::{read_path, ReadOptions};
 use cipa::estimation::{logistic_weighted, Regression};
 
 fn data() -> cipa::data::Dataset {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sme_example.csv");
-    let read = ReadOptions {
-        missing_codes: vec![-99.0],
-        ..Default::default()
-    };
-    read_path(&path, &read).unwrap()
+    crate::common::sme_example()
 }
 
 const TERMS: [&str; 3] = ["collab", "network_ties", "psychic_distance"];

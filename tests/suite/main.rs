@@ -27,6 +27,7 @@ mod measure_properties;
 mod plot_diagrams;
 mod plot_render;
 mod power;
+mod process_v431;
 mod properties;
 mod readers;
 mod readers_text;

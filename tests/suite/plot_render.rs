@@ -5,7 +5,6 @@
 #![cfg(feature = "plot")]
 
 use cipa::analysis::{analyse, Analysis, AnalysisOptions};
-use cipa::data::{read_path, ReadOptions};
 use cipa::plot::diagram::{self, CoefStyle, DiagramFigure};
 use cipa::plot::indirect::{IndirectCurve, IndirectPlot};
 use cipa::plot::{
@@ -14,15 +13,7 @@ use cipa::plot::{
 use cipa::spec::{template::template, Roles};
 
 fn fitted(model: u32, m: &[&str], w: Option<&str>, cov: &[&str], boot: usize) -> Analysis {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = read_path(
-        root.join("datasets/sme_example.csv"),
-        &ReadOptions {
-            missing_codes: vec![-99.0],
-            ..ReadOptions::default()
-        },
-    )
-    .unwrap();
+    let data = crate::common::sme_example();
     let x = if model == 1 { "collab" } else { "network_ties" };
     let spec = template(model)
         .unwrap()
@@ -364,15 +355,18 @@ fn indirect_curves_agree_with_the_probed_effects() {
 }
 
 fn model1_with(x: &str, w: &str) -> Analysis {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = read_path(
-        root.join("datasets/sme_example.csv"),
-        &ReadOptions {
-            missing_codes: vec![-99.0],
-            ..ReadOptions::default()
+    model1_opts(
+        x,
+        w,
+        &AnalysisOptions {
+            boot: 0,
+            ..AnalysisOptions::default()
         },
     )
-    .unwrap();
+}
+
+fn model1_opts(x: &str, w: &str, opts: &AnalysisOptions) -> Analysis {
+    let data = crate::common::sme_example();
     let spec = template(1)
         .unwrap()
         .instantiate(&Roles {
@@ -382,15 +376,7 @@ fn model1_with(x: &str, w: &str) -> Analysis {
             ..Roles::default()
         })
         .unwrap();
-    analyse(
-        &data,
-        &spec,
-        &AnalysisOptions {
-            boot: 0,
-            ..AnalysisOptions::default()
-        },
-    )
-    .unwrap()
+    analyse(&data, &spec, opts).unwrap()
 }
 
 #[test]
@@ -463,15 +449,7 @@ fn interaction_plots_for_categorical_x_and_w() {
 
 #[test]
 fn observed_cases_on_interaction_plots() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = read_path(
-        root.join("datasets/sme_example.csv"),
-        &ReadOptions {
-            missing_codes: vec![-99.0],
-            ..ReadOptions::default()
-        },
-    )
-    .unwrap();
+    let data = crate::common::sme_example();
     let a = model1_with("collab", "psychic_distance");
     let (_, mut p) =
         cipa::plot::interaction::interaction_plots(&a, &Labels::default(), Theme::default())
@@ -564,4 +542,59 @@ fn jn_lines_do_not_strike_through_the_observed_range_label() {
     // Half the label's width in SVG pixels, at a low estimate of DejaVu Sans (0.5 em a letter).
     let half = 0.5 * 8.0 * label.len() as f64 * 96.0 / 72.0 / 2.0;
     assert!((lx - jx).abs() > half, "label at {lx}, JN line at {jx}");
+}
+
+/// The figures draw what the report prints: the simple slopes' bands and the Johnson-Neyman
+/// curve use the critical value of the printed intervals. Under PROCESS's approximated critical
+/// value (`process_t`) and under the exact one, every band's half-width changes by the same
+/// factor as the printed intervals of the conditional effects and the Johnson-Neyman table.
+#[test]
+fn figures_use_the_reports_critical_value() {
+    let run = |process_t: bool| {
+        let opts = AnalysisOptions {
+            boot: 0,
+            jn: true,
+            process_t,
+            ..AnalysisOptions::default()
+        };
+        model1_opts("collab", "psychic_distance", &opts)
+    };
+    let (approx, exact) = (run(true), run(false));
+    let half = |lo: f64, hi: f64| (hi - lo) / 2.0;
+    let row = |a: &Analysis| {
+        let t = &a.conditional[0].rows[0].test;
+        half(t.ci_lower, t.ci_upper)
+    };
+    let ratio = row(&approx) / row(&exact);
+    // At df = 390 PROCESS's approximation is close to the exact quantile, but not equal; the
+    // bands must follow it to 1e-12.
+    assert!(
+        (ratio - 1.0).abs() > 1e-10,
+        "the two critical values differ: {ratio}"
+    );
+    let (sa, se) = (&approx.simple_slopes[0], &exact.simple_slopes[0]);
+    assert_eq!(sa.lines.len(), 3);
+    for (la, le) in sa.lines.iter().zip(&se.lines) {
+        for i in 0..sa.x.len() {
+            let r = half(la.lower[i], la.upper[i]) / half(le.lower[i], le.upper[i]);
+            assert!((r - ratio).abs() < 1e-12, "band {i}: {r} vs {ratio}");
+            assert_eq!(la.fit[i], le.fit[i]);
+        }
+    }
+    let (ja, je) = (&approx.johnson_neyman[0], &exact.johnson_neyman[0]);
+    let t = &ja.table[0].test;
+    let c = &ja.curve;
+    assert_eq!((c.w[0], c.effect[0]), (ja.table[0].value, t.effect));
+    assert!((c.upper[0] - t.ci_upper).abs() < 1e-12 * t.ci_upper.abs().max(1.0));
+    for i in 0..c.w.len() {
+        let r = half(c.lower[i], c.upper[i]) / half(je.curve.lower[i], je.curve.upper[i]);
+        assert!((r - ratio).abs() < 1e-12, "JN curve {i}: {r} vs {ratio}");
+    }
+    // The plots draw these numbers.
+    let (_, p) = &cipa::plot::jn::jn_plots(&approx, &Labels::default(), Theme::default())[0];
+    assert_eq!((&p.lower, &p.upper), (&c.lower, &c.upper));
+    let plots =
+        cipa::plot::interaction::interaction_plots(&approx, &Labels::default(), Theme::default())
+            .unwrap();
+    assert_eq!(plots[0].1.lines[2].upper, sa.lines[2].upper);
 }

@@ -140,12 +140,7 @@ fn describe_latex_and_html() {
 
 /// A moderated mediation (PROCESS model 14) on the shipped SME data, with a small seeded bootstrap.
 fn fit_analysis() -> cipa::analysis::Analysis {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/sme_example.csv");
-    let opts = ReadOptions {
-        missing_codes: vec![-99.0],
-        ..Default::default()
-    };
-    let data = cipa::data::read_path(path, &opts).unwrap();
+    let data = crate::common::sme_example();
     let roles = cipa::spec::Roles {
         x: "network_ties".into(),
         y: "export_intensity".into(),

@@ -15,10 +15,10 @@
 //! message when `../shared` is absent.
 
 use cipa::analysis::{analyse, Analysis, AnalysisOptions, ConditionalEffects, EffectResult};
-use cipa::data::{read_path, Dataset, ReadOptions, Variable};
+use cipa::data::{Dataset, Variable};
 use cipa::effects::EffectKind;
 use cipa::estimation::{EquationFit, R2Change, Summary};
-use cipa::spec::{template::template, Roles};
+use cipa::spec::Roles;
 
 use crate::common::process_reference::{self as pr, Row};
 
@@ -353,12 +353,16 @@ fn pending_reason(call: &Call, quantity: &str) -> Option<&'static str> {
 // ---------------------------------------------------------------------------------------------
 // Running a call
 
+/// Every row of the published PROCESS output.
+fn published(shared: &std::path::Path) -> Vec<Row> {
+    pr::read_rows(&shared.join("reference/process_v4_published.csv"))
+}
+
 fn load_data(call: &Call, shared: &std::path::Path) -> Dataset {
     let path = shared
         .join("datasets")
         .join(format!("{}.csv", call.dataset));
-    let mut data = read_path(&path, &ReadOptions::default())
-        .unwrap_or_else(|e| panic!("call {}: cannot read {}: {e}", call.id, path.display()));
+    let mut data = crate::common::read_data(&path);
     for p in call.prep {
         let (to, values) = match *p {
             Prep::Copy { to, from } => (to, data.numeric(from).unwrap().to_vec()),
@@ -386,10 +390,7 @@ fn run(call: &Call, data: &Dataset) -> Analysis {
         cov_m: None,
         cov_y: None,
     };
-    let spec = template(call.model)
-        .unwrap_or_else(|e| panic!("call {}: model {}: {e}", call.id, call.model))
-        .instantiate(&roles)
-        .unwrap_or_else(|e| panic!("call {}: {e}", call.id));
+    let spec = crate::common::process_model(call.model, &roles);
     let opts = AnalysisOptions {
         boot: call.boot,
         seed: call.seed,
@@ -1023,7 +1024,7 @@ fn replicate(id: usize) {
         return;
     };
     let call = CALLS.iter().find(|c| c.id == id).expect("call id");
-    let rows = pr::read_rows(&shared.join("reference/process_v4_published.csv"));
+    let rows = published(&shared);
     let rows: Vec<Row> = rows.into_iter().filter(|r| r.call == call.call).collect();
     assert!(
         !rows.is_empty(),
@@ -1084,7 +1085,7 @@ fn every_published_call_is_replicated() {
     let Some(shared) = pr::shared_or_skip() else {
         return;
     };
-    let rows = pr::read_rows(&shared.join("reference/process_v4_published.csv"));
+    let rows = published(&shared);
     let groups = pr::group_by_call(&rows);
     for (call, _) in &groups {
         assert!(

@@ -127,11 +127,13 @@ fn mediator_rules_and_roles() {
     assert_eq!(rule(80), MediatorRule::SerialParallel { min: 3, max: 6 });
     assert_eq!(rule(81), MediatorRule::SerialParallel { min: 3, max: 6 });
     assert_eq!(rule(82), MediatorRule::SerialParallel { min: 4, max: 4 });
+    // PROCESS 4.3.1 takes 2 to 6 serial mediators in models 83-92 (its output with 3 is in
+    // ../shared/reference/process_v431, compared by process_v431.rs).
     for n in 83..=92 {
-        assert_eq!(rule(n), MediatorRule::Serial { min: 2, max: 2 });
+        assert_eq!(rule(n), MediatorRule::Serial { min: 2, max: 6 });
     }
     assert_eq!(rule(6).to_string(), "serial 2-6");
-    assert_eq!(rule(83).to_string(), "serial 2");
+    assert_eq!(rule(83).to_string(), "serial 2-6");
     assert!(rule(4).allows(10) && !rule(4).allows(11) && !rule(4).allows(0));
 
     assert_eq!(get(1).roles, strings(&["X", "Y", "W"]));
@@ -333,6 +335,60 @@ fn model_83_and_92_serial_moderated() {
     );
 }
 
+/// Models 83-92 with three mediators, as PROCESS 4.3.1 prints them (`model83_3m` ... `model92_3m`
+/// in ../shared/reference/process_v431): every mediator's equation holds every earlier mediator;
+/// W's products follow the model's rule for each mediator.
+#[test]
+fn models_83_to_92_with_three_mediators() {
+    let w3 = roles("x", "y", &["a", "b", "c"], Some("w"), None);
+    let eqs = |n: u32| instantiate(n, &w3).equations;
+    let (a, b, c) = (eq("a", "x"), eq("b", "x + a"), eq("c", "x + a + b"));
+    let ay = eq("y", "x + a + b + c");
+    let xw = |o: &str, t: &str| eq(o, &format!("x + {t}w + x:w"));
+    assert_eq!(eqs(83), [xw("a", ""), b.clone(), c.clone(), ay.clone()]);
+    let m84 = [xw("a", ""), xw("b", "a + "), xw("c", "a + b + ")];
+    assert_eq!(eqs(84)[..3], m84);
+    assert_eq!(eqs(84)[3], ay);
+    assert_eq!(eqs(85)[..3], m84);
+    assert_eq!(eqs(85)[3], eq("y", "x + a + b + c + w + x:w"));
+    assert_eq!(
+        eqs(86),
+        [
+            xw("a", ""),
+            b.clone(),
+            c.clone(),
+            eq("y", "x + a + b + c + w + x:w")
+        ]
+    );
+    let serial = [a.clone(), b.clone(), c.clone()];
+    assert_eq!(eqs(87)[..3], serial);
+    assert_eq!(eqs(87)[3], eq("y", "x + a + b + c + w + c:w"));
+    assert_eq!(eqs(88)[3], eq("y", "x + a + b + c + w + a:w + b:w + c:w"));
+    assert_eq!(
+        eqs(89)[3],
+        eq("y", "x + a + b + c + w + x:w + a:w + b:w + c:w")
+    );
+    assert_eq!(eqs(90)[3], eq("y", "x + a + b + c + w + x:w + c:w"));
+    assert_eq!(
+        eqs(91),
+        [
+            a,
+            eq("b", "x + a + w + a:w"),
+            eq("c", "x + a + b + w + a:w + b:w"),
+            ay
+        ]
+    );
+    assert_eq!(
+        eqs(92),
+        [
+            xw("a", ""),
+            eq("b", "x + a + w + x:w + a:w"),
+            eq("c", "x + a + b + w + x:w + a:w + b:w"),
+            eq("y", "x + a + b + c + w + x:w + a:w + b:w + c:w"),
+        ]
+    );
+}
+
 #[test]
 fn role_errors() {
     let base = roles("x", "y", &["m"], Some("w"), None);
@@ -388,8 +444,12 @@ fn mediator_count_errors() {
     assert!(get(4).instantiate(&r(&eleven[..10])).is_ok());
     let w = |m: &[&str]| roles("x", "y", m, Some("w"), None);
     assert_eq!(
-        roles_error(83, &w(&["a", "b", "c"])),
-        "needs exactly 2 mediators (--m), got 3"
+        roles_error(83, &w(&["a"])),
+        "needs 2 to 6 mediators (--m), got 1"
+    );
+    assert_eq!(
+        roles_error(92, &w(&["a", "b", "c", "d", "e", "f", "g"])),
+        "needs 2 to 6 mediators (--m), got 7"
     );
     assert_eq!(
         roles_error(82, &r(&["a", "b", "c"])),

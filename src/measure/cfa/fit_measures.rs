@@ -1,7 +1,7 @@
 //! Fit measures as lavaan 0.6's `fitMeasures` computes them for ML with `likelihood = "normal"`:
 //! the test statistic `N·F`, the independence (baseline) model, CFI, TLI, RMSEA with its 90%
-//! interval from the noncentral chi-square, and SRMR (Bentler's, over the lower triangle with the
-//! diagonal).
+//! interval from the noncentral chi-square, SRMR (Bentler's, over the lower triangle with the
+//! diagonal), and the log-likelihoods with the information criteria built on them.
 
 use statrs::function::gamma::{gamma_lr, ln_gamma};
 
@@ -15,12 +15,42 @@ pub struct FitMeasures {
     pub p: f64,
     pub baseline_chisq: f64,
     pub baseline_df: f64,
+    /// p of the baseline (independence) model's chi-square (lavaan's `baseline.pvalue`).
+    pub baseline_p: f64,
     pub cfi: f64,
     pub tli: f64,
     pub rmsea: f64,
     pub rmsea_ci_lower: f64,
     pub rmsea_ci_upper: f64,
     pub srmr: f64,
+    /// Log-likelihood of the model, −N/2·[p·ln 2π + ln|Σ̂| + tr(SΣ̂⁻¹)] (lavaan's `logl`; no mean
+    /// structure, so the means are the sample means).
+    pub logl: f64,
+    /// Log-likelihood of the unrestricted model (Σ = S): −N/2·[p·ln 2π + ln|S| + p].
+    pub unrestricted_logl: f64,
+    /// −2·logl + 2k, k the free parameters.
+    pub aic: f64,
+    /// −2·logl + k·ln N.
+    pub bic: f64,
+    /// Sample-size adjusted BIC (Sclove 1987), −2·logl + k·ln((N + 2)/24) (lavaan's `bic2`).
+    pub bic2: f64,
+}
+
+/// The log-likelihoods and information criteria of a model with `k` free parameters whose
+/// discrepancy is `f_min` = ln|Σ̂| + tr(SΣ̂⁻¹) − ln|S| − p (lavaan's `lav_mvnorm_loglik_samplestats`
+/// and `lav_fit_aic`): logl is the unrestricted one less N·F/2.
+fn information_criteria(f_min: f64, log_det_s: f64, p: usize, n: f64, k: usize) -> [f64; 5] {
+    let pf = p as f64;
+    let unrestricted = -n / 2.0 * (pf * (2.0 * std::f64::consts::PI).ln() + log_det_s + pf);
+    let logl = unrestricted - n * f_min / 2.0;
+    let k = k as f64;
+    [
+        logl,
+        unrestricted,
+        -2.0 * logl + 2.0 * k,
+        -2.0 * logl + k * n.ln(),
+        -2.0 * logl + k * ((n + 2.0) / 24.0).ln(),
+    ]
 }
 
 /// Noncentral chi-square CDF by its Poisson mixture of central chi-squares.
@@ -76,7 +106,7 @@ fn solve_ncp(x: f64, df: f64, target: f64, mut lo: f64, mut hi: f64) -> f64 {
 }
 
 /// Computes the measures from the minimised `F`, the sample covariance (divisor N), the implied
-/// covariance, `N` and the model's df.
+/// covariance, `N`, the model's df and its number of free parameters.
 pub fn fit_measures(
     f_min: f64,
     s: &[f64],
@@ -84,6 +114,7 @@ pub fn fit_measures(
     p: usize,
     n: f64,
     df: f64,
+    n_params: usize,
 ) -> FitMeasures {
     let log_det_s = super::super::stats::log_det_spd(s, p).unwrap_or(f64::NAN);
     let baseline_chisq = n * ((0..p).map(|i| s[i * p + i].ln()).sum::<f64>() - log_det_s);
@@ -135,18 +166,26 @@ pub fn fit_measures(
         }
     }
     let srmr = (ss / (p * (p + 1) / 2) as f64).sqrt();
+    let [logl, unrestricted_logl, aic, bic, bic2] =
+        information_criteria(f_min, log_det_s, p, n, n_params);
     FitMeasures {
         chisq,
         df,
         p: pval,
         baseline_chisq,
         baseline_df,
+        baseline_p: chisq_p_upper(baseline_chisq, baseline_df),
         cfi,
         tli,
         rmsea,
         rmsea_ci_lower: lower,
         rmsea_ci_upper: upper,
         srmr,
+        logl,
+        unrestricted_logl,
+        aic,
+        bic,
+        bic2,
     }
 }
 
@@ -159,13 +198,29 @@ mod tests {
         // Rounding leaves F at 1e-15 for a saturated model: chi-square 0, CFI and TLI exactly 1,
         // RMSEA 0, as lavaan reports.
         let s = [1.0, 0.5, 0.4, 0.5, 1.0, 0.3, 0.4, 0.3, 1.0];
-        let f = fit_measures(1e-15, &s, &s, 3, 300.0, 0.0);
+        let f = fit_measures(1e-15, &s, &s, 3, 300.0, 0.0, 6);
         assert_eq!((f.chisq, f.cfi, f.tli, f.rmsea), (0.0, 1.0, 1.0, 0.0));
         assert!(f.p.is_nan());
         // chi-square below df: CFI exactly 1 as well.
-        let f = fit_measures(1.0 / 300.0, &s, &s, 3, 300.0, 2.0);
+        let f = fit_measures(1.0 / 300.0, &s, &s, 3, 300.0, 2.0, 4);
         assert_eq!(f.cfi, 1.0);
         assert_eq!(f.rmsea, 0.0);
+    }
+
+    // The unrestricted log-likelihood of S = I (|S| = 1) is −N/2·p·(ln 2π + 1); the model's is
+    // lower by half the chi-square, and the criteria add their penalties to −2·logl.
+    #[test]
+    fn log_likelihoods_and_criteria() {
+        let s = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0];
+        let f = fit_measures(0.02, &s, &s, 3, 300.0, 1.0, 5);
+        let un = -150.0 * 3.0 * ((2.0 * std::f64::consts::PI).ln() + 1.0);
+        assert!((f.unrestricted_logl - un).abs() < 1e-9);
+        assert!((f.logl - (un - f.chisq / 2.0)).abs() < 1e-9);
+        assert!((f.aic - (-2.0 * f.logl + 10.0)).abs() < 1e-9);
+        assert!((f.bic - f.aic - 5.0 * (300f64.ln() - 2.0)).abs() < 1e-9);
+        assert!((f.bic2 - f.bic - 5.0 * (302.0f64 / 24.0 / 300.0).ln()).abs() < 1e-9);
+        // The independence model of an identity matrix fits perfectly.
+        assert_eq!((f.baseline_chisq, f.baseline_p), (0.0, 1.0));
     }
 
     // R 4.2.2: pchisq(30, 10, ncp = 5) and pchisq(30, 10).

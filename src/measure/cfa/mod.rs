@@ -36,24 +36,52 @@ pub struct Loading {
     pub std_se: f64,
 }
 
-/// A factor covariance and correlation.
+/// A factor covariance and correlation; `z` and `p` test the covariance (estimate / SE, two-sided
+/// normal p, as lavaan's `parameterEstimates`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FactorCorrelation {
     pub a: String,
     pub b: String,
     pub covariance: f64,
     pub se: f64,
+    pub z: f64,
+    pub p: f64,
     pub correlation: f64,
     pub correlation_se: f64,
 }
 
-/// A residual variance (`std` is `1 − std loading²`).
+/// A factor variance with its SE, z and p (as lavaan's `parameterEstimates`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FactorVariance {
+    pub construct: String,
+    pub estimate: f64,
+    pub se: f64,
+    pub z: f64,
+    pub p: f64,
+}
+
+/// A residual variance with its SE, z and p (`std` is `1 − std loading²`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Residual {
     pub item: String,
     pub estimate: f64,
     pub se: f64,
+    pub z: f64,
+    pub p: f64,
     pub std: f64,
+}
+
+/// z = estimate / SE and its two-sided normal p (`NaN` for a fixed parameter).
+fn z_test(estimate: f64, se: f64) -> (f64, f64) {
+    let z = estimate / se;
+    (
+        z,
+        if z.is_finite() {
+            z_p_two_sided(z)
+        } else {
+            f64::NAN
+        },
+    )
 }
 
 /// A fitted CFA.
@@ -63,7 +91,7 @@ pub struct CfaFit {
     pub n_params: usize,
     pub fit: FitMeasures,
     pub loadings: Vec<Loading>,
-    pub factor_variances: Vec<(String, f64, f64)>,
+    pub factor_variances: Vec<FactorVariance>,
     pub factor_correlations: Vec<FactorCorrelation>,
     pub residuals: Vec<Residual>,
     pub iterations: u64,
@@ -223,7 +251,7 @@ pub fn fit_cfa(
     let std = model.standardized(&x);
     let std_vcov = delta_method(&model, &x, &vcov);
     let sigma = model.sigma(&x);
-    let fit = fit_measures(f_min, &s, &sigma, p, nf, df);
+    let fit = fit_measures(f_min, &s, &sigma, p, nf, df, q);
     let (_, phi, theta) = model.unpack(&x);
     let mut loadings = Vec::with_capacity(p);
     for i in 0..p {
@@ -231,18 +259,14 @@ pub fn fit_cfa(
             Some(a) => (x[a], se(a)),
             None => (1.0, f64::NAN),
         };
-        let z = est / se_i;
+        let (z, p_value) = z_test(est, se_i);
         loadings.push(Loading {
             construct: factors[factor_of[i]].clone(),
             item: items[i].clone(),
             estimate: est,
             se: se_i,
             z,
-            p: if z.is_finite() {
-                z_p_two_sided(z)
-            } else {
-                f64::NAN
-            },
+            p: p_value,
             std: std[i],
             std_se: std_vcov[i].sqrt(),
         });
@@ -263,11 +287,14 @@ pub fn fit_cfa(
     for k in 0..m {
         for l in 0..k {
             let a = model.phi_index(k, l);
+            let (z, p_value) = z_test(phi[k * m + l], se(a));
             factor_correlations.push(FactorCorrelation {
                 a: factors[l].clone(),
                 b: factors[k].clone(),
                 covariance: phi[k * m + l],
                 se: se(a),
+                z,
+                p: p_value,
                 correlation: std[c],
                 correlation_se: std_vcov[c].sqrt(),
             });
@@ -291,19 +318,29 @@ pub fn fit_cfa(
     }
     let factor_variances = (0..m)
         .map(|k| {
-            (
-                factors[k].clone(),
-                phi[k * m + k],
-                se(model.phi_index(k, k)),
-            )
+            let (estimate, se) = (phi[k * m + k], se(model.phi_index(k, k)));
+            let (z, p) = z_test(estimate, se);
+            FactorVariance {
+                construct: factors[k].clone(),
+                estimate,
+                se,
+                z,
+                p,
+            }
         })
         .collect();
     let residuals = (0..p)
-        .map(|i| Residual {
-            item: items[i].clone(),
-            estimate: theta[i],
-            se: se(model.theta_index(i)),
-            std: theta[i] / sigma[i * p + i],
+        .map(|i| {
+            let (estimate, se) = (theta[i], se(model.theta_index(i)));
+            let (z, p_value) = z_test(estimate, se);
+            Residual {
+                item: items[i].clone(),
+                estimate,
+                se,
+                z,
+                p: p_value,
+                std: theta[i] / sigma[i * p + i],
+            }
         })
         .collect();
     Ok(CfaFit {

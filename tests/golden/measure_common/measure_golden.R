@@ -49,13 +49,23 @@ measure_golden <- function(data, constructs, out_dir, reversed = character(0), s
     se = if (ld$se[i] == 0) NA else ld$se[i], std = sl$est.std[i], std_se = sl$se[i]))
   fc <- ss[ss$op == "~~" & ss$lhs != ss$rhs & ss$lhs %in% names(constructs), ]
   fcov <- pe[pe$op == "~~" & pe$lhs != pe$rhs & pe$lhs %in% names(constructs), ]
+  # z and p of covariances and variances as parameterEstimates() gives them (est / se, normal).
   factor_cor <- lapply(seq_len(nrow(fc)), function(i) list(
     a = fc$lhs[i], b = fc$rhs[i], covariance = fcov$est[i], se = fcov$se[i],
+    z = fcov$z[i], p = fcov$pvalue[i],
     correlation = fc$est.std[i], correlation_se = fc$se[i]))
+  fv <- pe[pe$op == "~~" & pe$lhs == pe$rhs & pe$lhs %in% names(constructs), ]
+  factor_var <- lapply(seq_len(nrow(fv)), function(i) list(
+    construct = fv$lhs[i], estimate = fv$est[i], se = fv$se[i], z = fv$z[i], p = fv$pvalue[i]))
   th <- pe[pe$op == "~~" & pe$lhs == pe$rhs & pe$lhs %in% items, ]
-  residuals <- lapply(seq_len(nrow(th)), function(i) list(item = th$lhs[i], estimate = th$est[i], se = th$se[i]))
-  fm <- fitMeasures(fit, c("chisq", "df", "pvalue", "baseline.chisq", "baseline.df", "cfi", "tli",
-                           "rmsea", "rmsea.ci.lower", "rmsea.ci.upper", "srmr"))
+  residuals <- lapply(seq_len(nrow(th)), function(i) list(item = th$lhs[i], estimate = th$est[i],
+                                                          se = th$se[i], z = th$z[i], p = th$pvalue[i]))
+  # Log-likelihoods and information criteria: logl, unrestricted.logl, aic, bic and bic2 (the
+  # sample-size adjusted BIC, ln((N + 2) / 24)); baseline.pvalue of the independence model.
+  fm <- fitMeasures(fit, c("chisq", "df", "pvalue", "baseline.chisq", "baseline.df",
+                           "baseline.pvalue", "cfi", "tli", "rmsea", "rmsea.ci.lower",
+                           "rmsea.ci.upper", "srmr", "npar", "logl", "unrestricted.logl", "aic",
+                           "bic", "bic2"))
   # CR and AVE from the standardized loadings (Fornell & Larcker), and compRelSEM's two versions.
   cr_obs <- compRelSEM(fit)
   cr_imp <- compRelSEM(fit, obs.var = FALSE)
@@ -111,8 +121,8 @@ measure_golden <- function(data, constructs, out_dir, reversed = character(0), s
     }))
   }
   out <- list(n = n, reliability = rel, omega = omega,
-              cfa = list(fit = as.list(fm), loadings = loadings, factor_correlations = factor_cor,
-                         residuals = residuals),
+              cfa = list(fit = as.list(fm), loadings = loadings, factor_variances = factor_var,
+                         factor_correlations = factor_cor, residuals = residuals),
               cr = cr, htmt = htmt, descriptives = desc, correlations = cors, vif = vif,
               full_vif = full_vif, harman = harman, marker = lw)
   writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE),

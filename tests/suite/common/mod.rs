@@ -4,6 +4,7 @@
 //! Every test binary compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod process_reference;
 
 use std::collections::HashMap;
@@ -24,9 +25,17 @@ pub fn crate_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/datasets` relative to the crate root, if it exists.
+/// `../shared` relative to the crate root, or the folder the environment variable `CIPA_SHARED`
+/// names (a git worktree has no `../shared` beside it).
+pub fn shared_root() -> PathBuf {
+    std::env::var_os("CIPA_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate_root().join("../shared"))
+}
+
+/// `../shared/datasets` (see [`shared_root`]), if it exists.
 pub fn shared_datasets() -> Option<PathBuf> {
-    let dir = crate_root().join("../shared/datasets");
+    let dir = shared_root().join("datasets");
     dir.is_dir().then_some(dir)
 }
 
@@ -41,6 +50,41 @@ pub fn shared_or_skip() -> Option<PathBuf> {
         println!("skipping: ../shared/datasets not found");
     }
     dir
+}
+
+/// `../shared/<rel>` (a file or folder), or `None` after printing the skip message naming it.
+pub fn shared_or_skip_file(rel: &str) -> Option<PathBuf> {
+    let path = crate_root().join("../shared").join(rel);
+    if path.exists() {
+        Some(path)
+    } else {
+        println!("skipping: ../shared/{rel} not found");
+        None
+    }
+}
+
+/// A data file read with the default options (panics naming the file).
+pub fn read_data(path: &Path) -> cipa::data::Dataset {
+    cipa::data::read_path(path, &cipa::data::ReadOptions::default())
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// The example data `datasets/sme_example.csv`, with its missing values (-99) as missing.
+pub fn sme_example() -> cipa::data::Dataset {
+    let path = crate_root().join("datasets/sme_example.csv");
+    let opts = cipa::data::ReadOptions {
+        missing_codes: vec![-99.0],
+        ..cipa::data::ReadOptions::default()
+    };
+    cipa::data::read_path(&path, &opts).expect("datasets/sme_example.csv reads")
+}
+
+/// PROCESS model `model` with the given roles.
+pub fn process_model(model: u32, roles: &cipa::spec::Roles) -> cipa::spec::ModelSpec {
+    cipa::spec::template::template(model)
+        .unwrap_or_else(|e| panic!("model {model}: {e}"))
+        .instantiate(roles)
+        .unwrap_or_else(|e| panic!("model {model}: {e}"))
 }
 
 /// The golden folder of a case: `tests/golden/<case>`.

@@ -22,7 +22,7 @@ pub const MC_REL_BOOT_SE: f64 = 0.10;
 
 /// `../shared` relative to the crate root, or `None` after printing the skip message.
 pub fn shared_or_skip() -> Option<PathBuf> {
-    let dir = super::crate_root().join("../shared");
+    let dir = super::shared_root();
     if dir.is_dir() && dir.join("reference/process_v4_published.csv").is_file() {
         Some(dir)
     } else {

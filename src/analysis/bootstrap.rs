@@ -1,0 +1,129 @@
+//! The bootstrap step: a draw is a vector of row counts; every equation is refitted from the
+//! count-weighted cross-products of the stacked design columns ([`Stacked`], one pass over the
+//! rows), a logistic Y by weighted Newton steps from the full-sample estimates, and the statistics
+//! evaluated on the new coefficients, standardized effects with the resample's own SDs. The
+//! jackknife for BCa leaves one row at a time out of the full sample's cross-products.
+
+use super::point::Statistics;
+use super::prepare::Prepared;
+use super::system::{Scratch, Stacked};
+use crate::error::Result;
+use crate::estimation::{Design, EquationFit, R2Change};
+use crate::inference::{jackknife, Step};
+use crate::spec::ModelSpec;
+
+/// The per-draw step of the nonparametric bootstrap of an analysis.
+pub(super) struct RowStep<'a> {
+    stacked: Stacked,
+    designs: &'a [Design],
+    stats: &'a Statistics,
+    /// Full-sample coefficients (the start of a logistic refit).
+    betas: Vec<Vec<f64>>,
+    /// The equation refitted by logistic regression, if Y's is.
+    logistic_eq: Option<usize>,
+    /// Stacked columns of the constant, Y and X (for the resample SDs of standardized effects).
+    one: usize,
+    y_col: Option<usize>,
+    x_col: Option<usize>,
+}
+
+impl<'a> RowStep<'a> {
+    pub fn new(
+        prep: &'a Prepared,
+        spec: &ModelSpec,
+        equations: &[(EquationFit, Vec<R2Change>)],
+        stats: &'a Statistics,
+    ) -> RowStep<'a> {
+        let stacked = Stacked::new(&prep.designs);
+        RowStep {
+            one: stacked.column(crate::estimation::CONSTANT).unwrap_or(0),
+            y_col: stacked.column(&spec.y),
+            x_col: stacked.column(&spec.x),
+            stacked,
+            designs: &prep.designs,
+            stats,
+            betas: equations.iter().map(|(f, _)| f.estimates()).collect(),
+            logistic_eq: prep
+                .designs
+                .iter()
+                .position(|d| prep.y_logistic && d.outcome == spec.y),
+        }
+    }
+
+    /// Rows of the sample.
+    pub fn rows(&self) -> usize {
+        self.stacked.n()
+    }
+
+    /// Everything after the equations are solved: shared by the bootstrap and the jackknife.
+    fn evaluate(&self, scratch: &Scratch, b: &[Vec<f64>], out: &mut [f64]) {
+        let (st, one) = (&self.stacked, self.one);
+        let scale = || {
+            let sd_y = self
+                .y_col
+                .map_or(f64::NAN, |j| st.resample_sd(scratch, one, j));
+            let sd_x = self
+                .x_col
+                .map_or(f64::NAN, |j| st.resample_sd(scratch, one, j));
+            self.stats.standardized.scale(sd_x, sd_y)
+        };
+        self.stats.evaluate(b, scale, out);
+    }
+
+    /// A logistic outcome is refitted by weighted Newton steps from the full-sample estimates;
+    /// its (wasted) least-squares block is still solved with the others.
+    fn refit_logistic(&self, counts: &[u32], b: &mut [Vec<f64>]) -> Result<(), String> {
+        if let Some(e) = self.logistic_eq {
+            b[e] = crate::estimation::logistic_weighted(&self.designs[e], counts, &self.betas[e])?;
+        }
+        Ok(())
+    }
+
+    /// The jackknife acceleration of every statistic, or the reason a replicate failed (BCa then
+    /// has no acceleration). Fails outright when the full sample cannot be solved.
+    pub fn acceleration(&self) -> Result<std::result::Result<Vec<f64>, String>> {
+        let n = self.rows();
+        let (mut scratch, mut b) = self.scratch();
+        self.stacked
+            .solve(&vec![1; n], &mut scratch, &mut b)
+            .map_err(crate::Error::Usage)?;
+        let full = self.stacked.gram(&scratch).to_vec();
+        let mut counts = vec![1u32; n];
+        Ok(jackknife(n, self.stats.len(), |i, out| {
+            counts[i] = 0;
+            let solved = self
+                .stacked
+                .solve_without(&full, i, &mut scratch, &mut b)
+                .and_then(|_| self.refit_logistic(&counts, &mut b));
+            counts[i] = 1;
+            solved?;
+            self.evaluate(&scratch, &b, out);
+            Ok(())
+        }))
+    }
+}
+
+impl Step<[u32]> for RowStep<'_> {
+    type Scratch = (Scratch, Vec<Vec<f64>>);
+
+    fn statistics(&self) -> usize {
+        self.stats.len()
+    }
+
+    fn scratch(&self) -> Self::Scratch {
+        let b = self.betas.iter().map(|b| vec![0.0; b.len()]).collect();
+        (self.stacked.scratch(), b)
+    }
+
+    fn draw(
+        &self,
+        (scratch, b): &mut Self::Scratch,
+        counts: &mut [u32],
+        out: &mut [f64],
+    ) -> Result<(), String> {
+        self.stacked.solve(counts, scratch, b)?;
+        self.refit_logistic(counts, b)?;
+        self.evaluate(scratch, b, out);
+        Ok(())
+    }
+}

@@ -1,0 +1,117 @@
+//! Stage 2, the equations: fit each design (OLS with the asked covariance, or logistic for a
+//! two-valued Y), test its highest-order product terms as PROCESS prints them (R² change), fit the
+//! total effect model when asked, and with `process_t` recompute every coefficient interval with
+//! PROCESS's approximation of the critical value so the printed bounds match PROCESS's.
+
+use super::linear::critical;
+use super::prepare::Prepared;
+use super::AnalysisOptions;
+use crate::error::Result;
+use crate::estimation::{
+    fit_logistic_design, fit_ols_design, r2_change, EquationFit, Method, R2Change, Regression,
+};
+use crate::spec::{EquationSpec, ModelSpec};
+
+/// Each equation's fit with its tests of highest-order product terms, and the total effect
+/// model (Y on X and the covariates) when `opts.total`.
+pub(super) struct Fitted {
+    pub equations: Vec<(EquationFit, Vec<R2Change>)>,
+    pub total_model: Option<EquationFit>,
+}
+
+pub(super) fn fit_equations(
+    prep: &Prepared,
+    spec: &ModelSpec,
+    opts: &AnalysisOptions,
+) -> Result<Fitted> {
+    let mut equations = Vec::new();
+    for (e, design) in spec.equations.iter().zip(&prep.designs) {
+        let fit = if e.outcome == spec.y && prep.y_logistic {
+            fit_logistic_design(design, opts.conf, &Default::default())?
+        } else {
+            fit_ols_design(design, opts.cov, opts.conf, None)?
+        };
+        let tests = highest_order_tests(&fit, e)?;
+        equations.push((fit, tests));
+    }
+    let mut total_model = if opts.total {
+        Some(total_effect_model(prep, spec, opts)?)
+    } else {
+        None
+    };
+    if opts.process_t {
+        for fit in equations
+            .iter_mut()
+            .map(|(f, _)| f)
+            .chain(total_model.as_mut())
+        {
+            process_intervals(fit, opts.conf);
+        }
+    }
+    Ok(Fitted {
+        equations,
+        total_model,
+    })
+}
+
+/// Recomputes an equation's coefficient intervals with PROCESS's critical value.
+fn process_intervals(fit: &mut EquationFit, conf: f64) {
+    let (crit, _) = critical(fit, conf, true);
+    for c in fit.coefficients.iter_mut() {
+        c.ci_lower = c.estimate - crit * c.se;
+        c.ci_upper = c.estimate + crit * c.se;
+    }
+}
+
+/// R² change tests for the highest-order product terms of an equation, as PROCESS prints them:
+/// each alone, then all together when there are several.
+fn highest_order_tests(fit: &EquationFit, e: &EquationSpec) -> Result<Vec<R2Change>> {
+    if fit.method != Method::Ols {
+        return Ok(Vec::new());
+    }
+    let top = e.terms.iter().map(|t| t.factors.len()).max().unwrap_or(0);
+    if top < 2 {
+        return Ok(Vec::new());
+    }
+    let tops: Vec<String> = e
+        .terms
+        .iter()
+        .filter(|t| t.factors.len() == top)
+        .map(|t| t.name())
+        .collect();
+    let mut out = Vec::new();
+    for t in &tops {
+        out.push(r2_change(fit, std::slice::from_ref(t))?);
+    }
+    if tops.len() > 1 {
+        out.push(r2_change(fit, &tops)?);
+    }
+    Ok(out)
+}
+
+/// Y on X and the covariates of Y's equation (PROCESS's total effect model).
+fn total_effect_model(
+    prep: &Prepared,
+    spec: &ModelSpec,
+    opts: &AnalysisOptions,
+) -> Result<EquationFit> {
+    let mut terms: Vec<&str> = vec![spec.x.as_str()];
+    if let Some(y_eq) = spec.equations.iter().find(|e| e.outcome == spec.y) {
+        for t in &y_eq.terms {
+            if t.factors.len() == 1 && spec.covariates.contains(&t.factors[0]) {
+                terms.push(&t.factors[0]);
+            }
+        }
+    }
+    let mut reg = Regression::new(&spec.y, &terms).conf(opts.conf);
+    for (v, c) in &opts.codings {
+        if v == &spec.x {
+            reg = reg.coding(v, c.clone());
+        }
+    }
+    if prep.y_logistic {
+        reg.fit_logistic(&prep.sub, &Default::default())
+    } else {
+        reg.fit_ols(&prep.sub, opts.cov)
+    }
+}

@@ -1,0 +1,81 @@
+//! Stage 4, resampling: the statistics of stage 3 on `B` draws, by the engine of
+//! [`crate::inference::resample`] with this analysis' per-draw step:
+//!
+//! - Monte Carlo (`mc`): each equation's coefficients drawn from N(b, V) ([`monte_carlo`]);
+//! - otherwise the nonparametric bootstrap (`boot`): the equations refitted on each resample's row
+//!   counts ([`bootstrap`]), and for BCa the jackknife's acceleration of every statistic.
+//!
+//! Draw b uses the stream of (seed, b) whatever the threads; failed draws are replaced and kept in
+//! the ledger.
+
+use super::bootstrap::RowStep;
+use super::monte_carlo::NormalStep;
+use super::point::Statistics;
+use super::prepare::Prepared;
+use super::AnalysisOptions;
+use crate::error::Result;
+use crate::estimation::{EquationFit, R2Change};
+use crate::inference::{CiMethod, Draws, Resampler};
+use crate::spec::ModelSpec;
+
+/// The draws of every statistic, and the BCa acceleration of each (zeros unless BCa).
+pub(super) struct Resampled {
+    pub draws: Draws,
+    pub accel: Vec<f64>,
+}
+
+/// The draws, or `None` when the analysis resamples nothing (no draws asked, or no statistic
+/// needs them). Notes what the report should say (a singular jackknife).
+pub(super) fn resample(
+    prep: &Prepared,
+    spec: &ModelSpec,
+    equations: &[(EquationFit, Vec<R2Change>)],
+    stats: &Statistics,
+    opts: &AnalysisOptions,
+    progress: &(dyn Fn(usize) + Sync),
+    notes: &mut Vec<String>,
+) -> Result<Option<Resampled>> {
+    let m = stats.len();
+    if m == 0 {
+        return Ok(None);
+    }
+    let driver = |b: usize| {
+        Resampler::new(b, opts.seed)
+            .threads(opts.threads)
+            .observe(progress)
+    };
+    if opts.mc > 0 {
+        let step = NormalStep::new(equations, stats)?;
+        let draws = driver(opts.mc).monte_carlo(&step).map_err(|f| {
+            crate::Error::Usage(format!(
+                "the Monte Carlo draws failed at draw {} ({})",
+                f.draw, f.reason
+            ))
+        })?;
+        return Ok(Some(Resampled {
+            draws,
+            accel: vec![0.0; m],
+        }));
+    }
+    if opts.boot == 0 {
+        return Ok(None);
+    }
+    let step = RowStep::new(prep, spec, equations, stats);
+    let draws = driver(opts.boot)
+        .bootstrap(step.rows(), &step)
+        .map_err(|f| {
+            crate::Error::Usage(format!(
+                "the bootstrap failed: draw {} could not be computed after 100 replacements ({})",
+                f.draw, f.reason
+            ))
+        })?;
+    let accel = if opts.ci == CiMethod::Bca {
+        step.acceleration()?.unwrap_or_else(|_| {
+            notes.push("A jackknife replicate was singular, so BCa intervals use no acceleration (they are bias-corrected intervals).".into());
+            vec![0.0; m]
+        })
+    } else {
+        vec![0.0; m]
+    };
+    Ok(Some(Resampled { draws, accel }))
+}

@@ -1,0 +1,357 @@
+//! The resampling driver: `B` draws in blocks (in parallel with the `parallel` feature), each
+//! computed by the estimator's [`Step`] from a draw of a [`DrawSource`]. The loop machinery lives
+//! here once; the statistic is passed in (argmin's executor and solver).
+
+use serde::Serialize;
+
+use super::ledger::Ledger;
+use super::source::{DrawSource, Normal, Rows};
+
+/// How many times one draw may be replaced before the resampling gives up.
+const MAX_RETRIES: u64 = 100;
+/// Draws per block: each block makes its own buffers and scratch once.
+const BLOCK_DRAWS: usize = 256;
+
+/// An estimator's work on one draw: "fit this draw and write its statistics". `D` is what a draw
+/// is ([`DrawSource::Draw`]): row counts for the bootstrap, a generator for Monte Carlo.
+pub trait Step<D: ?Sized>: Sync {
+    /// Per-worker working memory, made once per block of draws so the hot loop allocates nothing.
+    type Scratch;
+    /// How many statistics a draw writes.
+    fn statistics(&self) -> usize;
+    fn scratch(&self) -> Self::Scratch;
+    /// Computes the statistics of one draw into `out` (of length [`Step::statistics`]), or says
+    /// why they cannot be computed on it (the draw is then replaced and the reason recorded).
+    fn draw(
+        &self,
+        scratch: &mut Self::Scratch,
+        draw: &mut D,
+        out: &mut [f64],
+    ) -> Result<(), String>;
+}
+
+/// A [`Step`] made of closures (see [`step_fn`]).
+pub struct FnStep<I, F> {
+    statistics: usize,
+    init: I,
+    f: F,
+}
+
+/// A step from closures: `init()` makes the scratch, `f(scratch, draw, out)` computes a draw's
+/// `statistics` values.
+///
+/// ```
+/// use cipa::inference::resample::{step_fn, Resampler};
+///
+/// let x: Vec<f64> = (0..30).map(|i| i as f64).collect();
+/// let mean = step_fn(1, || (), |_: &mut (), counts: &mut [u32], out: &mut [f64]| {
+///     let n: u32 = counts.iter().sum();
+///     out[0] = counts.iter().zip(&x).map(|(&c, v)| c as f64 * v).sum::<f64>() / n as f64;
+///     Ok(())
+/// });
+/// let draws = Resampler::new(1000, 42).bootstrap(x.len(), &mean).unwrap();
+/// assert_eq!(draws.column(0).len(), 1000);
+/// ```
+pub fn step_fn<D: ?Sized, S, I, F>(statistics: usize, init: I, f: F) -> FnStep<I, F>
+where
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, &mut D, &mut [f64]) -> Result<(), String> + Sync,
+{
+    FnStep {
+        statistics,
+        init,
+        f,
+    }
+}
+
+impl<D: ?Sized, S, I, F> Step<D> for FnStep<I, F>
+where
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, &mut D, &mut [f64]) -> Result<(), String> + Sync,
+{
+    type Scratch = S;
+
+    fn statistics(&self) -> usize {
+        self.statistics
+    }
+
+    fn scratch(&self) -> S {
+        (self.init)()
+    }
+
+    fn draw(&self, scratch: &mut S, draw: &mut D, out: &mut [f64]) -> Result<(), String> {
+        (self.f)(scratch, draw, out)
+    }
+}
+
+/// The draws: `values[b * m + j]` is statistic j in draw b.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draws {
+    pub b: usize,
+    pub m: usize,
+    pub values: Vec<f64>,
+    pub ledger: Ledger,
+    pub seed: u64,
+}
+
+impl Draws {
+    /// All draws of statistic `j`.
+    pub fn column(&self, j: usize) -> Vec<f64> {
+        (0..self.b).map(|b| self.values[b * self.m + j]).collect()
+    }
+}
+
+/// Why the resampling as a whole could not be completed: a draw failed on every replacement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BootstrapFailure {
+    pub draw: usize,
+    pub reason: String,
+}
+
+fn quiet(_: usize) {}
+
+/// The driver's configuration: how many draws, the seed, the threads and a progress observer.
+#[derive(Clone, Copy)]
+pub struct Resampler<'a> {
+    /// Number of draws (B).
+    pub draws: usize,
+    pub seed: u64,
+    /// Worker threads (0 = every core, with the `parallel` feature); results do not depend on it.
+    pub threads: usize,
+    progress: &'a (dyn Fn(usize) + Sync),
+}
+
+impl std::fmt::Debug for Resampler<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resampler")
+            .field("draws", &self.draws)
+            .field("seed", &self.seed)
+            .field("threads", &self.threads)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Resampler<'static> {
+    /// `draws` draws under `seed`, on every core, unobserved.
+    pub fn new(draws: usize, seed: u64) -> Self {
+        Resampler {
+            draws,
+            seed,
+            threads: 0,
+            progress: &quiet,
+        }
+    }
+}
+
+impl<'a> Resampler<'a> {
+    pub fn threads(self, threads: usize) -> Self {
+        Resampler { threads, ..self }
+    }
+
+    /// Calls `progress(k)` after every block of `k` finished draws (from whichever worker finished
+    /// it), for a progress display. It does not affect the draws.
+    pub fn observe<'b>(self, progress: &'b (dyn Fn(usize) + Sync)) -> Resampler<'b> {
+        Resampler {
+            draws: self.draws,
+            seed: self.seed,
+            threads: self.threads,
+            progress,
+        }
+    }
+
+    /// The nonparametric bootstrap of `n` rows: `step` gets each draw's row counts.
+    pub fn bootstrap<E: Step<[u32]>>(&self, n: usize, step: &E) -> Result<Draws, BootstrapFailure> {
+        self.run(&Rows { n }, step)
+    }
+
+    /// Monte Carlo draws: `step` gets each draw's own generator.
+    pub fn monte_carlo<E>(&self, step: &E) -> Result<Draws, BootstrapFailure>
+    where
+        E: Step<rand_xoshiro::Xoshiro256PlusPlus>,
+    {
+        self.run(&Normal, step)
+    }
+
+    /// Runs the draws of `source` through `step`. A failed draw is retried on a stream beyond
+    /// every first attempt's (`draw + attempt·B`) and recorded in the ledger.
+    pub fn run<D, E>(&self, source: &D, step: &E) -> Result<Draws, BootstrapFailure>
+    where
+        D: DrawSource,
+        E: Step<D::Draw>,
+    {
+        let (b, seed, m) = (self.draws, self.seed, step.statistics());
+        let progress = self.progress;
+        let mut values = vec![0.0; b * m];
+        let run_block = |start: usize, block: &mut [f64]| -> Result<Ledger, BootstrapFailure> {
+            let (mut buffer, mut scratch) = (source.buffer(), step.scratch());
+            let mut ledger = Ledger::default();
+            for (k, out) in block.chunks_mut(m.max(1)).enumerate() {
+                let draw = start + k;
+                let mut attempt = 0u64;
+                loop {
+                    let stream = draw as u64 + attempt * (b as u64);
+                    let d = source.draw(seed, stream, &mut buffer);
+                    match step.draw(&mut scratch, d, out) {
+                        Ok(()) => break,
+                        Err(reason) => {
+                            ledger.record(&reason);
+                            attempt += 1;
+                            if attempt > MAX_RETRIES {
+                                return Err(BootstrapFailure { draw, reason });
+                            }
+                        }
+                    }
+                }
+            }
+            progress(block.len() / m.max(1));
+            Ok(ledger)
+        };
+        let ledgers = blocks(&mut values, m, self.threads, run_block);
+        let mut ledger = Ledger::default();
+        for l in ledgers {
+            ledger.merge(l?);
+        }
+        Ok(Draws {
+            b,
+            m,
+            values,
+            ledger,
+            seed,
+        })
+    }
+}
+
+/// `run(first_draw, block)` over blocks of [`BLOCK_DRAWS`] draws of `values` (in parallel with
+/// the `parallel` feature, on `threads` workers; 0 = all).
+fn blocks<R: Send>(
+    values: &mut [f64],
+    m: usize,
+    threads: usize,
+    run: impl Fn(usize, &mut [f64]) -> R + Sync,
+) -> Vec<R> {
+    let len = BLOCK_DRAWS * m.max(1);
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let work = |values: &mut [f64]| -> Vec<R> {
+            values
+                .par_chunks_mut(len)
+                .enumerate()
+                .map(|(i, block)| run(i * BLOCK_DRAWS, block))
+                .collect()
+        };
+        if threads == 0 {
+            work(values)
+        } else {
+            match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+                Ok(pool) => pool.install(|| work(values)),
+                Err(_) => work(values),
+            }
+        }
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let _ = threads;
+        values
+            .chunks_mut(len)
+            .enumerate()
+            .map(|(i, block)| run(i * BLOCK_DRAWS, block))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_draws_for_any_thread_count() {
+        let x: Vec<f64> = (0..40).map(|i| (i as f64 * 0.37).sin()).collect();
+        let step = step_fn(
+            1,
+            || (),
+            |_: &mut (), c: &mut [u32], out: &mut [f64]| {
+                let n: u32 = c.iter().sum();
+                out[0] = c.iter().zip(&x).map(|(&k, v)| k as f64 * v).sum::<f64>() / n as f64;
+                if c[3] == 5 {
+                    return Err("rare".into());
+                }
+                Ok(())
+            },
+        );
+        let one = Resampler::new(500, 42)
+            .threads(1)
+            .bootstrap(40, &step)
+            .unwrap();
+        let many = Resampler::new(500, 42)
+            .threads(4)
+            .bootstrap(40, &step)
+            .unwrap();
+        assert_eq!(one, many);
+    }
+
+    /// A failed draw is replaced by the draw on stream `b + B` and counted in the ledger; a draw
+    /// that fails on every replacement stops the run and names the draw.
+    #[test]
+    fn failed_draws_are_replaced_and_recorded() {
+        let b = 10;
+        let step = step_fn(
+            1,
+            || (),
+            |_: &mut (), rng: &mut rand_xoshiro::Xoshiro256PlusPlus, out: &mut [f64]| {
+                use rand::RngCore;
+                let v = rng.next_u64();
+                out[0] = v as f64;
+                if v.is_multiple_of(3) {
+                    Err("divisible by three".to_string())
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        let d = Resampler::new(b, 5).monte_carlo(&step).unwrap();
+        let mut failed = 0;
+        for draw in 0..b {
+            let mut attempt = 0;
+            let v = loop {
+                use rand::RngCore;
+                let v = super::super::stream_rng(5, (draw + attempt * b) as u64).next_u64();
+                if !v.is_multiple_of(3) {
+                    break v;
+                }
+                failed += 1;
+                attempt += 1;
+            };
+            assert_eq!(d.values[draw], v as f64);
+        }
+        assert_eq!(d.ledger.failed, failed);
+        let never = step_fn(
+            1,
+            || (),
+            |_: &mut (), _: &mut [u32], _: &mut [f64]| Err("no".to_string()),
+        );
+        let e = Resampler::new(3, 1).bootstrap(5, &never).unwrap_err();
+        assert_eq!((e.draw, e.reason.as_str()), (0, "no"));
+    }
+
+    #[test]
+    fn the_observer_sees_every_draw() {
+        let seen = std::sync::atomic::AtomicUsize::new(0);
+        let count = |k: usize| {
+            seen.fetch_add(k, std::sync::atomic::Ordering::Relaxed);
+        };
+        let step = step_fn(
+            2,
+            || (),
+            |_: &mut (), _: &mut [u32], out: &mut [f64]| {
+                out.fill(1.0);
+                Ok(())
+            },
+        );
+        Resampler::new(600, 1)
+            .observe(&count)
+            .bootstrap(4, &step)
+            .unwrap();
+        assert_eq!(seen.into_inner(), 600);
+    }
+}

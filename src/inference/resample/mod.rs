@@ -1,0 +1,24 @@
+//! The resampling engine, shared by every estimator that wants resampled intervals: one driver
+//! ([`Resampler`]) runs `B` draws in parallel, each from its own seeded stream, and the estimator
+//! supplies the per-draw step ([`Step`]: "fit this draw and write its statistics").
+//!
+//! - [`source`]: where a draw comes from. Draw `b` takes its own random stream from `(seed, b)`
+//!   (xoshiro256++ seeded through SplitMix64 from the pair), so results are bit-identical whatever
+//!   the number of threads. [`Rows`] turns the stream into row counts (the nonparametric
+//!   bootstrap: a draw is a vector of counts, not a copied data set); [`Normal`] hands the stream
+//!   itself to the step (Monte Carlo draws of coefficients).
+//! - [`driver`]: the parallel loop. A step that fails on a draw (a singular resample, say) has the
+//!   draw replaced by a deterministic retry on a later stream, and the failure is recorded in the
+//!   [`Ledger`], never hidden.
+//! - [`interval`]: percentile, bias-corrected and BCa intervals of the draws, with PROCESS's order
+//!   statistics, and the jackknife acceleration of BCa.
+
+pub mod driver;
+pub mod interval;
+mod ledger;
+pub mod source;
+
+pub use driver::{step_fn, BootstrapFailure, Draws, FnStep, Resampler, Step};
+pub use interval::{acceleration, jackknife, summarise, summarise_with, BootSummary, CiMethod};
+pub use ledger::Ledger;
+pub use source::{resample_counts, stream_rng, DrawSource, Normal, Rows};
