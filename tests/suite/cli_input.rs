@@ -1052,3 +1052,79 @@ fn spreadsheet_exports_are_read_with_a_note_or_refused_naming_the_option() {
         &["--decimal ';' must be '.' or ','"],
     );
 }
+
+// ------------------------------------------------------------------ failed bootstrap draws
+
+#[test]
+fn a_bootstrap_with_many_failed_draws_reports_no_intervals() {
+    let c = Case::new();
+    c.write("d.csv", TEXT_Y);
+    // Ten cases and a logistic Y: about half the resamples separate the outcome.
+    let args = [
+        "fit", "--data", "d.csv", "--model", "4", "--x", "x", "--m", "m", "--y", "y", "--boot",
+        "1000", "--seed", "1", "--format", "json",
+    ];
+    let (doc, _) = c.succeeds(&args);
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    let failed = v["bootstrap"]["failed"].as_u64().unwrap();
+    assert!(
+        failed > 50,
+        "the case must fail more than 5% of 1000 draws: {failed}"
+    );
+    let indirect = &v["effects"]["indirect"][0];
+    assert!(
+        indirect["ci_lower"].is_null() && indirect["ci_upper"].is_null(),
+        "{indirect}"
+    );
+    assert!(indirect["boot_se"].is_null(), "{indirect}");
+    assert!(indirect["effect"].is_number());
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains(&format!("No bootstrap intervals are reported: {failed} failed draws were replaced to complete 1000")),
+        "{notes}"
+    );
+    // The text report says so too, with NA in place of the bounds.
+    let (report, _) = c.succeeds(&args[..args.len() - 2]);
+    assert!(report.contains("more than 5%"), "{report}");
+    // With few failures, intervals as before.
+    c.write(
+        "ok.csv",
+        "y,x,m\n1,2,3\n2,2,1\n3,4,2\n4,4,3\n5,6,4\n6,5,2\n7,8,5\n8,7,2\n9,9,4\n10,9,1\n",
+    );
+    let (doc, _) = c.succeeds(&[
+        "fit", "--data", "ok.csv", "--model", "4", "--x", "x", "--m", "m", "--y", "y", "--boot",
+        "200", "--seed", "1", "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    assert_eq!(v["bootstrap"]["failed"], 0);
+    assert!(
+        v["effects"]["indirect"][0]["ci_lower"].is_number(),
+        "{}",
+        v["effects"]
+    );
+}
+
+#[test]
+fn an_interval_excluding_its_estimate_is_flagged() {
+    let c = Case::new();
+    let sme = sme().to_str().unwrap();
+    // b is about 3.9: the ratio's denominator comes near zero in some draws.
+    c.write("near.cipa", "collab ~ a*network_ties\nexport_intensity ~ b*collab + cp*network_ties\nr := a/(b - 3.9)\n");
+    let (report, _) = c.succeeds(&[
+        "fit",
+        "--data",
+        sme,
+        "--spec",
+        "near.cipa",
+        "--x",
+        "network_ties",
+        "--boot",
+        "1000",
+        "--seed",
+        "1",
+    ]);
+    assert!(
+        report.contains("The bootstrap interval of defined quantity 'r' (-24.3399 to 18.1867) does not contain its estimate (-46.8584)"),
+        "{report}"
+    );
+}

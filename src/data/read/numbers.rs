@@ -88,6 +88,10 @@ fn parse_number(t: &str, decimal: Decimal) -> Option<(f64, Written)> {
     if frac.is_some_and(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit())) {
         return None;
     }
+    // A number has digits: "%", "-" and "e5" are not numbers.
+    if int.is_empty() && frac.is_none() {
+        return None;
+    }
     let (digits, grouped) = integer_digits(int, decimal)?;
     let mut text = digits;
     if let Some(f) = frac {
