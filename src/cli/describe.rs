@@ -19,14 +19,13 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
         // Every numeric column; categorical ones are listed rather than failing the run.
         let mut skipped = Vec::new();
         let mut keep = Vec::new();
+        let mut empty = Vec::new();
         for v in data.variables() {
             match (&v.data, &v.problem) {
                 // An empty column would leave no complete rows for the correlations.
-                (Column::Numeric(x), None) if x.iter().all(|x| x.is_nan()) => input.warn(format!(
-                    "column '{}' is empty (none of its {} cells holds a value), so it is left out",
-                    v.name,
-                    x.len()
-                )),
+                (Column::Numeric(x), None) if x.iter().all(|x| x.is_nan()) => {
+                    empty.push(v.name.clone())
+                }
                 (Column::Numeric(_), None) => keep.push(v.name.clone()),
                 (Column::Numeric(_), Some(p)) => skipped.push(format!(
                     "{} (bad value '{}' at line {})",
@@ -36,6 +35,9 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
                     skipped.push(format!("{} (categorical, {} levels)", v.name, levels.len()))
                 }
             }
+        }
+        if let Some(w) = empty_warning(&empty, data.n_rows()) {
+            input.warn(w);
         }
         if !skipped.is_empty() {
             notes.push(format!(
@@ -126,4 +128,21 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
         },
     };
     output::emit(&text, a.output.out.as_deref())
+}
+
+/// One warning for the empty columns left out (named, the first ten of many).
+fn empty_warning(empty: &[String], rows: usize) -> Option<String> {
+    let quoted: Vec<String> = empty.iter().take(10).map(|n| format!("'{n}'")).collect();
+    match empty.len() {
+        0 => None,
+        1 => Some(format!(
+            "column {} is empty (none of its {rows} cells holds a value), so it is left out",
+            quoted[0]
+        )),
+        n => Some(format!(
+            "columns {}{} are empty (none of their {rows} cells holds a value), so they are left out",
+            quoted.join(", "),
+            if n > 10 { format!(" and {} more", n - 10) } else { String::new() }
+        )),
+    }
 }

@@ -1128,3 +1128,20 @@ fn an_interval_excluding_its_estimate_is_flagged() {
         "{report}"
     );
 }
+
+#[test]
+fn a_spreadsheet_with_a_value_in_its_last_cell_is_read() {
+    // survey.xlsx with a value typed into XFD1048576 (and its dimension saying so): calamine's
+    // dense range of 17 billion cells aborted on allocation; cipa reads the sheet cell by cell.
+    let f = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz/corpus/reader/found-far-cell-v0.xlsx");
+    let c = Case::new();
+    let (report, _) = c.succeeds(&[
+        "describe",
+        "--data",
+        f.to_str().unwrap(),
+        "--vars",
+        "id,score,V16384",
+    ]);
+    assert!(report.contains("V16384"), "{report}");
+}
