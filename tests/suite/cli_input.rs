@@ -1145,3 +1145,26 @@ fn a_spreadsheet_with_a_value_in_its_last_cell_is_read() {
     ]);
     assert!(report.contains("V16384"), "{report}");
 }
+
+#[test]
+fn a_stata_file_with_a_damaged_length_is_refused_at_once() {
+    // A 2.6 KB file whose long string claims 1.9 GB: the dta crate allocated and zeroed it all
+    // (19 s and 1.9 GB here; an abort with a longer claim). Found by the fuzz campaign.
+    let f = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz/corpus/reader/found-dta-strl-length-v2.dta");
+    let c = Case::new();
+    let t = std::time::Instant::now();
+    c.refuses(
+        &["describe", "--data", f.to_str().unwrap()],
+        &[
+            "not a readable Stata file",
+            "long strings section claims 1920925890 bytes",
+            "damaged",
+        ],
+    );
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        t.elapsed()
+    );
+}

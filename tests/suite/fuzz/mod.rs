@@ -91,22 +91,29 @@ fn text_files(dir: &str, ext: &str) -> Vec<String> {
     v.into_iter().map(|(_, t)| t).collect()
 }
 
-/// A reader case: a seed, how to mutate it, whether inside the zip (xlsx), reader options.
+/// A reader case: a seed, how to mutate it (bytes anywhere, inside the xlsx archive, or the
+/// structured edits of sizes and cell references), reader options.
 fn reader_case() -> impl Strategy<Value = (String, Vec<u8>)> {
     let seeds = reader_seeds();
     (
         prop::sample::select(seeds),
         mutate::mutations(),
-        any::<bool>(),
+        0u8..4,
         any::<usize>(),
+        mutate::structured(),
     )
-        .prop_map(|((ext, bytes), edits, inside, member)| {
-            let mutated = if ext == "xlsx" && inside {
-                targets::mutate_zip_member(&bytes, member, |m| mutate::apply(m, &edits))
-                    .unwrap_or_else(|| mutate::apply(&bytes, &edits))
-            } else {
-                mutate::apply(&bytes, &edits)
-            };
+        .prop_map(|((ext, bytes), edits, how, member, st)| {
+            let mutated = match (ext.as_str(), how) {
+                ("xlsx", 0) => {
+                    targets::mutate_zip_member(&bytes, member, |m| mutate::apply(m, &edits))
+                }
+                ("xlsx", 1) => targets::mutate_zip_member(&bytes, usize::MAX, |m| {
+                    mutate::edit_cell_ref(m, &st)
+                }),
+                (_, 1) => Some(mutate::apply_structured(&ext, &bytes, &st)),
+                _ => None,
+            }
+            .unwrap_or_else(|| mutate::apply(&bytes, &edits));
             (ext, mutated)
         })
 }
@@ -187,12 +194,94 @@ fn syntax_line() -> impl Strategy<Value = String> {
     prop_oneof![3 => equation, 1 => defined]
 }
 
+/// A model that usually parses and runs: X, up to three mediators (serial paths at random), a
+/// moderator W and perhaps Z on random paths, covariates, labels and defined quantities. Names
+/// starting with `g` become three-level categorical columns and with `d` two-valued ones (a
+/// logistic Y, a dichotomous moderator), so those code paths are run too.
+fn valid_model() -> impl Strategy<Value = String> {
+    let names = (
+        prop::sample::select(vec!["x", "gx", "dx"]),
+        prop::sample::select(vec!["w", "gw", "dw"]),
+        prop::sample::select(vec!["z", "dz"]),
+        prop::sample::select(vec!["y", "dy"]),
+    );
+    (names, 0usize..4, any::<u32>(), prop::bool::weighted(0.3)).prop_map(
+        |((x, w, z, y), k, bits, labels)| {
+            let bit = |i: u32| bits >> i & 1 == 1;
+            let meds: Vec<String> = (1..=k).map(|i| format!("m{i}")).collect();
+            let label = |l: String, t: &str| {
+                if labels {
+                    format!("{l}*{t}")
+                } else {
+                    t.to_string()
+                }
+            };
+            let mut lines = Vec::new();
+            for (i, m) in meds.iter().enumerate() {
+                let mut terms = vec![label(format!("a{}", i + 1), x)];
+                if bit(i as u32) {
+                    terms.extend([w.to_string(), format!("{x}:{w}")]);
+                }
+                if i > 0 && bit(8 + i as u32) {
+                    terms.push(meds[i - 1].clone());
+                }
+                if bit(12) {
+                    terms.push("c1".into());
+                }
+                lines.push(format!("{m} ~ {}", terms.join(" + ")));
+            }
+            let mut terms = vec![label("cp".into(), x)];
+            for (i, m) in meds.iter().enumerate() {
+                terms.push(label(format!("b{}", i + 1), m));
+                if bit(4 + i as u32) {
+                    terms.push(format!("{m}:{w}"));
+                    if !terms.contains(&w.to_string()) {
+                        terms.push(w.to_string());
+                    }
+                }
+            }
+            if meds.is_empty() || bit(7) {
+                terms.extend([w.to_string(), format!("{x}:{w}")]);
+                if bit(13) {
+                    terms.extend([
+                        z.to_string(),
+                        format!("{x}:{z}"),
+                        format!("{w}:{z}"),
+                        format!("{x}:{w}:{z}"),
+                    ]);
+                }
+            }
+            if bit(14) {
+                terms.push("c2".into());
+            }
+            let mut seen: Vec<String> = Vec::new();
+            terms.retain(|t| {
+                let new = !seen.contains(t);
+                seen.push(t.clone());
+                new
+            });
+            lines.push(format!("{y} ~ {}", terms.join(" + ")));
+            if labels && !meds.is_empty() {
+                lines.push("ind := a1*b1".into());
+                if bit(15) {
+                    lines.push("total := cp + ind".into());
+                    lines.push("ratio := ind / total".into());
+                }
+            }
+            lines.join("\n")
+        },
+    )
+}
+
 fn syntax_text() -> impl Strategy<Value = String> {
     let models = text_files("models", "cipa")
         .into_iter()
         .chain(text_files("models/framework", "cipa"))
         .collect::<Vec<_>>();
     prop_oneof![
+        4 => valid_model(),
+        2 => (valid_model(), mutate::mutations())
+            .prop_map(|(m, e)| String::from_utf8_lossy(&mutate::apply(m.as_bytes(), &e)).into_owned()),
         3 => prop::collection::vec(syntax_line(), 1..6).prop_map(|l| l.join("\n")),
         2 => prop::collection::vec(prop::sample::select(SYNTAX_TOKENS.to_vec()), 0..40)
             .prop_map(|t| t.concat()),
@@ -440,8 +529,24 @@ fn fuzz(target: &str, cases: usize, seed: u64, save: &Path, deep: bool) -> Tally
             .expect("the generators always produce a value")
             .current();
         let t = Instant::now();
+        let guarded = GUARDED_PANICS.load(Ordering::Relaxed);
         let outcome = run(&input, deep);
-        tally.slowest = tally.slowest.max(t.elapsed());
+        let took = t.elapsed();
+        if took > tally.slowest {
+            tally.slowest = took;
+            if deep && took > Duration::from_secs(5) {
+                let p = store(&input, save, &format!("slow-{target}-{seed}-{k}"));
+                eprintln!(
+                    "fuzz slow case: {:.1} s ({})",
+                    took.as_secs_f64(),
+                    p.display()
+                );
+            }
+        }
+        if deep && GUARDED_PANICS.load(Ordering::Relaxed) > guarded {
+            let p = store(&input, save, &format!("guarded-{target}-{seed}-{k}"));
+            eprintln!("fuzz guarded panic ({})", p.display());
+        }
         tally.cases += 1;
         match outcome {
             Ok(accepted) => tally.accepted += usize::from(accepted),

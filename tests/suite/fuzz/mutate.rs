@@ -169,3 +169,85 @@ fn mutations_stay_in_bounds() {
     assert_eq!(apply(&data, &edits), vec![1, 2]);
     assert_eq!(apply(&[], &edits), vec![1, 2]);
 }
+
+/// Integers written into the size fields of binary headers.
+const SIZES: [i64; 8] = [
+    0,
+    -1,
+    1,
+    0xffff,
+    0x7fff_ffff,
+    0x1_0000_0000,
+    i64::MAX,
+    1 << 40,
+];
+
+/// Edits that know where a format keeps its sizes, which random positions rarely hit: SPSS's
+/// header counts (nominal case size at byte 68, cases at 80), Stata's observation and variable
+/// counts (after `<N>` and `<K>`), and the cell references of a worksheet's XML (a value in
+/// XFD1048576).
+#[derive(Debug, Clone)]
+pub struct Structured {
+    pub which: u8,
+    pub value: i64,
+}
+
+pub fn structured() -> impl Strategy<Value = Structured> {
+    (any::<u8>(), prop::sample::select(SIZES.to_vec()))
+        .prop_map(|(which, value)| Structured { which, value })
+}
+
+fn put(d: &mut [u8], at: usize, bytes: &[u8]) {
+    for (k, b) in bytes.iter().enumerate() {
+        if let Some(slot) = d.get_mut(at + k) {
+            *slot = *b;
+        }
+    }
+}
+
+fn find(d: &[u8], tag: &[u8]) -> Option<usize> {
+    d.windows(tag.len()).position(|w| w == tag)
+}
+
+/// Applies a structured edit for the format named by `ext` (other formats unchanged).
+pub fn apply_structured(ext: &str, data: &[u8], s: &Structured) -> Vec<u8> {
+    let mut d = data.to_vec();
+    let v = s.value;
+    match ext {
+        "sav" => {
+            let at = [64, 68, 72, 76, 80][s.which as usize % 5];
+            put(&mut d, at, &(v as i32).to_le_bytes());
+        }
+        "dta" => {
+            let (tag, width) =
+                [(&b"<N>"[..], 8), (&b"<K>"[..], 2), (&b"<map>"[..], 8)][s.which as usize % 3];
+            if let Some(p) = find(&d, tag) {
+                put(&mut d, p + tag.len(), &v.to_le_bytes()[..width]);
+            }
+        }
+        _ => {}
+    }
+    d
+}
+
+/// Cell references a worksheet's XML gets instead of one of its own.
+const REFS: [&str; 6] = [
+    "XFD1048576",
+    "A1048576",
+    "XFD1",
+    "A0",
+    "ZZZZ1",
+    "A99999999999",
+];
+
+/// A worksheet XML with one `r="..."` reference (a cell's or the dimension's) replaced.
+pub fn edit_cell_ref(xml: &[u8], s: &Structured) -> Vec<u8> {
+    let text = String::from_utf8_lossy(xml);
+    let spots: Vec<usize> = text.match_indices(" r=\"").map(|(i, _)| i + 4).collect();
+    let Some(&at) = spots.get(s.which as usize % spots.len().max(1)) else {
+        return xml.to_vec();
+    };
+    let end = text[at..].find('"').map_or(at, |e| at + e);
+    let new = REFS[(s.value.unsigned_abs() % REFS.len() as u64) as usize];
+    format!("{}{new}{}", &text[..at], &text[end..]).into_bytes()
+}

@@ -112,7 +112,14 @@ pub fn mutate_zip_member(
     if members.is_empty() {
         return None;
     }
-    let k = member % members.len();
+    // usize::MAX asks for the first worksheet (where the cell references are).
+    let k = if member == usize::MAX {
+        members
+            .iter()
+            .position(|(n, _)| n.contains("worksheets/sheet"))?
+    } else {
+        member % members.len()
+    };
     members[k].1 = edit(&members[k].1);
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
