@@ -13,6 +13,11 @@ use crate::data::closest_names;
 /// The shipped default design: the collaborative-internationalization framework.
 pub const FRAMEWORK_DESIGN: &str = include_str!("../../designs/framework.toml");
 
+/// Most items a construct may have (scales in survey research have a handful to a few dozen).
+const MAX_ITEMS: usize = 100;
+/// Most decimals a simulated column is written with.
+const MAX_DECIMALS: u32 = 15;
+
 /// How constructs are written: as Likert items plus their mean, or as the exact latent score (a
 /// perfectly reliable single indicator).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -379,6 +384,17 @@ impl Builder {
         Ok(())
     }
 
+    /// Decimals written to the CSV: a double has about 17 significant digits, and a damaged
+    /// count would make every number a string of gigabytes.
+    fn check_decimals(&self, what: &str, decimals: u32) -> Result<(), SimulateError> {
+        if decimals <= MAX_DECIMALS {
+            return Ok(());
+        }
+        Err(self.invalid(format!(
+            "{what}: decimals {decimals} must be at most {MAX_DECIMALS}"
+        )))
+    }
+
     fn lookup(&self, name: &str, place: &str) -> Result<usize, SimulateError> {
         self.nodes
             .iter()
@@ -428,6 +444,13 @@ impl Builder {
             }
             if c.items == 0 {
                 return Err(self.invalid(format!("construct '{}' needs at least one item", c.name)));
+            }
+            // Checked before the loadings are made: a damaged count would allocate terabytes.
+            if c.items > MAX_ITEMS {
+                return Err(self.invalid(format!(
+                    "construct '{}': {} items; a construct has at most {MAX_ITEMS}",
+                    c.name, c.items
+                )));
             }
             let loadings = match (c.loadings, c.loading) {
                 (Some(l), None) if l.len() == c.items => l,
@@ -500,6 +523,7 @@ impl Builder {
                 return Err(self.invalid(format!("variable '{}': sd must be positive", v.name)));
             }
             self.check_bounds(&format!("variable '{}'", v.name), v.min, v.max)?;
+            self.check_decimals(&format!("variable '{}'", v.name), v.decimals)?;
             self.add(Node {
                 name: v.name,
                 label: v.label,
@@ -654,6 +678,7 @@ impl Builder {
                         )));
                     }
                     self.check_bounds(&format!("equation of '{}'", e.outcome), e.min, e.max)?;
+                    self.check_decimals(&format!("equation of '{}'", e.outcome), e.decimals)?;
                     if matches!(kind, OutcomeKind::Normal | OutcomeKind::Lognormal)
                         && !e.error_sd.is_some_and(|s| s > 0.0)
                     {

@@ -1168,3 +1168,36 @@ fn a_stata_file_with_a_damaged_length_is_refused_at_once() {
         t.elapsed()
     );
 }
+
+#[test]
+fn a_design_with_a_damaged_count_is_refused_at_once() {
+    // Found by the fuzz campaign: a construct of 99,999,999,999 items made the design parser
+    // allocate 800 GB and abort; decimals of 4,294,967,295 would make every number a string of
+    // gigabytes.
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/corpus/design");
+    let c = Case::new();
+    for (file, needles) in [
+        (
+            "found-items-count-s1.toml",
+            ["99999999999 items", "at most 100"],
+        ),
+        (
+            "found-decimals-s1.toml",
+            ["decimals 4294967295", "at most 15"],
+        ),
+    ] {
+        let f = corpus.join(file);
+        c.refuses(
+            &[
+                "simulate",
+                "--design",
+                f.to_str().unwrap(),
+                "--n",
+                "10",
+                "--seed",
+                "1",
+            ],
+            &needles,
+        );
+    }
+}
