@@ -138,7 +138,16 @@ pub fn syntax(text: &str, boot: bool) -> Outcome {
         let Ok(parsed) = cipa::spec::syntax::parse_syntax("fuzz.cipa", text) else {
             return Ok(false);
         };
-        let Ok((x, y, mediators)) = cipa::spec::syntax::infer_roles(&parsed) else {
+        // As `--x` does on the command line: with W, Z and covariates also exogenous, X is named.
+        let named = ["x", "gx", "dx"].into_iter().find(|x| {
+            parsed
+                .equations
+                .iter()
+                .any(|e| e.terms.iter().any(|t| t.factors.iter().any(|f| f == x)))
+        });
+        let roles = cipa::spec::syntax::infer_roles(&parsed)
+            .or_else(|_| cipa::spec::syntax::infer_roles_with(&parsed, named, None));
+        let Ok((x, y, mediators)) = roles else {
             return Ok(false);
         };
         let moderators = cipa::spec::syntax::infer_moderators(&parsed, &x, &mediators, &y, &[]);
