@@ -54,7 +54,11 @@ pub fn read_options(a: &DataArgs) -> Result<ReadOptions, CliError> {
 /// Reads the data file named by the flags and adds the scores of any constructs defined with
 /// --construct/--constructs as columns named after them.
 pub fn load(a: &DataArgs) -> Result<Dataset, CliError> {
-    let mut data = load_items(a)?;
+    add_columns(a, load_items(a)?)
+}
+
+/// Adds to data as read the columns the flags define: size classes and construct scores.
+pub fn add_columns(a: &DataArgs, mut data: Dataset) -> Result<Dataset, CliError> {
     for spec in &a.size_class {
         add_size_class(&mut data, spec)?;
     }

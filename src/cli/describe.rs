@@ -1,9 +1,9 @@
 use serde_json::json;
 
-use crate::data::Column;
-use crate::measure::{correlations, describe, MissingPolicy};
-use crate::report::apa::apa_descriptives;
-use crate::report::{describe_report, render, Format};
+use crate::data::{Column, Dataset};
+use crate::measure::{correlations, describe, CorrelationMatrix, Descriptive, MissingPolicy};
+use crate::report::apa::{apa_descriptives, ApaTable};
+use crate::report::{describe_report, render, Format, Report};
 
 use super::args::DescribeArgs;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
@@ -13,121 +13,175 @@ use super::{data_opts, output, CliError};
 pub fn run(a: DescribeArgs) -> Result<(), CliError> {
     let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load(&a.data)?;
-    let mut notes = Vec::new();
-    let mut input = InputNotes::from_data(&data);
-    let vars: Vec<String> = if a.vars.is_empty() {
-        // Every numeric column; categorical ones are listed rather than failing the run.
-        let mut skipped = Vec::new();
-        let mut keep = Vec::new();
-        let mut empty = Vec::new();
-        for v in data.variables() {
-            match (&v.data, &v.problem) {
-                // An empty column would leave no complete rows for the correlations.
-                (Column::Numeric(x), None) if x.iter().all(|x| x.is_nan()) => {
-                    empty.push(v.name.clone())
-                }
-                (Column::Numeric(_), None) => keep.push(v.name.clone()),
-                (Column::Numeric(_), Some(p)) => skipped.push(format!(
-                    "{} (bad value '{}' at line {})",
-                    v.name, p.value, p.line
-                )),
-                (Column::Categorical { levels, .. }, _) => {
-                    skipped.push(format!("{} (categorical, {} levels)", v.name, levels.len()))
-                }
-            }
-        }
-        if let Some(w) = empty_warning(&empty, data.n_rows()) {
-            input.warn(w);
-        }
-        if !skipped.is_empty() {
-            notes.push(format!(
-                "Not described (not numeric): {}.",
-                skipped.join(", ")
-            ));
-        }
-        keep
-    } else {
-        a.vars.iter().map(|v| v.trim().to_string()).collect()
-    };
-    if vars.is_empty() {
-        return Err(super::usage(format!(
-            "'{}' has no numeric columns to describe",
-            data.source
-        )));
-    }
-    let names: Vec<&str> = vars.iter().map(String::as_str).collect();
-    input.warn_all(data_opts::value_warnings(&data, &names));
-    let stats = describe(&data, &names)?;
-    let policy = if a.pairwise {
-        MissingPolicy::Pairwise
-    } else {
-        MissingPolicy::Listwise
-    };
-    let cor = correlations(&data, &names, policy)?;
-    let options = json!({"vars": vars, "missing": a.data.missing, "correlation_missing": policy});
-    let json_text = || -> Result<String, CliError> {
-        let doc = json!({
-            "cipa_version": crate::VERSION,
-            "command": "describe",
-            "data": {"file": data.source, "rows": data.n_rows()},
-            "options": options,
-            "variables": stats,
-            "correlations": cor,
-            "notes": notes,
-        });
-        let mut doc = doc;
-        input.add_to_json(&mut doc);
-        Ok(
-            serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
-                + "\n",
-        )
-    };
-    let report = || {
-        let header = vec![
-            (
-                "Data".to_string(),
-                format!("{} ({} rows)", data.source, data.n_rows()),
-            ),
-            ("cipa".to_string(), crate::VERSION.to_string()),
-        ];
-        let mut report = describe_report(header, &stats, &cor, notes.clone());
-        input.add_to(&mut report);
-        report.decimals = a.output.decimals as usize;
-        report
-    };
-    let apa = || vec![apa_descriptives(&stats, &cor, &a.output.apa_options())];
+    let run = DescribeRun::new(a, data)?;
+    let a = &run.a;
     let text = match dest {
         Destination::Folder(dir) => {
-            let mut files = ResultsDir::new();
-            files.add_report(&report());
-            files.add("results.json", json_text()?);
-            files.add_apa(&apa());
-            let listwise = policy == MissingPolicy::Listwise && !names.is_empty();
-            let prov = Provenance {
-                command: "describe",
-                data_path: a.data.data.clone(),
-                rows: data.n_rows(),
-                rows_used: listwise.then(|| cor.n(0, 0)),
-                rows_dropped: listwise.then_some(cor.dropped_lines.len()),
-                dropped_lines: cor.dropped_lines.clone(),
-                options: options.clone(),
-                seed: None,
-                b: None,
-                resampling: None,
-                threads_requested: 1,
-                threads_used: 1,
-            };
+            let (files, prov) = run.folder()?;
             let n = files.commit(&dir, &prov)?;
             eprintln!("cipa: wrote {n} files to {}", dir.display());
             return Ok(());
         }
-        _ if a.output.apa => output::apa_text(&apa(), a.output.format())?,
+        _ if a.output.apa => output::apa_text(&run.apa(), a.output.format())?,
         _ => match a.output.format() {
-            Format::Json => json_text()?,
-            f => render(&report(), f),
+            Format::Json => super::json_text(&run.json())?,
+            f => render(&run.report(), f),
         },
     };
     output::emit(&text, a.output.out.as_deref())
+}
+
+/// A finished `describe`: the statistics and everything its outputs are made from.
+pub struct DescribeRun {
+    pub a: DescribeArgs,
+    pub data: Dataset,
+    vars: Vec<String>,
+    stats: Vec<Descriptive>,
+    cor: CorrelationMatrix,
+    policy: MissingPolicy,
+    notes: Vec<String>,
+    /// Warnings about the values (empty columns, far codes) and notes on how the file was read.
+    input: InputNotes,
+}
+
+impl DescribeRun {
+    /// Describes the variables asked for (every numeric column by default).
+    pub fn new(a: DescribeArgs, data: Dataset) -> Result<Self, CliError> {
+        let mut notes = Vec::new();
+        let mut input = InputNotes::from_data(&data);
+        let vars: Vec<String> = if a.vars.is_empty() {
+            numeric_columns(&data, &mut notes, &mut input)
+        } else {
+            a.vars.iter().map(|v| v.trim().to_string()).collect()
+        };
+        if vars.is_empty() {
+            return Err(super::usage(format!(
+                "'{}' has no numeric columns to describe",
+                data.source
+            )));
+        }
+        let names: Vec<&str> = vars.iter().map(String::as_str).collect();
+        input.warn_all(data_opts::value_warnings(&data, &names));
+        let stats = describe(&data, &names)?;
+        let policy = if a.pairwise {
+            MissingPolicy::Pairwise
+        } else {
+            MissingPolicy::Listwise
+        };
+        let cor = correlations(&data, &names, policy)?;
+        Ok(DescribeRun {
+            a,
+            data,
+            vars,
+            stats,
+            cor,
+            policy,
+            notes,
+            input,
+        })
+    }
+
+    fn options(&self) -> serde_json::Value {
+        json!({"vars": self.vars, "missing": self.a.data.missing, "correlation_missing": self.policy})
+    }
+
+    /// The JSON document of `--format json`.
+    pub fn json(&self) -> serde_json::Value {
+        let mut doc = json!({
+            "cipa_version": crate::VERSION,
+            "command": "describe",
+            "data": {"file": self.data.source, "rows": self.data.n_rows()},
+            "options": self.options(),
+            "variables": self.stats,
+            "correlations": self.cor,
+            "notes": self.notes,
+        });
+        self.input.add_to_json(&mut doc);
+        doc
+    }
+
+    /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
+    pub fn report(&self) -> Report {
+        let header = vec![
+            (
+                "Data".to_string(),
+                format!("{} ({} rows)", self.data.source, self.data.n_rows()),
+            ),
+            ("cipa".to_string(), crate::VERSION.to_string()),
+        ];
+        let mut report = describe_report(header, &self.stats, &self.cor, self.notes.clone());
+        self.input.add_to(&mut report);
+        report.decimals = self.a.output.decimals as usize;
+        report
+    }
+
+    /// The APA-style table.
+    pub fn apa(&self) -> Vec<ApaTable> {
+        vec![apa_descriptives(
+            &self.stats,
+            &self.cor,
+            &self.a.output.apa_options(),
+        )]
+    }
+
+    /// The files of a results folder and what its manifest records.
+    pub fn folder(&self) -> Result<(ResultsDir, Provenance), CliError> {
+        let mut files = ResultsDir::new();
+        files.add_report(&self.report());
+        files.add("results.json", super::json_text(&self.json())?);
+        files.add_apa(&self.apa());
+        let cor = &self.cor;
+        let listwise = self.policy == MissingPolicy::Listwise && !self.vars.is_empty();
+        let prov = Provenance {
+            command: "describe",
+            data_path: self.a.data.data.clone(),
+            rows: self.data.n_rows(),
+            rows_used: listwise.then(|| cor.n(0, 0)),
+            rows_dropped: listwise.then_some(cor.dropped_lines.len()),
+            dropped_lines: cor.dropped_lines.clone(),
+            options: self.options(),
+            seed: None,
+            b: None,
+            resampling: None,
+            threads_requested: 1,
+            threads_used: 1,
+        };
+        Ok((files, prov))
+    }
+}
+
+/// Every numeric column that holds a value; categorical ones are listed in `notes` rather than
+/// failing the run, and empty ones named in one warning (they would leave no complete rows for
+/// the correlations).
+fn numeric_columns(data: &Dataset, notes: &mut Vec<String>, input: &mut InputNotes) -> Vec<String> {
+    let mut skipped = Vec::new();
+    let mut keep = Vec::new();
+    let mut empty = Vec::new();
+    for v in data.variables() {
+        match (&v.data, &v.problem) {
+            (Column::Numeric(x), None) if x.iter().all(|x| x.is_nan()) => {
+                empty.push(v.name.clone())
+            }
+            (Column::Numeric(_), None) => keep.push(v.name.clone()),
+            (Column::Numeric(_), Some(p)) => skipped.push(format!(
+                "{} (bad value '{}' at line {})",
+                v.name, p.value, p.line
+            )),
+            (Column::Categorical { levels, .. }, _) => {
+                skipped.push(format!("{} (categorical, {} levels)", v.name, levels.len()))
+            }
+        }
+    }
+    if let Some(w) = empty_warning(&empty, data.n_rows()) {
+        input.warn(w);
+    }
+    if !skipped.is_empty() {
+        notes.push(format!(
+            "Not described (not numeric): {}.",
+            skipped.join(", ")
+        ));
+    }
+    keep
 }
 
 /// One warning for the empty columns left out (named, the first ten of many).

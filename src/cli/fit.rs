@@ -1,11 +1,11 @@
 use serde_json::json;
 
-use crate::analysis::{analyse_with_progress, AnalysisOptions};
+use crate::analysis::{analyse_with_progress, Analysis, AnalysisOptions};
 use crate::data::{code_event, Coding, Dataset, EventCoding};
 use crate::effects::probe::ProbeMethod;
 use crate::inference::{CiMethod, CovType};
-use crate::report::apa::apa_process;
-use crate::report::{json::analysis_json, process_report, render, Format};
+use crate::report::apa::{apa_process, ApaTable};
+use crate::report::{json::analysis_json, process_report, render, Format, Report};
 use crate::spec::{ModelSpec, SpecSource};
 
 use super::args::FitArgs;
@@ -39,68 +39,160 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
              results folder (--out DIR); this run writes none"
         );
     }
-    let mut data = data_opts::load(&a.data)?;
+    let data = data_opts::load(&a.data)?;
     let spec = build_spec(&a)?;
-    let event = y_event(&a, &mut data, &spec)?;
-    fit_checks::probes_apply(&a, &spec)?;
-    let mut input = InputNotes::from_data(&data);
-    input.warn_all(data_opts::value_warnings(
-        &data,
-        &data_opts::model_variables(&spec),
-    ));
-    input.warn_all(fit_checks::probe_range_warnings(&a, &spec, &data));
-    #[cfg(feature = "plot")]
-    if let Some(t) = &a.labels {
-        let labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
-        model_opts::check_labels(&labels, &spec)?;
-    }
-    let (opts, defaults) = options(&a, &data, &spec)?;
-    let bar = progress_bar(&opts, data.n_rows());
-    let mut analysis = analyse_with_progress(&data, &spec, &opts, &|k| {
+    let plan = FitPlan::new(a, data, spec)?;
+    let bar = progress_bar(&plan.opts, plan.data.n_rows());
+    let fit = plan.run(&|k| {
         if let Some(b) = &bar {
             b.inc(k as u64)
         }
     })?;
-    if let Some(e) = &event {
-        analysis.notes.push(e.describe());
-    }
-    input.warn_all(fit_checks::defined_warnings(&analysis));
-    for n in fit_checks::inert_option_notes(&a, &spec, &analysis) {
-        eprintln!("cipa: note: {n}");
-        analysis.notes.push(n);
-    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let draws = match &a.save_boot {
-        Some(path) => {
-            let draws = analysis.draws.as_ref().ok_or_else(|| {
-                usage(
-                    "--save-boot needs a bootstrap (--boot greater than 0) and an effect to bootstrap",
-                )
-            })?;
-            let csv = draws.to_csv();
-            if let Some(p) = path {
-                output::emit(&csv, Some(p))?;
-            }
-            Some(csv)
+    if let (Some(Some(p)), Some(csv)) = (&fit.a.save_boot, fit.draws_csv()) {
+        output::emit(&csv, Some(p))?;
+    }
+    let a = &fit.a;
+    let text = match dest {
+        Destination::Folder(dir) => {
+            let (files, prov) = fit.folder()?;
+            let n = files.commit(&dir, &prov)?;
+            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            return Ok(());
         }
-        None => None,
+        _ if a.output.apa => output::apa_text(&fit.apa(), a.output.format())?,
+        _ => match a.output.format() {
+            Format::Json => super::json_text(&fit.json())?,
+            f => render(&fit.report(), f),
+        },
     };
-    let json_text = || -> Result<String, CliError> {
+    output::emit(&text, a.output.out.as_deref())
+}
+
+/// A `fit` with its data, model and resolved options, ready to run.
+pub struct FitPlan {
+    a: FitArgs,
+    data: Dataset,
+    spec: ModelSpec,
+    /// The options of the analysis, resolved from the preset and the flags.
+    pub opts: AnalysisOptions,
+    defaults: Vec<String>,
+    /// How a two-valued Y was coded, when it was.
+    event: Option<EventCoding>,
+    /// Warnings about the values and notes on how the file was read.
+    input: InputNotes,
+}
+
+/// A finished `fit`: the analysis and everything its outputs are made from.
+pub struct FitRun {
+    pub a: FitArgs,
+    pub data: Dataset,
+    pub spec: ModelSpec,
+    pub opts: AnalysisOptions,
+    defaults: Vec<String>,
+    pub analysis: Analysis,
+    event: Option<EventCoding>,
+    input: InputNotes,
+}
+
+impl FitPlan {
+    /// Checks the flags and figure labels against the model, codes a two-valued Y, looks for
+    /// suspicious values and resolves the options.
+    pub fn new(a: FitArgs, mut data: Dataset, spec: ModelSpec) -> Result<Self, CliError> {
+        fit_checks::flags(&a)?;
+        let event = y_event(&a, &mut data, &spec)?;
+        fit_checks::probes_apply(&a, &spec)?;
+        let mut input = InputNotes::from_data(&data);
+        input.warn_all(data_opts::value_warnings(
+            &data,
+            &data_opts::model_variables(&spec),
+        ));
+        input.warn_all(fit_checks::probe_range_warnings(&a, &spec, &data));
+        #[cfg(feature = "plot")]
+        if let Some(t) = &a.labels {
+            let labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
+            model_opts::check_labels(&labels, &spec)?;
+        }
+        let (opts, defaults) = options(&a, &data, &spec)?;
+        Ok(FitPlan {
+            a,
+            data,
+            spec,
+            opts,
+            defaults,
+            event,
+            input,
+        })
+    }
+
+    /// Runs the analysis; `progress(k)` after every `k` finished resamples.
+    pub fn run(self, progress: &(dyn Fn(usize) + Sync)) -> Result<FitRun, CliError> {
+        let mut analysis = analyse_with_progress(&self.data, &self.spec, &self.opts, progress)?;
+        if self.a.save_boot.is_some() && analysis.draws.is_none() {
+            return Err(usage(
+                "--save-boot needs a bootstrap (--boot greater than 0) and an effect to bootstrap",
+            ));
+        }
+        let mut input = self.input;
+        if let Some(e) = &self.event {
+            analysis.notes.push(e.describe());
+        }
+        input.warn_all(fit_checks::defined_warnings(&analysis));
+        for n in fit_checks::inert_option_notes(&self.a, &self.spec, &analysis) {
+            eprintln!("cipa: note: {n}");
+            analysis.notes.push(n);
+        }
+        Ok(FitRun {
+            a: self.a,
+            data: self.data,
+            spec: self.spec,
+            opts: self.opts,
+            defaults: self.defaults,
+            analysis,
+            event: self.event,
+            input,
+        })
+    }
+
+    /// The number of rows of the data.
+    pub fn rows(&self) -> usize {
+        self.data.n_rows()
+    }
+}
+
+impl FitRun {
+    /// Every bootstrap draw of every effect as CSV, when `--save-boot` asked for them.
+    pub fn draws_csv(&self) -> Option<String> {
+        self.a.save_boot.as_ref()?;
+        self.analysis.draws.as_ref().map(|d| d.to_csv())
+    }
+
+    /// The JSON document of `--format json`.
+    pub fn json(&self) -> serde_json::Value {
         let mut doc = analysis_json(
-            &analysis,
-            &data.source,
-            data.n_rows(),
-            with_event(options_json(&a, &opts, &defaults), event.as_ref()),
+            &self.analysis,
+            &self.data.source,
+            self.data.n_rows(),
+            self.options_json(),
         );
-        input.add_to_json(&mut doc);
-        Ok(
-            serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
-                + "\n",
-        )
-    };
-    let report = || {
+        self.input.add_to_json(&mut doc);
+        doc
+    }
+
+    /// The options as the JSON output records them, with how a two-valued Y was coded.
+    fn options_json(&self) -> serde_json::Value {
+        let mut v = options_json(&self.a, &self.opts, &self.defaults);
+        if let Some(e) = &self.event {
+            v["event"] = json!(e);
+        }
+        v
+    }
+
+    /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
+    pub fn report(&self) -> Report {
+        let (spec, data, analysis) = (&self.spec, &self.data, &self.analysis);
         let mut header = vec![
             (
                 "Model".to_string(),
@@ -111,7 +203,7 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
             ),
             (
                 "Y".to_string(),
-                match &event {
+                match &self.event {
                     Some(e) => format!("{} (1 = '{}', 0 = '{}')", spec.y, e.event, e.other),
                     None => spec.y.clone(),
                 },
@@ -142,59 +234,56 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
                 ),
             ));
         }
-        header.push(("Defaults in force".into(), defaults.join("; ")));
+        header.push(("Defaults in force".into(), self.defaults.join("; ")));
         header.push(("cipa".into(), crate::VERSION.into()));
-        let mut report = process_report(&analysis, header);
-        report.decimals = a.output.decimals as usize;
-        input.add_to(&mut report);
+        let mut report = process_report(analysis, header);
+        report.decimals = self.a.output.decimals as usize;
+        self.input.add_to(&mut report);
         report
-    };
-    let apa = || apa_process(&analysis, &a.output.apa_options());
-    let text = match dest {
-        Destination::Folder(dir) => {
-            let mut files = ResultsDir::new();
-            files.add_report(&report());
-            files.add("results.json", json_text()?);
-            files.add_apa(&apa());
-            if let Some(csv) = draws {
-                files.add("draws.csv", csv);
-            }
-            // Plots go under plots/; results_dir::plots is the one place the plot layer plugs in.
-            let style = results_dir::FigureStyle {
-                labels: a.labels.as_deref(),
-                greyscale: a.greyscale,
-                coef_ci: a.diagram_coef == "ci",
-            };
-            files.extend(results_dir::plots(&analysis, &data, style)?);
-            let resampling = analysis.bootstrap.as_ref();
-            let mut options = with_event(options_json(&a, &opts, &defaults), event.as_ref());
-            options["analysis_options"] =
-                serde_json::to_value(&opts).map_err(|e| CliError::Internal(e.to_string()))?;
-            let prov = Provenance {
-                command: "fit",
-                data_path: a.data.data.clone(),
-                rows: data.n_rows(),
-                rows_used: Some(analysis.n),
-                rows_dropped: Some(analysis.n_dropped),
-                dropped_lines: analysis.dropped_rows.clone(),
-                options,
-                seed: Some(opts.seed),
-                b: resampling.map(|b| b.b),
-                resampling: resampling.map(|b| b.resampling),
-                threads_requested: opts.threads,
-                threads_used: results_dir::threads_used(opts.threads, resampling.is_some()),
-            };
-            let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
-            return Ok(());
+    }
+
+    /// The APA-style tables.
+    pub fn apa(&self) -> Vec<ApaTable> {
+        apa_process(&self.analysis, &self.a.output.apa_options())
+    }
+
+    /// The files of a results folder and what its manifest records.
+    pub fn folder(&self) -> Result<(ResultsDir, Provenance), CliError> {
+        let (a, opts, analysis) = (&self.a, &self.opts, &self.analysis);
+        let mut files = ResultsDir::new();
+        files.add_report(&self.report());
+        files.add("results.json", super::json_text(&self.json())?);
+        files.add_apa(&self.apa());
+        if let Some(csv) = self.draws_csv() {
+            files.add("draws.csv", csv);
         }
-        _ if a.output.apa => output::apa_text(&apa(), a.output.format())?,
-        _ => match a.output.format() {
-            Format::Json => json_text()?,
-            f => render(&report(), f),
-        },
-    };
-    output::emit(&text, a.output.out.as_deref())
+        // Plots go under plots/; results_dir::plots is the one place the plot layer plugs in.
+        let style = results_dir::FigureStyle {
+            labels: a.labels.as_deref(),
+            greyscale: a.greyscale,
+            coef_ci: a.diagram_coef == "ci",
+        };
+        files.extend(results_dir::plots(analysis, &self.data, style)?);
+        let resampling = analysis.bootstrap.as_ref();
+        let mut options = self.options_json();
+        options["analysis_options"] =
+            serde_json::to_value(opts).map_err(|e| CliError::Internal(e.to_string()))?;
+        let prov = Provenance {
+            command: "fit",
+            data_path: a.data.data.clone(),
+            rows: self.data.n_rows(),
+            rows_used: Some(analysis.n),
+            rows_dropped: Some(analysis.n_dropped),
+            dropped_lines: analysis.dropped_rows.clone(),
+            options,
+            seed: Some(opts.seed),
+            b: resampling.map(|b| b.b),
+            resampling: resampling.map(|b| b.resampling),
+            threads_requested: opts.threads,
+            threads_used: results_dir::threads_used(opts.threads, resampling.is_some()),
+        };
+        Ok((files, prov))
+    }
 }
 
 /// `--save-boot FILE`: a new or cipa-written `.csv` file that is none of the inputs.
@@ -212,15 +301,20 @@ fn check_draws_file(p: &std::path::Path, inputs: &[&std::path::Path]) -> Result<
     output::check_file_target(p, inputs)
 }
 
-fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
-    let flags = ModelFlags {
+/// The model the flags name (`--model` with roles, or `--spec`).
+pub fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
+    model_opts::build_spec(&flags(a))?.ok_or_else(|| {
+        usage("give a PROCESS model number (--model N) or a model file (--spec FILE)")
+    })
+}
+
+/// The model flags of a `fit`, with its per-equation covariates.
+pub fn flags(a: &FitArgs) -> ModelFlags<'_> {
+    ModelFlags {
         cov_m: a.cov_m.as_deref(),
         cov_y: a.cov_y.as_deref(),
         ..a.roles.flags()
-    };
-    model_opts::build_spec(&flags)?.ok_or_else(|| {
-        usage("give a PROCESS model number (--model N) or a model file (--spec FILE)")
-    })
+    }
 }
 
 /// Resolves options from the preset and the flags; returns the options and a list of the defaults
@@ -381,14 +475,6 @@ fn y_event(
         return Ok(None);
     }
     Ok(code_event(data, &spec.y, a.event.as_deref())?)
-}
-
-/// Adds how a two-valued Y was coded, when it was.
-fn with_event(mut v: serde_json::Value, event: Option<&EventCoding>) -> serde_json::Value {
-    if let Some(e) = event {
-        v["event"] = json!(e);
-    }
-    v
 }
 
 fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_json::Value {

@@ -1,7 +1,8 @@
 use serde_json::json;
 
-use crate::measure::{measure, CrMethod, MeasureOptions};
-use crate::report::{measure_json, measure_report, render, Format};
+use crate::data::Dataset;
+use crate::measure::{measure, Construct, CrMethod, MeasureOptions, Measurement};
+use crate::report::{measure_json, measure_report, render, Format, Report};
 
 use super::args::MeasureArgs;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
@@ -9,6 +10,28 @@ use super::warn::InputNotes;
 use super::{constructs, data_opts, output, usage, CliError};
 
 pub fn run(a: MeasureArgs) -> Result<(), CliError> {
+    let (cs, opts) = settings(&a)?;
+    let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
+    let data = data_opts::load_items(&a.data)?;
+    let run = MeasureRun::new(a, data, &cs, opts)?;
+    let a = &run.a;
+    let text = match dest {
+        Destination::Folder(dir) => {
+            let (files, prov) = run.folder()?;
+            let n = files.commit(&dir, &prov)?;
+            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            return Ok(());
+        }
+        _ => match a.output.format() {
+            Format::Json => super::json_text(&run.json())?,
+            f => render(&run.report(), f),
+        },
+    };
+    output::emit(&text, a.output.out.as_deref())
+}
+
+/// The constructs and the options of a `measure`, checked before any data is read.
+pub fn settings(a: &MeasureArgs) -> Result<(Vec<Construct>, MeasureOptions), CliError> {
     let cs = constructs::definitions(&a.data)?;
     if cs.is_empty() {
         return Err(usage(
@@ -16,7 +39,6 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
         ));
     }
     super::check_conf(a.conf)?;
-    let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     super::check_boot(a.boot, a.conf)?;
     super::limits::threads(a.threads)?;
     let cr = match a.cr.to_ascii_lowercase().as_str() {
@@ -28,13 +50,6 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
             )))
         }
     };
-    let data = data_opts::load_items(&a.data)?;
-    let mut input = InputNotes::from_data(&data);
-    let items: Vec<&str> = cs
-        .iter()
-        .flat_map(|c| c.items.iter().map(|i| i.name.as_str()))
-        .collect();
-    input.warn_all(data_opts::value_warnings(&data, &items));
     let opts = MeasureOptions {
         scale: constructs::scale(&a.data)?,
         conf: a.conf,
@@ -46,29 +61,72 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
         seed: a.seed,
         threads: a.threads,
     };
-    let m = measure(&data, &cs, &opts)?;
-    let json_text = || -> Result<String, CliError> {
+    Ok((cs, opts))
+}
+
+/// A finished `measure`: the measurement table and everything its outputs are made from.
+pub struct MeasureRun {
+    pub a: MeasureArgs,
+    pub data: Dataset,
+    opts: MeasureOptions,
+    pub measurement: Measurement,
+    /// Warnings about the items' values and notes on how the file was read.
+    input: InputNotes,
+}
+
+impl MeasureRun {
+    /// Computes the measurement table of the constructs `cs` (from [`settings`]).
+    pub fn new(
+        a: MeasureArgs,
+        data: Dataset,
+        cs: &[Construct],
+        opts: MeasureOptions,
+    ) -> Result<Self, CliError> {
+        let mut input = InputNotes::from_data(&data);
+        let items: Vec<&str> = cs
+            .iter()
+            .flat_map(|c| c.items.iter().map(|i| i.name.as_str()))
+            .collect();
+        input.warn_all(data_opts::value_warnings(&data, &items));
+        let measurement = measure(&data, cs, &opts)?;
+        Ok(MeasureRun {
+            a,
+            data,
+            opts,
+            measurement,
+            input,
+        })
+    }
+
+    /// The JSON document of `--format json`.
+    pub fn json(&self) -> serde_json::Value {
+        let (opts, data) = (&self.opts, &self.data);
         let mut doc = measure_json(
-            &m,
+            &self.measurement,
             json!({"file": data.source, "rows": data.n_rows()}),
             json!({
                 "scale": opts.scale.map(|(lo, hi)| [lo, hi]),
                 "score": opts.score, "cr": opts.cr, "marker": opts.marker,
                 "vif_outcome": opts.vif_outcome, "boot": opts.boot, "seed": opts.seed,
-                "conf": opts.conf, "missing": a.data.missing,
+                "conf": opts.conf, "missing": self.a.data.missing,
             }),
         );
-        input.add_to_json(&mut doc);
-        Ok(
-            serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
-                + "\n",
-        )
-    };
-    let report = || {
+        self.input.add_to_json(&mut doc);
+        doc
+    }
+
+    /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
+    pub fn report(&self) -> Report {
+        let (m, opts, a) = (&self.measurement, &self.opts, &self.a);
         let mut header = vec![
             (
                 "Data".to_string(),
-                format!("{} ({} rows, {} used)", data.source, data.n_rows(), m.n),
+                format!(
+                    "{} ({} rows, {} used)",
+                    self.data.source,
+                    self.data.n_rows(),
+                    m.n
+                ),
             ),
             ("cipa".to_string(), crate::VERSION.to_string()),
         ];
@@ -92,38 +150,32 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
                 format!("{} resamples, seed {}", opts.boot, opts.seed),
             ));
         }
-        let mut report = measure_report(&m, header, a.output.decimals as usize, a.diag_ave, vec![]);
+        let mut report = measure_report(m, header, a.output.decimals as usize, a.diag_ave, vec![]);
         report.decimals = a.output.decimals as usize;
-        input.add_to(&mut report);
+        self.input.add_to(&mut report);
         report
-    };
-    let text = match dest {
-        Destination::Folder(dir) => {
-            let mut files = ResultsDir::new();
-            files.add_report(&report());
-            files.add("results.json", json_text()?);
-            let prov = Provenance {
-                command: "measure",
-                data_path: a.data.data.clone(),
-                rows: data.n_rows(),
-                rows_used: Some(m.n),
-                rows_dropped: Some(data.n_rows().saturating_sub(m.n)),
-                dropped_lines: Vec::new(),
-                options: json!({"boot": opts.boot, "seed": opts.seed, "conf": opts.conf}),
-                seed: (opts.boot > 0).then_some(opts.seed),
-                b: (opts.boot > 0).then_some(opts.boot),
-                resampling: (opts.boot > 0).then_some("nonparametric"),
-                threads_requested: opts.threads,
-                threads_used: results_dir::threads_used(opts.threads, opts.boot > 0),
-            };
-            let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
-            return Ok(());
-        }
-        _ => match a.output.format() {
-            Format::Json => json_text()?,
-            f => render(&report(), f),
-        },
-    };
-    output::emit(&text, a.output.out.as_deref())
+    }
+
+    /// The files of a results folder and what its manifest records.
+    pub fn folder(&self) -> Result<(ResultsDir, Provenance), CliError> {
+        let (opts, m) = (&self.opts, &self.measurement);
+        let mut files = ResultsDir::new();
+        files.add_report(&self.report());
+        files.add("results.json", super::json_text(&self.json())?);
+        let prov = Provenance {
+            command: "measure",
+            data_path: self.a.data.data.clone(),
+            rows: self.data.n_rows(),
+            rows_used: Some(m.n),
+            rows_dropped: Some(self.data.n_rows().saturating_sub(m.n)),
+            dropped_lines: Vec::new(),
+            options: json!({"boot": opts.boot, "seed": opts.seed, "conf": opts.conf}),
+            seed: (opts.boot > 0).then_some(opts.seed),
+            b: (opts.boot > 0).then_some(opts.boot),
+            resampling: (opts.boot > 0).then_some("nonparametric"),
+            threads_requested: opts.threads,
+            threads_used: results_dir::threads_used(opts.threads, opts.boot > 0),
+        };
+        Ok((files, prov))
+    }
 }

@@ -10,6 +10,7 @@ mod describe;
 #[cfg(feature = "plot")]
 mod diagram;
 mod distance;
+pub mod embed;
 mod example;
 mod fit;
 mod fit_checks;
@@ -89,6 +90,11 @@ impl From<crate::data::DataError> for CliError {
     fn from(e: crate::data::DataError) -> Self {
         CliError::Input(e.into())
     }
+}
+
+/// A JSON document as the commands print it: pretty, with a final newline.
+pub fn json_text(doc: &serde_json::Value) -> Result<String, CliError> {
+    Ok(serde_json::to_string_pretty(doc).map_err(|e| CliError::Internal(e.to_string()))? + "\n")
 }
 
 pub(crate) fn usage(msg: impl Into<String>) -> CliError {

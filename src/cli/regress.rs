@@ -25,72 +25,113 @@ struct Resolved {
 pub fn run(a: RegressArgs) -> Result<(), CliError> {
     super::check_conf(a.conf)?;
     let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
-    let mut data = data_opts::load(&a.data)?;
-    let event = outcome_event(&a, &mut data)?;
-    let r = resolve(&a, &data)?;
-    let mut input = InputNotes::from_data(&data);
-    {
-        let mut vars: Vec<&str> = vec![r.model.outcome.as_str()];
-        vars.extend(
-            r.model
-                .terms
+    let data = data_opts::load(&a.data)?;
+    let run = RegressRun::new(a, data)?;
+    let a = &run.a;
+    let text = match dest {
+        Destination::Folder(dir) => {
+            let (files, prov) = run.folder()?;
+            let n = files.commit(&dir, &prov)?;
+            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            return Ok(());
+        }
+        _ if a.output.apa => output::apa_text(&run.apa(), a.output.format())?,
+        _ => match a.output.format() {
+            Format::Json => super::json_text(&run.json())?,
+            f => render(&run.report(), f),
+        },
+    };
+    output::emit(&text, a.output.out.as_deref())
+}
+
+/// A finished `regress`: the fit and everything its outputs are made from.
+pub struct RegressRun {
+    pub a: RegressArgs,
+    pub data: Dataset,
+    r: Resolved,
+    fits: Vec<(EquationFit, Vec<crate::estimation::R2Change>)>,
+    notes: Vec<String>,
+    vifs: Option<Vec<crate::measure::Vif>>,
+    /// The value of a two-valued outcome coded 1, when it was recoded.
+    event: Option<EventCoding>,
+    /// Warnings about the values and notes on how the file was read.
+    input: InputNotes,
+}
+
+impl RegressRun {
+    /// Resolves the options against the data, transforms the variables and fits the model.
+    pub fn new(a: RegressArgs, mut data: Dataset) -> Result<Self, CliError> {
+        let event = outcome_event(&a, &mut data)?;
+        let r = resolve(&a, &data)?;
+        let input = input_notes(&data, &r);
+        apply_transforms(&mut data, &r)?;
+        let fit = if r.logistic {
+            r.model.fit_logistic(&data, &LogisticOptions::default())?
+        } else {
+            r.model.fit_ols(&data, r.cov)?
+        };
+        let changes = if r.logistic {
+            Vec::new()
+        } else {
+            r.tests
                 .iter()
-                .flat_map(|t| t.split(':'))
-                .map(str::trim),
-        );
-        input.warn_all(data_opts::value_warnings(&data, &vars));
+                .map(|t| r2_change(&fit, t))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let mut notes = notes(&fit, &data, &r);
+        if let Some(e) = &event {
+            notes.insert(0, e.describe());
+        }
+        let vifs = if a.vif {
+            let design = r.model.design(&data, r.logistic)?;
+            let (names, cols): (Vec<String>, Vec<Vec<f64>>) = design
+                .names
+                .iter()
+                .zip(&design.columns)
+                .filter(|(n, _)| n.as_str() != crate::estimation::CONSTANT)
+                .map(|(n, c)| (n.clone(), c.clone()))
+                .unzip();
+            Some(crate::measure::vif(&names, &cols).map_err(crate::Error::from)?)
+        } else {
+            None
+        };
+        Ok(RegressRun {
+            a,
+            data,
+            r,
+            fits: vec![(fit, changes)],
+            notes,
+            vifs,
+            event,
+            input,
+        })
     }
-    apply_transforms(&mut data, &r)?;
-    let fit = if r.logistic {
-        r.model.fit_logistic(&data, &LogisticOptions::default())?
-    } else {
-        r.model.fit_ols(&data, r.cov)?
-    };
-    let changes = if r.logistic {
-        Vec::new()
-    } else {
-        r.tests
-            .iter()
-            .map(|t| r2_change(&fit, t))
-            .collect::<Result<Vec<_>, _>>()?
-    };
-    let mut notes = notes(&fit, &data, &r);
-    if let Some(e) = &event {
-        notes.insert(0, e.describe());
-    }
-    let vifs = if a.vif {
-        let design = r.model.design(&data, r.logistic)?;
-        let (names, cols): (Vec<String>, Vec<Vec<f64>>) = design
-            .names
-            .iter()
-            .zip(&design.columns)
-            .filter(|(n, _)| n.as_str() != crate::estimation::CONSTANT)
-            .map(|(n, c)| (n.clone(), c.clone()))
-            .unzip();
-        Some(crate::measure::vif(&names, &cols).map_err(crate::Error::from)?)
-    } else {
-        None
-    };
-    let fits = vec![(fit, changes)];
-    let json_text = || -> Result<String, CliError> {
+
+    /// The JSON document of `--format json`.
+    pub fn json(&self) -> serde_json::Value {
+        let data = &self.data;
         let mut doc = regress_json(
             &data.source,
             data.n_rows(),
-            options_json(&a, &r, event.as_ref()),
-            &fits,
+            options_json(&self.a, &self.r, self.event.as_ref()),
+            &self.fits,
         );
-        if let Some(v) = &vifs {
-            doc["vif"] = serde_json::json!(v);
+        if let Some(v) = &self.vifs {
+            // With the tolerance (1 / VIF), as the text report prints it.
+            doc["vif"] = v
+                .iter()
+                .map(|x| serde_json::json!({"variable": x.variable, "vif": x.vif, "tolerance": 1.0 / x.vif}))
+                .collect();
         }
-        input.add_to_json(&mut doc);
-        Ok(
-            serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?
-                + "\n",
-        )
-    };
-    let report = || {
-        let mut h = header(&a, &r, &data, &fits[0].0);
-        if let Some(e) = &event {
+        self.input.add_to_json(&mut doc);
+        doc
+    }
+
+    /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
+    pub fn report(&self) -> crate::report::Report {
+        let (a, r, fits) = (&self.a, &self.r, &self.fits);
+        let mut h = header(a, r, &self.data, &fits[0].0);
+        if let Some(e) = &self.event {
             h.insert(
                 2,
                 (
@@ -99,10 +140,10 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
                 ),
             );
         }
-        let mut report = regress_report(h, &fits, notes.clone());
-        input.add_to(&mut report);
+        let mut report = regress_report(h, fits, self.notes.clone());
+        self.input.add_to(&mut report);
         report.decimals = a.output.decimals as usize;
-        if let (Some(v), Some(section)) = (&vifs, report.sections.first_mut()) {
+        if let (Some(v), Some(section)) = (&self.vifs, report.sections.first_mut()) {
             section.tables.push(crate::report::Table {
                 title: "Collinearity".into(),
                 columns: vec![String::new(), "VIF".into(), "tolerance".into()],
@@ -120,40 +161,55 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
             });
         }
         report
-    };
-    let apa = || vec![apa_regression(&[&fits[0].0], &a.output.apa_options())];
-    let text = match dest {
-        Destination::Folder(dir) => {
-            let mut files = ResultsDir::new();
-            files.add_report(&report());
-            files.add("results.json", json_text()?);
-            files.add_apa(&apa());
-            let fit = &fits[0].0;
-            let prov = Provenance {
-                command: "regress",
-                data_path: a.data.data.clone(),
-                rows: data.n_rows(),
-                rows_used: Some(fit.n),
-                rows_dropped: Some(fit.n_dropped),
-                dropped_lines: fit.dropped_rows.clone(),
-                options: options_json(&a, &r, event.as_ref()),
-                seed: None,
-                b: None,
-                resampling: None,
-                threads_requested: 1,
-                threads_used: 1,
-            };
-            let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
-            return Ok(());
-        }
-        _ if a.output.apa => output::apa_text(&apa(), a.output.format())?,
-        _ => match a.output.format() {
-            Format::Json => json_text()?,
-            f => render(&report(), f),
-        },
-    };
-    output::emit(&text, a.output.out.as_deref())
+    }
+
+    /// The APA-style tables.
+    pub fn apa(&self) -> Vec<crate::report::apa::ApaTable> {
+        vec![apa_regression(
+            &[&self.fits[0].0],
+            &self.a.output.apa_options(),
+        )]
+    }
+
+    /// The files of a results folder and what its manifest records.
+    pub fn folder(&self) -> Result<(ResultsDir, Provenance), CliError> {
+        let mut files = ResultsDir::new();
+        files.add_report(&self.report());
+        files.add("results.json", super::json_text(&self.json())?);
+        files.add_apa(&self.apa());
+        let fit = &self.fits[0].0;
+        let prov = Provenance {
+            command: "regress",
+            data_path: self.a.data.data.clone(),
+            rows: self.data.n_rows(),
+            rows_used: Some(fit.n),
+            rows_dropped: Some(fit.n_dropped),
+            dropped_lines: fit.dropped_rows.clone(),
+            options: options_json(&self.a, &self.r, self.event.as_ref()),
+            seed: None,
+            b: None,
+            resampling: None,
+            threads_requested: 1,
+            threads_used: 1,
+        };
+        Ok((files, prov))
+    }
+}
+
+/// Warnings about the values of the model's variables (far codes such as -99) and notes on how
+/// the file was read.
+fn input_notes(data: &Dataset, r: &Resolved) -> InputNotes {
+    let mut input = InputNotes::from_data(data);
+    let mut vars: Vec<&str> = vec![r.model.outcome.as_str()];
+    vars.extend(
+        r.model
+            .terms
+            .iter()
+            .flat_map(|t| t.split(':'))
+            .map(str::trim),
+    );
+    input.warn_all(data_opts::value_warnings(data, &vars));
+    input
 }
 
 /// A two-valued outcome coded 0/1 with a stated event, for logistic regression or when --event
@@ -178,6 +234,7 @@ fn outcome_event(a: &RegressArgs, data: &mut Dataset) -> Result<Option<EventCodi
 }
 
 fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
+    super::check_conf(a.conf)?;
     if a.cluster.is_some() && a.hc.is_some() {
         return Err(usage(
             "--cluster gives cluster-robust (CR1) standard errors; drop --hc",

@@ -214,6 +214,17 @@ impl ResultsDir {
 
     /// Writes the folder atomically with its manifest; returns the number of files written.
     pub fn commit(self, dir: &Path, prov: &Provenance) -> Result<usize, CliError> {
+        self.commit_as(dir, prov, None)
+    }
+
+    /// As [`ResultsDir::commit`], for a program embedding cipa: the manifest records `caller`'s
+    /// command line and, for data held in memory, their hash instead of a file's.
+    pub fn commit_as(
+        self,
+        dir: &Path,
+        prov: &Provenance,
+        caller: Option<&Caller>,
+    ) -> Result<usize, CliError> {
         for (i, (p, _)) in self.files.iter().enumerate() {
             let ok = !p.is_empty()
                 && p != MANIFEST
@@ -227,7 +238,7 @@ impl ResultsDir {
             }
         }
         check_target(dir, &[&prov.data_path])?;
-        let manifest = manifest(&self.files, prov)?;
+        let manifest = manifest(&self.files, prov, caller)?;
         let out_err = |e: std::io::Error| {
             CliError::Input(crate::Error::Output {
                 path: dir.display().to_string(),
@@ -411,16 +422,52 @@ fn slug(s: &str) -> String {
     t
 }
 
-fn manifest(files: &[(String, Vec<u8>)], p: &Provenance) -> Result<String, CliError> {
-    let (data_sha, data_bytes) = sha256_file(&p.data_path).map_err(|e| {
-        CliError::Input(
-            crate::data::DataError::Io {
-                path: p.data_path.display().to_string(),
-                message: e.to_string(),
-            }
-            .into(),
-        )
-    })?;
+/// Who wrote a results folder, when a program embedding cipa did (the Python package).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The equivalent `cipa` command line, as the manifest's `command_line`.
+    pub command_line: Vec<String>,
+    /// For data held in memory: the name shown for them, and the SHA-256 and length of the
+    /// canonical CSV text they hash as.
+    pub data: Option<(String, String, u64)>,
+}
+
+/// SHA-256 (lower-case hex) and length of bytes held in memory.
+pub fn sha256_bytes(bytes: &[u8]) -> (String, u64) {
+    (sha256(bytes), bytes.len() as u64)
+}
+
+fn manifest(
+    files: &[(String, Vec<u8>)],
+    p: &Provenance,
+    caller: Option<&Caller>,
+) -> Result<String, CliError> {
+    let memory = caller.and_then(|c| c.data.as_ref());
+    let (data_sha, data_bytes) = match memory {
+        Some((_, sha, bytes)) => (sha.clone(), *bytes),
+        None => sha256_file(&p.data_path).map_err(|e| {
+            CliError::Input(
+                crate::data::DataError::Io {
+                    path: p.data_path.display().to_string(),
+                    message: e.to_string(),
+                }
+                .into(),
+            )
+        })?,
+    };
+    let (file, name) = match memory {
+        Some((name, _, _)) => (None, Some(name.clone())),
+        None => (
+            Some(p.data_path.display().to_string()),
+            p.data_path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned()),
+        ),
+    };
+    let command_line = match caller {
+        Some(c) => c.command_line.clone(),
+        None => std::env::args().collect::<Vec<_>>(),
+    };
     let mut listed: Vec<Value> = files
         .iter()
         .map(|(path, b)| json!({"path": path, "bytes": b.len(), "sha256": sha256(b)}))
@@ -429,11 +476,11 @@ fn manifest(files: &[(String, Vec<u8>)], p: &Provenance) -> Result<String, CliEr
     let doc = json!({
         "cipa_version": crate::VERSION,
         "command": p.command,
-        "command_line": std::env::args().collect::<Vec<_>>(),
+        "command_line": command_line,
         "created": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         "data": {
-            "file": p.data_path.display().to_string(),
-            "name": p.data_path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            "file": file,
+            "name": name,
             "sha256": data_sha,
             "bytes": data_bytes,
             "rows": p.rows,

@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::output::emit;
 use super::{usage, CliError};
-use crate::simulate::{generate, truth, Design, Measurement};
+use crate::simulate::{generate, truth, Design, Measurement, Simulated, Truth};
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -77,6 +77,22 @@ fn check_targets(a: &SimulateArgs) -> Result<(), CliError> {
 
 pub fn run(a: SimulateArgs) -> Result<(), CliError> {
     check_targets(&a)?;
+    let (sim, t) = make(&a)?;
+    let json = serde_json::to_string_pretty(&t)
+        .map_err(|e| CliError::Internal(format!("truth JSON: {e}")))?;
+    emit(&sim.to_csv(), a.out.as_deref())?;
+    let truth_file = a.truth.clone().or_else(|| a.out.as_deref().map(truth_path));
+    match truth_file {
+        Some(p) => emit(&(json + "\n"), Some(&p))?,
+        None => eprintln!(
+            "cipa: note: the true parameters were not written (give --out FILE.csv, which puts them in FILE.truth.json, or --truth FILE)"
+        ),
+    }
+    Ok(())
+}
+
+/// The simulated data and their truth (with the command that makes them again).
+pub fn make(a: &SimulateArgs) -> Result<(Simulated, Truth), CliError> {
     super::limits::at_most(
         "--population-n",
         a.population_n,
@@ -117,15 +133,5 @@ pub fn run(a: SimulateArgs) -> Result<(), CliError> {
         command += &format!(" --out {}", o.display());
     }
     t.command = Some(command);
-    let json = serde_json::to_string_pretty(&t)
-        .map_err(|e| CliError::Internal(format!("truth JSON: {e}")))?;
-    emit(&sim.to_csv(), a.out.as_deref())?;
-    let truth_file = a.truth.clone().or_else(|| a.out.as_deref().map(truth_path));
-    match truth_file {
-        Some(p) => emit(&(json + "\n"), Some(&p))?,
-        None => eprintln!(
-            "cipa: note: the true parameters were not written (give --out FILE.csv, which puts them in FILE.truth.json, or --truth FILE)"
-        ),
-    }
-    Ok(())
+    Ok((sim, t))
 }

@@ -23,7 +23,7 @@ use crate::inference::CiMethod;
 use crate::simulate::power::{self, EffectSelector, PowerStudy, Shard};
 use crate::simulate::{Design, Measurement, FRAMEWORK_DESIGN};
 use crate::spec::ModelSpec;
-use output::output;
+pub use output::PowerRun;
 
 /// The model fitted by default to the framework design: collaboration mediating network ties ->
 /// export intensity.
@@ -262,6 +262,7 @@ struct Prepared {
 
 /// Reads the design, builds the model and the effects, and sets up the study.
 fn prepare(a: &PowerRunArgs) -> Result<Prepared, CliError> {
+    check_flags(a)?;
     let (design, text) = match &a.design {
         Some(p) => {
             let text = read_text(p)?;
@@ -345,10 +346,6 @@ fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
     check_flags(&a)?;
     let shard = a.shard.as_deref().map(parse_shard).transpose()?;
     check_modes(&a, shard)?;
-    let design_path = a
-        .design
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("designs/framework.toml"));
     let inputs: Vec<&Path> = a.design.as_deref().into_iter().collect();
     if a.slurm.is_some() {
         slurm::check_target(a.output.out.as_deref())?;
@@ -397,19 +394,31 @@ fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
         return Ok(());
     }
     let summary = power::merge(&[result]).map_err(crate::Error::from)?;
+    run_of(summary, &a).output(a.plot.as_deref())
+}
+
+/// A whole study's summary with what its outputs need.
+pub(crate) fn run_of(summary: power::PowerSummary, a: &PowerRunArgs) -> PowerRun {
+    let design_path = a
+        .design
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("designs/framework.toml"));
     let options = json!({
         "design": design_path,
         "exact": a.exact,
         "threads": a.threads,
     });
-    output(
-        &summary,
-        &a.output,
-        a.plot.as_deref(),
-        &design_path,
-        options,
-        a.threads,
-    )
+    PowerRun::new(summary, a.output.clone(), &design_path, options, a.threads)
+}
+
+/// The study the flags describe (design, model, effects, settings), for running it whole.
+pub(crate) fn study(a: &PowerRunArgs) -> Result<PowerStudy, CliError> {
+    if a.plan || a.slurm.is_some() || a.shard.is_some() {
+        return Err(usage(
+            "plans, shards and job arrays (--plan, --shard, --slurm) are for the command line; run the study whole here",
+        ));
+    }
+    Ok(prepare(a)?.study)
 }
 
 /// Reads the shard files and refuses, naming both files and what differs, one of another study
@@ -455,5 +464,5 @@ fn merge(m: MergeArgs) -> Result<(), CliError> {
     let summary = power::merge(&shards).map_err(crate::Error::from)?;
     let first = m.files.first().cloned().unwrap_or_default();
     let options = json!({ "shards": m.files });
-    output(&summary, &m.output, m.plot.as_deref(), &first, options, 0)
+    PowerRun::new(summary, m.output, &first, options, 0).output(m.plot.as_deref())
 }

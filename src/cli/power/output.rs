@@ -1,7 +1,7 @@
 //! A power study's summary as output: the report with its header, the JSON document, the power
 //! curve, one file or a results folder.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
@@ -9,15 +9,19 @@ use super::super::args::OutputArgs;
 use super::super::output::emit;
 use super::super::results_dir::{self, Destination, Provenance, ResultsDir};
 use super::super::{usage, CliError};
-use crate::report::{power_report, render, Format};
+use crate::report::{power_report, render, Format, Report};
 use crate::simulate::power::PowerSummary;
 
 /// The summary as JSON: cipa's version and the summary itself (docs/json-schema.md).
-fn summary_json(s: &PowerSummary) -> Result<String, CliError> {
+fn summary_value(s: &PowerSummary) -> Result<serde_json::Value, CliError> {
     let mut v = serde_json::to_value(s).map_err(|e| CliError::Internal(e.to_string()))?;
     v["cipa_version"] = json!(crate::VERSION);
     v["kind"] = json!("cipa power");
-    Ok(serde_json::to_string_pretty(&v).map_err(|e| CliError::Internal(e.to_string()))? + "\n")
+    Ok(v)
+}
+
+fn summary_json(s: &PowerSummary) -> Result<String, CliError> {
+    super::super::json_text(&summary_value(s)?)
 }
 
 fn header(s: &PowerSummary) -> Vec<(String, String)> {
@@ -116,76 +120,123 @@ fn curve(s: &PowerSummary) -> Result<Option<(String, Vec<u8>)>, CliError> {
     }
 }
 
-pub(super) fn output(
-    s: &PowerSummary,
-    out: &OutputArgs,
-    plot: Option<&Path>,
-    source: &Path,
+/// A finished power study: its summary and everything its outputs are made from.
+pub struct PowerRun {
+    pub summary: PowerSummary,
+    out: OutputArgs,
+    /// The design file (or the first shard file), hashed in a results folder's manifest.
+    source: PathBuf,
     options: serde_json::Value,
     threads: usize,
-) -> Result<(), CliError> {
-    if out.apa {
-        return Err(usage("cipa power has no APA tables; drop --apa"));
+}
+
+impl PowerRun {
+    /// A summary with what its outputs need: the output flags, the file its manifest hashes, the
+    /// options it records and the threads asked for.
+    pub fn new(
+        summary: PowerSummary,
+        out: OutputArgs,
+        source: &Path,
+        options: serde_json::Value,
+        threads: usize,
+    ) -> Self {
+        PowerRun {
+            summary,
+            out,
+            source: source.to_path_buf(),
+            options,
+            threads,
+        }
     }
-    let mut report = power_report(s, header(s));
-    report.decimals = out.decimals as usize;
-    if let Some(p) = plot {
-        let Some((svg, png)) = curve(s)? else {
-            return Err(usage(
-                "this cipa was built without the plot feature; drop --plot",
-            ));
+
+    /// The JSON document of `--format json`.
+    pub fn json(&self) -> Result<serde_json::Value, CliError> {
+        summary_value(&self.summary)
+    }
+
+    /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
+    pub fn report(&self) -> Report {
+        let mut report = power_report(&self.summary, header(&self.summary));
+        report.decimals = self.out.decimals as usize;
+        report
+    }
+
+    /// The power curve as (SVG, PNG), when the plot feature is built.
+    pub fn curve(&self) -> Result<Option<(String, Vec<u8>)>, CliError> {
+        curve(&self.summary)
+    }
+
+    /// The files of a results folder and what its manifest records.
+    pub fn folder(&self) -> Result<(ResultsDir, Provenance), CliError> {
+        let source = &self.source;
+        if !source.is_file() {
+            return Err(usage(format!(
+                "a results folder records the SHA-256 of the design, but '{}' is not a file here; give --design FILE (the framework's is designs/framework.toml in cipa's sources) or --out FILE.json",
+                source.display()
+            )));
+        }
+        let mut files = ResultsDir::new();
+        files.add_report(&self.report());
+        files.add("results.json", summary_json(&self.summary)?);
+        if let Some((svg, png)) = self.curve()? {
+            files.add("plots/power_curve.svg", svg);
+            files.add("plots/power_curve.png", png);
+        }
+        let st = &self.summary.settings;
+        let prov = Provenance {
+            command: "power",
+            data_path: source.clone(),
+            rows: 0,
+            rows_used: None,
+            rows_dropped: None,
+            dropped_lines: Vec::new(),
+            options: self.options.clone(),
+            seed: Some(st.seed),
+            b: Some(st.boot),
+            resampling: Some("nonparametric"),
+            threads_requested: self.threads,
+            threads_used: results_dir::threads_used(self.threads, true),
         };
-        match p.extension().and_then(|e| e.to_str()) {
-            Some("svg") => emit(&svg, Some(p))?,
-            Some("png") => super::super::output::write_bytes(p, &png)?,
-            _ => {
-                return Err(usage(format!(
-                    "--plot '{}': name a .svg or .png file",
-                    p.display()
-                )))
-            }
-        }
+        Ok((files, prov))
     }
-    match results_dir::destination(out.out.as_deref())? {
-        Destination::Folder(dir) => {
-            if !source.is_file() {
-                return Err(usage(format!(
-                    "a results folder records the SHA-256 of the design, but '{}' is not a file here; give --design FILE (the framework's is designs/framework.toml in cipa's sources) or --out FILE.json",
-                    source.display()
-                )));
-            }
-            let mut files = ResultsDir::new();
-            files.add_report(&report);
-            files.add("results.json", summary_json(s)?);
-            if let Some((svg, png)) = curve(s)? {
-                files.add("plots/power_curve.svg", svg);
-                files.add("plots/power_curve.png", png);
-            }
-            let st = &s.settings;
-            let prov = Provenance {
-                command: "power",
-                data_path: source.to_path_buf(),
-                rows: 0,
-                rows_used: None,
-                rows_dropped: None,
-                dropped_lines: Vec::new(),
-                options,
-                seed: Some(st.seed),
-                b: Some(st.boot),
-                resampling: Some("nonparametric"),
-                threads_requested: threads,
-                threads_used: results_dir::threads_used(threads, true),
-            };
-            let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
-            Ok(())
+
+    /// Writes the outputs the flags ask for (and the power curve to `plot`).
+    pub(super) fn output(&self, plot: Option<&Path>) -> Result<(), CliError> {
+        let out = &self.out;
+        if out.apa {
+            return Err(usage("cipa power has no APA tables; drop --apa"));
         }
-        _ => {
-            let text = match out.format() {
-                Format::Json => summary_json(s)?,
-                f => render(&report, f),
+        if let Some(p) = plot {
+            let Some((svg, png)) = self.curve()? else {
+                return Err(usage(
+                    "this cipa was built without the plot feature; drop --plot",
+                ));
             };
-            emit(&text, out.out.as_deref())
+            match p.extension().and_then(|e| e.to_str()) {
+                Some("svg") => emit(&svg, Some(p))?,
+                Some("png") => super::super::output::write_bytes(p, &png)?,
+                _ => {
+                    return Err(usage(format!(
+                        "--plot '{}': name a .svg or .png file",
+                        p.display()
+                    )))
+                }
+            }
+        }
+        match results_dir::destination(out.out.as_deref())? {
+            Destination::Folder(dir) => {
+                let (files, prov) = self.folder()?;
+                let n = files.commit(&dir, &prov)?;
+                eprintln!("cipa: wrote {n} files to {}", dir.display());
+                Ok(())
+            }
+            _ => {
+                let text = match out.format() {
+                    Format::Json => summary_json(&self.summary)?,
+                    f => render(&self.report(), f),
+                };
+                emit(&text, out.out.as_deref())
+            }
         }
     }
 }

@@ -149,7 +149,8 @@ impl<'a> Resampler<'a> {
     }
 
     /// Calls `progress(k)` after every block of `k` finished draws (from whichever worker finished
-    /// it), for a progress display. It does not affect the draws.
+    /// it), for a progress display, and `progress(0)` before each block starts (where a program
+    /// embedding cipa can stop a run by unwinding). It does not affect the draws.
     pub fn observe<'b>(self, progress: &'b (dyn Fn(usize) + Sync)) -> Resampler<'b> {
         Resampler {
             draws: self.draws,
@@ -183,6 +184,9 @@ impl<'a> Resampler<'a> {
         let progress = self.progress;
         let mut values = vec![0.0; b * m];
         let run_block = |start: usize, block: &mut [f64]| -> Result<Ledger, BootstrapFailure> {
+            // Before a block too, so an observer can stop a run between blocks (by unwinding);
+            // zero draws done, nothing for a display to count.
+            progress(0);
             let (mut buffer, mut scratch) = (source.buffer(), step.scratch());
             let mut ledger = Ledger::default();
             for (k, out) in block.chunks_mut(m.max(1)).enumerate() {

@@ -1,0 +1,430 @@
+//! `cipa._cipa`: the compiled part of the `cipa` Python package. Each command runs through
+//! cipa's command-line code (`cipa::cli::embed`): keyword arguments become the command line's
+//! flags, data come from memory, and the finished run stays here for the Python side to ask
+//! for its JSON document, reports, figures or results folder.
+
+mod args;
+mod errors;
+mod figures;
+mod table;
+
+use std::path::Path;
+
+use cipa::cli::embed::{
+    self, canonical_csv, json_text, sha256_bytes, Caller, Command, DescribeRun, FitRun, FlagKind,
+    MeasureRun, PowerRun, RegressRun, ResultsDir, Source,
+};
+use cipa::cli::CliError;
+use cipa::report::{render, Format};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use errors::{guarded, interruptible, UsageError};
+
+/// Resampled rows (draws × rows) below which a fit runs on the calling thread, without the
+/// signal checks: such a run ends in milliseconds anyway.
+const QUICK_WORK: usize = 2_000_000;
+
+/// A finished command.
+enum Finished {
+    Fit(Box<FitRun>),
+    Regress(Box<RegressRun>),
+    Describe(Box<DescribeRun>),
+    Measure(Box<MeasureRun>),
+    Power(Box<PowerRun>),
+}
+
+/// A finished run of a cipa command: the analysis stays in Rust; every output is rendered from
+/// it on request by the command line's own code.
+#[pyclass(frozen, module = "cipa._cipa")]
+struct Run {
+    inner: Finished,
+    /// The equivalent command line (data held in memory named by their source).
+    argv: Vec<String>,
+    /// Whether the data came from memory (a DataFrame or Arrow stream), not a file.
+    memory: bool,
+    /// Seconds cipa itself worked (typing the data, the analysis), without the GIL.
+    seconds: f64,
+}
+
+impl Run {
+    fn json_value(&self) -> Result<serde_json::Value, CliError> {
+        Ok(match &self.inner {
+            Finished::Fit(r) => r.json(),
+            Finished::Regress(r) => r.json(),
+            Finished::Describe(r) => r.json(),
+            Finished::Measure(r) => r.json(),
+            Finished::Power(r) => r.json()?,
+        })
+    }
+
+    fn folder(&self) -> Result<(ResultsDir, embed::Provenance), CliError> {
+        match &self.inner {
+            Finished::Fit(r) => r.folder(),
+            Finished::Regress(r) => r.folder(),
+            Finished::Describe(r) => r.folder(),
+            Finished::Measure(r) => r.folder(),
+            Finished::Power(r) => r.folder(),
+        }
+    }
+
+    fn data(&self) -> Option<&cipa::data::Dataset> {
+        match &self.inner {
+            Finished::Fit(r) => Some(&r.data),
+            Finished::Regress(r) => Some(&r.data),
+            Finished::Describe(r) => Some(&r.data),
+            Finished::Measure(r) => Some(&r.data),
+            Finished::Power(_) => None,
+        }
+    }
+}
+
+fn format(name: &str) -> PyResult<Format> {
+    name.parse::<Format>()
+        .map_err(|e| UsageError::new_err(format!("format '{name}': {e}")))
+}
+
+#[pymethods]
+impl Run {
+    /// The command that ran (`fit`, `regress`, `describe`, `measure` or `power`).
+    #[getter]
+    fn command(&self) -> &'static str {
+        match &self.inner {
+            Finished::Fit(_) => "fit",
+            Finished::Regress(_) => "regress",
+            Finished::Describe(_) => "describe",
+            Finished::Measure(_) => "measure",
+            Finished::Power(_) => "power",
+        }
+    }
+
+    /// The equivalent command line.
+    #[getter]
+    fn argv(&self) -> Vec<String> {
+        self.argv.clone()
+    }
+
+    /// Seconds cipa itself worked on the run (typing the data and the analysis), for telling
+    /// the engine's time from the cost of the call.
+    #[getter]
+    fn engine_seconds(&self) -> f64 {
+        self.seconds
+    }
+
+    /// The JSON document of `--format json`, as compact text.
+    fn json(&self, py: Python<'_>) -> PyResult<String> {
+        guarded(py, || {
+            serde_json::to_string(&self.json_value()?)
+                .map_err(|e| CliError::Internal(e.to_string()))
+        })
+    }
+
+    /// The report in a format: text, markdown, latex, html, csv or json.
+    fn report(&self, py: Python<'_>, format: &str) -> PyResult<String> {
+        let f = self::format(format)?;
+        guarded(py, || {
+            let report = match &self.inner {
+                Finished::Fit(r) => r.report(),
+                Finished::Regress(r) => r.report(),
+                Finished::Describe(r) => r.report(),
+                Finished::Measure(r) => r.report(),
+                Finished::Power(r) => r.report(),
+            };
+            match f {
+                Format::Json => json_text(&self.json_value()?),
+                f => Ok(render(&report, f)),
+            }
+        })
+    }
+
+    /// The APA-style tables in a format: markdown, latex, html or csv.
+    fn apa(&self, py: Python<'_>, format: &str) -> PyResult<String> {
+        let f = self::format(format)?;
+        guarded(py, || {
+            let tables = match &self.inner {
+                Finished::Fit(r) => r.apa(),
+                Finished::Regress(r) => r.apa(),
+                Finished::Describe(r) => r.apa(),
+                Finished::Measure(_) | Finished::Power(_) => {
+                    return Err(CliError::Input(cipa::Error::Usage(format!(
+                        "{} has no APA tables",
+                        self.command()
+                    ))))
+                }
+            };
+            embed::apa_text(&tables, f)
+        })
+    }
+
+    /// Writes the results folder (as `--out DIR`); returns the number of files written.
+    fn save(&self, py: Python<'_>, dir: std::path::PathBuf) -> PyResult<usize> {
+        guarded(py, || {
+            let (files, prov) = self.folder()?;
+            let data = match (self.memory, self.data()) {
+                (true, Some(d)) => {
+                    let (sha, bytes) = sha256_bytes(canonical_csv(d).as_bytes());
+                    Some((d.source.clone(), sha, bytes))
+                }
+                _ => None,
+            };
+            let caller = Caller {
+                command_line: self.argv.clone(),
+                data,
+            };
+            files.commit_as(&dir, &prov, Some(&caller))
+        })
+    }
+
+    /// A fit's figures of one kind as `[(name, svg)]`, or a power study's curve (`curve`).
+    #[pyo3(signature = (kind, labels=None, greyscale=None, coef=None))]
+    fn figures(
+        &self,
+        py: Python<'_>,
+        kind: &str,
+        labels: Option<String>,
+        greyscale: Option<bool>,
+        coef: Option<String>,
+    ) -> PyResult<Vec<(String, String)>> {
+        guarded(py, || match &self.inner {
+            Finished::Fit(r) => {
+                let style = figures::Style {
+                    labels: labels.or_else(|| r.a.labels.clone()),
+                    greyscale: greyscale.unwrap_or(r.a.greyscale),
+                    coef: coef.unwrap_or_else(|| r.a.diagram_coef.clone()),
+                    decimals: 3,
+                };
+                figures::fit_figures(r, kind, &style)
+            }
+            Finished::Power(r) if kind == "curve" => Ok(r
+                .curve()?
+                .map(|(svg, _)| vec![("power_curve".to_string(), svg)])
+                .unwrap_or_default()),
+            _ => Err(CliError::Input(cipa::Error::Usage(format!(
+                "{} has no figures of kind '{kind}'",
+                self.command()
+            )))),
+        })
+    }
+
+    /// Every bootstrap draw of every effect as CSV text (a fit with `save_boot=True`).
+    fn draws_csv(&self) -> Option<String> {
+        match &self.inner {
+            Finished::Fit(r) => r.draws_csv(),
+            _ => None,
+        }
+    }
+
+    /// The data the run used (with construct scores and size classes added), as columns.
+    fn data_columns<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
+        self.data().map(|d| table::to_columns(py, d)).transpose()
+    }
+}
+
+/// The source of a command's data and the name `--data` gives it.
+fn source(
+    path: Option<String>,
+    columns: Option<&Bound<'_, PyList>>,
+    arrow: Option<&Bound<'_, PyAny>>,
+    name: Option<String>,
+) -> PyResult<(String, Source)> {
+    let name = name.unwrap_or_else(|| "DataFrame".into());
+    match (path, columns, arrow) {
+        (Some(p), None, None) => Ok((p, Source::File)),
+        (None, Some(c), None) => Ok((name.clone(), table::from_columns(&name, c)?.source())),
+        (None, None, Some(a)) => Ok((name.clone(), table::from_arrow(&name, a)?.source())),
+        _ => Err(UsageError::new_err(
+            "give the data once: a path, a DataFrame or an Arrow stream",
+        )),
+    }
+}
+
+/// Runs a command (`fit`, `regress`, `describe`, `measure`, `power`) with keyword arguments as its
+/// flags, on a data file (`path`), DataFrame columns (`columns`) or an Arrow stream (`arrow`).
+/// `syntax` is a fit's model in the path syntax as `(name, text)`.
+#[pyfunction]
+#[pyo3(signature = (command, kwargs, path=None, columns=None, arrow=None, name=None, syntax=None))]
+#[allow(clippy::too_many_arguments)] // the keyword arguments of a Python function
+fn run(
+    py: Python<'_>,
+    command: &str,
+    kwargs: &Bound<'_, PyDict>,
+    path: Option<String>,
+    columns: Option<&Bound<'_, PyList>>,
+    arrow: Option<&Bound<'_, PyAny>>,
+    name: Option<String>,
+    syntax: Option<(String, String)>,
+) -> PyResult<Run> {
+    let (data_name, src, memory) = if command == "power" {
+        (None, None, false)
+    } else {
+        let memory = path.is_none();
+        let (n, s) = source(path, columns, arrow, name)?;
+        (Some(n), Some(s), memory)
+    };
+    let argv = args::argv(command, data_name.as_deref(), kwargs)?;
+    let parsed = embed::parse(&argv).map_err(errors::to_py)?;
+    let src = src.unwrap_or(Source::File);
+    let (inner, seconds) = execute(py, parsed, src, syntax, command)?;
+    Ok(Run {
+        inner,
+        argv,
+        memory,
+        seconds,
+    })
+}
+
+/// Runs a parsed command on its data; returns the finished run and the engine's seconds.
+fn execute(
+    py: Python<'_>,
+    parsed: Command,
+    src: Source,
+    syntax: Option<(String, String)>,
+    command: &str,
+) -> PyResult<(Finished, f64)> {
+    let clock = std::time::Instant::now;
+    let timed = |t: std::time::Instant| t.elapsed().as_secs_f64();
+    let (inner, seconds) = match parsed {
+        Command::Fit(a) => {
+            let (plan, s0) = guarded(py, || {
+                let t = clock();
+                let syntax = syntax.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
+                Ok((embed::fit_plan(a, syntax, src)?, timed(t)))
+            })?;
+            // Handing the work to a thread that Ctrl-C can stop costs a thread switch: worth it
+            // only for a run that takes a while (about 10 ms and more).
+            let o = &plan.opts;
+            let work = if o.mc > 0 {
+                o.mc * 100
+            } else {
+                o.boot * plan.rows()
+            };
+            let (r, s1) = if work < QUICK_WORK {
+                guarded(py, || {
+                    let t = clock();
+                    Ok((plan.run(&|_| {})?, timed(t)))
+                })?
+            } else {
+                interruptible(py, move |hook| {
+                    let t = clock();
+                    Ok((plan.run(hook)?, timed(t)))
+                })?
+            };
+            (Finished::Fit(Box::new(r)), s0 + s1)
+        }
+        Command::Regress(a) => {
+            let (r, s) = guarded(py, || {
+                let t = clock();
+                Ok((embed::regress(a, src)?, timed(t)))
+            })?;
+            (Finished::Regress(Box::new(r)), s)
+        }
+        Command::Describe(a) => {
+            let (r, s) = guarded(py, || {
+                let t = clock();
+                Ok((embed::describe(a, src)?, timed(t)))
+            })?;
+            (Finished::Describe(Box::new(r)), s)
+        }
+        Command::Measure(a) => {
+            let (r, s) = guarded(py, || {
+                let t = clock();
+                Ok((embed::measure(a, src)?, timed(t)))
+            })?;
+            (Finished::Measure(Box::new(r)), s)
+        }
+        Command::Power(a) => {
+            let a = a.run;
+            let (r, s) = interruptible(py, move |hook| {
+                let t = clock();
+                Ok((embed::power(a, hook)?, timed(t)))
+            })?;
+            (Finished::Power(Box::new(r)), s)
+        }
+        _ => {
+            return Err(UsageError::new_err(format!(
+                "cipa.{command} is not available"
+            )))
+        }
+    };
+    Ok((inner, seconds))
+}
+
+/// Reads data as `cipa.read` does (the data flags as keyword arguments) and returns its
+/// columns (see `table::to_columns`).
+#[pyfunction]
+#[pyo3(signature = (kwargs, path=None, columns=None, arrow=None, name=None))]
+fn read<'py>(
+    py: Python<'py>,
+    kwargs: &Bound<'py, PyDict>,
+    path: Option<String>,
+    columns: Option<&Bound<'py, PyList>>,
+    arrow: Option<&Bound<'py, PyAny>>,
+    name: Option<String>,
+) -> PyResult<Bound<'py, PyList>> {
+    let (data_name, src) = source(path, columns, arrow, name)?;
+    let argv = args::argv("read", Some(&data_name), kwargs)?;
+    let a = embed::parse_read(&argv).map_err(errors::to_py)?;
+    let data = guarded(py, || embed::load(&a, src, true))?;
+    table::to_columns(py, &data)
+}
+
+/// Simulated data as `cipa simulate` makes them: `(columns, truth JSON text)`.
+#[pyfunction]
+fn simulate<'py>(
+    py: Python<'py>,
+    kwargs: &Bound<'py, PyDict>,
+) -> PyResult<(Bound<'py, PyList>, String)> {
+    let argv = args::argv("simulate", None, kwargs)?;
+    let Command::Simulate(a) = embed::parse(&argv).map_err(errors::to_py)? else {
+        return Err(UsageError::new_err("not a simulate command line"));
+    };
+    let (data, truth) = guarded(py, || embed::simulate(&a))?;
+    let truth =
+        serde_json::to_string(&truth).map_err(|e| errors::InternalError::new_err(e.to_string()))?;
+    Ok((table::to_columns(py, &data)?, truth))
+}
+
+/// The flags of a command as `[(keyword, kind, help)]`, kind one of `switch`, `value`,
+/// `optional`, `list`.
+#[pyfunction]
+fn flags(command: &str) -> PyResult<Vec<(String, &'static str, String)>> {
+    let f = embed::flags(command)
+        .ok_or_else(|| UsageError::new_err(format!("no cipa command '{command}'")))?;
+    Ok(f.into_iter()
+        .map(|f| {
+            let kind = match f.kind {
+                FlagKind::Switch => "switch",
+                FlagKind::Value => "value",
+                FlagKind::OptionalValue => "optional",
+                FlagKind::List(_) => "list",
+            };
+            (f.long.replace('-', "_"), kind, f.help)
+        })
+        .collect())
+}
+
+/// Whether a path names an existing file (for telling a model file from model text).
+#[pyfunction]
+fn is_file(path: &str) -> bool {
+    Path::new(path).is_file()
+}
+
+#[pymodule]
+fn _cipa(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::install_panic_hook();
+    let py = m.py();
+    m.add("__version__", cipa::VERSION)?;
+    m.add("CipaError", py.get_type::<errors::CipaError>())?;
+    m.add("DataError", py.get_type::<errors::DataError>())?;
+    m.add("ModelError", py.get_type::<errors::ModelError>())?;
+    m.add("UsageError", py.get_type::<errors::UsageError>())?;
+    m.add("OutputError", py.get_type::<errors::OutputError>())?;
+    m.add("InternalError", py.get_type::<errors::InternalError>())?;
+    m.add_class::<Run>()?;
+    m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(read, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(flags, m)?)?;
+    m.add_function(wrap_pyfunction!(is_file, m)?)?;
+    Ok(())
+}
