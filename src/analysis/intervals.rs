@@ -88,17 +88,14 @@ pub(super) fn effect_results(
     effects
 }
 
-/// Above this share of failed (replaced) draws, or of a quantity's draws that are not finite, no
-/// resampled interval is reported. Failures are not at random (a resample fails when it separates
-/// a logistic outcome or makes a predictor constant), so the draws that succeed stop being a
-/// sample of the sampling distribution; 5% keeps the distortion of a 95% interval's tails within
-/// the order of their own Monte Carlo error.
-pub const MAX_FAILED_SHARE: f64 = 0.05;
+/// Above this share of failed draws no resampled interval is reported (see the ledger's
+/// constant, shared with every other resampling).
+pub use crate::inference::resample::MAX_FAILED_SHARE;
 
 /// Whether the resampling as a whole can give intervals: at most [`MAX_FAILED_SHARE`] of B
 /// failed draws were replaced.
 pub(super) fn draws_usable(d: &Resampled) -> bool {
-    d.draws.ledger.failed as f64 <= MAX_FAILED_SHARE * d.draws.b as f64
+    d.draws.ledger.usable(d.draws.b)
 }
 
 /// Draws of statistic `i` that are not finite, when they are more than [`MAX_FAILED_SHARE`].

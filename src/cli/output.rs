@@ -195,8 +195,9 @@ pub fn line_list(lines: &[u64]) -> String {
         .map(u64::to_string)
         .collect::<Vec<_>>()
         .join(", ");
+    // The count in all (not the number left out) is the dropped count the JSON records.
     if lines.len() > SHOW {
-        s += &format!(", ... ({} more)", lines.len() - SHOW);
+        s += &format!(", ... ({} lines in all)", lines.len());
     }
     s
 }

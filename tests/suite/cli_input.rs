@@ -1105,6 +1105,109 @@ fn a_bootstrap_with_many_failed_draws_reports_no_intervals() {
 }
 
 #[test]
+fn withheld_intervals_do_not_depend_on_the_thread_count() {
+    let c = Case::new();
+    c.write("d.csv", TEXT_Y);
+    let run = |threads: &str| {
+        let (doc, _) = c.succeeds(&[
+            "fit",
+            "--data",
+            "d.csv",
+            "--model",
+            "4",
+            "--x",
+            "x",
+            "--m",
+            "m",
+            "--y",
+            "y",
+            "--boot",
+            "400",
+            "--seed",
+            "7",
+            "--threads",
+            threads,
+            "--format",
+            "json",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        (
+            v["bootstrap"].clone(),
+            v["effects"].clone(),
+            v["notes"].clone(),
+        )
+    };
+    let one = run("1");
+    assert!(one.0["failed"].as_u64().unwrap() > 20, "{}", one.0);
+    assert!(
+        one.2.to_string().contains("No bootstrap intervals"),
+        "{}",
+        one.2
+    );
+    for t in ["2", "3"] {
+        assert_eq!(run(t), one, "--threads {t}");
+    }
+}
+
+#[test]
+fn an_htmt_bootstrap_with_many_failed_draws_reports_no_intervals() {
+    let c = Case::new();
+    // b3 is 2 in two rows of fourteen: a resample without either row makes it constant (over a
+    // tenth of them), so HTMT cannot be computed in those resamples. The other items are a
+    // trait plus noise from a small linear congruential generator.
+    let mut state: u64 = 12345;
+    let mut noise = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) % 3) as i64 - 1
+    };
+    let mut csv = String::from("a1,a2,a3,b1,b2,b3\n");
+    for r in 0..14 {
+        let (t, u) = (2 + r % 5, 2 + (r * 3) % 5);
+        let b3 = if r == 4 || r == 9 { 2 } else { 1 };
+        let (e1, e2, e3, e4, e5) = (noise(), noise(), noise(), noise(), noise());
+        csv += &format!(
+            "{},{},{},{},{},{b3}\n",
+            t + e1,
+            t + e2,
+            t + e3,
+            u + e4,
+            u + e5
+        );
+    }
+    c.write("items.csv", &csv);
+    let args = [
+        "measure",
+        "--data",
+        "items.csv",
+        "--construct",
+        "A=a1,a2,a3",
+        "--construct",
+        "B=b1,b2,b3",
+        "--boot",
+        "500",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+    ];
+    let (doc, _) = c.succeeds(&args);
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    let text = v.to_string();
+    assert!(
+        text.contains("no HTMT intervals are reported") && text.contains("more than 5%"),
+        "{text}"
+    );
+    let htmt = &v["htmt"][0];
+    assert!(htmt["value"].is_number(), "{htmt}");
+    assert!(
+        htmt["ci_lower"].is_null() && htmt["ci_upper"].is_null(),
+        "{htmt}"
+    );
+}
+
+#[test]
 fn an_interval_excluding_its_estimate_is_flagged() {
     let c = Case::new();
     let sme = sme().to_str().unwrap();

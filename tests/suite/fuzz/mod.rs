@@ -513,7 +513,10 @@ struct Tally {
 }
 
 /// Runs `cases` generated inputs of `target` from `seed`, storing each finding under `save`.
-fn fuzz(target: &str, cases: usize, seed: u64, save: &Path, deep: bool) -> Tally {
+/// In the campaign, each input is stored as `inflight-*` while it runs, so an input that aborts
+/// the process (which no catch can report) is left behind; `skip` generates the first cases
+/// without running them, to reach a case quickly.
+fn fuzz(target: &str, cases: usize, seed: u64, save: &Path, deep: bool, skip: usize) -> Tally {
     let config = Config {
         rng_seed: RngSeed::Fixed(seed),
         failure_persistence: None,
@@ -528,10 +531,19 @@ fn fuzz(target: &str, cases: usize, seed: u64, save: &Path, deep: bool) -> Tally
             .new_tree(&mut runner)
             .expect("the generators always produce a value")
             .current();
+        if k < skip {
+            continue;
+        }
+        let campaign = save.ends_with("fuzz-findings");
+        let inflight =
+            campaign.then(|| store(&input, save, &format!("inflight-{target}-{seed}-{k}")));
         let t = Instant::now();
         let guarded = GUARDED_PANICS.load(Ordering::Relaxed);
         let outcome = run(&input, deep);
         let took = t.elapsed();
+        if let Some(p) = inflight {
+            let _ = std::fs::remove_file(p);
+        }
         if took > tally.slowest {
             tally.slowest = took;
             if took > Duration::from_secs(5) && save.ends_with("fuzz-findings") {
@@ -596,7 +608,7 @@ fn replay_corpus() {
 /// A few generated cases per target in every test run, from fixed seeds.
 fn quick(target: &str, cases: usize) {
     let save = std::env::temp_dir().join(format!("cipa-fuzz-quick-{}", std::process::id()));
-    let t = fuzz(target, cases, 2026, &save, false);
+    let t = fuzz(target, cases, 2026, &save, false, 0);
     assert_eq!(t.cases, cases);
     let msgs: Vec<String> = t
         .findings
@@ -640,6 +652,10 @@ fn campaign() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
     let only = std::env::var("CIPA_FUZZ_TARGETS").unwrap_or_default();
+    let skip: usize = std::env::var("CIPA_FUZZ_SKIP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let save = root().join("target/fuzz-findings");
     let mut report = format!("cases per target {cases}, seed {seed}\n\n| target | cases | accepted | refused (typed error) | findings | slowest case | time |\n|---|---|---|---|---|---|---|\n");
     let mut all = Vec::new();
@@ -657,7 +673,7 @@ fn campaign() {
         if !only.is_empty() && !only.split(',').any(|t| t == target) {
             continue;
         }
-        let t = fuzz(target, n, seed, &save, deep);
+        let t = fuzz(target, n, seed, &save, deep, skip);
         let label = match (target, deep) {
             ("design", false) => "design (small ones simulated)",
             ("design", true) => "design (every one simulated)",
