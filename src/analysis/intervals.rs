@@ -11,7 +11,9 @@
 use super::linear::{critical, linear_test};
 use super::point::Statistics;
 use super::resample::Resampled;
-use super::{AnalysisOptions, DefinedResult, EffectResult, Standardized};
+use super::{
+    AnalysisOptions, CoefficientBoot, DefinedResult, EffectResult, ModelBootstrap, Standardized,
+};
 use crate::effects::{EffectDef, EffectKind};
 use crate::estimation::{EquationFit, R2Change};
 use crate::inference::{summarise_with, BootSummary};
@@ -41,7 +43,7 @@ pub(super) fn effect_results(
             standardized: None,
             acceleration: None,
         };
-        if def.kind == EffectKind::Direct || (def.kind == EffectKind::Total && opts.total) {
+        if def.kind.is_direct() || (def.kind == EffectKind::Total && opts.total) {
             if let Some((e, l)) = &def.direct_weights {
                 let fit = &equations[*e].0;
                 let t = linear_test(fit, l, critical(fit, opts.conf, opts.process_t));
@@ -49,8 +51,9 @@ pub(super) fn effect_results(
                 (r.ci_lower, r.ci_upper) = (t.ci_lower, t.ci_upper);
             }
         }
-        // Direct effects keep their analytic interval, as PROCESS prints it.
-        if let (Some(d), true) = (boot, def.kind != EffectKind::Direct) {
+        // Direct effects (natural and controlled ones too) keep their analytic interval, as
+        // PROCESS prints it.
+        if let (Some(d), true) = (boot, !def.kind.is_direct()) {
             if let Some(s) = summarise(d, point, i, opts) {
                 if opts.ci == crate::inference::CiMethod::Bca {
                     r.acceleration = Some(d.accel[i]);
@@ -155,7 +158,7 @@ pub(super) fn withheld_notes(
         .map(|e| format!("effect {}", super::draws::draw_name(e)))
         .chain(defined)
         .enumerate()
-        .filter(|(i, _)| *i >= stats.n_eff || defs[*i].kind != EffectKind::Direct)
+        .filter(|(i, _)| *i >= stats.n_eff || !defs[*i].kind.is_direct())
         .filter_map(|(i, name)| {
             if let Some(bad) = non_finite(d, i) {
                 return Some(format!(
@@ -200,6 +203,45 @@ pub(super) fn defined_results(
             }
         })
         .collect()
+}
+
+/// PROCESS's bootstrap results for the regression parameters (`modelbt`): every coefficient's
+/// estimate, the mean and standard deviation of its draws, and its interval (by `opts.ci`).
+pub(super) fn model_bootstrap(
+    stats: &Statistics,
+    point: &[f64],
+    boot: Option<&Resampled>,
+    equations: &[(EquationFit, Vec<R2Change>)],
+    opts: &AnalysisOptions,
+) -> Vec<ModelBootstrap> {
+    let Some(d) = boot else {
+        return Vec::new();
+    };
+    let mut out: Vec<ModelBootstrap> = Vec::new();
+    for (k, &(e, j)) in stats.coefficients.iter().enumerate() {
+        let i = stats.n_coef + k;
+        while out.len() <= e {
+            out.push(ModelBootstrap {
+                outcome: equations[out.len()].0.outcome.clone(),
+                coefficients: Vec::new(),
+            });
+        }
+        let draws = d.draws.column(i);
+        // Withheld (NaN, null in JSON) when too many draws failed, as the effects' intervals are.
+        let s = summarise(d, point, i, opts);
+        out[e].coefficients.push(CoefficientBoot {
+            term: equations[e].0.coefficients[j].term.clone(),
+            estimate: point[i],
+            boot_mean: match s {
+                Some(_) => draws.iter().sum::<f64>() / draws.len() as f64,
+                None => f64::NAN,
+            },
+            boot_se: s.map_or(f64::NAN, |s| s.se),
+            ci_lower: s.map_or(f64::NAN, |s| s.lower),
+            ci_upper: s.map_or(f64::NAN, |s| s.upper),
+        });
+    }
+    out
 }
 
 /// The total effect's inference comes from the total effect model, as PROCESS prints it.
@@ -277,6 +319,7 @@ mod tests {
                 seed: 1,
             },
             accel: vec![0.0],
+            clusters: None,
         }
     }
 

@@ -177,6 +177,8 @@ impl FitRun {
             self.data.n_rows(),
             self.options_json(),
         );
+        // The header's words too: which PROCESS a model 74 (or an xmint model 4) follows.
+        doc["model_label"] = serde_json::json!(model_label(&self.spec, self.a.xmint));
         self.input.add_to_json(&mut doc);
         doc
     }
@@ -194,13 +196,7 @@ impl FitRun {
     pub fn report(&self) -> Report {
         let (spec, data, analysis) = (&self.spec, &self.data, &self.analysis);
         let mut header = vec![
-            (
-                "Model".to_string(),
-                match spec.source {
-                    SpecSource::Process(n) => format!("PROCESS model {n}"),
-                    SpecSource::Syntax => "path syntax".to_string(),
-                },
-            ),
+            ("Model".to_string(), model_label(spec, self.a.xmint)),
             (
                 "Y".to_string(),
                 match &self.event {
@@ -224,6 +220,13 @@ impl FitRun {
             format!("{} ({} rows)", data.source, data.n_rows()),
         ));
         header.push(("Sample size".into(), analysis.n.to_string()));
+        if let Some((v, g)) = analysis
+            .equations
+            .first()
+            .and_then(|(f, _)| f.cluster.as_ref())
+        {
+            header.push(("Clusters".into(), format!("{g} ('{v}')")));
+        }
         if analysis.n_dropped > 0 {
             header.push((
                 "Rows dropped".into(),
@@ -301,11 +304,43 @@ fn check_draws_file(p: &std::path::Path, inputs: &[&std::path::Path]) -> Result<
     output::check_file_target(p, inputs)
 }
 
+/// The model as the report's header names it: model 74 and the counterfactual form of model 4
+/// say which PROCESS they follow.
+fn model_label(spec: &ModelSpec, xmint: bool) -> String {
+    match spec.source {
+        SpecSource::Process(4) if xmint => {
+            "PROCESS model 4 with an X×M interaction (xmint; PROCESS 4.3.1's counterfactual effects)"
+                .to_string()
+        }
+        SpecSource::Process(74) => {
+            "PROCESS model 74 (PROCESS 2.16's: effects conditional on X; PROCESS 4.3.1's form is --model 4 --xmint)"
+                .to_string()
+        }
+        SpecSource::Process(n) => format!("PROCESS model {n}"),
+        SpecSource::Syntax => "path syntax".to_string(),
+    }
+}
+
 /// The model the flags name (`--model` with roles, or `--spec`).
 pub fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
-    model_opts::build_spec(&flags(a))?.ok_or_else(|| {
+    let mut flags = flags(a);
+    if a.xmint {
+        check_xmint_model(a)?;
+        // PROCESS's xmint adds the X×M product to model 4's Y equation: the equations of
+        // PROCESS 2.16's model 74 (Y ~ X + M + M:X), reported as model 4.
+        flags.model = Some(74);
+    } else if a.xrefval.is_some() || a.cdeval.is_some() {
+        return Err(usage(
+            "--xrefval and --cdeval set the values of PROCESS's counterfactual effects: add --xmint (with --model 4 and one mediator)",
+        ));
+    }
+    let mut spec = model_opts::build_spec(&flags)?.ok_or_else(|| {
         usage("give a PROCESS model number (--model N) or a model file (--spec FILE)")
-    })
+    })?;
+    if a.xmint {
+        spec.source = SpecSource::Process(4);
+    }
+    Ok(spec)
 }
 
 /// The model flags of a `fit`, with its per-equation covariates.
@@ -315,6 +350,46 @@ pub fn flags(a: &FitArgs) -> ModelFlags<'_> {
         cov_y: a.cov_y.as_deref(),
         ..a.roles.flags()
     }
+}
+
+/// `--xmint` is PROCESS's model 4 with one mediator and no moderator.
+fn check_xmint_model(a: &FitArgs) -> Result<(), CliError> {
+    let r = &a.roles;
+    match r.model {
+        Some(4) => {}
+        Some(74) => {
+            return Err(usage(
+                "--xmint is the counterfactual form of model 4: use --model 4 --xmint (--model 74 is PROCESS 2.16's model 74, with effects conditional on X, which PROCESS 4.3.1 refuses)",
+            ))
+        }
+        Some(n) => {
+            return Err(usage(format!(
+                "--xmint applies to PROCESS model 4 (one mediator, an X×M product in Y's equation), not model {n}"
+            )))
+        }
+        None => {
+            return Err(usage(
+                "--xmint applies to PROCESS model 4: give --model 4 (not --spec; a path-syntax model writes the product itself)",
+            ))
+        }
+    }
+    if r.m.len() != 1 {
+        return Err(usage(format!(
+            "--xmint takes exactly one mediator (PROCESS's xmint does too), not {}",
+            r.m.len()
+        )));
+    }
+    if r.w.is_some() || r.z.is_some() {
+        return Err(usage(
+            "--xmint is model 4, which has no moderator: drop --w and --z",
+        ));
+    }
+    if a.wvals.is_some() || a.zvals.is_some() {
+        return Err(usage(
+            "--xmint probes X at the two values of --xrefval: drop --wvals and --zvals",
+        ));
+    }
+    Ok(())
 }
 
 /// Resolves options from the preset and the flags; returns the options and a list of the defaults
@@ -344,6 +419,17 @@ fn options(
     }
     if let Some(hc) = a.hc {
         o.cov = hc;
+    }
+    if let Some(c) = &a.cluster {
+        o.cov = CovType::Cr1;
+        o.cluster = Some(c.clone());
+    }
+    o.modelbt = a.modelbt;
+    if a.xmint {
+        o.xmint = Some(crate::analysis::Xmint {
+            xrefval: a.xrefval.clone().unwrap_or_default(),
+            cdeval: a.cdeval,
+        });
     }
     if let Some(p) = &a.probe {
         o.probe = match p.as_str() {
@@ -439,7 +525,10 @@ fn options(
             }
         ),
         format!("{} CIs", o.ci.label()),
-        format!("{} standard errors", o.cov.label()),
+        match &o.cluster {
+            Some(c) => format!("CR1 (cluster-robust) standard errors by '{c}'"),
+            None => format!("{} standard errors", o.cov.label()),
+        },
         match (&o.probe, &o.w_values) {
             (_, Some(_)) => "W probed at given values".to_string(),
             (ProbeMethod::Percentiles, _) => {
@@ -498,6 +587,9 @@ fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_
         "effsize": o.effsize,
         "mc": o.mc,
         "center": o.center,
+        "cluster": o.cluster,
+        "modelbt": o.modelbt,
+        "xmint": o.xmint,
         "missing": a.data.missing,
         "defaults_in_force": defaults,
     })
