@@ -47,6 +47,11 @@ pub(super) fn read(path: &Path) -> Result<RawTable, DataError> {
     })
 }
 
+/// A counted section of a Stata 117-119 file: (map entry, opening tag, entry tag, bytes from the
+/// entry tag to its length, bytes from the length to the counted data, closing bytes after the
+/// data, what the section holds).
+type Section<'a> = (usize, &'a [u8], &'a [u8], usize, usize, usize, &'a str);
+
 /// Checks the lengths that the `dta` crate allocates before it reads (Stata 117 to 119): every
 /// characteristic, long string (strL) and value-label table must end inside the file. A damaged
 /// length would otherwise make the reader allocate (and zero) up to gigabytes for a file of a few
@@ -83,9 +88,7 @@ fn check_lengths(bytes: &[u8]) -> Result<(), String> {
             u32::from_be_bytes(b)
         } as usize)
     };
-    // (map entry, opening tag, entry tag, bytes from the entry tag to its length, bytes from the
-    // length to the counted data, closing bytes after the data)
-    let sections: [(usize, &[u8], &[u8], usize, usize, usize, &str); 3] = [
+    let sections: [Section; 3] = [
         (8, b"<characteristics>", b"<ch>", 4, 4, 5, "characteristics"),
         (
             10,

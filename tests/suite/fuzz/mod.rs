@@ -537,7 +537,11 @@ fn fuzz(target: &str, cases: usize, seed: u64, save: &Path, deep: bool, skip: us
         let campaign = save.ends_with("fuzz-findings");
         if campaign && std::env::var_os("CIPA_FUZZ_DUMP").is_some() {
             // Only written, to be run one process each (an input that aborts stops only its own).
-            store(&input, &save.join("dump"), &format!("case-{target}-{seed}-{k}"));
+            store(
+                &input,
+                &save.join("dump"),
+                &format!("case-{target}-{seed}-{k}"),
+            );
             continue;
         }
         let inflight =
