@@ -238,7 +238,8 @@ pub struct RegressArgs {
     /// Outcome variable.
     #[arg(long, value_name = "VAR")]
     pub y: String,
-    /// Predictors, comma-separated; a product term is written `a:b`.
+    /// Predictors, comma-separated; a product term is written `a:b`, a power `a^2` or `a^3`
+    /// (list its lower powers too; --center applies to `a` before it is powered).
     #[arg(long, value_name = "TERMS", value_delimiter = ',', required = true)]
     pub x: Vec<String>,
     /// Heteroskedasticity-consistent standard errors (as sandwich::vcovHC).
@@ -281,6 +282,10 @@ pub struct RegressArgs {
     /// highest-order product term is tested; `none` turns the tests off.
     #[arg(long, value_name = "TERMS")]
     pub test: Vec<String>,
+    /// The range of Lind and Mehlum's U test of a quadratic (`x` with `x^2`), as LO,HI in the
+    /// variable's units as fitted (after centring); the observed range by default.
+    #[arg(long = "u-range", value_name = "LO,HI", allow_hyphen_values = true)]
+    pub u_range: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -20,6 +20,8 @@ struct Resolved {
     logistic: bool,
     tests: Vec<Vec<String>>,
     transforms: Vec<(String, Transform)>,
+    /// The range of the U test (the observed range of each variable unless given).
+    u_range: Option<(f64, f64)>,
 }
 
 pub fn run(a: RegressArgs) -> Result<(), CliError> {
@@ -56,6 +58,8 @@ pub struct RegressRun {
     event: Option<EventCoding>,
     /// Warnings about the values and notes on how the file was read.
     input: InputNotes,
+    /// The tests of each variable that enters with its square (turning point, U test).
+    curves: Vec<crate::effects::QuadraticTests>,
 }
 
 impl RegressRun {
@@ -82,6 +86,10 @@ impl RegressRun {
         if let Some(e) = &event {
             notes.insert(0, e.describe());
         }
+        let curves = crate::effects::quadratic_variables(&fit)
+            .iter()
+            .filter_map(|v| crate::effects::quadratic_tests(&fit, v, r.u_range))
+            .collect();
         let vifs = if a.vif {
             let design = r.model.design(&data, r.logistic)?;
             let (names, cols): (Vec<String>, Vec<Vec<f64>>) = design
@@ -104,6 +112,7 @@ impl RegressRun {
             vifs,
             event,
             input,
+            curves,
         })
     }
 
@@ -116,6 +125,9 @@ impl RegressRun {
             options_json(&self.a, &self.r, self.event.as_ref()),
             &self.fits,
         );
+        if !self.curves.is_empty() {
+            doc["curvilinear"] = serde_json::to_value(&self.curves).unwrap_or_default();
+        }
         if let Some(v) = &self.vifs {
             // With the tolerance (1 / VIF), as the text report prints it.
             doc["vif"] = v
@@ -143,6 +155,11 @@ impl RegressRun {
         let mut report = regress_report(h, fits, self.notes.clone());
         self.input.add_to(&mut report);
         report.decimals = a.output.decimals as usize;
+        if let Some(section) = report.sections.first_mut() {
+            for q in &self.curves {
+                section.tables.extend(crate::report::quadratic_tables(q));
+            }
+        }
         if let (Some(v), Some(section)) = (&self.vifs, report.sections.first_mut()) {
             section.tables.push(crate::report::Table {
                 title: "Collinearity".into(),
@@ -177,6 +194,7 @@ impl RegressRun {
         files.add_report(&self.report());
         files.add("results.json", super::json_text(&self.json())?);
         files.add_apa(&self.apa());
+        files.extend(self.curve_plots()?);
         let fit = &self.fits[0].0;
         let prov = Provenance {
             command: "regress",
@@ -193,6 +211,49 @@ impl RegressRun {
             threads_used: 1,
         };
         Ok((files, prov))
+    }
+}
+
+impl RegressRun {
+    /// The figure of each curvilinear effect (curve, band, turning point, cases), as
+    /// `plots/curvilinear_VAR.svg` and `.png`.
+    fn curve_plots(&self) -> Result<Vec<(String, Vec<u8>)>, CliError> {
+        #[cfg(feature = "plot")]
+        {
+            use crate::plot::{
+                interaction::sanitize, quadratic::QuadraticPlot, svg_and_png, Theme,
+            };
+            let mut out = Vec::new();
+            if self.curves.is_empty() {
+                return Ok(out);
+            }
+            let fit = &self.fits[0].0;
+            let design = self.r.model.design(&self.data, self.r.logistic)?;
+            for q in &self.curves {
+                let Some(col) = design.names.iter().position(|n| *n == q.variable) else {
+                    continue;
+                };
+                let Some(curve) = crate::effects::quadratic_curve(fit, q, &design.columns[col])
+                else {
+                    continue;
+                };
+                let fig =
+                    QuadraticPlot::new(curve, Theme::default()).map_err(crate::Error::from)?;
+                let stem = format!("curvilinear_{}", sanitize(&q.variable));
+                let files = svg_and_png(&stem, &fig, crate::plot::PlotOptions::default().dpi)
+                    .map_err(|e| {
+                        CliError::Internal(format!("drawing the curvilinear figure failed: {e}"))
+                    })?;
+                out.extend(
+                    files
+                        .into_iter()
+                        .map(|f| (format!("plots/{}", f.file_name), f.bytes)),
+                );
+            }
+            Ok(out)
+        }
+        #[cfg(not(feature = "plot"))]
+        Ok(Vec::new())
     }
 }
 
@@ -338,13 +399,36 @@ fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
             transforms.push((v.trim().to_string(), t));
         }
     }
+    let u_range = match a.u_range.as_deref() {
+        None => None,
+        Some(s) => Some(parse_range(s)?),
+    };
     Ok(Resolved {
         model,
         cov: a.hc.unwrap_or(CovType::Ols),
         logistic: a.logistic,
         tests,
         transforms,
+        u_range,
     })
+}
+
+/// `LO,HI` with LO < HI, both finite.
+fn parse_range(s: &str) -> Result<(f64, f64), CliError> {
+    let bad = || {
+        usage(format!(
+            "--u-range '{s}' must be two numbers LO,HI with LO < HI, e.g. --u-range 0,5"
+        ))
+    };
+    let (lo, hi) = s.split_once(',').ok_or_else(bad)?;
+    let (lo, hi): (f64, f64) = (
+        lo.trim().parse().map_err(|_| bad())?,
+        hi.trim().parse().map_err(|_| bad())?,
+    );
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Err(bad());
+    }
+    Ok((lo, hi))
 }
 
 /// Log first, then centring and standardising over the rows the model uses (as PROCESS centres).
@@ -354,9 +438,9 @@ fn apply_transforms(data: &mut Dataset, r: &Resolved) -> Result<(), CliError> {
     }
     let mut vars: Vec<String> = vec![r.model.outcome.clone()];
     for t in &r.model.terms {
-        for f in t.split(':') {
-            vars.push(f.trim().to_string());
-        }
+        // The base variable of a power (`size` of `size^2`): centring applies before powering.
+        let term = Term::parse(t).map_err(crate::Error::from)?;
+        vars.extend(term.variables().into_iter().map(String::from));
     }
     vars.extend(r.model.cluster.clone());
     let names: Vec<&str> = vars.iter().map(String::as_str).collect();
@@ -441,6 +525,28 @@ fn notes(fit: &EquationFit, data: &Dataset, r: &Resolved) -> Vec<String> {
             }
         }
     }
+    for t in r.model.terms.iter().filter_map(|t| Term::parse(t).ok()) {
+        if !t.has_power() {
+            continue;
+        }
+        for v in t.variables() {
+            if let Some((_, tr)) = r
+                .transforms
+                .iter()
+                .find(|(w, tr)| w == v && *tr != Transform::Log)
+            {
+                let how = if *tr == Transform::Center {
+                    "mean-centred"
+                } else {
+                    "standardised"
+                };
+                notes.push(format!(
+                    "'{v}' is {how} before it is powered: {} is the power of the {how} '{v}'.",
+                    t.name()
+                ));
+            }
+        }
+    }
     if fit.method == crate::estimation::Method::Ols && !fit.cov_type.is_robust() {
         notes.push("Standard errors assume homoskedasticity; --hc hc3 gives heteroskedasticity-consistent ones.".into());
     }
@@ -471,5 +577,6 @@ fn options_core(a: &RegressArgs, r: &Resolved) -> serde_json::Value {
         "numeric": a.data.numeric,
         "transforms": r.transforms.iter().map(|(v, t)| json!({"variable": v, "transform": t.name()})).collect::<Vec<_>>(),
         "tests": r.tests,
+        "u_range": r.u_range.map(|(lo, hi)| [lo, hi]),
     })
 }

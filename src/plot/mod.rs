@@ -28,6 +28,7 @@ mod labels;
 mod pdf;
 mod png;
 pub mod power;
+pub mod quadratic;
 mod theme;
 
 pub use canvas::{to_png, to_svg, Figure};

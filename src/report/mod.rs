@@ -4,6 +4,7 @@
 
 pub mod apa;
 mod counterfactual;
+mod curvilinear;
 mod describe;
 pub mod html;
 pub mod json;
@@ -16,6 +17,7 @@ mod process;
 mod regress;
 mod render;
 
+pub use curvilinear::quadratic_tables;
 pub use describe::describe_report;
 pub use measure::{measure_json, measure_report};
 pub use power::power_report;

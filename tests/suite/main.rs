@@ -19,6 +19,7 @@ mod domain;
 mod framework_models;
 mod fuzz;
 mod golden_cluster;
+mod golden_curvilinear;
 mod golden_describe;
 mod golden_measure;
 mod golden_omnibus;
