@@ -132,9 +132,14 @@ pub struct DataArgs {
     /// Treat these columns as numeric (a non-number in them is then an error).
     #[arg(long, value_name = "VARS", value_delimiter = ',')]
     pub numeric: Vec<String>,
-    /// Field delimiter for text files (default: ',' for .csv, tab otherwise); `tab` for a tab.
+    /// Field delimiter for text files; `tab` for a tab. Default: the one of ',' ';' and tab
+    /// that the header line uses (',' for .csv and tab otherwise when it has none).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
+    /// Decimal mark of text files: '.' or ',' (as European spreadsheets write 1,5). Default:
+    /// detected from the cells (',' only in files not separated by commas).
+    #[arg(long, value_name = "CHAR")]
+    pub decimal: Option<String>,
     /// Worksheet of an Excel workbook (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
@@ -188,6 +193,24 @@ pub struct OutputArgs {
     pub stars: bool,
 }
 
+impl DataArgs {
+    /// The files this data is read from (an `--out` must not replace any of them).
+    pub fn inputs(&self) -> Vec<&std::path::Path> {
+        std::iter::once(self.data.as_path())
+            .chain(self.constructs_file.as_deref())
+            .collect()
+    }
+}
+
+impl ModelArgs {
+    /// The model file, if the model is read from one.
+    pub fn spec_file(&self) -> Option<&std::path::Path> {
+        self.spec
+            .as_deref()
+            .filter(|p| !p.to_string_lossy().starts_with("framework:"))
+    }
+}
+
 impl OutputArgs {
     /// The format asked for: --format, else the --out file's extension, else text.
     pub fn format(&self) -> Format {
@@ -232,6 +255,11 @@ pub struct RegressArgs {
     /// Logistic regression for a binary outcome.
     #[arg(long)]
     pub logistic: bool,
+    /// The value of a two-valued outcome coded 1 (the event whose log-odds are modelled), as the
+    /// file shows it (yes, 2) or by its value label; default: the second value in sort order,
+    /// which the report states.
+    #[arg(long, value_name = "LEVEL")]
+    pub event: Option<String>,
     /// Variance inflation factors of the predictors' design columns (as car::vif for one-column
     /// terms; a categorical predictor's codes get one each).
     #[arg(long)]
@@ -386,6 +414,11 @@ pub struct FitArgs {
     /// Estimate Y's equation by OLS even when Y has two values (a linear probability model).
     #[arg(long = "linear-y")]
     pub linear_y: bool,
+    /// The value of a two-valued Y coded 1 (the event whose log-odds are modelled), as the file
+    /// shows it (yes, 2) or by its value label; default: the second value in sort order, which
+    /// the report states.
+    #[arg(long, value_name = "LEVEL")]
+    pub event: Option<String>,
     /// Show the conditional effects of a focal predictor in the text report only when the test of
     /// its interaction has p at or below this (PROCESS's intprobe; default 0.10, 1 always).
     #[arg(long, value_name = "P")]

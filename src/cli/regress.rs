@@ -1,6 +1,8 @@
 use serde_json::json;
 
-use crate::data::{apply_transform, complete_cases, Coding, Column, Dataset, Transform};
+use crate::data::{
+    apply_transform, code_event, complete_cases, Coding, Column, Dataset, EventCoding, Transform,
+};
 use crate::estimation::{r2_change, EquationFit, LogisticOptions, Regression, Term};
 use crate::inference::CovType;
 use crate::report::apa::apa_regression;
@@ -8,6 +10,7 @@ use crate::report::{json::regress_json, regress_report, render, Format};
 
 use super::args::RegressArgs;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::warn::InputNotes;
 use super::{data_opts, output, usage, CliError};
 
 /// Options after validation against each other and the data.
@@ -22,10 +25,8 @@ struct Resolved {
 }
 
 pub fn run(a: RegressArgs) -> Result<(), CliError> {
-    let dest = results_dir::destination(a.output.out.as_deref());
-    if let Destination::Folder(dir) = &dest {
-        results_dir::check_target(dir, &a.data.data)?;
-    }
+    super::check_conf(a.conf)?;
+    let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load(&a.data)?;
     let run = RegressRun::new(a, data)?;
     let a = &run.a;
@@ -53,6 +54,10 @@ pub struct RegressRun {
     fits: Vec<(EquationFit, Vec<crate::estimation::R2Change>)>,
     notes: Vec<String>,
     vifs: Option<Vec<crate::measure::Vif>>,
+    /// The value of a two-valued outcome coded 1, when it was recoded.
+    event: Option<EventCoding>,
+    /// Warnings about the values and notes on how the file was read.
+    input: InputNotes,
     /// The tests of each variable that enters with its square (turning point, U test).
     curves: Vec<crate::effects::QuadraticTests>,
 }
@@ -60,7 +65,9 @@ pub struct RegressRun {
 impl RegressRun {
     /// Resolves the options against the data, transforms the variables and fits the model.
     pub fn new(a: RegressArgs, mut data: Dataset) -> Result<Self, CliError> {
+        let event = outcome_event(&a, &mut data)?;
         let r = resolve(&a, &data)?;
+        let input = input_notes(&data, &r);
         apply_transforms(&mut data, &r)?;
         let fit = if r.logistic {
             r.model.fit_logistic(&data, &LogisticOptions::default())?
@@ -75,7 +82,10 @@ impl RegressRun {
                 .map(|t| r2_change(&fit, t))
                 .collect::<Result<Vec<_>, _>>()?
         };
-        let notes = notes(&fit, &data, &r);
+        let mut notes = notes(&fit, &data, &r);
+        if let Some(e) = &event {
+            notes.insert(0, e.describe());
+        }
         let curves = crate::effects::quadratic_variables(&fit)
             .iter()
             .filter_map(|v| crate::effects::quadratic_tests(&fit, v, r.u_range))
@@ -100,6 +110,8 @@ impl RegressRun {
             fits: vec![(fit, changes)],
             notes,
             vifs,
+            event,
+            input,
             curves,
         })
     }
@@ -110,7 +122,7 @@ impl RegressRun {
         let mut doc = regress_json(
             &data.source,
             data.n_rows(),
-            options_json(&self.a, &self.r),
+            options_json(&self.a, &self.r, self.event.as_ref()),
             &self.fits,
         );
         if !self.curves.is_empty() {
@@ -123,17 +135,25 @@ impl RegressRun {
                 .map(|x| serde_json::json!({"variable": x.variable, "vif": x.vif, "tolerance": 1.0 / x.vif}))
                 .collect();
         }
+        self.input.add_to_json(&mut doc);
         doc
     }
 
     /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
     pub fn report(&self) -> crate::report::Report {
         let (a, r, fits) = (&self.a, &self.r, &self.fits);
-        let mut report = regress_report(
-            header(a, r, &self.data, &fits[0].0),
-            fits,
-            self.notes.clone(),
-        );
+        let mut h = header(a, r, &self.data, &fits[0].0);
+        if let Some(e) = &self.event {
+            h.insert(
+                2,
+                (
+                    "Event".into(),
+                    format!("1 = '{}', 0 = '{}'", e.event, e.other),
+                ),
+            );
+        }
+        let mut report = regress_report(h, fits, self.notes.clone());
+        self.input.add_to(&mut report);
         report.decimals = a.output.decimals as usize;
         if let Some(section) = report.sections.first_mut() {
             for q in &self.curves {
@@ -193,7 +213,7 @@ impl RegressRun {
             rows_used: Some(fit.n),
             rows_dropped: Some(fit.n_dropped),
             dropped_lines: fit.dropped_rows.clone(),
-            options: options_json(&self.a, &self.r),
+            options: options_json(&self.a, &self.r, self.event.as_ref()),
             seed: None,
             b: None,
             resampling: None,
@@ -247,13 +267,45 @@ impl RegressRun {
     }
 }
 
-fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
-    if !(a.conf > 0.0 && a.conf < 100.0) {
-        return Err(usage(format!(
-            "--conf {} must be between 0 and 100, e.g. 95",
-            a.conf
-        )));
+/// Warnings about the values of the model's variables (far codes such as -99) and notes on how
+/// the file was read.
+fn input_notes(data: &Dataset, r: &Resolved) -> InputNotes {
+    let mut input = InputNotes::from_data(data);
+    let mut vars: Vec<&str> = vec![r.model.outcome.as_str()];
+    vars.extend(
+        r.model
+            .terms
+            .iter()
+            .flat_map(|t| t.split(':'))
+            .map(str::trim),
+    );
+    input.warn_all(data_opts::value_warnings(data, &vars));
+    input
+}
+
+/// A two-valued outcome coded 0/1 with a stated event, for logistic regression or when --event
+/// names the event. A two-valued text outcome without --logistic is an error naming the flag.
+fn outcome_event(a: &RegressArgs, data: &mut Dataset) -> Result<Option<EventCoding>, CliError> {
+    let y = a.y.trim();
+    if a.logistic || a.event.is_some() {
+        return Ok(code_event(data, y, a.event.as_deref())?);
     }
+    if let Ok(Column::Categorical { codes, levels }) = data.var(y).map(|v| &v.data) {
+        let mut used: Vec<u32> = codes.iter().flatten().copied().collect();
+        used.sort_unstable();
+        used.dedup();
+        if used.len() == 2 {
+            return Err(usage(format!(
+                "outcome '{y}' has two text values ('{}' and '{}'): fit a logistic regression with --logistic (--event LEVEL chooses the value coded 1)",
+                levels[used[0] as usize], levels[used[1] as usize]
+            )));
+        }
+    }
+    Ok(None)
+}
+
+fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
+    super::check_conf(a.conf)?;
     if a.cluster.is_some() && a.hc.is_some() {
         return Err(usage(
             "--cluster gives cluster-robust (CR1) standard errors; drop --hc",
@@ -269,6 +321,13 @@ fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
             .map(|t| Term::parse(t))
             .collect::<Result<_, _>>()
             .map_err(crate::Error::from)?;
+    let y = a.y.trim();
+    if let Some(t) = terms.iter().find(|t| t.factors.iter().any(|f| f == y)) {
+        return Err(usage(format!(
+            "--y '{y}' is also a predictor (--x term '{}'): an outcome cannot predict itself; remove it from --x",
+            t.name()
+        )));
+    }
     let term_refs: Vec<&str> = a.x.iter().map(|s| s.trim()).collect();
     let mut model = Regression::new(a.y.trim(), &term_refs).conf(a.conf);
     if let Some(c) = &a.cluster {
@@ -432,7 +491,7 @@ fn header(
             format!(
                 "{} (missing values; lines {})",
                 fit.n_dropped,
-                line_list(&fit.dropped_rows)
+                output::line_list(&fit.dropped_rows)
             ),
         ));
     }
@@ -457,20 +516,6 @@ fn header(
     }
     h.push(("cipa".into(), crate::VERSION.into()));
     h
-}
-
-fn line_list(lines: &[u64]) -> String {
-    const SHOW: usize = 20;
-    let mut s = lines
-        .iter()
-        .take(SHOW)
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    if lines.len() > SHOW {
-        s += &format!(", ... ({} more)", lines.len() - SHOW);
-    }
-    s
 }
 
 fn notes(fit: &EquationFit, data: &Dataset, r: &Resolved) -> Vec<String> {
@@ -518,7 +563,16 @@ fn notes(fit: &EquationFit, data: &Dataset, r: &Resolved) -> Vec<String> {
     notes
 }
 
-fn options_json(a: &RegressArgs, r: &Resolved) -> serde_json::Value {
+/// The options as the JSON output records them (`event` only for a recoded two-valued outcome).
+fn options_json(a: &RegressArgs, r: &Resolved, event: Option<&EventCoding>) -> serde_json::Value {
+    let mut v = options_core(a, r);
+    if let Some(e) = event {
+        v["event"] = json!(e);
+    }
+    v
+}
+
+fn options_core(a: &RegressArgs, r: &Resolved) -> serde_json::Value {
     json!({
         "y": r.model.outcome,
         "x": r.model.terms,

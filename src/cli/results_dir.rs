@@ -29,24 +29,43 @@ pub enum Destination {
 }
 
 /// `--out` as a file or a folder: a path with a report extension (.txt .md .csv .json .tex
-/// .html) is a file, unless it ends in a separator or is an existing folder; anything else is a
-/// results folder.
-pub fn destination(out: Option<&Path>) -> Destination {
+/// .html) is a file, unless it ends in a separator or is an existing folder; a path without an
+/// extension (or ending in a separator) is a results folder. Any other extension (`.xlsx`,
+/// `.docx`, `.pdf`) is an error rather than a folder of that name.
+pub fn destination(out: Option<&Path>) -> Result<Destination, CliError> {
     let Some(p) = out else {
-        return Destination::Stdout;
+        return Ok(Destination::Stdout);
     };
     let text = p.to_string_lossy();
     let trailing = text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR);
-    let report_ext = p
-        .extension()
-        .and_then(|e| e.to_str())
-        .and_then(Format::from_extension)
-        .is_some();
-    if report_ext && !trailing && !p.is_dir() {
-        Destination::File(p.to_path_buf())
-    } else {
-        Destination::Folder(p.components().collect())
+    let ext = p.extension().and_then(|e| e.to_str());
+    let report_ext = ext.and_then(Format::from_extension).is_some();
+    if trailing || p.is_dir() {
+        return Ok(Destination::Folder(p.components().collect()));
     }
+    match ext {
+        _ if report_ext => Ok(Destination::File(p.to_path_buf())),
+        None => Ok(Destination::Folder(p.components().collect())),
+        Some(e) => Err(usage(format!(
+            "--out '{}' ends in .{e}, which cipa does not write: give a report file ending in \
+             .txt, .md, .csv, .json, .tex or .html, or a results folder name without an extension \
+             (end it with / for a folder whose name has a dot, e.g. {}/)",
+            p.display(),
+            p.display()
+        ))),
+    }
+}
+
+/// `--out` resolved and checked before any work: a results folder that may be replaced, or a
+/// report file that is none of `inputs` and, if it exists, was written by cipa.
+pub fn prepare(out: Option<&Path>, inputs: &[&Path]) -> Result<Destination, CliError> {
+    let dest = destination(out)?;
+    match &dest {
+        Destination::Folder(dir) => check_target(dir, inputs)?,
+        Destination::File(p) => super::output::check_file_target(p, inputs)?,
+        Destination::Stdout => {}
+    }
+    Ok(dest)
 }
 
 /// What the manifest records about the run besides the files.
@@ -299,7 +318,7 @@ impl ResultsDir {
                 )));
             }
         }
-        check_target(dir, &prov.data_path)?;
+        check_target(dir, &[&prov.data_path])?;
         let manifest = manifest(&self.files, prov, caller)?;
         let out_err = |e: std::io::Error| {
             CliError::Input(crate::Error::Output {
@@ -316,6 +335,7 @@ impl ResultsDir {
             p = p.parent().unwrap_or(Path::new(""));
         }
         let tmp = parent.join(format!(".{name}.cipa-tmp-{}", std::process::id()));
+        super::output::remove_stale_staging(&parent, &name);
         let written = (|| -> std::io::Result<()> {
             std::fs::create_dir_all(&parent)?;
             if tmp.exists() {
@@ -424,8 +444,8 @@ fn split(dir: &Path) -> Result<(PathBuf, String), CliError> {
 }
 
 /// Checks, before any work, that `dir` can be written: absent, empty, or an earlier cipa results
-/// folder, and not holding the data file (replacing it would delete the data).
-pub fn check_target(dir: &Path, data: &Path) -> Result<(), CliError> {
+/// folder, and holding none of the input files (replacing it would delete them).
+pub fn check_target(dir: &Path, inputs: &[&Path]) -> Result<(), CliError> {
     split(dir)?;
     if !dir.exists() {
         return Ok(());
@@ -437,14 +457,16 @@ pub fn check_target(dir: &Path, data: &Path) -> Result<(), CliError> {
             dir.display()
         )));
     }
-    if let (Ok(d), Ok(f)) = (dir.canonicalize(), data.canonicalize()) {
-        if f.starts_with(&d) {
-            return Err(usage(format!(
-                "--out '{}' holds the data file '{}'; a results folder is replaced as a whole, \
-                 so choose another folder",
-                dir.display(),
-                data.display()
-            )));
+    for data in inputs {
+        if let (Ok(d), Ok(f)) = (dir.canonicalize(), data.canonicalize()) {
+            if f.starts_with(&d) {
+                return Err(usage(format!(
+                    "--out '{}' holds the input file '{}'; a results folder is replaced as a \
+                     whole, so choose another folder",
+                    dir.display(),
+                    data.display()
+                )));
+            }
         }
     }
     let empty = std::fs::read_dir(dir)
@@ -601,13 +623,17 @@ mod tests {
 
     #[test]
     fn destination_by_extension() {
-        let d = |s: &str| destination(Some(Path::new(s)));
+        let d = |s: &str| destination(Some(Path::new(s))).unwrap();
         assert_eq!(d("out.md"), Destination::File("out.md".into()));
         assert_eq!(d("out.TEX"), Destination::File("out.TEX".into()));
         assert_eq!(d("results"), Destination::Folder("results".into()));
-        assert_eq!(d("results.v2"), Destination::Folder("results.v2".into()));
+        assert_eq!(d("results.v2/"), Destination::Folder("results.v2".into()));
         assert_eq!(d("results.md/"), Destination::Folder("results.md".into()));
-        assert_eq!(destination(None), Destination::Stdout);
+        assert_eq!(destination(None).unwrap(), Destination::Stdout);
+        for bad in ["results.xlsx", "results.v2", "fig.pdf"] {
+            let e = destination(Some(Path::new(bad))).unwrap_err().to_string();
+            assert!(e.contains(bad) && e.contains("does not write"), "{e}");
+        }
     }
 
     #[test]

@@ -220,12 +220,7 @@ impl PowerRun {
             };
             match p.extension().and_then(|e| e.to_str()) {
                 Some("svg") => emit(&svg, Some(p))?,
-                Some("png") => super::super::output::write_atomic(p, &png).map_err(|e| {
-                    CliError::Input(crate::Error::Output {
-                        path: p.display().to_string(),
-                        message: e.to_string(),
-                    })
-                })?,
+                Some("png") => super::super::output::write_bytes(p, &png)?,
                 _ => {
                     return Err(usage(format!(
                         "--plot '{}': name a .svg or .png file",
@@ -234,7 +229,7 @@ impl PowerRun {
                 }
             }
         }
-        match results_dir::destination(out.out.as_deref()) {
+        match results_dir::destination(out.out.as_deref())? {
             Destination::Folder(dir) => {
                 let (files, prov) = self.folder()?;
                 let n = files.commit(&dir, &prov)?;
