@@ -190,7 +190,7 @@ pub fn ndat(p: usize, px: usize, meanstructure: bool) -> usize {
 
 /// [cfi, tli, rfi, nfi, pnfi, ifi, rni] as `lav_fit_cfi.R` defines them (Bentler 1990; Tucker
 /// & Lewis 1973; Bollen 1986, 1989; Bentler & Bonett 1980).
-fn incremental(t: f64, df: f64, tb: f64, dfb: f64) -> [f64; 7] {
+pub(super) fn incremental(t: f64, df: f64, tb: f64, dfb: f64) -> [f64; 7] {
     let near0 = |v: f64| v.abs() < 1.5e-8;
     let t1 = (t - df).max(0.0);
     let t2 = (t - df).max(tb - dfb).max(0.0);

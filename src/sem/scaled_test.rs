@@ -231,40 +231,10 @@ fn incremental(t: f64, df: f64, tb: f64, dfb: f64, c: f64, cb: f64) -> Increment
     Incremental { cfi, tli, rni }
 }
 
-/// (rfi, nfi, pnfi, ifi) of `lav_fit_rfi`, `lav_fit_nfi`, `lav_fit_pnfi`, `lav_fit_ifi`.
+/// (rfi, nfi, pnfi, ifi) of `lav_fit_rfi`, `lav_fit_nfi`, `lav_fit_pnfi`, `lav_fit_ifi`: the
+/// standard formulas applied to the scaled statistics.
 fn other(t: f64, df: f64, tb: f64, dfb: f64) -> (f64, f64, f64, f64) {
-    let near0 = |v: f64| v.abs() < 1.5e-8;
-    let rfi = if df > dfb {
-        f64::NAN
-    } else if df > 0.0 && dfb > 0.0 {
-        let (u, v) = (tb / dfb - t / df, tb / dfb);
-        if u < 0.0 || v < 0.0 {
-            1.0
-        } else {
-            u / v
-        }
-    } else {
-        1.0
-    };
-    let nfi = if df > dfb || near0(tb) {
-        f64::NAN
-    } else if df > 0.0 {
-        (tb - t) / tb
-    } else {
-        1.0
-    };
-    let pnfi = if dfb > 0.0 && tb > 0.0 {
-        df / dfb * (tb - t) / tb
-    } else {
-        f64::NAN
-    };
-    let ifi = if tb - df < 0.0 {
-        1.0
-    } else if near0(tb - df) {
-        f64::NAN
-    } else {
-        (tb - t) / (tb - df)
-    };
+    let [_, _, rfi, nfi, pnfi, ifi, _] = super::fit_measures::incremental(t, df, tb, dfb);
     (rfi, nfi, pnfi, ifi)
 }
 
