@@ -72,8 +72,9 @@ Names = Union[str, Sequence[str]]
 
 
 def _data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct, scale,
-                 score, size_class) -> dict:
+                 score, size_class, decimal=None) -> dict:
     kw: dict = {"missing": missing, "categorical": categorical, "numeric": numeric,
+                "decimal": decimal,
                 "delimiter": delimiter, "sheet": sheet, "score": score, "size_class": size_class,
                 "construct": list(construct) if construct is not None else None}
     if isinstance(scale, (tuple, list)):
@@ -112,6 +113,7 @@ def read(
     scale: Sequence[float] | str | None = None,
     score: str | None = None,
     size_class: Names | None = None,
+    decimal: str | None = None,
     convert_categoricals: bool = True,
 ) -> pd.DataFrame:
     """Reads data as cipa reads them and returns a pandas DataFrame.
@@ -123,6 +125,8 @@ def read(
     ``constructs``: ``{"ties": ["ties_1", "ties_2", "-ties_3"]}`` (or a file) adds each
     construct's score as a column (``scale=(1, 7)`` for reverse-coded items; ``score="mean"`` or
     ``"sum"``). ``size_class``: ``"employees"`` or ``"employees:sba"`` adds a size-class column.
+    ``decimal``: the decimal mark of a text file (``","`` for European spreadsheets; detected by
+    default).
 
     SPSS/Stata value labels make a column a Categorical of its labels when every value has one
     (``convert_categoricals=False`` keeps the codes); labels are kept in
@@ -131,7 +135,7 @@ def read(
     bad cells as missing.
     """
     kw = _data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
-                      scale, score, size_class)
+                      scale, score, size_class, decimal)
     src = _frame.source(data)
     cols = _cipa.read({k: v for k, v in kw.items() if v is not None}, **src)
     df = _frame.from_columns(cols, convert_categoricals)
@@ -183,6 +187,13 @@ def fit(
     decimals: int | None = None,
     apa_decimals: int | None = None,
     stars: bool = False,
+    cluster: str | None = None,
+    modelbt: bool = False,
+    xmint: bool = False,
+    xrefval: Sequence[float] | None = None,
+    cdeval: float | None = None,
+    event: str | None = None,
+    no_captions: bool = False,
     missing: Sequence | None = None,
     categorical: Names | None = None,
     numeric: Names | None = None,
@@ -193,6 +204,7 @@ def fit(
     scale: Sequence[float] | str | None = None,
     score: str | None = None,
     size_class: Names | None = None,
+    decimal: str | None = None,
 ) -> Fit:
     """A conditional process analysis, as ``cipa fit``: a PROCESS model number with roles, or a
     model in cipa's path syntax.
@@ -211,7 +223,11 @@ def fit(
     ``effsize``, ``logistic``/``linear_y`` for a binary Y, ``coding`` of a categorical X/W/Z,
     ``save_boot`` (keep every draw: :attr:`Fit.draws`), ``threads`` (results do not depend on
     it). Figures: ``labels`` (``{"x": "Label"}``), ``greyscale``, ``diagram_coef`` (``stars`` or
-    ``ci``). Reports: ``decimals``, ``apa_decimals``, ``stars``. Data options as :func:`read`.
+    ``ci``), ``no_captions``. Reports: ``decimals``, ``apa_decimals``, ``stars``. Clustered data:
+    ``cluster`` (CR1 standard errors, a bootstrap of whole clusters); ``modelbt`` (bootstrap
+    results of every coefficient); PROCESS's counterfactual effects: ``xmint`` with ``xrefval``
+    (``[ref, cf]``) and ``cdeval``; ``event``: the value of a two-valued Y coded 1. Data options
+    as :func:`read`.
 
     Returns an immutable :class:`Fit`: ``.summary()``, ``.effects``, ``.indirect``, ``.direct``,
     ``.index``, ``.conditional``, ``.jn``, ``.coefficients``, ``.to_dict()``, ``.save(dir)``,
@@ -224,9 +240,10 @@ def fit(
               center=center, effsize=effsize, jn=jn, logistic=logistic, linear_y=linear_y,
               intprobe=intprobe, mc=mc, save_boot=save_boot or None, labels=_labels(labels),
               greyscale=greyscale, diagram_coef=diagram_coef, threads=threads, decimals=decimals,
-              apa_decimals=apa_decimals, stars=stars)
+              apa_decimals=apa_decimals, stars=stars, cluster=cluster, modelbt=modelbt,
+              xmint=xmint, xrefval=xrefval, cdeval=cdeval, event=event, no_captions=no_captions)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
-                           scale, score, size_class))
+                           scale, score, size_class, decimal))
     syntax = None
     if spec is not None:
         text = os.fspath(spec)
@@ -255,6 +272,8 @@ def regress(
     center: Names | None = None,
     standardize: Names | None = None,
     test: Sequence | None = None,
+    u_range: Sequence[float] | None = None,
+    event: str | None = None,
     decimals: int | None = None,
     apa_decimals: int | None = None,
     stars: bool = False,
@@ -268,6 +287,7 @@ def regress(
     scale: Sequence[float] | str | None = None,
     score: str | None = None,
     size_class: Names | None = None,
+    decimal: str | None = None,
 ) -> Regression:
     """Linear (OLS) or logistic regression, as ``cipa regress``.
 
@@ -276,18 +296,23 @@ def regress(
     binary outcome; ``vif``: variance inflation factors; ``coding`` of categorical predictors
     (``indicator``, ``sequential``, ``helmert``, ``effect``) and ``ref={"var": "level"}``;
     ``log``/``center``/``standardize`` variables before fitting; ``test``: R² change tests, each
-    a list of terms (``[["a:b"]]``; ``["none"]`` turns the default off).
+    a list of terms (``[["a:b"]]``; ``["none"]`` turns the default off). ``u_range``: the range
+    ``(lo, hi)`` of Lind and Mehlum's U test of a quadratic (``x=["size", "size^2"]``);
+    ``event``: the value of a two-valued outcome coded 1.
 
     Returns an immutable :class:`Regression`: ``.coefficients``, ``.models``, ``.r2_change``,
     ``.vif``, ``.summary()``, ``.apa()``, ``.to_dict()``, ``.save(dir)``.
     """
     if isinstance(ref, Mapping):
         ref = [f"{k}={v}" for k, v in ref.items()]
+    if u_range is not None and not isinstance(u_range, str):
+        u_range = ",".join(repr(float(v)) for v in u_range)
     kw = dict(y=y, x=x, hc=hc, cluster=cluster, logistic=logistic, vif=vif, conf=conf,
               coding=coding, ref=ref, log=log, center=center, standardize=standardize,
-              test=test, decimals=decimals, apa_decimals=apa_decimals, stars=stars)
+              test=test, u_range=u_range, event=event, decimals=decimals,
+              apa_decimals=apa_decimals, stars=stars)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
-                           scale, score, size_class))
+                           scale, score, size_class, decimal))
     return Regression(_run("regress", data, kw))
 
 
@@ -309,6 +334,7 @@ def describe(
     scale: Sequence[float] | str | None = None,
     score: str | None = None,
     size_class: Names | None = None,
+    decimal: str | None = None,
 ) -> Description:
     """Descriptive statistics and the correlation matrix, as ``cipa describe``.
 
@@ -321,7 +347,7 @@ def describe(
     kw = dict(vars=vars, pairwise=pairwise, decimals=decimals, apa_decimals=apa_decimals,
               stars=stars)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
-                           scale, score, size_class))
+                           scale, score, size_class, decimal))
     return Description(_run("describe", data, kw))
 
 
@@ -347,6 +373,7 @@ def measure(
     delimiter: str | None = None,
     sheet: str | None = None,
     size_class: Names | None = None,
+    decimal: str | None = None,
 ) -> Measurement:
     """The measurement table of a survey, as ``cipa measure``: item statistics, alpha, omega, a
     CFA with lavaan's fit measures, CR, AVE, HTMT, Fornell-Larcker, VIFs, common-method checks.
@@ -364,7 +391,7 @@ def measure(
     kw = dict(cr=cr, marker=marker, vif_outcome=vif_outcome, boot=boot, seed=seed, conf=conf,
               diag_ave=diag_ave, threads=threads, decimals=decimals)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
-                           scale, score, size_class))
+                           scale, score, size_class, decimal))
     return Measurement(_run("measure", data, kw))
 
 
