@@ -53,7 +53,6 @@ mod draws;
 mod fit;
 mod intervals;
 mod jn;
-mod kernel;
 mod linear;
 mod monte_carlo;
 mod options;

@@ -13,12 +13,17 @@
 //! - [`interval`]: percentile, bias-corrected and BCa intervals of the draws, with PROCESS's order
 //!   statistics, and the jackknife acceleration of BCa.
 
+mod counts;
 pub mod driver;
 pub mod interval;
 mod ledger;
+mod moments;
 pub mod source;
+mod tiles;
 
 pub use driver::{step_fn, BootstrapFailure, Draws, FnStep, Resampler, Step};
 pub use interval::{acceleration, jackknife, summarise, summarise_with, BootSummary, CiMethod};
+pub use counts::resample_counts_many;
 pub use ledger::Ledger;
+pub use moments::Moments;
 pub use source::{resample_counts, stream_rng, DrawSource, Normal, Rows};
