@@ -88,7 +88,7 @@ pub(super) fn equation_effects(
 }
 
 /// The moderators, looked up by their design factors.
-struct Owners<'a>(&'a [Moderator]);
+pub(super) struct Owners<'a>(pub(super) &'a [Moderator]);
 
 impl Owners<'_> {
     /// The moderator owning design factor `f`, and the factor's position among its factors.
@@ -102,7 +102,12 @@ impl Owners<'_> {
     /// The moderators (sorted indices) that multiply focal `v` in the columns `with_v`; `None`
     /// when no moderator does, or when some other variable does (then there are no conditional
     /// effects at the probe points alone).
-    fn moderating(&self, cols: &[Vec<String>], with_v: &[usize], v: &str) -> Option<Vec<usize>> {
+    pub(super) fn moderating(
+        &self,
+        cols: &[Vec<String>],
+        with_v: &[usize],
+        v: &str,
+    ) -> Option<Vec<usize>> {
         let mut mods: Vec<usize> = Vec::new();
         for &j in with_v {
             for f in cols[j].iter().filter(|f| *f != v) {
@@ -117,7 +122,7 @@ impl Owners<'_> {
     }
 
     /// The weights of v's conditional effect at a probe point (`at[m]`: the point of moderator m).
-    fn weights(
+    pub(super) fn weights(
         &self,
         cols: &[Vec<String>],
         with_v: &[usize],
@@ -175,14 +180,19 @@ fn focal_jn(
     Some(r)
 }
 
-/// The smallest p of the tests of highest-order interactions that involve `focal` (NaN: none).
+/// The smallest p of the tests of single highest-order products that involve `focal` (NaN:
+/// none). PROCESS decides on these (the smaller of X*W's and X*Z's p), never on the joint
+/// `BOTH(X)` test.
 fn interaction_p(tests: &[R2Change], focal: &str) -> f64 {
     tests
         .iter()
         .filter(|t| {
-            t.terms
-                .iter()
-                .any(|term| term.split(':').any(|f| f == focal))
+            let [term] = t.terms.as_slice() else {
+                return false;
+            };
+            // A categorical X's code (`g[2]`) is tested through its variable's product (`g:w`).
+            let base = crate::estimation::term_base(focal);
+            term.split(':').any(|f| f == focal || f == base)
         })
         .map(|t| t.p)
         .fold(f64::NAN, f64::min)
@@ -196,9 +206,9 @@ pub(super) fn two_valued(values: &[f64]) -> bool {
 
 /// Every combination of the probe points of the given moderators: labels, and for each moderator
 /// the index of its point (`None` for moderators not involved).
-type Point = (Vec<(String, String)>, Vec<Option<usize>>);
+pub(super) type Point = (Vec<(String, String)>, Vec<Option<usize>>);
 
-fn grid(moderators: &[Moderator], mods: &[usize]) -> Vec<Point> {
+pub(super) fn grid(moderators: &[Moderator], mods: &[usize]) -> Vec<Point> {
     let mut out: Vec<Point> = vec![(Vec::new(), vec![None; moderators.len()])];
     for &m in mods {
         let mut next = Vec::new();

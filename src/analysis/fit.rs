@@ -1,22 +1,27 @@
 //! Stage 2, the equations: fit each design (OLS with the asked covariance, or logistic for a
-//! two-valued Y), test its highest-order product terms as PROCESS prints them (R² change), fit the
-//! total effect model when asked, and with `process_t` recompute every coefficient interval with
+//! two-valued Y), test its highest-order product terms as PROCESS prints them (R² change, or the
+//! likelihood ratio in a logistic equation), fit the total effect model when asked, test a
+//! categorical X's codes where X is not moderated, and with `process_t` recompute every coefficient interval with
 //! PROCESS's approximation of the critical value so the printed bounds match PROCESS's.
 
+use super::interaction_tests::highest_order_tests;
 use super::linear::critical;
+use super::omnibus::{unconditional_omnibus, OmnibusTest};
 use super::prepare::Prepared;
 use super::AnalysisOptions;
 use crate::error::Result;
 use crate::estimation::{
-    fit_logistic_design, fit_ols_design, r2_change, EquationFit, Method, R2Change, Regression,
+    fit_logistic_design, fit_ols_design, Design, EquationFit, R2Change, Regression,
 };
-use crate::spec::{EquationSpec, ModelSpec};
+use crate::spec::ModelSpec;
 
 /// Each equation's fit with its tests of highest-order product terms, and the total effect
 /// model (Y on X and the covariates) when `opts.total`.
 pub(super) struct Fitted {
     pub equations: Vec<(EquationFit, Vec<R2Change>)>,
     pub total_model: Option<EquationFit>,
+    /// The omnibus tests of a categorical X's codes where X is not moderated (`omnibus.rs`).
+    pub omnibus: Vec<OmnibusTest>,
 }
 
 pub(super) fn fit_equations(
@@ -31,14 +36,21 @@ pub(super) fn fit_equations(
         } else {
             fit_ols_design(design, opts.cov, opts.conf, None)?
         };
-        let tests = highest_order_tests(&fit, e)?;
+        let tests = highest_order_tests((&fit, design), e, spec)?;
         equations.push((fit, tests));
     }
-    let mut total_model = if opts.total {
+    let total = if opts.total {
         Some(total_effect_model(prep, spec, opts)?)
     } else {
         None
     };
+    let omnibus = unconditional_omnibus(
+        &equations,
+        &prep.designs,
+        total.as_ref().map(|(f, d)| (f, d)),
+        &spec.x,
+    );
+    let mut total_model = total.map(|(f, _)| f);
     if opts.process_t {
         for fit in equations
             .iter_mut()
@@ -51,6 +63,7 @@ pub(super) fn fit_equations(
     Ok(Fitted {
         equations,
         total_model,
+        omnibus,
     })
 }
 
@@ -63,38 +76,12 @@ fn process_intervals(fit: &mut EquationFit, conf: f64) {
     }
 }
 
-/// R² change tests for the highest-order product terms of an equation, as PROCESS prints them:
-/// each alone, then all together when there are several.
-fn highest_order_tests(fit: &EquationFit, e: &EquationSpec) -> Result<Vec<R2Change>> {
-    if fit.method != Method::Ols {
-        return Ok(Vec::new());
-    }
-    let top = e.terms.iter().map(|t| t.factors.len()).max().unwrap_or(0);
-    if top < 2 {
-        return Ok(Vec::new());
-    }
-    let tops: Vec<String> = e
-        .terms
-        .iter()
-        .filter(|t| t.factors.len() == top)
-        .map(|t| t.name())
-        .collect();
-    let mut out = Vec::new();
-    for t in &tops {
-        out.push(r2_change(fit, std::slice::from_ref(t))?);
-    }
-    if tops.len() > 1 {
-        out.push(r2_change(fit, &tops)?);
-    }
-    Ok(out)
-}
-
-/// Y on X and the covariates of Y's equation (PROCESS's total effect model).
+/// Y on X and the covariates of Y's equation (PROCESS's total effect model), with its design.
 fn total_effect_model(
     prep: &Prepared,
     spec: &ModelSpec,
     opts: &AnalysisOptions,
-) -> Result<EquationFit> {
+) -> Result<(EquationFit, Design)> {
     let mut terms: Vec<&str> = vec![spec.x.as_str()];
     if let Some(y_eq) = spec.equations.iter().find(|e| e.outcome == spec.y) {
         for t in &y_eq.terms {
@@ -109,9 +96,11 @@ fn total_effect_model(
             reg = reg.coding(v, c.clone());
         }
     }
-    if prep.y_logistic {
-        reg.fit_logistic(&prep.sub, &Default::default())
+    let design = reg.design(&prep.sub, prep.y_logistic)?;
+    let fit = if prep.y_logistic {
+        fit_logistic_design(&design, opts.conf, &Default::default())?
     } else {
-        reg.fit_ols(&prep.sub, opts.cov)
-    }
+        fit_ols_design(&design, opts.cov, opts.conf, None)?
+    };
+    Ok((fit, design))
 }

@@ -6,7 +6,7 @@
 //!    variables in products (`center`), the choice of Y's estimator (logistic for a two-valued Y,
 //!    as PROCESS), and each equation's design matrix.
 //! 2. fit (`fit.rs`): each equation by OLS (with the asked covariance) or logistic regression, the
-//!    tests of its highest-order product terms, the total effect model (`total`), and PROCESS's
+//!    tests of its highest-order product terms (`interaction_tests.rs`), the total effect model (`total`), and PROCESS's
 //!    critical values for the coefficient intervals (`process_t`).
 //! 3. plan and point effects (`plan.rs`, `point.rs`): every effect as sums of products of
 //!    coefficients at the moderators' probe points, and the vector of statistics (effects, defined
@@ -18,8 +18,8 @@
 //!    Sobel tests) or from the draws (percentile, BC or BCa), with standardized effects; the defined
 //!    quantities likewise.
 //! 6. probe (`probe.rs`): conditional effects of focal predictors within their equations,
-//!    conditional interactions, Johnson-Neyman regions with their curves, and PROCESS's intprobe
-//!    decision.
+//!    conditional interactions, Johnson-Neyman regions with their curves, PROCESS's intprobe
+//!    decision, and the omnibus tests of a multicategorical X's codes (`omnibus.rs`).
 //! 7. curves (`curve.rs`, `slopes.rs`): conditional indirect effects over each moderator's range
 //!    with bands from the draws ([`IndirectCurve`]), and the simple slopes of the interaction plots
 //!    ([`SimpleSlopes`]).
@@ -51,10 +51,12 @@ mod curve;
 mod defined;
 mod draws;
 mod fit;
+mod interaction_tests;
 mod intervals;
 mod jn;
 mod linear;
 mod monte_carlo;
+mod omnibus;
 mod options;
 mod plan;
 mod point;
@@ -74,6 +76,7 @@ pub use curve::{IndirectCurve, GRID_POINTS};
 pub use draws::{BootDraws, BootInfo};
 pub use jn::{johnson_neyman, JnCurve, JnResult, JnRow, JN_CURVE_POINTS};
 pub use linear::{linear_test, LinearTest};
+pub use omnibus::{OmnibusKind, OmnibusTest};
 pub use options::{AnalysisOptions, Center, YModel};
 pub use result::{Analysis, DefinedResult, EffectResult, Standardized};
 pub use slopes::{SimpleSlopes, SlopeLine, SLOPE_POINTS};
@@ -135,6 +138,7 @@ pub fn analyse_with_progress(
         conditional: probed.conditional,
         conditional_interactions: probed.conditional_interactions,
         johnson_neyman: probed.johnson_neyman,
+        omnibus: fitted.omnibus.into_iter().chain(probed.omnibus).collect(),
         indirect_curves,
         simple_slopes,
         probes: moderators

@@ -2,13 +2,15 @@
 //! predictor (X's design factors and the mediators) that a moderator multiplies, at the
 //! moderators' probe points, with analytic inference from that equation's covariance; two-way
 //! interactions conditional on a third variable (three-way models); Johnson-Neyman regions of
-//! significance (with `jn`), each with its curve for the figure; and PROCESS's intprobe decision
-//! (which tables of conditional effects the text report shows).
+//! significance (with `jn`), each with its curve for the figure; PROCESS's intprobe decision
+//! (which tables of conditional effects the text report shows); and the omnibus tests of a
+//! multicategorical X's codes (`omnibus.rs`).
 
 use super::conditional::{
     equation_effects, interaction_effects, two_valued, ConditionalEffects, ConditionalInteraction,
 };
 use super::jn::JnResult;
+use super::omnibus::{conditional_interaction_omnibus, conditional_omnibus, OmnibusTest};
 use super::plan::{design_columns, Planned};
 use super::prepare::Prepared;
 use super::AnalysisOptions;
@@ -20,6 +22,9 @@ pub(super) struct Probed {
     pub conditional: Vec<ConditionalEffects>,
     pub conditional_interactions: Vec<ConditionalInteraction>,
     pub johnson_neyman: Vec<JnResult>,
+    /// The equality of conditional means of a categorical X at each probe point, and the joint
+    /// conditional interactions of three-way models with a categorical X, W or Z.
+    pub omnibus: Vec<OmnibusTest>,
 }
 
 pub(super) fn probe(
@@ -51,6 +56,15 @@ pub(super) fn probe(
         opts,
     );
     johnson_neyman.extend(jn_interactions);
+    let x = (spec.x.as_str(), planned.focal.as_slice());
+    let mut omnibus = conditional_omnibus(equations, &columns, x, moderators);
+    omnibus.extend(conditional_interaction_omnibus(
+        equations,
+        &columns,
+        x,
+        &spec.mediators,
+        moderators,
+    ));
     if opts.jn {
         for m in moderators {
             let two = m.factors.len() == 1 && prep.sub.numeric(&m.name).is_ok_and(two_valued);
@@ -66,5 +80,6 @@ pub(super) fn probe(
         conditional,
         conditional_interactions,
         johnson_neyman,
+        omnibus,
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{
     AnalysisOptions, BootDraws, BootInfo, ConditionalEffects, ConditionalInteraction,
-    IndirectCurve, JnResult, SimpleSlopes,
+    IndirectCurve, JnResult, OmnibusTest, SimpleSlopes,
 };
 use crate::effects::{EffectDef, ProbePoint};
 use crate::estimation::{EquationFit, R2Change};
@@ -73,6 +73,9 @@ pub struct Analysis {
     /// Two-way interactions conditional on a third variable (three-way models such as model 3).
     pub conditional_interactions: Vec<ConditionalInteraction>,
     pub johnson_neyman: Vec<JnResult>,
+    /// Omnibus tests of a multicategorical X's codes: in each equation that does not moderate
+    /// X, in the total effect model, and at each probe point where X is moderated.
+    pub omnibus: Vec<OmnibusTest>,
     /// Conditional indirect effects over each numeric moderator's observed range, with
     /// pointwise bands from the bootstrap or Monte Carlo draws.
     pub indirect_curves: Vec<IndirectCurve>,

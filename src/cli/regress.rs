@@ -105,7 +105,11 @@ impl RegressRun {
             &self.fits,
         );
         if let Some(v) = &self.vifs {
-            doc["vif"] = serde_json::json!(v);
+            // With the tolerance (1 / VIF), as the text report prints it.
+            doc["vif"] = v
+                .iter()
+                .map(|x| serde_json::json!({"variable": x.variable, "vif": x.vif, "tolerance": 1.0 / x.vif}))
+                .collect();
         }
         doc
     }

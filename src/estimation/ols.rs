@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::inference::{cluster_cov, hc_cov, ols_cov, wald_f, CovType};
+use crate::inference::{cluster_cov, hc_cov, ols_cov, wald_f, wald_f_rows, CovType};
 use crate::numeric::dist::{f_p_upper, t_p_two_sided, t_quantile};
 use crate::numeric::qr_least_squares;
 
@@ -138,27 +138,28 @@ pub fn fit_ols_design(
 /// with the fit's own covariance (a Wald F with a robust covariance, as PROCESS does).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct R2Change {
+    /// How reports name the test: the terms joined by ", " as `r2_change` makes it; `fit` sets
+    /// PROCESS's labels (`X*W`, `BOTH(X)`, `M1*W*Z`).
+    pub label: String,
     pub terms: Vec<String>,
     pub r2_change: f64,
     pub f: f64,
     pub df1: f64,
     pub df2: f64,
     pub p: f64,
+    /// A logistic equation's likelihood-ratio (or Wald) chi-square, with `df1` its df and `p` its
+    /// p; `r2_change`, `f` and `df2` are then NaN (PROCESS's "Likelihood ratio test").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chisq: Option<f64>,
 }
 
-/// Tests the columns whose names are in `terms` (a categorical term names all its columns by the
-/// variable: `group` selects `group[2]`, `group[3]`).
-pub fn r2_change(fit: &EquationFit, terms: &[String]) -> Result<R2Change> {
-    let Summary::Ols(s) = &fit.summary else {
-        return Err(crate::Error::Usage(
-            "the R² change test applies to OLS equations only".into(),
-        ));
-    };
-    let k = fit.k();
+/// The coefficients whose names are in `terms` (a categorical term names all its columns by the
+/// variable), sorted; an error names the terms the equation lacks.
+pub(crate) fn term_columns(fit: &EquationFit, terms: &[String]) -> Result<Vec<usize>> {
     let mut idx = Vec::new();
     let mut missing = Vec::new();
     for t in terms {
-        let hits: Vec<usize> = (0..k)
+        let hits: Vec<usize> = (0..fit.k())
             .filter(|&j| {
                 let name = &fit.coefficients[j].term;
                 name == t || crate::estimation::fit::term_base(name) == *t
@@ -178,6 +179,18 @@ pub fn r2_change(fit: &EquationFit, terms: &[String]) -> Result<R2Change> {
     }
     idx.sort_unstable();
     idx.dedup();
+    Ok(idx)
+}
+
+/// Tests the columns whose names are in `terms` (a categorical term names all its columns by the
+/// variable: `group` selects `group[2]`, `group[3]`).
+pub fn r2_change(fit: &EquationFit, terms: &[String]) -> Result<R2Change> {
+    let Summary::Ols(s) = &fit.summary else {
+        return Err(crate::Error::Usage(
+            "the R² change test applies to OLS equations only".into(),
+        ));
+    };
+    let idx = term_columns(fit, terms)?;
     let coef = fit.estimates();
     let q = idx.len() as f64;
     let test = wald_f(&coef, &fit.cov, &idx, s.df2).ok_or_else(|| {
@@ -192,12 +205,44 @@ pub fn r2_change(fit: &EquationFit, terms: &[String]) -> Result<R2Change> {
     };
     let r2_change = f_classical * q * (1.0 - s.r2) / s.df2;
     Ok(R2Change {
+        label: terms.join(", "),
         terms: terms.to_vec(),
         r2_change,
         f: test.f,
         df1: test.df1,
         df2: test.df2,
         p: test.p,
+        chisq: None,
+    })
+}
+
+/// The joint test that the linear combinations in the rows of `l` are all zero, reported as
+/// [`r2_change`] reports a set of terms (the Wald F with the fit's covariance; ΔR² from the
+/// classical F, which is the R² lost by constraining them to zero). `terms` names what is tested.
+pub fn r2_change_rows(fit: &EquationFit, l: &[Vec<f64>], terms: &[String]) -> Result<R2Change> {
+    let Summary::Ols(s) = &fit.summary else {
+        return Err(crate::Error::Usage(
+            "the R² change test applies to OLS equations only".into(),
+        ));
+    };
+    let coef = fit.estimates();
+    let singular = || crate::Error::Usage("the tested combinations' covariance is singular".into());
+    let test = wald_f_rows(&coef, &fit.cov, l, s.df2).ok_or_else(singular)?;
+    let f_classical = if fit.cov_type == crate::inference::CovType::Ols {
+        test.f
+    } else {
+        let ols = ols_cov_from_fit(fit, s.mse);
+        wald_f_rows(&coef, &ols, l, s.df2).map_or(f64::NAN, |w| w.f)
+    };
+    Ok(R2Change {
+        label: terms.join(", "),
+        terms: terms.to_vec(),
+        r2_change: f_classical * l.len() as f64 * (1.0 - s.r2) / s.df2,
+        f: test.f,
+        df1: test.df1,
+        df2: test.df2,
+        p: test.p,
+        chisq: None,
     })
 }
 

@@ -12,4 +12,4 @@ pub use resample::{
     acceleration, jackknife, step_fn, summarise, summarise_with, BootSummary, BootstrapFailure,
     CiMethod, Draws, Ledger, Resampler, Step,
 };
-pub use wald::{wald_f, WaldTest};
+pub use wald::{wald_f, wald_f_rows, WaldTest};

@@ -51,6 +51,7 @@ pub fn equation_json(fit: &EquationFit, changes: &[R2Change]) -> Value {
     match &fit.summary {
         Summary::Ols(s) => {
             for (k, v) in [
+                ("r", s.r2.max(0.0).sqrt()),
                 ("r2", s.r2),
                 ("adj_r2", s.adj_r2),
                 ("mse", s.mse),
@@ -63,7 +64,7 @@ pub fn equation_json(fit: &EquationFit, changes: &[R2Change]) -> Value {
             }
         }
         Summary::Logistic(s) => {
-            for k in ["r2", "adj_r2", "mse", "f", "df2"] {
+            for k in ["r", "r2", "adj_r2", "mse", "f", "df2"] {
                 m.insert(k.into(), Value::Null);
             }
             for (k, v) in [
@@ -88,8 +89,12 @@ pub fn equation_json(fit: &EquationFit, changes: &[R2Change]) -> Value {
             changes
                 .iter()
                 .map(|c| {
-                    json!({"terms": c.terms, "r2_change": num(c.r2_change), "f": num(c.f),
-                           "df1": num(c.df1), "df2": num(c.df2), "p": num(c.p)})
+                    let mut t = json!({"label": c.label, "terms": c.terms, "r2_change": num(c.r2_change), "f": num(c.f),
+                           "df1": num(c.df1), "df2": num(c.df2), "p": num(c.p)});
+                    if let Some(x) = c.chisq {
+                        t["chisq"] = num(x);
+                    }
+                    t
                 })
                 .collect(),
         ),
@@ -219,7 +224,12 @@ pub fn analysis_json(
     }
     doc["effects"] = Value::Object(groups);
     doc["conditional_effects"] = json!(a.conditional);
-    doc["conditional_interactions"] = json!(a.conditional_interactions);
+    doc["conditional_interactions"] = conditional_interactions_json(a);
+    doc["total_model"] = a
+        .total_model
+        .as_ref()
+        .map_or(Value::Null, |tm| equation_json(tm, &[]));
+    doc["omnibus_tests"] = json!(a.omnibus);
     doc["defined"] = json!(a
         .defined
         .iter()
@@ -239,7 +249,7 @@ pub fn analysis_json(
             let nums = |v: &[f64]| v.iter().map(|x| num(*x)).collect::<Vec<_>>();
             json!({"kind": c.def.kind, "focal": c.def.focal, "path": c.def.path, "moderator": c.def.moderator,
                    "at": c.def.fixed.iter().map(|(m, l)| (m.clone(), json!(l))).collect::<Map<String, Value>>(),
-                   "grid": nums(&c.grid), "effect": nums(&c.estimate), "ci_lower": nums(&c.lower), "ci_upper": nums(&c.upper),
+                   "grid": nums(&c.grid), "grid_points": c.grid.len(), "effect": nums(&c.estimate), "ci_lower": nums(&c.lower), "ci_upper": nums(&c.upper),
                    "significant": c.significant.iter().map(|(lo, hi, s)| json!({"from": num(*lo), "to": num(*hi), "sign": s})).collect::<Vec<_>>(),
                    "index": c.index.map(|(i, lo, hi)| json!({"index": num(i), "ci_lower": num(lo), "ci_upper": num(hi)}))})
         })
@@ -255,4 +265,27 @@ pub fn analysis_json(
         .collect::<Vec<_>>());
     doc["notes"] = json!(a.notes);
     doc
+}
+
+/// The conditional interactions with each row's F (= t², df1 = 1, df2 = the equation's residual
+/// df), as the text report prints them.
+fn conditional_interactions_json(a: &crate::analysis::Analysis) -> Value {
+    let mut v = json!(a.conditional_interactions);
+    for ci in v.as_array_mut().into_iter().flatten() {
+        let df2 = a
+            .equations
+            .iter()
+            .find(|(f, _)| Some(f.outcome.as_str()) == ci["outcome"].as_str())
+            .and_then(|(f, _)| match &f.summary {
+                Summary::Ols(s) => Some(s.df2),
+                Summary::Logistic(_) => None,
+            });
+        for row in ci["rows"].as_array_mut().into_iter().flatten() {
+            let t = row["stat"].as_f64().unwrap_or(f64::NAN);
+            row["f"] = num(t * t);
+            row["df1"] = json!(1);
+            row["df2"] = df2.map_or(Value::Null, num);
+        }
+    }
+    v
 }

@@ -8,6 +8,7 @@ pub mod html;
 pub mod json;
 pub mod latex;
 mod measure;
+mod omnibus;
 mod power;
 mod process;
 mod regress;

@@ -1,4 +1,4 @@
-use crate::analysis::{Analysis, EffectResult};
+use crate::analysis::{Analysis, EffectResult, OmnibusKind};
 use crate::effects::EffectKind;
 
 use super::{regress_report, Report, Section, Table, Value};
@@ -10,6 +10,14 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
     report.title = format!("cipa {} · conditional process analysis", crate::VERSION);
     for section in report.sections.iter_mut() {
         product_terms_key(section);
+        for t in section.tables.iter_mut() {
+            if t.title == super::regress::R2_CHANGE_TITLE {
+                t.title = "Test(s) of highest order unconditional interaction(s)".into();
+            } else if t.title == super::regress::LR_TITLE {
+                t.title =
+                    "Likelihood ratio test of highest order unconditional interaction(s)".into();
+            }
+        }
     }
     for ci in &a.conditional_interactions {
         let Some(section) = report
@@ -63,7 +71,8 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             continue;
         };
         let mut columns: Vec<String> = c.moderators.clone();
-        columns.extend(["Effect", "se", "t", "p", "LLCI", "ULCI"].map(String::from));
+        columns
+            .extend(["Effect", "se", stat(a, &c.outcome), "p", "LLCI", "ULCI"].map(String::from));
         // PROCESS's intprobe, decided by the analysis: probe only when the test of the focal
         // predictor's interaction(s) reaches p <= intprobe (the JSON output always has them).
         if !c.probed {
@@ -94,6 +103,7 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             notes: vec![],
         });
     }
+    super::omnibus::add_to_equations(&mut report.sections, a);
     if let Some(tm) = &a.total_model {
         let t = regress_report(Vec::new(), &[(tm.clone(), Vec::new())], Vec::new());
         for mut s in t.sections {
@@ -121,7 +131,7 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
         if m {
             c.push("moderators".into());
         }
-        c.extend(["Effect", "se", "t", "p", "LLCI", "ULCI"].map(String::from));
+        c.extend(["Effect", "se", stat(a, &a.spec.y), "p", "LLCI", "ULCI"].map(String::from));
         c
     };
     let boot_cols = |first: &str| {
@@ -184,6 +194,12 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
                 .collect(),
             notes: vec![],
         });
+        let omnibus = if kind == EffectKind::Total {
+            OmnibusKind::Total
+        } else {
+            OmnibusKind::Direct
+        };
+        tables.extend(super::omnibus::effect_table(a, omnibus));
     }
     let ind: Vec<&EffectResult> = a
         .effects
@@ -407,7 +423,7 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
                     jn.moderator.as_str(),
                     "Effect",
                     "se",
-                    "t",
+                    stat(a, &jn.outcome),
                     "p",
                     "LLCI",
                     "ULCI",
@@ -548,6 +564,19 @@ fn curves_section(a: &Analysis) -> Option<Section> {
 }
 
 /// Effect, se, t, p and interval bounds as table cells.
+/// The test statistic of effects in `outcome`'s equation: z in a logistic one, t otherwise.
+fn stat(a: &Analysis, outcome: &str) -> &'static str {
+    let logistic = a
+        .equations
+        .iter()
+        .any(|(f, _)| f.outcome == outcome && f.method == crate::estimation::Method::Logistic);
+    if logistic {
+        "z"
+    } else {
+        "t"
+    }
+}
+
 fn test_cells(t: &crate::analysis::LinearTest) -> [Value; 6] {
     [t.effect, t.se, t.stat, t.p, t.ci_lower, t.ci_upper].map(Value::Num)
 }

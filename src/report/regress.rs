@@ -2,6 +2,32 @@ use crate::estimation::{EquationFit, Method, R2Change, Summary};
 
 use super::{Report, Section, Table, Value};
 
+/// The title of the table of R² change tests (`fit` renames it as PROCESS titles it).
+pub(super) const R2_CHANGE_TITLE: &str = "Test(s) of R-squared change";
+
+/// The title of a logistic equation's likelihood-ratio tests (`fit` renames it as PROCESS does).
+pub(super) const LR_TITLE: &str = "Likelihood ratio test(s)";
+
+/// Likelihood-ratio tests of a logistic equation: chi-square, df, p.
+fn lr_table(tests: &[R2Change]) -> Table {
+    Table {
+        title: LR_TITLE.into(),
+        columns: ["", "Chi-sq", "df", "p"].map(String::from).to_vec(),
+        rows: tests
+            .iter()
+            .map(|c| {
+                vec![
+                    Value::Text(c.label.clone()),
+                    Value::Num(c.chisq.unwrap_or(f64::NAN)),
+                    Value::Num(c.df1),
+                    Value::Num(c.p),
+                ]
+            })
+            .collect(),
+        notes: vec![],
+    }
+}
+
 /// The text/Markdown/CSV report of `cipa regress`: per equation a model summary, the coefficient
 /// table, R² change tests and the coding of categorical predictors.
 pub fn regress_report(
@@ -93,9 +119,11 @@ pub fn regress_report(
                 .collect(),
             notes: vec![format!("Standard errors: {}.", se_label(fit))],
         });
-        if !changes.is_empty() {
+        if changes.iter().any(|c| c.chisq.is_some()) {
+            tables.push(lr_table(changes));
+        } else if !changes.is_empty() {
             tables.push(Table {
-                title: "Test(s) of R-squared change".into(),
+                title: R2_CHANGE_TITLE.into(),
                 columns: ["", "R2-chng", "F", "df1", "df2", "p"]
                     .map(String::from)
                     .to_vec(),
@@ -103,7 +131,7 @@ pub fn regress_report(
                     .iter()
                     .map(|c| {
                         vec![
-                            Value::Text(c.terms.join(", ")),
+                            Value::Text(c.label.clone()),
                             Value::Num(c.r2_change),
                             Value::Num(c.f),
                             Value::Num(c.df1),

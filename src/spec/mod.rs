@@ -4,6 +4,7 @@
 //! table; pyprocessmacro's models as data).
 
 mod error;
+pub mod flat;
 pub mod framework;
 pub mod syntax;
 pub mod template;

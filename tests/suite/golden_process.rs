@@ -69,11 +69,14 @@ const LAVAAN_CASES: [&str; 5] = [
 /// Folders under tests/golden starting with `process_` that are not cases of this file:
 /// the shared scripts, and the PROCESS bootstrap emulation (tested against the published output
 /// elsewhere), and the logistic-outcome case (its own test below: pyprocessmacro's logistic output
-/// has no model summary in the form the other cases share).
-const NOT_HERE: [&str; 3] = [
+/// has no model summary in the form the other cases share), and the joint tests against R
+/// (`golden_omnibus.rs`).
+const NOT_HERE: [&str; 5] = [
     "process_common",
     "process_emul_published",
     "process_ppm_logit_m4",
+    "process_r_lrtest_caskets",
+    "process_r_omnibus_protest",
 ];
 
 /// Monte-Carlo tolerances for bootstrap rows, in units of the golden boot_se.

@@ -167,7 +167,7 @@ fn check_file(dir: &Path, call: &calls::Call) -> FileResult {
             .or_default()
             .push((q.what.clone(), status));
     }
-    judge(&call.name, by_kind, &mut res);
+    judge(&call.name, by_kind, missing::MISSING, &mut res);
     if let Ok(c) = &cipa {
         term_order(c, &quantities, &mut res);
     }
@@ -215,12 +215,10 @@ fn refused_by_process(doc: &Value, quantities: &[Quantity], res: &mut FileResult
     true
 }
 
-/// Applies the list of missing quantities to one file's results.
-fn judge(name: &str, by_kind: ByKind, res: &mut FileResult) {
+/// Applies a list of missing quantities (`missing::MISSING`) to one file's results.
+fn judge(name: &str, by_kind: ByKind, missing: &[(&str, &str, &str)], res: &mut FileResult) {
     for (kind, items) in by_kind {
-        let listed = missing::MISSING
-            .iter()
-            .any(|(f, k, _)| *f == name && *k == kind);
+        let listed = missing.iter().any(|(f, k, _)| *f == name && *k == kind);
         let bad: Vec<(&String, &String)> = items
             .iter()
             .filter_map(|(w, s)| s.as_ref().err().map(|e| (w, e)))
@@ -436,10 +434,11 @@ fn missing_list_can_only_shrink() {
         let mut by_kind = BTreeMap::new();
         by_kind.insert(kind.to_string(), vec![("q".to_string(), status)]);
         let mut res = FileResult::default();
-        judge("model17", by_kind, &mut res);
+        judge("model17", by_kind, LISTED, &mut res);
         res
     };
-    let listed = "interaction test BOTH(X)";
+    const LISTED: &[(&str, &str, &str)] = &[("model17", "interaction test BOTH(X)", "a test")];
+    let listed = LISTED[0].1;
     let r = run(listed, Ok(()));
     assert!(
         r.failures[0].contains("remove the entry"),

@@ -158,10 +158,10 @@ pub fn lookup(c: &Value, loc: &Loc) -> Got {
         } => coefficient(equation(c, outcome)?, f, col),
         Loc::InteractionTest {
             outcome,
+            label,
             products,
             col,
-            ..
-        } => interaction_test(equation(c, outcome)?, products, col),
+        } => interaction_test(equation(c, outcome)?, label, products, col),
         Loc::ConditionalEffect {
             outcome,
             focal,
@@ -230,8 +230,8 @@ fn coefficient(e: &Value, f: &[String], col: &str) -> Got {
     }
 }
 
-/// The R² change test of exactly these products.
-fn interaction_test(e: &Value, products: &[Vec<String>], col: &str) -> Got {
+/// The R² change test of exactly these products, labelled as PROCESS labels it.
+fn interaction_test(e: &Value, label: &str, products: &[Vec<String>], col: &str) -> Got {
     let mut want: Vec<Vec<String>> = products.iter().map(|p| set(p)).collect();
     want.sort();
     let t = list(e, "r2_change")
@@ -245,6 +245,12 @@ fn interaction_test(e: &Value, products: &[Vec<String>], col: &str) -> Got {
             have == want
         })
         .ok_or_else(|| format!("cipa reports no R² change test of {want:?}"))?;
+    if str_of(t, "label") != label {
+        return Err(format!(
+            "cipa labels the test of {want:?} '{}', PROCESS '{label}'",
+            str_of(t, "label")
+        ));
+    }
     let key = match col {
         "R2-chng" => "r2_change",
         "F" => "f",
