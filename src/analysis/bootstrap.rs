@@ -65,8 +65,12 @@ impl<'a> RowStep<'a> {
     fn evaluate(&self, sums: &[f64], b: &[Vec<f64>], out: &mut [f64]) {
         let (st, one) = (&self.stacked, self.one);
         let scale = || {
-            let sd_y = self.y_col.map_or(f64::NAN, |j| st.resample_sd(sums, one, j));
-            let sd_x = self.x_col.map_or(f64::NAN, |j| st.resample_sd(sums, one, j));
+            let sd_y = self
+                .y_col
+                .map_or(f64::NAN, |j| st.resample_sd(sums, one, j));
+            let sd_x = self
+                .x_col
+                .map_or(f64::NAN, |j| st.resample_sd(sums, one, j));
             self.stats.standardized.scale(sd_x, sd_y)
         };
         self.stats.evaluate(b, scale, out);
@@ -82,7 +86,13 @@ impl<'a> RowStep<'a> {
     }
 
     /// Draw `k` of the last weighing: its equations, then its statistics.
-    fn finish(&self, work: &mut Work, k: usize, counts: &[u32], out: &mut [f64]) -> Result<(), String> {
+    fn finish(
+        &self,
+        work: &mut Work,
+        k: usize,
+        counts: &[u32],
+        out: &mut [f64],
+    ) -> Result<(), String> {
         let (scratch, b) = work;
         self.stacked.solve(scratch, k, b)?;
         self.refit_logistic(counts, b)?;

@@ -9,7 +9,7 @@ use super::resample::Resampled;
 use super::{AnalysisOptions, DefinedResult, EffectResult, Standardized};
 use crate::effects::{EffectDef, EffectKind};
 use crate::estimation::{EquationFit, R2Change};
-use crate::inference::{summarise_with, BootSummary};
+use crate::inference::BootSummary;
 use crate::numeric::dist::z_p_two_sided;
 
 /// Every effect of the plan with its inference.
@@ -46,7 +46,7 @@ pub(super) fn effect_results(
         }
         // Direct effects keep their analytic interval, as PROCESS prints it.
         if let (Some(d), true) = (boot, def.kind != EffectKind::Direct) {
-            let s = summarise(d, point, i, opts);
+            let s = summarise(d, i);
             if opts.ci == crate::inference::CiMethod::Bca {
                 r.acceleration = Some(d.accel[i]);
             }
@@ -58,7 +58,7 @@ pub(super) fn effect_results(
             // The total effect's inference is the total effect model's: no resampled interval.
             let s = boot
                 .filter(|_| def.kind != EffectKind::Total)
-                .map(|d| summarise(d, point, idx, opts));
+                .map(|d| summarise(d, idx));
             r.standardized = Some(Standardized {
                 kind: if stats.standardized.complete {
                     "complete"
@@ -83,8 +83,8 @@ pub(super) fn effect_results(
 }
 
 /// Statistic `i` summarised from its draws.
-fn summarise(d: &Resampled, point: &[f64], i: usize, opts: &AnalysisOptions) -> BootSummary {
-    summarise_with(&d.draws.column(i), point[i], opts.conf, opts.ci, d.accel[i])
+fn summarise(d: &Resampled, i: usize) -> BootSummary {
+    d.summaries[i]
 }
 
 /// The defined quantities of the syntax with their resampled intervals.
@@ -92,7 +92,6 @@ pub(super) fn defined_results(
     stats: &Statistics,
     point: &[f64],
     boot: Option<&Resampled>,
-    opts: &AnalysisOptions,
 ) -> Vec<DefinedResult> {
     stats
         .defined
@@ -101,7 +100,7 @@ pub(super) fn defined_results(
         .enumerate()
         .map(|(k, d)| {
             let i = stats.n_eff + k;
-            let s = boot.map(|dr| summarise(dr, point, i, opts));
+            let s = boot.map(|dr| summarise(dr, i));
             DefinedResult {
                 name: d.name.clone(),
                 expression: d.text.clone(),

@@ -101,18 +101,18 @@ pub fn analyse_with_progress(
     let mut notes = prep.notes.clone();
     notes.extend(planned.plan.notes.iter().cloned());
     let (stats, point) = point::point_effects(&planned, &prep, spec, eqs, opts)?;
-    let boot = resample::resample(&prep, spec, eqs, &stats, opts, progress, &mut notes)?;
+    let boot = resample::resample(&prep, spec, eqs, &stats, opts, progress, &mut notes)?
+        .map(|b| b.summarise(&point, opts));
     let fits = (eqs.as_slice(), fitted.total_model.as_ref());
     let defs = &planned.plan.effects;
     let effects = intervals::effect_results(defs, &point, &stats, boot.as_ref(), fits, opts);
-    let defined = intervals::defined_results(&stats, &point, boot.as_ref(), opts);
+    let defined = intervals::defined_results(&stats, &point, boot.as_ref());
     let probed = probe::probe(&prep, spec, eqs, &planned, opts, &mut notes);
     let indirect_curves = boot.as_ref().map_or_else(Vec::new, |b| {
         let at = stats.n_curve;
-        let conf = (opts.conf, opts.ci);
         stats
             .curves
-            .summarise(&point[at..], &b.draws, &b.accel, at, conf, &effects)
+            .summarise(&point[at..], &b.summaries[at..], &effects)
     });
     let moderators = &planned.plan.moderators;
     let simple_slopes = slopes::simple_slopes(

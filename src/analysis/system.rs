@@ -88,6 +88,12 @@ impl Stacked {
             }
         }
         let moments = Moments::new(&cols, &pairs);
+        // Pair numbers become positions in a draw's sums (pairs with equal products share one).
+        for eq in &mut normals {
+            for k in eq.xtx.iter_mut().chain(eq.xty.iter_mut()) {
+                *k = moments.at(*k);
+            }
+        }
         let pos = pos.iter().map(|p| p.map(|k| moments.at(k))).collect();
         Stacked {
             q,

@@ -70,7 +70,8 @@ mod x86 {
         let lane = |j: usize| std::array::from_fn::<u64, LANES, _>(|l| states[l][j]);
         // SAFETY: loads and stores of eight u64 from arrays of eight.
         let load = |v: [u64; LANES]| unsafe { _mm512_loadu_si512(v.as_ptr().cast()) };
-        let (mut s0, mut s1, mut s2, mut s3) = (load(lane(0)), load(lane(1)), load(lane(2)), load(lane(3)));
+        let (mut s0, mut s1, mut s2, mut s3) =
+            (load(lane(0)), load(lane(1)), load(lane(2)), load(lane(3)));
         let nv = _mm512_set1_epi64(n as i64);
         let mut rows = [0u64; LANES];
         for _ in 0..n {
@@ -121,7 +122,10 @@ mod tests {
             let mut rng = super::super::stream_rng(5, s);
             let mut state = stream_state(5, s);
             for _ in 0..3 {
-                let r = state[0].wrapping_add(state[3]).rotate_left(23).wrapping_add(state[0]);
+                let r = state[0]
+                    .wrapping_add(state[3])
+                    .rotate_left(23)
+                    .wrapping_add(state[0]);
                 let t = state[1] << 17;
                 state[2] ^= state[0];
                 state[3] ^= state[1];

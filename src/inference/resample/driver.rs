@@ -230,7 +230,15 @@ impl<'a> Resampler<'a> {
                             seed,
                             b,
                         };
-                        retry.replace(source, step, &mut buffers[0], &mut scratch, out, reason, &mut ledger)?;
+                        retry.replace(
+                            source,
+                            step,
+                            &mut buffers[0],
+                            &mut scratch,
+                            out,
+                            reason,
+                            &mut ledger,
+                        )?;
                     }
                 }
             }
@@ -291,6 +299,18 @@ impl Retry {
     }
 }
 
+/// `work` on a pool of `threads` workers (0 = rayon's global pool, all cores).
+#[cfg(feature = "parallel")]
+pub(super) fn on_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
+    if threads == 0 {
+        return work();
+    }
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
+
 /// `run(first_draw, block)` over blocks of [`BLOCK_DRAWS`] draws of `values` (in parallel with
 /// the `parallel` feature, on `threads` workers; 0 = all).
 fn blocks<R: Send>(
@@ -303,21 +323,13 @@ fn blocks<R: Send>(
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        let work = |values: &mut [f64]| -> Vec<R> {
+        on_threads(threads, || {
             values
                 .par_chunks_mut(len)
                 .enumerate()
                 .map(|(i, block)| run(i * BLOCK_DRAWS, block))
                 .collect()
-        };
-        if threads == 0 {
-            work(values)
-        } else {
-            match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-                Ok(pool) => pool.install(|| work(values)),
-                Err(_) => work(values),
-            }
-        }
+        })
     }
     #[cfg(not(feature = "parallel"))]
     {

@@ -21,9 +21,11 @@ mod moments;
 pub mod source;
 mod tiles;
 
-pub use driver::{step_fn, BootstrapFailure, Draws, FnStep, Resampler, Step};
-pub use interval::{acceleration, jackknife, summarise, summarise_with, BootSummary, CiMethod};
 pub use counts::resample_counts_many;
+pub use driver::{step_fn, BootstrapFailure, Draws, FnStep, Resampler, Step};
+pub use interval::{
+    acceleration, jackknife, summarise, summarise_all, summarise_with, BootSummary, CiMethod,
+};
 pub use ledger::Ledger;
 pub use moments::Moments;
 pub use source::{resample_counts, stream_rng, DrawSource, Normal, Rows};

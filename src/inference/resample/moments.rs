@@ -37,7 +37,11 @@ impl Moments {
                     .zip(columns[b])
                     .map(|(x, y)| x * y)
                     .collect();
-                let same = |c: &Vec<f64>| c.iter().zip(&product).all(|(u, v)| u.to_bits() == v.to_bits());
+                let same = |c: &Vec<f64>| {
+                    c.iter()
+                        .zip(&product)
+                        .all(|(u, v)| u.to_bits() == v.to_bits())
+                };
                 distinct.iter().position(same).unwrap_or_else(|| {
                     distinct.push(product);
                     distinct.len() - 1
@@ -117,7 +121,10 @@ mod tests {
                     .map(|i| f64::from(c[i]) * cols[a][i] * cols[b][i])
                     .sum();
                 let got = out[d * m.width() + m.at(k)];
-                assert!((got - plain).abs() <= 1e-12 * plain.abs().max(1.0), "{got} {plain}");
+                assert!(
+                    (got - plain).abs() <= 1e-12 * plain.abs().max(1.0),
+                    "{got} {plain}"
+                );
             }
         }
         assert_eq!(m.row(5)[m.at(5)], x[5] * x[5]);

@@ -97,7 +97,15 @@ impl Kernel {
     }
 
     /// Every tile of one block of rows for one group of four draws, across the row's width.
-    fn tiles(self, cw: &CountTile, p: &[f64], width: usize, rows: usize, out: &mut [f64], live: usize) {
+    fn tiles(
+        self,
+        cw: &CountTile,
+        p: &[f64],
+        width: usize,
+        rows: usize,
+        out: &mut [f64],
+        live: usize,
+    ) {
         let mut k0 = 0;
         while k0 < width {
             let chunk = (width - k0).min(self.max_chunk());
@@ -234,7 +242,6 @@ mod x86 {
         t.add(&sums, V * 4);
     }
 
-
     /// The AVX-512 tiles of `vectors` vectors of eight products.
     #[target_feature(enable = "avx512f")]
     pub(super) unsafe fn avx512(t: Tile, vectors: usize) {
@@ -296,7 +303,14 @@ mod tests {
     /// alone or among others), for sizes around the block and tile boundaries.
     #[test]
     fn every_kernel_sums_in_the_same_order() {
-        for (n, width) in [(1, 8), (127, 16), (128, 40), (129, 48), (300, 56), (1000, 104)] {
+        for (n, width) in [
+            (1, 8),
+            (127, 16),
+            (128, 40),
+            (129, 48),
+            (300, 56),
+            (1000, 104),
+        ] {
             let (p, counts) = data(n, width);
             let mut kernels = vec![Kernel::Portable];
             #[cfg(target_arch = "x86_64")]
@@ -318,7 +332,11 @@ mod tests {
                     sums_with(kernel, &p, width, &[c], &mut alone);
                     for k in 0..width {
                         let r = reference(&p, width, c, k);
-                        assert_eq!(alone[k].to_bits(), r.to_bits(), "n {n} draw {d} product {k}");
+                        assert_eq!(
+                            alone[k].to_bits(),
+                            r.to_bits(),
+                            "n {n} draw {d} product {k}"
+                        );
                         assert_eq!(batch[d * width + k].to_bits(), r.to_bits());
                     }
                 }
