@@ -117,11 +117,29 @@ pub fn summarise_with(
     method: CiMethod,
     accel: f64,
 ) -> BootSummary {
-    let finite: Vec<f64> = draws.iter().copied().filter(|v| v.is_finite()).collect();
-    let n = finite.len() as f64;
-    let mean = finite.iter().sum::<f64>() / n;
-    let se = (finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let mut values = finite;
+    summarise_in_place(&mut draws.to_vec(), estimate, conf, method, accel)
+}
+
+/// [`summarise_with`] in the draws' own buffer, which it reorders.
+fn summarise_in_place(
+    draws: &mut [f64],
+    estimate: f64,
+    conf: f64,
+    method: CiMethod,
+    accel: f64,
+) -> BootSummary {
+    // The finite draws, in their order, moved to the front.
+    let mut kept = 0;
+    for i in 0..draws.len() {
+        if draws[i].is_finite() {
+            draws[kept] = draws[i];
+            kept += 1;
+        }
+    }
+    let values = &mut draws[..kept];
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let se = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
     let c = conf / 100.0;
     let alpha = 1.0 - c;
     let (lo_p, hi_p) = match method {
@@ -140,7 +158,7 @@ pub fn summarise_with(
             }
         }
     };
-    let (lower, upper) = percentile_bounds(&mut values, lo_p, hi_p);
+    let (lower, upper) = percentile_bounds(values, lo_p, hi_p);
     BootSummary { se, lower, upper }
 }
 
@@ -159,32 +177,42 @@ pub fn summarise_all(
     // Statistics in groups whose columns are copied out of the row-major draws together: one
     // pass over the draws per group instead of a strided pass per statistic (which missed the
     // cache on every value).
+    // The group's buffer is reused from group to group (a fresh one per group was a megabyte
+    // of new pages each time).
     const GROUP: usize = 32;
-    let group = |g: usize| -> Vec<BootSummary> {
+    let group = |t: &mut Vec<f64>, g: usize| -> Vec<BootSummary> {
         let (b, m) = (draws.b, draws.m);
         let cols = g * GROUP..((g + 1) * GROUP).min(m);
-        let w = cols.len();
-        let mut t = vec![0.0; w * b];
+        t.resize(cols.len() * b, 0.0);
         for (d, row) in draws.values.chunks_exact(m).enumerate() {
             for (k, &v) in row[cols.clone()].iter().enumerate() {
                 t[k * b + d] = v;
             }
         }
-        let column = |k: usize| &t[k * b..(k + 1) * b];
-        let each = cols.enumerate();
-        each.map(|(k, j)| summarise_with(column(k), point[j], conf, method, accel[j]))
-            .collect()
+        // With B = 0 there are no chunks, and each statistic gets an empty column.
+        let mut columns = t.chunks_mut(b.max(1));
+        let mut each = |j: usize| {
+            let column = columns.next().unwrap_or_default();
+            summarise_in_place(column, point[j], conf, method, accel[j])
+        };
+        cols.map(&mut each).collect()
     };
     let groups = draws.m.div_ceil(GROUP);
     #[cfg(feature = "parallel")]
     let per_group: Vec<Vec<BootSummary>> = {
         use rayon::prelude::*;
-        super::driver::on_threads(threads, || (0..groups).into_par_iter().map(group).collect())
+        super::driver::on_threads(threads, || {
+            (0..groups)
+                .into_par_iter()
+                .map_init(Vec::new, group)
+                .collect()
+        })
     };
     #[cfg(not(feature = "parallel"))]
     let per_group: Vec<Vec<BootSummary>> = {
         let _ = threads;
-        (0..groups).map(group).collect()
+        let mut t = Vec::new();
+        (0..groups).map(|g| group(&mut t, g)).collect()
     };
     per_group.into_iter().flatten().collect()
 }

@@ -43,7 +43,7 @@ pub(super) fn weighted_sums<C: AsRef<[u32]>>(
     out: &mut [f64],
 ) {
     assert!(width.is_multiple_of(LANES) && out.len() == counts.len() * width);
-    let n = if width == 0 { 0 } else { p.len() / width };
+    let n = p.len().checked_div(width).unwrap_or(0);
     assert!(counts.iter().all(|c| c.as_ref().len() == n) && i32::try_from(n).is_ok());
     out.fill(0.0);
     let kernel = Kernel::detect();
