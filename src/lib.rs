@@ -29,6 +29,7 @@ pub mod numeric;
 pub mod plot;
 pub mod prelude;
 pub mod report;
+pub mod sem;
 pub mod simulate;
 pub mod spec;
 

@@ -7,10 +7,16 @@ use super::point::Statistics;
 use super::resample::Resampled;
 use super::{AnalysisOptions, BootDraws, BootInfo};
 use crate::effects::EffectPlan;
+use crate::estimation::{EquationFit, R2Change};
 
-/// The draws as `--save-boot` writes them: one named column per effect, defined quantity and
-/// standardized effect.
-pub(super) fn saved_draws(plan: &EffectPlan, stats: &Statistics, boot: &Resampled) -> BootDraws {
+/// The draws as `--save-boot` writes them: one named column per effect, defined quantity,
+/// standardized effect and (with `modelbt`) coefficient, `coefficient:OUTCOME:TERM`.
+pub(super) fn saved_draws(
+    plan: &EffectPlan,
+    stats: &Statistics,
+    equations: &[(EquationFit, Vec<R2Change>)],
+    boot: &Resampled,
+) -> BootDraws {
     let d = &boot.draws;
     BootDraws {
         names: plan
@@ -31,6 +37,10 @@ pub(super) fn saved_draws(plan: &EffectPlan, stats: &Statistics, boot: &Resample
                     .iter()
                     .map(|&i| format!("standardized:{}", draw_name(&plan.effects[i]))),
             )
+            .chain(stats.coefficients.iter().map(|&(e, j)| {
+                let fit = &equations[e].0;
+                format!("coefficient:{}:{}", fit.outcome, fit.coefficients[j].term)
+            }))
             .collect(),
         b: d.b,
         values: d
@@ -45,11 +55,12 @@ pub(super) fn saved_draws(plan: &EffectPlan, stats: &Statistics, boot: &Resample
 pub(super) fn boot_info(boot: Resampled, opts: &AnalysisOptions) -> BootInfo {
     let d = boot.draws;
     BootInfo {
-        resampling: if opts.mc > 0 {
-            "monte_carlo"
-        } else {
-            "nonparametric"
+        resampling: match (opts.mc > 0, boot.clusters) {
+            (true, _) => "monte_carlo",
+            (false, Some(_)) => "cluster",
+            (false, None) => "nonparametric",
         },
+        clusters: boot.clusters,
         b: d.b,
         seed: d.seed,
         method: opts.ci,

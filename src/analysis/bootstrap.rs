@@ -3,14 +3,15 @@
 //! cross-products is one matrix product), a logistic Y by weighted Newton steps from the
 //! full-sample estimates, and the statistics evaluated on the new coefficients, standardized
 //! effects with the resample's own SDs. The jackknife for BCa leaves one row at a time out of the
-//! full sample's cross-products.
+//! full sample's cross-products, or, when the bootstrap resamples clusters, one cluster at a time
+//! (the jackknife matching the resampling unit).
 
 use super::point::Statistics;
 use super::prepare::Prepared;
 use super::system::{Scratch, Stacked};
 use crate::error::Result;
 use crate::estimation::{Design, EquationFit, R2Change};
-use crate::inference::{jackknife, Step};
+use crate::inference::{jackknife, Clusters, Step};
 use crate::spec::ModelSpec;
 
 /// The per-draw step of the nonparametric bootstrap of an analysis.
@@ -22,6 +23,8 @@ pub(super) struct RowStep<'a> {
     betas: Vec<Vec<f64>>,
     /// The equation refitted by logistic regression, if Y's is.
     logistic_eq: Option<usize>,
+    /// The rows' clusters, when the bootstrap resamples whole clusters.
+    clusters: Option<Clusters>,
     /// Stacked columns of the constant, Y and X (for the resample SDs of standardized effects).
     one: usize,
     y_col: Option<usize>,
@@ -53,7 +56,17 @@ impl<'a> RowStep<'a> {
                 .designs
                 .iter()
                 .position(|d| prep.y_logistic && d.outcome == spec.y),
+            clusters: prep
+                .designs
+                .first()
+                .and_then(|d| d.clusters.clone())
+                .and_then(Clusters::new),
         }
+    }
+
+    /// The clusters the bootstrap resamples, if it resamples clusters rather than rows.
+    pub fn clusters(&self) -> Option<&Clusters> {
+        self.clusters.as_ref()
     }
 
     /// Rows of the sample.
@@ -103,6 +116,9 @@ impl<'a> RowStep<'a> {
     /// The jackknife acceleration of every statistic, or the reason a replicate failed (BCa then
     /// has no acceleration). Fails outright when the full sample cannot be solved.
     pub fn acceleration(&self) -> Result<std::result::Result<Vec<f64>, String>> {
+        if let Some(c) = &self.clusters {
+            return Ok(self.cluster_acceleration(c));
+        }
         let n = self.rows();
         let (mut scratch, mut b) = self.scratch();
         let mut counts = vec![1u32; n];
@@ -123,6 +139,18 @@ impl<'a> RowStep<'a> {
             self.evaluate(&sums, &b, out);
             Ok(())
         }))
+    }
+
+    /// The delete-one-cluster jackknife: each replicate drops every row of one cluster.
+    fn cluster_acceleration(&self, c: &Clusters) -> std::result::Result<Vec<f64>, String> {
+        let mut work = self.scratch();
+        let mut counts = vec![1u32; self.rows()];
+        jackknife(c.count(), self.stats.len(), |g, out| {
+            for (k, &id) in counts.iter_mut().zip(c.ids()) {
+                *k = u32::from(id as usize != g);
+            }
+            self.draw(&mut work, &mut counts, out)
+        })
     }
 }
 

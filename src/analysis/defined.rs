@@ -67,6 +67,7 @@ impl DefinedSet {
             Expr::Pow(a, b) => self
                 .eval(a, betas, earlier)
                 .powf(self.eval(b, betas, earlier)),
+            Expr::Call(f, a) => f.apply(self.eval(a, betas, earlier)),
         }
     }
 }

@@ -63,8 +63,12 @@ pub(super) fn draw_name(d: &EffectDef) -> String {
 /// Bootstrap provenance: echoed in every output.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BootInfo {
-    /// `nonparametric` (resampled rows) or `monte_carlo` (normal draws of the coefficients).
+    /// `nonparametric` (resampled rows), `cluster` (resampled whole clusters) or `monte_carlo`
+    /// (normal draws of the coefficients).
     pub resampling: &'static str,
+    /// How many clusters each draw of a cluster bootstrap resampled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<usize>,
     #[serde(rename = "B")]
     pub b: usize,
     pub seed: u64,

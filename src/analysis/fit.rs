@@ -34,7 +34,8 @@ pub(super) fn fit_equations(
         let fit = if e.outcome == spec.y && prep.y_logistic {
             fit_logistic_design(design, opts.conf, &Default::default())?
         } else {
-            fit_ols_design(design, opts.cov, opts.conf, None)?
+            let cov = super::prepare::cov_type(opts);
+            fit_ols_design(design, cov, opts.conf, opts.cluster.as_deref())?
         };
         let tests = highest_order_tests((&fit, design), e, spec)?;
         equations.push((fit, tests));
@@ -91,6 +92,9 @@ fn total_effect_model(
         }
     }
     let mut reg = Regression::new(&spec.y, &terms).conf(opts.conf);
+    if let Some(c) = &opts.cluster {
+        reg = reg.cluster(c);
+    }
     for (v, c) in &opts.codings {
         if v == &spec.x {
             reg = reg.coding(v, c.clone());

@@ -6,7 +6,9 @@
 use super::linear::{critical, linear_test};
 use super::point::Statistics;
 use super::resample::Resampled;
-use super::{AnalysisOptions, DefinedResult, EffectResult, Standardized};
+use super::{
+    AnalysisOptions, CoefficientBoot, DefinedResult, EffectResult, ModelBootstrap, Standardized,
+};
 use crate::effects::{EffectDef, EffectKind};
 use crate::estimation::{EquationFit, R2Change};
 use crate::inference::BootSummary;
@@ -36,7 +38,7 @@ pub(super) fn effect_results(
             standardized: None,
             acceleration: None,
         };
-        if def.kind == EffectKind::Direct || (def.kind == EffectKind::Total && opts.total) {
+        if def.kind.is_direct() || (def.kind == EffectKind::Total && opts.total) {
             if let Some((e, l)) = &def.direct_weights {
                 let fit = &equations[*e].0;
                 let t = linear_test(fit, l, critical(fit, opts.conf, opts.process_t));
@@ -44,8 +46,9 @@ pub(super) fn effect_results(
                 (r.ci_lower, r.ci_upper) = (t.ci_lower, t.ci_upper);
             }
         }
-        // Direct effects keep their analytic interval, as PROCESS prints it.
-        if let (Some(d), true) = (boot, def.kind != EffectKind::Direct) {
+        // Direct effects (natural and controlled ones too) keep their analytic interval, as
+        // PROCESS prints it.
+        if let (Some(d), true) = (boot, !def.kind.is_direct()) {
             let s = summarise(d, i);
             if opts.ci == crate::inference::CiMethod::Bca {
                 r.acceleration = Some(d.accel[i]);
@@ -111,6 +114,41 @@ pub(super) fn defined_results(
             }
         })
         .collect()
+}
+
+/// PROCESS's bootstrap results for the regression parameters (`modelbt`): every coefficient's
+/// estimate, the mean and standard deviation of its draws, and its interval (by the options'
+/// method, as every summary).
+pub(super) fn model_bootstrap(
+    stats: &Statistics,
+    point: &[f64],
+    boot: Option<&Resampled>,
+    equations: &[(EquationFit, Vec<R2Change>)],
+) -> Vec<ModelBootstrap> {
+    let Some(d) = boot else {
+        return Vec::new();
+    };
+    let mut out: Vec<ModelBootstrap> = Vec::new();
+    for (k, &(e, j)) in stats.coefficients.iter().enumerate() {
+        let i = stats.n_coef + k;
+        while out.len() <= e {
+            out.push(ModelBootstrap {
+                outcome: equations[out.len()].0.outcome.clone(),
+                coefficients: Vec::new(),
+            });
+        }
+        let draws = d.draws.column(i);
+        let s = summarise(d, i);
+        out[e].coefficients.push(CoefficientBoot {
+            term: equations[e].0.coefficients[j].term.clone(),
+            estimate: point[i],
+            boot_mean: draws.iter().sum::<f64>() / draws.len() as f64,
+            boot_se: s.se,
+            ci_lower: s.lower,
+            ci_upper: s.upper,
+        });
+    }
+    out
 }
 
 /// The total effect's inference comes from the total effect model, as PROCESS prints it.

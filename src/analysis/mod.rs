@@ -9,14 +9,18 @@
 //!    tests of its highest-order product terms (`interaction_tests.rs`), the total effect model (`total`), and PROCESS's
 //!    critical values for the coefficient intervals (`process_t`).
 //! 3. plan and point effects (`plan.rs`, `point.rs`): every effect as sums of products of
-//!    coefficients at the moderators' probe points, and the vector of statistics (effects, defined
-//!    quantities, standardized effects, curve points) evaluated on the full sample.
+//!    coefficients at the moderators' probe points (with `xmint`, the counterfactual effects of
+//!    `counterfactual.rs` instead), and the vector of statistics (effects, defined quantities,
+//!    standardized effects, coefficients for `modelbt`, curve points) evaluated on the full
+//!    sample.
 //! 4. resample (`resample.rs`; the per-draw steps in `bootstrap.rs` and `monte_carlo.rs`): the same
-//!    statistics on `B` bootstrap resamples or Monte Carlo draws, through the engine of
-//!    [`crate::inference::resample`], and the jackknife acceleration for BCa.
+//!    statistics on `B` bootstrap resamples (of whole clusters with `cluster`) or Monte Carlo
+//!    draws, through the engine of [`crate::inference::resample`], and the jackknife acceleration
+//!    for BCa.
 //! 5. intervals (`intervals.rs`): each effect's inference, analytic (direct and total effects,
-//!    Sobel tests) or from the draws (percentile, BC or BCa), with standardized effects; the defined
-//!    quantities likewise.
+//!    natural and controlled direct effects, Sobel tests) or from the draws (percentile, BC or
+//!    BCa), with standardized effects; the defined quantities and (`modelbt`) every regression
+//!    coefficient likewise.
 //! 6. probe (`probe.rs`): conditional effects of focal predictors within their equations,
 //!    conditional interactions, Johnson-Neyman regions with their curves, PROCESS's intprobe
 //!    decision, and the omnibus tests of a multicategorical X's codes (`omnibus.rs`).
@@ -47,6 +51,7 @@
 mod assemble;
 mod bootstrap;
 mod conditional;
+mod counterfactual;
 mod curve;
 mod defined;
 mod draws;
@@ -77,8 +82,11 @@ pub use draws::{BootDraws, BootInfo};
 pub use jn::{johnson_neyman, JnCurve, JnResult, JnRow, JN_CURVE_POINTS};
 pub use linear::{linear_test, LinearTest};
 pub use omnibus::{OmnibusKind, OmnibusTest};
-pub use options::{AnalysisOptions, Center, YModel};
-pub use result::{Analysis, DefinedResult, EffectResult, Standardized};
+pub use options::{AnalysisOptions, Center, Xmint, YModel};
+pub use result::{
+    Analysis, CoefficientBoot, Counterfactual, DefinedResult, EffectResult, ModelBootstrap,
+    Standardized,
+};
 pub use slopes::{SimpleSlopes, SlopeLine, SLOPE_POINTS};
 pub use system::{Scratch, Stacked};
 
@@ -97,7 +105,10 @@ pub fn analyse_with_progress(
     let prep = prepare::prepare(data, spec, opts)?;
     let fitted = fit::fit_equations(&prep, spec, opts)?;
     let eqs = &fitted.equations;
-    let planned = plan::effect_plan(&prep, spec, opts)?;
+    let mut planned = plan::effect_plan(&prep, spec, opts)?;
+    if let Some(cf) = &prep.counterfactual {
+        counterfactual::apply(&mut planned, cf, spec, &prep.designs, eqs)?;
+    }
     let mut notes = prep.notes.clone();
     notes.extend(planned.plan.notes.iter().cloned());
     let (stats, point) = point::point_effects(&planned, &prep, spec, eqs, opts)?;
@@ -107,6 +118,7 @@ pub fn analyse_with_progress(
     let defs = &planned.plan.effects;
     let effects = intervals::effect_results(defs, &point, &stats, boot.as_ref(), fits, opts);
     let defined = intervals::defined_results(&stats, &point, boot.as_ref());
+    let model_bootstrap = intervals::model_bootstrap(&stats, &point, boot.as_ref(), eqs);
     let probed = probe::probe(&prep, spec, eqs, &planned, opts, &mut notes);
     let indirect_curves = boot.as_ref().map_or_else(Vec::new, |b| {
         let at = stats.n_curve;
@@ -129,8 +141,10 @@ pub fn analyse_with_progress(
         dropped_rows: prep.cases.dropped_lines.clone(),
         draws: boot
             .as_ref()
-            .map(|b| assemble::saved_draws(&planned.plan, &stats, b)),
+            .map(|b| assemble::saved_draws(&planned.plan, &stats, eqs, b)),
         bootstrap: boot.map(|b| assemble::boot_info(b, opts)),
+        model_bootstrap,
+        counterfactual: prep.counterfactual.clone(),
         equations: fitted.equations,
         total_model: fitted.total_model,
         effects,

@@ -55,6 +55,44 @@ pub struct AnalysisOptions {
     pub intprobe: f64,
     /// How the outcome Y's equation is estimated.
     pub y_model: YModel,
+    /// PROCESS's `modelbt`: bootstrap standard errors and intervals of every regression
+    /// coefficient, from the same draws as the effects (needs `boot`, not `mc`).
+    pub modelbt: bool,
+    /// Cluster-robust (CR1) standard errors by this variable in every OLS equation, and a
+    /// bootstrap that resamples whole clusters (`cov` is then [`CovType::Cr1`]).
+    pub cluster: Option<String>,
+    /// PROCESS's `xmint`: model 4 with one mediator and an X×M interaction, with the
+    /// counterfactually defined (natural and controlled) direct and indirect effects.
+    pub xmint: Option<Xmint>,
+}
+
+/// The counterfactual effects' settings (PROCESS's `xrefval` and `cdeval`). The spec is model 4
+/// with the X×M product in Y's equation, that is PROCESS 2.16's model 74's equations:
+///
+/// ```
+/// use cipa::analysis::{analyse, AnalysisOptions, Xmint};
+/// use cipa::data::read_csv_str;
+/// use cipa::effects::EffectKind;
+/// use cipa::spec::{template::template, Roles};
+///
+/// let csv = "x,m,y\n1,2,3\n2,2,5\n3,4,6\n4,3,8\n5,6,9\n6,5,12\n7,8,13\n8,7,15\n2,3,4\n5,4,9\n";
+/// let data = read_csv_str("example.csv", csv, b',', &Default::default()).unwrap();
+/// let roles = Roles { x: "x".into(), y: "y".into(), m: vec!["m".into()], ..Roles::default() };
+/// let spec = template(74).unwrap().instantiate(&roles).unwrap();
+/// let xmint = Xmint { xrefval: vec![2.0, 6.0], cdeval: None };
+/// let opts = AnalysisOptions { boot: 200, xmint: Some(xmint), ..AnalysisOptions::default() };
+/// let a = analyse(&data, &spec, &opts).unwrap();
+/// let nie = a.effects.iter().find(|e| e.def.kind == EffectKind::TotalNaturalIndirect).unwrap();
+/// assert!(nie.boot_se.is_some());
+/// assert_eq!(a.counterfactual.unwrap().x_cf, 6.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Xmint {
+    /// The reference and counterfactual values of X (`xrefval`): none, one (the counterfactual
+    /// is then the reference + 1, or a dichotomous X's other value) or two.
+    pub xrefval: Vec<f64>,
+    /// The mediator's value for the controlled direct effect (`cdeval`; default its mean).
+    pub cdeval: Option<f64>,
 }
 
 /// The outcome equation's estimator.
@@ -115,6 +153,9 @@ impl Default for AnalysisOptions {
             mc: 0,
             intprobe: 0.10,
             y_model: YModel::Auto,
+            modelbt: false,
+            cluster: None,
+            xmint: None,
         }
     }
 }

@@ -50,11 +50,17 @@ pub(super) fn effect_plan(
                 "'{x}' moderates its own indirect effect (a product of X and a mediator), which needs a numeric or dichotomous X; '{x}' is categorical"
             )));
         }
-        let explicit = opts.probe_values_of(x).or(if spec.moderators.is_empty() {
-            opts.w_values.as_ref()
-        } else {
-            None
-        });
+        // With xmint, X is probed at the two values its counterfactual effects compare.
+        let compared = prep.counterfactual.as_ref().map(|c| vec![c.x_ref, c.x_cf]);
+        let explicit =
+            compared
+                .as_ref()
+                .or(opts.probe_values_of(x))
+                .or(if spec.moderators.is_empty() {
+                    opts.w_values.as_ref()
+                } else {
+                    None
+                });
         moderators.push(moderator(sub, designs, x, explicit, &opts.probe)?);
     }
     let plan = EffectPlan::new(

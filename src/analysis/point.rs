@@ -2,13 +2,14 @@
 //! compute by the same function ([`Statistics::evaluate`]), laid out as
 //!
 //! ```text
-//! [ effects of the plan | defined quantities | standardized effects | curves' grid points ]
-//!   0..n_eff              n_eff..n_base        n_base..n_curve        n_curve..len
+//! [ effects | defined quantities | standardized effects | coefficients | curves' grid points ]
+//!   0..n_eff  n_eff..n_base        n_base..n_coef         n_coef..n_curve n_curve..len
 //! ```
 //!
 //! Standardized effects (`effsize`) scale an effect by SD(X)/SD(Y) (completely standardized, for
 //! a numeric X) or 1/SD(Y) (partially, for a dichotomous or categorical X); a draw scales by its
-//! own resample's SDs. The curves (conditional indirect effects over a moderator's range) exist
+//! own resample's SDs. With `modelbt` every equation's coefficients ride along too (PROCESS's
+//! bootstrap results for the regression parameters). The curves (conditional indirect effects over a moderator's range) exist
 //! only when there are draws to give them bands.
 
 use super::curve::CurveSet;
@@ -31,6 +32,10 @@ pub(super) struct Statistics {
     pub n_eff: usize,
     /// Start of the standardized effects.
     pub n_base: usize,
+    /// Start of the coefficients (`modelbt`; empty otherwise).
+    pub n_coef: usize,
+    /// (equation, coefficient) of each statistic of the coefficients' block.
+    pub coefficients: Vec<(usize, usize)>,
     /// Start of the curves' grid points.
     pub n_curve: usize,
 }
@@ -74,6 +79,12 @@ impl Statistics {
                 out[self.n_base + k] = out[i] * s;
             }
         }
+        for (o, &(e, j)) in out[self.n_coef..self.n_curve]
+            .iter_mut()
+            .zip(&self.coefficients)
+        {
+            *o = betas[e][j];
+        }
         self.curves.evaluate(betas, &mut out[self.n_curve..]);
     }
 }
@@ -92,7 +103,15 @@ pub(super) fn point_effects(
     let standardized = standardizer(planned, prep, spec, opts)?;
     let n_eff = plan.effects.len();
     let n_base = n_eff + defined.count();
-    let n_curve = n_base + standardized.idx.len();
+    let n_coef = n_base + standardized.idx.len();
+    let coefficients: Vec<(usize, usize)> = if opts.modelbt && opts.boot > 0 && opts.mc == 0 {
+        let eq = prep.designs.iter().enumerate();
+        eq.flat_map(|(e, d)| (0..d.k()).map(move |j| (e, j)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let n_curve = n_coef + coefficients.len();
     let resampled = opts.mc > 0 || opts.boot > 0;
     let curves = CurveSet::new(plan, &prep.sub, resampled && n_curve > 0);
     let stats = Statistics {
@@ -102,6 +121,8 @@ pub(super) fn point_effects(
         curves,
         n_eff,
         n_base,
+        n_coef,
+        coefficients,
         n_curve,
     };
     let betas: Vec<Vec<f64>> = equations.iter().map(|(f, _)| f.estimates()).collect();

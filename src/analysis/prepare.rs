@@ -1,12 +1,14 @@
 //! Stage 1, the sample and the designs: check the options, keep the rows complete on every
-//! variable of the model (listwise deletion), mean-centre the variables in products when asked,
-//! decide whether Y's equation is logistic, and build each equation's design matrix once (the
-//! fits, the bootstrap and the jackknife all read these).
+//! variable of the model and the cluster variable (listwise deletion), mean-centre the variables
+//! in products when asked, decide whether Y's equation is logistic, and build each equation's
+//! design matrix once (the fits, the bootstrap and the jackknife all read these), with the rows'
+//! cluster ids when `cluster` is given.
 
 use super::{AnalysisOptions, Center, YModel};
 use crate::data::{complete_cases, Column, CompleteCases, Dataset};
 use crate::error::Result;
 use crate::estimation::{Design, Regression};
+use crate::inference::CovType;
 use crate::spec::ModelSpec;
 
 /// The rows analysed and the equations' designs over them.
@@ -21,6 +23,8 @@ pub(super) struct Prepared {
     pub designs: Vec<Design>,
     /// Notes for the report (the choice of Y's estimator).
     pub notes: Vec<String>,
+    /// The values the counterfactual effects compare, with `xmint`.
+    pub counterfactual: Option<super::Counterfactual>,
 }
 
 pub(super) fn prepare(
@@ -28,16 +32,18 @@ pub(super) fn prepare(
     spec: &ModelSpec,
     opts: &AnalysisOptions,
 ) -> Result<Prepared> {
-    if !(opts.conf > 0.0 && opts.conf < 100.0) {
-        return Err(crate::Error::Usage(format!(
-            "confidence level {} must be between 0 and 100",
-            opts.conf
-        )));
+    check_options(opts)?;
+    let mut vars = model_variables(spec);
+    if let Some(c) = &opts.cluster {
+        if !vars.contains(&c.as_str()) {
+            vars.push(c);
+        }
     }
-    let cases = complete_cases(data, &model_variables(spec))?;
+    let cases = complete_cases(data, &vars)?;
     let mut sub = data.take_rows(&cases.rows);
     center_products(&mut sub, spec, opts.center)?;
-    let (y_logistic, notes) = y_model(&sub, spec, opts.y_model)?;
+    let (y_logistic, mut notes) = y_model(&sub, spec, opts.y_model)?;
+    notes.extend(cluster_note(opts, spec, y_logistic)?);
     let designs = spec
         .equations
         .iter()
@@ -46,13 +52,74 @@ pub(super) fn prepare(
             regression(e, opts).design(&sub, logistic)
         })
         .collect::<Result<Vec<_>>>()?;
+    let counterfactual = opts
+        .xmint
+        .as_ref()
+        .map(|x| super::counterfactual::resolve(&sub, &designs, spec, y_logistic, x))
+        .transpose()?;
     Ok(Prepared {
         cases,
         sub,
         y_logistic,
         designs,
         notes,
+        counterfactual,
     })
+}
+
+/// What the report says about clustered data (where PROCESS has no equivalent); a logistic Y is
+/// refused, since CR1 is computed for OLS equations.
+fn cluster_note(
+    opts: &AnalysisOptions,
+    spec: &ModelSpec,
+    y_logistic: bool,
+) -> Result<Option<String>> {
+    let Some(c) = &opts.cluster else {
+        return Ok(None);
+    };
+    if y_logistic {
+        return Err(crate::Error::Usage(format!(
+            "cluster-robust standard errors (--cluster {c}) are for OLS equations, but '{}' has two values and its equation is logistic; add --linear-y for a linear probability model",
+            spec.y
+        )));
+    }
+    Ok(Some(format!(
+        "Clustered data: every equation's standard errors are cluster-robust by '{c}' (CR1, as R's sandwich::vcovCL with type HC1), and the tests of interactions, conditional effects, Johnson-Neyman regions and Sobel tests use that covariance, with t tests on n - k degrees of freedom. PROCESS for R 4.3.1 has no cluster option."
+    )))
+}
+
+/// Options that cannot go together, refused before any work.
+fn check_options(opts: &AnalysisOptions) -> Result<()> {
+    let usage = |m: String| Err(crate::Error::Usage(m));
+    if !(opts.conf > 0.0 && opts.conf < 100.0) {
+        return usage(format!(
+            "confidence level {} must be between 0 and 100",
+            opts.conf
+        ));
+    }
+    if opts.modelbt && (opts.boot == 0 || opts.mc > 0) {
+        return usage("--modelbt gives bootstrap results for the regression coefficients, so it needs the bootstrap (--boot B greater than 0) and not Monte Carlo draws (--mc)".into());
+    }
+    super::counterfactual::check_options(opts)?;
+    match (&opts.cluster, opts.cov) {
+        (Some(c), cov) if !matches!(cov, CovType::Ols | CovType::Cr1) => usage(format!(
+            "--cluster {c} gives cluster-robust (CR1) standard errors; drop the {} covariance (--hc)",
+            cov.label()
+        )),
+        (None, CovType::Cr1) => usage(
+            "cluster-robust (CR1) standard errors need a cluster variable (--cluster VAR)".into(),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// The covariance of the OLS equations: CR1 with a cluster variable, else as asked.
+pub(super) fn cov_type(opts: &AnalysisOptions) -> CovType {
+    if opts.cluster.is_some() {
+        CovType::Cr1
+    } else {
+        opts.cov
+    }
 }
 
 /// Every variable of the model (outcomes and factors of terms), in order of appearance.
@@ -73,6 +140,9 @@ pub(super) fn regression(e: &crate::spec::EquationSpec, opts: &AnalysisOptions) 
     let terms: Vec<String> = e.terms.iter().map(|t| t.name()).collect();
     let refs: Vec<&str> = terms.iter().map(String::as_str).collect();
     let mut reg = Regression::new(&e.outcome, &refs).conf(opts.conf);
+    if let Some(c) = &opts.cluster {
+        reg = reg.cluster(c);
+    }
     for (v, c) in &opts.codings {
         if e.terms.iter().any(|t| t.factors.contains(v)) {
             reg = reg.coding(v, c.clone());

@@ -3,7 +3,8 @@
 //!
 //! - Monte Carlo (`mc`): each equation's coefficients drawn from N(b, V) ([`monte_carlo`]);
 //! - otherwise the nonparametric bootstrap (`boot`): the equations refitted on each resample's row
-//!   counts ([`bootstrap`]), and for BCa the jackknife's acceleration of every statistic.
+//!   counts ([`bootstrap`]), and for BCa the jackknife's acceleration of every statistic. With a
+//!   cluster variable the resamples draw whole clusters (and the jackknife leaves clusters out).
 //!
 //! Draw b uses the stream of (seed, b) whatever the threads; failed draws are replaced and kept in
 //! the ledger.
@@ -23,14 +24,17 @@ use crate::spec::ModelSpec;
 pub(super) struct Resampled {
     pub draws: Draws,
     pub accel: Vec<f64>,
+    /// How many clusters each draw resampled (a cluster bootstrap).
+    pub clusters: Option<usize>,
     pub summaries: Vec<BootSummary>,
 }
 
 impl Resampled {
-    fn new(draws: Draws, accel: Vec<f64>) -> Resampled {
+    fn new(draws: Draws, accel: Vec<f64>, clusters: Option<usize>) -> Resampled {
         Resampled {
             draws,
             accel,
+            clusters,
             summaries: Vec::new(),
         }
     }
@@ -71,20 +75,29 @@ pub(super) fn resample(
                 f.draw, f.reason
             ))
         })?;
-        return Ok(Some(Resampled::new(draws, vec![0.0; m])));
+        return Ok(Some(Resampled::new(draws, vec![0.0; m], None)));
     }
     if opts.boot == 0 {
         return Ok(None);
     }
     let step = RowStep::new(prep, spec, equations, stats);
-    let draws = driver(opts.boot)
-        .bootstrap(step.rows(), &step)
-        .map_err(|f| {
-            crate::Error::Usage(format!(
-                "the bootstrap failed: draw {} could not be computed after 100 replacements ({})",
-                f.draw, f.reason
-            ))
-        })?;
+    let run = match step.clusters() {
+        Some(c) => {
+            notes.push(format!(
+                "The bootstrap resampled whole clusters of '{}' ({} clusters drawn with replacement in each resample), as the cluster-robust standard errors treat them.",
+                opts.cluster.as_deref().unwrap_or_default(),
+                c.count()
+            ));
+            driver(opts.boot).cluster_bootstrap(c, &step)
+        }
+        None => driver(opts.boot).bootstrap(step.rows(), &step),
+    };
+    let draws = run.map_err(|f| {
+        crate::Error::Usage(format!(
+            "the bootstrap failed: draw {} could not be computed after 100 replacements ({})",
+            f.draw, f.reason
+        ))
+    })?;
     let accel = if opts.ci == CiMethod::Bca {
         step.acceleration()?.unwrap_or_else(|_| {
             notes.push("A jackknife replicate was singular, so BCa intervals use no acceleration (they are bias-corrected intervals).".into());
@@ -93,5 +106,6 @@ pub(super) fn resample(
     } else {
         vec![0.0; m]
     };
-    Ok(Some(Resampled::new(draws, accel)))
+    let clusters = step.clusters().map(|c| c.count());
+    Ok(Some(Resampled::new(draws, accel, clusters)))
 }

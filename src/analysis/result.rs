@@ -55,6 +55,43 @@ pub struct Standardized {
     pub ci_upper: f64,
 }
 
+/// The values PROCESS's counterfactual effects (`xmint`) compare, as resolved on the data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Counterfactual {
+    /// The reference value of X (PROCESS's x_ref).
+    pub x_ref: f64,
+    /// The counterfactual value of X (PROCESS's x_cf).
+    pub x_cf: f64,
+    /// The value at which the controlled direct effect holds M.
+    pub cde_m: f64,
+    /// `cde_m` is M's sample mean (no `cdeval` given).
+    pub cde_m_is_mean: bool,
+    /// The other columns of M's equation (the covariates) at their sample means, as M̂ uses them.
+    pub covariates: Vec<(String, f64)>,
+    /// Each column of M's equation at X = 0 (1, 0 and the covariates' means), for the algebra.
+    #[serde(skip)]
+    pub m_columns_at_zero: Vec<f64>,
+}
+
+/// One equation's coefficients with their bootstrap distribution (PROCESS's `modelbt`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelBootstrap {
+    pub outcome: String,
+    pub coefficients: Vec<CoefficientBoot>,
+}
+
+/// A regression coefficient: its estimate, the mean and standard deviation of its bootstrap
+/// draws, and its bootstrap interval (percentile, BC or BCa, as the effects').
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoefficientBoot {
+    pub term: String,
+    pub estimate: f64,
+    pub boot_mean: f64,
+    pub boot_se: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+}
+
 /// A finished analysis: immutable, rendered by the report layer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
@@ -83,6 +120,10 @@ pub struct Analysis {
     /// moderators, with confidence bands: the lines of the interaction plots.
     pub simple_slopes: Vec<SimpleSlopes>,
     pub bootstrap: Option<BootInfo>,
+    /// The values the counterfactual effects compare, with `xmint`.
+    pub counterfactual: Option<Counterfactual>,
+    /// Bootstrap results for every regression coefficient, with `modelbt` (in equation order).
+    pub model_bootstrap: Vec<ModelBootstrap>,
     /// Every bootstrap draw of every effect and defined quantity (for `--save-boot`).
     #[serde(skip)]
     pub draws: Option<BootDraws>,

@@ -79,7 +79,9 @@ pub struct DiagramArgs {
 /// The model and its roles, shared by `fit`, `diagram` and `power`.
 #[derive(Debug, Args, Clone)]
 pub struct ModelArgs {
-    /// PROCESS v4 model number (1-22, 28, 29, 58-76, 80-92).
+    /// PROCESS v4 model number (1-22, 28, 29, 58-76, 80-92). Model 74 is PROCESS 2.16's (X
+    /// moderating M -> Y, effects conditional on X), which PROCESS 4.3.1 refuses; its
+    /// counterfactual form is --model 4 --xmint.
     #[arg(long, value_name = "N", conflicts_with = "spec")]
     pub model: Option<u32>,
     /// A model in cipa's path syntax (a file, or framework:NAME for a shipped framework model),
@@ -298,6 +300,33 @@ pub struct FitArgs {
     /// Heteroskedasticity-consistent standard errors for the equations.
     #[arg(long, value_parser = parse_hc)]
     pub hc: Option<CovType>,
+    /// Clustered data (say firms within countries): cluster-robust (CR1) standard errors by this
+    /// variable in every equation (as sandwich::vcovCL), used by the conditional effects,
+    /// Johnson-Neyman and Sobel tests too, and a bootstrap that resamples whole clusters.
+    #[arg(long, value_name = "VAR", conflicts_with = "hc")]
+    pub cluster: Option<String>,
+    /// Bootstrap standard errors and intervals of every regression coefficient (PROCESS's
+    /// modelbt), from the same resamples as the effects.
+    #[arg(long)]
+    pub modelbt: bool,
+    /// PROCESS's xmint: with --model 4 and one mediator, add the X×M product to Y's equation and
+    /// report the counterfactually defined natural direct, natural indirect and controlled direct
+    /// effects (PROCESS 4.3.1's output; --model 74 is PROCESS 2.16's model instead).
+    #[arg(long)]
+    pub xmint: bool,
+    /// With --xmint: the reference and counterfactual values of X, as REF[,CF] (default: a
+    /// dichotomous X's two values; a continuous X needs REF, and CF defaults to REF + 1).
+    #[arg(
+        long,
+        value_name = "REF[,CF]",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub xrefval: Option<Vec<f64>>,
+    /// With --xmint: the value of M at which the controlled direct effect holds it (default: its
+    /// mean).
+    #[arg(long, value_name = "M", allow_hyphen_values = true)]
+    pub cdeval: Option<f64>,
     /// Confidence level in percent.
     #[arg(long, default_value_t = 95.0)]
     pub conf: f64,

@@ -138,25 +138,22 @@ impl FitRun {
 
     /// The JSON document of `--format json`.
     pub fn json(&self) -> serde_json::Value {
-        analysis_json(
+        let mut doc = analysis_json(
             &self.analysis,
             &self.data.source,
             self.data.n_rows(),
             options_json(&self.a, &self.opts, &self.defaults),
-        )
+        );
+        // The header's words too: which PROCESS a model 74 (or an xmint model 4) follows.
+        doc["model_label"] = serde_json::json!(model_label(&self.spec, self.a.xmint));
+        doc
     }
 
     /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
     pub fn report(&self) -> Report {
         let (spec, data, analysis) = (&self.spec, &self.data, &self.analysis);
         let mut header = vec![
-            (
-                "Model".to_string(),
-                match spec.source {
-                    SpecSource::Process(n) => format!("PROCESS model {n}"),
-                    SpecSource::Syntax => "path syntax".to_string(),
-                },
-            ),
+            ("Model".to_string(), model_label(spec, self.a.xmint)),
             ("Y".to_string(), spec.y.clone()),
             ("X".to_string(), spec.x.clone()),
         ];
@@ -174,6 +171,13 @@ impl FitRun {
             format!("{} ({} rows)", data.source, data.n_rows()),
         ));
         header.push(("Sample size".into(), analysis.n.to_string()));
+        if let Some((v, g)) = analysis
+            .equations
+            .first()
+            .and_then(|(f, _)| f.cluster.as_ref())
+        {
+            header.push(("Clusters".into(), format!("{g} ('{v}')")));
+        }
         if analysis.n_dropped > 0 {
             header.push((
                 "Rows dropped".into(),
@@ -231,11 +235,43 @@ impl FitRun {
     }
 }
 
+/// The model as the report's header names it: model 74 and the counterfactual form of model 4
+/// say which PROCESS they follow.
+fn model_label(spec: &ModelSpec, xmint: bool) -> String {
+    match spec.source {
+        SpecSource::Process(4) if xmint => {
+            "PROCESS model 4 with an X×M interaction (xmint; PROCESS 4.3.1's counterfactual effects)"
+                .to_string()
+        }
+        SpecSource::Process(74) => {
+            "PROCESS model 74 (PROCESS 2.16's: effects conditional on X; PROCESS 4.3.1's form is --model 4 --xmint)"
+                .to_string()
+        }
+        SpecSource::Process(n) => format!("PROCESS model {n}"),
+        SpecSource::Syntax => "path syntax".to_string(),
+    }
+}
+
 /// The model the flags name (`--model` with roles, or `--spec`).
 pub fn build_spec(a: &FitArgs) -> Result<ModelSpec, CliError> {
-    model_opts::build_spec(&flags(a))?.ok_or_else(|| {
+    let mut flags = flags(a);
+    if a.xmint {
+        check_xmint_model(a)?;
+        // PROCESS's xmint adds the X×M product to model 4's Y equation: the equations of
+        // PROCESS 2.16's model 74 (Y ~ X + M + M:X), reported as model 4.
+        flags.model = Some(74);
+    } else if a.xrefval.is_some() || a.cdeval.is_some() {
+        return Err(usage(
+            "--xrefval and --cdeval set the values of PROCESS's counterfactual effects: add --xmint (with --model 4 and one mediator)",
+        ));
+    }
+    let mut spec = model_opts::build_spec(&flags)?.ok_or_else(|| {
         usage("give a PROCESS model number (--model N) or a model file (--spec FILE)")
-    })
+    })?;
+    if a.xmint {
+        spec.source = SpecSource::Process(4);
+    }
+    Ok(spec)
 }
 
 /// The model flags of a `fit`, with its per-equation covariates.
@@ -245,6 +281,46 @@ pub fn flags(a: &FitArgs) -> ModelFlags<'_> {
         cov_y: a.cov_y.as_deref(),
         ..a.roles.flags()
     }
+}
+
+/// `--xmint` is PROCESS's model 4 with one mediator and no moderator.
+fn check_xmint_model(a: &FitArgs) -> Result<(), CliError> {
+    let r = &a.roles;
+    match r.model {
+        Some(4) => {}
+        Some(74) => {
+            return Err(usage(
+                "--xmint is the counterfactual form of model 4: use --model 4 --xmint (--model 74 is PROCESS 2.16's model 74, with effects conditional on X, which PROCESS 4.3.1 refuses)",
+            ))
+        }
+        Some(n) => {
+            return Err(usage(format!(
+                "--xmint applies to PROCESS model 4 (one mediator, an X×M product in Y's equation), not model {n}"
+            )))
+        }
+        None => {
+            return Err(usage(
+                "--xmint applies to PROCESS model 4: give --model 4 (not --spec; a path-syntax model writes the product itself)",
+            ))
+        }
+    }
+    if r.m.len() != 1 {
+        return Err(usage(format!(
+            "--xmint takes exactly one mediator (PROCESS's xmint does too), not {}",
+            r.m.len()
+        )));
+    }
+    if r.w.is_some() || r.z.is_some() {
+        return Err(usage(
+            "--xmint is model 4, which has no moderator: drop --w and --z",
+        ));
+    }
+    if a.wvals.is_some() || a.zvals.is_some() {
+        return Err(usage(
+            "--xmint probes X at the two values of --xrefval: drop --wvals and --zvals",
+        ));
+    }
+    Ok(())
 }
 
 /// Resolves options from the preset and the flags; returns the options and a list of the defaults
@@ -280,6 +356,17 @@ fn options(
     }
     if let Some(hc) = a.hc {
         o.cov = hc;
+    }
+    if let Some(c) = &a.cluster {
+        o.cov = CovType::Cr1;
+        o.cluster = Some(c.clone());
+    }
+    o.modelbt = a.modelbt;
+    if a.xmint {
+        o.xmint = Some(crate::analysis::Xmint {
+            xrefval: a.xrefval.clone().unwrap_or_default(),
+            cdeval: a.cdeval,
+        });
     }
     if let Some(p) = &a.probe {
         o.probe = match p.as_str() {
@@ -375,7 +462,10 @@ fn options(
             }
         ),
         format!("{} CIs", o.ci.label()),
-        format!("{} standard errors", o.cov.label()),
+        match &o.cluster {
+            Some(c) => format!("CR1 (cluster-robust) standard errors by '{c}'"),
+            None => format!("{} standard errors", o.cov.label()),
+        },
         match (&o.probe, &o.w_values) {
             (_, Some(_)) => "W probed at given values".to_string(),
             (ProbeMethod::Percentiles, _) => {
@@ -420,6 +510,9 @@ fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_
         "effsize": o.effsize,
         "mc": o.mc,
         "center": o.center,
+        "cluster": o.cluster,
+        "modelbt": o.modelbt,
+        "xmint": o.xmint,
         "missing": a.data.missing,
         "defaults_in_force": defaults,
     })

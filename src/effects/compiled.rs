@@ -178,6 +178,13 @@ impl EffectPlan {
                     Compiled::Sum(s)
                 }
                 Formula::Diff(a, b) => Compiled::Diff(*a, *b),
+                Formula::Products(terms) => {
+                    let mut s = SumOfProducts::default();
+                    for (w, f) in terms {
+                        s.push(*w, f);
+                    }
+                    Compiled::Sum(s)
+                }
             })
             .collect();
         CompiledPlan { effects }

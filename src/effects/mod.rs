@@ -1,14 +1,18 @@
 //! Direct, indirect, total and conditional effects, indices of moderated mediation and contrasts,
 //! each a function of the coefficient vectors and probe values (one algebra for every model:
-//! derivatives of equations are polynomials in the moderators; paths multiply them).
+//! derivatives of equations are polynomials in the moderators; paths multiply them), and the
+//! counterfactually defined natural and controlled effects of a mediation with an X×M
+//! interaction (`counterfactual.rs`).
 
 mod compiled;
+mod counterfactual;
 mod curve;
 mod plan;
 mod poly;
 pub mod probe;
 
 pub use compiled::{CompiledCurves, CompiledPlan};
+pub use counterfactual::{counterfactual_effects, CounterfactualModel};
 pub use curve::{significance_regions, CurveDef};
 pub use plan::{EffectDef, EffectKind, EffectPlan, EqShape, Moderator, PlanError, ProbePoint};
 pub use poly::Poly;

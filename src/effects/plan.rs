@@ -57,6 +57,47 @@ pub enum EffectKind {
     ModeratedModeratedIndex,
     /// Difference of two specific indirect effects.
     Contrast,
+    /// The counterfactual effects of a mediation with an X×M interaction (PROCESS's `xmint`; see
+    /// [`super::counterfactual`]): the pure natural direct effect (PROCESS's "(Pure) Natural
+    /// direct effect"), ...
+    PureNaturalDirect,
+    /// ... the total natural direct effect, ...
+    TotalNaturalDirect,
+    /// ... the controlled direct effect at a value of M, ...
+    ControlledDirect,
+    /// ... the total natural indirect effect (PROCESS's "(Total) Natural indirect effect"), ...
+    TotalNaturalIndirect,
+    /// ... the pure natural indirect effect, ...
+    PureNaturalIndirect,
+    /// ... and the total effect, pure natural direct + total natural indirect.
+    CounterfactualTotal,
+}
+
+impl EffectKind {
+    /// A direct effect: a linear combination of the outcome equation's coefficients, whose
+    /// analytic test PROCESS prints (conditional, natural and controlled direct effects).
+    pub fn is_direct(self) -> bool {
+        matches!(
+            self,
+            EffectKind::Direct
+                | EffectKind::PureNaturalDirect
+                | EffectKind::TotalNaturalDirect
+                | EffectKind::ControlledDirect
+        )
+    }
+
+    /// One of the counterfactual effects of `xmint`.
+    pub fn is_counterfactual(self) -> bool {
+        matches!(
+            self,
+            EffectKind::PureNaturalDirect
+                | EffectKind::TotalNaturalDirect
+                | EffectKind::ControlledDirect
+                | EffectKind::TotalNaturalIndirect
+                | EffectKind::PureNaturalIndirect
+                | EffectKind::CounterfactualTotal
+        )
+    }
 }
 
 /// How an effect's value follows from the polynomials.
@@ -73,6 +114,8 @@ pub(super) enum Formula {
     },
     /// Difference of two earlier effects.
     Diff(usize, usize),
+    /// `Σ weight · Π betas[e][j]` over the terms, fixed when the effect is made.
+    Products(Vec<(f64, Vec<(usize, usize)>)>),
 }
 
 /// An effect in the output: what it is, along which path, at which moderator values.
@@ -259,6 +302,19 @@ impl EffectPlan {
             }
         }
         Ok(plan)
+    }
+
+    /// A plan holding only `effects` (for tests of effects made outside [`EffectPlan::new`]).
+    #[cfg(test)]
+    pub(super) fn from_effects(effects: Vec<EffectDef>) -> EffectPlan {
+        EffectPlan {
+            shapes: Vec::new(),
+            probe_factors: Vec::new(),
+            polys: Vec::new(),
+            moderators: Vec::new(),
+            effects,
+            notes: Vec::new(),
+        }
     }
 
     /// A path variable (X or an equation's outcome) multiplied by a factor that is not a

@@ -10,6 +10,6 @@ pub use covariance::{cluster_cov, hc_cov, ols_cov, CovType};
 pub use resample as bootstrap;
 pub use resample::{
     acceleration, jackknife, step_fn, summarise, summarise_all, summarise_with, BootSummary,
-    BootstrapFailure, CiMethod, Draws, Ledger, Resampler, Step,
+    BootstrapFailure, CiMethod, Clusters, Draws, Ledger, Resampler, Step,
 };
 pub use wald::{wald_f, wald_f_rows, WaldTest};

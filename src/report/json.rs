@@ -148,6 +148,7 @@ pub fn analysis_json(
         "total",
         "contrasts",
         "index_of_moderated_mediation",
+        "counterfactual",
     ] {
         groups.insert(key.into(), Value::Array(Vec::new()));
     }
@@ -158,6 +159,7 @@ pub fn analysis_json(
             EffectKind::TotalIndirect => "total_indirect",
             EffectKind::Total => "total",
             EffectKind::Contrast => "contrasts",
+            k if k.is_counterfactual() => "counterfactual",
             _ => "index_of_moderated_mediation",
         };
         let moderators: Map<String, Value> = e
@@ -256,13 +258,24 @@ pub fn analysis_json(
         .collect::<Vec<_>>());
     doc["bootstrap"] = a.bootstrap.as_ref().map_or(Value::Null, |b| {
         json!({"B": b.b, "seed": b.seed, "method": b.method, "failed": b.failed, "reasons": b.ledger.reasons,
-               "resampling": b.resampling})
+               "resampling": b.resampling, "clusters": b.clusters})
     });
     doc["probes"] = json!(a
         .probes
         .iter()
         .map(|(m, pts)| json!({"moderator": m, "points": pts}))
         .collect::<Vec<_>>());
+    doc["model_bootstrap"] = json!(a
+        .model_bootstrap
+        .iter()
+        .map(|eq| json!({"outcome": eq.outcome, "coefficients": eq.coefficients.iter().map(|c| json!({
+            "term": c.term, "estimate": num(c.estimate), "boot_mean": num(c.boot_mean),
+            "boot_se": num(c.boot_se), "ci_lower": num(c.ci_lower), "ci_upper": num(c.ci_upper)})).collect::<Vec<_>>()}))
+        .collect::<Vec<_>>());
+    doc["counterfactual"] = a.counterfactual.as_ref().map_or(Value::Null, |c| {
+        json!({"x_ref": num(c.x_ref), "x_cf": num(c.x_cf), "cde_m": num(c.cde_m), "cde_m_is_mean": c.cde_m_is_mean,
+               "covariate_means": c.covariates.iter().map(|(n, v)| (n.clone(), num(*v))).collect::<Map<String, Value>>()})
+    });
     doc["notes"] = json!(a.notes);
     doc
 }

@@ -3,11 +3,13 @@
 //! from the results themselves (see `json`), following the schema in docs/json-schema.md.
 
 pub mod apa;
+mod counterfactual;
 mod describe;
 pub mod html;
 pub mod json;
 pub mod latex;
 mod measure;
+mod model_bootstrap;
 mod omnibus;
 mod power;
 mod process;

@@ -1,6 +1,8 @@
 use crate::analysis::{Analysis, EffectResult, OmnibusKind};
 use crate::effects::EffectKind;
 
+use super::counterfactual::{counterfactual_notes, counterfactual_section};
+use super::model_bootstrap::model_bootstrap_section;
 use super::{regress_report, Report, Section, Table, Value};
 
 /// The text/Markdown/CSV report of a conditional process analysis, laid out in PROCESS's order:
@@ -396,6 +398,8 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             tables,
         });
     }
+    report.sections.extend(counterfactual_section(a));
+    report.notes.extend(counterfactual_notes(a));
     for jn in &a.johnson_neyman {
         let mut notes: Vec<String> = jn
             .points
@@ -446,6 +450,7 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
     if let Some(section) = curves_section(a) {
         report.sections.push(section);
     }
+    report.sections.extend(model_bootstrap_section(a));
     if let Some(b) = &a.bootstrap {
         report.notes.push(format!(
             "{}: {} draws, seed {}, {} confidence intervals at {}%; {} failed draw(s) replaced.",

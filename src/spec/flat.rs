@@ -17,6 +17,20 @@ pub struct Pos {
     pub len: usize,
 }
 
+impl Pos {
+    /// From the start of `self` to the end of `end`, when both are on one line (else `self`).
+    pub fn to(self, end: Pos) -> Pos {
+        if end.line == self.line && end.col + end.len > self.col {
+            Pos {
+                len: end.col + end.len - self.col,
+                ..self
+            }
+        } else {
+            self
+        }
+    }
+}
+
 /// The relational operators of the syntax.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum RelOp {
@@ -43,9 +57,11 @@ impl RelOp {
 }
 
 /// What a modifier before a term sets: `a*x` (label), `0.5*x` (fixed value), `NA*x` (free, e.g. a
-/// marker loading), `start(0.5)*x` (start value), `c(a1, a2)*x` or `c(1, NA)*x` (one per group).
-/// A term may carry several (`a*x + start(1)*x` is written as two rows of the same relation; lavaan
-/// merges them, and so do we when building the parameter table).
+/// marker loading), `start(0.5)*x` (start value), `c(a1, a2)*x` or `c(1, NA)*x` (one per group),
+/// `label("a")*x` and `equal("a")*x` (labels). A term may carry several, either chained
+/// (`start(1)*a*x`) or repeated within one statement (`f =~ a*x + start(1)*x`, as lavaan allows):
+/// the parser merges them into this one value (two of the same kind on one term is an error), so a
+/// relation appears once in a [`FlatModel`].
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Modifier {
     /// Labels, one per group (`c(a1, a2)`), or one for all groups; empty when unlabelled. A group
@@ -66,8 +82,11 @@ pub struct Relation {
     /// empty for [`RelOp::Intercept`].
     pub rhs: Vec<String>,
     pub modifier: Modifier,
-    /// Where the term (or, for an intercept, the `1`) starts.
+    /// Where the term was written, modifiers included (for an intercept, the `1` and its
+    /// modifiers).
     pub pos: Pos,
+    /// Where the left-hand name was written.
+    pub lhs_pos: Pos,
 }
 
 /// `==`, `<` or `>` between two expressions of labels.
@@ -97,7 +116,11 @@ pub struct FlatDefined {
     pub pos: Pos,
 }
 
-/// A whole model text in flat form, in the order written.
+/// A whole model text in flat form, in the order written (for `y1 + y2 ~ x1 + x2`: y1 ~ x1, y1 ~
+/// x2, y2 ~ x1, y2 ~ x2, lavaan's order). Each relation appears once: `~~` counts `a ~~ b` and `b ~~
+/// a` as the same, and writing a relation twice in two statements is a syntax error (lavaan's
+/// "duplicate model element"). Labels may repeat (equal parameters); every name a defined
+/// parameter or constraint uses is a label or an earlier defined parameter.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct FlatModel {
     pub relations: Vec<Relation>,

@@ -63,6 +63,49 @@ pub enum Expr {
     Mul(Box<Expr>, Box<Expr>),
     Div(Box<Expr>, Box<Expr>),
     Pow(Box<Expr>, Box<Expr>),
+    /// A function of one argument (`exp(b1 + b2)`); lavaan's syntax only (`cipa sem`).
+    Call(Func, Box<Expr>),
+}
+
+/// The functions lavaan models use in `:=` and constraints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Func {
+    Exp,
+    Log,
+    Sqrt,
+    Abs,
+}
+
+impl Func {
+    /// By its name in R.
+    pub fn from_name(name: &str) -> Option<Func> {
+        match name {
+            "exp" => Some(Func::Exp),
+            "log" => Some(Func::Log),
+            "sqrt" => Some(Func::Sqrt),
+            "abs" => Some(Func::Abs),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Func::Exp => "exp",
+            Func::Log => "log",
+            Func::Sqrt => "sqrt",
+            Func::Abs => "abs",
+        }
+    }
+
+    pub fn apply(self, x: f64) -> f64 {
+        match self {
+            Func::Exp => x.exp(),
+            Func::Log => x.ln(),
+            Func::Sqrt => x.sqrt(),
+            Func::Abs => x.abs(),
+        }
+    }
 }
 
 /// Where a spec came from, for reports and provenance.

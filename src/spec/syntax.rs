@@ -57,13 +57,16 @@
 
 mod check;
 mod lex;
+mod lower;
 mod parse;
 mod roles;
+mod sem;
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::flat::{FlatModel, Pos};
 use super::{Defined, EquationSpec, SpecError};
 
 pub use roles::{infer_moderators, infer_roles, infer_roles_with};
@@ -87,8 +90,8 @@ pub fn parse_syntax(source_name: &str, text: &str) -> Result<ParsedSyntax, SpecE
     let tokens = lex::lex(text);
     let mut statements = Vec::new();
     let mut outcome_lines: HashMap<String, usize> = HashMap::new();
-    for stmt in parse::split_statements(&tokens) {
-        let parsed = parse::parse_statement(&src, &stmt)?;
+    for stmt in parse::split_statements(&tokens, parse::Dialect::Path) {
+        let parsed = parse::parse_statement(&src, &stmt, parse::Dialect::Path)?;
         if let parse::Statement::Equation(eq) = &parsed {
             let line = eq.outcome.pos.line;
             if let Some(first) = outcome_lines.get(&eq.outcome.name) {
@@ -108,27 +111,37 @@ pub fn parse_syntax(source_name: &str, text: &str) -> Result<ParsedSyntax, SpecE
     check::check(&src, statements)
 }
 
-/// A position in the text: 1-based line and column (in characters), and the length of the token
-/// in characters (for the carets).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Pos {
-    line: usize,
-    col: usize,
-    len: usize,
-}
-
-impl Pos {
-    /// From the start of `self` to the end of `end`, when both are on one line.
-    fn to(self, end: Pos) -> Pos {
-        if end.line == self.line && end.col + end.len > self.col {
-            Pos {
-                len: end.col + end.len - self.col,
-                ..self
-            }
-        } else {
-            self
-        }
-    }
+/// Parses a model in lavaan's syntax (the SEM dialect of the same parser) into its flat form:
+/// `=~`, `~`, `~~`, `~ 1`, `:=`, `==`, `<`, `>`, several names on either side
+/// (`y1 + y2 ~ x1 + x2`), and modifiers before a term: a label (`a*x`), a fixed value (`1*x`,
+/// `0*x`, `-1*x`), `NA*x` (free), `start(0.5)*x`, `c(a1, a2)*x` or `c(1, NA)*x` (one per group),
+/// `label("a")*x` and `equal("a")*x`; several on one term chain (`start(1)*a*x`) or repeat the
+/// term in the same statement (`f =~ a*x + start(1)*x`). `y ~ 0` fixes the intercept at zero,
+/// as in lavaan. Comments start with `#` or `!`; statements end at a newline or `;`, and a line
+/// continues on the next when it ends with an operator or the next line has no relational
+/// operator (lavaan's rule: `f =~ x1 + x2` then `+ x3`). Names, numbers, quoted names and the
+/// expression grammar of `:=`, `==`, `<` and `>` are the path syntax's (see the module docs).
+///
+/// Every error is a [`SpecError::Syntax`] at line:column with a caret, except a text without
+/// relations ([`SpecError::Invalid`]). Not supported, each with its own message: `<~`, `|`,
+/// `~*~`, blocks (`group: 1`), `lower()`/`upper()`/`efa()`/`rv()`/`prior()`, functions in
+/// expressions, and labels that are also variables.
+///
+/// ```
+/// use cipa::spec::flat::RelOp;
+/// let m = cipa::spec::syntax::parse_flat("model", "f =~ x1 + a*x2 + a*x3\ny ~ f + 0*1").unwrap();
+/// assert_eq!(m.relations.len(), 5);
+/// assert_eq!(m.relations[4].op, RelOp::Intercept);
+/// assert_eq!(m.relations[4].modifier.fixed, vec![Some(0.0)]);
+/// ```
+pub fn parse_flat(source_name: &str, text: &str) -> Result<FlatModel, SpecError> {
+    let src = Source::new(source_name, text);
+    let tokens = lex::lex(text);
+    let statements = parse::split_statements(&tokens, parse::Dialect::Sem)
+        .iter()
+        .map(|stmt| parse::parse_statement(&src, stmt, parse::Dialect::Sem))
+        .collect::<Result<Vec<_>, _>>()?;
+    lower::lower(&src, statements)
 }
 
 /// The text being parsed, for error messages.

@@ -459,6 +459,8 @@ fn kind_name(kind: EffectKind, moderated: bool) -> &'static str {
         (EffectKind::PartialIndex, _) => "partial_index",
         (EffectKind::ConditionalIndex, _) => "conditional_index",
         (EffectKind::ModeratedModeratedIndex, _) => "moderated_moderated_index",
+        // The counterfactual effects of --xmint have their own golden test (golden_xmint.rs).
+        _ => "counterfactual",
     }
 }
 

@@ -404,7 +404,7 @@ fn calls_parse_and_map_to_flags() {
     let args = plan.args.join(" ");
     assert_eq!(
         args,
-        "fit --data /ref/d.csv --y yy --x xx --m m1,m2 --model 74 --cov a,b --wvals 3,5 --boot 0 --intprobe 1"
+        "fit --data /ref/d.csv --y yy --x xx --m m1,m2 --model 4 --cov a,b --xmint --xrefval 3,5 --boot 0 --intprobe 1"
     );
     let bad = calls::read_calls("# x\nprocess(y=\"a\", plot=1)\n").unwrap();
     let err = calls::plan(&bad[0], Path::new("/ref")).unwrap_err();

@@ -274,8 +274,9 @@ fn full_error_messages() {
     );
     assert_eq!(
         error("f =~ x1 + x2"),
-        "model.txt:1:3: '=~' defines a latent variable, but cipa fits observed-variable path \
-         models; score constructs first with --construct\nf =~ x1 + x2\n  ^^"
+        "model.txt:1:3: '=~' defines a latent variable: this is a latent-variable model: use \
+         `cipa sem` (or score constructs first with --construct and fit the scores here)\n\
+         f =~ x1 + x2\n  ^^"
     );
 }
 

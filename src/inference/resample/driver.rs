@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::ledger::Ledger;
-use super::source::{DrawSource, Normal, Rows};
+use super::source::{Clusters, DrawSource, Normal, Rows};
 
 /// How many times one draw may be replaced before the resampling gives up.
 const MAX_RETRIES: u64 = 100;
@@ -186,6 +186,15 @@ impl<'a> Resampler<'a> {
     /// The nonparametric bootstrap of `n` rows: `step` gets each draw's row counts.
     pub fn bootstrap<E: Step<[u32]>>(&self, n: usize, step: &E) -> Result<Draws, BootstrapFailure> {
         self.run(&Rows { n }, step)
+    }
+
+    /// The cluster bootstrap: `step` gets each draw's row counts, whole clusters resampled.
+    pub fn cluster_bootstrap<E: Step<[u32]>>(
+        &self,
+        clusters: &Clusters,
+        step: &E,
+    ) -> Result<Draws, BootstrapFailure> {
+        self.run(clusters, step)
     }
 
     /// Monte Carlo draws: `step` gets each draw's own generator.

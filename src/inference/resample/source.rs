@@ -61,6 +61,66 @@ impl DrawSource for Rows {
     }
 }
 
+/// The cluster bootstrap (the "pairs cluster bootstrap" of Cameron, Gelbach & Miller 2008,
+/// Rev. Econ. Stat. 90(3)): a draw picks `g` whole clusters with replacement, and every row of a
+/// cluster drawn k times gets count k, so the step sees row counts exactly as in [`Rows`]. The
+/// clusters' multiplicities are [`resample_counts`] of the draw's stream over `g`, so a draw
+/// depends only on `(seed, draw)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clusters {
+    /// The cluster of each row, numbered `0..g`.
+    ids: Vec<u32>,
+    g: usize,
+}
+
+impl Clusters {
+    /// Rows' cluster ids numbered `0..g` (every number used); `None` when an id is out of that
+    /// range or a number is unused.
+    pub fn new(ids: Vec<u32>) -> Option<Clusters> {
+        let g = ids.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+        let mut used = vec![false; g];
+        ids.iter().for_each(|&c| used[c as usize] = true);
+        used.iter().all(|&u| u).then_some(Clusters { ids, g })
+    }
+
+    /// How many clusters.
+    pub fn count(&self) -> usize {
+        self.g
+    }
+
+    /// The cluster of each row.
+    pub fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+}
+
+/// Working memory of a cluster draw: the clusters' multiplicities and the rows' counts.
+#[derive(Debug, Clone)]
+pub struct ClusterBuffer {
+    picks: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl DrawSource for Clusters {
+    type Draw = [u32];
+    type Buffer = ClusterBuffer;
+
+    fn buffer(&self) -> ClusterBuffer {
+        ClusterBuffer {
+            picks: vec![0; self.g],
+            rows: vec![0; self.ids.len()],
+        }
+    }
+
+    fn draw<'a>(&self, seed: u64, stream: u64, buffer: &'a mut ClusterBuffer) -> &'a mut [u32] {
+        resample_counts(seed, stream, &mut buffer.picks);
+        for (r, &c) in buffer.rows.iter_mut().zip(&self.ids) {
+            *r = buffer.picks[c as usize];
+        }
+        &mut buffer.rows
+    }
+}
+
 /// Parametric (Monte Carlo) draws: the step receives the draw's own generator and samples what
 /// it needs from it (normal coefficients, say).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -132,6 +192,29 @@ mod tests {
         let mut a2 = vec![0u32; 50];
         resample_counts(7, 0, &mut a2);
         assert_eq!(a, a2);
+    }
+
+    /// A cluster draw gives every row of a cluster the same count, the counts of the clusters
+    /// are a resample of the clusters (they sum to the number of clusters), and the draw depends
+    /// only on (seed, stream).
+    #[test]
+    fn cluster_draws_resample_whole_clusters() {
+        let ids: Vec<u32> = (0..40).map(|i| (i * 7 % 5) as u32).collect();
+        let source = Clusters::new(ids.clone()).unwrap();
+        assert_eq!(source.count(), 5);
+        let mut buf = source.buffer();
+        let mut picks = vec![0u32; 5];
+        for stream in 0..20 {
+            let rows = source.draw(3, stream, &mut buf).to_vec();
+            resample_counts(3, stream, &mut picks);
+            assert_eq!(picks.iter().sum::<u32>(), 5);
+            for (i, &c) in ids.iter().enumerate() {
+                assert_eq!(rows[i], picks[c as usize]);
+            }
+            let again = source.draw(3, stream, &mut source.buffer()).to_vec();
+            assert_eq!(rows, again);
+        }
+        assert!(Clusters::new(vec![0, 2, 2]).is_none(), "cluster 1 unused");
     }
 
     /// The draws a seed gives are part of the API (a published seed must keep reproducing):

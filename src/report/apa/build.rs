@@ -520,7 +520,24 @@ fn effect_label(e: &EffectResult) -> Rich {
             }
             Rich::plain(s)
         }
+        k if k.is_counterfactual() => Rich::plain(counterfactual_label(e)),
         _ => Rich::plain(e.def.path.join(" → ")),
+    }
+}
+
+/// The counterfactual effects of `xmint`, named as PROCESS names them.
+fn counterfactual_label(e: &EffectResult) -> String {
+    let path = e.def.path.join(" → ");
+    match e.def.kind {
+        EffectKind::PureNaturalDirect => format!("(Pure) natural direct effect, {path}"),
+        EffectKind::TotalNaturalDirect => format!("(Total) natural direct effect, {path}"),
+        EffectKind::ControlledDirect => format!(
+            "Controlled direct effect at {}, {path}",
+            e.def.label.clone().unwrap_or_default()
+        ),
+        EffectKind::TotalNaturalIndirect => format!("(Total) natural indirect effect, {path}"),
+        EffectKind::PureNaturalIndirect => format!("(Pure) natural indirect effect, {path}"),
+        _ => format!("Total effect, {path}"),
     }
 }
 
@@ -566,7 +583,7 @@ fn effects_table(a: &Analysis, opts: &ApaOptions) -> Option<ApaTable> {
             .collect()
     };
     let mut panels = Vec::new();
-    let groups: [(&str, Vec<&EffectResult>); 4] = [
+    let groups: [(&str, Vec<&EffectResult>); 6] = [
         ("Total effect", of(&[EffectKind::Total])),
         ("Direct effect", of(&[EffectKind::Direct])),
         (
@@ -584,6 +601,22 @@ fn effects_table(a: &Analysis, opts: &ApaOptions) -> Option<ApaTable> {
                 EffectKind::PartialIndex,
                 EffectKind::ConditionalIndex,
                 EffectKind::ModeratedModeratedIndex,
+            ]),
+        ),
+        (
+            "Natural and controlled direct effects",
+            of(&[
+                EffectKind::PureNaturalDirect,
+                EffectKind::ControlledDirect,
+                EffectKind::TotalNaturalDirect,
+            ]),
+        ),
+        (
+            "Natural indirect and total effects",
+            of(&[
+                EffectKind::TotalNaturalIndirect,
+                EffectKind::PureNaturalIndirect,
+                EffectKind::CounterfactualTotal,
             ]),
         ),
     ];
@@ -631,14 +664,9 @@ fn effects_table(a: &Analysis, opts: &ApaOptions) -> Option<ApaTable> {
         .then(Rich::plain(" on "))
         .then(Rich::plain(a.spec.y.clone()))
         .then(Rich::plain(". "));
-    let analytic = a
-        .effects
-        .iter()
-        .any(|e| matches!(e.def.kind, EffectKind::Total | EffectKind::Direct));
-    let resampled = !a.defined.is_empty()
-        || a.effects
-            .iter()
-            .any(|e| !matches!(e.def.kind, EffectKind::Total | EffectKind::Direct));
+    let analytic_kind = |k: EffectKind| k == EffectKind::Total || k.is_direct();
+    let analytic = a.effects.iter().any(|e| analytic_kind(e.def.kind));
+    let resampled = !a.defined.is_empty() || a.effects.iter().any(|e| !analytic_kind(e.def.kind));
     if analytic {
         note = note
             .then(m("Total and direct effects: *SE*, *p* and CI from the "))

@@ -14,6 +14,12 @@ pub(super) fn check(src: &Source, statements: Vec<Statement>) -> Result<ParsedSy
         match s {
             Statement::Equation(e) => equations.push(e),
             Statement::Defined(d) => defs.push(d),
+            // The path dialect stops at these; should one arrive, say what fits it.
+            Statement::Relation(r) => {
+                let pos = r.lhs.first().map(|l| l.pos).unwrap_or_default();
+                return Err(src.error(pos, super::parse::SEM_MODEL));
+            }
+            Statement::Constraint(c) => return Err(src.error(c.pos, super::parse::SEM_MODEL)),
         }
     }
     if equations.is_empty() {
@@ -65,10 +71,10 @@ pub(super) fn check(src: &Source, statements: Vec<Statement>) -> Result<ParsedSy
     })
 }
 
-struct LabelUse {
-    label: Spanned,
-    outcome: String,
-    term: String,
+pub(super) struct LabelUse {
+    pub label: Spanned,
+    pub outcome: String,
+    pub term: String,
 }
 
 /// Each label names one coefficient, and is not also a variable.
@@ -95,7 +101,9 @@ fn check_labels(
                     format!(
                         "label '{}' is used for two coefficients ('{}' in the equation for '{}' \
                          on line {}, and '{name}' in the equation for '{}'); equality \
-                         constraints are not supported: give each coefficient its own label",
+                         constraints are not supported: give each coefficient its own label \
+                         (or fit the model with `cipa sem`, where a shared label makes \
+                         coefficients equal)",
                         label.name,
                         first.term,
                         first.outcome,
@@ -116,13 +124,19 @@ fn check_labels(
 }
 
 /// Defined names are new, and their expressions use labels and earlier defined names only.
-fn check_defined(
+pub(super) fn check_defined(
     src: &Source,
     defs: Vec<RawDefined>,
     labels: &[LabelUse],
     variables: &HashSet<&str>,
 ) -> Result<Vec<Defined>, SpecError> {
-    let label_names: Vec<&str> = labels.iter().map(|l| l.label.name.as_str()).collect();
+    let mut label_names: Vec<&str> = Vec::new();
+    let mut seen = HashSet::new();
+    for l in labels {
+        if seen.insert(l.label.name.as_str()) {
+            label_names.push(l.label.name.as_str());
+        }
+    }
     let label_lines: HashMap<&str, usize> = labels
         .iter()
         .rev()
@@ -194,7 +208,7 @@ fn check_defined(
         .collect())
 }
 
-fn unknown_label(used: &str, labels: &[&str], defined: &[&Spanned]) -> String {
+pub(super) fn unknown_label(used: &str, labels: &[&str], defined: &[&Spanned]) -> String {
     let known: Vec<&str> = labels
         .iter()
         .copied()

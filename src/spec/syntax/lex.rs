@@ -104,7 +104,8 @@ pub(super) fn lex(text: &str) -> Vec<Token> {
             col += 1;
             continue;
         }
-        if c == '#' {
+        // lavaan's comment characters: '#' and '!'.
+        if c == '#' || c == '!' {
             while at(i).is_some_and(|d| d != '\n') {
                 i += 1;
             }
@@ -238,7 +239,7 @@ mod tests {
     #[test]
     fn operators_and_names() {
         assert_eq!(
-            kinds("y ~ a*x + x:w # c\nind := -a^2/.5"),
+            kinds("y ~ a*x + x:w # c\nind := -a^2/.5 ! c"),
             vec![
                 Tok::Name("y".into()),
                 Tok::Tilde,

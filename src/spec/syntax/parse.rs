@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::spec::{Expr, SpecError};
+use crate::spec::{Expr, Func, SpecError};
 
 use super::lex::{Tok, Token};
 use super::{Pos, Source};
@@ -50,8 +50,13 @@ pub(super) struct RawDefined {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Statement {
+    /// A regression of the path dialect.
     Equation(RawEquation),
     Defined(RawDefined),
+    /// A relation of the SEM dialect (`=~`, `~`, `~~`, `~ 1`).
+    Relation(super::sem::RawRelation),
+    /// `==`, `<` or `>` (SEM dialect).
+    Constraint(super::sem::RawConstraint),
 }
 
 /// The tokens of one statement and the token that ends it (a newline or the end of the input,
@@ -62,37 +67,131 @@ pub(super) struct Stmt {
     end: Token,
 }
 
+/// Which grammar a statement is parsed in: `fit --spec`'s observed-variable path models, or
+/// lavaan's full model syntax for `cipa sem`. One parser serves both; the path dialect stops at
+/// the first construct only `cipa sem` fits and says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Dialect {
+    Path,
+    Sem,
+}
+
 /// Groups tokens into statements: a newline ends a statement unless the line ends with an
-/// operator; blank lines are skipped.
-pub(super) fn split_statements(tokens: &[Token]) -> Vec<Stmt> {
+/// operator; blank lines are skipped. In the SEM dialect, as in lavaan, `;` also ends a
+/// statement, and a line without a relational operator (`=~ ~ ~~ := == < >`) continues the
+/// statement before it (`f =~ x1 + x2` then `     + x3` on the next line).
+pub(super) fn split_statements(tokens: &[Token], dialect: Dialect) -> Vec<Stmt> {
+    let sem = dialect == Dialect::Sem;
+    let next_has_operator = if sem {
+        next_line_operators(tokens)
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::new();
     let mut cur: Vec<Token> = Vec::new();
-    for t in tokens {
-        match t.tok {
-            Tok::Newline | Tok::Eof => {
-                let Some(last) = cur.last() else { continue };
-                if t.tok == Tok::Newline && last.continues() {
-                    continue;
-                }
-                let end = Token {
-                    tok: t.tok.clone(),
-                    pos: Pos {
-                        line: last.pos.line,
-                        col: last.pos.col + last.pos.len,
-                        len: 1,
-                    },
-                    text: String::new(),
-                };
-                out.push(Stmt {
-                    toks: std::mem::take(&mut cur),
-                    end,
-                });
-            }
-            _ => cur.push(t.clone()),
+    for (k, t) in tokens.iter().enumerate() {
+        let ends = match t.tok {
+            Tok::Newline | Tok::Eof => true,
+            Tok::Unknown(';') => sem,
+            _ => false,
+        };
+        if !ends {
+            cur.push(t.clone());
+            continue;
         }
+        let Some(last) = cur.last() else { continue };
+        if t.tok != Tok::Eof
+            && (last.continues() || (sem && !next_has_operator.get(k).copied().unwrap_or(true)))
+        {
+            continue;
+        }
+        let end = Token {
+            // A ';' ends a statement as a newline does.
+            tok: if t.tok == Tok::Eof {
+                Tok::Eof
+            } else {
+                Tok::Newline
+            },
+            pos: Pos {
+                line: last.pos.line,
+                col: last.pos.col + last.pos.len,
+                len: 1,
+            },
+            text: String::new(),
+        };
+        out.push(Stmt {
+            toks: std::mem::take(&mut cur),
+            end,
+        });
     }
     out
 }
+
+/// For each separator (newline, `;`, end) at token k: whether the next line that is not blank
+/// holds an operator ([`line_has_operator`]); one backward pass, so that runs of blank lines cost
+/// nothing extra.
+fn next_line_operators(tokens: &[Token]) -> Vec<bool> {
+    let mut out = vec![true; tokens.len()];
+    let mut next = true;
+    let mut end = tokens.len();
+    for k in (0..tokens.len()).rev() {
+        let Some(t) = tokens.get(k) else { continue };
+        if !matches!(t.tok, Tok::Newline | Tok::Eof | Tok::Unknown(';')) {
+            continue;
+        }
+        let line = tokens.get(k + 1..end).unwrap_or(&[]);
+        if !line.is_empty() {
+            next = line_has_operator(line);
+        }
+        if let Some(o) = out.get_mut(k) {
+            *o = next;
+        }
+        end = k;
+    }
+    out
+}
+
+/// Whether the next line that is not blank (or only a comment), from `rest` up to its newline or
+/// `;`, holds a relational operator or a block label (`group: 1`); the end of the text counts as
+/// one, so that nothing continues into it.
+fn line_has_operator(rest: &[Token]) -> bool {
+    let line: Vec<&Token> = rest
+        .iter()
+        .skip_while(|t| t.tok == Tok::Newline)
+        .take_while(|t| !matches!(t.tok, Tok::Newline | Tok::Eof | Tok::Unknown(';')))
+        .collect();
+    if line.is_empty() {
+        return true;
+    }
+    let block = matches!(
+        (line.first().map(|t| &t.tok), line.get(1).map(|t| &t.tok)),
+        (Some(Tok::Name(n)), Some(Tok::Colon))
+            if ["group", "level", "block", "class"].contains(&n.to_lowercase().as_str())
+    );
+    block
+        || line.iter().any(|t| {
+            matches!(
+                t.tok,
+                Tok::Tilde
+                    | Tok::Latent
+                    | Tok::Covar
+                    | Tok::Define
+                    | Tok::EqEq
+                    | Tok::Less
+                    | Tok::Greater
+                    | Tok::Unknown('|' | '%')
+            )
+        })
+}
+
+/// What the path dialect says about lavaan syntax only `cipa sem` fits.
+pub(super) const SEM_MODEL: &str = "this is a latent-variable model: use `cipa sem`";
+pub(super) const USE_SEM: &str = "fit the model with `cipa sem`, which takes lavaan's syntax";
+
+/// lavaan's modifier functions (`start(0.5)*x`, `c(a1, a2)*x`, ...).
+pub(super) const MODIFIER_FUNCTIONS: [&str; 9] = [
+    "start", "c", "label", "equal", "lower", "upper", "efa", "rv", "prior",
+];
 
 /// The message for `x*w` where `x` is a variable: `*` attaches a label, `:` multiplies.
 pub(super) fn label_is_variable(label: &str, term: &str) -> String {
@@ -103,34 +202,44 @@ pub(super) fn label_is_variable(label: &str, term: &str) -> String {
     )
 }
 
-/// Parses one statement.
-pub(super) fn parse_statement(src: &Source, stmt: &Stmt) -> Result<Statement, SpecError> {
+/// Parses one statement in the given dialect.
+pub(super) fn parse_statement(
+    src: &Source,
+    stmt: &Stmt,
+    dialect: Dialect,
+) -> Result<Statement, SpecError> {
     let mut p = Parser {
         src,
         toks: &stmt.toks,
         end: &stmt.end,
         i: 0,
+        functions: dialect == Dialect::Sem,
     };
-    p.statement()
+    match dialect {
+        Dialect::Path => p.statement(),
+        Dialect::Sem => p.sem_statement(),
+    }
 }
 
-struct Parser<'s, 'a> {
-    src: &'s Source<'a>,
-    toks: &'s [Token],
-    end: &'s Token,
-    i: usize,
+pub(super) struct Parser<'s, 'a> {
+    pub(super) src: &'s Source<'a>,
+    pub(super) toks: &'s [Token],
+    pub(super) end: &'s Token,
+    pub(super) i: usize,
+    /// Whether expressions may call functions (`exp(a)`: the SEM dialect).
+    pub(super) functions: bool,
 }
 
 impl<'s> Parser<'s, '_> {
-    fn peek(&self) -> &'s Token {
+    pub(super) fn peek(&self) -> &'s Token {
         self.toks.get(self.i).unwrap_or(self.end)
     }
 
-    fn peek_at(&self, ahead: usize) -> &'s Token {
+    pub(super) fn peek_at(&self, ahead: usize) -> &'s Token {
         self.toks.get(self.i + ahead).unwrap_or(self.end)
     }
 
-    fn bump(&mut self) -> &'s Token {
+    pub(super) fn bump(&mut self) -> &'s Token {
         let t = self.peek();
         if self.i < self.toks.len() {
             self.i += 1;
@@ -138,24 +247,24 @@ impl<'s> Parser<'s, '_> {
         t
     }
 
-    fn at_end(&self) -> bool {
+    pub(super) fn at_end(&self) -> bool {
         self.i >= self.toks.len()
     }
 
     /// The token before the current one.
-    fn prev(&self) -> &'s Token {
+    pub(super) fn prev(&self) -> &'s Token {
         self.i
             .checked_sub(1)
             .and_then(|k| self.toks.get(k))
             .unwrap_or(self.end)
     }
 
-    fn error(&self, pos: Pos, message: impl Into<String>) -> SpecError {
+    pub(super) fn error(&self, pos: Pos, message: impl Into<String>) -> SpecError {
         self.src.error(pos, message)
     }
 
     /// `expected ..., found ...`, or the lexer's own message for a malformed token.
-    fn found(&self, t: &Token, expected: &str) -> SpecError {
+    pub(super) fn found(&self, t: &Token, expected: &str) -> SpecError {
         match &t.tok {
             Tok::Bad(m) => self.error(t.pos, m.clone()),
             Tok::Unknown(c) => {
@@ -180,7 +289,7 @@ impl<'s> Parser<'s, '_> {
     }
 
     /// A note for an error on a continuation line.
-    fn continuation_note(&self, t: &Token) -> String {
+    pub(super) fn continuation_note(&self, t: &Token) -> String {
         let first = self.toks.first().map_or(t.pos.line, |f| f.pos.line);
         if t.pos.line > first {
             let ends = self
@@ -230,18 +339,25 @@ impl<'s> Parser<'s, '_> {
             Tok::Define => self.definition(lhs).map(Statement::Defined),
             Tok::Latent => Err(self.error(
                 op.pos,
-                "'=~' defines a latent variable, but cipa fits observed-variable path models; \
-                 score constructs first with --construct",
+                format!(
+                    "'=~' defines a latent variable: {SEM_MODEL} (or score constructs first with \
+                     --construct and fit the scores here)"
+                ),
             )),
             Tok::Covar => Err(self.error(
                 op.pos,
-                "'~~' (variances and covariances) is not supported: cipa fits each equation by \
-                 least squares, so predictors covary freely and residual covariances are not \
-                 modelled; remove this line",
+                format!(
+                    "'~~' (variances and covariances) is not supported here: `cipa fit` fits each \
+                     equation by least squares, so predictors covary freely and residual \
+                     covariances are not modelled; remove this line, or {USE_SEM}"
+                ),
             )),
             Tok::EqEq | Tok::Less | Tok::Greater => Err(self.error(
                 op.pos,
-                format!("constraints ({}) are not supported", op.describe()),
+                format!(
+                    "constraints ({}) are not supported by `cipa fit`; {USE_SEM}",
+                    op.describe()
+                ),
             )),
             Tok::Eq => Err(self.error(
                 op.pos,
@@ -402,8 +518,8 @@ impl<'s> Parser<'s, '_> {
                     self.error(
                         t.pos.to(next.pos),
                         format!(
-                            "fixed coefficients ('{}*') are not supported; a label is a name, as \
-                             in 'a*x'",
+                            "fixed coefficients ('{}*') are not supported by `cipa fit`; a label \
+                             is a name, as in 'a*x' (to fix a coefficient, {USE_SEM})",
                             t.text
                         ),
                     )
@@ -439,6 +555,9 @@ impl<'s> Parser<'s, '_> {
                 ))
             }
             _ => return Err(self.found(t, &format!("expected a variable name after {after}"))),
+        }
+        if let Some(e) = self.sem_modifier_in_path(t) {
+            return Err(e);
         }
         let first = self.name_token()?;
         let mut label = None;
@@ -524,6 +643,28 @@ impl<'s> Parser<'s, '_> {
         })
     }
 
+    /// `NA*x` or `start(0.5)*x` in the path dialect: lavaan modifiers that only `cipa sem` fits.
+    fn sem_modifier_in_path(&self, t: &Token) -> Option<SpecError> {
+        let next = self.peek_at(1);
+        if t.text == "NA" && next.tok == Tok::Star {
+            return Some(self.error(
+                t.pos.to(next.pos),
+                format!("'NA*' frees a fixed parameter in a latent-variable model; {USE_SEM}"),
+            ));
+        }
+        if next.tok == Tok::LParen && MODIFIER_FUNCTIONS.contains(&t.text.as_str()) {
+            return Some(self.error(
+                t.pos.to(next.pos),
+                format!(
+                    "'{}(...)' is a modifier of lavaan's syntax, which `cipa fit` does not take; \
+                     {USE_SEM}",
+                    t.text
+                ),
+            ));
+        }
+        None
+    }
+
     /// `b:c` for the error on `a*b*c`: the factors so far and the one after the `*`.
     fn product_hint(&self, so_far: &str) -> String {
         match &self.peek_at(1).tok {
@@ -533,7 +674,7 @@ impl<'s> Parser<'s, '_> {
     }
 
     /// A name token (the current token, known to be a name), checked for a function call.
-    fn name_token(&mut self) -> Result<Spanned, SpecError> {
+    pub(super) fn name_token(&mut self) -> Result<Spanned, SpecError> {
         let t = self.bump();
         let Tok::Name(n) = &t.tok else {
             return Err(self.found(t, "expected a variable name"));
@@ -562,7 +703,7 @@ impl<'s> Parser<'s, '_> {
     }
 
     /// A variable name after `*` or `:`.
-    fn factor(&mut self) -> Result<Spanned, SpecError> {
+    pub(super) fn factor(&mut self) -> Result<Spanned, SpecError> {
         let expected = "expected a variable name after";
         let t = self.peek();
         match &t.tok {
@@ -578,60 +719,70 @@ impl<'s> Parser<'s, '_> {
         }
     }
 
-    fn definition(&mut self, name: Spanned) -> Result<RawDefined, SpecError> {
+    pub(super) fn definition(&mut self, name: Spanned) -> Result<RawDefined, SpecError> {
         let start = self.i;
         let mut refs = Vec::new();
         let (expr, _) = self.expr(0, &mut refs)?;
+        self.expect_expression_end(&[])?;
+        Ok(RawDefined {
+            name,
+            expr,
+            refs,
+            text: self.text_of(start, self.i),
+        })
+    }
+
+    /// After an expression: the end of the statement, or one of `allowed` (a constraint's
+    /// operator), else an error saying what was expected.
+    pub(super) fn expect_expression_end(&self, allowed: &[Tok]) -> Result<(), SpecError> {
         let t = self.peek();
-        match &t.tok {
-            Tok::Newline | Tok::Eof => {}
-            Tok::RParen => return Err(self.error(t.pos, "')' has no matching '('")),
-            Tok::Colon => {
-                return Err(self.error(
-                    t.pos,
-                    format!(
-                        "expected an operator or the end of the line after {}, found ':'; ':' \
-                         joins variables in regressions, multiply labels with '*'",
-                        self.prev().describe()
-                    ),
-                ))
-            }
-            Tok::Name(_) | Tok::Num(_) | Tok::LParen => {
-                return Err(self.error(
-                    t.pos,
-                    format!(
-                        "expected an operator (+ - * / ^) or the end of the line after {}, found \
-                         {}",
-                        self.prev().describe(),
-                        t.describe()
-                    ),
-                ))
-            }
-            Tok::Tilde | Tok::Define => {
-                return Err(self.error(
-                    t.pos,
-                    format!(
-                        "expected an operator or the end of the line after {}, found {}; write \
-                         each statement on its own line{}",
-                        self.prev().describe(),
-                        t.describe(),
-                        self.continuation_note(t)
-                    ),
-                ))
-            }
-            _ => {
-                return Err(self.found(
-                    t,
-                    &format!(
-                        "expected an operator or the end of the line after {}",
-                        self.prev().describe()
-                    ),
-                ))
-            }
+        if allowed.contains(&t.tok) {
+            return Ok(());
         }
+        match &t.tok {
+            Tok::Newline | Tok::Eof => Ok(()),
+            Tok::RParen => Err(self.error(t.pos, "')' has no matching '('")),
+            Tok::Colon => Err(self.error(
+                t.pos,
+                format!(
+                    "expected an operator or the end of the line after {}, found ':'; ':' joins \
+                     variables in regressions, multiply labels with '*'",
+                    self.prev().describe()
+                ),
+            )),
+            Tok::Name(_) | Tok::Num(_) | Tok::LParen => Err(self.error(
+                t.pos,
+                format!(
+                    "expected an operator (+ - * / ^) or the end of the line after {}, found {}",
+                    self.prev().describe(),
+                    t.describe()
+                ),
+            )),
+            Tok::Tilde | Tok::Define => Err(self.error(
+                t.pos,
+                format!(
+                    "expected an operator or the end of the line after {}, found {}; write each \
+                     statement on its own line{}",
+                    self.prev().describe(),
+                    t.describe(),
+                    self.continuation_note(t)
+                ),
+            )),
+            _ => Err(self.found(
+                t,
+                &format!(
+                    "expected an operator or the end of the line after {}",
+                    self.prev().describe()
+                ),
+            )),
+        }
+    }
+
+    /// The tokens `start..end` as written, with runs of spaces and line breaks as one space.
+    pub(super) fn text_of(&self, start: usize, end: usize) -> String {
         let mut text = String::new();
         let mut last: Option<&Token> = None;
-        for t in self.toks.get(start..self.i).unwrap_or(&[]) {
+        for t in self.toks.get(start..end).unwrap_or(&[]) {
             if let Some(l) = last {
                 if l.pos.line != t.pos.line || l.pos.col + l.pos.len != t.pos.col {
                     text.push(' ');
@@ -640,15 +791,10 @@ impl<'s> Parser<'s, '_> {
             text.push_str(&t.text);
             last = Some(t);
         }
-        Ok(RawDefined {
-            name,
-            expr,
-            refs,
-            text,
-        })
+        text
     }
 
-    fn too_deep(&self) -> SpecError {
+    pub(super) fn too_deep(&self) -> SpecError {
         self.error(
             self.peek().pos,
             format!(
@@ -659,7 +805,11 @@ impl<'s> Parser<'s, '_> {
     }
 
     /// Expressions return their tree's depth alongside, to bound it.
-    fn expr(&mut self, depth: usize, refs: &mut Vec<Spanned>) -> Result<(Expr, usize), SpecError> {
+    pub(super) fn expr(
+        &mut self,
+        depth: usize,
+        refs: &mut Vec<Spanned>,
+    ) -> Result<(Expr, usize), SpecError> {
         let (mut lhs, mut d) = self.product(depth, refs)?;
         loop {
             let op = self.peek().tok.clone();
@@ -746,6 +896,20 @@ impl<'s> Parser<'s, '_> {
                 self.bump();
                 Ok((Expr::Num(*v), 1))
             }
+            Tok::Name(n) if self.functions && self.peek_at(1).tok == Tok::LParen => {
+                let Some(f) = Func::from_name(n) else {
+                    return Err(self.error(
+                        t.pos.to(self.peek_at(1).pos),
+                        format!(
+                            "unknown function '{n}(...)'; expressions may use exp, log, sqrt and \
+                             abs"
+                        ),
+                    ));
+                };
+                self.bump();
+                let (e, d) = self.atom(depth + 1, refs)?;
+                Ok((Expr::Call(f, Box::new(e)), d + 1))
+            }
             Tok::Name(_) => {
                 let name = self.name_token()?;
                 let e = Expr::Label(name.name.clone());
@@ -786,9 +950,9 @@ mod tests {
 
     fn statements(text: &str) -> Result<Vec<Statement>, SpecError> {
         let src = Source::new("t", text);
-        split_statements(&lex(text))
+        split_statements(&lex(text), Dialect::Path)
             .iter()
-            .map(|s| parse_statement(&src, s))
+            .map(|s| parse_statement(&src, s, Dialect::Path))
             .collect()
     }
 
@@ -820,7 +984,7 @@ mod tests {
     #[test]
     fn statements_continue_after_a_trailing_operator() {
         let toks = lex("y ~ x +\n\n  # note\n  w\nm ~ x\n");
-        let stmts = split_statements(&toks);
+        let stmts = split_statements(&toks, Dialect::Path);
         assert_eq!(stmts.len(), 2);
         assert_eq!(stmts.first().map(|s| s.toks.len()), Some(5));
         assert_eq!(

@@ -15,5 +15,26 @@ write.csv(data.frame(line = cells$row + 1, column = cells$column),
 model <- 'visual =~ x1 + x2 + x3
 textual =~ x4 + x5 + x6
 speed =~ x7 + x8 + x9'
-sem_golden(hs, model, "tests/golden/sem_hs_fiml/ml", f, missing = "ml")
+fit <- sem_golden(hs, model, "tests/golden/sem_hs_fiml/ml", f, missing = "ml")
+# The sample side of FIML (cipa's sem/moments.rs and sem/h1.rs): the saturated H1 moments by EM
+# (lavInspect "h1"), the number of missing-data patterns, and, at the fitted (H0) moments, the
+# casewise log-likelihood and its gradient in mu and Sigma (lavaan's internal functions).
+ov <- lavNames(fit, "ov")
+Y <- as.matrix(hs[, ov])
+h1 <- lavInspect(fit, "h1")
+imp <- lavInspect(fit, "implied")
+write_json(list(
+  observed_variables = ov,
+  n = lavInspect(fit, "nobs"),
+  npatterns = nrow(lavInspect(fit, "patterns")),
+  h1_mean = as.numeric(h1$mean), h1_cov = unclass(h1$cov),
+  unrestricted_logl = as.numeric(fitMeasures(fit, "unrestricted.logl")),
+  h0_mean = as.numeric(imp$mean), h0_cov = unclass(imp$cov),
+  logl = as.numeric(fitMeasures(fit, "logl")),
+  h0_casewise_logl = lavaan:::lav_mvnorm_missing_llik_casewise(Y = Y, Mu = imp$mean,
+                                                               Sigma = imp$cov),
+  h0_dlogl_dmu = lavaan:::lav_mvnorm_missing_dlogl_dmu(Y = Y, Mu = imp$mean, Sigma = imp$cov),
+  h0_dlogl_dsigma = unclass(lavaan:::lav_mvnorm_missing_dlogl_dSigma(Y = Y, Mu = imp$mean,
+                                                                     Sigma = imp$cov))),
+  "tests/golden/sem_hs_fiml/ml/moments.json", digits = NA, auto_unbox = TRUE, pretty = TRUE)
 sem_golden(hs, model, "tests/golden/sem_hs_fiml/mlr", f, missing = "ml", estimator = "MLR")

@@ -54,7 +54,7 @@ pub fn shared_or_skip() -> Option<PathBuf> {
 
 /// `../shared/<rel>` (a file or folder), or `None` after printing the skip message naming it.
 pub fn shared_or_skip_file(rel: &str) -> Option<PathBuf> {
-    let path = crate_root().join("../shared").join(rel);
+    let path = shared_root().join(rel);
     if path.exists() {
         Some(path)
     } else {

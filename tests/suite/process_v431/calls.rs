@@ -243,16 +243,7 @@ pub fn plan(call: &Call, dir: &Path) -> Result<Plan, String> {
                 _ => return Err(format!("data is not read.csv(...): {v:?}")),
             },
             "y" | "x" | "w" | "z" | "m" | "cov" => flag(key, list(v, key)?),
-            "model" => {
-                let n = number(v, key)?;
-                if xmint && n == 4.0 {
-                    // PROCESS 4.3.1's counterfactual form of model 4 (xmint=1) fits the equations of
-                    // PROCESS 2.16's model 74 (X, M and M*X in Y's equation), cipa's --model 74.
-                    flag("model", "74".into());
-                } else {
-                    flag("model", format!("{n}"));
-                }
-            }
+            "model" => flag("model", format!("{}", number(v, key)?)),
             "jn" => {
                 let x = number(v, key)?;
                 if x == 1.0 {
@@ -266,13 +257,12 @@ pub fn plan(call: &Call, dir: &Path) -> Result<Plan, String> {
             // save=2 makes PROCESS probe every interaction (intprobe=1). cipa's JSON holds the
             // conditional effects regardless; --intprobe 1 does the same for its text report.
             "save" => flag("intprobe", "1".into()),
-            // Its natural and controlled effects are not in cipa yet (missing.rs lists them).
-            "xmint" if xmint => {}
-            // The two values of X compared: cipa probes X, M's moderator in model 74, there.
+            // PROCESS 4.3.1's counterfactual form of model 4: cipa's --xmint, same values.
+            "xmint" if xmint => flag("xmint", String::new()),
             "xrefval" if xmint => {
                 let x = v.numbers().ok_or("xrefval is not numeric")?;
                 let x: Vec<String> = x.iter().map(|x| format!("{x}")).collect();
-                flag("wvals", x.join(","));
+                flag("xrefval", x.join(","));
             }
             // Printing only: the reference JSON was parsed from a 14-decimal run of the same call.
             "decimals" | "progress" => {}

@@ -7,9 +7,6 @@ use serde_json::Value;
 use super::lookup::{effects, moderators, nearest, row_col, same, same_path, str_of, Got};
 use super::reference::Loc;
 
-/// Counterfactual effects need `--xmint` (PROCESS's xmint=1), which cipa does not have yet.
-const NO_XMINT: &str = "cipa has no counterfactual effects (PROCESS's xmint) yet";
-
 pub fn lookup_effect(c: &Value, loc: &Loc) -> Got {
     match loc {
         Loc::Direct { col } => {
@@ -67,10 +64,30 @@ pub fn lookup_effect(c: &Value, loc: &Loc) -> Got {
             let (e, have) = nearest(rows, at)?;
             row_col(e, &have, col)
         }
-        Loc::NaturalDirect { .. } | Loc::ControlledDirect { .. } | Loc::NaturalIndirect { .. } => {
-            Err(NO_XMINT.into())
+        // The counterfactual effects of --xmint (PROCESS's xmint=1), by kind.
+        Loc::NaturalDirect { col } => {
+            row_col(counterfactual(c, "pure_natural_direct", None)?, &[], col)
         }
+        Loc::ControlledDirect { col } => {
+            row_col(counterfactual(c, "controlled_direct", None)?, &[], col)
+        }
+        Loc::NaturalIndirect { path, col } => row_col(
+            counterfactual(c, "total_natural_indirect", Some(path))?,
+            &[],
+            col,
+        ),
         Loc::BootArtefact { .. } => Err("not a quantity".into()),
         _ => Err(format!("no mapping for {loc:?}")),
     }
+}
+
+/// The counterfactual effect of `kind` (`effects.counterfactual`), along `path` when given.
+fn counterfactual<'a>(
+    c: &'a Value,
+    kind: &str,
+    path: Option<&[String]>,
+) -> Result<&'a Value, String> {
+    effects(c, "counterfactual")
+        .find(|e| str_of(e, "kind") == kind && path.is_none_or(|p| same_path(e, p)))
+        .ok_or_else(|| format!("cipa reports no {kind} effect"))
 }
