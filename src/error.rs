@@ -10,6 +10,7 @@ pub use crate::estimation::EstimationError;
 pub use crate::measure::MeasureError;
 #[cfg(feature = "plot")]
 pub use crate::plot::PlotError;
+pub use crate::sem::SemError;
 pub use crate::simulate::SimulateError;
 pub use crate::spec::SpecError;
 
@@ -36,6 +37,9 @@ pub enum Error {
     /// A model specification is invalid or does not fit the data.
     #[error(transparent)]
     Spec(#[from] SpecError),
+    /// A latent-variable model (`cipa sem`) cannot be built or estimated.
+    #[error(transparent)]
+    Sem(#[from] SemError),
     /// A figure could not be drawn.
     #[cfg(feature = "plot")]
     #[error(transparent)]

@@ -149,6 +149,7 @@ fn raw_table(source: &str, columns: Vec<RawColumn>, n: usize) -> RawTable {
         source: source.to_string(),
         columns,
         lines: (0..n as u64).map(|i| i + 2).collect(),
+        notes: Vec::new(),
     }
 }
 

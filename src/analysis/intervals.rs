@@ -2,6 +2,11 @@
 //! their equation's covariance; the total effect from the total effect model, as PROCESS prints
 //! it; with `normal`, Sobel tests of simple indirect effects), resampled intervals (percentile,
 //! bias-corrected or BCa) of everything else, standardized effects, and the defined quantities.
+//!
+//! A resampled interval is withheld, with a note saying why, when more than 5% of the draws failed
+//! and were replaced, or more than 5% of a quantity's draws are not finite: the draws that remain
+//! are then not a sample of the sampling distribution, and an interval from them could even
+//! exclude its own estimate.
 
 use super::linear::{critical, linear_test};
 use super::point::Statistics;
@@ -49,19 +54,20 @@ pub(super) fn effect_results(
         // Direct effects (natural and controlled ones too) keep their analytic interval, as
         // PROCESS prints it.
         if let (Some(d), true) = (boot, !def.kind.is_direct()) {
-            let s = summarise(d, i);
-            if opts.ci == crate::inference::CiMethod::Bca {
-                r.acceleration = Some(d.accel[i]);
+            if let Some(s) = summarise(d, point, i) {
+                if opts.ci == crate::inference::CiMethod::Bca {
+                    r.acceleration = Some(d.accel[i]);
+                }
+                r.boot_se = Some(s.se);
+                (r.ci_lower, r.ci_upper) = (s.lower, s.upper);
             }
-            r.boot_se = Some(s.se);
-            (r.ci_lower, r.ci_upper) = (s.lower, s.upper);
         }
         if let Some(k) = stats.standardized.idx.iter().position(|&j| j == i) {
             let idx = stats.n_base + k;
             // The total effect's inference is the total effect model's: no resampled interval.
             let s = boot
                 .filter(|_| def.kind != EffectKind::Total)
-                .map(|d| summarise(d, idx));
+                .and_then(|d| summarise(d, point, idx));
             r.standardized = Some(Standardized {
                 kind: if stats.standardized.complete {
                     "complete"
@@ -85,9 +91,81 @@ pub(super) fn effect_results(
     effects
 }
 
-/// Statistic `i` summarised from its draws.
-fn summarise(d: &Resampled, i: usize) -> BootSummary {
-    d.summaries[i]
+/// Above this share of failed draws no resampled interval is reported (see the ledger's
+/// constant, shared with every other resampling).
+pub use crate::inference::resample::MAX_FAILED_SHARE;
+
+/// Whether the resampling as a whole can give intervals: at most [`MAX_FAILED_SHARE`] of B
+/// failed draws were replaced.
+pub(super) fn draws_usable(d: &Resampled) -> bool {
+    d.draws.ledger.usable(d.draws.b)
+}
+
+/// Draws of statistic `i` that are not finite, when they are more than [`MAX_FAILED_SHARE`].
+fn non_finite(d: &Resampled, i: usize) -> Option<usize> {
+    let bad = d.draws.column(i).iter().filter(|v| !v.is_finite()).count();
+    (bad as f64 > MAX_FAILED_SHARE * d.draws.b as f64).then_some(bad)
+}
+
+/// Statistic `i` summarised from its draws, or `None` when its interval is withheld (see
+/// [`MAX_FAILED_SHARE`]; also when the estimate itself is not finite).
+fn summarise(d: &Resampled, point: &[f64], i: usize) -> Option<BootSummary> {
+    if !draws_usable(d) || !point[i].is_finite() || non_finite(d, i).is_some() {
+        return None;
+    }
+    // Computed once for every statistic, in one pass over the draws (resample::summarise_all).
+    Some(d.summaries[i])
+}
+
+/// Why intervals were withheld, for the report's notes: one note when too many draws failed,
+/// otherwise one for each effect or defined quantity with too many draws that are not finite, and
+/// one for each interval that does not contain its own estimate (draws far from normal: a ratio
+/// whose denominator comes near zero in some draws).
+pub(super) fn withheld_notes(
+    d: &Resampled,
+    defs: &[EffectDef],
+    stats: &Statistics,
+    point: &[f64],
+    opts: &AnalysisOptions,
+) -> Vec<String> {
+    let mc = opts.mc > 0;
+    let what = if mc { "Monte Carlo" } else { "bootstrap" };
+    let b = d.draws.b;
+    if !draws_usable(d) {
+        let failed = d.draws.ledger.failed;
+        return vec![format!(
+            "No {what} intervals are reported: {failed} failed draws were replaced to complete {b} ({:.1}%, more than {:.0}%; the reasons are in the warnings). Draws fail for reasons tied to the data (a resample that separates a logistic outcome, or makes a predictor constant), so the draws that succeed are not a sample of the sampling distribution and intervals from them would mislead. Fit a model every resample can estimate (fewer predictors, more cases, or --linear-y for a two-valued Y), or use Monte Carlo intervals (--mc).",
+            100.0 * failed as f64 / b as f64,
+            100.0 * MAX_FAILED_SHARE
+        )];
+    }
+    let defined = stats
+        .defined
+        .defined
+        .iter()
+        .map(|x| format!("defined quantity '{}'", x.name));
+    defs.iter()
+        .map(|e| format!("effect {}", super::draws::draw_name(e)))
+        .chain(defined)
+        .enumerate()
+        .filter(|(i, _)| *i >= stats.n_eff || !defs[*i].kind.is_direct())
+        .filter_map(|(i, name)| {
+            if let Some(bad) = non_finite(d, i) {
+                return Some(format!(
+                    "No {what} interval for {name}: {bad} of its {b} draws are not finite (it divides by a quantity near zero in some draws), more than {:.0}%, so an interval from the rest would mislead.",
+                    100.0 * MAX_FAILED_SHARE
+                ));
+            }
+            let s = summarise(d, point, i)?;
+            let outside = point[i] < s.lower || point[i] > s.upper;
+            outside.then(|| {
+                format!(
+                    "The {what} interval of {name} ({:.4} to {:.4}) does not contain its estimate ({:.4}): its draws are far from normal (a ratio whose denominator comes near zero in some draws, say), so the interval is not a reliable range for it.",
+                    s.lower, s.upper, point[i]
+                )
+            })
+        })
+        .collect()
 }
 
 /// The defined quantities of the syntax with their resampled intervals.
@@ -103,7 +181,7 @@ pub(super) fn defined_results(
         .enumerate()
         .map(|(k, d)| {
             let i = stats.n_eff + k;
-            let s = boot.map(|dr| summarise(dr, i));
+            let s = boot.and_then(|dr| summarise(dr, point, i));
             DefinedResult {
                 name: d.name.clone(),
                 expression: d.text.clone(),
@@ -138,14 +216,18 @@ pub(super) fn model_bootstrap(
             });
         }
         let draws = d.draws.column(i);
-        let s = summarise(d, i);
+        // Withheld (NaN, null in JSON) when too many draws failed, as the effects' intervals are.
+        let s = summarise(d, point, i);
         out[e].coefficients.push(CoefficientBoot {
             term: equations[e].0.coefficients[j].term.clone(),
             estimate: point[i],
-            boot_mean: draws.iter().sum::<f64>() / draws.len() as f64,
-            boot_se: s.se,
-            ci_lower: s.lower,
-            ci_upper: s.upper,
+            boot_mean: match s {
+                Some(_) => draws.iter().sum::<f64>() / draws.len() as f64,
+                None => f64::NAN,
+            },
+            boot_se: s.map_or(f64::NAN, |s| s.se),
+            ci_lower: s.map_or(f64::NAN, |s| s.lower),
+            ci_upper: s.map_or(f64::NAN, |s| s.upper),
         });
     }
     out
@@ -206,4 +288,42 @@ fn sobel(
     .sqrt();
     let z = a.estimate * b.estimate / se;
     Some((se, z, z_p_two_sided(z)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inference::{Draws, Ledger};
+
+    fn resampled(b: usize, failed: usize, values: Vec<f64>, point: f64) -> Resampled {
+        Resampled {
+            draws: Draws {
+                b,
+                m: 1,
+                values,
+                ledger: Ledger {
+                    failed,
+                    reasons: vec![("singular".into(), failed)],
+                },
+                seed: 1,
+            },
+            accel: vec![0.0],
+            clusters: None,
+            summaries: Vec::new(),
+        }
+        .summarise(&[point], &AnalysisOptions::default())
+    }
+
+    #[test]
+    fn intervals_are_withheld_beyond_five_percent() {
+        let values: Vec<f64> = (0..100).map(f64::from).collect();
+        // 5 of 100 failed: still an interval; 6: none.
+        assert!(summarise(&resampled(100, 5, values.clone(), 50.0), &[50.0], 0).is_some());
+        assert!(summarise(&resampled(100, 6, values.clone(), 50.0), &[50.0], 0).is_none());
+        // Non-finite draws of the statistic count the same way; so does a non-finite estimate.
+        let mut inf = values.clone();
+        inf[..6].fill(f64::INFINITY);
+        assert!(summarise(&resampled(100, 0, inf, 50.0), &[50.0], 0).is_none());
+        assert!(summarise(&resampled(100, 0, values, f64::NAN), &[f64::NAN], 0).is_none());
+    }
 }

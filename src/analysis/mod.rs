@@ -118,9 +118,14 @@ pub fn analyse_with_progress(
     let defs = &planned.plan.effects;
     let effects = intervals::effect_results(defs, &point, &stats, boot.as_ref(), fits, opts);
     let defined = intervals::defined_results(&stats, &point, boot.as_ref());
+    if let Some(b) = &boot {
+        notes.extend(intervals::withheld_notes(b, defs, &stats, &point, opts));
+    }
     let model_bootstrap = intervals::model_bootstrap(&stats, &point, boot.as_ref(), eqs);
     let probed = probe::probe(&prep, spec, eqs, &planned, opts, &mut notes);
-    let indirect_curves = boot.as_ref().map_or_else(Vec::new, |b| {
+    // No bands from draws too many of which failed (the intervals above are withheld too).
+    let usable = boot.as_ref().filter(|b| intervals::draws_usable(b));
+    let indirect_curves = usable.map_or_else(Vec::new, |b| {
         let at = stats.n_curve;
         stats
             .curves

@@ -68,6 +68,9 @@ pub struct DiagramArgs {
     /// Draw in greys instead of colours.
     #[arg(long)]
     pub greyscale: bool,
+    /// No caption under the diagram (journals want captions in the text).
+    #[arg(long)]
+    pub no_captions: bool,
     /// Resolution of a PNG.
     #[arg(long, default_value_t = 300.0)]
     pub dpi: f64,
@@ -129,9 +132,14 @@ pub struct DataArgs {
     /// Treat these columns as numeric (a non-number in them is then an error).
     #[arg(long, value_name = "VARS", value_delimiter = ',')]
     pub numeric: Vec<String>,
-    /// Field delimiter for text files (default: ',' for .csv, tab otherwise); `tab` for a tab.
+    /// Field delimiter for text files; `tab` for a tab. Default: the one of ',' ';' and tab
+    /// that the header line uses (',' for .csv and tab otherwise when it has none).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
+    /// Decimal mark of text files: '.' or ',' (as European spreadsheets write 1,5). Default:
+    /// detected from the cells (',' only in files not separated by commas).
+    #[arg(long, value_name = "CHAR")]
+    pub decimal: Option<String>,
     /// Worksheet of an Excel workbook (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
@@ -185,6 +193,24 @@ pub struct OutputArgs {
     pub stars: bool,
 }
 
+impl DataArgs {
+    /// The files this data is read from (an `--out` must not replace any of them).
+    pub fn inputs(&self) -> Vec<&std::path::Path> {
+        std::iter::once(self.data.as_path())
+            .chain(self.constructs_file.as_deref())
+            .collect()
+    }
+}
+
+impl ModelArgs {
+    /// The model file, if the model is read from one.
+    pub fn spec_file(&self) -> Option<&std::path::Path> {
+        self.spec
+            .as_deref()
+            .filter(|p| !p.to_string_lossy().starts_with("framework:"))
+    }
+}
+
 impl OutputArgs {
     /// The format asked for: --format, else the --out file's extension, else text.
     pub fn format(&self) -> Format {
@@ -204,6 +230,7 @@ impl OutputArgs {
             decimals: self.apa_decimals as usize,
             stars: self.stars,
             first_number: 1,
+            labels: Default::default(),
         }
     }
 }
@@ -215,7 +242,8 @@ pub struct RegressArgs {
     /// Outcome variable.
     #[arg(long, value_name = "VAR")]
     pub y: String,
-    /// Predictors, comma-separated; a product term is written `a:b`.
+    /// Predictors, comma-separated; a product term is written `a:b`, a power `a^2` or `a^3`
+    /// (list its lower powers too; --center applies to `a` before it is powered).
     #[arg(long, value_name = "TERMS", value_delimiter = ',', required = true)]
     pub x: Vec<String>,
     /// Heteroskedasticity-consistent standard errors (as sandwich::vcovHC).
@@ -227,6 +255,11 @@ pub struct RegressArgs {
     /// Logistic regression for a binary outcome.
     #[arg(long)]
     pub logistic: bool,
+    /// The value of a two-valued outcome coded 1 (the event whose log-odds are modelled), as the
+    /// file shows it (yes, 2) or by its value label; default: the second value in sort order,
+    /// which the report states.
+    #[arg(long, value_name = "LEVEL")]
+    pub event: Option<String>,
     /// Variance inflation factors of the predictors' design columns (as car::vif for one-column
     /// terms; a categorical predictor's codes get one each).
     #[arg(long)]
@@ -253,6 +286,10 @@ pub struct RegressArgs {
     /// highest-order product term is tested; `none` turns the tests off.
     #[arg(long, value_name = "TERMS")]
     pub test: Vec<String>,
+    /// The range of Lind and Mehlum's U test of a quadratic (`x` with `x^2`), as LO,HI in the
+    /// variable's units as fitted (after centring); the observed range by default.
+    #[arg(long = "u-range", value_name = "LO,HI", allow_hyphen_values = true)]
+    pub u_range: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -377,6 +414,11 @@ pub struct FitArgs {
     /// Estimate Y's equation by OLS even when Y has two values (a linear probability model).
     #[arg(long = "linear-y")]
     pub linear_y: bool,
+    /// The value of a two-valued Y coded 1 (the event whose log-odds are modelled), as the file
+    /// shows it (yes, 2) or by its value label; default: the second value in sort order, which
+    /// the report states.
+    #[arg(long, value_name = "LEVEL")]
+    pub event: Option<String>,
     /// Show the conditional effects of a focal predictor in the text report only when the test of
     /// its interaction has p at or below this (PROCESS's intprobe; default 0.10, 1 always).
     #[arg(long, value_name = "P")]
@@ -389,12 +431,18 @@ pub struct FitArgs {
     /// FILE, as draws.csv in the --out results folder.
     #[arg(long = "save-boot", value_name = "FILE", num_args = 0..=1)]
     pub save_boot: Option<Option<std::path::PathBuf>>,
-    /// Labels for variables in the figures of a results folder: name=Label,name2=Label 2.
+    /// Labels for variables in the figures and APA tables: name=Label,name2=Label 2; may name
+    /// just some variables (the others show the data file's SPSS or Stata variable label, or
+    /// their name).
     #[arg(long, value_name = "NAME=LABEL,...")]
     pub labels: Option<String>,
     /// Draw the figures of a results folder in greys instead of colours.
     #[arg(long)]
     pub greyscale: bool,
+    /// Figures of a results folder without captions drawn under them (journals want captions in
+    /// the text); figures.json and index.html still hold each caption.
+    #[arg(long)]
+    pub no_captions: bool,
     /// What the statistical diagram of a results folder writes on its arrows: stars
     /// (coefficient with * p < .05, ** p < .01, *** p < .001) or ci (coefficient with its
     /// confidence interval at --conf).

@@ -33,6 +33,20 @@ pub fn read_options(a: &DataArgs) -> Result<ReadOptions, CliError> {
             )))
         }
     };
+    opts.decimal = match a.decimal.as_deref().map(str::trim) {
+        None => None,
+        Some(d) => Some(
+            d.bytes()
+                .next()
+                .filter(|_| d.len() == 1)
+                .and_then(crate::data::read::Decimal::from_byte)
+                .ok_or_else(|| {
+                    usage(format!(
+                        "--decimal '{d}' must be '.' or ',' (the mark between whole and decimal digits)"
+                    ))
+                })?,
+        ),
+    };
     opts.sheet = a.sheet.clone();
     Ok(opts)
 }
@@ -51,6 +65,28 @@ pub fn add_columns(a: &DataArgs, mut data: Dataset) -> Result<Dataset, CliError>
     let constructs = super::constructs::definitions(a)?;
     super::constructs::add_scores(&mut data, &constructs, a)?;
     Ok(data)
+}
+
+/// Warnings about the values of `vars`: numbers that look like missing-value codes far outside
+/// the rest of their column.
+pub fn value_warnings(data: &Dataset, vars: &[&str]) -> Vec<String> {
+    crate::data::suspect_codes(data, vars)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// Every variable of a model's equations (outcomes and the factors of their terms), once each.
+pub fn model_variables(spec: &crate::spec::ModelSpec) -> Vec<&str> {
+    let mut vars: Vec<&str> = Vec::new();
+    for e in &spec.equations {
+        for v in std::iter::once(&e.outcome).chain(e.terms.iter().flat_map(|t| t.factors.iter())) {
+            if !vars.contains(&v.as_str()) {
+                vars.push(v);
+            }
+        }
+    }
+    vars
 }
 
 /// Reads the data file named by the flags, without construct scores.

@@ -7,13 +7,11 @@ use crate::report::{describe_report, render, Format, Report};
 
 use super::args::DescribeArgs;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::warn::InputNotes;
 use super::{data_opts, output, CliError};
 
 pub fn run(a: DescribeArgs) -> Result<(), CliError> {
-    let dest = results_dir::destination(a.output.out.as_deref());
-    if let Destination::Folder(dir) = &dest {
-        results_dir::check_target(dir, &a.data.data)?;
-    }
+    let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load(&a.data)?;
     let run = DescribeRun::new(a, data)?;
     let a = &run.a;
@@ -21,7 +19,7 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
         Destination::Folder(dir) => {
             let (files, prov) = run.folder()?;
             let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            results_dir::announce(n, &dir);
             return Ok(());
         }
         _ if a.output.apa => output::apa_text(&run.apa(), a.output.format())?,
@@ -42,35 +40,17 @@ pub struct DescribeRun {
     cor: CorrelationMatrix,
     policy: MissingPolicy,
     notes: Vec<String>,
+    /// Warnings about the values (empty columns, far codes) and notes on how the file was read.
+    input: InputNotes,
 }
 
 impl DescribeRun {
     /// Describes the variables asked for (every numeric column by default).
     pub fn new(a: DescribeArgs, data: Dataset) -> Result<Self, CliError> {
         let mut notes = Vec::new();
+        let mut input = InputNotes::from_data(&data);
         let vars: Vec<String> = if a.vars.is_empty() {
-            // Every numeric column; categorical ones are listed rather than failing the run.
-            let mut skipped = Vec::new();
-            let mut keep = Vec::new();
-            for v in data.variables() {
-                match (&v.data, &v.problem) {
-                    (Column::Numeric(_), None) => keep.push(v.name.clone()),
-                    (Column::Numeric(_), Some(p)) => skipped.push(format!(
-                        "{} (bad value '{}' at line {})",
-                        v.name, p.value, p.line
-                    )),
-                    (Column::Categorical { levels, .. }, _) => {
-                        skipped.push(format!("{} (categorical, {} levels)", v.name, levels.len()))
-                    }
-                }
-            }
-            if !skipped.is_empty() {
-                notes.push(format!(
-                    "Not described (not numeric): {}.",
-                    skipped.join(", ")
-                ));
-            }
-            keep
+            numeric_columns(&data, &mut notes, &mut input)
         } else {
             a.vars.iter().map(|v| v.trim().to_string()).collect()
         };
@@ -81,6 +61,7 @@ impl DescribeRun {
             )));
         }
         let names: Vec<&str> = vars.iter().map(String::as_str).collect();
+        input.warn_all(data_opts::value_warnings(&data, &names));
         let stats = describe(&data, &names)?;
         let policy = if a.pairwise {
             MissingPolicy::Pairwise
@@ -96,6 +77,7 @@ impl DescribeRun {
             cor,
             policy,
             notes,
+            input,
         })
     }
 
@@ -105,7 +87,7 @@ impl DescribeRun {
 
     /// The JSON document of `--format json`.
     pub fn json(&self) -> serde_json::Value {
-        json!({
+        let mut doc = json!({
             "cipa_version": crate::VERSION,
             "command": "describe",
             "data": {"file": self.data.source, "rows": self.data.n_rows()},
@@ -113,7 +95,9 @@ impl DescribeRun {
             "variables": self.stats,
             "correlations": self.cor,
             "notes": self.notes,
-        })
+        });
+        self.input.add_to_json(&mut doc);
+        doc
     }
 
     /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
@@ -126,17 +110,19 @@ impl DescribeRun {
             ("cipa".to_string(), crate::VERSION.to_string()),
         ];
         let mut report = describe_report(header, &self.stats, &self.cor, self.notes.clone());
+        self.input.add_to(&mut report);
         report.decimals = self.a.output.decimals as usize;
         report
     }
 
     /// The APA-style table.
     pub fn apa(&self) -> Vec<ApaTable> {
-        vec![apa_descriptives(
-            &self.stats,
-            &self.cor,
-            &self.a.output.apa_options(),
-        )]
+        // The data file's variable labels (SPSS, Stata) name the variables.
+        let names: Vec<&str> = self.vars.iter().map(String::as_str).collect();
+        let mut o = self.a.output.apa_options();
+        o.labels =
+            super::model_opts::display_labels(None, Some(&self.data), &names).unwrap_or_default();
+        vec![apa_descriptives(&self.stats, &self.cor, &o)]
     }
 
     /// The files of a results folder and what its manifest records.
@@ -162,5 +148,56 @@ impl DescribeRun {
             threads_used: 1,
         };
         Ok((files, prov))
+    }
+}
+
+/// Every numeric column that holds a value; categorical ones are listed in `notes` rather than
+/// failing the run, and empty ones named in one warning (they would leave no complete rows for
+/// the correlations).
+fn numeric_columns(data: &Dataset, notes: &mut Vec<String>, input: &mut InputNotes) -> Vec<String> {
+    let mut skipped = Vec::new();
+    let mut keep = Vec::new();
+    let mut empty = Vec::new();
+    for v in data.variables() {
+        match (&v.data, &v.problem) {
+            (Column::Numeric(x), None) if x.iter().all(|x| x.is_nan()) => {
+                empty.push(v.name.clone())
+            }
+            (Column::Numeric(_), None) => keep.push(v.name.clone()),
+            (Column::Numeric(_), Some(p)) => skipped.push(format!(
+                "{} (bad value '{}' at line {})",
+                v.name, p.value, p.line
+            )),
+            (Column::Categorical { levels, .. }, _) => {
+                skipped.push(format!("{} (categorical, {} levels)", v.name, levels.len()))
+            }
+        }
+    }
+    if let Some(w) = empty_warning(&empty, data.n_rows()) {
+        input.warn(w);
+    }
+    if !skipped.is_empty() {
+        notes.push(format!(
+            "Not described (not numeric): {}.",
+            skipped.join(", ")
+        ));
+    }
+    keep
+}
+
+/// One warning for the empty columns left out (named, the first ten of many).
+fn empty_warning(empty: &[String], rows: usize) -> Option<String> {
+    let quoted: Vec<String> = empty.iter().take(10).map(|n| format!("'{n}'")).collect();
+    match empty.len() {
+        0 => None,
+        1 => Some(format!(
+            "column {} is empty (none of its {rows} cells holds a value), so it is left out",
+            quoted[0]
+        )),
+        n => Some(format!(
+            "columns {}{} are empty (none of their {rows} cells holds a value), so they are left out",
+            quoted.join(", "),
+            if n > 10 { format!(" and {} more", n - 10) } else { String::new() }
+        )),
     }
 }

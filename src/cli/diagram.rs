@@ -1,7 +1,5 @@
 //! `cipa diagram`: a model's path diagram from its number and roles, or from a model file.
 
-use std::path::Path;
-
 use crate::plot::diagram::{self, DiagramFigure};
 use crate::plot::{parse_labels, to_pdf, to_png, to_svg, Labels, Theme};
 use crate::spec::ModelSpec;
@@ -23,22 +21,29 @@ const EXTENSIONS: &[(&str, &str)] = &[
 pub fn run(a: DiagramArgs) -> Result<(), CliError> {
     // Checked first: a wrong extension must not cost a model build, and leaves no file.
     let format = format(&a)?;
+    if let Some(out) = &a.out {
+        output::check_file_target(out, &a.roles.spec_file().into_iter().collect::<Vec<_>>())?;
+    }
     let spec = build_spec(&a)?;
-    let labels = match &a.labels {
+    let given = match &a.labels {
         Some(t) => parse_labels(t).map_err(crate::Error::from)?,
         None => Labels::default(),
     };
-    model_opts::check_labels(&labels, &spec)?;
+    model_opts::check_labels(&given, &spec)?;
+    let labels = Labels(model_opts::model_labels(a.labels.as_deref(), None, &spec)?);
     if !(a.dpi >= 10.0 && a.dpi <= 2400.0) {
         return Err(usage(format!(
             "--dpi {} must be between 10 and 2400, e.g. 300",
             a.dpi
         )));
     }
-    let d = match a.kind.as_str() {
+    let mut d = match a.kind.as_str() {
         "statistical" => diagram::statistical_from_spec(&spec, &labels),
         _ => diagram::conceptual(&spec, &labels),
     };
+    if a.no_captions {
+        diagram::remove_caption(&mut d);
+    }
     let theme = Theme {
         greyscale: a.greyscale,
         ..Theme::default()
@@ -57,7 +62,7 @@ pub fn run(a: DiagramArgs) -> Result<(), CliError> {
             to_pdf(&fig)
         }
         .map_err(crate::Error::from)?;
-        return write_binary(path, &bytes);
+        return output::write_bytes(path, &bytes);
     }
     let text = match format.as_str() {
         "dot" => diagram::to_dot(&d),
@@ -89,15 +94,6 @@ fn format(a: &DiagramArgs) -> Result<String, CliError> {
                 known.join(", ")
             ))
         })
-}
-
-fn write_binary(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    output::write_atomic(path, bytes).map_err(|e| {
-        CliError::Input(crate::Error::Output {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })
-    })
 }
 
 fn build_spec(a: &DiagramArgs) -> Result<ModelSpec, CliError> {

@@ -67,6 +67,14 @@ pub fn run(a: DistanceArgs) -> Result<(), CliError> {
         return Err(usage(format!("--format {}: use text or json", a.format)));
     }
     let dims = Dims::from_count(a.dims).map_err(dom)?;
+    if let Some(out) = &a.out {
+        let inputs: Vec<&std::path::Path> = [&a.scores, &a.locations, &a.variance_from, &a.data]
+            .into_iter()
+            .flatten()
+            .map(PathBuf::as_path)
+            .collect();
+        super::output::check_file_target(out, &inputs)?;
+    }
     let scores = a
         .scores
         .as_ref()

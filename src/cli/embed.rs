@@ -304,6 +304,7 @@ mod tests {
                 },
             ],
             lines: vec![2, 3, 4],
+            notes: Vec::new(),
         };
         let a = parse_read(&args(&[
             "cipa",

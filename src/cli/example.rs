@@ -28,6 +28,12 @@ pub struct ExampleArgs {
     pub threads: usize,
 }
 
+/// Readable names for the figures and tables (a CSV file has no variable labels).
+const LABELS: &str = "network_ties=Network ties,collab=Collaboration,\
+export_intensity=Export intensity,log_employees=Firm size (log employees),\
+family_owned=Family owned,cultural_distance=Cultural distance,social_capital=Social capital,\
+entre_orientation=Entrepreneurial orientation,intl_experience=International experience";
+
 /// The `cipa fit` command line the example runs.
 pub fn fit_command(a: &ExampleArgs) -> Vec<String> {
     let mut v: Vec<String> = [
@@ -43,6 +49,8 @@ pub fn fit_command(a: &ExampleArgs) -> Vec<String> {
         "log_employees",
         "--z",
         "family_owned",
+        "--labels",
+        LABELS,
     ]
     .map(String::from)
     .to_vec();
@@ -77,7 +85,21 @@ pub fn run(a: ExampleArgs) -> Result<(), CliError> {
     );
     println!("            log_employees moderates the first stage, family_owned and cultural_distance the second");
     println!("  bootstrap {} resamples, seed {}", a.boot, a.seed);
-    println!("  results   {dir}/  report.txt (and .md .tex .html .csv), apa.md, plots/, results.json, manifest.json");
-    println!("  the same  {}", line[1..].join(" "));
+    println!("  results   {dir}/index.html  the results page (key numbers, APA tables, every figure); also report.txt (and .md .tex .html .csv), apa.md, plots/, figures.json, results.json, manifest.json");
+    let quoted: Vec<String> = line[1..].iter().map(|a| shell_quote(a)).collect();
+    println!("  the same  cipa {}", quoted.join(" "));
     Ok(())
+}
+
+/// An argument as a POSIX shell reads it back: in single quotes when it holds anything but
+/// letters, digits and `-_./:=,`.
+fn shell_quote(a: &str) -> String {
+    let plain = !a.is_empty()
+        && a.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=,".contains(c));
+    if plain {
+        a.to_string()
+    } else {
+        format!("'{}'", a.replace('\'', "'\\''"))
+    }
 }

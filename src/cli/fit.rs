@@ -1,7 +1,9 @@
+use std::collections::BTreeMap;
+
 use serde_json::json;
 
 use crate::analysis::{analyse_with_progress, Analysis, AnalysisOptions};
-use crate::data::{Coding, Dataset};
+use crate::data::{code_event, Coding, Dataset, EventCoding};
 use crate::effects::probe::ProbeMethod;
 use crate::inference::{CiMethod, CovType};
 use crate::report::apa::{apa_process, ApaTable};
@@ -11,12 +13,16 @@ use crate::spec::{ModelSpec, SpecSource};
 use super::args::FitArgs;
 use super::model_opts::{self, ModelFlags};
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
-use super::{data_opts, output, usage, CliError};
+use super::warn::InputNotes;
+use super::{data_opts, fit_checks, output, usage, CliError};
 
 pub fn run(a: FitArgs) -> Result<(), CliError> {
-    let dest = results_dir::destination(a.output.out.as_deref());
-    if let Destination::Folder(dir) = &dest {
-        results_dir::check_target(dir, &a.data.data)?;
+    fit_checks::flags(&a)?;
+    let mut inputs = a.data.inputs();
+    inputs.extend(a.roles.spec_file());
+    let dest = results_dir::prepare(a.output.out.as_deref(), &inputs)?;
+    if let Some(Some(p)) = &a.save_boot {
+        check_draws_file(p, &inputs)?;
     }
     if a.save_boot == Some(None) && !matches!(dest, Destination::Folder(_)) {
         return Err(usage(
@@ -28,11 +34,15 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
         crate::plot::parse_labels(t).map_err(crate::Error::from)?;
     }
     if !matches!(dest, Destination::Folder(_))
-        && (a.labels.is_some() || a.greyscale || a.diagram_coef != "stars")
+        && ((a.labels.is_some() && !a.output.apa)
+            || a.greyscale
+            || a.no_captions
+            || a.diagram_coef != "stars")
     {
         eprintln!(
-            "cipa: note: --labels, --greyscale and --diagram-coef only change the figures of a \
-             results folder (--out DIR); this run writes none"
+            "cipa: note: --labels, --greyscale, --no-captions and --diagram-coef only change the figures of a \
+             results folder (--out DIR) and, --labels, the APA tables (--apa); this run writes \
+             neither"
         );
     }
     let data = data_opts::load(&a.data)?;
@@ -55,7 +65,7 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
         Destination::Folder(dir) => {
             let (files, prov) = fit.folder()?;
             let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            results_dir::announce(n, &dir);
             return Ok(());
         }
         _ if a.output.apa => output::apa_text(&fit.apa(), a.output.format())?,
@@ -75,6 +85,12 @@ pub struct FitPlan {
     /// The options of the analysis, resolved from the preset and the flags.
     pub opts: AnalysisOptions,
     defaults: Vec<String>,
+    /// Variable name -> label for figures and APA tables.
+    labels: BTreeMap<String, String>,
+    /// How a two-valued Y was coded, when it was.
+    event: Option<EventCoding>,
+    /// Warnings about the values and notes on how the file was read.
+    input: InputNotes,
 }
 
 /// A finished `fit`: the analysis and everything its outputs are made from.
@@ -84,17 +100,33 @@ pub struct FitRun {
     pub spec: ModelSpec,
     pub opts: AnalysisOptions,
     defaults: Vec<String>,
+    /// Variable name -> label for figures and APA tables: the data's variable labels (SPSS,
+    /// Stata) with --labels on top.
+    pub labels: BTreeMap<String, String>,
     pub analysis: Analysis,
+    event: Option<EventCoding>,
+    input: InputNotes,
 }
 
 impl FitPlan {
-    /// Checks the figure labels against the model and resolves the options.
-    pub fn new(a: FitArgs, data: Dataset, spec: ModelSpec) -> Result<Self, CliError> {
+    /// Checks the flags and figure labels against the model, codes a two-valued Y, looks for
+    /// suspicious values and resolves the options.
+    pub fn new(a: FitArgs, mut data: Dataset, spec: ModelSpec) -> Result<Self, CliError> {
+        fit_checks::flags(&a)?;
+        let event = y_event(&a, &mut data, &spec)?;
+        fit_checks::probes_apply(&a, &spec)?;
+        let mut input = InputNotes::from_data(&data);
+        input.warn_all(data_opts::value_warnings(
+            &data,
+            &data_opts::model_variables(&spec),
+        ));
+        input.warn_all(fit_checks::probe_range_warnings(&a, &spec, &data));
         #[cfg(feature = "plot")]
         if let Some(t) = &a.labels {
             let labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
             model_opts::check_labels(&labels, &spec)?;
         }
+        let labels = model_opts::model_labels(a.labels.as_deref(), Some(&data), &spec)?;
         let (opts, defaults) = options(&a, &data, &spec)?;
         Ok(FitPlan {
             a,
@@ -102,16 +134,28 @@ impl FitPlan {
             spec,
             opts,
             defaults,
+            labels,
+            event,
+            input,
         })
     }
 
     /// Runs the analysis; `progress(k)` after every `k` finished resamples.
     pub fn run(self, progress: &(dyn Fn(usize) + Sync)) -> Result<FitRun, CliError> {
-        let analysis = analyse_with_progress(&self.data, &self.spec, &self.opts, progress)?;
+        let mut analysis = analyse_with_progress(&self.data, &self.spec, &self.opts, progress)?;
         if self.a.save_boot.is_some() && analysis.draws.is_none() {
             return Err(usage(
                 "--save-boot needs a bootstrap (--boot greater than 0) and an effect to bootstrap",
             ));
+        }
+        let mut input = self.input;
+        if let Some(e) = &self.event {
+            analysis.notes.push(e.describe());
+        }
+        input.warn_all(fit_checks::defined_warnings(&analysis));
+        for n in fit_checks::inert_option_notes(&self.a, &self.spec, &analysis) {
+            eprintln!("cipa: note: {n}");
+            analysis.notes.push(n);
         }
         Ok(FitRun {
             a: self.a,
@@ -119,7 +163,10 @@ impl FitPlan {
             spec: self.spec,
             opts: self.opts,
             defaults: self.defaults,
+            labels: self.labels,
             analysis,
+            event: self.event,
+            input,
         })
     }
 
@@ -142,11 +189,21 @@ impl FitRun {
             &self.analysis,
             &self.data.source,
             self.data.n_rows(),
-            options_json(&self.a, &self.opts, &self.defaults),
+            self.options_json(),
         );
         // The header's words too: which PROCESS a model 74 (or an xmint model 4) follows.
         doc["model_label"] = serde_json::json!(model_label(&self.spec, self.a.xmint));
+        self.input.add_to_json(&mut doc);
         doc
+    }
+
+    /// The options as the JSON output records them, with how a two-valued Y was coded.
+    fn options_json(&self) -> serde_json::Value {
+        let mut v = options_json(&self.a, &self.opts, &self.defaults);
+        if let Some(e) = &self.event {
+            v["event"] = json!(e);
+        }
+        v
     }
 
     /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
@@ -154,7 +211,13 @@ impl FitRun {
         let (spec, data, analysis) = (&self.spec, &self.data, &self.analysis);
         let mut header = vec![
             ("Model".to_string(), model_label(spec, self.a.xmint)),
-            ("Y".to_string(), spec.y.clone()),
+            (
+                "Y".to_string(),
+                match &self.event {
+                    Some(e) => format!("{} (1 = '{}', 0 = '{}')", spec.y, e.event, e.other),
+                    None => spec.y.clone(),
+                },
+            ),
             ("X".to_string(), spec.x.clone()),
         ];
         for (i, m) in spec.mediators.iter().enumerate() {
@@ -181,19 +244,26 @@ impl FitRun {
         if analysis.n_dropped > 0 {
             header.push((
                 "Rows dropped".into(),
-                format!("{} (missing values)", analysis.n_dropped),
+                format!(
+                    "{} (missing values; lines {})",
+                    analysis.n_dropped,
+                    output::line_list(&analysis.dropped_rows)
+                ),
             ));
         }
         header.push(("Defaults in force".into(), self.defaults.join("; ")));
         header.push(("cipa".into(), crate::VERSION.into()));
         let mut report = process_report(analysis, header);
         report.decimals = self.a.output.decimals as usize;
+        self.input.add_to(&mut report);
         report
     }
 
     /// The APA-style tables.
     pub fn apa(&self) -> Vec<ApaTable> {
-        apa_process(&self.analysis, &self.a.output.apa_options())
+        let mut o = self.a.output.apa_options();
+        o.labels = self.labels.clone();
+        apa_process(&self.analysis, &o)
     }
 
     /// The files of a results folder and what its manifest records.
@@ -208,13 +278,14 @@ impl FitRun {
         }
         // Plots go under plots/; results_dir::plots is the one place the plot layer plugs in.
         let style = results_dir::FigureStyle {
-            labels: a.labels.as_deref(),
+            labels: Some(&self.labels),
             greyscale: a.greyscale,
             coef_ci: a.diagram_coef == "ci",
+            captions: !a.no_captions,
         };
-        files.extend(results_dir::plots(analysis, &self.data, style)?);
+        files.add_figures(results_dir::plots(analysis, &self.data, style)?);
         let resampling = analysis.bootstrap.as_ref();
-        let mut options = options_json(a, opts, &self.defaults);
+        let mut options = self.options_json();
         options["analysis_options"] =
             serde_json::to_value(opts).map_err(|e| CliError::Internal(e.to_string()))?;
         let prov = Provenance {
@@ -233,6 +304,21 @@ impl FitRun {
         };
         Ok((files, prov))
     }
+}
+
+/// `--save-boot FILE`: a new or cipa-written `.csv` file that is none of the inputs.
+fn check_draws_file(p: &std::path::Path, inputs: &[&std::path::Path]) -> Result<(), CliError> {
+    let csv = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !csv {
+        return Err(usage(format!(
+            "--save-boot '{}': the draws are written as CSV; give a file ending in .csv",
+            p.display()
+        )));
+    }
+    output::check_file_target(p, inputs)
 }
 
 /// The model as the report's header names it: model 74 and the counterfactual form of model 4
@@ -330,12 +416,6 @@ fn options(
     data: &Dataset,
     spec: &ModelSpec,
 ) -> Result<(AnalysisOptions, Vec<String>), CliError> {
-    if !(a.conf > 0.0 && a.conf < 100.0) {
-        return Err(usage(format!(
-            "--conf {} must be between 0 and 100, e.g. 95",
-            a.conf
-        )));
-    }
     let mut o = AnalysisOptions::default();
     match a.preset.as_str() {
         "process4" | "process" => o.process_t = true,
@@ -487,6 +567,20 @@ fn options(
         },
     ];
     Ok((o, defaults))
+}
+
+/// A two-valued Y coded 0/1 with a stated event (a numeric 0/1 Y is left alone unless --event
+/// names its event; with --linear-y a numeric Y keeps its values).
+fn y_event(
+    a: &FitArgs,
+    data: &mut Dataset,
+    spec: &ModelSpec,
+) -> Result<Option<EventCoding>, CliError> {
+    let numeric = data.var(&spec.y).is_ok_and(|v| !v.data.is_categorical());
+    if a.linear_y && numeric && a.event.is_none() {
+        return Ok(None);
+    }
+    Ok(code_event(data, &spec.y, a.event.as_deref())?)
 }
 
 fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_json::Value {

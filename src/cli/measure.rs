@@ -6,20 +6,20 @@ use crate::report::{measure_json, measure_report, render, Format, Report};
 
 use super::args::MeasureArgs;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::warn::InputNotes;
 use super::{constructs, data_opts, output, usage, CliError};
 
 pub fn run(a: MeasureArgs) -> Result<(), CliError> {
     let (cs, opts) = settings(&a)?;
+    let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load_items(&a.data)?;
     let run = MeasureRun::new(a, data, &cs, opts)?;
     let a = &run.a;
-    let dest = results_dir::destination(a.output.out.as_deref());
     let text = match dest {
         Destination::Folder(dir) => {
-            results_dir::check_target(&dir, &a.data.data)?;
             let (files, prov) = run.folder()?;
             let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            results_dir::announce(n, &dir);
             return Ok(());
         }
         _ => match a.output.format() {
@@ -38,13 +38,9 @@ pub fn settings(a: &MeasureArgs) -> Result<(Vec<Construct>, MeasureOptions), Cli
             "no constructs: define them with --construct NAME=item1,item2,item3 (repeatable) or --constructs FILE",
         ));
     }
-    if !(a.conf > 0.0 && a.conf < 100.0) {
-        return Err(usage(format!(
-            "--conf {} must be between 0 and 100",
-            a.conf
-        )));
-    }
+    super::check_conf(a.conf)?;
     super::check_boot(a.boot, a.conf)?;
+    super::limits::threads(a.threads)?;
     let cr = match a.cr.to_ascii_lowercase().as_str() {
         "fornell-larcker" | "fl" | "standardized" => CrMethod::FornellLarcker,
         "comprelsem" | "semtools" => CrMethod::CompRelSem,
@@ -74,6 +70,8 @@ pub struct MeasureRun {
     pub data: Dataset,
     opts: MeasureOptions,
     pub measurement: Measurement,
+    /// Warnings about the items' values and notes on how the file was read.
+    input: InputNotes,
 }
 
 impl MeasureRun {
@@ -84,19 +82,26 @@ impl MeasureRun {
         cs: &[Construct],
         opts: MeasureOptions,
     ) -> Result<Self, CliError> {
+        let mut input = InputNotes::from_data(&data);
+        let items: Vec<&str> = cs
+            .iter()
+            .flat_map(|c| c.items.iter().map(|i| i.name.as_str()))
+            .collect();
+        input.warn_all(data_opts::value_warnings(&data, &items));
         let measurement = measure(&data, cs, &opts)?;
         Ok(MeasureRun {
             a,
             data,
             opts,
             measurement,
+            input,
         })
     }
 
     /// The JSON document of `--format json`.
     pub fn json(&self) -> serde_json::Value {
         let (opts, data) = (&self.opts, &self.data);
-        measure_json(
+        let mut doc = measure_json(
             &self.measurement,
             json!({"file": data.source, "rows": data.n_rows()}),
             json!({
@@ -105,7 +110,9 @@ impl MeasureRun {
                 "vif_outcome": opts.vif_outcome, "boot": opts.boot, "seed": opts.seed,
                 "conf": opts.conf, "missing": self.a.data.missing,
             }),
-        )
+        );
+        self.input.add_to_json(&mut doc);
+        doc
     }
 
     /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
@@ -145,6 +152,7 @@ impl MeasureRun {
         }
         let mut report = measure_report(m, header, a.output.decimals as usize, a.diag_ave, vec![]);
         report.decimals = a.output.decimals as usize;
+        self.input.add_to(&mut report);
         report
     }
 

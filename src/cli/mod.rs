@@ -13,6 +13,8 @@ mod distance;
 pub mod embed;
 mod example;
 mod fit;
+mod fit_checks;
+pub(crate) mod limits;
 mod measure;
 mod model_opts;
 mod output;
@@ -20,6 +22,7 @@ mod power;
 mod regress;
 mod results_dir;
 mod simulate;
+mod warn;
 
 use std::process::ExitCode;
 
@@ -106,16 +109,58 @@ pub(crate) fn usage(msg: impl Into<String>) -> CliError {
 pub(crate) const MIN_BOOT: usize = 50;
 
 /// Refuses `0 < b` below the minimum for a `conf`% percentile interval: at least [`MIN_BOOT`]
-/// and at least one draw in each tail beyond the interval (`b·(1 − conf)/2 ≥ 1`, so 200 at 99%).
+/// and at least one draw in each tail beyond the interval (`b·(1 − conf)/2 ≥ 1`, so 200 at 99%);
+/// and at most [`limits::MAX_BOOT`].
 pub(crate) fn check_boot(b: usize, conf: f64) -> Result<(), CliError> {
+    limits::at_most(
+        "--boot",
+        b,
+        limits::MAX_BOOT,
+        "5,000 resamples is PROCESS's default and 10,000 is plenty",
+    )?;
+    if b == 0 {
+        return Ok(());
+    }
+    check_draws("--boot", "resamples", b, conf).map_err(|e| match e {
+        CliError::Input(crate::Error::Usage(m)) => {
+            usage(format!("{m}, or --boot 0 for no bootstrap"))
+        }
+        other => other,
+    })
+}
+
+/// Refuses fewer than the draws a `conf`% percentile interval needs (see [`check_boot`]).
+pub(crate) fn check_draws(flag: &str, what: &str, b: usize, conf: f64) -> Result<(), CliError> {
     let tail = (100.0 - conf) / 200.0;
     let needed = MIN_BOOT.max((1.0 / tail).ceil() as usize);
-    if b == 0 || b >= needed {
+    if b >= needed {
         return Ok(());
     }
     Err(usage(format!(
-        "--boot {b} is too few resamples for {conf}% percentile intervals: use at least {needed} (1000 or more for results you report), or --boot 0 for no bootstrap"
+        "{flag} {b} is too few {what} for {conf}% percentile intervals: use at least {needed} (1000 or more for results you report)"
     )))
+}
+
+/// Checks a confidence level given in percent: strictly between 0 and 100, and not a proportion
+/// such as 0.95 (a 0.95% interval is never what is meant).
+pub(crate) fn check_conf(conf: f64) -> Result<(), CliError> {
+    if conf > 0.0 && conf <= 1.0 {
+        return Err(usage(format!(
+            "--conf {conf} looks like a proportion, but cipa takes the confidence level in percent: write --conf {}",
+            format_percent(conf * 100.0)
+        )));
+    }
+    if !(conf > 1.0 && conf < 100.0) {
+        return Err(usage(format!(
+            "--conf {conf} must be a percentage between 1 and 100, e.g. 95"
+        )));
+    }
+    Ok(())
+}
+
+fn format_percent(p: f64) -> String {
+    let r = (p * 1e6).round() / 1e6;
+    crate::data::format_number(r)
 }
 
 /// Runs a parsed command line.

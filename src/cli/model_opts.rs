@@ -121,10 +121,8 @@ pub fn build_spec(f: &ModelFlags) -> Result<Option<ModelSpec>, CliError> {
     }
 }
 
-/// Checks that every name in `--labels` is a variable of the model: a misspelt name would
-/// otherwise be ignored silently and the figure show the raw name.
-#[cfg(feature = "plot")]
-pub fn check_labels(labels: &crate::plot::Labels, spec: &ModelSpec) -> Result<(), CliError> {
+/// Every variable a model names: roles, equation outcomes and the variables of every term.
+fn model_variables(spec: &ModelSpec) -> Vec<&str> {
     let mut vars: Vec<&str> = vec![spec.x.as_str(), spec.y.as_str()];
     vars.extend(spec.mediators.iter().map(String::as_str));
     vars.extend(spec.moderators.iter().map(String::as_str));
@@ -135,6 +133,62 @@ pub fn check_labels(labels: &crate::plot::Labels, spec: &ModelSpec) -> Result<()
             vars.extend(t.factors.iter().map(|f| f.split('[').next().unwrap_or(f)));
         }
     }
+    vars
+}
+
+/// The labels figures and tables show for `vars`: the data file's variable labels (SPSS,
+/// Stata), with `--labels` (which may name just some variables) on top. Warns, naming the
+/// label, when a label has characters the bundled font cannot draw.
+pub fn display_labels(
+    flag: Option<&str>,
+    data: Option<&crate::data::Dataset>,
+    vars: &[&str],
+) -> Result<std::collections::BTreeMap<String, String>, CliError> {
+    let defaults: std::collections::BTreeMap<String, String> = vars
+        .iter()
+        .filter_map(|v| {
+            let label = data?.var(v).ok()?.label.clone()?;
+            Some((v.to_string(), label))
+        })
+        .collect();
+    #[cfg(feature = "plot")]
+    {
+        let given = match flag {
+            Some(t) => crate::plot::parse_labels(t).map_err(crate::Error::from)?,
+            None => crate::plot::Labels::default(),
+        };
+        let labels = given.over(defaults);
+        for (v, label, chars) in labels.unprintable() {
+            let chars: String = chars.iter().collect();
+            eprintln!(
+                "cipa: warning: the label '{label}' of '{v}' has characters the bundled font \
+                 (DejaVu Sans) cannot draw ({chars}): figures show them as empty boxes; give \
+                 another label with --labels {v}=..."
+            );
+        }
+        Ok(labels.0)
+    }
+    #[cfg(not(feature = "plot"))]
+    {
+        let _ = flag;
+        Ok(defaults)
+    }
+}
+
+/// The labels of a model's variables (see [`display_labels`]).
+pub fn model_labels(
+    flag: Option<&str>,
+    data: Option<&crate::data::Dataset>,
+    spec: &ModelSpec,
+) -> Result<std::collections::BTreeMap<String, String>, CliError> {
+    display_labels(flag, data, &model_variables(spec))
+}
+
+/// Checks that every name in `--labels` is a variable of the model: a misspelt name would
+/// otherwise be ignored silently and the figure show the raw name.
+#[cfg(feature = "plot")]
+pub fn check_labels(labels: &crate::plot::Labels, spec: &ModelSpec) -> Result<(), CliError> {
+    let mut vars = model_variables(spec);
     let unknown: Vec<&str> = labels
         .0
         .keys()

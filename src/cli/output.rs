@@ -21,13 +21,146 @@ pub fn emit(content: &str, path: Option<&Path>) -> Result<(), CliError> {
                 ))),
             }
         }
-        Some(p) => write_atomic(p, content.as_bytes()).map_err(|e| {
-            CliError::Input(crate::Error::Output {
-                path: p.display().to_string(),
-                message: e.to_string(),
+        Some(p) => {
+            // Checked again at write time: the file may have appeared while cipa worked.
+            check_replace(p)?;
+            write_atomic(p, content.as_bytes()).map_err(|e| {
+                CliError::Input(crate::Error::Output {
+                    path: p.display().to_string(),
+                    message: e.to_string(),
+                })
             })
-        }),
+        }
     }
+}
+
+/// Checks, before any work, that an output file may be written: it is none of the run's input
+/// files, and an existing file there is one cipa wrote (see [`written_by_cipa`]).
+pub fn check_file_target(out: &Path, inputs: &[&Path]) -> Result<(), CliError> {
+    if let Some(input) = inputs.iter().find(|i| same_file(out, i)) {
+        return Err(usage(format!(
+            "--out '{}' is the input file '{}' of this run; writing there would destroy it. Choose another file name",
+            out.display(),
+            input.display()
+        )));
+    }
+    check_replace(out)
+}
+
+/// An existing file is replaced only if cipa wrote it.
+pub fn check_replace(out: &Path) -> Result<(), CliError> {
+    if out.is_dir() {
+        return Err(usage(format!(
+            "'{}' is a folder; give a file name to write one file",
+            out.display()
+        )));
+    }
+    if !out.exists() || written_by_cipa(out) {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "'{}' exists and was not written by cipa; cipa replaces only its own output files. Choose a new file name, or remove the file first if it is meant to be replaced",
+        out.display()
+    )))
+}
+
+/// Two paths naming the same existing file (links and relative paths resolved).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Whether a file carries the mark of a cipa output: the first line of a report (text,
+/// Markdown, LaTeX, HTML, APA tables), `"cipa_version"` in JSON, the header of a report's or
+/// saved draws' CSV, cipa's comment in DOT and TikZ, the producer of an SVG, PNG or PDF figure,
+/// or a simulated data set's truth file beside it. A file without one is the user's, and is
+/// never replaced.
+pub fn written_by_cipa(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if f.take(64 * 1024).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    if head.starts_with(b"%PDF") {
+        return std::fs::read(path).is_ok_and(|b| contains(&b, b"/Producer (svg2pdf)"));
+    }
+    if head.starts_with(b"\x89PNG") {
+        return contains(&head, b"Software\0cipa");
+    }
+    let text = String::from_utf8_lossy(&head);
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('\u{feff}');
+    // The `cipa : VERSION` line of a report's header (text, or Markdown's `- **cipa**: VERSION`).
+    let version_line = |l: &str| {
+        let l = l.trim();
+        let rest = l
+            .strip_prefix("- **cipa**")
+            .or_else(|| l.strip_prefix("cipa"))
+            .map(str::trim_start);
+        rest.and_then(|r| r.strip_prefix(':'))
+            .is_some_and(|v| v.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+    };
+    let report_header = text.lines().take(40).any(version_line);
+    first.starts_with("cipa ")
+        || first.starts_with("# cipa ")
+        || first.starts_with("% Written by cipa")
+        || first.starts_with("% cipa ")
+        || first.starts_with("// cipa ")
+        || first.starts_with("**Table ")
+        || first.starts_with("Kogut-Singh cultural distance")
+        || first.starts_with("Great-circle distance")
+        || first.starts_with("section,table,row")
+        || first.starts_with("panel,row,")
+        || first.starts_with("<svg ") && text.contains("xmlns=\"http://www.w3.org/2000/svg\"")
+        || text.contains("<meta name=\"generator\" content=\"cipa")
+        || text.contains("\"cipa_version\"")
+        || report_header
+        || is_draws_header(first)
+        || simulated_with_truth(path)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The header of `--save-boot`'s CSV: every column `kind:path`, kind in snake case.
+fn is_draws_header(line: &str) -> bool {
+    !line.is_empty()
+        && line.split(',').all(|f| {
+            let f = f.trim_matches('"');
+            f.split_once(':').is_some_and(|(kind, rest)| {
+                !kind.is_empty()
+                    && !rest.is_empty()
+                    && kind.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            })
+        })
+}
+
+/// A CSV written by `cipa simulate`: its NAME.truth.json beside it is cipa's.
+fn simulated_with_truth(path: &Path) -> bool {
+    let truth = super::simulate::truth_path(path);
+    truth != path
+        && std::fs::read(&truth)
+            .is_ok_and(|b| contains(&b[..b.len().min(4096)], b"\"cipa_version\""))
+}
+
+/// Writes bytes (a PNG or PDF) to `path` atomically, replacing only a file cipa wrote.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    check_replace(path)?;
+    write_atomic(path, bytes).map_err(|e| {
+        CliError::Input(crate::Error::Output {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    })
 }
 
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -40,6 +173,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .and_then(|n| n.to_str())
         .unwrap_or("output");
     let tmp = dir.join(format!(".{name}.cipa-tmp-{}", std::process::id()));
+    remove_stale_staging(&dir, name);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -50,6 +184,70 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// File lines of dropped rows for a report header: the first 20, then how many more.
+pub fn line_list(lines: &[u64]) -> String {
+    const SHOW: usize = 20;
+    let mut s = lines
+        .iter()
+        .take(SHOW)
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The count in all (not the number left out) is the dropped count the JSON records.
+    if lines.len() > SHOW {
+        s += &format!(", ... ({} lines in all)", lines.len());
+    }
+    s
+}
+
+/// Removes what a killed run left beside `name` in `dir`: its staging file or folder
+/// (`.NAME.cipa-tmp-PID`) and a results folder moved aside for replacement
+/// (`.NAME.cipa-old-PID`). One is stale when its process no longer runs (where the system says,
+/// through /proc) or it is more than an hour old: staging lasts seconds, so neither can belong to
+/// a run still writing. Failures to remove are ignored; the run itself does not depend on it.
+pub fn remove_stale_staging(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(pid) = staging_pid(&file.to_string_lossy(), name) else {
+            continue;
+        };
+        if pid == std::process::id() || !is_stale(&e.path(), pid) {
+            continue;
+        }
+        let path = e.path();
+        let _ = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+    }
+}
+
+/// The process id in `.NAME.cipa-tmp-PID` or `.NAME.cipa-old-PID`.
+fn staging_pid(file: &str, name: &str) -> Option<u32> {
+    let rest = file.strip_prefix('.')?.strip_prefix(name)?;
+    let pid = rest
+        .strip_prefix(".cipa-tmp-")
+        .or_else(|| rest.strip_prefix(".cipa-old-"))?;
+    pid.parse().ok()
+}
+
+fn is_stale(path: &Path, pid: u32) -> bool {
+    let proc_root = Path::new("/proc/self");
+    if proc_root.exists() && !Path::new(&format!("/proc/{pid}")).exists() {
+        return true;
+    }
+    const HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
+    std::fs::symlink_metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > HOUR)
 }
 
 /// APA tables in the format asked for (text gives Markdown; JSON has no APA form).

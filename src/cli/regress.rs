@@ -1,6 +1,8 @@
 use serde_json::json;
 
-use crate::data::{apply_transform, complete_cases, Coding, Column, Dataset, Transform};
+use crate::data::{
+    apply_transform, code_event, complete_cases, Coding, Column, Dataset, EventCoding, Transform,
+};
 use crate::estimation::{r2_change, EquationFit, LogisticOptions, Regression, Term};
 use crate::inference::CovType;
 use crate::report::apa::apa_regression;
@@ -8,6 +10,7 @@ use crate::report::{json::regress_json, regress_report, render, Format};
 
 use super::args::RegressArgs;
 use super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::warn::InputNotes;
 use super::{data_opts, output, usage, CliError};
 
 /// Options after validation against each other and the data.
@@ -17,13 +20,13 @@ struct Resolved {
     logistic: bool,
     tests: Vec<Vec<String>>,
     transforms: Vec<(String, Transform)>,
+    /// The range of the U test (the observed range of each variable unless given).
+    u_range: Option<(f64, f64)>,
 }
 
 pub fn run(a: RegressArgs) -> Result<(), CliError> {
-    let dest = results_dir::destination(a.output.out.as_deref());
-    if let Destination::Folder(dir) = &dest {
-        results_dir::check_target(dir, &a.data.data)?;
-    }
+    super::check_conf(a.conf)?;
+    let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load(&a.data)?;
     let run = RegressRun::new(a, data)?;
     let a = &run.a;
@@ -31,7 +34,7 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
         Destination::Folder(dir) => {
             let (files, prov) = run.folder()?;
             let n = files.commit(&dir, &prov)?;
-            eprintln!("cipa: wrote {n} files to {}", dir.display());
+            results_dir::announce(n, &dir);
             return Ok(());
         }
         _ if a.output.apa => output::apa_text(&run.apa(), a.output.format())?,
@@ -51,12 +54,20 @@ pub struct RegressRun {
     fits: Vec<(EquationFit, Vec<crate::estimation::R2Change>)>,
     notes: Vec<String>,
     vifs: Option<Vec<crate::measure::Vif>>,
+    /// The value of a two-valued outcome coded 1, when it was recoded.
+    event: Option<EventCoding>,
+    /// Warnings about the values and notes on how the file was read.
+    input: InputNotes,
+    /// The tests of each variable that enters with its square (turning point, U test).
+    curves: Vec<crate::effects::QuadraticTests>,
 }
 
 impl RegressRun {
     /// Resolves the options against the data, transforms the variables and fits the model.
     pub fn new(a: RegressArgs, mut data: Dataset) -> Result<Self, CliError> {
+        let event = outcome_event(&a, &mut data)?;
         let r = resolve(&a, &data)?;
+        let input = input_notes(&data, &r);
         apply_transforms(&mut data, &r)?;
         let fit = if r.logistic {
             r.model.fit_logistic(&data, &LogisticOptions::default())?
@@ -71,7 +82,14 @@ impl RegressRun {
                 .map(|t| r2_change(&fit, t))
                 .collect::<Result<Vec<_>, _>>()?
         };
-        let notes = notes(&fit, &data, &r);
+        let mut notes = notes(&fit, &data, &r);
+        if let Some(e) = &event {
+            notes.insert(0, e.describe());
+        }
+        let curves = crate::effects::quadratic_variables(&fit)
+            .iter()
+            .filter_map(|v| crate::effects::quadratic_tests(&fit, v, r.u_range))
+            .collect();
         let vifs = if a.vif {
             let design = r.model.design(&data, r.logistic)?;
             let (names, cols): (Vec<String>, Vec<Vec<f64>>) = design
@@ -92,6 +110,9 @@ impl RegressRun {
             fits: vec![(fit, changes)],
             notes,
             vifs,
+            event,
+            input,
+            curves,
         })
     }
 
@@ -101,9 +122,12 @@ impl RegressRun {
         let mut doc = regress_json(
             &data.source,
             data.n_rows(),
-            options_json(&self.a, &self.r),
+            options_json(&self.a, &self.r, self.event.as_ref()),
             &self.fits,
         );
+        if !self.curves.is_empty() {
+            doc["curvilinear"] = serde_json::to_value(&self.curves).unwrap_or_default();
+        }
         if let Some(v) = &self.vifs {
             // With the tolerance (1 / VIF), as the text report prints it.
             doc["vif"] = v
@@ -111,18 +135,31 @@ impl RegressRun {
                 .map(|x| serde_json::json!({"variable": x.variable, "vif": x.vif, "tolerance": 1.0 / x.vif}))
                 .collect();
         }
+        self.input.add_to_json(&mut doc);
         doc
     }
 
     /// The report (text, Markdown, LaTeX, HTML and CSV are renderings of it).
     pub fn report(&self) -> crate::report::Report {
         let (a, r, fits) = (&self.a, &self.r, &self.fits);
-        let mut report = regress_report(
-            header(a, r, &self.data, &fits[0].0),
-            fits,
-            self.notes.clone(),
-        );
+        let mut h = header(a, r, &self.data, &fits[0].0);
+        if let Some(e) = &self.event {
+            h.insert(
+                2,
+                (
+                    "Event".into(),
+                    format!("1 = '{}', 0 = '{}'", e.event, e.other),
+                ),
+            );
+        }
+        let mut report = regress_report(h, fits, self.notes.clone());
+        self.input.add_to(&mut report);
         report.decimals = a.output.decimals as usize;
+        if let Some(section) = report.sections.first_mut() {
+            for q in &self.curves {
+                section.tables.extend(crate::report::quadratic_tables(q));
+            }
+        }
         if let (Some(v), Some(section)) = (&self.vifs, report.sections.first_mut()) {
             section.tables.push(crate::report::Table {
                 title: "Collinearity".into(),
@@ -145,10 +182,20 @@ impl RegressRun {
 
     /// The APA-style tables.
     pub fn apa(&self) -> Vec<crate::report::apa::ApaTable> {
-        vec![apa_regression(
-            &[&self.fits[0].0],
-            &self.a.output.apa_options(),
-        )]
+        // The data file's variable labels (SPSS, Stata) name the variables.
+        let m = &self.r.model;
+        let names: Vec<String> = std::iter::once(m.outcome.clone())
+            .chain(
+                m.terms
+                    .iter()
+                    .flat_map(|t| t.split(':').map(|f| f.trim().to_string())),
+            )
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut o = self.a.output.apa_options();
+        o.labels =
+            super::model_opts::display_labels(None, Some(&self.data), &names).unwrap_or_default();
+        vec![apa_regression(&[&self.fits[0].0], &o)]
     }
 
     /// The files of a results folder and what its manifest records.
@@ -157,6 +204,7 @@ impl RegressRun {
         files.add_report(&self.report());
         files.add("results.json", super::json_text(&self.json())?);
         files.add_apa(&self.apa());
+        files.extend(self.curve_plots()?);
         let fit = &self.fits[0].0;
         let prov = Provenance {
             command: "regress",
@@ -165,7 +213,7 @@ impl RegressRun {
             rows_used: Some(fit.n),
             rows_dropped: Some(fit.n_dropped),
             dropped_lines: fit.dropped_rows.clone(),
-            options: options_json(&self.a, &self.r),
+            options: options_json(&self.a, &self.r, self.event.as_ref()),
             seed: None,
             b: None,
             resampling: None,
@@ -176,13 +224,88 @@ impl RegressRun {
     }
 }
 
-fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
-    if !(a.conf > 0.0 && a.conf < 100.0) {
-        return Err(usage(format!(
-            "--conf {} must be between 0 and 100, e.g. 95",
-            a.conf
-        )));
+impl RegressRun {
+    /// The figure of each curvilinear effect (curve, band, turning point, cases), as
+    /// `plots/curvilinear_VAR.svg` and `.png`.
+    fn curve_plots(&self) -> Result<Vec<(String, Vec<u8>)>, CliError> {
+        #[cfg(feature = "plot")]
+        {
+            use crate::plot::{
+                interaction::sanitize, quadratic::QuadraticPlot, svg_and_png, Theme,
+            };
+            let mut out = Vec::new();
+            if self.curves.is_empty() {
+                return Ok(out);
+            }
+            let fit = &self.fits[0].0;
+            let design = self.r.model.design(&self.data, self.r.logistic)?;
+            for q in &self.curves {
+                let Some(col) = design.names.iter().position(|n| *n == q.variable) else {
+                    continue;
+                };
+                let Some(curve) = crate::effects::quadratic_curve(fit, q, &design.columns[col])
+                else {
+                    continue;
+                };
+                let fig =
+                    QuadraticPlot::new(curve, Theme::default()).map_err(crate::Error::from)?;
+                let stem = format!("curvilinear_{}", sanitize(&q.variable));
+                let files = svg_and_png(&stem, &fig, crate::plot::PlotOptions::default().dpi)
+                    .map_err(|e| {
+                        CliError::Internal(format!("drawing the curvilinear figure failed: {e}"))
+                    })?;
+                out.extend(
+                    files
+                        .into_iter()
+                        .map(|f| (format!("plots/{}", f.file_name), f.bytes)),
+                );
+            }
+            Ok(out)
+        }
+        #[cfg(not(feature = "plot"))]
+        Ok(Vec::new())
     }
+}
+
+/// Warnings about the values of the model's variables (far codes such as -99) and notes on how
+/// the file was read.
+fn input_notes(data: &Dataset, r: &Resolved) -> InputNotes {
+    let mut input = InputNotes::from_data(data);
+    let mut vars: Vec<&str> = vec![r.model.outcome.as_str()];
+    vars.extend(
+        r.model
+            .terms
+            .iter()
+            .flat_map(|t| t.split(':'))
+            .map(str::trim),
+    );
+    input.warn_all(data_opts::value_warnings(data, &vars));
+    input
+}
+
+/// A two-valued outcome coded 0/1 with a stated event, for logistic regression or when --event
+/// names the event. A two-valued text outcome without --logistic is an error naming the flag.
+fn outcome_event(a: &RegressArgs, data: &mut Dataset) -> Result<Option<EventCoding>, CliError> {
+    let y = a.y.trim();
+    if a.logistic || a.event.is_some() {
+        return Ok(code_event(data, y, a.event.as_deref())?);
+    }
+    if let Ok(Column::Categorical { codes, levels }) = data.var(y).map(|v| &v.data) {
+        let mut used: Vec<u32> = codes.iter().flatten().copied().collect();
+        used.sort_unstable();
+        used.dedup();
+        if used.len() == 2 {
+            return Err(usage(format!(
+                "outcome '{y}' has two text values ('{}' and '{}'): fit a logistic regression with --logistic (--event LEVEL chooses the value coded 1)",
+                levels[used[0] as usize], levels[used[1] as usize]
+            )));
+        }
+    }
+    Ok(None)
+}
+
+fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
+    super::check_conf(a.conf)?;
     if a.cluster.is_some() && a.hc.is_some() {
         return Err(usage(
             "--cluster gives cluster-robust (CR1) standard errors; drop --hc",
@@ -198,6 +321,13 @@ fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
             .map(|t| Term::parse(t))
             .collect::<Result<_, _>>()
             .map_err(crate::Error::from)?;
+    let y = a.y.trim();
+    if let Some(t) = terms.iter().find(|t| t.factors.iter().any(|f| f == y)) {
+        return Err(usage(format!(
+            "--y '{y}' is also a predictor (--x term '{}'): an outcome cannot predict itself; remove it from --x",
+            t.name()
+        )));
+    }
     let term_refs: Vec<&str> = a.x.iter().map(|s| s.trim()).collect();
     let mut model = Regression::new(a.y.trim(), &term_refs).conf(a.conf);
     if let Some(c) = &a.cluster {
@@ -279,13 +409,36 @@ fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
             transforms.push((v.trim().to_string(), t));
         }
     }
+    let u_range = match a.u_range.as_deref() {
+        None => None,
+        Some(s) => Some(parse_range(s)?),
+    };
     Ok(Resolved {
         model,
         cov: a.hc.unwrap_or(CovType::Ols),
         logistic: a.logistic,
         tests,
         transforms,
+        u_range,
     })
+}
+
+/// `LO,HI` with LO < HI, both finite.
+fn parse_range(s: &str) -> Result<(f64, f64), CliError> {
+    let bad = || {
+        usage(format!(
+            "--u-range '{s}' must be two numbers LO,HI with LO < HI, e.g. --u-range 0,5"
+        ))
+    };
+    let (lo, hi) = s.split_once(',').ok_or_else(bad)?;
+    let (lo, hi): (f64, f64) = (
+        lo.trim().parse().map_err(|_| bad())?,
+        hi.trim().parse().map_err(|_| bad())?,
+    );
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Err(bad());
+    }
+    Ok((lo, hi))
 }
 
 /// Log first, then centring and standardising over the rows the model uses (as PROCESS centres).
@@ -295,9 +448,9 @@ fn apply_transforms(data: &mut Dataset, r: &Resolved) -> Result<(), CliError> {
     }
     let mut vars: Vec<String> = vec![r.model.outcome.clone()];
     for t in &r.model.terms {
-        for f in t.split(':') {
-            vars.push(f.trim().to_string());
-        }
+        // The base variable of a power (`size` of `size^2`): centring applies before powering.
+        let term = Term::parse(t).map_err(crate::Error::from)?;
+        vars.extend(term.variables().into_iter().map(String::from));
     }
     vars.extend(r.model.cluster.clone());
     let names: Vec<&str> = vars.iter().map(String::as_str).collect();
@@ -338,7 +491,7 @@ fn header(
             format!(
                 "{} (missing values; lines {})",
                 fit.n_dropped,
-                line_list(&fit.dropped_rows)
+                output::line_list(&fit.dropped_rows)
             ),
         ));
     }
@@ -365,20 +518,6 @@ fn header(
     h
 }
 
-fn line_list(lines: &[u64]) -> String {
-    const SHOW: usize = 20;
-    let mut s = lines
-        .iter()
-        .take(SHOW)
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    if lines.len() > SHOW {
-        s += &format!(", ... ({} more)", lines.len() - SHOW);
-    }
-    s
-}
-
 fn notes(fit: &EquationFit, data: &Dataset, r: &Resolved) -> Vec<String> {
     let mut notes = Vec::new();
     if !r.logistic {
@@ -396,13 +535,44 @@ fn notes(fit: &EquationFit, data: &Dataset, r: &Resolved) -> Vec<String> {
             }
         }
     }
+    for t in r.model.terms.iter().filter_map(|t| Term::parse(t).ok()) {
+        if !t.has_power() {
+            continue;
+        }
+        for v in t.variables() {
+            if let Some((_, tr)) = r
+                .transforms
+                .iter()
+                .find(|(w, tr)| w == v && *tr != Transform::Log)
+            {
+                let how = if *tr == Transform::Center {
+                    "mean-centred"
+                } else {
+                    "standardised"
+                };
+                notes.push(format!(
+                    "'{v}' is {how} before it is powered: {} is the power of the {how} '{v}'.",
+                    t.name()
+                ));
+            }
+        }
+    }
     if fit.method == crate::estimation::Method::Ols && !fit.cov_type.is_robust() {
         notes.push("Standard errors assume homoskedasticity; --hc hc3 gives heteroskedasticity-consistent ones.".into());
     }
     notes
 }
 
-fn options_json(a: &RegressArgs, r: &Resolved) -> serde_json::Value {
+/// The options as the JSON output records them (`event` only for a recoded two-valued outcome).
+fn options_json(a: &RegressArgs, r: &Resolved, event: Option<&EventCoding>) -> serde_json::Value {
+    let mut v = options_core(a, r);
+    if let Some(e) = event {
+        v["event"] = json!(e);
+    }
+    v
+}
+
+fn options_core(a: &RegressArgs, r: &Resolved) -> serde_json::Value {
     json!({
         "y": r.model.outcome,
         "x": r.model.terms,
@@ -417,5 +587,6 @@ fn options_json(a: &RegressArgs, r: &Resolved) -> serde_json::Value {
         "numeric": a.data.numeric,
         "transforms": r.transforms.iter().map(|(v, t)| json!({"variable": v, "transform": t.name()})).collect::<Vec<_>>(),
         "tests": r.tests,
+        "u_range": r.u_range.map(|(lo, hi)| [lo, hi]),
     })
 }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::report::apa::{apa_csv, apa_html, apa_latex, apa_markdown, ApaTable};
-use crate::report::{render, table_csv, Format, Report};
+use crate::report::{index_html, render, table_csv, Format, PageFigure, Report};
 
 use super::{usage, CliError};
 
@@ -29,24 +29,43 @@ pub enum Destination {
 }
 
 /// `--out` as a file or a folder: a path with a report extension (.txt .md .csv .json .tex
-/// .html) is a file, unless it ends in a separator or is an existing folder; anything else is a
-/// results folder.
-pub fn destination(out: Option<&Path>) -> Destination {
+/// .html) is a file, unless it ends in a separator or is an existing folder; a path without an
+/// extension (or ending in a separator) is a results folder. Any other extension (`.xlsx`,
+/// `.docx`, `.pdf`) is an error rather than a folder of that name.
+pub fn destination(out: Option<&Path>) -> Result<Destination, CliError> {
     let Some(p) = out else {
-        return Destination::Stdout;
+        return Ok(Destination::Stdout);
     };
     let text = p.to_string_lossy();
     let trailing = text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR);
-    let report_ext = p
-        .extension()
-        .and_then(|e| e.to_str())
-        .and_then(Format::from_extension)
-        .is_some();
-    if report_ext && !trailing && !p.is_dir() {
-        Destination::File(p.to_path_buf())
-    } else {
-        Destination::Folder(p.components().collect())
+    let ext = p.extension().and_then(|e| e.to_str());
+    let report_ext = ext.and_then(Format::from_extension).is_some();
+    if trailing || p.is_dir() {
+        return Ok(Destination::Folder(p.components().collect()));
     }
+    match ext {
+        _ if report_ext => Ok(Destination::File(p.to_path_buf())),
+        None => Ok(Destination::Folder(p.components().collect())),
+        Some(e) => Err(usage(format!(
+            "--out '{}' ends in .{e}, which cipa does not write: give a report file ending in \
+             .txt, .md, .csv, .json, .tex or .html, or a results folder name without an extension \
+             (end it with / for a folder whose name has a dot, e.g. {}/)",
+            p.display(),
+            p.display()
+        ))),
+    }
+}
+
+/// `--out` resolved and checked before any work: a results folder that may be replaced, or a
+/// report file that is none of `inputs` and, if it exists, was written by cipa.
+pub fn prepare(out: Option<&Path>, inputs: &[&Path]) -> Result<Destination, CliError> {
+    let dest = destination(out)?;
+    match &dest {
+        Destination::Folder(dir) => check_target(dir, inputs)?,
+        Destination::File(p) => super::output::check_file_target(p, inputs)?,
+        Destination::Stdout => {}
+    }
+    Ok(dest)
 }
 
 /// What the manifest records about the run besides the files.
@@ -93,36 +112,64 @@ pub fn threads_used(requested: usize, resampling: bool) -> usize {
 }
 
 /// How the figures of a results folder are drawn (fit's --labels, --greyscale, --diagram-coef).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct FigureStyle<'a> {
-    pub labels: Option<&'a str>,
+    /// Variable name -> label (the data's variable labels and --labels).
+    pub labels: Option<&'a std::collections::BTreeMap<String, String>>,
     pub greyscale: bool,
     /// Confidence intervals instead of stars on the statistical diagram's arrows.
     pub coef_ci: bool,
+    /// Captions drawn under the figures (false: --no-captions).
+    pub captions: bool,
 }
 
-/// Plots for the results folder, as `(path under the folder, bytes)`: every figure the plot
-/// layer draws for the analysis (with observed points from `data`), under plots/, each as SVG,
-/// PNG and PDF.
+/// A figure of a results folder: what it shows, and its files as `(path under the folder,
+/// bytes)`.
+pub type FolderFigure = (PageFigure, Vec<(String, Vec<u8>)>);
+
+/// Figures for the results folder: every figure the plot layer draws for the analysis (with
+/// observed points from `data`), under plots/, each as SVG, PNG and PDF (diagrams also DOT and
+/// TikZ), with what each shows.
 pub fn plots(
     a: &crate::analysis::Analysis,
     data: &crate::data::Dataset,
     style: FigureStyle,
-) -> Result<Vec<(String, Vec<u8>)>, CliError> {
+) -> Result<Vec<FolderFigure>, CliError> {
     #[cfg(feature = "plot")]
     {
         let mut opts = crate::plot::PlotOptions::default();
-        if let Some(t) = style.labels {
-            opts.labels = crate::plot::parse_labels(t).map_err(crate::Error::from)?;
+        if let Some(map) = style.labels {
+            opts.labels = crate::plot::Labels(map.clone());
         }
         opts.theme.greyscale = style.greyscale;
+        opts.captions = style.captions;
         if style.coef_ci {
             opts.coef = crate::plot::diagram::CoefStyle::Ci;
         }
-        Ok(crate::plot::render_all_with_data(a, data, &opts)
-            .map_err(|e| CliError::Internal(format!("drawing the figures failed: {e}")))?
+        let rendered = crate::plot::render_described(a, Some(data), &opts)
+            .map_err(|e| CliError::Internal(format!("drawing the figures failed: {e}")))?;
+        let mut bytes: std::collections::HashMap<String, Vec<u8>> = rendered
+            .artifacts
             .into_iter()
-            .map(|p| (format!("plots/{}", p.file_name), p.bytes))
+            .map(|p| (p.file_name, p.bytes))
+            .collect();
+        Ok(rendered
+            .figures
+            .into_iter()
+            .map(|f| {
+                let files: Vec<(String, Vec<u8>)> = f
+                    .files
+                    .iter()
+                    .map(|n| (format!("plots/{n}"), bytes.remove(n).unwrap_or_default()))
+                    .collect();
+                let page = PageFigure {
+                    image: format!("plots/{}.svg", f.stem),
+                    heading: f.heading,
+                    caption: f.caption,
+                    files: files.iter().map(|(p, _)| p.clone()).collect(),
+                };
+                (page, files)
+            })
             .collect())
     }
     #[cfg(not(feature = "plot"))]
@@ -136,7 +183,26 @@ pub fn plots(
 #[derive(Debug, Default)]
 pub struct ResultsDir {
     files: Vec<(String, Vec<u8>)>,
+    /// What the results page (index.html) is made from: the report, the APA tables, the figures.
+    report: Option<Report>,
+    apa: Vec<ApaTable>,
+    figures: Vec<PageFigure>,
 }
+
+/// Tells where a written results folder and its results page are (on standard error, with the
+/// other messages; standard output stays free for reports).
+pub fn announce(n: usize, dir: &Path) {
+    eprintln!("cipa: wrote {n} files to {}", dir.display());
+    eprintln!(
+        "cipa: results page: {} (open it in a browser)",
+        dir.join(INDEX).display()
+    );
+}
+
+/// The results page's file name.
+pub const INDEX: &str = "index.html";
+/// The file naming what each figure file shows.
+pub const FIGURES: &str = "figures.json";
 
 impl ResultsDir {
     pub fn new() -> Self {
@@ -153,8 +219,40 @@ impl ResultsDir {
         self.files.extend(artifacts);
     }
 
+    /// Adds a figure's files (each at its relative path) with what it shows, for the results
+    /// page and figures.json; the page shows the SVG.
+    pub fn add_figure(
+        &mut self,
+        heading: impl Into<String>,
+        caption: impl Into<String>,
+        files: Vec<(String, Vec<u8>)>,
+    ) {
+        let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+        let image = paths
+            .iter()
+            .find(|p| p.ends_with(".svg"))
+            .or_else(|| paths.first())
+            .cloned()
+            .unwrap_or_default();
+        self.figures.push(PageFigure {
+            image,
+            heading: heading.into(),
+            caption: caption.into(),
+            files: paths,
+        });
+        self.files.extend(files);
+    }
+
+    /// Adds the figures an analysis' plots came with (see [`plots`]).
+    pub fn add_figures(&mut self, figures: Vec<FolderFigure>) {
+        for (f, files) in figures {
+            self.add_figure(f.heading, f.caption, files);
+        }
+    }
+
     /// The report in every format, and each of its tables as CSV under `tables/`.
     pub fn add_report(&mut self, report: &Report) {
+        self.report = Some(report.clone());
         for f in [
             Format::Text,
             Format::Markdown,
@@ -182,6 +280,7 @@ impl ResultsDir {
         if tables.is_empty() {
             return;
         }
+        self.apa = tables.to_vec();
         self.add("apa.md", apa_markdown(tables));
         self.add("apa.tex", apa_latex(tables));
         self.add("apa.html", apa_html(tables));
@@ -201,11 +300,12 @@ impl ResultsDir {
     /// As [`ResultsDir::commit`], for a program embedding cipa: the manifest records `caller`'s
     /// command line and, for data held in memory, their hash instead of a file's.
     pub fn commit_as(
-        self,
+        mut self,
         dir: &Path,
         prov: &Provenance,
         caller: Option<&Caller>,
     ) -> Result<usize, CliError> {
+        self.add_page()?;
         for (i, (p, _)) in self.files.iter().enumerate() {
             let ok = !p.is_empty()
                 && p != MANIFEST
@@ -218,7 +318,7 @@ impl ResultsDir {
                 )));
             }
         }
-        check_target(dir, &prov.data_path)?;
+        check_target(dir, &[&prov.data_path])?;
         let manifest = manifest(&self.files, prov, caller)?;
         let out_err = |e: std::io::Error| {
             CliError::Input(crate::Error::Output {
@@ -235,6 +335,7 @@ impl ResultsDir {
             p = p.parent().unwrap_or(Path::new(""));
         }
         let tmp = parent.join(format!(".{name}.cipa-tmp-{}", std::process::id()));
+        super::output::remove_stale_staging(&parent, &name);
         let written = (|| -> std::io::Result<()> {
             std::fs::create_dir_all(&parent)?;
             if tmp.exists() {
@@ -256,6 +357,42 @@ impl ResultsDir {
             return Err(out_err(e));
         }
         Ok(self.files.len() + 1)
+    }
+}
+
+impl ResultsDir {
+    /// Adds index.html (the results page) and figures.json (what each figure file shows).
+    fn add_page(&mut self) -> Result<(), CliError> {
+        let mut listed = serde_json::Map::new();
+        for f in &self.figures {
+            for p in &f.files {
+                let format = p.rsplit('.').next().unwrap_or_default();
+                listed.insert(
+                    p.clone(),
+                    json!({"figure": f.image.trim_end_matches(".svg"), "format": format, "shows": f.heading, "caption": f.caption}),
+                );
+            }
+        }
+        let doc = json!({
+            "files": listed,
+            "figures": self.figures.iter().map(|f| json!({
+                "shows": f.heading,
+                "caption": f.caption,
+                "image": f.image,
+                "files": f.files,
+            })).collect::<Vec<_>>(),
+        });
+        let text = serde_json::to_string_pretty(&doc)
+            .map_err(|e| CliError::Internal(format!("figures.json: {e}")))?;
+        self.add(FIGURES, text + "\n");
+        let Some(report) = &self.report else {
+            return Ok(());
+        };
+        let mut paths: Vec<String> = self.files.iter().map(|(p, _)| p.clone()).collect();
+        paths.push(MANIFEST.into());
+        let page = index_html(report, &self.apa, &self.figures, &paths);
+        self.add(INDEX, page);
+        Ok(())
     }
 }
 
@@ -307,8 +444,8 @@ fn split(dir: &Path) -> Result<(PathBuf, String), CliError> {
 }
 
 /// Checks, before any work, that `dir` can be written: absent, empty, or an earlier cipa results
-/// folder, and not holding the data file (replacing it would delete the data).
-pub fn check_target(dir: &Path, data: &Path) -> Result<(), CliError> {
+/// folder, and holding none of the input files (replacing it would delete them).
+pub fn check_target(dir: &Path, inputs: &[&Path]) -> Result<(), CliError> {
     split(dir)?;
     if !dir.exists() {
         return Ok(());
@@ -320,14 +457,16 @@ pub fn check_target(dir: &Path, data: &Path) -> Result<(), CliError> {
             dir.display()
         )));
     }
-    if let (Ok(d), Ok(f)) = (dir.canonicalize(), data.canonicalize()) {
-        if f.starts_with(&d) {
-            return Err(usage(format!(
-                "--out '{}' holds the data file '{}'; a results folder is replaced as a whole, \
-                 so choose another folder",
-                dir.display(),
-                data.display()
-            )));
+    for data in inputs {
+        if let (Ok(d), Ok(f)) = (dir.canonicalize(), data.canonicalize()) {
+            if f.starts_with(&d) {
+                return Err(usage(format!(
+                    "--out '{}' holds the input file '{}'; a results folder is replaced as a \
+                     whole, so choose another folder",
+                    dir.display(),
+                    data.display()
+                )));
+            }
         }
     }
     let empty = std::fs::read_dir(dir)
@@ -484,13 +623,17 @@ mod tests {
 
     #[test]
     fn destination_by_extension() {
-        let d = |s: &str| destination(Some(Path::new(s)));
+        let d = |s: &str| destination(Some(Path::new(s))).unwrap();
         assert_eq!(d("out.md"), Destination::File("out.md".into()));
         assert_eq!(d("out.TEX"), Destination::File("out.TEX".into()));
         assert_eq!(d("results"), Destination::Folder("results".into()));
-        assert_eq!(d("results.v2"), Destination::Folder("results.v2".into()));
+        assert_eq!(d("results.v2/"), Destination::Folder("results.v2".into()));
         assert_eq!(d("results.md/"), Destination::Folder("results.md".into()));
-        assert_eq!(destination(None), Destination::Stdout);
+        assert_eq!(destination(None).unwrap(), Destination::Stdout);
+        for bad in ["results.xlsx", "results.v2", "fig.pdf"] {
+            let e = destination(Some(Path::new(bad))).unwrap_err().to_string();
+            assert!(e.contains(bad) && e.contains("does not write"), "{e}");
+        }
     }
 
     #[test]

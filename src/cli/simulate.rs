@@ -46,7 +46,37 @@ pub fn truth_path(out: &std::path::Path) -> PathBuf {
     out.with_file_name(format!("{stem}.truth.json"))
 }
 
+/// Checks `--out` (a `.csv`) and the truth file (a `.json`) before anything is generated.
+fn check_targets(a: &SimulateArgs) -> Result<(), CliError> {
+    let inputs: Vec<&std::path::Path> = a.design.as_deref().into_iter().collect();
+    let has_ext = |p: &std::path::Path, want: &str| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case(want))
+    };
+    if let Some(o) = &a.out {
+        if !has_ext(o, "csv") {
+            return Err(usage(format!(
+                "--out '{}': simulated data are written as CSV; give a file ending in .csv",
+                o.display()
+            )));
+        }
+        super::output::check_file_target(o, &inputs)?;
+    }
+    if let Some(t) = a.truth.clone().or_else(|| a.out.as_deref().map(truth_path)) {
+        if !has_ext(&t, "json") {
+            return Err(usage(format!(
+                "--truth '{}': the true parameters are written as JSON; give a file ending in .json",
+                t.display()
+            )));
+        }
+        super::output::check_file_target(&t, &inputs)?;
+    }
+    Ok(())
+}
+
 pub fn run(a: SimulateArgs) -> Result<(), CliError> {
+    check_targets(&a)?;
     let (sim, t) = make(&a)?;
     let json = serde_json::to_string_pretty(&t)
         .map_err(|e| CliError::Internal(format!("truth JSON: {e}")))?;
@@ -63,6 +93,12 @@ pub fn run(a: SimulateArgs) -> Result<(), CliError> {
 
 /// The simulated data and their truth (with the command that makes them again).
 pub fn make(a: &SimulateArgs) -> Result<(Simulated, Truth), CliError> {
+    super::limits::at_most(
+        "--population-n",
+        a.population_n,
+        super::limits::MAX_POPULATION_N,
+        "the default 100,000 rows pins observed_ols down to about three decimals",
+    )?;
     let mut design = match &a.design {
         Some(p) => Design::read(p).map_err(crate::Error::from)?,
         None => Design::framework(),

@@ -197,6 +197,9 @@ pub struct Dataset {
     pub source: String,
     vars: Vec<Variable>,
     lines: Vec<u64>,
+    /// How the file was read, where that is worth saying (a detected delimiter, encoding or
+    /// decimal mark; thousands separators and percentages).
+    notes: Vec<String>,
 }
 
 impl Dataset {
@@ -237,6 +240,7 @@ impl Dataset {
             source,
             vars,
             lines,
+            notes: Vec::new(),
         })
     }
 
@@ -275,6 +279,18 @@ impl Dataset {
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.vars.iter().map(|v| v.name.as_str())
+    }
+
+    /// How the file was read, where that is worth telling the user (see [`RawTable`]'s notes).
+    ///
+    /// [`RawTable`]: crate::data::read::RawTable
+    pub fn read_notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// Adds a note on how the data were read.
+    pub fn add_read_note(&mut self, note: String) {
+        self.notes.push(note);
     }
 
     /// The file line of each row (header = line 1).
@@ -317,7 +333,13 @@ impl Dataset {
             Column::Numeric(x) => Ok(x),
             Column::Categorical { levels, .. } => Err(DataError::NotNumeric {
                 column: name.to_string(),
-                example: levels.first().cloned().unwrap_or_default(),
+                // A level that is not a number shows best why the column is not numeric.
+                example: levels
+                    .iter()
+                    .find(|l| l.trim().parse::<f64>().is_err())
+                    .or(levels.first())
+                    .cloned()
+                    .unwrap_or_default(),
             }),
         }
     }
@@ -377,6 +399,7 @@ impl Dataset {
                 })
                 .collect(),
             lines: rows.iter().map(|&r| self.lines[r]).collect(),
+            notes: self.notes.clone(),
         }
     }
 }

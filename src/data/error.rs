@@ -43,7 +43,7 @@ pub enum DataError {
         name: String,
         suggestions: Vec<String>,
     },
-    #[error("'{path}' column '{column}' line {line}: value '{value}' is not a number; fix it, declare it missing (--missing {value}) or treat the column as categorical (--categorical {column})")]
+    #[error("'{path}' column '{column}' line {line}: value '{value}' is not a number{hint}; fix it, declare it missing (--missing {value}) or treat the column as categorical (--categorical {column})", hint = number_hint(value))]
     NonNumeric {
         path: String,
         column: String,
@@ -57,7 +57,13 @@ pub enum DataError {
         line: u64,
         value: String,
     },
-    #[error("column '{column}' is categorical (values such as '{example}') but is used where a number is needed; recode it, or use it as a categorical predictor")]
+    #[error("'{path}' column '{column}' is empty: none of its {n} cells holds a value (after empty cells and missing codes); check the file and the column name, or leave the column out")]
+    EmptyColumn {
+        path: String,
+        column: String,
+        n: usize,
+    },
+    #[error("column '{column}' is categorical (values such as '{example}') but is used where a number is needed{hint}; recode it, or use it as a categorical predictor", hint = number_hint(example))]
     NotNumeric { column: String, example: String },
     #[error("column '{column}' is constant ({value}) in the {n} rows used{after}; a constant cannot be a predictor or an outcome: drop it from the model",
         after = dropped_note(.dropped))]
@@ -73,8 +79,19 @@ pub enum DataError {
     Transform { column: String, message: String },
     #[error("column '{column}': {message}")]
     Categorical { column: String, message: String },
+    #[error("column '{column}': {message}")]
+    Event { column: String, message: String },
     #[error("{0}")]
     Invalid(String),
+}
+
+/// What reads a value that is a number in a spreadsheet's notation.
+fn number_hint(value: &str) -> &'static str {
+    if crate::data::read::looks_like_decimal_comma(value) {
+        " (it is written with a decimal comma: --decimal , reads those)"
+    } else {
+        ""
+    }
 }
 
 fn suggest(s: &[String]) -> String {

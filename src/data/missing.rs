@@ -23,6 +23,14 @@ pub fn complete_cases(data: &Dataset, vars: &[&str]) -> Result<CompleteCases, Da
         .map(|name| {
             let v = data.var(name)?;
             data.check_problem(v)?;
+            // Named here: otherwise the model would only report that no complete rows are left.
+            if data.n_rows() > 0 && (0..data.n_rows()).all(|i| v.data.is_missing(i)) {
+                return Err(DataError::EmptyColumn {
+                    path: data.source.clone(),
+                    column: v.name.clone(),
+                    n: data.n_rows(),
+                });
+            }
             Ok(&v.data)
         })
         .collect::<Result<Vec<_>, DataError>>()?;

@@ -10,9 +10,16 @@ mod curve;
 mod plan;
 mod poly;
 pub mod probe;
+mod quadratic_curve;
+mod turning;
 
 pub use compiled::{CompiledCurves, CompiledPlan};
 pub use counterfactual::{counterfactual_effects, CounterfactualModel};
 pub use curve::{significance_regions, CurveDef};
 pub use plan::{EffectDef, EffectKind, EffectPlan, EqShape, Moderator, PlanError, ProbePoint};
 pub use poly::Poly;
+pub use quadratic_curve::{quadratic_curve, QuadraticCurve};
+pub use turning::{
+    fieller, quadratic_tests, quadratic_variables, slope_at, turning_point, u_test, EndSlope,
+    Fieller, Position, Quadratic, QuadraticTests, Reference, Shape, TurningPoint, UTest,
+};

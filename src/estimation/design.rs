@@ -11,14 +11,19 @@ use crate::error::Result;
 use super::fit::{CodingInfo, CONSTANT};
 use super::EstimationError;
 
-/// A product of variables: `x` is one factor, `x:w` two.
+/// A product of variables: `x` is one factor, `x:w` two, `x^2` the factor `x` twice (a polynomial
+/// term; its factors repeat, so the effect algebra differentiates it like any product).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
     pub factors: Vec<String>,
 }
 
-/// The factors of a design column's name, split at colons outside level tags:
-/// `x:g[b:c]` -> [`x`, `g[b:c]`] (a categorical level may itself contain a colon).
+/// The highest power a term may raise a variable to (`x^2` for a U shape, `x^3` for an S shape).
+pub const MAX_POWER: usize = 3;
+
+/// The factors of a design column's name, split at colons outside level tags, with a power
+/// `x^2` spelled out as its repeated factor: `x:g[b:c]` -> [`x`, `g[b:c]`] (a categorical level
+/// may itself contain a colon), `x^2:w` -> [`x`, `x`, `w`].
 pub fn column_factors(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -38,11 +43,49 @@ pub fn column_factors(name: &str) -> Vec<String> {
         }
     }
     out.push(cur);
-    out
+    out.into_iter()
+        .flat_map(|f| match split_power(&f) {
+            Some((base, k)) => vec![base.to_string(); k],
+            None => vec![f],
+        })
+        .collect()
+}
+
+/// `x^2` -> (`x`, 2) for a power 2..=MAX_POWER written after the variable (outside level tags).
+fn split_power(f: &str) -> Option<(&str, usize)> {
+    let (base, k) = f.rsplit_once('^')?;
+    if base.trim().is_empty() {
+        return None;
+    }
+    // A `^` inside a level tag (`g[a^2]`) leaves a `]` in `k`, which does not parse.
+    let k: usize = k.trim().parse().ok()?;
+    (2..=MAX_POWER).contains(&k).then_some((base.trim_end(), k))
+}
+
+/// A readable name of a product with repeated factors: [`x`, `x`, `w`] -> `x^2:w` (factors in
+/// the order they first appear).
+pub fn power_name(factors: &[String]) -> String {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for f in factors {
+        match seen.iter_mut().find(|(g, _)| *g == f.as_str()) {
+            Some((_, k)) => *k += 1,
+            None => seen.push((f, 1)),
+        }
+    }
+    seen.iter()
+        .map(|(f, k)| {
+            if *k == 1 {
+                f.to_string()
+            } else {
+                format!("{f}^{k}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 impl Term {
-    /// Parses `a` or `a:b:c`.
+    /// Parses `a`, `a:b:c`, or a power `a^2` / `a^3` (also inside a product, `a^2:w`).
     pub fn parse(s: &str) -> Result<Term, EstimationError> {
         let s = s.trim();
         let bad = |message: &str| EstimationError::BadTerm {
@@ -54,20 +97,65 @@ impl Term {
                 "write a product term with ':' (a:b), and list its main effects separately",
             ));
         }
-        let factors: Vec<String> = s.split(':').map(|f| f.trim().to_string()).collect();
-        if factors.iter().any(String::is_empty) {
+        let pieces: Vec<&str> = s.split(':').map(str::trim).collect();
+        if pieces.iter().any(|p| p.is_empty()) {
             return Err(bad("empty variable name"));
         }
-        for (i, f) in factors.iter().enumerate() {
-            if factors[..i].contains(f) {
-                return Err(bad("a variable appears twice in the product; compute its square as a column instead"));
+        let mut factors: Vec<String> = Vec::new();
+        for (i, p) in pieces.iter().enumerate() {
+            if pieces[..i].contains(p) {
+                return Err(bad(&format!(
+                    "a variable appears twice in the product; write its square as {p}^2"
+                )));
+            }
+            match p.split_once('^') {
+                None if factors.iter().any(|f| f == p) => {
+                    return Err(bad(&format!(
+                        "'{p}' appears twice in the product; write one power of it"
+                    )))
+                }
+                None => factors.push(p.to_string()),
+                Some((base, _)) => {
+                    let (base, k) = split_power(p).ok_or_else(|| {
+                        bad(&format!(
+                            "a power is written {}^2 or {}^3 (at most {MAX_POWER})",
+                            base.trim(),
+                            base.trim()
+                        ))
+                    })?;
+                    if factors.iter().any(|f| f == base) {
+                        return Err(bad(&format!(
+                            "'{base}' appears twice in the product; write one power of it"
+                        )));
+                    }
+                    factors.extend(std::iter::repeat_n(base.to_string(), k));
+                }
             }
         }
         Ok(Term { factors })
     }
 
     pub fn name(&self) -> String {
-        self.factors.join(":")
+        power_name(&self.factors)
+    }
+
+    /// Whether a variable appears more than once (`x^2`, `x^2:w`).
+    pub fn has_power(&self) -> bool {
+        self.factors
+            .iter()
+            .enumerate()
+            .any(|(i, f)| self.factors[..i].contains(f))
+    }
+
+    /// The distinct variables of the term, in the order they first appear.
+    pub fn variables(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for f in &self.factors {
+            if !out.contains(&f.as_str()) {
+                out.push(f);
+            }
+        }
+        out
     }
 }
 
@@ -166,6 +254,9 @@ pub fn build_design(
             }
             factors.push((f.clone(), factor));
         }
+        if t.has_power() {
+            check_power(t, &factors)?;
+        }
     }
     let mut names = vec![CONSTANT.to_string()];
     let mut columns = vec![vec![1.0; n]];
@@ -196,7 +287,8 @@ pub fn build_design(
             acc = next;
         }
         for (name, col) in acc {
-            names.push(name);
+            // `x:x` -> `x^2`: a power reads as one in every report and in JSON.
+            names.push(power_name(&column_factors(&name)));
             columns.push(col);
             term_of.push(Some(ti));
         }
@@ -229,8 +321,47 @@ pub fn build_design(
     })
 }
 
+/// A power of a variable needs a variable with more than two values measured as a number: the
+/// square of a 0/1 variable is the variable itself, and a categorical one has no square.
+fn check_power(t: &Term, factors: &[(String, Factor)]) -> Result<()> {
+    for (i, f) in t.factors.iter().enumerate() {
+        if !t.factors[..i].contains(f) {
+            continue;
+        }
+        let Some((_, fac)) = factors.iter().find(|(n, _)| n == f) else {
+            continue;
+        };
+        let bad = |why: String| EstimationError::BadTerm {
+            term: t.name(),
+            message: why,
+        };
+        if fac.names.len() != 1 || fac.names[0] != *f {
+            return Err(bad(format!(
+                "'{f}' is categorical; a power needs a numeric variable (drop the power, or treat '{f}' as numeric with --numeric {f} if its codes are quantities)"
+            ))
+            .into());
+        }
+        let mut distinct = fac.columns[0].clone();
+        distinct.sort_by(f64::total_cmp);
+        distinct.dedup();
+        if distinct.len() <= 2 {
+            return Err(bad(format!(
+                "'{f}' has only two values ({}), so its power is the variable itself; drop the power term",
+                distinct.iter().map(|v| format_number(*v)).collect::<Vec<_>>().join(" and ")
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
 fn same_term(a: &Term, b: &Term) -> bool {
-    a.factors.len() == b.factors.len() && a.factors.iter().all(|f| b.factors.contains(f))
+    let sorted = |t: &Term| {
+        let mut f = t.factors.clone();
+        f.sort();
+        f
+    };
+    sorted(a) == sorted(b)
 }
 
 fn constant_error(column: &str, value: String, cases: &CompleteCases) -> DataError {
@@ -397,7 +528,7 @@ fn cluster_ids(data: &Dataset, name: &str, cases: &CompleteCases) -> Result<Vec<
 
 #[cfg(test)]
 mod tests {
-    use super::column_factors;
+    use super::{column_factors, Term};
 
     #[test]
     fn column_factors_keep_colons_inside_level_tags() {
@@ -405,5 +536,27 @@ mod tests {
         assert_eq!(column_factors("x:w:z"), ["x", "w", "z"]);
         assert_eq!(column_factors("x:g[b:c]"), ["x", "g[b:c]"]);
         assert_eq!(column_factors("g[a[1]]:m"), ["g[a[1]]", "m"]);
+    }
+
+    #[test]
+    fn powers_are_repeated_factors_with_readable_names() {
+        assert_eq!(column_factors("x^2"), ["x", "x"]);
+        assert_eq!(column_factors("x^3:w"), ["x", "x", "x", "w"]);
+        assert_eq!(column_factors("g[a^2]"), ["g[a^2]"]);
+        assert_eq!(column_factors("x^7"), ["x^7"]);
+        let t = Term::parse("size^2").unwrap();
+        assert_eq!(t.factors, ["size", "size"]);
+        assert_eq!(t.name(), "size^2");
+        assert!(t.has_power());
+        assert_eq!(Term::parse("w:x^2").unwrap().name(), "w:x^2");
+        let err = |s: &str| Term::parse(s).unwrap_err().to_string();
+        assert!(
+            err("x:x").contains("write its square as x^2"),
+            "{}",
+            err("x:x")
+        );
+        assert!(err("x^4").contains("at most 3"), "{}", err("x^4"));
+        assert!(err("x^2:x").contains("appears twice"), "{}", err("x^2:x"));
+        assert!(!Term::parse("x:w").unwrap().has_power());
     }
 }

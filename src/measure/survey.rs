@@ -194,7 +194,9 @@ pub fn measure(
         let cols: Vec<Vec<f64>> = groups[k].iter().map(|&j| im.cols[j].clone()).collect();
         let inames: Vec<String> = c.items.iter().map(|i| i.name.clone()).collect();
         let rev: Vec<bool> = c.items.iter().map(|i| i.reversed).collect();
-        items.extend(item_stats(&c.name, &inames, &rev, &cols));
+        let stats = item_stats(&c.name, &inames, &rev, &cols);
+        warnings.extend(negative_item_total(&c.name, &stats));
+        items.extend(stats);
         alphas.push(cronbach_alpha(&cols, opts.conf / 100.0));
         omegas.push(if c.items.len() >= 3 {
             let f1 = fit_cfa(&inames, std::slice::from_ref(&c.name), &vec![0; inames.len()], &cols)?;
@@ -222,9 +224,15 @@ pub fn measure(
     warnings.extend(cfa.warnings.iter().map(|w| format!("CFA: {w}")));
     for (k, c) in constructs.iter().enumerate() {
         let is_reversed = |j: usize| c.items[j - groups[k][0]].reversed;
+        // Items already warned about for a negative item-total correlation are not repeated.
+        let warned = |j: usize| {
+            items.iter().any(|s| {
+                s.construct == c.name && s.item == cfa.loadings[j].item && s.item_total < 0.0
+            })
+        };
         let negative: Vec<&str> = groups[k]
             .iter()
-            .filter(|&&j| cfa.loadings[j].std < 0.0 && !is_reversed(j))
+            .filter(|&&j| cfa.loadings[j].std < 0.0 && !is_reversed(j) && !warned(j))
             .map(|&j| cfa.loadings[j].item.as_str())
             .collect();
         // An item already written as -ITEM that still loads negatively was reversed once too
@@ -458,4 +466,33 @@ fn improper(cfa: &CfaFit, k: usize) -> Option<String> {
         }
     }
     None
+}
+
+/// A reverse-coding warning for each item that correlates negatively with the sum of the other
+/// items of its construct (corrected item-total r < 0), as psych::alpha warns: alpha, omega and
+/// the scores assume the items point the same way. Computed before and apart from the CFA, so it
+/// is given for two-item constructs and when the CFA fails too.
+fn negative_item_total(construct: &str, stats: &[crate::measure::ItemStat]) -> Vec<String> {
+    if let [a, b] = stats {
+        // Two items: each is the other's "rest", so one sentence for the pair.
+        if a.item_total < 0.0 && !a.reversed && !b.reversed {
+            return vec![format!(
+                "construct '{construct}': its two items '{}' and '{}' correlate negatively (r = {:.2}); if one is reverse-coded, write it as -ITEM in the construct and give --scale MIN,MAX",
+                a.item, b.item, a.item_total
+            )];
+        }
+        return Vec::new();
+    }
+    // A reversed item that still runs against the others is the loadings' warning (below),
+    // which tells a reversal applied twice from a reversal missing.
+    stats
+        .iter()
+        .filter(|s| s.item_total < 0.0 && !s.reversed)
+        .map(|s| {
+            format!(
+                "construct '{construct}': item '{}' correlates negatively with the rest of its items (corrected item-total r = {:.2}); if it is reverse-coded, write it as -{} in the construct and give --scale MIN,MAX",
+                s.item, s.item_total, s.item
+            )
+        })
+        .collect()
 }

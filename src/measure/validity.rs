@@ -3,7 +3,7 @@
 //! HTMT2 with geometric means; absolute correlations, as semTools::htmt's default) with
 //! percentile bootstrap intervals on seeded per-draw streams.
 
-use crate::inference::resample::{step_fn, summarise, CiMethod, Resampler};
+use crate::inference::resample::{step_fn, summarise, CiMethod, Resampler, MAX_FAILED_SHARE};
 
 use super::stats::{cov_to_cor, covariance};
 
@@ -126,9 +126,10 @@ pub fn htmt(
     let (draws, problem) = match draws {
         None => (None, None),
         Some(Ok(d)) => {
+            let usable = d.ledger.usable(boot);
             let note = (d.ledger.failed > 0).then(|| {
                 format!(
-                    "HTMT bootstrap: {} of {} resamples failed and were replaced ({})",
+                    "HTMT bootstrap: {} of {} resamples failed and were replaced ({}){}",
                     d.ledger.failed,
                     boot,
                     d.ledger
@@ -136,10 +137,18 @@ pub fn htmt(
                         .iter()
                         .map(|(r, k)| format!("{r}: {k}"))
                         .collect::<Vec<_>>()
-                        .join("; ")
+                        .join("; "),
+                    if usable {
+                        String::new()
+                    } else {
+                        format!(
+                            "; that is more than {:.0}% of the draws, and failures are tied to the data, so the draws that succeed are not a sample of the sampling distribution: no HTMT intervals are reported (more cases, or items that vary in every resample, avoid it)",
+                            100.0 * MAX_FAILED_SHARE
+                        )
+                    }
                 )
             });
-            (Some(d), note)
+            (usable.then_some(d), note)
         }
         Some(Err(f)) => (
             None,

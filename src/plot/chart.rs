@@ -6,13 +6,28 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas::err;
-use super::font::FAMILY;
+use super::font::{self, FAMILY};
 use super::theme::Theme;
 
 /// Width and height of every plot, in points (6 × 4 inches).
 pub const PLOT_SIZE: (f64, f64) = (432.0, 288.0);
 
+/// The smallest text a figure prints, in points (journals ask for at least 8 pt at print size).
+pub const MIN_PT: f64 = 8.0;
+
 pub type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The width of a chart's plotting area, in points.
+pub fn data_width_pt<DB: DrawingBackend>(ch: &Chart<'_, DB>, s: f64) -> f64 {
+    let r = ch.plotting_area().get_pixel_range();
+    (r.0.end - r.0.start) as f64 / s
+}
+
+/// The height of a chart's plotting area, in points.
+pub fn data_height_pt<DB: DrawingBackend>(ch: &Chart<'_, DB>, s: f64) -> f64 {
+    let r = ch.plotting_area().get_pixel_range();
+    (r.1.end - r.1.start) as f64 / s
+}
 
 /// `[lo, hi]` widened by `frac` of its length on each side (a unit range around a single value).
 pub fn padded(lo: f64, hi: f64, frac: f64) -> (f64, f64) {
@@ -43,17 +58,22 @@ pub fn with_caption<DB: DrawingBackend>(
     caption: Option<&str>,
     theme: &Theme,
 ) -> Result<DrawingArea<DB, Shift>, String> {
-    let Some(text) = caption else {
+    let Some(text) = caption.filter(|c| !c.trim().is_empty()) else {
         return Ok(area.clone());
     };
     let size = theme.font_pt * 0.85;
     let margin = 10.0;
-    let lines = super::diagram::wrap(text, PLOT_SIZE.0 - 2.0 * margin, size);
+    let lines = super::diagram::wrap_with(
+        text,
+        PLOT_SIZE.0 - 2.0 * margin,
+        size,
+        super::font::text_width,
+    );
     let h = lines.len() as f64 * size * 1.3 + 9.0;
     let (_, total_h) = area.dim_in_pixel();
     let split = (total_h as f64 - h * s).round() as i32;
     let (top, bottom) = area.split_vertically(split);
-    let style = TextStyle::from((FAMILY, size * s).into_font())
+    let style = TextStyle::from((FAMILY, font::px(size, s)).into_font())
         .color(&BLACK)
         .pos(Pos::new(HPos::Left, VPos::Top));
     for (k, l) in lines.iter().enumerate() {
@@ -111,7 +131,10 @@ pub fn frame<'a, DB: DrawingBackend>(
         .margin_left(px(6.0))
         .x_label_area_size(px(2.4 * f))
         .y_label_area_size(px(4.6 * f))
-        .caption(title, (FAMILY, title_size(title, f * 1.15) * s).into_font())
+        .caption(
+            ellipsize(title, title_size(title, f * 1.15), PLOT_SIZE.0 - 20.0),
+            (FAMILY, font::px(title_size(title, f * 1.15), s)).into_font(),
+        )
         .build_cartesian_2d(x.0..x.1, y.0..y.1)
         .map_err(err)?;
     chart
@@ -122,8 +145,8 @@ pub fn frame<'a, DB: DrawingBackend>(
         .y_desc(ylab)
         .x_labels(7)
         .y_labels(6)
-        .label_style((FAMILY, f * 0.85 * s).into_font())
-        .axis_desc_style((FAMILY, desc * s).into_font())
+        .label_style((FAMILY, font::px(f * 0.85, s)).into_font())
+        .axis_desc_style((FAMILY, font::px(desc, s)).into_font())
         .x_label_formatter(&|v| match x_names {
             Some(names) => {
                 let i = v.round();
@@ -146,7 +169,7 @@ fn title_size(title: &str, size: f64) -> f64 {
     let room = PLOT_SIZE.0 - 20.0;
     let w = super::font::text_width(title, size);
     if w > room {
-        size * room / w
+        (size * room / w).max(MIN_PT)
     } else {
         size
     }
@@ -166,6 +189,7 @@ fn axis_title_size(titles: &[(&str, f64)], size: f64) -> f64 {
         })
         .fold(size, f64::min)
         .max(0.7 * size)
+        .max(MIN_PT)
 }
 
 /// `text`, cut with an ellipsis where it would be wider than `room` at `size`.
@@ -300,17 +324,15 @@ pub fn observed_bracket<DB: DrawingBackend>(
     // The stretch's width in points, from the chart's own pixel mapping.
     let px = |v: f64| chart.as_coord_spec().translate(&(v, y.0)).0 as f64 / s;
     let room = (px(b) - px(a) - 6.0).max(1.0);
-    let mut size = theme.font_pt * 0.8;
-    let w = super::font::text_width(label, size);
-    if w > room {
-        size = (size * room / w).max(theme.font_pt * 0.55);
-    }
-    let t = TextStyle::from((FAMILY, size * s).into_font())
+    let size = (theme.font_pt * 0.85).max(MIN_PT);
+    // Too narrow a stretch shortens the label rather than shrinking it below MIN_PT.
+    let label = ellipsize(label, size, room);
+    let t = TextStyle::from((FAMILY, font::px(size, s)).into_font())
         .color(&RGBColor(90, 90, 90))
         .pos(Pos::new(HPos::Center, VPos::Bottom));
     chart
         .draw_series(std::iter::once(Text::new(
-            label.to_string(),
+            label,
             ((a + b) / 2.0, yb + tick * 0.8),
             t,
         )))
@@ -318,27 +340,119 @@ pub fn observed_bracket<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Legend box style shared by plots with several series.
-pub fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Chart<'a, DB>,
+/// One entry of a legend: its label, colour, dash pattern in points (0: solid) and whether a
+/// dot marks it (the levels of a categorical predictor).
+#[derive(Debug, Clone)]
+pub struct Key {
+    pub label: String,
+    pub color: RGBColor,
+    pub dash: (f64, f64),
+    pub dot: bool,
+}
+
+/// Length of a legend's line sample, and the gaps after it and between entries, in points.
+const KEY_SAMPLE: f64 = 18.0;
+const KEY_GAP: f64 = 4.0;
+const KEY_SPACE: f64 = 14.0;
+
+/// The entries of each legend row, filled left to right within `width` points.
+fn key_rows(keys: &[Key], size: f64, width: f64) -> Vec<Vec<usize>> {
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut used = f64::INFINITY;
+    for (i, k) in keys.iter().enumerate() {
+        let w = KEY_SAMPLE + KEY_GAP + super::font::text_width(&k.label, size);
+        if used + KEY_SPACE + w > width {
+            rows.push(Vec::new());
+            used = -KEY_SPACE;
+        }
+        used += KEY_SPACE + w;
+        if let Some(r) = rows.last_mut() {
+            r.push(i);
+        }
+    }
+    rows
+}
+
+/// The height of the legend [`legend_below`] draws in a figure `width` points wide, in points
+/// (0 without keys). A figure adds it to its height, so the data region keeps its size.
+pub fn legend_height(keys: &[Key], theme: &Theme, width: f64) -> f64 {
+    if keys.is_empty() {
+        return 0.0;
+    }
+    let size = (theme.font_pt * 0.85).max(MIN_PT);
+    key_rows(keys, size, width - 20.0).len() as f64 * size * 1.5 + 4.0
+}
+
+/// Draws a legend in rows at the bottom of `area`, outside the data region (a legend inside it
+/// covers data, or needs the y axis stretched to make room); returns the area above it for the
+/// chart. Nothing is split off without keys.
+pub fn legend_below<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    keys: &[Key],
     theme: &Theme,
     s: f64,
-    pos: SeriesLabelPosition,
-) -> Result<(), String>
-where
-    DB::ErrorType: 'static,
-{
-    chart
-        .configure_series_labels()
-        .position(pos)
-        .margin((6.0 * s) as i32)
-        .legend_area_size((18.0 * s) as i32)
-        .border_style(RGBColor(160, 160, 160))
-        .background_style(WHITE.mix(0.9))
-        .label_font((FAMILY, theme.font_pt * 0.85 * s).into_font())
-        .draw()
-        .map_err(err)?;
-    Ok(())
+) -> Result<DrawingArea<DB, Shift>, String> {
+    if keys.is_empty() {
+        return Ok(area.clone());
+    }
+    let size = (theme.font_pt * 0.85).max(MIN_PT);
+    let line_h = size * 1.5;
+    let (w_px, h_px) = area.dim_in_pixel();
+    let width = w_px as f64 / s - 20.0;
+    let rows = key_rows(keys, size, width);
+    let h = legend_height(keys, theme, width + 20.0);
+    let (top, bottom) = area.split_vertically((h_px as f64 - h * s).round() as i32);
+    let style = TextStyle::from((FAMILY, font::px(size, s)).into_font())
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let px = |v: f64| (v * s).round() as i32;
+    for (r, row) in rows.iter().enumerate() {
+        let label = |i: usize| ellipsize(&keys[i].label, size, width - KEY_SAMPLE - KEY_GAP);
+        let row_w: f64 = row
+            .iter()
+            .map(|&i| KEY_SAMPLE + KEY_GAP + super::font::text_width(&label(i), size))
+            .sum::<f64>()
+            + KEY_SPACE * (row.len() as f64 - 1.0);
+        let mut x = ((w_px as f64 / s) - row_w) / 2.0;
+        let y = 2.0 + (r as f64 + 0.5) * line_h;
+        for &i in row {
+            let k = &keys[i];
+            let stroke = k.color.stroke_width((2.0 * s).max(1.0) as u32);
+            let ends = vec![(px(x), px(y)), (px(x + KEY_SAMPLE), px(y))];
+            if k.dash.0 > 0.0 {
+                bottom
+                    .draw(&plotters::element::DashedPathElement::new(
+                        ends,
+                        px(k.dash.0),
+                        px(k.dash.1),
+                        stroke,
+                    ))
+                    .map_err(err)?;
+            } else {
+                bottom.draw(&PathElement::new(ends, stroke)).map_err(err)?;
+            }
+            if k.dot {
+                bottom
+                    .draw(&Circle::new(
+                        (px(x + KEY_SAMPLE / 2.0), px(y)),
+                        px(3.0),
+                        k.color.filled(),
+                    ))
+                    .map_err(err)?;
+            }
+            let text = label(i);
+            let tw = super::font::text_width(&text, size);
+            bottom
+                .draw(&Text::new(
+                    text,
+                    (px(x + KEY_SAMPLE + KEY_GAP), px(y)),
+                    style.clone(),
+                ))
+                .map_err(err)?;
+            x += KEY_SAMPLE + KEY_GAP + tw + KEY_SPACE;
+        }
+    }
+    Ok(top)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas::{err, Figure};
 use super::chart::{self, PLOT_SIZE};
-use super::font::FAMILY;
+use super::font::{self, FAMILY};
 use super::labels::Labels;
 use super::theme::Theme;
 use crate::analysis::Analysis;
@@ -17,6 +17,8 @@ use crate::effects::EffectKind;
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistogramPlot {
     pub title: String,
+    /// What the plot shows, for a results page (the effect with its moderator values).
+    pub heading: String,
     pub x_label: String,
     /// Bin edges (one more than `counts`).
     pub edges: Vec<f64>,
@@ -92,7 +94,7 @@ pub fn histograms(
                 .def
                 .moderators
                 .iter()
-                .map(|(m, v)| format!("{} = {v}", labels.var(m)))
+                .map(|(m, v)| format!("{} = {}", labels.var(m), super::interaction::probe_text(v)))
                 .collect();
             condition = format!(" at {}", at.join(", "));
         }
@@ -110,7 +112,14 @@ pub fn histograms(
         out.push((
             format!("bootstrap_indirect_{k:02}"),
             HistogramPlot {
-                title,
+                heading: format!(
+                    "Histogram of the {} {method} draws of the {}{condition}, with the estimate and its {conf}% confidence interval",
+                    draws.b,
+                    title.replacen("Indirect", "indirect", 1).replacen("Total", "total", 1)
+                ),
+                // The moderator values in the title too: the conditional effects' histograms
+                // would otherwise share one title.
+                title: format!("{title}{condition}"),
                 x_label: "Indirect effect".into(),
                 edges,
                 counts,
@@ -192,7 +201,7 @@ impl Figure for HistogramPlot {
         )))
         .map_err(err)?;
         if 0.0 > xr.0 && 0.0 < xr.1 {
-            let style = TextStyle::from((FAMILY, t.font_pt * 0.8 * s).into_font())
+            let style = TextStyle::from((FAMILY, font::px(t.font_pt * 0.85, s)).into_font())
                 .color(&RGBColor(90, 90, 90))
                 .pos(Pos::new(HPos::Center, VPos::Top));
             ch.draw_series(std::iter::once(Text::new("0", (0.0, yr.1), style)))

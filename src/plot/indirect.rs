@@ -86,7 +86,7 @@ impl IndirectPlot {
         let at = curve
             .fixed
             .iter()
-            .map(|(m, v)| format!("{} = {v}", labels.var(m)))
+            .map(|(m, v)| format!("{} = {}", labels.var(m), super::interaction::probe_text(v)))
             .collect::<Vec<_>>()
             .join(", ");
         Ok(IndirectPlot {
@@ -100,6 +100,21 @@ impl IndirectPlot {
             curve,
             theme,
         })
+    }
+}
+
+impl IndirectPlot {
+    /// What the plot shows, for a results page: the path, the moderator it runs along and the
+    /// values the other moderators are held at.
+    pub fn heading(&self) -> String {
+        let c = &self.curve;
+        format!(
+            "Conditional indirect effect plot ({}): the indirect effect across the observed range of {} ({}), with its {}% bootstrap confidence band",
+            self.title,
+            self.x_label,
+            super::interaction::range_text(c.observed_range, 3),
+            c.conf
+        )
     }
 }
 

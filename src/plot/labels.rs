@@ -17,6 +17,24 @@ impl Labels {
             .unwrap_or_else(|| name.to_string())
     }
 
+    /// `defaults` (such as the data file's variable labels) with these labels on top.
+    pub fn over(&self, defaults: impl IntoIterator<Item = (String, String)>) -> Labels {
+        let mut map: BTreeMap<String, String> = defaults.into_iter().collect();
+        map.extend(self.0.clone());
+        Labels(map)
+    }
+
+    /// The labels with characters the bundled font cannot draw: (variable, label, characters).
+    pub fn unprintable(&self) -> Vec<(String, String, Vec<char>)> {
+        self.0
+            .iter()
+            .filter_map(|(k, v)| {
+                let missing = super::font::missing_glyphs(v);
+                (!missing.is_empty()).then(|| (k.clone(), v.clone(), missing))
+            })
+            .collect()
+    }
+
     /// The label of a term: a product's factors joined by ` × ` (`x:w` -> `X × W`); a coded
     /// column of a categorical variable keeps its level tag (`g[2]` -> `Group[2]`).
     pub fn term(&self, term: &str) -> String {
@@ -83,6 +101,18 @@ mod tests {
         assert_eq!(l.term("collab:w"), "Collaboration × Psychic distance");
         assert_eq!(l.term("w:g[b:c]"), "Psychic distance × g[b:c]");
         assert!(parse_labels("").unwrap().0.is_empty());
+        // Some variables only; the others keep their defaults or names.
+        let over = parse_labels("w=Distance").unwrap().over([
+            ("w".to_string(), "psychic distance".to_string()),
+            ("x".to_string(), "Network ties".to_string()),
+        ]);
+        assert_eq!(over.var("w"), "Distance");
+        assert_eq!(over.var("x"), "Network ties");
+        assert_eq!(over.var("m"), "m");
+        let odd = parse_labels("x=輸出,m=Collaboration")
+            .unwrap()
+            .unprintable();
+        assert_eq!(odd, vec![("x".into(), "輸出".into(), vec!['輸', '出'])]);
     }
 
     #[test]

@@ -28,6 +28,7 @@ mod labels;
 mod pdf;
 mod png;
 pub mod power;
+pub mod quadratic;
 mod theme;
 
 pub use canvas::{to_png, to_svg, Figure};
@@ -52,6 +53,9 @@ pub struct PlotOptions {
     pub decimals: usize,
     /// Also a PDF of every figure (next to its SVG and PNG).
     pub pdf: bool,
+    /// Captions drawn under the figures (false: `--no-captions`, for journals that want them in
+    /// the text; [`FigureEntry::caption`] still holds them).
+    pub captions: bool,
 }
 
 impl Default for PlotOptions {
@@ -63,6 +67,7 @@ impl Default for PlotOptions {
             coef: CoefStyle::Stars,
             decimals: 3,
             pdf: true,
+            captions: true,
         }
     }
 }
@@ -80,6 +85,39 @@ impl Artifact {
             file_name: file_name.into(),
             bytes: text.into_bytes(),
         }
+    }
+}
+
+/// What one figure shows, for a results page and `figures.json`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FigureEntry {
+    /// The file stem shared by the figure's files (`interaction_x_on_y`).
+    pub stem: String,
+    /// What it shows, exactly: which effect, of what on what, at which moderator values.
+    pub heading: String,
+    /// Its caption (also when `--no-captions` leaves it out of the drawing).
+    pub caption: String,
+    /// Its files (names without a folder).
+    pub files: Vec<String>,
+}
+
+/// Every figure of an analysis: the files and what each figure shows.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub artifacts: Vec<Artifact>,
+    pub figures: Vec<FigureEntry>,
+}
+
+impl Rendered {
+    /// Adds a figure's files under `heading`.
+    fn push(&mut self, stem: &str, heading: String, caption: String, files: Vec<Artifact>) {
+        self.figures.push(FigureEntry {
+            stem: stem.to_string(),
+            heading,
+            caption,
+            files: files.iter().map(|a| a.file_name.clone()).collect(),
+        });
+        self.artifacts.extend(files);
     }
 }
 
@@ -124,9 +162,10 @@ fn figure_files(
 }
 
 /// Every figure that applies to `analysis`: both diagrams (SVG, PNG, PDF, DOT, TikZ) and each
-/// plot (SVG, PNG, PDF; no PDF when `opts.pdf` is false). File names are stable and the bytes depend only on the input.
+/// plot (SVG, PNG, PDF; no PDF when `opts.pdf` is false). File names are stable and the bytes
+/// depend only on the input.
 pub fn render_all(analysis: &Analysis, opts: &PlotOptions) -> Result<Vec<Artifact>, PlotError> {
-    render(analysis, None, opts)
+    Ok(render(analysis, None, opts)?.artifacts)
 }
 
 /// As [`render_all`], with the observed cases from `data` (the data the analysis was run on)
@@ -136,38 +175,91 @@ pub fn render_all_with_data(
     data: &crate::data::Dataset,
     opts: &PlotOptions,
 ) -> Result<Vec<Artifact>, PlotError> {
-    render(analysis, Some(data), opts)
+    Ok(render(analysis, Some(data), opts)?.artifacts)
+}
+
+/// As [`render_all_with_data`] (`data` optional), with what each figure shows.
+pub fn render_described(
+    analysis: &Analysis,
+    data: Option<&crate::data::Dataset>,
+    opts: &PlotOptions,
+) -> Result<Rendered, PlotError> {
+    render(analysis, data, opts)
+}
+
+/// `caption`, or nothing when `opts` leaves captions out.
+fn drawn_caption(opts: &PlotOptions, caption: &str) -> String {
+    if opts.captions {
+        caption.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// Both diagrams (SVG, PNG, PDF, DOT, TikZ) with what each shows.
+fn diagrams(analysis: &Analysis, opts: &PlotOptions, out: &mut Rendered) -> Result<(), PlotError> {
+    let mut conceptual = diagram::conceptual(&analysis.spec, &opts.labels);
+    let mut statistical = diagram::statistical(analysis, &opts.labels, opts.coef, opts.decimals);
+    let model = match analysis.spec.source {
+        crate::spec::SpecSource::Process(n) => format!(" (PROCESS model {n})"),
+        _ => String::new(),
+    };
+    let coefs = match opts.coef {
+        CoefStyle::Stars => "with stars for p < .05, .01, .001",
+        CoefStyle::Ci => "with confidence intervals",
+    };
+    for (stem, d, heading) in [
+        (
+            "diagram_conceptual",
+            &mut conceptual,
+            format!("Conceptual diagram of the model{model}: which variable affects which, and which paths each moderator moderates"),
+        ),
+        (
+            "diagram_statistical",
+            &mut statistical,
+            format!("Statistical diagram{model}: every equation's estimated coefficients on its arrows, {coefs}"),
+        ),
+    ] {
+        let caption = d.caption.clone().unwrap_or_default();
+        if !opts.captions {
+            diagram::remove_caption(d);
+        }
+        let fig = DiagramFigure {
+            diagram: d,
+            theme: opts.theme,
+        };
+        let mut files = figure_files(stem, &fig, opts)?;
+        files.push(Artifact::text(format!("{stem}.dot"), diagram::to_dot(d)));
+        files.push(Artifact::text(format!("{stem}.tex"), diagram::to_tikz(d)));
+        out.push(stem, heading, caption, files);
+    }
+    Ok(())
 }
 
 fn render(
     analysis: &Analysis,
     data: Option<&crate::data::Dataset>,
     opts: &PlotOptions,
-) -> Result<Vec<Artifact>, PlotError> {
-    let mut out = Vec::new();
-    let conceptual = diagram::conceptual(&analysis.spec, &opts.labels);
-    let statistical = diagram::statistical(analysis, &opts.labels, opts.coef, opts.decimals);
-    for (stem, d) in [
-        ("diagram_conceptual", &conceptual),
-        ("diagram_statistical", &statistical),
-    ] {
-        let fig = DiagramFigure {
-            diagram: d,
-            theme: opts.theme,
-        };
-        out.extend(figure_files(stem, &fig, opts)?);
-        out.push(Artifact::text(format!("{stem}.dot"), diagram::to_dot(d)));
-        out.push(Artifact::text(format!("{stem}.tex"), diagram::to_tikz(d)));
-    }
+) -> Result<Rendered, PlotError> {
+    let mut out = Rendered::default();
+    diagrams(analysis, opts, &mut out)?;
     for (stem, mut p) in interaction::interaction_plots(analysis, &opts.labels, opts.theme)? {
         if let Some(d) = data {
             let centred = analysis.options.center != crate::analysis::Center::None;
             interaction::add_observed(&mut p, d, centred);
         }
-        out.extend(figure_files(&stem, &p, opts)?);
+        let heading = p.heading();
+        let caption = std::mem::take(&mut p.caption);
+        p.caption = drawn_caption(opts, &caption);
+        let files = figure_files(&stem, &p, opts)?;
+        out.push(&stem, heading, caption, files);
     }
-    for (stem, p) in jn::jn_plots(analysis, &opts.labels, opts.theme) {
-        out.extend(figure_files(&stem, &p, opts)?);
+    for (stem, mut p) in jn::jn_plots_with(analysis, &opts.labels, opts.theme, opts.decimals) {
+        let heading = p.heading.clone();
+        let caption = std::mem::take(&mut p.caption);
+        p.caption = drawn_caption(opts, &caption);
+        let files = figure_files(&stem, &p, opts)?;
+        out.push(&stem, heading, caption, files);
     }
     // Curves along one moderator at several values of the others get a numbered file each.
     let curves = indirect::indirect_curves(analysis);
@@ -181,29 +273,31 @@ fn render(
             .filter(|c| c.path == curve.path && c.moderator == curve.moderator)
             .count()
             > 1;
-        let mut arts = render_indirect(curve, opts)?;
+        let mut stem = indirect_stem(curve);
         if several {
-            for a in arts.iter_mut() {
-                if let Some((stem, ext)) = a.file_name.rsplit_once('.') {
-                    a.file_name = format!("{stem}_{:02}.{ext}", k + 1);
-                }
-            }
+            stem = format!("{stem}_{:02}", k + 1);
         }
-        out.extend(arts);
+        let mut plot =
+            indirect::IndirectPlot::new(curve.clone(), &opts.labels, opts.theme, opts.decimals)?;
+        let heading = plot.heading();
+        let caption = std::mem::take(&mut plot.caption);
+        plot.caption = drawn_caption(opts, &caption);
+        let files = figure_files(&stem, &plot, opts)?;
+        out.push(&stem, heading, caption, files);
     }
-    for (stem, p) in histogram::histograms(analysis, &opts.labels, opts.theme, opts.decimals) {
-        out.extend(figure_files(&stem, &p, opts)?);
+    for (stem, mut p) in histogram::histograms(analysis, &opts.labels, opts.theme, opts.decimals) {
+        let heading = p.heading.clone();
+        let caption = std::mem::take(&mut p.caption);
+        p.caption = drawn_caption(opts, &caption);
+        let files = figure_files(&stem, &p, opts)?;
+        out.push(&stem, heading, caption, files);
     }
     Ok(out)
 }
 
-/// The conditional indirect effect plot of a curve (SVG, PNG and PDF as `opts` asks), named
-/// `indirect_<path>_by_<moderator>`.
-pub fn render_indirect(
-    curve: &indirect::IndirectCurve,
-    opts: &PlotOptions,
-) -> Result<Vec<Artifact>, PlotError> {
-    let stem = format!(
+/// The file stem of a conditional indirect effect plot: `indirect_<path>_by_<moderator>`.
+fn indirect_stem(curve: &indirect::IndirectCurve) -> String {
+    format!(
         "indirect_{}_by_{}",
         curve
             .path
@@ -212,7 +306,17 @@ pub fn render_indirect(
             .collect::<Vec<_>>()
             .join("-"),
         interaction::sanitize(&curve.moderator)
-    );
-    let plot = indirect::IndirectPlot::new(curve.clone(), &opts.labels, opts.theme, opts.decimals)?;
-    figure_files(&stem, &plot, opts)
+    )
+}
+
+/// The conditional indirect effect plot of a curve (SVG, PNG and PDF as `opts` asks), named
+/// `indirect_<path>_by_<moderator>`.
+pub fn render_indirect(
+    curve: &indirect::IndirectCurve,
+    opts: &PlotOptions,
+) -> Result<Vec<Artifact>, PlotError> {
+    let mut plot =
+        indirect::IndirectPlot::new(curve.clone(), &opts.labels, opts.theme, opts.decimals)?;
+    plot.caption = drawn_caption(opts, &plot.caption);
+    figure_files(&indirect_stem(curve), &plot, opts)
 }

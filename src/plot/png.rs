@@ -34,6 +34,9 @@ pub fn encode_rgb(
             yppu: ppm,
             unit: png::Unit::Meter,
         }));
+        // Marks the file as cipa's, so a later run may replace it (cli::output::written_by_cipa).
+        enc.add_text_chunk("Software".into(), format!("cipa {}", crate::VERSION))
+            .map_err(fail)?;
         let mut writer = enc.write_header().map_err(fail)?;
         writer.write_image_data(rgb).map_err(fail)?;
         writer.finish().map_err(fail)?;

@@ -68,6 +68,18 @@ impl Figure for PowerCurve {
     {
         let t = &self.theme;
         let plot_area = chart::with_caption(area, s, Some(&self.caption), t)?;
+        let keys: Vec<chart::Key> = self
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, se)| chart::Key {
+                label: se.name.clone(),
+                color: t.series(i),
+                dash: (0.0, 0.0),
+                dot: true,
+            })
+            .collect();
+        let plot_area = chart::legend_below(&plot_area, &keys, t, s)?;
         let ns = self
             .series
             .iter()
@@ -107,11 +119,7 @@ impl Figure for PowerCurve {
                 .map(|p| (p.0 as f64, p.1))
                 .collect();
             ch.draw_series(LineSeries::new(pts.clone(), color.stroke_width(w)))
-                .map_err(err)?
-                .label(se.name.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
-                });
+                .map_err(err)?;
             ch.draw_series(
                 pts.iter()
                     .map(|&(x, y)| Circle::new((x, y), (3.0 * s) as i32, color.filled())),
@@ -134,7 +142,6 @@ impl Figure for PowerCurve {
                 .map_err(err)?;
             }
         }
-        chart::legend(&mut ch, t, s, SeriesLabelPosition::LowerRight)?;
         Ok(())
     }
 }

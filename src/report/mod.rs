@@ -4,6 +4,7 @@
 
 pub mod apa;
 mod counterfactual;
+mod curvilinear;
 mod describe;
 pub mod html;
 pub mod json;
@@ -11,13 +12,16 @@ pub mod latex;
 mod measure;
 mod model_bootstrap;
 mod omnibus;
+mod page;
 mod power;
 mod process;
 mod regress;
 mod render;
 
+pub use curvilinear::quadratic_tables;
 pub use describe::describe_report;
 pub use measure::{measure_json, measure_report};
+pub use page::{index_html, PageFigure};
 pub use power::power_report;
 pub use process::process_report;
 pub use regress::regress_report;

@@ -1,5 +1,311 @@
-//! Covariance-based structural equation models (issue 11; the plan is docs/sem/PLAN.md).
+//! Latent-variable structural equation models by maximum likelihood, with lavaan 0.6-14's
+//! conventions (../shared/SEM-DESIGN.md). The pipeline, one stage per file, in the order data
+//! flows (lavaan's `lav_lavaan_step*`):
+//!
+//! 1. `partable` — flat model + the data's columns + options → the parameter table with
+//!    `sem()`'s defaults, free indices, labels, equality constraints, defined parameters;
+//! 2. `moments` (n, ȳ, S with divisor n of the listwise complete rows), `sample` (with ln|S|
+//!    and the positive-definiteness check);
+//! 3. `model`, `matrices` — the LISREL all-y matrices and the map from free parameters to cells;
+//! 4. `implied`, `objective`, `gradient` — Σ(θ), μ(θ), F_ML and its analytic gradient, Δ;
+//! 5. `constraints`, `estimate` — θ = K z + k₀, start values, Fisher scoring / BFGS;
+//! 6. `vcov` — expected information, Var(θ̂), the identification check;
+//! 7. `fit_measures` (with `rmsea`) — test statistic, baseline model, fit indices;
+//! 8. `standardize`, `defined`, `r2` — std.lv / std.all and defined parameters with
+//!    delta-method SEs, R²;
+//! 9. `assemble` (here) — the immutable [`SemFit`].
+//!
+//! [`fit`] runs it on a data set; [`fit_moments`] from sample moments (what a bootstrap draw
+//! will call).
 
+mod assemble;
+mod constraints;
+pub mod defined;
+mod error;
+mod estimate;
+mod fiml;
+pub mod fit_measures;
+mod gradient;
 pub mod h1;
+mod implied;
+pub mod linalg;
+mod matrices;
 pub mod missing;
+mod model;
 pub mod moments;
+mod objective;
+pub mod partable;
+mod r2;
+mod rmsea;
+mod robust;
+pub mod sample;
+mod scaled_test;
+mod standardize;
+mod start;
+pub mod vcov;
+
+#[cfg(test)]
+mod tests;
+
+use serde::Serialize;
+
+use crate::data::Dataset;
+use crate::spec::flat::FlatModel;
+
+pub use error::SemError;
+pub use fit_measures::FitMeasures;
+pub use linalg::Mat;
+pub use partable::ParTable;
+pub use sample::SampleStats;
+pub use vcov::Information;
+
+/// The estimator (lavaan's `estimator`); MLR arrives with the robust wave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Estimator {
+    #[default]
+    Ml,
+    Mlr,
+}
+
+/// Missing data handling (lavaan's `missing`); FIML arrives with the missing-data wave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Missing {
+    /// Rows with a missing value in a model variable are dropped (lavaan's default).
+    #[default]
+    Listwise,
+    Fiml,
+}
+
+/// Options with lavaan `sem()`'s defaults.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SemOptions {
+    /// Identify latents by unit variances instead of a first loading of 1.
+    pub std_lv: bool,
+    /// Model the means (also switched on by any `~ 1` row).
+    pub meanstructure: bool,
+    /// Exogenous observed covariates' moments fixed at their sample values.
+    pub fixed_x: bool,
+    pub estimator: Estimator,
+    pub missing: Missing,
+    /// The information matrix of the standard errors (lavaan's `information`).
+    pub information: Information,
+    /// Confidence level of the parameters' intervals.
+    pub level: f64,
+}
+
+impl Default for SemOptions {
+    fn default() -> Self {
+        SemOptions {
+            std_lv: false,
+            meanstructure: false,
+            fixed_x: true,
+            estimator: Estimator::Ml,
+            missing: Missing::Listwise,
+            information: Information::Expected,
+            level: 0.95,
+        }
+    }
+}
+
+/// One row of the parameter table as lavaan's `parameterEstimates(standardized = TRUE)`
+/// prints it (fixed rows have `se` 0 and `z`, `p` NaN; defined rows have op `:=`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParameterRow {
+    pub lhs: String,
+    pub op: String,
+    pub rhs: String,
+    pub label: String,
+    /// 0 when fixed, else the free parameter's index.
+    pub free: usize,
+    pub est: f64,
+    pub se: f64,
+    pub z: f64,
+    pub p: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+    pub std_lv: f64,
+    pub std_all: f64,
+    pub std_lv_se: f64,
+    pub std_all_se: f64,
+}
+
+/// A fitted model: immutable, every number a report prints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SemFit {
+    pub parameters: Vec<ParameterRow>,
+    pub fit: FitMeasures,
+    /// R² of every indicator and regression outcome, in parameter-table order (in JSON an
+    /// object `{name: value}`).
+    #[serde(serialize_with = "ordered_map")]
+    pub r2: Vec<(String, f64)>,
+    /// The observed variables in the model's order (rows of the implied covariance).
+    pub observed: Vec<String>,
+    pub implied_cov: Mat,
+    pub implied_mean: Vec<f64>,
+    pub n: usize,
+    /// File lines of the rows dropped for a missing value in a model variable (listwise).
+    pub dropped_lines: Vec<u64>,
+    /// Free parameters before equality constraints (lavaan's `lavInspect(fit, "npar")`; the
+    /// fit measures' `npar` subtracts the independent constraints).
+    pub n_free: usize,
+    pub iterations: usize,
+    /// |∂F/∂z|∞ at the estimate.
+    pub gradient: f64,
+    /// θ̂, the free parameters (a warm start for refits).
+    pub theta: Vec<f64>,
+    pub options: SemOptions,
+    /// Var(θ̂) of the free parameters (before equality constraints).
+    #[serde(skip)]
+    pub vcov: Mat,
+}
+
+impl Serialize for Mat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rows: Vec<&[f64]> = self.data.chunks(self.cols.max(1)).collect();
+        rows.serialize(s)
+    }
+}
+
+/// Pairs as a JSON object, keeping their order.
+fn ordered_map<S: serde::Serializer>(pairs: &[(String, f64)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        m.serialize_entry(k, v)?;
+    }
+    m.end()
+}
+
+/// Fits `flat` to the data (listwise complete rows of the model's observed variables).
+pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit, SemError> {
+    check_options(opts)?;
+    let names: Vec<String> = data.names().map(str::to_string).collect();
+    let pt = partable::build(flat, &names, opts)?;
+    let vars: Vec<&str> = pt.ov.iter().map(String::as_str).collect();
+    let complete = crate::data::complete_cases(data, &vars)?;
+    let cols: Vec<&[f64]> = vars
+        .iter()
+        .map(|v| data.numeric(v))
+        .collect::<Result<_, _>>()?;
+    let (n, p) = (complete.rows.len(), cols.len());
+    if n <= p {
+        return Err(SemError::TooFewRows { n, p });
+    }
+    let rows: Vec<f64> = complete
+        .rows
+        .iter()
+        .flat_map(|&r| cols.iter().map(move |c| c[r]))
+        .collect();
+    let m = moments::Moments::complete(moments::DataView::new(&rows, n, p)?)?;
+    let s = SampleStats::new(&pt.ov, m.n, m.mean, Mat::from_rows(p, p, m.cov))?;
+    // MLR's case scores read the rows by variable.
+    let by_column: Vec<Vec<f64>> = if opts.estimator == Estimator::Mlr {
+        (0..p)
+            .map(|j| (0..n).map(|r| rows[r * p + j]).collect())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let refs: Vec<&[f64]> = by_column.iter().map(Vec::as_slice).collect();
+    let mut fit = fit_data(&pt, &s, opts, Some(&refs))?;
+    fit.dropped_lines = complete.dropped_lines;
+    Ok(fit)
+}
+
+fn check_options(opts: &SemOptions) -> Result<(), SemError> {
+    if opts.missing != Missing::Listwise {
+        return Err(SemError::UnsupportedOption {
+            what: "full-information ML for missing data".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Fits the parameter table `pt` to sample moments `s` (in `pt.ov`'s order).
+pub fn fit_moments(pt: &ParTable, s: &SampleStats, opts: &SemOptions) -> Result<SemFit, SemError> {
+    fit_data(pt, s, opts, None)
+}
+
+/// The pipeline; `rows` (one complete column per observed variable) are needed by MLR.
+fn fit_data(
+    pt: &ParTable,
+    s: &SampleStats,
+    opts: &SemOptions,
+    rows: Option<&[&[f64]]>,
+) -> Result<SemFit, SemError> {
+    let model = model::Model::new(pt, s);
+    let re = constraints::reparametrise(pt, &model.base)?;
+    let p = pt.ov.len();
+    let x: Vec<usize> = pt
+        .ov_x
+        .iter()
+        .map(|v| pt.ov.iter().position(|o| o == v).expect("x"))
+        .collect();
+    let px_fixed = if pt.fixed_x { x.len() } else { 0 };
+    let ndat = fit_measures::ndat(p, px_fixed, pt.meanstructure);
+    let npar = pt.n_free - re.rank;
+    if npar > ndat {
+        return Err(SemError::NegativeDf { npar, ndat });
+    }
+    // lavaan's second attempt after a failed first: start = "simple" (loadings 1, everything
+    // else as before).
+    let est = match estimate::estimate(&model, s, &re, &start::start_values(pt, s)) {
+        Err(SemError::NotConverged { .. }) => {
+            estimate::estimate(&model, s, &re, &start::simple_start_values(pt, s))?
+        }
+        other => other?,
+    };
+    let info = vcov::information(&model, s, &est.theta, opts.information).ok_or_else(|| {
+        SemError::Unidentified {
+            parameters: vec!["(implied covariance not positive definite at the estimate)".into()],
+        }
+    })?;
+    let free_name = |k: usize| {
+        let i = model.free_rows[k][0];
+        pt.row_name(i)
+    };
+    let mut v = vcov::vcov(&info, &re, s.n, &free_name)?;
+    let mlr = match (opts.estimator, rows) {
+        (Estimator::Ml, _) => None,
+        (Estimator::Mlr, Some(cols)) => {
+            let fx: &[usize] = if pt.fixed_x { &x } else { &[] };
+            let r = robust::mlr(&model, s, &est.theta, &info, &re, cols, fx, &free_name)?;
+            v = r.vcov.clone();
+            Some((r, cols))
+        }
+        (Estimator::Mlr, None) => {
+            return Err(SemError::UnsupportedOption {
+                what: "MLR from sample moments alone (its standard errors need the data rows)"
+                    .into(),
+            })
+        }
+    };
+    let (_, imp) = model
+        .implied(&est.theta)
+        .expect("implied moments at the estimate");
+    let mut fit = fit_measures::fit_measures(
+        fit_measures::FitInput {
+            f: est.f,
+            npar,
+            df: (ndat - npar) as f64,
+            meanstructure: pt.meanstructure,
+            x: &x,
+            fixed_x: pt.fixed_x,
+        },
+        s,
+        &imp,
+    );
+    if let Some((r, cols)) = &mlr {
+        fit.scaled = Some(robust::scaled_measures(
+            &fit,
+            r,
+            s,
+            cols,
+            pt.meanstructure,
+            (&x, pt.fixed_x),
+        ));
+    }
+    Ok(assemble::assemble(pt, &model, &est, v, imp, fit, opts, s.n))
+}

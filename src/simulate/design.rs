@@ -13,6 +13,11 @@ use crate::data::closest_names;
 /// The shipped default design: the collaborative-internationalization framework.
 pub const FRAMEWORK_DESIGN: &str = include_str!("../../designs/framework.toml");
 
+/// Most items a construct may have (scales in survey research have a handful to a few dozen).
+const MAX_ITEMS: usize = 100;
+/// Most decimals a simulated column is written with.
+const MAX_DECIMALS: u32 = 15;
+
 /// How constructs are written: as Likert items plus their mean, or as the exact latent score (a
 /// perfectly reliable single indicator).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -356,6 +361,40 @@ impl Builder {
         }
     }
 
+    /// `min` and `max` of a variable, outcome or derived column: finite, and min not above max
+    /// (a value is clipped to [min, max], so reversed bounds would give every row one value).
+    fn check_bounds(
+        &self,
+        what: &str,
+        min: Option<f64>,
+        max: Option<f64>,
+    ) -> Result<(), SimulateError> {
+        for (key, v) in [("min", min), ("max", max)] {
+            if v.is_some_and(|v| !v.is_finite()) {
+                return Err(self.invalid(format!("{what}: {key} must be a finite number")));
+            }
+        }
+        if let (Some(lo), Some(hi)) = (min, max) {
+            if lo > hi {
+                return Err(self.invalid(format!(
+                    "{what}: min {lo} is greater than max {hi}; values are clipped to [min, max], so swap them"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Decimals written to the CSV: a double has about 17 significant digits, and a damaged
+    /// count would make every number a string of gigabytes.
+    fn check_decimals(&self, what: &str, decimals: u32) -> Result<(), SimulateError> {
+        if decimals <= MAX_DECIMALS {
+            return Ok(());
+        }
+        Err(self.invalid(format!(
+            "{what}: decimals {decimals} must be at most {MAX_DECIMALS}"
+        )))
+    }
+
     fn lookup(&self, name: &str, place: &str) -> Result<usize, SimulateError> {
         self.nodes
             .iter()
@@ -405,6 +444,13 @@ impl Builder {
             }
             if c.items == 0 {
                 return Err(self.invalid(format!("construct '{}' needs at least one item", c.name)));
+            }
+            // Checked before the loadings are made: a damaged count would allocate terabytes.
+            if c.items > MAX_ITEMS {
+                return Err(self.invalid(format!(
+                    "construct '{}': {} items; a construct has at most {MAX_ITEMS}",
+                    c.name, c.items
+                )));
             }
             let loadings = match (c.loadings, c.loading) {
                 (Some(l), None) if l.len() == c.items => l,
@@ -476,6 +522,8 @@ impl Builder {
             if !(v.sd > 0.0 && v.sd.is_finite() && v.mean.is_finite()) {
                 return Err(self.invalid(format!("variable '{}': sd must be positive", v.name)));
             }
+            self.check_bounds(&format!("variable '{}'", v.name), v.min, v.max)?;
+            self.check_decimals(&format!("variable '{}'", v.name), v.decimals)?;
             self.add(Node {
                 name: v.name,
                 label: v.label,
@@ -629,6 +677,8 @@ impl Builder {
                             e.outcome, e.kind
                         )));
                     }
+                    self.check_bounds(&format!("equation of '{}'", e.outcome), e.min, e.max)?;
+                    self.check_decimals(&format!("equation of '{}'", e.outcome), e.decimals)?;
                     if matches!(kind, OutcomeKind::Normal | OutcomeKind::Lognormal)
                         && !e.error_sd.is_some_and(|s| s > 0.0)
                     {
@@ -672,6 +722,7 @@ impl Builder {
             });
         }
         for d in raw.derived {
+            self.check_bounds(&format!("derived column '{}'", d.name), d.min, d.max)?;
             let from: Vec<usize> = d
                 .from
                 .iter()

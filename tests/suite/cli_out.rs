@@ -264,7 +264,7 @@ fn refuses_a_folder_holding_the_data() {
         tmp.path().to_str().unwrap(),
     ]);
     let err = usage_error(&o);
-    assert!(err.contains("holds the data file"), "{err}");
+    assert!(err.contains("holds the input file"), "{err}");
     assert!(data.exists());
 }
 

@@ -31,7 +31,7 @@ const STUDY: &[&str] = &[
     "--reps",
     "4",
     "--boot",
-    "40",
+    "50",
     "--effects",
     "indirect,coef:m~x",
     "--seed",
@@ -329,10 +329,10 @@ fn plan_counts_the_work_and_suggests_shards_from_the_pilot() {
     ok(&o);
     let p: serde_json::Value = serde_json::from_slice(&o.stdout).expect("plan JSON");
     assert_eq!(p["kind"], "cipa power plan");
-    // 2 sizes × 4 replications; each a fit and 40 bootstrap refits.
+    // 2 sizes × 4 replications; each a fit and 50 bootstrap refits.
     assert_eq!(p["replications"], 8);
-    assert_eq!(p["model_fits"], 8 * 41);
-    assert_eq!(p["bootstrap_draws"], 8 * 40);
+    assert_eq!(p["model_fits"], 8 * 51);
+    assert_eq!(p["bootstrap_draws"], 8 * 50);
     assert_eq!(p["pilot"]["replications_per_size"], 2);
     assert_eq!(p["pilot"]["failed"], 0);
     let per_size: Vec<f64> = p["pilot"]["sizes"]

@@ -531,6 +531,8 @@ fn jn_lines_do_not_strike_through_the_observed_range_label() {
         effect,
         w,
         points: vec![5.0],
+        point_labels: vec!["5".into()],
+        heading: "Johnson-Neyman plot".into(),
         observed: (0.0, 10.0),
         caption: "JN point 5.".into(),
         theme: Theme::default(),

@@ -9,6 +9,8 @@ use std::path::Path;
 use cipa::spec::template::{all_templates, parse_template, template, MediatorRule, Template};
 use cipa::spec::{EquationSpec, ModelSpec, Roles, SpecError, SpecSource, TermSpec};
 
+use crate::common::process_models::MODERATED_PATHS;
+
 /// PROCESS v4's numbered models.
 const PROCESS_V4_MODELS: &[u32] = &[
     1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 28, 29, 58, 59,
@@ -530,67 +532,6 @@ fn moderated_paths(spec: &ModelSpec, label: &dyn Fn(&str) -> String) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
-
-/// The moderated paths of every model (mediators M for parallel models, M1 and M2 for the serial
-/// models 83-92), as documented in `models/README.md`. Paths sorted by name.
-const MODERATED_PATHS: &[(u32, &str)] = &[
-    (1, "X>Y:W"),
-    (2, "X>Y:W,Z"),
-    (3, "X>Y:W,Z,WZ"),
-    (4, ""),
-    (5, "X>Y:W"),
-    (6, ""),
-    (7, "X>M:W"),
-    (8, "X>M:W X>Y:W"),
-    (9, "X>M:W,Z"),
-    (10, "X>M:W,Z X>Y:W,Z"),
-    (11, "X>M:W,Z,WZ"),
-    (12, "X>M:W,Z,WZ X>Y:W,Z,WZ"),
-    (13, "X>M:W,Z,WZ X>Y:W"),
-    (14, "M>Y:W"),
-    (15, "M>Y:W X>Y:W"),
-    (16, "M>Y:W,Z"),
-    (17, "M>Y:W,Z X>Y:W,Z"),
-    (18, "M>Y:W,Z,WZ"),
-    (19, "M>Y:W,Z,WZ X>Y:W,Z,WZ"),
-    (20, "M>Y:W,Z,WZ X>Y:W"),
-    (21, "M>Y:Z X>M:W"),
-    (22, "M>Y:Z X>M:W X>Y:W"),
-    (28, "M>Y:Z X>M:W X>Y:Z"),
-    (29, "M>Y:Z X>M:W X>Y:W,Z"),
-    (58, "M>Y:W X>M:W"),
-    (59, "M>Y:W X>M:W X>Y:W"),
-    (60, "M>Y:W X>M:W,Z"),
-    (61, "M>Y:W X>M:W,Z X>Y:W"),
-    (62, "M>Y:W X>M:W,Z X>Y:Z"),
-    (63, "M>Y:W X>M:W,Z X>Y:W,Z"),
-    (64, "M>Y:W,Z X>M:W"),
-    (65, "M>Y:W,Z X>M:W X>Y:W"),
-    (66, "M>Y:W,Z X>M:W X>Y:Z"),
-    (67, "M>Y:W,Z X>M:W X>Y:W,Z"),
-    (68, "M>Y:W X>M:W,Z,WZ"),
-    (69, "M>Y:W X>M:W,Z,WZ X>Y:W,Z,WZ"),
-    (70, "M>Y:W,Z,WZ X>M:W"),
-    (71, "M>Y:W,Z,WZ X>M:W X>Y:W,Z,WZ"),
-    (72, "M>Y:W,Z,WZ X>M:W,Z,WZ"),
-    (73, "M>Y:W,Z,WZ X>M:W,Z,WZ X>Y:W,Z,WZ"),
-    (74, "M>Y:X"),
-    (75, "M>Y:W,Z X>M:W,Z"),
-    (76, "M>Y:W,Z X>M:W,Z X>Y:W,Z"),
-    (80, ""),
-    (81, ""),
-    (82, ""),
-    (83, "X>M1:W"),
-    (84, "X>M1:W X>M2:W"),
-    (85, "X>M1:W X>M2:W X>Y:W"),
-    (86, "X>M1:W X>Y:W"),
-    (87, "M2>Y:W"),
-    (88, "M1>Y:W M2>Y:W"),
-    (89, "M1>Y:W M2>Y:W X>Y:W"),
-    (90, "M2>Y:W X>Y:W"),
-    (91, "M1>M2:W"),
-    (92, "M1>M2:W M1>Y:W M2>Y:W X>M1:W X>M2:W X>Y:W"),
-];
 
 #[test]
 fn moderated_paths_of_every_model() {

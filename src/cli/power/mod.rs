@@ -17,7 +17,7 @@ use serde_json::json;
 use super::args::OutputArgs;
 use super::model_opts;
 use super::output::emit;
-use super::results_dir::{self, Destination};
+use super::results_dir;
 use super::{usage, CliError};
 use crate::inference::CiMethod;
 use crate::simulate::power::{self, EffectSelector, PowerStudy, Shard};
@@ -208,6 +208,49 @@ fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// The flags that size the work, checked before the design is read or anything is allocated.
+fn check_flags(a: &PowerRunArgs) -> Result<(), CliError> {
+    use super::limits::{at_most, MAX_POWER_N, MAX_REPS};
+    super::check_conf(a.conf)?;
+    for &n in &a.n {
+        at_most(
+            "--n",
+            n,
+            MAX_POWER_N,
+            "each replication simulates and fits a sample of this size",
+        )?;
+    }
+    at_most(
+        "--reps",
+        a.reps,
+        MAX_REPS,
+        "1,000 replications give power within about ±0.03",
+    )?;
+    // Each replication's bootstrap is the one `cipa fit` runs, with the same minimum.
+    super::check_boot(a.boot, a.conf)?;
+    super::limits::threads(a.threads)
+}
+
+/// Where a shard's file goes: --out, or power-shard-I-of-N.json.
+fn shard_path(a: &PowerRunArgs, index: usize, count: usize) -> PathBuf {
+    a.output
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("power-shard-{index}-of-{count}.json")))
+}
+
+/// `--plot FILE`: an .svg or .png that is none of the inputs and, if it exists, cipa's.
+fn check_plot_target(plot: Option<&Path>, inputs: &[&Path]) -> Result<(), CliError> {
+    let Some(p) = plot else { return Ok(()) };
+    if !matches!(p.extension().and_then(|e| e.to_str()), Some("svg" | "png")) {
+        return Err(usage(format!(
+            "--plot '{}': name a .svg or .png file",
+            p.display()
+        )));
+    }
+    super::output::check_file_target(p, inputs)
+}
+
 /// A study built from the flags, with what the plan and the job scripts need besides.
 struct Prepared {
     study: PowerStudy,
@@ -219,6 +262,7 @@ struct Prepared {
 
 /// Reads the design, builds the model and the effects, and sets up the study.
 fn prepare(a: &PowerRunArgs) -> Result<Prepared, CliError> {
+    check_flags(a)?;
     let (design, text) = match &a.design {
         Some(p) => {
             let text = read_text(p)?;
@@ -299,17 +343,22 @@ fn check_modes(a: &PowerRunArgs, shard: Option<(usize, usize)>) -> Result<(), Cl
 }
 
 fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
+    check_flags(&a)?;
     let shard = a.shard.as_deref().map(parse_shard).transpose()?;
     check_modes(&a, shard)?;
-    let dest = results_dir::destination(a.output.out.as_deref());
-    let design_path = a
-        .design
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("designs/framework.toml"));
+    let inputs: Vec<&Path> = a.design.as_deref().into_iter().collect();
     if a.slurm.is_some() {
         slurm::check_target(a.output.out.as_deref())?;
-    } else if let (None, false, Destination::Folder(dir)) = (shard, a.plan, &dest) {
-        results_dir::check_target(dir, &design_path)?;
+    } else if a.plan {
+        results_dir::destination(a.output.out.as_deref())?;
+    } else {
+        match shard {
+            None => {
+                results_dir::prepare(a.output.out.as_deref(), &inputs)?;
+            }
+            Some((i, n)) => super::output::check_file_target(&shard_path(&a, i, n), &inputs)?,
+        }
+        check_plot_target(a.plot.as_deref(), &inputs)?;
     }
     let prepared = prepare(&a)?;
     if a.plan || a.slurm.is_some() {
@@ -334,11 +383,7 @@ fn run_study(a: PowerRunArgs) -> Result<(), CliError> {
         b.finish_and_clear();
     }
     if shard.is_some() {
-        let path = a
-            .output
-            .out
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("power-shard-{index}-of-{count}.json")));
+        let path = shard_path(&a, index, count);
         let text = serde_json::to_string(&result).map_err(|e| CliError::Internal(e.to_string()))?;
         emit(&(text + "\n"), Some(&path))?;
         eprintln!(
@@ -412,12 +457,12 @@ fn read_shards(files: &[PathBuf]) -> Result<Vec<Shard>, CliError> {
 }
 
 fn merge(m: MergeArgs) -> Result<(), CliError> {
+    let inputs: Vec<&Path> = m.files.iter().map(PathBuf::as_path).collect();
+    results_dir::prepare(m.output.out.as_deref(), &inputs)?;
+    check_plot_target(m.plot.as_deref(), &inputs)?;
     let shards = read_shards(&m.files)?;
     let summary = power::merge(&shards).map_err(crate::Error::from)?;
     let first = m.files.first().cloned().unwrap_or_default();
-    if let Destination::Folder(dir) = results_dir::destination(m.output.out.as_deref()) {
-        results_dir::check_target(&dir, &first)?;
-    }
     let options = json!({ "shards": m.files });
     PowerRun::new(summary, m.output, &first, options, 0).output(m.plot.as_deref())
 }

@@ -179,8 +179,14 @@ impl PowerRun {
         files.add_report(&self.report());
         files.add("results.json", summary_json(&self.summary)?);
         if let Some((svg, png)) = self.curve()? {
-            files.add("plots/power_curve.svg", svg);
-            files.add("plots/power_curve.png", png);
+            files.add_figure(
+                "Power curve: the power of each effect across the sample sizes of the design, with 95% intervals for the Monte Carlo error; the dashed line marks a power of 0.80",
+                "",
+                vec![
+                    ("plots/power_curve.svg".into(), svg.into_bytes()),
+                    ("plots/power_curve.png".into(), png),
+                ],
+            );
         }
         let st = &self.summary.settings;
         let prov = Provenance {
@@ -214,12 +220,7 @@ impl PowerRun {
             };
             match p.extension().and_then(|e| e.to_str()) {
                 Some("svg") => emit(&svg, Some(p))?,
-                Some("png") => super::super::output::write_atomic(p, &png).map_err(|e| {
-                    CliError::Input(crate::Error::Output {
-                        path: p.display().to_string(),
-                        message: e.to_string(),
-                    })
-                })?,
+                Some("png") => super::super::output::write_bytes(p, &png)?,
                 _ => {
                     return Err(usage(format!(
                         "--plot '{}': name a .svg or .png file",
@@ -228,11 +229,11 @@ impl PowerRun {
                 }
             }
         }
-        match results_dir::destination(out.out.as_deref()) {
+        match results_dir::destination(out.out.as_deref())? {
             Destination::Folder(dir) => {
                 let (files, prov) = self.folder()?;
                 let n = files.commit(&dir, &prov)?;
-                eprintln!("cipa: wrote {n} files to {}", dir.display());
+                results_dir::announce(n, &dir);
                 Ok(())
             }
             _ => {

@@ -394,7 +394,7 @@ fn notes(p: &Plan, next_step: bool) -> String {
 
 /// Prints the plan (text, or JSON with --format json or an --out file ending in .json).
 pub(super) fn print(p: &Plan, out: &OutputArgs) -> Result<(), CliError> {
-    if let Destination::Folder(dir) = results_dir::destination(out.out.as_deref()) {
+    if let Destination::Folder(dir) = results_dir::destination(out.out.as_deref())? {
         return Err(usage(format!(
             "--plan prints the plan: give --out FILE.txt or FILE.json, not the folder '{}' (add --slurm N to write job scripts to a folder)",
             dir.display()

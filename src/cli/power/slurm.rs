@@ -46,7 +46,7 @@ pub(super) fn check_target(out: Option<&Path>) -> Result<PathBuf, CliError> {
             "--slurm N writes a folder of job scripts: give it as --out DIR",
         ));
     };
-    let Destination::Folder(dir) = results_dir::destination(Some(out)) else {
+    let Destination::Folder(dir) = results_dir::destination(Some(out))? else {
         return Err(usage(format!(
             "--slurm N writes a folder of job scripts, but --out '{}' names a report file: give a folder name",
             out.display()

@@ -39,7 +39,11 @@ pub fn build_dataset(raw: RawTable, opts: &ReadOptions) -> Result<Dataset, DataE
             build_column(col, kind, &raw.lines, opts)
         })
         .collect();
-    Dataset::with_lines(raw.source, vars, raw.lines)
+    let mut data = Dataset::with_lines(raw.source, vars, raw.lines)?;
+    for n in raw.notes {
+        data.add_read_note(n);
+    }
+    Ok(data)
 }
 
 fn is_missing(cell: &Cell, opts: &ReadOptions) -> bool {
@@ -70,10 +74,18 @@ fn build_column(
             }
         })
         .collect();
-    let n_text = cells.iter().filter(|c| matches!(c, Cell::Text(_))).count();
-    let n_num = cells
+    // A number in a notation the file was not read with (a decimal comma in a file read with a
+    // decimal point) counts as a number here: the column is numeric with a bad cell, whose
+    // message names the option that reads it, rather than categorical.
+    let numberlike = |c: &Cell| match c {
+        Cell::Number(_) => true,
+        Cell::Text(t) => super::looks_like_decimal_comma(t),
+        Cell::Missing => false,
+    };
+    let n_num = cells.iter().filter(|c| numberlike(c)).count();
+    let n_text = cells
         .iter()
-        .filter(|c| matches!(c, Cell::Number(_)))
+        .filter(|c| matches!(c, Cell::Text(_)) && !numberlike(c))
         .count();
     let kind = kind.or(col.file_kind).unwrap_or({
         if n_text == 0 || (n_num as f64) >= NUMERIC_SHARE * ((n_num + n_text) as f64) {

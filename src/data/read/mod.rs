@@ -5,6 +5,7 @@
 mod build;
 mod csv;
 mod excel;
+mod numbers;
 #[cfg(feature = "polars")]
 pub mod parquet;
 #[cfg(feature = "polars")]
@@ -15,6 +16,7 @@ mod stata;
 use std::path::Path;
 
 pub use build::build_dataset;
+pub use numbers::{looks_like_decimal_comma, Decimal};
 
 use super::{DataError, Dataset};
 
@@ -45,6 +47,9 @@ pub struct RawTable {
     pub source: String,
     pub columns: Vec<RawColumn>,
     pub lines: Vec<u64>,
+    /// How the file was read, where that is worth saying (a detected delimiter, encoding or
+    /// decimal mark; thousands separators and percentages).
+    pub notes: Vec<String>,
 }
 
 /// How a column is to be typed.
@@ -63,8 +68,12 @@ pub struct ReadOptions {
     pub missing_tokens: Vec<String>,
     /// Column types that override inference: (column, kind).
     pub kinds: Vec<(String, ColumnKind)>,
-    /// Field delimiter for text files; by default `,` for .csv and tab for .tsv/.tab/.txt.
+    /// Field delimiter for text files; by default the one of `,` `;` tab that the header line
+    /// holds most often (`,` for .csv and tab for .tsv/.tab/.txt when it holds none).
     pub delimiter: Option<u8>,
+    /// Decimal mark of text files; by default detected from the cells (a point unless the file
+    /// is not comma-separated and writes decimal commas).
+    pub decimal: Option<Decimal>,
     /// Worksheet to read from an Excel workbook (name); the first one by default.
     pub sheet: Option<String>,
 }
@@ -88,8 +97,8 @@ pub fn read_path(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<Dataset, 
         .unwrap_or("")
         .to_ascii_lowercase();
     let raw = match ext.as_str() {
-        "csv" => csv::read(path, opts.delimiter.unwrap_or(b','))?,
-        "tsv" | "tab" | "txt" | "dat" => csv::read(path, opts.delimiter.unwrap_or(b'\t'))?,
+        "csv" => csv::read(path, text_format(opts, b','))?,
+        "tsv" | "tab" | "txt" | "dat" => csv::read(path, text_format(opts, b'\t'))?,
         "sav" | "zsav" => spss::read(path)?,
         "dta" => stata::read(path)?,
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => excel::read(path, opts.sheet.as_deref())?,
@@ -107,7 +116,20 @@ pub fn read_csv_str(
     delimiter: u8,
     opts: &ReadOptions,
 ) -> Result<Dataset, DataError> {
-    build_dataset(csv::parse(source, text.as_bytes(), delimiter)?, opts)
+    let format = csv::TextFormat {
+        delimiter: Some(delimiter),
+        default_delimiter: delimiter,
+        decimal: opts.decimal,
+    };
+    build_dataset(csv::parse(source, text.as_bytes(), format)?, opts)
+}
+
+fn text_format(opts: &ReadOptions, default_delimiter: u8) -> csv::TextFormat {
+    csv::TextFormat {
+        delimiter: opts.delimiter,
+        default_delimiter,
+        decimal: opts.decimal,
+    }
 }
 
 fn io_error(path: &Path, e: impl std::fmt::Display) -> DataError {

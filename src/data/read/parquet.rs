@@ -94,6 +94,7 @@ fn raw_table(source: &str, df: &DataFrame) -> Result<RawTable, DataError> {
         source: source.to_string(),
         columns,
         lines: (0..n as u64).map(|i| i + 2).collect(),
+        notes: Vec::new(),
     })
 }
 

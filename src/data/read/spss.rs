@@ -65,6 +65,7 @@ pub(super) fn read(path: &Path) -> Result<RawTable, DataError> {
         source,
         columns,
         lines: (0..n as u64).map(|i| i + 2).collect(),
+        notes: Vec::new(),
     })
 }
 

@@ -26,6 +26,13 @@ enum Slot {
 
 pub(super) fn read(path: &Path) -> Result<RawTable, DataError> {
     let source = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    if let Err(message) = check_lengths(&bytes) {
+        return Err(io_error(
+            path,
+            format!("not a readable Stata file: {message}"),
+        ));
+    }
     let bad = |e: DtaError| io_error(path, format!("not a readable Stata file: {e}"));
     let read = guard(path, "Stata file", || read_file(path))?;
     let (columns, n) = read.map_err(bad)?;
@@ -36,7 +43,106 @@ pub(super) fn read(path: &Path) -> Result<RawTable, DataError> {
         source,
         columns,
         lines: (0..n as u64).map(|i| i + 2).collect(),
+        notes: Vec::new(),
     })
+}
+
+/// A counted section of a Stata 117-119 file: (map entry, opening tag, entry tag, bytes from the
+/// entry tag to its length, bytes from the length to the counted data, closing bytes after the
+/// data, what the section holds).
+type Section<'a> = (usize, &'a [u8], &'a [u8], usize, usize, usize, &'a str);
+
+/// Checks the lengths that the `dta` crate allocates before it reads (Stata 117 to 119): every
+/// characteristic, long string (strL) and value-label table must end inside the file. A damaged
+/// length would otherwise make the reader allocate (and zero) up to gigabytes for a file of a few
+/// kilobytes, or abort on the allocation. Sections are found through the file's map, as Stata
+/// writes it; a file without one (releases before 117) or with a structure the walk does not
+/// recognise is left to the reader's own checks.
+fn check_lengths(bytes: &[u8]) -> Result<(), String> {
+    let Some(release) = tag_value(bytes, b"<release>") else {
+        return Ok(());
+    };
+    let (name_len, o_len) = match release {
+        b"117" => (33, 4),
+        b"118" | b"119" => (129, 8),
+        _ => return Ok(()),
+    };
+    let little = tag_value(bytes, b"<byteorder>") == Some(b"LSF");
+    let Some(map) = find(bytes, b"<map>").map(|i| i + 5) else {
+        return Ok(());
+    };
+    let offset = |k: usize| -> Option<usize> {
+        let b: [u8; 8] = bytes.get(map + 8 * k..map + 8 * k + 8)?.try_into().ok()?;
+        let v = if little {
+            u64::from_le_bytes(b)
+        } else {
+            u64::from_be_bytes(b)
+        };
+        usize::try_from(v).ok()
+    };
+    let u32_at = |at: usize| -> Option<usize> {
+        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+        Some(if little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        } as usize)
+    };
+    let sections: [Section; 3] = [
+        (8, b"<characteristics>", b"<ch>", 4, 4, 5, "characteristics"),
+        (
+            10,
+            b"<strls>",
+            b"GSO",
+            3 + 4 + o_len + 1,
+            4,
+            0,
+            "long strings",
+        ),
+        (
+            11,
+            b"<value_labels>",
+            b"<lbl>",
+            5,
+            4 + name_len + 3,
+            6,
+            "value labels",
+        ),
+    ];
+    for (k, open, entry, to_len, to_data, close, what) in sections {
+        let Some(mut at) =
+            offset(k).filter(|&o| bytes.get(o..).is_some_and(|b| b.starts_with(open)))
+        else {
+            continue;
+        };
+        at += open.len();
+        while bytes.get(at..).is_some_and(|b| b.starts_with(entry)) {
+            let Some(len) = u32_at(at + to_len) else {
+                break;
+            };
+            let end = (at + to_len + to_data).saturating_add(len);
+            if end > bytes.len() {
+                return Err(format!(
+                    "an entry of its {what} section claims {len} bytes, past the end of the file ({} bytes); the file is damaged",
+                    bytes.len()
+                ));
+            }
+            at = end + close;
+        }
+    }
+    Ok(())
+}
+
+fn find(bytes: &[u8], tag: &[u8]) -> Option<usize> {
+    bytes.windows(tag.len()).position(|w| w == tag)
+}
+
+/// The text between `tag` and the next `<` (as in `<release>118</release>`), in the header.
+fn tag_value<'a>(bytes: &'a [u8], tag: &[u8]) -> Option<&'a [u8]> {
+    let head = &bytes[..bytes.len().min(512)];
+    let start = find(head, tag)? + tag.len();
+    let len = head[start..].iter().position(|&b| b == b'<')?;
+    Some(&head[start..start + len])
 }
 
 fn read_file(path: &Path) -> Result<(Vec<RawColumn>, usize), DtaError> {
@@ -132,5 +238,38 @@ fn text(s: &str) -> Cell {
         Cell::Missing
     } else {
         Cell::Text(t.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_lengths;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn lengths_of_the_fixtures_are_inside_the_file() {
+        for f in ["types.dta", "survey.dta"] {
+            assert_eq!(check_lengths(&fixture(f)), Ok(()), "{f}");
+        }
+    }
+
+    #[test]
+    fn a_long_string_claiming_gigabytes_is_refused() {
+        let mut d = fixture("types.dta");
+        // The first strL's length (after GSO, v, o and t) set to 2^31.
+        let gso = d.windows(3).position(|w| w == b"GSO").unwrap();
+        d[gso + 16..gso + 20].copy_from_slice(&0x8000_0000u32.to_le_bytes());
+        let e = check_lengths(&d).unwrap_err();
+        assert!(
+            e.contains("long strings") && e.contains("2147483648"),
+            "{e}"
+        );
     }
 }

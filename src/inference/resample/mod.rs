@@ -27,6 +27,6 @@ pub use driver::{step_fn, BootstrapFailure, Draws, FnStep, Resampler, Step};
 pub use interval::{
     acceleration, jackknife, summarise, summarise_all, summarise_with, BootSummary, CiMethod,
 };
-pub use ledger::Ledger;
+pub use ledger::{Ledger, MAX_FAILED_SHARE};
 pub use moments::Moments;
 pub use source::{resample_counts, stream_rng, ClusterBuffer, Clusters, DrawSource, Normal, Rows};

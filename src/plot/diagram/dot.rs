@@ -7,7 +7,12 @@ use std::fmt::Write;
 use super::ir::{Diagram, Target};
 
 fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    format!(
+        "\"{}\"",
+        s.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+    )
 }
 
 /// The diagram as a DOT digraph. Positions are in points with y up, as Graphviz expects.
@@ -33,14 +38,14 @@ pub fn to_dot(d: &Diagram) -> String {
     let _ = writeln!(
         o,
         "  edge [arrowsize=0.7, fontname=\"DejaVu Sans\", fontsize={:.1}];",
-        d.font_pt * 0.9
+        d.label_pt
     );
     for n in &d.nodes {
         let _ = writeln!(
             o,
             "  {} [label={}, pos=\"{:.2},{:.2}\", width={:.3}, height={:.3}];",
             quote(&n.id),
-            quote(&n.label),
+            quote(&n.lines.join("\n")),
             n.x,
             h - n.y,
             n.w / 72.0,

@@ -5,6 +5,23 @@
 
 use serde::Serialize;
 
+/// The share of a box's side that arrows attaching to it are spread over.
+pub const SPREAD_SIDE: f64 = 0.8;
+/// The largest distance between the ends of two arrows on one side of a box, in points.
+pub const SPREAD_MAX: f64 = 12.0;
+/// The smallest distance between them: two arrowheads side by side with a gap.
+pub const SPREAD_MIN: f64 = 7.0;
+
+/// The offset from the middle of a side `len` long of the `pos`-th of `n` arrows spread along it
+/// (see [`Diagram::segment`]).
+pub fn spread_offset(pos: usize, n: usize, len: f64) -> f64 {
+    if n < 2 {
+        return 0.0;
+    }
+    let step = (SPREAD_SIDE * len / (n - 1) as f64).min(SPREAD_MAX);
+    (pos as f64 - (n - 1) as f64 / 2.0) * step
+}
+
 /// What a box stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -29,6 +46,9 @@ pub struct Node {
     pub id: String,
     /// The text shown.
     pub label: String,
+    /// The label as drawn: wrapped to lines no wider than the layout allows (one line for a
+    /// short label).
+    pub lines: Vec<String>,
     pub kind: NodeKind,
     pub x: f64,
     pub y: f64,
@@ -102,6 +122,24 @@ impl Rect {
     }
 }
 
+/// True when the segments `a`-`b` and `c`-`d` cross at a point inside both (a shared end or a
+/// touch within `1e-6` of an end does not count).
+pub fn segments_cross(a: (f64, f64), b: (f64, f64), c: (f64, f64), d: (f64, f64)) -> bool {
+    let cross = |o: (f64, f64), p: (f64, f64), q: (f64, f64)| {
+        (p.0 - o.0) * (q.1 - o.1) - (p.1 - o.1) * (q.0 - o.0)
+    };
+    let (d1, d2) = (cross(c, d, a), cross(c, d, b));
+    let (d3, d4) = (cross(a, b, c), cross(a, b, d));
+    if d1 * d2 >= 0.0 || d3 * d4 >= 0.0 {
+        return false;
+    }
+    // Where along a-b the crossing is: away from both ends.
+    let t = d1 / (d1 - d2);
+    let u = d3 / (d3 - d4);
+    const EPS: f64 = 1e-6;
+    t > EPS && t < 1.0 - EPS && u > EPS && u < 1.0 - EPS
+}
+
 impl Node {
     pub fn rect(&self) -> Rect {
         Rect {
@@ -127,7 +165,8 @@ pub enum Target {
 pub struct Edge {
     pub from: String,
     pub to: Target,
-    /// Text on the arrow (a coefficient in statistical diagrams).
+    /// Text on the arrow (a coefficient in statistical diagrams); `\n` separates lines (an
+    /// estimate above its confidence interval).
     pub label: Option<String>,
     /// For an arrow onto another arrow: where along it (0 = its tail, 1 = its head).
     pub at: f64,
@@ -153,10 +192,27 @@ pub struct Diagram {
     /// Size of the drawing including margins, in points.
     pub width: f64,
     pub height: f64,
-    /// Font size of box labels, in points (edge labels are a little smaller).
+    /// Font size of box labels, in points.
     pub font_pt: f64,
+    /// Font size of arrow labels and of the caption, in points.
+    pub label_pt: f64,
     /// A note under the diagram (what stars mean, what is left out).
     pub caption: Option<String>,
+    /// Boxes drawn as one frame: the coded columns of a categorical predictor.
+    pub groups: Vec<Group>,
+    /// Blank border around the drawing, in points; the caption starts at it.
+    pub margin: f64,
+}
+
+/// A frame around the boxes of one categorical predictor's coded columns, with its name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// The variable's label and its reference level (`Size class (ref. medium)`).
+    pub label: String,
+    /// Ids of the boxes inside.
+    pub members: Vec<String>,
+    /// The frame, including room for the label at its top (set by layout).
+    pub rect: Rect,
 }
 
 impl Diagram {
@@ -164,12 +220,28 @@ impl Diagram {
         self.nodes.iter().find(|n| n.id == id)
     }
 
-    /// Where along a box's side arrow `i` attaches, as a fraction of the box's height from its
-    /// centre: the box's outgoing (`outgoing`) or incoming left-to-right arrows, ordered by the
-    /// height of their other end, share the middle half of the side evenly.
+    /// Where along a box's side arrow `i` attaches, as an offset in points from the side's
+    /// middle: the box's outgoing (`outgoing`) or incoming left-to-right arrows, ordered by the
+    /// height of their other end (so they do not cross near the box), are spaced evenly along the
+    /// side, over its middle [`SPREAD_SIDE`] and at most [`SPREAD_MAX`] apart. In a statistical
+    /// diagram layout makes a box tall enough for its arrows to end at least [`SPREAD_MIN`] apart
+    /// ([`Diagram::min_height`]).
     fn spread(&self, node: &str, i: usize, outgoing: bool) -> f64 {
         let Some(me) = self.node(node) else {
             return 0.0;
+        };
+        let others = self.side_arrows(node, outgoing);
+        match others.iter().position(|&k| k == i) {
+            Some(pos) => spread_offset(pos, others.len(), me.h),
+            None => 0.0,
+        }
+    }
+
+    /// The arrows leaving a box's right side (`outgoing`) or arriving at its left side, in the
+    /// order of the height of their other end.
+    fn side_arrows(&self, node: &str, outgoing: bool) -> Vec<usize> {
+        let Some(me) = self.node(node) else {
+            return Vec::new();
         };
         let mut others: Vec<(f64, f64, usize)> = Vec::new();
         for (k, e) in self.edges.iter().enumerate() {
@@ -193,14 +265,21 @@ impl Diagram {
                 .then(a.1.total_cmp(&b.1))
                 .then(a.2.cmp(&b.2))
         });
-        let n = others.len();
-        let Some(pos) = others.iter().position(|o| o.2 == i) else {
-            return 0.0;
-        };
+        others.into_iter().map(|o| o.2).collect()
+    }
+
+    /// The height box `node` needs for the arrows on its left or right side to end at least
+    /// [`SPREAD_MIN`] apart.
+    pub fn min_height(&self, node: &str) -> f64 {
+        let n = self
+            .side_arrows(node, true)
+            .len()
+            .max(self.side_arrows(node, false).len());
         if n < 2 {
-            return 0.0;
+            0.0
+        } else {
+            SPREAD_MIN * (n - 1) as f64 / SPREAD_SIDE
         }
-        (pos as f64 / (n - 1) as f64 - 0.5) * 0.5
     }
 
     /// The visible segment of arrow `i`: from the border of its tail box to the border of its
@@ -223,8 +302,8 @@ impl Diagram {
                     let out = self.spread(&e.from, i, true);
                     let inn = self.spread(id, i, false);
                     Some((
-                        (from.x + from.w / 2.0, from.y + out * from.h),
-                        (to.x - to.w / 2.0, to.y + inn * to.h),
+                        (from.x + from.w / 2.0, from.y + out),
+                        (to.x - to.w / 2.0, to.y + inn),
                     ))
                 } else {
                     Some((
@@ -280,5 +359,23 @@ mod tests {
         assert!(a.crosses((-10.0, -10.0), (10.0, 10.0)));
         assert!(!a.crosses((-10.0, 3.0), (10.0, 3.0)));
         assert!(!a.crosses((6.0, -10.0), (6.0, 10.0)));
+        assert!(segments_cross(
+            (0.0, 0.0),
+            (2.0, 2.0),
+            (0.0, 2.0),
+            (2.0, 0.0)
+        ));
+        assert!(!segments_cross(
+            (0.0, 0.0),
+            (2.0, 2.0),
+            (2.0, 2.0),
+            (3.0, 0.0)
+        ));
+        assert!(!segments_cross(
+            (0.0, 0.0),
+            (1.0, 1.0),
+            (0.0, 2.0),
+            (2.0, 1.5)
+        ));
     }
 }

@@ -8,38 +8,64 @@
 use std::collections::BTreeMap;
 
 use super::ir::{Diagram, DiagramKind, Edge, Node, NodeKind, Rect, Target};
-use crate::plot::font::text_width;
+use crate::plot::font::diagram_text_width as text_width;
 
-/// Spacing, in points.
+/// Spacing and type sizes, in points.
 #[derive(Debug, Clone, Copy)]
 pub struct Spacing {
+    /// Box labels.
     pub font_pt: f64,
+    /// Arrow labels and the caption: at least 8 pt, the smallest text journals print.
+    pub label_pt: f64,
+    /// Height of a box with one line of text.
     pub box_h: f64,
     pub pad_x: f64,
     pub min_w: f64,
+    /// Box labels wrap to lines no wider than this.
+    pub wrap_w: f64,
     pub col_gap: f64,
+    /// Distance between the centres of one-line boxes in adjacent rows.
     pub row_gap: f64,
     pub margin: f64,
+    /// Statistical diagrams: the height kept free around an arrow passing a column (room for
+    /// its label).
+    pub passage: f64,
 }
 
 impl Spacing {
     pub fn for_kind(kind: DiagramKind) -> Self {
-        let font_pt = 10.0;
+        // Statistical diagrams hold many boxes and labels: a slightly smaller type keeps them
+        // within a journal's text width (6.5 in = 468 pt) with every text at 8 pt or more.
+        let (font_pt, label_pt) = match kind {
+            DiagramKind::Conceptual => (10.0, 9.0),
+            DiagramKind::Statistical => (9.0, 8.5),
+        };
         Spacing {
             font_pt,
+            label_pt,
             box_h: 2.4 * font_pt,
             pad_x: 1.0 * font_pt,
             min_w: 4.5 * font_pt,
+            wrap_w: match kind {
+                DiagramKind::Conceptual => 12.0 * font_pt,
+                DiagramKind::Statistical => 9.5 * font_pt,
+            },
             col_gap: match kind {
                 DiagramKind::Conceptual => 7.0 * font_pt,
-                DiagramKind::Statistical => 10.0 * font_pt,
+                DiagramKind::Statistical => 8.0 * font_pt,
             },
             row_gap: match kind {
                 DiagramKind::Conceptual => 4.8 * font_pt,
                 DiagramKind::Statistical => 4.4 * font_pt,
             },
             margin: 1.2 * font_pt,
+            passage: 24.0,
         }
+    }
+
+    /// Line height of box labels.
+    pub fn line_h(&self) -> f64 {
+        1.2 * self.font_pt
     }
 }
 
@@ -49,6 +75,18 @@ impl Spacing {
 pub struct Pending {
     pub node: Node,
     pub cell: Option<(i32, i32)>,
+    /// Extra room above the box (for the name of the group it opens).
+    pub room_above: f64,
+}
+
+impl Pending {
+    pub fn at(node: Node, cell: (i32, i32)) -> Self {
+        Pending {
+            node,
+            cell: Some(cell),
+            room_above: 0.0,
+        }
+    }
 }
 
 /// Column of each mediator: 1 + the longest chain of mediators before it.
@@ -106,20 +144,59 @@ pub fn core_cells(
     out
 }
 
-/// Width of a box for `label`.
-pub fn box_width(label: &str, s: &Spacing) -> f64 {
-    (text_width(label, s.font_pt) + 2.0 * s.pad_x)
-        .max(s.min_w)
-        .ceil()
+/// Lines of a box label: wrapped at spaces to the layout's width (a product breaks after its
+/// `×`).
+pub fn box_lines(label: &str, s: &Spacing) -> Vec<String> {
+    let lines = if text_width(label, s.font_pt) > s.wrap_w && label.contains(" × ") {
+        // A product that does not fit breaks after its × signs first.
+        let parts: Vec<String> = label.split(" × ").map(str::to_string).collect();
+        let last = parts.len() - 1;
+        let mut lines: Vec<String> = Vec::new();
+        for (k, part) in parts.iter().enumerate() {
+            let part = if k < last {
+                format!("{part} ×")
+            } else {
+                part.clone()
+            };
+            lines.extend(wrap(&part, s.wrap_w, s.font_pt));
+        }
+        lines
+    } else {
+        wrap(label, s.wrap_w, s.font_pt)
+    };
+    if lines.is_empty() {
+        vec![String::new()]
+    } else {
+        lines
+    }
+}
+
+/// Width of a box for its label lines.
+pub fn box_width(lines: &[String], s: &Spacing) -> f64 {
+    let text = lines
+        .iter()
+        .map(|l| text_width(l, s.font_pt))
+        .fold(0.0, f64::max);
+    (text + 2.0 * s.pad_x).max(s.min_w).ceil()
+}
+
+/// Height of a box with `n` lines of text.
+pub fn box_height(n: usize, s: &Spacing) -> f64 {
+    s.box_h + n.saturating_sub(1) as f64 * s.line_h()
 }
 
 /// Puts every pending box with a cell on the grid; returns the x of each column's centre line.
+/// Rows are as tall as their tallest box, with the gap of one-line rows between them.
 pub fn place_grid(pending: &mut [Pending], s: &Spacing) -> BTreeMap<i32, f64> {
     let mut widest: BTreeMap<i32, f64> = BTreeMap::new();
+    let mut tallest: BTreeMap<i32, (f64, f64)> = BTreeMap::new();
     for p in pending.iter() {
-        if let Some((c, _)) = p.cell {
+        if let Some((c, r)) = p.cell {
             let w = widest.entry(c).or_insert(0.0);
             *w = w.max(p.node.w);
+            let t = tallest.entry(r).or_insert((s.box_h, 0.0));
+            t.0 = t.0.max(p.node.h);
+            t.1 = t.1.max(p.room_above);
         }
     }
     let mut xs = BTreeMap::new();
@@ -133,15 +210,42 @@ pub fn place_grid(pending: &mut [Pending], s: &Spacing) -> BTreeMap<i32, f64> {
         xs.insert(*c, x);
         right = x + w / 2.0;
     }
+    let ys = row_centres(&tallest, s);
     for p in pending.iter_mut() {
         if let Some((c, r)) = p.cell {
             p.node.x = xs[&c];
-            p.node.y = r as f64 * s.row_gap;
+            p.node.y = ys[&r];
             // One width per column: sides line up, so arrows between columns clear every box.
             p.node.w = widest[&c];
         }
     }
     xs
+}
+
+/// The y of each row's centre, row 0 at 0: one-line rows `row_gap` apart, taller rows and rows
+/// with room above further. Empty rows between used ones count as one-line rows.
+fn row_centres(tallest: &BTreeMap<i32, (f64, f64)>, s: &Spacing) -> BTreeMap<i32, f64> {
+    let gap = s.row_gap - s.box_h;
+    let size = |r: i32| tallest.get(&r).copied().unwrap_or((s.box_h, 0.0));
+    let mut ys = BTreeMap::new();
+    let (lo, hi) = match (tallest.keys().next(), tallest.keys().last()) {
+        (Some(&lo), Some(&hi)) => (lo.min(0), hi.max(0)),
+        _ => return ys,
+    };
+    ys.insert(0, 0.0);
+    let mut y = 0.0;
+    for r in 1..=hi {
+        let ((h0, _), (h1, room)) = (size(r - 1), size(r));
+        y += (h0 + h1) / 2.0 + gap + room;
+        ys.insert(r, y);
+    }
+    let mut y = 0.0;
+    for r in (lo..0).rev() {
+        let ((h0, room), (h1, _)) = (size(r + 1), size(r));
+        y -= (h0 + h1) / 2.0 + gap + room;
+        ys.insert(r, y);
+    }
+    ys
 }
 
 /// Places the grid, then lifts mediators that an arrow between two other boxes would cut
@@ -151,13 +255,9 @@ pub fn place_grid(pending: &mut [Pending], s: &Spacing) -> BTreeMap<i32, f64> {
 pub fn untangle(pending: &mut [Pending], edges: &[Edge], s: &Spacing) {
     let crossings = |pending: &[Pending]| -> Vec<usize> {
         let d = Diagram {
-            kind: DiagramKind::Conceptual,
             nodes: pending.iter().map(|p| p.node.clone()).collect(),
             edges: edges.to_vec(),
-            width: 0.0,
-            height: 0.0,
-            font_pt: s.font_pt,
-            caption: None,
+            ..blank(DiagramKind::Conceptual, s)
         };
         let mut hits = Vec::new();
         for (i, e) in edges.iter().enumerate() {
@@ -248,14 +348,14 @@ pub fn free_row(pending: &[Pending], col: i32, from: i32) -> i32 {
 
 /// Places a box without a cell centred at `(x, y)`, moving it right until it overlaps no placed
 /// box (with a gap).
-pub fn place_free(placed: &[Node], node: &mut Node, x: f64, y: f64, gap: f64) {
+pub fn place_free(placed: &[Node], node: &mut Rect, x: f64, y: f64, gap: f64) {
     node.x = x;
     node.y = y;
     for _ in 0..200 {
         let r = Rect {
             w: node.w + gap,
             h: node.h + gap,
-            ..node.rect()
+            ..*node
         };
         match placed.iter().find(|o| o.rect().overlaps(&r)) {
             Some(o) => node.x = o.x + (o.w + node.w) / 2.0 + gap,
@@ -264,68 +364,30 @@ pub fn place_free(placed: &[Node], node: &mut Node, x: f64, y: f64, gap: f64) {
     }
 }
 
-/// An arrow's index and visible segment.
-type Segment = (usize, (f64, f64), (f64, f64));
-
-/// Chooses a place for each edge label along its arrow, avoiding boxes and earlier labels.
-pub fn place_labels(d: &mut Diagram) {
-    let size = d.font_pt * 0.9;
-    let boxes: Vec<Rect> = d.nodes.iter().map(Node::rect).collect();
-    let mut taken: Vec<Rect> = Vec::new();
-    let segments: Vec<Segment> = (0..d.edges.len())
-        .filter_map(|i| d.segment(i).map(|(a, b)| (i, a, b)))
-        .collect();
-    for i in 0..d.edges.len() {
-        let Some(text) = d.edges[i].label.clone() else {
-            continue;
-        };
-        let Some((a, b)) = d.segment(i) else {
-            continue;
-        };
-        let (w, h) = (text_width(&text, size) + 0.6 * size, 1.5 * size);
-        let at = |t: f64| Rect {
-            x: a.0 + t * (b.0 - a.0),
-            y: a.1 + t * (b.1 - a.1),
-            w,
-            h,
-        };
-        let cands = [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82];
-        // A label must not sit on another arrow, where it would be read as that arrow's.
-        let crossed = |r: &Rect| {
-            segments
-                .iter()
-                .filter(|(j, a, b)| *j != i && r.crosses(*a, *b))
-                .count()
-        };
-        let free = |r: &Rect| {
-            !boxes.iter().any(|o| o.overlaps(r))
-                && !taken.iter().any(|o| o.overlaps(r))
-                && crossed(r) == 0
-        };
-        let r = cands
-            .iter()
-            .map(|&t| at(t))
-            .find(|r| free(r))
-            .unwrap_or_else(|| {
-                // Nowhere free along the arrow: the spot clashing with the fewest others.
-                let clashes = |r: &Rect| {
-                    10 * boxes.iter().chain(&taken).filter(|o| o.overlaps(r)).count() + crossed(r)
-                };
-                cands
-                    .iter()
-                    .map(|&t| at(t))
-                    .min_by_key(|r| clashes(r))
-                    .unwrap_or_else(|| at(0.5))
-            });
-        taken.push(r);
-        d.edges[i].label_rect = Some(r);
+/// A diagram with no boxes yet, with the type sizes of `s`.
+pub fn blank(kind: DiagramKind, s: &Spacing) -> Diagram {
+    Diagram {
+        kind,
+        nodes: Vec::new(),
+        edges: Vec::new(),
+        width: 0.0,
+        height: 0.0,
+        font_pt: s.font_pt,
+        label_pt: s.label_pt,
+        caption: None,
+        groups: Vec::new(),
+        margin: s.margin,
     }
 }
+
+/// The narrowest drawing (room for a caption), in points.
+const MIN_WIDTH: f64 = 300.0;
 
 /// Moves everything so the drawing starts at the margin and sets the diagram's size.
 pub fn finish(d: &mut Diagram, s: &Spacing) {
     let mut rects: Vec<Rect> = d.nodes.iter().map(Node::rect).collect();
     rects.extend(d.edges.iter().filter_map(|e| e.label_rect));
+    rects.extend(d.groups.iter().map(|g| g.rect));
     let (mut x0, mut y0, mut x1, mut y1) = (
         f64::INFINITY,
         f64::INFINITY,
@@ -341,28 +403,58 @@ pub fn finish(d: &mut Diagram, s: &Spacing) {
     if rects.is_empty() {
         (x0, y0, x1, y1) = (0.0, 0.0, 0.0, 0.0);
     }
-    // Narrow diagrams get the minimum width (room for the caption), with the drawing centred.
-    let extra = ((300.0 - (x1 - x0)) / 2.0).max(0.0);
+    // Narrow diagrams get the minimum width, with the drawing centred.
+    let extra = ((MIN_WIDTH - (x1 - x0)) / 2.0).max(0.0);
     let (dx, dy) = (s.margin - x0 + extra, s.margin - y0);
+    let shift = |r: &mut Rect| {
+        r.x = round2(r.x + dx);
+        r.y = round2(r.y + dy);
+    };
     for n in d.nodes.iter_mut() {
         n.x = round2(n.x + dx);
         n.y = round2(n.y + dy);
     }
     for e in d.edges.iter_mut() {
         if let Some(r) = e.label_rect.as_mut() {
-            r.x = round2(r.x + dx);
-            r.y = round2(r.y + dy);
+            shift(r);
         }
     }
+    for g in d.groups.iter_mut() {
+        shift(&mut g.rect);
+    }
+    let inner = (x1 - x0).max(MIN_WIDTH);
     let caption_h = match &d.caption {
         Some(c) => {
-            let lines = wrap(c, (x1 - x0).max(300.0), d.font_pt * 0.85).len() as f64;
-            lines * d.font_pt * 1.25 + 0.6 * d.font_pt
+            let lines = caption_lines(c, inner, d.label_pt).len() as f64;
+            lines * caption_line_h(d.label_pt) + 0.6 * d.font_pt
         }
         None => 0.0,
     };
-    d.width = round2((x1 - x0).max(300.0) + 2.0 * s.margin);
+    d.margin = s.margin;
+    d.width = round2(inner + 2.0 * s.margin);
     d.height = round2(y1 - y0 + 2.0 * s.margin + caption_h);
+}
+
+/// Takes the caption off a finished diagram (`--no-captions`), with the room it took.
+pub fn remove_caption(d: &mut Diagram) {
+    if let Some(c) = d.caption.take() {
+        let inner = d.width - 2.0 * d.margin;
+        let lines = caption_lines(&c, inner, d.label_pt).len() as f64;
+        d.height = round2(d.height - lines * caption_line_h(d.label_pt) - 0.6 * d.font_pt);
+    }
+}
+
+/// The caption's lines at `size` in a drawing `width` points wide (inside the margins).
+pub fn caption_lines(caption: &str, width: f64, size: f64) -> Vec<String> {
+    caption
+        .split('\n')
+        .flat_map(|para| wrap(para, width, size))
+        .collect()
+}
+
+/// Line height of the caption.
+pub fn caption_line_h(size: f64) -> f64 {
+    1.25 * size
 }
 
 fn round2(v: f64) -> f64 {
@@ -371,6 +463,13 @@ fn round2(v: f64) -> f64 {
 
 /// Greedy word wrap of `text` to lines no wider than `width` points at `size`.
 pub fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
+    wrap_with(text, width, size, text_width)
+}
+
+/// Greedy word wrap of `text` to lines no wider than `width` points at `size`, measured by
+/// `measure`.
+pub fn wrap_with(text: &str, width: f64, size: f64, measure: fn(&str, f64) -> f64) -> Vec<String> {
+    let text_width = measure;
     let mut lines = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {

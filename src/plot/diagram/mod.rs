@@ -2,16 +2,24 @@
 //! positions), laid out automatically, then written as SVG/PNG, Graphviz DOT or TikZ.
 
 mod build;
+mod coef_labels;
+mod conceptual;
 mod dot;
 mod draw;
 pub mod ir;
+mod layered;
 mod layout;
+mod moderators;
+mod statistical;
 mod tikz;
 
-pub use build::{conceptual, stars, statistical, statistical_from_spec, CoefStyle};
+pub use coef_labels::{group_name_rect, HEAD};
+pub use conceptual::conceptual;
 pub use dot::to_dot;
 pub use draw::DiagramFigure;
-pub use ir::{Diagram, DiagramKind, Edge, Node, NodeKind, Rect, Target};
+pub use ir::{Diagram, DiagramKind, Edge, Group, Node, NodeKind, Rect, Target};
+pub use statistical::{stars, statistical, statistical_from_spec, CoefStyle};
 pub use tikz::to_tikz;
 
-pub(crate) use layout::wrap;
+pub use layout::remove_caption;
+pub(crate) use layout::wrap_with;

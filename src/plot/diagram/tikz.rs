@@ -23,15 +23,18 @@ pub fn latex(s: &str) -> String {
     o
 }
 
-/// The diagram as a `tikzpicture` (needs `\usetikzlibrary{arrows.meta}`).
+/// Lines for a TikZ node with `align=center`.
+fn lines(ls: &[&str]) -> String {
+    ls.iter()
+        .map(|l| latex(l))
+        .collect::<Vec<_>>()
+        .join(" \\\\ ")
+}
+
+/// The diagram as a `tikzpicture` (needs `\usetikzlibrary{arrows.meta}`). Arrows run between
+/// the same points as in cipa's SVG, so arrows into a box keep their separate ends.
 pub fn to_tikz(d: &Diagram) -> String {
     let mut o = String::new();
-    let id = |name: &str| {
-        d.nodes
-            .iter()
-            .position(|n| n.id == name)
-            .map(|i| format!("n{i}"))
-    };
     let _ = writeln!(
         o,
         "% cipa {:?} diagram; needs \\usetikzlibrary{{arrows.meta}}",
@@ -39,40 +42,54 @@ pub fn to_tikz(d: &Diagram) -> String {
     );
     let _ = writeln!(
         o,
-        "\\begin{{tikzpicture}}[x=1pt, y=-1pt, >={{Stealth[length=5pt]}}, font=\\sffamily\\small,\n  box/.style={{draw, rectangle, minimum height={:.0}pt, inner sep=2pt}},\n  coef/.style={{fill=white, inner sep=1pt, font=\\sffamily\\footnotesize}}]",
-        d.nodes.first().map_or(24.0, |n| n.h)
+        "\\begin{{tikzpicture}}[x=1pt, y=-1pt, >={{Stealth[length=5pt]}}, font=\\sffamily\\small,\n  box/.style={{draw, rectangle, align=center, inner sep=2pt}},\n  coef/.style={{fill=white, inner sep=1pt, align=center, font=\\sffamily\\footnotesize}}]"
     );
-    for (i, n) in d.nodes.iter().enumerate() {
+    for g in &d.groups {
+        let r = g.rect;
         let _ = writeln!(
             o,
-            "\\node[box, minimum width={:.0}pt] (n{i}) at ({:.2},{:.2}) {{{}}};",
+            "\\draw[gray] ({:.2},{:.2}) rectangle ({:.2},{:.2});",
+            r.x - r.w / 2.0,
+            r.y - r.h / 2.0,
+            r.x + r.w / 2.0,
+            r.y + r.h / 2.0
+        );
+        let _ = writeln!(
+            o,
+            "\\node[anchor=north west, inner sep=2pt, font=\\sffamily\\footnotesize] at ({:.2},{:.2}) {{{}}};",
+            r.x - r.w / 2.0 + 2.0,
+            r.y - r.h / 2.0 + 1.0,
+            latex(&g.label)
+        );
+    }
+    for (i, n) in d.nodes.iter().enumerate() {
+        let ls: Vec<&str> = n.lines.iter().map(String::as_str).collect();
+        let _ = writeln!(
+            o,
+            "\\node[box, minimum width={:.0}pt, minimum height={:.0}pt] (n{i}) at ({:.2},{:.2}) {{{}}};",
             n.w,
+            n.h,
             n.x,
             n.y,
-            latex(&n.label)
+            lines(&ls)
         );
     }
     for (i, e) in d.edges.iter().enumerate() {
-        let Some(from) = id(&e.from) else { continue };
-        match &e.to {
-            Target::Node(to) => {
-                let Some(to) = id(to) else { continue };
-                let _ = writeln!(o, "\\draw[->] ({from}) -- ({to});");
-                if let (Some(l), Some(r)) = (&e.label, e.label_rect) {
-                    let _ = writeln!(
-                        o,
-                        "\\node[coef] at ({:.2},{:.2}) {{{}}};",
-                        r.x,
-                        r.y,
-                        latex(l)
-                    );
-                }
-            }
-            Target::Edge(_) => {
-                if let Some((_, p)) = d.segment(i) {
-                    let _ = writeln!(o, "\\draw[->] ({from}) -- ({:.2},{:.2});", p.0, p.1);
-                }
-            }
+        let Some((a, b)) = d.segment(i) else { continue };
+        let _ = writeln!(
+            o,
+            "\\draw[->] ({:.2},{:.2}) -- ({:.2},{:.2});",
+            a.0, a.1, b.0, b.1
+        );
+        if let (Target::Node(_), Some(l), Some(r)) = (&e.to, &e.label, e.label_rect) {
+            let ls: Vec<&str> = l.split('\n').collect();
+            let _ = writeln!(
+                o,
+                "\\node[coef] at ({:.2},{:.2}) {{{}}};",
+                r.x,
+                r.y,
+                lines(&ls)
+            );
         }
     }
     if let Some(c) = &d.caption {
@@ -80,14 +97,14 @@ pub fn to_tikz(d: &Diagram) -> String {
             .nodes
             .iter()
             .map(|n| n.y + n.h / 2.0)
-            .fold(0.0, f64::max)
-            .max(
+            .chain(
                 d.edges
                     .iter()
                     .filter_map(|e| e.label_rect)
-                    .map(|r| r.y + r.h / 2.0)
-                    .fold(0.0, f64::max),
-            );
+                    .map(|r| r.y + r.h / 2.0),
+            )
+            .chain(d.groups.iter().map(|g| g.rect.y + g.rect.h / 2.0))
+            .fold(0.0, f64::max);
         let _ = writeln!(
             o,
             "\\node[anchor=north west, text width={:.0}pt, font=\\sffamily\\footnotesize] at (0,{:.2}) {{{}}};",

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use crate::analysis::{Analysis, EffectResult};
 use crate::effects::probe::ProbeMethod;
 use crate::effects::EffectKind;
@@ -15,6 +17,9 @@ pub struct ApaOptions {
     pub stars: bool,
     /// Number of the first table.
     pub first_number: usize,
+    /// Variable name -> label shown instead (SPSS and Stata variable labels, `--labels`);
+    /// variables without one are shown by name.
+    pub labels: BTreeMap<String, String>,
 }
 
 impl Default for ApaOptions {
@@ -23,7 +28,35 @@ impl Default for ApaOptions {
             decimals: 2,
             stars: false,
             first_number: 1,
+            labels: BTreeMap::new(),
         }
+    }
+}
+
+impl ApaOptions {
+    /// A variable's label, or its name.
+    pub fn name(&self, v: &str) -> String {
+        self.labels.get(v).cloned().unwrap_or_else(|| v.to_string())
+    }
+
+    /// A term with each factor labelled, products joined by ` × `; a coded column keeps its
+    /// level tag (`g[2]` -> `Group[2]`).
+    fn term(&self, term: &str) -> String {
+        crate::estimation::column_factors(term)
+            .iter()
+            .map(|f| match f.find('[') {
+                Some(i) => format!("{}{}", self.name(&f[..i]), &f[i..]),
+                None => self.name(f),
+            })
+            .collect::<Vec<_>>()
+            .join(" × ")
+    }
+
+    fn path(&self, path: &[String]) -> String {
+        path.iter()
+            .map(|v| self.name(v))
+            .collect::<Vec<_>>()
+            .join(" → ")
     }
 }
 
@@ -35,11 +68,11 @@ fn m(s: &str) -> Rich {
     Rich::markup(s)
 }
 
-fn term_label(term: &str) -> Rich {
+fn term_label(term: &str, opts: &ApaOptions) -> Rich {
     if term == CONSTANT {
         Rich::plain("Constant")
     } else {
-        Rich::plain(term.replace(':', " × "))
+        Rich::plain(opts.term(term))
     }
 }
 
@@ -179,7 +212,7 @@ pub fn apa_regression(fits: &[&EquationFit], opts: &ApaOptions) -> ApaTable {
     let mut mid = Vec::new();
     let mut leaf = Vec::new();
     for f in fits {
-        top.push(h(Rich::plain(f.outcome.clone()), 6));
+        top.push(h(Rich::plain(opts.name(&f.outcome)), 6));
         mid.push(h(Rich::default(), 4));
         mid.push(h(Rich::plain(conf_label(f.conf)), 2));
         let stat = if f.method == Method::Logistic {
@@ -194,7 +227,7 @@ pub fn apa_regression(fits: &[&EquationFit], opts: &ApaOptions) -> ApaTable {
     let rows = terms
         .iter()
         .map(|t| Row {
-            label: term_label(t),
+            label: term_label(t, opts),
             indent: false,
             cells: fits
                 .iter()
@@ -233,7 +266,7 @@ pub fn apa_regression(fits: &[&EquationFit], opts: &ApaOptions) -> ApaTable {
         ));
     for f in fits {
         note = note
-            .then(Rich::plain(format!(" {}: ", f.outcome)))
+            .then(Rich::plain(format!(" {}: ", opts.name(&f.outcome))))
             .then(fit_summary(f, d))
             .then(Rich::plain("."));
     }
@@ -245,7 +278,10 @@ pub fn apa_regression(fits: &[&EquationFit], opts: &ApaOptions) -> ApaTable {
     ApaTable {
         number: opts.first_number,
         title: if fits.len() == 1 {
-            format!("Regression of {} on its predictors", fits[0].outcome)
+            format!(
+                "Regression of {} on its predictors",
+                opts.name(&fits[0].outcome)
+            )
         } else {
             "Regression coefficients".into()
         },
@@ -342,7 +378,7 @@ fn coefficients_table(a: &Analysis, opts: &ApaOptions) -> ApaTable {
     for (k, f) in fits.iter().enumerate() {
         let is_total = total.is_some() && k == fits.len() - 1;
         let r = role(a, &f.outcome);
-        let mut label = Rich::plain(f.outcome.clone());
+        let mut label = Rich::plain(opts.name(&f.outcome));
         if !r.is_empty() {
             label = label
                 .then(Rich::plain(" ("))
@@ -360,7 +396,7 @@ fn coefficients_table(a: &Analysis, opts: &ApaOptions) -> ApaTable {
     let rows: Vec<Row> = terms
         .iter()
         .map(|t| Row {
-            label: term_label(t),
+            label: term_label(t, opts),
             indent: false,
             cells: fits
                 .iter()
@@ -469,12 +505,12 @@ fn coefficients_table(a: &Analysis, opts: &ApaOptions) -> ApaTable {
     }
 }
 
-fn moderator_values(e: &EffectResult) -> Rich {
+fn moderator_values(e: &EffectResult, opts: &ApaOptions) -> Rich {
     Rich::plain(
         e.def
             .moderators
             .iter()
-            .map(|(m, v)| format!("{m} = {v}"))
+            .map(|(m, v)| format!("{} = {v}", opts.name(m)))
             .collect::<Vec<_>>()
             .join(", "),
     )
@@ -491,18 +527,19 @@ fn effect_cells(e: &EffectResult, d: usize) -> Vec<Cell> {
     ]
 }
 
-fn effect_label(e: &EffectResult) -> Rich {
+fn effect_label(e: &EffectResult, opts: &ApaOptions) -> Rich {
     match e.def.kind {
-        EffectKind::TotalIndirect => {
-            Rich::plain(format!("Total indirect effect of {}", e.def.focal))
-        }
+        EffectKind::TotalIndirect => Rich::plain(format!(
+            "Total indirect effect of {}",
+            opts.name(&e.def.focal)
+        )),
         EffectKind::Contrast => {
             // The path holds both specific effects' variables separated by "-".
             let parts: Vec<String> = e
                 .def
                 .path
                 .split(|v| v == "-")
-                .map(|p| format!("({})", p.join(" → ")))
+                .map(|p| format!("({})", opts.path(p)))
                 .collect();
             Rich::plain(format!(
                 "Contrast {}: {}",
@@ -514,20 +551,20 @@ fn effect_label(e: &EffectResult) -> Rich {
         | EffectKind::PartialIndex
         | EffectKind::ConditionalIndex
         | EffectKind::ModeratedModeratedIndex => {
-            let mut s = e.def.path.join(" → ");
+            let mut s = opts.path(&e.def.path);
             if let Some(l) = &e.def.label {
-                s += &format!(" (moderator {l})");
+                s += &format!(" (moderator {})", opts.name(l));
             }
             Rich::plain(s)
         }
-        k if k.is_counterfactual() => Rich::plain(counterfactual_label(e)),
-        _ => Rich::plain(e.def.path.join(" → ")),
+        k if k.is_counterfactual() => Rich::plain(counterfactual_label(e, opts)),
+        _ => Rich::plain(opts.path(&e.def.path)),
     }
 }
 
 /// The counterfactual effects of `xmint`, named as PROCESS names them.
-fn counterfactual_label(e: &EffectResult) -> String {
-    let path = e.def.path.join(" → ");
+fn counterfactual_label(e: &EffectResult, opts: &ApaOptions) -> String {
+    let path = opts.path(&e.def.path);
     match e.def.kind {
         EffectKind::PureNaturalDirect => format!("(Pure) natural direct effect, {path}"),
         EffectKind::TotalNaturalDirect => format!("(Total) natural direct effect, {path}"),
@@ -543,11 +580,12 @@ fn counterfactual_label(e: &EffectResult) -> String {
 
 /// Rows of one panel: an unmoderated effect is one row; a moderated one is its path with the
 /// conditional effects indented under it.
-fn effect_rows(effects: &[&EffectResult], d: usize) -> Vec<Row> {
+fn effect_rows(effects: &[&EffectResult], opts: &ApaOptions) -> Vec<Row> {
+    let d = opts.decimals;
     let mut rows = Vec::new();
     let mut last: Option<Rich> = None;
     for e in effects {
-        let label = effect_label(e);
+        let label = effect_label(e, opts);
         if e.def.moderators.is_empty() {
             rows.push(Row {
                 label,
@@ -566,7 +604,7 @@ fn effect_rows(effects: &[&EffectResult], d: usize) -> Vec<Row> {
             last = Some(label);
         }
         rows.push(Row {
-            label: moderator_values(e),
+            label: moderator_values(e, opts),
             indent: true,
             cells: effect_cells(e, d),
         });
@@ -632,7 +670,7 @@ fn effects_table(a: &Analysis, opts: &ApaOptions) -> Option<ApaTable> {
         };
         panels.push(Panel {
             heading: Some(Rich::plain(title)),
-            rows: effect_rows(&effects, d),
+            rows: effect_rows(&effects, opts),
         });
     }
     if !a.defined.is_empty() {
@@ -660,9 +698,9 @@ fn effects_table(a: &Analysis, opts: &ApaOptions) -> Option<ApaTable> {
         return None;
     }
     let mut note = m("*Note.* Unstandardized effects of ")
-        .then(Rich::plain(a.spec.x.clone()))
+        .then(Rich::plain(opts.name(&a.spec.x)))
         .then(Rich::plain(" on "))
-        .then(Rich::plain(a.spec.y.clone()))
+        .then(Rich::plain(opts.name(&a.spec.y)))
         .then(Rich::plain(". "));
     let analytic_kind = |k: EffectKind| k == EffectKind::Total || k.is_direct();
     let analytic = a.effects.iter().any(|e| analytic_kind(e.def.kind));
@@ -722,7 +760,8 @@ fn effects_table(a: &Analysis, opts: &ApaOptions) -> Option<ApaTable> {
         number: opts.first_number,
         title: format!(
             "Direct and indirect effects of {} on {}",
-            a.spec.x, a.spec.y
+            opts.name(&a.spec.x),
+            opts.name(&a.spec.y)
         ),
         slug: "effects".into(),
         stub: m("Path"),

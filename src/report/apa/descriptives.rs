@@ -46,7 +46,7 @@ pub fn apa_descriptives(
                 std::cmp::Ordering::Greater => Cell::Empty,
             }));
             Row {
-                label: Rich::plain(format!("{}. {name}", i + 1)),
+                label: Rich::plain(format!("{}. {}", i + 1, opts.name(name))),
                 indent: false,
                 cells,
             }

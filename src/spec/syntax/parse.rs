@@ -848,7 +848,14 @@ impl<'s> Parser<'s, '_> {
                     "'**' is not an operator; write powers with '^'",
                 ));
             }
+            let rhs_pos = self.peek().pos;
             let (rhs, rd) = self.unary(depth, refs)?;
+            if op == Tok::Slash && constant_value(&rhs) == Some(0.0) {
+                return Err(self.error(
+                    rhs_pos,
+                    "division by zero: this divisor is 0 whatever the estimates; the quantity would be infinite or undefined",
+                ));
+            }
             d = d.max(rd) + 1;
             if d > MAX_DEPTH {
                 return Err(self.too_deep());
@@ -941,6 +948,21 @@ impl<'s> Parser<'s, '_> {
             _ => Err(self.found(t, &expected)),
         }
     }
+}
+
+/// The value of an expression without labels (numbers only), or `None`.
+fn constant_value(e: &Expr) -> Option<f64> {
+    Some(match e {
+        Expr::Num(x) => *x,
+        Expr::Label(_) => return None,
+        Expr::Neg(a) => -constant_value(a)?,
+        Expr::Add(a, b) => constant_value(a)? + constant_value(b)?,
+        Expr::Sub(a, b) => constant_value(a)? - constant_value(b)?,
+        Expr::Mul(a, b) => constant_value(a)? * constant_value(b)?,
+        Expr::Div(a, b) => constant_value(a)? / constant_value(b)?,
+        Expr::Pow(a, b) => constant_value(a)?.powf(constant_value(b)?),
+        Expr::Call(f, a) => f.apply(constant_value(a)?),
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,561 @@
+//! The statistical diagram: every term of every equation a box with an arrow to the outcome it
+//! predicts, labelled with its coefficient when drawn from an [`Analysis`]. The coded columns of
+//! a categorical predictor sit together in one frame named after the variable; the outcome of
+//! a logistic equation says that the arrows into it are log-odds. Laid out for a journal's text
+//! width: when a coefficient label finds no place clear of every box, line and other label, the
+//! layout is tried again with more room between columns and rows.
+
+use super::build::{base, new_node, new_node_lines, Roles};
+use super::coef_labels::{group_lines, group_name_h, place_labels, Clashes};
+use super::ir::{Diagram, DiagramKind, Edge, Group, Node, Rect, Target};
+use super::layered;
+use super::layout::{self, arrow, box_lines, Pending, Spacing};
+use crate::analysis::Analysis;
+use crate::estimation::{Method, CONSTANT};
+use crate::plot::labels::{split_factors, Labels};
+use crate::spec::ModelSpec;
+
+/// How coefficients are written on a statistical diagram's arrows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CoefStyle {
+    /// `0.412***` (* p < .05, ** p < .01, *** p < .001).
+    #[default]
+    Stars,
+    /// `0.412` over `[0.21, 0.61]`.
+    Ci,
+}
+
+/// Significance stars.
+pub fn stars(p: f64) -> &'static str {
+    if p < 0.001 {
+        "***"
+    } else if p < 0.01 {
+        "**"
+    } else if p < 0.05 {
+        "*"
+    } else {
+        ""
+    }
+}
+
+/// One equation for the statistical diagram: outcome and (term, arrow label) pairs.
+struct StatEq {
+    outcome: String,
+    terms: Vec<(String, Option<String>)>,
+    logistic: bool,
+}
+
+/// What the layout draws besides the equations.
+struct Extras {
+    note: Option<String>,
+    /// Reference level of each categorical predictor.
+    references: Vec<(String, String)>,
+}
+
+/// The statistical diagram of a spec's structure: every term a box with an arrow to each
+/// outcome it predicts, without coefficients.
+pub fn statistical_from_spec(spec: &ModelSpec, labels: &Labels) -> Diagram {
+    let eqs = spec
+        .equations
+        .iter()
+        .map(|e| StatEq {
+            outcome: e.outcome.clone(),
+            terms: e.terms.iter().map(|t| (t.name(), None)).collect(),
+            logistic: false,
+        })
+        .collect::<Vec<_>>();
+    let extras = Extras {
+        note: None,
+        references: Vec::new(),
+    };
+    statistical_layout(spec, &eqs, labels, &extras)
+}
+
+/// The statistical diagram of an analysis, each arrow labelled with its coefficient. `decimals`
+/// digits after the point.
+pub fn statistical(
+    analysis: &Analysis,
+    labels: &Labels,
+    style: CoefStyle,
+    decimals: usize,
+) -> Diagram {
+    let conf = analysis.options.conf;
+    let eqs = analysis
+        .equations
+        .iter()
+        .map(|(fit, _)| StatEq {
+            outcome: fit.outcome.clone(),
+            terms: fit
+                .coefficients
+                .iter()
+                .filter(|c| c.term != CONSTANT)
+                .map(|c| {
+                    let text = match style {
+                        CoefStyle::Stars => format!("{:.*}{}", decimals, c.estimate, stars(c.p)),
+                        CoefStyle::Ci => format!(
+                            "{:.*}\n[{:.*}, {:.*}]",
+                            decimals, c.estimate, decimals, c.ci_lower, decimals, c.ci_upper
+                        ),
+                    };
+                    (c.term.clone(), Some(text))
+                })
+                .collect(),
+            logistic: fit.method == Method::Logistic,
+        })
+        .collect::<Vec<_>>();
+    let mut note = match style {
+        CoefStyle::Stars => {
+            "Unstandardized coefficients; * p < .05, ** p < .01, *** p < .001.".to_string()
+        }
+        CoefStyle::Ci => format!("Unstandardized coefficients with {conf}% confidence intervals."),
+    };
+    for e in eqs.iter().filter(|e| e.logistic) {
+        note.push_str(&format!(
+            " Arrows into {} are logistic regression coefficients (log-odds).",
+            labels.var(&e.outcome)
+        ));
+    }
+    let mut references: Vec<(String, String)> = Vec::new();
+    for (fit, _) in &analysis.equations {
+        for c in &fit.coding {
+            if let Some(r) = c.levels.first() {
+                if !references.iter().any(|(v, _)| v == &c.variable) {
+                    references.push((c.variable.clone(), r.clone()));
+                }
+            }
+        }
+    }
+    let extras = Extras {
+        note: Some(note),
+        references,
+    };
+    statistical_layout(&analysis.spec, &eqs, labels, &extras)
+}
+
+/// The group a term's box belongs to: its factors with each coded column replaced by its
+/// variable (`g[2]:w` -> `g:w`); None for a term with no coded column.
+fn group_key(term: &str) -> Option<String> {
+    let fs = split_factors(term);
+    fs.iter().any(|f| f.contains('[')).then(|| {
+        fs.iter()
+            .map(|f| base(f).to_string())
+            .collect::<Vec<_>>()
+            .join(":")
+    })
+}
+
+/// How many times the layout may open its rows to find every label a clear place.
+const TRIES: usize = 6;
+
+fn statistical_layout(
+    spec: &ModelSpec,
+    eqs: &[StatEq],
+    labels: &Labels,
+    extras: &Extras,
+) -> Diagram {
+    let Fitted {
+        s,
+        pending,
+        edges,
+        max_gap,
+    } = fit_width(spec, eqs, labels, &extras.references);
+    let mut best: Option<(Clashes, Diagram)> = None;
+    // Gentler slopes (wider gaps, as far as the width allows) and more room between rows; then,
+    // only if a label still covers a box or another label, gaps wider than the width allows
+    // (smaller print beats overprinted numbers).
+    let within = (0..TRIES).map(|k| {
+        let gap = (s.col_gap * (1.0 + 0.15 * k as f64)).min(max_gap.max(s.col_gap));
+        (gap, 1.0 + 0.1 * k as f64)
+    });
+    let beyond = [1.3, 1.6, 2.0].map(|f| (max_gap.max(s.col_gap) * f, 1.0));
+    for (k, (gap, rows)) in within.chain(beyond).enumerate() {
+        if k >= TRIES && best.as_ref().is_some_and(|(c, _)| c.covering == 0) {
+            break;
+        }
+        let mut t = s;
+        t.col_gap = gap;
+        t.row_gap *= rows;
+        t.passage *= rows;
+        let mut p = pending.clone();
+        let mut d = arrange(&mut p, &edges, eqs, labels, extras, &t);
+        let clashes = place_labels(&mut d);
+        layout::finish(&mut d, &t);
+        if clashes.none() {
+            return d;
+        }
+        if best.as_ref().is_none_or(|(c, _)| clashes < *c) {
+            best = Some((clashes, d));
+        }
+    }
+    best.map(|b| b.1)
+        .unwrap_or_else(|| layout::blank(DiagramKind::Statistical, &s))
+}
+
+/// A journal's text width, in points (6.5 inches).
+pub const TEXT_WIDTH: f64 = 6.5 * 72.0;
+/// The smallest type journals print, in points.
+pub const MIN_PRINT_PT: f64 = 8.0;
+
+/// The boxes of a statistical diagram with the spacing that fits them to the text width, and
+/// the widest gap between columns that width allows.
+struct Fitted {
+    s: Spacing,
+    pending: Vec<Pending>,
+    edges: Vec<Edge>,
+    max_gap: f64,
+}
+
+/// The narrowest gap between columns, in points.
+const MIN_GAP: f64 = 30.0;
+
+/// Box labels wrap at this many times the font size, widest first, until the diagram fits.
+const WRAPS: [f64; 4] = [9.5, 8.0, 6.5, 5.0];
+
+/// The spacing and boxes that keep the diagram narrow enough for its smallest text to print at
+/// [`MIN_PRINT_PT`] at [`TEXT_WIDTH`]: the widest label wrap whose columns leave the usual gap
+/// (room for the widest coefficient label), else the wrap leaving the widest gap; the gap the
+/// usual one, or what the width allows (at least [`MIN_GAP`]).
+/// Also returns the widest gap the width allows.
+fn fit_width(
+    spec: &ModelSpec,
+    eqs: &[StatEq],
+    labels: &Labels,
+    references: &[(String, String)],
+) -> Fitted {
+    let mut s = Spacing::for_kind(DiagramKind::Statistical);
+    let widest = eqs
+        .iter()
+        .flat_map(|e| e.terms.iter().filter_map(|(_, l)| l.as_deref()))
+        .map(|l| super::coef_labels::label_size(l, s.label_pt).0)
+        .fold(0.0, f64::max);
+    let max_width = TEXT_WIDTH * s.label_pt.min(s.font_pt) / MIN_PRINT_PT;
+    let want_gap = s.col_gap.max(1.3 * widest + 2.0 * s.label_pt);
+    let tallest = eqs
+        .iter()
+        .flat_map(|e| e.terms.iter().filter_map(|(_, l)| l.as_deref()))
+        .map(|l| super::coef_labels::label_size(l, s.label_pt).1)
+        .fold(0.0, f64::max);
+    s.passage = s.passage.max(tallest + 8.0);
+    // The widest wrap that leaves the usual gap; failing that, the one leaving the widest gap.
+    let mut best: Option<Fitted> = None;
+    for wrap in WRAPS {
+        s.wrap_w = wrap * s.font_pt;
+        let (pending, edges) = boxes_and_arrows(spec, eqs, labels, references, &s);
+        let mut widths: std::collections::BTreeMap<i32, f64> = Default::default();
+        for p in &pending {
+            let c = p.cell.map_or(0, |c| c.0);
+            let w = widths.entry(c).or_insert(0.0);
+            *w = w.max(p.node.w);
+        }
+        let gaps = widths.len().saturating_sub(1).max(1) as f64;
+        let room = (max_width - 2.0 * s.margin - widths.values().sum::<f64>()) / gaps;
+        // Never wider than the width allows: legible text comes first.
+        s.col_gap = room.min(want_gap).max(MIN_GAP);
+        let done = room >= want_gap;
+        if best.as_ref().is_none_or(|b| room > b.max_gap) || done {
+            best = Some(Fitted {
+                s,
+                pending,
+                edges,
+                max_gap: room,
+            });
+        }
+        if done {
+            break;
+        }
+    }
+    best.expect("at least one wrap width")
+}
+
+/// Lays out the boxes and builds the diagram (without arrow labels placed). Boxes grow to give
+/// the arrows on their sides room, which can change the layout, so it is done twice.
+fn arrange(
+    pending: &mut [Pending],
+    edges: &[Edge],
+    eqs: &[StatEq],
+    labels: &Labels,
+    extras: &Extras,
+    s: &Spacing,
+) -> Diagram {
+    let blocks: Vec<Option<usize>> = {
+        let keys: Vec<Option<String>> = pending.iter().map(|p| group_key(&p.node.id)).collect();
+        keys.iter()
+            .map(|k| {
+                let n = keys.iter().filter(|o| k.is_some() && *o == k).count();
+                k.as_ref()
+                    .filter(|_| n > 1)
+                    .and_then(|_| keys.iter().position(|o| o == k))
+            })
+            .collect()
+    };
+    let mut extra = vec![0.0; edges.len()];
+    let build = |pending: &mut [Pending], extra: &[f64]| {
+        layered::place(pending, &blocks, edges, GROUP_INNER, extra, s);
+        Diagram {
+            nodes: pending.iter().map(|p| p.node.clone()).collect(),
+            edges: edges.to_vec(),
+            caption: extras.note.clone(),
+            ..layout::blank(DiagramKind::Statistical, s)
+        }
+    };
+    let mut d = build(pending, &extra);
+    for _ in 0..4 {
+        let mut changed = false;
+        for p in pending.iter_mut() {
+            let need = d.min_height(&p.node.id).ceil();
+            if need > p.node.h {
+                p.node.h = need;
+                changed = true;
+            }
+        }
+        // An arrow through a box asks for more room where it passes.
+        for (i, e) in d.edges.iter().enumerate() {
+            let Some((a, b)) = d.segment(i) else { continue };
+            let hit = d.nodes.iter().any(|n| {
+                let mut r = n.rect();
+                r.w -= 1.0;
+                r.h -= 1.0;
+                n.id != e.from && e.to != Target::Node(n.id.clone()) && r.crosses(a, b)
+            });
+            if hit {
+                extra[i] += PASSAGE_STEP;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+        d = build(pending, &extra);
+    }
+    d.groups = groups(&d, eqs, labels, &extras.references, s);
+    d
+}
+
+/// More room for an arrow that ran through a box, per try.
+const PASSAGE_STEP: f64 = 12.0;
+
+/// Space between the boxes of one group.
+const GROUP_INNER: f64 = 8.0;
+
+/// The boxes with their grid cells, and one arrow per coefficient. X, the mediators and Y take
+/// their places in the core; every other term goes in the column before the first outcome it
+/// predicts, below the X -> Y line, the coded columns of one variable next to each other. A
+/// categorical X is drawn as its coded columns in X's place.
+fn boxes_and_arrows(
+    spec: &ModelSpec,
+    eqs: &[StatEq],
+    labels: &Labels,
+    references: &[(String, String)],
+    s: &Spacing,
+) -> (Vec<Pending>, Vec<Edge>) {
+    let roles = Roles { spec };
+    let is_term = |id: &str| eqs.iter().any(|e| e.terms.iter().any(|(t, _)| t == id));
+    let coded_x = !is_term(&spec.x)
+        && eqs.iter().any(|e| {
+            e.terms
+                .iter()
+                .any(|(t, _)| base(t) == spec.x && t.contains('['))
+        });
+    let mut pending: Vec<Pending> = roles
+        .core()
+        .into_iter()
+        .filter(|(id, _)| !(coded_x && id == &spec.x))
+        .map(|(id, cell)| {
+            let logistic = eqs.iter().any(|e| e.outcome == id && e.logistic);
+            Pending::at(outcome_node(&id, labels, &roles, logistic, s), cell)
+        })
+        .collect();
+    // Terms in order of first appearance, each group's members together.
+    let mut seen: Vec<String> = Vec::new();
+    for e in eqs {
+        for (t, _) in &e.terms {
+            if !seen.contains(t) {
+                seen.push(t.clone());
+            }
+        }
+    }
+    let first = |t: &String| {
+        let key = group_key(t);
+        seen.iter()
+            .position(|u| key.is_some() && group_key(u) == key)
+            .unwrap_or_else(|| seen.iter().position(|u| u == t).unwrap_or(0))
+    };
+    let col_of = |pending: &[Pending], id: &str| {
+        pending
+            .iter()
+            .find(|p| p.node.id == id)
+            .and_then(|p| p.cell)
+            .map(|c| c.0)
+    };
+    let mut extra: Vec<(i32, usize, &String)> = Vec::new();
+    for t in &seen {
+        if col_of(&pending, t).is_some() {
+            continue;
+        }
+        let target_col = eqs
+            .iter()
+            .filter(|e| e.terms.iter().any(|(u, _)| u == t))
+            .filter_map(|e| col_of(&pending, &e.outcome))
+            .min()
+            .unwrap_or(1);
+        // X's coded columns first, in X's place.
+        let col = if coded_x && base(t) == spec.x && split_factors(t).len() == 1 {
+            -1
+        } else {
+            (target_col - 1).max(0)
+        };
+        extra.push((col, first(t), t));
+    }
+    extra.sort_by_key(|(c, f, _)| (*c, *f));
+    place_extra(&mut pending, &extra, labels, references, &roles, s);
+    let edges = eqs
+        .iter()
+        .flat_map(|e| {
+            e.terms
+                .iter()
+                .map(|(t, label)| arrow(t, &e.outcome, label.clone()))
+        })
+        .collect();
+    (pending, edges)
+}
+
+/// A core box: an outcome of a logistic equation says its arrows are log-odds.
+fn outcome_node(id: &str, labels: &Labels, roles: &Roles, logistic: bool, s: &Spacing) -> Node {
+    let label = labels.term(id);
+    if !logistic {
+        return new_node(id, label, roles.kind(id), s);
+    }
+    let mut lines = box_lines(&label, s);
+    lines.push("(log-odds)".into());
+    new_node_lines(id, label, lines, roles.kind(id), s)
+}
+
+/// Puts the extra boxes below the X -> Y line: a categorical X's coded columns (column -1 in
+/// `extra`) first, from X's row down; then column by column, each column's boxes below those of
+/// the columns before it, so arrows from an earlier column that skip a column rise above them.
+/// The first box of a group gets room above it for the group's name.
+fn place_extra(
+    pending: &mut Vec<Pending>,
+    extra: &[(i32, usize, &String)],
+    labels: &Labels,
+    references: &[(String, String)],
+    roles: &Roles,
+    s: &Spacing,
+) {
+    let mut deepest = 0;
+    let mut floor = 1;
+    let mut current = None;
+    let mut last_key: Option<String> = None;
+    for &(col, _, t) in extra {
+        let row = if col < 0 {
+            layout::free_row(pending, 0, 0)
+        } else {
+            if current != Some(col) {
+                current = Some(col);
+                floor = floor.max(deepest + 1);
+            }
+            layout::free_row(pending, col, floor)
+        };
+        deepest = deepest.max(row);
+        let mut p = Pending::at(
+            new_node(t, labels.term(t), roles.kind(t), s),
+            (col.max(0), row),
+        );
+        let key = group_key(t);
+        let members = extra
+            .iter()
+            .filter(|e| key.is_some() && group_key(e.2) == key)
+            .count();
+        if let (true, Some(k)) = (members > 1 && key != last_key, &key) {
+            let frame_w = p.node.w + 2.0 * GROUP_PAD;
+            p.room_above = group_room(&group_label(k, labels, references), frame_w, s);
+        }
+        last_key = key;
+        pending.push(p);
+    }
+}
+
+/// Room a group's name takes above its first box in a frame `frame_w` wide.
+fn group_room(label: &str, frame_w: f64, s: &Spacing) -> f64 {
+    let n = group_lines(label, frame_w, s.label_pt).len();
+    group_name_h(n, s.label_pt) + 2.0 + GROUP_PAD
+}
+
+/// A group's name: the variable's (or product's) label and the reference level.
+fn group_label(key: &str, labels: &Labels, references: &[(String, String)]) -> String {
+    let refs: Vec<&str> = split_factors(key)
+        .iter()
+        .filter_map(|f| references.iter().find(|(v, _)| v == f))
+        .map(|(_, r)| r.as_str())
+        .collect();
+    let mut label = labels.term(key);
+    if let [r] = refs.as_slice() {
+        label.push_str(&format!(" (ref. {r})"));
+    }
+    label
+}
+
+/// Padding between a group's frame and its boxes.
+const GROUP_PAD: f64 = 4.0;
+
+/// The frames around the coded columns of each categorical predictor (and of each product
+/// with one), named with the variable's label and its reference level.
+fn groups(
+    d: &Diagram,
+    eqs: &[StatEq],
+    labels: &Labels,
+    references: &[(String, String)],
+    s: &Spacing,
+) -> Vec<Group> {
+    let mut keys: Vec<String> = Vec::new();
+    for e in eqs {
+        for (t, _) in &e.terms {
+            if let Some(k) = group_key(t) {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for k in keys {
+        let members: Vec<&Node> = d
+            .nodes
+            .iter()
+            .filter(|n| group_key(&n.id).as_ref() == Some(&k))
+            .collect();
+        if members.len() < 2 {
+            continue;
+        }
+        let x0 = members
+            .iter()
+            .map(|n| n.x - n.w / 2.0)
+            .fold(f64::INFINITY, f64::min);
+        let x1 = members
+            .iter()
+            .map(|n| n.x + n.w / 2.0)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let y0 = members
+            .iter()
+            .map(|n| n.y - n.h / 2.0)
+            .fold(f64::INFINITY, f64::min);
+        let y1 = members
+            .iter()
+            .map(|n| n.y + n.h / 2.0)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let (x0, x1) = (x0 - GROUP_PAD, x1 + GROUP_PAD);
+        let label = group_label(&k, labels, references);
+        let (y0, y1) = (y0 - group_room(&label, x1 - x0, s), y1 + GROUP_PAD);
+        out.push(Group {
+            label,
+            members: members.iter().map(|n| n.id.clone()).collect(),
+            rect: Rect {
+                x: (x0 + x1) / 2.0,
+                y: (y0 + y1) / 2.0,
+                w: x1 - x0,
+                h: y1 - y0,
+            },
+        });
+    }
+    out
+}

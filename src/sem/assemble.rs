@@ -1,0 +1,172 @@
+//! The last stage: every row's estimate, SE, z test, interval and standardized values (with
+//! delta-method SEs), the defined parameters, R² and the implied moments, as an immutable
+//! [`SemFit`].
+
+use crate::numeric::dist::{z_p_two_sided, z_quantile};
+
+use super::estimate::Estimate;
+use super::implied::Implied;
+use super::linalg::Mat;
+use super::model::Model;
+use super::partable::ParTable;
+use super::{defined, r2, standardize, FitMeasures, ParameterRow, SemFit, SemOptions};
+
+/// Point values and delta-method variances of everything derived from θ.
+struct Derived {
+    /// Defined parameters (raw).
+    defined: Vec<f64>,
+    std: standardize::Standardized,
+    /// Variances: the defined parameters, then std.lv, then std.all (rows then defined).
+    var: Vec<f64>,
+}
+
+/// The derived quantities at θ̂ and their variances J V J′ (J by central differences).
+fn derived(pt: &ParTable, model: &Model, theta: &[f64], v: &Mat, imp: &Implied) -> Derived {
+    let values = model.row_values(theta);
+    let all = |t: &[f64]| -> Vec<f64> {
+        let vals = model.row_values(t);
+        let mut out = defined_all(pt, &vals);
+        match model.implied(t) {
+            Some((_, imp)) => {
+                let st = standardize::standardize(pt, &vals, &imp);
+                out.extend(st.std_lv);
+                out.extend(st.std_all);
+            }
+            None => out.extend(vec![f64::NAN; 2 * (pt.rows.len() + pt.defined.len())]),
+        }
+        out
+    };
+    let jac = defined::jacobian(&all, theta);
+    Derived {
+        defined: defined_all(pt, &values),
+        std: standardize::standardize(pt, &values, imp),
+        var: defined::delta_variances(&jac, v),
+    }
+}
+
+/// Every defined parameter on raw row values, in order (each may use the earlier ones).
+fn defined_all(pt: &ParTable, values: &[f64]) -> Vec<f64> {
+    let mut ext = values.to_vec();
+    for d in &pt.defined {
+        let v = standardize::defined_value(pt, &ext, values, &d.expr);
+        ext.push(v);
+    }
+    ext.split_off(values.len())
+}
+
+/// One output row: `k` indexes the standardized values (rows, then defined parameters).
+struct RowBuilder<'a> {
+    d: &'a Derived,
+    crit: f64,
+    n_rows: usize,
+}
+
+impl RowBuilder<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn row(
+        &self,
+        lhs: &str,
+        op: &str,
+        rhs: &str,
+        label: &str,
+        free: usize,
+        e: f64,
+        se: f64,
+        k: usize,
+    ) -> ParameterRow {
+        let (z, p) = if free > 0 || op == ":=" {
+            (e / se, z_p_two_sided(e / se))
+        } else {
+            (f64::NAN, f64::NAN)
+        };
+        let nd = self.d.defined.len();
+        let sd = |i: usize| self.d.var[i].max(0.0).sqrt();
+        ParameterRow {
+            lhs: lhs.into(),
+            op: op.into(),
+            rhs: rhs.into(),
+            label: label.into(),
+            free,
+            est: e,
+            se,
+            z,
+            p,
+            ci_lower: e - self.crit * se,
+            ci_upper: e + self.crit * se,
+            std_lv: self.d.std.std_lv[k],
+            std_all: self.d.std.std_all[k],
+            std_lv_se: sd(nd + k),
+            std_all_se: sd(nd + self.n_rows + k),
+        }
+    }
+}
+
+/// The fit as a value.
+#[allow(clippy::too_many_arguments)]
+pub fn assemble(
+    pt: &ParTable,
+    model: &Model,
+    est: &Estimate,
+    v: Mat,
+    imp: Implied,
+    fit: FitMeasures,
+    opts: &SemOptions,
+    n: f64,
+) -> SemFit {
+    let values = model.row_values(&est.theta);
+    let d = derived(pt, model, &est.theta, &v, &imp);
+    let b = RowBuilder {
+        d: &d,
+        crit: z_quantile(1.0 - (1.0 - opts.level) / 2.0),
+        n_rows: pt.rows.len() + pt.defined.len(),
+    };
+    let mut parameters = Vec::with_capacity(b.n_rows);
+    for (i, r) in pt.rows.iter().enumerate() {
+        let se = if r.free > 0 {
+            v[(r.free - 1, r.free - 1)].max(0.0).sqrt()
+        } else {
+            0.0
+        };
+        parameters.push(b.row(
+            &r.lhs,
+            r.op.symbol(),
+            &r.rhs,
+            &r.label,
+            r.free,
+            values[i],
+            se,
+            i,
+        ));
+    }
+    for (j, def) in pt.defined.iter().enumerate() {
+        // lavaan prints the expression without spaces.
+        let rhs: String = def.text.chars().filter(|c| !c.is_whitespace()).collect();
+        let se = d.var[j].max(0.0).sqrt();
+        parameters.push(b.row(
+            &def.name,
+            ":=",
+            &rhs,
+            &def.name,
+            0,
+            d.defined[j],
+            se,
+            pt.rows.len() + j,
+        ));
+    }
+    SemFit {
+        parameters,
+        fit,
+        r2: r2::r_squared(pt, &d.std.std_all),
+        observed: pt.ov.clone(),
+        implied_cov: imp.sigma,
+        implied_mean: imp.mu,
+        n: n as usize,
+        dropped_lines: Vec::new(),
+        n_free: pt.n_free,
+        iterations: est.iterations,
+        gradient: est.gradient,
+        theta: est.theta.clone(),
+        options: opts.clone(),
+        vcov: v,
+    }
+}

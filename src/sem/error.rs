@@ -1,0 +1,54 @@
+use thiserror::Error;
+
+use crate::spec::flat::Pos;
+
+/// A latent-variable model that cannot be fitted: each variant names what is wrong (a variable,
+/// a parameter, a line:column of the model text) and what to do about it.
+#[derive(Debug, Error, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SemError {
+    #[error("{}:{}: '{name}' is neither a column of the data nor a latent variable (no '{name} =~ ...' defines it){}", pos.line, pos.col, suggest(.suggestions))]
+    UnknownVariable {
+        name: String,
+        pos: Pos,
+        suggestions: Vec<String>,
+    },
+    #[error("{}:{}: '{name}' is not a column of the data, and as a latent variable it has no indicators; give it some with '{name} =~ item1 + item2 + ...'", pos.line, pos.col)]
+    LatentWithoutIndicators { name: String, pos: Pos },
+    #[error("{}:{}: the regressions form a cycle ({}); non-recursive (feedback) models are not supported: remove one of the paths", pos.line, pos.col, .cycle.join(" -> "))]
+    Cycle { cycle: Vec<String>, pos: Pos },
+    #[error("{}:{}: the label '{label}' names no parameter of the model (labels are set by 'label*variable')", pos.line, pos.col)]
+    UnknownLabel { label: String, pos: Pos },
+    #[error("{}:{}: {what} is not supported yet", pos.line, pos.col)]
+    Unsupported { what: String, pos: Pos },
+    #[error("{}:{}: the constraint '{text}' conflicts with the other constraints or fixed values (no parameter values satisfy them all)", pos.line, pos.col)]
+    InconsistentConstraints { text: String, pos: Pos },
+    #[error("the data have {n} complete rows for {p} observed variables; ML needs more rows than variables")]
+    TooFewRows { n: usize, p: usize },
+    #[error("the sample covariance matrix of the model's observed variables is not positive definite ('{variable}' is a linear combination of the variables before it, or constant): drop or combine it")]
+    SampleNotPositiveDefinite { variable: String },
+    #[error("the ML estimation did not converge after {iterations} iterations (largest gradient element {gradient:.3e}); {advice}")]
+    NotConverged {
+        iterations: usize,
+        gradient: f64,
+        advice: String,
+    },
+    #[error("the model is not identified: the information matrix is singular, so {} cannot be estimated apart from the other parameters; fix a loading or a variance, add an indicator, or remove a path", .parameters.join(", "))]
+    Unidentified { parameters: Vec<String> },
+    #[error("{what} is not supported yet")]
+    UnsupportedOption { what: String },
+    #[error(transparent)]
+    Data(#[from] crate::data::DataError),
+    #[error(transparent)]
+    Moments(#[from] super::moments::MomentsError),
+    #[error("the model has more free parameters ({npar}) than sample moments ({ndat}): it is not identified; fix parameters or add indicators")]
+    NegativeDf { npar: usize, ndat: usize },
+}
+
+fn suggest(s: &[String]) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", s.join(" or "))
+    }
+}

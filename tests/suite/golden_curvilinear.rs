@@ -1,0 +1,335 @@
+//! Curvilinear (polynomial) terms against R 4.2.2 (issue 15): `lm` and `glm` with `I(x^2)`, and
+//! the bad input a power refuses. Golden values: tests/golden/curvilinear_size_coop/ (make.R
+//! computes them; the data are committed there, so these tests need no ../shared).
+
+use cipa::estimation::{LogisticOptions, Regression};
+use cipa::inference::CovType;
+use serde_json::Value;
+
+use crate::common::cli::{cipa, usage_error};
+use crate::common::{golden_dir, read_data, Checker};
+
+const CASE: &str = "curvilinear_size_coop";
+
+fn expected() -> Value {
+    let path = golden_dir(CASE).join("expected.json");
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("expected.json")).unwrap()
+}
+
+fn data_path() -> String {
+    golden_dir(CASE).join("data.csv").display().to_string()
+}
+
+fn nums(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap_or(f64::NAN))
+        .collect()
+}
+
+/// The quadratic models of make.R, with R's term names mapped to cipa's.
+fn fits() -> [(&'static str, cipa::estimation::EquationFit); 2] {
+    let data = read_data(&golden_dir(CASE).join("data.csv"));
+    let terms = ["log_size", "log_size^2", "age"];
+    let ols = Regression::new("coop", &terms)
+        .fit_ols(&data, CovType::Ols)
+        .unwrap();
+    let logit = Regression::new("cooperates", &terms)
+        .fit_logistic(
+            &data,
+            &LogisticOptions {
+                tol: 1e-14,
+                ..LogisticOptions::default()
+            },
+        )
+        .unwrap();
+    [("ols", ols), ("logit", logit)]
+}
+
+#[test]
+fn quadratic_coefficients_and_covariance_match_r() {
+    let e = expected();
+    for (key, fit) in fits() {
+        let mut c = Checker::new(format!("{CASE} {key}"));
+        let names: Vec<&str> = fit.coefficients.iter().map(|c| c.term.as_str()).collect();
+        c.eq(
+            "term names",
+            names,
+            vec!["constant", "log_size", "log_size^2", "age"],
+        );
+        for (i, b) in nums(&e[key]["coefficients"]).iter().enumerate() {
+            c.num(format!("b{i}"), fit.coefficients[i].estimate, *b);
+        }
+        // jsonlite writes the matrix as one vector (by columns; it is symmetric).
+        let v = nums(&e[key]["vcov"]);
+        c.eq("vcov size", v.len(), fit.cov.len());
+        for (i, x) in v.iter().enumerate() {
+            c.num_tol(format!("vcov[{i}]"), fit.cov[i], *x, 1e-6);
+        }
+        c.finish();
+    }
+}
+
+#[test]
+fn a_power_reads_as_one_in_json_and_text() {
+    let d = data_path();
+    let o = cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "coop",
+        "--x",
+        "log_size,log_size^2",
+        "--center",
+        "log_size",
+        "--format",
+        "json",
+    ]);
+    let j = crate::common::cli::json(&o);
+    let terms: Vec<&str> = j["equations"][0]["coefficients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["term"].as_str().unwrap())
+        .collect();
+    assert_eq!(terms, ["constant", "log_size", "log_size^2"]);
+    let text = crate::common::cli::ok(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "coop",
+        "--x",
+        "log_size,log_size^2",
+        "--center",
+        "log_size",
+    ]));
+    assert!(
+        text.contains("'log_size' is mean-centred before it is powered"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_power_of_a_categorical_or_two_valued_variable_is_refused() {
+    let d = data_path();
+    let two = usage_error(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "coop",
+        "--x",
+        "cooperates,cooperates^2",
+    ]));
+    assert!(
+        two.contains("'cooperates' has only two values (0 and 1)"),
+        "{two}"
+    );
+    let cat = usage_error(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "coop",
+        "--x",
+        "age,age^2",
+        "--categorical",
+        "age",
+    ]));
+    assert!(
+        cat.contains("'age' is categorical; a power needs a numeric variable"),
+        "{cat}"
+    );
+    let twice = usage_error(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "coop",
+        "--x",
+        "log_size,log_size:log_size",
+    ]));
+    assert!(twice.contains("write its square as log_size^2"), "{twice}");
+    let high = usage_error(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "coop",
+        "--x",
+        "log_size,log_size^4",
+    ]));
+    assert!(high.contains("at most 3"), "{high}");
+}
+
+#[test]
+fn turning_point_fieller_and_u_test_match_r() {
+    use cipa::effects::{quadratic_tests, Fieller, Position, Shape};
+    let e = expected();
+    for (key, fit) in fits() {
+        let r = &e[key];
+        // glm's covariance comes from the weights of its last IRLS step, cipa's from the
+        // converged estimates: they agree to ~1e-7, and Fieller's lower root (a difference of
+        // nearly equal terms) amplifies that about tenfold.
+        let tol = if key == "ols" { 1e-8 } else { 5e-6 };
+        let mut c = Checker::new(format!("{CASE} {key} turning point and U test"));
+        let q = quadratic_tests(&fit, "log_size", None).expect("a quadratic");
+        let tp = q.turning_point.expect("a turning point");
+        let f = |k: &str| r[k].as_f64().unwrap();
+        c.num_tol("turning point", tp.x, f("turning_point"), tol);
+        c.num_tol("delta-method SE", tp.se, f("turning_point_se"), tol);
+        match tp.fieller {
+            Fieller::Bounded { lower, upper } => {
+                c.num_tol("Fieller lower", lower, f("fieller_lower"), tol);
+                c.num_tol("Fieller upper", upper, f("fieller_upper"), tol);
+            }
+            Fieller::Unbounded => c.fail("Fieller interval unbounded; R's is bounded"),
+        }
+        c.eq("position", tp.position, Position::Inside);
+        let u = q.u_test.expect("a U test");
+        c.eq("shape", u.shape, Shape::InvertedU);
+        c.eq("shape name", r["shape"].as_str(), Some("inverted_u"));
+        c.num("range lower", u.lower.x, f("range_lower"));
+        c.num("range upper", u.upper.x, f("range_upper"));
+        c.num_tol("slope lower", u.lower.slope, f("slope_lower"), tol);
+        c.num_tol("slope lower se", u.lower.se, f("slope_lower_se"), tol);
+        c.num_tol("t lower", u.lower.stat, f("t_lower"), tol);
+        c.num_tol("slope upper", u.upper.slope, f("slope_upper"), tol);
+        c.num_tol("slope upper se", u.upper.se, f("slope_upper_se"), tol);
+        c.num_tol("t upper", u.upper.stat, f("t_upper"), tol);
+        c.num_tol("U test statistic", u.stat, f("u_test_t"), tol);
+        c.num_tol("U test p", u.p, f("u_test_p"), tol);
+        c.finish();
+    }
+}
+
+#[test]
+fn the_u_test_runs_on_a_given_range_and_lands_in_json() {
+    let d = data_path();
+    let j = crate::common::cli::json(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "coop",
+        "--x",
+        "log_size,log_size^2,age",
+        "--u-range",
+        "2,5",
+        "--format",
+        "json",
+    ]));
+    let u = &j["curvilinear"][0]["u_test"];
+    assert_eq!(u["lower"]["x"], 2.0);
+    assert_eq!(u["upper"]["x"], 5.0);
+    assert_eq!(j["curvilinear"][0]["reference"]["distribution"], "t");
+    assert_eq!(j["curvilinear"][0]["reference"]["df"], 296.0);
+    let bad = usage_error(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "coop",
+        "--x",
+        "log_size,log_size^2",
+        "--u-range",
+        "5,2",
+    ]));
+    assert!(bad.contains("LO < HI"), "{bad}");
+}
+
+#[test]
+fn a_zero_square_has_no_turning_point_and_a_weak_one_no_bounded_interval() {
+    use cipa::effects::{fieller, turning_point, u_test, Fieller, Quadratic, Reference};
+    let line = Quadratic {
+        b1: 0.5,
+        b2: 0.0,
+        v11: 0.01,
+        v12: 0.0,
+        v22: 0.01,
+    };
+    assert!(turning_point(&line).is_none());
+    assert!(u_test(&line, 0.0, 1.0, Reference::Normal).is_none());
+    // b2 = -0.1 with SE 1: not significant, so Fieller's set is not an interval.
+    let weak = Quadratic {
+        b2: -0.1,
+        v22: 1.0,
+        ..line
+    };
+    assert_eq!(fieller(&weak, 1.96), Fieller::Unbounded);
+    // The CLI says so in words: the logistic curve's weaker age square.
+    let d = data_path();
+    let text = crate::common::cli::ok(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "coop",
+        "--x",
+        "age,age^2",
+    ]));
+    assert!(
+        text.contains("Fieller's interval of the turning point is unbounded")
+            || text.contains("lies below")
+            || text.contains("lies above"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_fitted_curve_peaks_at_the_turning_point_inside_its_band() {
+    use cipa::effects::{quadratic_curve, quadratic_tests};
+    for (key, fit) in fits() {
+        let q = quadratic_tests(&fit, "log_size", None).unwrap();
+        let xs = vec![1.0; fit.n];
+        let c = quadratic_curve(&fit, &q, &xs).unwrap();
+        assert_eq!(c.x.len(), 101);
+        assert_eq!(c.cases.len(), fit.n, "{key}");
+        assert_eq!(c.held_at_means, ["age"], "{key}");
+        for i in 0..c.x.len() {
+            assert!(
+                c.lower[i] <= c.fit[i] && c.fit[i] <= c.upper[i],
+                "{key} at {i}"
+            );
+        }
+        // The highest point of the grid is the grid point nearest the turning point.
+        let top = (0..c.x.len())
+            .max_by(|&a, &b| c.fit[a].total_cmp(&c.fit[b]))
+            .unwrap();
+        let tp = c.turning_point.unwrap();
+        let step = c.x[1] - c.x[0];
+        assert!(
+            (c.x[top] - tp).abs() <= step,
+            "{key}: top {} vs {tp}",
+            c.x[top]
+        );
+        assert_eq!(c.probability, key == "logit");
+    }
+}
+
+#[cfg(feature = "plot")]
+#[test]
+fn the_results_folder_holds_the_curve_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("res");
+    let d = data_path();
+    crate::common::cli::ok(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "cooperates",
+        "--logistic",
+        "--x",
+        "log_size,log_size^2,age",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let svg = std::fs::read_to_string(out.join("plots/curvilinear_log_size.svg")).unwrap();
+    assert!(svg.contains("P(cooperates = 1)"), "the probability scale");
+    assert!(svg.contains("turning point"));
+    assert!(out.join("plots/curvilinear_log_size.png").exists());
+}
