@@ -4,8 +4,9 @@ calling cipa from Python.
 
 PROCESS model 58 with two parallel mediators, B = 5000 percentile bootstrap, n = 2,000 (the data
 of process_pyprocessmacro.py): pyprocessmacro's `Process(...)` and `cipa.fit(...)` on the same
-pandas DataFrame, each timed in this process after a warm-up (imports excluded), medians of
-several runs. The overhead of a call is its wall time minus the engine's own time
+pandas DataFrame, each timed in this process after a warm-up (imports excluded), in interleaved
+rounds (each contender once per round) so that the load of a shared machine hits both alike;
+medians of the rounds, wall time and this process's CPU seconds. The overhead of a call is its wall time minus the engine's own time
 (`Result.engine_seconds`: typing the data and the analysis inside Rust); measured for a fit
 without a bootstrap and with B = 5000, and for reading the tables (`.to_dict()`, `.indirect`).
 Results go to docs/PERFORMANCE.md by hand.
@@ -43,61 +44,89 @@ def median_time(f, runs, clock=time.perf_counter):
     return statistics.median(times), out
 
 
+def timed(f):
+    """(wall seconds, CPU seconds of this process, result) of one call."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    out = f()
+    return time.perf_counter() - w0, time.process_time() - c0, out
+
+
+def med(xs):
+    return statistics.median(xs)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=7, help="interleaved rounds against pyprocessmacro")
     ap.add_argument("--no-ppm", action="store_true", help="skip pyprocessmacro")
     args = ap.parse_args()
     d = make_data(args.n)
     kw = dict(model=58, x="x", y="y", m=["m1", "m2"], w="w", seed=1)
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
     # The call's overhead: wall time minus the engine's own, without and with a bootstrap.
     for boot in (0, 5000):
         cipa.fit(d, boot=boot, **kw)  # warm-up
         walls, over = [], []
-        for _ in range(max(args.runs, 20) if boot == 0 else args.runs):
+        for _ in range(max(args.runs, 20)):
             t0 = time.perf_counter()
             r = cipa.fit(d, boot=boot, **kw)
             wall = time.perf_counter() - t0
             walls.append(wall)
             over.append(wall - r.engine_seconds)
-        print(f"cipa.fit model 58, n = {args.n}, B = {boot}: wall {statistics.median(walls) * 1e3:.2f} ms, "
-              f"overhead over the engine {statistics.median(over) * 1e3:.3f} ms (median)")
-    r = cipa.fit(d, boot=5000, **kw)
+        print(f"cipa.fit model 58, n = {args.n}, B = {boot}: wall {med(walls) * 1e3:.2f} ms, "
+              f"overhead over the engine {med(over) * 1e3:.3f} ms (median of {len(walls)})")
     t_dict, _ = median_time(lambda: cipa.fit(d, boot=0, **kw).to_dict(), 20)
     t_fit0, _ = median_time(lambda: cipa.fit(d, boot=0, **kw), 20)
     print(f"  first .to_dict() (JSON document into Python): {(t_dict - t_fit0) * 1e3:.2f} ms")
     t_ind, _ = median_time(lambda: cipa.fit(d, boot=0, **kw).indirect, 20)
     print(f"  first .indirect (document and DataFrame): {(t_ind - t_fit0) * 1e3:.2f} ms")
 
-    t_cipa, r = median_time(lambda: cipa.fit(d, boot=5000, **kw), args.runs)
-    print(f"cipa.fit model 58, n = {args.n}, B = 5000: {t_cipa:.3f} s (median of {args.runs}; "
-          f"engine {r.engine_seconds:.3f} s; threads: all cores)")
-    t_cipa1, _ = median_time(lambda: cipa.fit(d, boot=5000, threads=1, **kw), args.runs)
-    print(f"  one thread: {t_cipa1:.3f} s")
-    if args.no_ppm:
-        return
-    from pyprocessmacro import Process
-
-    def ppm():
+    runs = {
+        "cipa.fit, all cores": lambda: cipa.fit(d, boot=5000, **kw),
+        "cipa.fit, one thread": lambda: cipa.fit(d, boot=5000, threads=1, **kw),
+    }
+    if not args.no_ppm:
         import contextlib
         import io
 
-        with contextlib.redirect_stdout(io.StringIO()):
-            p = Process(data=d, boot=5000, percent=True, suppr_init=True, **{k: v for k, v in kw.items()})
-            p.summary()
-        return p
+        from pyprocessmacro import Process
 
-    ppm()  # warm-up (imports, caches)
-    t_ppm, _ = median_time(ppm, max(3, args.runs // 2))
-    print(f"pyprocessmacro 2.2 Process(model 58) + summary(): {t_ppm:.3f} s (median)")
-    print(f"speed-up: {t_ppm / t_cipa:.0f}x (all cores), {t_ppm / t_cipa1:.0f}x (one thread)")
-    # CPU seconds of this process: on a shared machine less disturbed by other work than wall
-    # time (numpy's BLAS may use more than one thread; cipa runs on one here).
-    c_ppm, _ = median_time(ppm, max(3, args.runs // 2), time.process_time)
-    c_cipa, _ = median_time(lambda: cipa.fit(d, boot=5000, threads=1, **kw), args.runs, time.process_time)
-    print(f"CPU seconds: pyprocessmacro {c_ppm:.3f} s, cipa (one thread) {c_cipa:.3f} s: {c_ppm / c_cipa:.0f}x")
+        def ppm():
+            with contextlib.redirect_stdout(io.StringIO()):
+                p = Process(data=d, boot=5000, percent=True, suppr_init=True, **kw)
+                p.summary()
+            return p
+
+        runs["pyprocessmacro Process + summary()"] = ppm
+    for f in runs.values():
+        f()  # warm-up (imports, caches, thread pools)
+    # Interleaved rounds: every contender once per round, in a rotating order, so a change of
+    # the machine's load hits all of them alike.
+    names = list(runs)
+    wall = {k: [] for k in names}
+    cpu = {k: [] for k in names}
+    engine = {k: [] for k in names}
+    for i in range(args.runs):
+        for k in names[i % len(names):] + names[: i % len(names)]:
+            w, c, out = timed(runs[k])
+            wall[k].append(w)
+            cpu[k].append(c)
+            if hasattr(out, "engine_seconds"):
+                engine[k].append(out.engine_seconds)
+    print(f"model 58, n = {args.n}, B = 5000, {args.runs} interleaved rounds (medians):")
+    for k in names:
+        e = f", engine {med(engine[k]) * 1e3:.1f} ms" if engine[k] else ""
+        print(f"  {k}: wall {med(wall[k]) * 1e3:.1f} ms, CPU {med(cpu[k]) * 1e3:.1f} ms{e}")
+    if not args.no_ppm:
+        p = "pyprocessmacro Process + summary()"
+        for k in names[:2]:
+            rounds = med([a / b for a, b in zip(wall[p], wall[k])])
+            print(f"  speed-up of {k}: {med(wall[p]) / med(wall[k]):.0f}x in wall time "
+                  f"(median of the rounds' ratios {rounds:.0f}x), "
+                  f"{med(cpu[p]) / med(cpu[k]):.0f}x in CPU seconds")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -22,8 +22,12 @@ use pyo3::types::{PyDict, PyList};
 use errors::{guarded, interruptible, UsageError};
 
 /// Resampled rows (draws × rows) below which a fit runs on the calling thread, without the
-/// signal checks: such a run ends in milliseconds anyway.
-const QUICK_WORK: usize = 2_000_000;
+/// signal checks: such a run ends in tens of milliseconds anyway (the bootstrap kernel takes
+/// about 2.5 ns per resampled row of model 58 on one core, docs/PERFORMANCE.md), so a Ctrl-C
+/// during it is raised when it returns. Above it, handing the work to a thread that Ctrl-C can
+/// stop costs two thread switches, a few milliseconds on a loaded machine (B = 5000 at
+/// n = 2,000 is 10⁷ rows and runs here).
+const QUICK_WORK: usize = 20_000_000;
 
 /// A finished command.
 enum Finished {
@@ -290,8 +294,8 @@ fn execute(
                 let syntax = syntax.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
                 Ok((embed::fit_plan(a, syntax, src)?, timed(t)))
             })?;
-            // Handing the work to a thread that Ctrl-C can stop costs a thread switch: worth it
-            // only for a run that takes a while (about 10 ms and more).
+            // Handing the work to a thread that Ctrl-C can stop costs thread switches: worth it
+            // only for a run that takes a while (about 50 ms and more, see QUICK_WORK).
             let o = &plan.opts;
             let work = if o.mc > 0 {
                 o.mc * 100

@@ -1,10 +1,10 @@
 //! The bootstrap step: a draw is a vector of row counts; every equation is refitted from the
-//! count-weighted cross-products of the stacked design columns ([`Stacked`], one pass over the
-//! rows), a logistic Y by weighted Newton steps from the full-sample estimates, and the statistics
-//! evaluated on the new coefficients, standardized effects with the resample's own SDs. The
-//! jackknife for BCa leaves one row at a time out of the full sample's cross-products, or, when
-//! the bootstrap resamples clusters, one cluster at a time (the jackknife matching the
-//! resampling unit).
+//! count-weighted cross-products of the stacked design columns ([`Stacked`]; a batch of draws'
+//! cross-products is one matrix product), a logistic Y by weighted Newton steps from the
+//! full-sample estimates, and the statistics evaluated on the new coefficients, standardized
+//! effects with the resample's own SDs. The jackknife for BCa leaves one row at a time out of the
+//! full sample's cross-products, or, when the bootstrap resamples clusters, one cluster at a time
+//! (the jackknife matching the resampling unit).
 
 use super::point::Statistics;
 use super::prepare::Prepared;
@@ -38,7 +38,12 @@ impl<'a> RowStep<'a> {
         equations: &[(EquationFit, Vec<R2Change>)],
         stats: &'a Statistics,
     ) -> RowStep<'a> {
-        let stacked = Stacked::new(&prep.designs);
+        let sd_of: &[&str] = if stats.standardized.idx.is_empty() {
+            &[]
+        } else {
+            &[&spec.y, &spec.x]
+        };
+        let stacked = Stacked::new(&prep.designs, sd_of);
         RowStep {
             one: stacked.column(crate::estimation::CONSTANT).unwrap_or(0),
             y_col: stacked.column(&spec.y),
@@ -70,15 +75,15 @@ impl<'a> RowStep<'a> {
     }
 
     /// Everything after the equations are solved: shared by the bootstrap and the jackknife.
-    fn evaluate(&self, scratch: &Scratch, b: &[Vec<f64>], out: &mut [f64]) {
+    fn evaluate(&self, sums: &[f64], b: &[Vec<f64>], out: &mut [f64]) {
         let (st, one) = (&self.stacked, self.one);
         let scale = || {
             let sd_y = self
                 .y_col
-                .map_or(f64::NAN, |j| st.resample_sd(scratch, one, j));
+                .map_or(f64::NAN, |j| st.resample_sd(sums, one, j));
             let sd_x = self
                 .x_col
-                .map_or(f64::NAN, |j| st.resample_sd(scratch, one, j));
+                .map_or(f64::NAN, |j| st.resample_sd(sums, one, j));
             self.stats.standardized.scale(sd_x, sd_y)
         };
         self.stats.evaluate(b, scale, out);
@@ -93,6 +98,21 @@ impl<'a> RowStep<'a> {
         Ok(())
     }
 
+    /// Draw `k` of the last weighing: its equations, then its statistics.
+    fn finish(
+        &self,
+        work: &mut Work,
+        k: usize,
+        counts: &[u32],
+        out: &mut [f64],
+    ) -> Result<(), String> {
+        let (scratch, b) = work;
+        self.stacked.solve(scratch, k, b)?;
+        self.refit_logistic(counts, b)?;
+        self.evaluate(self.stacked.sums(scratch, k), b, out);
+        Ok(())
+    }
+
     /// The jackknife acceleration of every statistic, or the reason a replicate failed (BCa then
     /// has no acceleration). Fails outright when the full sample cannot be solved.
     pub fn acceleration(&self) -> Result<std::result::Result<Vec<f64>, String>> {
@@ -101,20 +121,22 @@ impl<'a> RowStep<'a> {
         }
         let n = self.rows();
         let (mut scratch, mut b) = self.scratch();
-        self.stacked
-            .solve(&vec![1; n], &mut scratch, &mut b)
-            .map_err(crate::Error::Usage)?;
-        let full = self.stacked.gram(&scratch).to_vec();
         let mut counts = vec![1u32; n];
+        self.stacked.weigh(&[&counts], &mut scratch);
+        self.stacked
+            .solve(&mut scratch, 0, &mut b)
+            .map_err(crate::Error::Usage)?;
+        let full = self.stacked.sums(&scratch, 0).to_vec();
+        let mut sums = Vec::with_capacity(full.len());
         Ok(jackknife(n, self.stats.len(), |i, out| {
             counts[i] = 0;
             let solved = self
                 .stacked
-                .solve_without(&full, i, &mut scratch, &mut b)
+                .solve_without(&full, i, &mut scratch, &mut sums, &mut b)
                 .and_then(|_| self.refit_logistic(&counts, &mut b));
             counts[i] = 1;
             solved?;
-            self.evaluate(&scratch, &b, out);
+            self.evaluate(&sums, &b, out);
             Ok(())
         }))
     }
@@ -132,27 +154,43 @@ impl<'a> RowStep<'a> {
     }
 }
 
+/// Draws whose cross-products are formed together (the counts of a batch stay in cache).
+const BATCH: usize = 32;
+
+type Work = (Scratch, Vec<Vec<f64>>);
+
 impl Step<[u32]> for RowStep<'_> {
-    type Scratch = (Scratch, Vec<Vec<f64>>);
+    type Scratch = Work;
 
     fn statistics(&self) -> usize {
         self.stats.len()
     }
 
-    fn scratch(&self) -> Self::Scratch {
+    fn scratch(&self) -> Work {
         let b = self.betas.iter().map(|b| vec![0.0; b.len()]).collect();
-        (self.stacked.scratch(), b)
+        (self.stacked.scratch(BATCH), b)
     }
 
-    fn draw(
+    fn draw(&self, work: &mut Work, counts: &mut [u32], out: &mut [f64]) -> Result<(), String> {
+        self.stacked.weigh(&[&*counts], &mut work.0);
+        self.finish(work, 0, counts, out)
+    }
+
+    fn batch(&self) -> usize {
+        BATCH
+    }
+
+    fn draws(
         &self,
-        (scratch, b): &mut Self::Scratch,
-        counts: &mut [u32],
+        work: &mut Work,
+        draws: &mut [&mut [u32]],
         out: &mut [f64],
-    ) -> Result<(), String> {
-        self.stacked.solve(counts, scratch, b)?;
-        self.refit_logistic(counts, b)?;
-        self.evaluate(scratch, b, out);
-        Ok(())
+        failed: &mut [Option<String>],
+    ) {
+        self.stacked.weigh(draws, &mut work.0);
+        let m = self.stats.len().max(1);
+        for (k, ((counts, out), f)) in draws.iter().zip(out.chunks_mut(m)).zip(failed).enumerate() {
+            *f = self.finish(work, k, counts, out).err();
+        }
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::data::Dataset;
 use crate::effects::{significance_regions, CompiledCurves, CurveDef, EffectKind, EffectPlan};
-use crate::inference::{summarise_with, CiMethod, Draws};
+use crate::inference::BootSummary;
 
 use super::EffectResult;
 
@@ -85,15 +85,12 @@ impl CurveSet {
         }
     }
 
-    /// The curves with their bands: `point` holds the curves' estimates, which are columns
-    /// `offset..` of `draws`.
+    /// The curves with their bands: `point` holds the curves' estimates and `summaries` their
+    /// resampled intervals, in the same order.
     pub fn summarise(
         &self,
         point: &[f64],
-        draws: &Draws,
-        accel: &[f64],
-        offset: usize,
-        (conf, ci): (f64, CiMethod),
+        summaries: &[BootSummary],
         effects: &[EffectResult],
     ) -> Vec<IndirectCurve> {
         let mut out = Vec::new();
@@ -102,9 +99,7 @@ impl CurveSet {
             for def in defs {
                 let n = grid.len();
                 let (mut lower, mut upper) = (Vec::with_capacity(n), Vec::with_capacity(n));
-                for k in 0..n {
-                    let j = offset + at + k;
-                    let s = summarise_with(&draws.column(j), point[at + k], conf, ci, accel[j]);
+                for s in &summaries[at..at + n] {
                     lower.push(s.lower);
                     upper.push(s.upper);
                 }

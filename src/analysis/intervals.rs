@@ -16,7 +16,7 @@ use super::{
 };
 use crate::effects::{EffectDef, EffectKind};
 use crate::estimation::{EquationFit, R2Change};
-use crate::inference::{summarise_with, BootSummary};
+use crate::inference::BootSummary;
 use crate::numeric::dist::z_p_two_sided;
 
 /// Every effect of the plan with its inference.
@@ -54,7 +54,7 @@ pub(super) fn effect_results(
         // Direct effects (natural and controlled ones too) keep their analytic interval, as
         // PROCESS prints it.
         if let (Some(d), true) = (boot, !def.kind.is_direct()) {
-            if let Some(s) = summarise(d, point, i, opts) {
+            if let Some(s) = summarise(d, point, i) {
                 if opts.ci == crate::inference::CiMethod::Bca {
                     r.acceleration = Some(d.accel[i]);
                 }
@@ -67,7 +67,7 @@ pub(super) fn effect_results(
             // The total effect's inference is the total effect model's: no resampled interval.
             let s = boot
                 .filter(|_| def.kind != EffectKind::Total)
-                .and_then(|d| summarise(d, point, idx, opts));
+                .and_then(|d| summarise(d, point, idx));
             r.standardized = Some(Standardized {
                 kind: if stats.standardized.complete {
                     "complete"
@@ -109,22 +109,12 @@ fn non_finite(d: &Resampled, i: usize) -> Option<usize> {
 
 /// Statistic `i` summarised from its draws, or `None` when its interval is withheld (see
 /// [`MAX_FAILED_SHARE`]; also when the estimate itself is not finite).
-fn summarise(
-    d: &Resampled,
-    point: &[f64],
-    i: usize,
-    opts: &AnalysisOptions,
-) -> Option<BootSummary> {
+fn summarise(d: &Resampled, point: &[f64], i: usize) -> Option<BootSummary> {
     if !draws_usable(d) || !point[i].is_finite() || non_finite(d, i).is_some() {
         return None;
     }
-    Some(summarise_with(
-        &d.draws.column(i),
-        point[i],
-        opts.conf,
-        opts.ci,
-        d.accel[i],
-    ))
+    // Computed once for every statistic, in one pass over the draws (resample::summarise_all).
+    Some(d.summaries[i])
 }
 
 /// Why intervals were withheld, for the report's notes: one note when too many draws failed,
@@ -166,7 +156,7 @@ pub(super) fn withheld_notes(
                     100.0 * MAX_FAILED_SHARE
                 ));
             }
-            let s = summarise(d, point, i, opts)?;
+            let s = summarise(d, point, i)?;
             let outside = point[i] < s.lower || point[i] > s.upper;
             outside.then(|| {
                 format!(
@@ -183,7 +173,6 @@ pub(super) fn defined_results(
     stats: &Statistics,
     point: &[f64],
     boot: Option<&Resampled>,
-    opts: &AnalysisOptions,
 ) -> Vec<DefinedResult> {
     stats
         .defined
@@ -192,7 +181,7 @@ pub(super) fn defined_results(
         .enumerate()
         .map(|(k, d)| {
             let i = stats.n_eff + k;
-            let s = boot.and_then(|dr| summarise(dr, point, i, opts));
+            let s = boot.and_then(|dr| summarise(dr, point, i));
             DefinedResult {
                 name: d.name.clone(),
                 expression: d.text.clone(),
@@ -206,13 +195,13 @@ pub(super) fn defined_results(
 }
 
 /// PROCESS's bootstrap results for the regression parameters (`modelbt`): every coefficient's
-/// estimate, the mean and standard deviation of its draws, and its interval (by `opts.ci`).
+/// estimate, the mean and standard deviation of its draws, and its interval (by the options'
+/// method, as every summary).
 pub(super) fn model_bootstrap(
     stats: &Statistics,
     point: &[f64],
     boot: Option<&Resampled>,
     equations: &[(EquationFit, Vec<R2Change>)],
-    opts: &AnalysisOptions,
 ) -> Vec<ModelBootstrap> {
     let Some(d) = boot else {
         return Vec::new();
@@ -228,7 +217,7 @@ pub(super) fn model_bootstrap(
         }
         let draws = d.draws.column(i);
         // Withheld (NaN, null in JSON) when too many draws failed, as the effects' intervals are.
-        let s = summarise(d, point, i, opts);
+        let s = summarise(d, point, i);
         out[e].coefficients.push(CoefficientBoot {
             term: equations[e].0.coefficients[j].term.clone(),
             estimate: point[i],
@@ -306,7 +295,7 @@ mod tests {
     use super::*;
     use crate::inference::{Draws, Ledger};
 
-    fn resampled(b: usize, failed: usize, values: Vec<f64>) -> Resampled {
+    fn resampled(b: usize, failed: usize, values: Vec<f64>, point: f64) -> Resampled {
         Resampled {
             draws: Draws {
                 b,
@@ -320,20 +309,21 @@ mod tests {
             },
             accel: vec![0.0],
             clusters: None,
+            summaries: Vec::new(),
         }
+        .summarise(&[point], &AnalysisOptions::default())
     }
 
     #[test]
     fn intervals_are_withheld_beyond_five_percent() {
         let values: Vec<f64> = (0..100).map(f64::from).collect();
-        let opts = AnalysisOptions::default();
         // 5 of 100 failed: still an interval; 6: none.
-        assert!(summarise(&resampled(100, 5, values.clone()), &[50.0], 0, &opts).is_some());
-        assert!(summarise(&resampled(100, 6, values.clone()), &[50.0], 0, &opts).is_none());
+        assert!(summarise(&resampled(100, 5, values.clone(), 50.0), &[50.0], 0).is_some());
+        assert!(summarise(&resampled(100, 6, values.clone(), 50.0), &[50.0], 0).is_none());
         // Non-finite draws of the statistic count the same way; so does a non-finite estimate.
         let mut inf = values.clone();
         inf[..6].fill(f64::INFINITY);
-        assert!(summarise(&resampled(100, 0, inf), &[50.0], 0, &opts).is_none());
-        assert!(summarise(&resampled(100, 0, values), &[f64::NAN], 0, &opts).is_none());
+        assert!(summarise(&resampled(100, 0, inf, 50.0), &[50.0], 0).is_none());
+        assert!(summarise(&resampled(100, 0, values, f64::NAN), &[f64::NAN], 0).is_none());
     }
 }

@@ -59,7 +59,6 @@ mod fit;
 mod interaction_tests;
 mod intervals;
 mod jn;
-mod kernel;
 mod linear;
 mod monte_carlo;
 mod omnibus;
@@ -113,24 +112,24 @@ pub fn analyse_with_progress(
     let mut notes = prep.notes.clone();
     notes.extend(planned.plan.notes.iter().cloned());
     let (stats, point) = point::point_effects(&planned, &prep, spec, eqs, opts)?;
-    let boot = resample::resample(&prep, spec, eqs, &stats, opts, progress, &mut notes)?;
+    let boot = resample::resample(&prep, spec, eqs, &stats, opts, progress, &mut notes)?
+        .map(|b| b.summarise(&point, opts));
     let fits = (eqs.as_slice(), fitted.total_model.as_ref());
     let defs = &planned.plan.effects;
     let effects = intervals::effect_results(defs, &point, &stats, boot.as_ref(), fits, opts);
-    let defined = intervals::defined_results(&stats, &point, boot.as_ref(), opts);
+    let defined = intervals::defined_results(&stats, &point, boot.as_ref());
     if let Some(b) = &boot {
         notes.extend(intervals::withheld_notes(b, defs, &stats, &point, opts));
     }
-    let model_bootstrap = intervals::model_bootstrap(&stats, &point, boot.as_ref(), eqs, opts);
+    let model_bootstrap = intervals::model_bootstrap(&stats, &point, boot.as_ref(), eqs);
     let probed = probe::probe(&prep, spec, eqs, &planned, opts, &mut notes);
     // No bands from draws too many of which failed (the intervals above are withheld too).
     let usable = boot.as_ref().filter(|b| intervals::draws_usable(b));
     let indirect_curves = usable.map_or_else(Vec::new, |b| {
         let at = stats.n_curve;
-        let conf = (opts.conf, opts.ci);
         stats
             .curves
-            .summarise(&point[at..], &b.draws, &b.accel, at, conf, &effects)
+            .summarise(&point[at..], &b.summaries[at..], &effects)
     });
     let moderators = &planned.plan.moderators;
     let simple_slopes = slopes::simple_slopes(

@@ -16,15 +16,35 @@ use super::prepare::Prepared;
 use super::AnalysisOptions;
 use crate::error::Result;
 use crate::estimation::{EquationFit, R2Change};
-use crate::inference::{CiMethod, Draws, Resampler};
+use crate::inference::{summarise_all, BootSummary, CiMethod, Draws, Resampler};
 use crate::spec::ModelSpec;
 
-/// The draws of every statistic, and the BCa acceleration of each (zeros unless BCa).
+/// The draws of every statistic, the BCa acceleration of each (zeros unless BCa), and each one's
+/// summary (standard error and interval; empty until [`Resampled::summarise`]).
 pub(super) struct Resampled {
     pub draws: Draws,
     pub accel: Vec<f64>,
     /// How many clusters each draw resampled (a cluster bootstrap).
     pub clusters: Option<usize>,
+    pub summaries: Vec<BootSummary>,
+}
+
+impl Resampled {
+    fn new(draws: Draws, accel: Vec<f64>, clusters: Option<usize>) -> Resampled {
+        Resampled {
+            draws,
+            accel,
+            clusters,
+            summaries: Vec::new(),
+        }
+    }
+
+    /// Summarises every statistic (estimates `point`) at the options' level and method.
+    pub fn summarise(mut self, point: &[f64], opts: &AnalysisOptions) -> Resampled {
+        let how = (opts.conf, opts.ci);
+        self.summaries = summarise_all(&self.draws, point, how, &self.accel, opts.threads);
+        self
+    }
 }
 
 /// The draws, or `None` when the analysis resamples nothing (no draws asked, or no statistic
@@ -55,11 +75,7 @@ pub(super) fn resample(
                 f.draw, f.reason
             ))
         })?;
-        return Ok(Some(Resampled {
-            draws,
-            accel: vec![0.0; m],
-            clusters: None,
-        }));
+        return Ok(Some(Resampled::new(draws, vec![0.0; m], None)));
     }
     if opts.boot == 0 {
         return Ok(None);
@@ -90,9 +106,6 @@ pub(super) fn resample(
     } else {
         vec![0.0; m]
     };
-    Ok(Some(Resampled {
-        draws,
-        accel,
-        clusters: step.clusters().map(|c| c.count()),
-    }))
+    let clusters = step.clusters().map(|c| c.count());
+    Ok(Some(Resampled::new(draws, accel, clusters)))
 }

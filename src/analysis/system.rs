@@ -1,35 +1,51 @@
-//! The resampling kernel: all equations' design columns and outcomes stacked once into one
-//! column-major matrix, so a bootstrap draw is one weighted cross-product (from row counts) and each
-//! equation's normal equations are a block of it.
+//! The equations of a bootstrap draw from count-weighted moments: all equations' design columns and
+//! outcomes are stacked once (a column shared by several equations, such as a mediator that is
+//! one equation's outcome and another's predictor, once), the products each equation's normal
+//! equations need are formed once per row ([`Moments`]), and a draw's equations are solved from
+//! its weighted sums of those products. A batch of draws' sums is one matrix product of their
+//! counts with the products (the bootstrap's hot loop, `inference/resample/tiles.rs`).
 
-use super::kernel::{weighted_gram, GramBuffers};
 use crate::estimation::Design;
-use crate::numeric::matrix::cholesky_solve_in_place;
+use crate::inference::resample::Moments;
+use crate::numeric::matrix::{cholesky_in_place, cholesky_solve_factored};
 
-/// Per-worker buffers of [`Stacked::solve`].
+/// Per-worker buffers of [`Stacked`]'s solves.
 #[derive(Debug, Clone)]
 pub struct Scratch {
-    gram: Vec<f64>,
-    buffers: GramBuffers,
+    /// The weighted sums of the current batch of draws (`batch × width`).
+    sums: Vec<f64>,
+    /// Each equation's Cholesky factor (an equation with another's predictors uses that one's).
+    factors: Vec<Vec<f64>>,
 }
 
-/// Stacked columns of every equation, and where each equation's predictors and outcome sit.
+/// One equation's normal equations as positions in a draw's sums.
+#[derive(Debug, Clone)]
+struct Normal {
+    /// `XᵀX`, row-major `k × k`.
+    xtx: Vec<usize>,
+    /// `Xᵀy`.
+    xty: Vec<usize>,
+    /// An earlier equation with the same predictors, whose factor this one reuses.
+    same_as: Option<usize>,
+}
+
+/// Stacked columns of every equation, and where each equation's normal equations sit in a draw's
+/// sums.
 #[derive(Debug, Clone)]
 pub struct Stacked {
-    n: usize,
     q: usize,
-    /// Column-major `n × q`: column j is `z[j*n .. (j+1)*n]`.
-    z: Vec<f64>,
-    /// Per equation: indices of its predictor columns and of its outcome column.
-    eqs: Vec<(Vec<usize>, usize)>,
+    moments: Moments,
+    eqs: Vec<Normal>,
     names: Vec<String>,
+    /// `pos[a * q + b]`: where the sum of columns a and b's product sits, if it was asked for.
+    pos: Vec<Option<usize>>,
 }
 
 impl Stacked {
     /// Stacks the designs (all over the same rows). Columns with the same name and values are
-    /// shared between equations.
-    pub fn new(designs: &[Design]) -> Stacked {
-        let n = designs.first().map_or(0, |d| d.n());
+    /// shared between equations. `sd_of` names stacked columns whose resample standard deviation
+    /// will be asked for ([`Stacked::resample_sd`]).
+    pub fn new(designs: &[Design], sd_of: &[&str]) -> Stacked {
         let mut names: Vec<String> = Vec::new();
         let mut cols: Vec<&[f64]> = Vec::new();
         let mut eqs = Vec::new();
@@ -43,26 +59,63 @@ impl Stacked {
             eqs.push((idx, yi));
         }
         let q = cols.len();
-        let mut z = Vec::with_capacity(n * q);
-        for c in &cols {
-            z.extend_from_slice(c);
+        let mut pairs = Vec::new();
+        let mut pos = vec![None; q * q];
+        let mut ask = |a: usize, b: usize| {
+            let (a, b) = (a.max(b), a.min(b));
+            if pos[a * q + b].is_none() {
+                pos[a * q + b] = Some(pairs.len());
+                pos[b * q + a] = Some(pairs.len());
+                pairs.push((a, b));
+            }
+            pos[a * q + b].unwrap_or_default()
+        };
+        let mut normals: Vec<Normal> = Vec::new();
+        for (idx, yi) in &eqs {
+            let xtx = idx.iter().flat_map(|&a| idx.iter().map(move |&b| (a, b)));
+            let xtx: Vec<usize> = xtx.map(|(a, b)| ask(a, b)).collect();
+            let xty = idx.iter().map(|&a| ask(a, *yi)).collect();
+            let same_as = eqs.iter().position(|(other, _)| other == idx);
+            let same_as = same_as.filter(|&e| e < normals.len());
+            normals.push(Normal { xtx, xty, same_as });
         }
+        let one = names.iter().position(|n| n == crate::estimation::CONSTANT);
+        for name in sd_of {
+            if let (Some(j), Some(one)) = (names.iter().position(|n| n == name), one) {
+                ask(one, one);
+                ask(j, one);
+                ask(j, j);
+            }
+        }
+        let moments = Moments::new(&cols, &pairs);
+        // Pair numbers become positions in a draw's sums (pairs with equal products share one).
+        for eq in &mut normals {
+            for k in eq.xtx.iter_mut().chain(eq.xty.iter_mut()) {
+                *k = moments.at(*k);
+            }
+        }
+        let pos = pos.iter().map(|p| p.map(|k| moments.at(k))).collect();
         Stacked {
-            n,
             q,
-            z,
-            eqs,
+            moments,
+            eqs: normals,
             names,
+            pos,
         }
     }
 
     pub fn n(&self) -> usize {
-        self.n
+        self.moments.rows()
     }
 
-    /// Number of distinct stacked columns (the side of the cross-product matrix).
+    /// Number of distinct stacked columns.
     pub fn q(&self) -> usize {
         self.q
+    }
+
+    /// How many sums a draw has (the stride of [`Stacked::sums`]).
+    pub fn width(&self) -> usize {
+        self.moments.width()
     }
 
     /// Index of a stacked column by name (`constant`, a variable, or a product term).
@@ -70,103 +123,93 @@ impl Stacked {
         self.names.iter().position(|n| n == name)
     }
 
-    /// Standard deviation (n - 1) of stacked column `j` in the resample whose cross-products the
-    /// last [`Stacked::solve`] left in `s`, from `Σc·z`, `Σc·z²` and `Σc` (the constant column
-    /// `one`).
-    pub fn resample_sd(&self, s: &Scratch, one: usize, j: usize) -> f64 {
-        let q = self.q;
-        let at = |a: usize, b: usize| {
-            if a >= b {
-                s.gram[b * q + a]
-            } else {
-                s.gram[a * q + b]
-            }
-        };
+    /// Standard deviation (n - 1) of stacked column `j` in the resample with weighted sums
+    /// `sums`, from `Σc·z`, `Σc·z²` and `Σc` (the constant column `one`); NaN unless the column
+    /// was named in [`Stacked::new`]'s `sd_of`.
+    pub fn resample_sd(&self, sums: &[f64], one: usize, j: usize) -> f64 {
+        let at = |a: usize, b: usize| self.pos[a * self.q + b].map_or(f64::NAN, |k| sums[k]);
         let (n, sum, sumsq) = (at(one, one), at(j, one), at(j, j));
         ((sumsq - sum * sum / n) / (n - 1.0)).max(0.0).sqrt()
     }
 
-    /// Buffers for [`Stacked::solve`], one set per worker.
-    pub fn scratch(&self) -> Scratch {
+    /// Buffers for the solves of up to `batch` draws at a time, one set per worker.
+    pub fn scratch(&self, batch: usize) -> Scratch {
         Scratch {
-            gram: vec![0.0; self.q * self.q],
-            buffers: GramBuffers::new(self.q),
+            sums: vec![0.0; batch * self.width()],
+            factors: self.eqs.iter().map(|e| vec![0.0; e.xtx.len()]).collect(),
         }
     }
 
-    /// Coefficients of every equation on the resample with row `counts`, into `betas` (one vector
-    /// per equation, already sized). Fails when an equation's cross-product matrix is singular in
-    /// this resample.
-    ///
-    /// The hot loop of the bootstrap (see benches/process.rs): the lower triangle of the
-    /// weighted cross-products `G = Zᵀ(C·Z)` in one pass over row blocks (src/analysis/kernel.rs).
-    /// (Compacting the drawn rows first, with square-root weights, measured slower: the gather
-    /// costs more than the product it saves.)
-    pub fn solve(
-        &self,
-        counts: &[u32],
-        s: &mut Scratch,
-        betas: &mut [Vec<f64>],
-    ) -> Result<(), String> {
-        weighted_gram(&self.z, self.n, self.q, counts, &mut s.buffers, &mut s.gram);
-        self.solve_gram(s, betas)
+    /// The weighted sums of a batch of draws (row counts), into the scratch: draw `k`'s are
+    /// [`Stacked::sums`]`(scratch, k)`.
+    pub fn weigh<C: AsRef<[u32]>>(&self, counts: &[C], s: &mut Scratch) {
+        let w = self.width();
+        s.sums.resize(counts.len() * w, 0.0);
+        self.moments.sums(counts, &mut s.sums);
     }
 
-    /// The cross-products of the full sample with row `i` left out (a jackknife replicate), from
-    /// the full sample's `full` cross-products, into `s`; then the equations as in `solve`.
+    /// Draw `k`'s sums from the last [`Stacked::weigh`].
+    pub fn sums<'a>(&self, s: &'a Scratch, k: usize) -> &'a [f64] {
+        &s.sums[k * self.width()..(k + 1) * self.width()]
+    }
+
+    /// Coefficients of every equation on the resample of the last [`Stacked::weigh`]'s draw `k`,
+    /// into `betas` (one vector per equation, already sized). Fails when an equation's
+    /// cross-product matrix is singular in this resample.
+    pub fn solve(&self, s: &mut Scratch, k: usize, betas: &mut [Vec<f64>]) -> Result<(), String> {
+        let w = self.width();
+        let Scratch { sums, factors } = s;
+        solve_normal(&self.eqs, &sums[k * w..(k + 1) * w], factors, betas)
+    }
+
+    /// The equations of the full sample with row `i` left out (a jackknife replicate), from the
+    /// full sample's sums `full`; `sums` receives the replicate's sums.
     pub fn solve_without(
         &self,
         full: &[f64],
         i: usize,
         s: &mut Scratch,
+        sums: &mut Vec<f64>,
         betas: &mut [Vec<f64>],
     ) -> Result<(), String> {
-        let (n, q) = (self.n, self.q);
-        for a in 0..q {
-            let za = self.z[a * n + i];
-            for b in 0..q {
-                s.gram[b * q + a] = full[b * q + a] - za * self.z[b * n + i];
-            }
+        sums.clear();
+        sums.extend(full.iter().zip(self.moments.row(i)).map(|(f, r)| f - r));
+        solve_normal(&self.eqs, sums, &mut s.factors, betas)
+    }
+}
+
+/// Each equation's coefficients from the sums: its normal equations gathered and solved by
+/// Cholesky (an equation with an earlier one's predictors reuses that one's factor).
+fn solve_normal(
+    eqs: &[Normal],
+    sums: &[f64],
+    factors: &mut [Vec<f64>],
+    betas: &mut [Vec<f64>],
+) -> Result<(), String> {
+    for (e, eq) in eqs.iter().enumerate() {
+        let k = eq.xty.len();
+        let b = &mut betas[e];
+        for (b, &at) in b.iter_mut().zip(&eq.xty) {
+            *b = sums[at];
         }
-        self.solve_gram(s, betas)
-    }
-
-    /// The current cross-products in `s` (for [`Stacked::solve_without`]).
-    pub fn gram<'a>(&self, s: &'a Scratch) -> &'a [f64] {
-        &s.gram
-    }
-
-    fn solve_gram(&self, s: &Scratch, betas: &mut [Vec<f64>]) -> Result<(), String> {
-        let q = self.q;
-        let gram = &s.gram;
-        // faer stores column-major: entry (a, b) of the lower triangle (a >= b) is gram[b*q + a].
-        let at = |a: usize, b: usize| {
-            if a >= b {
-                gram[b * q + a]
-            } else {
-                gram[a * q + b]
+        let f = match eq.same_as {
+            Some(other) => other,
+            None => {
+                for (l, &at) in factors[e].iter_mut().zip(&eq.xtx) {
+                    *l = sums[at];
+                }
+                if !cholesky_in_place(&mut factors[e], k) {
+                    return Err(
+                        "singular design in the resample (a predictor is constant or collinear in it)"
+                            .into(),
+                    );
+                }
+                e
             }
         };
-        for (e, (idx, yi)) in self.eqs.iter().enumerate() {
-            let k = idx.len();
-            let mut xtx = vec![0.0; k * k];
-            let mut xty = vec![0.0; k];
-            for (r, &a) in idx.iter().enumerate() {
-                for (s, &b) in idx.iter().enumerate() {
-                    xtx[r * k + s] = at(a, b);
-                }
-                xty[r] = at(a, *yi);
-            }
-            if !cholesky_solve_in_place(&mut xtx, &mut xty, k) {
-                return Err(
-                    "singular design in the resample (a predictor is constant or collinear in it)"
-                        .into(),
-                );
-            }
-            betas[e].copy_from_slice(&xty);
-        }
-        Ok(())
+        cholesky_solve_factored(&factors[f], b, k);
     }
+    Ok(())
 }
 
 fn find_or_push<'a>(

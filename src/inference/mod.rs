@@ -9,7 +9,7 @@ pub use covariance::{cluster_cov, hc_cov, ols_cov, CovType};
 /// The resampling engine under its former name.
 pub use resample as bootstrap;
 pub use resample::{
-    acceleration, jackknife, step_fn, summarise, summarise_with, BootSummary, BootstrapFailure,
-    CiMethod, Clusters, Draws, Ledger, Resampler, Step,
+    acceleration, jackknife, step_fn, summarise, summarise_all, summarise_with, BootSummary,
+    BootstrapFailure, CiMethod, Clusters, Draws, Ledger, Resampler, Step,
 };
 pub use wald::{wald_f, wald_f_rows, WaldTest};

@@ -74,6 +74,17 @@ pub fn spd_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
 /// place: `a` is overwritten by its factor and `b` by the solution. Returns `false` when `A` is not
 /// positive definite to working precision (relative pivot below `1e-12`).
 pub fn cholesky_solve_in_place(a: &mut [f64], b: &mut [f64], p: usize) -> bool {
+    if !cholesky_in_place(a, p) {
+        return false;
+    }
+    cholesky_solve_factored(a, b, p);
+    true
+}
+
+/// The Cholesky factor `L` of a symmetric positive-definite `p × p` matrix (row-major), in the
+/// lower triangle of `a`; `false` when `A` is not positive definite to working precision
+/// (relative pivot below `1e-12`).
+pub fn cholesky_in_place(a: &mut [f64], p: usize) -> bool {
     for j in 0..p {
         let mut d = a[j * p + j];
         for k in 0..j {
@@ -93,21 +104,26 @@ pub fn cholesky_solve_in_place(a: &mut [f64], b: &mut [f64], p: usize) -> bool {
             a[i * p + j] = s / d;
         }
     }
+    true
+}
+
+/// Solves `L Lᵀ x = b` in place, with `L` in the lower triangle of `l` (from
+/// [`cholesky_in_place`]).
+pub fn cholesky_solve_factored(l: &[f64], b: &mut [f64], p: usize) {
     for i in 0..p {
         let mut s = b[i];
         for k in 0..i {
-            s -= a[i * p + k] * b[k];
+            s -= l[i * p + k] * b[k];
         }
-        b[i] = s / a[i * p + i];
+        b[i] = s / l[i * p + i];
     }
     for i in (0..p).rev() {
         let mut s = b[i];
         for k in i + 1..p {
-            s -= a[k * p + i] * b[k];
+            s -= l[k * p + i] * b[k];
         }
-        b[i] = s / a[i * p + i];
+        b[i] = s / l[i * p + i];
     }
-    true
 }
 
 /// `x' A x` for a row-major `p × p` matrix `a`.

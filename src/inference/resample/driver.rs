@@ -28,6 +28,29 @@ pub trait Step<D: ?Sized>: Sync {
         draw: &mut D,
         out: &mut [f64],
     ) -> Result<(), String>;
+
+    /// How many draws [`Step::draws`] takes at once; 1 (the default) means one at a time.
+    fn batch(&self) -> usize {
+        1
+    }
+
+    /// The statistics of several draws at once, for a step whose work batches (weighted moments
+    /// of count draws, [`super::Moments`]): `out` holds `draws.len()` rows of
+    /// [`Step::statistics`] values, and `failed[k]` is set to why draw `k` could not be computed
+    /// (the driver then replaces that draw through [`Step::draw`]). A draw's statistics must
+    /// not depend on the other draws of the batch, so they equal what [`Step::draw`] gives.
+    fn draws(
+        &self,
+        scratch: &mut Self::Scratch,
+        draws: &mut [&mut D],
+        out: &mut [f64],
+        failed: &mut [Option<String>],
+    ) {
+        let m = self.statistics().max(1);
+        for ((d, out), f) in draws.iter_mut().zip(out.chunks_mut(m)).zip(failed) {
+            *f = self.draw(scratch, d, out).err();
+        }
+    }
 }
 
 /// A [`Step`] made of closures (see [`step_fn`]).
@@ -182,8 +205,9 @@ impl<'a> Resampler<'a> {
         self.run(&Normal, step)
     }
 
-    /// Runs the draws of `source` through `step`. A failed draw is retried on a stream beyond
-    /// every first attempt's (`draw + attempt·B`) and recorded in the ledger.
+    /// Runs the draws of `source` through `step`, [`Step::batch`] draws at a time. A failed draw
+    /// is retried alone on a stream beyond every first attempt's (`draw + attempt·B`) and
+    /// recorded in the ledger.
     pub fn run<D, E>(&self, source: &D, step: &E) -> Result<Draws, BootstrapFailure>
     where
         D: DrawSource,
@@ -196,23 +220,34 @@ impl<'a> Resampler<'a> {
             // Before a block too, so an observer can stop a run between blocks (by unwinding);
             // zero draws done, nothing for a display to count.
             progress(0);
-            let (mut buffer, mut scratch) = (source.buffer(), step.scratch());
+            let batch = step.batch().clamp(1, BLOCK_DRAWS);
+            let mut buffers: Vec<D::Buffer> = (0..batch).map(|_| source.buffer()).collect();
+            let mut scratch = step.scratch();
+            let mut failed = vec![None; batch];
             let mut ledger = Ledger::default();
-            for (k, out) in block.chunks_mut(m.max(1)).enumerate() {
-                let draw = start + k;
-                let mut attempt = 0u64;
-                loop {
-                    let stream = draw as u64 + attempt * (b as u64);
-                    let d = source.draw(seed, stream, &mut buffer);
-                    match step.draw(&mut scratch, d, out) {
-                        Ok(()) => break,
-                        Err(reason) => {
-                            ledger.record(&reason);
-                            attempt += 1;
-                            if attempt > MAX_RETRIES {
-                                return Err(BootstrapFailure { draw, reason });
-                            }
-                        }
+            for (c, outs) in block.chunks_mut(batch * m.max(1)).enumerate() {
+                let first = start + c * batch;
+                let len = outs.len() / m.max(1);
+                let streams: Vec<u64> = (first..first + len).map(|d| d as u64).collect();
+                let mut draws = source.draws(seed, &streams, &mut buffers[..len]);
+                step.draws(&mut scratch, &mut draws, outs, &mut failed[..len]);
+                drop(draws);
+                for (k, out) in outs.chunks_mut(m.max(1)).enumerate() {
+                    if let Some(reason) = failed[k].take() {
+                        let retry = Retry {
+                            draw: first + k,
+                            seed,
+                            b,
+                        };
+                        retry.replace(
+                            source,
+                            step,
+                            &mut buffers[0],
+                            &mut scratch,
+                            out,
+                            reason,
+                            &mut ledger,
+                        )?;
                     }
                 }
             }
@@ -234,6 +269,57 @@ impl<'a> Resampler<'a> {
     }
 }
 
+/// The replacement of a failed draw: attempts `1, 2, ...` on streams `draw + attempt·B`.
+struct Retry {
+    draw: usize,
+    seed: u64,
+    b: usize,
+}
+
+impl Retry {
+    /// Records `reason` (the first attempt's failure) and every further failure; gives up after
+    /// [`MAX_RETRIES`] replacements.
+    #[allow(clippy::too_many_arguments)]
+    fn replace<D: DrawSource, E: Step<D::Draw>>(
+        &self,
+        source: &D,
+        step: &E,
+        buffer: &mut D::Buffer,
+        scratch: &mut E::Scratch,
+        out: &mut [f64],
+        reason: String,
+        ledger: &mut Ledger,
+    ) -> Result<(), BootstrapFailure> {
+        let mut reason = reason;
+        for attempt in 1..=MAX_RETRIES {
+            ledger.record(&reason);
+            let stream = self.draw as u64 + attempt * (self.b as u64);
+            let d = source.draw(self.seed, stream, buffer);
+            match step.draw(scratch, d, out) {
+                Ok(()) => return Ok(()),
+                Err(r) => reason = r,
+            }
+        }
+        ledger.record(&reason);
+        Err(BootstrapFailure {
+            draw: self.draw,
+            reason,
+        })
+    }
+}
+
+/// `work` on a pool of `threads` workers (0 = rayon's global pool, all cores).
+#[cfg(feature = "parallel")]
+pub(super) fn on_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
+    if threads == 0 {
+        return work();
+    }
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
+
 /// `run(first_draw, block)` over blocks of [`BLOCK_DRAWS`] draws of `values` (in parallel with
 /// the `parallel` feature, on `threads` workers; 0 = all).
 fn blocks<R: Send>(
@@ -246,21 +332,13 @@ fn blocks<R: Send>(
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        let work = |values: &mut [f64]| -> Vec<R> {
+        on_threads(threads, || {
             values
                 .par_chunks_mut(len)
                 .enumerate()
                 .map(|(i, block)| run(i * BLOCK_DRAWS, block))
                 .collect()
-        };
-        if threads == 0 {
-            work(values)
-        } else {
-            match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-                Ok(pool) => pool.install(|| work(values)),
-                Err(_) => work(values),
-            }
-        }
+        })
     }
     #[cfg(not(feature = "parallel"))]
     {

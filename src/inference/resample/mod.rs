@@ -14,12 +14,19 @@
 //! - [`interval`]: percentile, bias-corrected and BCa intervals of the draws, with PROCESS's order
 //!   statistics, and the jackknife acceleration of BCa.
 
+mod counts;
 pub mod driver;
 pub mod interval;
 mod ledger;
+mod moments;
 pub mod source;
+mod tiles;
 
+pub use counts::resample_counts_many;
 pub use driver::{step_fn, BootstrapFailure, Draws, FnStep, Resampler, Step};
-pub use interval::{acceleration, jackknife, summarise, summarise_with, BootSummary, CiMethod};
+pub use interval::{
+    acceleration, jackknife, summarise, summarise_all, summarise_with, BootSummary, CiMethod,
+};
 pub use ledger::{Ledger, MAX_FAILED_SHARE};
+pub use moments::Moments;
 pub use source::{resample_counts, stream_rng, ClusterBuffer, Clusters, DrawSource, Normal, Rows};

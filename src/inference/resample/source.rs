@@ -13,6 +13,21 @@ pub trait DrawSource: Sync {
     fn buffer(&self) -> Self::Buffer;
     /// Draw number `stream` under `seed`, made in `buffer`.
     fn draw<'a>(&self, seed: u64, stream: u64, buffer: &'a mut Self::Buffer) -> &'a mut Self::Draw;
+
+    /// Draws `streams` under `seed`, one in each of `buffers` (for a step that takes a batch);
+    /// the same draws as [`DrawSource::draw`] gives one at a time.
+    fn draws<'a>(
+        &self,
+        seed: u64,
+        streams: &[u64],
+        buffers: &'a mut [Self::Buffer],
+    ) -> Vec<&'a mut Self::Draw> {
+        buffers
+            .iter_mut()
+            .zip(streams)
+            .map(|(b, &s)| self.draw(seed, s, b))
+            .collect()
+    }
 }
 
 /// The nonparametric bootstrap: a draw is the row counts of a resample of `n` rows with
@@ -33,6 +48,16 @@ impl DrawSource for Rows {
     fn draw<'a>(&self, seed: u64, stream: u64, buffer: &'a mut Vec<u32>) -> &'a mut [u32] {
         resample_counts(seed, stream, buffer);
         buffer
+    }
+
+    fn draws<'a>(
+        &self,
+        seed: u64,
+        streams: &[u64],
+        buffers: &'a mut [Vec<u32>],
+    ) -> Vec<&'a mut [u32]> {
+        super::counts::resample_counts_many(seed, streams, buffers);
+        buffers.iter_mut().map(|b| b.as_mut_slice()).collect()
     }
 }
 
@@ -136,7 +161,12 @@ pub fn resample_counts(seed: u64, stream: u64, counts: &mut [u32]) {
 
 /// The generator of draw `stream` under `seed`.
 pub fn stream_rng(seed: u64, stream: u64) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed ^ splitmix64(stream)))
+    Xoshiro256PlusPlus::seed_from_u64(stream_seed(seed, stream))
+}
+
+/// The generator's seed for draw `stream` under `seed`.
+pub(super) fn stream_seed(seed: u64, stream: u64) -> u64 {
+    splitmix64(seed ^ splitmix64(stream))
 }
 
 /// SplitMix64's finaliser: spreads (seed, draw) pairs over the generator's seed space.

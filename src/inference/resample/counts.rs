@@ -1,0 +1,140 @@
+//! Row counts of several draws at once: eight draws' xoshiro256++ streams advanced together in the
+//! lanes of AVX-512 registers, each lane mapping its next number onto a row exactly as
+//! [`resample_counts`] does, so every draw's counts are the ones its own stream gives (tested
+//! against [`resample_counts`]). Drawing the counts was a sixth of the bootstrap's time with one
+//! stream at a time; the lanes halve it (the increments of the counts stay scalar).
+
+use super::source::resample_counts;
+
+/// Fills `counts[k]` with the row counts of resample `(seed, streams[k])`, as
+/// [`resample_counts`] would.
+pub fn resample_counts_many<C: AsMut<[u32]>>(seed: u64, streams: &[u64], counts: &mut [C]) {
+    assert_eq!(streams.len(), counts.len());
+    let mut k = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        let n = counts.first_mut().map_or(0, |c| c.as_mut().len());
+        let same_n = counts.iter_mut().all(|c| c.as_mut().len() == n);
+        if same_n && u32::try_from(n).is_ok() && std::arch::is_x86_feature_detected!("avx512f") {
+            let groups = counts.chunks_exact_mut(x86::LANES);
+            for (group, streams) in groups.zip(streams.chunks_exact(x86::LANES)) {
+                let Ok(group) = <&mut [C; x86::LANES]>::try_from(group) else {
+                    continue;
+                };
+                let states = std::array::from_fn(|l| stream_state(seed, streams[l]));
+                // SAFETY: the CPU has AVX-512F (checked above).
+                unsafe { x86::counts8(states, &mut group.each_mut().map(|c| c.as_mut())) };
+                k += x86::LANES;
+            }
+        }
+    }
+    for (c, &s) in counts[k..].iter_mut().zip(&streams[k..]) {
+        resample_counts(seed, s, c.as_mut());
+    }
+}
+
+/// The xoshiro256++ state of [`super::stream_rng`]`(seed, stream)`: four outputs of SplitMix64
+/// from the pair's seed (rand_xoshiro's `seed_from_u64`).
+fn stream_state(seed: u64, stream: u64) -> [u64; 4] {
+    use rand::{RngCore, SeedableRng};
+    let mut sm = rand_xoshiro::SplitMix64::seed_from_u64(super::source::stream_seed(seed, stream));
+    let s = std::array::from_fn(|_| sm.next_u64());
+    if s == [0; 4] {
+        // rand_xoshiro replaces an all-zero state by the one seeded from zero.
+        return stream_state_of_zero();
+    }
+    s
+}
+
+fn stream_state_of_zero() -> [u64; 4] {
+    use rand::{RngCore, SeedableRng};
+    let mut sm = rand_xoshiro::SplitMix64::seed_from_u64(0);
+    std::array::from_fn(|_| sm.next_u64())
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use std::arch::x86_64::*;
+
+    pub(super) const LANES: usize = 8;
+
+    /// Eight draws of `n = counts[l].len()` rows (the same for all, below 2³²) from the
+    /// xoshiro256++ states `states[l]`.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn counts8(states: [[u64; 4]; LANES], counts: &mut [&mut [u32]; LANES]) {
+        let n = counts[0].len();
+        for c in counts.iter_mut() {
+            assert_eq!(c.len(), n);
+            c.fill(0);
+        }
+        let lane = |j: usize| std::array::from_fn::<u64, LANES, _>(|l| states[l][j]);
+        // SAFETY: loads and stores of eight u64 from arrays of eight.
+        let load = |v: [u64; LANES]| unsafe { _mm512_loadu_si512(v.as_ptr().cast()) };
+        let (mut s0, mut s1, mut s2, mut s3) =
+            (load(lane(0)), load(lane(1)), load(lane(2)), load(lane(3)));
+        let nv = _mm512_set1_epi64(n as i64);
+        let mut rows = [0u64; LANES];
+        for _ in 0..n {
+            // xoshiro256++ (Blackman & Vigna 2021): the output, then the state's step.
+            let r = _mm512_add_epi64(_mm512_rol_epi64::<23>(_mm512_add_epi64(s0, s3)), s0);
+            let t = _mm512_slli_epi64::<17>(s1);
+            s2 = _mm512_xor_si512(s2, s0);
+            s3 = _mm512_xor_si512(s3, s1);
+            s1 = _mm512_xor_si512(s1, s2);
+            s0 = _mm512_xor_si512(s0, s3);
+            s2 = _mm512_xor_si512(s2, t);
+            s3 = _mm512_rol_epi64::<45>(s3);
+            // Lemire's ⌊r·n / 2⁶⁴⌋ from 32-bit halves (exact for n < 2³²):
+            // ⌊(r_hi·n + ⌊r_lo·n / 2³²⌋) / 2³²⌋.
+            let lo = _mm512_srli_epi64::<32>(_mm512_mul_epu32(r, nv));
+            let hi = _mm512_mul_epu32(_mm512_srli_epi64::<32>(r), nv);
+            let row = _mm512_srli_epi64::<32>(_mm512_add_epi64(hi, lo));
+            // SAFETY: `rows` holds eight u64.
+            unsafe { _mm512_storeu_si512(rows.as_mut_ptr().cast(), row) };
+            for (c, &i) in counts.iter_mut().zip(&rows) {
+                // Always below n: the mapping's result is less than n.
+                c[i as usize] += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lanes give each draw the counts of its own stream, for any number of draws (groups
+    /// of eight and the rest) and sizes; the states are the generator's.
+    #[test]
+    fn same_counts_as_one_stream_at_a_time() {
+        use rand::RngCore;
+        for n in [1usize, 2, 10, 257, 2000] {
+            let streams: Vec<u64> = (0..19).map(|s| s * 3 + 1).collect();
+            let mut many: Vec<Vec<u32>> = vec![vec![7; n]; streams.len()];
+            resample_counts_many(11, &streams, &mut many);
+            for (c, &s) in many.iter().zip(&streams) {
+                let mut one = vec![0; n];
+                resample_counts(11, s, &mut one);
+                assert_eq!(c, &one, "n {n} stream {s}");
+            }
+        }
+        for s in 0..50 {
+            let mut rng = super::super::stream_rng(5, s);
+            let mut state = stream_state(5, s);
+            for _ in 0..3 {
+                let r = state[0]
+                    .wrapping_add(state[3])
+                    .rotate_left(23)
+                    .wrapping_add(state[0]);
+                let t = state[1] << 17;
+                state[2] ^= state[0];
+                state[3] ^= state[1];
+                state[1] ^= state[2];
+                state[0] ^= state[3];
+                state[2] ^= t;
+                state[3] = state[3].rotate_left(45);
+                assert_eq!(r, rng.next_u64());
+            }
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! The hot loop of the bootstrap (see benches/process.rs and docs/PERFORMANCE.md): for a batch of
+//! count vectors `c_d`, the sums `out[d][k] = Σ_i c_d[i] · p[i][k]` over a row-major `n × width`
+//! matrix `p` (the rows' products, [`super::Moments`]). It is the matrix product of the batch's
+//! counts (draws × n) with `p`, computed in register tiles of four draws × up to 48 products:
+//! each row's products are loaded once for four draws, and a block of rows is reused by every
+//! draw of the batch while it sits in cache, so the product runs near the machine's fused
+//! multiply-add throughput instead of streaming the columns once per draw.
+//!
+//! The summation order is fixed and is the same in every implementation below: rows in blocks of
+//! [`ROWS`]; within a block one fused multiply-add per row, in row order, starting from zero; the
+//! blocks' sums added in order. So a draw's sums do not depend on the batch it is in, on the
+//! thread that computes it, or on whether AVX-512, AVX2 or the portable code runs (tested).
+
+/// Rows per block (part of the summation order; the counts of a tile's draws over a block stay
+/// in L1 cache).
+pub(super) const ROWS: usize = 128;
+/// Draws per register tile.
+const DRAWS: usize = 4;
+/// Products per SIMD lane group: `width` is always a multiple of this.
+pub(super) const LANES: usize = 8;
+
+/// The counts of up to four draws over one block of rows, as doubles (`c[d * ROWS + i]`).
+type CountTile = [f64; ROWS * DRAWS];
+
+/// One tile: four draws' sums over `rows` rows for the products `k0..k0 + chunk` (all within a
+/// row of width `width`), added into `out` (rows `d < live` only).
+struct Tile<'a> {
+    counts: &'a CountTile,
+    p: &'a [f64],
+    width: usize,
+    rows: usize,
+    k0: usize,
+    out: &'a mut [f64],
+    live: usize,
+}
+
+/// Writes `out[d * width + k] = Σ_i counts[d][i] · p[i * width + k]`. `width` is a multiple of
+/// [`LANES`]; `out` holds `counts.len()` rows of `width`.
+pub(super) fn weighted_sums<C: AsRef<[u32]>>(
+    p: &[f64],
+    width: usize,
+    counts: &[C],
+    out: &mut [f64],
+) {
+    assert!(width.is_multiple_of(LANES) && out.len() == counts.len() * width);
+    let n = p.len().checked_div(width).unwrap_or(0);
+    assert!(counts.iter().all(|c| c.as_ref().len() == n) && i32::try_from(n).is_ok());
+    out.fill(0.0);
+    let kernel = Kernel::detect();
+    let mut cw: CountTile = [0.0; ROWS * DRAWS];
+    for r0 in (0..n).step_by(ROWS) {
+        let rows = (n - r0).min(ROWS);
+        let block = &p[r0 * width..(r0 + rows) * width];
+        for d0 in (0..counts.len()).step_by(DRAWS) {
+            let live = (counts.len() - d0).min(DRAWS);
+            for d in 0..DRAWS {
+                let c = &mut cw[d * ROWS..d * ROWS + rows];
+                match counts.get(d0 + d) {
+                    Some(k) => {
+                        for (cf, &k) in c.iter_mut().zip(&k.as_ref()[r0..r0 + rows]) {
+                            // Through i32 (counts never exceed n < 2³¹): the signed conversion
+                            // vectorises without AVX-512, the unsigned one does not (this loop
+                            // was 5% of a model 58 run).
+                            *cf = k as i32 as f64;
+                        }
+                    }
+                    None => c.fill(0.0),
+                }
+            }
+            let out = &mut out[d0 * width..(d0 + live) * width];
+            kernel.tiles(&cw, block, width, rows, out, live);
+        }
+    }
+}
+
+/// Which implementation of the tiles runs (chosen once per call from the CPU's features).
+#[derive(Clone, Copy)]
+enum Kernel {
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    Portable,
+}
+
+impl Kernel {
+    fn detect() -> Kernel {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                return Kernel::Avx512;
+            }
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
+                return Kernel::Avx2;
+            }
+        }
+        Kernel::Portable
+    }
+
+    /// Every tile of one block of rows for one group of four draws, across the row's width.
+    fn tiles(
+        self,
+        cw: &CountTile,
+        p: &[f64],
+        width: usize,
+        rows: usize,
+        out: &mut [f64],
+        live: usize,
+    ) {
+        let mut k0 = 0;
+        while k0 < width {
+            let chunk = (width - k0).min(self.max_chunk());
+            let t = Tile {
+                counts: cw,
+                p,
+                width,
+                rows,
+                k0,
+                out: &mut *out,
+                live,
+            };
+            match self {
+                // SAFETY: the CPU has the features these functions are compiled for (detected).
+                #[cfg(target_arch = "x86_64")]
+                Kernel::Avx512 => unsafe { x86::avx512(t, chunk / LANES) },
+                #[cfg(target_arch = "x86_64")]
+                Kernel::Avx2 => unsafe { x86::avx2(t, chunk / 4) },
+                Kernel::Portable => portable(t),
+            }
+            k0 += chunk;
+        }
+    }
+
+    /// Products per tile: what fits the registers with four draws' accumulators.
+    fn max_chunk(self) -> usize {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512 => 6 * LANES,
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => 12,
+            Kernel::Portable => LANES,
+        }
+    }
+}
+
+impl Tile<'_> {
+    /// Adds the tile's sums (`sums[d][j]` for product `k0 + j`, `len` products) into `out`.
+    fn add<const W: usize>(self, sums: &[[f64; W]; DRAWS], len: usize) {
+        for (d, s) in sums.iter().enumerate().take(self.live) {
+            let at = d * self.width + self.k0;
+            for (o, s) in self.out[at..at + len].iter_mut().zip(s) {
+                *o += s;
+            }
+        }
+    }
+}
+
+/// The reference implementation: eight products per tile with `f64::mul_add`.
+fn portable(t: Tile) {
+    let mut acc = [[0.0; LANES]; DRAWS];
+    for i in 0..t.rows {
+        let row = &t.p[i * t.width + t.k0..i * t.width + t.k0 + LANES];
+        for (d, a) in acc.iter_mut().enumerate() {
+            let c = t.counts[d * ROWS + i];
+            for (a, &v) in a.iter_mut().zip(row) {
+                *a = c.mul_add(v, *a);
+            }
+        }
+    }
+    t.add(&acc, LANES);
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::{Tile, DRAWS, LANES, ROWS};
+    use std::arch::x86_64::*;
+
+    /// Four draws × `V` vectors of eight products: `4·V` accumulators (up to 24) in the 32
+    /// registers.
+    #[target_feature(enable = "avx512f")]
+    unsafe fn tile512<const V: usize>(t: Tile) {
+        let mut acc = [[_mm512_setzero_pd(); V]; DRAWS];
+        assert!(t.counts.len() >= DRAWS * ROWS && t.rows <= ROWS);
+        assert!(t.rows == 0 || (t.rows - 1) * t.width + t.k0 + V * LANES <= t.p.len());
+        // SAFETY: every load is within `t.p` or `t.counts` (asserted above).
+        unsafe {
+            let (p, c) = (t.p.as_ptr().add(t.k0), t.counts.as_ptr());
+            for i in 0..t.rows {
+                let row = p.add(i * t.width);
+                let mut v = [_mm512_setzero_pd(); V];
+                for (j, v) in v.iter_mut().enumerate() {
+                    *v = _mm512_loadu_pd(row.add(j * LANES));
+                }
+                for (d, a) in acc.iter_mut().enumerate() {
+                    let cd = _mm512_set1_pd(*c.add(d * ROWS + i));
+                    for (a, &v) in a.iter_mut().zip(&v) {
+                        *a = _mm512_fmadd_pd(cd, v, *a);
+                    }
+                }
+            }
+        }
+        let mut sums = [[0.0; 48]; DRAWS];
+        for (s, a) in sums.iter_mut().zip(&acc) {
+            for (j, a) in a.iter().enumerate() {
+                // SAFETY: `s` has room for six vectors of eight.
+                unsafe { _mm512_storeu_pd(s.as_mut_ptr().add(j * LANES), *a) };
+            }
+        }
+        t.add(&sums, V * LANES);
+    }
+
+    /// Four draws × `V` vectors of four products: `4·V` accumulators (up to 12) in the 16
+    /// registers.
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn tile256<const V: usize>(t: Tile) {
+        let mut acc = [[_mm256_setzero_pd(); V]; DRAWS];
+        assert!(t.counts.len() >= DRAWS * ROWS && t.rows <= ROWS);
+        assert!(t.rows == 0 || (t.rows - 1) * t.width + t.k0 + V * 4 <= t.p.len());
+        // SAFETY: every load is within `t.p` or `t.counts` (asserted above).
+        unsafe {
+            let (p, c) = (t.p.as_ptr().add(t.k0), t.counts.as_ptr());
+            for i in 0..t.rows {
+                let row = p.add(i * t.width);
+                let mut v = [_mm256_setzero_pd(); V];
+                for (j, v) in v.iter_mut().enumerate() {
+                    *v = _mm256_loadu_pd(row.add(j * 4));
+                }
+                for (d, a) in acc.iter_mut().enumerate() {
+                    let cd = _mm256_broadcast_sd(&*c.add(d * ROWS + i));
+                    for (a, &v) in a.iter_mut().zip(&v) {
+                        *a = _mm256_fmadd_pd(cd, v, *a);
+                    }
+                }
+            }
+        }
+        let mut sums = [[0.0; 12]; DRAWS];
+        for (s, a) in sums.iter_mut().zip(&acc) {
+            for (j, a) in a.iter().enumerate() {
+                // SAFETY: `s` has room for three vectors of four.
+                unsafe { _mm256_storeu_pd(s.as_mut_ptr().add(j * 4), *a) };
+            }
+        }
+        t.add(&sums, V * 4);
+    }
+
+    /// The AVX-512 tiles of `vectors` vectors of eight products.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn avx512(t: Tile, vectors: usize) {
+        // SAFETY (all arms): the caller checked the CPU's features.
+        unsafe {
+            match vectors {
+                1 => tile512::<1>(t),
+                2 => tile512::<2>(t),
+                3 => tile512::<3>(t),
+                4 => tile512::<4>(t),
+                5 => tile512::<5>(t),
+                _ => tile512::<6>(t),
+            }
+        }
+    }
+
+    /// The AVX2 tiles of `vectors` vectors of four products.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) unsafe fn avx2(t: Tile, vectors: usize) {
+        // SAFETY (all arms): the caller checked the CPU's features.
+        unsafe {
+            match vectors {
+                1 => tile256::<1>(t),
+                2 => tile256::<2>(t),
+                _ => tile256::<3>(t),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(n: usize, width: usize) -> (Vec<f64>, Vec<Vec<u32>>) {
+        let p = (0..n * width)
+            .map(|i| ((i * 37 % 101) as f64 - 50.0) / 7.0 + (i % 7) as f64 * 1e-3)
+            .collect();
+        let counts = (0..7)
+            .map(|d| (0..n).map(|i| ((i * 13 + d * 5) % 4) as u32).collect())
+            .collect();
+        (p, counts)
+    }
+
+    /// The fixed order, written out plainly: blocks of ROWS, fused multiply-adds within a block.
+    fn reference(p: &[f64], width: usize, c: &[u32], k: usize) -> f64 {
+        let mut total = 0.0;
+        for r0 in (0..c.len()).step_by(ROWS) {
+            let mut s = 0.0f64;
+            for i in r0..(r0 + ROWS).min(c.len()) {
+                s = f64::from(c[i]).mul_add(p[i * width + k], s);
+            }
+            total += s;
+        }
+        total
+    }
+
+    /// Every implementation gives the reference's sums bit for bit, whatever the batch (a draw
+    /// alone or among others), for sizes around the block and tile boundaries.
+    #[test]
+    fn every_kernel_sums_in_the_same_order() {
+        for (n, width) in [
+            (1, 8),
+            (127, 16),
+            (128, 40),
+            (129, 48),
+            (300, 56),
+            (1000, 104),
+        ] {
+            let (p, counts) = data(n, width);
+            let mut kernels = vec![Kernel::Portable];
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::arch::is_x86_feature_detected!("avx512f") {
+                    kernels.push(Kernel::Avx512);
+                }
+                if std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+                {
+                    kernels.push(Kernel::Avx2);
+                }
+            }
+            let mut batch = vec![f64::NAN; counts.len() * width];
+            weighted_sums(&p, width, &counts, &mut batch);
+            for kernel in kernels {
+                for (d, c) in counts.iter().enumerate() {
+                    let mut alone = vec![f64::NAN; width];
+                    sums_with(kernel, &p, width, &[c], &mut alone);
+                    for k in 0..width {
+                        let r = reference(&p, width, c, k);
+                        assert_eq!(
+                            alone[k].to_bits(),
+                            r.to_bits(),
+                            "n {n} draw {d} product {k}"
+                        );
+                        assert_eq!(batch[d * width + k].to_bits(), r.to_bits());
+                    }
+                }
+            }
+        }
+    }
+
+    /// [`weighted_sums`] with a given kernel (the tests compare them).
+    fn sums_with(kernel: Kernel, p: &[f64], width: usize, counts: &[&Vec<u32>], out: &mut [f64]) {
+        let n = p.len() / width;
+        out.fill(0.0);
+        let mut cw: CountTile = [0.0; ROWS * DRAWS];
+        for r0 in (0..n).step_by(ROWS) {
+            let rows = (n - r0).min(ROWS);
+            cw.fill(0.0);
+            for (d, c) in counts.iter().enumerate() {
+                for i in 0..rows {
+                    cw[d * ROWS + i] = f64::from(c[r0 + i]);
+                }
+            }
+            let block = &p[r0 * width..(r0 + rows) * width];
+            kernel.tiles(&cw, block, width, rows, out, counts.len());
+        }
+    }
+}
