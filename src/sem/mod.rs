@@ -178,9 +178,12 @@ fn ordered_map<S: serde::Serializer>(pairs: &[(String, f64)], s: S) -> Result<S:
     m.end()
 }
 
-/// Fits `flat` to the data (listwise complete rows of the model's observed variables).
+/// Fits `flat` to the data: the listwise complete rows of the model's observed variables, or
+/// under [`Missing::Fiml`] every row with one of them observed (fiml/pipeline.rs).
 pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit, SemError> {
-    check_options(opts)?;
+    if opts.missing == Missing::Fiml {
+        return fiml::fit(flat, data, opts);
+    }
     let names: Vec<String> = data.names().map(str::to_string).collect();
     let pt = partable::build(flat, &names, opts)?;
     let vars: Vec<&str> = pt.ov.iter().map(String::as_str).collect();
@@ -212,15 +215,6 @@ pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit
     let mut fit = fit_data(&pt, &s, opts, Some(&refs))?;
     fit.dropped_lines = complete.dropped_lines;
     Ok(fit)
-}
-
-fn check_options(opts: &SemOptions) -> Result<(), SemError> {
-    if opts.missing != Missing::Listwise {
-        return Err(SemError::UnsupportedOption {
-            what: "full-information ML for missing data".into(),
-        });
-    }
-    Ok(())
 }
 
 /// Fits the parameter table `pt` to sample moments `s` (in `pt.ov`'s order).

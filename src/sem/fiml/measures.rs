@@ -1,0 +1,78 @@
+//! Fit measures under FIML as lavaan 0.6-14 computes them for `missing = "ml"`: the test
+//! statistic T = 2(ℓ_H1 − ℓ(θ̂)) with ℓ_H1 the EM saturated log-likelihood (`lav_test.R`); logl,
+//! unrestricted.logl and the information criteria from the casewise likelihoods
+//! (`lav_fit_aic.R`); the baseline (independence) model fitted by FIML too; RMSEA from T and N;
+//! SRMR from the residuals against the EM moments, which stand in for the sample moments
+//! (`lav_residuals.R` takes `h1` as the observed statistics when data are missing).
+
+use crate::numeric::dist::chisq_p_upper;
+
+use super::super::fit_measures::{self, incremental, FitInput, FitMeasures};
+use super::super::implied::Implied;
+use super::super::missing::{loglik, MissingPatterns};
+use super::super::sample::SampleStats;
+use super::FimlData;
+
+/// The fit measures at θ̂: `f` is F = T/n there, `em` the EM moments as sample statistics.
+pub fn fit_measures(
+    fd: &FimlData,
+    em: &SampleStats,
+    imp: &Implied,
+    npar: usize,
+    df: f64,
+    f: f64,
+) -> FitMeasures {
+    // T, RMSEA (and its interval) and SRMR as for complete data, from F and the EM moments.
+    let mut out = fit_measures::fit_measures(
+        FitInput {
+            f,
+            npar,
+            df,
+            meanstructure: true,
+            x: &[],
+            fixed_x: false,
+        },
+        em,
+        imp,
+    );
+    // The likelihood-based measures from the casewise likelihoods instead of the moments.
+    let n = fd.patterns.n;
+    let logl = fd.h1.logl - n * f / 2.0;
+    let k = npar as f64;
+    out.logl = logl;
+    out.unrestricted_logl = fd.h1.logl;
+    out.aic = -2.0 * logl + 2.0 * k;
+    out.bic = -2.0 * logl + k * n.ln();
+    out.bic2 = -2.0 * logl + k * ((n + 2.0) / 24.0).ln();
+    let p = fd.patterns.p;
+    let (bchisq, bdf) = (
+        (2.0 * (fd.h1.logl - baseline_logl(&fd.patterns))).max(0.0),
+        (fit_measures::ndat(p, 0, true) - 2 * p) as f64,
+    );
+    out.baseline_chisq = bchisq;
+    out.baseline_df = bdf;
+    out.baseline_pvalue = if bdf > 0.0 {
+        chisq_p_upper(bchisq, bdf)
+    } else {
+        f64::NAN
+    };
+    let incr = incremental(out.chisq, df, bchisq, bdf);
+    [
+        out.cfi, out.tli, out.rfi, out.nfi, out.pnfi, out.ifi, out.rni,
+    ] = incr;
+    out.nnfi = out.tli;
+    out
+}
+
+/// ℓ of the independence model at its FIML estimate. With Σ diagonal the casewise likelihood
+/// is a product over variables, so the estimate is each variable's mean and variance (divisor
+/// n_j) over the rows where it is observed (the available-case moments).
+pub fn baseline_logl(pats: &MissingPatterns) -> f64 {
+    let p = pats.p;
+    let (mean, var) = pats.available_case();
+    let mut sigma = vec![0.0; p * p];
+    for (j, v) in var.iter().enumerate() {
+        sigma[j * p + j] = *v;
+    }
+    loglik(pats, &mean, &sigma).unwrap_or(f64::NAN)
+}
