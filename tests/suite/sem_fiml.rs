@@ -180,3 +180,82 @@ fn fiml_refuses_expected_information() {
     let err = sem::fit(&cfa(), &data, &opts).expect_err("expected information");
     assert!(err.to_string().contains("observed information"), "{err}");
 }
+
+/// Two indicators that are the same variable make the EM H1 singular: a typed error naming a
+/// variable, not a panic or a fit.
+#[test]
+fn fiml_singular_h1_is_a_typed_error() {
+    let Some(data) = blanked() else { return };
+    let x8: Vec<f64> = data.numeric("x8").expect("x8").to_vec();
+    let dup = edited(&data, |j, v| {
+        if j == 9 {
+            *v = x8.clone();
+        }
+    });
+    let opts = SemOptions::lavaan(Estimator::Ml, Missing::Fiml);
+    let err = sem::fit(&cfa(), &dup, &opts).expect_err("x9 = x8");
+    println!("{err}");
+    assert!(
+        matches!(err, sem::SemError::MissingDataH1Singular { ref variable } if variable == "x9"),
+        "{err}"
+    );
+}
+
+/// Exogenous covariates with fixed moments (fixed.x) under FIML are refused with what to do;
+/// with fixed_x = false they are modelled and the fit runs.
+#[test]
+fn fiml_fixed_x_covariates_are_refused_random_x_fits() {
+    let Some(data) = blanked() else { return };
+    let flat = cipa::spec::syntax::parse_flat("model", "visual =~ x1 + x2 + x3\nvisual ~ x4")
+        .expect("model");
+    let opts = SemOptions::lavaan(Estimator::Ml, Missing::Fiml);
+    let err = sem::fit(&flat, &data, &opts).expect_err("fixed.x");
+    assert!(
+        matches!(err, sem::SemError::UnsupportedOption { .. }) && err.to_string().contains("x4"),
+        "{err}"
+    );
+    let random = SemOptions {
+        fixed_x: false,
+        ..opts
+    };
+    let fit = sem::fit(&flat, &data, &random).expect("random x");
+    assert!(fit.gradient < 1e-7 && fit.fit.chisq.is_finite());
+}
+
+/// Random exogenous covariates (fixed_x = false) under FIML: their block stays saturated in
+/// the baseline model (fitted by EM on those columns), which moves the baseline test, CFI/TLI
+/// and the FIML-corrected robust measures.
+#[test]
+fn holzinger_swineford_random_x_fiml() {
+    for (case, est) in [
+        ("sem_hs_fiml/randomx", Estimator::Ml),
+        ("sem_hs_fiml/randomx_mlr", Estimator::Mlr),
+    ] {
+        let opts = SemOptions {
+            fixed_x: false,
+            ..SemOptions::lavaan(est, Missing::Fiml)
+        };
+        let Some(path) =
+            common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+        else {
+            return;
+        };
+        let full = common::read_data(&path);
+        let Some(items) = blanked() else { return };
+        let mut vars: Vec<Variable> = (1..=9)
+            .map(|j| {
+                let n = format!("x{j}");
+                Variable::numeric(n.clone(), items.numeric(&n).expect("x").to_vec())
+            })
+            .collect();
+        for n in ["ageyr", "sex"] {
+            vars.push(Variable::numeric(n, full.numeric(n).expect(n).to_vec()));
+        }
+        let data = Dataset::new("hs_blanked", vars).expect("data set");
+        let exp = expected(case);
+        let flat = cipa::spec::syntax::parse_flat(case, exp["model"].as_str().expect("model"))
+            .expect("model");
+        let fit = sem::fit(&flat, &data, &opts).unwrap_or_else(|e| panic!("{case}: {e}"));
+        check_fit(case, &fit, &exp, 1e-5);
+    }
+}

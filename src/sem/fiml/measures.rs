@@ -8,14 +8,19 @@
 use crate::numeric::dist::chisq_p_upper;
 
 use super::super::fit_measures::{self, incremental, FitInput, FitMeasures};
+use super::super::h1::{EmOptions, H1};
 use super::super::implied::Implied;
 use super::super::missing::{loglik, MissingPatterns};
+use super::super::moments::DataView;
 use super::super::sample::SampleStats;
+use super::super::SemError;
+use super::h1info::cov_index;
 use super::FimlData;
 
 /// The fit measures at θ̂: `f` is F = T/n there, `em` the EM moments as sample statistics.
 pub fn fit_measures(
     fd: &FimlData,
+    base: &Baseline,
     em: &SampleStats,
     imp: &Implied,
     npar: usize,
@@ -46,8 +51,8 @@ pub fn fit_measures(
     out.bic2 = -2.0 * logl + k * ((n + 2.0) / 24.0).ln();
     let p = fd.patterns.p;
     let (bchisq, bdf) = (
-        (2.0 * (fd.h1.logl - baseline_logl(&fd.patterns))).max(0.0),
-        (fit_measures::ndat(p, 0, true) - 2 * p) as f64,
+        (2.0 * (fd.h1.logl - base.logl)).max(0.0),
+        (fit_measures::ndat(p, 0, true) - base.idx.len()) as f64,
     );
     out.baseline_chisq = bchisq;
     out.baseline_df = bdf;
@@ -64,15 +69,53 @@ pub fn fit_measures(
     out
 }
 
-/// ℓ of the independence model at its FIML estimate. With Σ diagonal the casewise likelihood
-/// is a product over variables, so the estimate is each variable's mean and variance (divisor
-/// n_j) over the rows where it is observed (the available-case moments).
-pub fn baseline_logl(pats: &MissingPatterns) -> f64 {
-    let p = pats.p;
-    let (mean, var) = pats.available_case();
-    let mut sigma = vec![0.0; p * p];
-    for (j, v) in var.iter().enumerate() {
-        sigma[j * p + j] = *v;
+/// The independence (baseline) model at its FIML estimate: free means and variances, and
+/// among random exogenous covariates free covariances too (lavaan's
+/// `lav_partable_independence`, as fit_measures.rs's `baseline`). Σ_B is block diagonal, so
+/// the casewise likelihood factors into one term per other variable, whose estimate is its
+/// mean and variance (divisor n_j) over the rows where it is observed, and the covariates'
+/// saturated block, whose estimate is EM on those columns alone.
+pub struct Baseline {
+    pub mean: Vec<f64>,
+    /// Row-major p × p.
+    pub sigma: Vec<f64>,
+    /// Its free parameters as positions in the moments (h1info.rs).
+    pub idx: Vec<usize>,
+    pub logl: f64,
+}
+
+impl Baseline {
+    /// `x` are the random covariates; `data` every row of the model variables.
+    pub fn fit(pats: &MissingPatterns, data: DataView, x: &[usize]) -> Result<Baseline, SemError> {
+        let p = pats.p;
+        let (mut mean, var) = pats.available_case();
+        let mut sigma = vec![0.0; p * p];
+        for (j, v) in var.iter().enumerate() {
+            sigma[j * p + j] = *v;
+        }
+        let mut idx: Vec<usize> = (0..p).chain((0..p).map(|j| cov_index(p, j, j))).collect();
+        if x.len() > 1 {
+            let rows: Vec<f64> = (0..data.n())
+                .flat_map(|r| x.iter().map(move |&j| data.row(r)[j]))
+                .collect();
+            let xp = MissingPatterns::new(DataView::new(&rows, data.n(), x.len())?)?;
+            let h1 = H1::em(&xp, EmOptions::default())?;
+            for (a, &i) in x.iter().enumerate() {
+                mean[i] = h1.mean[a];
+                for (b, &j) in x.iter().enumerate() {
+                    sigma[i * p + j] = h1.cov[a * x.len() + b];
+                    if b < a {
+                        idx.push(cov_index(p, i, j));
+                    }
+                }
+            }
+        }
+        let logl = loglik(pats, &mean, &sigma).unwrap_or(f64::NAN);
+        Ok(Baseline {
+            mean,
+            sigma,
+            idx,
+            logl,
+        })
     }
-    loglik(pats, &mean, &sigma).unwrap_or(f64::NAN)
 }

@@ -11,7 +11,7 @@ use crate::spec::flat::FlatModel;
 use super::super::constraints::{self, Reparam};
 use super::super::estimate::{Estimate, GRADIENT_TOL};
 use super::super::h1::{EmOptions, H1};
-use super::super::linalg::{spd_inverse_logdet, Mat};
+use super::super::linalg::{spd_inverse_logdet, symmetric_eigen, Mat};
 use super::super::missing::MissingPatterns;
 use super::super::model::Model;
 use super::super::moments::DataView;
@@ -89,16 +89,25 @@ fn finish(
         .implied(&est.theta)
         .expect("implied moments at the estimate");
     let df = (fit_measures::ndat(p, 0, true) - npar) as f64;
-    let mut fit = measures::fit_measures(fd, s, &imp, npar, df, est.f);
+    let data = DataView::new(&prep.rows, prep.n_rows, p)?;
+    let x: Vec<usize> = pt
+        .ov_x
+        .iter()
+        .filter_map(|v| pt.ov.iter().position(|o| o == v))
+        .collect();
+    let base = measures::Baseline::fit(&fd.patterns, data, &x)?;
+    let mut fit = measures::fit_measures(fd, &base, s, &imp, npar, df, est.f);
     let cx = robust::Context {
         model,
         fd,
-        data: DataView::new(&prep.rows, prep.n_rows, p)?,
+        data,
         em: s,
         theta: &est.theta,
         re,
         info: &info,
         names: &free_name,
+        base: &base,
+        x: &x,
     };
     match opts.estimator {
         Estimator::Ml => fit.fiml_robust = Some(robust::corrected(&cx, robust::Version::V6, &fit)),
@@ -152,6 +161,7 @@ fn fiml_data(pt: &ParTable, data: &Dataset) -> Result<Prepared, SemError> {
         return Err(SemError::TooFewRows { n: used, p });
     }
     let h1 = H1::em(&patterns, EmOptions::default())?;
+    check_h1(&pt.ov, &h1)?;
     let dropped_lines = patterns
         .empty_rows
         .iter()
@@ -162,6 +172,35 @@ fn fiml_data(pt: &ParTable, data: &Dataset) -> Result<Prepared, SemError> {
         rows,
         n_rows: n,
         dropped_lines,
+    })
+}
+
+/// A scaled eigenvalue of the EM covariance (as a correlation matrix) below this counts as
+/// singular: EM keeps a singular Σ just positive definite by a ridge of 1e-8·max σ_ii
+/// (h1.rs), which would only defer the failure to the model's search.
+const H1_SINGULAR: f64 = 1e-7;
+
+/// The typed error for a (numerically) singular EM H1, naming the first variable that is a
+/// linear combination of those before it.
+fn check_h1(names: &[String], h1: &H1) -> Result<(), SemError> {
+    let p = names.len();
+    let sd: Vec<f64> = (0..p).map(|i| h1.cov[i * p + i].sqrt()).collect();
+    let min_eigen = |k: usize| -> f64 {
+        let mut r = Mat::zeros(k, k);
+        for i in 0..k {
+            for j in 0..k {
+                r[(i, j)] = h1.cov[i * p + j] / (sd[i] * sd[j]);
+            }
+        }
+        let (vals, _) = symmetric_eigen(&r);
+        vals.first().copied().unwrap_or(1.0)
+    };
+    if min_eigen(p) >= H1_SINGULAR {
+        return Ok(());
+    }
+    let bad = (1..=p).find(|&k| min_eigen(k) < H1_SINGULAR).unwrap_or(p);
+    Err(SemError::MissingDataH1Singular {
+        variable: names[bad - 1].clone(),
     })
 }
 

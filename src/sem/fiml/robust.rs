@@ -4,7 +4,7 @@
 //!   (`lav_model_nvcov_robust_sandwich`);
 //! - the Yuan-Bentler (Mplus) scaled test: tr(UΓ) = tr(W⁻¹J) − tr(B₀E⁻¹) with W and J the
 //!   observed and first-order h1 information at the EM moments ("unstructured",
-//!   `lav_test_yuan_bentler`), the baseline's trace from its own FIML fit;
+//!   `lav_test_yuan_bentler`), the baseline's trace from its own FIML fit (measures.rs);
 //! - the FIML-corrected robust CFI/TLI/RMSEA (`lav_fit_fiml_corrected`; Savalei 2018, Zhang &
 //!   Savalei 2022): T₃ is the complete-data ML statistic of θ̂ against the EM moments, and its
 //!   scaling k/df with U = W − WΔ(Δ′WΔ)⁻¹Δ′W, W_c the complete-data h1 information at the EM
@@ -22,6 +22,7 @@ use super::super::scaled_test::{scaled_fit, RobustFit, Scaled, ScaledFit, Scaled
 use super::super::vcov::vcov;
 use super::super::{FitMeasures, SemError};
 use super::h1info::{complete, cov_index, delta_matrix, n_moments, observed, scores};
+use super::measures::Baseline;
 use super::FimlData;
 
 /// Which FIML correction (lavaan's `version`).
@@ -45,6 +46,9 @@ pub struct Context<'a> {
     /// The unit observed information of θ̂ (before constraints).
     pub info: &'a Mat,
     pub names: &'a dyn Fn(usize) -> String,
+    pub base: &'a Baseline,
+    /// The exogenous covariates (lavaan's ov.x), by position.
+    pub x: &'a [usize],
 }
 
 /// The h1 pieces at the EM moments: W, W⁻¹, J.
@@ -62,23 +66,6 @@ impl Context<'_> {
         let j = first_order(&scores(self.data, &self.fd.patterns, mu, sigma)?);
         Some(H1Info { w, w_inv, j })
     }
-
-    /// The baseline's FIML moments: the available-case means and variances.
-    fn baseline(&self) -> (Vec<f64>, Vec<f64>) {
-        let p = self.fd.patterns.p;
-        let (mean, var) = self.fd.patterns.available_case();
-        let mut sigma = vec![0.0; p * p];
-        for (j, v) in var.iter().enumerate() {
-            sigma[j * p + j] = *v;
-        }
-        (mean, sigma)
-    }
-
-    /// The baseline's parameters (means, variances) as positions in the moments.
-    fn baseline_index(&self) -> Vec<usize> {
-        let p = self.fd.patterns.p;
-        (0..p).chain((0..p).map(|j| cov_index(p, j, j))).collect()
-    }
 }
 
 /// MLR under FIML: the sandwich Var(θ̂) and the scaled fit measures (with the V3 robust ones).
@@ -95,11 +82,10 @@ pub fn mlr(cx: &Context<'_>, fit: &FitMeasures) -> Result<(Mat, ScaledFit), SemE
     let e_inv = vcov(cx.info, cx.re, 1.0, cx.names)?;
     let h1 = cx.h1().ok_or_else(failed)?;
     let trace_h1 = h1.w_inv.trace_mul(&h1.j);
-    let (mb, sb) = cx.baseline();
-    let idx = cx.baseline_index();
-    let eb = observed(pats, &mb, &sb).ok_or_else(failed)?.select(&idx);
+    let (mb, sb, idx) = (&cx.base.mean, &cx.base.sigma, &cx.base.idx);
+    let eb = observed(pats, mb, sb).ok_or_else(failed)?.select(idx);
     let (eb_inv, _) = spd_inverse_logdet(&eb).ok_or_else(failed)?;
-    let b0b = first_order(&scores(cx.data, pats, &mb, &sb).ok_or_else(failed)?).select(&idx);
+    let b0b = first_order(&scores(cx.data, pats, mb, sb).ok_or_else(failed)?).select(idx);
     let yb = YuanBentler {
         trace_h1,
         trace_h0: b0.trace_mul(&e_inv),
@@ -162,7 +148,20 @@ fn corrected_tests(
     let n = cx.fd.patterns.n;
     let h1 = cx.h1()?;
     let (em_inv, _) = spd_inverse_logdet(&cx.em.cov)?;
-    let wc = complete(&em_inv);
+    // lavaan refits the partable to the EM moments with lavaan()'s default fixed.x = TRUE, so
+    // W_c has the covariates' moments masked (zero rows and columns), whatever the fit used.
+    let mut wc = complete(&em_inv);
+    let p = cx.fd.patterns.p;
+    let masked: Vec<usize> =
+        cx.x.iter()
+            .flat_map(|&i| std::iter::once(i).chain(cx.x.iter().map(move |&j| cov_index(p, i, j))))
+            .collect();
+    for &r in &masked {
+        for c in 0..wc.cols {
+            wc[(r, c)] = 0.0;
+            wc[(c, r)] = 0.0;
+        }
+    }
     let (_, imp) = cx.model.implied(cx.theta)?;
     let t3 = n * f_ml(&imp, cx.em, true)?.0;
     let dl = delta_matrix(cx.model, cx.theta)?;
@@ -170,16 +169,15 @@ fn corrected_tests(
     let e = dl.t().mul(&h1.w).mul(&dl);
     let e_inv = vcov(&e, cx.re, 1.0, cx.names).ok()?;
     let k = trace_k(&h1, &wc, &dl, &e_inv, version);
-    let (mb, sb) = cx.baseline();
-    let idx = cx.baseline_index();
+    let idx = &cx.base.idx;
     let nm = h1.w.rows;
     let mut db = Mat::zeros(nm, idx.len());
     for (c, &r) in idx.iter().enumerate() {
         db[(r, c)] = 1.0;
     }
-    let (eb_inv, _) = spd_inverse_logdet(&h1.w.select(&idx))?;
+    let (eb_inv, _) = spd_inverse_logdet(&h1.w.select(idx))?;
     let kb = trace_k(&h1, &wc, &db, &eb_inv, version);
-    let t3b = n * f_ml_diagonal(cx.em, &mb, &sb);
+    let t3b = n * f_ml_moments(cx.em, &cx.base.mean, &cx.base.sigma)?;
     Some((
         Scaled {
             t: t3,
@@ -209,15 +207,12 @@ fn trace_k(h1: &H1Info, wc: &Mat, dl: &Mat, e_inv: &Mat, version: Version) -> f6
     }
 }
 
-/// F_ML of a diagonal Σ_B and means μ_B against the sample moments `s` (with means):
-/// Σ_j [ln σ_jj + (s_jj + (ȳ_j − μ_j)²)/σ_jj] − ln|S| − p.
-fn f_ml_diagonal(s: &SampleStats, mu: &[f64], sigma: &[f64]) -> f64 {
+/// F_ML of moments (μ, Σ) against the sample moments `s` (with means):
+/// ln|Σ| + tr(SΣ⁻¹) − ln|S| − p + (ȳ − μ)′Σ⁻¹(ȳ − μ).
+fn f_ml_moments(s: &SampleStats, mu: &[f64], sigma: &[f64]) -> Option<f64> {
     let p = mu.len();
-    let mut f = -s.logdet - p as f64;
-    for j in 0..p {
-        let v = sigma[j * p + j];
-        let d = s.mean[j] - mu[j];
-        f += v.ln() + (s.cov[(j, j)] + d * d) / v;
-    }
-    f
+    let (inv, logdet) = spd_inverse_logdet(&Mat::from_rows(p, p, sigma.to_vec()))?;
+    let d: Vec<f64> = s.mean.iter().zip(mu).map(|(a, b)| a - b).collect();
+    let quad: f64 = d.iter().zip(inv.mul_vec(&d)).map(|(a, b)| a * b).sum();
+    Some(logdet + s.cov.trace_mul(&inv) - s.logdet - p as f64 + quad)
 }
