@@ -68,13 +68,14 @@ pub enum Estimator {
     Mlr,
 }
 
-/// Missing data handling (lavaan's `missing`); FIML arrives with the missing-data wave.
+/// Missing data handling (lavaan's `missing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Missing {
     /// Rows with a missing value in a model variable are dropped (lavaan's default).
     #[default]
     Listwise,
+    /// Full-information ML (lavaan's `missing = "ml"`): fiml/pipeline.rs.
     Fiml,
 }
 
@@ -145,7 +146,8 @@ pub struct SemFit {
     pub implied_cov: Mat,
     pub implied_mean: Vec<f64>,
     pub n: usize,
-    /// File lines of the rows dropped for a missing value in a model variable (listwise).
+    /// File lines of the rows dropped for a missing value in a model variable (listwise), or
+    /// under FIML for having no model variable observed.
     pub dropped_lines: Vec<u64>,
     /// Free parameters before equality constraints (lavaan's `lavInspect(fit, "npar")`; the
     /// fit measures' `npar` subtracts the independent constraints).
