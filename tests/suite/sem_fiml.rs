@@ -201,38 +201,35 @@ fn fiml_singular_h1_is_a_typed_error() {
     );
 }
 
-/// Exogenous covariates with fixed moments (fixed.x) under FIML are refused with what to do;
-/// with fixed_x = false they are modelled and the fit runs.
+/// A missing value in an exogenous covariate whose moments are fixed (fixed.x) is refused
+/// with what to do (lavaan drops such rows; not built here).
 #[test]
-fn fiml_fixed_x_covariates_are_refused_random_x_fits() {
+fn fiml_fixed_x_with_a_missing_covariate_is_refused() {
     let Some(data) = blanked() else { return };
     let flat = cipa::spec::syntax::parse_flat("model", "visual =~ x1 + x2 + x3\nvisual ~ x4")
         .expect("model");
     let opts = SemOptions::lavaan(Estimator::Ml, Missing::Fiml);
-    let err = sem::fit(&flat, &data, &opts).expect_err("fixed.x");
+    let err = sem::fit(&flat, &data, &opts).expect_err("x4 has missing values");
     assert!(
         matches!(err, sem::SemError::UnsupportedOption { .. }) && err.to_string().contains("x4"),
         "{err}"
     );
-    let random = SemOptions {
-        fixed_x: false,
-        ..opts
-    };
-    let fit = sem::fit(&flat, &data, &random).expect("random x");
-    assert!(fit.gradient < 1e-7 && fit.fit.chisq.is_finite());
 }
 
-/// Random exogenous covariates (fixed_x = false) under FIML: their block stays saturated in
-/// the baseline model (fitted by EM on those columns), which moves the baseline test, CFI/TLI
-/// and the FIML-corrected robust measures.
+/// Exogenous covariates under FIML: random (fixed_x = false), their block stays saturated in
+/// the baseline model (fitted by EM on those columns); fixed (sem()'s default), their moments
+/// are fixed, the log-likelihoods conditional on them and their moments masked in the h1
+/// information of the robust measures.
 #[test]
-fn holzinger_swineford_random_x_fiml() {
-    for (case, est) in [
-        ("sem_hs_fiml/randomx", Estimator::Ml),
-        ("sem_hs_fiml/randomx_mlr", Estimator::Mlr),
+fn holzinger_swineford_covariates_fiml() {
+    for (case, est, fixed_x) in [
+        ("sem_hs_fiml/randomx", Estimator::Ml, false),
+        ("sem_hs_fiml/randomx_mlr", Estimator::Mlr, false),
+        ("sem_hs_fiml/fixedx", Estimator::Ml, true),
+        ("sem_hs_fiml/fixedx_mlr", Estimator::Mlr, true),
     ] {
         let opts = SemOptions {
-            fixed_x: false,
+            fixed_x,
             ..SemOptions::lavaan(est, Missing::Fiml)
         };
         let Some(path) =

@@ -33,14 +33,6 @@ pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit
     check(&opts)?;
     let names: Vec<String> = data.names().map(str::to_string).collect();
     let pt = partable::build(flat, &names, &opts)?;
-    if pt.fixed_x && !pt.ov_x.is_empty() {
-        return Err(SemError::UnsupportedOption {
-            what: format!(
-                "FIML with exogenous covariates whose moments are fixed (fixed.x; here {}): set fixed_x to false so they are modelled",
-                pt.ov_x.join(", ")
-            ),
-        });
-    }
     let prep = fiml_data(&pt, data)?;
     let fd = &prep.fd;
     let p = pt.ov.len();
@@ -53,7 +45,8 @@ pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit
     )?;
     let model = Model::new(&pt, &s);
     let re = constraints::reparametrise(&pt, &model.base)?;
-    let ndat = fit_measures::ndat(p, 0, true);
+    let px_fixed = if pt.fixed_x { pt.ov_x.len() } else { 0 };
+    let ndat = fit_measures::ndat(p, px_fixed, true);
     let npar = pt.n_free - re.rank;
     if npar > ndat {
         return Err(SemError::NegativeDf { npar, ndat });
@@ -88,14 +81,14 @@ fn finish(
     let (_, imp) = model
         .implied(&est.theta)
         .expect("implied moments at the estimate");
-    let df = (fit_measures::ndat(p, 0, true) - npar) as f64;
     let data = DataView::new(&prep.rows, prep.n_rows, p)?;
     let x: Vec<usize> = pt
         .ov_x
         .iter()
         .filter_map(|v| pt.ov.iter().position(|o| o == v))
         .collect();
-    let base = measures::Baseline::fit(&fd.patterns, data, &x)?;
+    let base = measures::Baseline::fit(&fd.patterns, data, &x, pt.fixed_x)?;
+    let df = (base.ndat - npar) as f64;
     let mut fit = measures::fit_measures(fd, &base, s, &imp, npar, df, est.f);
     let cx = robust::Context {
         model,
@@ -108,6 +101,7 @@ fn finish(
         names: &free_name,
         base: &base,
         x: &x,
+        fixed_x: pt.fixed_x,
     };
     match opts.estimator {
         Estimator::Ml => fit.fiml_robust = Some(robust::corrected(&cx, robust::Version::V6, &fit)),
@@ -155,6 +149,9 @@ fn fiml_data(pt: &ParTable, data: &Dataset) -> Result<Prepared, SemError> {
     let rows: Vec<f64> = (0..n)
         .flat_map(|r| cols.iter().map(move |c| c[r]))
         .collect();
+    if pt.fixed_x {
+        fixed_x_complete(pt, &cols)?;
+    }
     let patterns = MissingPatterns::new(DataView::new(&rows, n, p)?)?;
     let used = patterns.n as usize;
     if used <= p {
@@ -173,6 +170,22 @@ fn fiml_data(pt: &ParTable, data: &Dataset) -> Result<Prepared, SemError> {
         n_rows: n,
         dropped_lines,
     })
+}
+
+/// Under fixed.x the covariates' moments are fixed at their sample values, which lavaan takes
+/// from complete covariates (it drops the rows with a missing one; that is not built here).
+fn fixed_x_complete(pt: &ParTable, cols: &[&[f64]]) -> Result<(), SemError> {
+    for v in &pt.ov_x {
+        let j = pt.ov.iter().position(|o| o == v);
+        if j.is_some_and(|j| cols[j].iter().any(|x| x.is_nan())) {
+            return Err(SemError::UnsupportedOption {
+                what: format!(
+                    "FIML with missing values in the exogenous covariate '{v}' while its moments are fixed (fixed.x): set fixed_x to false so it is modelled"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A scaled eigenvalue of the EM covariance (as a correlation matrix) below this counts as

@@ -49,6 +49,9 @@ pub struct Context<'a> {
     pub base: &'a Baseline,
     /// The exogenous covariates (lavaan's ov.x), by position.
     pub x: &'a [usize],
+    /// Whether their moments are fixed: lavaan then masks them in the h1 information
+    /// (`x.idx` of `lav_mvnorm_missing_information_*`) and inverts the rest.
+    pub fixed_x: bool,
 }
 
 /// The h1 pieces at the EM moments: W, W⁻¹, J.
@@ -59,13 +62,59 @@ struct H1Info {
 }
 
 impl Context<'_> {
+    /// The covariates' moments (means, their covariances) as positions in the moments.
+    fn x_moments(&self) -> Vec<usize> {
+        let p = self.fd.patterns.p;
+        let mut idx: Vec<usize> = self
+            .x
+            .iter()
+            .flat_map(|&i| {
+                std::iter::once(i).chain(self.x.iter().map(move |&j| cov_index(p, i, j)))
+            })
+            .collect();
+        idx.sort_unstable();
+        idx.dedup();
+        idx
+    }
+
     fn h1(&self) -> Option<H1Info> {
         let (mu, sigma) = (&self.em.mean, &self.em.cov.data);
-        let w = observed(&self.fd.patterns, mu, sigma)?;
-        let (w_inv, _) = spd_inverse_logdet(&w)?;
-        let j = first_order(&scores(self.data, &self.fd.patterns, mu, sigma)?);
+        let mut w = observed(&self.fd.patterns, mu, sigma)?;
+        let mut j = first_order(&scores(self.data, &self.fd.patterns, mu, sigma)?);
+        let masked = if self.fixed_x {
+            self.x_moments()
+        } else {
+            Vec::new()
+        };
+        mask(&mut w, &masked);
+        mask(&mut j, &masked);
+        let w_inv = masked_inverse(&w, &masked)?;
         Some(H1Info { w, w_inv, j })
     }
+}
+
+/// Zeroes rows and columns `idx` of `a`.
+fn mask(a: &mut Mat, idx: &[usize]) {
+    for &r in idx {
+        for c in 0..a.cols {
+            a[(r, c)] = 0.0;
+            a[(c, r)] = 0.0;
+        }
+    }
+}
+
+/// The inverse of `a` without rows and columns `idx`, zeros there (lavaan's
+/// `lav_matrix_symmetric_inverse` on a matrix with zero rows).
+fn masked_inverse(a: &Mat, idx: &[usize]) -> Option<Mat> {
+    let keep: Vec<usize> = (0..a.rows).filter(|i| !idx.contains(i)).collect();
+    let (inv, _) = spd_inverse_logdet(&a.select(&keep))?;
+    let mut out = Mat::zeros(a.rows, a.cols);
+    for (r, &i) in keep.iter().enumerate() {
+        for (c, &j) in keep.iter().enumerate() {
+            out[(i, j)] = inv[(r, c)];
+        }
+    }
+    Some(out)
 }
 
 /// MLR under FIML: the sandwich Var(θ̂) and the scaled fit measures (with the V3 robust ones).
@@ -89,7 +138,7 @@ pub fn mlr(cx: &Context<'_>, fit: &FitMeasures) -> Result<(Mat, ScaledFit), SemE
     let yb = YuanBentler {
         trace_h1,
         trace_h0: b0.trace_mul(&e_inv),
-        ndat_h1: n_moments(pats.p) as f64,
+        ndat_h1: (n_moments(pats.p) - if cx.fixed_x { cx.x_moments().len() } else { 0 }) as f64,
         npar: cx.theta.len() as f64,
     };
     let base = YuanBentler {
@@ -151,17 +200,7 @@ fn corrected_tests(
     // lavaan refits the partable to the EM moments with lavaan()'s default fixed.x = TRUE, so
     // W_c has the covariates' moments masked (zero rows and columns), whatever the fit used.
     let mut wc = complete(&em_inv);
-    let p = cx.fd.patterns.p;
-    let masked: Vec<usize> =
-        cx.x.iter()
-            .flat_map(|&i| std::iter::once(i).chain(cx.x.iter().map(move |&j| cov_index(p, i, j))))
-            .collect();
-    for &r in &masked {
-        for c in 0..wc.cols {
-            wc[(r, c)] = 0.0;
-            wc[(c, r)] = 0.0;
-        }
-    }
+    mask(&mut wc, &cx.x_moments());
     let (_, imp) = cx.model.implied(cx.theta)?;
     let t3 = n * f_ml(&imp, cx.em, true)?.0;
     let dl = delta_matrix(cx.model, cx.theta)?;

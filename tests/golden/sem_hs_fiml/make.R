@@ -47,3 +47,8 @@ speed ~ textual + ageyr'
 sem_golden(hs, model_x, "tests/golden/sem_hs_fiml/randomx", f, missing = "ml", fixed.x = FALSE)
 sem_golden(hs, model_x, "tests/golden/sem_hs_fiml/randomx_mlr", f, missing = "ml",
            fixed.x = FALSE, estimator = "MLR")
+# The same with sem()'s default fixed.x = TRUE: the covariates' moments fixed at their sample
+# values, the log-likelihoods conditional on them.
+sem_golden(hs, model_x, "tests/golden/sem_hs_fiml/fixedx", f, missing = "ml")
+sem_golden(hs, model_x, "tests/golden/sem_hs_fiml/fixedx_mlr", f, missing = "ml",
+           estimator = "MLR")
