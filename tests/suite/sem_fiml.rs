@@ -201,21 +201,6 @@ fn fiml_singular_h1_is_a_typed_error() {
     );
 }
 
-/// A missing value in an exogenous covariate whose moments are fixed (fixed.x) is refused
-/// with what to do (lavaan drops such rows; not built here).
-#[test]
-fn fiml_fixed_x_with_a_missing_covariate_is_refused() {
-    let Some(data) = blanked() else { return };
-    let flat = cipa::spec::syntax::parse_flat("model", "visual =~ x1 + x2 + x3\nvisual ~ x4")
-        .expect("model");
-    let opts = SemOptions::lavaan(Estimator::Ml, Missing::Fiml);
-    let err = sem::fit(&flat, &data, &opts).expect_err("x4 has missing values");
-    assert!(
-        matches!(err, sem::SemError::UnsupportedOption { .. }) && err.to_string().contains("x4"),
-        "{err}"
-    );
-}
-
 /// Exogenous covariates under FIML: random (fixed_x = false), their block stays saturated in
 /// the baseline model (fitted by EM on those columns); fixed (sem()'s default), their moments
 /// are fixed, the log-likelihoods conditional on them and their moments masked in the h1
@@ -227,6 +212,7 @@ fn holzinger_swineford_covariates_fiml() {
         ("sem_hs_fiml/randomx_mlr", Estimator::Mlr, false),
         ("sem_hs_fiml/fixedx", Estimator::Ml, true),
         ("sem_hs_fiml/fixedx_mlr", Estimator::Mlr, true),
+        ("sem_hs_fiml/fixedx_missing", Estimator::Ml, true),
     ] {
         let opts = SemOptions {
             fixed_x,
@@ -246,13 +232,22 @@ fn holzinger_swineford_covariates_fiml() {
             })
             .collect();
         for n in ["ageyr", "sex"] {
-            vars.push(Variable::numeric(n, full.numeric(n).expect(n).to_vec()));
+            let mut v = full.numeric(n).expect(n).to_vec();
+            // make.R blanks ageyr in rows 3, 50 and 120 of this case (file lines 4, 51, 121).
+            if case.ends_with("missing") && n == "ageyr" {
+                [2, 49, 119].iter().for_each(|&r| v[r] = f64::NAN);
+            }
+            vars.push(Variable::numeric(n, v));
         }
         let data = Dataset::new("hs_blanked", vars).expect("data set");
         let exp = expected(case);
         let flat = cipa::spec::syntax::parse_flat(case, exp["model"].as_str().expect("model"))
             .expect("model");
         let fit = sem::fit(&flat, &data, &opts).unwrap_or_else(|e| panic!("{case}: {e}"));
+        if case.ends_with("missing") {
+            // lavaan deletes the rows with a missing fixed.x covariate.
+            assert_eq!(fit.dropped_lines, vec![4, 51, 121]);
+        }
         check_fit(case, &fit, &exp, 1e-5);
     }
 }

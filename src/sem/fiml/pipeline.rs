@@ -145,13 +145,24 @@ fn fiml_data(pt: &ParTable, data: &Dataset) -> Result<Prepared, SemError> {
         .iter()
         .map(|v| data.numeric(v))
         .collect::<Result<_, _>>()?;
-    let (n, p) = (data.n_rows(), cols.len());
-    let rows: Vec<f64> = (0..n)
-        .flat_map(|r| cols.iter().map(move |c| c[r]))
+    let p = cols.len();
+    // Under fixed.x the covariates' moments are fixed at their sample values: lavaan deletes
+    // the rows with a missing covariate (with a warning), and so does this.
+    let x: Vec<usize> = if pt.fixed_x {
+        pt.ov_x
+            .iter()
+            .filter_map(|v| pt.ov.iter().position(|o| o == v))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (kept, mut dropped): (Vec<usize>, Vec<usize>) =
+        (0..data.n_rows()).partition(|&r| x.iter().all(|&j| !cols[j][r].is_nan()));
+    let n = kept.len();
+    let rows: Vec<f64> = kept
+        .iter()
+        .flat_map(|&r| cols.iter().map(move |c| c[r]))
         .collect();
-    if pt.fixed_x {
-        fixed_x_complete(pt, &cols)?;
-    }
     let patterns = MissingPatterns::new(DataView::new(&rows, n, p)?)?;
     let used = patterns.n as usize;
     if used <= p {
@@ -159,33 +170,15 @@ fn fiml_data(pt: &ParTable, data: &Dataset) -> Result<Prepared, SemError> {
     }
     let h1 = H1::em(&patterns, EmOptions::default())?;
     check_h1(&pt.ov, &h1)?;
-    let dropped_lines = patterns
-        .empty_rows
-        .iter()
-        .map(|&i| data.lines()[i])
-        .collect();
+    dropped.extend(patterns.empty_rows.iter().map(|&i| kept[i]));
+    dropped.sort_unstable();
+    let dropped_lines = dropped.iter().map(|&r| data.lines()[r]).collect();
     Ok(Prepared {
         fd: FimlData { patterns, h1 },
         rows,
         n_rows: n,
         dropped_lines,
     })
-}
-
-/// Under fixed.x the covariates' moments are fixed at their sample values, which lavaan takes
-/// from complete covariates (it drops the rows with a missing one; that is not built here).
-fn fixed_x_complete(pt: &ParTable, cols: &[&[f64]]) -> Result<(), SemError> {
-    for v in &pt.ov_x {
-        let j = pt.ov.iter().position(|o| o == v);
-        if j.is_some_and(|j| cols[j].iter().any(|x| x.is_nan())) {
-            return Err(SemError::UnsupportedOption {
-                what: format!(
-                    "FIML with missing values in the exogenous covariate '{v}' while its moments are fixed (fixed.x): set fixed_x to false so it is modelled"
-                ),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// A scaled eigenvalue of the EM covariance (as a correlation matrix) below this counts as

@@ -52,3 +52,7 @@ sem_golden(hs, model_x, "tests/golden/sem_hs_fiml/randomx_mlr", f, missing = "ml
 sem_golden(hs, model_x, "tests/golden/sem_hs_fiml/fixedx", f, missing = "ml")
 sem_golden(hs, model_x, "tests/golden/sem_hs_fiml/fixedx_mlr", f, missing = "ml",
            estimator = "MLR")
+# fixed.x with a covariate missing in three rows: lavaan deletes those rows (with a warning).
+hs_mx <- hs
+hs_mx$ageyr[c(3, 50, 120)] <- NA
+sem_golden(hs_mx, model_x, "tests/golden/sem_hs_fiml/fixedx_missing", f, missing = "ml")
