@@ -43,6 +43,8 @@ pub enum SemError {
     Moments(#[from] super::moments::MomentsError),
     #[error("the model has more free parameters ({npar}) than sample moments ({ndat}): it is not identified; fix parameters or add indicators")]
     NegativeDf { npar: usize, ndat: usize },
+    #[error("under full-information ML the saturated (EM) covariance matrix of the model's observed variables is singular ('{variable}' is a linear combination of the variables before it where they are observed): drop or combine it")]
+    MissingDataH1Singular { variable: String },
 }
 
 fn suggest(s: &[String]) -> String {

@@ -5,17 +5,15 @@
 //! saturated log-likelihood (h1.rs); ∂F/∂θ_k = −(2/n)[∂ℓ/∂μ·μ_k + Σ_ij (∂ℓ/∂Σ)_ij (Σ_k)_ij],
 //! the p² entries of ∂ℓ/∂Σ taken as distinct (Arbuckle 1996; Little & Rubin 2002).
 //!
-//! Not wired into the pipeline yet: `estimate.rs` minimises the complete-data F from sample
-//! moments only; [`fit_theta`] here is a plain BFGS used to check the objective against
-//! lavaan until the estimator takes a generic objective.
-
-// Only the tests call this module until the pipeline's FIML hook lands (see the module doc).
-#![cfg_attr(not(test), allow(dead_code))]
+//! `pipeline.rs` runs the FIML branch of `sem::fit` (BFGS here, then Newton steps), and
+//! `measures.rs` the fit measures against the EM H1 and the FIML baseline.
 
 use super::gradient::delta;
 use super::h1::H1;
 use super::linalg::Mat;
-use super::missing::{loglik, loglik_gradient, MissingPatterns};
+#[cfg(test)]
+use super::missing::loglik;
+use super::missing::{loglik_gradient, MissingPatterns};
 use super::model::Model;
 
 /// What FIML sees of the data: the patterns and the saturated (H1) fit by EM.
@@ -25,12 +23,14 @@ pub struct FimlData {
     pub h1: H1,
 }
 
+#[cfg(test)]
 /// μ(θ) and Σ(θ) (row-major) of the model, the mean structure being always on under FIML.
 fn moments(model: &Model, theta: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
     let (_, imp) = model.implied(theta)?;
     Some((imp.mu, imp.sigma.data))
 }
 
+#[cfg(test)]
 /// F = 2(ℓ_H1 − ℓ(θ))/n, `None` where Σ(θ) (or a pattern's part of it) is not positive definite.
 pub fn objective(model: &Model, d: &FimlData, theta: &[f64]) -> Option<f64> {
     let (mu, sigma) = moments(model, theta)?;
@@ -57,8 +57,9 @@ pub fn objective_gradient(model: &Model, d: &FimlData, theta: &[f64]) -> Option<
     Some((2.0 * (d.h1.logl - g.logl) / n, grad))
 }
 
-/// A BFGS minimisation of F from `start` with a backtracking line search, to |∇F|∞ < `tol`;
-/// returns θ̂, F(θ̂) and |∇F|∞, or `None` if it leaves the parameter space for good.
+#[cfg(test)]
+/// A BFGS minimisation of F in θ from `start` (no constraints) to |∇F|∞ < `tol`; returns θ̂,
+/// F(θ̂) and |∇F|∞, or `None` if it stops short of `tol`.
 pub fn fit_theta(
     model: &Model,
     d: &FimlData,
@@ -66,15 +67,40 @@ pub fn fit_theta(
     tol: f64,
     max_iter: usize,
 ) -> Option<(Vec<f64>, f64, f64)> {
+    let r = bfgs(
+        &|t: &[f64]| objective_gradient(model, d, t),
+        start,
+        tol,
+        max_iter,
+    )?;
+    (r.gmax < tol).then_some((r.x, r.f, r.gmax))
+}
+
+/// F and ∇F at a point, `None` outside the parameter space.
+pub type ValueGradient<'a> = dyn Fn(&[f64]) -> Option<(f64, Vec<f64>)> + 'a;
+
+/// Where a BFGS search stopped.
+pub struct BfgsEnd {
+    pub x: Vec<f64>,
+    pub f: f64,
+    pub g: Vec<f64>,
+    pub gmax: f64,
+    pub iterations: usize,
+}
+
+/// BFGS with a backtracking Armijo search (Nocedal & Wright 2006, Alg. 6.1) on `eval` (F and
+/// ∇F, `None` outside the parameter space), until |∇F|∞ < `tol`, `max_iter` iterations, or a
+/// line search that cannot decrease F (near the optimum F's rounding hides the decrease); the
+/// last point is returned, `None` only if F is undefined at the start.
+pub fn bfgs(eval: &ValueGradient<'_>, start: &[f64], tol: f64, max_iter: usize) -> Option<BfgsEnd> {
     let q = start.len();
     let mut x = start.to_vec();
-    let (mut f, mut g) = objective_gradient(model, d, &x)?;
+    let (mut f, mut g) = eval(&x)?;
     let mut h = Mat::identity(q);
-    for _ in 0..max_iter {
-        let gmax = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        if gmax < tol {
-            return Some((x, f, gmax));
-        }
+    let mut iterations = 0;
+    let max_abs = |v: &[f64]| v.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    while iterations < max_iter && max_abs(&g) >= tol {
+        iterations += 1;
         let mut step: Vec<f64> = h.mul_vec(&g).iter().map(|v| -v).collect();
         let mut slope: f64 = step.iter().zip(&g).map(|(a, b)| a * b).sum();
         if slope >= 0.0 {
@@ -86,7 +112,7 @@ pub fn fit_theta(
         let mut t = 1.0;
         let next = loop {
             let xn: Vec<f64> = x.iter().zip(&step).map(|(a, s)| a + t * s).collect();
-            if let Some((fn_, gn)) = objective_gradient(model, d, &xn) {
+            if let Some((fn_, gn)) = eval(&xn) {
                 if fn_ <= f + 1e-4 * t * slope {
                     break Some((xn, fn_, gn));
                 }
@@ -96,7 +122,7 @@ pub fn fit_theta(
                 break None;
             }
         };
-        let (xn, fn_, gn) = next?;
+        let Some((xn, fn_, gn)) = next else { break };
         let s: Vec<f64> = xn.iter().zip(&x).map(|(a, b)| a - b).collect();
         let y: Vec<f64> = gn.iter().zip(&g).map(|(a, b)| a - b).collect();
         let sy: f64 = s.iter().zip(&y).map(|(a, b)| a * b).sum();
@@ -107,7 +133,14 @@ pub fn fit_theta(
         f = fn_;
         g = gn;
     }
-    None
+    let gmax = max_abs(&g);
+    Some(BfgsEnd {
+        x,
+        f,
+        g,
+        gmax,
+        iterations,
+    })
 }
 
 /// The inverse-Hessian BFGS update H ← (I − ρsy′)H(I − ρys′) + ρss′, ρ = 1/s′y.
@@ -124,5 +157,11 @@ fn bfgs_update(h: &mut Mat, s: &[f64], y: &[f64], sy: f64) {
     }
 }
 
+mod h1info;
+mod measures;
+mod pipeline;
+mod robust;
 #[cfg(test)]
 mod tests;
+
+pub use pipeline::fit;

@@ -46,6 +46,9 @@ pub struct FitMeasures {
     /// MLR's scaled and robust measures (robust.rs, scaled_test.rs).
     #[serde(flatten)]
     pub scaled: Option<super::scaled_test::ScaledFit>,
+    /// Plain ML under FIML: lavaan's FIML-corrected robust CFI/TLI/RMSEA (fiml/robust.rs).
+    #[serde(flatten)]
+    pub fiml_robust: Option<super::scaled_test::RobustFit>,
 }
 
 impl FitMeasures {
@@ -82,6 +85,7 @@ impl FitMeasures {
         ]
         .into_iter()
         .chain(self.scaled.iter().flat_map(|s| s.pairs()))
+        .chain(self.fiml_robust.iter().flat_map(|s| s.pairs()))
         .collect()
     }
 }
@@ -151,6 +155,7 @@ pub fn fit_measures(inp: FitInput<'_>, s: &SampleStats, imp: &Implied) -> FitMea
         rmsea_pvalue: rmsea_pvalue(chisq, df, n),
         srmr: srmr(s, imp, inp.meanstructure),
         scaled: None,
+        fiml_robust: None,
     }
 }
 

@@ -68,13 +68,14 @@ pub enum Estimator {
     Mlr,
 }
 
-/// Missing data handling (lavaan's `missing`); FIML arrives with the missing-data wave.
+/// Missing data handling (lavaan's `missing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Missing {
     /// Rows with a missing value in a model variable are dropped (lavaan's default).
     #[default]
     Listwise,
+    /// Full-information ML (lavaan's `missing = "ml"`): fiml/pipeline.rs.
     Fiml,
 }
 
@@ -145,7 +146,8 @@ pub struct SemFit {
     pub implied_cov: Mat,
     pub implied_mean: Vec<f64>,
     pub n: usize,
-    /// File lines of the rows dropped for a missing value in a model variable (listwise).
+    /// File lines of the rows dropped for a missing value in a model variable (listwise), or
+    /// under FIML for having no model variable observed.
     pub dropped_lines: Vec<u64>,
     /// Free parameters before equality constraints (lavaan's `lavInspect(fit, "npar")`; the
     /// fit measures' `npar` subtracts the independent constraints).
@@ -178,9 +180,12 @@ fn ordered_map<S: serde::Serializer>(pairs: &[(String, f64)], s: S) -> Result<S:
     m.end()
 }
 
-/// Fits `flat` to the data (listwise complete rows of the model's observed variables).
+/// Fits `flat` to the data: the listwise complete rows of the model's observed variables, or
+/// under [`Missing::Fiml`] every row with one of them observed (fiml/pipeline.rs).
 pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit, SemError> {
-    check_options(opts)?;
+    if opts.missing == Missing::Fiml {
+        return fiml::fit(flat, data, opts);
+    }
     let names: Vec<String> = data.names().map(str::to_string).collect();
     let pt = partable::build(flat, &names, opts)?;
     let vars: Vec<&str> = pt.ov.iter().map(String::as_str).collect();
@@ -212,15 +217,6 @@ pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit
     let mut fit = fit_data(&pt, &s, opts, Some(&refs))?;
     fit.dropped_lines = complete.dropped_lines;
     Ok(fit)
-}
-
-fn check_options(opts: &SemOptions) -> Result<(), SemError> {
-    if opts.missing != Missing::Listwise {
-        return Err(SemError::UnsupportedOption {
-            what: "full-information ML for missing data".into(),
-        });
-    }
-    Ok(())
 }
 
 /// Fits the parameter table `pt` to sample moments `s` (in `pt.ov`'s order).

@@ -287,3 +287,67 @@ fn notclose(t: f64, df: f64, n: f64, c: f64) -> f64 {
     }
     pchisq_nc(t, df, n * df / c * 0.08 * 0.08)
 }
+
+/// The robust measures alone: what lavaan adds to a plain ML fit under FIML, where its robust
+/// CFI/TLI/RMSEA are the FIML-corrected ones (`lav_fit_fiml_corrected`, version "V6"; Zhang &
+/// Savalei 2022) with no scaled test.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RobustFit {
+    pub cfi_robust: f64,
+    pub tli_robust: f64,
+    pub nnfi_robust: f64,
+    pub rni_robust: f64,
+    pub rmsea_robust: f64,
+    pub rmsea_ci_lower_robust: f64,
+    pub rmsea_ci_upper_robust: f64,
+    pub rmsea_pvalue_robust: f64,
+    pub rmsea_notclose_pvalue_robust: f64,
+}
+
+impl RobustFit {
+    /// The robust fields of a scaled fit.
+    pub fn of(s: &ScaledFit) -> RobustFit {
+        RobustFit {
+            cfi_robust: s.cfi_robust,
+            tli_robust: s.tli_robust,
+            nnfi_robust: s.nnfi_robust,
+            rni_robust: s.rni_robust,
+            rmsea_robust: s.rmsea_robust,
+            rmsea_ci_lower_robust: s.rmsea_ci_lower_robust,
+            rmsea_ci_upper_robust: s.rmsea_ci_upper_robust,
+            rmsea_pvalue_robust: s.rmsea_pvalue_robust,
+            rmsea_notclose_pvalue_robust: s.rmsea_notclose_pvalue_robust,
+        }
+    }
+
+    /// Writes these robust values over those of `s`.
+    pub fn apply_to(&self, s: &mut ScaledFit) {
+        s.cfi_robust = self.cfi_robust;
+        s.tli_robust = self.tli_robust;
+        s.nnfi_robust = self.nnfi_robust;
+        s.rni_robust = self.rni_robust;
+        s.rmsea_robust = self.rmsea_robust;
+        s.rmsea_ci_lower_robust = self.rmsea_ci_lower_robust;
+        s.rmsea_ci_upper_robust = self.rmsea_ci_upper_robust;
+        s.rmsea_pvalue_robust = self.rmsea_pvalue_robust;
+        s.rmsea_notclose_pvalue_robust = self.rmsea_notclose_pvalue_robust;
+    }
+
+    /// (name, value) pairs in lavaan's order.
+    pub fn pairs(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("cfi_robust", self.cfi_robust),
+            ("tli_robust", self.tli_robust),
+            ("nnfi_robust", self.nnfi_robust),
+            ("rni_robust", self.rni_robust),
+            ("rmsea_robust", self.rmsea_robust),
+            ("rmsea_ci_lower_robust", self.rmsea_ci_lower_robust),
+            ("rmsea_ci_upper_robust", self.rmsea_ci_upper_robust),
+            ("rmsea_pvalue_robust", self.rmsea_pvalue_robust),
+            (
+                "rmsea_notclose_pvalue_robust",
+                self.rmsea_notclose_pvalue_robust,
+            ),
+        ]
+    }
+}

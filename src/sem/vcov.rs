@@ -58,6 +58,12 @@ fn half_gradient(model: &Model, s: &SampleStats, theta: &[f64]) -> Option<Vec<f6
 /// lavaan's observed information (`lav_model_hessian`): the Hessian of fmin by a 5-point
 /// central difference of the analytic gradient with absolute step 1e-6, symmetrised.
 pub fn observed_information(model: &Model, s: &SampleStats, theta: &[f64]) -> Option<Mat> {
+    hessian_5point(theta, &|t: &[f64]| half_gradient(model, s, t))
+}
+
+/// The Hessian of a function from its gradient `grad` at θ as `lav_model_hessian` takes it:
+/// (g(θ−2h) − 8g(θ−h) + 8g(θ+h) − g(θ+2h))/(12h) per coordinate, h = 1e-6, symmetrised.
+pub fn hessian_5point(theta: &[f64], grad: &dyn Fn(&[f64]) -> Option<Vec<f64>>) -> Option<Mat> {
     let q = theta.len();
     let h = 1e-6;
     let mut hess = Mat::zeros(q, q);
@@ -65,7 +71,7 @@ pub fn observed_information(model: &Model, s: &SampleStats, theta: &[f64]) -> Op
     for j in 0..q {
         let mut at = |t: f64| -> Option<Vec<f64>> {
             x[j] = theta[j] + t;
-            let g = half_gradient(model, s, &x);
+            let g = grad(&x);
             x[j] = theta[j];
             g
         };

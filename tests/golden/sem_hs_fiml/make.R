@@ -38,3 +38,21 @@ write_json(list(
                                                                      Sigma = imp$cov))),
   "tests/golden/sem_hs_fiml/ml/moments.json", digits = NA, auto_unbox = TRUE, pretty = TRUE)
 sem_golden(hs, model, "tests/golden/sem_hs_fiml/mlr", f, missing = "ml", estimator = "MLR")
+# Random exogenous covariates (fixed.x = FALSE) under FIML: the baseline keeps their block
+# saturated (ageyr and sex are complete; the blanked items are those above).
+model_x <- 'textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+textual ~ ageyr + sex
+speed ~ textual + ageyr'
+sem_golden(hs, model_x, "tests/golden/sem_hs_fiml/randomx", f, missing = "ml", fixed.x = FALSE)
+sem_golden(hs, model_x, "tests/golden/sem_hs_fiml/randomx_mlr", f, missing = "ml",
+           fixed.x = FALSE, estimator = "MLR")
+# The same with sem()'s default fixed.x = TRUE: the covariates' moments fixed at their sample
+# values, the log-likelihoods conditional on them.
+sem_golden(hs, model_x, "tests/golden/sem_hs_fiml/fixedx", f, missing = "ml")
+sem_golden(hs, model_x, "tests/golden/sem_hs_fiml/fixedx_mlr", f, missing = "ml",
+           estimator = "MLR")
+# fixed.x with a covariate missing in three rows: lavaan deletes those rows (with a warning).
+hs_mx <- hs
+hs_mx$ageyr[c(3, 50, 120)] <- NA
+sem_golden(hs_mx, model_x, "tests/golden/sem_hs_fiml/fixedx_missing", f, missing = "ml")
