@@ -245,8 +245,8 @@ fn bad_input_is_a_usage_error_without_output() {
     assert!(err.contains('^') && err.contains("1:"), "{err}");
     let err = fails(&data, "f =~ NA*x1 + x2 + x3 + x4", &[]);
     assert!(err.contains("not identified"), "{err}");
-    let err = fails(&data, CFA, &["--missing", "fiml"]);
-    assert!(err.contains("full-information"), "{err}");
+    let err = fails(&data, CFA, &["--missing", "fiml,listwise"]);
+    assert!(err.contains("choose one"), "{err}");
     let err = fails(&data, CFA, &["--conf", "0.95"]);
     assert!(err.contains("percent"), "{err}");
 }
@@ -266,4 +266,70 @@ fn a_results_folder_holds_the_json_and_the_manifest() {
     let m: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["command"], "sem", "{m}");
+}
+
+/// `--missing fiml` reaches the engine's full-information ML: on HolzingerSwineford with the
+/// golden case's cells blanked (tests/golden/sem_hs_fiml), the CLI's chi-square, CFI and
+/// loadings are lavaan's (missing = "ml") to 1e-5, and no row is dropped.
+#[test]
+fn missing_fiml_uses_every_row() {
+    let Some(data) = hs() else { return };
+    let text = std::fs::read_to_string(&data).unwrap();
+    let mut rows: Vec<Vec<String>> = text
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    let blank = common::Table::read(&common::golden_dir("sem_hs_fiml").join("blank.csv"));
+    for (line, col) in blank.numbers("line").iter().zip(blank.texts("column")) {
+        let j = rows[0]
+            .iter()
+            .position(|h| h.trim_matches('"') == col)
+            .unwrap();
+        rows[*line as usize - 1][j] = String::new();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("blanked.csv");
+    let body: Vec<String> = rows.iter().map(|r| r.join(",")).collect();
+    std::fs::write(&file, body.join("\n") + "\n").unwrap();
+    let doc = json(&cipa(&[
+        "sem",
+        "--data",
+        &file.display().to_string(),
+        "--syntax",
+        CFA,
+        "--missing",
+        "fiml",
+        "--format",
+        "json",
+    ]));
+    let exp: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::golden_dir("sem_hs_fiml").join("ml/expected.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(doc["n"], 301);
+    assert_eq!(doc["options"]["missing"], "fiml");
+    for k in ["chisq", "cfi", "rmsea", "logl"] {
+        let (a, b) = (num(&doc["fit"][k]), num(&exp["fit"][k]));
+        assert!(close(a, b, 1.0, 1e-5), "fit {k}: cipa {a} vs lavaan {b}");
+    }
+    let rows = doc["parameters"].as_array().unwrap();
+    for e in exp["parameters"].as_array().unwrap() {
+        let Some(r) = rows
+            .iter()
+            .find(|r| r["lhs"] == e["lhs"] && r["op"] == e["op"] && r["rhs"] == e["rhs"])
+        else {
+            continue;
+        };
+        for k in ["est", "se"] {
+            let (a, b) = (num(&r[k]), num(&e[k]));
+            assert!(
+                close(a, b, 0.1, 1e-5),
+                "{} {} {} {k}: {a} vs {b}",
+                e["lhs"],
+                e["op"],
+                e["rhs"]
+            );
+        }
+    }
 }

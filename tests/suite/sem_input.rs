@@ -113,22 +113,6 @@ fn unknown_variables_and_cycles_point_at_the_line() {
     assert!(matches!(&e, SemError::Cycle { .. }), "{e}");
 }
 
-#[test]
-fn robust_and_missing_options_say_they_are_not_built_yet() {
-    let d = data(100, &[]);
-    let opts = SemOptions {
-        missing: sem::Missing::Fiml,
-        ..SemOptions::default()
-    };
-    let e = sem::fit(
-        &cipa::spec::syntax::parse_flat("model", "f =~ x1 + x2 + x3").unwrap(),
-        &d,
-        &opts,
-    )
-    .unwrap_err();
-    assert!(matches!(e, SemError::UnsupportedOption { .. }), "{e}");
-}
-
 /// `cipa measure`'s CFA and the SEM engine are two ML fits of the same model; until the CFA
 /// becomes a call into the engine they must agree (loadings, SEs, std.all, chi-square, RMSEA
 /// interval, SRMR) on data sets of several sizes and seeds.
