@@ -168,6 +168,7 @@ def fit(
     probe: str | None = None,
     wvals: Sequence[float] | None = None,
     zvals: Sequence[float] | None = None,
+    xvals: Sequence[float] | None = None,
     coding: str | None = None,
     contrast: bool = False,
     total: bool = False,
@@ -218,7 +219,9 @@ def fit(
     random and recorded when left out), ``ci`` (``percentile``, ``bc``, ``bca``), ``mc`` (Monte
     Carlo intervals from that many draws instead), ``hc`` (``hc0``-``hc4``), ``conf`` (percent),
     ``preset`` (``process4`` or ``pyprocessmacro``). Probing: ``probe`` (``percentiles`` or
-    ``meansd``), ``wvals``/``zvals`` (values), ``jn`` (Johnson-Neyman), ``intprobe``,
+    ``meansd``), ``wvals``/``zvals`` (values), ``xvals`` (values of X for a model where X enters
+    as a power, ``m ~ x + x^2``: the instantaneous indirect effect at them; default mean ± SD),
+    ``jn`` (Johnson-Neyman), ``intprobe``,
     ``center`` (``all`` or ``continuous``). Extras: ``contrast``, ``total``, ``normal`` (Sobel),
     ``effsize``, ``logistic``/``linear_y`` for a binary Y, ``coding`` of a categorical X/W/Z,
     ``save_boot`` (keep every draw: :attr:`Fit.draws`), ``threads`` (results do not depend on
@@ -241,7 +244,8 @@ def fit(
               intprobe=intprobe, mc=mc, save_boot=save_boot or None, labels=_labels(labels),
               greyscale=greyscale, diagram_coef=diagram_coef, threads=threads, decimals=decimals,
               apa_decimals=apa_decimals, stars=stars, cluster=cluster, modelbt=modelbt,
-              xmint=xmint, xrefval=xrefval, cdeval=cdeval, event=event, no_captions=no_captions)
+              xmint=xmint, xrefval=xrefval, cdeval=cdeval, event=event, no_captions=no_captions,
+              xvals=xvals)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     syntax = None

@@ -386,6 +386,16 @@ pub struct FitArgs {
         allow_hyphen_values = true
     )]
     pub zvals: Option<Vec<f64>>,
+    /// Values of X at which effects that change with X are probed, comma-separated: X in a power
+    /// (`m ~ x + x^2`: the instantaneous indirect effect θ(x) of Hayes and Preacher's MEDCURVE,
+    /// default mean and ± 1 SD) or X moderating its own indirect effect (model 74).
+    #[arg(
+        long,
+        value_name = "VALUES",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub xvals: Option<Vec<f64>>,
     /// Coding of a categorical X, W or Z.
     #[arg(long, default_value = "indicator", value_parser = parse_contrast)]
     pub coding: Contrast,

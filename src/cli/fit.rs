@@ -473,6 +473,9 @@ fn options(
     o.threads = a.threads;
     o.w_values = a.wvals.clone();
     o.z_values = a.zvals.clone();
+    if let Some(v) = &a.xvals {
+        o.probe_values.push((spec.x.clone(), v.clone()));
+    }
     o.contrasts = a.contrast;
     o.total = a.total;
     o.normal = a.normal;
@@ -594,6 +597,7 @@ fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_
         "probe": o.probe,
         "wvals": o.w_values,
         "zvals": o.z_values,
+        "xvals": a.xvals,
         "coding": a.coding,
         "contrast": o.contrasts,
         "total": o.total,

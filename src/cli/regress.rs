@@ -195,7 +195,10 @@ impl RegressRun {
         let mut o = self.a.output.apa_options();
         o.labels =
             super::model_opts::display_labels(None, Some(&self.data), &names).unwrap_or_default();
-        vec![apa_regression(&[&self.fits[0].0], &o)]
+        let mut tables = vec![apa_regression(&[&self.fits[0].0], &o)];
+        o.first_number += 1;
+        tables.extend(crate::report::apa::apa_quadratic(&self.curves, &o));
+        tables
     }
 
     /// The files of a results folder and what its manifest records.

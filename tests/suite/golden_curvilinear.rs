@@ -333,3 +333,35 @@ fn the_results_folder_holds_the_curve_figure() {
     assert!(svg.contains("turning point"));
     assert!(out.join("plots/curvilinear_log_size.png").exists());
 }
+
+#[test]
+fn the_apa_table_reports_the_turning_point_and_u_test_of_r() {
+    use cipa::report::apa::{apa_markdown, apa_quadratic, ApaOptions, Cell};
+    let e = expected();
+    for (key, fit) in fits() {
+        let tests = cipa::effects::quadratic_tests(&fit, "log_size", None).unwrap();
+        let table = apa_quadratic(std::slice::from_ref(&tests), &ApaOptions::default()).unwrap();
+        let row = &table.panels[0].rows[0];
+        let num = |i: usize| match &row.cells[i] {
+            Cell::Num { value, .. } => *value,
+            other => panic!("{key}: cell {i} is {other:?}"),
+        };
+        // As in turning_point_fieller_and_u_test_match_r: glm's last-IRLS covariance.
+        let tol = if key == "ols" { 1e-8 } else { 5e-6 };
+        let mut c = Checker::new(format!("{CASE} {key} APA"));
+        c.num("x*", num(0), e[key]["turning_point"].as_f64().unwrap());
+        c.num_tol(
+            "se",
+            num(1),
+            e[key]["turning_point_se"].as_f64().unwrap(),
+            tol,
+        );
+        c.num_tol("LL", num(2), e[key]["fieller_lower"].as_f64().unwrap(), tol);
+        c.num_tol("UL", num(3), e[key]["fieller_upper"].as_f64().unwrap(), tol);
+        c.num_tol("U t", num(7), e[key]["u_test_t"].as_f64().unwrap(), tol);
+        c.num_tol("U p", num(8), e[key]["u_test_p"].as_f64().unwrap(), tol);
+        c.finish();
+        let md = apa_markdown(&[table]);
+        assert!(md.contains("inverted U") && md.contains("Fieller"), "{md}");
+    }
+}
