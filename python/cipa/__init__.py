@@ -292,6 +292,8 @@ def regress(
     score: str | None = None,
     size_class: Names | None = None,
     decimal: str | None = None,
+    boot: int | None = None,
+    seed: int | None = None,
 ) -> Regression:
     """Linear (OLS) or logistic regression, as ``cipa regress``.
 
@@ -302,7 +304,8 @@ def regress(
     ``log``/``center``/``standardize`` variables before fitting; ``test``: R² change tests, each
     a list of terms (``[["a:b"]]``; ``["none"]`` turns the default off). ``u_range``: the range
     ``(lo, hi)`` of Lind and Mehlum's U test of a quadratic (``x=["size", "size^2"]``);
-    ``event``: the value of a two-valued outcome coded 1.
+    ``event``: the value of a two-valued outcome coded 1. ``boot`` (with ``seed``): a percentile
+    bootstrap interval of each quadratic's turning point (OLS).
 
     Returns an immutable :class:`Regression`: ``.coefficients``, ``.models``, ``.r2_change``,
     ``.vif``, ``.summary()``, ``.apa()``, ``.to_dict()``, ``.save(dir)``.
@@ -314,7 +317,7 @@ def regress(
     kw = dict(y=y, x=x, hc=hc, cluster=cluster, logistic=logistic, vif=vif, conf=conf,
               coding=coding, ref=ref, log=log, center=center, standardize=standardize,
               test=test, u_range=u_range, event=event, decimals=decimals,
-              apa_decimals=apa_decimals, stars=stars)
+              apa_decimals=apa_decimals, stars=stars, boot=boot, seed=seed)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     return Regression(_run("regress", data, kw))

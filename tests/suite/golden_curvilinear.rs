@@ -365,3 +365,61 @@ fn the_apa_table_reports_the_turning_point_and_u_test_of_r() {
         assert!(md.contains("inverted U") && md.contains("Fieller"), "{md}");
     }
 }
+
+#[test]
+fn the_turning_point_has_a_seeded_percentile_bootstrap_interval() {
+    let d = data_path();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "regress",
+            "--data",
+            &d,
+            "--y",
+            "coop",
+            "--x",
+            "log_size,log_size^2,age",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        crate::common::cli::json(&cipa(&args))
+    };
+    let j = run(&["--boot", "500", "--seed", "11"]);
+    let q = &j["curvilinear"][0];
+    let b = &q["bootstrap"];
+    let (lo, hi) = (b["lower"].as_f64().unwrap(), b["upper"].as_f64().unwrap());
+    let x = q["turning_point"]["x"].as_f64().unwrap();
+    assert!(lo < x && x < hi, "{b}");
+    assert_eq!(b["B"], 500);
+    assert_eq!(b["seed"], 11);
+    assert_eq!(b["method"], "percentile");
+    assert_eq!(b["failed"], 0);
+    // The same seed gives the same draws; another seed other ones.
+    assert_eq!(
+        run(&["--boot", "500", "--seed", "11"])["curvilinear"][0]["bootstrap"],
+        *b
+    );
+    assert_ne!(
+        run(&["--boot", "500", "--seed", "12"])["curvilinear"][0]["bootstrap"],
+        *b
+    );
+    // Without --boot there is no bootstrap object.
+    assert!(run(&[])["curvilinear"][0].get("bootstrap").is_none());
+    let logit = usage_error(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "cooperates",
+        "--x",
+        "log_size,log_size^2",
+        "--logistic",
+        "--boot",
+        "500",
+    ]));
+    assert!(logit.contains("OLS"), "{logit}");
+    let linear = usage_error(&cipa(&[
+        "regress", "--data", &d, "--y", "coop", "--x", "log_size", "--boot", "500",
+    ]));
+    assert!(linear.contains("square"), "{linear}");
+}
