@@ -56,4 +56,5 @@ mod simulate;
 mod simulation_coverage;
 mod syntax;
 mod templates;
+mod turning_recovery;
 mod tutorial;
