@@ -53,6 +53,7 @@ mod sem_moments;
 mod sem_robust;
 mod sem_syntax;
 mod simulate;
+mod simulate_quadratic;
 mod simulation_coverage;
 mod syntax;
 mod templates;
