@@ -569,6 +569,13 @@ fn options(
             }
         },
     ];
+    let mut defaults = defaults;
+    if spec.x_in_power() && a.xvals.is_none() {
+        defaults.push(format!(
+            "'{}' (in a power) probed at its mean ± SD, as MEDCURVE",
+            spec.x
+        ));
+    }
     Ok((o, defaults))
 }
 
