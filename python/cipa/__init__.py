@@ -170,6 +170,7 @@ def fit(
     probe: str | None = None,
     wvals: Sequence[float] | None = None,
     zvals: Sequence[float] | None = None,
+    xvals: Sequence[float] | None = None,
     coding: str | None = None,
     contrast: bool = False,
     total: bool = False,
@@ -220,7 +221,9 @@ def fit(
     random and recorded when left out), ``ci`` (``percentile``, ``bc``, ``bca``), ``mc`` (Monte
     Carlo intervals from that many draws instead), ``hc`` (``hc0``-``hc4``), ``conf`` (percent),
     ``preset`` (``process4`` or ``pyprocessmacro``). Probing: ``probe`` (``percentiles`` or
-    ``meansd``), ``wvals``/``zvals`` (values), ``jn`` (Johnson-Neyman), ``intprobe``,
+    ``meansd``), ``wvals``/``zvals`` (values), ``xvals`` (values of X for a model where X enters
+    as a power, ``m ~ x + x^2``: the instantaneous indirect effect at them; default mean ± SD),
+    ``jn`` (Johnson-Neyman), ``intprobe``,
     ``center`` (``all`` or ``continuous``). Extras: ``contrast``, ``total``, ``normal`` (Sobel),
     ``effsize``, ``logistic``/``linear_y`` for a binary Y, ``coding`` of a categorical X/W/Z,
     ``save_boot`` (keep every draw: :attr:`Fit.draws`), ``threads`` (results do not depend on
@@ -243,7 +246,8 @@ def fit(
               intprobe=intprobe, mc=mc, save_boot=save_boot or None, labels=_labels(labels),
               greyscale=greyscale, diagram_coef=diagram_coef, threads=threads, decimals=decimals,
               apa_decimals=apa_decimals, stars=stars, cluster=cluster, modelbt=modelbt,
-              xmint=xmint, xrefval=xrefval, cdeval=cdeval, event=event, no_captions=no_captions)
+              xmint=xmint, xrefval=xrefval, cdeval=cdeval, event=event, no_captions=no_captions,
+              xvals=xvals)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     syntax = None
@@ -290,6 +294,8 @@ def regress(
     score: str | None = None,
     size_class: Names | None = None,
     decimal: str | None = None,
+    boot: int | None = None,
+    seed: int | None = None,
 ) -> Regression:
     """Linear (OLS) or logistic regression, as ``cipa regress``.
 
@@ -300,7 +306,8 @@ def regress(
     ``log``/``center``/``standardize`` variables before fitting; ``test``: R² change tests, each
     a list of terms (``[["a:b"]]``; ``["none"]`` turns the default off). ``u_range``: the range
     ``(lo, hi)`` of Lind and Mehlum's U test of a quadratic (``x=["size", "size^2"]``);
-    ``event``: the value of a two-valued outcome coded 1.
+    ``event``: the value of a two-valued outcome coded 1. ``boot`` (with ``seed``): a percentile
+    bootstrap interval of each quadratic's turning point (OLS).
 
     Returns an immutable :class:`Regression`: ``.coefficients``, ``.models``, ``.r2_change``,
     ``.vif``, ``.summary()``, ``.apa()``, ``.to_dict()``, ``.save(dir)``.
@@ -312,7 +319,7 @@ def regress(
     kw = dict(y=y, x=x, hc=hc, cluster=cluster, logistic=logistic, vif=vif, conf=conf,
               coding=coding, ref=ref, log=log, center=center, standardize=standardize,
               test=test, u_range=u_range, event=event, decimals=decimals,
-              apa_decimals=apa_decimals, stars=stars)
+              apa_decimals=apa_decimals, stars=stars, boot=boot, seed=seed)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     return Regression(_run("regress", data, kw))

@@ -110,7 +110,7 @@ impl Owners<'_> {
     ) -> Option<Vec<usize>> {
         let mut mods: Vec<usize> = Vec::new();
         for &j in with_v {
-            for f in cols[j].iter().filter(|f| *f != v) {
+            for f in rest_of(&cols[j], v).1 {
                 let (m, _) = self.owner(f)?;
                 if !mods.contains(&m) {
                     mods.push(m);
@@ -134,22 +134,38 @@ impl Owners<'_> {
                 if !with_v.contains(&j) {
                     return 0.0;
                 }
-                cols[j]
-                    .iter()
-                    .filter(|f| *f != v)
-                    .map(|f| {
-                        self.owner(f).map_or(f64::NAN, |(m, k)| {
-                            at[m].map_or(f64::NAN, |p| self.0[m].points[p].codes[k])
+                let (power, rest) = rest_of(&cols[j], v);
+                power
+                    * rest
+                        .iter()
+                        .map(|f| {
+                            self.owner(f).map_or(f64::NAN, |(m, k)| {
+                                at[m].map_or(f64::NAN, |p| self.0[m].points[p].codes[k])
+                            })
                         })
-                    })
-                    .product()
+                        .product::<f64>()
             })
             .collect()
     }
 }
 
+/// The derivative of the product `col` in `v` as `power · Π rest`: `x^2` in `x` is `2 · x`,
+/// `x:w` is `1 · w` (the power rule; `col` contains `v`).
+fn rest_of<'c>(col: &'c [String], v: &str) -> (f64, Vec<&'c String>) {
+    let first = col.iter().position(|f| f == v);
+    let power = col.iter().filter(|f| *f == v).count();
+    let rest = col
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| Some(i) != first)
+        .map(|(_, f)| f)
+        .collect();
+    (power as f64, rest)
+}
+
 /// Johnson-Neyman for focal `v` along one numeric moderator with more than two values, when v's
-/// effect is linear in it (`l0 + w·l1`: v alone and v times the moderator).
+/// effect is linear in it (`l0 + w·l1`: v alone and v times the moderator, or `b1 + 2 b2 x` when
+/// v is X entering as a square, X its own moderator).
 fn focal_jn(
     fit: &EquationFit,
     cols: &[Vec<String>],
@@ -165,9 +181,9 @@ fn focal_jn(
     let mut l0 = vec![0.0; cols.len()];
     let mut l1 = vec![0.0; cols.len()];
     for &j in with_v {
-        match cols[j].len() {
-            1 => l0[j] = 1.0,
-            2 if cols[j].contains(w) => l1[j] = 1.0,
+        match rest_of(&cols[j], v) {
+            (power, rest) if rest.is_empty() => l0[j] = power,
+            (power, rest) if rest.len() == 1 && rest[0] == w => l1[j] = power,
             _ => return None,
         }
     }

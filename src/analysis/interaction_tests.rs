@@ -128,11 +128,13 @@ fn symbol(v: &str, spec: &ModelSpec) -> (usize, String) {
     }
 }
 
-/// `X*W`, `M1*W*Z`: the factors' roles in PROCESS's order (X, mediators, W, Z).
+/// `X*W`, `M1*W*Z`: the factors' roles in PROCESS's order (X, mediators, W, Z); a power reads
+/// `X^2`.
 fn label(factors: &[String], spec: &ModelSpec) -> String {
     let mut s: Vec<(usize, String)> = factors.iter().map(|f| symbol(f, spec)).collect();
     s.sort();
-    s.into_iter().map(|(_, l)| l).collect::<Vec<_>>().join("*")
+    let roles: Vec<String> = s.into_iter().map(|(_, l)| l).collect();
+    crate::spec::power_name(&roles).replace(':', "*")
 }
 
 /// `BOTH(X)`, `BOTH(M)`, `BOTH(M2)`, and `BOTH` in a model without mediators (PROCESS's labels);

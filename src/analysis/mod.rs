@@ -71,6 +71,7 @@ mod resample;
 mod result;
 mod slopes;
 mod system;
+mod turning_boot;
 
 use crate::data::Dataset;
 use crate::error::Result;
@@ -89,6 +90,7 @@ pub use result::{
 };
 pub use slopes::{SimpleSlopes, SlopeLine, SLOPE_POINTS};
 pub use system::{Scratch, Stacked};
+pub use turning_boot::turning_point_bootstrap;
 
 /// Runs the analysis of `spec` on `data`.
 pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Result<Analysis> {

@@ -52,16 +52,22 @@ pub(super) fn effect_plan(
         }
         // With xmint, X is probed at the two values its counterfactual effects compare.
         let compared = prep.counterfactual.as_ref().map(|c| vec![c.x_ref, c.x_cf]);
-        let explicit =
-            compared
-                .as_ref()
-                .or(opts.probe_values_of(x))
-                .or(if spec.moderators.is_empty() {
-                    opts.w_values.as_ref()
-                } else {
-                    None
-                });
-        moderators.push(moderator(sub, designs, x, explicit, &opts.probe)?);
+        let curvilinear = spec.x_in_power();
+        let explicit = compared.as_ref().or(opts.probe_values_of(x)).or(
+            if spec.moderators.is_empty() && !curvilinear {
+                opts.w_values.as_ref()
+            } else {
+                None
+            },
+        );
+        // A power of X is probed as MEDCURVE does (Hayes & Preacher 2010): at the mean and
+        // one SD either side, unless values of X are given.
+        let method = if curvilinear {
+            ProbeMethod::MeanSd
+        } else {
+            opts.probe.clone()
+        };
+        moderators.push(moderator(sub, designs, x, explicit, &method)?);
     }
     let plan = EffectPlan::new(
         shapes,
@@ -100,7 +106,8 @@ fn design_factors(designs: &[Design], var: &str) -> Vec<String> {
 }
 
 /// X when a product term multiplies it by a mediator (PROCESS model 74): X then moderates the
-/// M -> Y path, and its indirect effect is probed at values of X itself.
+/// M -> Y path, and its indirect effect is probed at values of X itself; likewise when X enters
+/// an equation as a power (`x^2`): its effects are then functions of X, probed at values of X.
 fn self_moderator(spec: &ModelSpec) -> Option<&str> {
     if spec.moderators.contains(&spec.x) {
         return None;
@@ -108,7 +115,7 @@ fn self_moderator(spec: &ModelSpec) -> Option<&str> {
     let x_by_m = spec.equations.iter().flat_map(|e| &e.terms).any(|t| {
         t.factors.contains(&spec.x) && t.factors.iter().any(|f| spec.mediators.contains(f))
     });
-    x_by_m.then_some(spec.x.as_str())
+    (x_by_m || spec.x_in_power()).then_some(spec.x.as_str())
 }
 
 /// A moderator with its probe points: a categorical one at its levels (by their codes), a numeric

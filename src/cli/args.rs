@@ -294,6 +294,13 @@ pub struct RegressArgs {
     /// variable's units as fitted (after centring); the observed range by default.
     #[arg(long = "u-range", value_name = "LO,HI", allow_hyphen_values = true)]
     pub u_range: Option<String>,
+    /// Bootstrap resamples for a percentile interval of each quadratic's turning point (OLS;
+    /// 0 or absent: none). Resamples without a turning point are replaced and counted.
+    #[arg(long, value_name = "B")]
+    pub boot: Option<usize>,
+    /// Seed of that bootstrap; without it a seed is chosen and printed so the run can be repeated.
+    #[arg(long)]
+    pub seed: Option<u64>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -390,6 +397,16 @@ pub struct FitArgs {
         allow_hyphen_values = true
     )]
     pub zvals: Option<Vec<f64>>,
+    /// Values of X at which effects that change with X are probed, comma-separated: X in a power
+    /// (`m ~ x + x^2`: the instantaneous indirect effect θ(x) of Hayes and Preacher's MEDCURVE,
+    /// default mean and ± 1 SD) or X moderating its own indirect effect (model 74).
+    #[arg(
+        long,
+        value_name = "VALUES",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub xvals: Option<Vec<f64>>,
     /// Coding of a categorical X, W or Z.
     #[arg(long, default_value = "indicator", value_parser = parse_contrast)]
     pub coding: Contrast,

@@ -473,6 +473,9 @@ fn options(
     o.threads = a.threads;
     o.w_values = a.wvals.clone();
     o.z_values = a.zvals.clone();
+    if let Some(v) = &a.xvals {
+        o.probe_values.push((spec.x.clone(), v.clone()));
+    }
     o.contrasts = a.contrast;
     o.total = a.total;
     o.normal = a.normal;
@@ -566,6 +569,13 @@ fn options(
             }
         },
     ];
+    let mut defaults = defaults;
+    if spec.x_in_power() && a.xvals.is_none() {
+        defaults.push(format!(
+            "'{}' (in a power) probed at its mean ± SD, as MEDCURVE",
+            spec.x
+        ));
+    }
     Ok((o, defaults))
 }
 
@@ -594,6 +604,7 @@ fn options_json(a: &FitArgs, o: &AnalysisOptions, defaults: &[String]) -> serde_
         "probe": o.probe,
         "wvals": o.w_values,
         "zvals": o.z_values,
+        "xvals": a.xvals,
         "coding": a.coding,
         "contrast": o.contrasts,
         "total": o.total,

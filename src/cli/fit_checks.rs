@@ -37,7 +37,11 @@ pub fn flags(a: &FitArgs) -> Result<(), CliError> {
         }
     }
     super::limits::threads(a.threads)?;
-    for (flag, values) in [("--wvals", &a.wvals), ("--zvals", &a.zvals)] {
+    for (flag, values) in [
+        ("--wvals", &a.wvals),
+        ("--zvals", &a.zvals),
+        ("--xvals", &a.xvals),
+    ] {
         if let Some(bad) = values.iter().flatten().find(|v| !v.is_finite()) {
             return Err(usage(format!(
                 "{flag} {bad}: probe values must be finite numbers, e.g. {flag} 1,2.5,4"
@@ -61,6 +65,12 @@ pub fn probes_apply(a: &FitArgs, spec: &ModelSpec) -> Result<(), CliError> {
     if a.zvals.is_some() && spec.moderators.len() < 2 {
         return Err(usage(format!(
             "--zvals: {model} has no second moderator Z, so there is nothing to probe; drop --zvals"
+        )));
+    }
+    if a.xvals.is_some() && !x_moderates_itself(spec) && !spec.x_in_power() {
+        return Err(usage(format!(
+            "--xvals: no effect in {model} changes with X (X enters no power such as {x}^2 and no product with a mediator), so there is nothing to probe at values of X; drop --xvals",
+            x = spec.x
         )));
     }
     Ok(())
@@ -91,6 +101,7 @@ pub fn probe_range_warnings(a: &FitArgs, spec: &ModelSpec, data: &Dataset) -> Ve
     for (flag, var, values) in [
         ("--wvals", w, &a.wvals),
         ("--zvals", spec.moderators.get(1), &a.zvals),
+        ("--xvals", Some(&spec.x), &a.xvals),
     ] {
         let (Some(var), Some(values)) = (var, values) else {
             continue;

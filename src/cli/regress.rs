@@ -86,10 +86,11 @@ impl RegressRun {
         if let Some(e) = &event {
             notes.insert(0, e.describe());
         }
-        let curves = crate::effects::quadratic_variables(&fit)
+        let mut curves: Vec<_> = crate::effects::quadratic_variables(&fit)
             .iter()
             .filter_map(|v| crate::effects::quadratic_tests(&fit, v, r.u_range))
             .collect();
+        turning_boot(&a, &r, &data, &mut curves, &mut notes)?;
         let vifs = if a.vif {
             let design = r.model.design(&data, r.logistic)?;
             let (names, cols): (Vec<String>, Vec<Vec<f64>>) = design
@@ -195,7 +196,10 @@ impl RegressRun {
         let mut o = self.a.output.apa_options();
         o.labels =
             super::model_opts::display_labels(None, Some(&self.data), &names).unwrap_or_default();
-        vec![apa_regression(&[&self.fits[0].0], &o)]
+        let mut tables = vec![apa_regression(&[&self.fits[0].0], &o)];
+        o.first_number += 1;
+        tables.extend(crate::report::apa::apa_quadratic(&self.curves, &o));
+        tables
     }
 
     /// The files of a results folder and what its manifest records.
@@ -423,6 +427,65 @@ fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
     })
 }
 
+/// With `--boot`, the percentile bootstrap interval of every turning point (OLS only).
+fn turning_boot(
+    a: &RegressArgs,
+    r: &Resolved,
+    data: &Dataset,
+    curves: &mut [crate::effects::QuadraticTests],
+    notes: &mut Vec<String>,
+) -> Result<(), CliError> {
+    let b = a.boot.unwrap_or(0);
+    if b == 0 {
+        return Ok(());
+    }
+    if r.logistic {
+        return Err(usage(
+            "--boot gives a bootstrap interval of a turning point in an OLS regression; for a logistic one drop --boot (Fieller's interval and the delta method are reported)",
+        ));
+    }
+    super::check_boot(b, a.conf)?;
+    if curves.iter().all(|q| q.turning_point.is_none()) {
+        return Err(usage(
+            "--boot bootstraps the turning point of a quadratic, but no predictor enters with its square and a nonzero coefficient (write --x x,x^2); drop --boot",
+        ));
+    }
+    let seed = a.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64 % 1_000_000_000)
+    });
+    let design = r.model.design(data, false)?;
+    for q in curves.iter_mut() {
+        let Some(tp) = q.turning_point else { continue };
+        let run = crate::analysis::turning_point_bootstrap(
+            &design,
+            &q.term,
+            &q.square,
+            (b, seed, 0),
+            a.conf,
+            tp.x,
+        );
+        match run {
+            Some(Ok(boot)) => {
+                if boot.lower.is_none() {
+                    notes.push(format!(
+                        "No bootstrap interval of the turning point of {}: {} of {b} resamples failed (more than 5%), so the rest are not a sample of its sampling distribution.",
+                        q.variable, boot.failed
+                    ));
+                }
+                q.bootstrap = Some(boot);
+            }
+            Some(Err(e)) => notes.push(format!(
+                "No bootstrap interval of the turning point of {}: {e}.",
+                q.variable
+            )),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
 /// `LO,HI` with LO < HI, both finite.
 fn parse_range(s: &str) -> Result<(f64, f64), CliError> {
     let bad = || {
@@ -588,5 +651,6 @@ fn options_core(a: &RegressArgs, r: &Resolved) -> serde_json::Value {
         "transforms": r.transforms.iter().map(|(v, t)| json!({"variable": v, "transform": t.name()})).collect::<Vec<_>>(),
         "tests": r.tests,
         "u_range": r.u_range.map(|(lo, hi)| [lo, hi]),
+        "boot": a.boot,
     })
 }

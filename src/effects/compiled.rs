@@ -34,6 +34,8 @@ impl SumOfProducts {
 struct SymTerm {
     exps: Vec<u8>,
     factors: Vec<(usize, usize)>,
+    /// The derivatives' powers brought down (2 for the stage through `x^2`).
+    weight: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +100,7 @@ impl EffectPlan {
                 let mut acc = vec![SymTerm {
                     exps: vec![0; nv],
                     factors: Vec::new(),
+                    weight: 1.0,
                 }];
                 for (e, var) in stages {
                     let stage = self.symbolic_stage(*e, var);
@@ -107,6 +110,7 @@ impl EffectPlan {
                             stage.iter().map(move |s| SymTerm {
                                 exps: a.exps.iter().zip(&s.exps).map(|(p, q)| p + q).collect(),
                                 factors: [a.factors.as_slice(), s.factors.as_slice()].concat(),
+                                weight: a.weight * s.weight,
                             })
                         })
                         .collect();
@@ -122,11 +126,11 @@ impl EffectPlan {
         let nv = self.probe_factors.len();
         let mut out = Vec::new();
         'columns: for (j, col) in self.shapes[e].columns.iter().enumerate() {
-            if !col.iter().any(|f| f == var) {
+            let Some((k, rest)) = super::plan::derivative(col, var) else {
                 continue;
-            }
+            };
             let mut exps = vec![0u8; nv];
-            for f in col.iter().filter(|f| *f != var) {
+            for f in rest {
                 match self.probe_factors.iter().position(|p| p == f) {
                     Some(v) => exps[v] += 1,
                     // Another path variable, held at zero (model 74's direct effect).
@@ -136,6 +140,7 @@ impl EffectPlan {
             out.push(SymTerm {
                 exps,
                 factors: vec![(e, j)],
+                weight: k,
             });
         }
         out
@@ -154,7 +159,7 @@ impl EffectPlan {
                 Formula::At { poly, x } => {
                     let mut s = SumOfProducts::default();
                     for t in sym(*poly) {
-                        s.push(monomial(x, &t.exps, None), &t.factors);
+                        s.push(t.weight * monomial(x, &t.exps, None), &t.factors);
                     }
                     Compiled::Sum(s)
                 }
@@ -167,11 +172,11 @@ impl EffectPlan {
                     let mut s = SumOfProducts::default();
                     for t in sym(*poly) {
                         if &t.exps == exps {
-                            s.push(*scale, &t.factors);
+                            s.push(scale * t.weight, &t.factors);
                         }
                         if let Some((e2, v)) = plus {
                             if &t.exps == e2 {
-                                s.push(scale * v, &t.factors);
+                                s.push(scale * v * t.weight, &t.factors);
                             }
                         }
                     }
@@ -203,7 +208,7 @@ impl EffectPlan {
                     .unwrap_or(0);
                 let mut powers = vec![SumOfProducts::default(); degree + 1];
                 for t in terms {
-                    let w = monomial(c.x(), &t.exps, Some(c.factor()));
+                    let w = t.weight * monomial(c.x(), &t.exps, Some(c.factor()));
                     powers[t.exps[c.factor()] as usize].push(w, &t.factors);
                 }
                 powers

@@ -21,5 +21,6 @@ pub use poly::Poly;
 pub use quadratic_curve::{quadratic_curve, QuadraticCurve};
 pub use turning::{
     fieller, quadratic_tests, quadratic_variables, slope_at, turning_point, u_test, EndSlope,
-    Fieller, Position, Quadratic, QuadraticTests, Reference, Shape, TurningPoint, UTest,
+    Fieller, Position, Quadratic, QuadraticTests, Reference, Shape, TurningBoot, TurningPoint,
+    UTest,
 };

@@ -323,6 +323,19 @@ impl EffectPlan {
         let is_path = |f: &String| focal.contains(f) || self.shapes.iter().any(|s| &s.outcome == f);
         for s in &self.shapes {
             for col in s.columns.iter().filter(|c| c.len() >= 2) {
+                if let Some(f) = col
+                    .iter()
+                    .find(|f| is_path(f) && is_power_of(col, f) && !self.probe_factors.contains(f))
+                {
+                    // The effect of M through `b1 m + b2 m²` depends on the value of M, which a
+                    // path model does not fix (MEDCURVE's M -> Y curvature is not implemented);
+                    // a power of X is probed at values of X, which makes X a probe factor.
+                    return Err(PlanError(format!(
+                        "the term '{}' in the equation for '{}' is a power of '{f}', a variable on the path from X to Y that is not probed; cipa differentiates a power of X (probed at values of X) but not of a mediator: model the curvature in X, or compute the power as a new column",
+                        crate::spec::power_name(col),
+                        s.outcome
+                    )));
+                }
                 for f in col.iter().filter(|f| is_path(f)) {
                     // A product of two path variables is allowed when one of them is also a
                     // moderator (model 74: X moderates M -> Y through M:X); the other path
@@ -459,6 +472,24 @@ impl EffectPlan {
             e[v] = 1;
             e
         };
+        let powered = |v: usize| {
+            let f = &self.probe_factors[v];
+            f == focal
+                && self
+                    .shapes
+                    .iter()
+                    .any(|sh| sh.columns.iter().any(|c| is_power_of(c, f)))
+        };
+        if let Some(&v) = vars.iter().find(|&&v| powered(v)) {
+            self.notes.push(format!(
+                "The indirect effect {} changes with {} itself ({} enters a path as a power): its values at chosen values of {} are instantaneous indirect effects (Hayes & Preacher, 2010), and there is no index of moderated mediation.",
+                path.join(" -> "),
+                self.probe_factors[v],
+                self.probe_factors[v],
+                self.probe_factors[v]
+            ));
+            return;
+        }
         if let Some(&v) = vars.iter().find(|&&v| s.degree_in(v) >= 2) {
             self.notes.push(format!(
                 "The indirect effect {} is not linear in {} (it is a polynomial of degree {}), so there is no single index of moderated mediation; see the conditional indirect effects.",
@@ -576,12 +607,12 @@ impl EffectPlan {
         let nv = self.probe_factors.len();
         let mut p = Poly::zero();
         for (j, col) in self.shapes[e].columns.iter().enumerate() {
-            if !col.iter().any(|f| f == var) {
+            let Some((k, rest)) = derivative(col, var) else {
                 continue;
-            }
+            };
             let mut exps = vec![0u8; nv];
             let mut at_zero = false;
-            for f in col.iter().filter(|f| *f != var) {
+            for f in rest {
                 match self.probe_factors.iter().position(|p| p == f) {
                     Some(v) => exps[v] += 1,
                     // Another path variable (only where check_products allowed it): the effect
@@ -590,7 +621,7 @@ impl EffectPlan {
                 }
             }
             if !at_zero {
-                p.add_term(exps, betas[e][j]);
+                p.add_term(exps, k * betas[e][j]);
             }
         }
         if p.terms.is_empty() {
@@ -625,26 +656,46 @@ impl EffectPlan {
     }
 }
 
+/// `f` appears more than once in the product `col` (`x^2`).
+fn is_power_of(col: &[String], f: &str) -> bool {
+    col.iter().filter(|g| *g == f).count() >= 2
+}
+
+/// The derivative of the product `col` in `var`: `k · Π rest`, with `k` the power of `var` in it
+/// and `rest` its other factors, one `var` fewer (`x^2` gives `2 · x`, `x:w` gives `1 · w`);
+/// `None` when `var` is not in it.
+pub(super) fn derivative<'c>(col: &'c [String], var: &str) -> Option<(f64, Vec<&'c String>)> {
+    let first = col.iter().position(|f| f == var)?;
+    let k = col.iter().filter(|f| *f == var).count();
+    let rest = col
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != first)
+        .map(|(_, f)| f)
+        .collect();
+    Some((k as f64, rest))
+}
+
 /// The weights `l` with direct effect = `l'β` of the outcome equation at probe values `x`.
 fn direct_weights(shape: &EqShape, focal: &str, probe_factors: &[String], x: &[f64]) -> Vec<f64> {
     shape
         .columns
         .iter()
         .map(|col| {
-            if !col.iter().any(|f| f == focal) {
+            let Some((k, rest)) = derivative(col, focal) else {
                 return 0.0;
-            }
+            };
             // A factor that is not a moderator is another path variable, held at zero (see
             // `stage`).
-            col.iter()
-                .filter(|f| *f != focal)
+            k * rest
+                .iter()
                 .map(|f| {
                     probe_factors
                         .iter()
-                        .position(|p| p == f)
+                        .position(|p| p == *f)
                         .map_or(0.0, |v| x[v])
                 })
-                .product()
+                .product::<f64>()
         })
         .collect()
 }

@@ -132,7 +132,28 @@ pub struct QuadraticTests {
     pub turning_point: Option<TurningPoint>,
     /// `None` when b2 is zero (no shape to test).
     pub u_test: Option<UTest>,
+    /// The bootstrap of the turning point, when asked for (`regress --boot`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bootstrap: Option<TurningBoot>,
     pub notes: Vec<String>,
+}
+
+/// The percentile bootstrap interval of the turning point: `B` resamples of the rows, each
+/// refitted; a resample whose fit fails or whose square's coefficient is zero (no turning point)
+/// is replaced and counted in `failed`. `lower`/`upper` are `None` when more than
+/// [`crate::inference::resample::MAX_FAILED_SHARE`] of the draws failed (the survivors are then not a
+/// sample of the sampling distribution).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TurningBoot {
+    #[serde(rename = "B")]
+    pub b: usize,
+    pub seed: u64,
+    pub method: &'static str,
+    pub se: f64,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    pub failed: usize,
+    pub reasons: Vec<(String, usize)>,
 }
 
 /// The slope of the curve at `x` and its standard error.
@@ -282,6 +303,7 @@ pub fn quadratic_tests(
         conf: fit.conf,
         turning_point,
         u_test: u_test(&q, lo, hi, reference),
+        bootstrap: None,
         notes,
     })
 }

@@ -62,26 +62,10 @@ fn split_power(f: &str) -> Option<(&str, usize)> {
     (2..=MAX_POWER).contains(&k).then_some((base.trim_end(), k))
 }
 
-/// A readable name of a product with repeated factors: [`x`, `x`, `w`] -> `x^2:w` (factors in
-/// the order they first appear).
+/// A readable name of a product with repeated factors: [`x`, `x`, `w`] -> `x^2:w` (the spec's
+/// naming, so a design column and the term it comes from read alike).
 pub fn power_name(factors: &[String]) -> String {
-    let mut seen: Vec<(&str, usize)> = Vec::new();
-    for f in factors {
-        match seen.iter_mut().find(|(g, _)| *g == f.as_str()) {
-            Some((_, k)) => *k += 1,
-            None => seen.push((f, 1)),
-        }
-    }
-    seen.iter()
-        .map(|(f, k)| {
-            if *k == 1 {
-                f.to_string()
-            } else {
-                format!("{f}^{k}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(":")
+    crate::spec::power_name(factors)
 }
 
 impl Term {

@@ -41,10 +41,12 @@ pub fn quadratic_tables(q: &QuadraticTests) -> Vec<Table> {
                     .into(),
                 ),
             ]],
-            notes: vec![format!(
+            notes: std::iter::once(format!(
                 "Delta-method SE; Fieller's {}% interval ({scale}).",
                 q.conf
-            )],
+            ))
+            .chain(q.bootstrap.as_ref().map(|b| boot_note(b, q.conf)))
+            .collect(),
         });
     }
     if let Some(u) = &q.u_test {
@@ -97,4 +99,20 @@ pub fn quadratic_tables(q: &QuadraticTests) -> Vec<Table> {
         });
     }
     tables
+}
+
+/// The bootstrap interval of the turning point, with its provenance (B, seed, method, failures).
+fn boot_note(b: &crate::effects::TurningBoot, conf: f64) -> String {
+    let interval = match (b.lower, b.upper) {
+        (Some(lo), Some(hi)) => format!("[{lo:.4}, {hi:.4}]"),
+        _ => "withheld (too many failed resamples)".into(),
+    };
+    format!(
+        "Bootstrap {conf}% {} interval of the turning point: {interval}, bootstrap SE {:.4} (B = {}, seed {}; {} resamples without a turning point or fit replaced).",
+        b.method,
+        b.se,
+        b.b,
+        b.seed,
+        b.failed
+    )
 }

@@ -593,7 +593,11 @@ impl Builder {
             let mut terms = Vec::new();
             for (term, coef) in &e.terms {
                 let mut factors = Vec::new();
-                for f in term.split(':').map(str::trim) {
+                for written in term.split(':').map(str::trim) {
+                    // `x^2`: a quadratic path, the factor repeated (the generator multiplies).
+                    let (f, power) = split_power(written).map_err(|m| {
+                        self.invalid(format!("equation of '{}': term '{term}': {m}", e.outcome))
+                    })?;
                     let i = self.lookup(f, &format!("the equation of '{}'", e.outcome))?;
                     if matches!(self.nodes[i].kind, NodeKind::Categorical { .. }) {
                         return Err(self.invalid(format!(
@@ -611,9 +615,11 @@ impl Builder {
                         )));
                     }
                     if factors.contains(&i) {
-                        return Err(self.invalid(format!("term '{term}' uses '{f}' twice")));
+                        return Err(self.invalid(format!(
+                            "term '{term}' uses '{f}' twice; write a power as {f}^2"
+                        )));
                     }
-                    factors.push(i);
+                    factors.extend(std::iter::repeat_n(i, power));
                 }
                 if !coef.is_finite() {
                     return Err(self.invalid(format!("term '{term}': coefficient must be finite")));
@@ -882,5 +888,21 @@ impl Builder {
 
     fn is_derived_numeric(&self, i: usize) -> bool {
         matches!(self.nodes[i].kind, NodeKind::Indicator { .. })
+    }
+}
+
+/// `x` -> (`x`, 1); `x^2` -> (`x`, 2); `x^3` -> (`x`, 3); any other power is an error.
+fn split_power(written: &str) -> Result<(&str, usize), String> {
+    let Some((base, k)) = written.split_once('^') else {
+        return Ok((written, 1));
+    };
+    match k.trim() {
+        "2" => Ok((base.trim(), 2)),
+        "3" => Ok((base.trim(), 3)),
+        _ => Err(format!(
+            "a power is written {}^2 or {}^3",
+            base.trim(),
+            base.trim()
+        )),
     }
 }

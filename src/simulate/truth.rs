@@ -263,6 +263,14 @@ fn indirect(d: &Design) -> Vec<IndirectTruth> {
                         if !f.contains(&focal) {
                             continue;
                         }
+                        if f.len() >= 2 && f.iter().all(|&g| g == focal) {
+                            // Hayes and Preacher (2010): the path's slope changes with the focal
+                            // variable itself, so a and b hold at focal = 0.
+                            notes.push(format!(
+                                "the power {t} makes this stage's slope change with its variable: a and b here are the slopes at 0, and the indirect effect at x is the stage's derivative at x times the next stage's slope (an instantaneous indirect effect)"
+                            ));
+                            continue;
+                        }
                         match f.len() {
                             1 => main = *c,
                             2 => {

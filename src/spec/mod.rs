@@ -29,10 +29,32 @@ impl TermSpec {
         }
     }
 
-    /// `x` or `x:w`, as cipa names terms everywhere.
+    /// `x`, `x:w`, or `x^2` for a power (its factor repeated), as cipa names terms everywhere.
     pub fn name(&self) -> String {
-        self.factors.join(":")
+        power_name(&self.factors)
     }
+}
+
+/// A readable name of a product with repeated factors: [`x`, `x`, `w`] -> `x^2:w` (factors in
+/// the order they first appear).
+pub fn power_name(factors: &[String]) -> String {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for f in factors {
+        match seen.iter_mut().find(|(g, _)| *g == f.as_str()) {
+            Some((_, k)) => *k += 1,
+            None => seen.push((f, 1)),
+        }
+    }
+    seen.iter()
+        .map(|(f, k)| {
+            if *k == 1 {
+                f.to_string()
+            } else {
+                format!("{f}^{k}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 /// `outcome ~ constant + terms`.
@@ -135,6 +157,17 @@ pub struct ModelSpec {
     pub covariates: Vec<String>,
     pub equations: Vec<EquationSpec>,
     pub defined: Vec<Defined>,
+}
+
+impl ModelSpec {
+    /// X enters some equation as a power (`x^2`, `x^3`, or in a product, `x^2:w`): its effects
+    /// are then functions of X itself.
+    pub fn x_in_power(&self) -> bool {
+        self.equations
+            .iter()
+            .flat_map(|e| &e.terms)
+            .any(|t| t.factors.iter().filter(|f| **f == self.x).count() >= 2)
+    }
 }
 
 /// The roles given on the command line (or by a builder) to instantiate a numbered template.

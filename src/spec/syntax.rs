@@ -14,7 +14,8 @@
 //! program    := { statement? comment? newline }
 //! statement  := regression | definition
 //! regression := name '~' term { '+' term }
-//! term       := [ label '*' ] name { ':' name }
+//! term       := [ label '*' ] factor { ':' factor }
+//! factor     := name [ '^' ( '2' | '3' ) ]
 //! definition := name ':=' expr
 //! expr       := product { ('+' | '-') product }
 //! product    := unary { ('*' | '/') unary }
@@ -31,6 +32,10 @@
 //! - **Regressions**: `y ~ a*x + w + x:w`. A term is one variable or a product of variables joined
 //!   by `:`; a label and `*` before the term name its coefficient. Every equation has a constant
 //!   (`1`, `0` and `- 1` are errors). Each outcome has exactly one equation.
+//! - **Powers**: `m ~ a1*x + a2*x^2` (a quadratic; `x^3` a cubic, also in a product, `x^2:w`).
+//!   A power is the product of its variable with itself, so centring applies to `x` before it is
+//!   powered and the effect algebra differentiates it (the effect of x through `a1 x + a2 x²` is
+//!   `a1 + 2 a2 x`, probed at values of x: Hayes and Preacher's (2010) instantaneous effects).
 //! - **Defined quantities**: `ind := a*b`. Expressions use coefficient labels (from anywhere in the
 //!   text), defined quantities from earlier lines and numbers, with `+ - * / ^`, unary minus and
 //!   parentheses. Precedence is R's: `^` binds tightest and is right-associative (`a^b^c` is
@@ -41,7 +46,7 @@
 //!   on the next line that is not blank or only a comment.
 //! - **Not supported**, each with its own message: `=~` (latent variables), `~~` (covariances),
 //!   `==`, `<`, `>` (constraints), fixed coefficients (`0.5*x`), a label shared by two coefficients
-//!   (equality constraints), functions (`log(x)`), powers in regressions (`x^2`), R's `.` for
+//!   (equality constraints), functions (`log(x)`), powers other than `^2` and `^3`, R's `.` for
 //!   "all other variables", a variable twice in one product (`x:x`), `*` for products
 //!   (`x*w` reads as label `x` on `w`, so a label that is also a variable in the model is an error
 //!   explaining this, and `a*b*c` is an error pointing to `:`), cycles among equations, and a

@@ -333,3 +333,93 @@ fn the_results_folder_holds_the_curve_figure() {
     assert!(svg.contains("turning point"));
     assert!(out.join("plots/curvilinear_log_size.png").exists());
 }
+
+#[test]
+fn the_apa_table_reports_the_turning_point_and_u_test_of_r() {
+    use cipa::report::apa::{apa_markdown, apa_quadratic, ApaOptions, Cell};
+    let e = expected();
+    for (key, fit) in fits() {
+        let tests = cipa::effects::quadratic_tests(&fit, "log_size", None).unwrap();
+        let table = apa_quadratic(std::slice::from_ref(&tests), &ApaOptions::default()).unwrap();
+        let row = &table.panels[0].rows[0];
+        let num = |i: usize| match &row.cells[i] {
+            Cell::Num { value, .. } => *value,
+            other => panic!("{key}: cell {i} is {other:?}"),
+        };
+        // As in turning_point_fieller_and_u_test_match_r: glm's last-IRLS covariance.
+        let tol = if key == "ols" { 1e-8 } else { 5e-6 };
+        let mut c = Checker::new(format!("{CASE} {key} APA"));
+        c.num("x*", num(0), e[key]["turning_point"].as_f64().unwrap());
+        c.num_tol(
+            "se",
+            num(1),
+            e[key]["turning_point_se"].as_f64().unwrap(),
+            tol,
+        );
+        c.num_tol("LL", num(2), e[key]["fieller_lower"].as_f64().unwrap(), tol);
+        c.num_tol("UL", num(3), e[key]["fieller_upper"].as_f64().unwrap(), tol);
+        c.num_tol("U t", num(7), e[key]["u_test_t"].as_f64().unwrap(), tol);
+        c.num_tol("U p", num(8), e[key]["u_test_p"].as_f64().unwrap(), tol);
+        c.finish();
+        let md = apa_markdown(&[table]);
+        assert!(md.contains("inverted U") && md.contains("Fieller"), "{md}");
+    }
+}
+
+#[test]
+fn the_turning_point_has_a_seeded_percentile_bootstrap_interval() {
+    let d = data_path();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "regress",
+            "--data",
+            &d,
+            "--y",
+            "coop",
+            "--x",
+            "log_size,log_size^2,age",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        crate::common::cli::json(&cipa(&args))
+    };
+    let j = run(&["--boot", "500", "--seed", "11"]);
+    let q = &j["curvilinear"][0];
+    let b = &q["bootstrap"];
+    let (lo, hi) = (b["lower"].as_f64().unwrap(), b["upper"].as_f64().unwrap());
+    let x = q["turning_point"]["x"].as_f64().unwrap();
+    assert!(lo < x && x < hi, "{b}");
+    assert_eq!(b["B"], 500);
+    assert_eq!(b["seed"], 11);
+    assert_eq!(b["method"], "percentile");
+    assert_eq!(b["failed"], 0);
+    // The same seed gives the same draws; another seed other ones.
+    assert_eq!(
+        run(&["--boot", "500", "--seed", "11"])["curvilinear"][0]["bootstrap"],
+        *b
+    );
+    assert_ne!(
+        run(&["--boot", "500", "--seed", "12"])["curvilinear"][0]["bootstrap"],
+        *b
+    );
+    // Without --boot there is no bootstrap object.
+    assert!(run(&[])["curvilinear"][0].get("bootstrap").is_none());
+    let logit = usage_error(&cipa(&[
+        "regress",
+        "--data",
+        &d,
+        "--y",
+        "cooperates",
+        "--x",
+        "log_size,log_size^2",
+        "--logistic",
+        "--boot",
+        "500",
+    ]));
+    assert!(logit.contains("OLS"), "{logit}");
+    let linear = usage_error(&cipa(&[
+        "regress", "--data", &d, "--y", "coop", "--x", "log_size", "--boot", "500",
+    ]));
+    assert!(linear.contains("square"), "{linear}");
+}

@@ -528,11 +528,11 @@ const ERRORS: &[(&str, usize, usize, &str, &str)] = &[
         "y ~ log(x)\n    ^^^^",
     ),
     (
-        "y ~ x^2",
+        "y ~ x^4",
         1,
         6,
-        "powers are not supported in regressions",
-        "y ~ x^2\n     ^",
+        "a power in a regression is '^2' or '^3'",
+        "y ~ x^4\n     ^^",
     ),
     (
         "y ~ (x + w)",

@@ -9,10 +9,12 @@
 //! its own way; CSV keeps numbers at full precision.
 
 mod build;
+mod curvilinear;
 mod descriptives;
 mod render;
 
 pub use build::{apa_process, apa_regression, ApaOptions};
+pub use curvilinear::apa_quadratic;
 pub use descriptives::apa_descriptives;
 pub use render::{
     apa_csv, apa_html, apa_latex, apa_markdown, apa_table_html, apa_table_latex, apa_table_markdown,

@@ -27,9 +27,10 @@ pub(super) struct RawTerm {
 }
 
 impl RawTerm {
+    /// `x:w`, with a power spelled `x^2` (its factor repeated in `factors`).
     pub fn name(&self) -> String {
-        let names: Vec<&str> = self.factors.iter().map(|f| f.name.as_str()).collect();
-        names.join(":")
+        let names: Vec<String> = self.factors.iter().map(|f| f.name.clone()).collect();
+        crate::spec::power_name(&names)
     }
 }
 
@@ -561,61 +562,58 @@ impl<'s> Parser<'s, '_> {
         }
         let first = self.name_token()?;
         let mut label = None;
-        let mut factors = Vec::new();
+        // Each written factor with its power (1 unless `^2` or `^3` follows it).
+        let mut written: Vec<(Spanned, usize)> = Vec::new();
         if self.peek().tok == Tok::Star {
             self.bump();
             label = Some(first);
-            factors.push(self.factor()?);
+            let f = self.factor()?;
+            written.push((f, self.power()?));
         } else {
-            factors.push(first);
+            let k = self.power()?;
+            written.push((first, k));
         }
         while self.peek().tok == Tok::Colon {
             self.bump();
-            factors.push(self.factor()?);
+            let f = self.factor()?;
+            written.push((f, self.power()?));
         }
         let start = label
             .as_ref()
-            .map_or(factors.first().map(|f| f.pos), |l| Some(l.pos));
-        let last = factors.last().map(|f| f.pos);
-        let pos = match (start, last) {
-            (Some(s), Some(e)) => s.to(e),
-            _ => self.prev().pos,
+            .map_or(written.first().map(|(f, _)| f.pos), |l| Some(l.pos));
+        let pos = match start {
+            Some(s) => s.to(self.prev().pos),
+            None => self.prev().pos,
         };
-        let names: Vec<&str> = factors.iter().map(|f| f.name.as_str()).collect();
-        let term_name = names.join(":");
+        let term_name = written
+            .iter()
+            .map(|(f, k)| match k {
+                1 => f.name.clone(),
+                _ => format!("{}^{k}", f.name),
+            })
+            .collect::<Vec<_>>()
+            .join(":");
         let t = self.peek();
-        match t.tok {
-            Tok::Star => {
-                let message = match &label {
-                    Some(l) => format!(
-                        "a label takes a single '*' ({}*{term_name}); to multiply variables write \
-                         a product term with ':', as in {}*{}",
-                        l.name,
-                        l.name,
-                        self.product_hint(&term_name)
-                    ),
-                    None => format!(
-                        "'*' after the product term '{term_name}': a label goes before the term \
-                         (a*{term_name}), and variables are multiplied with ':'"
-                    ),
-                };
-                return Err(self.error(t.pos, message));
-            }
-            Tok::Caret => {
-                return Err(self.error(
-                    t.pos,
-                    format!(
-                        "powers are not supported in regressions ('{term_name}^'); compute the \
-                         power as a new column first"
-                    ),
-                ))
-            }
-            _ => {}
+        if t.tok == Tok::Star {
+            let message = match &label {
+                Some(l) => format!(
+                    "a label takes a single '*' ({}*{term_name}); to multiply variables write \
+                     a product term with ':', as in {}*{}",
+                    l.name,
+                    l.name,
+                    self.product_hint(&term_name)
+                ),
+                None => format!(
+                    "'*' after the product term '{term_name}': a label goes before the term \
+                     (a*{term_name}), and variables are multiplied with ':'"
+                ),
+            };
+            return Err(self.error(t.pos, message));
         }
         let mut seen = HashSet::new();
-        for f in &factors {
+        for (f, _) in &written {
             if f.name == outcome.name {
-                let within = if factors.len() > 1 {
+                let within = if written.len() > 1 {
                     format!(" (in the product term '{term_name}')")
                 } else {
                     String::new()
@@ -629,18 +627,48 @@ impl<'s> Parser<'s, '_> {
                 return Err(self.error(
                     f.pos,
                     format!(
-                        "'{}' appears twice in the product term '{term_name}'; compute its square \
-                         as a new column instead",
-                        f.name
+                        "'{}' appears twice in the product term '{term_name}'; write one power \
+                         of it, as in {}^2",
+                        f.name, f.name
                     ),
                 ));
             }
         }
+        // A power is its factor repeated, so the design and the effect algebra treat `x^2` as
+        // the product `x·x` (and differentiate it as one).
+        let factors = written
+            .into_iter()
+            .flat_map(|(f, k)| std::iter::repeat_n(f, k))
+            .collect();
         Ok(RawTerm {
             label,
             factors,
             pos,
         })
+    }
+
+    /// The power after a factor: `^2` or `^3` (a quadratic or cubic term), or 1 when no `^`
+    /// follows.
+    fn power(&mut self) -> Result<usize, SpecError> {
+        if self.peek().tok != Tok::Caret {
+            return Ok(1);
+        }
+        let caret = self.bump();
+        let t = self.peek();
+        match t.tok {
+            Tok::Num(v) if v == 2.0 || v == 3.0 => {
+                self.bump();
+                Ok(v as usize)
+            }
+            _ => Err(self.error(
+                caret.pos.to(t.pos),
+                format!(
+                    "a power in a regression is '^2' or '^3' (a quadratic or cubic term), found \
+                     '^' then {}",
+                    t.describe()
+                ),
+            )),
+        }
     }
 
     /// `NA*x` or `start(0.5)*x` in the path dialect: lavaan modifiers that only `cipa sem` fits.
@@ -1064,6 +1092,26 @@ mod tests {
     }
 
     #[test]
+    fn a_power_is_its_factor_repeated() {
+        match statements("m ~ a1*x + a2*x^2 + x^3:w") {
+            Ok(s) => match s.first() {
+                Some(Statement::Equation(e)) => {
+                    let names: Vec<String> = e.terms.iter().map(RawTerm::name).collect();
+                    assert_eq!(names, vec!["x", "x^2", "x^3:w"]);
+                    assert_eq!(e.terms[1].factors.len(), 2);
+                    assert_eq!(
+                        e.terms[1].label.as_ref().map(|l| l.name.as_str()),
+                        Some("a2")
+                    );
+                    assert_eq!(e.terms[2].factors.len(), 4);
+                }
+                other => panic!("{other:?}"),
+            },
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
     fn statement_errors() {
         assert!(message("y ~").contains("empty right-hand side"));
         assert!(message("y ~ x + + w").contains("expected a variable name after '+', found '+'"));
@@ -1076,7 +1124,11 @@ mod tests {
         assert!(message("y ~ a*b*c").contains("b:c"));
         assert!(message("y ~ x:w*z").contains("a label goes before the term"));
         assert!(message("y ~ log(x)").contains("functions are not supported"));
-        assert!(message("y ~ x^2").contains("powers are not supported"));
+        assert!(message("y ~ x^4").contains("'^2' or '^3'"));
+        assert!(message("y ~ x^a").contains("'^2' or '^3'"));
+        assert!(message("y ~ x^2:x").contains("write one power of it"));
+        assert!(message("y ~ x:x").contains("x^2"));
+        assert!(message("y ~ x^2 + b*x^2").contains("the term 'x^2' appears twice"));
         assert!(message("y ~ (x + w)").contains("parentheses"));
         assert!(message("y ~ x:x").contains("appears twice in the product term 'x:x'"));
         assert!(message("y ~ x + w:x + x:w")
