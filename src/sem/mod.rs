@@ -38,6 +38,7 @@ pub mod moments;
 mod objective;
 pub mod partable;
 mod r2;
+pub mod reliability;
 pub mod residuals;
 mod rmsea;
 mod robust;
@@ -199,6 +200,23 @@ impl SemFit {
     pub fn residuals(&self) -> Result<Residuals, SemError> {
         let src = self.source()?;
         residuals::residuals(&src.table, &src.sample, &self.theta)
+    }
+
+    /// semTools' omega (compRelSEM) and AVE of every latent with two or more indicators.
+    pub fn reliability(&self) -> Result<Vec<reliability::LatentReliability>, SemError> {
+        let src = self.source()?;
+        let model = model::Model::new(&src.table, &src.sample);
+        let (_, imp) = model
+            .implied(&self.theta)
+            .ok_or_else(|| SemError::Unidentified {
+                parameters: vec!["(I - B is singular at the estimate)".into()],
+            })?;
+        Ok(reliability::reliability(
+            &src.table,
+            &model.row_values(&self.theta),
+            &imp.veta,
+            &src.sample.cov,
+        ))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Diagnostics of a fitted SEM against lavaan 0.6-14 and semTools 0.5-6
 //! (tests/golden/sem_*_mi/diagnostics.json, made by tests/golden/sem_common/sem_diag_golden.R):
 //! modindices() with every column, in lavaan's order and with the same rows dropped (NA);
-//! residuals of every type. lavaan fitted by Gauss-Newton to the same optimum as cipa (its
+//! residuals of every type; semTools' omega (compRelSEM) and AVE. lavaan fitted by Gauss-Newton to the same optimum as cipa (its
 //! chi-square equal to 13 digits), so values are compared to 1e-6 relative, on a floor of 1e-3
 //! for values near zero (a residual variance is 0 up to rounding).
 
@@ -109,6 +109,38 @@ fn check_residuals(c: &mut Checker, fit: &sem::SemFit, exp: &Value) {
     }
 }
 
+/// semTools 0.5-6's compRelSEM() and AVE() with their defaults.
+fn check_reliability(c: &mut Checker, fit: &sem::SemFit, exp: &Value) {
+    let rel = fit.reliability().expect("reliability");
+    let e = &exp["reliability"];
+    let names = |v: &Value| -> Vec<String> {
+        v.as_object()
+            .expect("object")
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let mut ours: Vec<String> = rel.iter().map(|r| r.latent.clone()).collect();
+    let mut theirs = names(&e["omega"]);
+    ours.sort();
+    theirs.sort();
+    c.eq("latents with a reliability", ours, theirs);
+    for r in &rel {
+        c.num_tol(
+            format!("omega {}", r.latent),
+            r.omega,
+            num(&e["omega"][&r.latent]),
+            REL,
+        );
+        c.num_tol(
+            format!("ave {}", r.latent),
+            r.ave,
+            num(&e["ave"][&r.latent]),
+            REL,
+        );
+    }
+}
+
 fn check_case(case: &str, opts: SemOptions) {
     let Some((exp, fit)) = load(case, &opts) else {
         return;
@@ -126,6 +158,7 @@ fn check_case(case: &str, opts: SemOptions) {
     );
     check_modindices(&mut c, &fit, &exp);
     check_residuals(&mut c, &fit, &exp);
+    check_reliability(&mut c, &fit, &exp);
     c.finish();
 }
 
@@ -229,4 +262,104 @@ fn modification_indices_of_every_golden_model() {
         }
         c.finish();
     }
+}
+
+/// A fit of `model` to the correlation matrix `r` of x1, x2, … (n = 500, zero means).
+fn fit_to_correlations(model: &str, r: &[f64], p: usize) -> sem::SemFit {
+    let names: Vec<String> = (1..=p).map(|i| format!("x{i}")).collect();
+    let flat = cipa::spec::syntax::parse_flat("test", model).expect("model");
+    let opts = SemOptions::default();
+    let pt = sem::partable::build(&flat, &names, &opts).expect("parameter table");
+    let order: Vec<usize> = pt
+        .ov
+        .iter()
+        .map(|v| names.iter().position(|n| n == v).expect("name"))
+        .collect();
+    let cov: Vec<f64> = order
+        .iter()
+        .flat_map(|&i| order.iter().map(move |&j| r[i * p + j]))
+        .collect();
+    let s = sem::SampleStats::new(
+        &pt.ov,
+        500.0,
+        vec![0.0; pt.ov.len()],
+        sem::Mat::from_rows(pt.ov.len(), pt.ov.len(), cov),
+    )
+    .expect("positive definite sample covariance");
+    sem::fit_moments(&pt, &s, &opts).expect("fit")
+}
+
+/// One factor, three indicators with r12·r13/r23 = 1.28: the exact solution has λ1² = 1.28 in
+/// the standardized metric, so x1's residual variance is −0.28 and its standardized loading
+/// √1.28 — a Heywood case that lavaan keeps with a warning.
+#[test]
+fn a_heywood_case_is_a_warning_naming_the_parameters() {
+    let r = [1.0, 0.8, 0.8, 0.8, 1.0, 0.5, 0.8, 0.5, 1.0];
+    let fit = fit_to_correlations("f =~ x1 + x2 + x3", &r, 3);
+    let neg = fit.warnings.iter().find_map(|w| match w {
+        sem::SemWarning::NegativeVariance {
+            parameter,
+            estimate,
+        } => Some((parameter.clone(), *estimate)),
+        _ => None,
+    });
+    let (parameter, estimate) = neg.expect("a negative-variance warning");
+    assert_eq!(parameter, "x1 ~~ x1");
+    assert!((estimate + 0.28).abs() < 1e-6, "{estimate}");
+    let std = fit.warnings.iter().find_map(|w| match w {
+        sem::SemWarning::StandardizedLoadingAboveOne { parameter, std_all } => {
+            Some((parameter.clone(), *std_all))
+        }
+        _ => None,
+    });
+    let (parameter, std_all) = std.expect("a standardized-loading warning");
+    assert_eq!(parameter, "f =~ x1");
+    assert!((std_all - 1.28f64.sqrt()).abs() < 1e-6, "{std_all}");
+    // The negative residual variance already says Θ is not positive definite (as lavaan).
+    assert_eq!(fit.warnings.len(), 2, "{:?}", fit.warnings);
+    let json = serde_json::to_value(&fit).expect("JSON");
+    assert_eq!(json["warnings"][0]["kind"], "negative_variance");
+    assert!(fit.warnings[0].to_string().contains("x1 ~~ x1"));
+}
+
+/// Two factors whose indicators correlate more across than within (0.5 against 0.3): the
+/// factor correlation is 0.5/0.3 > 1, so the latent covariance matrix is not positive definite,
+/// with both variances positive.
+#[test]
+fn a_latent_covariance_that_is_not_positive_definite_is_a_warning() {
+    let r = [
+        1.0, 0.3, 0.5, 0.5, //
+        0.3, 1.0, 0.5, 0.5, //
+        0.5, 0.5, 1.0, 0.3, //
+        0.5, 0.5, 0.3, 1.0,
+    ];
+    let fit = fit_to_correlations("f =~ x1 + x2\ng =~ x3 + x4", &r, 4);
+    let w = fit
+        .warnings
+        .iter()
+        .find_map(|w| match w {
+            sem::SemWarning::LatentCovNotPositiveDefinite {
+                variables,
+                smallest_eigenvalue,
+            } => Some((variables.clone(), *smallest_eigenvalue)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no latent warning in {:?}", fit.warnings));
+    assert_eq!(w.0, vec!["f".to_string(), "g".to_string()]);
+    assert!(w.1 < -0.1, "{}", w.1);
+    assert!(
+        !fit.warnings
+            .iter()
+            .any(|w| matches!(w, sem::SemWarning::NegativeVariance { .. })),
+        "{:?}",
+        fit.warnings
+    );
+}
+
+/// An admissible solution has no warnings.
+#[test]
+fn an_admissible_fit_has_no_warnings() {
+    let r = [1.0, 0.5, 0.4, 0.5, 1.0, 0.45, 0.4, 0.45, 1.0];
+    let fit = fit_to_correlations("f =~ x1 + x2 + x3", &r, 3);
+    assert!(fit.warnings.is_empty(), "{:?}", fit.warnings);
 }
