@@ -363,3 +363,66 @@ fn an_admissible_fit_has_no_warnings() {
     let fit = fit_to_correlations("f =~ x1 + x2 + x3", &r, 3);
     assert!(fit.warnings.is_empty(), "{:?}", fit.warnings);
 }
+
+/// `cipa sem --mi --residuals`: the JSON holds the library's modification indices above the
+/// threshold (largest first), the residuals, omega/AVE and the warnings, and the text report
+/// their sections.
+#[test]
+fn the_cli_reports_the_diagnostics() {
+    use crate::common::cli::{cipa, json, ok};
+    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+    else {
+        return;
+    };
+    let data = path.display().to_string();
+    let model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9";
+    let args = [
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        model,
+        "--mi",
+        "--residuals",
+    ];
+    let doc = json(&cipa(&[&args[..], &["--format", "json"]].concat()));
+    let flat = cipa::spec::syntax::parse_flat("cfa", model).unwrap();
+    let fit = sem::fit(&flat, &common::read_data(&path), &SemOptions::default()).unwrap();
+    let lib = sem::modindices::sorted_above(fit.modification_indices().unwrap(), 3.84);
+    let rows = doc["modindices"]["rows"]
+        .as_array()
+        .expect("modindices rows");
+    assert_eq!(doc["modindices"]["threshold"], 3.84);
+    assert_eq!(rows.len(), lib.len());
+    assert!(!lib.is_empty() && lib.iter().all(|m| m.mi > 3.84));
+    assert!(lib.windows(2).all(|w| w[0].mi >= w[1].mi));
+    for (j, m) in rows.iter().zip(&lib) {
+        assert_eq!(j["lhs"].as_str(), Some(m.lhs.as_str()));
+        assert_eq!(j["rhs"].as_str(), Some(m.rhs.as_str()));
+        assert_eq!(num(&j["mi"]), m.mi);
+        assert_eq!(num(&j["sepc_all"]), m.sepc_all);
+    }
+    let r = fit.residuals().unwrap();
+    assert_eq!(
+        num(&doc["residuals"]["cor_bollen"]["cov"][3][0]),
+        r.cor_bollen.cov[(3, 0)]
+    );
+    assert!(doc["residuals"]["raw"]["mean"].is_null());
+    let rel = fit.reliability().unwrap();
+    assert_eq!(doc["reliability"].as_array().map(Vec::len), Some(3));
+    assert_eq!(num(&doc["reliability"][1]["omega"]), rel[1].omega);
+    assert_eq!(doc["warnings"].as_array().map(Vec::len), Some(0));
+    let text = ok(&cipa(&args));
+    for heading in [
+        "Reliability",
+        "Modification Indices",
+        "Residual Correlations",
+    ] {
+        assert!(text.contains(heading), "{heading} missing:\n{text}");
+    }
+    // Without the flags, neither the indices nor the residuals are computed.
+    let plain = json(&cipa(&[
+        "sem", "--data", &data, "--syntax", model, "--format", "json",
+    ]));
+    assert!(plain.get("modindices").is_none() && plain.get("residuals").is_none());
+}
