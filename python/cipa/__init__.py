@@ -493,6 +493,8 @@ def sem(
     score: str | None = None,
     size_class: Names | None = None,
     decimal: str | None = None,
+    mi: float | bool | None = None,
+    residuals: bool = False,
 ) -> Sem:
     """A latent-variable structural equation model (CFA, SEM) by maximum likelihood, as
     ``cipa sem``, with lavaan 0.6's defaults and numbers.
@@ -505,14 +507,18 @@ def sem(
     default, keeps them at their sample values); ``information``: ``expected`` or ``observed``
     (lavaan's default: expected for ML, observed for MLR); ``conf``: interval level in percent.
     ``missing``: ``["listwise"]`` (default) or ``["fiml"]``, besides missing-value codes
-    (``[-99]``). Data options as :func:`read`.
+    (``[-99]``). Data options as :func:`read`. ``mi``: list lavaan's modification indices (MI,
+    EPC, sEPC) above this threshold, largest first (``True``: 3.84; ``0``: all); ``residuals``:
+    add lavaan's residuals (correlation residuals in the report; every type in ``to_dict()``).
+    Omega and AVE per latent (semTools) and the fit's warnings (Heywood cases) are always there.
 
     Returns an immutable :class:`Sem`: ``.parameters`` (lavaan's parameterEstimates),
     ``.fit`` (fitMeasures), ``.r2``, ``.summary()``, ``.to_dict()``, ``.save(dir)``.
     """
     kw = dict(estimator=estimator, std_lv=std_lv, meanstructure=meanstructure, fixed_x=fixed_x,
               no_fixed_x=no_fixed_x, information=information, conf=conf, decimals=decimals,
-              syntax=syntax)
+              syntax=syntax, mi=mi,
+              residuals=residuals)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     if isinstance(missing, str):

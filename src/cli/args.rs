@@ -582,4 +582,12 @@ pub struct SemArgs {
     /// Decimals in text, Markdown, LaTeX and HTML reports.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=12))]
     pub decimals: u8,
+    /// List the modification indices (lavaan's modindices(): MI, EPC, standardized EPCs) above
+    /// THRESHOLD, largest first [THRESHOLD: 3.84, chi-square(1) at 5%; 0 lists all].
+    #[arg(long, value_name = "THRESHOLD", num_args = 0..=1, default_missing_value = "3.84")]
+    pub mi: Option<f64>,
+    /// Add the residuals (lavaan's residuals(): the correlation residuals in the report; raw,
+    /// cor.bollen, cor.bentler, normalized and standardized in JSON).
+    #[arg(long)]
+    pub residuals: bool,
 }

@@ -4,7 +4,9 @@
 use serde_json::json;
 
 use crate::data::Dataset;
-use crate::report::{sem_json, sem_report, Report};
+use crate::report::{
+    add_sem_diagnostics, sem_diagnostics_json, sem_json, sem_report, Report, SemDiagnostics,
+};
 use crate::sem::{Estimator, Information, Missing, SemFit, SemOptions};
 use crate::spec::flat::FlatModel;
 
@@ -67,14 +69,43 @@ impl SemPlan {
         let fit = crate::sem::fit(&self.flat, &data, &self.opts).map_err(crate::Error::from)?;
         let vars: Vec<&str> = fit.observed.iter().map(String::as_str).collect();
         input.warn_all(data_opts::value_warnings(&data, &vars));
+        let diagnostics = diagnostics(&fit, &self.a)?;
         Ok(SemRun {
             a: self.a,
             data,
             source: self.source,
             fit,
             input,
+            diagnostics,
         })
     }
+}
+
+/// Reliability always; the modification indices and residuals when asked for.
+fn diagnostics(fit: &SemFit, a: &SemArgs) -> Result<SemDiagnostics, CliError> {
+    let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
+    let modindices = match a.mi {
+        Some(t) if !(t >= 0.0 && t.is_finite()) => {
+            return Err(usage(format!(
+                "--mi {t}: the threshold must be a number of 0 or more (3.84 lists the indices significant at 5%)"
+            )))
+        }
+        Some(t) => Some((
+            t,
+            crate::sem::modindices::sorted_above(fit.modification_indices().map_err(err)?, t),
+        )),
+        None => None,
+    };
+    let residuals = if a.residuals {
+        Some(fit.residuals().map_err(err)?)
+    } else {
+        None
+    };
+    Ok(SemDiagnostics {
+        reliability: fit.reliability().map_err(err)?,
+        modindices,
+        residuals,
+    })
 }
 
 fn is_framework(p: &std::path::Path) -> bool {
@@ -145,6 +176,7 @@ pub struct SemRun {
     source: String,
     pub fit: SemFit,
     input: InputNotes,
+    diagnostics: SemDiagnostics,
 }
 
 impl SemRun {
@@ -168,7 +200,7 @@ impl SemRun {
             "model": self.source, "estimator": o.estimator, "missing": o.missing,
             "std_lv": o.std_lv, "meanstructure": o.meanstructure, "fixed_x": o.fixed_x,
             "information": o.information, "conf": self.a.conf,
-            "missing_codes": self.a.data.missing,
+            "missing_codes": self.a.data.missing, "mi": self.a.mi, "residuals": self.a.residuals,
         })
     }
 }
@@ -210,6 +242,7 @@ impl SemRun {
             ));
         }
         let mut report = sem_report(&self.fit, header, self.a.decimals as usize);
+        add_sem_diagnostics(&mut report, &self.fit, &self.diagnostics);
         report.notes.push(format!(
             "Confidence intervals at {}%; Std.lv standardizes the latent variables, Std.all every variable.",
             crate::data::format_number(self.a.conf)
@@ -222,6 +255,9 @@ impl SemRun {
     pub fn json(&self) -> serde_json::Value {
         let data = json!({"file": self.data.source, "rows": self.data.n_rows()});
         let mut doc = sem_json(&self.fit, data, self.options_json());
+        if let Some(obj) = doc.as_object_mut() {
+            obj.extend(sem_diagnostics_json(&self.fit, &self.diagnostics));
+        }
         self.input.add_to_json(&mut doc);
         doc
     }

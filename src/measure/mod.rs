@@ -11,7 +11,7 @@
 //!   [`score_constructs`] (mean or sum into new columns).
 //! * [`measure`]: item statistics; Cronbach's alpha with Feldt's and Duhachek's intervals (as
 //!   psych::alpha); omega total from a one-factor ML CFA; the CFA of all constructs by ML
-//!   ([`fit_cfa`], argmin's L-BFGS then Fisher scoring; lavaan's defaults, SEs and fit measures);
+//!   ([`fit_cfa`] by the SEM engine, src/sem; lavaan's defaults, SEs and fit measures);
 //!   CR and AVE from standardized loadings (or semTools::compRelSEM's version); Fornell-Larcker;
 //!   HTMT and HTMT2 with seeded bootstrap intervals; construct-score descriptives and correlations;
 //!   VIFs; Harman's single-factor test and the Lindell-Whitney marker correction. Bad input gives

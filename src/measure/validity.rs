@@ -20,13 +20,8 @@ pub fn ave(std_loadings: &[f64]) -> f64 {
     std_loadings.iter().map(|l| l * l).sum::<f64>() / std_loadings.len() as f64
 }
 
-/// semTools::compRelSEM's reliability: `(Σλ)² φ / 1'S1` with unstandardized loadings `λ`, the
-/// factor variance `φ` and `S` the items' observed covariance (its default, `obs.var = TRUE`) or
-/// the model-implied one (`obs.var = FALSE`).
-pub fn comp_rel_sem(loadings: &[f64], phi: f64, cov: &[f64]) -> f64 {
-    let s: f64 = loadings.iter().sum();
-    s * s * phi / cov.iter().sum::<f64>()
-}
+/// semTools::compRelSEM's reliability, one formula with the SEM engine's.
+pub use crate::sem::reliability::comp_rel_sem;
 
 /// HTMT of one pair of constructs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

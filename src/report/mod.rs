@@ -27,7 +27,7 @@ pub use power::power_report;
 pub use process::process_report;
 pub use regress::regress_report;
 pub use render::{render, table_csv, Format};
-pub use sem::{sem_json, sem_report};
+pub use sem::{add_sem_diagnostics, sem_diagnostics_json, sem_json, sem_report, SemDiagnostics};
 
 /// A value in a table cell.
 #[derive(Debug, Clone, PartialEq)]

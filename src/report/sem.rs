@@ -329,3 +329,157 @@ pub fn sem_json(fit: &SemFit, data: Json, options: Json) -> Json {
         "observed": fit.observed,
     })
 }
+
+/// What `cipa sem` adds to the fit's report: the reliability of each latent, the warnings,
+/// and on request the modification indices above a threshold (largest first) and the
+/// residuals.
+pub struct SemDiagnostics {
+    pub reliability: Vec<crate::sem::reliability::LatentReliability>,
+    /// The threshold and the indices above it.
+    pub modindices: Option<(f64, Vec<crate::sem::ModIndex>)>,
+    pub residuals: Option<crate::sem::Residuals>,
+}
+
+/// Adds the diagnostics to the report of [`sem_report`]: sections after the parameters, the
+/// fit's warnings among the report's warnings.
+pub fn add_sem_diagnostics(report: &mut Report, fit: &SemFit, d: &SemDiagnostics) {
+    report
+        .warnings
+        .extend(fit.warnings.iter().map(|w| w.to_string()));
+    if !d.reliability.is_empty() {
+        report.sections.push(Section {
+            heading: "Reliability".into(),
+            tables: vec![Table {
+                title: "Reliability".into(),
+                columns: vec![String::new(), "Omega".into(), "AVE".into()],
+                rows: d
+                    .reliability
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            Value::Text(r.latent.clone()),
+                            Value::Num(r.omega),
+                            Value::Num(r.ave),
+                        ]
+                    })
+                    .collect(),
+                notes: vec![
+                    "semTools' compRelSEM (omega) and AVE with their defaults: unstandardized loadings and the latent's variance over the observed total (omega) or item (AVE) variance.".into(),
+                ],
+            }],
+        });
+    }
+    if let Some((threshold, mi)) = &d.modindices {
+        report.sections.push(Section {
+            heading: "Modification Indices".into(),
+            tables: vec![modindices_table(*threshold, mi)],
+        });
+    }
+    if let Some(r) = &d.residuals {
+        report.sections.push(Section {
+            heading: "Residual Correlations".into(),
+            tables: vec![residual_table(&fit.observed, &r.cor_bollen.cov)],
+        });
+    }
+}
+
+fn modindices_table(threshold: f64, mi: &[crate::sem::ModIndex]) -> Table {
+    Table {
+        title: "Modification Indices".into(),
+        columns: ["", "op", "rhs", "MI", "EPC", "sEPC.lv", "sEPC.all", "sEPC.nox"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: mi
+            .iter()
+            .map(|m| {
+                vec![
+                    Value::Text(m.lhs.clone()),
+                    Value::Text(m.op.clone()),
+                    Value::Text(m.rhs.clone()),
+                    Value::Num(m.mi),
+                    Value::Num(m.epc),
+                    Value::Num(m.sepc_lv),
+                    Value::Num(m.sepc_all),
+                    Value::Num(m.sepc_nox),
+                ]
+            })
+            .collect(),
+        notes: vec![format!(
+            "lavaan's modindices(): the parameters the model leaves out or fixes with an MI above {threshold}, largest first (expected information)."
+        )],
+    }
+}
+
+fn residual_table(names: &[String], cor: &crate::sem::Mat) -> Table {
+    let mut columns = vec![String::new()];
+    columns.extend(names.iter().cloned());
+    let rows = (0..names.len())
+        .map(|i| {
+            let mut row = vec![Value::Text(names[i].clone())];
+            row.extend((0..names.len()).map(|j| {
+                if j <= i {
+                    Value::Num(cor[(i, j)])
+                } else {
+                    Value::Empty
+                }
+            }));
+            row
+        })
+        .collect();
+    Table {
+        title: "Residual Correlations".into(),
+        columns,
+        rows,
+        notes: vec![
+            "lavaan's residuals(type = \"cor\"): sample correlations minus model-implied correlations.".into(),
+        ],
+    }
+}
+
+/// The diagnostics' fields of the JSON document (docs/json-schema.md, "sem").
+pub fn sem_diagnostics_json(fit: &SemFit, d: &SemDiagnostics) -> Map<String, Json> {
+    let mut out = Map::new();
+    let to = |v: serde_json::Result<Json>| v.unwrap_or(Json::Null);
+    out.insert("warnings".into(), to(serde_json::to_value(&fit.warnings)));
+    let rel: Vec<Json> = d
+        .reliability
+        .iter()
+        .map(|r| json!({"latent": r.latent, "omega": num(r.omega), "ave": num(r.ave)}))
+        .collect();
+    out.insert("reliability".into(), Json::Array(rel));
+    if let Some((threshold, mi)) = &d.modindices {
+        let rows: Vec<Json> = mi
+            .iter()
+            .map(|m| {
+                json!({"lhs": m.lhs, "op": m.op, "rhs": m.rhs, "mi": num(m.mi),
+                       "epc": num(m.epc), "sepc_lv": num(m.sepc_lv),
+                       "sepc_all": num(m.sepc_all), "sepc_nox": num(m.sepc_nox)})
+            })
+            .collect();
+        out.insert(
+            "modindices".into(),
+            json!({"threshold": threshold, "rows": rows}),
+        );
+    }
+    if let Some(r) = &d.residuals {
+        let moments = |m: &crate::sem::residuals::ResidualMoments| {
+            let cov: Vec<Vec<Json>> = m
+                .cov
+                .data
+                .chunks(m.cov.cols.max(1))
+                .map(|row| row.iter().map(|&v| num(v)).collect())
+                .collect();
+            let mean: Option<Vec<Json>> =
+                m.mean.as_ref().map(|v| v.iter().map(|&x| num(x)).collect());
+            json!({"cov": cov, "mean": mean})
+        };
+        out.insert(
+            "residuals".into(),
+            json!({"raw": moments(&r.raw), "cor_bollen": moments(&r.cor_bollen),
+                   "cor_bentler": moments(&r.cor_bentler), "normalized": moments(&r.normalized),
+                   "standardized": moments(&r.standardized)}),
+        );
+    }
+    out
+}

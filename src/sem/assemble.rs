@@ -153,6 +153,13 @@ pub fn assemble(
             pt.rows.len() + j,
         ));
     }
+    let warnings = super::checks::warnings(
+        pt,
+        &values,
+        &d.std.std_all,
+        &imp,
+        &model.matrices(&est.theta).theta,
+    );
     SemFit {
         parameters,
         fit,
@@ -168,5 +175,7 @@ pub fn assemble(
         theta: est.theta.clone(),
         options: opts.clone(),
         vcov: v,
+        warnings,
+        source: None,
     }
 }

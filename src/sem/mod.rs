@@ -19,6 +19,7 @@
 //! will call).
 
 mod assemble;
+pub mod checks;
 mod constraints;
 pub mod defined;
 mod error;
@@ -32,10 +33,13 @@ pub mod linalg;
 mod matrices;
 pub mod missing;
 mod model;
+pub mod modindices;
 pub mod moments;
 mod objective;
 pub mod partable;
 mod r2;
+pub mod reliability;
+pub mod residuals;
 mod rmsea;
 mod robust;
 pub mod sample;
@@ -52,10 +56,13 @@ use serde::Serialize;
 use crate::data::Dataset;
 use crate::spec::flat::FlatModel;
 
+pub use checks::SemWarning;
 pub use error::SemError;
 pub use fit_measures::FitMeasures;
 pub use linalg::Mat;
+pub use modindices::ModIndex;
 pub use partable::ParTable;
+pub use residuals::Residuals;
 pub use sample::SampleStats;
 pub use vcov::Information;
 
@@ -161,6 +168,58 @@ pub struct SemFit {
     /// Var(θ̂) of the free parameters (before equality constraints).
     #[serde(skip)]
     pub vcov: Mat,
+    /// Inadmissible estimates (Heywood cases, non-positive-definite covariance matrices),
+    /// which lavaan too reports as warnings and keeps.
+    pub warnings: Vec<SemWarning>,
+    /// The parameter table and sample moments the fit came from (for the diagnostics).
+    #[serde(skip)]
+    pub source: Option<std::sync::Arc<FitSource>>,
+}
+
+/// What a fit was computed from: its parameter table and sample moments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitSource {
+    pub table: ParTable,
+    pub sample: SampleStats,
+}
+
+impl SemFit {
+    fn source(&self) -> Result<&FitSource, SemError> {
+        self.source
+            .as_deref()
+            .ok_or_else(|| SemError::UnsupportedOption {
+                what: "diagnostics of a fit without its parameter table and sample moments".into(),
+            })
+    }
+
+    /// lavaan's `modindices()` (complete-data ML; expected information), in its order.
+    pub fn modification_indices(&self) -> Result<Vec<ModIndex>, SemError> {
+        let src = self.source()?;
+        modindices::modification_indices(&src.table, &src.sample, &self.theta)
+    }
+
+    /// lavaan's `residuals()` of every type.
+    pub fn residuals(&self) -> Result<Residuals, SemError> {
+        let src = self.source()?;
+        residuals::residuals(&src.table, &src.sample, &self.theta)
+    }
+
+    /// semTools' omega (compRelSEM) and AVE of every latent with two or more indicators.
+    pub fn reliability(&self) -> Result<Vec<reliability::LatentReliability>, SemError> {
+        let src = self.source()?;
+        let model = model::Model::new(&src.table, &src.sample);
+        let (_, imp) = model
+            .implied(&self.theta)
+            .ok_or_else(|| SemError::Unidentified {
+                parameters: vec!["(I - B is singular at the estimate)".into()],
+            })?;
+        Ok(reliability::reliability(
+            &src.table,
+            &model.row_values(&self.theta),
+            &imp.veta,
+            &src.sample.cov,
+        ))
+    }
 }
 
 impl Serialize for Mat {
@@ -303,5 +362,10 @@ fn fit_data(
             (&x, pt.fixed_x),
         ));
     }
-    Ok(assemble::assemble(pt, &model, &est, v, imp, fit, opts, s.n))
+    let mut out = assemble::assemble(pt, &model, &est, v, imp, fit, opts, s.n);
+    out.source = Some(std::sync::Arc::new(FitSource {
+        table: pt.clone(),
+        sample: s.clone(),
+    }));
+    Ok(out)
 }

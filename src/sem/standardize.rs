@@ -30,6 +30,24 @@ fn sd(v: f64) -> f64 {
 /// Standardizes the row values `est` with the implied moments `imp` (first `pt.lv.len()` rows
 /// of V(η) are the true latents, as in the matrix representation).
 pub fn standardize(pt: &ParTable, est: &[f64], imp: &Implied) -> Standardized {
+    let mut out = standardize_rows(pt, est, imp, false);
+    for d in &pt.defined {
+        let v_lv = defined_value(pt, &out.std_lv, est, &d.expr);
+        let v_all = defined_value(pt, &out.std_all, est, &d.expr);
+        out.std_lv.push(v_lv);
+        out.std_all.push(v_all);
+    }
+    out
+}
+
+/// lavaan's std.nox (`lav_standardize_all_nox`) of the rows: std.all, except that the exogenous
+/// covariates (`pt.ov_x`) keep their raw scale.
+pub fn standardize_nox(pt: &ParTable, est: &[f64], imp: &Implied) -> Vec<f64> {
+    standardize_rows(pt, est, imp, true).std_all
+}
+
+/// std.lv and std.all (std.nox when `nox`) of the rows alone.
+fn standardize_rows(pt: &ParTable, est: &[f64], imp: &Implied, nox: bool) -> Standardized {
     let lv_ix: HashMap<&str, usize> = pt
         .lv
         .iter()
@@ -64,6 +82,7 @@ pub fn standardize(pt: &ParTable, est: &[f64], imp: &Implied) -> Standardized {
     let rv_of = |v: &str| rv.get(v).copied().unwrap_or(f64::NAN);
     let lat = |v: &str| lv_ix.get(v).map(|&i| eta[i]);
     let obs = |v: &str| ov_ix.get(v).map(|&i| (ov[i], ov2[i]));
+    let raw_scale = |v: &str| nox && pt.ov_x.iter().any(|x| x == v);
     let mut std_lv = est.to_vec();
     let mut std_all = est.to_vec();
     for (k, r) in pt.rows.iter().enumerate() {
@@ -104,35 +123,31 @@ pub fn standardize(pt: &ParTable, est: &[f64], imp: &Implied) -> Standardized {
             }
         }
         std_lv[k] = x;
-        std_all[k] = scale_observed(r.op, l, rh, x, &obs, &rv_of);
+        std_all[k] = scale_observed(r.op, l, rh, x, &obs, &rv_of, &raw_scale);
     }
-    let mut out = Standardized { std_lv, std_all };
-    for d in &pt.defined {
-        let v_lv = defined_value(pt, &out.std_lv, est, &d.expr);
-        let v_all = defined_value(pt, &out.std_all, est, &d.expr);
-        out.std_lv.push(v_lv);
-        out.std_all.push(v_all);
-    }
-    out
+    Standardized { std_lv, std_all }
 }
 
-/// The std.all step on top of std.lv: observed variables scaled by their implied SDs.
+/// The std.all step on top of std.lv: observed variables scaled by their implied SDs, except
+/// those `raw` keeps (an indicator or an outcome is always scaled).
 fn scale_observed(
     op: Op,
     l: &str,
     rh: &str,
     mut x: f64,
-    obs: &dyn Fn(&str) -> Option<(f64, f64)>,
+    obs_all: &dyn Fn(&str) -> Option<(f64, f64)>,
     rv_of: &dyn Fn(&str) -> f64,
+    raw: &dyn Fn(&str) -> bool,
 ) -> f64 {
+    let obs = |v: &str| if raw(v) { None } else { obs_all(v) };
     match op {
         Op::Measure => {
-            if let Some((s, _)) = obs(rh) {
+            if let Some((s, _)) = obs_all(rh) {
                 x /= s;
             }
         }
         Op::Regress => {
-            if let Some((s, _)) = obs(l) {
+            if let Some((s, _)) = obs_all(l) {
                 x /= s;
             }
             if let Some((s, _)) = obs(rh) {

@@ -29,7 +29,7 @@ const ORDER: &[&str] = &[
 const BESIDE: &[(&str, &[&str], &str)] = &[
     (
         "measure",
-        &["numeric", "data", "inference", "estimation"],
+        &["numeric", "data", "spec", "inference", "estimation", "sem"],
         "effects",
     ),
     // The latent-variable SEM engine (`cipa sem`) sits beside estimation: it reads data and

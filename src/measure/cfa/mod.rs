@@ -1,24 +1,19 @@
 //! Confirmatory factor analysis by maximum likelihood, as lavaan 0.6's `cfa()` with its defaults:
 //! marker-variable identification (first loading 1), free factor (co)variances and residual
 //! variances, the sample covariance with divisor N, expected-information standard errors. The
-//! discrepancy is minimised with argmin's L-BFGS (analytic gradient) and polished with Fisher
-//! scoring steps, which also give the information matrix.
+//! estimation is the SEM engine's (src/sem, through `engine`), so `cipa measure` and
+//! `cipa sem` share one ML implementation.
 
+mod engine;
 mod fit_measures;
-mod ml;
 mod model;
-
-use argmin::core::{Executor, State};
-use argmin::solver::linesearch::MoreThuenteLineSearch;
-use argmin::solver::quasinewton::LBFGS;
 
 use crate::numeric::dist::z_p_two_sided;
 use crate::numeric::matrix::spd_inverse;
 
-use super::stats::{covariance, first_dependent, largest_eigen, log_det_spd, spd_inverse_checked};
+use super::stats::{covariance, first_dependent, largest_eigen};
 use super::MeasureError;
 pub use fit_measures::{fit_measures, pchisq_nc, FitMeasures};
-use ml::{ArgminMl, MlProblem};
 pub use model::CfaModel;
 
 /// A loading with its unstandardized estimate, SE, z, p, and standardized (`std.all`) value and
@@ -169,72 +164,27 @@ pub fn fit_cfa(
     if let Some(j) = first_dependent(&s, p) {
         return Err(not_pd(j));
     }
-    let log_det_s = log_det_spd(&s, p).ok_or_else(|| not_pd(p - 1))?;
-    let problem = MlProblem {
-        model: &model,
-        s: &s,
-        log_det_s,
-    };
-    let start = model.start(&s);
+    // A factor with two items among several is identified only through its covariances with
+    // the others; when those are near zero the likelihood is flat and the engine does not
+    // settle: that is the same empirical under-identification as a singular information.
+    let two_item = m > 1 && (0..m).any(|k| factor_of.iter().filter(|&&f| f == k).count() == 2);
+    let engine = engine::estimate(items, factors, &model, &s, n).map_err(|e| match e {
+        crate::sem::SemError::Unidentified { .. } => {
+            unidentified(items, factors, factor_of, &s, 0.0)
+        }
+        crate::sem::SemError::NotConverged { .. } if two_item => {
+            unidentified(items, factors, factor_of, &s, f64::NAN)
+        }
+        crate::sem::SemError::SampleNotPositiveDefinite { .. } => not_pd(p - 1),
+        other => MeasureError::NotConverged {
+            reason: other.to_string(),
+        },
+    })?;
+    let (x, hinv, f_min, iterations) = (engine.x, engine.hinv, engine.f_min, engine.iterations);
+    let converged = true;
     let mut warnings = Vec::new();
-    let (mut x, mut iterations) = lbfgs(&problem, &start).unwrap_or((start.clone(), 0));
-    if problem.value(&x).is_none() {
-        x = start;
-    }
-    // Fisher scoring with step halving: a few steps take L-BFGS's answer to full precision.
-    let mut converged = false;
-    for _ in 0..200 {
-        iterations += 1;
-        let (Some(g), Some(h), Some(f0)) = (
-            problem.gradient(&x),
-            problem.information(&x),
-            problem.value(&x),
-        ) else {
-            break;
-        };
-        if g.iter().map(|v| v.abs()).fold(0.0, f64::max) < 1e-10 {
-            converged = true;
-            break;
-        }
-        let Some(hinv) = spd_inverse(&h, q) else {
-            return Err(unidentified(items, factors, factor_of, &s, 0.0));
-        };
-        let step: Vec<f64> = (0..q)
-            .map(|a| (0..q).map(|b| hinv[a * q + b] * g[b]).sum())
-            .collect();
-        let mut t = 1.0;
-        let mut moved = false;
-        for _ in 0..30 {
-            let cand: Vec<f64> = x.iter().zip(&step).map(|(a, d)| a - t * d).collect();
-            if let Some(f1) = problem.value(&cand) {
-                if f1 <= f0 + 1e-14 * f0.abs().max(1.0) {
-                    x = cand;
-                    moved = true;
-                    break;
-                }
-            }
-            t /= 2.0;
-        }
-        if !moved {
-            converged = g.iter().map(|v| v.abs()).fold(0.0, f64::max) < 1e-6;
-            break;
-        }
-    }
-    if !converged {
-        warnings.push("the CFA did not converge (the gradient is not zero); its estimates are not trustworthy".to_string());
-    }
-    let f_min = problem
-        .value(&x)
-        .ok_or_else(|| MeasureError::NotConverged {
-            reason: "the implied covariance matrix is not positive definite".into(),
-        })?;
-    let h = problem
-        .information(&x)
-        .ok_or_else(|| MeasureError::NotConverged {
-            reason: "the implied covariance matrix is not positive definite".into(),
-        })?;
-    let hinv = spd_inverse_checked(&h, q)
-        .ok_or_else(|| unidentified(items, factors, factor_of, &s, 0.0))?;
+    let h =
+        spd_inverse(&hinv, q).ok_or_else(|| unidentified(items, factors, factor_of, &s, 0.0))?;
     // lavaan warns that "the information matrix could not be inverted ... the model may not be
     // identified". An information matrix that inverts only numerically (scaled reciprocal
     // condition below 1e-6; proper solutions of the golden cases are above 0.02, the
@@ -372,7 +322,10 @@ fn unidentified(
     rcond: f64,
 ) -> MeasureError {
     let p = items.len();
-    let what = if rcond > 0.0 {
+    let what = if rcond.is_nan() {
+        "the ML estimation does not settle (the likelihood is flat along some direction)"
+            .to_string()
+    } else if rcond > 0.0 {
         format!("the information matrix at the solution is nearly singular (reciprocal condition number {rcond:.1e}; lavaan would warn that it cannot be inverted)")
     } else {
         "the information matrix at the solution cannot be inverted".to_string()
@@ -414,22 +367,6 @@ fn scaled_rcond(h: &[f64], hinv: &[f64], q: usize) -> f64 {
     let (top, _) = largest_eigen(&hs, q);
     let (top_inv, _) = largest_eigen(&hsi, q);
     1.0 / (top * top_inv)
-}
-
-fn lbfgs(problem: &MlProblem<'_>, start: &[f64]) -> Option<(Vec<f64>, u64)> {
-    let linesearch = MoreThuenteLineSearch::new();
-    let solver = LBFGS::new(linesearch, 10)
-        .with_tolerance_grad(1e-9)
-        .ok()?
-        .with_tolerance_cost(1e-14)
-        .ok()?;
-    let res = Executor::new(ArgminMl(problem), solver)
-        .configure(|s| s.param(start.to_vec()).max_iters(1000))
-        .run()
-        .ok()?;
-    let state = res.state();
-    let best = state.get_best_param()?.clone();
-    Some((best, state.get_iter()))
 }
 
 /// Variances of the standardized values (`CfaModel::standardized`) by the delta method with a

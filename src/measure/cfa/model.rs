@@ -99,42 +99,6 @@ impl CfaModel {
         s
     }
 
-    /// `∂Σ/∂x_a` for every parameter, each a row-major `p × p` matrix.
-    pub fn deltas(&self, x: &[f64]) -> Vec<Vec<f64>> {
-        let (lambda, phi, _) = self.unpack(x);
-        let p = self.p();
-        let m = self.m;
-        let f = &self.factor_of;
-        let mut out = vec![vec![0.0; p * p]; self.n_params()];
-        for i in 0..p {
-            if let Some(a) = self.loading_index[i] {
-                let d = &mut out[a];
-                for j in 0..p {
-                    let v = lambda[j] * phi[f[i] * m + f[j]];
-                    d[i * p + j] += v;
-                    d[j * p + i] += v;
-                }
-            }
-        }
-        for k in 0..m {
-            for l in 0..=k {
-                let d = &mut out[self.phi_index(k, l)];
-                for i in 0..p {
-                    for j in 0..p {
-                        let hit = (f[i] == k && f[j] == l) || (f[i] == l && f[j] == k);
-                        if hit {
-                            d[i * p + j] = lambda[i] * lambda[j];
-                        }
-                    }
-                }
-            }
-        }
-        for i in 0..p {
-            out[self.theta_index(i)][i * p + i] = 1.0;
-        }
-        out
-    }
-
     /// Standardized loadings (`std.all`) and factor correlations (lower triangle by rows, `k > l`).
     pub fn standardized(&self, x: &[f64]) -> Vec<f64> {
         let (lambda, phi, _) = self.unpack(x);
@@ -153,51 +117,5 @@ impl CfaModel {
             }
         }
         out
-    }
-
-    /// Start values from the item correlations: each item's standardized loading is the square
-    /// root of its mean correlation with its factor's other items (clamped to [0.3, 0.95]).
-    pub fn start(&self, s: &[f64]) -> Vec<f64> {
-        let p = self.p();
-        let m = self.m;
-        let mut star = vec![0.0; p];
-        for i in 0..p {
-            let others: Vec<usize> = (0..p)
-                .filter(|&j| j != i && self.factor_of[j] == self.factor_of[i])
-                .collect();
-            let r = others
-                .iter()
-                .map(|&j| (s[i * p + j] / (s[i * p + i] * s[j * p + j]).sqrt()).abs())
-                .sum::<f64>()
-                / others.len().max(1) as f64;
-            star[i] = r.sqrt().clamp(0.3, 0.95);
-        }
-        let mut x = vec![0.0; self.n_params()];
-        let mut marker_scale = vec![1.0; m];
-        let mut marker_of = vec![0; m];
-        for i in 0..p {
-            if self.is_marker[i] {
-                marker_scale[self.factor_of[i]] = star[i] * s[i * p + i].sqrt();
-                marker_of[self.factor_of[i]] = i;
-            }
-        }
-        for i in 0..p {
-            // An item that correlates negatively with its marker (an undeclared reverse-coded
-            // item) starts with a negative loading, so the search starts on the right side.
-            let sign = if s[i * p + marker_of[self.factor_of[i]]] < 0.0 {
-                -1.0
-            } else {
-                1.0
-            };
-            let lam = sign * star[i] * s[i * p + i].sqrt();
-            if let Some(a) = self.loading_index[i] {
-                x[a] = lam / marker_scale[self.factor_of[i]];
-            }
-            x[self.theta_index(i)] = s[i * p + i] * (1.0 - star[i] * star[i]);
-        }
-        for k in 0..m {
-            x[self.phi_index(k, k)] = marker_scale[k] * marker_scale[k];
-        }
-        x
     }
 }
