@@ -34,6 +34,7 @@ mod logistic_bootstrap;
 mod measure_input;
 mod measure_properties;
 mod plot_diagrams;
+mod plot_latent;
 mod plot_print;
 mod plot_render;
 mod plot_statistical;
