@@ -486,6 +486,7 @@ def sem(
     score: str | None = None,
     size_class: Names | None = None,
     decimal: str | None = None,
+    diagram: str | os.PathLike | None = None,
 ) -> Sem:
     """A latent-variable structural equation model (CFA, SEM) by maximum likelihood, as
     ``cipa sem``, with lavaan 0.6's defaults and numbers.
@@ -498,14 +499,16 @@ def sem(
     default, keeps them at their sample values); ``information``: ``expected`` or ``observed``
     (lavaan's default: expected for ML, observed for MLR); ``conf``: interval level in percent.
     ``missing``: ``["listwise"]`` (default) or ``["fiml"]``, besides missing-value codes
-    (``[-99]``). Data options as :func:`read`.
+    (``[-99]``). ``diagram``: also write the path diagram to this file (.svg, .png, .pdf, .dot
+    or .tex). Data options as :func:`read`.
 
     Returns an immutable :class:`Sem`: ``.parameters`` (lavaan's parameterEstimates),
     ``.fit`` (fitMeasures), ``.r2``, ``.summary()``, ``.to_dict()``, ``.save(dir)``.
     """
     kw = dict(estimator=estimator, std_lv=std_lv, meanstructure=meanstructure, fixed_x=fixed_x,
               no_fixed_x=no_fixed_x, information=information, conf=conf, decimals=decimals,
-              syntax=syntax)
+              syntax=syntax,
+              diagram=os.path.expanduser(os.fspath(diagram)) if diagram is not None else None)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     if isinstance(missing, str):

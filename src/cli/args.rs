@@ -565,4 +565,8 @@ pub struct SemArgs {
     /// Decimals in text, Markdown, LaTeX and HTML reports.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=12))]
     pub decimals: u8,
+    /// Also write the model's path diagram (latents as ellipses, estimates on the arrows) to
+    /// this file: .svg, .png, .pdf, .dot or .tex (TikZ). A results folder always holds it.
+    #[arg(long, value_name = "FILE")]
+    pub diagram: Option<std::path::PathBuf>,
 }

@@ -299,3 +299,58 @@ fn latent_diagram_renders_in_every_format() {
     let again = render_latent(&fit, &LatentOptions::default(), &PlotOptions::default()).unwrap();
     assert_eq!(out.artifacts, again.artifacts);
 }
+
+#[test]
+fn cipa_sem_writes_the_diagram_and_puts_it_in_the_results_folder() {
+    use crate::common::cli::{cipa, ok, usage_error};
+    let Some(data) =
+        crate::common::shared_or_skip_file("datasets/lavaan_pkg/PoliticalDemocracy.csv")
+    else {
+        return;
+    };
+    let data = data.display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("poldem.svg");
+    let out = dir.path().join("results");
+    ok(&cipa(&[
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        POLDEM,
+        "--diagram",
+        &svg.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.contains("dem65"), "{text}");
+    for ext in ["svg", "png", "pdf", "dot", "tex"] {
+        assert!(
+            out.join(format!("plots/diagram_sem.{ext}")).is_file(),
+            "{ext}"
+        );
+    }
+    let figures = std::fs::read_to_string(out.join("figures.json")).unwrap();
+    assert!(figures.contains("plots/diagram_sem.svg"), "{figures}");
+    assert!(
+        figures.contains("Path diagram of the latent-variable model"),
+        "{figures}"
+    );
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("plots/diagram_sem.svg"));
+
+    // An extension cipa cannot draw is refused before anything is fitted or written.
+    let jpg = dir.path().join("d.jpg");
+    let err = usage_error(&cipa(&[
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        POLDEM,
+        "--diagram",
+        &jpg.display().to_string(),
+    ]));
+    assert!(err.contains("--diagram") && err.contains(".svg"), "{err}");
+    assert!(!jpg.exists());
+}
