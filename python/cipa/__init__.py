@@ -495,6 +495,7 @@ def sem(
     decimal: str | None = None,
     mi: float | bool | None = None,
     residuals: bool = False,
+    diagram: str | os.PathLike | None = None,
 ) -> Sem:
     """A latent-variable structural equation model (CFA, SEM) by maximum likelihood, as
     ``cipa sem``, with lavaan 0.6's defaults and numbers.
@@ -511,6 +512,7 @@ def sem(
     EPC, sEPC) above this threshold, largest first (``True``: 3.84; ``0``: all); ``residuals``:
     add lavaan's residuals (correlation residuals in the report; every type in ``to_dict()``).
     Omega and AVE per latent (semTools) and the fit's warnings (Heywood cases) are always there.
+    ``diagram``: also write the path diagram to this file (.svg, .png, .pdf, .dot or .tex).
 
     Returns an immutable :class:`Sem`: ``.parameters`` (lavaan's parameterEstimates),
     ``.fit`` (fitMeasures), ``.r2``, ``.summary()``, ``.to_dict()``, ``.save(dir)``.
@@ -518,7 +520,8 @@ def sem(
     kw = dict(estimator=estimator, std_lv=std_lv, meanstructure=meanstructure, fixed_x=fixed_x,
               no_fixed_x=no_fixed_x, information=information, conf=conf, decimals=decimals,
               syntax=syntax, mi=mi,
-              residuals=residuals)
+              residuals=residuals,
+              diagram=os.path.expanduser(os.fspath(diagram)) if diagram is not None else None)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     if isinstance(missing, str):

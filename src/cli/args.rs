@@ -590,4 +590,8 @@ pub struct SemArgs {
     /// cor.bollen, cor.bentler, normalized and standardized in JSON).
     #[arg(long)]
     pub residuals: bool,
+    /// Also write the model's path diagram (latents as ellipses, estimates on the arrows) to
+    /// this file: .svg, .png, .pdf, .dot or .tex (TikZ). A results folder always holds it.
+    #[arg(long, value_name = "FILE")]
+    pub diagram: Option<std::path::PathBuf>,
 }

@@ -22,6 +22,7 @@ mod power;
 mod regress;
 mod results_dir;
 mod sem;
+mod sem_diagram;
 mod simulate;
 mod warn;
 

@@ -13,14 +13,25 @@ use crate::spec::flat::FlatModel;
 use super::args::SemArgs;
 use super::output::{self, Deliverable, Delivery};
 use super::results_dir::{self, Provenance, ResultsDir};
+use super::sem_diagram;
 use super::warn::InputNotes;
 use super::{data_opts, model_opts, usage, CliError};
 
 pub fn run(a: SemArgs) -> Result<(), CliError> {
     let plan = SemPlan::new(a)?;
+    let diagram = match &plan.a.diagram {
+        Some(p) => {
+            output::check_file_target(p, &plan.inputs())?;
+            Some((p.clone(), sem_diagram::format(p)?))
+        }
+        None => None,
+    };
     let dest = results_dir::prepare(plan.a.out.as_deref(), &plan.inputs())?;
     let data = data_opts::load(&plan.a.data)?;
     let run = plan.run(data)?;
+    if let Some((path, format)) = diagram {
+        sem_diagram::write(&run.fit, &path, format)?;
+    }
     let out = run.a.out.clone();
     output::deliver(
         &run,
@@ -267,6 +278,7 @@ impl SemRun {
         let mut files = ResultsDir::new();
         files.add_report(&self.report());
         files.add("results.json", super::json_text(&self.json())?);
+        sem_diagram::add_to_folder(&mut files, &self.fit)?;
         let prov = Provenance {
             command: "sem",
             data_path: self.a.data.data.clone(),

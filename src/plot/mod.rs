@@ -320,3 +320,37 @@ pub fn render_indirect(
     plot.caption = drawn_caption(opts, &plot.caption);
     figure_files(&indirect_stem(curve), &plot, opts)
 }
+
+/// The path diagram of a fitted latent-variable model (`cipa sem --diagram`): SVG, PNG, PDF
+/// (when `opts.pdf`), DOT and TikZ, named `diagram_sem.*`, with its `figures.json` entry. The
+/// numbers on it (unstandardized or std.all, stars or intervals, digits, residual variances)
+/// follow `latent`; labels, theme, resolution and captions follow `opts`.
+pub fn render_latent(
+    fit: &crate::sem::SemFit,
+    latent: &diagram::LatentOptions,
+    opts: &PlotOptions,
+) -> Result<Rendered, PlotError> {
+    let mut d = diagram::latent(fit, &opts.labels, latent);
+    let stem = "diagram_sem";
+    let caption = d.caption.clone().unwrap_or_default();
+    if !opts.captions {
+        diagram::remove_caption(&mut d);
+    }
+    let fig = DiagramFigure {
+        diagram: &d,
+        theme: opts.theme,
+    };
+    let mut files = figure_files(stem, &fig, opts)?;
+    files.push(Artifact::text(format!("{stem}.dot"), diagram::to_dot(&d)));
+    files.push(Artifact::text(format!("{stem}.tex"), diagram::to_tikz(&d)));
+    let values = match latent.values {
+        diagram::LatentValues::Unstandardized => "unstandardized",
+        diagram::LatentValues::StdAll => "standardized (std.all)",
+    };
+    let heading = format!(
+        "Path diagram of the latent-variable model: {values} loadings, regressions and covariances"
+    );
+    let mut out = Rendered::default();
+    out.push(stem, heading, caption, files);
+    Ok(out)
+}

@@ -207,9 +207,10 @@ pub fn measure_report(
                     row
                 })
                 .collect(),
-            notes: vec![
-                "HTMT: arithmetic means of absolute item correlations; HTMT2: geometric means (semTools::htmt). Values above 0.85 (or 0.90) suggest a lack of discriminant validity; intervals are percentile bootstrap.".into(),
-            ],
+            notes: vec![format!(
+                "HTMT: arithmetic means of absolute item correlations; HTMT2: geometric means (semTools::htmt). Values above 0.85 (or 0.90) suggest a lack of discriminant validity{}",
+                htmt_interval_note(m, boot)
+            )],
         });
     }
     let s = &m.scores;
@@ -476,4 +477,27 @@ pub fn measure_json(m: &Measurement, data: Json, options: Json) -> Json {
         "marker": m.marker,
         "warnings": m.warnings,
     })
+}
+
+/// What the HTMT table's note says of intervals: percentile bootstrap when it has them; why
+/// not when the bootstrap ran but its intervals were withheld (too many failed draws, or the
+/// bootstrap abandoned); nothing without a bootstrap.
+fn htmt_interval_note(m: &Measurement, boot: bool) -> String {
+    if boot {
+        return "; intervals are percentile bootstrap.".into();
+    }
+    let withheld = m
+        .warnings
+        .iter()
+        .find(|w| w.starts_with("HTMT bootstrap") && w.contains("no HTMT intervals"));
+    match withheld {
+        Some(w) if w.contains("abandoned") => {
+            "; no intervals: the bootstrap was abandoned (see the warnings).".into()
+        }
+        Some(_) => format!(
+            "; no intervals: more than {:.0}% of the bootstrap draws failed, so those that succeeded are no sample of the sampling distribution (see the warnings).",
+            100.0 * crate::inference::resample::MAX_FAILED_SHARE
+        ),
+        None => ".".into(),
+    }
 }

@@ -1205,6 +1205,16 @@ fn an_htmt_bootstrap_with_many_failed_draws_reports_no_intervals() {
         htmt["ci_lower"].is_null() && htmt["ci_upper"].is_null(),
         "{htmt}"
     );
+    // The HTMT table's note says why it has no intervals, not that they are percentile
+    // bootstrap.
+    let mut text_args = args.to_vec();
+    text_args.truncate(args.len() - 2);
+    let (report, _) = c.succeeds(&text_args);
+    assert!(
+        report.contains("no intervals: more than 5% of the bootstrap draws failed")
+            && !report.contains("intervals are percentile bootstrap"),
+        "{report}"
+    );
 }
 
 #[test]

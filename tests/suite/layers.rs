@@ -50,6 +50,7 @@ const BESIDE: &[(&str, &[&str], &str)] = &[
             "analysis",
             "measure",
             "domain",
+            "sem",
         ],
         "cli",
     ),

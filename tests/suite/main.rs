@@ -37,6 +37,7 @@ mod measure_input;
 mod measure_properties;
 mod medcurve_properties;
 mod plot_diagrams;
+mod plot_latent;
 mod plot_print;
 mod plot_render;
 mod plot_statistical;

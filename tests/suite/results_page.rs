@@ -39,6 +39,75 @@ const FIT: &[&str] = &[
     "0",
 ];
 
+/// `cipa measure` on the shipped simulated items, with a small bootstrap.
+fn measure_args(data: &str) -> Vec<String> {
+    [
+        "measure",
+        "--data",
+        data,
+        "--construct",
+        "network=n1,n2,n3,n4",
+        "--construct",
+        "collab=c1,c2,-c3,c4",
+        "--construct",
+        "perf=p1,p2,p3,p4",
+        "--scale",
+        "1,7",
+        "--boot",
+        "50",
+        "--seed",
+        "3",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// A small `cipa power` study of the shipped mediation design.
+fn power_args(design: &str) -> Vec<String> {
+    [
+        "power",
+        "--design",
+        design,
+        "--model",
+        "4",
+        "--x",
+        "x",
+        "--m",
+        "m",
+        "--y",
+        "y",
+        "--n",
+        "40,60",
+        "--reps",
+        "4",
+        "--boot",
+        "50",
+        "--seed",
+        "5",
+        "--threads",
+        "1",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// The measure and power results folders under `dir` (their pages are checked like fit's).
+fn measure_and_power(dir: &Path) -> Vec<PathBuf> {
+    let data = crate::common::cli::shipped("tests/golden/measure_sim/data.csv");
+    let design = crate::common::cli::shipped("designs/mediation_small.toml");
+    let mut out = Vec::new();
+    for args in [
+        measure_args(&data.display().to_string()),
+        power_args(&design.display().to_string()),
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (folder_path, err) = folder(dir, args[0], &args);
+        check_page(&folder_path, &err);
+        out.push(folder_path);
+    }
+    out
+}
+
 /// Checks a folder's page and figures.json against each other and the files; returns the
 /// figures.json document.
 fn check_page(out: &Path, err: &str) -> Value {
@@ -125,6 +194,8 @@ fn every_results_folder_gets_a_page_and_figures_json() {
         let doc = check_page(&out, &err);
         assert!(doc["figures"].as_array().unwrap().is_empty());
     }
+    measure_and_power(dir.path());
+    sem_folder(dir.path());
 }
 
 /// The first Chromium or Chrome on PATH.
@@ -177,6 +248,32 @@ fn the_page_opens_in_a_browser_with_every_figure() {
     };
     let dir = tempfile::tempdir().unwrap();
     let (out, _) = folder(dir.path(), "fit", FIT);
+    check_in_browser(browser, &out, 4);
+    for out in measure_and_power(dir.path()) {
+        check_in_browser(browser, &out, 0);
+    }
+    if let Some(out) = sem_folder(dir.path()) {
+        check_in_browser(browser, &out, 1);
+    }
+}
+
+/// `cipa sem`'s results folder with its path diagram (None, with a message, without
+/// ../shared/datasets).
+fn sem_folder(dir: &Path) -> Option<PathBuf> {
+    let data =
+        crate::common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")?;
+    let data = data.display().to_string();
+    let model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9";
+    let args = ["sem", "--data", &data, "--syntax", model];
+    let (out, err) = folder(dir, "sem", &args);
+    let doc = check_page(&out, &err);
+    assert_eq!(doc["figures"].as_array().map(Vec::len), Some(1), "{doc}");
+    Some(out)
+}
+
+/// Loads a folder's page: no console message, every one of its (at least `min_figures`)
+/// figures loads.
+fn check_in_browser(browser: &str, out: &Path, min_figures: usize) {
     let out = out.canonicalize().unwrap();
     let index = out.join("index.html");
     // The page as written: no console message (script errors, refused loads) at all.
@@ -194,7 +291,7 @@ fn the_page_opens_in_a_browser_with_every_figure() {
     std::fs::write(&check, page.replace("</body>", &format!("{script}</body>"))).unwrap();
     let (dom, log) = load(browser, &check);
     let figures = page.matches("<img ").count();
-    assert!(figures >= 4);
+    assert!(figures >= min_figures, "{}", out.display());
     assert!(
         dom.contains(&format!("IMAGES={figures} BROKEN=[]")),
         "every figure loads: {}\n{log}",

@@ -4,8 +4,11 @@
 //! slides along its arrow from the middle outwards until it is. Short arrows choose first, as
 //! they have the fewest places.
 
-use super::ir::{Diagram, Node, Rect};
+use super::ir::{polyline, Diagram, Node, Rect};
 use crate::plot::font::diagram_text_width as text_width;
+
+/// Straight pieces a curve is checked as.
+pub const CURVE_PIECES: usize = 24;
 
 /// A point, in points.
 type Point = (f64, f64);
@@ -164,6 +167,16 @@ fn attempt(d: &Diagram, segments: &[Line], order: &[usize]) -> (Vec<(usize, Rect
     let size = d.label_pt;
     let mut lines: Vec<Line> = segments.to_vec();
     let mut taken: Vec<Rect> = d.nodes.iter().map(Node::rect).collect();
+    // Curved lines (placed by their own layout, labels included) are obstacles as their pieces.
+    for (i, e) in d.edges.iter().enumerate() {
+        let Some(p) = d.curve(i) else { continue };
+        lines.extend(polyline(&p, CURVE_PIECES).windows(2).map(|w| Line {
+            arrow: Some(i),
+            a: w[0],
+            b: w[1],
+        }));
+        taken.extend(e.label_rect);
+    }
     for g in &d.groups {
         lines.extend(
             sides(&g.rect)

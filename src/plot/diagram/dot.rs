@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::ir::{Diagram, Target};
+use super::ir::{Diagram, Route, Target};
 
 fn quote(s: &str) -> String {
     format!(
@@ -13,6 +13,21 @@ fn quote(s: &str) -> String {
             .replace('"', "\\\"")
             .replace('\n', "\\n")
     )
+}
+
+/// A curved arrow's spline as Graphviz's `pos` (with y up) and, when two-headed, heads at both
+/// ends.
+fn curve_attrs(d: &Diagram, i: usize) -> Vec<String> {
+    let (Some(c), Route::Curve(how)) = (d.curve(i), d.edges[i].route) else {
+        return Vec::new();
+    };
+    let pt = |p: (f64, f64)| format!("{:.2},{:.2}", p.0, d.height - p.1);
+    let spline = c.iter().map(|&p| pt(p)).collect::<Vec<_>>().join(" ");
+    let mut out = vec![format!("pos=\"{spline}\"")];
+    if how.two_headed {
+        out.push("dir=both".into());
+    }
+    out
 }
 
 /// The diagram as a DOT digraph. Positions are in points with y up, as Graphviz expects.
@@ -43,19 +58,24 @@ pub fn to_dot(d: &Diagram) -> String {
     for n in &d.nodes {
         let _ = writeln!(
             o,
-            "  {} [label={}, pos=\"{:.2},{:.2}\", width={:.3}, height={:.3}];",
+            "  {} [label={}, pos=\"{:.2},{:.2}\", width={:.3}, height={:.3}{}];",
             quote(&n.id),
             quote(&n.lines.join("\n")),
             n.x,
             h - n.y,
             n.w / 72.0,
-            n.h / 72.0
+            n.h / 72.0,
+            if n.is_ellipse() {
+                ", shape=ellipse"
+            } else {
+                ""
+            }
         );
     }
     for (i, e) in d.edges.iter().enumerate() {
         match &e.to {
             Target::Node(to) => {
-                let mut attrs = Vec::new();
+                let mut attrs = curve_attrs(d, i);
                 if let Some(l) = &e.label {
                     attrs.push(format!("label={}", quote(l)));
                     if let Some(r) = e.label_rect {

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::coef_labels::{group_lines, group_name_rect, label_line_h, HEAD};
-use super::ir::{Diagram, NodeKind};
+use super::ir::{polyline, Diagram, NodeKind, Route};
 use super::layout::{caption_line_h, caption_lines};
 use crate::plot::canvas::{err, Figure};
 use crate::plot::font::FAMILY;
@@ -42,6 +42,37 @@ impl Figure for DiagramFigure<'_> {
         self.draw_boxes(area, s)?;
         self.draw_caption(area, s)
     }
+}
+
+/// Points of an ellipse's outline.
+const ELLIPSE_POINTS: usize = 72;
+
+/// The unit vector from `from` to `to` (from `fallback` when the two coincide).
+fn direction(from: (f64, f64), to: (f64, f64), fallback: (f64, f64)) -> (f64, f64) {
+    let (mut dx, mut dy) = (to.0 - from.0, to.1 - from.1);
+    if dx.hypot(dy) < 1e-9 {
+        (dx, dy) = (to.0 - fallback.0, to.1 - fallback.1);
+    }
+    let len = dx.hypot(dy).max(1e-9);
+    (dx / len, dy / len)
+}
+
+/// An arrowhead with its tip at `tip`, pointing along the unit vector `u`.
+fn head<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    tip: (f64, f64),
+    (ux, uy): (f64, f64),
+    s: f64,
+) -> Result<(), String> {
+    let half = 3.0;
+    let base = (tip.0 - HEAD * ux, tip.1 - HEAD * uy);
+    let p = |x: f64, y: f64| (px(x, s), px(y, s));
+    let tri = vec![
+        p(tip.0, tip.1),
+        p(base.0 - half * uy, base.1 + half * ux),
+        p(base.0 + half * uy, base.1 - half * ux),
+    ];
+    area.draw(&Polygon::new(tri, BLACK.filled())).map_err(err)
 }
 
 /// Text lines centred on `(x, y)`, `line_h` apart.
@@ -85,7 +116,6 @@ impl DiagramFigure<'_> {
                 continue;
             }
             let (ux, uy) = (dx / len, dy / len);
-            let half = 3.0;
             let base = (b.0 - HEAD * ux, b.1 - HEAD * uy);
             // The shaft as a thin filled quadrilateral: plotters' wide lines come out thinner at
             // some slopes.
@@ -98,12 +128,33 @@ impl DiagramFigure<'_> {
             ];
             area.draw(&Polygon::new(shaft, BLACK.filled()))
                 .map_err(err)?;
-            let tri = vec![
-                p(b.0, b.1),
-                p(base.0 - half * uy, base.1 + half * ux),
-                p(base.0 + half * uy, base.1 - half * ux),
-            ];
-            area.draw(&Polygon::new(tri, BLACK.filled())).map_err(err)?;
+            head(area, b, (ux, uy), s)?;
+        }
+        self.draw_curves(area, s)
+    }
+
+    /// Curved arrows: a line through points of the curve, with a head at its end (and at its
+    /// start when two-headed).
+    fn draw_curves<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        s: f64,
+    ) -> Result<(), String> {
+        let d = self.diagram;
+        let line = BLACK.stroke_width(px(1.0, s).max(1) as u32);
+        for (i, e) in d.edges.iter().enumerate() {
+            let (Some(c), Route::Curve(how)) = (d.curve(i), e.route) else {
+                continue;
+            };
+            let pts: Vec<(i32, i32)> = polyline(&c, 48)
+                .into_iter()
+                .map(|(x, y)| (px(x, s), px(y, s)))
+                .collect();
+            area.draw(&PathElement::new(pts, line)).map_err(err)?;
+            head(area, c[3], direction(c[2], c[3], c[0]), s)?;
+            if how.two_headed {
+                head(area, c[0], direction(c[1], c[0], c[3]), s)?;
+            }
         }
         Ok(())
     }
@@ -126,17 +177,22 @@ impl DiagramFigure<'_> {
                 ))
                 .map_err(err)?;
                 let lines: Vec<&str> = l.split('\n').collect();
-                centred_lines(
-                    area,
-                    &lines,
-                    (r.x, r.y),
-                    d.label_pt,
-                    label_line_h(d.label_pt),
-                    s,
-                )?;
+                self.small_text(area, &lines, (r.x, r.y), s)?;
             }
         }
         Ok(())
+    }
+
+    /// Lines of arrow-label-sized text centred on `at` (coefficients, group names).
+    fn small_text<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        lines: &[&str],
+        at: (f64, f64),
+        s: f64,
+    ) -> Result<(), String> {
+        let size = self.diagram.label_pt;
+        centred_lines(area, lines, at, size, label_line_h(size), s)
     }
 
     fn draw_boxes<DB: DrawingBackend>(
@@ -152,15 +208,25 @@ impl DiagramFigure<'_> {
                 n.kind,
                 NodeKind::Antecedent | NodeKind::Mediator | NodeKind::Outcome
             );
-            let (x0, y0) = p(n.x - n.w / 2.0, n.y - n.h / 2.0);
-            let (x1, y1) = p(n.x + n.w / 2.0, n.y + n.h / 2.0);
-            area.draw(&Rectangle::new(
-                [(x0, y0), (x1, y1)],
-                self.theme.node_fill(core).filled(),
-            ))
-            .map_err(err)?;
-            area.draw(&Rectangle::new([(x0, y0), (x1, y1)], line))
-                .map_err(err)?;
+            let fill = self.theme.node_fill(core || n.kind == NodeKind::Latent);
+            if n.is_ellipse() {
+                let outline: Vec<(i32, i32)> = (0..=ELLIPSE_POINTS)
+                    .map(|k| {
+                        let a = std::f64::consts::TAU * k as f64 / ELLIPSE_POINTS as f64;
+                        p(n.x + n.w / 2.0 * a.cos(), n.y + n.h / 2.0 * a.sin())
+                    })
+                    .collect();
+                area.draw(&Polygon::new(outline.clone(), fill.filled()))
+                    .map_err(err)?;
+                area.draw(&PathElement::new(outline, line)).map_err(err)?;
+            } else {
+                let (x0, y0) = p(n.x - n.w / 2.0, n.y - n.h / 2.0);
+                let (x1, y1) = p(n.x + n.w / 2.0, n.y + n.h / 2.0);
+                area.draw(&Rectangle::new([(x0, y0), (x1, y1)], fill.filled()))
+                    .map_err(err)?;
+                area.draw(&Rectangle::new([(x0, y0), (x1, y1)], line))
+                    .map_err(err)?;
+            }
             let lines: Vec<&str> = n.lines.iter().map(String::as_str).collect();
             centred_lines(area, &lines, (n.x, n.y), d.font_pt, 1.2 * d.font_pt, s)?;
         }
@@ -189,14 +255,7 @@ impl DiagramFigure<'_> {
             let t = group_name_rect(&r, &g.label, d.label_pt);
             let lines = group_lines(&g.label, r.w, d.label_pt);
             let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-            centred_lines(
-                area,
-                &lines,
-                (t.x, t.y),
-                d.label_pt,
-                label_line_h(d.label_pt),
-                s,
-            )?;
+            self.small_text(area, &lines, (t.x, t.y), s)?;
         }
         Ok(())
     }

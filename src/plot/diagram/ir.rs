@@ -37,6 +37,10 @@ pub enum NodeKind {
     Covariate,
     /// Any other predictor of a syntax model.
     Predictor,
+    /// A latent variable of a SEM (drawn as an ellipse inscribed in its rectangle).
+    Latent,
+    /// An observed indicator of a latent variable.
+    Indicator,
 }
 
 /// A box.
@@ -149,6 +153,43 @@ impl Node {
             h: self.h,
         }
     }
+
+    pub fn is_ellipse(&self) -> bool {
+        self.kind == NodeKind::Latent
+    }
+
+    /// Where the ray from the centre towards `p` leaves the outline (box or ellipse).
+    pub fn exit_towards(&self, p: (f64, f64)) -> (f64, f64) {
+        if !self.is_ellipse() {
+            return self.rect().exit_towards(p);
+        }
+        let (dx, dy) = (p.0 - self.x, p.1 - self.y);
+        let r = ((dx / (self.w / 2.0)).powi(2) + (dy / (self.h / 2.0)).powi(2)).sqrt();
+        if r <= 1.0 {
+            return p;
+        }
+        (self.x + dx / r, self.y + dy / r)
+    }
+
+    /// The point of the outline on side `side`, `offset` from the side's middle along it.
+    pub fn side_point(&self, side: Side, offset: f64) -> (f64, f64) {
+        let (hw, hh) = (self.w / 2.0, self.h / 2.0);
+        // On an ellipse the side's point bends back with the outline.
+        let inset = |half_side: f64| {
+            if self.is_ellipse() {
+                let f = (offset / half_side).clamp(-1.0, 1.0);
+                (1.0 - f * f).sqrt()
+            } else {
+                1.0
+            }
+        };
+        match side {
+            Side::Left => (self.x - hw * inset(hh), self.y + offset),
+            Side::Right => (self.x + hw * inset(hh), self.y + offset),
+            Side::Top => (self.x + offset, self.y - hh * inset(hw)),
+            Side::Bottom => (self.x + offset, self.y + hh * inset(hw)),
+        }
+    }
 }
 
 /// Where an arrow points: a box, or (for a moderator) a point on another arrow.
@@ -172,6 +213,83 @@ pub struct Edge {
     pub at: f64,
     /// Where the label sits, when there is one (set by layout).
     pub label_rect: Option<Rect>,
+    /// How the line runs between its ends.
+    #[serde(skip_serializing_if = "Route::is_auto")]
+    pub route: Route,
+}
+
+/// A side of a box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Left,
+    Right,
+    Top,
+    Bottom,
+}
+
+impl Side {
+    /// The unit vector pointing out of the side (y down).
+    pub fn normal(self) -> (f64, f64) {
+        match self {
+            Side::Left => (-1.0, 0.0),
+            Side::Right => (1.0, 0.0),
+            Side::Top => (0.0, -1.0),
+            Side::Bottom => (0.0, 1.0),
+        }
+    }
+}
+
+/// A curved line: a cubic Bézier from a point on a side of its tail box to a point on a side of
+/// its head box, its control points standing `bulge` out of those sides (so it leaves and
+/// enters at right angles). Covariances, variances (a loop from a box to itself) and arrows
+/// routed around boxes in their way.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Curve {
+    pub from_side: Side,
+    pub to_side: Side,
+    /// Offsets of the ends from the middles of their sides, along the side (spreading lines that
+    /// share a side).
+    pub from_offset: f64,
+    pub to_offset: f64,
+    pub bulge: f64,
+    /// Heads at both ends: a (co)variance.
+    pub two_headed: bool,
+}
+
+/// How an arrow runs.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    /// Straight, the ends chosen by [`Diagram::segment`].
+    #[default]
+    Auto,
+    /// Straight, ending at the middle of the given side of the head box (a latent's loading
+    /// onto an indicator in a stack or row); the tail leaves its border towards that point.
+    IntoSide(Side),
+    Curve(Curve),
+}
+
+impl Route {
+    pub fn is_auto(&self) -> bool {
+        *self == Route::Auto
+    }
+}
+
+/// A point on a cubic Bézier curve.
+pub fn bezier(p: &[(f64, f64); 4], t: f64) -> (f64, f64) {
+    let u = 1.0 - t;
+    let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+    (
+        a * p[0].0 + b * p[1].0 + c * p[2].0 + d * p[3].0,
+        a * p[0].1 + b * p[1].1 + c * p[2].1 + d * p[3].1,
+    )
+}
+
+/// The curve as `n` straight pieces (`n + 1` points), for drawing and for checking what it
+/// passes.
+pub fn polyline(p: &[(f64, f64); 4], n: usize) -> Vec<(f64, f64)> {
+    (0..=n).map(|k| bezier(p, k as f64 / n as f64)).collect()
 }
 
 /// Conceptual (variables and what moderates which path) or statistical (every term a box, with
@@ -181,6 +299,8 @@ pub struct Edge {
 pub enum DiagramKind {
     Conceptual,
     Statistical,
+    /// A latent-variable (SEM) model with its estimates.
+    Latent,
 }
 
 /// A laid-out diagram.
@@ -246,6 +366,9 @@ impl Diagram {
         let mut others: Vec<(f64, f64, usize)> = Vec::new();
         for (k, e) in self.edges.iter().enumerate() {
             let Target::Node(to) = &e.to else { continue };
+            if !e.route.is_auto() {
+                continue;
+            }
             let (this, other) = if outgoing {
                 (&e.from, to)
             } else {
@@ -282,18 +405,56 @@ impl Diagram {
         }
     }
 
+    /// The control points of curved arrow `i` (None for a straight one).
+    pub fn curve(&self, i: usize) -> Option<[(f64, f64); 4]> {
+        let e = self.edges.get(i)?;
+        let Route::Curve(c) = e.route else {
+            return None;
+        };
+        let Target::Node(to) = &e.to else {
+            return None;
+        };
+        let (from, to) = (self.node(&e.from)?, self.node(to)?);
+        let a = from.side_point(c.from_side, c.from_offset);
+        let b = to.side_point(c.to_side, c.to_offset);
+        let (na, nb) = (c.from_side.normal(), c.to_side.normal());
+        Some([
+            a,
+            (a.0 + c.bulge * na.0, a.1 + c.bulge * na.1),
+            (b.0 + c.bulge * nb.0, b.1 + c.bulge * nb.1),
+            b,
+        ])
+    }
+
     /// The visible segment of arrow `i`: from the border of its tail box to the border of its
-    /// head box, or to the point on the arrow it moderates.
+    /// head box, or to the point on the arrow it moderates. None for a curved arrow
+    /// ([`Diagram::curve`]).
     pub fn segment(&self, i: usize) -> Option<((f64, f64), (f64, f64))> {
         self.segment_depth(i, 0)
     }
 
     fn segment_depth(&self, i: usize, depth: usize) -> Option<((f64, f64), (f64, f64))> {
         let e = self.edges.get(i)?;
-        let from = self.node(&e.from)?.rect();
+        let from_node = self.node(&e.from)?;
+        let from = from_node.rect();
         match &e.to {
             Target::Node(id) => {
-                let to = self.node(id)?.rect();
+                let to_node = self.node(id)?;
+                let to = to_node.rect();
+                match e.route {
+                    Route::Curve(_) => return None,
+                    Route::IntoSide(side) => {
+                        let b = to_node.side_point(side, 0.0);
+                        return Some((from_node.exit_towards(b), b));
+                    }
+                    Route::Auto => {}
+                }
+                if from_node.is_ellipse() || to_node.is_ellipse() {
+                    return Some((
+                        from_node.exit_towards((to.x, to.y)),
+                        to_node.exit_towards((from.x, from.y)),
+                    ));
+                }
                 if to.x - from.x > (from.w + to.w) / 2.0 {
                     // Left to right between columns: leave from the right side and arrive at the
                     // left side. Boxes of a column share their width, so the line cannot cut
@@ -315,7 +476,7 @@ impl Diagram {
             Target::Edge(j) if depth < 4 && *j != i => {
                 let (a, b) = self.segment_depth(*j, depth + 1)?;
                 let p = (a.0 + e.at * (b.0 - a.0), a.1 + e.at * (b.1 - a.1));
-                Some((from.exit_towards(p), p))
+                Some((from_node.exit_towards(p), p))
             }
             Target::Edge(_) => None,
         }

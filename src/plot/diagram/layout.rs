@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ir::{Diagram, DiagramKind, Edge, Node, NodeKind, Rect, Target};
+use super::ir::{Diagram, DiagramKind, Edge, Node, NodeKind, Rect, Route, Target};
 use crate::plot::font::diagram_text_width as text_width;
 
 /// Spacing and type sizes, in points.
@@ -38,7 +38,7 @@ impl Spacing {
         // within a journal's text width (6.5 in = 468 pt) with every text at 8 pt or more.
         let (font_pt, label_pt) = match kind {
             DiagramKind::Conceptual => (10.0, 9.0),
-            DiagramKind::Statistical => (9.0, 8.5),
+            DiagramKind::Statistical | DiagramKind::Latent => (9.0, 8.5),
         };
         Spacing {
             font_pt,
@@ -48,15 +48,15 @@ impl Spacing {
             min_w: 4.5 * font_pt,
             wrap_w: match kind {
                 DiagramKind::Conceptual => 12.0 * font_pt,
-                DiagramKind::Statistical => 9.5 * font_pt,
+                DiagramKind::Statistical | DiagramKind::Latent => 9.5 * font_pt,
             },
             col_gap: match kind {
                 DiagramKind::Conceptual => 7.0 * font_pt,
-                DiagramKind::Statistical => 8.0 * font_pt,
+                DiagramKind::Statistical | DiagramKind::Latent => 8.0 * font_pt,
             },
             row_gap: match kind {
                 DiagramKind::Conceptual => 4.8 * font_pt,
-                DiagramKind::Statistical => 4.4 * font_pt,
+                DiagramKind::Statistical | DiagramKind::Latent => 4.4 * font_pt,
             },
             margin: 1.2 * font_pt,
             passage: 24.0,
@@ -388,6 +388,17 @@ pub fn finish(d: &mut Diagram, s: &Spacing) {
     let mut rects: Vec<Rect> = d.nodes.iter().map(Node::rect).collect();
     rects.extend(d.edges.iter().filter_map(|e| e.label_rect));
     rects.extend(d.groups.iter().map(|g| g.rect));
+    // Curves bulge beyond the boxes they join.
+    for i in 0..d.edges.len() {
+        if let Some(p) = d.curve(i) {
+            rects.extend(super::ir::polyline(&p, 24).into_iter().map(|(x, y)| Rect {
+                x,
+                y,
+                w: 2.0,
+                h: 2.0,
+            }));
+        }
+    }
     let (mut x0, mut y0, mut x1, mut y1) = (
         f64::INFINITY,
         f64::INFINITY,
@@ -498,5 +509,6 @@ pub fn arrow(from: &str, to: &str, label: Option<String>) -> Edge {
         label,
         at: 0.5,
         label_rect: None,
+        route: Route::Auto,
     }
 }

@@ -7,6 +7,9 @@ mod conceptual;
 mod dot;
 mod draw;
 pub mod ir;
+mod latent;
+mod latent_curves;
+mod latent_layout;
 mod layered;
 mod layout;
 mod moderators;
@@ -17,7 +20,11 @@ pub use coef_labels::{group_name_rect, HEAD};
 pub use conceptual::conceptual;
 pub use dot::to_dot;
 pub use draw::DiagramFigure;
-pub use ir::{Diagram, DiagramKind, Edge, Group, Node, NodeKind, Rect, Target};
+pub use ir::{
+    bezier, polyline, Curve, Diagram, DiagramKind, Edge, Group, Node, NodeKind, Rect, Route, Side,
+    Target,
+};
+pub use latent::{latent, LatentOptions, LatentValues};
 pub use statistical::{stars, statistical, statistical_from_spec, CoefStyle};
 pub use tikz::to_tikz;
 

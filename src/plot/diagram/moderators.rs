@@ -118,6 +118,7 @@ pub(super) fn place_moderators(
                 label: None,
                 at,
                 label_rect: None,
+                route: Default::default(),
             });
         }
         sides.push((m.clone(), arr.above));

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::ir::{Diagram, Target};
+use super::ir::{Diagram, Route, Target};
 
 /// Escapes LaTeX's special characters; `×` becomes `$\times$`.
 pub fn latex(s: &str) -> String {
@@ -31,14 +31,46 @@ fn lines(ls: &[&str]) -> String {
         .join(" \\\\ ")
 }
 
+/// A curved arrow (with its label) as a Bézier path.
+fn curve(o: &mut String, d: &Diagram, i: usize) {
+    let (Some(c), Route::Curve(how)) = (d.curve(i), d.edges[i].route) else {
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "\\draw[{}] ({:.2},{:.2}) .. controls ({:.2},{:.2}) and ({:.2},{:.2}) .. ({:.2},{:.2});",
+        if how.two_headed { "<->" } else { "->" },
+        c[0].0,
+        c[0].1,
+        c[1].0,
+        c[1].1,
+        c[2].0,
+        c[2].1,
+        c[3].0,
+        c[3].1
+    );
+    if let (Some(l), Some(r)) = (&d.edges[i].label, d.edges[i].label_rect) {
+        let ls: Vec<&str> = l.split('\n').collect();
+        let _ = writeln!(
+            o,
+            "\\node[coef] at ({:.2},{:.2}) {{{}}};",
+            r.x,
+            r.y,
+            lines(&ls)
+        );
+    }
+}
+
 /// The diagram as a `tikzpicture` (needs `\usetikzlibrary{arrows.meta}`). Arrows run between
 /// the same points as in cipa's SVG, so arrows into a box keep their separate ends.
 pub fn to_tikz(d: &Diagram) -> String {
     let mut o = String::new();
+    let latent = d.nodes.iter().any(|n| n.is_ellipse());
     let _ = writeln!(
         o,
-        "% cipa {:?} diagram; needs \\usetikzlibrary{{arrows.meta}}",
-        d.kind
+        "% cipa {:?} diagram; needs \\usetikzlibrary{{arrows.meta{}}}",
+        d.kind,
+        if latent { ", shapes.geometric" } else { "" }
     );
     let _ = writeln!(
         o,
@@ -66,7 +98,12 @@ pub fn to_tikz(d: &Diagram) -> String {
         let ls: Vec<&str> = n.lines.iter().map(String::as_str).collect();
         let _ = writeln!(
             o,
-            "\\node[box, minimum width={:.0}pt, minimum height={:.0}pt] (n{i}) at ({:.2},{:.2}) {{{}}};",
+            "\\node[{}, minimum width={:.0}pt, minimum height={:.0}pt] (n{i}) at ({:.2},{:.2}) {{{}}};",
+            if n.is_ellipse() {
+                "box, ellipse"
+            } else {
+                "box"
+            },
             n.w,
             n.h,
             n.x,
@@ -75,6 +112,7 @@ pub fn to_tikz(d: &Diagram) -> String {
         );
     }
     for (i, e) in d.edges.iter().enumerate() {
+        curve(&mut o, d, i);
         let Some((a, b)) = d.segment(i) else { continue };
         let _ = writeln!(
             o,

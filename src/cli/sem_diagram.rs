@@ -1,0 +1,98 @@
+//! The path diagram of `cipa sem`: `--diagram FILE` in the format its extension names, and
+//! `plots/diagram_sem.*` (with its figures.json entry) in a results folder.
+
+use std::path::Path;
+
+use super::results_dir::ResultsDir;
+use super::{output, usage, CliError};
+use crate::sem::SemFit;
+
+/// What `--diagram` may end in, and the format each writes.
+const EXTENSIONS: &[(&str, &str)] = &[
+    ("svg", "svg"),
+    ("png", "png"),
+    ("pdf", "pdf"),
+    ("dot", "dot"),
+    ("gv", "dot"),
+    ("tex", "tex"),
+];
+
+/// The format of `--diagram FILE`, checked before the model is fitted.
+pub fn format(path: &Path) -> Result<&'static str, CliError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    EXTENSIONS
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, f)| *f)
+        .ok_or_else(|| {
+            let known: Vec<String> = EXTENSIONS.iter().map(|(e, _)| format!(".{e}")).collect();
+            usage(format!(
+                "--diagram '{}' must end in one of {}",
+                path.display(),
+                known.join(", ")
+            ))
+        })
+}
+
+/// Writes the diagram of `fit` to `path` in `format` (from [`format`]).
+pub fn write(fit: &SemFit, path: &Path, format: &str) -> Result<(), CliError> {
+    #[cfg(feature = "plot")]
+    {
+        let files = render(fit)?;
+        let want = format!("diagram_sem.{format}");
+        let bytes = files
+            .artifacts
+            .into_iter()
+            .find(|a| a.file_name == want)
+            .map(|a| a.bytes)
+            .ok_or_else(|| CliError::Internal(format!("no {want} was drawn")))?;
+        output::write_bytes(path, &bytes)
+    }
+    #[cfg(not(feature = "plot"))]
+    {
+        let _ = (fit, path, format, output::write_bytes);
+        Err(usage(
+            "this cipa was built without figures (the plot feature)",
+        ))
+    }
+}
+
+/// Adds the diagram's files under plots/ with what it shows (results page, figures.json).
+pub fn add_to_folder(files: &mut ResultsDir, fit: &SemFit) -> Result<(), CliError> {
+    #[cfg(feature = "plot")]
+    {
+        let rendered = render(fit)?;
+        let mut bytes: std::collections::HashMap<String, Vec<u8>> = rendered
+            .artifacts
+            .into_iter()
+            .map(|a| (a.file_name, a.bytes))
+            .collect();
+        for f in rendered.figures {
+            let list: Vec<(String, Vec<u8>)> = f
+                .files
+                .iter()
+                .map(|n| (format!("plots/{n}"), bytes.remove(n).unwrap_or_default()))
+                .collect();
+            files.add_figure(f.heading, f.caption, list);
+        }
+    }
+    #[cfg(not(feature = "plot"))]
+    {
+        let _ = (files, fit);
+    }
+    Ok(())
+}
+
+#[cfg(feature = "plot")]
+fn render(fit: &SemFit) -> Result<crate::plot::Rendered, CliError> {
+    use crate::plot::diagram::LatentOptions;
+    crate::plot::render_latent(
+        fit,
+        &LatentOptions::default(),
+        &crate::plot::PlotOptions::default(),
+    )
+    .map_err(|e| CliError::Internal(format!("drawing the path diagram failed: {e}")))
+}
