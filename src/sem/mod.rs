@@ -184,6 +184,19 @@ pub struct FitSource {
 }
 
 impl SemFit {
+    /// lavaan's MI and standardized residuals under FIML use the casewise observed
+    /// information, which these complete-data formulas do not reproduce: refused, not guessed.
+    fn complete_data_only(&self, what: &str) -> Result<(), SemError> {
+        if self.options.missing == Missing::Fiml {
+            return Err(SemError::UnsupportedOption {
+                what: format!(
+                    "{what} under full-information ML (fit with --missing listwise for them)"
+                ),
+            });
+        }
+        Ok(())
+    }
+
     fn source(&self) -> Result<&FitSource, SemError> {
         self.source
             .as_deref()
@@ -194,12 +207,14 @@ impl SemFit {
 
     /// lavaan's `modindices()` (complete-data ML; expected information), in its order.
     pub fn modification_indices(&self) -> Result<Vec<ModIndex>, SemError> {
+        self.complete_data_only("modification indices")?;
         let src = self.source()?;
         modindices::modification_indices(&src.table, &src.sample, &self.theta)
     }
 
     /// lavaan's `residuals()` of every type.
     pub fn residuals(&self) -> Result<Residuals, SemError> {
+        self.complete_data_only("residuals")?;
         let src = self.source()?;
         residuals::residuals(&src.table, &src.sample, &self.theta)
     }

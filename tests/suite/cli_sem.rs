@@ -302,11 +302,41 @@ fn missing_fiml_uses_every_row() {
         "--format",
         "json",
     ]));
-    let exp: Value = serde_json::from_str(
-        &std::fs::read_to_string(common::golden_dir("sem_hs_fiml").join("ml/expected.json"))
-            .unwrap(),
-    )
-    .unwrap();
+    let golden = |f: &str| -> Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(common::golden_dir("sem_hs_fiml").join(f)).unwrap(),
+        )
+        .unwrap()
+    };
+    let exp = golden("ml/expected.json");
+    // semTools' omega and AVE of the FIML fit read the EM H1 moments (reliability.R).
+    let rel = golden("ml/reliability.json");
+    for r in doc["reliability"].as_array().unwrap() {
+        let name = r["latent"].as_str().unwrap();
+        for k in ["omega", "ave"] {
+            let (a, b) = (num(&r[k]), num(&rel[k][name]));
+            assert!(
+                close(a, b, 0.0, 1e-5),
+                "{name} {k}: cipa {a} vs semTools {b}"
+            );
+        }
+    }
+    assert_eq!(doc["reliability"].as_array().unwrap().len(), 3);
+    // Modification indices under FIML are not lavaan's yet: refused with the way out.
+    let err = usage_error(&cipa(&[
+        "sem",
+        "--data",
+        &file.display().to_string(),
+        "--syntax",
+        CFA,
+        "--missing",
+        "fiml",
+        "--mi",
+    ]));
+    assert!(
+        err.contains("modification indices") && err.contains("listwise"),
+        "{err}"
+    );
     assert_eq!(doc["n"], 301);
     assert_eq!(doc["options"]["missing"], "fiml");
     for k in ["chisq", "cfi", "rmsea", "logl"] {

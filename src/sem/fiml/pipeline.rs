@@ -113,6 +113,11 @@ fn finish(
     }
     let mut out = assemble::assemble(pt, model, &est, v, imp, fit, opts, fd.patterns.n);
     out.dropped_lines = prep.dropped_lines.clone();
+    // Under FIML lavaan's `sampstat` (read by semTools' reliability) is the EM H1's moments.
+    out.source = Some(std::sync::Arc::new(super::super::FitSource {
+        table: pt.clone(),
+        sample: s.clone(),
+    }));
     Ok(out)
 }
 
