@@ -43,6 +43,12 @@ pub enum SemError {
     Moments(#[from] super::moments::MomentsError),
     #[error("the model has more free parameters ({npar}) than sample moments ({ndat}): it is not identified; fix parameters or add indicators")]
     NegativeDf { npar: usize, ndat: usize },
+    #[error("the {what} failed: draw {draw} could not be fitted after 100 replacements ({reason}); the model may be too close to not identified for resampling, try more cases or a simpler model")]
+    ResamplingFailed {
+        what: String,
+        draw: usize,
+        reason: String,
+    },
 }
 
 fn suggest(s: &[String]) -> String {
