@@ -45,6 +45,7 @@ mod readers_text;
 mod render_snapshots;
 mod replication_process;
 mod results_page;
+mod sem_boot;
 mod sem_golden;
 mod sem_input;
 mod sem_moments;
