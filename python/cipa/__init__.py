@@ -37,7 +37,7 @@ from ._cipa import (
     __version__,
 )
 from ._figures import SVG, Figures
-from ._results import Description, Fit, Measurement, Power, Regression, Result
+from ._results import Description, Fit, Measurement, Power, Regression, Result, Sem
 
 __all__ = [
     "read",
@@ -47,6 +47,7 @@ __all__ = [
     "measure",
     "simulate",
     "power",
+    "sem",
     "flags",
     "CipaError",
     "DataError",
@@ -60,6 +61,7 @@ __all__ = [
     "Description",
     "Measurement",
     "Power",
+    "Sem",
     "SVG",
     "Figures",
     "__version__",
@@ -458,6 +460,67 @@ def power(
               cov=cov, effects=effects, n=n, reps=reps, boot=boot, seed=seed, ci=ci, conf=conf,
               threads=threads, decimals=decimals)
     return Power(_cipa.run("power", {k: v for k, v in kw.items() if v is not None}))
+
+
+def sem(
+    data: Data,
+    *,
+    model: str | os.PathLike | None = None,
+    syntax: str | None = None,
+    estimator: str | None = None,
+    std_lv: bool = False,
+    meanstructure: bool = False,
+    fixed_x: bool = False,
+    no_fixed_x: bool = False,
+    information: str | None = None,
+    conf: float | None = None,
+    decimals: int | None = None,
+    missing: Sequence | None = None,
+    categorical: Names | None = None,
+    numeric: Names | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    constructs: Mapping | str | os.PathLike | None = None,
+    construct: Sequence[str] | None = None,
+    scale: Sequence[float] | str | None = None,
+    score: str | None = None,
+    size_class: Names | None = None,
+    decimal: str | None = None,
+) -> Sem:
+    """A latent-variable structural equation model (CFA, SEM) by maximum likelihood, as
+    ``cipa sem``, with lavaan 0.6's defaults and numbers.
+
+    ``model``: the model in lavaan's syntax: the text itself (``"visual =~ x1 + x2 + x3"``), a
+    file, or ``framework:NAME``; ``syntax``: the text (instead of ``model``). ``estimator``:
+    ``ml`` (default) or ``mlr`` (Huber-White SEs, Yuan-Bentler scaled test, robust CFI/TLI/RMSEA).
+    ``std_lv``: latent variances fixed to 1 instead of first loadings; ``meanstructure``: model
+    the means; ``no_fixed_x``: exogenous covariates' moments as free parameters (``fixed_x``, the
+    default, keeps them at their sample values); ``information``: ``expected`` or ``observed``
+    (lavaan's default: expected for ML, observed for MLR); ``conf``: interval level in percent.
+    ``missing``: ``["listwise"]`` (default) or ``["fiml"]``, besides missing-value codes
+    (``[-99]``). Data options as :func:`read`.
+
+    Returns an immutable :class:`Sem`: ``.parameters`` (lavaan's parameterEstimates),
+    ``.fit`` (fitMeasures), ``.r2``, ``.summary()``, ``.to_dict()``, ``.save(dir)``.
+    """
+    kw = dict(estimator=estimator, std_lv=std_lv, meanstructure=meanstructure, fixed_x=fixed_x,
+              no_fixed_x=no_fixed_x, information=information, conf=conf, decimals=decimals,
+              syntax=syntax)
+    kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
+                           scale, score, size_class, decimal))
+    if isinstance(missing, str):
+        kw["missing"] = [missing]
+    if model is not None:
+        text = os.fspath(model)
+        # Model text has a line break or an operator (`f =~ x1`); anything else names a file or
+        # a shipped model (`framework:NAME`).
+        if "\n" in text or (re.search(r"[=~]", text) and not _cipa.is_file(text)):
+            if syntax is not None:
+                raise UsageError("give the model once: model= or syntax=")
+            kw["syntax"] = text
+        else:
+            kw["model"] = os.path.expanduser(text)
+    return Sem(_run("sem", data, kw))
 
 
 def flags(command: str) -> list:

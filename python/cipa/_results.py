@@ -412,6 +412,35 @@ class Measurement(Result):
         return self._table("fornell_larcker")
 
 
+class Sem(Result):
+    """The result of :func:`cipa.sem`: a fitted latent-variable model."""
+
+    __slots__ = ()
+
+    @cached_property
+    def parameters(self) -> pd.DataFrame:
+        """lavaan's parameterEstimates: lhs, op, rhs, label, est, se, z, p, ci_lower, ci_upper,
+        std_lv, std_all (one row per parameter, defined ones with op ``:=``)."""
+        cols = ["lhs", "op", "rhs", "label", "est", "se", "z", "p", "ci_lower", "ci_upper",
+                "std_lv", "std_all"]
+        return _frame(self._doc.get("parameters") or [], cols)
+
+    @cached_property
+    def fit(self) -> dict:
+        """lavaan's fitMeasures, dots as underscores (``chisq``, ``cfi``, ``rmsea``, ...)."""
+        return dict(self._doc.get("fit") or {})
+
+    @cached_property
+    def r2(self) -> dict:
+        """R² of every indicator and regression outcome, ``{name: value}``."""
+        return dict(self._doc.get("r2") or {})
+
+    @property
+    def n(self) -> int:
+        """Rows used (listwise)."""
+        return self._doc["n"]
+
+
 class Power(Result):
     """The result of :func:`cipa.power`: a Monte Carlo power study."""
 

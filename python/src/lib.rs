@@ -12,7 +12,7 @@ use std::path::Path;
 
 use cipa::cli::embed::{
     self, canonical_csv, json_text, sha256_bytes, Caller, Command, DescribeRun, FitRun, FlagKind,
-    MeasureRun, PowerRun, RegressRun, ResultsDir, Source,
+    MeasureRun, PowerRun, RegressRun, ResultsDir, SemRun, Source,
 };
 use cipa::cli::CliError;
 use cipa::report::{render, Format};
@@ -36,6 +36,7 @@ enum Finished {
     Describe(Box<DescribeRun>),
     Measure(Box<MeasureRun>),
     Power(Box<PowerRun>),
+    Sem(Box<SemRun>),
 }
 
 /// A finished run of a cipa command: the analysis stays in Rust; every output is rendered from
@@ -59,6 +60,7 @@ impl Run {
             Finished::Describe(r) => r.json(),
             Finished::Measure(r) => r.json(),
             Finished::Power(r) => r.json()?,
+            Finished::Sem(r) => r.json(),
         })
     }
 
@@ -69,6 +71,7 @@ impl Run {
             Finished::Describe(r) => r.folder(),
             Finished::Measure(r) => r.folder(),
             Finished::Power(r) => r.folder(),
+            Finished::Sem(r) => r.folder(),
         }
     }
 
@@ -79,6 +82,7 @@ impl Run {
             Finished::Describe(r) => Some(&r.data),
             Finished::Measure(r) => Some(&r.data),
             Finished::Power(_) => None,
+            Finished::Sem(r) => Some(&r.data),
         }
     }
 }
@@ -99,6 +103,7 @@ impl Run {
             Finished::Describe(_) => "describe",
             Finished::Measure(_) => "measure",
             Finished::Power(_) => "power",
+            Finished::Sem(_) => "sem",
         }
     }
 
@@ -133,6 +138,7 @@ impl Run {
                 Finished::Describe(r) => r.report(),
                 Finished::Measure(r) => r.report(),
                 Finished::Power(r) => r.report(),
+                Finished::Sem(r) => r.report(),
             };
             match f {
                 Format::Json => json_text(&self.json_value()?),
@@ -149,7 +155,7 @@ impl Run {
                 Finished::Fit(r) => r.apa(),
                 Finished::Regress(r) => r.apa(),
                 Finished::Describe(r) => r.apa(),
-                Finished::Measure(_) | Finished::Power(_) => {
+                Finished::Measure(_) | Finished::Power(_) | Finished::Sem(_) => {
                     return Err(CliError::Input(cipa::Error::Usage(format!(
                         "{} has no APA tables",
                         self.command()
@@ -335,6 +341,13 @@ fn execute(
                 Ok((embed::measure(a, src)?, timed(t)))
             })?;
             (Finished::Measure(Box::new(r)), s)
+        }
+        Command::Sem(a) => {
+            let (r, s) = guarded(py, || {
+                let t = clock();
+                Ok((embed::sem(a, src)?, timed(t)))
+            })?;
+            (Finished::Sem(Box::new(r)), s)
         }
         Command::Power(a) => {
             let a = a.run;

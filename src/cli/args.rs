@@ -47,6 +47,10 @@ pub enum Command {
     /// Monte Carlo power of indirect effects, indices of moderated mediation or coefficients
     /// across sample sizes, from a design; `--shard i/N` and `cipa power merge` for job arrays.
     Power(super::power::PowerArgs),
+    /// Latent-variable structural equation models (CFA, SEM) by maximum likelihood from a
+    /// model in lavaan's syntax, with lavaan's estimates, standard errors and fit measures.
+    /// `--missing` takes `listwise` (the default) or `fiml` besides missing-value codes.
+    Sem(SemArgs),
 }
 
 /// Options of `cipa diagram`.
@@ -507,4 +511,58 @@ fn parse_hc(s: &str) -> Result<CovType, String> {
 
 fn parse_contrast(s: &str) -> Result<Contrast, String> {
     s.parse()
+}
+
+/// Options of `cipa sem`.
+#[derive(Debug, Args)]
+pub struct SemArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The model in lavaan's syntax: a file, or framework:NAME for a shipped framework model.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "syntax",
+        required_unless_present = "syntax"
+    )]
+    pub model: Option<std::path::PathBuf>,
+    /// The model in lavaan's syntax given on the command line (lines separated by newlines or
+    /// ';'), instead of --model.
+    #[arg(long, value_name = "TEXT")]
+    pub syntax: Option<String>,
+    /// ml (maximum likelihood) or mlr (ML with Huber-White standard errors and the
+    /// Yuan-Bentler scaled test, as lavaan's estimator = "MLR").
+    #[arg(long, default_value = "ml", value_parser = ["ml", "mlr"])]
+    pub estimator: String,
+    /// Identify latent variables by unit variances instead of a first loading fixed to 1.
+    #[arg(long = "std-lv")]
+    pub std_lv: bool,
+    /// Estimate the intercepts and means (also on when the model has a `~ 1` row).
+    #[arg(long)]
+    pub meanstructure: bool,
+    /// Fix the moments of exogenous observed covariates at their sample values (the default).
+    #[arg(long = "fixed-x", overrides_with = "no_fixed_x")]
+    pub fixed_x: bool,
+    /// Estimate the moments of exogenous observed covariates as free parameters.
+    #[arg(long = "no-fixed-x", overrides_with = "fixed_x")]
+    pub no_fixed_x: bool,
+    /// The information matrix of the standard errors: expected or observed [default: lavaan's,
+    /// expected for ML and observed for MLR and FIML].
+    #[arg(long, value_parser = ["expected", "observed"])]
+    pub information: Option<String>,
+    /// Confidence level in percent of the parameters' intervals.
+    #[arg(long, default_value_t = 95.0)]
+    pub conf: f64,
+    /// Output format: text, markdown, csv, json, latex or html [default: text, or the one the
+    /// --out file's extension names].
+    #[arg(long, value_parser = parse_format)]
+    pub format: Option<Format>,
+    /// Where to write (atomically): a file with a report extension (.txt .md .csv .json .tex
+    /// .html) gets one report; any other path is a results folder (the report in every format,
+    /// results.json, manifest.json).
+    #[arg(long, value_name = "FILE|DIR")]
+    pub out: Option<std::path::PathBuf>,
+    /// Decimals in text, Markdown, LaTeX and HTML reports.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=12))]
+    pub decimals: u8,
 }

@@ -9,6 +9,7 @@ use clap::{ArgAction, CommandFactory, Parser};
 use crate::data::read::{build_dataset, RawTable};
 use crate::data::{Column, Dataset, ReadOptions, Variable};
 
+pub use super::args::SemArgs;
 pub use super::args::{DataArgs, DescribeArgs, FitArgs, MeasureArgs, RegressArgs};
 pub use super::describe::DescribeRun;
 pub use super::fit::{FitPlan, FitRun};
@@ -17,6 +18,7 @@ pub use super::output::apa_text;
 pub use super::power::{PowerArgs, PowerRun, PowerRunArgs};
 pub use super::regress::RegressRun;
 pub use super::results_dir::{sha256_bytes, Caller, Provenance, ResultsDir};
+pub use super::sem::{SemPlan, SemRun};
 pub use super::simulate::SimulateArgs;
 pub use super::{json_text, Cli, CliError, Command};
 
@@ -220,6 +222,13 @@ pub fn measure(a: MeasureArgs, src: Source) -> Result<MeasureRun, CliError> {
     let (cs, opts) = measure::settings(&a)?;
     let data = load(&a.data, src, false)?;
     MeasureRun::new(a, data, &cs, opts)
+}
+
+/// A latent-variable model (`cipa sem`) on the data of `src`.
+pub fn sem(a: SemArgs, src: Source) -> Result<SemRun, CliError> {
+    let plan = SemPlan::new(a)?;
+    let data = load(&plan.a.data, src, true)?;
+    plan.run(data)
 }
 
 /// A power study in one piece; `progress(k)` after every `k` finished replications.

@@ -21,6 +21,7 @@ mod output;
 mod power;
 mod regress;
 mod results_dir;
+mod sem;
 mod simulate;
 mod warn;
 
@@ -176,5 +177,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Simulate(a) => simulate::run(a),
         Command::Distance(a) => distance::run(a),
         Command::Power(a) => power::run(a),
+        Command::Sem(a) => sem::run(a),
     }
 }

@@ -264,3 +264,69 @@ pub fn apa_text(tables: &[ApaTable], format: Format) -> Result<String, CliError>
         }
     })
 }
+
+/// A finished run of a command, as its outputs are made from it. [`deliver`] writes whichever
+/// the command line asked for, so the commands share one dispatch.
+pub trait Deliverable {
+    /// The report (text, Markdown, CSV, LaTeX and HTML are renderings of it).
+    fn report(&self) -> crate::report::Report;
+    /// The JSON document of `--format json`.
+    fn json(&self) -> Result<serde_json::Value, CliError>;
+    /// The APA tables of `--apa`, for commands that have them.
+    fn apa(&self) -> Option<Vec<ApaTable>> {
+        None
+    }
+    /// The files of a results folder and what its manifest records, for commands that write
+    /// one.
+    fn folder(
+        &self,
+    ) -> Option<
+        Result<
+            (
+                super::results_dir::ResultsDir,
+                super::results_dir::Provenance,
+            ),
+            CliError,
+        >,
+    > {
+        None
+    }
+}
+
+/// Where and how a run's output goes, as resolved from the output flags.
+pub struct Delivery<'a> {
+    pub dest: super::results_dir::Destination,
+    pub format: Format,
+    pub apa: bool,
+    pub out: Option<&'a Path>,
+}
+
+/// Writes a run's output: a results folder, the APA tables, the JSON document or the rendered
+/// report, to the `--out` file or standard output.
+pub fn deliver(run: &impl Deliverable, d: Delivery<'_>) -> Result<(), CliError> {
+    use super::results_dir::{announce, Destination};
+    let text = match d.dest {
+        Destination::Folder(dir) => {
+            let (files, prov) = run.folder().ok_or_else(|| {
+                usage(format!(
+                    "'{}' is not a report file name: this command writes one report, so give --out a name ending in .txt, .md, .csv, .json, .tex or .html",
+                    dir.display()
+                ))
+            })??;
+            let n = files.commit(&dir, &prov)?;
+            announce(n, &dir);
+            return Ok(());
+        }
+        _ if d.apa => {
+            let tables = run
+                .apa()
+                .ok_or_else(|| usage("this command has no APA tables; drop --apa"))?;
+            apa_text(&tables, d.format)?
+        }
+        _ => match d.format {
+            Format::Json => super::json_text(&run.json()?)?,
+            f => crate::report::render(&run.report(), f),
+        },
+    };
+    emit(&text, d.out)
+}

@@ -17,6 +17,7 @@ mod power;
 mod process;
 mod regress;
 mod render;
+mod sem;
 
 pub use curvilinear::quadratic_tables;
 pub use describe::describe_report;
@@ -26,6 +27,7 @@ pub use power::power_report;
 pub use process::process_report;
 pub use regress::regress_report;
 pub use render::{render, table_csv, Format};
+pub use sem::{sem_json, sem_report};
 
 /// A value in a table cell.
 #[derive(Debug, Clone, PartialEq)]

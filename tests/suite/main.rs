@@ -14,6 +14,7 @@ mod cli_labels;
 mod cli_measure;
 mod cli_out;
 mod cli_power;
+mod cli_sem;
 mod counterfactual_properties;
 mod curves;
 mod domain;

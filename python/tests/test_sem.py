@@ -1,0 +1,36 @@
+"""cipa.sem equals `cipa sem --format json` bit for bit (from a file and from a DataFrame), and
+its tables are the document's."""
+
+import cipa
+from conftest import ROOT, SME, without_source
+
+DATA = str(SME)
+MODEL = ("ties =~ ties_1 + ties_2 + ties_3 + ties_4\n"
+         "collab =~ collab_1 + collab_2 + collab_3 + collab_4\n"
+         "growth =~ growth_1 + growth_2 + growth_3\n"
+         "collab ~ a*ties\ngrowth ~ b*collab + ties\nind := a*b\n")
+
+
+def test_sem_equals_the_command_line(cli, tmp_path):
+    path = tmp_path / "m.lav"
+    path.write_text(MODEL)
+    expected = cli("sem", "--data", DATA, "--model", str(path), "--estimator", "mlr", "--std-lv")
+    got = cipa.sem(DATA, model=str(path), estimator="mlr", std_lv=True)
+    assert got.to_dict() == expected
+    text = cipa.sem(DATA, model=MODEL, estimator="mlr", std_lv=True).to_dict()
+    assert without_source(text)["parameters"] == expected["parameters"]
+    assert text["fit"] == expected["fit"]
+
+
+def test_sem_from_a_dataframe_and_its_tables():
+    df = cipa.read(SME)
+    res = cipa.sem(df, syntax=MODEL)
+    ref = cipa.sem(DATA, model=MODEL).to_dict()
+    assert res.to_dict()["parameters"] == ref["parameters"]
+    p = res.parameters
+    assert list(p.columns[:12]) == ["lhs", "op", "rhs", "label", "est", "se", "z", "p",
+                                    "ci_lower", "ci_upper", "std_lv", "std_all"]
+    assert (p["op"] == ":=").sum() == 1
+    assert res.fit["df"] == ref["fit"]["df"] and 0 < res.fit["cfi"] <= 1
+    assert set(res.r2) >= {"collab", "growth", "ties_1"}
+    assert "Latent Variables" in res.summary()

@@ -1,0 +1,269 @@
+//! End-to-end tests of `cipa sem` on lavaan's HolzingerSwineford1939 CFA: the JSON numbers
+//! equal the library's (bit for bit) and lavaan 0.6-14's (tests/golden/sem_hs_cfa, to 1e-5 on
+//! each parameter's scale), every format is written, a snapshot of the text report, and bad
+//! input (unknown variable, syntax error, unidentified model) exits with code 2 and writes no
+//! file. Skipped with a message when ../shared/datasets is absent.
+
+use serde_json::Value;
+
+use crate::common::cli::{cipa, json, ok, usage_error};
+use crate::common::{self, shared_or_skip_file};
+
+const CFA: &str = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9";
+
+fn hs() -> Option<String> {
+    shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+        .map(|p| p.display().to_string())
+}
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+/// `a` equals `b` to `rel` on the scale max(|b|, scale); NaN only with NaN (JSON null).
+fn close(a: f64, b: f64, scale: f64, rel: f64) -> bool {
+    (a.is_nan() && b.is_nan()) || (a - b).abs() <= rel * b.abs().max(scale)
+}
+
+#[test]
+fn json_numbers_equal_the_library_and_lavaan() {
+    let Some(data) = hs() else { return };
+    let doc = json(&cipa(&[
+        "sem", "--data", &data, "--syntax", CFA, "--format", "json",
+    ]));
+    assert_eq!(doc["command"], "sem");
+    assert_eq!(doc["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(doc["n"], 301);
+    assert_eq!(doc["dropped_lines"].as_array().map(Vec::len), Some(0));
+    assert_eq!(doc["options"]["estimator"], "ml");
+
+    let flat = cipa::spec::syntax::parse_flat("cfa", CFA).unwrap();
+    let lib = cipa::sem::fit(
+        &flat,
+        &common::read_data(std::path::Path::new(&data)),
+        &cipa::sem::SemOptions::default(),
+    )
+    .unwrap();
+    let rows = doc["parameters"].as_array().unwrap();
+    assert_eq!(rows.len(), lib.parameters.len());
+    for (j, r) in rows.iter().zip(&lib.parameters) {
+        assert_eq!(
+            (j["lhs"].as_str(), j["op"].as_str()),
+            (Some(&*r.lhs), Some(&*r.op))
+        );
+        assert_eq!(j["rhs"].as_str(), Some(r.rhs.as_str()));
+        for (k, v) in [
+            ("est", r.est),
+            ("se", r.se),
+            ("z", r.z),
+            ("p", r.p),
+            ("ci_lower", r.ci_lower),
+            ("ci_upper", r.ci_upper),
+            ("std_lv", r.std_lv),
+            ("std_all", r.std_all),
+        ] {
+            let jv = num(&j[k]);
+            assert!(
+                (jv.is_nan() && v.is_nan()) || jv == v,
+                "{} {} {} {k}: JSON {jv} vs library {v}",
+                r.lhs,
+                r.op,
+                r.rhs
+            );
+        }
+    }
+    for (k, v) in lib.fit.pairs() {
+        assert_eq!(num(&doc["fit"][k]), v, "fit {k}");
+    }
+    for (k, v) in &lib.r2 {
+        assert_eq!(num(&doc["r2"][k]), *v, "r2 {k}");
+    }
+    against_lavaan(&doc);
+}
+
+/// The CLI's JSON against lavaan's parameterEstimates, fitMeasures and R².
+fn against_lavaan(doc: &Value) {
+    let text = std::fs::read_to_string(common::golden_dir("sem_hs_cfa").join("expected.json"))
+        .expect("golden sem_hs_cfa");
+    let exp: Value = serde_json::from_str(&text).unwrap();
+    for e in exp["parameters"].as_array().unwrap() {
+        let r = doc["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["lhs"] == e["lhs"] && r["op"] == e["op"] && r["rhs"] == e["rhs"])
+            .unwrap_or_else(|| panic!("no row {} {} {}", e["lhs"], e["op"], e["rhs"]));
+        let se = num(&e["se"]).max(1e-3);
+        for (k, ek) in [
+            ("est", "est"),
+            ("se", "se"),
+            ("ci_lower", "ci_lower"),
+            ("ci_upper", "ci_upper"),
+            ("std_lv", "std_lv"),
+            ("std_all", "std_all"),
+            ("z", "z"),
+        ] {
+            let (a, b) = (num(&r[k]), num(&e[ek]));
+            let scale = if k == "z" { 1.0 } else { se };
+            assert!(
+                close(a, b, scale, 1e-5),
+                "{} {k}: cipa {a} lavaan {b}",
+                e["rhs"]
+            );
+        }
+    }
+    for (k, v) in doc["fit"].as_object().unwrap() {
+        let e = num(&exp["fit"][k]);
+        assert!(close(num(v), e, 1e-8, 1e-5), "fit {k}: cipa {v} lavaan {e}");
+    }
+    for (k, v) in doc["r2"].as_object().unwrap() {
+        let e = num(&exp["r2"][k]);
+        assert!(close(num(v), e, 0.1, 1e-5), "r2 {k}: cipa {v} lavaan {e}");
+    }
+}
+
+#[test]
+fn every_format_to_stdout_and_to_a_file() {
+    let Some(data) = hs() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("cfa.lav");
+    std::fs::write(&model, CFA).unwrap();
+    let model = model.display().to_string();
+    let base = ["sem", "--data", &data, "--model", &model];
+    let text = ok(&cipa(&base));
+    for s in [
+        "Latent Variables",
+        "Variances",
+        "Std.all",
+        "R-Square",
+        "Estimator",
+        "CFI",
+    ] {
+        assert!(text.contains(s), "text report lacks {s}:\n{text}");
+    }
+    let md = ok(&cipa(&[&base[..], &["--format", "markdown"][..]].concat()));
+    assert!(md.contains("| visual =~"), "{md}");
+    let csv = ok(&cipa(&[&base[..], &["--format", "csv"][..]].concat()));
+    assert!(
+        csv.lines().any(|l| l.contains("x2") && l.contains("0.55")),
+        "{csv}"
+    );
+    for ext in ["txt", "md", "csv", "json", "html", "tex"] {
+        let out = dir.path().join(format!("report.{ext}"));
+        let o = out.display().to_string();
+        ok(&cipa(&[&base[..], &["--out", &o][..]].concat()));
+        let written = std::fs::read_to_string(&out).unwrap();
+        assert!(written.contains("x9"), "{ext}: {written}");
+        // A second run replaces cipa's own file.
+        ok(&cipa(&[&base[..], &["--out", &o][..]].concat()));
+    }
+    let j: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(j["fit"]["df"], 24.0);
+}
+
+#[test]
+fn text_report_snapshot() {
+    let Some(data) = hs() else { return };
+    let out = ok(&cipa(&["sem", "--data", &data, "--syntax", CFA]));
+    let out = out
+        .replace(env!("CARGO_PKG_VERSION"), "VERSION")
+        .replace(&data, "HolzingerSwineford1939.csv");
+    // The gradient at convergence varies in its last digits with the platform's arithmetic.
+    let out: String = out
+        .lines()
+        .map(|l| match l.find("(largest gradient") {
+            Some(i) => format!("{}(largest gradient ...)\n", &l[..i]),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    insta::assert_snapshot!("sem_hs_cfa_text", out);
+}
+
+#[test]
+fn mlr_reports_the_scaled_test_and_robust_indices() {
+    let Some(data) = hs() else { return };
+    let doc = json(&cipa(&[
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        CFA,
+        "--estimator",
+        "mlr",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(doc["options"]["information"], "observed");
+    for k in [
+        "chisq_scaled",
+        "chisq_scaling_factor",
+        "cfi_robust",
+        "tli_robust",
+        "rmsea_robust",
+    ] {
+        assert!(num(&doc["fit"][k]).is_finite(), "{k}: {}", doc["fit"][k]);
+    }
+    let text = ok(&cipa(&[
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        CFA,
+        "--estimator",
+        "mlr",
+    ]));
+    assert!(
+        text.contains("Scaling correction factor") && text.contains("Robust"),
+        "{text}"
+    );
+}
+
+/// A failing run: exit code 2, the message, and no file at `--out`.
+fn fails(data: &str, syntax: &str, extra: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    let o = out.display().to_string();
+    let err = usage_error(&cipa(
+        &[
+            &["sem", "--data", data, "--syntax", syntax, "--out", &o][..],
+            extra,
+        ]
+        .concat(),
+    ));
+    assert!(!out.exists(), "an output file after a failure: {err}");
+    err
+}
+
+#[test]
+fn bad_input_is_a_usage_error_without_output() {
+    let Some(data) = hs() else { return };
+    let err = fails(&data, "visual =~ x1 + x2 + x33", &[]);
+    assert!(err.contains("x33") && err.contains("1:"), "{err}");
+    let err = fails(&data, "visual =~ x1 + + x2", &[]);
+    assert!(err.contains('^') && err.contains("1:"), "{err}");
+    let err = fails(&data, "f =~ NA*x1 + x2 + x3 + x4", &[]);
+    assert!(err.contains("not identified"), "{err}");
+    let err = fails(&data, CFA, &["--missing", "fiml"]);
+    assert!(err.contains("full-information"), "{err}");
+    let err = fails(&data, CFA, &["--conf", "0.95"]);
+    assert!(err.contains("percent"), "{err}");
+}
+
+#[test]
+fn a_results_folder_holds_the_json_and_the_manifest() {
+    let Some(data) = hs() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("results");
+    let o = out.display().to_string();
+    ok(&cipa(&[
+        "sem", "--data", &data, "--syntax", CFA, "--out", &o,
+    ]));
+    let j: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    assert_eq!(j["command"], "sem");
+    let m: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["command"], "sem", "{m}");
+}
