@@ -486,6 +486,12 @@ def sem(
     score: str | None = None,
     size_class: Names | None = None,
     decimal: str | None = None,
+    boot: int | None = None,
+    seed: int | None = None,
+    ci: str | None = None,
+    mc: int | None = None,
+    bollen_stine: bool = False,
+    threads: int | None = None,
 ) -> Sem:
     """A latent-variable structural equation model (CFA, SEM) by maximum likelihood, as
     ``cipa sem``, with lavaan 0.6's defaults and numbers.
@@ -498,14 +504,19 @@ def sem(
     default, keeps them at their sample values); ``information``: ``expected`` or ``observed``
     (lavaan's default: expected for ML, observed for MLR); ``conf``: interval level in percent.
     ``missing``: ``["listwise"]`` (default) or ``["fiml"]``, besides missing-value codes
-    (``[-99]``). Data options as :func:`read`.
+    (``[-99]``). Data options as :func:`read`. ``boot``: bootstrap resamples (SEs and
+    ``ci`` = ``percentile``/``bc``/``bca`` intervals of every free and defined parameter and the
+    standardized defined ones); ``mc``: Monte Carlo draws for the defined parameters;
+    ``bollen_stine``: the Bollen-Stine p value from ``boot`` draws; ``seed``, ``threads``
+    (results do not depend on it). These are under ``.to_dict()["resampling"]``.
 
     Returns an immutable :class:`Sem`: ``.parameters`` (lavaan's parameterEstimates),
     ``.fit`` (fitMeasures), ``.r2``, ``.summary()``, ``.to_dict()``, ``.save(dir)``.
     """
     kw = dict(estimator=estimator, std_lv=std_lv, meanstructure=meanstructure, fixed_x=fixed_x,
               no_fixed_x=no_fixed_x, information=information, conf=conf, decimals=decimals,
-              syntax=syntax)
+              syntax=syntax, boot=boot, seed=seed, ci=ci, mc=mc, bollen_stine=bollen_stine,
+              threads=threads)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     if isinstance(missing, str):
