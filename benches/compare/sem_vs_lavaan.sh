@@ -3,16 +3,17 @@
 # (benches/common/sem_data.rs: 4 latents x 4-5 items, 2 covariates, n = 500): one fit, and a
 # bootstrap of B draws. Runs are interleaved (lavaan, cipa, lavaan, cipa, ...) so a change of
 # machine load hits both; the median of each is reported with the ratio, as a Markdown table
-# for docs/PERFORMANCE.md. cipa is timed through examples/sem_timing (the library as a whole
-# process) until `cipa sem` exists.
+# for docs/PERFORMANCE.md. cipa is timed as `cipa sem` (JSON output); examples/sem_timing writes
+# the data and the model.
 #   benches/compare/sem_vs_lavaan.sh [fit-reps] [boot-reps] [B]     (defaults 5 2 1000)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 fit_reps=${1:-5}
 boot_reps=${2:-2}
 B=${3:-1000}
-cargo build --release --quiet --example sem_timing
+cargo build --release --quiet --example sem_timing --bin cipa
 bin=target/release/examples/sem_timing
+cipa() { target/release/cipa sem --data "$tmp/sem.csv" --model "$tmp/sem.lav" --format json "$@"; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" data "$tmp/sem.csv"
@@ -30,11 +31,11 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 : >"$tmp/lf"; : >"$tmp/cf"; : >"$tmp/lb"; : >"$tmp/cb"
 for _ in $(seq "$fit_reps"); do
   secs Rscript benches/compare/sem_vs_lavaan.R "$tmp/sem.lav" "$tmp/sem.csv" 0 >>"$tmp/lf"
-  secs "$bin" fit "$tmp/sem.csv" >>"$tmp/cf"
+  secs cipa >>"$tmp/cf"
 done
 for _ in $(seq "$boot_reps"); do
   secs Rscript benches/compare/sem_vs_lavaan.R "$tmp/sem.lav" "$tmp/sem.csv" "$B" >>"$tmp/lb"
-  secs "$bin" boot "$tmp/sem.csv" "$B" >>"$tmp/cb"
+  secs cipa --boot "$B" --seed 1 >>"$tmp/cb"
 done
 lf=$(median <"$tmp/lf"); cf=$(median <"$tmp/cf"); lb=$(median <"$tmp/lb"); cb=$(median <"$tmp/cb")
 echo "| run (whole process, median) | lavaan 0.6-14 | cipa | ratio |"
