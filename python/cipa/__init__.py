@@ -496,6 +496,12 @@ def sem(
     mi: float | bool | None = None,
     residuals: bool = False,
     diagram: str | os.PathLike | None = None,
+    boot: int | None = None,
+    seed: int | None = None,
+    ci: str | None = None,
+    mc: int | None = None,
+    bollen_stine: bool = False,
+    threads: int | None = None,
 ) -> Sem:
     """A latent-variable structural equation model (CFA, SEM) by maximum likelihood, as
     ``cipa sem``, with lavaan 0.6's defaults and numbers.
@@ -513,6 +519,11 @@ def sem(
     add lavaan's residuals (correlation residuals in the report; every type in ``to_dict()``).
     Omega and AVE per latent (semTools) and the fit's warnings (Heywood cases) are always there.
     ``diagram``: also write the path diagram to this file (.svg, .png, .pdf, .dot or .tex).
+    ``boot``: bootstrap resamples (SEs and
+    ``ci`` = ``percentile``/``bc``/``bca`` intervals of every free and defined parameter and the
+    standardized defined ones); ``mc``: Monte Carlo draws for the defined parameters;
+    ``bollen_stine``: the Bollen-Stine p value from ``boot`` draws; ``seed``, ``threads``
+    (results do not depend on it). These are under ``.to_dict()["resampling"]``.
 
     Returns an immutable :class:`Sem`: ``.parameters`` (lavaan's parameterEstimates),
     ``.fit`` (fitMeasures), ``.r2``, ``.summary()``, ``.to_dict()``, ``.save(dir)``.
@@ -521,7 +532,8 @@ def sem(
               no_fixed_x=no_fixed_x, information=information, conf=conf, decimals=decimals,
               syntax=syntax, mi=mi,
               residuals=residuals,
-              diagram=os.path.expanduser(os.fspath(diagram)) if diagram is not None else None)
+              diagram=os.path.expanduser(os.fspath(diagram)) if diagram is not None else None,
+              boot=boot, seed=seed, ci=ci, mc=mc, bollen_stine=bollen_stine, threads=threads)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     if isinstance(missing, str):

@@ -594,4 +594,23 @@ pub struct SemArgs {
     /// this file: .svg, .png, .pdf, .dot or .tex (TikZ). A results folder always holds it.
     #[arg(long, value_name = "FILE")]
     pub diagram: Option<std::path::PathBuf>,
+    /// Bootstrap resamples B (0, the default: none): bootstrap SEs and intervals of every free
+    /// and := parameter and of the standardized := parameters.
+    #[arg(long, value_name = "B", default_value_t = 0)]
+    pub boot: usize,
+    /// Seed of the bootstrap and Monte Carlo draws; without it a seed is chosen and printed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Bootstrap intervals: percentile (default), bc or bca.
+    #[arg(long, value_parser = parse_ci)]
+    pub ci: Option<crate::inference::CiMethod>,
+    /// Monte Carlo draws R for intervals of the := parameters (0, the default: none).
+    #[arg(long, value_name = "R", default_value_t = 0)]
+    pub mc: usize,
+    /// The Bollen-Stine bootstrap p value of the chi-square, from --boot B draws.
+    #[arg(long = "bollen-stine", requires = "boot")]
+    pub bollen_stine: bool,
+    /// Threads for the draws (default: all cores); results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
 }

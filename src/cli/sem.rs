@@ -7,6 +7,7 @@ use crate::data::Dataset;
 use crate::report::{
     add_sem_diagnostics, sem_diagnostics_json, sem_json, sem_report, Report, SemDiagnostics,
 };
+use crate::sem::resample::{SemBootOptions, SemBootstrap};
 use crate::sem::{Estimator, Information, Missing, SemFit, SemOptions};
 use crate::spec::flat::FlatModel;
 
@@ -78,6 +79,7 @@ impl SemPlan {
     pub fn run(self, data: Dataset) -> Result<SemRun, CliError> {
         let mut input = InputNotes::from_data(&data);
         let fit = crate::sem::fit(&self.flat, &data, &self.opts).map_err(crate::Error::from)?;
+        let boot = resampled(&self.a, &self.flat, &data, &fit)?;
         let vars: Vec<&str> = fit.observed.iter().map(String::as_str).collect();
         input.warn_all(data_opts::value_warnings(&data, &vars));
         let diagnostics = diagnostics(&fit, &self.a)?;
@@ -88,6 +90,7 @@ impl SemPlan {
             fit,
             input,
             diagnostics,
+            boot,
         })
     }
 }
@@ -117,6 +120,36 @@ fn diagnostics(fit: &SemFit, a: &SemArgs) -> Result<SemDiagnostics, CliError> {
         modindices,
         residuals,
     })
+}
+
+/// The resampled inference the flags ask for (--boot, --mc, --bollen-stine), if any.
+fn resampled(
+    a: &SemArgs,
+    flat: &FlatModel,
+    data: &Dataset,
+    fit: &SemFit,
+) -> Result<Option<SemBootstrap>, CliError> {
+    if a.boot == 0 && a.mc == 0 {
+        return Ok(None);
+    }
+    if a.boot > 0 {
+        super::check_boot(a.boot, a.conf)?;
+    }
+    let seed = a.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64 % 1_000_000_000)
+    });
+    let opts = SemBootOptions {
+        boot: a.boot,
+        seed,
+        ci: a.ci.unwrap_or_default(),
+        mc: a.mc,
+        bollen_stine: a.bollen_stine,
+        threads: a.threads,
+    };
+    let b = crate::sem::resample::bootstrap(flat, data, fit, &opts).map_err(crate::Error::from)?;
+    Ok(Some(b))
 }
 
 fn is_framework(p: &std::path::Path) -> bool {
@@ -188,6 +221,8 @@ pub struct SemRun {
     pub fit: SemFit,
     input: InputNotes,
     diagnostics: SemDiagnostics,
+    /// The resampled inference (--boot, --mc).
+    pub boot: Option<SemBootstrap>,
 }
 
 impl SemRun {
@@ -212,6 +247,9 @@ impl SemRun {
             "std_lv": o.std_lv, "meanstructure": o.meanstructure, "fixed_x": o.fixed_x,
             "information": o.information, "conf": self.a.conf,
             "missing_codes": self.a.data.missing, "mi": self.a.mi, "residuals": self.a.residuals,
+            "boot": self.a.boot, "mc": self.a.mc, "seed": self.boot.as_ref().map(|b| b.seed),
+            "ci": self.boot.as_ref().filter(|_| self.a.boot > 0).map(|b| b.method),
+            "bollen_stine": self.a.bollen_stine,
         })
     }
 }
@@ -258,6 +296,9 @@ impl SemRun {
             "Confidence intervals at {}%; Std.lv standardizes the latent variables, Std.all every variable.",
             crate::data::format_number(self.a.conf)
         ));
+        if let Some(b) = &self.boot {
+            crate::report::sem_boot::add_to(&mut report, b);
+        }
         self.input.add_to(&mut report);
         report
     }
@@ -268,6 +309,12 @@ impl SemRun {
         let mut doc = sem_json(&self.fit, data, self.options_json());
         if let Some(obj) = doc.as_object_mut() {
             obj.extend(sem_diagnostics_json(&self.fit, &self.diagnostics));
+        }
+        if let (Some(b), Some(o)) = (&self.boot, doc.as_object_mut()) {
+            o.insert(
+                "resampling".into(),
+                serde_json::to_value(b).unwrap_or_default(),
+            );
         }
         self.input.add_to_json(&mut doc);
         doc
@@ -287,8 +334,8 @@ impl SemRun {
             rows_dropped: Some(self.fit.dropped_lines.len()),
             dropped_lines: self.fit.dropped_lines.clone(),
             options: self.options_json(),
-            seed: None,
-            b: None,
+            seed: self.boot.as_ref().map(|b| b.seed),
+            b: self.boot.as_ref().map(|b| b.b).filter(|&b| b > 0),
             resampling: None,
             threads_requested: 0,
             threads_used: 1,

@@ -18,6 +18,7 @@ mod process;
 mod regress;
 mod render;
 mod sem;
+pub mod sem_boot;
 
 pub use curvilinear::quadratic_tables;
 pub use describe::describe_report;

@@ -45,7 +45,7 @@ fn derived(pt: &ParTable, model: &Model, theta: &[f64], v: &Mat, imp: &Implied) 
 }
 
 /// Every defined parameter on raw row values, in order (each may use the earlier ones).
-fn defined_all(pt: &ParTable, values: &[f64]) -> Vec<f64> {
+pub(super) fn defined_all(pt: &ParTable, values: &[f64]) -> Vec<f64> {
     let mut ext = values.to_vec();
     for d in &pt.defined {
         let v = standardize::defined_value(pt, &ext, values, &d.expr);

@@ -45,6 +45,12 @@ pub enum SemError {
     NegativeDf { npar: usize, ndat: usize },
     #[error("under full-information ML the saturated (EM) covariance matrix of the model's observed variables is singular ('{variable}' is a linear combination of the variables before it where they are observed): drop or combine it")]
     MissingDataH1Singular { variable: String },
+    #[error("the {what} failed: draw {draw} could not be fitted after 100 replacements ({reason}); the model may be too close to not identified for resampling, try more cases or a simpler model")]
+    ResamplingFailed {
+        what: String,
+        draw: usize,
+        reason: String,
+    },
 }
 
 fn suggest(s: &[String]) -> String {

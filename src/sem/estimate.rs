@@ -236,7 +236,7 @@ fn bfgs(pb: &Problem<'_>, z0: &[f64], max: usize) -> (Option<Vec<f64>>, usize) {
 }
 
 /// H ← (I − ρsy′)H(I − ρys′) + ρss′ with ρ = 1/(y′s).
-fn bfgs_update(h: &mut Mat, s: &[f64], y: &[f64], sy: f64) {
+pub(super) fn bfgs_update(h: &mut Mat, s: &[f64], y: &[f64], sy: f64) {
     let r = s.len();
     let rho = 1.0 / sy;
     let hy = h.mul_vec(y);

@@ -39,6 +39,7 @@ mod objective;
 pub mod partable;
 mod r2;
 pub mod reliability;
+pub mod resample;
 pub mod residuals;
 mod rmsea;
 mod robust;
@@ -260,6 +261,44 @@ pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit
     if opts.missing == Missing::Fiml {
         return fiml::fit(flat, data, opts);
     }
+    let prep = prepare(flat, data, opts)?;
+    let (n, p, rows) = (prep.n, prep.pt.ov.len(), &prep.rows);
+    // MLR's case scores read the rows by variable.
+    let by_column: Vec<Vec<f64>> = if opts.estimator == Estimator::Mlr {
+        (0..p)
+            .map(|j| (0..n).map(|r| rows[r * p + j]).collect())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let refs: Vec<&[f64]> = by_column.iter().map(Vec::as_slice).collect();
+    let mut fit = fit_data(&prep.pt, &prep.stats, opts, Some(&refs))?;
+    fit.dropped_lines = prep.dropped_lines;
+    Ok(fit)
+}
+
+/// What a fit (and a resampling of it) starts from: the parameter table, the listwise complete
+/// rows of its observed variables (row-major n × p in `pt.ov`'s order) and their moments.
+pub(crate) struct Prepared {
+    pub pt: ParTable,
+    pub rows: Vec<f64>,
+    pub n: usize,
+    pub stats: SampleStats,
+    pub dropped_lines: Vec<u64>,
+}
+
+/// The parameter table of `flat` on the data, and the complete rows it is fitted to.
+pub(crate) fn prepare(
+    flat: &FlatModel,
+    data: &Dataset,
+    opts: &SemOptions,
+) -> Result<Prepared, SemError> {
+    if opts.missing == Missing::Fiml {
+        // The draws refit complete-data moments; a FIML draw needs the casewise engine.
+        return Err(SemError::UnsupportedOption {
+            what: "resampling a full-information ML fit (bootstrap with --missing listwise)".into(),
+        });
+    }
     let names: Vec<String> = data.names().map(str::to_string).collect();
     let pt = partable::build(flat, &names, opts)?;
     let vars: Vec<&str> = pt.ov.iter().map(String::as_str).collect();
@@ -278,19 +317,14 @@ pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit
         .flat_map(|&r| cols.iter().map(move |c| c[r]))
         .collect();
     let m = moments::Moments::complete(moments::DataView::new(&rows, n, p)?)?;
-    let s = SampleStats::new(&pt.ov, m.n, m.mean, Mat::from_rows(p, p, m.cov))?;
-    // MLR's case scores read the rows by variable.
-    let by_column: Vec<Vec<f64>> = if opts.estimator == Estimator::Mlr {
-        (0..p)
-            .map(|j| (0..n).map(|r| rows[r * p + j]).collect())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let refs: Vec<&[f64]> = by_column.iter().map(Vec::as_slice).collect();
-    let mut fit = fit_data(&pt, &s, opts, Some(&refs))?;
-    fit.dropped_lines = complete.dropped_lines;
-    Ok(fit)
+    let stats = SampleStats::new(&pt.ov, m.n, m.mean, Mat::from_rows(p, p, m.cov))?;
+    Ok(Prepared {
+        pt,
+        rows,
+        n,
+        stats,
+        dropped_lines: complete.dropped_lines,
+    })
 }
 
 /// Fits the parameter table `pt` to sample moments `s` (in `pt.ov`'s order).

@@ -363,3 +363,60 @@ fn missing_fiml_uses_every_row() {
         }
     }
 }
+
+/// `--boot --seed --ci --mc --bollen-stine`: the JSON's resampling block is the library's
+/// `SemBootstrap` for the same seed (bit for bit, whatever the threads), and the text report
+/// shows the bootstrap table with B and the seed.
+#[test]
+fn resampling_flags_give_the_library_bootstrap() {
+    let Some(data) = hs() else { return };
+    let args: Vec<&str> = vec![
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        CFA,
+        "--boot",
+        "60",
+        "--seed",
+        "9",
+        "--ci",
+        "bca",
+        "--mc",
+        "200",
+        "--bollen-stine",
+        "--threads",
+        "2",
+    ];
+    let doc = json(&cipa(&[&args[..], &["--format", "json"]].concat()));
+    let flat = cipa::spec::syntax::parse_flat("cfa", CFA).unwrap();
+    let d = common::read_data(std::path::Path::new(&data));
+    let fit = cipa::sem::fit(&flat, &d, &cipa::sem::SemOptions::default()).unwrap();
+    let opts = cipa::sem::resample::SemBootOptions {
+        boot: 60,
+        seed: 9,
+        ci: cipa::inference::CiMethod::Bca,
+        mc: 200,
+        bollen_stine: true,
+        threads: 1,
+    };
+    let lib = cipa::sem::resample::bootstrap(&flat, &d, &fit, &opts).unwrap();
+    let r = &doc["resampling"];
+    assert_eq!(r["b"], 60);
+    assert_eq!(r["seed"], 9);
+    assert_eq!(r["method"], "bca");
+    assert_eq!(doc["options"]["seed"], 9);
+    let rows = r["parameters"].as_array().unwrap();
+    assert_eq!(rows.len(), lib.parameters.len());
+    for (j, p) in rows.iter().zip(&lib.parameters) {
+        assert_eq!(j["lhs"].as_str(), Some(p.lhs.as_str()));
+        assert_eq!(num(&j["se"]), p.se.unwrap());
+        assert_eq!(num(&j["ci_lower"]), p.ci_lower.unwrap());
+        assert_eq!(num(&j["ci_upper"]), p.ci_upper.unwrap());
+    }
+    let bs = lib.bollen_stine.unwrap();
+    assert_eq!(num(&r["bollen_stine"]["pvalue"]), bs.pvalue);
+    let text = ok(&cipa(&[&args[..], &["--format", "text"]].concat()));
+    assert!(text.contains("Bollen-Stine"), "{text}");
+    assert!(text.contains("60 bootstrap resamples, seed 9"), "{text}");
+}

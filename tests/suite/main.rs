@@ -49,6 +49,7 @@ mod readers_text;
 mod render_snapshots;
 mod replication_process;
 mod results_page;
+mod sem_boot;
 mod sem_diagnostics;
 mod sem_fiml;
 mod sem_golden;

@@ -1,0 +1,259 @@
+//! Resampled inference for a fitted SEM (complete data, ML; MLR has the same point estimates),
+//! by the one resampling engine of [`crate::inference::resample`]:
+//!
+//! - the nonparametric bootstrap (`refit.rs`): each draw's row counts give its weighted moments,
+//!   the model is refitted from θ̂, and θ*, the `:=` parameters and their std.all values are
+//!   kept; bootstrap SEs and percentile, BC or BCa intervals (BCa's acceleration from the
+//!   jackknife, as `cipa fit` does) for every free and defined parameter and the standardized
+//!   defined parameters (standardized indirect effects);
+//! - the Bollen-Stine bootstrap p value of the chi-square (`bollen_stine.rs`);
+//! - Monte Carlo intervals of the `:=` parameters from N(θ̂, V̂) (`monte_carlo.rs`).
+//!
+//! Draw b uses the stream of (seed, b) whatever the threads, so results are bit-identical for
+//! any thread count. Failed draws (a non-positive-definite S*, a fit that does not converge) are
+//! replaced and counted in the ledger; above [`MAX_FAILED_SHARE`] no interval is reported.
+
+mod bollen_stine;
+mod monte_carlo;
+mod refit;
+mod solve;
+
+use serde::Serialize;
+
+use crate::data::Dataset;
+use crate::inference::resample::{
+    jackknife, summarise_all, BootSummary, CiMethod, Draws, Ledger, Resampler, MAX_FAILED_SHARE,
+};
+use crate::spec::flat::FlatModel;
+
+use super::{constraints, model, SemError, SemFit};
+use refit::{Output, Refit};
+
+pub use bollen_stine::BollenStine;
+pub use monte_carlo::MonteCarlo;
+
+/// What to resample and how (`cipa sem --boot B --seed S --ci ... --mc R --bollen-stine`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SemBootOptions {
+    /// Bootstrap draws (0 = no bootstrap).
+    pub boot: usize,
+    pub seed: u64,
+    pub ci: CiMethod,
+    /// Monte Carlo draws for the `:=` parameters (0 = none).
+    pub mc: usize,
+    /// Also the Bollen-Stine p value, from `boot` draws of the transformed data.
+    pub bollen_stine: bool,
+    /// Worker threads (0 = all); the results do not depend on it.
+    pub threads: usize,
+}
+
+impl Default for SemBootOptions {
+    fn default() -> Self {
+        SemBootOptions {
+            boot: 0,
+            seed: 1,
+            ci: CiMethod::Percentile,
+            mc: 0,
+            bollen_stine: false,
+            threads: 0,
+        }
+    }
+}
+
+/// One parameter's resampled inference; `se` and the interval are `None` when withheld.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BootParameter {
+    pub lhs: String,
+    pub op: String,
+    pub rhs: String,
+    pub label: String,
+    pub est: f64,
+    pub se: Option<f64>,
+    pub ci_lower: Option<f64>,
+    pub ci_upper: Option<f64>,
+    /// BCa's jackknife acceleration (BCa only).
+    pub acceleration: Option<f64>,
+    /// The statistic's column in [`SemBootstrap::draws`].
+    #[serde(skip)]
+    pub column: usize,
+}
+
+/// The resampled inference of a fitted model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SemBootstrap {
+    /// Bootstrap draws (B) and the seed of every random step here.
+    pub b: usize,
+    pub seed: u64,
+    pub method: CiMethod,
+    pub level: f64,
+    /// Failed bootstrap draws (replaced) and why.
+    pub failed: Ledger,
+    /// Every free parameter, then every `:=` parameter.
+    pub parameters: Vec<BootParameter>,
+    /// The std.all values of the `:=` parameters (standardized indirect effects).
+    pub standardized_defined: Vec<BootParameter>,
+    pub bollen_stine: Option<BollenStine>,
+    pub monte_carlo: Option<MonteCarlo>,
+    /// Why intervals were withheld or BCa had no acceleration.
+    pub notes: Vec<String>,
+    /// The bootstrap draws (θ*, the `:=` parameters, their std.all values), for plots and
+    /// checks; not serialized.
+    #[serde(skip)]
+    pub draws: Option<Draws>,
+}
+
+/// Resampled inference for `fit`, the fit of `flat` to `data` with its options.
+pub fn bootstrap(
+    flat: &FlatModel,
+    data: &Dataset,
+    fit: &SemFit,
+    opts: &SemBootOptions,
+) -> Result<SemBootstrap, SemError> {
+    let prep = super::prepare(flat, data, &fit.options)?;
+    let base = model::Model::new(&prep.pt, &prep.stats);
+    let re = constraints::reparametrise(&prep.pt, &base.base)?;
+    let step = Refit::new(
+        &prep.pt,
+        base.clone(),
+        &re,
+        &fit.theta,
+        &prep.rows,
+        Output::Estimates,
+    );
+    let mut out = SemBootstrap {
+        b: opts.boot,
+        seed: opts.seed,
+        method: opts.ci,
+        level: fit.options.level,
+        failed: Ledger::default(),
+        parameters: Vec::new(),
+        standardized_defined: Vec::new(),
+        bollen_stine: None,
+        monte_carlo: None,
+        notes: Vec::new(),
+        draws: None,
+    };
+    if opts.boot > 0 {
+        let draws = driver(opts, opts.boot)
+            .bootstrap(step.rows(), &step)
+            .map_err(|f| failed("bootstrap", f))?;
+        let accel = acceleration(&step, opts, &mut out.notes);
+        summarise(&mut out, fit, &draws, &accel, opts);
+        out.draws = Some(draws);
+    }
+    if opts.bollen_stine && opts.boot > 0 {
+        let bs = bollen_stine::p_value(&prep, base, &re, fit, opts)?;
+        out.bollen_stine = Some(bs);
+    }
+    if opts.mc > 0 {
+        out.monte_carlo = Some(monte_carlo::intervals(&prep.pt, fit, opts)?);
+    }
+    Ok(out)
+}
+
+fn driver(opts: &SemBootOptions, draws: usize) -> Resampler<'static> {
+    Resampler::new(draws, opts.seed).threads(opts.threads)
+}
+
+fn failed(what: &str, f: crate::inference::resample::BootstrapFailure) -> SemError {
+    SemError::ResamplingFailed {
+        what: what.into(),
+        draw: f.draw,
+        reason: f.reason,
+    }
+}
+
+/// The BCa acceleration of every statistic from the jackknife (each row left out in turn, by
+/// the same refit), zeros for the other methods or when a replicate cannot be fitted (noted:
+/// the intervals are then bias-corrected).
+fn acceleration(step: &Refit<'_>, opts: &SemBootOptions, notes: &mut Vec<String>) -> Vec<f64> {
+    use crate::inference::resample::Step;
+    let m = step.statistics();
+    if opts.ci != CiMethod::Bca {
+        return vec![0.0; m];
+    }
+    let n = step.rows();
+    let mut work = step.scratch();
+    let mut counts = vec![1u32; n];
+    let jack = jackknife(n, m, |i, out| {
+        counts[i] = 0;
+        let r = step.draw(&mut work, &mut counts, out);
+        counts[i] = 1;
+        r
+    });
+    jack.unwrap_or_else(|reason| {
+        notes.push(format!("A jackknife replicate could not be fitted ({reason}), so the BCa intervals use no acceleration (they are bias-corrected intervals)."));
+        vec![0.0; m]
+    })
+}
+
+/// The point values of the statistics: θ̂, the `:=` parameters, their std.all values.
+fn point(fit: &SemFit) -> Vec<f64> {
+    let defined = fit.parameters.iter().filter(|r| r.op == ":=");
+    let mut v = fit.theta.clone();
+    v.extend(defined.clone().map(|r| r.est));
+    v.extend(defined.map(|r| r.std_all));
+    v
+}
+
+/// The summaries into the report's rows, withheld where the draws do not allow them.
+fn summarise(
+    out: &mut SemBootstrap,
+    fit: &SemFit,
+    draws: &Draws,
+    accel: &[f64],
+    opts: &SemBootOptions,
+) {
+    let point = point(fit);
+    let how = (100.0 * fit.options.level, opts.ci);
+    let sums = summarise_all(draws, &point, how, accel, opts.threads);
+    let usable = draws.ledger.usable(draws.b);
+    if !usable {
+        out.notes.push(format!(
+            "No bootstrap intervals are reported: {} failed draws were replaced to complete {} (more than {:.0}%), so the draws that succeeded are not a sample of the sampling distribution.",
+            draws.ledger.failed,
+            draws.b,
+            100.0 * MAX_FAILED_SHARE
+        ));
+    }
+    let q = fit.theta.len();
+    let nd = point.len().saturating_sub(q) / 2;
+    let stat = |j: usize, r: &super::ParameterRow, est: f64| {
+        let ok = usable && est.is_finite() && finite_enough(draws, j);
+        let s: Option<&BootSummary> = ok.then_some(&sums[j]);
+        BootParameter {
+            lhs: r.lhs.clone(),
+            op: r.op.clone(),
+            rhs: r.rhs.clone(),
+            label: r.label.clone(),
+            est,
+            se: s.map(|s| s.se),
+            ci_lower: s.map(|s| s.lower),
+            ci_upper: s.map(|s| s.upper),
+            acceleration: (opts.ci == CiMethod::Bca).then_some(accel[j]),
+            column: j,
+        }
+    };
+    let defined: Vec<&super::ParameterRow> =
+        fit.parameters.iter().filter(|r| r.op == ":=").collect();
+    for r in fit.parameters.iter().filter(|r| r.free > 0) {
+        out.parameters.push(stat(r.free - 1, r, r.est));
+    }
+    for (k, r) in defined.iter().enumerate() {
+        out.parameters.push(stat(q + k, r, r.est));
+        out.standardized_defined
+            .push(stat(q + nd + k, r, r.std_all));
+    }
+    out.failed = draws.ledger.clone();
+}
+
+/// Whether at most [`MAX_FAILED_SHARE`] of statistic `j`'s draws are not finite.
+fn finite_enough(d: &Draws, j: usize) -> bool {
+    let bad = (0..d.b)
+        .filter(|&b| !d.values[b * d.m + j].is_finite())
+        .count();
+    bad as f64 <= MAX_FAILED_SHARE * d.b as f64
+}
+
+#[cfg(test)]
+mod tests;

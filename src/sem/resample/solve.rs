@@ -1,0 +1,126 @@
+//! The refit of one draw: quasi-Newton (BFGS) steps in z of θ = K z + k₀ from θ̂, whose inverse
+//! Hessian starts at the full sample's (Nocedal & Wright 2006, Alg. 6.1; the draw's Hessian
+//! differs from it by O(n^−½), so the first steps are nearly Newton steps and BFGS's updates do
+//! the rest). A draw costs a few gradient evaluations instead of the general search's expected
+//! information and differenced Hessian at every iteration (`estimate.rs`), which stays the
+//! fallback when these steps do not converge. Convergence is the engine's: |∂F/∂z|∞ < 1e-10.
+
+use super::super::constraints::Reparam;
+use super::super::estimate::{bfgs_update, GRADIENT_TOL};
+use super::super::gradient::{delta, gradient};
+use super::super::linalg::{spd_inverse_logdet, Mat};
+use super::super::model::Model;
+use super::super::objective::f_ml;
+use super::super::sample::SampleStats;
+
+/// Iterations before the general search takes over.
+const MAX_STEPS: usize = 100;
+/// Below this gradient a change of F is at its rounding level, so steps are judged by the
+/// gradient instead (as `estimate.rs` does).
+const NEAR: f64 = 1e-5;
+/// A search that stalls with a gradient below this has reached the rounding floor of F.
+const STALL_TOL: f64 = 1e-7;
+
+/// F and ∂F/∂z of one draw.
+pub(super) struct Objective<'a> {
+    pub model: &'a Model,
+    pub s: &'a SampleStats,
+    pub re: &'a Reparam,
+}
+
+impl Objective<'_> {
+    fn f(&self, z: &[f64]) -> Option<f64> {
+        let (_, imp) = self.model.implied(&self.re.theta(z))?;
+        f_ml(&imp, self.s, self.model.meanstructure).map(|(f, _)| f)
+    }
+
+    pub fn fg(&self, z: &[f64]) -> Option<(f64, Vec<f64>)> {
+        let (m, imp) = self.model.implied(&self.re.theta(z))?;
+        let (f, inv) = f_ml(&imp, self.s, self.model.meanstructure)?;
+        let d = delta(self.model, &m, &imp);
+        let g = gradient(&d, &imp, &inv, self.s, self.model.meanstructure);
+        Some((f, self.re.k.t().mul_vec(&g)))
+    }
+
+    /// The inverse of ∂²F/∂z∂z′ at z by central differences of the analytic gradient, if it is
+    /// positive definite.
+    pub fn inverse_hessian(&self, z: &[f64]) -> Option<Mat> {
+        let r = z.len();
+        let mut h = Mat::zeros(r, r);
+        let mut x = z.to_vec();
+        for j in 0..r {
+            let step = 1e-6 * z[j].abs().max(1.0);
+            x[j] = z[j] + step;
+            let up = self.fg(&x)?.1;
+            x[j] = z[j] - step;
+            let down = self.fg(&x)?.1;
+            x[j] = z[j];
+            for i in 0..r {
+                h[(i, j)] = (up[i] - down[i]) / (2.0 * step);
+            }
+        }
+        spd_inverse_logdet(&h.add(&h.t()).scale(0.5)).map(|(inv, _)| inv)
+    }
+}
+
+fn max_abs(v: &[f64]) -> f64 {
+    v.iter().fold(0.0, |m, x| m.max(x.abs()))
+}
+
+/// The minimum of F from z0 with the starting inverse Hessian `h0`: (z, F), or `None` when the
+/// steps do not converge (the caller then runs the general search).
+pub(super) fn minimise(ob: &Objective<'_>, z0: &[f64], h0: &Mat) -> Option<(Vec<f64>, f64)> {
+    let mut z = z0.to_vec();
+    let (mut f, mut g) = ob.fg(&z)?;
+    let mut h = h0.clone();
+    for _ in 0..MAX_STEPS {
+        let gmax = max_abs(&g);
+        if gmax < GRADIENT_TOL {
+            return Some((z, f));
+        }
+        let dir = h.mul_vec(&g);
+        let Some((next, f1, g1)) = step(ob, &z, (f, &g, gmax), &dir) else {
+            return (gmax < STALL_TOL).then_some((z, f));
+        };
+        let s: Vec<f64> = next.iter().zip(&z).map(|(a, b)| a - b).collect();
+        let y: Vec<f64> = g1.iter().zip(&g).map(|(a, b)| a - b).collect();
+        let sy: f64 = s.iter().zip(&y).map(|(a, b)| a * b).sum();
+        if sy > 0.0 {
+            bfgs_update(&mut h, &s, &y, sy);
+        }
+        (z, f, g) = (next, f1, g1);
+    }
+    None
+}
+
+/// z − t·dir for the first t in 1, ½, ¼, ... that decreases F enough (Armijo), or near the
+/// optimum the gradient; with F and the gradient there.
+fn step(
+    ob: &Objective<'_>,
+    z: &[f64],
+    (f0, g, gmax): (f64, &[f64], f64),
+    dir: &[f64],
+) -> Option<(Vec<f64>, f64, Vec<f64>)> {
+    let slope: f64 = g.iter().zip(dir).map(|(a, b)| a * b).sum();
+    if slope.is_nan() || slope <= 0.0 {
+        return None;
+    }
+    let mut t = 1.0;
+    for _ in 0..30 {
+        let cand: Vec<f64> = z.iter().zip(dir).map(|(a, d)| a - t * d).collect();
+        if gmax < NEAR {
+            if let Some((f1, g1)) = ob.fg(&cand) {
+                if max_abs(&g1) < gmax {
+                    return Some((cand, f1, g1));
+                }
+            }
+        } else if let Some(f1) = ob.f(&cand) {
+            if f1 <= f0 - 1e-4 * t * slope {
+                let (f1, g1) = ob.fg(&cand)?;
+                return Some((cand, f1, g1));
+            }
+        }
+        t *= 0.5;
+    }
+    None
+}

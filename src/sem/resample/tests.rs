@@ -1,0 +1,136 @@
+//! The SEM bootstrap on data simulated from a known mediation model: the weighted moments of a
+//! draw, bit-identical results for any thread count, the Bollen-Stine transformation, and Monte
+//! Carlo SEs of a linear defined parameter against its delta-method SE.
+
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use super::*;
+use crate::data::{Dataset, Variable};
+use crate::inference::resample::Step;
+use crate::sem::{fit, SemOptions};
+
+const MODEL: &str = "f =~ x1 + x2 + x3
+g =~ y1 + y2 + y3
+f ~ a*z
+g ~ b*f + c*z
+ind := a*b
+tot := c + b";
+
+/// n rows of the model above (loadings 1, 0.8, 0.7; b = 0.5, c = 0.3, f ~ 0.4 z), seeded.
+fn simulated(n: usize, seed: u64) -> Dataset {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut e = || -> f64 { rng.sample(rand_distr::StandardNormal) };
+    let mut cols: Vec<Vec<f64>> = vec![Vec::new(); 7];
+    for _ in 0..n {
+        let z = e();
+        let f = 0.4 * z + e();
+        let g = 0.5 * f + 0.3 * z + e();
+        let row = [
+            f + 0.6 * e(),
+            0.8 * f + 0.6 * e(),
+            0.7 * f + 0.6 * e(),
+            g + 0.6 * e(),
+            0.8 * g + 0.6 * e(),
+            0.7 * g + 0.6 * e(),
+            z,
+        ];
+        for (c, v) in cols.iter_mut().zip(row) {
+            c.push(v);
+        }
+    }
+    let names = ["x1", "x2", "x3", "y1", "y2", "y3", "z"];
+    let vars = names
+        .iter()
+        .zip(cols)
+        .map(|(n, c)| Variable::numeric(*n, c))
+        .collect();
+    Dataset::new("simulated", vars).expect("data")
+}
+
+fn setup(n: usize) -> (FlatModel, Dataset, SemFit) {
+    let flat = crate::spec::syntax::parse_flat("test", MODEL).expect("model");
+    let data = simulated(n, 7);
+    let f = fit(&flat, &data, &SemOptions::default()).expect("fit");
+    (flat, data, f)
+}
+
+/// A draw that counts every row once has the sample's moments, so its refit is θ̂.
+#[test]
+fn the_full_sample_draw_refits_theta_hat() {
+    let (flat, data, f) = setup(200);
+    let prep = crate::sem::prepare(&flat, &data, &f.options).unwrap();
+    let base = model::Model::new(&prep.pt, &prep.stats);
+    let re = constraints::reparametrise(&prep.pt, &base.base).unwrap();
+    let step = Refit::new(&prep.pt, base, &re, &f.theta, &prep.rows, Output::Estimates);
+    let mut out = vec![0.0; step.statistics()];
+    let mut counts = vec![1u32; step.rows()];
+    step.draw(&mut step.scratch(), &mut counts, &mut out)
+        .unwrap();
+    for (a, b) in out.iter().zip(&point(&f)) {
+        assert!((a - b).abs() < 1e-7, "{a} {b}");
+    }
+}
+
+#[test]
+fn same_results_for_one_and_four_threads() {
+    let (flat, data, f) = setup(150);
+    let mut opts = SemBootOptions {
+        boot: 60,
+        seed: 11,
+        ci: CiMethod::Bca,
+        mc: 200,
+        bollen_stine: true,
+        threads: 1,
+    };
+    let one = bootstrap(&flat, &data, &f, &opts).unwrap();
+    opts.threads = 4;
+    let four = bootstrap(&flat, &data, &f, &opts).unwrap();
+    assert_eq!(one, four);
+    // 14 free parameters (fixed.x: z's variance is not one), two defined ones.
+    assert_eq!(one.parameters.len(), f.n_free + 2);
+    assert_eq!(one.standardized_defined.len(), 2);
+    let p = one.bollen_stine.as_ref().unwrap().pvalue;
+    assert!((0.0..=1.0).contains(&p));
+    for r in one.parameters.iter().chain(&one.standardized_defined) {
+        let (lo, hi) = (r.ci_lower.unwrap(), r.ci_upper.unwrap());
+        assert!(lo <= hi && r.se.unwrap() > 0.0, "{r:?}");
+        assert!(r.acceleration.unwrap().abs() < 0.5);
+    }
+}
+
+/// The transformed rows have the implied moments exactly, so the model fits them perfectly.
+#[test]
+fn bollen_stine_rows_have_the_implied_moments() {
+    let (flat, data, f) = setup(200);
+    let prep = crate::sem::prepare(&flat, &data, &f.options).unwrap();
+    let rows = bollen_stine::transform(&prep, &f);
+    let p = prep.pt.ov.len();
+    let n = rows.len() / p;
+    let m = crate::sem::moments::Moments::complete(
+        crate::sem::moments::DataView::new(&rows, n, p).unwrap(),
+    )
+    .unwrap();
+    for (a, b) in m.cov.iter().zip(&f.implied_cov.data) {
+        assert!((a - b).abs() < 1e-10, "{a} {b}");
+    }
+}
+
+/// `tot := c + b` is linear in θ, so its Monte Carlo SD estimates the delta-method SE; with
+/// R = 20000 draws the SD's relative Monte Carlo error is 1/√(2R) = 0.5%, and 3% is six of them.
+#[test]
+fn monte_carlo_se_of_a_linear_parameter_is_the_delta_se() {
+    let (flat, data, f) = setup(300);
+    let opts = SemBootOptions {
+        mc: 20000,
+        seed: 3,
+        ..SemBootOptions::default()
+    };
+    let r = bootstrap(&flat, &data, &f, &opts).unwrap();
+    let mc = r.monte_carlo.unwrap();
+    let tot = mc.defined.iter().find(|d| d.lhs == "tot").unwrap();
+    let delta = f.parameters.iter().find(|p| p.lhs == "tot").unwrap().se;
+    let se = tot.se.unwrap();
+    assert!((se / delta - 1.0).abs() < 0.03, "MC {se} delta {delta}");
+    assert!(tot.ci_lower.unwrap() < tot.est && tot.est < tot.ci_upper.unwrap());
+}

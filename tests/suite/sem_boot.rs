@@ -1,0 +1,140 @@
+//! The SEM bootstrap against lavaan 0.6-14 (tests/golden/sem_hs_mediation_boot, made by its
+//! make.R: `sem(..., se = "bootstrap", bootstrap = 2000)` percentile intervals and the
+//! Bollen-Stine p value of `bootstrapLavaan(type = "bollen.stine", R = 1000)`).
+//!
+//! R's random streams cannot be reproduced, so the two bootstraps are independent Monte Carlo
+//! estimates of the same quantities and are compared within bounds on their difference, four
+//! standard deviations (with ~50 compared numbers, a false alarm has probability below 0.5%):
+//!
+//! - a bootstrap SE s from B draws has Var(s)/σ² ≈ (κ − 1)/(4B), κ the draws' kurtosis
+//!   (3 for normal draws: 1/(2B)); κ is estimated from cipa's own draws, since several of these
+//!   sampling distributions (the loading of x9) are far from normal;
+//! - a q-quantile from B draws has SD √(q(1 − q)/B)/f(x_q); the density f at the quantile is
+//!   estimated from cipa's draws by the spacing of order statistics around it (Siddiqui 1960;
+//!   Bloch & Gastwirth 1968): 1/f ≈ (x_(q+h) − x_(q−h)) / (2h), h = 0.02;
+//! - Bollen-Stine: lavaan's count of T* ≥ T was 0 of 1000. Given the pooled count x of both
+//!   runs (the same p), the chance that all x fell in cipa's B draws is (B / (B + 1000))^x; cipa's
+//!   count must keep that above 0.2%.
+
+use serde_json::Value;
+
+use crate::common;
+use cipa::inference::resample::{CiMethod, Draws};
+use cipa::sem::resample::{bootstrap, SemBootOptions};
+use cipa::sem::{self, SemOptions};
+
+const B: usize = 1000;
+const LAVAAN_B: f64 = 2000.0;
+const SDS: f64 = 4.0;
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+fn sorted(d: &Draws, j: usize) -> Vec<f64> {
+    let mut x = d.column(j);
+    x.sort_by(f64::total_cmp);
+    x
+}
+
+/// The q-quantile of sorted draws (nearest order statistic).
+fn quantile(x: &[f64], q: f64) -> f64 {
+    let k = ((x.len() as f64 * q).round() as usize).clamp(1, x.len());
+    x[k - 1]
+}
+
+/// The draws' kurtosis E(x − μ)⁴ / σ⁴.
+fn kurtosis(x: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    let m2 = x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / n;
+    let m4 = x.iter().map(|v| (v - m).powi(4)).sum::<f64>() / n;
+    m4 / (m2 * m2)
+}
+
+/// The SD of the difference of two independent q-quantile estimates from B and lavaan's draws.
+fn quantile_sd(x: &[f64], q: f64) -> f64 {
+    let h = 0.02;
+    let inv_f = (quantile(x, q + h) - quantile(x, q - h)) / (2.0 * h);
+    (q * (1.0 - q) * (1.0 / B as f64 + 1.0 / LAVAAN_B)).sqrt() * inv_f
+}
+
+#[test]
+fn bootstrap_and_bollen_stine_agree_with_lavaan() {
+    let dir = common::golden_dir("sem_hs_mediation_boot");
+    let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
+    let exp: Value = serde_json::from_str(&text).expect("valid JSON");
+    let data_rel = exp["data"].as_str().expect("data path");
+    let Some(path) = common::shared_or_skip_file(data_rel.trim_start_matches("../shared/")) else {
+        return;
+    };
+    let data = common::read_data(&path);
+    let model = exp["model"].as_str().expect("model");
+    let flat = cipa::spec::syntax::parse_flat("boot", model).expect("model");
+    let fit = sem::fit(&flat, &data, &SemOptions::default()).expect("fit");
+    let opts = SemBootOptions {
+        boot: B,
+        seed: 20261205,
+        ci: CiMethod::Percentile,
+        mc: 0,
+        bollen_stine: true,
+        threads: 0,
+    };
+    let boot = bootstrap(&flat, &data, &fit, &opts).expect("bootstrap");
+    let draws = boot.draws.as_ref().expect("draws");
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for e in exp["parameters"].as_array().expect("rows") {
+        let (lhs, op, rhs) = (e["lhs"].as_str(), e["op"].as_str(), e["rhs"].as_str());
+        let Some(r) = boot.parameters.iter().find(|r| {
+            Some(r.lhs.as_str()) == lhs && Some(r.op.as_str()) == op && Some(r.rhs.as_str()) == rhs
+        }) else {
+            assert_eq!(num(&e["se"]), 0.0, "no bootstrap row for {e}");
+            continue;
+        };
+        let name = format!("{} {} {}", r.lhs, r.op, r.rhs);
+        let x = sorted(draws, r.column);
+        let se = r.se.expect("se");
+        let se_sd = se * ((kurtosis(&x) - 1.0) / 4.0 * (1.0 / B as f64 + 1.0 / LAVAAN_B)).sqrt();
+        let checks = [
+            ("se", se, num(&e["se"]), se_sd),
+            (
+                "ci_lower",
+                r.ci_lower.expect("lower"),
+                num(&e["ci_lower"]),
+                quantile_sd(&x, 0.025),
+            ),
+            (
+                "ci_upper",
+                r.ci_upper.expect("upper"),
+                num(&e["ci_upper"]),
+                quantile_sd(&x, 0.975),
+            ),
+        ];
+        for (what, got, want, sd) in checks {
+            compared += 1;
+            println!(
+                "{name} {what}: cipa {got:.5} lavaan {want:.5} ({:+.2} SD)",
+                (got - want) / sd
+            );
+            if (got - want).abs() > SDS * sd {
+                failures.push(format!(
+                    "{name} {what}: cipa {got} lavaan {want}, bound {}",
+                    SDS * sd
+                ));
+            }
+        }
+    }
+    assert!(compared >= 3 * 20, "only {compared} numbers compared");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(boot.failed.failed < B / 20, "{:?}", boot.failed);
+    let bs = boot.bollen_stine.as_ref().expect("Bollen-Stine");
+    assert!((bs.chisq - num(&exp["bollen_stine"]["chisq"])).abs() < 1e-6 * bs.chisq);
+    assert_eq!(num(&exp["bollen_stine"]["pvalue"]), 0.0);
+    let count = (bs.pvalue * B as f64).round();
+    let share = B as f64 / (B as f64 + 1000.0);
+    assert!(
+        share.powf(count) > 0.002,
+        "Bollen-Stine: {count} of cipa's {B} draws reach T, none of lavaan's 1000"
+    );
+}
