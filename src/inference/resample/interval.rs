@@ -54,7 +54,8 @@ pub struct BootSummary {
 /// draws, the lower bound is draw `round(B·lo_p)` and the upper is draw `trunc(B·hi_p) + 1`
 /// (1-based), clamped to `1..=B`: draws 125 and 4876 of 5000 for a 95% percentile interval.
 /// Found by selection rather than a full sort (the same order statistics, in linear time: the
-/// curves over a moderator's range summarise hundreds of statistics).
+/// curves over a moderator's range summarise hundreds of statistics). `draws` is scratch: it is
+/// left reordered, its values re-encoded.
 fn percentile_bounds(draws: &mut [f64], lo_p: f64, hi_p: f64) -> (f64, f64) {
     let b = draws.len();
     if b == 0 {
@@ -62,13 +63,30 @@ fn percentile_bounds(draws: &mut [f64], lo_p: f64, hi_p: f64) -> (f64, f64) {
     }
     let lo = ((b as f64 * lo_p).round() as usize).clamp(1, b);
     let hi = ((b as f64 * hi_p).trunc() as usize + 1).clamp(1, b);
-    let (below, &mut lower, above) = draws.select_nth_unstable_by(lo - 1, f64::total_cmp);
+    // The selection runs on integer keys in `f64::total_cmp`'s order, made once per value
+    // instead of twice per comparison (the selections were 3% of a model 58 run on one thread).
+    for v in draws.iter_mut() {
+        *v = f64::from_bits(total_order_key(*v));
+    }
+    let key = |v: &f64| v.to_bits() as i64;
+    let by_key = |a: &f64, b: &f64| key(a).cmp(&key(b));
+    let (below, &mut lower, above) = draws.select_nth_unstable_by(lo - 1, by_key);
     let upper = match hi.cmp(&lo) {
         std::cmp::Ordering::Equal => lower,
-        std::cmp::Ordering::Greater => *above.select_nth_unstable_by(hi - lo - 1, f64::total_cmp).1,
-        std::cmp::Ordering::Less => *below.select_nth_unstable_by(hi - 1, f64::total_cmp).1,
+        std::cmp::Ordering::Greater => *above.select_nth_unstable_by(hi - lo - 1, by_key).1,
+        std::cmp::Ordering::Less => *below.select_nth_unstable_by(hi - 1, by_key).1,
     };
-    (lower, upper)
+    // The key's transform is its own inverse.
+    let value = |k: f64| f64::from_bits(total_order_key(k));
+    (value(lower), value(upper))
+}
+
+/// The bits of `v` rearranged so that, read as an `i64`, they order as `f64::total_cmp` orders
+/// the values (the transform `total_cmp` applies to both sides of each comparison): negative
+/// values have all but the sign bit flipped. Applied twice it gives `v` back.
+fn total_order_key(v: f64) -> u64 {
+    let bits = v.to_bits();
+    bits ^ (((bits as i64 >> 63) as u64) >> 1)
 }
 
 /// The jackknife acceleration of BCa: `Σd³ / (6 (Σd²)^{3/2})` with `d_i = mean − θ_(i)` over the
@@ -234,6 +252,39 @@ mod tests {
         let draws: Vec<f64> = (1..=5000).map(|v| v as f64).collect();
         let s = summarise(&draws, 2500.0, 95.0, CiMethod::Percentile);
         assert_eq!((s.lower, s.upper), (125.0, 4876.0));
+    }
+
+    /// The selection on integer keys picks the same order statistics as a full sort by
+    /// `f64::total_cmp`, for values of both signs, zeros of both signs and ties.
+    #[test]
+    fn percentile_bounds_match_a_total_order_sort() {
+        let mut state = 7u64;
+        for b in [1usize, 2, 3, 40, 999, 5000] {
+            let values: Vec<f64> = (0..b)
+                .map(|i| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    match i % 7 {
+                        0 => -0.0,
+                        1 => 0.0,
+                        2 => ((state >> 40) % 5) as f64 - 2.0,
+                        _ => ((state >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 1e3,
+                    }
+                })
+                .collect();
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            for (lo_p, hi_p) in [(0.025, 0.975), (0.005, 0.995), (0.3, 0.2)] {
+                let (lower, upper) = percentile_bounds(&mut values.clone(), lo_p, hi_p);
+                let lo = ((b as f64 * lo_p).round() as usize).clamp(1, b);
+                let hi = ((b as f64 * hi_p).trunc() as usize + 1).clamp(1, b);
+                assert_eq!(lower.to_bits(), sorted[lo - 1].to_bits(), "b {b} lower");
+                assert_eq!(upper.to_bits(), sorted[hi - 1].to_bits(), "b {b} upper");
+            }
+        }
+        for v in [-1.5, -0.0, 0.0, 2.0, f64::MIN, f64::MAX] {
+            let twice = total_order_key(f64::from_bits(total_order_key(v)));
+            assert_eq!(twice, v.to_bits());
+        }
     }
 
     /// The jackknife of a mean: leave-one-out means are `(S - x_i)/(n - 1)`, whose skewness the
