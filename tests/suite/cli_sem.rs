@@ -245,6 +245,15 @@ fn bad_input_is_a_usage_error_without_output() {
     assert!(err.contains('^') && err.contains("1:"), "{err}");
     let err = fails(&data, "f =~ NA*x1 + x2 + x3 + x4", &[]);
     assert!(err.contains("not identified"), "{err}");
+    let err = fails(
+        &data,
+        CFA,
+        &["--missing", "fiml", "--boot", "100", "--seed", "1"],
+    );
+    assert!(
+        err.contains("full-information") && err.contains("listwise"),
+        "{err}"
+    );
     let err = fails(&data, CFA, &["--missing", "fiml,listwise"]);
     assert!(err.contains("choose one"), "{err}");
     let err = fails(&data, CFA, &["--conf", "0.95"]);
