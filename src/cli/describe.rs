@@ -3,10 +3,10 @@ use serde_json::json;
 use crate::data::{Column, Dataset};
 use crate::measure::{correlations, describe, CorrelationMatrix, Descriptive, MissingPolicy};
 use crate::report::apa::{apa_descriptives, ApaTable};
-use crate::report::{describe_report, render, Format, Report};
+use crate::report::{describe_report, Report};
 
 use super::args::DescribeArgs;
-use super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::results_dir::{self, Provenance, ResultsDir};
 use super::warn::InputNotes;
 use super::{data_opts, output, CliError};
 
@@ -14,21 +14,34 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
     let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load(&a.data)?;
     let run = DescribeRun::new(a, data)?;
-    let a = &run.a;
-    let text = match dest {
-        Destination::Folder(dir) => {
-            let (files, prov) = run.folder()?;
-            let n = files.commit(&dir, &prov)?;
-            results_dir::announce(n, &dir);
-            return Ok(());
-        }
-        _ if a.output.apa => output::apa_text(&run.apa(), a.output.format())?,
-        _ => match a.output.format() {
-            Format::Json => super::json_text(&run.json())?,
-            f => render(&run.report(), f),
+    let out = run.a.output.out.clone();
+    output::deliver(
+        &run,
+        output::Delivery {
+            dest,
+            format: run.a.output.format(),
+            apa: run.a.output.apa,
+            out: out.as_deref(),
         },
-    };
-    output::emit(&text, a.output.out.as_deref())
+    )
+}
+
+impl output::Deliverable for DescribeRun {
+    fn report(&self) -> Report {
+        DescribeRun::report(self)
+    }
+
+    fn json(&self) -> Result<serde_json::Value, CliError> {
+        Ok(DescribeRun::json(self))
+    }
+
+    fn apa(&self) -> Option<Vec<ApaTable>> {
+        Some(DescribeRun::apa(self))
+    }
+
+    fn folder(&self) -> Option<Result<(ResultsDir, Provenance), CliError>> {
+        Some(DescribeRun::folder(self))
+    }
 }
 
 /// A finished `describe`: the statistics and everything its outputs are made from.

@@ -7,7 +7,7 @@ use crate::data::{code_event, Coding, Dataset, EventCoding};
 use crate::effects::probe::ProbeMethod;
 use crate::inference::{CiMethod, CovType};
 use crate::report::apa::{apa_process, ApaTable};
-use crate::report::{json::analysis_json, process_report, render, Format, Report};
+use crate::report::{json::analysis_json, process_report, Report};
 use crate::spec::{ModelSpec, SpecSource};
 
 use super::args::FitArgs;
@@ -60,21 +60,34 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     if let (Some(Some(p)), Some(csv)) = (&fit.a.save_boot, fit.draws_csv()) {
         output::emit(&csv, Some(p))?;
     }
-    let a = &fit.a;
-    let text = match dest {
-        Destination::Folder(dir) => {
-            let (files, prov) = fit.folder()?;
-            let n = files.commit(&dir, &prov)?;
-            results_dir::announce(n, &dir);
-            return Ok(());
-        }
-        _ if a.output.apa => output::apa_text(&fit.apa(), a.output.format())?,
-        _ => match a.output.format() {
-            Format::Json => super::json_text(&fit.json())?,
-            f => render(&fit.report(), f),
+    let out = fit.a.output.out.clone();
+    output::deliver(
+        &fit,
+        output::Delivery {
+            dest,
+            format: fit.a.output.format(),
+            apa: fit.a.output.apa,
+            out: out.as_deref(),
         },
-    };
-    output::emit(&text, a.output.out.as_deref())
+    )
+}
+
+impl output::Deliverable for FitRun {
+    fn report(&self) -> Report {
+        FitRun::report(self)
+    }
+
+    fn json(&self) -> Result<serde_json::Value, CliError> {
+        Ok(FitRun::json(self))
+    }
+
+    fn apa(&self) -> Option<Vec<ApaTable>> {
+        Some(FitRun::apa(self))
+    }
+
+    fn folder(&self) -> Option<Result<(ResultsDir, Provenance), CliError>> {
+        Some(FitRun::folder(self))
+    }
 }
 
 /// A `fit` with its data, model and resolved options, ready to run.

@@ -2,10 +2,10 @@ use serde_json::json;
 
 use crate::data::Dataset;
 use crate::measure::{measure, Construct, CrMethod, MeasureOptions, Measurement};
-use crate::report::{measure_json, measure_report, render, Format, Report};
+use crate::report::{measure_json, measure_report, Report};
 
 use super::args::MeasureArgs;
-use super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::results_dir::{self, Provenance, ResultsDir};
 use super::warn::InputNotes;
 use super::{constructs, data_opts, output, usage, CliError};
 
@@ -14,20 +14,31 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
     let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load_items(&a.data)?;
     let run = MeasureRun::new(a, data, &cs, opts)?;
-    let a = &run.a;
-    let text = match dest {
-        Destination::Folder(dir) => {
-            let (files, prov) = run.folder()?;
-            let n = files.commit(&dir, &prov)?;
-            results_dir::announce(n, &dir);
-            return Ok(());
-        }
-        _ => match a.output.format() {
-            Format::Json => super::json_text(&run.json())?,
-            f => render(&run.report(), f),
+    // measure has no APA tables; --apa has always been ignored here, so it stays so.
+    let out = run.a.output.out.clone();
+    output::deliver(
+        &run,
+        output::Delivery {
+            dest,
+            format: run.a.output.format(),
+            apa: false,
+            out: out.as_deref(),
         },
-    };
-    output::emit(&text, a.output.out.as_deref())
+    )
+}
+
+impl output::Deliverable for MeasureRun {
+    fn report(&self) -> Report {
+        MeasureRun::report(self)
+    }
+
+    fn json(&self) -> Result<serde_json::Value, CliError> {
+        Ok(MeasureRun::json(self))
+    }
+
+    fn folder(&self) -> Option<Result<(ResultsDir, Provenance), CliError>> {
+        Some(MeasureRun::folder(self))
+    }
 }
 
 /// The constructs and the options of a `measure`, checked before any data is read.

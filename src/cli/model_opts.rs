@@ -51,7 +51,12 @@ pub fn spec_text(path: &Path) -> Result<String, CliError> {
             .ok_or_else(|| {
                 usage(format!(
                     "no framework model '{name}': use one of {}",
-                    crate::spec::framework::NAMES.join(", ")
+                    crate::spec::framework::NAMES
+                        .iter()
+                        .chain(&crate::spec::framework::SEM_NAMES)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
             });
     }

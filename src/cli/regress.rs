@@ -6,10 +6,10 @@ use crate::data::{
 use crate::estimation::{r2_change, EquationFit, LogisticOptions, Regression, Term};
 use crate::inference::CovType;
 use crate::report::apa::apa_regression;
-use crate::report::{json::regress_json, regress_report, render, Format};
+use crate::report::{json::regress_json, regress_report};
 
 use super::args::RegressArgs;
-use super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::results_dir::{self, Provenance, ResultsDir};
 use super::warn::InputNotes;
 use super::{data_opts, output, usage, CliError};
 
@@ -29,21 +29,34 @@ pub fn run(a: RegressArgs) -> Result<(), CliError> {
     let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load(&a.data)?;
     let run = RegressRun::new(a, data)?;
-    let a = &run.a;
-    let text = match dest {
-        Destination::Folder(dir) => {
-            let (files, prov) = run.folder()?;
-            let n = files.commit(&dir, &prov)?;
-            results_dir::announce(n, &dir);
-            return Ok(());
-        }
-        _ if a.output.apa => output::apa_text(&run.apa(), a.output.format())?,
-        _ => match a.output.format() {
-            Format::Json => super::json_text(&run.json())?,
-            f => render(&run.report(), f),
+    let out = run.a.output.out.clone();
+    output::deliver(
+        &run,
+        output::Delivery {
+            dest,
+            format: run.a.output.format(),
+            apa: run.a.output.apa,
+            out: out.as_deref(),
         },
-    };
-    output::emit(&text, a.output.out.as_deref())
+    )
+}
+
+impl output::Deliverable for RegressRun {
+    fn report(&self) -> crate::report::Report {
+        RegressRun::report(self)
+    }
+
+    fn json(&self) -> Result<serde_json::Value, CliError> {
+        Ok(RegressRun::json(self))
+    }
+
+    fn apa(&self) -> Option<Vec<crate::report::apa::ApaTable>> {
+        Some(RegressRun::apa(self))
+    }
+
+    fn folder(&self) -> Option<Result<(ResultsDir, Provenance), CliError>> {
+        Some(RegressRun::folder(self))
+    }
 }
 
 /// A finished `regress`: the fit and everything its outputs are made from.

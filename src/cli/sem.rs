@@ -263,6 +263,10 @@ impl Deliverable for SemRun {
         Ok(SemRun::json(self))
     }
 
+    fn apa(&self) -> Option<Vec<crate::report::apa::ApaTable>> {
+        Some(SemRun::apa(self))
+    }
+
     fn folder(&self) -> Option<Result<(ResultsDir, Provenance), CliError>> {
         Some(SemRun::folder(self))
     }
@@ -320,12 +324,20 @@ impl SemRun {
         doc
     }
 
-    /// The report in every format, results.json and what the manifest records.
+    /// The APA tables: measurement model, structural paths, defined effects.
+    pub fn apa(&self) -> Vec<crate::report::apa::ApaTable> {
+        // APA's two decimals (sem has no --apa-decimals yet).
+        crate::report::apa::apa_sem(&self.fit, &crate::report::apa::ApaOptions::default())
+    }
+
+    /// The report in every format, results.json, the APA tables and what the manifest records
+    /// (index.html and figures.json are added as the folder is written).
     pub fn folder(&self) -> Result<(ResultsDir, Provenance), CliError> {
         let mut files = ResultsDir::new();
         files.add_report(&self.report());
         files.add("results.json", super::json_text(&self.json())?);
         sem_diagram::add_to_folder(&mut files, &self.fit)?;
+        files.add_apa(&self.apa());
         let prov = Provenance {
             command: "sem",
             data_path: self.a.data.data.clone(),

@@ -11,6 +11,10 @@ pub const NAMES: [&str; 5] = [
     "combined",
 ];
 
+/// Names of the framework's latent-variable models (lavaan syntax, fitted by `cipa sem`; `fit`
+/// reads observed variables only).
+pub const SEM_NAMES: [&str; 1] = ["latent_mediation"];
+
 /// The path-syntax text of a framework model.
 pub fn model(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -23,6 +27,7 @@ pub fn model(name: &str) -> Option<&'static str> {
             include_str!("../../models/framework/distance_second_stage.cipa")
         }
         "combined" => include_str!("../../models/framework/combined.cipa"),
+        "latent_mediation" => include_str!("../../models/framework/latent_mediation.lav"),
         _ => return None,
     })
 }

@@ -15,6 +15,7 @@ mod cli_measure;
 mod cli_out;
 mod cli_power;
 mod cli_sem;
+mod cli_sem_framework;
 mod counterfactual_properties;
 mod curves;
 mod domain;

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::super::args::OutputArgs;
-use super::super::output::emit;
-use super::super::results_dir::{self, Destination, Provenance, ResultsDir};
+use super::super::output::{deliver, emit, Deliverable, Delivery};
+use super::super::results_dir::{self, Provenance, ResultsDir};
 use super::super::{usage, CliError};
-use crate::report::{power_report, render, Format, Report};
+use crate::report::{power_report, Report};
 use crate::simulate::power::PowerSummary;
 
 /// The summary as JSON: cipa's version and the summary itself (docs/json-schema.md).
@@ -229,20 +229,28 @@ impl PowerRun {
                 }
             }
         }
-        match results_dir::destination(out.out.as_deref())? {
-            Destination::Folder(dir) => {
-                let (files, prov) = self.folder()?;
-                let n = files.commit(&dir, &prov)?;
-                results_dir::announce(n, &dir);
-                Ok(())
-            }
-            _ => {
-                let text = match out.format() {
-                    Format::Json => summary_json(&self.summary)?,
-                    f => render(&self.report(), f),
-                };
-                emit(&text, out.out.as_deref())
-            }
-        }
+        deliver(
+            self,
+            Delivery {
+                dest: results_dir::destination(out.out.as_deref())?,
+                format: out.format(),
+                apa: false,
+                out: out.out.as_deref(),
+            },
+        )
+    }
+}
+
+impl Deliverable for PowerRun {
+    fn report(&self) -> Report {
+        PowerRun::report(self)
+    }
+
+    fn json(&self) -> Result<serde_json::Value, CliError> {
+        PowerRun::json(self)
+    }
+
+    fn folder(&self) -> Option<Result<(ResultsDir, Provenance), CliError>> {
+        Some(PowerRun::folder(self))
     }
 }

@@ -12,6 +12,7 @@ mod build;
 mod curvilinear;
 mod descriptives;
 mod render;
+mod sem;
 
 pub use build::{apa_process, apa_regression, ApaOptions};
 pub use curvilinear::apa_quadratic;
@@ -19,6 +20,7 @@ pub use descriptives::apa_descriptives;
 pub use render::{
     apa_csv, apa_html, apa_latex, apa_markdown, apa_table_html, apa_table_latex, apa_table_markdown,
 };
+pub use sem::{apa_sem, fit_line as sem_fit_line};
 
 /// A piece of text with italics, subscripts and superscripts.
 #[derive(Debug, Clone, PartialEq, Default)]
