@@ -14,16 +14,7 @@ pub fn run(a: DescribeArgs) -> Result<(), CliError> {
     let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load(&a.data)?;
     let run = DescribeRun::new(a, data)?;
-    let out = run.a.output.out.clone();
-    output::deliver(
-        &run,
-        output::Delivery {
-            dest,
-            format: run.a.output.format(),
-            apa: run.a.output.apa,
-            out: out.as_deref(),
-        },
-    )
+    output::deliver(&run, output::Delivery::from_flags(dest, &run.a.output))
 }
 
 impl output::Deliverable for DescribeRun {

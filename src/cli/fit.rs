@@ -60,16 +60,7 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     if let (Some(Some(p)), Some(csv)) = (&fit.a.save_boot, fit.draws_csv()) {
         output::emit(&csv, Some(p))?;
     }
-    let out = fit.a.output.out.clone();
-    output::deliver(
-        &fit,
-        output::Delivery {
-            dest,
-            format: fit.a.output.format(),
-            apa: fit.a.output.apa,
-            out: out.as_deref(),
-        },
-    )
+    output::deliver(&fit, output::Delivery::from_flags(dest, &fit.a.output))
 }
 
 impl output::Deliverable for FitRun {

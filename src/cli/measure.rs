@@ -15,16 +15,11 @@ pub fn run(a: MeasureArgs) -> Result<(), CliError> {
     let data = data_opts::load_items(&a.data)?;
     let run = MeasureRun::new(a, data, &cs, opts)?;
     // measure has no APA tables; --apa has always been ignored here, so it stays so.
-    let out = run.a.output.out.clone();
-    output::deliver(
-        &run,
-        output::Delivery {
-            dest,
-            format: run.a.output.format(),
-            apa: false,
-            out: out.as_deref(),
-        },
-    )
+    let delivery = output::Delivery {
+        apa: false,
+        ..output::Delivery::from_flags(dest, &run.a.output)
+    };
+    output::deliver(&run, delivery)
 }
 
 impl output::Deliverable for MeasureRun {

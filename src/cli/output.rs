@@ -301,6 +301,21 @@ pub struct Delivery<'a> {
     pub out: Option<&'a Path>,
 }
 
+impl<'a> Delivery<'a> {
+    /// What the shared output flags (`--format`, `--apa`, `--out`) ask for.
+    pub fn from_flags(
+        dest: super::results_dir::Destination,
+        o: &'a super::args::OutputArgs,
+    ) -> Self {
+        Delivery {
+            dest,
+            format: o.format(),
+            apa: o.apa,
+            out: o.out.as_deref(),
+        }
+    }
+}
+
 /// Writes a run's output: a results folder, the APA tables, the JSON document or the rendered
 /// report, to the `--out` file or standard output.
 pub fn deliver(run: &impl Deliverable, d: Delivery<'_>) -> Result<(), CliError> {

@@ -232,10 +232,8 @@ impl PowerRun {
         deliver(
             self,
             Delivery {
-                dest: results_dir::destination(out.out.as_deref())?,
-                format: out.format(),
                 apa: false,
-                out: out.out.as_deref(),
+                ..Delivery::from_flags(results_dir::destination(out.out.as_deref())?, out)
             },
         )
     }
