@@ -440,6 +440,11 @@ class Sem(Result):
         """Rows used (listwise)."""
         return self._doc["n"]
 
+    def apa(self, format: str = "markdown") -> str:
+        """The APA-7 tables (measurement model with omega and AVE, structural paths, defined
+        effects, each with the fit line): ``markdown``, ``latex``, ``html`` or ``csv``."""
+        return self._run.apa(format)
+
 
 class Power(Result):
     """The result of :func:`cipa.power`: a Monte Carlo power study."""

@@ -155,7 +155,8 @@ impl Run {
                 Finished::Fit(r) => r.apa(),
                 Finished::Regress(r) => r.apa(),
                 Finished::Describe(r) => r.apa(),
-                Finished::Measure(_) | Finished::Power(_) | Finished::Sem(_) => {
+                Finished::Sem(r) => r.apa(),
+                Finished::Measure(_) | Finished::Power(_) => {
                     return Err(CliError::Input(cipa::Error::Usage(format!(
                         "{} has no APA tables",
                         self.command()

@@ -34,3 +34,14 @@ def test_sem_from_a_dataframe_and_its_tables():
     assert res.fit["df"] == ref["fit"]["df"] and 0 < res.fit["cfi"] <= 1
     assert set(res.r2) >= {"collab", "growth", "ties_1"}
     assert "Latent Variables" in res.summary()
+
+
+
+def test_sem_apa_equals_the_command_line(cli, tmp_path):
+    table = cipa.sem(DATA, model=MODEL).apa("markdown")
+    assert "Measurement model: factor loadings" in table and "ω = " in table
+    path = tmp_path / "m.lav"
+    path.write_text(MODEL)
+    out = cli("sem", "--data", DATA, "--model", str(path), "--apa", "--format", "markdown",
+              json_out=False)
+    assert out == table

@@ -579,6 +579,11 @@ pub struct SemArgs {
     /// results.json, manifest.json).
     #[arg(long, value_name = "FILE|DIR")]
     pub out: Option<std::path::PathBuf>,
+    /// Print the APA-style tables (measurement model with omega and AVE, structural paths,
+    /// defined effects, each with the fit line) instead of the report, in --format markdown,
+    /// latex, html or csv (text gives Markdown). A results folder always holds them.
+    #[arg(long)]
+    pub apa: bool,
     /// Decimals in text, Markdown, LaTeX and HTML reports.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=12))]
     pub decimals: u8,

@@ -39,7 +39,7 @@ pub fn run(a: SemArgs) -> Result<(), CliError> {
         Delivery {
             dest,
             format: run.format(),
-            apa: false,
+            apa: run.a.apa,
             out: out.as_deref(),
         },
     )

@@ -112,7 +112,20 @@ fn apa_tables_hold_the_fit() {
         .iter()
         .map(|p| p.heading.as_ref().unwrap().to_plain())
         .collect();
-    assert_eq!(latents, ["ties", "eo", "collab_act", "perf"]);
+    // Each panel names its latent with semTools' omega and AVE, two decimals, no leading zero.
+    let rel = fit.reliability().unwrap();
+    let expected: Vec<String> = ["ties", "eo", "collab_act", "perf"]
+        .iter()
+        .map(|name| {
+            let l = rel.iter().find(|l| l.latent == *name).unwrap();
+            format!(
+                "{name} (ω = {}, AVE = {})",
+                format!("{:.2}", l.omega).trim_start_matches('0'),
+                format!("{:.2}", l.ave).trim_start_matches('0')
+            )
+        })
+        .collect();
+    assert_eq!(latents, expected);
     let loadings: Vec<_> = fit.parameters.iter().filter(|r| r.op == "=~").collect();
     let rows: Vec<_> = m.panels.iter().flat_map(|p| &p.rows).collect();
     assert_eq!(rows.len(), loadings.len());
@@ -210,4 +223,30 @@ fn results_folder_has_every_format_the_apa_tables_and_the_page() {
     let m: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["command"], "sem");
+}
+
+/// `cipa sem --apa` prints the APA tables (the library's, in Markdown) instead of the report.
+#[test]
+fn apa_flag_prints_the_tables() {
+    let Some(data) =
+        crate::common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+    else {
+        return;
+    };
+    let d = data.display().to_string();
+    let text = ok(&cipa(&[
+        "sem",
+        "--data",
+        &d,
+        "--syntax",
+        "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9",
+        "--apa",
+    ]));
+    assert!(
+        text.contains("Measurement model: factor loadings"),
+        "{text}"
+    );
+    assert!(text.contains("visual (ω = "), "{text}");
+    assert!(text.contains("CFI"), "{text}");
+    assert!(!text.contains("Model Test User Model"), "{text}");
 }

@@ -46,11 +46,16 @@ fn h(label: &str) -> Heading {
 /// Loadings of each latent's items: B, SE, β (std.all), p. A fixed marker loading has no SE.
 fn measurement_table(fit: &SemFit, opts: &ApaOptions) -> ApaTable {
     let d = opts.decimals;
+    // A fit whose reliability cannot be computed still gets its loadings.
+    let reliability = fit.reliability().unwrap_or_default();
     let mut panels: Vec<Panel> = Vec::new();
+    let mut current: Option<&str> = None;
     for r in fit.parameters.iter().filter(|r| r.op == "=~") {
-        if panels.last().and_then(|p| p.heading.as_ref()) != Some(&Rich::plain(opts.name(&r.lhs))) {
+        if current != Some(r.lhs.as_str()) {
+            current = Some(r.lhs.as_str());
+            let rel = reliability.iter().find(|l| l.latent == r.lhs);
             panels.push(Panel {
-                heading: Some(Rich::plain(opts.name(&r.lhs))),
+                heading: Some(Rich::plain(panel_heading(&opts.name(&r.lhs), rel, d))),
                 rows: Vec::new(),
             });
         }
@@ -72,7 +77,7 @@ fn measurement_table(fit: &SemFit, opts: &ApaOptions) -> ApaTable {
     let mut notes = vec![Rich::markup("*Note.* ")
         .then(sample_text(fit))
         .then(Rich::markup(
-            "*B* = unstandardized loading; β = completely standardized loading (std.all). A loading without a standard error was fixed to 1 to set the latent variable's scale. ",
+            "*B* = unstandardized loading; β = completely standardized loading (std.all); ω = composite reliability and AVE = average variance extracted (semTools' compRelSEM and AVE). A loading without a standard error was fixed to 1 to set the latent variable's scale. ",
         ))
         .then(fit_line(fit))];
     if opts.stars {
@@ -86,6 +91,27 @@ fn measurement_table(fit: &SemFit, opts: &ApaOptions) -> ApaTable {
         headings: vec![vec![h("*B*"), h("*SE*"), h("β"), h("*p*")]],
         panels,
         notes,
+    }
+}
+
+/// The latent's name with its omega and AVE, which APA reports print without a leading zero.
+fn panel_heading(
+    name: &str,
+    rel: Option<&crate::sem::reliability::LatentReliability>,
+    d: usize,
+) -> String {
+    let unit = |x: f64| {
+        let t = format!("{x:.d$}");
+        match t.strip_prefix("0.") {
+            Some(rest) => format!(".{rest}"),
+            None => t,
+        }
+    };
+    match rel {
+        Some(l) if l.omega.is_finite() && l.ave.is_finite() => {
+            format!("{name} (ω = {}, AVE = {})", unit(l.omega), unit(l.ave))
+        }
+        _ => name.to_string(),
     }
 }
 
