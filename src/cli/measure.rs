@@ -10,16 +10,17 @@ use super::warn::InputNotes;
 use super::{constructs, data_opts, output, usage, CliError};
 
 pub fn run(a: MeasureArgs) -> Result<(), CliError> {
+    if a.output.apa {
+        // Said before any work, not ignored: the measurement table is the report itself.
+        return Err(usage(
+            "cipa measure has no separate APA tables: its report is the measurement table (--format markdown, latex or html); drop --apa",
+        ));
+    }
     let (cs, opts) = settings(&a)?;
     let dest = results_dir::prepare(a.output.out.as_deref(), &a.data.inputs())?;
     let data = data_opts::load_items(&a.data)?;
     let run = MeasureRun::new(a, data, &cs, opts)?;
-    // measure has no APA tables; --apa has always been ignored here, so it stays so.
-    let delivery = output::Delivery {
-        apa: false,
-        ..output::Delivery::from_flags(dest, &run.a.output)
-    };
-    output::deliver(&run, delivery)
+    output::deliver(&run, output::Delivery::from_flags(dest, &run.a.output))
 }
 
 impl output::Deliverable for MeasureRun {

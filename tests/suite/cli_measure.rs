@@ -576,3 +576,22 @@ fn cfa_criteria_and_variance_tests_in_every_format() {
         1e-8,
     );
 }
+
+/// `--apa` on measure is refused up front (it used to be ignored without a word).
+#[test]
+fn apa_flag_is_refused_with_the_way_out() {
+    let o = cipa(&[
+        "measure",
+        "--data",
+        "example:sme",
+        "--construct",
+        "ties=ties_1,ties_2,ties_3,ties_4",
+        "--apa",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("drop --apa") && err.contains("--format markdown"),
+        "{err}"
+    );
+}
