@@ -51,6 +51,26 @@ pub struct YuanBentler {
 }
 
 impl YuanBentler {
+    /// The scaled tests of the model (this) and of the baseline (`base`, its own h0 trace) for
+    /// `scaled_fit`; complete data and FIML differ only in how the traces were computed.
+    pub fn scaled_input(&self, base: &YuanBentler, fit: &FitMeasures, n: f64) -> ScaledInput {
+        ScaledInput {
+            model: Scaled {
+                t: fit.chisq,
+                df: fit.df,
+                c: self.scaling_factor(fit.df),
+            },
+            baseline: Scaled {
+                t: fit.baseline_chisq,
+                df: fit.baseline_df,
+                c: base.scaling_factor(fit.baseline_df),
+            },
+            n,
+            scaling_factor_h1: self.trace_h1 / self.ndat_h1,
+            scaling_factor_h0: self.trace_h0 / self.npar,
+        }
+    }
+
     /// tr(UΓ).
     pub fn trace(&self) -> f64 {
         self.trace_h1 - self.trace_h0
@@ -315,21 +335,7 @@ pub fn scaled_measures(
         trace_h0 += trace_h1_complete(&xcols, &xmean, &s.cov.select(x), means, &[]).0;
     }
     let base = YuanBentler { trace_h0, ..yb };
-    scaled_fit(ScaledInput {
-        model: Scaled {
-            t: fit.chisq,
-            df: fit.df,
-            c: yb.scaling_factor(fit.df),
-        },
-        baseline: Scaled {
-            t: fit.baseline_chisq,
-            df: fit.baseline_df,
-            c: base.scaling_factor(fit.baseline_df),
-        },
-        n: s.n,
-        scaling_factor_h1: yb.trace_h1 / yb.ndat_h1,
-        scaling_factor_h0: yb.trace_h0 / yb.npar,
-    })
+    scaled_fit(yb.scaled_input(&base, fit, s.n))
 }
 
 impl super::SemOptions {

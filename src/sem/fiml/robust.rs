@@ -145,21 +145,7 @@ pub fn mlr(cx: &Context<'_>, fit: &FitMeasures) -> Result<(Mat, ScaledFit), SemE
         trace_h0: b0b.trace_mul(&eb_inv),
         ..yb
     };
-    let mut sf = scaled_fit(ScaledInput {
-        model: Scaled {
-            t: fit.chisq,
-            df: fit.df,
-            c: yb.scaling_factor(fit.df),
-        },
-        baseline: Scaled {
-            t: fit.baseline_chisq,
-            df: fit.baseline_df,
-            c: base.scaling_factor(fit.baseline_df),
-        },
-        n,
-        scaling_factor_h1: yb.trace_h1 / yb.ndat_h1,
-        scaling_factor_h0: yb.trace_h0 / yb.npar,
-    });
+    let mut sf = scaled_fit(yb.scaled_input(&base, fit, n));
     corrected(cx, Version::V3, fit).apply_to(&mut sf);
     Ok((sandwich(&e_inv, &b0, n), sf))
 }
