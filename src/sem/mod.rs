@@ -287,18 +287,13 @@ pub(crate) struct Prepared {
     pub dropped_lines: Vec<u64>,
 }
 
-/// The parameter table of `flat` on the data, and the complete rows it is fitted to.
+/// The parameter table of `flat` on the data, and the listwise complete rows it is fitted to
+/// (complete-data ML; FIML keeps every row in `fiml::fit`).
 pub(crate) fn prepare(
     flat: &FlatModel,
     data: &Dataset,
     opts: &SemOptions,
 ) -> Result<Prepared, SemError> {
-    if opts.missing == Missing::Fiml {
-        // The draws refit complete-data moments; a FIML draw needs the casewise engine.
-        return Err(SemError::UnsupportedOption {
-            what: "resampling a full-information ML fit (bootstrap with --missing listwise)".into(),
-        });
-    }
     let names: Vec<String> = data.names().map(str::to_string).collect();
     let pt = partable::build(flat, &names, opts)?;
     let vars: Vec<&str> = pt.ov.iter().map(String::as_str).collect();

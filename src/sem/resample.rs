@@ -109,6 +109,12 @@ pub fn bootstrap(
     fit: &SemFit,
     opts: &SemBootOptions,
 ) -> Result<SemBootstrap, SemError> {
+    if fit.options.missing == super::Missing::Fiml {
+        // The draws refit complete-data moments; a FIML draw needs the casewise engine.
+        return Err(SemError::UnsupportedOption {
+            what: "resampling a full-information ML fit (bootstrap with --missing listwise)".into(),
+        });
+    }
     let prep = super::prepare(flat, data, &fit.options)?;
     let base = model::Model::new(&prep.pt, &prep.stats);
     let re = constraints::reparametrise(&prep.pt, &base.base)?;
