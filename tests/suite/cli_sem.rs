@@ -288,13 +288,12 @@ fn missing_fiml_uses_every_row() {
         .lines()
         .map(|l| l.split(',').map(str::to_string).collect())
         .collect();
-    let blank = common::Table::read(&common::golden_dir("sem_hs_fiml").join("blank.csv"));
-    for (line, col) in blank.numbers("line").iter().zip(blank.texts("column")) {
+    for (row, col) in common::hs_fiml_blank_cells() {
         let j = rows[0]
             .iter()
             .position(|h| h.trim_matches('"') == col)
             .unwrap();
-        rows[*line as usize - 1][j] = String::new();
+        rows[row + 1][j] = String::new();
     }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("blanked.csv");

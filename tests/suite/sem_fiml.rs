@@ -20,10 +20,9 @@ fn blanked() -> Option<Dataset> {
         .iter()
         .map(|n| data.numeric(n).expect("numeric").to_vec())
         .collect();
-    let blank = common::Table::read(&common::golden_dir("sem_hs_fiml").join("blank.csv"));
-    for (line, col) in blank.numbers("line").iter().zip(blank.texts("column")) {
+    for (row, col) in common::hs_fiml_blank_cells() {
         let j = names.iter().position(|n| *n == col).expect("x1..x9");
-        cols[j][*line as usize - 2] = f64::NAN;
+        cols[j][row] = f64::NAN;
     }
     let vars = names
         .iter()

@@ -93,6 +93,19 @@ pub fn golden_dir(case: &str) -> PathBuf {
     crate_root().join("tests/golden").join(case)
 }
 
+/// The HolzingerSwineford1939 cells the FIML golden case blanks (tests/golden/sem_hs_fiml/
+/// blank.csv): (data row counted from 0, column name).
+pub fn hs_fiml_blank_cells() -> Vec<(usize, String)> {
+    let blank = Table::read(&golden_dir("sem_hs_fiml").join("blank.csv"));
+    // blank.csv gives file lines; the header is line 1.
+    blank
+        .numbers("line")
+        .iter()
+        .map(|&line| line as usize - 2)
+        .zip(blank.texts("column"))
+        .collect()
+}
+
 /// A CSV file as written by R's `write.csv`: a header and rows of text cells.
 #[derive(Debug, Clone)]
 pub struct Table {
