@@ -1,6 +1,7 @@
-//! A simulation design in TOML: constructs measured by Likert items, observed variables,
-//! categorical variables, a structural model of equations with product terms, derived columns and
-//! missingness. `designs/framework.toml` is the documented example; [`Design::parse`] checks every
+//! A simulation design in TOML: constructs measured by Likert or continuous items (optionally
+//! skewed), observed variables, categorical variables, a structural model of equations with
+//! product terms, derived columns and missingness. `designs/framework.toml` is the documented
+//! example and docs/simulate-designs.md documents the item options; [`Design::parse`] checks every
 //! name and number and says what to fix.
 
 use std::collections::{BTreeMap, HashMap};
@@ -18,14 +19,29 @@ const MAX_ITEMS: usize = 100;
 /// Most decimals a simulated column is written with.
 const MAX_DECIMALS: u32 = 15;
 
-/// How constructs are written: as Likert items plus their mean, or as the exact latent score (a
-/// perfectly reliable single indicator).
+/// How constructs are written: as Likert items plus their mean, as continuous items plus their
+/// mean, or as the exact latent score (a perfectly reliable single indicator).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Measurement {
     Likert,
     Exact,
+    /// Each item is its continuous response `λ·η + √(1 − λ²)·ε` itself (no Likert cut), so with
+    /// a latent variance of 1 the design's loadings are the items' true standardized loadings.
+    Continuous,
 }
+
+impl Measurement {
+    /// Whether the construct is written as items (Likert or continuous) and their mean.
+    pub fn has_items(self) -> bool {
+        matches!(self, Measurement::Likert | Measurement::Continuous)
+    }
+}
+
+/// Largest |skew| of an item's unique error: at 4 the error is a gamma of shape 0.25 (excess
+/// kurtosis 24), already far beyond the skew of survey items; larger values only make data no
+/// estimator is meant for.
+pub const MAX_SKEW: f64 = 4.0;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,6 +87,9 @@ struct RawConstruct {
     thresholds: Option<Vec<f64>>,
     item_prefix: Option<String>,
     measurement: Option<Measurement>,
+    /// Skewness of each item's unique error (0 = normal); see [`NodeKind::Construct`].
+    #[serde(default)]
+    skew: f64,
 }
 
 fn default_scale() -> u32 {
@@ -191,6 +210,12 @@ pub enum NodeKind {
         loadings: Vec<f64>,
         thresholds: Vec<f64>,
         measurement: Measurement,
+        /// Skewness of each item's unique error ε: 0 draws ε standard normal; s ≠ 0 draws it from
+        /// a gamma of shape 4/s² standardized to mean 0 and variance 1 (skewness s, excess
+        /// kurtosis 1.5·s²; mirrored for s < 0). The item's loading and variance are unchanged;
+        /// a continuous item's own skewness is (1 − λ²)^(3/2)·s, and Likert cuts of it pile up
+        /// in the categories on the side opposite to its long tail.
+        skew: f64,
     },
     /// An observed continuous variable from a (log)normal, clipped to [min, max].
     Variable {
@@ -492,6 +517,12 @@ impl Builder {
                     .map(|k| -2.5 + 5.0 * f64::from(k) / f64::from(scale))
                     .collect(),
             };
+            if !(c.skew.is_finite() && c.skew.abs() <= MAX_SKEW) {
+                return Err(self.invalid(format!(
+                    "construct '{}': skew {} must be a number from -{MAX_SKEW} to {MAX_SKEW} (0 = normal item errors; 1 to 2 is strongly skewed)",
+                    c.name, c.skew
+                )));
+            }
             let prefix = c.item_prefix.clone().unwrap_or_else(|| c.name.clone());
             let items = (1..=c.items).map(|j| format!("{prefix}_{j}")).collect();
             self.add(Node {
@@ -504,6 +535,7 @@ impl Builder {
                     loadings,
                     thresholds,
                     measurement: c.measurement.unwrap_or(default_m),
+                    skew: c.skew,
                 },
                 equation: None,
             })?;

@@ -5,7 +5,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
-use rand_distr::{Distribution, Poisson, StandardNormal};
+use rand_distr::{Distribution, Gamma, Poisson, StandardNormal};
 
 use super::design::{Derived, Design, Measurement, NodeKind, OutcomeKind};
 use super::SimulateError;
@@ -20,6 +20,10 @@ const STREAM_EXOGENOUS: u64 = 1;
 const STREAM_EQUATION: u64 = 100;
 const STREAM_ITEMS: u64 = 10_000;
 const STREAM_MISSING: u64 = 20_000;
+
+/// Decimals of a continuous item in the CSV: rounding error of 3e-5 SD, nothing next to the
+/// sampling error of any realistic n.
+const CONTINUOUS_DECIMALS: u32 = 4;
 
 /// One generated column.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,7 +79,7 @@ pub fn column_names(d: &Design) -> Vec<String> {
             items, measurement, ..
         } = &n.kind
         {
-            if *measurement == Measurement::Likert {
+            if measurement.has_items() {
                 out.extend(items.iter().cloned());
             }
         }
@@ -276,6 +280,7 @@ pub fn generate_calibrated(
                 loadings,
                 thresholds,
                 measurement,
+                skew,
                 ..
             } => match measurement {
                 Measurement::Exact => cols.push((
@@ -285,23 +290,26 @@ pub fn generate_calibrated(
                         decimals: 6,
                     },
                 )),
-                Measurement::Likert => {
+                Measurement::Likert | Measurement::Continuous => {
                     let mut r = rng(seed, STREAM_ITEMS + i as u64);
-                    let mut item_vals = vec![Vec::with_capacity(n); items.len()];
-                    for latent in &v[i] {
-                        for (j, lam) in loadings.iter().enumerate() {
-                            let s = lam * latent + (1.0 - lam * lam).sqrt() * normal(&mut r);
-                            let cat = 1 + thresholds.iter().filter(|t| s > **t).count();
-                            item_vals[j].push(cat as f64);
+                    let item_vals = draw_items(&v[i], loadings, *skew, &mut r, |s| {
+                        if *measurement == Measurement::Continuous {
+                            round_to(s, CONTINUOUS_DECIMALS)
+                        } else {
+                            (1 + thresholds.iter().filter(|t| s > **t).count()) as f64
                         }
-                    }
+                    });
                     let first = cols.len();
                     for (name, vals) in items.iter().zip(item_vals) {
                         cols.push((
                             name.clone(),
                             SimColumn::Numeric {
                                 values: vals,
-                                decimals: 0,
+                                decimals: if *measurement == Measurement::Continuous {
+                                    CONTINUOUS_DECIMALS
+                                } else {
+                                    0
+                                },
                             },
                         ));
                     }
@@ -381,6 +389,62 @@ pub fn generate_calibrated(
             })
             .unwrap_or_default(),
     })
+}
+
+/// The items of one construct, row by row: the continuous response `λ·η + √(1 − λ²)·ε` of each
+/// item (variance 1 when η's is 1, so λ is its standardized loading), written by `write` (a
+/// Likert category or the rounded value). ε is standard normal, or for `skew` ≠ 0 a standardized
+/// gamma (see `NodeKind::Construct`); all draws come from `r` in row-major order.
+fn draw_items(
+    latent: &[f64],
+    loadings: &[f64],
+    skew: f64,
+    r: &mut ChaCha20Rng,
+    write: impl Fn(f64) -> f64,
+) -> Vec<Vec<f64>> {
+    let error = UniqueError::new(skew);
+    let mut items = vec![Vec::with_capacity(latent.len()); loadings.len()];
+    for eta in latent {
+        for (j, lam) in loadings.iter().enumerate() {
+            let s = lam * eta + (1.0 - lam * lam).sqrt() * error.draw(r);
+            items[j].push(write(s));
+        }
+    }
+    items
+}
+
+/// An item's unique error: mean 0, variance 1, skewness `skew`.
+enum UniqueError {
+    Normal,
+    /// A gamma of shape k = 4/skew² (skewness 2/√k = |skew|), centred and scaled by √k; `sign`
+    /// mirrors it for a negative skew.
+    Gamma {
+        dist: Gamma<f64>,
+        k: f64,
+        sign: f64,
+    },
+}
+
+impl UniqueError {
+    fn new(skew: f64) -> Self {
+        let k = 4.0 / (skew * skew);
+        match Gamma::new(k, 1.0) {
+            // skew = 0 gives k = ∞, which Gamma refuses: the normal limit.
+            Ok(dist) if skew != 0.0 && k.is_finite() => UniqueError::Gamma {
+                dist,
+                k,
+                sign: skew.signum(),
+            },
+            _ => UniqueError::Normal,
+        }
+    }
+
+    fn draw(&self, r: &mut ChaCha20Rng) -> f64 {
+        match self {
+            UniqueError::Normal => normal(r),
+            UniqueError::Gamma { dist, k, sign } => sign * (dist.sample(r) - k) / k.sqrt(),
+        }
+    }
 }
 
 fn derived(d: &Design, at: usize, dv: &Derived, v: &[Vec<f64>]) -> SimColumn {

@@ -512,6 +512,12 @@ fn off_scale(design: &Design, var: &str) -> Option<String> {
         } => Some(format!(
             "'{var}' is measured by Likert items, so estimates are attenuated and in other units (use exact measurement, --exact)"
         )),
+        NodeKind::Construct {
+            measurement: Measurement::Continuous,
+            ..
+        } => Some(format!(
+            "'{var}' is the mean of continuous items, an unreliable measure, so estimates are attenuated (use exact measurement, --exact, or a latent-variable model)"
+        )),
         NodeKind::Outcome { kind, min, max, .. } => match kind {
             OutcomeKind::Normal if min.is_none() && max.is_none() => None,
             OutcomeKind::Normal => Some(format!(

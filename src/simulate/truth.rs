@@ -52,6 +52,9 @@ pub struct MeasurementTruth {
     pub scale: u32,
     pub loadings: Vec<f64>,
     pub thresholds: Vec<f64>,
+    /// Skewness of each item's unique error (0, normal, is not written).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skew: f64,
     /// Reliability of the item sum for continuous items, (Σλ)² / ((Σλ)² + Σ(1 − λ²)); the
     /// discretized Likert items are somewhat less reliable. 1 for exact measurement.
     pub composite_reliability: f64,
@@ -108,6 +111,10 @@ pub struct ObservedCoefficient {
     pub se: f64,
 }
 
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
 fn kind_name(d: &Design, i: usize) -> String {
     match &d.nodes[i].kind {
         NodeKind::Construct { .. } => "construct".into(),
@@ -139,6 +146,7 @@ pub fn truth(
                 loadings,
                 thresholds,
                 measurement,
+                skew,
             } => {
                 let s: f64 = loadings.iter().sum();
                 let e: f64 = loadings.iter().map(|l| 1.0 - l * l).sum();
@@ -147,7 +155,7 @@ pub fn truth(
                     label: nd.label.clone(),
                     level: nd.level.clone(),
                     measurement: *measurement,
-                    items: if *measurement == Measurement::Likert {
+                    items: if measurement.has_items() {
                         items.clone()
                     } else {
                         Vec::new()
@@ -155,6 +163,7 @@ pub fn truth(
                     scale: *scale,
                     loadings: loadings.clone(),
                     thresholds: thresholds.clone(),
+                    skew: *skew,
                     composite_reliability: if *measurement == Measurement::Exact {
                         1.0
                     } else {
@@ -202,6 +211,18 @@ pub fn truth(
         "Coefficients are in the units of the variables as generated; a construct enters as its latent score (exogenous: standard normal; endogenous: variance 1 unless error_sd is given).".to_string(),
         "With measurement = exact a construct's column is its latent score and OLS on the columns is unbiased for these values; with Likert items the column is the mean of the items, in other units and less than perfectly reliable, so OLS on it estimates attenuated values: compare with observed_ols instead.".to_string(),
     ];
+    let continuous = |m: &NodeKind| {
+        matches!(
+            m,
+            NodeKind::Construct {
+                measurement: Measurement::Continuous,
+                ..
+            }
+        )
+    };
+    if design.nodes.iter().any(|n| continuous(&n.kind)) {
+        notes.push("With measurement = continuous a construct's items are its continuous responses (no Likert cut): with the latent variance 1, the loadings are the items' true standardized loadings (a latent-variable model's std.all); the construct's column is the mean of its items, attenuated like a Likert composite.".into());
+    }
     if design.nodes.iter().any(|n| {
         matches!(
             n.kind,
