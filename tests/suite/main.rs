@@ -57,6 +57,7 @@ mod sem_golden;
 mod sem_input;
 mod sem_moments;
 mod sem_robust;
+mod sem_sim;
 mod sem_syntax;
 mod simulate;
 mod simulate_quadratic;
