@@ -230,6 +230,75 @@ fn simulated_mediation_skewed_items_mlr() {
     golden_case("sem_sim/skew/mlr", &data, &opts);
 }
 
+/// The diagnostics of the complete skewed case: every modification index, EPC and sEPC (std.all)
+/// and Bentler's residual correlations. lavaan lists the fixed.x covariate's own moments with an
+/// MI of ~0 and cipa leaves them out, so rows with MI below 1e-20 are not compared (as in
+/// sem_diagnostics.rs). Tolerance 5e-4 on a floor of 0.01 (1e-3 for the MI): an MI is a
+/// quadratic form in the gradient at θ̂, so lavaan's stop ~1e-6 from the optimum moves it more
+/// than the estimates; e.g. EO ~ IP's MI is 0.149150 at lavaan's default stop and 0.149079 with
+/// control = list(rel.tol = 1e-14) (which then reports non-convergence), cipa 0.149071.
+#[test]
+fn simulated_mediation_skewed_items_diagnostics() {
+    let data = golden_data("skew", 20261206);
+    let case = "sem_sim/skew/mlr";
+    let text = std::fs::read_to_string(common::golden_dir(case).join("expected.json"))
+        .expect("expected.json");
+    let exp: Value = serde_json::from_str(&text).expect("valid JSON");
+    let flat = cipa::spec::syntax::parse_flat(case, MODEL).expect("model");
+    let opts = SemOptions::lavaan(Estimator::Mlr, Missing::Listwise);
+    let fit = sem::fit(&flat, &data, &opts).unwrap_or_else(|e| panic!("{e}"));
+    let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    let close = |c: &mut common::Checker, what: String, v: f64, ev: f64| {
+        let rel = if what.ends_with(" mi") { 1e-3 } else { 5e-4 };
+        let tol = rel * ev.abs().max(0.01) / ev.abs().max(1e-300);
+        c.num_tol(what, v, ev, tol);
+    };
+    let mut c = common::Checker::new(case);
+    let ours: Vec<_> = fit
+        .modification_indices()
+        .expect("modification indices")
+        .into_iter()
+        .filter(|m| m.mi > 1e-20)
+        .collect();
+    let theirs: Vec<&Value> = exp["modindices"]
+        .as_array()
+        .expect("modindices")
+        .iter()
+        .filter(|e| num(&e["mi"]) > 1e-20)
+        .collect();
+    let key = |l: &str, o: &str, r: &str| format!("{l} {o} {r}");
+    c.eq(
+        "rows",
+        ours.iter()
+            .map(|m| key(&m.lhs, &m.op, &m.rhs))
+            .collect::<Vec<_>>(),
+        theirs
+            .iter()
+            .map(|e| {
+                key(
+                    e["lhs"].as_str().unwrap(),
+                    e["op"].as_str().unwrap(),
+                    e["rhs"].as_str().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    for (m, e) in ours.iter().zip(&theirs) {
+        let what = key(&m.lhs, &m.op, &m.rhs);
+        for (col, v) in [("mi", m.mi), ("epc", m.epc), ("sepc_all", m.sepc_all)] {
+            close(&mut c, format!("{what} {col}"), v, num(&e[col]));
+        }
+    }
+    let r = fit.residuals().expect("residuals").cor_bentler.cov;
+    for i in 0..r.rows {
+        for j in 0..r.cols {
+            let ev = num(&exp["residual_cor"][i][j]);
+            close(&mut c, format!("residual cor [{i},{j}]"), r[(i, j)], ev);
+        }
+    }
+    c.finish();
+}
+
 /// (model latent, design construct) of the recovery model.
 const LATENTS: [(&str, &str); 4] = [
     ("NT", "network_ties"),
@@ -328,7 +397,7 @@ fn true_std_all(d: &Design, cov: &[Vec<f64>], r: &sem::ParameterRow) -> Option<f
 /// NT ~~ EO correlation); with a correct engine each |z| > 3 has probability 0.0027, so a seed
 /// fails with probability at most 20 × 0.0027 ≈ 5.4% (Bonferroni), while 2 SEs would fail
 /// 1 − 0.954^20 ≈ 61% of seeds. The seed is fixed, so the test is deterministic; a biased engine
-/// (say 0.02 in a loading, 3 SEs here) fails it. Takes about 2 s in a debug build.
+/// (say 0.02 in a loading, 3 SEs here) fails it. Takes about 3 s in a debug build.
 #[test]
 fn recovery_at_n_20000() {
     let path = common::golden_dir("sem_sim").join("recovery/design.toml");
