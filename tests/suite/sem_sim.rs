@@ -396,8 +396,9 @@ fn true_std_all(d: &Design, cov: &[Vec<f64>], r: &sem::ParameterRow) -> Option<f
 /// loadings, 7 latent regressions including the absent NT -> IP path, whose truth is 0, and the
 /// NT ~~ EO correlation); with a correct engine each |z| > 3 has probability 0.0027, so a seed
 /// fails with probability at most 20 × 0.0027 ≈ 5.4% (Bonferroni), while 2 SEs would fail
-/// 1 − 0.954^20 ≈ 61% of seeds. The seed is fixed, so the test is deterministic; a biased engine
-/// (say 0.02 in a loading, 3 SEs here) fails it. Takes about 3 s in a debug build.
+/// 1 − 0.954^20 ≈ 61% of seeds. The seed is fixed, so the test is deterministic; a bias of 0.02
+/// in a loading (4 to 5 of its SEs of about 0.0045) fails it almost surely. Takes about 3 s in a
+/// debug build.
 #[test]
 fn recovery_at_n_20000() {
     let path = common::golden_dir("sem_sim").join("recovery/design.toml");
