@@ -74,7 +74,10 @@ impl RowBuilder<'_> {
         se: f64,
         k: usize,
     ) -> ParameterRow {
-        let (z, p) = if free > 0 || op == ":=" {
+        // lavaan's parameterEstimates prints an SE below √ε as 0, without a z test: a
+        // parameter (or := value) that the constraints pin down.
+        let se = if se < f64::EPSILON.sqrt() { 0.0 } else { se };
+        let (z, p) = if (free > 0 || op == ":=") && se > 0.0 {
             (e / se, z_p_two_sided(e / se))
         } else {
             (f64::NAN, f64::NAN)
