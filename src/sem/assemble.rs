@@ -126,7 +126,14 @@ pub fn assemble(
     let mut parameters = Vec::with_capacity(b.n_rows);
     for (i, r) in pt.rows.iter().enumerate() {
         let se = if r.free > 0 {
-            v[(r.free - 1, r.free - 1)].max(0.0).sqrt()
+            // lavaan: NA where the diagonal is not positive, as for a parameter that active
+            // constraints pin (its row of K is zero; lavaan's ginv leaves ~−1e-17 there).
+            let var = v[(r.free - 1, r.free - 1)];
+            if var > 0.0 {
+                var.sqrt()
+            } else {
+                f64::NAN
+            }
         } else {
             0.0
         };

@@ -276,14 +276,18 @@ pub(super) fn solve(
             // A search that fails under a heavy penalty is fighting constraints that cannot
             // hold together.
             if lag.mu >= INFEASIBLE_MU {
-                let (c, _) = cons.eval(model, &theta).ok_or_else(|| not_finite(cons))?;
+                let (c, _) = cons
+                    .eval(model, &theta)
+                    .ok_or_else(|| not_finite(cons, model, &theta))?;
                 return Err(infeasible(cons, &lag.shifted(&c).0));
             }
             return Err(not_converged(iterations));
         };
         iterations += inner.iterations;
         theta = inner.theta;
-        let (c, _) = cons.eval(model, &theta).ok_or_else(|| not_finite(cons))?;
+        let (c, _) = cons
+            .eval(model, &theta)
+            .ok_or_else(|| not_finite(cons, model, &theta))?;
         let (ct, _) = lag.shifted(&c);
         let k = max_abs(&ct);
         if k < CONSTRAINT_TOL && inner.gradient < STALL_TOL {

@@ -156,6 +156,20 @@ impl<'a> Constraints<'a> {
 
     /// c(θ) and its Jacobian (one row per constraint); `None` when a value is not finite.
     pub fn eval(&self, model: &Model, theta: &[f64]) -> Option<(Vec<f64>, Vec<Vec<f64>>)> {
+        self.each(model, theta)
+            .into_iter()
+            .map(|d| d.map(|d| (d.v, d.d)))
+            .collect::<Option<Vec<_>>>()
+            .map(|pairs| pairs.into_iter().unzip())
+    }
+
+    /// The first constraint whose value or gradient is not finite at θ.
+    pub fn first_not_finite(&self, model: &Model, theta: &[f64]) -> Option<usize> {
+        self.each(model, theta).iter().position(Option::is_none)
+    }
+
+    /// Every constraint's lhs − rhs with its gradient, `None` where not finite.
+    fn each(&self, model: &Model, theta: &[f64]) -> Vec<Option<Dual>> {
         let q = theta.len();
         let values = model.row_values(theta);
         let row = |i: usize| {
@@ -165,26 +179,25 @@ impl<'a> Constraints<'a> {
             }
             d
         };
-        // Defined parameters in order, each seeing the rows and the earlier ones.
+        // Defined parameters in order, each seeing the rows and the earlier ones (partable.rs
+        // has checked that every label is known).
         let mut defined: Vec<(&str, Dual)> = Vec::new();
         for def in &self.pt.defined {
             let look = |l: &str| lookup(&self.labels, &defined, l, &row);
-            let v = dual(&def.expr, q, &look)?;
+            let v = dual(&def.expr, q, &look).unwrap_or_else(|| Dual::constant(f64::NAN, q));
             defined.push((def.name.as_str(), v));
         }
         let look = |l: &str| lookup(&self.labels, &defined, l, &row);
-        let mut c = Vec::with_capacity(self.len());
-        let mut jac = Vec::with_capacity(self.len());
-        for con in self.pt.equalities.iter().chain(&self.pt.inequalities) {
-            let (l, r) = (dual(&con.lhs, q, &look)?, dual(&con.rhs, q, &look)?);
-            let diff = l.join(&r, l.v - r.v, 1.0, -1.0);
-            if !diff.v.is_finite() || diff.d.iter().any(|x| !x.is_finite()) {
-                return None;
-            }
-            c.push(diff.v);
-            jac.push(diff.d);
-        }
-        Some((c, jac))
+        let finite = |d: &Dual| d.v.is_finite() && d.d.iter().all(|x| x.is_finite());
+        self.pt
+            .equalities
+            .iter()
+            .chain(&self.pt.inequalities)
+            .map(|con| {
+                let (l, r) = (dual(&con.lhs, q, &look)?, dual(&con.rhs, q, &look)?);
+                Some(l.join(&r, l.v - r.v, 1.0, -1.0)).filter(finite)
+            })
+            .collect()
     }
 }
 
@@ -228,7 +241,7 @@ pub(super) fn estimate(
     };
     let (c, jac) = cons
         .eval(model, &est.theta)
-        .ok_or_else(|| not_finite(&cons))?;
+        .ok_or_else(|| not_finite(&cons, model, &est.theta))?;
     let active: Vec<Vec<f64>> = (0..cons.len())
         .filter(|&j| j < cons.n_eq() || c[j] <= INACTIVE_SLACK)
         .map(|j| jac[j].clone())
@@ -244,9 +257,9 @@ pub(super) fn estimate(
     Ok(Constrained { est, re, eq_rank })
 }
 
-/// A constraint that cannot be evaluated at the estimate (a log or root of a negative value).
-pub(super) fn not_finite(cons: &Constraints<'_>) -> SemError {
-    let (text, pos) = cons.source(0);
+/// A constraint that cannot be evaluated at θ (a log or root of a negative value).
+pub(super) fn not_finite(cons: &Constraints<'_>, model: &Model, theta: &[f64]) -> SemError {
+    let (text, pos) = cons.source(cons.first_not_finite(model, theta).unwrap_or(0));
     SemError::InconsistentConstraints {
         text: text.to_string(),
         pos,

@@ -120,6 +120,13 @@ fn binding_inequality_matches_the_equality_fit_tightly() {
     );
 }
 
+/// A residual variance bounded above (v < 0.9) where the data want 1.13: it sits at the bound
+/// with no SE (NA, as lavaan prints), the other SEs as if v were fixed, df as without the bound.
+#[test]
+fn binding_bound_pins_a_variance() {
+    check_constrained_case("sem_hs_inequality_bound");
+}
+
 /// b > a, which the unconstrained estimates satisfy: the unconstrained fit, SEs and df.
 #[test]
 fn inactive_inequality_leaves_the_fit_alone() {
