@@ -74,7 +74,10 @@ impl RowBuilder<'_> {
         se: f64,
         k: usize,
     ) -> ParameterRow {
-        let (z, p) = if free > 0 || op == ":=" {
+        // lavaan's parameterEstimates prints an SE below √ε as 0, without a z test: a
+        // parameter (or := value) that the constraints pin down.
+        let se = if se < f64::EPSILON.sqrt() { 0.0 } else { se };
+        let (z, p) = if (free > 0 || op == ":=") && se > 0.0 {
             (e / se, z_p_two_sided(e / se))
         } else {
             (f64::NAN, f64::NAN)
@@ -123,7 +126,14 @@ pub fn assemble(
     let mut parameters = Vec::with_capacity(b.n_rows);
     for (i, r) in pt.rows.iter().enumerate() {
         let se = if r.free > 0 {
-            v[(r.free - 1, r.free - 1)].max(0.0).sqrt()
+            // lavaan: NA where the diagonal is not positive, as for a parameter that active
+            // constraints pin (its row of K is zero; lavaan's ginv leaves ~−1e-17 there).
+            let var = v[(r.free - 1, r.free - 1)];
+            if var > 0.0 {
+                var.sqrt()
+            } else {
+                f64::NAN
+            }
         } else {
             0.0
         };

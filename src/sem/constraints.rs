@@ -52,8 +52,8 @@ pub fn constraint_values(pt: &ParTable, base: &[f64], theta: &[f64]) -> Vec<f64>
         .collect()
 }
 
-/// The reparametrisation for the table's equalities; nonlinear ones are not supported yet.
-pub fn reparametrise(pt: &ParTable, base: &[f64]) -> Result<Reparam, SemError> {
+/// c(0) and the Jacobian H of the equalities from unit steps (exact when they are linear).
+fn linear_jacobian(pt: &ParTable, base: &[f64]) -> (Vec<f64>, Vec<Vec<f64>>) {
     let q = pt.n_free;
     let c0 = constraint_values(pt, base, &vec![0.0; q]);
     let mut h: Vec<Vec<f64>> = vec![vec![0.0; q]; c0.len()];
@@ -66,17 +66,49 @@ pub fn reparametrise(pt: &ParTable, base: &[f64]) -> Result<Reparam, SemError> {
         }
         e[k] = 0.0;
     }
-    // Linear iff c(t) = c(0) + H t at a second point.
-    let t: Vec<f64> = (0..q).map(|k| 0.37 + 0.11 * k as f64).collect();
+    (c0, h)
+}
+
+/// The first equality that is not linear in θ: c(t) ≠ c(0) + H t at a second point (or it
+/// names a defined parameter, which `constraint_values` does not resolve).
+fn first_nonlinear(pt: &ParTable, base: &[f64], c0: &[f64], h: &[Vec<f64>]) -> Option<usize> {
+    let t: Vec<f64> = (0..pt.n_free).map(|k| 0.37 + 0.11 * k as f64).collect();
     let ct = constraint_values(pt, base, &t);
-    for (j, c) in pt.equalities.iter().enumerate() {
+    (0..pt.equalities.len()).find(|&j| {
         let lin = c0[j] + h[j].iter().zip(&t).map(|(a, b)| a * b).sum::<f64>();
-        if !ct[j].is_finite() || (ct[j] - lin).abs() > 1e-9 * (1.0 + lin.abs()) {
-            return Err(SemError::Unsupported {
-                what: format!("the nonlinear constraint '{}'", c.text),
-                pos: c.pos,
-            });
-        }
+        !ct[j].is_finite() || (ct[j] - lin).abs() > 1e-9 * (1.0 + lin.abs())
+    })
+}
+
+/// Whether the table's constraints need the augmented Lagrangian of `nonlinear.rs` (an
+/// inequality, or an equality that is not linear) rather than θ = K z + k₀.
+pub fn needs_lagrangian(pt: &ParTable, base: &[f64]) -> bool {
+    if !pt.inequalities.is_empty() {
+        return true;
+    }
+    let (c0, h) = linear_jacobian(pt, base);
+    first_nonlinear(pt, base, &c0, &h).is_some()
+}
+
+/// The reparametrisation for the table's linear equalities. The estimator handles nonlinear
+/// and inequality constraints by `nonlinear.rs`; what still needs θ = K z + k₀ (FIML,
+/// resampling, modification indices, residuals) refuses them.
+pub fn reparametrise(pt: &ParTable, base: &[f64]) -> Result<Reparam, SemError> {
+    let q = pt.n_free;
+    let refuse = |kind: &str, text: &str, pos| SemError::Unsupported {
+        what: format!(
+            "the {kind} constraint '{text}' here (the ML fit of complete data supports it; \
+             FIML, resampling, modification indices and residuals do not: drop it for them)"
+        ),
+        pos,
+    };
+    if let Some(c) = pt.inequalities.first() {
+        return Err(refuse("inequality", &c.text, c.pos));
+    }
+    let (c0, h) = linear_jacobian(pt, base);
+    if let Some(j) = first_nonlinear(pt, base, &c0, &h) {
+        let c = &pt.equalities[j];
+        return Err(refuse("nonlinear", &c.text, c.pos));
     }
     let (rows, basis) = independent_rows(&h);
     let k = null_space(&basis, q);
@@ -102,7 +134,7 @@ pub fn reparametrise(pt: &ParTable, base: &[f64]) -> Result<Reparam, SemError> {
 
 /// Indices of linearly independent rows of H and an orthonormal basis of their span
 /// (modified Gram-Schmidt).
-fn independent_rows(h: &[Vec<f64>]) -> (Vec<usize>, Vec<Vec<f64>>) {
+pub(super) fn independent_rows(h: &[Vec<f64>]) -> (Vec<usize>, Vec<Vec<f64>>) {
     let mut basis: Vec<Vec<f64>> = Vec::new();
     let mut rows = Vec::new();
     for (j, row) in h.iter().enumerate() {
@@ -122,7 +154,7 @@ fn independent_rows(h: &[Vec<f64>]) -> (Vec<usize>, Vec<Vec<f64>>) {
 }
 
 /// An orthonormal basis (q × (q − r)) of the complement of `basis`.
-fn null_space(basis: &[Vec<f64>], q: usize) -> Mat {
+pub(super) fn null_space(basis: &[Vec<f64>], q: usize) -> Mat {
     let mut all: Vec<Vec<f64>> = basis.to_vec();
     let mut cols = Vec::new();
     for k in 0..q {

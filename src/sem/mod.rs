@@ -19,6 +19,7 @@
 //! will call).
 
 mod assemble;
+mod auglag;
 pub mod checks;
 mod constraints;
 pub mod defined;
@@ -35,6 +36,7 @@ pub mod missing;
 mod model;
 pub mod modindices;
 pub mod moments;
+mod nonlinear;
 mod objective;
 pub mod partable;
 mod r2;
@@ -327,6 +329,56 @@ pub fn fit_moments(pt: &ParTable, s: &SampleStats, opts: &SemOptions) -> Result<
     fit_data(pt, s, opts, None)
 }
 
+/// θ̂ under the table's constraints, the basis K of the directions they leave free at θ̂ (for
+/// the SEs), and npar (free parameters less the independent equalities): linear equalities by
+/// θ = K z + k₀ (`constraints.rs`), anything else by the augmented Lagrangian (`nonlinear.rs`).
+fn estimate_constrained(
+    model: &model::Model,
+    pt: &ParTable,
+    s: &SampleStats,
+    opts: &SemOptions,
+    ndat: usize,
+) -> Result<(estimate::Estimate, constraints::Reparam, usize), SemError> {
+    let starts = || {
+        (
+            start::start_values(pt, s),
+            start::simple_start_values(pt, s),
+        )
+    };
+    if constraints::needs_lagrangian(pt, &model.base) {
+        if opts.estimator == Estimator::Mlr {
+            return Err(SemError::UnsupportedOption {
+                what: "MLR with nonlinear or inequality constraints (fit them with ML)".into(),
+            });
+        }
+        // Equalities can only lower npar: this bound refuses before the search.
+        if pt.n_free.saturating_sub(pt.equalities.len()) > ndat {
+            let npar = pt.n_free - pt.equalities.len();
+            return Err(SemError::NegativeDf { npar, ndat });
+        }
+        let (start, simple) = starts();
+        let c = nonlinear::estimate(model, s, pt, &start, &simple)?;
+        let npar = pt.n_free - c.eq_rank;
+        if npar > ndat {
+            return Err(SemError::NegativeDf { npar, ndat });
+        }
+        return Ok((c.est, c.re, npar));
+    }
+    let re = constraints::reparametrise(pt, &model.base)?;
+    let npar = pt.n_free - re.rank;
+    if npar > ndat {
+        return Err(SemError::NegativeDf { npar, ndat });
+    }
+    // lavaan's second attempt after a failed first: start = "simple" (loadings 1, everything
+    // else as before).
+    let (start, simple) = starts();
+    let est = match estimate::estimate(model, s, &re, &start) {
+        Err(SemError::NotConverged { .. }) => estimate::estimate(model, s, &re, &simple)?,
+        other => other?,
+    };
+    Ok((est, re, npar))
+}
+
 /// The pipeline; `rows` (one complete column per observed variable) are needed by MLR.
 fn fit_data(
     pt: &ParTable,
@@ -335,7 +387,6 @@ fn fit_data(
     rows: Option<&[&[f64]]>,
 ) -> Result<SemFit, SemError> {
     let model = model::Model::new(pt, s);
-    let re = constraints::reparametrise(pt, &model.base)?;
     let p = pt.ov.len();
     let x: Vec<usize> = pt
         .ov_x
@@ -344,18 +395,7 @@ fn fit_data(
         .collect();
     let px_fixed = if pt.fixed_x { x.len() } else { 0 };
     let ndat = fit_measures::ndat(p, px_fixed, pt.meanstructure);
-    let npar = pt.n_free - re.rank;
-    if npar > ndat {
-        return Err(SemError::NegativeDf { npar, ndat });
-    }
-    // lavaan's second attempt after a failed first: start = "simple" (loadings 1, everything
-    // else as before).
-    let est = match estimate::estimate(&model, s, &re, &start::start_values(pt, s)) {
-        Err(SemError::NotConverged { .. }) => {
-            estimate::estimate(&model, s, &re, &start::simple_start_values(pt, s))?
-        }
-        other => other?,
-    };
+    let (est, re, npar) = estimate_constrained(&model, pt, s, opts, ndat)?;
     let info = vcov::information(&model, s, &est.theta, opts.information).ok_or_else(|| {
         SemError::Unidentified {
             parameters: vec!["(implied covariance not positive definite at the estimate)".into()],

@@ -105,6 +105,9 @@ pub struct ParTable {
     pub fixed_x: bool,
     pub meanstructure: bool,
     pub equalities: Vec<EqConstraint>,
+    /// `lhs > rhs` and `lhs < rhs` as `lhs ≥ rhs` (a `<` has its sides swapped): lavaan
+    /// treats both as non-strict (`lav_partable_constraints_ciq`, lhs − rhs ≥ 0).
+    pub inequalities: Vec<EqConstraint>,
     pub defined: Vec<DefinedParam>,
     /// Number of free parameters (before equality constraints).
     pub n_free: usize,
@@ -185,6 +188,7 @@ pub fn build(
         fixed_x: opts.fixed_x,
         meanstructure,
         equalities: Vec::new(),
+        inequalities: Vec::new(),
         defined: Vec::new(),
         n_free,
     };
@@ -590,18 +594,20 @@ fn add_constraints(table: &mut ParTable, flat: &FlatModel) -> Result<(), SemErro
     for c in &flat.constraints {
         check_labels(&c.lhs, &known, c.pos)?;
         check_labels(&c.rhs, &known, c.pos)?;
-        if c.op != ConstraintOp::Equal {
-            return Err(SemError::Unsupported {
-                what: format!("the inequality constraint '{}'", c.text),
-                pos: c.pos,
-            });
-        }
-        table.equalities.push(EqConstraint {
-            lhs: c.lhs.clone(),
-            rhs: c.rhs.clone(),
+        let (lhs, rhs) = match c.op {
+            ConstraintOp::Less => (c.rhs.clone(), c.lhs.clone()),
+            ConstraintOp::Equal | ConstraintOp::Greater => (c.lhs.clone(), c.rhs.clone()),
+        };
+        let con = EqConstraint {
+            lhs,
+            rhs,
             text: c.text.clone(),
             pos: c.pos,
-        });
+        };
+        match c.op {
+            ConstraintOp::Equal => table.equalities.push(con),
+            ConstraintOp::Less | ConstraintOp::Greater => table.inequalities.push(con),
+        }
     }
     Ok(())
 }

@@ -51,6 +51,7 @@ mod render_snapshots;
 mod replication_process;
 mod results_page;
 mod sem_boot;
+mod sem_constraints;
 mod sem_diagnostics;
 mod sem_fiml;
 mod sem_golden;

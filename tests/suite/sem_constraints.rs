@@ -1,0 +1,217 @@
+//! Nonlinear equality and inequality constraints in `cipa sem` against lavaan 0.6-14
+//! (tests/golden/sem_hs_nonlinear*, sem_hs_inequality_*; each made by its make.R with
+//! tests/golden/sem_common/sem_golden.R): lavaan fits them by its augmented Lagrangian
+//! (`nlminb.constr`, constraint tolerance 1e-6), cipa to |c| < 1e-10 and |∇Φ| < 1e-10. Then the
+//! refusals: constraints that cannot hold, labels that name nothing, and the analyses that
+//! still need the linear reparametrisation (FIML, MLR, the bootstrap).
+
+use serde_json::Value;
+
+use crate::common;
+use crate::sem_golden::check_fit_tol;
+use cipa::sem::resample::{bootstrap, SemBootOptions};
+use cipa::sem::{self, Estimator, Information, Missing, SemError, SemOptions};
+
+/// lavaan's `nlminb.constr` stops at an outer tolerance of 1e-6 on the constraints and nlminb's
+/// rel.tol 1e-9 (lav_model_estimate.R), so its θ̂ is ~1e-4 (relative, on the SE scale) from the
+/// optimum: tightening its control moves its estimates toward cipa's (the binding case, below,
+/// is also checked to 1e-6 against lavaan's precise fit of the same optimum). Parameter rows,
+/// Σ̂, R² and SRMR are compared to this; the chi-square and the indices built on it to 1e-5
+/// (the chi-square itself to 1e-6: F is flat at the optimum).
+const LAVAAN_CONSTR_REL: f64 = 2e-4;
+
+const CFA: &str = "visual =~ x1 + a*x2 + b*x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9";
+
+fn hs() -> Option<cipa::data::Dataset> {
+    let path = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")?;
+    Some(common::read_data(&path))
+}
+
+fn expected(case: &str) -> Value {
+    let text = std::fs::read_to_string(common::golden_dir(case).join("expected.json"))
+        .expect("expected.json");
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
+/// The golden case's model fitted by cipa (`None` without the shared data).
+fn fit_case(case: &str) -> Option<(sem::SemFit, Value)> {
+    let data = hs()?;
+    let exp = expected(case);
+    let model = exp["model"].as_str().expect("model");
+    let flat = cipa::spec::syntax::parse_flat(case, model).expect("parses");
+    let fit = sem::fit(&flat, &data, &SemOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    Some((fit, exp))
+}
+
+fn check_constrained_case(case: &str) {
+    let Some((fit, exp)) = fit_case(case) else {
+        return;
+    };
+    let tol = |name: &str| match name {
+        "chisq" => 1e-6,
+        "srmr" | "r2" => LAVAAN_CONSTR_REL,
+        _ => 1e-5,
+    };
+    check_fit_tol(case, &fit, &exp, LAVAAN_CONSTR_REL, &tol);
+}
+
+/// The indirect effect of the latent mediation model (a `:=` parameter) held at 0.1: one
+/// nonlinear equality, df + 1, npar − 1, the pinned `ind` with SE 0 and no z test.
+#[test]
+fn nonlinear_equality_on_a_defined_indirect_effect() {
+    check_constrained_case("sem_hs_nonlinear");
+}
+
+/// One loading the square of another.
+#[test]
+fn nonlinear_equality_between_two_loadings() {
+    check_constrained_case("sem_hs_nonlinear_power");
+}
+
+/// a > b where the data want a < b: the constraint binds (a = b), enters the SEs as an
+/// equality would, but not df or npar.
+#[test]
+fn binding_inequality_holds_with_equality_and_keeps_df() {
+    check_constrained_case("sem_hs_inequality_binding");
+}
+
+/// The binding a > b against lavaan's precise fit of a == b (the same optimum, and the same
+/// SEs since lavaan's augmented information holds the active inequality as an equality): every
+/// estimate and SE to 1e-6, F to 1e-9.
+#[test]
+fn binding_inequality_matches_the_equality_fit_tightly() {
+    let Some((fit, _)) = fit_case("sem_hs_inequality_binding") else {
+        return;
+    };
+    let exp = expected("sem_hs_inequality_binding/as_equality");
+    let mut c = common::Checker::new("binding a > b vs a == b");
+    c.num_tol(
+        "chisq",
+        fit.fit.chisq,
+        exp["fit"]["chisq"].as_f64().unwrap(),
+        1e-9,
+    );
+    let rows = exp["parameters"].as_array().expect("rows");
+    for e in rows.iter().filter(|e| e["free"].as_u64().unwrap_or(0) > 0) {
+        let (lhs, op, rhs) = (e["lhs"].as_str(), e["op"].as_str(), e["rhs"].as_str());
+        let r = fit
+            .parameters
+            .iter()
+            .find(|r| {
+                Some(r.lhs.as_str()) == lhs
+                    && Some(r.op.as_str()) == op
+                    && Some(r.rhs.as_str()) == rhs
+            })
+            .expect("the same rows");
+        let what = format!("{} {} {}", r.lhs, r.op, r.rhs);
+        c.num_tol(
+            format!("{what} est"),
+            r.est,
+            e["est"].as_f64().unwrap(),
+            1e-6,
+        );
+        c.num_tol(format!("{what} se"), r.se, e["se"].as_f64().unwrap(), 1e-6);
+    }
+    c.finish();
+    assert_eq!(
+        fit.fit.df,
+        exp["fit"]["df"].as_f64().unwrap() - 1.0,
+        "the inequality keeps df"
+    );
+}
+
+/// A residual variance bounded above (v < 0.9) where the data want 1.13: it sits at the bound
+/// with no SE (NA, as lavaan prints), the other SEs as if v were fixed, df as without the bound.
+#[test]
+fn binding_bound_pins_a_variance() {
+    check_constrained_case("sem_hs_inequality_bound");
+}
+
+/// b > a, which the unconstrained estimates satisfy: the unconstrained fit, SEs and df.
+#[test]
+fn inactive_inequality_leaves_the_fit_alone() {
+    check_constrained_case("sem_hs_inequality_inactive");
+}
+
+fn fit_err(model: &str, opts: &SemOptions) -> Option<SemError> {
+    let data = hs()?;
+    let flat = cipa::spec::syntax::parse_flat("model", model).expect("parses");
+    Some(sem::fit(&flat, &data, opts).expect_err("refused"))
+}
+
+#[test]
+fn constraints_that_cannot_hold_are_named_with_their_line() {
+    let cases = [
+        (format!("{CFA}\na^2 == -1"), [4, 4]),
+        // Either of two constraints that exclude each other.
+        (format!("{CFA}\na > 1\na < 0.5"), [4, 5]),
+    ];
+    for (model, lines) in cases {
+        let Some(e) = fit_err(&model, &SemOptions::default()) else {
+            return;
+        };
+        match &e {
+            SemError::InconsistentConstraints { pos, .. } => {
+                assert!(lines.contains(&pos.line), "{e}")
+            }
+            other => panic!("{model}: {other}"),
+        }
+    }
+}
+
+/// An unknown label in a constraint is a syntax error at its line and column.
+#[test]
+fn a_constraint_naming_an_unknown_label_is_refused_at_its_position() {
+    let e = cipa::spec::syntax::parse_flat("model", &format!("{CFA}\na*q == 0.3"))
+        .expect_err("refused");
+    let text = e.to_string();
+    assert!(
+        text.contains("unknown label 'q'") && text.contains(":4:"),
+        "{text}"
+    );
+}
+
+#[test]
+fn fiml_and_mlr_refuse_nonlinear_constraints() {
+    let model = format!("{CFA}\na == b^2");
+    let fiml = SemOptions {
+        missing: Missing::Fiml,
+        information: Information::Observed,
+        ..SemOptions::default()
+    };
+    let Some(e) = fit_err(&model, &fiml) else {
+        return;
+    };
+    assert!(
+        matches!(&e, SemError::Unsupported { pos, what } if pos.line == 4 && what.contains("FIML")),
+        "{e}"
+    );
+    let mlr = SemOptions {
+        estimator: Estimator::Mlr,
+        ..SemOptions::default()
+    };
+    let e = fit_err(&model, &mlr).expect("data");
+    assert!(matches!(&e, SemError::UnsupportedOption { .. }), "{e}");
+}
+
+/// The bootstrap refits through θ = K z + k₀, which a nonlinear or inequality constraint does
+/// not have: refused with the constraint's position, before any draw.
+#[test]
+fn the_bootstrap_refuses_nonlinear_and_inequality_constraints() {
+    let Some(data) = hs() else {
+        return;
+    };
+    for model in [format!("{CFA}\na == b^2"), format!("{CFA}\nb > a")] {
+        let flat = cipa::spec::syntax::parse_flat("model", &model).expect("parses");
+        let fit = sem::fit(&flat, &data, &SemOptions::default()).expect("fits");
+        let opts = SemBootOptions {
+            boot: 10,
+            ..SemBootOptions::default()
+        };
+        let e = bootstrap(&flat, &data, &fit, &opts).expect_err("refused");
+        assert!(
+            matches!(&e, SemError::Unsupported { pos, what } if pos.line == 4 && what.contains("resampling")),
+            "{e}"
+        );
+    }
+}
