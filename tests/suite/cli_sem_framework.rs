@@ -164,7 +164,7 @@ fn apa_tables_hold_the_fit() {
     let note = tables[1].notes[0].to_plain();
     assert!(
         note.contains(
-            "χ²(113) = 104.77, p = .697, CFI = 1.000, TLI = 1.004, RMSEA = .000 [90% CI .000, .021], SRMR = .029."
+            "χ²(145) = 132.01, p = .773, CFI = 1.000, TLI = 1.005, RMSEA = .000 [90% CI .000, .018], SRMR = .029."
         ),
         "{note}"
     );

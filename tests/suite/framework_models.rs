@@ -123,3 +123,86 @@ fn the_framework_models_are_listed_in_their_readme() {
         );
     }
 }
+
+/// The population's turning point of `outcome`'s quadratic in ln employees, -b1 / (2 b2), from
+/// the truth file of the teaching data.
+fn true_turning_point(outcome: &str) -> f64 {
+    let truth: serde_json::Value =
+        serde_json::from_str(include_str!("../../datasets/sme_survey.truth.json")).unwrap();
+    let eq = truth["equations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["outcome"] == outcome)
+        .unwrap_or_else(|| panic!("no equation of {outcome} in the truth file"));
+    let coef = |term: &str| {
+        eq["coefficients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["term"] == term)
+            .and_then(|c| c["value"].as_f64())
+            .unwrap_or_else(|| panic!("no {term} in the truth of {outcome}"))
+    };
+    -coef("log_employees") / (2.0 * coef("log_employees^2"))
+}
+
+/// The `cipa regress` commands in size_cooperation.cipa's header, as argument lists.
+fn size_cooperation_regressions(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("#   cipa regress "))
+        .map(|l| {
+            std::iter::once("regress")
+                .chain(l.split_whitespace())
+                .map(String::from)
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn size_cooperation_finds_the_inverted_u_of_the_teaching_data() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/framework/size_cooperation.cipa");
+    let text = std::fs::read_to_string(&path).expect("the model file exists");
+    for section in ["Theory.", "Hypotheses.", "\n#   H", "Run", "# roles: --x"] {
+        assert!(text.contains(section), "no '{section}' in its description");
+    }
+    let parsed = syntax::parse_syntax("size_cooperation", &text).expect("the model parses");
+    assert_eq!(parsed.equations.len(), 1);
+    assert_eq!(parsed.defined.len(), 1, "the turning point is defined");
+    assert!(include_str!("../../models/framework/README.md").contains("`size_cooperation.cipa`"));
+    let runs = size_cooperation_regressions(&text);
+    assert_eq!(
+        runs.len(),
+        2,
+        "one regression per outcome: the scale and the 0/1 flag"
+    );
+    for (run, (outcome, reference)) in runs
+        .iter()
+        .zip([("cooperation", "t"), ("cooperates", "normal")])
+    {
+        let mut args: Vec<&str> = run.iter().map(String::as_str).collect();
+        args.extend(["--format", "json"]);
+        let j = crate::common::cli::json(&crate::common::cli::cipa(&args));
+        let q = &j["curvilinear"][0];
+        assert_eq!(q["outcome"], outcome, "{run:?}");
+        assert_eq!(q["reference"]["distribution"], reference, "{run:?}");
+        // Lind and Mehlum: a rising slope at the smallest firms, a falling one at the largest.
+        let u = &q["u_test"];
+        assert_eq!(u["shape"], "inverted_u", "{outcome}: {u}");
+        let p = u["p"].as_f64().unwrap();
+        assert!(p < 0.05, "{outcome}: U test p = {p}");
+        // Fieller's interval of the turning point covers the population's.
+        let tp = &q["turning_point"];
+        let truth = true_turning_point(outcome);
+        let (lo, hi) = (
+            tp["fieller"]["lower"].as_f64().unwrap(),
+            tp["fieller"]["upper"].as_f64().unwrap(),
+        );
+        assert!(
+            lo < truth && truth < hi,
+            "{outcome}: [{lo}, {hi}] misses {truth}"
+        );
+        assert_eq!(tp["position"], "inside", "{outcome}: {tp}");
+    }
+}

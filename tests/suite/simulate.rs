@@ -32,6 +32,10 @@ fn the_framework_design_is_valid_and_deterministic() {
         "n_foreign_markets",
         "entry_speed_years",
         "intl_growth",
+        "expf_1",
+        "expf_4",
+        "export_perf",
+        "cooperates",
         "employees",
         "size_class",
         "ownership",
@@ -47,8 +51,9 @@ fn the_framework_design_is_valid_and_deterministic() {
     }
 }
 
-/// Exactly measured constructs at n = 20,000: every coefficient of the collaboration equation
-/// (a moderated first stage, with covariates) is within 3.5 standard errors of its true value.
+/// Exactly measured constructs at n = 20,000: every coefficient of the construct equations (the
+/// collaboration equation's moderated first stage, cooperation's inverted U in firm size, export
+/// performance's moderated second stage) is within 3.5 standard errors of its true value.
 #[test]
 fn exact_measurement_recovers_the_structural_coefficients() {
     let d = Design::framework().with_measurement(Measurement::Exact);
@@ -68,7 +73,14 @@ fn exact_measurement_recovers_the_structural_coefficients() {
             e.error_sd
         );
     }
-    for outcome in ["collab", "commitment", "knowledge_spillover", "intl_growth"] {
+    for outcome in [
+        "collab",
+        "commitment",
+        "cooperation",
+        "knowledge_spillover",
+        "intl_growth",
+        "export_perf",
+    ] {
         let eq = t.equations.iter().find(|e| e.outcome == outcome).unwrap();
         let terms: Vec<&str> = eq.coefficients.iter().map(|c| c.term.as_str()).collect();
         let f = fit(&data, outcome, &terms);
@@ -91,8 +103,8 @@ fn exact_measurement_recovers_the_structural_coefficients() {
     }
 }
 
-/// The framework's non-normal outcomes at n = 20,000 with exact measurement: the exporter flag's
-/// logistic regression and the log of entry speed (lognormal) recover their equations' intercepts
+/// The framework's non-normal outcomes at n = 20,000 with exact measurement: the logistic
+/// regressions of the exporter and cooperates flags and the log of entry speed (lognormal) recover their equations' intercepts
 /// and coefficients within 3.5 standard errors. (Export intensity is clipped to 0-100 % and the
 /// number of markets is a count, so a linear fit does not estimate their coefficients.)
 #[test]
@@ -114,12 +126,13 @@ fn exact_measurement_recovers_the_binary_and_lognormal_outcomes() {
         .unwrap();
     for (outcome, column) in [
         ("exporter", "exporter"),
+        ("cooperates", "cooperates"),
         ("entry_speed_years", "log_entry_speed"),
     ] {
         let eq = t.equations.iter().find(|e| e.outcome == outcome).unwrap();
         let terms: Vec<&str> = eq.coefficients.iter().map(|c| c.term.as_str()).collect();
         let reg = Regression::new(column, &terms);
-        let f = if outcome == "exporter" {
+        let f = if outcome != "entry_speed_years" {
             reg.fit_logistic(&data, &Default::default()).expect("logit")
         } else {
             reg.fit_ols(&data, CovType::Ols).expect("OLS")
