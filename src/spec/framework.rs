@@ -3,12 +3,13 @@
 //! with firm size, ownership and cultural distance as moderators (see models/framework/README.md).
 
 /// Names accepted by [`model`].
-pub const NAMES: [&str; 5] = [
+pub const NAMES: [&str; 6] = [
     "mediation",
     "size_first_stage",
     "ownership_second_stage",
     "distance_second_stage",
     "combined",
+    "size_cooperation",
 ];
 
 /// Names of the framework's latent-variable models (lavaan syntax, fitted by `cipa sem`; `fit`
@@ -27,6 +28,7 @@ pub fn model(name: &str) -> Option<&'static str> {
             include_str!("../../models/framework/distance_second_stage.cipa")
         }
         "combined" => include_str!("../../models/framework/combined.cipa"),
+        "size_cooperation" => include_str!("../../models/framework/size_cooperation.cipa"),
         "latent_mediation" => include_str!("../../models/framework/latent_mediation.lav"),
         _ => return None,
     })
