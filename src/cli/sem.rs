@@ -22,19 +22,11 @@ use super::{data_opts, model_opts, usage, CliError};
 
 pub fn run(a: SemArgs) -> Result<(), CliError> {
     let plan = SemPlan::new(a)?;
-    let diagram = match &plan.a.diagram {
-        Some(p) => {
-            output::check_file_target(p, &plan.inputs())?;
-            Some((p.clone(), sem_diagram::format(p)?))
-        }
-        None => None,
-    };
+    let diagram = plan.diagram_target()?;
     let dest = results_dir::prepare(plan.a.out.as_deref(), &plan.inputs())?;
     let data = data_opts::load(&plan.a.data)?;
     let run = plan.run(data)?;
-    if let Some((path, format)) = diagram {
-        sem_diagram::write(&run.fit, &run.a, &path, format)?;
-    }
+    run.write_diagram(diagram)?;
     let out = run.a.out.clone();
     output::deliver(
         &run,
@@ -75,6 +67,17 @@ impl SemPlan {
         let mut inputs = self.a.data.inputs();
         inputs.extend(self.a.model.as_deref().filter(|p| !is_framework(p)));
         inputs
+    }
+
+    /// The `--diagram` file and its format, checked before the model is fitted.
+    pub fn diagram_target(&self) -> Result<Option<(std::path::PathBuf, &'static str)>, CliError> {
+        match &self.a.diagram {
+            Some(p) => {
+                output::check_file_target(p, &self.inputs())?;
+                Ok(Some((p.clone(), sem_diagram::format(p)?)))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Fits the model to `data` (read by the data flags).
@@ -257,6 +260,17 @@ pub struct SemRun {
 }
 
 impl SemRun {
+    /// Writes the path diagram to the target of [`SemPlan::diagram_target`], if any.
+    pub fn write_diagram(
+        &self,
+        target: Option<(std::path::PathBuf, &'static str)>,
+    ) -> Result<(), CliError> {
+        match target {
+            Some((path, format)) => sem_diagram::write(&self.fit, &self.a, &path, format),
+            None => Ok(()),
+        }
+    }
+
     fn format(&self) -> crate::report::Format {
         self.a
             .format
