@@ -24,6 +24,15 @@ pub fn run(a: SemArgs) -> Result<(), CliError> {
     let plan = SemPlan::new(a)?;
     let diagram = plan.diagram_target()?;
     let dest = results_dir::prepare(plan.a.out.as_deref(), &plan.inputs())?;
+    let a = &plan.a;
+    let styled = a.diagram_values != "raw" || a.diagram_coef != "stars" || a.diagram_residuals;
+    if styled && diagram.is_none() && !matches!(dest, results_dir::Destination::Folder(_)) {
+        eprintln!(
+            "cipa: note: --diagram-values, --diagram-coef and --diagram-residuals only change the \
+             path diagram of --diagram FILE or of a results folder (--out DIR); this run writes \
+             neither"
+        );
+    }
     let data = data_opts::load(&plan.a.data)?;
     let run = plan.run(data)?;
     run.write_diagram(diagram)?;

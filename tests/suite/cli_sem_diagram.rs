@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::common::cli::{cipa, json, ok, usage_error};
+use crate::common::cli::{cipa, json, ok, stderr, usage_error};
 use crate::common::shared_or_skip_file;
 
 const MODEL: &str = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; textual ~ visual";
@@ -131,4 +131,24 @@ fn bad_diagram_values_are_refused() {
         "stdall",
     ]));
     assert!(err.contains("raw") && err.contains("std"), "{err}");
+}
+
+#[test]
+fn diagram_flags_without_a_diagram_say_so() {
+    let Some(data) = hs() else { return };
+    let o = cipa(&[
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        MODEL,
+        "--diagram-values",
+        "std",
+    ]);
+    ok(&o);
+    let err = stderr(&o);
+    assert!(
+        err.contains("--diagram-values") && err.contains("neither"),
+        "{err}"
+    );
 }
