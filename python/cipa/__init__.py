@@ -502,6 +502,11 @@ def sem(
     mc: int | None = None,
     bollen_stine: bool = False,
     threads: int | None = None,
+    probe: str | None = None,
+    wvals: Sequence[float] | None = None,
+    diagram_values: str | None = None,
+    diagram_coef: str | None = None,
+    diagram_residuals: bool = False,
 ) -> Sem:
     """A latent-variable structural equation model (CFA, SEM) by maximum likelihood, as
     ``cipa sem``, with lavaan 0.6's defaults and numbers.
@@ -524,6 +529,11 @@ def sem(
     standardized defined ones); ``mc``: Monte Carlo draws for the defined parameters;
     ``bollen_stine``: the Bollen-Stine p value from ``boot`` draws; ``seed``, ``threads``
     (results do not depend on it). These are under ``.to_dict()["resampling"]``.
+    A ``:=`` that names an observed variable W (``ind := a*b1 + a*b3*W``) is reported at W's
+    values: ``probe`` ``percentiles`` (16th/50th/84th, default) or ``meansd``, or ``wvals``
+    (values); with ``W``'s slope (the index of moderated mediation) when it is linear in W.
+    ``diagram_values`` (``raw`` or ``std``), ``diagram_coef`` (``stars`` or ``ci``) and
+    ``diagram_residuals`` (draw the variances) set what the path diagram shows.
 
     Returns an immutable :class:`Sem`: ``.parameters`` (lavaan's parameterEstimates),
     ``.fit`` (fitMeasures), ``.r2``, ``.summary()``, ``.to_dict()``, ``.save(dir)``.
@@ -533,7 +543,9 @@ def sem(
               syntax=syntax, mi=mi,
               residuals=residuals,
               diagram=os.path.expanduser(os.fspath(diagram)) if diagram is not None else None,
-              boot=boot, seed=seed, ci=ci, mc=mc, bollen_stine=bollen_stine, threads=threads)
+              boot=boot, seed=seed, ci=ci, mc=mc, bollen_stine=bollen_stine, threads=threads,
+              probe=probe, wvals=wvals, diagram_values=diagram_values, diagram_coef=diagram_coef,
+              diagram_residuals=diagram_residuals)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     if isinstance(missing, str):

@@ -45,3 +45,28 @@ def test_sem_apa_equals_the_command_line(cli, tmp_path):
     out = cli("sem", "--data", DATA, "--model", str(path), "--apa", "--format", "markdown",
               json_out=False)
     assert out == table
+
+
+TEAMS = ROOT.parent / "shared" / "datasets" / "hayes2018" / "teams.csv"
+PROBED = ("negtone ~ a*dysfunc\n"
+          "perform ~ cp*dysfunc + b1*negtone + b2*negexp + b3*negtone:negexp\n"
+          "ind_w := a*b1 + a*b3*negexp\n")
+
+
+def test_sem_probe_and_diagram_keywords_equal_the_command_line(cli, tmp_path):
+    import pytest
+    if not TEAMS.exists():
+        pytest.skip("../shared/datasets is absent")
+    path = tmp_path / "m.lav"
+    path.write_text(PROBED)
+    d1, d2 = tmp_path / "a.dot", tmp_path / "b.dot"
+    expected = cli("sem", "--data", TEAMS, "--model", path, "--wvals", "-0.5,0,0.5",
+                   "--diagram", d1, "--diagram-values", "std", "--diagram-coef", "ci",
+                   "--diagram-residuals")
+    got = cipa.sem(str(TEAMS), model=str(path), wvals=[-0.5, 0, 0.5], diagram=str(d2),
+                   diagram_values="std", diagram_coef="ci", diagram_residuals=True)
+    assert got.to_dict() == expected
+    assert d1.read_text() == d2.read_text()
+    assert expected["probed_definitions"][0]["rows"][0] == "ind_w(negexp=-0.5000)"
+    meansd = cipa.sem(str(TEAMS), model=str(path), probe="meansd").to_dict()
+    assert meansd["probed_definitions"][0]["probe"] == "mean_sd"

@@ -69,6 +69,7 @@ mod prepare;
 mod probe;
 mod resample;
 mod result;
+pub mod sem_probe;
 mod slopes;
 mod system;
 mod turning_boot;

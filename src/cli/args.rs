@@ -618,4 +618,28 @@ pub struct SemArgs {
     /// Threads for the draws (default: all cores); results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Probe a := that names an observed moderator (`ind := a*b1 + a*b3*w`) at its
+    /// percentiles (16th/50th/84th, the default) or meansd (mean ± 1 SD).
+    #[arg(long, value_name = "METHOD", value_parser = ["percentiles", "meansd"])]
+    pub probe: Option<String>,
+    /// Probe values of the moderator a := names, comma-separated (instead of --probe).
+    #[arg(
+        long,
+        value_name = "VALUES",
+        value_delimiter = ',',
+        allow_hyphen_values = true,
+        conflicts_with = "probe"
+    )]
+    pub wvals: Option<Vec<f64>>,
+    /// What the path diagram (--diagram and a results folder's) writes on its arrows: raw
+    /// (unstandardized estimates) or std (lavaan's std.all).
+    #[arg(long = "diagram-values", value_name = "VALUES", default_value = "raw", value_parser = ["raw", "std"])]
+    pub diagram_values: String,
+    /// How the path diagram marks uncertainty: stars (* p < .05, ** p < .01, *** p < .001) or
+    /// ci (each estimate with its confidence interval at --conf).
+    #[arg(long = "diagram-coef", value_name = "STYLE", default_value = "stars", value_parser = ["stars", "ci"])]
+    pub diagram_coef: String,
+    /// Draw the variances and residual variances in the path diagram (two-headed loops).
+    #[arg(long = "diagram-residuals")]
+    pub diagram_residuals: bool,
 }

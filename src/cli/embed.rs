@@ -227,8 +227,12 @@ pub fn measure(a: MeasureArgs, src: Source) -> Result<MeasureRun, CliError> {
 /// A latent-variable model (`cipa sem`) on the data of `src`.
 pub fn sem(a: SemArgs, src: Source) -> Result<SemRun, CliError> {
     let plan = SemPlan::new(a)?;
+    // `diagram=` writes its file as `cipa sem --diagram` does.
+    let diagram = plan.diagram_target()?;
     let data = load(&plan.a.data, src, true)?;
-    plan.run(data)
+    let run = plan.run(data)?;
+    run.write_diagram(diagram)?;
+    Ok(run)
 }
 
 /// A power study in one piece; `progress(k)` after every `k` finished replications.

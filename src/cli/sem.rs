@@ -3,7 +3,9 @@
 
 use serde_json::json;
 
+use crate::analysis::sem_probe::{self, ProbedDefinition};
 use crate::data::Dataset;
+use crate::effects::probe::ProbeMethod;
 use crate::report::{
     add_sem_diagnostics, sem_diagnostics_json, sem_json, sem_report, Report, SemDiagnostics,
 };
@@ -20,19 +22,20 @@ use super::{data_opts, model_opts, usage, CliError};
 
 pub fn run(a: SemArgs) -> Result<(), CliError> {
     let plan = SemPlan::new(a)?;
-    let diagram = match &plan.a.diagram {
-        Some(p) => {
-            output::check_file_target(p, &plan.inputs())?;
-            Some((p.clone(), sem_diagram::format(p)?))
-        }
-        None => None,
-    };
+    let diagram = plan.diagram_target()?;
     let dest = results_dir::prepare(plan.a.out.as_deref(), &plan.inputs())?;
+    let a = &plan.a;
+    let styled = a.diagram_values != "raw" || a.diagram_coef != "stars" || a.diagram_residuals;
+    if styled && diagram.is_none() && !matches!(dest, results_dir::Destination::Folder(_)) {
+        eprintln!(
+            "cipa: note: --diagram-values, --diagram-coef and --diagram-residuals only change the \
+             path diagram of --diagram FILE or of a results folder (--out DIR); this run writes \
+             neither"
+        );
+    }
     let data = data_opts::load(&plan.a.data)?;
     let run = plan.run(data)?;
-    if let Some((path, format)) = diagram {
-        sem_diagram::write(&run.fit, &path, format)?;
-    }
+    run.write_diagram(diagram)?;
     let out = run.a.out.clone();
     output::deliver(
         &run,
@@ -75,11 +78,24 @@ impl SemPlan {
         inputs
     }
 
+    /// The `--diagram` file and its format, checked before the model is fitted.
+    pub fn diagram_target(&self) -> Result<Option<(std::path::PathBuf, &'static str)>, CliError> {
+        match &self.a.diagram {
+            Some(p) => {
+                output::check_file_target(p, &self.inputs())?;
+                Ok(Some((p.clone(), sem_diagram::format(p)?)))
+            }
+            None => Ok(None),
+        }
+    }
+
     /// Fits the model to `data` (read by the data flags).
     pub fn run(self, data: Dataset) -> Result<SemRun, CliError> {
         let mut input = InputNotes::from_data(&data);
-        let fit = crate::sem::fit(&self.flat, &data, &self.opts).map_err(crate::Error::from)?;
-        let boot = resampled(&self.a, &self.flat, &data, &fit)?;
+        let (flat, probed) = probed_model(&self.a, &self.flat, &data, self.opts.missing)?;
+        let mut fit = crate::sem::fit(&flat, &data, &self.opts).map_err(crate::Error::from)?;
+        let mut boot = resampled(&self.a, &flat, &data, &fit)?;
+        sem_probe::withhold_standardized(&mut fit, boot.as_mut(), &probed);
         let vars: Vec<&str> = fit.observed.iter().map(String::as_str).collect();
         input.warn_all(data_opts::value_warnings(&data, &vars));
         let diagnostics = diagnostics(&fit, &self.a)?;
@@ -91,8 +107,33 @@ impl SemPlan {
             input,
             diagnostics,
             boot,
+            probed,
         })
     }
+}
+
+/// The model with every := that names an observed moderator probed at its values (--probe,
+/// --wvals; analysis/sem_probe.rs).
+fn probed_model(
+    a: &SemArgs,
+    flat: &FlatModel,
+    data: &Dataset,
+    missing: Missing,
+) -> Result<(FlatModel, Vec<ProbedDefinition>), CliError> {
+    let method = match (&a.wvals, a.probe.as_deref()) {
+        (Some(v), _) => ProbeMethod::Values(v.clone()),
+        (None, Some("meansd")) => ProbeMethod::MeanSd,
+        _ => ProbeMethod::Percentiles,
+    };
+    let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
+    let data = crate::sem::products::with_products(flat, data).map_err(err)?;
+    let (flat, probed) = sem_probe::expand(flat, &data, missing, &method).map_err(err)?;
+    if probed.is_empty() && (a.wvals.is_some() || a.probe.is_some()) {
+        return Err(usage(
+            "--probe and --wvals probe a := that names an observed variable (ind := a*b1 + a*b3*w); the model has none",
+        ));
+    }
+    Ok((flat, probed))
 }
 
 /// Reliability always; the modification indices and residuals when asked for.
@@ -223,9 +264,22 @@ pub struct SemRun {
     diagnostics: SemDiagnostics,
     /// The resampled inference (--boot, --mc).
     pub boot: Option<SemBootstrap>,
+    /// The := probed at values of an observed moderator.
+    pub probed: Vec<ProbedDefinition>,
 }
 
 impl SemRun {
+    /// Writes the path diagram to the target of [`SemPlan::diagram_target`], if any.
+    pub fn write_diagram(
+        &self,
+        target: Option<(std::path::PathBuf, &'static str)>,
+    ) -> Result<(), CliError> {
+        match target {
+            Some((path, format)) => sem_diagram::write(&self.fit, &self.a, &path, format),
+            None => Ok(()),
+        }
+    }
+
     fn format(&self) -> crate::report::Format {
         self.a
             .format
@@ -250,6 +304,9 @@ impl SemRun {
             "boot": self.a.boot, "mc": self.a.mc, "seed": self.boot.as_ref().map(|b| b.seed),
             "ci": self.boot.as_ref().filter(|_| self.a.boot > 0).map(|b| b.method),
             "bollen_stine": self.a.bollen_stine,
+            "probe": self.a.probe.as_deref().unwrap_or("percentiles"), "wvals": self.a.wvals,
+            "diagram_values": self.a.diagram_values, "diagram_coef": self.a.diagram_coef,
+            "diagram_residuals": self.a.diagram_residuals,
         })
     }
 }
@@ -300,6 +357,7 @@ impl SemRun {
             "Confidence intervals at {}%; Std.lv standardizes the latent variables, Std.all every variable.",
             crate::data::format_number(self.a.conf)
         ));
+        report.notes.extend(self.probed.iter().map(probe_note));
         if let Some(b) = &self.boot {
             crate::report::sem_boot::add_to(&mut report, b);
         }
@@ -313,6 +371,12 @@ impl SemRun {
         let mut doc = sem_json(&self.fit, data, self.options_json());
         if let Some(obj) = doc.as_object_mut() {
             obj.extend(sem_diagnostics_json(&self.fit, &self.diagnostics));
+        }
+        if let (false, Some(o)) = (self.probed.is_empty(), doc.as_object_mut()) {
+            o.insert(
+                "probed_definitions".into(),
+                serde_json::to_value(&self.probed).unwrap_or_default(),
+            );
         }
         if let (Some(b), Some(o)) = (&self.boot, doc.as_object_mut()) {
             o.insert(
@@ -336,7 +400,7 @@ impl SemRun {
         let mut files = ResultsDir::new();
         files.add_report(&self.report());
         files.add("results.json", super::json_text(&self.json())?);
-        sem_diagram::add_to_folder(&mut files, &self.fit)?;
+        sem_diagram::add_to_folder(&mut files, &self.fit, &self.a)?;
         files.add_apa(&self.apa());
         let prov = Provenance {
             command: "sem",
@@ -354,4 +418,36 @@ impl SemRun {
         };
         Ok((files, prov))
     }
+}
+
+/// What the probed rows of a := are: the moderator's values and how they were chosen.
+fn probe_note(p: &ProbedDefinition) -> String {
+    let values: Vec<String> = p
+        .values
+        .iter()
+        .map(|v| crate::effects::probe::label(*v))
+        .collect();
+    let how = match &p.probe {
+        ProbeMethod::Percentiles if p.values.len() == 3 => {
+            " (its 16th, 50th and 84th percentiles in the rows used, as PROCESS)"
+        }
+        ProbeMethod::MeanSd if p.values.len() == 3 => " (its mean - 1 SD, mean, mean + 1 SD)",
+        ProbeMethod::Values(_) => " (--wvals)",
+        _ => " (its two values)",
+    };
+    let mut note = format!(
+        "{} := {} is probed at {} = {}{how}; each row holds {} fixed at that value, also in the bootstrap and Monte Carlo draws; no standardized values are given for these rows.",
+        p.name,
+        p.text,
+        p.moderator,
+        values.join(", "),
+        p.moderator
+    );
+    if let Some(index) = &p.index {
+        note.push_str(&format!(
+            " {index} is its slope in {} (the index of moderated mediation when {} is an indirect effect).",
+            p.moderator, p.name
+        ));
+    }
+    note
 }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::args::SemArgs;
 use super::results_dir::ResultsDir;
 use super::{output, usage, CliError};
 use crate::sem::SemFit;
@@ -37,11 +38,12 @@ pub fn format(path: &Path) -> Result<&'static str, CliError> {
         })
 }
 
-/// Writes the diagram of `fit` to `path` in `format` (from [`format`]).
-pub fn write(fit: &SemFit, path: &Path, format: &str) -> Result<(), CliError> {
+/// Writes the diagram of `fit` to `path` in `format` (from [`format`]), drawn as the
+/// `--diagram-*` flags of `a` ask.
+pub fn write(fit: &SemFit, a: &SemArgs, path: &Path, format: &str) -> Result<(), CliError> {
     #[cfg(feature = "plot")]
     {
-        let files = render(fit)?;
+        let files = render(fit, a)?;
         let want = format!("diagram_sem.{format}");
         let bytes = files
             .artifacts
@@ -53,7 +55,7 @@ pub fn write(fit: &SemFit, path: &Path, format: &str) -> Result<(), CliError> {
     }
     #[cfg(not(feature = "plot"))]
     {
-        let _ = (fit, path, format, output::write_bytes);
+        let _ = (fit, a, path, format, output::write_bytes);
         Err(usage(
             "this cipa was built without figures (the plot feature)",
         ))
@@ -61,10 +63,10 @@ pub fn write(fit: &SemFit, path: &Path, format: &str) -> Result<(), CliError> {
 }
 
 /// Adds the diagram's files under plots/ with what it shows (results page, figures.json).
-pub fn add_to_folder(files: &mut ResultsDir, fit: &SemFit) -> Result<(), CliError> {
+pub fn add_to_folder(files: &mut ResultsDir, fit: &SemFit, a: &SemArgs) -> Result<(), CliError> {
     #[cfg(feature = "plot")]
     {
-        let rendered = render(fit)?;
+        let rendered = render(fit, a)?;
         let mut bytes: std::collections::HashMap<String, Vec<u8>> = rendered
             .artifacts
             .into_iter()
@@ -81,18 +83,31 @@ pub fn add_to_folder(files: &mut ResultsDir, fit: &SemFit) -> Result<(), CliErro
     }
     #[cfg(not(feature = "plot"))]
     {
-        let _ = (files, fit);
+        let _ = (files, fit, a);
     }
     Ok(())
 }
 
 #[cfg(feature = "plot")]
-fn render(fit: &SemFit) -> Result<crate::plot::Rendered, CliError> {
-    use crate::plot::diagram::LatentOptions;
-    crate::plot::render_latent(
-        fit,
-        &LatentOptions::default(),
-        &crate::plot::PlotOptions::default(),
-    )
-    .map_err(|e| CliError::Internal(format!("drawing the path diagram failed: {e}")))
+fn render(fit: &SemFit, a: &SemArgs) -> Result<crate::plot::Rendered, CliError> {
+    crate::plot::render_latent(fit, &options(a), &crate::plot::PlotOptions::default())
+        .map_err(|e| CliError::Internal(format!("drawing the path diagram failed: {e}")))
+}
+
+/// The diagram's contents from `--diagram-values`, `--diagram-coef` and `--diagram-residuals`.
+#[cfg(feature = "plot")]
+fn options(a: &SemArgs) -> crate::plot::diagram::LatentOptions {
+    use crate::plot::diagram::{CoefStyle, LatentOptions, LatentValues};
+    LatentOptions {
+        values: match a.diagram_values.as_str() {
+            "std" => LatentValues::StdAll,
+            _ => LatentValues::Unstandardized,
+        },
+        style: match a.diagram_coef.as_str() {
+            "ci" => CoefStyle::Ci,
+            _ => CoefStyle::Stars,
+        },
+        residuals: a.diagram_residuals,
+        ..LatentOptions::default()
+    }
 }

@@ -39,6 +39,7 @@ pub mod moments;
 mod nonlinear;
 mod objective;
 pub mod partable;
+pub mod products;
 mod r2;
 pub mod reliability;
 pub mod resample;
@@ -261,7 +262,7 @@ fn ordered_map<S: serde::Serializer>(pairs: &[(String, f64)], s: S) -> Result<S:
 /// under [`Missing::Fiml`] every row with one of them observed (fiml/pipeline.rs).
 pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit, SemError> {
     if opts.missing == Missing::Fiml {
-        return fiml::fit(flat, data, opts);
+        return fiml::fit(flat, &*products::with_products(flat, data)?, opts);
     }
     let prep = prepare(flat, data, opts)?;
     let (n, p, rows) = (prep.n, prep.pt.ov.len(), &prep.rows);
@@ -296,6 +297,7 @@ pub(crate) fn prepare(
     data: &Dataset,
     opts: &SemOptions,
 ) -> Result<Prepared, SemError> {
+    let data = &*products::with_products(flat, data)?;
     let names: Vec<String> = data.names().map(str::to_string).collect();
     let pt = partable::build(flat, &names, opts)?;
     let vars: Vec<&str> = pt.ov.iter().map(String::as_str).collect();

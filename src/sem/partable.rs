@@ -153,6 +153,7 @@ pub fn build(
 ) -> Result<ParTable, SemError> {
     let mut user = user_rows(flat)?;
     let names = VarNames::classify(&user);
+    check_products(&user, &names)?;
     reorder_covariances(&mut user, &names);
     check_names(&user, &names, data_names)?;
     check_acyclic(&user, &names)?;
@@ -217,18 +218,22 @@ fn same_relation(r: &ParRow, lhs: &str, op: Op, rhs: &str) -> bool {
 }
 
 /// The flat relations as rows, merging repeats of one relation (`a*x + start(1)*x`) as lavaan
-/// merges their modifiers; product terms (latent interactions) are not in this engine yet.
+/// merges their modifiers. A product term of a regression is the observed variable `x:w` (the
+/// data's product column, products.rs); latent interactions are refused by [`check_products`].
 fn user_rows(flat: &FlatModel) -> Result<Vec<UserRow>, SemError> {
     let mut out: Vec<UserRow> = Vec::new();
     for rel in &flat.relations {
-        if rel.rhs.len() > 1 {
+        if rel.rhs.len() > 1 && rel.op != crate::spec::flat::RelOp::Regress {
             return Err(SemError::Unsupported {
-                what: format!("the product term '{}'", rel.rhs.join(":")),
+                what: format!(
+                    "the product term '{}' outside a regression",
+                    rel.rhs.join(":")
+                ),
                 pos: rel.pos,
             });
         }
         let op = Op::from_rel(rel.op);
-        let rhs = rel.rhs.first().cloned().unwrap_or_default();
+        let rhs = rel.rhs.join(":");
         let m = &rel.modifier;
         if m.labels.len() > 1 || m.fixed.len() > 1 || m.start.len() > 1 {
             return Err(SemError::Unsupported {
@@ -329,8 +334,17 @@ impl VarNames {
                 .collect()
         };
         let ov_ind = not_in(&v_ind, &[&lv]);
-        let ov_y = not_in(&eqs_y, &[&lv, &ov_ind]);
-        let ov_x0 = not_in(&eqs_x, &[&lv, &ov_ind, &ov_y]);
+        let mut ov_y = not_in(&eqs_y, &[&lv, &ov_ind]);
+        let mut ov_x0 = not_in(&eqs_x, &[&lv, &ov_ind, &ov_y]);
+        // lavaan ≥ 0.6-12: a product term with a dependent factor is no covariate (its moments
+        // cannot be fixed at the sample's) but a y, after the others.
+        ov_x0.retain(|x| {
+            let endogenous = x.contains(':') && x.split(':').any(|f| eqs_y.iter().any(|y| y == f));
+            if endogenous {
+                push_unique(&mut ov_y, x);
+            }
+            !endogenous
+        });
         let mut ov: Vec<String> = Vec::new();
         for s in ov_ind.iter().chain(&ov_y).chain(&ov_x0) {
             push_unique(&mut ov, s);
@@ -399,6 +413,22 @@ fn single_indicators(user: &[UserRow], lv: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// A product term of a latent variable is a latent interaction (issue 12), not in this engine.
+fn check_products(user: &[UserRow], names: &VarNames) -> Result<(), SemError> {
+    for r in user.iter().filter(|r| r.rhs.contains(':')) {
+        if let Some(l) = r.rhs.split(':').find(|f| names.lv.iter().any(|l| l == f)) {
+            return Err(SemError::Unsupported {
+                what: format!(
+                    "the product term '{}' of the latent variable '{l}' (a latent interaction)",
+                    r.rhs
+                ),
+                pos: r.pos,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Every observed name must be a data column (latents are defined by `=~`).

@@ -125,7 +125,9 @@ pub fn parse_syntax(source_name: &str, text: &str) -> Result<ParsedSyntax, SpecE
 /// as in lavaan. Comments start with `#` or `!`; statements end at a newline or `;`, and a line
 /// continues on the next when it ends with an operator or the next line has no relational
 /// operator (lavaan's rule: `f =~ x1 + x2` then `+ x3`). Names, numbers, quoted names and the
-/// expression grammar of `:=`, `==`, `<` and `>` are the path syntax's (see the module docs).
+/// expression grammar of `:=`, `==`, `<` and `>` are the path syntax's (see the module docs);
+/// a `:=` may also name a model variable, which `cipa sem` probes at its values
+/// (analysis/sem_probe.rs).
 ///
 /// Every error is a [`SpecError::Syntax`] at line:column with a caret, except a text without
 /// relations ([`SpecError::Invalid`]). Not supported, each with its own message: `<~`, `|`,

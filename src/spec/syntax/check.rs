@@ -41,7 +41,7 @@ pub(super) fn check(src: &Source, statements: Vec<Statement>) -> Result<ParsedSy
         .collect();
 
     let labels = check_labels(src, &equations, &variables)?;
-    let defined = check_defined(src, defs, &labels, &variables)?;
+    let defined = check_defined(src, defs, &labels, &variables, false)?;
     let order = causal_order(src, &equations)?;
 
     let labels = labels
@@ -123,12 +123,14 @@ fn check_labels(
     Ok(uses)
 }
 
-/// Defined names are new, and their expressions use labels and earlier defined names only.
+/// Defined names are new, and their expressions use labels and earlier defined names only;
+/// with `probed` (`cipa sem`) also observed variables, whose values the := is probed at.
 pub(super) fn check_defined(
     src: &Source,
     defs: Vec<RawDefined>,
     labels: &[LabelUse],
     variables: &HashSet<&str>,
+    probed: bool,
 ) -> Result<Vec<Defined>, SpecError> {
     let mut label_names: Vec<&str> = Vec::new();
     let mut seen = HashSet::new();
@@ -178,7 +180,10 @@ pub(super) fn check_defined(
         }
         for r in &d.refs {
             let used = r.name.as_str();
-            if label_lines.contains_key(used) || done_lines.contains_key(used) {
+            if label_lines.contains_key(used)
+                || done_lines.contains_key(used)
+                || (probed && variables.contains(used) && used != name)
+            {
                 continue;
             }
             let message = if used == name {

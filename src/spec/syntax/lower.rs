@@ -162,7 +162,7 @@ fn defined(
     variables: &HashSet<&str>,
 ) -> Result<Vec<FlatDefined>, SpecError> {
     let positions: Vec<_> = defs.iter().map(|d| d.name.pos).collect();
-    let checked = check_defined(src, defs, labels, variables)?;
+    let checked = check_defined(src, defs, labels, variables, true)?;
     Ok(checked
         .into_iter()
         .zip(positions)

@@ -1,0 +1,277 @@
+//! Conditional effects of `cipa sem`'s defined parameters: a `:=` that names an observed
+//! variable W (`ind_w := a1*b + a3*b*W`, W not a label) is a function of W, probed as PROCESS
+//! probes a moderator (16th/50th/84th percentiles of W in the analysis sample, mean ± 1 SD, or
+//! given values; effects/probe.rs). Each probe value v becomes its own `:=` with W replaced by
+//! the number v, so the engine gives it a delta-method SE and the SEM bootstrap and Monte Carlo
+//! evaluate it per draw with W held at the sample's values (PROCESS fixes the probe values
+//! likewise). A `:=` linear in W also gets its slope in W, the index of moderated mediation
+//! (Hayes 2015, Multivariate Behavioral Research 50, 1–22) when the `:=` is an indirect effect.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::data::Dataset;
+use crate::effects::probe::{numeric_points, ProbeMethod};
+use crate::sem::{Missing, SemError};
+use crate::spec::flat::{FlatDefined, FlatModel};
+use crate::spec::Expr;
+
+/// One `:=` probed at values of its moderator: which `:=` rows of the expanded model hold it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbedDefinition {
+    /// The user's name of the `:=`.
+    pub name: String,
+    /// The user's expression.
+    pub text: String,
+    /// The observed variable the expression names.
+    pub moderator: String,
+    pub probe: ProbeMethod,
+    /// The probe values of the moderator, in order, and the `:=` name of the effect at each.
+    pub values: Vec<f64>,
+    pub rows: Vec<String>,
+    /// The `:=` name of the slope in the moderator, when the expression is linear in it.
+    pub index: Option<String>,
+}
+
+/// `flat` with every `:=` naming an observed variable replaced by one `:=` per probe value
+/// (and its index when linear), and what was replaced. `data` must already hold the product
+/// columns (sem::products).
+pub fn expand(
+    flat: &FlatModel,
+    data: &Dataset,
+    missing: Missing,
+    probe: &ProbeMethod,
+) -> Result<(FlatModel, Vec<ProbedDefinition>), SemError> {
+    let mut known: HashSet<String> = flat
+        .relations
+        .iter()
+        .flat_map(|r| r.modifier.labels.iter().flatten().cloned())
+        .collect();
+    let mut out = flat.clone();
+    out.defined.clear();
+    let mut probed = Vec::new();
+    for d in &flat.defined {
+        let mut names = Vec::new();
+        variables(&d.expr, &known, data, &mut names);
+        known.insert(d.name.clone());
+        let w = match names.as_slice() {
+            [] => {
+                out.defined.push(d.clone());
+                continue;
+            }
+            [w] => w.clone(),
+            _ => {
+                return Err(SemError::Unsupported {
+                    what: format!(
+                        "the := '{}' names the observed variables {}: a defined parameter is probed at the values of one moderator",
+                        d.name,
+                        names.join(" and ")
+                    ),
+                    pos: d.pos,
+                })
+            }
+        };
+        let values = probe_values(flat, data, missing, &w, probe)?;
+        let p = probe_definition(d, &w, probe, &values, &mut out.defined);
+        probed.push(p);
+    }
+    Ok((out, probed))
+}
+
+/// The std.lv / std.all values (and their bootstrap) of the probed rows are withheld (NaN,
+/// `null` in JSON): standardizing the paths while W keeps its raw probe value gives a number
+/// with no meaning (PROCESS standardizes no conditional indirect effect either).
+pub fn withhold_standardized(
+    fit: &mut crate::sem::SemFit,
+    boot: Option<&mut crate::sem::resample::SemBootstrap>,
+    probed: &[ProbedDefinition],
+) {
+    let names: HashSet<&str> = probed
+        .iter()
+        .flat_map(|p| p.rows.iter().chain(&p.index))
+        .map(String::as_str)
+        .collect();
+    for r in fit
+        .parameters
+        .iter_mut()
+        .filter(|r| r.op == ":=" && names.contains(r.lhs.as_str()))
+    {
+        r.std_lv = f64::NAN;
+        r.std_all = f64::NAN;
+        r.std_lv_se = f64::NAN;
+        r.std_all_se = f64::NAN;
+    }
+    if let Some(b) = boot {
+        b.standardized_defined
+            .retain(|r| !names.contains(r.lhs.as_str()));
+    }
+}
+
+/// The `:=` rows of `d` at each value of `w` (and its index), appended to `defined`.
+fn probe_definition(
+    d: &FlatDefined,
+    w: &str,
+    probe: &ProbeMethod,
+    values: &[f64],
+    defined: &mut Vec<FlatDefined>,
+) -> ProbedDefinition {
+    let mut rows = Vec::new();
+    for &v in values {
+        let name = format!("{}({w}={})", d.name, crate::effects::probe::label(v));
+        defined.push(FlatDefined {
+            name: name.clone(),
+            expr: substitute(&d.expr, w, v),
+            text: substitute_text(&d.text, w, &format!("({v})")),
+            pos: d.pos,
+        });
+        rows.push(name);
+    }
+    let index = (degree(&d.expr, w) == Some(1)).then(|| {
+        let name = format!("{}(index)", d.name);
+        defined.push(FlatDefined {
+            name: name.clone(),
+            // Exact for an expression linear in W: f(1) − f(0).
+            expr: Expr::Sub(
+                Box::new(substitute(&d.expr, w, 1.0)),
+                Box::new(substitute(&d.expr, w, 0.0)),
+            ),
+            text: format!("d({})/d{w}", d.name),
+            pos: d.pos,
+        });
+        name
+    });
+    ProbedDefinition {
+        name: d.name.clone(),
+        text: d.text.clone(),
+        moderator: w.to_string(),
+        probe: probe.clone(),
+        values: values.to_vec(),
+        rows,
+        index,
+    }
+}
+
+/// The names in `e` that are no label or earlier `:=` but a data column, in order.
+fn variables(e: &Expr, known: &HashSet<String>, data: &Dataset, out: &mut Vec<String>) {
+    match e {
+        Expr::Num(_) => {}
+        Expr::Label(l) => {
+            if !known.contains(l) && data.contains(l) && !out.contains(l) {
+                out.push(l.clone());
+            }
+        }
+        Expr::Neg(a) | Expr::Call(_, a) => variables(a, known, data, out),
+        Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) | Expr::Pow(a, b) => {
+            variables(a, known, data, out);
+            variables(b, known, data, out);
+        }
+    }
+}
+
+/// The probe values of `w` in the rows the fit uses: the complete rows of the model's observed
+/// variables (listwise), or every row with `w` observed (FIML).
+fn probe_values(
+    flat: &FlatModel,
+    data: &Dataset,
+    missing: Missing,
+    w: &str,
+    probe: &ProbeMethod,
+) -> Result<Vec<f64>, SemError> {
+    let mut vars: Vec<&str> = vec![w];
+    if missing == Missing::Listwise {
+        for r in &flat.relations {
+            for v in std::iter::once(&r.lhs).chain(&r.rhs) {
+                if data.contains(v) && !vars.contains(&v.as_str()) {
+                    vars.push(v);
+                }
+            }
+        }
+    }
+    let rows = crate::data::complete_cases(data, &vars)?.rows;
+    let col = data.numeric(w)?;
+    let values: Vec<f64> = rows.iter().map(|&r| col[r]).collect();
+    Ok(numeric_points(&values, probe)
+        .into_iter()
+        .map(|p| p.value)
+        .collect())
+}
+
+fn substitute(e: &Expr, w: &str, v: f64) -> Expr {
+    let s = |a: &Expr| Box::new(substitute(a, w, v));
+    match e {
+        Expr::Label(l) if l == w => Expr::Num(v),
+        Expr::Num(_) | Expr::Label(_) => e.clone(),
+        Expr::Neg(a) => Expr::Neg(s(a)),
+        Expr::Call(f, a) => Expr::Call(*f, s(a)),
+        Expr::Add(a, b) => Expr::Add(s(a), s(b)),
+        Expr::Sub(a, b) => Expr::Sub(s(a), s(b)),
+        Expr::Mul(a, b) => Expr::Mul(s(a), s(b)),
+        Expr::Div(a, b) => Expr::Div(s(a), s(b)),
+        Expr::Pow(a, b) => Expr::Pow(s(a), s(b)),
+    }
+}
+
+/// `text` with every whole-word `w` replaced by `by` (names are letters, digits, `_` and `.`).
+fn substitute_text(text: &str, w: &str, by: &str) -> String {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    let mut out = String::new();
+    let mut word = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if is_name(c) {
+            word.push(c);
+            continue;
+        }
+        out.push_str(if word == w { by } else { &word });
+        word.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+/// The polynomial degree of `e` in `w`, `None` when it is no polynomial in `w`.
+fn degree(e: &Expr, w: &str) -> Option<u32> {
+    match e {
+        Expr::Num(_) => Some(0),
+        Expr::Label(l) => Some(u32::from(l == w)),
+        Expr::Neg(a) => degree(a, w),
+        Expr::Add(a, b) | Expr::Sub(a, b) => Some(degree(a, w)?.max(degree(b, w)?)),
+        Expr::Mul(a, b) => Some(degree(a, w)? + degree(b, w)?),
+        Expr::Div(a, b) => (degree(b, w)? == 0).then_some(degree(a, w)?),
+        Expr::Pow(a, b) => match (degree(a, w)?, b.as_ref()) {
+            (0, _) => (degree(b, w)? == 0).then_some(0),
+            (k, Expr::Num(p)) if p.fract() == 0.0 && *p >= 0.0 => Some(k * *p as u32),
+            _ => None,
+        },
+        Expr::Call(_, a) => (degree(a, w)? == 0).then_some(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expr(text: &str) -> Expr {
+        let flat =
+            crate::spec::syntax::parse_flat("t", &format!("y ~ a*x + b*W + a3*m\nd := {text}"))
+                .unwrap();
+        flat.defined[0].expr.clone()
+    }
+
+    #[test]
+    fn degree_in_the_moderator() {
+        assert_eq!(degree(&expr("a*b + a3*b*W"), "W"), Some(1));
+        assert_eq!(degree(&expr("a*b*W^2"), "W"), Some(2));
+        assert_eq!(degree(&expr("a/W"), "W"), None);
+        assert_eq!(degree(&expr("exp(a)*W"), "W"), Some(1));
+    }
+
+    #[test]
+    fn text_substitution_is_whole_word() {
+        assert_eq!(
+            substitute_text("a*b + a3*b*W + W2", "W", "(0.5)"),
+            "a*b + a3*b*(0.5) + W2"
+        );
+    }
+}
