@@ -83,8 +83,10 @@ fn estimation_lines(fit: &SemFit) -> Vec<(String, String)> {
         (
             "Optimization".into(),
             format!(
-                "Fisher scoring / BFGS, {} iterations (largest gradient element {:.1e})",
-                fit.iterations, fit.gradient
+                "{}, {} iterations (largest gradient element {:.1e})",
+                fit.optimizer(),
+                fit.iterations,
+                fit.gradient
             ),
         ),
         ("Free parameters".into(), fit.n_free.to_string()),
@@ -266,17 +268,17 @@ fn parameter_row(name: String, r: &ParameterRow) -> Vec<Value> {
     ]
 }
 
-/// The `==`, `<` and `>` constraints with their values at the estimate.
+/// The `==`, `<` and `>` constraints the user wrote, with |lhs − rhs| at the estimate (lavaan's
+/// summary() block and its |Slack| column).
 fn constraint_table(fit: &SemFit) -> Option<Table> {
     let rows: Vec<Vec<Value>> = fit
-        .parameters
-        .iter()
-        .filter(|r| matches!(r.op.as_str(), "==" | "<" | ">"))
-        .map(|r| vec![Value::Text(format!("{} {} {}", r.lhs, r.op, r.rhs))])
+        .constraint_values()
+        .into_iter()
+        .map(|c| vec![Value::Text(c.text), Value::Num(c.slack)])
         .collect();
     (!rows.is_empty()).then(|| Table {
         title: "Constraints".into(),
-        columns: vec![String::new()],
+        columns: vec![String::new(), "|Slack|".into()],
         rows,
         notes: vec![],
     })

@@ -21,6 +21,7 @@
 mod assemble;
 mod auglag;
 pub mod checks;
+mod constraint_values;
 mod constraints;
 pub mod defined;
 mod error;
@@ -61,6 +62,7 @@ use crate::data::Dataset;
 use crate::spec::flat::FlatModel;
 
 pub use checks::SemWarning;
+pub use constraint_values::ConstraintValue;
 pub use error::SemError;
 pub use fit_measures::FitMeasures;
 pub use linalg::Mat;

@@ -215,3 +215,56 @@ fn the_bootstrap_refuses_nonlinear_and_inequality_constraints() {
         );
     }
 }
+
+/// The report lists the user's constraints with lavaan's |Slack| at the estimate and names the
+/// optimizer that was used: a binding `a > b` has slack 0, an inactive `b > a` the distance of
+/// the two loadings; the unconstrained fit keeps the Fisher scoring line and no constraint block.
+#[test]
+fn the_report_lists_each_constraint_with_its_slack_and_the_optimizer() {
+    for (case, binding) in [
+        ("sem_hs_inequality_binding", true),
+        ("sem_hs_inequality_inactive", false),
+    ] {
+        let Some((fit, _)) = fit_case(case) else {
+            return;
+        };
+        let values = fit.constraint_values();
+        assert_eq!(values.len(), 1, "{case}: {values:?}");
+        let loading = |label: &str| {
+            fit.parameters
+                .iter()
+                .find(|r| r.label == label)
+                .map(|r| r.est)
+                .expect("a labelled loading")
+        };
+        let distance = (loading("a") - loading("b")).abs();
+        if binding {
+            assert!(values[0].slack < 1e-8, "{case}: {values:?}");
+        } else {
+            assert!(distance > 1e-3, "{case}: the constraint is inactive");
+            assert!(
+                (values[0].slack - distance).abs() < 1e-12,
+                "{case}: {values:?}"
+            );
+        }
+        let text = cipa::report::render(
+            &cipa::report::sem_report(&fit, Vec::new(), 3),
+            cipa::report::Format::Text,
+        );
+        assert!(text.contains("Constraints"), "{case}:\n{text}");
+        assert!(text.contains("|Slack|"), "{case}:\n{text}");
+        assert!(text.contains("augmented Lagrangian"), "{case}:\n{text}");
+    }
+    let data = match hs() {
+        Some(d) => d,
+        None => return,
+    };
+    let flat = cipa::spec::syntax::parse_flat("cfa", CFA).expect("parses");
+    let fit = sem::fit(&flat, &data, &SemOptions::default()).expect("fits");
+    assert!(fit.constraint_values().is_empty());
+    let text = cipa::report::render(
+        &cipa::report::sem_report(&fit, Vec::new(), 3),
+        cipa::report::Format::Text,
+    );
+    assert!(!text.contains("Constraints") && text.contains("Fisher scoring / BFGS"));
+}
