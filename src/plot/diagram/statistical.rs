@@ -167,7 +167,7 @@ fn statistical_layout(
         let gap = (s.col_gap * (1.0 + 0.15 * k as f64)).min(max_gap.max(s.col_gap));
         (gap, 1.0 + 0.1 * k as f64)
     });
-    let beyond = [1.3, 1.6, 2.0].map(|f| (max_gap.max(s.col_gap) * f, 1.0));
+    let beyond = [1.3, 1.6, 2.0].map(|f| (max_gap.max(s.col_gap) * f, f));
     for (k, (gap, rows)) in within.chain(beyond).enumerate() {
         if k >= TRIES && best.as_ref().is_some_and(|(c, _)| c.covering == 0) {
             break;
