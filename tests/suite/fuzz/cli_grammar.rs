@@ -2,7 +2,8 @@
 //! values that fit the shipped data (a PROCESS model's roles as its template asks for them,
 //! constructs of real items, a real design), some of its optional flags with values it takes,
 //! then one thing changed: a value replaced by one from the vocabulary of boundary and malformed
-//! values, a flag dropped, a flag of the command added with a random value, or nothing. Random
+//! values or by another value its flag takes, a flag dropped, a flag of the command added with
+//! a random value, or nothing. Random
 //! flags alone are refused at once almost always (a missing `--data`, roles that do not fit the
 //! model); these lines mostly reach the estimation, and one change away from a valid line is
 //! where the checks behind it are tested.
@@ -291,6 +292,8 @@ enum Change {
     Keep,
     /// One flag's value (picked by the index among the values) becomes this.
     Value(usize, String),
+    /// One flag's value becomes another value the flag takes (for a flag with a list of them).
+    Other(usize, usize),
     /// One flag (picked by the index among the flags) is dropped, with its value.
     Drop(usize),
     /// A flag of the command (by index) not yet on the line is added with this value.
@@ -303,6 +306,7 @@ fn change() -> impl Strategy<Value = Change> {
     prop_oneof![
         4 => Just(Change::Keep),
         3 => (index.clone(), super::cli_args::value()).prop_map(move |(i, v)| Change::Value(pick(i), v)),
+        2 => (index.clone(), index.clone()).prop_map(move |(i, j)| Change::Other(pick(i), pick(j))),
         1 => index.clone().prop_map(move |i| Change::Drop(pick(i))),
         2 => (index, super::cli_args::value()).prop_map(move |(i, v)| Change::Extra(pick(i), v)),
     ]
@@ -321,6 +325,20 @@ fn apply(c: &Change, cmd: &str, args: &mut Vec<String>) {
             let values: Vec<usize> = (1..args.len()).filter(|&k| is_value(args, k)).collect();
             if !values.is_empty() {
                 args[values[i % values.len()]] = v.clone();
+            }
+        }
+        Change::Other(i, j) => {
+            let opts = optional(cmd);
+            let values: Vec<(usize, &[&str])> = (1..args.len())
+                .filter(|&k| is_value(args, k))
+                .filter_map(|k| {
+                    let (_, vs) = opts.iter().find(|(f, _)| *f == args[k - 1])?;
+                    Some((k, *vs))
+                })
+                .collect();
+            if !values.is_empty() {
+                let (k, vs) = values[i % values.len()];
+                args[k] = vs[j % vs.len()].to_string();
             }
         }
         Change::Drop(i) => {
