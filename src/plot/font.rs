@@ -30,14 +30,6 @@ pub fn px(size_pt: f64, scale: f64) -> f64 {
     size_pt * scale * PLOTTERS_EM
 }
 
-/// Width of `text` as path diagrams draw it at `size`: diagrams hand plotters their sizes as
-/// they are, so their text prints at 1/1.24 of the size named (a box's 10 pt at 8.1 pt). Their
-/// layout (label placement clear of every arrow) is tuned to that; drawing diagram text at its
-/// named size needs that layout retuned (issue 13, still open).
-pub fn diagram_text_width(text: &str, size: f64) -> f64 {
-    text_width(text, size / PLOTTERS_EM)
-}
-
 /// Width of `text` at `size` points in the bundled font (points).
 pub fn text_width(text: &str, size: f64) -> f64 {
     if ensure() {

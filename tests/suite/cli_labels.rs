@@ -44,8 +44,20 @@ fn spss_variable_labels_name_variables_in_figures_and_tables() {
         "the label replaces the name:\n{apa}"
     );
     let svg = std::fs::read_to_string(out.join("plots/diagram_statistical.svg")).unwrap();
+    // The drawn text, line after line (a box may wrap a label onto two lines).
+    let text: Vec<&str> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>'))
+        .filter_map(|(_, rest)| rest.split_once("</text>"))
+        .map(|(body, _)| body.trim())
+        .collect();
+    let text = text.join(" ");
     for label in ["Experimental group", "Attitude score", "Agreement"] {
-        assert!(svg.contains(label), "{label} in the statistical diagram");
+        assert!(
+            text.contains(label),
+            "{label} in the statistical diagram: {text}"
+        );
     }
     assert!(String::from_utf8_lossy(&o.stderr).find("warning").is_none());
 }

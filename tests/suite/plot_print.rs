@@ -1,5 +1,5 @@
 //! Plots as a journal prints them: no text under 8 pt (as written in the SVG, after plotters'
-//! own scaling of font sizes; path diagrams not yet), legends outside the data region without stretching the y axis,
+//! own scaling of font sizes, scaled to a 6.5 in text width), legends outside the data region without stretching the y axis,
 //! probe values with the digits they need, Johnson-Neyman points printed alike in plot and
 //! caption with the label inside the plot, greyscale hatching for the region of significance,
 //! observed cases sampled and jittered for large and Likert data, a fit of 1,000,000 rows
@@ -70,6 +70,30 @@ fn font_sizes_pt(svg: &str) -> Vec<f64> {
         .collect()
 }
 
+/// A journal's text width, in points (6.5 in).
+const TEXT_WIDTH_PT: f64 = 6.5 * 72.0;
+
+/// The smallest text of an SVG as printed at a journal's text width: scaled down to 6.5 in
+/// when wider, at its own size when narrower.
+pub fn smallest_printed_pt(svg: &str) -> f64 {
+    smallest_pt(svg, true)
+}
+
+/// The smallest text of an SVG in points: at the SVG's own size, or (`at_text_width`) as
+/// printed at a journal's text width.
+pub fn smallest_pt(svg: &str, at_text_width: bool) -> f64 {
+    let k = svg.find("<svg width=\"").expect("an svg element") + 12;
+    let width_px: f64 = svg[k..k + svg[k..].find('"').unwrap()].parse().unwrap();
+    let shrink = if at_text_width {
+        (TEXT_WIDTH_PT * PX_PER_PT / width_px).min(1.0)
+    } else {
+        1.0
+    };
+    let sizes = font_sizes_pt(svg);
+    assert!(!sizes.is_empty(), "an svg without text");
+    sizes.iter().copied().fold(f64::MAX, f64::min) * shrink
+}
+
 /// (x, y, anchor, text) of every text element of an SVG.
 fn texts(svg: &str) -> Vec<(f64, f64, String, String)> {
     let attr = |tag: &str, name: &str| -> Option<String> {
@@ -120,13 +144,10 @@ fn no_text_under_8_pt_and_legends_below_the_data() {
         .filter(|f| f.file_name.ends_with(".svg"))
         .collect();
     assert_eq!(svgs.len(), 4, "diagrams, interaction and JN plots");
-    // The plots; path diagrams still print their text at 1/1.24 of its named size (their
-    // label layout is tuned to it; see font::diagram_text_width).
-    for f in svgs.iter().filter(|f| !f.file_name.starts_with("diagram")) {
+    // The plots and both path diagrams, as printed at 6.5 in.
+    for f in &svgs {
         let svg = String::from_utf8(f.bytes.clone()).unwrap();
-        let sizes = font_sizes_pt(&svg);
-        assert!(!sizes.is_empty());
-        let min = sizes.iter().copied().fold(f64::MAX, f64::min);
+        let min = smallest_printed_pt(&svg);
         assert!(min >= 8.0 - 1e-9, "{}: text at {min:.2} pt", f.file_name);
     }
     let svg = String::from_utf8(

@@ -5,7 +5,7 @@
 //! they have the fewest places.
 
 use super::ir::{polyline, Diagram, Node, Rect};
-use crate::plot::font::diagram_text_width as text_width;
+use crate::plot::font::text_width;
 
 /// Straight pieces a curve is checked as.
 pub const CURVE_PIECES: usize = 24;
@@ -36,7 +36,7 @@ pub fn label_size(text: &str, size: f64) -> (f64, f64) {
         .iter()
         .map(|l| text_width(l, size))
         .fold(0.0, f64::max);
-    (w + 0.6 * size, lines.len() as f64 * 1.2 * size + 0.3 * size)
+    (w + 0.3 * size, lines.len() as f64 * 1.2 * size + 0.3 * size)
 }
 
 /// Line height of arrow labels.
@@ -86,7 +86,7 @@ pub fn sides(r: &Rect) -> [((f64, f64), (f64, f64)); 4] {
 /// Fractions of the arrow's length where a label may be centred, most preferred first.
 fn candidates() -> Vec<f64> {
     let mut out = vec![0.5];
-    for k in 1..=20 {
+    for k in 1..=23 {
         let d = 0.02 * k as f64;
         out.push(0.5 - d);
         out.push(0.5 + d);

@@ -8,7 +8,7 @@ use super::coef_labels::{group_lines, group_name_rect, label_line_h, HEAD};
 use super::ir::{polyline, Diagram, NodeKind, Route};
 use super::layout::{caption_line_h, caption_lines};
 use crate::plot::canvas::{err, Figure};
-use crate::plot::font::FAMILY;
+use crate::plot::font::{self, FAMILY};
 use crate::plot::theme::Theme;
 
 /// A diagram with the look to draw it in.
@@ -84,7 +84,7 @@ fn centred_lines<DB: DrawingBackend>(
     line_h: f64,
     s: f64,
 ) -> Result<(), String> {
-    let style = TextStyle::from((FAMILY, size * s).into_font())
+    let style = TextStyle::from((FAMILY, font::px(size, s)).into_font())
         .color(&BLACK)
         .pos(Pos::new(HPos::Center, VPos::Center));
     let n = lines.len() as f64;
@@ -269,7 +269,7 @@ impl DiagramFigure<'_> {
         let Some(c) = &d.caption else { return Ok(()) };
         let size = d.label_pt;
         let lines = caption_lines(c, d.width - 2.0 * d.margin, size);
-        let style = TextStyle::from((FAMILY, size * s).into_font())
+        let style = TextStyle::from((FAMILY, font::px(size, s)).into_font())
             .color(&BLACK)
             .pos(Pos::new(HPos::Left, VPos::Bottom));
         let n = lines.len() as f64;

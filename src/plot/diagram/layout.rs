@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::ir::{Diagram, DiagramKind, Edge, Node, NodeKind, Rect, Route, Target};
-use crate::plot::font::diagram_text_width as text_width;
+use crate::plot::font::text_width;
 
 /// Spacing and type sizes, in points.
 #[derive(Debug, Clone, Copy)]
@@ -44,7 +44,11 @@ impl Spacing {
             font_pt,
             label_pt,
             box_h: 2.4 * font_pt,
-            pad_x: 1.0 * font_pt,
+            // Statistical diagrams spend their width on the gaps their coefficients sit in.
+            pad_x: match kind {
+                DiagramKind::Statistical => 0.6 * font_pt,
+                DiagramKind::Conceptual | DiagramKind::Latent => 1.0 * font_pt,
+            },
             min_w: 4.5 * font_pt,
             wrap_w: match kind {
                 DiagramKind::Conceptual => 12.0 * font_pt,

@@ -162,12 +162,12 @@ fn statistical_layout(
     let mut best: Option<(Clashes, Diagram)> = None;
     // Gentler slopes (wider gaps, as far as the width allows) and more room between rows; then,
     // only if a label still covers a box or another label, gaps wider than the width allows
-    // (smaller print beats overprinted numbers).
+    // with rows opened alike (smaller print beats overprinted numbers).
     let within = (0..TRIES).map(|k| {
         let gap = (s.col_gap * (1.0 + 0.15 * k as f64)).min(max_gap.max(s.col_gap));
         (gap, 1.0 + 0.1 * k as f64)
     });
-    let beyond = [1.3, 1.6, 2.0].map(|f| (max_gap.max(s.col_gap) * f, 1.0));
+    let beyond = [1.3, 1.6, 2.0].map(|f| (max_gap.max(s.col_gap) * f, f));
     for (k, (gap, rows)) in within.chain(beyond).enumerate() {
         if k >= TRIES && best.as_ref().is_some_and(|(c, _)| c.covering == 0) {
             break;

@@ -1,5 +1,6 @@
-//! Random command lines: a subcommand, then flags of that command (and a few of others) with
-//! values drawn from a vocabulary of plausible, boundary and malformed values. Every line gets
+//! Command lines: mostly from the grammar of each command (`cli_grammar`); the rest a random
+//! subcommand, then flags of that command (and a few of others) with values drawn from a
+//! vocabulary of plausible, boundary and malformed values. Every line gets
 //! bounds on its work (no bootstrap unless asked for with a small B, two power replications) and
 //! an --out inside the case's folder, so a case takes milliseconds to seconds and writes nothing
 //! elsewhere; the `{OUT}` placeholder becomes that folder when the case runs, `{ROOT}` the crate.
@@ -162,7 +163,7 @@ const POWER: [Flag; 15] = [
 const EXAMPLE: [Flag; 3] = [("--boot", true), ("--seed", true), ("--threads", true)];
 
 /// The flags of a subcommand.
-fn flags(cmd: &str) -> Vec<Flag> {
+pub(super) fn flags(cmd: &str) -> Vec<Flag> {
     let mut v: Vec<Flag> = Vec::new();
     match cmd {
         "regress" => v.extend(DATA.iter().chain(&OUTPUT).chain(&REGRESS)),
@@ -309,7 +310,7 @@ fn paths() -> Vec<String> {
     v
 }
 
-fn value() -> impl Strategy<Value = String> {
+pub(super) fn value() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => prop::sample::select(VALUES.to_vec()).prop_map(String::from),
         2 => prop::sample::select(paths()),
@@ -318,8 +319,20 @@ fn value() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A command line, before its folder is filled in.
+/// A command line, before its folder is filled in: seven in eight from the grammar of each
+/// command (a plausible line with one change), the rest random flags of a random command.
 pub fn command_line() -> impl Strategy<Value = Vec<String>> {
+    prop_oneof![
+        7 => super::cli_grammar::grammar_line().prop_map(|args| {
+            let cmd = args[0].clone();
+            bound_work(&cmd, args)
+        }),
+        1 => random_line(),
+    ]
+}
+
+/// Random flags of a random command.
+fn random_line() -> impl Strategy<Value = Vec<String>> {
     (
         prop::sample::select(COMMANDS.to_vec()),
         prop::collection::vec((any::<prop::sample::Index>(), value()), 0..10),
@@ -364,7 +377,10 @@ fn bound_work(cmd: &str, mut args: Vec<String>) -> Vec<String> {
             add(&mut args, "--reps", "2");
             add(&mut args, "--n", "30");
             add(&mut args, "--boot", "0");
-            add(&mut args, "--pilot-reps", "1");
+            // A pilot belongs to a plan only (alone it is refused).
+            if has(&args, "--plan") {
+                add(&mut args, "--pilot-reps", "1");
+            }
         }
         "simulate" => add(&mut args, "--population-n", "300"),
         _ => {}

@@ -12,6 +12,7 @@
 //!   Findings are written to target/fuzz-findings/ ready to be added to the corpus.
 
 mod cli_args;
+mod cli_grammar;
 mod mutate;
 mod targets;
 
