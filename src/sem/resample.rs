@@ -109,23 +109,6 @@ pub fn bootstrap(
     fit: &SemFit,
     opts: &SemBootOptions,
 ) -> Result<SemBootstrap, SemError> {
-    if fit.options.missing == super::Missing::Fiml {
-        // The draws refit complete-data moments; a FIML draw needs the casewise engine.
-        return Err(SemError::UnsupportedOption {
-            what: "resampling a full-information ML fit (bootstrap with --missing listwise)".into(),
-        });
-    }
-    let prep = super::prepare(flat, data, &fit.options)?;
-    let base = model::Model::new(&prep.pt, &prep.stats);
-    let re = constraints::reparametrise(&prep.pt, &base.base)?;
-    let step = Refit::new(
-        &prep.pt,
-        base.clone(),
-        &re,
-        &fit.theta,
-        &prep.rows,
-        Output::Estimates,
-    );
     let mut out = SemBootstrap {
         b: opts.boot,
         seed: opts.seed,
@@ -140,21 +123,51 @@ pub fn bootstrap(
         draws: None,
     };
     if opts.boot > 0 {
-        let draws = driver(opts, opts.boot)
-            .bootstrap(step.rows(), &step)
-            .map_err(|f| failed("bootstrap", f))?;
-        let accel = acceleration(&step, opts, &mut out.notes);
-        summarise(&mut out, fit, &draws, &accel, opts);
-        out.draws = Some(draws);
+        resample_rows(flat, data, fit, opts, &mut out)?;
     }
-    if opts.bollen_stine && opts.boot > 0 {
-        let bs = bollen_stine::p_value(&prep, base, &re, fit, opts)?;
-        out.bollen_stine = Some(bs);
-    }
+    // Monte Carlo needs only θ̂ and V̂, so it serves complete data and FIML alike.
     if opts.mc > 0 {
-        out.monte_carlo = Some(monte_carlo::intervals(&prep.pt, fit, opts)?);
+        let pt = &fit.source()?.table;
+        out.monte_carlo = Some(monte_carlo::intervals(pt, fit, opts)?);
     }
     Ok(out)
+}
+
+/// The nonparametric bootstrap (and Bollen-Stine) of a complete-data fit.
+fn resample_rows(
+    flat: &FlatModel,
+    data: &Dataset,
+    fit: &SemFit,
+    opts: &SemBootOptions,
+    out: &mut SemBootstrap,
+) -> Result<(), SemError> {
+    if fit.options.missing == super::Missing::Fiml {
+        // The draws refit complete-data moments; a FIML draw needs the casewise engine.
+        return Err(SemError::UnsupportedOption {
+            what: "bootstrapping a full-information ML fit (bootstrap with --missing listwise, or use --mc for the := parameters)".into(),
+        });
+    }
+    let prep = super::prepare(flat, data, &fit.options)?;
+    let base = model::Model::new(&prep.pt, &prep.stats);
+    let re = constraints::reparametrise(&prep.pt, &base.base)?;
+    let step = Refit::new(
+        &prep.pt,
+        base.clone(),
+        &re,
+        &fit.theta,
+        &prep.rows,
+        Output::Estimates,
+    );
+    let draws = driver(opts, opts.boot)
+        .bootstrap(step.rows(), &step)
+        .map_err(|f| failed("bootstrap", f))?;
+    let accel = acceleration(&step, opts, &mut out.notes);
+    summarise(out, fit, &draws, &accel, opts);
+    out.draws = Some(draws);
+    if opts.bollen_stine {
+        out.bollen_stine = Some(bollen_stine::p_value(&prep, base, &re, fit, opts)?);
+    }
+    Ok(())
 }
 
 fn driver(opts: &SemBootOptions, draws: usize) -> Resampler<'static> {

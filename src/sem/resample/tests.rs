@@ -134,3 +134,51 @@ fn monte_carlo_se_of_a_linear_parameter_is_the_delta_se() {
     assert!((se / delta - 1.0).abs() < 0.03, "MC {se} delta {delta}");
     assert!(tot.ci_lower.unwrap() < tot.est && tot.est < tot.ci_upper.unwrap());
 }
+
+/// The simulated data with every 7th value of x1, y2 and y3 blanked (rows differ per column).
+fn with_holes(data: &Dataset) -> Dataset {
+    let vars = data
+        .names()
+        .map(|name| {
+            let mut c = data.numeric(name).expect("numeric").to_vec();
+            if let Some(k) = ["x1", "y2", "y3"].iter().position(|v| *v == name) {
+                for v in c.iter_mut().skip(k + 1).step_by(7) {
+                    *v = f64::NAN;
+                }
+            }
+            Variable::numeric(name, c)
+        })
+        .collect();
+    Dataset::new("holes", vars).expect("data")
+}
+
+/// Monte Carlo needs only θ̂ and V̂, so it serves a FIML fit: the linear `tot`'s MC SE is its
+/// delta-method SE (from the observed information) within the bound above, the results are the
+/// same for any thread count, and the bootstrap, which needs FIML draws, is refused.
+#[test]
+fn monte_carlo_under_fiml() {
+    let flat = crate::spec::syntax::parse_flat("test", MODEL).expect("model");
+    let data = with_holes(&simulated(300, 7));
+    let fopts = SemOptions::lavaan(crate::sem::Estimator::Ml, crate::sem::Missing::Fiml);
+    let f = fit(&flat, &data, &fopts).expect("FIML fit");
+    let mut opts = SemBootOptions {
+        mc: 20000,
+        seed: 3,
+        threads: 1,
+        ..SemBootOptions::default()
+    };
+    let one = bootstrap(&flat, &data, &f, &opts).unwrap();
+    opts.threads = 3;
+    assert_eq!(one, bootstrap(&flat, &data, &f, &opts).unwrap());
+    let mc = one.monte_carlo.unwrap();
+    let tot = mc.defined.iter().find(|d| d.lhs == "tot").unwrap();
+    let delta = f.parameters.iter().find(|p| p.lhs == "tot").unwrap().se;
+    let se = tot.se.unwrap();
+    assert!((se / delta - 1.0).abs() < 0.03, "MC {se} delta {delta}");
+    opts.boot = 10;
+    let err = bootstrap(&flat, &data, &f, &opts).unwrap_err().to_string();
+    assert!(
+        err.contains("full-information") && err.contains("--mc"),
+        "{err}"
+    );
+}
