@@ -159,6 +159,7 @@ fn bfgs_update(h: &mut Mat, s: &[f64], y: &[f64], sy: f64) {
 
 mod h1info;
 mod measures;
+pub(crate) mod modindices;
 mod pipeline;
 mod robust;
 #[cfg(test)]

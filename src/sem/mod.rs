@@ -182,6 +182,8 @@ pub struct SemFit {
 pub struct FitSource {
     pub table: ParTable,
     pub sample: SampleStats,
+    /// Under FIML, the missing-data patterns and the EM H1 (`sample` then holds the EM moments).
+    pub(crate) fiml: Option<fiml::FimlData>,
 }
 
 impl SemFit {
@@ -206,11 +208,16 @@ impl SemFit {
             })
     }
 
-    /// lavaan's `modindices()` (complete-data ML; expected information), in its order.
+    /// lavaan's `modindices()` (expected information; under FIML that of the casewise
+    /// likelihood, fiml/modindices.rs), in its order.
     pub fn modification_indices(&self) -> Result<Vec<ModIndex>, SemError> {
-        self.complete_data_only("modification indices")?;
         let src = self.source()?;
-        modindices::modification_indices(&src.table, &src.sample, &self.theta)
+        match &src.fiml {
+            Some(fd) => {
+                fiml::modindices::modification_indices(&src.table, &src.sample, fd, &self.theta)
+            }
+            None => modindices::modification_indices(&src.table, &src.sample, &self.theta),
+        }
     }
 
     /// lavaan's `residuals()` of every type.
@@ -410,6 +417,7 @@ fn fit_data(
     out.source = Some(std::sync::Arc::new(FitSource {
         table: pt.clone(),
         sample: s.clone(),
+        fiml: None,
     }));
     Ok(out)
 }

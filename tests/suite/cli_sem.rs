@@ -330,8 +330,8 @@ fn missing_fiml_uses_every_row() {
         }
     }
     assert_eq!(doc["reliability"].as_array().unwrap().len(), 3);
-    // Modification indices under FIML are not lavaan's yet: refused with the way out.
-    let err = usage_error(&cipa(&[
+    // Modification indices under FIML are lavaan's (tests/golden/sem_hs_fiml/mi): the largest.
+    let mi = json(&cipa(&[
         "sem",
         "--data",
         &file.display().to_string(),
@@ -340,10 +340,21 @@ fn missing_fiml_uses_every_row() {
         "--missing",
         "fiml",
         "--mi",
+        "--format",
+        "json",
     ]));
+    let lavaan = golden("mi/diagnostics.json");
+    let top = lavaan["modindices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by(|a, b| num(&a["mi"]).total_cmp(&num(&b["mi"])))
+        .unwrap();
+    let first = &mi["modindices"]["rows"][0];
+    assert_eq!((&first["lhs"], &first["rhs"]), (&top["lhs"], &top["rhs"]));
     assert!(
-        err.contains("modification indices") && err.contains("listwise"),
-        "{err}"
+        close(num(&first["mi"]), num(&top["mi"]), 0.0, 1e-6),
+        "{first} {top}"
     );
     assert_eq!(doc["n"], 301);
     assert_eq!(doc["options"]["missing"], "fiml");

@@ -250,3 +250,55 @@ fn holzinger_swineford_covariates_fiml() {
         check_fit(case, &fit, &exp, 1e-5);
     }
 }
+
+/// lavaan's diagnostics of the FIML CFA (tests/golden/sem_hs_fiml/mi, its make.R), at lavaan's
+/// optimum polished by Newton steps to |∇| < 1e-15, compared to 1e-6 relative on a floor of 1e-3
+/// (as tests/suite/sem_diagnostics.rs).
+fn fiml_diagnostics() -> Option<(sem::SemFit, Value)> {
+    let data = blanked()?;
+    let dir = common::golden_dir("sem_hs_fiml/mi");
+    let text = std::fs::read_to_string(dir.join("diagnostics.json")).expect("diagnostics.json");
+    let exp: Value = serde_json::from_str(&text).expect("valid JSON");
+    let flat = cipa::spec::syntax::parse_flat("mi", exp["model"].as_str().expect("model"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let opts = SemOptions::lavaan(Estimator::Ml, Missing::Fiml);
+    let fit = sem::fit(&flat, &data, &opts).unwrap_or_else(|e| panic!("{e}"));
+    Some((fit, exp))
+}
+
+fn near(c: &mut common::Checker, what: String, actual: f64, expected: f64) {
+    let tol = 1e-6 * expected.abs().max(1e-3) / expected.abs().max(1e-300);
+    c.num_tol(what, actual, expected, tol);
+}
+
+/// Modification indices under FIML: the expected information of the casewise likelihood at
+/// the structured moments (lavaan's default for modindices()), every row and column.
+#[test]
+fn fiml_modification_indices_are_lavaans() {
+    let Some((fit, exp)) = fiml_diagnostics() else {
+        return;
+    };
+    let mut c = common::Checker::new("sem_hs_fiml/mi modindices");
+    let mi = fit.modification_indices().expect("modification indices");
+    let rows = exp["modindices"].as_array().expect("rows");
+    let key = |v: &Value| format!("{} {} {}", v["lhs"], v["op"], v["rhs"]).replace('"', "");
+    let ours: Vec<String> = mi
+        .iter()
+        .map(|m| format!("{} {} {}", m.lhs, m.op, m.rhs))
+        .collect();
+    let theirs: Vec<String> = rows.iter().map(key).collect();
+    c.eq("rows", &ours, &theirs);
+    for (m, e) in mi.iter().zip(rows) {
+        let k = key(e);
+        for (col, v) in [
+            ("mi", m.mi),
+            ("epc", m.epc),
+            ("sepc_lv", m.sepc_lv),
+            ("sepc_all", m.sepc_all),
+            ("sepc_nox", m.sepc_nox),
+        ] {
+            near(&mut c, format!("{k} {col}"), v, e[col].as_f64().unwrap());
+        }
+    }
+    c.finish();
+}

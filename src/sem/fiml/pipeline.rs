@@ -117,6 +117,7 @@ fn finish(
     out.source = Some(std::sync::Arc::new(super::super::FitSource {
         table: pt.clone(),
         sample: s.clone(),
+        fiml: Some(fd.clone()),
     }));
     Ok(out)
 }
