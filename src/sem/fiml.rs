@@ -161,6 +161,7 @@ mod h1info;
 mod measures;
 pub(crate) mod modindices;
 mod pipeline;
+pub(crate) mod residuals;
 mod robust;
 #[cfg(test)]
 mod tests;

@@ -187,19 +187,6 @@ pub struct FitSource {
 }
 
 impl SemFit {
-    /// lavaan's MI and standardized residuals under FIML use the casewise observed
-    /// information, which these complete-data formulas do not reproduce: refused, not guessed.
-    fn complete_data_only(&self, what: &str) -> Result<(), SemError> {
-        if self.options.missing == Missing::Fiml {
-            return Err(SemError::UnsupportedOption {
-                what: format!(
-                    "{what} under full-information ML (fit with --missing listwise for them)"
-                ),
-            });
-        }
-        Ok(())
-    }
-
     fn source(&self) -> Result<&FitSource, SemError> {
         self.source
             .as_deref()
@@ -220,11 +207,14 @@ impl SemFit {
         }
     }
 
-    /// lavaan's `residuals()` of every type.
+    /// lavaan's `residuals()` of every type (under FIML against the EM moments, with SEs from
+    /// the casewise observed information, fiml/residuals.rs).
     pub fn residuals(&self) -> Result<Residuals, SemError> {
-        self.complete_data_only("residuals")?;
         let src = self.source()?;
-        residuals::residuals(&src.table, &src.sample, &self.theta)
+        match &src.fiml {
+            Some(fd) => fiml::residuals::residuals(&src.table, &src.sample, fd, &self.theta),
+            None => residuals::residuals(&src.table, &src.sample, &self.theta),
+        }
     }
 
     /// semTools' omega (compRelSEM) and AVE of every latent with two or more indicators.

@@ -330,7 +330,7 @@ fn missing_fiml_uses_every_row() {
         }
     }
     assert_eq!(doc["reliability"].as_array().unwrap().len(), 3);
-    // Modification indices under FIML are lavaan's (tests/golden/sem_hs_fiml/mi): the largest.
+    // Modification indices and residuals under FIML are lavaan's (tests/golden/sem_hs_fiml/mi).
     let mi = json(&cipa(&[
         "sem",
         "--data",
@@ -340,10 +340,19 @@ fn missing_fiml_uses_every_row() {
         "--missing",
         "fiml",
         "--mi",
+        "--residuals",
         "--format",
         "json",
     ]));
     let lavaan = golden("mi/diagnostics.json");
+    let (a, b) = (
+        num(&mi["residuals"]["standardized"]["cov"][3][0]),
+        num(&lavaan["residuals"]["standardized"]["cov"][3][0]),
+    );
+    assert!(
+        close(a, b, 1e-3, 1e-6),
+        "standardized residual: cipa {a} vs lavaan {b}"
+    );
     let top = lavaan["modindices"]
         .as_array()
         .unwrap()
