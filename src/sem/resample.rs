@@ -14,6 +14,7 @@
 //! replaced and counted in the ledger; above [`MAX_FAILED_SHARE`] no interval is reported.
 
 mod bollen_stine;
+mod fiml_refit;
 mod monte_carlo;
 mod refit;
 mod solve;
@@ -22,7 +23,8 @@ use serde::Serialize;
 
 use crate::data::Dataset;
 use crate::inference::resample::{
-    jackknife, summarise_all, BootSummary, CiMethod, Draws, Ledger, Resampler, MAX_FAILED_SHARE,
+    jackknife, summarise_all, BootSummary, CiMethod, Draws, Ledger, Resampler, Step,
+    MAX_FAILED_SHARE,
 };
 use crate::spec::flat::FlatModel;
 
@@ -133,7 +135,7 @@ pub fn bootstrap(
     Ok(out)
 }
 
-/// The nonparametric bootstrap (and Bollen-Stine) of a complete-data fit.
+/// The nonparametric bootstrap (and Bollen-Stine) of a complete-data fit, or the FIML one.
 fn resample_rows(
     flat: &FlatModel,
     data: &Dataset,
@@ -142,10 +144,7 @@ fn resample_rows(
     out: &mut SemBootstrap,
 ) -> Result<(), SemError> {
     if fit.options.missing == super::Missing::Fiml {
-        // The draws refit complete-data moments; a FIML draw needs the casewise engine.
-        return Err(SemError::UnsupportedOption {
-            what: "bootstrapping a full-information ML fit (bootstrap with --missing listwise, or use --mc for the := parameters)".into(),
-        });
+        return resample_fiml(data, fit, opts, out);
     }
     let prep = super::prepare(flat, data, &fit.options)?;
     let base = model::Model::new(&prep.pt, &prep.stats);
@@ -161,12 +160,46 @@ fn resample_rows(
     let draws = driver(opts, opts.boot)
         .bootstrap(step.rows(), &step)
         .map_err(|f| failed("bootstrap", f))?;
-    let accel = acceleration(&step, opts, &mut out.notes);
+    let accel = acceleration(&step, step.rows(), opts, &mut out.notes);
     summarise(out, fit, &draws, &accel, opts);
     out.draws = Some(draws);
     if opts.bollen_stine {
         out.bollen_stine = Some(bollen_stine::p_value(&prep, base, &re, fit, opts)?);
     }
+    Ok(())
+}
+
+/// The bootstrap of a FIML fit: every draw refits the casewise likelihood of its rows
+/// (fiml_refit.rs).
+fn resample_fiml(
+    data: &Dataset,
+    fit: &SemFit,
+    opts: &SemBootOptions,
+    out: &mut SemBootstrap,
+) -> Result<(), SemError> {
+    let pt = &fit.source()?.table;
+    let refuse = |what: &str| {
+        Err(SemError::UnsupportedOption {
+            what: format!("{what} (use --missing listwise for it, or --mc for the := parameters)"),
+        })
+    };
+    if opts.bollen_stine {
+        // With missing data the transformation is Savalei & Yuan's (2009), not this one.
+        return refuse("the Bollen-Stine bootstrap of a full-information ML fit");
+    }
+    if pt.fixed_x && !pt.ov_x.is_empty() {
+        // A draw would need its own moments of the covariates as the fixed values.
+        return refuse(
+            "bootstrapping a full-information ML fit with fixed.x covariates (--no-fixed-x)",
+        );
+    }
+    let step = fiml_refit::FimlRefit::new(pt, data, fit)?;
+    let draws = driver(opts, opts.boot)
+        .bootstrap(step.rows(), &step)
+        .map_err(|f| failed("bootstrap", f))?;
+    let accel = acceleration(&step, step.rows(), opts, &mut out.notes);
+    summarise(out, fit, &draws, &accel, opts);
+    out.draws = Some(draws);
     Ok(())
 }
 
@@ -185,13 +218,16 @@ fn failed(what: &str, f: crate::inference::resample::BootstrapFailure) -> SemErr
 /// The BCa acceleration of every statistic from the jackknife (each row left out in turn, by
 /// the same refit), zeros for the other methods or when a replicate cannot be fitted (noted:
 /// the intervals are then bias-corrected).
-fn acceleration(step: &Refit<'_>, opts: &SemBootOptions, notes: &mut Vec<String>) -> Vec<f64> {
-    use crate::inference::resample::Step;
+fn acceleration<S: Step<[u32]>>(
+    step: &S,
+    n: usize,
+    opts: &SemBootOptions,
+    notes: &mut Vec<String>,
+) -> Vec<f64> {
     let m = step.statistics();
     if opts.ci != CiMethod::Bca {
         return vec![0.0; m];
     }
-    let n = step.rows();
     let mut work = step.scratch();
     let mut counts = vec![1u32; n];
     let jack = jackknife(n, m, |i, out| {
