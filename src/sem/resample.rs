@@ -1,12 +1,13 @@
-//! Resampled inference for a fitted SEM (complete data, ML; MLR has the same point estimates),
-//! by the one resampling engine of [`crate::inference::resample`]:
+//! Resampled inference for a fitted SEM (ML, listwise or FIML; MLR has the same point
+//! estimates), by the one resampling engine of [`crate::inference::resample`]:
 //!
-//! - the nonparametric bootstrap (`refit.rs`): each draw's row counts give its weighted moments,
-//!   the model is refitted from θ̂, and θ*, the `:=` parameters and their std.all values are
-//!   kept; bootstrap SEs and percentile, BC or BCa intervals (BCa's acceleration from the
-//!   jackknife, as `cipa fit` does) for every free and defined parameter and the standardized
-//!   defined parameters (standardized indirect effects);
-//! - the Bollen-Stine bootstrap p value of the chi-square (`bollen_stine.rs`);
+//! - the nonparametric bootstrap: each draw's row counts give its weighted moments
+//!   (`refit.rs`) or, under FIML, its weighted pattern statistics (`fiml_refit.rs`), the model
+//!   is refitted from θ̂, and θ*, the `:=` parameters and their std.all values are kept;
+//!   bootstrap SEs and percentile, BC or BCa intervals (BCa's acceleration from the jackknife,
+//!   as `cipa fit` does) for every free and defined parameter and the standardized defined
+//!   parameters (standardized indirect effects);
+//! - the Bollen-Stine bootstrap p value of the chi-square (`bollen_stine.rs`; complete data);
 //! - Monte Carlo intervals of the `:=` parameters from N(θ̂, V̂) (`monte_carlo.rs`).
 //!
 //! Draw b uses the stream of (seed, b) whatever the threads, so results are bit-identical for

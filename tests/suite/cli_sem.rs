@@ -248,7 +248,15 @@ fn bad_input_is_a_usage_error_without_output() {
     let err = fails(
         &data,
         CFA,
-        &["--missing", "fiml", "--boot", "100", "--seed", "1"],
+        &[
+            "--missing",
+            "fiml",
+            "--boot",
+            "100",
+            "--seed",
+            "1",
+            "--bollen-stine",
+        ],
     );
     assert!(
         err.contains("full-information") && err.contains("listwise"),

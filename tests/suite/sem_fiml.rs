@@ -8,6 +8,8 @@ use serde_json::Value;
 use crate::common;
 use crate::sem_golden::{check_fit, check_fit_tol};
 use cipa::data::{Dataset, Variable};
+use cipa::inference::resample::CiMethod;
+use cipa::sem::resample::{bootstrap, SemBootOptions};
 use cipa::sem::{self, Estimator, Missing, SemOptions};
 
 /// HolzingerSwineford1939's x1..x9 with the golden case's cells blanked; `None` (the test
@@ -387,4 +389,37 @@ fn fiml_diagnostics_with_fixed_x_are_refused() {
     };
     let fit = sem::fit(&flat, &data, &random).unwrap();
     assert!(fit.modification_indices().is_ok() && fit.residuals().is_ok());
+}
+
+/// The bootstrap of the FIML CFA against lavaan's (`se = "bootstrap"`, `missing = "ml"`,
+/// B = 1000; tests/golden/sem_hs_fiml/boot): every draw refits the casewise likelihood of its
+/// rows; SEs and percentile bounds of every free parameter and of `ab := a*b` agree within the
+/// Monte Carlo bounds of tests/suite/sem_boot.rs.
+#[test]
+fn fiml_bootstrap_agrees_with_lavaan() {
+    let Some(data) = blanked() else { return };
+    let dir = common::golden_dir("sem_hs_fiml/boot");
+    let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
+    let exp: Value = serde_json::from_str(&text).expect("valid JSON");
+    let flat = cipa::spec::syntax::parse_flat("boot", exp["model"].as_str().expect("model"))
+        .expect("model");
+    let fit = sem::fit(
+        &flat,
+        &data,
+        &SemOptions::lavaan(Estimator::Ml, Missing::Fiml),
+    )
+    .expect("FIML fit");
+    // 250 draws keep the debug-build test to about a minute; the bounds include 1/B.
+    let opts = SemBootOptions {
+        boot: 250,
+        seed: 20261205,
+        ci: CiMethod::Percentile,
+        ..SemBootOptions::default()
+    };
+    let boot = bootstrap(&flat, &data, &fit, &opts).expect("bootstrap");
+    let lavaan_b = exp["B"].as_f64().expect("B");
+    let compared = crate::sem_boot::compare_with_lavaan(&boot, &exp, lavaan_b);
+    // 30 free parameters and ab, three numbers each.
+    assert_eq!(compared, 3 * 31);
+    assert!(boot.failed.failed < 13, "{:?}", boot.failed);
 }
