@@ -432,11 +432,9 @@ pub fn measure(
 }
 
 /// Why factor `k` of a CFA is not a proper solution on which CR and AVE can be read, or `None`:
-/// the CFA did not converge, or one of its items (or the factor) is a Heywood case.
+/// one of its items (or the factor) is a Heywood case. (A CFA that does not converge is an
+/// error of `fit_cfa`, never a fit.)
 fn improper(cfa: &CfaFit, k: usize) -> Option<String> {
-    if !cfa.converged {
-        return Some("did not converge".into());
-    }
     if cfa.factor_variances[k].estimate <= 0.0 {
         return Some(format!(
             "gives factor '{}' a non-positive variance ({:.4})",

@@ -93,10 +93,22 @@ pub struct BfgsEnd {
 /// line search that cannot decrease F (near the optimum F's rounding hides the decrease); the
 /// last point is returned, `None` only if F is undefined at the start.
 pub fn bfgs(eval: &ValueGradient<'_>, start: &[f64], tol: f64, max_iter: usize) -> Option<BfgsEnd> {
+    bfgs_from(eval, start, Mat::identity(start.len()), tol, max_iter)
+}
+
+/// [`bfgs`] with the inverse Hessian starting at `h0` (a bootstrap draw starts from the full
+/// sample's, resample/fiml_refit.rs).
+pub fn bfgs_from(
+    eval: &ValueGradient<'_>,
+    start: &[f64],
+    h0: Mat,
+    tol: f64,
+    max_iter: usize,
+) -> Option<BfgsEnd> {
     let q = start.len();
     let mut x = start.to_vec();
     let (mut f, mut g) = eval(&x)?;
-    let mut h = Mat::identity(q);
+    let mut h = h0;
     let mut iterations = 0;
     let max_abs = |v: &[f64]| v.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     while iterations < max_iter && max_abs(&g) >= tol {
@@ -159,7 +171,9 @@ fn bfgs_update(h: &mut Mat, s: &[f64], y: &[f64], sy: f64) {
 
 mod h1info;
 mod measures;
-mod pipeline;
+pub(crate) mod modindices;
+pub(crate) mod pipeline;
+pub(crate) mod residuals;
 mod robust;
 #[cfg(test)]
 mod tests;

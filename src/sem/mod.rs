@@ -187,22 +187,11 @@ pub struct SemFit {
 pub struct FitSource {
     pub table: ParTable,
     pub sample: SampleStats,
+    /// Under FIML, the missing-data patterns and the EM H1 (`sample` then holds the EM moments).
+    pub(crate) fiml: Option<fiml::FimlData>,
 }
 
 impl SemFit {
-    /// lavaan's MI and standardized residuals under FIML use the casewise observed
-    /// information, which these complete-data formulas do not reproduce: refused, not guessed.
-    fn complete_data_only(&self, what: &str) -> Result<(), SemError> {
-        if self.options.missing == Missing::Fiml {
-            return Err(SemError::UnsupportedOption {
-                what: format!(
-                    "{what} under full-information ML (fit with --missing listwise for them)"
-                ),
-            });
-        }
-        Ok(())
-    }
-
     fn source(&self) -> Result<&FitSource, SemError> {
         self.source
             .as_deref()
@@ -211,18 +200,26 @@ impl SemFit {
             })
     }
 
-    /// lavaan's `modindices()` (complete-data ML; expected information), in its order.
+    /// lavaan's `modindices()` (expected information; under FIML that of the casewise
+    /// likelihood, fiml/modindices.rs), in its order.
     pub fn modification_indices(&self) -> Result<Vec<ModIndex>, SemError> {
-        self.complete_data_only("modification indices")?;
         let src = self.source()?;
-        modindices::modification_indices(&src.table, &src.sample, &self.theta)
+        match &src.fiml {
+            Some(fd) => {
+                fiml::modindices::modification_indices(&src.table, &src.sample, fd, &self.theta)
+            }
+            None => modindices::modification_indices(&src.table, &src.sample, &self.theta),
+        }
     }
 
-    /// lavaan's `residuals()` of every type.
+    /// lavaan's `residuals()` of every type (under FIML against the EM moments, with SEs from
+    /// the casewise observed information, fiml/residuals.rs).
     pub fn residuals(&self) -> Result<Residuals, SemError> {
-        self.complete_data_only("residuals")?;
         let src = self.source()?;
-        residuals::residuals(&src.table, &src.sample, &self.theta)
+        match &src.fiml {
+            Some(fd) => fiml::residuals::residuals(&src.table, &src.sample, fd, &self.theta),
+            None => residuals::residuals(&src.table, &src.sample, &self.theta),
+        }
     }
 
     /// semTools' omega (compRelSEM) and AVE of every latent with two or more indicators.
@@ -454,6 +451,7 @@ fn fit_data(
     out.source = Some(std::sync::Arc::new(FitSource {
         table: pt.clone(),
         sample: s.clone(),
+        fiml: None,
     }));
     Ok(out)
 }

@@ -185,6 +185,21 @@ fn zero_x_moments(d: &mut Delta, x: &[usize]) {
     }
 }
 
+/// The expected information (per case) and the gradient of fmin of an extended model at θ:
+/// what differs between complete data and FIML.
+pub(crate) type InfoGradient<'a> = dyn Fn(&Model, &[f64]) -> Result<(Mat, Vec<f64>), SemError> + 'a;
+
+/// The positions of the fixed.x covariates in `pt.ov` (none without fixed.x).
+pub(crate) fn fixed_x_positions(pt: &ParTable) -> Vec<usize> {
+    if !pt.fixed_x {
+        return Vec::new();
+    }
+    pt.ov_x
+        .iter()
+        .filter_map(|v| pt.ov.iter().position(|o| o == v))
+        .collect()
+}
+
 /// The modification index of every parameter the model leaves out or fixes, in lavaan's
 /// order (`modindices(sort. = FALSE)`), without those whose MI is NA.
 pub fn modification_indices(
@@ -192,34 +207,41 @@ pub fn modification_indices(
     s: &SampleStats,
     theta: &[f64],
 ) -> Result<Vec<ModIndex>, SemError> {
+    let x = fixed_x_positions(pt);
+    let complete = |model: &Model, t: &[f64]| -> Result<(Mat, Vec<f64>), SemError> {
+        let (m, imp) = model.implied(t).ok_or_else(not_pd)?;
+        let (_, inv) = f_ml(&imp, s, model.meanstructure).ok_or_else(not_pd)?;
+        let mut d = delta(model, &m, &imp);
+        let g = gradient(&d, &imp, &inv, s, model.meanstructure)
+            .iter()
+            .map(|v| v / 2.0)
+            .collect();
+        zero_x_moments(&mut d, &x);
+        Ok((expected_information(&d, &inv, model.meanstructure), g))
+    };
+    modification_indices_by(pt, s, theta, &complete)
+}
+
+/// [`modification_indices`] with the extended model's information and gradient from
+/// `info_grad` (complete data above, FIML in fiml/modindices.rs).
+pub(crate) fn modification_indices_by(
+    pt: &ParTable,
+    s: &SampleStats,
+    theta: &[f64],
+    info_grad: &InfoGradient<'_>,
+) -> Result<Vec<ModIndex>, SemError> {
     let fitted = Model::new(pt, s);
     let re = reparametrise(pt, &fitted.base)?;
     let (_, imp) = fitted.implied(theta).ok_or_else(not_pd)?;
     let ext = extend(pt, &fitted.row_values(theta));
     let model = Model::new(&ext.table, s);
     let theta_ext: Vec<f64> = model.free_rows.iter().map(|r| ext.values[r[0]]).collect();
-    let (m, imp_ext) = model.implied(&theta_ext).ok_or_else(not_pd)?;
-    let (_, inv) = f_ml(&imp_ext, s, model.meanstructure).ok_or_else(not_pd)?;
-    let mut d = delta(&model, &m, &imp_ext);
-    let g: Vec<f64> = gradient(&d, &imp_ext, &inv, s, model.meanstructure)
-        .iter()
-        .map(|v| v / 2.0)
-        .collect();
-    if pt.fixed_x {
-        let x: Vec<usize> = pt
-            .ov_x
-            .iter()
-            .filter_map(|v| pt.ov.iter().position(|o| o == v))
-            .collect();
-        zero_x_moments(&mut d, &x);
-    }
-    let info = expected_information(&d, &inv, model.meanstructure);
-    // Extended free index of each fitted free parameter, and of each candidate row.
-    let ext_free = |i: usize| ext.table.rows[i].free - 1;
+    let (info, g) = info_grad(&model, &theta_ext)?;
+    // Extended free index of each fitted free parameter.
     let mut model_ix = vec![0; pt.n_free];
     for (i, k) in ext.kinds.iter().enumerate() {
         if let Kind::Model(j) = k {
-            model_ix[*j] = ext_free(i);
+            model_ix[*j] = ext.table.rows[i].free - 1;
         }
     }
     let i22 = Mat::from_rows(
@@ -233,20 +255,7 @@ pub fn modification_indices(
     );
     let names = |k: usize| pt.row_name(fitted.free_rows[k][0]);
     let i22_inv = vcov(&i22, &re, 1.0, &names)?;
-    let mut epc = vec![f64::NAN; ext.table.rows.len()];
-    let mut mi = vec![f64::NAN; ext.table.rows.len()];
-    for (i, k) in ext.kinds.iter().enumerate() {
-        if *k != Kind::Extra {
-            continue;
-        }
-        let e = ext_free(i);
-        let i12: Vec<f64> = model_ix.iter().map(|&a| info[(e, a)]).collect();
-        let v = info[(e, e)] - quad_form(&i22_inv, &i12);
-        if v >= f64::EPSILON.cbrt() {
-            mi[i] = s.n * g[e] * g[e] / v;
-            epc[i] = -g[e] / v;
-        }
-    }
+    let (mi, epc) = score_tests(&ext, &info, &g, &model_ix, &i22_inv, s.n);
     let sepc = standardized_epc(pt, &ext, &epc, &imp);
     Ok((0..ext.table.rows.len())
         .filter(|&i| ext.kinds[i] == Kind::Extra && !mi[i].is_nan())
@@ -266,7 +275,34 @@ pub fn modification_indices(
         .collect())
 }
 
-fn not_pd() -> SemError {
+/// MI = N g²/V and EPC = −g/V of every candidate row (NaN elsewhere and where V < ε^⅓), with
+/// V = I₁₁ − I₁₂ I₂₂⁻¹ I₂₁.
+fn score_tests(
+    ext: &Extended,
+    info: &Mat,
+    g: &[f64],
+    model_ix: &[usize],
+    i22_inv: &Mat,
+    n: f64,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut epc = vec![f64::NAN; ext.table.rows.len()];
+    let mut mi = vec![f64::NAN; ext.table.rows.len()];
+    for (i, k) in ext.kinds.iter().enumerate() {
+        if *k != Kind::Extra {
+            continue;
+        }
+        let e = ext.table.rows[i].free - 1;
+        let i12: Vec<f64> = model_ix.iter().map(|&a| info[(e, a)]).collect();
+        let v = info[(e, e)] - quad_form(i22_inv, &i12);
+        if v >= f64::EPSILON.cbrt() {
+            mi[i] = n * g[e] * g[e] / v;
+            epc[i] = -g[e] / v;
+        }
+    }
+    (mi, epc)
+}
+
+pub(crate) fn not_pd() -> SemError {
     SemError::Unidentified {
         parameters: vec!["(implied covariance not positive definite at the estimate)".into()],
     }

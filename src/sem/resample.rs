@@ -1,12 +1,13 @@
-//! Resampled inference for a fitted SEM (complete data, ML; MLR has the same point estimates),
-//! by the one resampling engine of [`crate::inference::resample`]:
+//! Resampled inference for a fitted SEM (ML, listwise or FIML; MLR has the same point
+//! estimates), by the one resampling engine of [`crate::inference::resample`]:
 //!
-//! - the nonparametric bootstrap (`refit.rs`): each draw's row counts give its weighted moments,
-//!   the model is refitted from θ̂, and θ*, the `:=` parameters and their std.all values are
-//!   kept; bootstrap SEs and percentile, BC or BCa intervals (BCa's acceleration from the
-//!   jackknife, as `cipa fit` does) for every free and defined parameter and the standardized
-//!   defined parameters (standardized indirect effects);
-//! - the Bollen-Stine bootstrap p value of the chi-square (`bollen_stine.rs`);
+//! - the nonparametric bootstrap: each draw's row counts give its weighted moments
+//!   (`refit.rs`) or, under FIML, its weighted pattern statistics (`fiml_refit.rs`), the model
+//!   is refitted from θ̂, and θ*, the `:=` parameters and their std.all values are kept;
+//!   bootstrap SEs and percentile, BC or BCa intervals (BCa's acceleration from the jackknife,
+//!   as `cipa fit` does) for every free and defined parameter and the standardized defined
+//!   parameters (standardized indirect effects);
+//! - the Bollen-Stine bootstrap p value of the chi-square (`bollen_stine.rs`; complete data);
 //! - Monte Carlo intervals of the `:=` parameters from N(θ̂, V̂) (`monte_carlo.rs`).
 //!
 //! Draw b uses the stream of (seed, b) whatever the threads, so results are bit-identical for
@@ -14,6 +15,7 @@
 //! replaced and counted in the ledger; above [`MAX_FAILED_SHARE`] no interval is reported.
 
 mod bollen_stine;
+mod fiml_refit;
 mod monte_carlo;
 mod refit;
 mod solve;
@@ -22,7 +24,8 @@ use serde::Serialize;
 
 use crate::data::Dataset;
 use crate::inference::resample::{
-    jackknife, summarise_all, BootSummary, CiMethod, Draws, Ledger, Resampler, MAX_FAILED_SHARE,
+    jackknife, summarise_all, BootSummary, CiMethod, Draws, Ledger, Resampler, Step,
+    MAX_FAILED_SHARE,
 };
 use crate::spec::flat::FlatModel;
 
@@ -109,23 +112,6 @@ pub fn bootstrap(
     fit: &SemFit,
     opts: &SemBootOptions,
 ) -> Result<SemBootstrap, SemError> {
-    if fit.options.missing == super::Missing::Fiml {
-        // The draws refit complete-data moments; a FIML draw needs the casewise engine.
-        return Err(SemError::UnsupportedOption {
-            what: "resampling a full-information ML fit (bootstrap with --missing listwise)".into(),
-        });
-    }
-    let prep = super::prepare(flat, data, &fit.options)?;
-    let base = model::Model::new(&prep.pt, &prep.stats);
-    let re = constraints::reparametrise(&prep.pt, &base.base)?;
-    let step = Refit::new(
-        &prep.pt,
-        base.clone(),
-        &re,
-        &fit.theta,
-        &prep.rows,
-        Output::Estimates,
-    );
     let mut out = SemBootstrap {
         b: opts.boot,
         seed: opts.seed,
@@ -140,21 +126,82 @@ pub fn bootstrap(
         draws: None,
     };
     if opts.boot > 0 {
-        let draws = driver(opts, opts.boot)
-            .bootstrap(step.rows(), &step)
-            .map_err(|f| failed("bootstrap", f))?;
-        let accel = acceleration(&step, opts, &mut out.notes);
-        summarise(&mut out, fit, &draws, &accel, opts);
-        out.draws = Some(draws);
+        resample_rows(flat, data, fit, opts, &mut out)?;
     }
-    if opts.bollen_stine && opts.boot > 0 {
-        let bs = bollen_stine::p_value(&prep, base, &re, fit, opts)?;
-        out.bollen_stine = Some(bs);
-    }
+    // Monte Carlo needs only θ̂ and V̂, so it serves complete data and FIML alike.
     if opts.mc > 0 {
-        out.monte_carlo = Some(monte_carlo::intervals(&prep.pt, fit, opts)?);
+        let pt = &fit.source()?.table;
+        out.monte_carlo = Some(monte_carlo::intervals(pt, fit, opts)?);
     }
     Ok(out)
+}
+
+/// The nonparametric bootstrap (and Bollen-Stine) of a complete-data fit, or the FIML one.
+fn resample_rows(
+    flat: &FlatModel,
+    data: &Dataset,
+    fit: &SemFit,
+    opts: &SemBootOptions,
+    out: &mut SemBootstrap,
+) -> Result<(), SemError> {
+    if fit.options.missing == super::Missing::Fiml {
+        return resample_fiml(data, fit, opts, out);
+    }
+    let prep = super::prepare(flat, data, &fit.options)?;
+    let base = model::Model::new(&prep.pt, &prep.stats);
+    let re = constraints::reparametrise(&prep.pt, &base.base)?;
+    let step = Refit::new(
+        &prep.pt,
+        base.clone(),
+        &re,
+        &fit.theta,
+        &prep.rows,
+        Output::Estimates,
+    );
+    let draws = driver(opts, opts.boot)
+        .bootstrap(step.rows(), &step)
+        .map_err(|f| failed("bootstrap", f))?;
+    let accel = acceleration(&step, step.rows(), opts, &mut out.notes);
+    summarise(out, fit, &draws, &accel, opts);
+    out.draws = Some(draws);
+    if opts.bollen_stine {
+        out.bollen_stine = Some(bollen_stine::p_value(&prep, base, &re, fit, opts)?);
+    }
+    Ok(())
+}
+
+/// The bootstrap of a FIML fit: every draw refits the casewise likelihood of its rows
+/// (fiml_refit.rs).
+fn resample_fiml(
+    data: &Dataset,
+    fit: &SemFit,
+    opts: &SemBootOptions,
+    out: &mut SemBootstrap,
+) -> Result<(), SemError> {
+    let pt = &fit.source()?.table;
+    let refuse = |what: &str| {
+        Err(SemError::UnsupportedOption {
+            what: format!("{what} (use --missing listwise for it, or --mc for the := parameters)"),
+        })
+    };
+    if opts.bollen_stine {
+        // With missing data the transformation is Savalei & Yuan's (2009), not this one.
+        return refuse("the Bollen-Stine bootstrap of a full-information ML fit");
+    }
+    if pt.fixed_x && !pt.ov_x.is_empty() {
+        // A draw would need its own moments of the covariates as the fixed values.
+        return refuse(
+            "bootstrapping a full-information ML fit with fixed.x covariates (--no-fixed-x)",
+        );
+    }
+    let step = fiml_refit::FimlRefit::new(pt, data, fit)?;
+    let draws = driver(opts, opts.boot)
+        .bootstrap(step.rows(), &step)
+        .map_err(|f| failed("bootstrap", f))?;
+    let accel = acceleration(&step, step.rows(), opts, &mut out.notes);
+    summarise(out, fit, &draws, &accel, opts);
+    out.draws = Some(draws);
+    Ok(())
 }
 
 fn driver(opts: &SemBootOptions, draws: usize) -> Resampler<'static> {
@@ -172,13 +219,16 @@ fn failed(what: &str, f: crate::inference::resample::BootstrapFailure) -> SemErr
 /// The BCa acceleration of every statistic from the jackknife (each row left out in turn, by
 /// the same refit), zeros for the other methods or when a replicate cannot be fitted (noted:
 /// the intervals are then bias-corrected).
-fn acceleration(step: &Refit<'_>, opts: &SemBootOptions, notes: &mut Vec<String>) -> Vec<f64> {
-    use crate::inference::resample::Step;
+fn acceleration<S: Step<[u32]>>(
+    step: &S,
+    n: usize,
+    opts: &SemBootOptions,
+    notes: &mut Vec<String>,
+) -> Vec<f64> {
     let m = step.statistics();
     if opts.ci != CiMethod::Bca {
         return vec![0.0; m];
     }
-    let n = step.rows();
     let mut work = step.scratch();
     let mut counts = vec![1u32; n];
     let jack = jackknife(n, m, |i, out| {

@@ -17,6 +17,7 @@ use serde::Serialize;
 use super::constraints::reparametrise;
 use super::error::SemError;
 use super::gradient::{delta, expected_information, Delta};
+use super::implied::Implied;
 use super::linalg::{spd_inverse_logdet, Mat};
 use super::model::Model;
 use super::partable::ParTable;
@@ -46,12 +47,39 @@ const NEAR_ZERO: f64 = 1e-5;
 /// The residuals of the model `pt` at θ against the sample moments `s`.
 pub fn residuals(pt: &ParTable, s: &SampleStats, theta: &[f64]) -> Result<Residuals, SemError> {
     let model = Model::new(pt, s);
-    let not_pd = || SemError::Unidentified {
-        parameters: vec!["(implied covariance not positive definite at the estimate)".into()],
-    };
     let (m, imp) = model.implied(theta).ok_or_else(not_pd)?;
     let ms = pt.meanstructure;
     let p = s.cov.rows;
+    let [raw, cor_bollen, cor_bentler] = descriptive(pt, s, &imp);
+    let acov_obs = h1_acov(s, ms);
+    let normalized = divide_by_se(&raw, &acov_obs, p);
+    let re = reparametrise(pt, &model.base)?;
+    let d = delta(&model, &m, &imp);
+    let (sigma_inv, _) = spd_inverse_logdet(&imp.sigma).ok_or_else(not_pd)?;
+    let info = expected_information(&d, &sigma_inv, ms);
+    let names = |k: usize| pt.row_name(model.free_rows[k][0]);
+    let info_inv = vcov(&info, &re, 1.0, &names)?;
+    let q = projection(&d, &info_inv, &sigma_inv, ms);
+    let acov_res = q.mul(&acov_obs).mul(&q.t());
+    let standardized = divide_by_se(&raw, &acov_res, p);
+    Ok(Residuals {
+        raw,
+        cor_bollen,
+        cor_bentler,
+        normalized,
+        standardized,
+    })
+}
+
+pub(crate) fn not_pd() -> SemError {
+    SemError::Unidentified {
+        parameters: vec!["(implied covariance not positive definite at the estimate)".into()],
+    }
+}
+
+/// The raw, cor.bollen and cor.bentler residuals of the implied moments against `s`.
+pub(crate) fn descriptive(pt: &ParTable, s: &SampleStats, imp: &Implied) -> [ResidualMoments; 3] {
+    let ms = pt.meanstructure;
     let mean_or = |v: Vec<f64>| if ms { Some(v) } else { None };
     let raw = ResidualMoments {
         cov: s.cov.sub(&imp.sigma),
@@ -74,24 +102,7 @@ pub fn residuals(pt: &ParTable, s: &SampleStats, theta: &[f64]) -> Result<Residu
         cov: s_obs.sub(&s_bentler),
         mean: mean_or(diff(&m_obs, &m_bollen)),
     };
-    let acov_obs = h1_acov(s, ms);
-    let normalized = divide_by_se(&raw, &acov_obs, p);
-    let re = reparametrise(pt, &model.base)?;
-    let d = delta(&model, &m, &imp);
-    let (sigma_inv, _) = spd_inverse_logdet(&imp.sigma).ok_or_else(not_pd)?;
-    let info = expected_information(&d, &sigma_inv, ms);
-    let names = |k: usize| pt.row_name(model.free_rows[k][0]);
-    let info_inv = vcov(&info, &re, 1.0, &names)?;
-    let q = projection(&d, &info_inv, &sigma_inv, ms);
-    let acov_res = q.mul(&acov_obs).mul(&q.t());
-    let standardized = divide_by_se(&raw, &acov_res, p);
-    Ok(Residuals {
-        raw,
-        cor_bollen,
-        cor_bentler,
-        normalized,
-        standardized,
-    })
+    [raw, cor_bollen, cor_bentler]
 }
 
 /// x_ij/√(v_i v_j), leaving elements below 1e-5 as they are.
@@ -131,7 +142,7 @@ fn positive(v: f64) -> f64 {
 
 /// The moments' positions in lavaan's layout: the means (with a mean structure), then vech
 /// of the covariance column by column ((1,1), (2,1), …, (p,1), (2,2), …).
-fn layout(p: usize, ms: bool) -> (usize, Vec<(usize, usize)>) {
+pub(crate) fn layout(p: usize, ms: bool) -> (usize, Vec<(usize, usize)>) {
     let off = if ms { p } else { 0 };
     let vech = (0..p).flat_map(|j| (j..p).map(move |i| (i, j))).collect();
     (off, vech)
@@ -194,7 +205,7 @@ fn projection(d: &Delta, info_inv: &Mat, sigma_inv: &Mat, ms: bool) -> Mat {
 
 /// Each raw residual over √ of its variance on the diagonal of `acov` (NA when negative); a
 /// residual below 1e-5 is divided by 1.
-fn divide_by_se(raw: &ResidualMoments, acov: &Mat, p: usize) -> ResidualMoments {
+pub(crate) fn divide_by_se(raw: &ResidualMoments, acov: &Mat, p: usize) -> ResidualMoments {
     let ms = raw.mean.is_some();
     let (off, vech) = layout(p, ms);
     let z = |x: f64, var: f64| {

@@ -248,7 +248,15 @@ fn bad_input_is_a_usage_error_without_output() {
     let err = fails(
         &data,
         CFA,
-        &["--missing", "fiml", "--boot", "100", "--seed", "1"],
+        &[
+            "--missing",
+            "fiml",
+            "--boot",
+            "100",
+            "--seed",
+            "1",
+            "--bollen-stine",
+        ],
     );
     assert!(
         err.contains("full-information") && err.contains("listwise"),
@@ -330,8 +338,8 @@ fn missing_fiml_uses_every_row() {
         }
     }
     assert_eq!(doc["reliability"].as_array().unwrap().len(), 3);
-    // Modification indices under FIML are not lavaan's yet: refused with the way out.
-    let err = usage_error(&cipa(&[
+    // Modification indices and residuals under FIML are lavaan's (tests/golden/sem_hs_fiml/mi).
+    let mi = json(&cipa(&[
         "sem",
         "--data",
         &file.display().to_string(),
@@ -340,10 +348,30 @@ fn missing_fiml_uses_every_row() {
         "--missing",
         "fiml",
         "--mi",
+        "--residuals",
+        "--format",
+        "json",
     ]));
+    let lavaan = golden("mi/diagnostics.json");
+    let (a, b) = (
+        num(&mi["residuals"]["standardized"]["cov"][3][0]),
+        num(&lavaan["residuals"]["standardized"]["cov"][3][0]),
+    );
     assert!(
-        err.contains("modification indices") && err.contains("listwise"),
-        "{err}"
+        close(a, b, 1e-3, 1e-6),
+        "standardized residual: cipa {a} vs lavaan {b}"
+    );
+    let top = lavaan["modindices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by(|a, b| num(&a["mi"]).total_cmp(&num(&b["mi"])))
+        .unwrap();
+    let first = &mi["modindices"]["rows"][0];
+    assert_eq!((&first["lhs"], &first["rhs"]), (&top["lhs"], &top["rhs"]));
+    assert!(
+        close(num(&first["mi"]), num(&top["mi"]), 0.0, 1e-6),
+        "{first} {top}"
     );
     assert_eq!(doc["n"], 301);
     assert_eq!(doc["options"]["missing"], "fiml");

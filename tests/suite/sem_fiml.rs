@@ -8,6 +8,8 @@ use serde_json::Value;
 use crate::common;
 use crate::sem_golden::{check_fit, check_fit_tol};
 use cipa::data::{Dataset, Variable};
+use cipa::inference::resample::CiMethod;
+use cipa::sem::resample::{bootstrap, SemBootOptions};
 use cipa::sem::{self, Estimator, Missing, SemOptions};
 
 /// HolzingerSwineford1939's x1..x9 with the golden case's cells blanked; `None` (the test
@@ -249,4 +251,175 @@ fn holzinger_swineford_covariates_fiml() {
         }
         check_fit(case, &fit, &exp, 1e-5);
     }
+}
+
+/// lavaan's diagnostics of the FIML CFA (tests/golden/sem_hs_fiml/mi, its make.R), at lavaan's
+/// optimum polished by Newton steps to |∇| < 1e-15, compared to 1e-6 relative on a floor of 1e-3
+/// (as tests/suite/sem_diagnostics.rs).
+fn fiml_diagnostics(file: &str) -> Option<(sem::SemFit, Value)> {
+    let data = blanked_with_covariates()?;
+    let dir = common::golden_dir("sem_hs_fiml/mi");
+    let text = std::fs::read_to_string(dir.join(file)).expect("golden diagnostics");
+    let exp: Value = serde_json::from_str(&text).expect("valid JSON");
+    let flat = cipa::spec::syntax::parse_flat("mi", exp["model"].as_str().expect("model"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let opts = SemOptions {
+        fixed_x: exp["options"]["fixed.x"].as_bool().unwrap_or(true),
+        ..SemOptions::lavaan(Estimator::Ml, Missing::Fiml)
+    };
+    let fit = sem::fit(&flat, &data, &opts).unwrap_or_else(|e| panic!("{e}"));
+    Some((fit, exp))
+}
+
+fn near(c: &mut common::Checker, what: String, actual: f64, expected: f64) {
+    let tol = 1e-6 * expected.abs().max(1e-3) / expected.abs().max(1e-300);
+    c.num_tol(what, actual, expected, tol);
+}
+
+/// Modification indices under FIML: the expected information of the casewise likelihood at
+/// the structured moments (lavaan's default for modindices()), every row and column.
+#[test]
+fn fiml_modification_indices_are_lavaans() {
+    check_modification_indices("diagnostics.json");
+    check_modification_indices("randomx.json");
+}
+
+fn check_modification_indices(file: &str) {
+    let Some((fit, exp)) = fiml_diagnostics(file) else {
+        return;
+    };
+    let mut c = common::Checker::new(format!("sem_hs_fiml/mi/{file} modindices"));
+    let mi = fit.modification_indices().expect("modification indices");
+    let rows = exp["modindices"].as_array().expect("rows");
+    let key = |v: &Value| format!("{} {} {}", v["lhs"], v["op"], v["rhs"]).replace('"', "");
+    let ours: Vec<String> = mi
+        .iter()
+        .map(|m| format!("{} {} {}", m.lhs, m.op, m.rhs))
+        .collect();
+    let theirs: Vec<String> = rows.iter().map(key).collect();
+    c.eq("rows", &ours, &theirs);
+    for (m, e) in mi.iter().zip(rows) {
+        let k = key(e);
+        for (col, v) in [
+            ("mi", m.mi),
+            ("epc", m.epc),
+            ("sepc_lv", m.sepc_lv),
+            ("sepc_all", m.sepc_all),
+            ("sepc_nox", m.sepc_nox),
+        ] {
+            near(&mut c, format!("{k} {col}"), v, e[col].as_f64().unwrap());
+        }
+    }
+    c.finish();
+}
+
+/// Residuals under FIML: against the EM moments, normalized by the observed information at
+/// them, standardized through Q = I − ΔA0⁻¹Δ′A1 (lavaan's `lav_residuals_acov`), every element.
+#[test]
+fn fiml_residuals_are_lavaans() {
+    check_residuals("diagnostics.json");
+    check_residuals("randomx.json");
+}
+
+fn check_residuals(file: &str) {
+    let Some((fit, exp)) = fiml_diagnostics(file) else {
+        return;
+    };
+    let mut c = common::Checker::new(format!("sem_hs_fiml/mi/{file} residuals"));
+    let r = fit.residuals().expect("residuals");
+    for (name, m) in [
+        ("raw", &r.raw),
+        ("cor_bollen", &r.cor_bollen),
+        ("cor_bentler", &r.cor_bentler),
+        ("normalized", &r.normalized),
+        ("standardized", &r.standardized),
+    ] {
+        let e = &exp["residuals"][name];
+        for i in 0..m.cov.rows {
+            for j in 0..m.cov.cols {
+                let v = e["cov"][i][j].as_f64().unwrap_or(f64::NAN);
+                near(&mut c, format!("{name} [{i},{j}]"), m.cov[(i, j)], v);
+            }
+        }
+        let mean = m.mean.as_ref().expect("FIML has a mean structure");
+        for (i, v) in mean.iter().enumerate() {
+            let x = e["mean"][i].as_f64().unwrap_or(f64::NAN);
+            near(&mut c, format!("{name} mean {i}"), *v, x);
+        }
+    }
+    c.finish();
+}
+
+/// The blanked items with ageyr and sex (complete) for the covariate models.
+fn blanked_with_covariates() -> Option<Dataset> {
+    let path = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")?;
+    let full = common::read_data(&path);
+    let items = blanked()?;
+    let mut vars: Vec<Variable> = (1..=9)
+        .map(|j| {
+            let n = format!("x{j}");
+            Variable::numeric(n.clone(), items.numeric(&n).expect("x").to_vec())
+        })
+        .collect();
+    for n in ["ageyr", "sex"] {
+        vars.push(Variable::numeric(n, full.numeric(n).expect(n).to_vec()));
+    }
+    Some(Dataset::new("hs_blanked_x", vars).expect("data set"))
+}
+
+/// With fixed.x covariates lavaan 0.6-14's FIML diagnostics keep other candidate rows, not
+/// reproduced: refused with the ways out.
+#[test]
+fn fiml_diagnostics_with_fixed_x_are_refused() {
+    let Some(data) = blanked_with_covariates() else {
+        return;
+    };
+    let model = "textual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\ntextual ~ ageyr + sex";
+    let flat = cipa::spec::syntax::parse_flat("x", model).unwrap();
+    let opts = SemOptions::lavaan(Estimator::Ml, Missing::Fiml);
+    let fit = sem::fit(&flat, &data, &opts).unwrap();
+    let mi = fit.modification_indices().unwrap_err().to_string();
+    let res = fit.residuals().unwrap_err().to_string();
+    for e in [mi, res] {
+        assert!(e.contains("fixed.x") && e.contains("--no-fixed-x"), "{e}");
+    }
+    let random = SemOptions {
+        fixed_x: false,
+        ..opts
+    };
+    let fit = sem::fit(&flat, &data, &random).unwrap();
+    assert!(fit.modification_indices().is_ok() && fit.residuals().is_ok());
+}
+
+/// The bootstrap of the FIML CFA against lavaan's (`se = "bootstrap"`, `missing = "ml"`,
+/// B = 1000; tests/golden/sem_hs_fiml/boot): every draw refits the casewise likelihood of its
+/// rows; SEs and percentile bounds of every free parameter and of `ab := a*b` agree within the
+/// Monte Carlo bounds of tests/suite/sem_boot.rs.
+#[test]
+fn fiml_bootstrap_agrees_with_lavaan() {
+    let Some(data) = blanked() else { return };
+    let dir = common::golden_dir("sem_hs_fiml/boot");
+    let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
+    let exp: Value = serde_json::from_str(&text).expect("valid JSON");
+    let flat = cipa::spec::syntax::parse_flat("boot", exp["model"].as_str().expect("model"))
+        .expect("model");
+    let fit = sem::fit(
+        &flat,
+        &data,
+        &SemOptions::lavaan(Estimator::Ml, Missing::Fiml),
+    )
+    .expect("FIML fit");
+    // 250 draws keep the debug-build test to about a minute; the bounds include 1/B.
+    let opts = SemBootOptions {
+        boot: 250,
+        seed: 20261205,
+        ci: CiMethod::Percentile,
+        ..SemBootOptions::default()
+    };
+    let boot = bootstrap(&flat, &data, &fit, &opts).expect("bootstrap");
+    let lavaan_b = exp["B"].as_f64().expect("B");
+    let compared = crate::sem_boot::compare_with_lavaan(&boot, &exp, lavaan_b);
+    // 30 free parameters and ab, three numbers each.
+    assert_eq!(compared, 3 * 31);
+    assert!(boot.failed.failed < 13, "{:?}", boot.failed);
 }

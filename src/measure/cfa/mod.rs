@@ -90,6 +90,8 @@ pub struct CfaFit {
     pub factor_correlations: Vec<FactorCorrelation>,
     pub residuals: Vec<Residual>,
     pub iterations: u64,
+    /// Always true: the engine's fit errors rather than return an unconverged solution (kept
+    /// because the JSON schema promises `cfa.converged`).
     pub converged: bool,
     /// Heywood cases and convergence problems.
     pub warnings: Vec<String>,

@@ -117,6 +117,7 @@ fn finish(
     out.source = Some(std::sync::Arc::new(super::super::FitSource {
         table: pt.clone(),
         sample: s.clone(),
+        fiml: Some(fd.clone()),
     }));
     Ok(out)
 }
@@ -131,18 +132,18 @@ fn check(opts: &SemOptions) -> Result<(), SemError> {
 }
 
 /// What the FIML fit reads of the data.
-struct Prepared {
-    fd: FimlData,
+pub(crate) struct Prepared {
+    pub fd: FimlData,
     /// The model variables of every row, row-major, NaN where missing.
-    rows: Vec<f64>,
-    n_rows: usize,
+    pub rows: Vec<f64>,
+    pub n_rows: usize,
     /// File lines of the rows with no observed model variable.
     dropped_lines: Vec<u64>,
 }
 
 /// The model variables of every row (NaN where missing), their patterns and the EM H1; rows
 /// with no observed model variable are dropped as lavaan does, and their file lines returned.
-fn fiml_data(pt: &ParTable, data: &Dataset) -> Result<Prepared, SemError> {
+pub(crate) fn fiml_data(pt: &ParTable, data: &Dataset) -> Result<Prepared, SemError> {
     let vars: Vec<&str> = pt.ov.iter().map(String::as_str).collect();
     // Names a variable missing in every row (and a non-numeric one) before anything else.
     crate::data::complete_cases(data, &vars)?;
@@ -216,7 +217,7 @@ fn check_h1(names: &[String], h1: &H1) -> Result<(), SemError> {
 }
 
 /// The unit observed information of fmin = F/2 at θ (lavaan's `lav_model_hessian`).
-pub(super) fn information(model: &Model, fd: &FimlData, theta: &[f64]) -> Option<Mat> {
+pub(crate) fn information(model: &Model, fd: &FimlData, theta: &[f64]) -> Option<Mat> {
     hessian_5point(theta, &|t: &[f64]| {
         objective_gradient(model, fd, t).map(|(_, g)| g.iter().map(|v| v / 2.0).collect())
     })
@@ -225,7 +226,7 @@ pub(super) fn information(model: &Model, fd: &FimlData, theta: &[f64]) -> Option
 /// Minimises the FIML F in z (θ = K z + k₀): BFGS, then Newton steps with the observed
 /// Hessian (F's rounding hides the last decreases from a line search, so a Newton step is
 /// kept while it shrinks the gradient) to |∂F/∂z|∞ < [`GRADIENT_TOL`].
-fn estimate(
+pub(crate) fn estimate(
     model: &Model,
     fd: &FimlData,
     re: &Reparam,

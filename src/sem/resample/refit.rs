@@ -187,24 +187,29 @@ impl<'a> Refit<'a> {
         Ok(())
     }
 
-    /// θ, the defined parameters at θ, and their std.all values, into `out`.
     fn estimates(&self, model: &Model, theta: &[f64], out: &mut [f64]) {
-        let (q, nd) = (theta.len(), self.pt.defined.len());
-        out[..q].copy_from_slice(theta);
-        if nd == 0 {
-            return;
+        estimates(self.pt, model, theta, out);
+    }
+}
+
+/// θ, the defined parameters at θ, and their std.all values, into `out` (every bootstrap's
+/// statistics, complete-data or FIML).
+pub(super) fn estimates(pt: &ParTable, model: &Model, theta: &[f64], out: &mut [f64]) {
+    let (q, nd) = (theta.len(), pt.defined.len());
+    out[..q].copy_from_slice(theta);
+    if nd == 0 {
+        return;
+    }
+    let values = model.row_values(theta);
+    let defined = super::super::assemble::defined_all(pt, &values);
+    out[q..q + nd].copy_from_slice(&defined);
+    let n_rows = pt.rows.len();
+    match model.implied(theta) {
+        Some((_, imp)) => {
+            let st = standardize(pt, &values, &imp);
+            out[q + nd..].copy_from_slice(&st.std_all[n_rows..n_rows + nd]);
         }
-        let values = model.row_values(theta);
-        let defined = super::super::assemble::defined_all(self.pt, &values);
-        out[q..q + nd].copy_from_slice(&defined);
-        let n_rows = self.pt.rows.len();
-        match model.implied(theta) {
-            Some((_, imp)) => {
-                let st = standardize(self.pt, &values, &imp);
-                out[q + nd..].copy_from_slice(&st.std_all[n_rows..n_rows + nd]);
-            }
-            None => out[q + nd..].fill(f64::NAN),
-        }
+        None => out[q + nd..].fill(f64::NAN),
     }
 }
 

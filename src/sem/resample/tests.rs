@@ -134,3 +134,115 @@ fn monte_carlo_se_of_a_linear_parameter_is_the_delta_se() {
     assert!((se / delta - 1.0).abs() < 0.03, "MC {se} delta {delta}");
     assert!(tot.ci_lower.unwrap() < tot.est && tot.est < tot.ci_upper.unwrap());
 }
+
+/// The simulated data with every 7th value of x1, y2 and y3 blanked (rows differ per column).
+fn with_holes(data: &Dataset) -> Dataset {
+    let vars = data
+        .names()
+        .map(|name| {
+            let mut c = data.numeric(name).expect("numeric").to_vec();
+            if let Some(k) = ["x1", "y2", "y3"].iter().position(|v| *v == name) {
+                for v in c.iter_mut().skip(k + 1).step_by(7) {
+                    *v = f64::NAN;
+                }
+            }
+            Variable::numeric(name, c)
+        })
+        .collect();
+    Dataset::new("holes", vars).expect("data")
+}
+
+/// Monte Carlo needs only θ̂ and V̂, so it serves a FIML fit: the linear `tot`'s MC SE is its
+/// delta-method SE (from the observed information) within the bound above, and the results are
+/// the same for any thread count.
+#[test]
+fn monte_carlo_under_fiml() {
+    let flat = crate::spec::syntax::parse_flat("test", MODEL).expect("model");
+    let data = with_holes(&simulated(300, 7));
+    let fopts = SemOptions::lavaan(crate::sem::Estimator::Ml, crate::sem::Missing::Fiml);
+    let f = fit(&flat, &data, &fopts).expect("FIML fit");
+    let mut opts = SemBootOptions {
+        mc: 20000,
+        seed: 3,
+        threads: 1,
+        ..SemBootOptions::default()
+    };
+    let one = bootstrap(&flat, &data, &f, &opts).unwrap();
+    opts.threads = 3;
+    assert_eq!(one, bootstrap(&flat, &data, &f, &opts).unwrap());
+    let mc = one.monte_carlo.unwrap();
+    let tot = mc.defined.iter().find(|d| d.lhs == "tot").unwrap();
+    let delta = f.parameters.iter().find(|p| p.lhs == "tot").unwrap().se;
+    let se = tot.se.unwrap();
+    assert!((se / delta - 1.0).abs() < 0.03, "MC {se} delta {delta}");
+    opts.boot = 10;
+    let err = bootstrap(&flat, &data, &f, &opts).unwrap_err().to_string();
+    assert!(
+        err.contains("full-information") && err.contains("--mc"),
+        "{err}"
+    );
+}
+
+/// The FIML fit of the mediation model to the data with holes, with random z (the FIML
+/// bootstrap refuses fixed.x covariates).
+fn fiml_setup(n: usize) -> (FlatModel, Dataset, SemFit) {
+    let flat = crate::spec::syntax::parse_flat("test", MODEL).expect("model");
+    let data = with_holes(&simulated(n, 7));
+    let opts = SemOptions {
+        fixed_x: false,
+        ..SemOptions::lavaan(crate::sem::Estimator::Ml, crate::sem::Missing::Fiml)
+    };
+    let f = fit(&flat, &data, &opts).expect("FIML fit");
+    (flat, data, f)
+}
+
+/// A FIML draw that counts every row once is the full sample: its refit is θ̂.
+#[test]
+fn the_full_sample_fiml_draw_refits_theta_hat() {
+    let (_, data, f) = fiml_setup(200);
+    let pt = &f.source().unwrap().table;
+    let step = fiml_refit::FimlRefit::new(pt, &data, &f).unwrap();
+    let mut out = vec![0.0; step.statistics()];
+    let mut counts = vec![1u32; step.rows()];
+    step.draw(&mut step.scratch(), &mut counts, &mut out)
+        .unwrap();
+    for (a, b) in out.iter().zip(&point(&f)) {
+        assert!((a - b).abs() < 1e-7, "{a} {b}");
+    }
+}
+
+/// The FIML bootstrap (BCa, so the jackknife too) is bit-identical for any thread count, and
+/// its SEs are near the observed-information SEs (within 30%: 80 draws of n = 150).
+#[test]
+fn fiml_bootstrap_same_for_one_and_three_threads() {
+    let (flat, data, f) = fiml_setup(150);
+    let mut opts = SemBootOptions {
+        boot: 80,
+        seed: 5,
+        ci: CiMethod::Bca,
+        threads: 1,
+        ..SemBootOptions::default()
+    };
+    let one = bootstrap(&flat, &data, &f, &opts).unwrap();
+    opts.threads = 3;
+    assert_eq!(one, bootstrap(&flat, &data, &f, &opts).unwrap());
+    assert_eq!(one.parameters.len(), f.n_free + 2);
+    for (b, r) in one
+        .parameters
+        .iter()
+        .zip(f.parameters.iter().filter(|r| r.free > 0))
+    {
+        let ratio = b.se.unwrap() / r.se;
+        assert!(
+            (0.7..1.3).contains(&ratio),
+            "{} {} {}: {ratio}",
+            r.lhs,
+            r.op,
+            r.rhs
+        );
+        assert!(b.ci_lower.unwrap() < b.est && b.est < b.ci_upper.unwrap());
+    }
+    opts.bollen_stine = true;
+    let err = bootstrap(&flat, &data, &f, &opts).unwrap_err().to_string();
+    assert!(err.contains("Bollen-Stine"), "{err}");
+}

@@ -1,0 +1,77 @@
+//! Residuals of a FIML fit as lavaan 0.6-14's `residuals()` gives them under `missing = "ml"`
+//! (lav_residuals.R): the sample moments are the EM H1's, so raw, cor.bollen and cor.bentler
+//! are the complete-data formulas on them; the SEs differ (`lav_residuals_acov`, with the fit's
+//! `information = "observed"`, lavaan's default for `missing = "ml"`):
+//!
+//! - normalized: Γ/N = A_u⁻¹/N with A_u the observed information of the casewise likelihood at
+//!   the EM moments (`lav_model_h1_acov`, `h1.information = "unstructured"`,
+//!   `lav_mvnorm_missing_information_observed_samplestats`);
+//! - standardized: Q(Γ/N)Q′ with Q = I − Δ A0⁻¹ Δ′ A1, A1 that observed information at the
+//!   structured moments (`h1.information = "structured"`) and A0 = Δ′A1Δ (the model's
+//!   information with `observed.information = "h1"`), inverted under the constraints.
+
+use super::super::constraints::reparametrise;
+use super::super::error::SemError;
+use super::super::linalg::{spd_inverse_logdet, Mat};
+use super::super::model::Model;
+use super::super::modindices::fixed_x_positions;
+use super::super::partable::ParTable;
+use super::super::residuals::{descriptive, divide_by_se, layout, not_pd, Residuals};
+use super::super::sample::SampleStats;
+use super::super::vcov::vcov;
+use super::h1info::{cov_index, delta_matrix, observed};
+use super::FimlData;
+
+/// lavaan's `residuals()` of every type for the FIML fit of `pt` at θ (`s`: the EM moments).
+pub fn residuals(
+    pt: &ParTable,
+    s: &SampleStats,
+    fd: &FimlData,
+    theta: &[f64],
+) -> Result<Residuals, SemError> {
+    if !fixed_x_positions(pt).is_empty() {
+        // lavaan masks the covariates in these informations (x.idx); not reproduced here.
+        return Err(SemError::UnsupportedOption {
+            what: "residuals under full-information ML with fixed.x covariates (use --no-fixed-x, or --missing listwise)".into(),
+        });
+    }
+    let model = Model::new(pt, s);
+    let (_, imp) = model.implied(theta).ok_or_else(not_pd)?;
+    let [raw, cor_bollen, cor_bentler] = descriptive(pt, s, &imp);
+    let (pats, p) = (&fd.patterns, pt.ov.len());
+    let a_u = observed(pats, &fd.h1.mean, &fd.h1.cov).ok_or_else(not_pd)?;
+    let (a_u_inv, _) = spd_inverse_logdet(&a_u).ok_or_else(not_pd)?;
+    let acov_obs = a_u_inv.scale(1.0 / pats.n);
+    let a1 = observed(pats, &imp.mu, &imp.sigma.data).ok_or_else(not_pd)?;
+    let d = delta_matrix(&model, theta).ok_or_else(not_pd)?;
+    let a0 = d.t().mul(&a1).mul(&d);
+    let re = reparametrise(pt, &model.base)?;
+    let names = |k: usize| pt.row_name(model.free_rows[k][0]);
+    let a0_inv = vcov(&a0, &re, 1.0, &names)?;
+    let q = Mat::identity(a1.rows).sub(&d.mul(&a0_inv).mul(&d.t()).mul(&a1));
+    let acov_res = q.mul(&acov_obs).mul(&q.t());
+    Ok(Residuals {
+        normalized: divide_by_se(&raw, &residual_layout(&acov_obs, p), p),
+        standardized: divide_by_se(&raw, &residual_layout(&acov_res, p), p),
+        raw,
+        cor_bollen,
+        cor_bentler,
+    })
+}
+
+/// A matrix over the moments of h1info.rs (μ, then σ_ij row by row) in residuals.rs's layout
+/// (μ, then σ_ij column by column).
+fn residual_layout(a: &Mat, p: usize) -> Mat {
+    let (_, vech) = layout(p, true);
+    let at: Vec<usize> = (0..p)
+        .chain(vech.iter().map(|&(i, j)| cov_index(p, i, j)))
+        .collect();
+    let n = at.len();
+    let mut out = Mat::zeros(n, n);
+    for (u, &gu) in at.iter().enumerate() {
+        for (v, &gv) in at.iter().enumerate() {
+            out[(u, v)] = a[(gu, gv)];
+        }
+    }
+    out
+}
