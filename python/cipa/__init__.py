@@ -307,7 +307,7 @@ def regress(
     a list of terms (``[["a:b"]]``; ``["none"]`` turns the default off). ``u_range``: the range
     ``(lo, hi)`` of Lind and Mehlum's U test of a quadratic (``x=["size", "size^2"]``);
     ``event``: the value of a two-valued outcome coded 1. ``boot`` (with ``seed``): a percentile
-    bootstrap interval of each quadratic's turning point (OLS).
+    bootstrap interval of each quadratic's turning point (a logistic one on the log-odds scale).
 
     Returns an immutable :class:`Regression`: ``.coefficients``, ``.models``, ``.r2_change``,
     ``.vif``, ``.summary()``, ``.apa()``, ``.to_dict()``, ``.save(dir)``.

@@ -53,6 +53,7 @@ mod bootstrap;
 mod conditional;
 mod counterfactual;
 mod curve;
+mod curvilinear;
 mod defined;
 mod draws;
 mod fit;
@@ -91,7 +92,7 @@ pub use result::{
 };
 pub use slopes::{SimpleSlopes, SlopeLine, SLOPE_POINTS};
 pub use system::{Scratch, Stacked};
-pub use turning_boot::turning_point_bootstrap;
+pub use turning_boot::{turning_point_bootstrap, Refit};
 
 /// Runs the analysis of `spec` on `data`.
 pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Result<Analysis> {
@@ -126,6 +127,7 @@ pub fn analyse_with_progress(
     }
     let model_bootstrap = intervals::model_bootstrap(&stats, &point, boot.as_ref(), eqs);
     let probed = probe::probe(&prep, spec, eqs, &planned, opts, &mut notes);
+    let curvilinear = curvilinear::curvilinear_paths(&prep, eqs, opts, &mut notes);
     // No bands from draws too many of which failed (the intervals above are withheld too).
     let usable = boot.as_ref().filter(|b| intervals::draws_usable(b));
     let indirect_curves = usable.map_or_else(Vec::new, |b| {
@@ -169,5 +171,6 @@ pub fn analyse_with_progress(
             .collect(),
         notes,
         options: opts.clone(),
+        curvilinear,
     })
 }

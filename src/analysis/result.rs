@@ -131,4 +131,7 @@ pub struct Analysis {
     pub probes: Vec<(String, Vec<ProbePoint>)>,
     pub notes: Vec<String>,
     pub options: AnalysisOptions,
+    /// The turning point and U test of every path with a square term (`m ~ x + x^2`), in
+    /// equation order, with the turning point's bootstrap under the nonparametric bootstrap.
+    pub curvilinear: Vec<crate::effects::QuadraticTests>,
 }

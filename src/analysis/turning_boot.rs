@@ -1,57 +1,67 @@
-//! The percentile bootstrap of a quadratic's turning point `-b1 / (2 b2)` in one OLS equation
-//! (issue 15): every resample of the rows refits the equation from its count-weighted moments
-//! ([`Stacked`], the engine's batched sums) through the shared resampling engine, so the draws
-//! are seeded per draw and identical whatever the thread count.
+//! The percentile bootstrap of a quadratic's turning point `-b1 / (2 b2)` in one equation
+//! (issue 15): every resample of the rows refits the equation through the shared resampling
+//! engine, so the draws are seeded per draw and identical whatever the thread count. An OLS
+//! equation is refitted from its count-weighted moments ([`Stacked`], the engine's batched
+//! sums); a logistic one by weighted Newton steps from the full-sample estimates
+//! ([`logistic_weighted`], the refit the process bootstrap uses), its turning point on the
+//! log-odds scale.
 
 use crate::effects::TurningBoot;
-use crate::estimation::Design;
-use crate::inference::resample::{step_fn, summarise, CiMethod, Resampler};
+use crate::estimation::{logistic_weighted, Design};
+use crate::inference::resample::{step_fn, summarise, CiMethod, Draws, Resampler, Step};
 
 use super::system::Stacked;
 
-/// Draws of `-b(term) / (2 b(square))` for `b` resamples of `design`'s rows, summarised as a
-/// percentile interval at `conf` percent. `None` when the design has no such columns.
+/// How each resample refits the equation.
+#[derive(Debug, Clone, Copy)]
+pub enum Refit<'a> {
+    /// Least squares from the count-weighted sums.
+    Ols,
+    /// Logistic maximum likelihood, starting from these full-sample coefficients.
+    Logistic(&'a [f64]),
+}
+
+/// `-b1 / (2 b2)` of one resample's coefficients, or why the resample has none.
+fn turning(b1: f64, b2: f64) -> Result<f64, String> {
+    let x = -b1 / (2.0 * b2);
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err("the square's coefficient is zero in the resample".into())
+    }
+}
+
+/// Draws of `-b(term) / (2 b(square))` for `b` resamples of `design`'s rows, each refitted as
+/// `refit` says, summarised as a percentile interval at `conf` percent. `None` when the design
+/// has no such columns.
 pub fn turning_point_bootstrap(
     design: &Design,
-    term: &str,
-    square: &str,
+    refit: Refit<'_>,
+    (term, square): (&str, &str),
     (b, seed, threads): (usize, u64, usize),
-    conf: f64,
-    estimate: f64,
+    (conf, estimate): (f64, f64),
 ) -> Option<Result<TurningBoot, String>> {
     let i = design.names.iter().position(|n| n == term)?;
     let j = design.names.iter().position(|n| n == square)?;
-    let stacked = Stacked::new(std::slice::from_ref(design), &[]);
-    let k = design.k();
-    let step = step_fn(
-        1,
-        || (stacked.scratch(1), vec![vec![0.0; k]]),
-        |(scratch, betas): &mut (super::system::Scratch, Vec<Vec<f64>>),
-         counts: &mut [u32],
-         out: &mut [f64]| {
-            stacked.weigh(&[&*counts], scratch);
-            stacked.solve(scratch, 0, betas)?;
-            let (b1, b2) = (betas[0][i], betas[0][j]);
-            let x = -b1 / (2.0 * b2);
-            if !x.is_finite() {
-                return Err("the square's coefficient is zero in the resample".into());
-            }
-            out[0] = x;
-            Ok(())
-        },
-    );
-    let draws = match Resampler::new(b, seed)
-        .threads(threads)
-        .bootstrap(design.n(), &step)
-    {
-        Ok(d) => d,
-        Err(f) => {
-            return Some(Err(format!(
-                "resample {} failed on every replacement: {}",
-                f.draw + 1,
-                f.reason
-            )))
+    let resampler = Resampler::new(b, seed).threads(threads);
+    let run = match refit {
+        Refit::Ols => ols_draws(design, (i, j), &resampler),
+        Refit::Logistic(start) => {
+            let step = step_fn(
+                1,
+                || (),
+                |_: &mut (), counts: &mut [u32], out: &mut [f64]| {
+                    let beta = logistic_weighted(design, counts, start)?;
+                    out[0] = turning(beta[i], beta[j])?;
+                    Ok(())
+                },
+            );
+            draw(design, &resampler, &step)
         }
+    };
+    let draws = match run {
+        Ok(d) => d,
+        Err(e) => return Some(Err(e)),
     };
     let s = summarise(&draws.column(0), estimate, conf, CiMethod::Percentile);
     let usable = draws.ledger.usable(b);
@@ -65,4 +75,33 @@ pub fn turning_point_bootstrap(
         failed: draws.ledger.failed,
         reasons: draws.ledger.reasons,
     }))
+}
+
+/// The OLS draws: one weighted solve of the stacked sums per resample.
+fn ols_draws(design: &Design, (i, j): (usize, usize), r: &Resampler) -> Result<Draws, String> {
+    let stacked = Stacked::new(std::slice::from_ref(design), &[]);
+    let k = design.k();
+    let step = step_fn(
+        1,
+        || (stacked.scratch(1), vec![vec![0.0; k]]),
+        |(scratch, betas): &mut (super::system::Scratch, Vec<Vec<f64>>),
+         counts: &mut [u32],
+         out: &mut [f64]| {
+            stacked.weigh(&[&*counts], scratch);
+            stacked.solve(scratch, 0, betas)?;
+            out[0] = turning(betas[0][i], betas[0][j])?;
+            Ok(())
+        },
+    );
+    draw(design, r, &step)
+}
+
+fn draw<S: Step<[u32]>>(design: &Design, r: &Resampler, step: &S) -> Result<Draws, String> {
+    r.bootstrap(design.n(), step).map_err(|f| {
+        format!(
+            "resample {} failed on every replacement: {}",
+            f.draw + 1,
+            f.reason
+        )
+    })
 }

@@ -294,8 +294,8 @@ pub struct RegressArgs {
     /// variable's units as fitted (after centring); the observed range by default.
     #[arg(long = "u-range", value_name = "LO,HI", allow_hyphen_values = true)]
     pub u_range: Option<String>,
-    /// Bootstrap resamples for a percentile interval of each quadratic's turning point (OLS;
-    /// 0 or absent: none). Resamples without a turning point are replaced and counted.
+    /// Bootstrap resamples for a percentile interval of each quadratic's turning point (a
+    /// logistic one on the log-odds scale; 0 or absent: none). Resamples without a turning point are replaced and counted.
     #[arg(long, value_name = "B")]
     pub boot: Option<usize>,
     /// Seed of that bootstrap; without it a seed is chosen and printed so the run can be repeated.

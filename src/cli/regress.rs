@@ -94,7 +94,7 @@ impl RegressRun {
             .iter()
             .filter_map(|v| crate::effects::quadratic_tests(&fit, v, r.u_range))
             .collect();
-        turning_boot(&a, &r, &data, &mut curves, &mut notes)?;
+        turning_boot(&a, &r, (&data, &fit), &mut curves, &mut notes)?;
         let vifs = if a.vif {
             let design = r.model.design(&data, r.logistic)?;
             let (names, cols): (Vec<String>, Vec<Vec<f64>>) = design
@@ -431,22 +431,18 @@ fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
     })
 }
 
-/// With `--boot`, the percentile bootstrap interval of every turning point (OLS only).
+/// With `--boot`, the percentile bootstrap interval of every turning point; a logistic
+/// equation's resamples are refitted from the full-sample coefficients of `fit`.
 fn turning_boot(
     a: &RegressArgs,
     r: &Resolved,
-    data: &Dataset,
+    (data, fit): (&Dataset, &EquationFit),
     curves: &mut [crate::effects::QuadraticTests],
     notes: &mut Vec<String>,
 ) -> Result<(), CliError> {
     let b = a.boot.unwrap_or(0);
     if b == 0 {
         return Ok(());
-    }
-    if r.logistic {
-        return Err(usage(
-            "--boot gives a bootstrap interval of a turning point in an OLS regression; for a logistic one drop --boot (Fieller's interval and the delta method are reported)",
-        ));
     }
     super::check_boot(b, a.conf)?;
     if curves.iter().all(|q| q.turning_point.is_none()) {
@@ -459,35 +455,50 @@ fn turning_boot(
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(1, |d| d.as_nanos() as u64 % 1_000_000_000)
     });
-    let design = r.model.design(data, false)?;
+    let design = r.model.design(data, r.logistic)?;
+    let start: Vec<f64> = fit.coefficients.iter().map(|c| c.estimate).collect();
+    let refit = if r.logistic {
+        crate::analysis::Refit::Logistic(&start)
+    } else {
+        crate::analysis::Refit::Ols
+    };
     for q in curves.iter_mut() {
         let Some(tp) = q.turning_point else { continue };
         let run = crate::analysis::turning_point_bootstrap(
             &design,
-            &q.term,
-            &q.square,
+            refit,
+            (&q.term, &q.square),
             (b, seed, 0),
-            a.conf,
-            tp.x,
+            (a.conf, tp.x),
         );
-        match run {
-            Some(Ok(boot)) => {
-                if boot.lower.is_none() {
-                    notes.push(format!(
-                        "No bootstrap interval of the turning point of {}: {} of {b} resamples failed (more than 5%), so the rest are not a sample of its sampling distribution.",
-                        q.variable, boot.failed
-                    ));
-                }
-                q.bootstrap = Some(boot);
-            }
-            Some(Err(e)) => notes.push(format!(
-                "No bootstrap interval of the turning point of {}: {e}.",
-                q.variable
-            )),
-            None => {}
-        }
+        attach_boot(q, run, b, notes);
     }
     Ok(())
+}
+
+/// Stores a turning point's bootstrap on its curve, or says in the notes why there is none.
+fn attach_boot(
+    q: &mut crate::effects::QuadraticTests,
+    run: Option<Result<crate::effects::TurningBoot, String>>,
+    b: usize,
+    notes: &mut Vec<String>,
+) {
+    match run {
+        Some(Ok(boot)) => {
+            if boot.lower.is_none() {
+                notes.push(format!(
+                    "No bootstrap interval of the turning point of {}: {} of {b} resamples failed (more than 5%), so the rest are not a sample of its sampling distribution.",
+                    q.variable, boot.failed
+                ));
+            }
+            q.bootstrap = Some(boot);
+        }
+        Some(Err(e)) => notes.push(format!(
+            "No bootstrap interval of the turning point of {}: {e}.",
+            q.variable
+        )),
+        None => {}
+    }
 }
 
 /// `LO,HI` with LO < HI, both finite.

@@ -6,24 +6,46 @@
 use super::curve::CurveDef;
 use super::plan::{EffectPlan, Formula, PolyDef};
 
-/// `Σ weight · Π betas[e][j]` over its terms.
+/// `Σ weight · Π betas[e][j]` over its terms. The terms' factors lie end to end in one vector
+/// (term `t`'s are `factors[ends[t - 1]..ends[t]]`), so a draw's evaluation reads three
+/// contiguous arrays instead of following a pointer per term.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct SumOfProducts {
-    terms: Vec<(f64, Vec<(usize, usize)>)>,
+    weights: Vec<f64>,
+    ends: Vec<usize>,
+    factors: Vec<(usize, usize)>,
 }
 
 impl SumOfProducts {
+    /// Term `t`'s factors.
+    fn term(&self, t: usize) -> &[(usize, usize)] {
+        let start = if t == 0 { 0 } else { self.ends[t - 1] };
+        &self.factors[start..self.ends[t]]
+    }
+
     fn push(&mut self, weight: f64, factors: &[(usize, usize)]) {
-        match self.terms.iter_mut().find(|(_, f)| f == factors) {
-            Some((w, _)) => *w += weight,
-            None => self.terms.push((weight, factors.to_vec())),
+        match (0..self.weights.len()).find(|&t| self.term(t) == factors) {
+            Some(t) => self.weights[t] += weight,
+            None => {
+                self.weights.push(weight);
+                self.factors.extend_from_slice(factors);
+                self.ends.push(self.factors.len());
+            }
         }
     }
 
+    // The same products and sum, in the same order, as one vector per term gave: not a bit of
+    // any draw changes.
     fn eval(&self, betas: &[Vec<f64>]) -> f64 {
-        self.terms
+        let mut start = 0;
+        self.weights
             .iter()
-            .map(|(w, f)| w * f.iter().map(|&(e, j)| betas[e][j]).product::<f64>())
+            .zip(&self.ends)
+            .map(|(w, &end)| {
+                let f = &self.factors[start..end];
+                start = end;
+                w * f.iter().map(|&(e, j)| betas[e][j]).product::<f64>()
+            })
             .sum()
     }
 }
@@ -72,12 +94,27 @@ pub struct CompiledCurves {
 impl CompiledCurves {
     /// The curves' values over `grid`: `out[c * grid.len() + g]` is curve `c` at `grid[g]`.
     pub fn evaluate(&self, grid: &[f64], betas: &[Vec<f64>], out: &mut [f64]) {
-        let mut coef = Vec::new();
-        for (c, powers) in self.coefficients.iter().enumerate() {
-            coef.clear();
-            coef.extend(powers.iter().map(|s| s.eval(betas)));
-            for (g, &v) in grid.iter().enumerate() {
-                out[c * grid.len() + g] = coef.iter().rev().fold(0.0, |acc, &k| acc * v + k);
+        // Called once per draw: the coefficients go on the stack (a model's curves are of low
+        // degree), so the loop allocates nothing; a higher degree falls back to the heap.
+        const STACK: usize = 8;
+        let mut stack = [0.0; STACK];
+        let mut heap = Vec::new();
+        for (powers, row) in self
+            .coefficients
+            .iter()
+            .zip(out.chunks_exact_mut(grid.len().max(1)))
+        {
+            let coef: &mut [f64] = if powers.len() <= STACK {
+                &mut stack[..powers.len()]
+            } else {
+                heap.resize(powers.len(), 0.0);
+                &mut heap
+            };
+            for (k, s) in coef.iter_mut().zip(powers) {
+                *k = s.eval(betas);
+            }
+            for (o, &v) in row.iter_mut().zip(grid) {
+                *o = coef.iter().rev().fold(0.0, |acc, &k| acc * v + k);
             }
         }
     }

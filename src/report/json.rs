@@ -276,6 +276,9 @@ pub fn analysis_json(
         json!({"x_ref": num(c.x_ref), "x_cf": num(c.x_cf), "cde_m": num(c.cde_m), "cde_m_is_mean": c.cde_m_is_mean,
                "covariate_means": c.covariates.iter().map(|(n, v)| (n.clone(), num(*v))).collect::<Map<String, Value>>()})
     });
+    if !a.curvilinear.is_empty() {
+        doc["curvilinear"] = json!(a.curvilinear);
+    }
     doc["notes"] = json!(a.notes);
     doc
 }

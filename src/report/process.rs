@@ -63,6 +63,16 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             notes: vec![],
         });
     }
+    // A path with a square term: its turning point and U test, as `regress` reports them.
+    for q in &a.curvilinear {
+        if let Some(section) = report
+            .sections
+            .iter_mut()
+            .find(|s| s.heading == format!("Outcome Variable: {}", q.outcome))
+        {
+            section.tables.extend(super::quadratic_tables(q));
+        }
+    }
     // Conditional effects of the focal predictor, inside the outcome model that moderates it.
     for c in &a.conditional {
         let Some(section) = report

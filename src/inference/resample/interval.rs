@@ -202,9 +202,17 @@ pub fn summarise_all(
         let (b, m) = (draws.b, draws.m);
         let cols = g * GROUP..((g + 1) * GROUP).min(m);
         t.resize(cols.len() * b, 0.0);
-        for (d, row) in draws.values.chunks_exact(m).enumerate() {
-            for (k, &v) in row[cols.clone()].iter().enumerate() {
-                t[k * b + d] = v;
+        // Eight draws at a time, so each column receives a whole cache line of consecutive
+        // draws per visit rather than one value (32 stores each B·8 bytes apart per draw). The
+        // values are only copied. What this copy costs (5-6% of a model 58 run) is reading the
+        // draws from memory, which this does not change (docs/PERFORMANCE.md).
+        const ROWS: usize = 8;
+        for (r, rows) in draws.values.chunks(ROWS * m.max(1)).enumerate() {
+            for (k, c) in cols.clone().enumerate() {
+                let dest = &mut t[k * b + r * ROWS..];
+                for (o, row) in dest.iter_mut().zip(rows.chunks_exact(m)) {
+                    *o = row[c];
+                }
             }
         }
         // With B = 0 there are no chunks, and each statistic gets an empty column.
@@ -313,5 +321,37 @@ mod tests {
             }
         });
         assert_eq!(e, Err("singular".to_string()));
+    }
+
+    /// The blocked copy of the draws into columns gives every statistic the summary of its own
+    /// column, whatever B and the number of statistics (neither a multiple of the blocks here),
+    /// non-finite draws included, on one thread or two.
+    #[test]
+    fn summarise_all_summarises_each_column_as_alone() {
+        let (b, m) = (37, 45);
+        let values: Vec<f64> = (0..b * m)
+            .map(|i| match i % 53 {
+                0 => f64::NAN,
+                _ => ((i * 7919) % 1009) as f64 / 97.0 - (i % m) as f64,
+            })
+            .collect();
+        let draws = Draws {
+            b,
+            m,
+            values,
+            ledger: crate::inference::resample::Ledger::default(),
+            seed: 1,
+        };
+        let point: Vec<f64> = (0..m).map(|j| 5.0 - j as f64).collect();
+        let accel = vec![0.01; m];
+        for threads in [1, 2] {
+            let all = summarise_all(&draws, &point, (95.0, CiMethod::Bca), &accel, threads);
+            for (j, s) in all.iter().enumerate() {
+                let alone = summarise_with(&draws.column(j), point[j], 95.0, CiMethod::Bca, 0.01);
+                assert_eq!(s.se.to_bits(), alone.se.to_bits(), "column {j}");
+                assert_eq!(s.lower.to_bits(), alone.lower.to_bits(), "column {j}");
+                assert_eq!(s.upper.to_bits(), alone.upper.to_bits(), "column {j}");
+            }
+        }
     }
 }

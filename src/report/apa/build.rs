@@ -364,6 +364,11 @@ pub fn apa_process(a: &Analysis, opts: &ApaOptions) -> Vec<ApaTable> {
     ) {
         out.push(t);
     }
+    let next = ApaOptions {
+        first_number: opts.first_number + out.len(),
+        ..opts.clone()
+    };
+    out.extend(super::apa_quadratic(&a.curvilinear, &next));
     out
 }
 
