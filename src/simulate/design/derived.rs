@@ -56,6 +56,11 @@ impl Builder {
     }
 
     fn check_combined(&self, name: &str, from: &[usize]) -> Result<(), SimulateError> {
+        if from.is_empty() {
+            return Err(self.invalid(format!(
+                "derived '{name}': combine needs one or more categorical variables in `from`"
+            )));
+        }
         for f in from {
             if !matches!(self.nodes[*f].kind, NodeKind::Categorical { .. }) {
                 return Err(self.invalid(format!(

@@ -29,6 +29,12 @@ impl Builder {
                     )));
                 }
             }
+            if !e.intercept.is_finite() {
+                return Err(self.invalid(format!(
+                    "equation of '{}': intercept {} must be a finite number",
+                    e.outcome, e.intercept
+                )));
+            }
             equations.push(Equation {
                 outcome,
                 intercept: e.intercept,

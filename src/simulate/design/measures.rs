@@ -98,7 +98,11 @@ impl Builder {
     ) -> Result<Vec<f64>, SimulateError> {
         match written {
             Some(t) => {
-                if t.len() != scale as usize - 1 || t.windows(2).any(|w| w[0] >= w[1]) {
+                // NaN compares false, so it would pass the order check and cut no category.
+                if t.len() != scale as usize - 1
+                    || t.iter().any(|x| x.is_nan())
+                    || t.windows(2).any(|w| w[0] >= w[1])
+                {
                     return Err(self.invalid(format!(
                         "construct '{name}': a {scale}-point scale needs {} increasing thresholds",
                         scale - 1
@@ -149,7 +153,8 @@ impl Builder {
         let total: f64 = c.probs.iter().sum();
         if c.levels.len() < 2
             || c.levels.len() != c.probs.len()
-            || c.probs.iter().any(|p| *p <= 0.0)
+            // NaN passes both comparisons (and makes the total NaN): a share must be a number.
+            || c.probs.iter().any(|p| *p <= 0.0 || p.is_nan())
             || (total - 1.0).abs() > 1e-6
         {
             return Err(self.invalid(format!(

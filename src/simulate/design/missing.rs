@@ -2,7 +2,7 @@
 //! columns each applies to.
 
 use super::builder::Builder;
-use super::{Design, Missingness, RawMissing};
+use super::{Derived, Design, Missingness, NodeKind, RawMissing};
 use crate::data::closest_names;
 use crate::simulate::generate::column_names;
 use crate::simulate::SimulateError;
@@ -11,8 +11,14 @@ impl Builder {
     pub(super) fn missingness(&self, m: RawMissing) -> Result<Missingness, SimulateError> {
         self.probability("missing.mcar", m.mcar)?;
         self.probability("missing.mar", m.mar)?;
+        if !m.mar_strength.is_finite() {
+            return Err(self.invalid(format!(
+                "missing.mar_strength {} must be a finite number (1 is the default)",
+                m.mar_strength
+            )));
+        }
         let mar_driver = match &m.mar_driver {
-            Some(d) => Some(self.lookup(d, "missing.mar_driver")?),
+            Some(d) => Some(self.mar_driver(d)?),
             None if m.mar > 0.0 => {
                 return Err(self.invalid("missing.mar > 0 needs missing.mar_driver (the variable the missingness depends on)"))
             }
@@ -36,6 +42,22 @@ impl Builder {
             code: m.code,
             code_columns: m.code_columns,
         })
+    }
+}
+
+impl Builder {
+    /// The MAR driver's values are what the missingness rises with, so it must be a number:
+    /// text columns (size classes, combined categoricals) hold none.
+    fn mar_driver(&self, name: &str) -> Result<usize, SimulateError> {
+        let i = self.lookup(name, "missing.mar_driver")?;
+        if let NodeKind::Derived(Derived::SizeClass { .. } | Derived::Combine { .. }) =
+            self.nodes[i].kind
+        {
+            return Err(self.invalid(format!(
+                "missing.mar_driver '{name}' is a text column; name a numeric variable, construct or outcome"
+            )));
+        }
+        Ok(i)
     }
 }
 

@@ -372,3 +372,6 @@ impl Design {
         self.nodes.iter().position(|n| n.name == name)
     }
 }
+
+#[cfg(test)]
+mod tests;
