@@ -237,10 +237,10 @@ fn normal_cdf(z: f64) -> f64 {
     0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
 }
 
-/// Most rows a data set is simulated with: far beyond any survey, and a bound that keeps the
-/// columns (some tens of f64 per row) within a desktop's memory; a larger `--n` would end in an
-/// allocation failure rather than an error.
-pub const MAX_ROWS: usize = 10_000_000;
+/// Most rows a data set is simulated with (the limit `cipa simulate --n` has always had): far
+/// beyond any survey; a much larger n ends in a capacity-overflow panic or an allocation
+/// failure rather than an error, and the library's callers (power studies) need the bound too.
+pub const MAX_ROWS: usize = 50_000_000;
 
 /// Generates `n` rows of the design with `seed`.
 pub fn generate(d: &Design, n: usize, seed: u64) -> Result<Simulated, SimulateError> {
