@@ -237,6 +237,11 @@ fn normal_cdf(z: f64) -> f64 {
     0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
 }
 
+/// Most rows a data set is simulated with (the limit `cipa simulate --n` has always had): far
+/// beyond any survey; a much larger n ends in a capacity-overflow panic or an allocation
+/// failure rather than an error, and the library's callers (power studies) need the bound too.
+pub const MAX_ROWS: usize = 50_000_000;
+
 /// Generates `n` rows of the design with `seed`.
 pub fn generate(d: &Design, n: usize, seed: u64) -> Result<Simulated, SimulateError> {
     if n < 2 {
@@ -244,8 +249,18 @@ pub fn generate(d: &Design, n: usize, seed: u64) -> Result<Simulated, SimulateEr
             "--n {n}: simulate at least 2 rows"
         )));
     }
+    check_rows(n)?;
     let sds = calibrate(d)?;
     generate_calibrated(d, n, seed, &sds)
+}
+
+fn check_rows(n: usize) -> Result<(), SimulateError> {
+    if n <= MAX_ROWS {
+        return Ok(());
+    }
+    Err(SimulateError::Usage(format!(
+        "--n {n}: simulate at most {MAX_ROWS} rows"
+    )))
 }
 
 /// [`generate`] with the error SDs already calibrated (see [`calibrate`]).
@@ -255,6 +270,7 @@ pub fn generate_calibrated(
     seed: u64,
     sds: &[f64],
 ) -> Result<Simulated, SimulateError> {
+    check_rows(n)?;
     let (mut v, sds) = structural(d, n, seed, Some(sds))?;
     for (i, node) in d.nodes.iter().enumerate() {
         if let NodeKind::Derived(Derived::ExpRound { from, min, max }) = &node.kind {
@@ -343,14 +359,15 @@ pub fn generate_calibrated(
                 node.name.clone(),
                 SimColumn::Text(
                     v[i].iter()
+                        // A level index counts the cut points below a draw: at most levels − 1.
                         .map(|c| Some(levels[*c as usize].clone()))
                         .collect(),
                 ),
             )),
-            NodeKind::Derived(dv) => cols.push((node.name.clone(), derived(d, i, dv, &v))),
+            NodeKind::Derived(dv) => cols.push((node.name.clone(), derived(d, i, dv, &v, n))),
         }
     }
-    apply_missing(d, &v, &mut cols, seed);
+    apply_missing(d, &v, &mut cols, seed, n);
     for (at, items) in composites {
         let values = (0..n)
             .map(|row| {
@@ -447,7 +464,8 @@ impl UniqueError {
     }
 }
 
-fn derived(d: &Design, at: usize, dv: &Derived, v: &[Vec<f64>]) -> SimColumn {
+/// `n` is the row count: a node's values may be empty (a text column is not held in `v`).
+fn derived(d: &Design, at: usize, dv: &Derived, v: &[Vec<f64>], n: usize) -> SimColumn {
     match dv {
         Derived::ExpRound { .. } => SimColumn::Numeric {
             values: v[at].clone(),
@@ -464,32 +482,34 @@ fn derived(d: &Design, at: usize, dv: &Derived, v: &[Vec<f64>]) -> SimColumn {
                 })
                 .collect(),
         ),
-        Derived::Combine { from, map } => {
-            let n = v.first().map_or(0, Vec::len);
-            SimColumn::Text(
-                (0..n)
-                    .map(|row| {
-                        let key = from
-                            .iter()
-                            .map(|&f| match &d.nodes[f].kind {
-                                NodeKind::Categorical { levels, .. } => {
-                                    levels[v[f][row] as usize].as_str()
-                                }
-                                _ => "",
-                            })
-                            .collect::<Vec<_>>()
-                            .join("|");
-                        Some(map.get(&key).cloned().unwrap_or(key))
-                    })
-                    .collect(),
-            )
-        }
+        Derived::Combine { from, map } => SimColumn::Text(
+            (0..n)
+                .map(|row| {
+                    let key = from
+                        .iter()
+                        .map(|&f| match &d.nodes[f].kind {
+                            NodeKind::Categorical { levels, .. } => {
+                                levels[v[f][row] as usize].as_str()
+                            }
+                            _ => "",
+                        })
+                        .collect::<Vec<_>>()
+                        .join("|");
+                    Some(map.get(&key).cloned().unwrap_or(key))
+                })
+                .collect(),
+        ),
     }
 }
 
-fn apply_missing(d: &Design, v: &[Vec<f64>], cols: &mut [(String, SimColumn)], seed: u64) {
+fn apply_missing(
+    d: &Design,
+    v: &[Vec<f64>],
+    cols: &mut [(String, SimColumn)],
+    seed: u64,
+    n: usize,
+) {
     let m = &d.missing;
-    let n = v.first().map_or(0, Vec::len);
     let mut r = rng(seed, STREAM_MISSING);
     let blank = |col: &mut SimColumn, row: usize| match col {
         SimColumn::Numeric { values, .. } => values[row] = f64::NAN,
@@ -590,5 +610,24 @@ impl Simulated {
             })
             .collect();
         Dataset::new(source, vars)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_rows_than_the_limit_are_refused_before_anything_is_allocated() {
+        let d = Design::framework();
+        let n = MAX_ROWS + 1;
+        let want = format!("--n {n}: simulate at most {MAX_ROWS} rows");
+        let e = generate(&d, n, 1).unwrap_err().to_string();
+        assert!(e.contains(&want), "{e}");
+        // The power study's pilot and replications take this path.
+        let e = generate_calibrated(&d, usize::MAX, 1, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("at most"), "{e}");
     }
 }
