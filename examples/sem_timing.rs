@@ -1,5 +1,7 @@
-//! A whole-process stand-in for `cipa sem` in the timing against lavaan
-//! (benches/compare/sem_vs_lavaan.sh), until the `cipa sem` command exists:
+//! The synthetic framework-sized SEM (benches/common/sem_data.rs) as a whole process, for
+//! profiling the fit and the bootstrap outside `cipa sem`'s input and output (e.g. under
+//! `perf record`); the timing against lavaan (benches/compare/sem_vs_lavaan.sh) runs `cipa sem`
+//! itself on the framework's model and data:
 //!
 //! - `sem_timing data OUT.csv` writes the framework-sized data (benches/common/sem_data.rs);
 //! - `sem_timing model OUT.lav` writes its model (lavaan syntax);

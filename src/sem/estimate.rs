@@ -7,7 +7,7 @@
 
 use super::constraints::Reparam;
 use super::error::SemError;
-use super::gradient::{delta, expected_information, gradient};
+use super::gradient::{delta, expected_information, gradient_direct};
 use super::linalg::{spd_inverse_logdet, Mat};
 use super::model::Model;
 use super::objective::f_ml;
@@ -52,10 +52,10 @@ impl Problem<'_> {
         let theta = self.re.theta(z);
         let (m, imp) = self.model.implied(&theta)?;
         let (f, inv) = f_ml(&imp, self.s, self.model.meanstructure)?;
-        let d = delta(self.model, &m, &imp);
-        let g = gradient(&d, &imp, &inv, self.s, self.model.meanstructure);
-        let gz = self.re.k.t().mul_vec(&g);
+        let g = gradient_direct(self.model, &m, &imp, &inv, self.s);
+        let gz = self.re.k.t_mul_vec(&g);
         let info = want_info.then(|| {
+            let d = delta(self.model, &m, &imp);
             let i = expected_information(&d, &inv, self.model.meanstructure);
             self.re.k.t().mul(&i).mul(&self.re.k).scale(2.0)
         });
@@ -84,7 +84,7 @@ impl Problem<'_> {
     }
 }
 
-fn max_abs(v: &[f64]) -> f64 {
+pub(super) fn max_abs(v: &[f64]) -> f64 {
     v.iter().fold(0.0, |m, x| m.max(x.abs()))
 }
 
@@ -141,7 +141,7 @@ pub fn estimate(
                 }
             }
             if gmax >= NEAR {
-                if let Some(next) = line_search(&pb, &z, f, &g, &step) {
+                if let Some((next, _)) = line_search(&pb, &z, (f, &g), &step, None) {
                     z = next;
                     continue;
                 }
@@ -180,18 +180,68 @@ fn not_converged(iterations: usize, gradient: f64) -> SemError {
     }
 }
 
-/// z − t·step for the first t in 1, ½, ¼, ... that does not increase F (allowing rounding).
-fn line_search(pb: &Problem<'_>, z: &[f64], f0: f64, g: &[f64], step: &[f64]) -> Option<Vec<f64>> {
-    let slope: f64 = g.iter().zip(step).map(|(a, b)| a * b).sum();
+/// F and its gradient in z: what a line search evaluates.
+pub(super) trait Objective {
+    fn f(&self, z: &[f64]) -> Option<f64>;
+    fn fg(&self, z: &[f64]) -> Option<(f64, Vec<f64>)>;
+
+    /// F at a trial point, with the gradient when `gradient` asks for it or when it costs the
+    /// objective little more than F (then the search hands it on and the caller need not
+    /// evaluate the accepted point again).
+    fn trial(&self, z: &[f64], gradient: bool) -> Option<(f64, Option<Vec<f64>>)> {
+        if gradient {
+            self.fg(z).map(|(f, g)| (f, Some(g)))
+        } else {
+            self.f(z).map(|f| (f, None))
+        }
+    }
+}
+
+impl Objective for Problem<'_> {
+    fn f(&self, z: &[f64]) -> Option<f64> {
+        Problem::f(self, z)
+    }
+
+    fn fg(&self, z: &[f64]) -> Option<(f64, Vec<f64>)> {
+        self.eval(z, false).map(|(f, g, _)| (f, g))
+    }
+}
+
+/// The point a line search accepted, with F and the gradient there when the search evaluated
+/// them (the near-optimum rule does).
+pub(super) type Accepted = (Vec<f64>, Option<(f64, Vec<f64>)>);
+
+/// The one backtracking search of the engine (the general search here and the bootstrap's
+/// refits, `resample/solve.rs`): z − t·dir for the first t in 1, ½, ¼, ... (40 halvings) that
+/// decreases F enough (Armijo, c = 1e-4; Nocedal & Wright 2006, Alg. 3.1), the full step also
+/// when F rises by no more than its rounding. With `near` = Some(|∇F|∞ at z), the caller is so
+/// close to the optimum that a change of F is at its rounding level, so a step is judged by the
+/// gradient instead: the first t whose |∇F|∞ is smaller.
+pub(super) fn line_search(
+    ob: &impl Objective,
+    z: &[f64],
+    (f0, g): (f64, &[f64]),
+    dir: &[f64],
+    near: Option<f64>,
+) -> Option<Accepted> {
+    let slope: f64 = g.iter().zip(dir).map(|(a, b)| a * b).sum();
     if slope.is_nan() || slope <= 0.0 {
         return None;
     }
     let mut t = 1.0;
     for _ in 0..40 {
-        let cand: Vec<f64> = z.iter().zip(step).map(|(a, d)| a - t * d).collect();
-        if let Some(f1) = pb.f(&cand) {
-            if f1 <= f0 - 1e-4 * t * slope || (f1 <= f0 + 1e-15 * f0.abs().max(1.0) && t == 1.0) {
-                return Some(cand);
+        let cand: Vec<f64> = z.iter().zip(dir).map(|(a, d)| a - t * d).collect();
+        if let Some((f1, g1)) = ob.trial(&cand, near.is_some()) {
+            let accept = match (near, &g1) {
+                (Some(gmax), Some(g1)) => max_abs(g1) < gmax,
+                (Some(_), None) => false,
+                (None, _) => {
+                    f1 <= f0 - 1e-4 * t * slope
+                        || (f1 <= f0 + 1e-15 * f0.abs().max(1.0) && t == 1.0)
+                }
+            };
+            if accept {
+                return Some((cand, g1.map(|g1| (f1, g1))));
             }
         }
         t *= 0.5;
@@ -213,7 +263,7 @@ fn bfgs(pb: &Problem<'_>, z0: &[f64], max: usize) -> (Option<Vec<f64>>, usize) {
     for _ in 0..max {
         used += 1;
         let dir = h.mul_vec(&g);
-        let Some(next) = line_search(pb, &z, f, &g, &dir) else {
+        let Some((next, _)) = line_search(pb, &z, (f, &g), &dir, None) else {
             break;
         };
         let Some((f1, g1, _)) = pb.eval(&next, false) else {
@@ -241,10 +291,15 @@ pub(super) fn bfgs_update(h: &mut Mat, s: &[f64], y: &[f64], sy: f64) {
     let rho = 1.0 / sy;
     let hy = h.mul_vec(y);
     let yhy: f64 = y.iter().zip(&hy).map(|(a, b)| a * b).sum();
-    for i in 0..r {
-        for j in 0..r {
-            h[(i, j)] +=
-                -rho * (hy[i] * s[j] + s[i] * hy[j]) + (rho * rho * yhy + rho) * s[i] * s[j];
+    let c = rho * rho * yhy + rho;
+    if r == 0 {
+        return;
+    }
+    // Row slices: every refit step of the bootstrap updates this r × r matrix.
+    for (i, row) in h.data.chunks_exact_mut(r).enumerate() {
+        let (hy_i, s_i) = (hy[i], s[i]);
+        for ((h_ij, &s_j), &hy_j) in row.iter_mut().zip(s).zip(&hy) {
+            *h_ij += -rho * (hy_i * s_j + s_i * hy_j) + c * s_i * s_j;
         }
     }
 }

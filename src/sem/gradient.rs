@@ -140,6 +140,99 @@ pub fn gradient(
         .collect()
 }
 
+/// ∂F/∂θ without forming Δ: ∂F/∂Σ = G = Σ⁻¹ − Σ⁻¹WΣ⁻¹ (W = S + rr′, r = ȳ − μ) and
+/// ∂F/∂μ = −2Σ⁻¹r chained through the LISREL matrices (lavaan's `derivative.F.LISREL`; the
+/// same cell derivatives as `cell_derivative`, each reduced to one entry of a small product:
+/// tr(G(e_r b′ + b e_r′)) = 2(Gb)_r). O(p²m + p³) per evaluation instead of Δ's q p×p matrices;
+/// the refits of the bootstrap and the search of `estimate.rs` call it at every step.
+pub fn gradient_direct(
+    model: &Model,
+    m: &Matrices,
+    imp: &Implied,
+    inv: &Mat,
+    s: &SampleStats,
+) -> Vec<f64> {
+    let p = inv.rows;
+    let r = if model.meanstructure {
+        residual_mean(imp, s)
+    } else {
+        vec![0.0; p]
+    };
+    let mut w = s.cov.clone();
+    for i in 0..p {
+        for j in 0..p {
+            w[(i, j)] += r[i] * r[j];
+        }
+    }
+    let g = g_matrix(inv, &w);
+    let ir = inv.mul_vec(&r);
+    let lambda_v = m.lambda.mul(&imp.veta);
+    let mt = imp.lambda_ib.t();
+    let mtg = mt.mul(&g);
+    let pr = Products {
+        g_lv: g.mul(&lambda_v),
+        mgm: mtg.mul(&imp.lambda_ib),
+        mg_lv: mtg.mul(&lambda_v),
+        m_ir: mt.mul_vec(&ir),
+        g,
+        ir,
+    };
+    model
+        .free_rows
+        .iter()
+        .map(|rows| {
+            rows.iter()
+                .map(|&i| cell_gradient(model.rep.cells[i], &pr, &imp.eta_mean))
+                .sum()
+        })
+        .collect()
+}
+
+/// G = Σ⁻¹ − Σ⁻¹WΣ⁻¹, symmetric: one triangle of Σ⁻¹(WΣ⁻¹) formed and mirrored.
+fn g_matrix(inv: &Mat, w: &Mat) -> Mat {
+    let p = inv.rows;
+    let w_inv = w.mul(inv);
+    let mut g = Mat::zeros(p, p);
+    for i in 0..p {
+        let row = &inv.data[i * p..(i + 1) * p];
+        for j in i..p {
+            let s: f64 = row.iter().enumerate().map(|(k, a)| a * w_inv[(k, j)]).sum();
+            let v = inv[(i, j)] - s;
+            g[(i, j)] = v;
+            g[(j, i)] = v;
+        }
+    }
+    g
+}
+
+/// The small products every cell's gradient is an entry of (M = Λ(I−B)⁻¹, V = V(η)).
+struct Products {
+    g: Mat,
+    /// GΛV (p × m).
+    g_lv: Mat,
+    /// M′GM (m × m).
+    mgm: Mat,
+    /// M′GΛV (m × m).
+    mg_lv: Mat,
+    /// Σ⁻¹r and M′Σ⁻¹r.
+    ir: Vec<f64>,
+    m_ir: Vec<f64>,
+}
+
+/// tr(G Σ_k) − 2r′Σ⁻¹μ_k for the cell k (Σ_k, μ_k as in `cell_derivative`).
+fn cell_gradient(cell: super::matrices::Cell, pr: &Products, eta_mean: &[f64]) -> f64 {
+    let (r, c) = (cell.r, cell.c);
+    let twice_if_off = if r == c { 1.0 } else { 2.0 };
+    match cell.which {
+        Which::Lambda => 2.0 * pr.g_lv[(r, c)] - 2.0 * pr.ir[r] * eta_mean[c],
+        Which::Theta => twice_if_off * pr.g[(r, c)],
+        Which::Psi => twice_if_off * pr.mgm[(r, c)],
+        Which::Beta => 2.0 * pr.mg_lv[(r, c)] - 2.0 * pr.m_ir[r] * eta_mean[c],
+        Which::Nu => -2.0 * pr.ir[r],
+        Which::Alpha => -2.0 * pr.m_ir[r],
+    }
+}
+
 /// The expected information of fmin = F/2 per observation (lavaan's Δ′A1Δ with
 /// A1 = blockdiag(Σ⁻¹, ½D′(Σ⁻¹⊗Σ⁻¹)D)): ½tr(Σ⁻¹Σ_aΣ⁻¹Σ_b) + μ_a′Σ⁻¹μ_b, row-major q × q.
 pub fn expected_information(d: &Delta, inv: &Mat, meanstructure: bool) -> Mat {

@@ -65,8 +65,21 @@ impl Mat {
     }
 
     pub fn mul_vec(&self, x: &[f64]) -> Vec<f64> {
-        (0..self.rows)
-            .map(|i| (0..self.cols).map(|j| self[(i, j)] * x[j]).sum())
+        if self.cols == 0 {
+            return vec![0.0; self.rows];
+        }
+        // Row slices instead of indexing: the bootstrap's refits call this (Kz, the BFGS
+        // direction) at every step.
+        self.data
+            .chunks_exact(self.cols)
+            .map(|row| row.iter().zip(x).map(|(a, b)| a * b).sum())
+            .collect()
+    }
+
+    /// A′x without forming A′ (the same sums, in the same order, as `self.t().mul_vec(x)`).
+    pub fn t_mul_vec(&self, x: &[f64]) -> Vec<f64> {
+        (0..self.cols)
+            .map(|j| (0..self.rows).map(|i| self[(i, j)] * x[i]).sum())
             .collect()
     }
 
@@ -178,7 +191,25 @@ pub fn spd_inverse_logdet(a: &Mat) -> Option<(Mat, f64)> {
             li[(i, j)] = -s / l[(i, i)];
         }
     }
-    Some((li.t().mul(&li), logdet))
+    Some((lower_gram(&li), logdet))
+}
+
+/// L′L of a lower-triangular L: (L′L)_ij = Σ_{k ≥ max(i, j)} L_ki L_kj, one triangle formed and
+/// mirrored (a sixth of a general product; every evaluation of F inverts Σ this way).
+fn lower_gram(l: &Mat) -> Mat {
+    let n = l.rows;
+    let mut out = Mat::zeros(n, n);
+    for i in 0..n {
+        for j in i..n {
+            let mut s = 0.0;
+            for k in j..n {
+                s += l[(k, i)] * l[(k, j)];
+            }
+            out[(i, j)] = s;
+            out[(j, i)] = s;
+        }
+    }
+    out
 }
 
 /// The inverse of a general square matrix by Gauss-Jordan elimination with partial pivoting, or

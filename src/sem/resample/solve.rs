@@ -6,8 +6,9 @@
 //! fallback when these steps do not converge. Convergence is the engine's: |∂F/∂z|∞ < 1e-10.
 
 use super::super::constraints::Reparam;
-use super::super::estimate::{bfgs_update, GRADIENT_TOL};
-use super::super::gradient::{delta, gradient};
+use super::super::estimate::Objective as _;
+use super::super::estimate::{self, bfgs_update, line_search, max_abs, GRADIENT_TOL};
+use super::super::gradient::gradient_direct;
 use super::super::linalg::{spd_inverse_logdet, Mat};
 use super::super::model::Model;
 use super::super::objective::f_ml;
@@ -28,20 +29,27 @@ pub(super) struct Objective<'a> {
     pub re: &'a Reparam,
 }
 
-impl Objective<'_> {
+impl estimate::Objective for Objective<'_> {
     fn f(&self, z: &[f64]) -> Option<f64> {
         let (_, imp) = self.model.implied(&self.re.theta(z))?;
         f_ml(&imp, self.s, self.model.meanstructure).map(|(f, _)| f)
     }
 
-    pub fn fg(&self, z: &[f64]) -> Option<(f64, Vec<f64>)> {
+    fn fg(&self, z: &[f64]) -> Option<(f64, Vec<f64>)> {
         let (m, imp) = self.model.implied(&self.re.theta(z))?;
         let (f, inv) = f_ml(&imp, self.s, self.model.meanstructure)?;
-        let d = delta(self.model, &m, &imp);
-        let g = gradient(&d, &imp, &inv, self.s, self.model.meanstructure);
-        Some((f, self.re.k.t().mul_vec(&g)))
+        let g = gradient_direct(self.model, &m, &imp, &inv, self.s);
+        Some((f, self.re.k.t_mul_vec(&g)))
     }
 
+    /// Quasi-Newton steps from θ̂ are mostly taken whole, so the gradient a trial point needs
+    /// next is formed with its F (Σ and Σ⁻¹ are not built twice).
+    fn trial(&self, z: &[f64], _: bool) -> Option<(f64, Option<Vec<f64>>)> {
+        self.fg(z).map(|(f, g)| (f, Some(g)))
+    }
+}
+
+impl Objective<'_> {
     /// The inverse of ∂²F/∂z∂z′ at z by central differences of the analytic gradient, if it is
     /// positive definite.
     pub fn inverse_hessian(&self, z: &[f64]) -> Option<Mat> {
@@ -63,10 +71,6 @@ impl Objective<'_> {
     }
 }
 
-fn max_abs(v: &[f64]) -> f64 {
-    v.iter().fold(0.0, |m, x| m.max(x.abs()))
-}
-
 /// The minimum of F from z0 with the starting inverse Hessian `h0`: (z, F), or `None` when the
 /// steps do not converge (the caller then runs the general search).
 pub(super) fn minimise(ob: &Objective<'_>, z0: &[f64], h0: &Mat) -> Option<(Vec<f64>, f64)> {
@@ -79,8 +83,13 @@ pub(super) fn minimise(ob: &Objective<'_>, z0: &[f64], h0: &Mat) -> Option<(Vec<
             return Some((z, f));
         }
         let dir = h.mul_vec(&g);
-        let Some((next, f1, g1)) = step(ob, &z, (f, &g, gmax), &dir) else {
+        let near = (gmax < NEAR).then_some(gmax);
+        let Some((next, known)) = line_search(ob, &z, (f, &g), &dir, near) else {
             return (gmax < STALL_TOL).then_some((z, f));
+        };
+        let (f1, g1) = match known {
+            Some(fg) => fg,
+            None => ob.fg(&next)?,
         };
         let s: Vec<f64> = next.iter().zip(&z).map(|(a, b)| a - b).collect();
         let y: Vec<f64> = g1.iter().zip(&g).map(|(a, b)| a - b).collect();
@@ -89,38 +98,6 @@ pub(super) fn minimise(ob: &Objective<'_>, z0: &[f64], h0: &Mat) -> Option<(Vec<
             bfgs_update(&mut h, &s, &y, sy);
         }
         (z, f, g) = (next, f1, g1);
-    }
-    None
-}
-
-/// z − t·dir for the first t in 1, ½, ¼, ... that decreases F enough (Armijo), or near the
-/// optimum the gradient; with F and the gradient there.
-fn step(
-    ob: &Objective<'_>,
-    z: &[f64],
-    (f0, g, gmax): (f64, &[f64], f64),
-    dir: &[f64],
-) -> Option<(Vec<f64>, f64, Vec<f64>)> {
-    let slope: f64 = g.iter().zip(dir).map(|(a, b)| a * b).sum();
-    if slope.is_nan() || slope <= 0.0 {
-        return None;
-    }
-    let mut t = 1.0;
-    for _ in 0..30 {
-        let cand: Vec<f64> = z.iter().zip(dir).map(|(a, d)| a - t * d).collect();
-        if gmax < NEAR {
-            if let Some((f1, g1)) = ob.fg(&cand) {
-                if max_abs(&g1) < gmax {
-                    return Some((cand, f1, g1));
-                }
-            }
-        } else if let Some(f1) = ob.f(&cand) {
-            if f1 <= f0 - 1e-4 * t * slope {
-                let (f1, g1) = ob.fg(&cand)?;
-                return Some((cand, f1, g1));
-            }
-        }
-        t *= 0.5;
     }
     None
 }
