@@ -51,12 +51,6 @@ pub fn cov_to_cor(s: &[f64], p: usize) -> Vec<f64> {
     r
 }
 
-/// Log-determinant of a symmetric positive-definite matrix, or `None`.
-pub fn log_det_spd(a: &[f64], p: usize) -> Option<f64> {
-    let l = crate::numeric::matrix::cholesky(a, p)?;
-    Some(2.0 * (0..p).map(|i| l[i * p + i].ln()).sum::<f64>())
-}
-
 /// Inverse of a symmetric positive-definite matrix that is well away from singular: the matrix
 /// scaled to unit diagonal must have Cholesky pivots above `1e-10` (relative), so an exactly
 /// collinear set (whose rounding leaves pivots near 1e-16) is reported as singular rather than
@@ -141,6 +135,5 @@ mod tests {
         let s = covariance(&[vec![1.0, 2.0, 3.0], vec![2.0, 4.0, 7.0]], 1);
         assert_eq!(s[0], 1.0);
         assert_eq!(s[1], 2.5);
-        assert!((log_det_spd(&[2.0, 1.0, 1.0, 2.0], 2).unwrap() - 3f64.ln()).abs() < 1e-14);
     }
 }

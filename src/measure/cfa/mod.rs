@@ -1,19 +1,21 @@
 //! Confirmatory factor analysis by maximum likelihood, as lavaan 0.6's `cfa()` with its defaults:
 //! marker-variable identification (first loading 1), free factor (co)variances and residual
 //! variances, the sample covariance with divisor N, expected-information standard errors. The
-//! estimation is the SEM engine's (src/sem, through `engine`), so `cipa measure` and
-//! `cipa sem` share one ML implementation.
+//! whole fit is the SEM engine's (src/sem, through `engine`): one `sem` fit of the CFA's lavaan
+//! model, whose estimates, SEs, standardized solution (with its delta-method SEs), fit measures
+//! and warnings are mapped into a [`CfaFit`], so `cipa measure` and `cipa sem` share one ML
+//! implementation and report the same numbers.
 
 mod engine;
 mod fit_measures;
 mod model;
 
-use crate::numeric::dist::z_p_two_sided;
 use crate::numeric::matrix::spd_inverse;
+use crate::sem::{ParameterRow, SemFit, SemWarning};
 
 use super::stats::{covariance, first_dependent, largest_eigen};
 use super::MeasureError;
-pub use fit_measures::{fit_measures, pchisq_nc, FitMeasures};
+pub use fit_measures::FitMeasures;
 pub use model::CfaModel;
 
 /// A loading with its unstandardized estimate, SE, z, p, and standardized (`std.all`) value and
@@ -66,19 +68,6 @@ pub struct Residual {
     pub std: f64,
 }
 
-/// z = estimate / SE and its two-sided normal p (`NaN` for a fixed parameter).
-fn z_test(estimate: f64, se: f64) -> (f64, f64) {
-    let z = estimate / se;
-    (
-        z,
-        if z.is_finite() {
-            z_p_two_sided(z)
-        } else {
-            f64::NAN
-        },
-    )
-}
-
 /// A fitted CFA.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CfaFit {
@@ -113,17 +102,16 @@ impl CfaFit {
     }
 }
 
-/// Fits the CFA of item columns `cols` (named `items`) with item `i` on factor `factor_of[i]`
-/// (named `factors`).
-pub fn fit_cfa(
+/// Checks that every factor has enough items and the data enough rows and degrees of freedom
+/// for the CFA; returns the model's structure.
+fn check_design(
     items: &[String],
     factors: &[String],
     factor_of: &[usize],
-    cols: &[Vec<f64>],
-) -> Result<CfaFit, MeasureError> {
+    n: usize,
+) -> Result<CfaModel, MeasureError> {
     let p = items.len();
     let m = factors.len();
-    let n = cols.first().map_or(0, Vec::len);
     for (k, f) in factors.iter().enumerate() {
         let count = factor_of.iter().filter(|&&g| g == k).count();
         let needed = if m == 1 { 3 } else { 2 };
@@ -149,8 +137,7 @@ pub fn fit_cfa(
     }
     let model = CfaModel::new(factor_of.to_vec(), m);
     let q = model.n_params();
-    let df = (p * (p + 1) / 2) as f64 - q as f64;
-    if df < 0.0 {
+    if q > p * (p + 1) / 2 {
         return Err(MeasureError::Unidentified {
             reason: format!(
                 "{q} free parameters but only {} variances and covariances",
@@ -158,6 +145,20 @@ pub fn fit_cfa(
             ),
         });
     }
+    Ok(model)
+}
+
+/// Fits the CFA of item columns `cols` (named `items`) with item `i` on factor `factor_of[i]`
+/// (named `factors`): one call of the SEM engine, whose `SemFit` is mapped into a [`CfaFit`].
+pub fn fit_cfa(
+    items: &[String],
+    factors: &[String],
+    factor_of: &[usize],
+    cols: &[Vec<f64>],
+) -> Result<CfaFit, MeasureError> {
+    let p = items.len();
+    let n = cols.first().map_or(0, Vec::len);
+    let model = check_design(items, factors, factor_of, n)?;
     let s = covariance(cols, 0);
     let not_pd = |j: usize| MeasureError::NotPositiveDefinite {
         items: items.to_vec(),
@@ -169,8 +170,9 @@ pub fn fit_cfa(
     // A factor with two items among several is identified only through its covariances with
     // the others; when those are near zero the likelihood is flat and the engine does not
     // settle: that is the same empirical under-identification as a singular information.
+    let m = factors.len();
     let two_item = m > 1 && (0..m).any(|k| factor_of.iter().filter(|&&f| f == k).count() == 2);
-    let engine = engine::estimate(items, factors, &model, &s, n).map_err(|e| match e {
+    let fit = engine::fit(items, factors, factor_of, &s, n).map_err(|e| match e {
         crate::sem::SemError::Unidentified { .. } => {
             unidentified(items, factors, factor_of, &s, 0.0)
         }
@@ -182,133 +184,245 @@ pub fn fit_cfa(
             reason: other.to_string(),
         },
     })?;
-    let (x, hinv, f_min, iterations) = (engine.x, engine.hinv, engine.f_min, engine.iterations);
-    let converged = true;
-    let mut warnings = Vec::new();
-    let h =
-        spd_inverse(&hinv, q).ok_or_else(|| unidentified(items, factors, factor_of, &s, 0.0))?;
     // lavaan warns that "the information matrix could not be inverted ... the model may not be
     // identified". An information matrix that inverts only numerically (scaled reciprocal
     // condition below 1e-6; proper solutions of the golden cases are above 0.02, the
     // empirically unidentified ones below 1e-7) gives estimates that are arbitrary along its
     // near-null direction: loadings of 4 and more, a CR above 1. That is an error, not a warning.
-    let rcond = scaled_rcond(&h, &hinv, q);
+    let q = fit.vcov.rows;
+    let info = spd_inverse(&fit.vcov.data, q)
+        .ok_or_else(|| unidentified(items, factors, factor_of, &s, 0.0))?;
+    let rcond = scaled_rcond(&info, &fit.vcov.data, q);
     if rcond.is_nan() || rcond < 1e-6 {
         return Err(unidentified(items, factors, factor_of, &s, rcond));
     }
-    // Var(x̂) = (N · ½H)⁻¹ with ½H the per-observation expected information.
-    let nf = n as f64;
-    let vcov: Vec<f64> = hinv.iter().map(|v| 2.0 * v / nf).collect();
-    let se = |a: usize| vcov[a * q + a].sqrt();
-    let std = model.standardized(&x);
-    let std_vcov = delta_method(&model, &x, &vcov);
-    let sigma = model.sigma(&x);
-    let fit = fit_measures(f_min, &s, &sigma, p, nf, df, q);
-    let (_, phi, theta) = model.unpack(&x);
-    let mut loadings = Vec::with_capacity(p);
-    for i in 0..p {
-        let (est, se_i) = match model.loading_index[i] {
-            Some(a) => (x[a], se(a)),
-            None => (1.0, f64::NAN),
-        };
-        let (z, p_value) = z_test(est, se_i);
-        loadings.push(Loading {
-            construct: factors[factor_of[i]].clone(),
-            item: items[i].clone(),
-            estimate: est,
-            se: se_i,
-            z,
-            p: p_value,
-            std: std[i],
-            std_se: std_vcov[i].sqrt(),
-        });
-        if theta[i] < 0.0 {
-            warnings.push(format!(
-                "Heywood case: item '{}' has a negative residual variance ({:.4}); its standardized loading exceeds 1. Check the item, or the factor it is assigned to",
-                items[i], theta[i]
-            ));
-        } else if std[i].abs() > 1.0 {
-            warnings.push(format!(
-                "Heywood case: item '{}' has a standardized loading of {:.4}",
-                items[i], std[i]
-            ));
-        }
-    }
-    let mut factor_correlations = Vec::new();
-    let mut c = p;
-    for k in 0..m {
-        for l in 0..k {
-            let a = model.phi_index(k, l);
-            let (z, p_value) = z_test(phi[k * m + l], se(a));
-            factor_correlations.push(FactorCorrelation {
-                a: factors[l].clone(),
-                b: factors[k].clone(),
-                covariance: phi[k * m + l],
-                se: se(a),
-                z,
-                p: p_value,
-                correlation: std[c],
-                correlation_se: std_vcov[c].sqrt(),
-            });
-            if std[c].abs() >= 1.0 {
-                warnings.push(format!(
-                    "factors '{}' and '{}' correlate {:.4} (not a proper solution)",
-                    factors[l], factors[k], std[c]
-                ));
-            }
-            c += 1;
-        }
-    }
-    for k in 0..m {
-        if phi[k * m + k] <= 0.0 {
-            warnings.push(format!(
-                "factor '{}' has a non-positive variance ({:.4})",
-                factors[k],
-                phi[k * m + k]
-            ));
-        }
-    }
-    let factor_variances = (0..m)
-        .map(|k| {
-            let (estimate, se) = (phi[k * m + k], se(model.phi_index(k, k)));
-            let (z, p) = z_test(estimate, se);
-            FactorVariance {
-                construct: factors[k].clone(),
-                estimate,
-                se,
-                z,
-                p,
-            }
+    map_fit(&fit, items, factors, model)
+}
+
+/// The row `lhs op rhs` of the engine's parameter table (a covariance in either order).
+fn row<'a>(
+    rows: &'a [ParameterRow],
+    lhs: &str,
+    op: &str,
+    rhs: &str,
+) -> Result<&'a ParameterRow, MeasureError> {
+    rows.iter()
+        .find(|r| {
+            r.op == op
+                && ((r.lhs == lhs && r.rhs == rhs) || (op == "~~" && r.lhs == rhs && r.rhs == lhs))
         })
-        .collect();
-    let residuals = (0..p)
-        .map(|i| {
-            let (estimate, se) = (theta[i], se(model.theta_index(i)));
-            let (z, p_value) = z_test(estimate, se);
-            Residual {
-                item: items[i].clone(),
-                estimate,
-                se,
-                z,
-                p: p_value,
-                std: theta[i] / sigma[i * p + i],
-            }
+        .ok_or_else(|| MeasureError::NotConverged {
+            reason: format!("the SEM engine's solution has no parameter '{lhs} {op} {rhs}'"),
         })
-        .collect();
+}
+
+/// SE, z and p of a row as the measure reports them: NaN for a fixed (marker) parameter.
+fn se_z_p(r: &ParameterRow) -> (f64, f64, f64) {
+    if r.free == 0 {
+        (f64::NAN, f64::NAN, f64::NAN)
+    } else {
+        (r.se, r.z, r.p)
+    }
+}
+
+/// The engine's solution as a [`CfaFit`].
+fn map_fit(
+    fit: &SemFit,
+    items: &[String],
+    factors: &[String],
+    model: CfaModel,
+) -> Result<CfaFit, MeasureError> {
+    let (loadings, residuals) = item_rows(&fit.parameters, items, factors, &model)?;
+    let (factor_variances, factor_correlations) = factor_rows(&fit.parameters, factors)?;
+    let params = model_params(
+        &model,
+        &loadings,
+        &factor_variances,
+        &factor_correlations,
+        &residuals,
+    );
+    let warnings = warnings(fit, items, &factor_correlations);
     Ok(CfaFit {
-        n,
-        n_params: q,
-        fit,
+        n: fit.n,
+        n_params: model.n_params(),
+        fit: fit_measures::from_sem(&fit.fit),
         loadings,
         factor_variances,
         factor_correlations,
         residuals,
-        iterations,
-        converged,
+        iterations: fit.iterations as u64,
+        converged: true,
         warnings,
-        params: x,
+        params,
         model,
     })
+}
+
+/// Each item's loading and residual variance.
+fn item_rows(
+    rows: &[ParameterRow],
+    items: &[String],
+    factors: &[String],
+    model: &CfaModel,
+) -> Result<(Vec<Loading>, Vec<Residual>), MeasureError> {
+    let mut loadings = Vec::with_capacity(items.len());
+    let mut residuals = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let construct = &factors[model.factor_of[i]];
+        let l = row(rows, construct, "=~", item)?;
+        let (se, z, p) = se_z_p(l);
+        loadings.push(Loading {
+            construct: construct.clone(),
+            item: item.clone(),
+            estimate: l.est,
+            se,
+            z,
+            p,
+            std: l.std_all,
+            std_se: l.std_all_se,
+        });
+        let r = row(rows, item, "~~", item)?;
+        let (se, z, p) = se_z_p(r);
+        residuals.push(Residual {
+            item: item.clone(),
+            estimate: r.est,
+            se,
+            z,
+            p,
+            std: r.std_all,
+        });
+    }
+    Ok((loadings, residuals))
+}
+
+/// Each factor's variance and its covariances (and correlations) with the factors before it.
+fn factor_rows(
+    rows: &[ParameterRow],
+    factors: &[String],
+) -> Result<(Vec<FactorVariance>, Vec<FactorCorrelation>), MeasureError> {
+    let mut factor_variances = Vec::with_capacity(factors.len());
+    let mut factor_correlations = Vec::new();
+    for (k, f) in factors.iter().enumerate() {
+        let v = row(rows, f, "~~", f)?;
+        let (se, z, p) = se_z_p(v);
+        factor_variances.push(FactorVariance {
+            construct: f.clone(),
+            estimate: v.est,
+            se,
+            z,
+            p,
+        });
+        for g in &factors[..k] {
+            let c = row(rows, g, "~~", f)?;
+            let (se, z, p) = se_z_p(c);
+            factor_correlations.push(FactorCorrelation {
+                a: g.clone(),
+                b: f.clone(),
+                covariance: c.est,
+                se,
+                z,
+                p,
+                correlation: c.std_all,
+                correlation_se: c.std_all_se,
+            });
+        }
+    }
+    Ok((factor_variances, factor_correlations))
+}
+
+/// The estimates in [`CfaModel`]'s parameter order (for its implied covariance).
+fn model_params(
+    model: &CfaModel,
+    loadings: &[Loading],
+    variances: &[FactorVariance],
+    correlations: &[FactorCorrelation],
+    residuals: &[Residual],
+) -> Vec<f64> {
+    let mut x = vec![0.0; model.n_params()];
+    for (l, ix) in loadings.iter().zip(&model.loading_index) {
+        if let Some(a) = ix {
+            x[*a] = l.estimate;
+        }
+    }
+    let mut c = correlations.iter();
+    for k in 0..model.m {
+        for l in 0..k {
+            if let Some(fc) = c.next() {
+                x[model.phi_index(k, l)] = fc.covariance;
+            }
+        }
+        x[model.phi_index(k, k)] = variances[k].estimate;
+    }
+    for (i, r) in residuals.iter().enumerate() {
+        x[model.theta_index(i)] = r.estimate;
+    }
+    x
+}
+
+/// The engine's warnings (lavaan's: negative variances, standardized loadings above 1, a
+/// latent covariance matrix that is not positive definite) in the measure's words, which name
+/// the item or factor and say what to check. A factor correlation of ±1 or beyond is named
+/// pairwise, as the factors it involves are what the user can act on.
+fn warnings(fit: &SemFit, items: &[String], correlations: &[FactorCorrelation]) -> Vec<String> {
+    let name = |parameter: &str, last: bool| {
+        let mut words = parameter.split(' ');
+        let w = if last {
+            words.next_back()
+        } else {
+            words.next()
+        };
+        w.unwrap_or_default().to_string()
+    };
+    let negative_residual = |item: &str| {
+        fit.warnings.iter().any(|w| {
+            matches!(w, SemWarning::NegativeVariance { parameter, .. } if name(parameter, false) == item)
+        })
+    };
+    let mut out = Vec::new();
+    for w in &fit.warnings {
+        match w {
+            SemWarning::NegativeVariance {
+                parameter,
+                estimate,
+            } => {
+                let v = name(parameter, false);
+                out.push(if items.contains(&v) {
+                    format!("Heywood case: item '{v}' has a negative residual variance ({estimate:.4}); its standardized loading exceeds 1. Check the item, or the factor it is assigned to")
+                } else {
+                    format!("factor '{v}' has a non-positive variance ({estimate:.4})")
+                });
+            }
+            SemWarning::StandardizedLoadingAboveOne { parameter, std_all } => {
+                let item = name(parameter, true);
+                if !negative_residual(&item) {
+                    out.push(format!(
+                        "Heywood case: item '{item}' has a standardized loading of {std_all:.4}"
+                    ));
+                }
+            }
+            SemWarning::LatentCovNotPositiveDefinite { .. } => {}
+            other => out.push(other.to_string()),
+        }
+    }
+    let improper: Vec<String> = correlations
+        .iter()
+        .filter(|c| c.correlation.abs() >= 1.0)
+        .map(|c| {
+            format!(
+                "factors '{}' and '{}' correlate {:.4} (not a proper solution)",
+                c.a, c.b, c.correlation
+            )
+        })
+        .collect();
+    let latent_not_pd = fit
+        .warnings
+        .iter()
+        .find(|w| matches!(w, SemWarning::LatentCovNotPositiveDefinite { .. }));
+    if let (true, Some(w)) = (improper.is_empty(), latent_not_pd) {
+        out.push(w.to_string());
+    }
+    out.extend(improper);
+    out
 }
 
 /// The Unidentified error for an information matrix that is singular or nearly so (`rcond`, 0
@@ -371,33 +485,40 @@ fn scaled_rcond(h: &[f64], hinv: &[f64], q: usize) -> f64 {
     1.0 / (top * top_inv)
 }
 
-/// Variances of the standardized values (`CfaModel::standardized`) by the delta method with a
-/// central-difference Jacobian.
-fn delta_method(model: &CfaModel, x: &[f64], vcov: &[f64]) -> Vec<f64> {
-    let q = x.len();
-    let base = model.standardized(x);
-    let r = base.len();
-    let mut jac = vec![0.0; r * q];
-    for a in 0..q {
-        let h = 1e-6 * x[a].abs().max(1.0);
-        let mut xp = x.to_vec();
-        let mut xm = x.to_vec();
-        xp[a] += h;
-        xm[a] -= h;
-        let (fp, fm) = (model.standardized(&xp), model.standardized(&xm));
-        for i in 0..r {
-            jac[i * q + a] = (fp[i] - fm[i]) / (2.0 * h);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A one-factor CFA of three items is saturated (df = 0): it reproduces S, so the measure
+    // reports chi-square 0 and CFI, TLI 1 and RMSEA 0 (lavaan's printout) rather than the
+    // engine's rounding residue of N·F.
+    #[test]
+    fn saturated_cfa_fits_perfectly() {
+        let f: Vec<f64> = (0..60).map(|t| (t as f64 * 0.7).sin()).collect();
+        let cols: Vec<Vec<f64>> = (1..=3)
+            .map(|k| {
+                f.iter()
+                    .enumerate()
+                    .map(|(t, v)| {
+                        v * (0.5 + 0.2 * k as f64) + 0.6 * (t as f64 * 1.3 * k as f64).cos()
+                    })
+                    .collect()
+            })
+            .collect();
+        let items: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let fit = fit_cfa(&items, &["F".to_string()], &[0, 0, 0], &cols).unwrap();
+        let m = &fit.fit;
+        assert_eq!(m.df, 0.0);
+        assert_eq!((m.chisq, m.cfi, m.tli, m.rmsea), (0.0, 1.0, 1.0, 0.0));
+        assert!(m.p.is_nan());
+        // The marker loading is fixed: no SE, z or p; its standardized value is mapped.
+        assert!(fit.loadings[0].se.is_nan() && fit.loadings[0].p.is_nan());
+        assert!(fit.loadings[0].std > 0.0 && fit.loadings[1].se > 0.0);
+        // The implied covariance of the mapped estimates reproduces S (saturated model).
+        let sigma = fit.model.sigma(&fit.params);
+        let s = covariance(&cols, 0);
+        for (a, b) in sigma.iter().zip(&s) {
+            assert!((a - b).abs() < 1e-5, "{a} vs {b}");
         }
     }
-    (0..r)
-        .map(|i| {
-            let mut v = 0.0;
-            for a in 0..q {
-                for b in 0..q {
-                    v += jac[i * q + a] * vcov[a * q + b] * jac[i * q + b];
-                }
-            }
-            v
-        })
-        .collect()
 }

@@ -98,24 +98,4 @@ impl CfaModel {
         }
         s
     }
-
-    /// Standardized loadings (`std.all`) and factor correlations (lower triangle by rows, `k > l`).
-    pub fn standardized(&self, x: &[f64]) -> Vec<f64> {
-        let (lambda, phi, _) = self.unpack(x);
-        let s = self.sigma(x);
-        let p = self.p();
-        let m = self.m;
-        let mut out: Vec<f64> = (0..p)
-            .map(|i| {
-                let k = self.factor_of[i];
-                lambda[i] * phi[k * m + k].sqrt() / s[i * p + i].sqrt()
-            })
-            .collect();
-        for k in 0..m {
-            for l in 0..k {
-                out.push(phi[k * m + l] / (phi[k * m + k] * phi[l * m + l]).sqrt());
-            }
-        }
-        out
-    }
 }
