@@ -108,15 +108,10 @@ pub fn delta(model: &Model, m: &Matrices, imp: &Implied) -> Delta {
     out
 }
 
-/// ∂F/∂θ given Σ⁻¹ (`inv`) at the same θ.
-pub fn gradient(
-    d: &Delta,
-    imp: &Implied,
-    inv: &Mat,
-    s: &SampleStats,
-    meanstructure: bool,
-) -> Vec<f64> {
-    let p = inv.rows;
+/// The mean residual r = ȳ − μ (zero without a mean structure) and W = S + rr′, the moments
+/// both gradients differentiate F through.
+fn residual_moments(imp: &Implied, s: &SampleStats, meanstructure: bool) -> (Vec<f64>, Mat) {
+    let p = s.cov.rows;
     let r = if meanstructure {
         residual_mean(imp, s)
     } else {
@@ -128,6 +123,18 @@ pub fn gradient(
             w[(i, j)] += r[i] * r[j];
         }
     }
+    (r, w)
+}
+
+/// ∂F/∂θ given Σ⁻¹ (`inv`) at the same θ.
+pub fn gradient(
+    d: &Delta,
+    imp: &Implied,
+    inv: &Mat,
+    s: &SampleStats,
+    meanstructure: bool,
+) -> Vec<f64> {
+    let (r, w) = residual_moments(imp, s, meanstructure);
     let g = inv.sub(&inv.mul(&w).mul(inv));
     let ir = inv.mul_vec(&r);
     d.sigma
@@ -152,18 +159,7 @@ pub fn gradient_direct(
     inv: &Mat,
     s: &SampleStats,
 ) -> Vec<f64> {
-    let p = inv.rows;
-    let r = if model.meanstructure {
-        residual_mean(imp, s)
-    } else {
-        vec![0.0; p]
-    };
-    let mut w = s.cov.clone();
-    for i in 0..p {
-        for j in 0..p {
-            w[(i, j)] += r[i] * r[j];
-        }
-    }
+    let (r, w) = residual_moments(imp, s, model.meanstructure);
     let g = g_matrix(inv, &w);
     let ir = inv.mul_vec(&r);
     let lambda_v = m.lambda.mul(&imp.veta);

@@ -158,12 +158,7 @@ fn resample_rows(
         &prep.rows,
         Output::Estimates,
     );
-    let draws = driver(opts, opts.boot)
-        .bootstrap(step.rows(), &step)
-        .map_err(|f| failed("bootstrap", f))?;
-    let accel = acceleration(&step, step.rows(), opts, &mut out.notes);
-    summarise(out, fit, &draws, &accel, opts);
-    out.draws = Some(draws);
+    draw_and_summarise(&step, step.rows(), fit, opts, out)?;
     if opts.bollen_stine {
         out.bollen_stine = Some(bollen_stine::p_value(&prep, base, &re, fit, opts)?);
     }
@@ -195,10 +190,22 @@ fn resample_fiml(
         );
     }
     let step = fiml_refit::FimlRefit::new(pt, data, fit)?;
+    draw_and_summarise(&step, step.rows(), fit, opts, out)
+}
+
+/// The row bootstrap of `step` over `n` rows through the one resampling engine, its BCa
+/// acceleration where asked, and the summaries of every parameter's draws.
+fn draw_and_summarise<S: Step<[u32]>>(
+    step: &S,
+    n: usize,
+    fit: &SemFit,
+    opts: &SemBootOptions,
+    out: &mut SemBootstrap,
+) -> Result<(), SemError> {
     let draws = driver(opts, opts.boot)
-        .bootstrap(step.rows(), &step)
+        .bootstrap(n, step)
         .map_err(|f| failed("bootstrap", f))?;
-    let accel = acceleration(&step, step.rows(), opts, &mut out.notes);
+    let accel = acceleration(step, n, opts, &mut out.notes);
     summarise(out, fit, &draws, &accel, opts);
     out.draws = Some(draws);
     Ok(())
