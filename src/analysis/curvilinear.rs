@@ -5,7 +5,7 @@
 //! turning point from the same seed, so from the same resamples of the rows as the effects.
 
 use super::prepare::Prepared;
-use super::{turning_point_bootstrap, AnalysisOptions, Refit};
+use super::{attach_turning_boot, turning_point_bootstrap, AnalysisOptions, Refit};
 use crate::effects::{quadratic_tests, quadratic_variables, QuadraticTests};
 use crate::estimation::{EquationFit, Method, R2Change};
 
@@ -35,7 +35,8 @@ pub(super) fn curvilinear_paths(
                     (opts.boot, opts.seed, opts.threads),
                     (opts.conf, tp.x),
                 );
-                attach(&mut q, run, notes);
+                let subject = format!("{} on {}", q.variable, q.outcome);
+                attach_turning_boot(&mut q, run, &subject, notes);
             }
             out.push(q);
         }
@@ -50,28 +51,4 @@ pub(super) fn curvilinear_paths(
 fn bootstraps_rows(prep: &Prepared, opts: &AnalysisOptions) -> bool {
     let clustered = prep.designs.iter().any(|d| d.clusters.is_some());
     opts.boot > 0 && opts.mc == 0 && !clustered
-}
-
-/// Stores a turning point's bootstrap on its tests, or says in the notes why there is none.
-fn attach(
-    q: &mut QuadraticTests,
-    run: Option<Result<crate::effects::TurningBoot, String>>,
-    notes: &mut Vec<String>,
-) {
-    match run {
-        Some(Ok(boot)) => {
-            if boot.lower.is_none() {
-                notes.push(format!(
-                    "No bootstrap interval of the turning point of {} on {}: {} of {} resamples failed (more than 5%), so the rest are not a sample of its sampling distribution.",
-                    q.variable, q.outcome, boot.failed, boot.b
-                ));
-            }
-            q.bootstrap = Some(boot);
-        }
-        Some(Err(e)) => notes.push(format!(
-            "No bootstrap interval of the turning point of {} on {}: {e}.",
-            q.variable, q.outcome
-        )),
-        None => {}
-    }
 }

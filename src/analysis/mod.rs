@@ -92,7 +92,7 @@ pub use result::{
 };
 pub use slopes::{SimpleSlopes, SlopeLine, SLOPE_POINTS};
 pub use system::{Scratch, Stacked};
-pub use turning_boot::{turning_point_bootstrap, Refit};
+pub use turning_boot::{attach_turning_boot, turning_point_bootstrap, Refit};
 
 /// Runs the analysis of `spec` on `data`.
 pub fn analyse(data: &Dataset, spec: &ModelSpec, opts: &AnalysisOptions) -> Result<Analysis> {

@@ -6,7 +6,7 @@
 //! ([`logistic_weighted`], the refit the process bootstrap uses), its turning point on the
 //! log-odds scale.
 
-use crate::effects::TurningBoot;
+use crate::effects::{QuadraticTests, TurningBoot};
 use crate::estimation::{logistic_weighted, Design};
 use crate::inference::resample::{step_fn, summarise, CiMethod, Draws, Resampler, Step};
 
@@ -104,4 +104,30 @@ fn draw<S: Step<[u32]>>(design: &Design, r: &Resampler, step: &S) -> Result<Draw
             f.reason
         )
     })
+}
+
+/// Stores a turning point's bootstrap on its tests, or says in `notes` why there is none;
+/// `subject` names the curve as the report does ("size", or "size on coop" where a model has
+/// several outcomes).
+pub fn attach_turning_boot(
+    q: &mut QuadraticTests,
+    run: Option<Result<TurningBoot, String>>,
+    subject: &str,
+    notes: &mut Vec<String>,
+) {
+    match run {
+        Some(Ok(boot)) => {
+            if boot.lower.is_none() {
+                notes.push(format!(
+                    "No bootstrap interval of the turning point of {subject}: {} of {} resamples failed (more than 5%), so the rest are not a sample of its sampling distribution.",
+                    boot.failed, boot.b
+                ));
+            }
+            q.bootstrap = Some(boot);
+        }
+        Some(Err(e)) => notes.push(format!(
+            "No bootstrap interval of the turning point of {subject}: {e}."
+        )),
+        None => {}
+    }
 }

@@ -471,34 +471,10 @@ fn turning_boot(
             (b, seed, 0),
             (a.conf, tp.x),
         );
-        attach_boot(q, run, b, notes);
+        let subject = q.variable.clone();
+        crate::analysis::attach_turning_boot(q, run, &subject, notes);
     }
     Ok(())
-}
-
-/// Stores a turning point's bootstrap on its curve, or says in the notes why there is none.
-fn attach_boot(
-    q: &mut crate::effects::QuadraticTests,
-    run: Option<Result<crate::effects::TurningBoot, String>>,
-    b: usize,
-    notes: &mut Vec<String>,
-) {
-    match run {
-        Some(Ok(boot)) => {
-            if boot.lower.is_none() {
-                notes.push(format!(
-                    "No bootstrap interval of the turning point of {}: {} of {b} resamples failed (more than 5%), so the rest are not a sample of its sampling distribution.",
-                    q.variable, boot.failed
-                ));
-            }
-            q.bootstrap = Some(boot);
-        }
-        Some(Err(e)) => notes.push(format!(
-            "No bootstrap interval of the turning point of {}: {e}.",
-            q.variable
-        )),
-        None => {}
-    }
 }
 
 /// `LO,HI` with LO < HI, both finite.
