@@ -55,6 +55,17 @@ fn setup(n: usize) -> (FlatModel, Dataset, SemFit) {
     (flat, data, f)
 }
 
+/// A draw of `step` that counts each of its rows once reproduces the fit's point estimates.
+fn assert_full_draw_refits<S: Step<[u32]>>(step: &S, rows: usize, f: &SemFit) {
+    let mut out = vec![0.0; step.statistics()];
+    let mut counts = vec![1u32; rows];
+    step.draw(&mut step.scratch(), &mut counts, &mut out)
+        .unwrap();
+    for (a, b) in out.iter().zip(&point(f)) {
+        assert!((a - b).abs() < 1e-7, "{a} {b}");
+    }
+}
+
 /// A draw that counts every row once has the sample's moments, so its refit is θ̂.
 #[test]
 fn the_full_sample_draw_refits_theta_hat() {
@@ -63,13 +74,7 @@ fn the_full_sample_draw_refits_theta_hat() {
     let base = model::Model::new(&prep.pt, &prep.stats);
     let re = constraints::reparametrise(&prep.pt, &base.base).unwrap();
     let step = Refit::new(&prep.pt, base, &re, &f.theta, &prep.rows, Output::Estimates);
-    let mut out = vec![0.0; step.statistics()];
-    let mut counts = vec![1u32; step.rows()];
-    step.draw(&mut step.scratch(), &mut counts, &mut out)
-        .unwrap();
-    for (a, b) in out.iter().zip(&point(&f)) {
-        assert!((a - b).abs() < 1e-7, "{a} {b}");
-    }
+    assert_full_draw_refits(&step, step.rows(), &f);
 }
 
 #[test]
@@ -202,13 +207,7 @@ fn the_full_sample_fiml_draw_refits_theta_hat() {
     let (_, data, f) = fiml_setup(200);
     let pt = &f.source().unwrap().table;
     let step = fiml_refit::FimlRefit::new(pt, &data, &f).unwrap();
-    let mut out = vec![0.0; step.statistics()];
-    let mut counts = vec![1u32; step.rows()];
-    step.draw(&mut step.scratch(), &mut counts, &mut out)
-        .unwrap();
-    for (a, b) in out.iter().zip(&point(&f)) {
-        assert!((a - b).abs() < 1e-7, "{a} {b}");
-    }
+    assert_full_draw_refits(&step, step.rows(), &f);
 }
 
 /// The FIML bootstrap (BCa, so the jackknife too) is bit-identical for any thread count, and
