@@ -145,7 +145,9 @@ fn resample_rows(
     out: &mut SemBootstrap,
 ) -> Result<(), SemError> {
     if fit.options.missing == super::Missing::Fiml {
-        return resample_fiml(data, fit, opts, out);
+        // The fit's table names the product columns (products.rs) the data gain in `fit`.
+        let data = super::products::with_products(flat, data)?;
+        return resample_fiml(&data, fit, opts, out);
     }
     let prep = super::prepare(flat, data, &fit.options)?;
     let base = model::Model::new(&prep.pt, &prep.stats);

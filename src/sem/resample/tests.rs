@@ -210,6 +210,39 @@ fn the_full_sample_fiml_draw_refits_theta_hat() {
     assert_full_draw_refits(&step, step.rows(), &f);
 }
 
+/// A FIML fit with an observed product term (`x1:z`, a column the data gain in `fit`) is
+/// bootstrapped from the same product column.
+#[test]
+fn fiml_bootstrap_of_an_observed_product_term() {
+    let flat = crate::spec::syntax::parse_flat("test", "y1 ~ x1 + z + x1:z").expect("model");
+    let data = with_holes(&simulated(150, 7));
+    let opts = SemOptions {
+        fixed_x: false,
+        ..SemOptions::lavaan(crate::sem::Estimator::Ml, crate::sem::Missing::Fiml)
+    };
+    let f = fit(&flat, &data, &opts).expect("FIML fit");
+    let b = bootstrap(
+        &flat,
+        &data,
+        &f,
+        &SemBootOptions {
+            boot: 20,
+            seed: 3,
+            ..SemBootOptions::default()
+        },
+    )
+    .expect("the FIML bootstrap finds the product column");
+    let row = b
+        .parameters
+        .iter()
+        .find(|r| r.lhs == "y1" && r.op == "~" && r.rhs == "x1:z")
+        .expect("the product's path");
+    assert!(
+        row.se.is_some_and(|se| se.is_finite() && se > 0.0),
+        "{row:?}"
+    );
+}
+
 /// The FIML bootstrap (BCa, so the jackknife too) is bit-identical for any thread count, and
 /// its SEs are near the observed-information SEs (within 30%: 80 draws of n = 150).
 #[test]
