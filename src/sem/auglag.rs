@@ -13,7 +13,7 @@
 //! so that the estimate meets the Karush-Kuhn-Tucker conditions to rounding.
 
 use super::error::SemError;
-use super::estimate::{Estimate, GRADIENT_TOL};
+use super::estimate::{max_abs, Estimate, GRADIENT_TOL};
 use super::gradient::{delta, expected_information, gradient};
 use super::linalg::{spd_inverse_logdet, Mat};
 use super::model::Model;
@@ -157,10 +157,6 @@ impl Lagrangian<'_> {
         }
         Some(h.add(&h.t()).scale(0.5))
     }
-}
-
-fn max_abs(v: &[f64]) -> f64 {
-    v.iter().fold(0.0, |m, x| m.max(x.abs()))
 }
 
 /// How an inner minimisation ended.
