@@ -35,6 +35,9 @@ pub struct LmsModel {
     pub omega_fixed: Option<f64>,
     pub nodes: Vec<f64>,
     pub log_w: Vec<f64>,
+    /// No path leads from c to b, so μ(v) and Σ(v) are quadratics in v (see
+    /// [`LmsModel::node_moments`]).
+    quadratic: bool,
 }
 
 impl LmsModel {
@@ -66,6 +69,7 @@ impl LmsModel {
                 pos: it.pos,
             })?;
         let (nodes, w) = standard_normal_rule(n_nodes);
+        let quadratic = !reaches(&base, c, b);
         Ok(LmsModel {
             base,
             a,
@@ -74,6 +78,7 @@ impl LmsModel {
             omega_fixed: it.fixed,
             nodes,
             log_w: w.iter().map(|w| w.ln()).collect(),
+            quadratic,
         })
     }
 
@@ -93,7 +98,10 @@ impl LmsModel {
     }
 
     /// μ(v_j), Σ(v_j) at every node, or `None` outside the parameter space (a non-positive
-    /// variance of a, I − B(v) singular).
+    /// variance of a, I − B(v) singular). When b does not depend on c, (I − B − ωv·e_c e_b′)⁻¹ =
+    /// (I − B)⁻¹ + ωv·(I − B)⁻¹e_c e_b′(I − B)⁻¹ (Sherman-Morrison with e_b′(I − B)⁻¹e_c = 0) is
+    /// linear in v and the conditional means α(v) are too, so μ(v) and Σ(v) are quadratics:
+    /// three evaluations give every node exactly.
     pub fn node_moments(&self, theta: &[f64]) -> Option<Vec<NodeMoments>> {
         let m = self.matrices(theta);
         let omega = self.omega(theta);
@@ -102,24 +110,63 @@ impl LmsModel {
             return None;
         }
         let cond = conditional_disturbances(&m, a);
-        self.nodes
-            .iter()
-            .map(|z| {
-                let v = m.alpha[a] + psi_aa.sqrt() * z;
-                let mut mj = cond.clone();
-                for (k, al) in mj.alpha.iter_mut().enumerate() {
-                    *al += m.psi[(k, a)] / psi_aa * (v - m.alpha[a]);
-                }
-                mj.alpha[a] = v;
-                mj.beta[(self.c, self.b)] += omega * v;
-                let imp = implied(&mj)?;
-                Some(NodeMoments {
-                    mu: imp.mu,
-                    sigma: imp.sigma,
-                })
+        let at = |v: f64| {
+            let mut mj = cond.clone();
+            for (k, al) in mj.alpha.iter_mut().enumerate() {
+                *al += m.psi[(k, a)] / psi_aa * (v - m.alpha[a]);
+            }
+            mj.alpha[a] = v;
+            mj.beta[(self.c, self.b)] += omega * v;
+            let imp = implied(&mj)?;
+            Some(NodeMoments {
+                mu: imp.mu,
+                sigma: imp.sigma,
             })
-            .collect()
+        };
+        let values = self.nodes.iter().map(|z| m.alpha[a] + psi_aa.sqrt() * z);
+        if !self.quadratic {
+            return values.map(at).collect();
+        }
+        let (zero, up, down) = (at(0.0)?, at(1.0)?, at(-1.0)?);
+        Some(values.map(|v| quadratic_at(&zero, &up, &down, v)).collect())
     }
+}
+
+/// The quadratic through f(0), f(1), f(−1), at v (elementwise for μ and Σ).
+fn quadratic_at(zero: &NodeMoments, up: &NodeMoments, down: &NodeMoments, v: f64) -> NodeMoments {
+    let f = |f0: f64, f1: f64, fm: f64| f0 + v * 0.5 * (f1 - fm) + v * v * (0.5 * (f1 + fm) - f0);
+    let mu = (0..zero.mu.len())
+        .map(|i| f(zero.mu[i], up.mu[i], down.mu[i]))
+        .collect();
+    let mut sigma = zero.sigma.clone();
+    for (i, s) in sigma.data.iter_mut().enumerate() {
+        *s = f(zero.sigma.data[i], up.sigma.data[i], down.sigma.data[i]);
+    }
+    NodeMoments { mu, sigma }
+}
+
+/// Whether a path of B leads from latent `from` to latent `to` (or `from` is `to`).
+fn reaches(base: &Model, from: usize, to: usize) -> bool {
+    use super::super::matrices::Which;
+    let mut seen = vec![false; base.rep.m()];
+    let mut stack = vec![from];
+    while let Some(i) = stack.pop() {
+        if i == to {
+            return true;
+        }
+        if std::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        // A Beta cell (r, c) is the path c → r.
+        stack.extend(
+            base.rep
+                .cells
+                .iter()
+                .filter(|c| c.which == Which::Beta && c.c == i)
+                .map(|c| c.r),
+        );
+    }
+    false
 }
 
 /// The matrices with Ψ replaced by the disturbances' covariance given a's (row and column a

@@ -33,7 +33,8 @@ pub use spec::MAX_INTERACTIONS;
 pub struct LmsOptions {
     /// Gauss-Hermite nodes over the quadrature factor (modsem's `nodes`).
     pub nodes: usize,
-    /// EM iterations before the Newton polish, at most.
+    /// EM iterations before the Newton polish, at most (EM is the warm-up; Newton converges
+    /// in a few steps from where EM's gains fall below `em_tol`).
     pub em_max_iter: usize,
     /// EM stops when ℓ rises by less than this (modsem's `convergence.abs`).
     pub em_tol: f64,
@@ -45,8 +46,8 @@ impl Default for LmsOptions {
     fn default() -> Self {
         LmsOptions {
             nodes: 32,
-            em_max_iter: 200,
-            em_tol: 1e-3,
+            em_max_iter: 50,
+            em_tol: 1e-2,
             newton_max_iter: 25,
         }
     }

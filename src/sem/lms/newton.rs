@@ -48,53 +48,74 @@ pub struct Optimum {
     pub converged: bool,
 }
 
+/// (−H)⁻¹ at θ, or `None` when −H is not positive definite there.
+fn inverse_information(model: &LmsModel, theta: &[f64], rows: &Rows) -> Option<Mat> {
+    let h = hessian(model, theta, rows)?;
+    spd_inverse_logdet(&h.scale(-1.0)).map(|(inv, _)| inv)
+}
+
 /// Newton steps with step halving from θ₀ until the Newton decrement g′(−H)⁻¹g falls below
-/// 1e-10 (or `max_iter`).
+/// 1e-9 (or `max_iter` steps). The Hessian is reused while each step at least quarters the
+/// decrement (a chord method: a Hessian costs 2q gradients), refreshed otherwise, and
+/// recomputed at the optimum for the standard errors.
 pub fn maximise(model: &LmsModel, rows: &Rows, theta0: &[f64], max_iter: usize) -> Option<Optimum> {
     let mut theta = theta0.to_vec();
-    let mut it = 0;
-    loop {
+    let mut v = inverse_information(model, &theta, rows);
+    let (mut it, mut fresh, mut last_dec) = (0, true, f64::INFINITY);
+    let (ll, g, converged) = loop {
         let (ll, g) = gradient(model, &theta, rows)?;
-        let h = hessian(model, &theta, rows)?;
-        let vcov = spd_inverse_logdet(&h.scale(-1.0)).map(|(inv, _)| inv);
-        let gmax = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        let step = vcov.as_ref().map(|v| v.mul_vec(&g));
-        let decrement = step
-            .as_ref()
-            .map(|d| d.iter().zip(&g).map(|(a, b)| a * b).sum::<f64>());
-        let done = decrement.is_some_and(|d| d < 1e-10);
-        if done || it >= max_iter || step.is_none() {
-            return Some(Optimum {
-                theta,
-                loglik: ll,
-                gradient: gmax,
-                vcov,
-                iterations: it,
-                converged: done,
-            });
+        let Some(vm) = v.as_ref() else {
+            break (ll, g, false);
+        };
+        let d = vm.mul_vec(&g);
+        let dec: f64 = d.iter().zip(&g).map(|(a, b)| a * b).sum();
+        if dec < 1e-9 {
+            break (ll, g, true);
         }
-        let d = step?;
-        let mut alpha = 1.0;
-        let mut moved = false;
-        for _ in 0..30 {
-            let t: Vec<f64> = theta.iter().zip(&d).map(|(a, b)| a + alpha * b).collect();
-            if loglik(model, &t, rows).is_some_and(|l| l >= ll - 1e-9) {
-                theta = t;
-                moved = true;
-                break;
-            }
-            alpha *= 0.5;
+        if it >= max_iter {
+            break (ll, g, false);
         }
+        if !fresh && dec > 0.25 * last_dec {
+            v = inverse_information(model, &theta, rows);
+            fresh = true;
+            continue;
+        }
+        let moved = step(model, rows, &mut theta, &d, ll);
         it += 1;
-        if !moved {
-            return Some(Optimum {
-                theta,
-                loglik: ll,
-                gradient: gmax,
-                vcov,
-                iterations: it,
-                converged: false,
-            });
+        if !moved && fresh {
+            break (ll, g, false);
         }
+        fresh = !moved && {
+            v = inverse_information(model, &theta, rows);
+            true
+        };
+        last_dec = dec;
+    };
+    let vcov = if fresh && converged && it == 0 {
+        v
+    } else {
+        inverse_information(model, &theta, rows)
+    };
+    Some(Optimum {
+        theta,
+        loglik: ll,
+        gradient: g.iter().fold(0.0f64, |m, x| m.max(x.abs())),
+        vcov,
+        iterations: it,
+        converged,
+    })
+}
+
+/// θ + α·d for the first α of 1, ½, ¼, … that does not lower ℓ; false when none does.
+fn step(model: &LmsModel, rows: &Rows, theta: &mut Vec<f64>, d: &[f64], ll: f64) -> bool {
+    let mut alpha = 1.0;
+    for _ in 0..30 {
+        let t: Vec<f64> = theta.iter().zip(d).map(|(a, b)| a + alpha * b).collect();
+        if loglik(model, &t, rows).is_some_and(|l| l >= ll - 1e-9) {
+            *theta = t;
+            return true;
+        }
+        alpha *= 0.5;
     }
+    false
 }
