@@ -165,6 +165,30 @@ fn the_em_log_likelihood_never_decreases() {
     assert!(out.fit.fit.logl >= *ll.last().unwrap() - 1e-9);
 }
 
+#[test]
+fn the_designs_truth_reports_the_latent_interaction() {
+    let t = cipa::simulate::truth(&design(), 100, 1, 1000).unwrap_or_else(|e| panic!("{e}"));
+    let eq = t
+        .equations
+        .iter()
+        .find(|e| e.outcome == "intl")
+        .expect("intl's equation");
+    assert_eq!((eq.kind.as_str(), eq.error_sd), ("construct", 0.8));
+    let coef = |term: &str| {
+        eq.coefficients
+            .iter()
+            .find(|c| c.term == term)
+            .map(|c| c.value)
+    };
+    assert_eq!(coef("collab:cultural_distance_latent"), Some(0.2));
+    assert_eq!(coef("collab"), Some(0.4));
+    assert_eq!(coef("cultural_distance_latent"), Some(-0.2));
+    let data = simulated(50, 1);
+    for item in ["intl_1", "collab_3", "cdist_2"] {
+        assert_eq!(data.numeric(item).unwrap().len(), 50);
+    }
+}
+
 fn lms_error(model: &str) -> SemError {
     lms::fit(&parse(model), &simulated(200, 3), &SemOptions::default()).expect_err("an error")
 }
