@@ -32,6 +32,7 @@ mod gradient;
 pub mod h1;
 mod implied;
 pub mod linalg;
+pub mod lms;
 mod matrices;
 pub mod missing;
 mod model;
