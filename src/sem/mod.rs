@@ -32,6 +32,7 @@ mod gradient;
 pub mod h1;
 mod implied;
 pub mod linalg;
+pub mod lrt;
 mod matrices;
 pub mod missing;
 mod model;
@@ -52,6 +53,7 @@ mod scaled_test;
 mod standardize;
 mod start;
 pub mod vcov;
+pub mod wald;
 
 #[cfg(test)]
 mod tests;

@@ -59,6 +59,7 @@ mod sem_diagnostics;
 mod sem_fiml;
 mod sem_golden;
 mod sem_input;
+mod sem_lrt;
 mod sem_moments;
 mod sem_robust;
 mod sem_sim;
