@@ -55,6 +55,8 @@ pub enum SemError {
     NotComparable { reason: String },
     #[error("Wald test: {reason}")]
     Wald { reason: String },
+    #[error("{reason}")]
+    Cluster { reason: String },
 }
 
 fn suggest(s: &[String]) -> String {

@@ -22,6 +22,7 @@ use crate::numeric::dist::chisq_p_upper;
 
 use super::error::SemError;
 use super::rmsea::rmsea;
+use super::scaled_test::Scaled;
 use super::SemFit;
 
 /// Which difference test the table holds.
@@ -100,7 +101,7 @@ pub fn lrt(models: &[(&str, &SemFit)]) -> Result<LrtTable, SemError> {
             ));
         }
         let (stat, cd) = if scaled {
-            let (stat, cd) = satorra_bentler_2001(m1, m0);
+            let (stat, cd) = satorra_bentler_2001(scaled_parts(m1), scaled_parts(m0));
             if cd.is_nan() && ddf != 0.0 {
                 warnings.push(format!(
                     "the scaling factor of the difference between '{}' and '{}' is negative: no scaled difference test (Satorra & Bentler 2001 can give c_d < 0 in small samples; compare the models with ML, or use a bootstrap)",
@@ -152,23 +153,28 @@ fn row((name, fit): (&str, &SemFit), diff: [f64; 5]) -> LrtRow {
     }
 }
 
+/// A model's standard test and its scaling factor c (NaN without a scaled test).
+fn scaled_parts(m: &super::FitMeasures) -> Scaled {
+    Scaled {
+        t: m.chisq,
+        df: m.df,
+        c: m.scaled
+            .as_ref()
+            .map_or(f64::NAN, |s| s.chisq_scaling_factor),
+    }
+}
+
 /// Satorra & Bentler's (2001) scaled difference (T_d, c_d) of `m1` (fewer df) and `m0`; c_d
 /// is NaN (and so T_d) when negative, and for equal df, as `lav_test_diff_SatorraBentler2001`.
-fn satorra_bentler_2001(m1: &super::FitMeasures, m0: &super::FitMeasures) -> (f64, f64) {
-    let c = |m: &super::FitMeasures| {
-        m.scaled
-            .as_ref()
-            .map_or(f64::NAN, |s| s.chisq_scaling_factor)
-    };
-    let c1 = if m1.df == 0.0 { 1.0 } else { c(m1) };
-    let c0 = c(m0);
+fn satorra_bentler_2001(m1: Scaled, m0: Scaled) -> (f64, f64) {
+    let c1 = if m1.df == 0.0 { 1.0 } else { m1.c };
     let m = m0.df - m1.df;
     if m == 0.0 {
-        return (m0.chisq - m1.chisq, f64::NAN);
+        return (m0.t - m1.t, f64::NAN);
     }
-    let cd = (m0.df * c0 - m1.df * c1) / m;
+    let cd = (m0.df * m0.c - m1.df * c1) / m;
     let cd = if cd < 0.0 { f64::NAN } else { cd };
-    ((m0.chisq - m1.chisq) / cd, cd)
+    ((m0.t - m1.t) / cd, cd)
 }
 
 /// Refuses what lavaan refuses (a mix of scaled and plain tests, or of mean structures) and
@@ -218,4 +224,38 @@ fn has_meanstructure(f: &SemFit) -> bool {
     f.source
         .as_deref()
         .map_or(f.options.meanstructure, |s| s.table.meanstructure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(t: f64, df: f64, c: f64) -> Scaled {
+        Scaled { t, df, c }
+    }
+
+    /// c_d = (df₀c₀ − df₁c₁)/(df₀ − df₁) and T_d = ΔT/c_d (Satorra & Bentler 2001, eq. 9).
+    #[test]
+    fn scaled_difference_by_hand() {
+        let (td, cd) = satorra_bentler_2001(t(85.0, 24.0, 1.1), t(90.0, 26.0, 1.2));
+        let want = (26.0 * 1.2 - 24.0 * 1.1) / 2.0;
+        assert!((cd - want).abs() < 1e-15);
+        assert!((td - 5.0 / want).abs() < 1e-13);
+    }
+
+    /// A saturated less restricted model counts with c = 1 (its own c is NA in lavaan).
+    #[test]
+    fn saturated_model_has_unit_scaling() {
+        let (td, cd) = satorra_bentler_2001(t(0.0, 0.0, f64::NAN), t(6.0, 3.0, 1.5));
+        assert!((cd - 1.5).abs() < 1e-15 && (td - 4.0).abs() < 1e-15);
+    }
+
+    /// A negative c_d gives no statistic (lavaan: NA and a warning); equal df no c_d.
+    #[test]
+    fn negative_scaling_factor_is_refused() {
+        let (td, cd) = satorra_bentler_2001(t(80.0, 24.0, 2.0), t(81.0, 25.0, 0.5));
+        assert!(cd.is_nan() && td.is_nan());
+        let (td, cd) = satorra_bentler_2001(t(80.0, 24.0, 2.0), t(81.0, 24.0, 0.5));
+        assert!(cd.is_nan() && td == 1.0);
+    }
 }

@@ -53,6 +53,7 @@ mod render_snapshots;
 mod replication_process;
 mod results_page;
 mod sem_boot;
+mod sem_cluster;
 mod sem_condind;
 mod sem_constraints;
 mod sem_diagnostics;
