@@ -32,6 +32,7 @@ pub enum LrtMethod {
     /// The plain chi-square difference.
     Standard,
     /// Satorra & Bentler's (2001) scaled difference of Yuan-Bentler (MLR) tests.
+    #[serde(rename = "satorra_bentler_2001")]
     SatorraBentler2001,
 }
 

@@ -105,3 +105,65 @@ fn cluster_input_errors() {
     let e = sem::cluster::fit_clustered(&flat, &d, &mlr, "country").expect_err("unknown");
     assert!(e.to_string().contains("country"), "{e}");
 }
+
+/// `cipa sem --cluster VAR`: the JSON's `cluster` block and SEs are the library's (hence
+/// lavaan's); with two clusters (HolzingerSwineford1939's schools) the report warns; without
+/// --estimator mlr it is a usage error naming the flag.
+#[test]
+fn cli_cluster() {
+    use crate::common::cli::{cipa, json, ok};
+    let (lib, exp) = fit_case("cfa");
+    let data = common::crate_root()
+        .join(exp["data"].as_str().expect("data"))
+        .display()
+        .to_string();
+    let model = exp["model"].as_str().expect("model");
+    let args = [
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        model,
+        "--estimator",
+        "mlr",
+        "--cluster",
+        "cluster",
+    ];
+    let doc = json(&cipa(&common::cli::with(&args, &["--format", "json"])));
+    assert_eq!(doc["cluster"]["clusters"], 100);
+    assert_eq!(doc["options"]["cluster"], "cluster");
+    let se = doc["parameters"][1]["se"].as_f64().expect("se");
+    assert_eq!(se, lib.parameters[1].se);
+    let text = ok(&cipa(&args));
+    assert!(
+        text.contains("Clusters") && text.contains("100 of 'cluster'"),
+        "{text}"
+    );
+    let no_mlr = cipa(&[
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        model,
+        "--cluster",
+        "cluster",
+    ]);
+    assert!(!no_mlr.status.success());
+    assert!(common::cli::stderr(&no_mlr).contains("--estimator mlr"));
+    let Some(hs) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+    else {
+        return;
+    };
+    let text = ok(&cipa(&[
+        "sem",
+        "--data",
+        hs.to_str().expect("path"),
+        "--syntax",
+        "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6",
+        "--estimator",
+        "mlr",
+        "--cluster",
+        "school",
+    ]));
+    assert!(text.contains("only 2 clusters of 'school'"), "{text}");
+}

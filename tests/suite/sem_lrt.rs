@@ -171,3 +171,62 @@ fn wald_refuses_bad_constraints() {
         assert!(err.contains(says), "{con}: {err}");
     }
 }
+
+/// `cipa sem --compare FILE --wald TEXT`: the JSON's `lrt` and `wald` are the library's, hence
+/// lavaan's (MLR: the Satorra-Bentler difference), and the text report has both sections.
+#[test]
+fn cli_compare_and_wald() {
+    use crate::common::cli::{cipa, json, ok};
+    let lrt = golden("lrt_mlr.json");
+    let wald = golden("wald.json");
+    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+    else {
+        return;
+    };
+    let data = path.display().to_string();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let other = common::cli::write(
+        dir.path(),
+        "eq_visual.lav",
+        lrt["models"]["eq_visual"].as_str().expect("model"),
+    );
+    let free = lrt["models"]["free"].as_str().expect("model");
+    let base = [
+        "sem",
+        "--data",
+        &data,
+        "--estimator",
+        "mlr",
+        "--syntax",
+        free,
+        "--compare",
+    ];
+    let doc = json(&cipa(&common::cli::with(
+        &base,
+        &[other.to_str().expect("path"), "--format", "json"],
+    )));
+    let row = &doc["lrt"]["rows"][1];
+    assert_eq!(doc["lrt"]["method"], "satorra_bentler_2001");
+    assert!((num(&row["chisq_diff"]) - num(&lrt["lrt"][1]["chisq_diff"])).abs() < 1e-5);
+    assert_eq!(doc["options"]["compare"], other.to_str().expect("path"));
+    let text = ok(&cipa(&common::cli::with(
+        &base,
+        &[other.to_str().expect("path")],
+    )));
+    assert!(text.contains("Model Comparison") && text.contains("Satorra & Bentler"));
+
+    let t = &wald["tests"][0];
+    let args = [
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        wald["model"].as_str().expect("model"),
+        "--wald",
+        t["constraints"].as_str().expect("constraints"),
+    ];
+    let doc = json(&cipa(&common::cli::with(&args, &["--format", "json"])));
+    assert!((num(&doc["wald"]["stat"]) - num(&t["stat"])).abs() < 1e-5 * num(&t["stat"]));
+    assert_eq!(doc["wald"]["df"], 1);
+    assert!(ok(&cipa(&args)).contains("Wald Test"));
+}
