@@ -11,6 +11,10 @@
 //!   (`lav_samplestats_Gamma`, lav_samplestats_gamma.R); the h1 trace tr(A₁ᵤΓ) then reads
 //!   C/(C−1)/N · Σ_c [m_c′S⁻¹m_c + ½tr(S⁻¹M_cS⁻¹M_c)] with m_c, M_c the cluster sums of the
 //!   mean and covariance parts; the h0 trace tr(B₀E⁻¹) uses the clustered B₀, the baseline's too.
+//!
+//! Under FIML (`missing = "ml"`, fiml/pipeline.rs) the same factor applies to the casewise
+//! scores of the model, of the h1 and of the baseline (`lav_mvnorm_missing_information_firstorder`
+//! with `cluster.idx`, lav_mvnorm_missing.R).
 
 use serde::Serialize;
 
@@ -213,18 +217,14 @@ impl Clusters {
 
 /// Fits `flat` by ML with cluster-robust (MLR) standard errors and test: lavaan's
 /// `sem(..., estimator = "MLR", cluster = var)` for a single-level model. The mean structure
-/// is forced on as lavaan does; the listwise complete rows of the model's variables are used.
+/// is forced on as lavaan does; the listwise complete rows of the model's variables are used,
+/// or under FIML every row with one of them observed.
 pub fn fit_clustered(
     flat: &crate::spec::flat::FlatModel,
     data: &Dataset,
     opts: &super::SemOptions,
     var: &str,
 ) -> Result<super::SemFit, SemError> {
-    if opts.missing == super::Missing::Fiml {
-        return Err(SemError::UnsupportedOption {
-            what: "a cluster variable with full-information ML (use --missing listwise, or drop --cluster)".into(),
-        });
-    }
     if opts.estimator != super::Estimator::Mlr {
         return Err(SemError::Cluster {
             reason: "cluster-robust standard errors and test come with the MLR estimator (lavaan's cluster = with estimator = \"MLR\"): add --estimator mlr".into(),
@@ -237,6 +237,9 @@ pub fn fit_clustered(
     let data = &*super::products::with_products(flat, data)?;
     // Refused before the fit, so a typo is named as a column rather than after the search.
     data.var(var)?;
+    if opts.missing == super::Missing::Fiml {
+        return super::fiml::fit_clustered(flat, data, &opts, Some(var));
+    }
     let prep = super::prepare(flat, data, &opts)?;
     let vars: Vec<&str> = prep.pt.ov.iter().map(String::as_str).collect();
     if vars.contains(&var) {

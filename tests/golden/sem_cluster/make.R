@@ -6,8 +6,10 @@
 # back, so the golden values are those of the committed file. Cases:
 #   cfa: two factors of the within items, no covariates;
 #   sem: the same with f2 ~ f1 + x1 (x1 a fixed.x covariate: residualised Gamma);
-#   few: the cfa on the first 12 clusters only (cipa warns below 30 clusters).
-# Every fit uses lavaan's Gauss-Newton optimizer to a step of 1e-14 (as
+#   few: the cfa on the first 12 clusters only (cipa warns below 30 clusters);
+#   fiml: the cfa with missing = "ml" on data_fiml.csv, data.csv with 6% of each item's cells
+#         blanked (set.seed(2026), runif < 0.06 per item in order y1..y6).
+# Every complete-data fit uses lavaan's Gauss-Newton optimizer to a step of 1e-14 (as
 # sem_common/sem_diag_golden.R) so the comparison is at the optimum.
 # Run from the crate root:  Rscript tests/golden/sem_cluster/make.R
 source("tests/golden/sem_common/sem_golden.R")
@@ -31,5 +33,14 @@ run <- function(model, data, dir) {
 run(cfa, d, "cfa")
 run(sem_m, d, "sem")
 run(cfa, d[d$cluster <= 12, ], "few")
+set.seed(2026)
+dm <- d
+for (v in c("y1", "y2", "y3", "y4", "y5", "y6")) dm[[v]][runif(nrow(dm)) < 0.06] <- NA
+fm <- file.path(case, "data_fiml.csv")
+write.csv(dm, fm, row.names = FALSE, na = "")
+dm <- read.csv(fm)
+# lavaan's default optimizer here: its Gauss-Newton does not reach the FIML optimum.
+sem_golden(dm, cfa, file.path(case, "fiml"), fm, estimator = "MLR", missing = "ml",
+           cluster = "cluster", mi = FALSE, resid = FALSE)
 writeLines(c(R.version.string, paste("lavaan", packageVersion("lavaan")),
              paste("jsonlite", packageVersion("jsonlite"))), file.path(case, "versions.txt"))
