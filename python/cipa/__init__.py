@@ -507,6 +507,9 @@ def sem(
     diagram_values: str | None = None,
     diagram_coef: str | None = None,
     diagram_residuals: bool = False,
+    cluster: str | None = None,
+    wald: str | None = None,
+    compare: str | os.PathLike | None = None,
 ) -> Sem:
     """A latent-variable structural equation model (CFA, SEM) by maximum likelihood, as
     ``cipa sem``, with lavaan 0.6's defaults and numbers.
@@ -534,6 +537,12 @@ def sem(
     (values); with ``W``'s slope (the index of moderated mediation) when it is linear in W.
     ``diagram_values`` (``raw`` or ``std``), ``diagram_coef`` (``stars`` or ``ci``) and
     ``diagram_residuals`` (draw the variances) set what the path diagram shows.
+    ``cluster``: a column of cluster ids (firms within countries): cluster-robust SEs and test
+    as lavaan's ``cluster =`` (needs ``estimator="mlr"``; ``to_dict()["cluster"]``). ``wald``:
+    constraints on the model's labels (``"a1 == a2; b == 0"``), tested as lavaan's
+    ``lavTestWald`` (``to_dict()["wald"]``). ``compare``: a nested model's file, fitted with the
+    same options and compared by lavaan's ``lavTestLRT`` (``to_dict()["lrt"]``; the
+    Satorra-Bentler 2001 scaled difference under MLR).
 
     Returns an immutable :class:`Sem`: ``.parameters`` (lavaan's parameterEstimates),
     ``.fit`` (fitMeasures), ``.r2``, ``.summary()``, ``.to_dict()``, ``.save(dir)``.
@@ -545,7 +554,8 @@ def sem(
               diagram=os.path.expanduser(os.fspath(diagram)) if diagram is not None else None,
               boot=boot, seed=seed, ci=ci, mc=mc, bollen_stine=bollen_stine, threads=threads,
               probe=probe, wvals=wvals, diagram_values=diagram_values, diagram_coef=diagram_coef,
-              diagram_residuals=diagram_residuals)
+              diagram_residuals=diagram_residuals, cluster=cluster, wald=wald,
+              compare=os.path.expanduser(os.fspath(compare)) if compare is not None else None)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     if isinstance(missing, str):

@@ -642,4 +642,16 @@ pub struct SemArgs {
     /// Draw the variances and residual variances in the path diagram (two-headed loops).
     #[arg(long = "diagram-residuals")]
     pub diagram_residuals: bool,
+    /// Cluster-robust standard errors and test (lavaan's cluster = with MLR) for cases nested in
+    /// the clusters of this column (firms within countries); needs --estimator mlr.
+    #[arg(long, value_name = "VAR")]
+    pub cluster: Option<String>,
+    /// Wald test of constraints on the model's labels (lavaan's lavTestWald), e.g.
+    /// "a1 == a2; b1 == 0"; nonlinear ones and := names are allowed.
+    #[arg(long, value_name = "CONSTRAINTS")]
+    pub wald: Option<String>,
+    /// Also fit this nested model (a lavaan-syntax file) with the same options and print the
+    /// likelihood-ratio test of the two (lavaan's lavTestLRT; Satorra-Bentler 2001 under MLR).
+    #[arg(long, value_name = "MODEL_FILE")]
+    pub compare: Option<std::path::PathBuf>,
 }

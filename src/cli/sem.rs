@@ -6,10 +6,13 @@ use serde_json::json;
 use crate::analysis::sem_probe::{self, ProbedDefinition};
 use crate::data::Dataset;
 use crate::effects::probe::ProbeMethod;
+use crate::report::sem_tests;
 use crate::report::{
     add_sem_diagnostics, sem_diagnostics_json, sem_json, sem_report, Report, SemDiagnostics,
 };
+use crate::sem::lrt::LrtTable;
 use crate::sem::resample::{SemBootOptions, SemBootstrap};
+use crate::sem::wald::WaldTest;
 use crate::sem::{Estimator, Information, Missing, SemFit, SemOptions};
 use crate::spec::flat::FlatModel;
 
@@ -61,6 +64,11 @@ impl SemPlan {
     pub fn new(mut a: SemArgs) -> Result<Self, CliError> {
         let missing = missing_method(&mut a)?;
         let opts = options(&a, missing)?;
+        if a.cluster.is_some() && (a.boot > 0 || a.mc > 0) {
+            return Err(usage(
+                "--cluster with --boot or --mc: the bootstrap resamples rows, not clusters; drop one of them",
+            ));
+        }
         let (source, text) = model_text(&a)?;
         let flat = crate::spec::syntax::parse_flat(&source, &text).map_err(crate::Error::from)?;
         Ok(SemPlan {
@@ -75,6 +83,7 @@ impl SemPlan {
     pub fn inputs(&self) -> Vec<&std::path::Path> {
         let mut inputs = self.a.data.inputs();
         inputs.extend(self.a.model.as_deref().filter(|p| !is_framework(p)));
+        inputs.extend(self.a.compare.as_deref());
         inputs
     }
 
@@ -93,7 +102,8 @@ impl SemPlan {
     pub fn run(self, data: Dataset) -> Result<SemRun, CliError> {
         let mut input = InputNotes::from_data(&data);
         let (flat, probed) = probed_model(&self.a, &self.flat, &data, self.opts.missing)?;
-        let mut fit = crate::sem::fit(&flat, &data, &self.opts).map_err(crate::Error::from)?;
+        let mut fit = fit_model(&self.a, &flat, &data, &self.opts)?;
+        let tests = SemTests::run(&self.a, &self.source, &fit, &data, &self.opts)?;
         let mut boot = resampled(&self.a, &flat, &data, &fit)?;
         sem_probe::withhold_standardized(&mut fit, boot.as_mut(), &probed);
         let vars: Vec<&str> = fit.observed.iter().map(String::as_str).collect();
@@ -108,7 +118,91 @@ impl SemPlan {
             diagnostics,
             boot,
             probed,
+            tests,
         })
+    }
+}
+
+/// The fit the flags ask for: cluster-robust with --cluster (sem/cluster.rs), else plain.
+fn fit_model(
+    a: &SemArgs,
+    flat: &FlatModel,
+    data: &Dataset,
+    opts: &SemOptions,
+) -> Result<SemFit, CliError> {
+    let fit = match &a.cluster {
+        Some(var) => crate::sem::cluster::fit_clustered(flat, data, opts, var),
+        None => crate::sem::fit(flat, data, opts),
+    };
+    Ok(fit.map_err(crate::Error::from)?)
+}
+
+/// The tests of the fitted model the flags ask for: --wald and --compare.
+#[derive(Default)]
+pub struct SemTests {
+    pub wald: Option<WaldTest>,
+    pub compare: Option<LrtTable>,
+}
+
+impl SemTests {
+    fn run(
+        a: &SemArgs,
+        source: &str,
+        fit: &SemFit,
+        data: &Dataset,
+        opts: &SemOptions,
+    ) -> Result<SemTests, CliError> {
+        let wald = match &a.wald {
+            Some(text) => Some(crate::sem::wald::wald_text(fit, text)?),
+            None => None,
+        };
+        let compare = match &a.compare {
+            Some(path) => {
+                let name = path.display().to_string();
+                let text = model_opts::spec_text(path)?;
+                let flat =
+                    crate::spec::syntax::parse_flat(&name, &text).map_err(crate::Error::from)?;
+                let other = fit_model(a, &flat, data, opts)?;
+                let names = if name == source {
+                    ("model".to_string(), "--compare".to_string())
+                } else {
+                    (source.to_string(), name)
+                };
+                let table = crate::sem::lrt::lrt(&[(&names.0, fit), (&names.1, &other)])
+                    .map_err(crate::Error::from)?;
+                Some(table)
+            }
+            None => None,
+        };
+        Ok(SemTests { wald, compare })
+    }
+
+    fn add_to(&self, report: &mut Report, fit: &SemFit) {
+        if let Some(c) = &fit.cluster {
+            sem_tests::add_cluster(report, c);
+        }
+        if let Some(w) = &self.wald {
+            sem_tests::add_wald(report, w);
+        }
+        if let Some(t) = &self.compare {
+            sem_tests::add_lrt(report, t);
+        }
+    }
+
+    fn add_to_json(&self, doc: &mut serde_json::Value, fit: &SemFit) {
+        let Some(o) = doc.as_object_mut() else { return };
+        if let Some(c) = &fit.cluster {
+            o.insert(
+                "cluster".into(),
+                serde_json::to_value(c).unwrap_or_default(),
+            );
+        }
+        if let Some(w) = &self.wald {
+            o.insert("wald".into(), serde_json::to_value(w).unwrap_or_default());
+        }
+        if let Some(t) = &self.compare {
+            o.insert("lrt".into(), serde_json::to_value(t).unwrap_or_default());
+        }
     }
 }
 
@@ -266,6 +360,8 @@ pub struct SemRun {
     pub boot: Option<SemBootstrap>,
     /// The := probed at values of an observed moderator.
     pub probed: Vec<ProbedDefinition>,
+    /// --wald and --compare.
+    pub tests: SemTests,
 }
 
 impl SemRun {
@@ -307,6 +403,7 @@ impl SemRun {
             "probe": self.a.probe.as_deref().unwrap_or("percentiles"), "wvals": self.a.wvals,
             "diagram_values": self.a.diagram_values, "diagram_coef": self.a.diagram_coef,
             "diagram_residuals": self.a.diagram_residuals,
+            "cluster": self.a.cluster, "wald": self.a.wald, "compare": self.a.compare,
         })
     }
 }
@@ -353,6 +450,7 @@ impl SemRun {
         }
         let mut report = sem_report(&self.fit, header, self.a.decimals as usize);
         add_sem_diagnostics(&mut report, &self.fit, &self.diagnostics);
+        self.tests.add_to(&mut report, &self.fit);
         report.notes.push(format!(
             "Confidence intervals at {}%; Std.lv standardizes the latent variables, Std.all every variable.",
             crate::data::format_number(self.a.conf)
@@ -384,6 +482,7 @@ impl SemRun {
                 serde_json::to_value(b).unwrap_or_default(),
             );
         }
+        self.tests.add_to_json(&mut doc, &self.fit);
         self.input.add_to_json(&mut doc);
         doc
     }

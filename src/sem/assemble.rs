@@ -186,6 +186,7 @@ pub fn assemble(
         options: opts.clone(),
         vcov: v,
         warnings,
+        cluster: None,
         source: None,
     }
 }

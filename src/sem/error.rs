@@ -51,6 +51,12 @@ pub enum SemError {
         draw: usize,
         reason: String,
     },
+    #[error("these models cannot be compared: {reason}")]
+    NotComparable { reason: String },
+    #[error("Wald test: {reason}")]
+    Wald { reason: String },
+    #[error("{reason}")]
+    Cluster { reason: String },
 }
 
 fn suggest(s: &[String]) -> String {

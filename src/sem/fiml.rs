@@ -178,4 +178,4 @@ mod robust;
 #[cfg(test)]
 mod tests;
 
-pub use pipeline::fit;
+pub use pipeline::{fit, fit_clustered};

@@ -21,6 +21,7 @@
 mod assemble;
 mod auglag;
 pub mod checks;
+pub mod cluster;
 mod constraint_values;
 mod constraints;
 pub mod defined;
@@ -33,6 +34,7 @@ pub mod h1;
 mod implied;
 pub mod linalg;
 pub mod lms;
+pub mod lrt;
 mod matrices;
 pub mod missing;
 mod model;
@@ -53,6 +55,7 @@ mod scaled_test;
 mod standardize;
 mod start;
 pub mod vcov;
+pub mod wald;
 
 #[cfg(test)]
 mod tests;
@@ -178,6 +181,9 @@ pub struct SemFit {
     /// Inadmissible estimates (Heywood cases, non-positive-definite covariance matrices),
     /// which lavaan too reports as warnings and keeps.
     pub warnings: Vec<SemWarning>,
+    /// The clusters of a cluster-robust fit (`cluster::fit_clustered`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<cluster::ClusterInfo>,
     /// The parameter table and sample moments the fit came from (for the diagnostics).
     #[serde(skip)]
     pub source: Option<std::sync::Arc<FitSource>>,
@@ -265,17 +271,9 @@ pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit
         return fiml::fit(flat, &*products::with_products(flat, data)?, opts);
     }
     let prep = prepare(flat, data, opts)?;
-    let (n, p, rows) = (prep.n, prep.pt.ov.len(), &prep.rows);
-    // MLR's case scores read the rows by variable.
-    let by_column: Vec<Vec<f64>> = if opts.estimator == Estimator::Mlr {
-        (0..p)
-            .map(|j| (0..n).map(|r| rows[r * p + j]).collect())
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let by_column = prep.by_column(opts.estimator);
     let refs: Vec<&[f64]> = by_column.iter().map(Vec::as_slice).collect();
-    let mut fit = fit_data(&prep.pt, &prep.stats, opts, Some(&refs))?;
+    let mut fit = fit_data(&prep.pt, &prep.stats, opts, Some(&refs), None)?;
     fit.dropped_lines = prep.dropped_lines;
     Ok(fit)
 }
@@ -288,6 +286,19 @@ pub(crate) struct Prepared {
     pub n: usize,
     pub stats: SampleStats,
     pub dropped_lines: Vec<u64>,
+}
+
+impl Prepared {
+    /// The rows by variable, for MLR's case scores (none for ML).
+    pub(crate) fn by_column(&self, estimator: Estimator) -> Vec<Vec<f64>> {
+        let (n, p) = (self.n, self.pt.ov.len());
+        if estimator != Estimator::Mlr {
+            return Vec::new();
+        }
+        (0..p)
+            .map(|j| (0..n).map(|r| self.rows[r * p + j]).collect())
+            .collect()
+    }
 }
 
 /// The parameter table of `flat` on the data, and the listwise complete rows it is fitted to
@@ -328,7 +339,7 @@ pub(crate) fn prepare(
 
 /// Fits the parameter table `pt` to sample moments `s` (in `pt.ov`'s order).
 pub fn fit_moments(pt: &ParTable, s: &SampleStats, opts: &SemOptions) -> Result<SemFit, SemError> {
-    fit_data(pt, s, opts, None)
+    fit_data(pt, s, opts, None, None)
 }
 
 /// θ̂ under the table's constraints, the basis K of the directions they leave free at θ̂ (for
@@ -381,12 +392,14 @@ fn estimate_constrained(
     Ok((est, re, npar))
 }
 
-/// The pipeline; `rows` (one complete column per observed variable) are needed by MLR.
+/// The pipeline; `rows` (one complete column per observed variable) are needed by MLR, and
+/// `cluster` makes its robust parts cluster-robust (cluster.rs).
 fn fit_data(
     pt: &ParTable,
     s: &SampleStats,
     opts: &SemOptions,
     rows: Option<&[&[f64]]>,
+    cluster: Option<&cluster::Clusters>,
 ) -> Result<SemFit, SemError> {
     let model = model::Model::new(pt, s);
     let p = pt.ov.len();
@@ -412,7 +425,9 @@ fn fit_data(
         (Estimator::Ml, _) => None,
         (Estimator::Mlr, Some(cols)) => {
             let fx: &[usize] = if pt.fixed_x { &x } else { &[] };
-            let r = robust::mlr(&model, s, &est.theta, &info, &re, cols, fx, &free_name)?;
+            let r = robust::mlr(
+                &model, s, &est.theta, &info, &re, cols, fx, &free_name, cluster,
+            )?;
             v = r.vcov.clone();
             Some((r, cols))
         }
@@ -446,6 +461,7 @@ fn fit_data(
             cols,
             pt.meanstructure,
             (&x, pt.fixed_x),
+            cluster,
         ));
     }
     let mut out = assemble::assemble(pt, &model, &est, v, imp, fit, opts, s.n);

@@ -18,6 +18,7 @@
 //! structure), so tr(A₁ᵤ⁻¹B₁ᵤ) = ½(b₂,ₚ − p) + p·[mean structure], b₂,ₚ being Mardia's
 //! multivariate kurtosis n⁻¹Σqᵢ² (n⁻¹Σqᵢ = p exactly).
 
+use super::cluster::Clusters;
 use super::constraints::Reparam;
 use super::error::SemError;
 use super::fit_measures::FitMeasures;
@@ -114,13 +115,13 @@ pub fn case_scores(d: &Delta, inv: &Mat, mu: &[f64], cols: &[&[f64]], means: boo
 }
 
 /// Row `r` of the data less `center`, into `dev`.
-fn deviation(dev: &mut [f64], cols: &[&[f64]], r: usize, center: &[f64]) {
+pub(super) fn deviation(dev: &mut [f64], cols: &[&[f64]], r: usize, center: &[f64]) {
     for ((d, c), m) in dev.iter_mut().zip(cols).zip(center) {
         *d = c[r] - m;
     }
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
@@ -211,7 +212,7 @@ pub fn trace_h1_complete(
 }
 
 /// `v += s·(d d′ − h h′)`.
-fn add_outer_diff(v: &mut Mat, d: &[f64], h: &[f64], s: f64) {
+pub(super) fn add_outer_diff(v: &mut Mat, d: &[f64], h: &[f64], s: f64) {
     let p = d.len();
     for i in 0..p {
         for j in 0..p {
@@ -222,7 +223,12 @@ fn add_outer_diff(v: &mut Mat, d: &[f64], h: &[f64], s: f64) {
 
 /// The data with every non-x column replaced by its OLS fit on the x columns (with an
 /// intercept): ŷ = ȳ + S_yx S_xx⁻¹ (x − x̄).
-fn ols_fitted(cols: &[&[f64]], mean: &[f64], cov: &Mat, x: &[usize]) -> Option<Vec<Vec<f64>>> {
+pub(super) fn ols_fitted(
+    cols: &[&[f64]],
+    mean: &[f64],
+    cov: &Mat,
+    x: &[usize],
+) -> Option<Vec<Vec<f64>>> {
     let (sxx_inv, _) = spd_inverse_logdet(&cov.select(x))?;
     let p = cov.rows;
     let n = cols.first().map_or(0, |c| c.len());
@@ -286,6 +292,7 @@ pub fn mlr(
     cols: &[&[f64]],
     x: &[usize],
     names: &dyn Fn(usize) -> String,
+    cluster: Option<&Clusters>,
 ) -> Result<Robust, SemError> {
     let (m, imp) = model.implied(theta).ok_or_else(|| SemError::Unidentified {
         parameters: vec!["(implied moments undefined at the estimate)".into()],
@@ -301,9 +308,16 @@ pub fn mlr(
         &s.mean
     };
     let scores = case_scores(&d, &inv, mu, cols, model.meanstructure);
-    let b0 = first_order(&scores);
+    // cluster.rs: scores and Γ summed within clusters (lavaan's `cluster =`).
+    let b0 = match cluster {
+        Some(c) => c.first_order(&scores),
+        None => first_order(&scores),
+    };
     let e_inv = vcov(info, re, 1.0, names)?;
-    let (trace_h1, ndat_h1) = trace_h1_complete(cols, &s.mean, &s.cov, model.meanstructure, x);
+    let (trace_h1, ndat_h1) = match cluster {
+        Some(c) => c.trace_h1(cols, &s.mean, &s.cov, model.meanstructure, x),
+        None => trace_h1_complete(cols, &s.mean, &s.cov, model.meanstructure, x),
+    };
     Ok(Robust {
         vcov: sandwich(&e_inv, &b0, s.n),
         test: YuanBentler {
@@ -325,14 +339,22 @@ pub fn scaled_measures(
     cols: &[&[f64]],
     means: bool,
     (x, fixed_x): (&[usize], bool),
+    cluster: Option<&Clusters>,
 ) -> ScaledFit {
     let yb = r.test;
-    let mut trace_h0 = trace_h0_baseline_complete(cols, &s.mean, &s.cov, means, x);
+    let mut trace_h0 = match cluster {
+        Some(c) => c.trace_h0_baseline(cols, &s.mean, &s.cov, means, x),
+        None => trace_h0_baseline_complete(cols, &s.mean, &s.cov, means, x),
+    };
     if !fixed_x && !x.is_empty() {
         // Random x: the baseline's x block is saturated, contributing its own h1 trace.
         let xcols: Vec<&[f64]> = x.iter().map(|&i| cols[i]).collect();
         let xmean: Vec<f64> = x.iter().map(|&i| s.mean[i]).collect();
-        trace_h0 += trace_h1_complete(&xcols, &xmean, &s.cov.select(x), means, &[]).0;
+        let xcov = s.cov.select(x);
+        trace_h0 += match cluster {
+            Some(c) => c.trace_h1(&xcols, &xmean, &xcov, means, &[]).0,
+            None => trace_h1_complete(&xcols, &xmean, &xcov, means, &[]).0,
+        };
     }
     let base = YuanBentler { trace_h0, ..yb };
     scaled_fit(yb.scaled_input(&base, fit, s.n))

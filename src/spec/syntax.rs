@@ -151,6 +151,33 @@ pub fn parse_flat(source_name: &str, text: &str) -> Result<FlatModel, SpecError>
     lower::lower(&src, statements)
 }
 
+/// Constraints alone (`a1 == a2; b == 0`, one per line), written as a model's `==`, `<`, `>`
+/// rows, for tests of a fitted model (`cipa sem --wald`); the caller checks the labels against
+/// the fitted model.
+pub fn parse_constraints(
+    source_name: &str,
+    text: &str,
+) -> Result<Vec<crate::spec::flat::Constraint>, SpecError> {
+    let src = Source::new(source_name, text);
+    let tokens = lex::lex(text);
+    parse::split_statements(&tokens, parse::Dialect::Sem)
+        .iter()
+        .map(|stmt| match parse::parse_statement(&src, stmt, parse::Dialect::Sem)? {
+            parse::Statement::Constraint(c) => Ok(crate::spec::flat::Constraint {
+                lhs: c.lhs,
+                op: c.op,
+                rhs: c.rhs,
+                pos: c.pos,
+                text: c.text,
+            }),
+            _ => Err(SpecError::Invalid(format!(
+                "{source_name}: '{}' is not a constraint; write constraints of the fitted model's labels such as 'a1 == a2; b == 0'",
+                text.trim()
+            ))),
+        })
+        .collect()
+}
+
 /// The text being parsed, for error messages.
 struct Source<'a> {
     name: &'a str,

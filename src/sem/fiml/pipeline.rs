@@ -8,6 +8,7 @@
 use crate::data::Dataset;
 use crate::spec::flat::FlatModel;
 
+use super::super::cluster::Clusters;
 use super::super::constraints::{self, Reparam};
 use super::super::estimate::{Estimate, GRADIENT_TOL};
 use super::super::h1::{EmOptions, H1};
@@ -26,6 +27,18 @@ const BFGS_TOL: f64 = 1e-7;
 
 /// Fits `flat` to every row of `data` with at least one observed model variable, by FIML.
 pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit, SemError> {
+    fit_clustered(flat, data, opts, None)
+}
+
+/// [`fit`], with MLR's robust parts cluster-robust when `cluster` names the column of cluster
+/// ids (lavaan's `cluster =` with `missing = "ml"`: the casewise scores of the model, of the h1
+/// and of the baseline summed within clusters, sem/cluster.rs).
+pub fn fit_clustered(
+    flat: &FlatModel,
+    data: &Dataset,
+    opts: &SemOptions,
+    cluster: Option<&str>,
+) -> Result<SemFit, SemError> {
     let opts = SemOptions {
         meanstructure: true,
         ..opts.clone()
@@ -33,7 +46,14 @@ pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit
     check(&opts)?;
     let names: Vec<String> = data.names().map(str::to_string).collect();
     let pt = partable::build(flat, &names, &opts)?;
-    let prep = fiml_data(&pt, data)?;
+    let mut prep = fiml_data(&pt, data)?;
+    if let Some(var) = cluster {
+        // One id per score row: the patterns' rows in pattern order (fiml/h1info.rs scores).
+        let rows: Vec<usize> = (prep.fd.patterns.patterns.iter())
+            .flat_map(|q| q.rows.iter().map(|&i| prep.kept[i]))
+            .collect();
+        prep.clusters = Some((Clusters::from_column(data, var, &rows)?, var.to_string()));
+    }
     let fd = &prep.fd;
     let p = pt.ov.len();
     // The engine's start values and fixed values read the (EM) moments as sample moments.
@@ -102,6 +122,7 @@ fn finish(
         base: &base,
         x: &x,
         fixed_x: pt.fixed_x,
+        cluster: prep.clusters.as_ref().map(|(c, _)| c),
     };
     match opts.estimator {
         Estimator::Ml => fit.fiml_robust = Some(robust::corrected(&cx, robust::Version::V6, &fit)),
@@ -113,6 +134,7 @@ fn finish(
     }
     let mut out = assemble::assemble(pt, model, &est, v, imp, fit, opts, fd.patterns.n);
     out.dropped_lines = prep.dropped_lines.clone();
+    out.cluster = prep.clusters.as_ref().map(|(c, var)| c.info(var));
     // Under FIML lavaan's `sampstat` (read by semTools' reliability) is the EM H1's moments.
     out.source = Some(std::sync::Arc::new(super::super::FitSource {
         table: pt.clone(),
@@ -139,6 +161,10 @@ pub(crate) struct Prepared {
     pub n_rows: usize,
     /// File lines of the rows with no observed model variable.
     dropped_lines: Vec<u64>,
+    /// The data rows behind `rows` (rows with a missing fixed.x covariate are left out).
+    kept: Vec<usize>,
+    /// The clusters of the score rows and their variable (`fit_clustered`).
+    clusters: Option<(Clusters, String)>,
 }
 
 /// The model variables of every row (NaN where missing), their patterns and the EM H1; rows
@@ -184,6 +210,8 @@ pub(crate) fn fiml_data(pt: &ParTable, data: &Dataset) -> Result<Prepared, SemEr
         rows,
         n_rows: n,
         dropped_lines,
+        kept,
+        clusters: None,
     })
 }
 

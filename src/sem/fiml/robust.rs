@@ -11,6 +11,7 @@
 //!   moments and k = tr(W_c W⁻¹ U W⁻¹) ("V6", plain ML) or tr(U W⁻¹ W_c W⁻¹ U Γ) with
 //!   Γ = W⁻¹JW⁻¹ ("V3", with a scaled test); the same for the baseline model.
 
+use super::super::cluster::Clusters;
 use super::super::constraints::Reparam;
 use super::super::linalg::{spd_inverse_logdet, Mat};
 use super::super::model::Model;
@@ -52,6 +53,8 @@ pub struct Context<'a> {
     /// Whether their moments are fixed: lavaan then masks them in the h1 information
     /// (`x.idx` of `lav_mvnorm_missing_information_*`) and inverts the rest.
     pub fixed_x: bool,
+    /// The clusters of the score rows under lavaan's `cluster =` (sem/cluster.rs).
+    pub cluster: Option<&'a Clusters>,
 }
 
 /// The h1 pieces at the EM moments: W, W⁻¹, J.
@@ -62,6 +65,14 @@ struct H1Info {
 }
 
 impl Context<'_> {
+    /// The first-order information of casewise scores, summed within clusters if any.
+    fn first_order(&self, scores: &Mat) -> Mat {
+        match self.cluster {
+            Some(c) => c.first_order(scores),
+            None => first_order(scores),
+        }
+    }
+
     /// The covariates' moments (means, their covariances) as positions in the moments.
     fn x_moments(&self) -> Vec<usize> {
         let p = self.fd.patterns.p;
@@ -80,7 +91,7 @@ impl Context<'_> {
     fn h1(&self) -> Option<H1Info> {
         let (mu, sigma) = (&self.em.mean, &self.em.cov.data);
         let mut w = observed(&self.fd.patterns, mu, sigma)?;
-        let mut j = first_order(&scores(self.data, &self.fd.patterns, mu, sigma)?);
+        let mut j = self.first_order(&scores(self.data, &self.fd.patterns, mu, sigma)?);
         let masked = if self.fixed_x {
             self.x_moments()
         } else {
@@ -126,7 +137,7 @@ pub fn mlr(cx: &Context<'_>, fit: &FitMeasures) -> Result<(Mat, ScaledFit), SemE
     let (_, imp) = cx.model.implied(cx.theta).ok_or_else(failed)?;
     let dl = delta_matrix(cx.model, cx.theta).ok_or_else(failed)?;
     let pats = &cx.fd.patterns;
-    let b1 = first_order(&scores(cx.data, pats, &imp.mu, &imp.sigma.data).ok_or_else(failed)?);
+    let b1 = cx.first_order(&scores(cx.data, pats, &imp.mu, &imp.sigma.data).ok_or_else(failed)?);
     let b0 = dl.t().mul(&b1).mul(&dl);
     let e_inv = vcov(cx.info, cx.re, 1.0, cx.names)?;
     let h1 = cx.h1().ok_or_else(failed)?;
@@ -134,7 +145,9 @@ pub fn mlr(cx: &Context<'_>, fit: &FitMeasures) -> Result<(Mat, ScaledFit), SemE
     let (mb, sb, idx) = (&cx.base.mean, &cx.base.sigma, &cx.base.idx);
     let eb = observed(pats, mb, sb).ok_or_else(failed)?.select(idx);
     let (eb_inv, _) = spd_inverse_logdet(&eb).ok_or_else(failed)?;
-    let b0b = first_order(&scores(cx.data, pats, mb, sb).ok_or_else(failed)?).select(idx);
+    let b0b = cx
+        .first_order(&scores(cx.data, pats, mb, sb).ok_or_else(failed)?)
+        .select(idx);
     let yb = YuanBentler {
         trace_h1,
         trace_h0: b0.trace_mul(&e_inv),

@@ -3,7 +3,7 @@
 # where ... are passed to lavaan::sem (estimator, missing, std.lv, meanstructure, ...).
 suppressPackageStartupMessages({ library(lavaan); library(jsonlite) })
 
-sem_golden <- function(data, model, dir, data_file, ..., mi = TRUE) {
+sem_golden <- function(data, model, dir, data_file, ..., mi = TRUE, resid = TRUE) {
   dir.create(dir, showWarnings = FALSE, recursive = TRUE)
   args <- list(...)
   fit <- sem(model, data = data, ...)
@@ -39,8 +39,11 @@ sem_golden <- function(data, model, dir, data_file, ..., mi = TRUE) {
     out$modindices <- data.frame(lhs = mi_tab$lhs, op = mi_tab$op, rhs = mi_tab$rhs,
       mi = mi_tab$mi, epc = mi_tab$epc, sepc_all = mi_tab$sepc.all, stringsAsFactors = FALSE)
   }
-  rc <- lavResiduals(fit, type = "cor.bentler")
-  out$residual_cor <- unclass(rc$cov)
+  # lavResiduals() fails under cluster = (lavaan 0.6-14): resid = FALSE leaves them out.
+  if (resid) {
+    rc <- lavResiduals(fit, type = "cor.bentler")
+    out$residual_cor <- unclass(rc$cov)
+  }
   write_json(out, file.path(dir, "expected.json"), digits = NA, auto_unbox = TRUE,
              pretty = TRUE, na = "null")
   writeLines(c(R.version.string, paste("lavaan", packageVersion("lavaan")),
