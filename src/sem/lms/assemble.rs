@@ -188,5 +188,6 @@ pub fn assemble(cx: Context, opt: &Optimum, vcov: Mat) -> SemFit {
         vcov,
         warnings: Vec::new(),
         source: None,
+        cluster: None,
     }
 }
