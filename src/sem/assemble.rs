@@ -187,5 +187,6 @@ pub fn assemble(
         vcov: v,
         warnings,
         source: None,
+        interactions: Vec::new(),
     }
 }

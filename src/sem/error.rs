@@ -51,6 +51,10 @@ pub enum SemError {
         draw: usize,
         reason: String,
     },
+    #[error(
+        "{method} estimation of latent interactions is not available in this build yet; {advice}"
+    )]
+    InteractionUnavailable { method: String, advice: String },
 }
 
 fn suggest(s: &[String]) -> String {

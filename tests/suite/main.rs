@@ -56,6 +56,7 @@ mod sem_boot;
 mod sem_condind;
 mod sem_constraints;
 mod sem_diagnostics;
+mod sem_dmc;
 mod sem_fiml;
 mod sem_golden;
 mod sem_input;

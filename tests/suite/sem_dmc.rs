@@ -1,0 +1,128 @@
+//! Latent interactions by double-mean-centred product indicators (issue 12) against
+//! semTools 0.5-6 + lavaan 0.6-14 (tests/golden/sem_hs_dmc/{all,matched}, make.R beside them):
+//! `speed ~ visual + textual + visual:textual` on HolzingerSwineford1939. data.csv holds
+//! indProd's product columns (compared with cipa's to 1e-12), expected.json lavaan's fit of the
+//! model with those columns (compared with cipa's fit to 1e-5 as every sem golden). lavaan's
+//! names there are `vt` for the product latent and `x1.x4` for a product indicator; cipa's are
+//! the term as written (`visual:textual`) and `x1:x4`.
+
+use serde_json::Value;
+
+use crate::common;
+use cipa::sem::interaction::{self, DmcPairs, InteractionMethod, InteractionOptions};
+use cipa::sem::{self, Missing, SemOptions};
+
+const MODEL: &str = "visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+speed ~ visual + textual + visual:textual";
+
+fn options(pairs: DmcPairs) -> SemOptions {
+    SemOptions {
+        interaction: InteractionOptions {
+            method: InteractionMethod::Dmc,
+            pairs,
+        },
+        ..SemOptions::default()
+    }
+}
+
+fn hs() -> Option<cipa::data::Dataset> {
+    common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+        .map(|p| common::read_data(&p))
+}
+
+/// lavaan's names in cipa's: `vt` → `visual:textual`, `x1.x4` → `x1:x4` (keys and values).
+fn cipa_names(v: Value) -> Value {
+    let rename = |s: &str| -> String {
+        if s == "vt" {
+            "visual:textual".into()
+        } else if s.len() == 5 && s.starts_with('x') && &s[2..4] == ".x" {
+            s.replace('.', ":")
+        } else {
+            s.to_string()
+        }
+    };
+    match v {
+        Value::String(s) => Value::String(rename(&s)),
+        Value::Array(a) => Value::Array(a.into_iter().map(cipa_names).collect()),
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, v)| (rename(&k), cipa_names(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn expected(case: &str) -> Value {
+    let dir = common::golden_dir(&format!("sem_hs_dmc/{case}"));
+    let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
+    cipa_names(serde_json::from_str(&text).expect("valid JSON"))
+}
+
+/// cipa's product columns against indProd's (data.csv) to 1e-12.
+fn check_columns(case: &str, pairs: DmcPairs, n_products: usize) {
+    let Some(data) = hs() else { return };
+    let flat = cipa::spec::syntax::parse_flat("dmc", MODEL).unwrap();
+    let opts = options(pairs).interaction;
+    let ex = interaction::expand(&flat, &data, &opts, Missing::Listwise).unwrap();
+    let golden =
+        common::read_data(&common::golden_dir(&format!("sem_hs_dmc/{case}")).join("data.csv"));
+    let product = &ex.products[0];
+    assert_eq!(product.indicators.len(), n_products);
+    let mut compared = 0;
+    for name in golden.names().filter(|n| n.contains('.')) {
+        let ours = ex.data.numeric(&name.replace('.', ":")).unwrap();
+        let theirs = golden.numeric(name).unwrap();
+        assert_eq!(ours.len(), theirs.len());
+        for (i, (a, b)) in ours.iter().zip(theirs).enumerate() {
+            assert!((a - b).abs() < 1e-12, "{case} {name} row {i}: {a} vs {b}");
+        }
+        compared += 1;
+    }
+    assert_eq!(
+        compared, n_products,
+        "{case}: every product column compared"
+    );
+}
+
+#[test]
+fn all_pairs_products_equal_indprod() {
+    check_columns("all", DmcPairs::All, 9);
+}
+
+#[test]
+fn matched_products_equal_indprod() {
+    check_columns("matched", DmcPairs::Matched, 3);
+}
+
+fn check_fit(case: &str, pairs: DmcPairs) {
+    let Some(data) = hs() else { return };
+    let flat = cipa::spec::syntax::parse_flat("dmc", MODEL).unwrap();
+    let fit = sem::fit(&flat, &data, &options(pairs)).unwrap_or_else(|e| panic!("{e}"));
+    let exp = expected(case);
+    crate::sem_golden::check_fit(&format!("sem_hs_dmc/{case}"), &fit, &exp, 1e-5);
+    let product = &fit.interactions[0];
+    assert_eq!(product.name, "visual:textual");
+    assert_eq!(product.n_rows, 301);
+    // The residual covariances the fit freed are lavaan's (every `~~` between products).
+    let covs = exp["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["op"] == "~~" && r["lhs"] != r["rhs"])
+        .filter(|r| r["lhs"].as_str().unwrap().contains(':'))
+        .count();
+    assert_eq!(product.residual_covariances.len(), covs);
+}
+
+#[test]
+fn all_pairs_fit_equals_lavaan() {
+    check_fit("all", DmcPairs::All);
+}
+
+#[test]
+fn matched_fit_equals_lavaan() {
+    check_fit("matched", DmcPairs::Matched);
+}
