@@ -126,3 +126,80 @@ fn all_pairs_fit_equals_lavaan() {
 fn matched_fit_equals_lavaan() {
     check_fit("matched", DmcPairs::Matched);
 }
+
+/// Simple slopes of speed on visual at textual = 0, ± 1 SD and the Johnson-Neyman bounds
+/// against make.R's (lavaan's estimates and vcov, delta method as modsem's simple_slopes).
+fn check_slopes(case: &str, pairs: DmcPairs) {
+    let Some(data) = hs() else { return };
+    let flat = cipa::spec::syntax::parse_flat("dmc", MODEL).unwrap();
+    let fit = sem::fit(&flat, &data, &options(pairs)).unwrap();
+    let dir = common::golden_dir(&format!("sem_hs_dmc/{case}"));
+    let exp: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("slopes.json")).unwrap()).unwrap();
+    let method = cipa::effects::probe::ProbeMethod::MeanSd;
+    let all = cipa::analysis::sem_slopes::latent_slopes(&fit, &data, &method).unwrap();
+    assert_eq!(all.len(), 1);
+    let s = &all[0];
+    assert_eq!(
+        (s.outcome.as_str(), s.focal.as_str(), s.moderator.as_str()),
+        ("speed", "visual", "textual")
+    );
+    assert!(s.moderator_is_latent);
+    let mut c = common::Checker::new(&format!("{case} slopes"));
+    let num = |v: &Value| v.as_f64().unwrap();
+    c.num_tol(
+        "moderator sd",
+        s.moderator_sd,
+        num(&exp["moderator_sd"]),
+        1e-5,
+    );
+    let probes = exp["probes"].as_array().unwrap();
+    assert_eq!(s.slopes.len(), probes.len());
+    for (row, e) in s.slopes.iter().zip(probes) {
+        let what = format!("at {}", row.label);
+        // On the scale of the SE, as every golden estimate.
+        let on_se = |x: f64| 1e-5 * row.se.max(x.abs()) / x.abs();
+        c.num_tol(format!("{what} w"), row.w, num(&e["w"]), 1e-5);
+        c.num_tol(
+            format!("{what} slope"),
+            row.effect,
+            num(&e["slope"]),
+            on_se(row.effect),
+        );
+        c.num_tol(format!("{what} se"), row.se, num(&e["se"]), 1e-5);
+        c.num_tol(format!("{what} z"), row.z, num(&e["z"]), 1e-5);
+        c.num_tol(format!("{what} p"), row.p, num(&e["pvalue"]), 1e-4);
+        for col in ["ci_lower", "ci_upper"] {
+            let v = if col == "ci_lower" {
+                row.ci_lower
+            } else {
+                row.ci_upper
+            };
+            c.num_tol(format!("{what} {col}"), v, num(&e[col]), on_se(3.0 * v));
+        }
+    }
+    let roots: Vec<f64> = exp["jn_roots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(num)
+        .collect();
+    assert_eq!(s.jn_bounds.len(), roots.len());
+    for (a, b) in s.jn_bounds.iter().zip(&roots) {
+        c.num_tol("Johnson-Neyman bound", *a, *b, 1e-4);
+    }
+    c.finish();
+    // The leading coefficient is negative: the slope is significant between the bounds.
+    assert!(num(&exp["jn_a"]) < 0.0);
+    assert_eq!(s.jn_significant, vec![(s.jn_bounds[0], s.jn_bounds[1])]);
+}
+
+#[test]
+fn all_pairs_simple_slopes_equal_the_delta_method_on_lavaan() {
+    check_slopes("all", DmcPairs::All);
+}
+
+#[test]
+fn matched_simple_slopes_equal_the_delta_method_on_lavaan() {
+    check_slopes("matched", DmcPairs::Matched);
+}

@@ -130,3 +130,29 @@ pub fn expand<'a>(
         products,
     })
 }
+
+/// The model-implied variance of latent `name` at the estimate (diag V(η) =
+/// (I − B)⁻¹Ψ(I − B)⁻ᵀ, lavaan's `computeVETA`): a latent moderator is probed at 0 ± its SD.
+pub fn latent_variance(fit: &super::SemFit, name: &str) -> Result<f64, SemError> {
+    let src = fit
+        .source
+        .as_deref()
+        .ok_or_else(|| SemError::UnsupportedOption {
+            what: "the variance of a latent of a fit without its parameter table".into(),
+        })?;
+    let k =
+        src.table
+            .lv
+            .iter()
+            .position(|l| l == name)
+            .ok_or_else(|| SemError::UnsupportedOption {
+                what: format!("the variance of '{name}', which is not a latent of the model"),
+            })?;
+    let model = super::model::Model::new(&src.table, &src.sample);
+    let (_, imp) = model
+        .implied(&fit.theta)
+        .ok_or_else(|| SemError::Unidentified {
+            parameters: vec!["(I - B is singular at the estimate)".into()],
+        })?;
+    Ok(imp.veta[(k, k)])
+}
