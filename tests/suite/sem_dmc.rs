@@ -145,7 +145,7 @@ fn check_slopes(case: &str, pairs: DmcPairs) {
         ("speed", "visual", "textual")
     );
     assert!(s.moderator_is_latent);
-    let mut c = common::Checker::new(&format!("{case} slopes"));
+    let mut c = common::Checker::new(format!("{case} slopes"));
     let num = |v: &Value| v.as_f64().unwrap();
     c.num_tol(
         "moderator sd",
