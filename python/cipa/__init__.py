@@ -507,6 +507,8 @@ def sem(
     diagram_values: str | None = None,
     diagram_coef: str | None = None,
     diagram_residuals: bool = False,
+    interaction: str | None = None,
+    dmc_pairs: str | None = None,
 ) -> Sem:
     """A latent-variable structural equation model (CFA, SEM) by maximum likelihood, as
     ``cipa sem``, with lavaan 0.6's defaults and numbers.
@@ -534,6 +536,14 @@ def sem(
     (values); with ``W``'s slope (the index of moderated mediation) when it is linear in W.
     ``diagram_values`` (``raw`` or ``std``), ``diagram_coef`` (``stars`` or ``ci``) and
     ``diagram_residuals`` (draw the variances) set what the path diagram shows.
+    A product term with a latent factor (``speed ~ visual + textual + visual:textual``) is a
+    latent interaction: ``interaction`` ``dmc`` (default: double-mean-centred product
+    indicators) or ``lms``; ``dmc_pairs`` ``all`` (default: every pair, with residual
+    covariances between products sharing an item, as modsem) or ``matched`` (semTools'
+    ``indProd(match = TRUE)``). The report then names the product indicators and gives the
+    simple slopes of the outcome on the first factor at values of the second (a latent's mean
+    and ± 1 SD; an observed moderator's ``probe``/``wvals`` values) with the Johnson-Neyman
+    region, under ``.to_dict()["interactions"]`` and ``["latent_slopes"]``.
 
     Returns an immutable :class:`Sem`: ``.parameters`` (lavaan's parameterEstimates),
     ``.fit`` (fitMeasures), ``.r2``, ``.summary()``, ``.to_dict()``, ``.save(dir)``.
@@ -545,7 +555,8 @@ def sem(
               diagram=os.path.expanduser(os.fspath(diagram)) if diagram is not None else None,
               boot=boot, seed=seed, ci=ci, mc=mc, bollen_stine=bollen_stine, threads=threads,
               probe=probe, wvals=wvals, diagram_values=diagram_values, diagram_coef=diagram_coef,
-              diagram_residuals=diagram_residuals)
+              diagram_residuals=diagram_residuals, interaction=interaction,
+              dmc_pairs=dmc_pairs)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     if isinstance(missing, str):

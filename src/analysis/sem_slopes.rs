@@ -7,7 +7,10 @@
 //! for observed variables). A latent moderator has mean 0 (the product indicators are centred),
 //! so it is probed at 0 and ± 1 SD of its model-implied variance (modsem's default); an
 //! observed moderator at PROCESS's percentiles of the rows used, or mean ± SD, or given values
-//! (effects/probe.rs). The Johnson-Neyman bounds solve (g1 + g3·w)² = z²·Var (analysis/jn.rs).
+//! (effects/probe.rs). The product indicators are built from centred variables, so the term is
+//! x·(w − w̄) and an observed moderator's slope at w is g1 + g3·(w − w̄), w̄ its mean in the rows
+//! used (a latent's is 0). The Johnson-Neyman bounds solve (g1 + g3·w)² = z²·Var
+//! (analysis/jn.rs), in w − w̄.
 
 use serde::Serialize;
 
@@ -44,6 +47,8 @@ pub struct LatentSlopes {
     /// The moderator's SD: model-implied for a latent, the sample's (rows used) for an observed
     /// one.
     pub moderator_sd: f64,
+    /// The mean the moderator was centred at in the product indicators (0 for a latent).
+    pub moderator_centre: f64,
     /// How the probe values were chosen: "mean_sd", "percentiles" or "values".
     pub probe: String,
     pub level: f64,
@@ -90,6 +95,8 @@ struct Moderator {
     points: Vec<(f64, String)>,
     range: (f64, f64),
     observed: Option<(f64, f64)>,
+    /// The mean the product's factor was centred at (0 for a latent).
+    centre: f64,
 }
 
 fn moderator_values(
@@ -123,6 +130,7 @@ fn moderator_values(
             points,
             range: (-3.0 * sd, 3.0 * sd),
             observed: None,
+            centre: 0.0,
         });
     }
     let col = data.numeric(name)?;
@@ -155,6 +163,7 @@ fn moderator_values(
         points,
         range: (lo, hi),
         observed: Some((lo, hi)),
+        centre: mean,
     })
 }
 
@@ -178,7 +187,9 @@ fn probe(fit: &SemFit, outcome: &str, focal: &str, term: &str, m: Moderator) -> 
     };
     let (v11, v13, v33) = (v(f1, f1), v(f1, f3), v(f3, f3));
     let crit = z_quantile(1.0 - (1.0 - fit.options.level) / 2.0);
+    let c = m.centre;
     let at = |w: f64| {
+        let w = w - c;
         let effect = g1 + g3 * w;
         let se = (v11 + 2.0 * w * v13 + w * w * v33).max(0.0).sqrt();
         (effect, se)
@@ -200,7 +211,10 @@ fn probe(fit: &SemFit, outcome: &str, focal: &str, term: &str, m: Moderator) -> 
             }
         })
         .collect();
-    let mut bounds = boundaries((g1, g3), (v11, v13, v33), crit * crit);
+    let mut bounds: Vec<f64> = boundaries((g1, g3), (v11, v13, v33), crit * crit)
+        .into_iter()
+        .map(|b| b + c)
+        .collect();
     bounds.sort_by(f64::total_cmp);
     bounds.dedup();
     let significant = significant_stretches(&bounds, |w| {
@@ -217,6 +231,7 @@ fn probe(fit: &SemFit, outcome: &str, focal: &str, term: &str, m: Moderator) -> 
         term: term.into(),
         moderator_is_latent: m.latent,
         moderator_sd: m.sd,
+        moderator_centre: m.centre,
         probe: m.probe.into(),
         level: fit.options.level,
         crit,

@@ -642,4 +642,14 @@ pub struct SemArgs {
     /// Draw the variances and residual variances in the path diagram (two-headed loops).
     #[arg(long = "diagram-residuals")]
     pub diagram_residuals: bool,
+    /// How a product term with a latent factor (`y ~ x + w + x:w`) is estimated: dmc
+    /// (double-mean-centred product indicators, modsem's default) or lms (latent moderated
+    /// structural equations).
+    #[arg(long, default_value = "dmc", value_parser = ["dmc", "lms"])]
+    pub interaction: String,
+    /// Which products of the factors' indicators --interaction dmc builds: all (every pair,
+    /// with residual covariances between products sharing an item; modsem) or matched (x1·z1,
+    /// x2·z2, ...; semTools' indProd match = TRUE).
+    #[arg(long = "dmc-pairs", default_value = "all", value_parser = ["all", "matched"])]
+    pub dmc_pairs: String,
 }

@@ -4,11 +4,13 @@
 use serde_json::json;
 
 use crate::analysis::sem_probe::{self, ProbedDefinition};
+use crate::analysis::sem_slopes::{latent_slopes, LatentSlopes};
 use crate::data::Dataset;
 use crate::effects::probe::ProbeMethod;
 use crate::report::{
     add_sem_diagnostics, sem_diagnostics_json, sem_json, sem_report, Report, SemDiagnostics,
 };
+use crate::sem::interaction::{DmcPairs, InteractionMethod, InteractionOptions};
 use crate::sem::resample::{SemBootOptions, SemBootstrap};
 use crate::sem::{Estimator, Information, Missing, SemFit, SemOptions};
 use crate::spec::flat::FlatModel;
@@ -99,6 +101,8 @@ impl SemPlan {
         let vars: Vec<&str> = fit.observed.iter().map(String::as_str).collect();
         input.warn_all(data_opts::value_warnings(&data, &vars));
         let diagnostics = diagnostics(&fit, &self.a)?;
+        let slopes =
+            latent_slopes(&fit, &data, &probe_method(&self.a)).map_err(crate::Error::from)?;
         Ok(SemRun {
             a: self.a,
             data,
@@ -108,7 +112,17 @@ impl SemPlan {
             diagnostics,
             boot,
             probed,
+            slopes,
         })
+    }
+}
+
+/// --probe / --wvals (PROCESS's percentiles by default).
+fn probe_method(a: &SemArgs) -> ProbeMethod {
+    match (&a.wvals, a.probe.as_deref()) {
+        (Some(v), _) => ProbeMethod::Values(v.clone()),
+        (None, Some("meansd")) => ProbeMethod::MeanSd,
+        _ => ProbeMethod::Percentiles,
     }
 }
 
@@ -120,17 +134,15 @@ fn probed_model(
     data: &Dataset,
     missing: Missing,
 ) -> Result<(FlatModel, Vec<ProbedDefinition>), CliError> {
-    let method = match (&a.wvals, a.probe.as_deref()) {
-        (Some(v), _) => ProbeMethod::Values(v.clone()),
-        (None, Some("meansd")) => ProbeMethod::MeanSd,
-        _ => ProbeMethod::Percentiles,
-    };
+    let method = probe_method(a);
     let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
+    let latent_products = crate::sem::interaction::latent_products(flat, data);
     let data = crate::sem::products::with_products(flat, data).map_err(err)?;
     let (flat, probed) = sem_probe::expand(flat, &data, missing, &method).map_err(err)?;
-    if probed.is_empty() && (a.wvals.is_some() || a.probe.is_some()) {
+    let flags = a.wvals.is_some() || a.probe.is_some();
+    if probed.is_empty() && latent_products.is_empty() && flags {
         return Err(usage(
-            "--probe and --wvals probe a := that names an observed variable (ind := a*b1 + a*b3*w); the model has none",
+            "--probe and --wvals probe a := that names an observed variable (ind := a*b1 + a*b3*w) or a latent interaction (y ~ x + w + x:w); the model has neither",
         ));
     }
     Ok((flat, probed))
@@ -239,6 +251,16 @@ fn options(a: &SemArgs, missing: Missing) -> Result<SemOptions, CliError> {
     opts.meanstructure = a.meanstructure;
     opts.fixed_x = a.fixed_x || !a.no_fixed_x;
     opts.level = a.conf / 100.0;
+    opts.interaction = InteractionOptions {
+        method: match a.interaction.as_str() {
+            "lms" => InteractionMethod::Lms,
+            _ => InteractionMethod::Dmc,
+        },
+        pairs: match a.dmc_pairs.as_str() {
+            "matched" => DmcPairs::Matched,
+            _ => DmcPairs::All,
+        },
+    };
     Ok(opts)
 }
 
@@ -266,6 +288,8 @@ pub struct SemRun {
     pub boot: Option<SemBootstrap>,
     /// The := probed at values of an observed moderator.
     pub probed: Vec<ProbedDefinition>,
+    /// The simple slopes and Johnson-Neyman regions of the latent interactions.
+    pub slopes: Vec<LatentSlopes>,
 }
 
 impl SemRun {
@@ -307,6 +331,7 @@ impl SemRun {
             "probe": self.a.probe.as_deref().unwrap_or("percentiles"), "wvals": self.a.wvals,
             "diagram_values": self.a.diagram_values, "diagram_coef": self.a.diagram_coef,
             "diagram_residuals": self.a.diagram_residuals,
+            "interaction": o.interaction.method, "dmc_pairs": o.interaction.pairs,
         })
     }
 }
@@ -358,6 +383,7 @@ impl SemRun {
             crate::data::format_number(self.a.conf)
         ));
         report.notes.extend(self.probed.iter().map(probe_note));
+        crate::report::sem_interaction::add_to(&mut report, &self.fit.interactions, &self.slopes);
         if let Some(b) = &self.boot {
             crate::report::sem_boot::add_to(&mut report, b);
         }
@@ -376,6 +402,18 @@ impl SemRun {
             o.insert(
                 "probed_definitions".into(),
                 serde_json::to_value(&self.probed).unwrap_or_default(),
+            );
+        }
+        if let (false, Some(o)) = (self.fit.interactions.is_empty(), doc.as_object_mut()) {
+            o.insert(
+                "interactions".into(),
+                serde_json::to_value(&self.fit.interactions).unwrap_or_default(),
+            );
+        }
+        if let (false, Some(o)) = (self.slopes.is_empty(), doc.as_object_mut()) {
+            o.insert(
+                "latent_slopes".into(),
+                serde_json::to_value(&self.slopes).unwrap_or_default(),
             );
         }
         if let (Some(b), Some(o)) = (&self.boot, doc.as_object_mut()) {

@@ -203,3 +203,116 @@ fn all_pairs_simple_slopes_equal_the_delta_method_on_lavaan() {
 fn matched_simple_slopes_equal_the_delta_method_on_lavaan() {
     check_slopes("matched", DmcPairs::Matched);
 }
+
+/// An observed moderator is centred in the product indicators, so its slope at its mean is the
+/// focal path itself (estimate and SE), and at w it moves by b(term)·(w − w̄).
+#[test]
+fn an_observed_moderator_is_probed_on_its_centred_scale() {
+    let Some(data) = hs() else { return };
+    let text =
+        "visual =~ x1 + x2 + x3\nspeed =~ x7 + x8 + x9\nspeed ~ visual + ageyr + visual:ageyr";
+    let flat = cipa::spec::syntax::parse_flat("dmc", text).unwrap();
+    let fit = sem::fit(&flat, &data, &options(DmcPairs::All)).unwrap();
+    let p = &fit.interactions[0];
+    assert_eq!(p.indicators.len(), 3);
+    assert!(p.residual_covariances.is_empty());
+    let ages = data.numeric("ageyr").unwrap();
+    let mean = ages.iter().sum::<f64>() / ages.len() as f64;
+    let method = cipa::effects::probe::ProbeMethod::Values(vec![mean, mean + 2.0]);
+    let s = &cipa::analysis::sem_slopes::latent_slopes(&fit, &data, &method).unwrap()[0];
+    assert!(!s.moderator_is_latent);
+    assert!((s.moderator_centre - mean).abs() < 1e-12);
+    let row = |rhs: &str| {
+        fit.parameters
+            .iter()
+            .find(|r| r.lhs == "speed" && r.op == "~" && r.rhs == rhs)
+            .unwrap()
+    };
+    let (g1, g3) = (row("visual"), row("visual:ageyr"));
+    assert!((s.slopes[0].effect - g1.est).abs() < 1e-12);
+    assert!((s.slopes[0].se - g1.se).abs() < 1e-12);
+    assert!((s.slopes[1].effect - (g1.est + 2.0 * g3.est)).abs() < 1e-12);
+    // The Johnson-Neyman bounds are where |slope| = crit·SE.
+    let sig = |w: f64| {
+        let m = cipa::effects::probe::ProbeMethod::Values(vec![w]);
+        let r = cipa::analysis::sem_slopes::latent_slopes(&fit, &data, &m).unwrap()[0].slopes[0]
+            .clone();
+        r.effect.abs() / r.se
+    };
+    for (a, b) in &s.jn_significant {
+        for w in [a, b].into_iter().filter(|w| w.is_finite()) {
+            assert!((sig(*w) - s.crit).abs() < 1e-8, "bound {w}");
+        }
+    }
+}
+
+#[test]
+fn cli_reports_the_product_indicators_and_slopes() {
+    use crate::common::cli::{cipa, json, ok, usage_error};
+    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+    else {
+        return;
+    };
+    let data = path.to_str().unwrap();
+    let syntax = MODEL.replace('\n', ";");
+    let args = [
+        "sem",
+        "--data",
+        data,
+        "--syntax",
+        &syntax,
+        "--dmc-pairs",
+        "matched",
+    ];
+    let text = ok(&cipa(&args));
+    assert!(
+        text.contains("Product indicators of visual:textual"),
+        "{text}"
+    );
+    assert!(text.contains("x2:x5"), "{text}");
+    assert!(text.contains("Simple slopes of speed on visual at values of textual"));
+    assert!(text.contains("Johnson-Neyman"));
+    let mut j = args.to_vec();
+    j.extend(["--format", "json"]);
+    let doc = json(&cipa(&j));
+    assert_eq!(doc["options"]["interaction"], "dmc");
+    assert_eq!(doc["options"]["dmc_pairs"], "matched");
+    assert_eq!(doc["interactions"][0]["name"], "visual:textual");
+    assert_eq!(
+        doc["interactions"][0]["indicators"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let slopes = &doc["latent_slopes"][0];
+    assert_eq!(slopes["moderator"], "textual");
+    assert_eq!(slopes["slopes"].as_array().unwrap().len(), 3);
+    // LMS is refused with a typed error until it is wired in.
+    let lms = [
+        "sem",
+        "--data",
+        data,
+        "--syntax",
+        &syntax,
+        "--interaction",
+        "lms",
+    ];
+    let out = cipa(&lms);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("LMS") && err.contains("not available"),
+        "{err}"
+    );
+    let bad = [
+        "sem",
+        "--data",
+        data,
+        "--syntax",
+        &syntax,
+        "--dmc-pairs",
+        "some",
+    ];
+    assert!(usage_error(&cipa(&bad)).contains("dmc-pairs"));
+}
