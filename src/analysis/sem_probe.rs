@@ -32,6 +32,11 @@ pub struct ProbedDefinition {
     pub rows: Vec<String>,
     /// The `:=` name of the slope in the moderator, when the expression is linear in it.
     pub index: Option<String>,
+    /// When the moderator is the observed factor of a latent product term, the mean it was
+    /// centred at in the product indicators (sem/interaction/): the rows then hold W − centre,
+    /// the scale the product's path is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub centre: Option<f64>,
 }
 
 /// `flat` with every `:=` naming an observed variable replaced by one `:=` per probe value
@@ -72,8 +77,12 @@ pub fn expand(
                 })
             }
         };
-        let values = probe_values(flat, data, missing, &w, probe)?;
-        let p = probe_definition(d, &w, probe, &values, &mut out.defined);
+        let (values, mean) = probe_values(flat, data, missing, &w, probe)?;
+        let centred = crate::sem::interaction::latent_products(flat, data)
+            .iter()
+            .any(|t| t.split(':').any(|f| f == w));
+        let centre = centred.then_some(mean);
+        let p = probe_definition(d, (&w, centre), probe, &values, &mut out.defined);
         probed.push(p);
     }
     Ok((out, probed))
@@ -111,7 +120,7 @@ pub fn withhold_standardized(
 /// The `:=` rows of `d` at each value of `w` (and its index), appended to `defined`.
 fn probe_definition(
     d: &FlatDefined,
-    w: &str,
+    (w, centre): (&str, Option<f64>),
     probe: &ProbeMethod,
     values: &[f64],
     defined: &mut Vec<FlatDefined>,
@@ -119,10 +128,14 @@ fn probe_definition(
     let mut rows = Vec::new();
     for &v in values {
         let name = format!("{}({w}={})", d.name, crate::effects::probe::label(v));
+        let text = match centre {
+            Some(c) => format!("({v} - {c})"),
+            None => format!("({v})"),
+        };
         defined.push(FlatDefined {
             name: name.clone(),
-            expr: substitute(&d.expr, w, v),
-            text: substitute_text(&d.text, w, &format!("({v})")),
+            expr: substitute(&d.expr, w, v - centre.unwrap_or(0.0)),
+            text: substitute_text(&d.text, w, &text),
             pos: d.pos,
         });
         rows.push(name);
@@ -149,6 +162,7 @@ fn probe_definition(
         values: values.to_vec(),
         rows,
         index,
+        centre,
     }
 }
 
@@ -177,7 +191,7 @@ fn probe_values(
     missing: Missing,
     w: &str,
     probe: &ProbeMethod,
-) -> Result<Vec<f64>, SemError> {
+) -> Result<(Vec<f64>, f64), SemError> {
     let mut vars: Vec<&str> = vec![w];
     if missing == Missing::Listwise {
         for r in &flat.relations {
@@ -191,10 +205,12 @@ fn probe_values(
     let rows = crate::data::complete_cases(data, &vars)?.rows;
     let col = data.numeric(w)?;
     let values: Vec<f64> = rows.iter().map(|&r| col[r]).collect();
-    Ok(numeric_points(&values, probe)
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let points = numeric_points(&values, probe)
         .into_iter()
         .map(|p| p.value)
-        .collect())
+        .collect();
+    Ok((points, mean))
 }
 
 fn substitute(e: &Expr, w: &str, v: f64) -> Expr {

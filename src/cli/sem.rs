@@ -481,6 +481,14 @@ fn probe_note(p: &ProbedDefinition) -> String {
         values.join(", "),
         p.moderator
     );
+    if let Some(c) = p.centre {
+        note.push_str(&format!(
+            " {} is a factor of a latent product term, whose product indicators centre it at its mean {}: each row substitutes {} minus that mean, the scale of the product's path.",
+            p.moderator,
+            crate::effects::probe::label(c),
+            p.moderator
+        ));
+    }
     if let Some(index) = &p.index {
         note.push_str(&format!(
             " {index} is its slope in {} (the index of moderated mediation when {} is an indirect effect).",

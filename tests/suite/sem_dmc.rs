@@ -316,3 +316,62 @@ fn cli_reports_the_product_indicators_and_slopes() {
     ];
     assert!(usage_error(&cipa(&bad)).contains("dmc-pairs"));
 }
+
+/// A latent interaction on the first path of a mediation (`textual ~ a*visual + ageyr +
+/// a3*visual:ageyr`, `speed ~ b*textual`) with `ind := (a + a3*ageyr)*b`: the := is probed at
+/// ageyr's values on the centred scale of the product (so at ageyr's mean it is a·b), with
+/// bootstrap intervals (the draws resample rows with their product indicators, centred once in
+/// the full sample, as lavaan's se = "bootstrap" on the product data does).
+#[test]
+fn conditional_indirect_effect_through_a_latent_interaction() {
+    use crate::common::cli::{cipa, json};
+    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+    else {
+        return;
+    };
+    let syntax = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9; \
+                  textual ~ a*visual + ageyr + a3*visual:ageyr; speed ~ b*textual; \
+                  ind := (a + a3*ageyr)*b";
+    let data = path.to_str().unwrap();
+    let mean = {
+        let d = common::read_data(&path);
+        let a = d.numeric("ageyr").unwrap();
+        a.iter().sum::<f64>() / a.len() as f64
+    };
+    let wv = format!("{mean},14");
+    let doc = json(&cipa(&[
+        "sem", "--data", data, "--syntax", syntax, "--wvals", &wv, "--boot", "50", "--seed", "7",
+        "--format", "json",
+    ]));
+    let est = |lhs: &str, rhs: &str| {
+        doc["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["lhs"] == lhs && (r["rhs"] == rhs || rhs.is_empty()))
+            .unwrap_or_else(|| panic!("no {lhs} {rhs}"))["est"]
+            .as_f64()
+            .unwrap()
+    };
+    let (a, a3, b) = (
+        est("textual", "visual"),
+        est("textual", "visual:ageyr"),
+        est("speed", "textual"),
+    );
+    let probed = &doc["probed_definitions"][0];
+    assert!((probed["centre"].as_f64().unwrap() - mean).abs() < 1e-12);
+    let rows: Vec<&str> = probed["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!((est(rows[0], "") - a * b).abs() < 1e-10);
+    assert!((est(rows[1], "") - (a + a3 * (14.0 - mean)) * b).abs() < 1e-10);
+    let boot = doc["resampling"]["parameters"].as_array().unwrap();
+    let row = boot.iter().find(|r| r["lhs"] == rows[1]).unwrap();
+    assert!(row["ci_lower"].as_f64().unwrap() < row["ci_upper"].as_f64().unwrap());
+    assert_eq!(doc["resampling"]["b"], 50);
+    // The latent interaction's slopes at the same values.
+    assert_eq!(doc["latent_slopes"][0]["probe"], "values");
+}
