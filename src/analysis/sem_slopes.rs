@@ -281,3 +281,63 @@ fn curve((lo, hi): (f64, f64), crit: f64, at: impl Fn(f64) -> (f64, f64)) -> JnC
     }
     c
 }
+
+/// One line of the interaction plot: the outcome predicted from the focal factor at one probe
+/// value of the moderator, with its pointwise interval.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PredictedLine {
+    pub label: String,
+    pub fit: Vec<f64>,
+    pub lower: Vec<f64>,
+    pub upper: Vec<f64>,
+}
+
+/// The outcome (as a deviation from its intercept, the factors at their means otherwise)
+/// predicted at focal values `x` for each probe value of `s`: g1·x + g2·w̃ + g3·x·w̃ with
+/// w̃ = w − centre, intervals ± crit·SE by the delta method over (g1, g2, g3).
+pub fn predicted_lines(fit: &SemFit, s: &LatentSlopes, x: &[f64]) -> Vec<PredictedLine> {
+    let paths = [
+        path(fit, &s.outcome, &s.focal),
+        path(fit, &s.outcome, &s.moderator),
+        path(fit, &s.outcome, &s.term),
+    ];
+    let v = |a: usize, b: usize| {
+        if a == 0 || b == 0 {
+            0.0
+        } else {
+            fit.vcov[(a - 1, b - 1)]
+        }
+    };
+    s.slopes
+        .iter()
+        .map(|r| {
+            let wc = r.w - s.moderator_centre;
+            let mut line = PredictedLine {
+                label: r.label.clone(),
+                fit: Vec::with_capacity(x.len()),
+                lower: Vec::with_capacity(x.len()),
+                upper: Vec::with_capacity(x.len()),
+            };
+            for &xi in x {
+                let l = [xi, wc, xi * wc];
+                let est: f64 = l.iter().zip(&paths).map(|(a, p)| a * p.0).sum();
+                let var: f64 = (0..3)
+                    .flat_map(|i| (0..3).map(move |j| (i, j)))
+                    .map(|(i, j)| l[i] * l[j] * v(paths[i].1, paths[j].1))
+                    .sum();
+                let se = var.max(0.0).sqrt();
+                line.fit.push(est);
+                line.lower.push(est - s.crit * se);
+                line.upper.push(est + s.crit * se);
+            }
+            line
+        })
+        .collect()
+}
+
+/// The focal factor's SD (model-implied for a latent, the sample's for an observed one over
+/// the rows used) and the centre of its scale in the product indicators.
+pub fn focal_scale(fit: &SemFit, data: &Dataset, focal: &str) -> Result<(f64, f64), SemError> {
+    let m = moderator_values(fit, data, focal, &ProbeMethod::MeanSd)?;
+    Ok((m.sd, m.centre))
+}

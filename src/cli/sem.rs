@@ -439,6 +439,7 @@ impl SemRun {
         files.add_report(&self.report());
         files.add("results.json", super::json_text(&self.json())?);
         sem_diagram::add_to_folder(&mut files, &self.fit, &self.a)?;
+        self.add_interaction_figures(&mut files)?;
         files.add_apa(&self.apa());
         let prov = Provenance {
             command: "sem",
@@ -455,6 +456,51 @@ impl SemRun {
             threads_used: 1,
         };
         Ok((files, prov))
+    }
+}
+
+impl SemRun {
+    /// The interaction and Johnson-Neyman plots of each probed latent interaction
+    /// (plot/latent_interaction.rs), in `plots/` of a results folder.
+    fn add_interaction_figures(&self, files: &mut ResultsDir) -> Result<(), CliError> {
+        #[cfg(feature = "plot")]
+        {
+            let scaled = self
+                .slopes
+                .iter()
+                .map(|s| {
+                    crate::analysis::sem_slopes::focal_scale(&self.fit, &self.data, &s.focal)
+                        .map(|scale| (s.clone(), scale))
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(crate::Error::from)?;
+            let rendered = crate::plot::latent_interaction::render_latent_slopes(
+                &self.fit,
+                &scaled,
+                &crate::plot::PlotOptions::default(),
+            )
+            .map_err(|e| {
+                CliError::Internal(format!("drawing the interaction plots failed: {e}"))
+            })?;
+            let mut bytes: std::collections::HashMap<String, Vec<u8>> = rendered
+                .artifacts
+                .into_iter()
+                .map(|a| (a.file_name, a.bytes))
+                .collect();
+            for f in rendered.figures {
+                let list: Vec<(String, Vec<u8>)> = f
+                    .files
+                    .iter()
+                    .map(|n| (format!("plots/{n}"), bytes.remove(n).unwrap_or_default()))
+                    .collect();
+                files.add_figure(f.heading, f.caption, list);
+            }
+        }
+        #[cfg(not(feature = "plot"))]
+        {
+            let _ = files;
+        }
+        Ok(())
     }
 }
 
