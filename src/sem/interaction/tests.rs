@@ -155,3 +155,25 @@ fn bad_products_are_typed_errors_at_the_term() {
         Err(SemError::InteractionUnavailable { .. })
     ));
 }
+
+#[test]
+fn under_fiml_each_mean_is_over_the_values_observed() {
+    let d = data(&["x1", "x2", "z1", "z2", "y"]);
+    let mut vars = d.variables().to_vec();
+    if let crate::data::Column::Numeric(v) = &mut vars[0].data {
+        v[5] = f64::NAN;
+    }
+    let d = Dataset::new("test.csv", vars).unwrap();
+    let flat = parse_flat("m", "f =~ x1 + x2\ng =~ z1 + z2\ny ~ f + g + f:g").unwrap();
+    let ex = expand(&flat, &d, &opts(DmcPairs::Matched), Missing::Fiml).unwrap();
+    let col = ex.data.numeric("x1:z1").unwrap();
+    assert!(col[5].is_nan());
+    let (x, z) = (d.numeric("x1").unwrap(), d.numeric("z1").unwrap());
+    let mx = x.iter().filter(|v| !v.is_nan()).sum::<f64>() / 19.0;
+    let mz = z.iter().sum::<f64>() / 20.0;
+    let raw: Vec<f64> = (0..20).map(|i| (x[i] - mx) * (z[i] - mz)).collect();
+    let mp = raw.iter().filter(|v| !v.is_nan()).sum::<f64>() / 19.0;
+    for i in (0..20).filter(|&i| i != 5) {
+        assert!((col[i] - (raw[i] - mp)).abs() < 1e-12);
+    }
+}
