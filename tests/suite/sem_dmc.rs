@@ -375,3 +375,27 @@ fn conditional_indirect_effect_through_a_latent_interaction() {
     // The latent interaction's slopes at the same values.
     assert_eq!(doc["latent_slopes"][0]["probe"], "values");
 }
+
+/// Bad latent products are usage errors naming line:column: a factor with no indicators and no
+/// column, a misspelt one (with a suggestion), a variable times itself (the syntax), a
+/// three-way product.
+#[test]
+fn bad_latent_products_are_typed_errors_with_their_position() {
+    use crate::common::cli::{cipa, usage_error};
+    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+    else {
+        return;
+    };
+    let data = path.to_str().unwrap();
+    let base = "visual =~ x1 + x2 + x3;textual =~ x4 + x5 + x6;speed =~ x7 + x8 + x9;";
+    for (term, want) in [
+        ("speed ~ visual + dist + visual:dist", "4:25: 'dist' is not a column of the data, and as a latent variable it has no indicators"),
+        ("speed ~ visual + visual:textal", "4:18: 'textal' is neither a column"),
+        ("speed ~ visual + visual:visual", "appears twice in the product term 'visual:visual'"),
+        ("speed ~ visual + visual:textual:ageyr", "4:18: the three-way latent product 'visual:textual:ageyr'"),
+    ] {
+        let syntax = format!("{base}{term}");
+        let err = usage_error(&cipa(&["sem", "--data", data, "--syntax", &syntax]));
+        assert!(err.contains(want), "{term}: {err}");
+    }
+}
