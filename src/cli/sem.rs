@@ -94,7 +94,8 @@ impl SemPlan {
     /// Fits the model to `data` (read by the data flags).
     pub fn run(self, data: Dataset) -> Result<SemRun, CliError> {
         let mut input = InputNotes::from_data(&data);
-        let (flat, probed) = probed_model(&self.a, &self.flat, &data, self.opts.missing)?;
+        let latent = latent_probe_values(&self.a, &self.flat, &data, &self.opts)?;
+        let (flat, probed) = probed_model(&self.a, &self.flat, &data, self.opts.missing, &latent)?;
         let mut fit = crate::sem::fit(&flat, &data, &self.opts).map_err(crate::Error::from)?;
         let mut boot = resampled(&self.a, &flat, &data, &fit)?;
         sem_probe::withhold_standardized(&mut fit, boot.as_mut(), &probed);
@@ -117,6 +118,38 @@ impl SemPlan {
     }
 }
 
+/// The probe values of each latent moderator a := names (`ind := a*(b + b3*W)` with W a latent
+/// factor of a latent product): --wvals, else 0 and ± 1 SD of W's model-implied variance in a
+/// first fit without those := (as the simple slopes).
+fn latent_probe_values(
+    a: &SemArgs,
+    flat: &FlatModel,
+    data: &Dataset,
+    opts: &SemOptions,
+) -> Result<Vec<(String, Vec<f64>)>, CliError> {
+    let moderators = sem_probe::latent_moderators(flat, data);
+    if moderators.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = sem_probe::without_moderated(flat, &moderators);
+    let fit = crate::sem::fit(&first, data, opts).map_err(crate::Error::from)?;
+    moderators
+        .into_iter()
+        .map(|m| {
+            let values = match &a.wvals {
+                Some(v) => v.clone(),
+                None => {
+                    let var = crate::sem::interaction::latent_variance(&fit, &m)
+                        .map_err(crate::Error::from)?;
+                    let sd = var.max(0.0).sqrt();
+                    vec![-sd, 0.0, sd]
+                }
+            };
+            Ok((m, values))
+        })
+        .collect()
+}
+
 /// --probe / --wvals (PROCESS's percentiles by default).
 fn probe_method(a: &SemArgs) -> ProbeMethod {
     match (&a.wvals, a.probe.as_deref()) {
@@ -133,12 +166,14 @@ fn probed_model(
     flat: &FlatModel,
     data: &Dataset,
     missing: Missing,
+    latent: &[(String, Vec<f64>)],
 ) -> Result<(FlatModel, Vec<ProbedDefinition>), CliError> {
     let method = probe_method(a);
     let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
     let latent_products = crate::sem::interaction::latent_products(flat, data);
     let data = crate::sem::products::with_products(flat, data).map_err(err)?;
-    let (flat, probed) = sem_probe::expand(flat, &data, missing, &method).map_err(err)?;
+    let (flat, probed) =
+        sem_probe::expand_with_latents(flat, &data, missing, &method, latent).map_err(err)?;
     let flags = a.wvals.is_some() || a.probe.is_some();
     if probed.is_empty() && latent_products.is_empty() && flags {
         return Err(usage(
@@ -527,6 +562,12 @@ fn probe_note(p: &ProbedDefinition) -> String {
         values.join(", "),
         p.moderator
     );
+    if p.latent {
+        note.push_str(&format!(
+            " {} is latent (mean 0, as its centred product indicators): its SD is the model-implied one, from a fit without this :=.",
+            p.moderator
+        ));
+    }
     if let Some(c) = p.centre {
         note.push_str(&format!(
             " {} is a factor of a latent product term, whose product indicators centre it at its mean {}: each row substitutes {} minus that mean, the scale of the product's path.",

@@ -399,3 +399,67 @@ fn bad_latent_products_are_typed_errors_with_their_position() {
         assert!(err.contains(want), "{term}: {err}");
     }
 }
+
+/// A := naming a latent moderator of a latent product (`ind := (a + a3*textual)*b`) is probed
+/// at 0 ± 1 model-implied SD of textual, the values of the simple slopes, with bootstrap
+/// intervals.
+#[test]
+fn conditional_indirect_effect_at_values_of_a_latent_moderator() {
+    use crate::common::cli::{cipa, json};
+    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+    else {
+        return;
+    };
+    let syntax = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9; \
+                  speed ~ a*visual + textual + a3*visual:textual; grade ~ b*speed; \
+                  ind := (a + a3*textual)*b";
+    let doc = json(&cipa(&[
+        "sem",
+        "--data",
+        path.to_str().unwrap(),
+        "--syntax",
+        syntax,
+        "--dmc-pairs",
+        "matched",
+        "--boot",
+        "50",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+    ]));
+    let rows = doc["parameters"].as_array().unwrap();
+    let est = |lhs: &str, rhs: &str| {
+        rows.iter()
+            .find(|r| r["lhs"] == lhs && (r["rhs"] == rhs || rhs.is_empty()))
+            .unwrap_or_else(|| panic!("no {lhs} {rhs}"))["est"]
+            .as_f64()
+            .unwrap()
+    };
+    let (a, a3, b) = (
+        est("speed", "visual"),
+        est("speed", "visual:textual"),
+        est("grade", "speed"),
+    );
+    let probed = &doc["probed_definitions"][0];
+    assert_eq!(probed["latent"], true);
+    assert_eq!(probed["probe"], "mean_sd");
+    let sd = doc["latent_slopes"][0]["moderator_sd"].as_f64().unwrap();
+    let values: Vec<f64> = probed["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(values.len(), 3);
+    for (v, want) in values.iter().zip([-sd, 0.0, sd]) {
+        assert!((v - want).abs() < 1e-10, "{v} vs {want}");
+    }
+    for (name, w) in probed["rows"].as_array().unwrap().iter().zip(&values) {
+        let name = name.as_str().unwrap();
+        assert!((est(name, "") - (a + a3 * w) * b).abs() < 1e-10, "{name}");
+        let boot = doc["resampling"]["parameters"].as_array().unwrap();
+        let r = boot.iter().find(|r| r["lhs"] == name).unwrap();
+        assert!(r["ci_lower"].as_f64().unwrap() < r["ci_upper"].as_f64().unwrap());
+    }
+}
