@@ -510,6 +510,8 @@ def sem(
     cluster: str | None = None,
     wald: str | None = None,
     compare: str | os.PathLike | None = None,
+    interaction: str | None = None,
+    dmc_pairs: str | None = None,
 ) -> Sem:
     """A latent-variable structural equation model (CFA, SEM) by maximum likelihood, as
     ``cipa sem``, with lavaan 0.6's defaults and numbers.
@@ -543,6 +545,14 @@ def sem(
     ``lavTestWald`` (``to_dict()["wald"]``). ``compare``: a nested model's file, fitted with the
     same options and compared by lavaan's ``lavTestLRT`` (``to_dict()["lrt"]``; the
     Satorra-Bentler 2001 scaled difference under MLR).
+    A product term with a latent factor (``speed ~ visual + textual + visual:textual``) is a
+    latent interaction: ``interaction`` ``dmc`` (default: double-mean-centred product
+    indicators) or ``lms``; ``dmc_pairs`` ``all`` (default: every pair, with residual
+    covariances between products sharing an item, as modsem) or ``matched`` (semTools'
+    ``indProd(match = TRUE)``). The report then names the product indicators and gives the
+    simple slopes of the outcome on the first factor at values of the second (a latent's mean
+    and ± 1 SD; an observed moderator's ``probe``/``wvals`` values) with the Johnson-Neyman
+    region, under ``.to_dict()["interactions"]`` and ``["latent_slopes"]``.
 
     Returns an immutable :class:`Sem`: ``.parameters`` (lavaan's parameterEstimates),
     ``.fit`` (fitMeasures), ``.r2``, ``.summary()``, ``.to_dict()``, ``.save(dir)``.
@@ -555,7 +565,8 @@ def sem(
               boot=boot, seed=seed, ci=ci, mc=mc, bollen_stine=bollen_stine, threads=threads,
               probe=probe, wvals=wvals, diagram_values=diagram_values, diagram_coef=diagram_coef,
               diagram_residuals=diagram_residuals, cluster=cluster, wald=wald,
-              compare=os.path.expanduser(os.fspath(compare)) if compare is not None else None)
+              compare=os.path.expanduser(os.fspath(compare)) if compare is not None else None,
+              interaction=interaction, dmc_pairs=dmc_pairs)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     if isinstance(missing, str):

@@ -122,7 +122,11 @@ pub fn johnson_neyman(
 
 /// The roots in w of `(e0 + e1·w)² = t²·(v00 + 2·v01·w + v11·w²)`: where the effect's interval
 /// touches zero.
-fn boundaries((e0, e1): (f64, f64), (v00, v01, v11): (f64, f64, f64), t2: f64) -> Vec<f64> {
+pub(crate) fn boundaries(
+    (e0, e1): (f64, f64),
+    (v00, v01, v11): (f64, f64, f64),
+    t2: f64,
+) -> Vec<f64> {
     // (e0 + e1 w)² - t²(v00 + 2 v01 w + v11 w²) = 0
     let qa = e1 * e1 - t2 * v11;
     let qb = 2.0 * (e0 * e1 - t2 * v01);

@@ -32,6 +32,15 @@ pub struct ProbedDefinition {
     pub rows: Vec<String>,
     /// The `:=` name of the slope in the moderator, when the expression is linear in it.
     pub index: Option<String>,
+    /// When the moderator is the observed factor of a latent product term, the mean it was
+    /// centred at in the product indicators (sem/interaction/): the rows then hold W − centre,
+    /// the scale the product's path is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub centre: Option<f64>,
+    /// The moderator is a latent factor of a latent product (mean 0), probed at 0 ± 1 SD of
+    /// its model-implied variance or at --wvals.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub latent: bool,
 }
 
 /// `flat` with every `:=` naming an observed variable replaced by one `:=` per probe value
@@ -43,6 +52,20 @@ pub fn expand(
     missing: Missing,
     probe: &ProbeMethod,
 ) -> Result<(FlatModel, Vec<ProbedDefinition>), SemError> {
+    expand_with_latents(flat, data, missing, probe, &[])
+}
+
+/// [`expand`], where a `:=` may also name a latent moderator of `latent` (a factor of a latent
+/// product term, sem/interaction/), probed at the values given with it (its mean 0 and ± 1 SD
+/// from a first fit, or --wvals): the latent is centred (mean 0), as its product indicators.
+pub fn expand_with_latents(
+    flat: &FlatModel,
+    data: &Dataset,
+    missing: Missing,
+    probe: &ProbeMethod,
+    latent: &[(String, Vec<f64>)],
+) -> Result<(FlatModel, Vec<ProbedDefinition>), SemError> {
+    let is_var = |l: &str| data.contains(l) || latent.iter().any(|(n, _)| n == l);
     let mut known: HashSet<String> = flat
         .relations
         .iter()
@@ -53,7 +76,7 @@ pub fn expand(
     let mut probed = Vec::new();
     for d in &flat.defined {
         let mut names = Vec::new();
-        variables(&d.expr, &known, data, &mut names);
+        variables(&d.expr, &known, &is_var, &mut names);
         known.insert(d.name.clone());
         let w = match names.as_slice() {
             [] => {
@@ -72,8 +95,22 @@ pub fn expand(
                 })
             }
         };
-        let values = probe_values(flat, data, missing, &w, probe)?;
-        let p = probe_definition(d, &w, probe, &values, &mut out.defined);
+        if let Some((_, values)) = latent.iter().find(|(n, _)| *n == w) {
+            let how = match probe {
+                ProbeMethod::Values(_) => probe.clone(),
+                _ => ProbeMethod::MeanSd,
+            };
+            let mut p = probe_definition(d, (&w, None), &how, values, &mut out.defined);
+            p.latent = true;
+            probed.push(p);
+            continue;
+        }
+        let (values, mean) = probe_values(flat, data, missing, &w, probe)?;
+        let centred = crate::sem::interaction::latent_products(flat, data)
+            .iter()
+            .any(|t| t.split(':').any(|f| f == w));
+        let centre = centred.then_some(mean);
+        let p = probe_definition(d, (&w, centre), probe, &values, &mut out.defined);
         probed.push(p);
     }
     Ok((out, probed))
@@ -111,7 +148,7 @@ pub fn withhold_standardized(
 /// The `:=` rows of `d` at each value of `w` (and its index), appended to `defined`.
 fn probe_definition(
     d: &FlatDefined,
-    w: &str,
+    (w, centre): (&str, Option<f64>),
     probe: &ProbeMethod,
     values: &[f64],
     defined: &mut Vec<FlatDefined>,
@@ -119,10 +156,14 @@ fn probe_definition(
     let mut rows = Vec::new();
     for &v in values {
         let name = format!("{}({w}={})", d.name, crate::effects::probe::label(v));
+        let text = match centre {
+            Some(c) => format!("({v} - {c})"),
+            None => format!("({v})"),
+        };
         defined.push(FlatDefined {
             name: name.clone(),
-            expr: substitute(&d.expr, w, v),
-            text: substitute_text(&d.text, w, &format!("({v})")),
+            expr: substitute(&d.expr, w, v - centre.unwrap_or(0.0)),
+            text: substitute_text(&d.text, w, &text),
             pos: d.pos,
         });
         rows.push(name);
@@ -149,22 +190,30 @@ fn probe_definition(
         values: values.to_vec(),
         rows,
         index,
+        centre,
+        latent: false,
     }
 }
 
-/// The names in `e` that are no label or earlier `:=` but a data column, in order.
-fn variables(e: &Expr, known: &HashSet<String>, data: &Dataset, out: &mut Vec<String>) {
+/// The names in `e` that are no label or earlier `:=` but a moderator (a data column, or a
+/// latent given probe values), in order.
+fn variables(
+    e: &Expr,
+    known: &HashSet<String>,
+    is_var: &dyn Fn(&str) -> bool,
+    out: &mut Vec<String>,
+) {
     match e {
         Expr::Num(_) => {}
         Expr::Label(l) => {
-            if !known.contains(l) && data.contains(l) && !out.contains(l) {
+            if !known.contains(l) && is_var(l) && !out.contains(l) {
                 out.push(l.clone());
             }
         }
-        Expr::Neg(a) | Expr::Call(_, a) => variables(a, known, data, out),
+        Expr::Neg(a) | Expr::Call(_, a) => variables(a, known, is_var, out),
         Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) | Expr::Pow(a, b) => {
-            variables(a, known, data, out);
-            variables(b, known, data, out);
+            variables(a, known, is_var, out);
+            variables(b, known, is_var, out);
         }
     }
 }
@@ -177,7 +226,7 @@ fn probe_values(
     missing: Missing,
     w: &str,
     probe: &ProbeMethod,
-) -> Result<Vec<f64>, SemError> {
+) -> Result<(Vec<f64>, f64), SemError> {
     let mut vars: Vec<&str> = vec![w];
     if missing == Missing::Listwise {
         for r in &flat.relations {
@@ -191,10 +240,12 @@ fn probe_values(
     let rows = crate::data::complete_cases(data, &vars)?.rows;
     let col = data.numeric(w)?;
     let values: Vec<f64> = rows.iter().map(|&r| col[r]).collect();
-    Ok(numeric_points(&values, probe)
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let points = numeric_points(&values, probe)
         .into_iter()
         .map(|p| p.value)
-        .collect())
+        .collect();
+    Ok((points, mean))
 }
 
 fn substitute(e: &Expr, w: &str, v: f64) -> Expr {
@@ -245,6 +296,55 @@ fn degree(e: &Expr, w: &str) -> Option<u32> {
             _ => None,
         },
         Expr::Call(_, a) => (degree(a, w)? == 0).then_some(0),
+    }
+}
+
+/// The latent factors of latent product terms (sem/interaction/) that a `:=` names: moderators
+/// whose probe values (0 ± 1 SD) need a fit first.
+pub fn latent_moderators(flat: &FlatModel, data: &Dataset) -> Vec<String> {
+    let latents: HashSet<&str> = flat
+        .relations
+        .iter()
+        .filter(|r| r.op == crate::spec::flat::RelOp::Measure)
+        .map(|r| r.lhs.as_str())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for term in crate::sem::interaction::latent_products(flat, data) {
+        for f in term.split(':').filter(|f| latents.contains(f)) {
+            let named = flat.defined.iter().any(|d| names(&d.expr, f));
+            if named && !out.iter().any(|o| o == f) {
+                out.push(f.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// `flat` without the `:=` that name any of `moderators`, directly or through an earlier `:=`
+/// (the first fit, from which a latent moderator's SD is taken).
+pub fn without_moderated(flat: &FlatModel, moderators: &[String]) -> FlatModel {
+    let mut dropped: Vec<String> = moderators.to_vec();
+    let mut out = flat.clone();
+    out.defined.clear();
+    for d in &flat.defined {
+        if dropped.iter().any(|m| names(&d.expr, m)) {
+            dropped.push(d.name.clone());
+        } else {
+            out.defined.push(d.clone());
+        }
+    }
+    out
+}
+
+/// Whether `e` names `w`.
+fn names(e: &Expr, w: &str) -> bool {
+    match e {
+        Expr::Num(_) => false,
+        Expr::Label(l) => l == w,
+        Expr::Neg(a) | Expr::Call(_, a) => names(a, w),
+        Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) | Expr::Pow(a, b) => {
+            names(a, w) || names(b, w)
+        }
     }
 }
 

@@ -654,4 +654,14 @@ pub struct SemArgs {
     /// likelihood-ratio test of the two (lavaan's lavTestLRT; Satorra-Bentler 2001 under MLR).
     #[arg(long, value_name = "MODEL_FILE")]
     pub compare: Option<std::path::PathBuf>,
+    /// How a product term with a latent factor (`y ~ x + w + x:w`) is estimated: dmc
+    /// (double-mean-centred product indicators, modsem's default) or lms (latent moderated
+    /// structural equations).
+    #[arg(long, default_value = "dmc", value_parser = ["dmc", "lms"])]
+    pub interaction: String,
+    /// Which products of the factors' indicators --interaction dmc builds: all (every pair,
+    /// with residual covariances between products sharing an item; modsem) or matched (x1·z1,
+    /// x2·z2, ...; semTools' indProd match = TRUE).
+    #[arg(long = "dmc-pairs", default_value = "all", value_parser = ["all", "matched"])]
+    pub dmc_pairs: String,
 }

@@ -4,12 +4,14 @@
 use serde_json::json;
 
 use crate::analysis::sem_probe::{self, ProbedDefinition};
+use crate::analysis::sem_slopes::{latent_slopes, LatentSlopes};
 use crate::data::Dataset;
 use crate::effects::probe::ProbeMethod;
 use crate::report::sem_tests;
 use crate::report::{
     add_sem_diagnostics, sem_diagnostics_json, sem_json, sem_report, Report, SemDiagnostics,
 };
+use crate::sem::interaction::{DmcPairs, InteractionMethod, InteractionOptions};
 use crate::sem::lrt::LrtTable;
 use crate::sem::resample::{SemBootOptions, SemBootstrap};
 use crate::sem::wald::WaldTest;
@@ -101,7 +103,8 @@ impl SemPlan {
     /// Fits the model to `data` (read by the data flags).
     pub fn run(self, data: Dataset) -> Result<SemRun, CliError> {
         let mut input = InputNotes::from_data(&data);
-        let (flat, probed) = probed_model(&self.a, &self.flat, &data, self.opts.missing)?;
+        let latent = latent_probe_values(&self.a, &self.flat, &data, &self.opts)?;
+        let (flat, probed) = probed_model(&self.a, &self.flat, &data, self.opts.missing, &latent)?;
         let mut fit = fit_model(&self.a, &flat, &data, &self.opts)?;
         let tests = SemTests::run(&self.a, &self.source, &fit, &data, &self.opts)?;
         let mut boot = resampled(&self.a, &flat, &data, &fit)?;
@@ -109,6 +112,8 @@ impl SemPlan {
         let vars: Vec<&str> = fit.observed.iter().map(String::as_str).collect();
         input.warn_all(data_opts::value_warnings(&data, &vars));
         let diagnostics = diagnostics(&fit, &self.a)?;
+        let slopes =
+            latent_slopes(&fit, &data, &probe_method(&self.a)).map_err(crate::Error::from)?;
         Ok(SemRun {
             a: self.a,
             data,
@@ -119,6 +124,7 @@ impl SemPlan {
             boot,
             probed,
             tests,
+            slopes,
         })
     }
 }
@@ -206,6 +212,47 @@ impl SemTests {
     }
 }
 
+/// The probe values of each latent moderator a := names (`ind := a*(b + b3*W)` with W a latent
+/// factor of a latent product): --wvals, else 0 and ± 1 SD of W's model-implied variance in a
+/// first fit without those := (as the simple slopes).
+fn latent_probe_values(
+    a: &SemArgs,
+    flat: &FlatModel,
+    data: &Dataset,
+    opts: &SemOptions,
+) -> Result<Vec<(String, Vec<f64>)>, CliError> {
+    let moderators = sem_probe::latent_moderators(flat, data);
+    if moderators.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = sem_probe::without_moderated(flat, &moderators);
+    let fit = crate::sem::fit(&first, data, opts).map_err(crate::Error::from)?;
+    moderators
+        .into_iter()
+        .map(|m| {
+            let values = match &a.wvals {
+                Some(v) => v.clone(),
+                None => {
+                    let var = crate::sem::interaction::latent_variance(&fit, &m)
+                        .map_err(crate::Error::from)?;
+                    let sd = var.max(0.0).sqrt();
+                    vec![-sd, 0.0, sd]
+                }
+            };
+            Ok((m, values))
+        })
+        .collect()
+}
+
+/// --probe / --wvals (PROCESS's percentiles by default).
+fn probe_method(a: &SemArgs) -> ProbeMethod {
+    match (&a.wvals, a.probe.as_deref()) {
+        (Some(v), _) => ProbeMethod::Values(v.clone()),
+        (None, Some("meansd")) => ProbeMethod::MeanSd,
+        _ => ProbeMethod::Percentiles,
+    }
+}
+
 /// The model with every := that names an observed moderator probed at its values (--probe,
 /// --wvals; analysis/sem_probe.rs).
 fn probed_model(
@@ -213,18 +260,18 @@ fn probed_model(
     flat: &FlatModel,
     data: &Dataset,
     missing: Missing,
+    latent: &[(String, Vec<f64>)],
 ) -> Result<(FlatModel, Vec<ProbedDefinition>), CliError> {
-    let method = match (&a.wvals, a.probe.as_deref()) {
-        (Some(v), _) => ProbeMethod::Values(v.clone()),
-        (None, Some("meansd")) => ProbeMethod::MeanSd,
-        _ => ProbeMethod::Percentiles,
-    };
+    let method = probe_method(a);
     let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
+    let latent_products = crate::sem::interaction::latent_products(flat, data);
     let data = crate::sem::products::with_products(flat, data).map_err(err)?;
-    let (flat, probed) = sem_probe::expand(flat, &data, missing, &method).map_err(err)?;
-    if probed.is_empty() && (a.wvals.is_some() || a.probe.is_some()) {
+    let (flat, probed) =
+        sem_probe::expand_with_latents(flat, &data, missing, &method, latent).map_err(err)?;
+    let flags = a.wvals.is_some() || a.probe.is_some();
+    if probed.is_empty() && latent_products.is_empty() && flags {
         return Err(usage(
-            "--probe and --wvals probe a := that names an observed variable (ind := a*b1 + a*b3*w); the model has none",
+            "--probe and --wvals probe a := that names an observed variable (ind := a*b1 + a*b3*w) or a latent interaction (y ~ x + w + x:w); the model has neither",
         ));
     }
     Ok((flat, probed))
@@ -333,6 +380,16 @@ fn options(a: &SemArgs, missing: Missing) -> Result<SemOptions, CliError> {
     opts.meanstructure = a.meanstructure;
     opts.fixed_x = a.fixed_x || !a.no_fixed_x;
     opts.level = a.conf / 100.0;
+    opts.interaction = InteractionOptions {
+        method: match a.interaction.as_str() {
+            "lms" => InteractionMethod::Lms,
+            _ => InteractionMethod::Dmc,
+        },
+        pairs: match a.dmc_pairs.as_str() {
+            "matched" => DmcPairs::Matched,
+            _ => DmcPairs::All,
+        },
+    };
     Ok(opts)
 }
 
@@ -362,6 +419,8 @@ pub struct SemRun {
     pub probed: Vec<ProbedDefinition>,
     /// --wald and --compare.
     pub tests: SemTests,
+    /// The simple slopes and Johnson-Neyman regions of the latent interactions.
+    pub slopes: Vec<LatentSlopes>,
 }
 
 impl SemRun {
@@ -404,6 +463,7 @@ impl SemRun {
             "diagram_values": self.a.diagram_values, "diagram_coef": self.a.diagram_coef,
             "diagram_residuals": self.a.diagram_residuals,
             "cluster": self.a.cluster, "wald": self.a.wald, "compare": self.a.compare,
+            "interaction": o.interaction.method, "dmc_pairs": o.interaction.pairs,
         })
     }
 }
@@ -456,6 +516,7 @@ impl SemRun {
             crate::data::format_number(self.a.conf)
         ));
         report.notes.extend(self.probed.iter().map(probe_note));
+        crate::report::sem_interaction::add_to(&mut report, &self.fit.interactions, &self.slopes);
         if let Some(b) = &self.boot {
             crate::report::sem_boot::add_to(&mut report, b);
         }
@@ -474,6 +535,18 @@ impl SemRun {
             o.insert(
                 "probed_definitions".into(),
                 serde_json::to_value(&self.probed).unwrap_or_default(),
+            );
+        }
+        if let (false, Some(o)) = (self.fit.interactions.is_empty(), doc.as_object_mut()) {
+            o.insert(
+                "interactions".into(),
+                serde_json::to_value(&self.fit.interactions).unwrap_or_default(),
+            );
+        }
+        if let (false, Some(o)) = (self.slopes.is_empty(), doc.as_object_mut()) {
+            o.insert(
+                "latent_slopes".into(),
+                serde_json::to_value(&self.slopes).unwrap_or_default(),
             );
         }
         if let (Some(b), Some(o)) = (&self.boot, doc.as_object_mut()) {
@@ -500,6 +573,7 @@ impl SemRun {
         files.add_report(&self.report());
         files.add("results.json", super::json_text(&self.json())?);
         sem_diagram::add_to_folder(&mut files, &self.fit, &self.a)?;
+        self.add_interaction_figures(&mut files)?;
         files.add_apa(&self.apa());
         let prov = Provenance {
             command: "sem",
@@ -516,6 +590,51 @@ impl SemRun {
             threads_used: 1,
         };
         Ok((files, prov))
+    }
+}
+
+impl SemRun {
+    /// The interaction and Johnson-Neyman plots of each probed latent interaction
+    /// (plot/latent_interaction.rs), in `plots/` of a results folder.
+    fn add_interaction_figures(&self, files: &mut ResultsDir) -> Result<(), CliError> {
+        #[cfg(feature = "plot")]
+        {
+            let scaled = self
+                .slopes
+                .iter()
+                .map(|s| {
+                    crate::analysis::sem_slopes::focal_scale(&self.fit, &self.data, &s.focal)
+                        .map(|scale| (s.clone(), scale))
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(crate::Error::from)?;
+            let rendered = crate::plot::latent_interaction::render_latent_slopes(
+                &self.fit,
+                &scaled,
+                &crate::plot::PlotOptions::default(),
+            )
+            .map_err(|e| {
+                CliError::Internal(format!("drawing the interaction plots failed: {e}"))
+            })?;
+            let mut bytes: std::collections::HashMap<String, Vec<u8>> = rendered
+                .artifacts
+                .into_iter()
+                .map(|a| (a.file_name, a.bytes))
+                .collect();
+            for f in rendered.figures {
+                let list: Vec<(String, Vec<u8>)> = f
+                    .files
+                    .iter()
+                    .map(|n| (format!("plots/{n}"), bytes.remove(n).unwrap_or_default()))
+                    .collect();
+                files.add_figure(f.heading, f.caption, list);
+            }
+        }
+        #[cfg(not(feature = "plot"))]
+        {
+            let _ = files;
+        }
+        Ok(())
     }
 }
 
@@ -542,6 +661,20 @@ fn probe_note(p: &ProbedDefinition) -> String {
         values.join(", "),
         p.moderator
     );
+    if p.latent {
+        note.push_str(&format!(
+            " {} is latent (mean 0, as its centred product indicators): its SD is the model-implied one, from a fit without this :=.",
+            p.moderator
+        ));
+    }
+    if let Some(c) = p.centre {
+        note.push_str(&format!(
+            " {} is a factor of a latent product term, whose product indicators centre it at its mean {}: each row substitutes {} minus that mean, the scale of the product's path.",
+            p.moderator,
+            crate::effects::probe::label(c),
+            p.moderator
+        ));
+    }
     if let Some(index) = &p.index {
         note.push_str(&format!(
             " {index} is its slope in {} (the index of moderated mediation when {} is an indirect effect).",

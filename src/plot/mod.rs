@@ -25,6 +25,7 @@ pub mod indirect;
 pub mod interaction;
 pub mod jn;
 mod labels;
+pub mod latent_interaction;
 mod pdf;
 mod png;
 pub mod power;

@@ -188,5 +188,6 @@ pub fn assemble(
         warnings,
         cluster: None,
         source: None,
+        interactions: Vec::new(),
     }
 }

@@ -57,6 +57,10 @@ pub enum SemError {
     Wald { reason: String },
     #[error("{reason}")]
     Cluster { reason: String },
+    #[error(
+        "{method} estimation of latent interactions is not available in this build yet; {advice}"
+    )]
+    InteractionUnavailable { method: String, advice: String },
 }
 
 fn suggest(s: &[String]) -> String {

@@ -32,6 +32,7 @@ pub mod fit_measures;
 mod gradient;
 pub mod h1;
 mod implied;
+pub mod interaction;
 pub mod linalg;
 pub mod lms;
 pub mod lrt;
@@ -111,6 +112,8 @@ pub struct SemOptions {
     pub information: Information,
     /// Confidence level of the parameters' intervals.
     pub level: f64,
+    /// How latent product terms are estimated (interaction/).
+    pub interaction: interaction::InteractionOptions,
 }
 
 impl Default for SemOptions {
@@ -123,6 +126,7 @@ impl Default for SemOptions {
             missing: Missing::Listwise,
             information: Information::Expected,
             level: 0.95,
+            interaction: interaction::InteractionOptions::default(),
         }
     }
 }
@@ -187,6 +191,9 @@ pub struct SemFit {
     /// The parameter table and sample moments the fit came from (for the diagnostics).
     #[serde(skip)]
     pub source: Option<std::sync::Arc<FitSource>>,
+    /// The latent product terms and the product indicators built for them (interaction/).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub interactions: Vec<interaction::ProductLatent>,
 }
 
 /// What a fit was computed from: its parameter table and sample moments.
@@ -267,6 +274,19 @@ fn ordered_map<S: serde::Serializer>(pairs: &[(String, f64)], s: S) -> Result<S:
 /// Fits `flat` to the data: the listwise complete rows of the model's observed variables, or
 /// under [`Missing::Fiml`] every row with one of them observed (fiml/pipeline.rs).
 pub fn fit(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit, SemError> {
+    if opts.interaction.method == interaction::InteractionMethod::Lms
+        && interaction::has_latent_products(flat, data)?
+    {
+        return lms::fit(flat, data, opts);
+    }
+    let ex = interaction::expand(flat, data, &opts.interaction, opts.missing)?;
+    let mut fit = fit_expanded(&ex.flat, &ex.data, opts)?;
+    fit.interactions = ex.products;
+    Ok(fit)
+}
+
+/// [`fit`] of a model whose latent products are expanded.
+fn fit_expanded(flat: &FlatModel, data: &Dataset, opts: &SemOptions) -> Result<SemFit, SemError> {
     if opts.missing == Missing::Fiml {
         return fiml::fit(flat, &*products::with_products(flat, data)?, opts);
     }
@@ -308,6 +328,8 @@ pub(crate) fn prepare(
     data: &Dataset,
     opts: &SemOptions,
 ) -> Result<Prepared, SemError> {
+    let ex = interaction::expand(flat, data, &opts.interaction, opts.missing)?;
+    let (flat, data) = (&*ex.flat, &*ex.data);
     let data = &*products::with_products(flat, data)?;
     let names: Vec<String> = data.names().map(str::to_string).collect();
     let pt = partable::build(flat, &names, opts)?;

@@ -415,9 +415,14 @@ fn single_indicators(user: &[UserRow], lv: &[String]) -> Vec<String> {
     out
 }
 
-/// A product term of a latent variable is a latent interaction (issue 12), not in this engine.
+/// A product term of a latent variable is a latent interaction: `interaction::expand` turns it
+/// into a latent of product indicators before the table is built; one left here is refused.
 fn check_products(user: &[UserRow], names: &VarNames) -> Result<(), SemError> {
-    for r in user.iter().filter(|r| r.rhs.contains(':')) {
+    // A latent product that interaction/ expanded is a latent itself.
+    for r in user
+        .iter()
+        .filter(|r| r.rhs.contains(':') && !names.lv.contains(&r.rhs))
+    {
         if let Some(l) = r.rhs.split(':').find(|f| names.lv.iter().any(|l| l == f)) {
             return Err(SemError::Unsupported {
                 what: format!(

@@ -145,8 +145,11 @@ fn resample_rows(
     out: &mut SemBootstrap,
 ) -> Result<(), SemError> {
     if fit.options.missing == super::Missing::Fiml {
-        // The fit's table names the product columns (products.rs) the data gain in `fit`.
-        let data = super::products::with_products(flat, data)?;
+        // The fit's table names the product columns (products.rs, interaction/) the data gain
+        // in `fit`.
+        let o = &fit.options;
+        let ex = super::interaction::expand(flat, data, &o.interaction, o.missing)?;
+        let data = super::products::with_products(&ex.flat, &ex.data)?;
         return resample_fiml(&data, fit, opts, out);
     }
     let prep = super::prepare(flat, data, &fit.options)?;

@@ -57,6 +57,7 @@ mod sem_cluster;
 mod sem_condind;
 mod sem_constraints;
 mod sem_diagnostics;
+mod sem_dmc;
 mod sem_fiml;
 mod sem_golden;
 mod sem_input;

@@ -106,15 +106,17 @@ fn mean_sd_matches_lavaan_with_the_values_substituted() {
     check(ProbeMethod::MeanSd, "mean_sd", "ind_msd");
 }
 
+/// A product with a latent factor is no observed product column but a latent interaction
+/// (issue 12; tests/suite/sem_dmc.rs).
 #[test]
-fn a_latent_product_term_is_refused() {
+fn a_latent_product_term_is_a_latent_interaction() {
     let csv = "x1,x2,x3,w,y\n1,2,3,1,2\n2,1,3,2,3\n3,3,1,1,1\n4,2,2,2,5\n";
     let data = cipa::data::read_csv_str("t.csv", csv, b',', &Default::default()).unwrap();
     let flat = cipa::spec::syntax::parse_flat("t", "f =~ x1 + x2 + x3\ny ~ f + w + f:w").unwrap();
-    let err = sem::fit(&flat, &data, &SemOptions::default()).unwrap_err();
-    let msg = err.to_string();
-    assert!(
-        msg.contains("latent interaction") && msg.contains("f:w"),
-        "{msg}"
-    );
+    let observed = sem::products::with_products(&flat, &data).unwrap();
+    assert!(!observed.contains("f:w"));
+    let opts = SemOptions::default();
+    let ex = sem::interaction::expand(&flat, &data, &opts.interaction, opts.missing).unwrap();
+    assert_eq!(ex.products[0].name, "f:w");
+    assert!(ex.data.contains("x1:w"));
 }

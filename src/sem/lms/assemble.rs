@@ -189,5 +189,6 @@ pub fn assemble(cx: Context, opt: &Optimum, vcov: Mat) -> SemFit {
         warnings: Vec::new(),
         source: None,
         cluster: None,
+        interactions: Vec::new(),
     }
 }

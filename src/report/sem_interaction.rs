@@ -1,0 +1,159 @@
+//! Latent interactions in the `cipa sem` report (issue 12): how each product latent was built
+//! (its double-mean-centred product indicators, the pairing, the residual covariances) and the
+//! probing of its regressions (simple slopes at moderator values with delta-method SEs, the
+//! Johnson-Neyman region; analysis/sem_slopes.rs).
+
+use super::{Report, Section, Table, Value};
+use crate::analysis::sem_slopes::LatentSlopes;
+use crate::effects::probe::label;
+use crate::sem::interaction::{DmcPairs, ProductLatent};
+
+/// The construction of one product latent, as a table of its indicators.
+fn construction(p: &ProductLatent) -> Table {
+    let pairing = match p.pairs {
+        DmcPairs::All => "every pair of the factors' indicators (modsem's default)",
+        DmcPairs::Matched => "matched pairs in indicator order (semTools' match = TRUE)",
+    };
+    let mut notes = vec![format!(
+        "{} is a latent measured by double-mean-centred product indicators (Lin, Wen, Marsh & Lin 2010): each indicator centred at its mean, the products of {pairing}, each product centred again, over the {} rows used; the first loading is fixed at 1.",
+        p.name, p.n_rows
+    )];
+    if p.factors.iter().any(|f| {
+        p.indicators
+            .iter()
+            .all(|i| i.items.len() == 2 && i.items.contains(f))
+    }) {
+        notes.push("An observed factor is its own single indicator (as modsem).".into());
+    }
+    notes.push(if p.residual_covariances.is_empty() {
+        "No residual covariances between the product indicators.".into()
+    } else {
+        format!(
+            "{} residual covariances freed between product indicators that share an indicator of a latent (modsem's res.cov.method = \"simple\").",
+            p.residual_covariances.len()
+        )
+    });
+    Table {
+        title: format!("Product indicators of {}", p.name),
+        columns: vec!["Indicator".into(), "Product of".into()],
+        rows: p
+            .indicators
+            .iter()
+            .map(|i| {
+                vec![
+                    Value::Text(i.name.clone()),
+                    Value::Text(i.items.join(" x ")),
+                ]
+            })
+            .collect(),
+        notes,
+    }
+}
+
+/// The simple slopes of one regression with a Johnson-Neyman note.
+fn slopes(s: &LatentSlopes) -> Table {
+    let pct = crate::data::format_number(100.0 * s.level);
+    let rows = s
+        .slopes
+        .iter()
+        .map(|r| {
+            let at = if s.moderator_is_latent && s.probe == "mean_sd" {
+                format!("{} ({})", r.label, label(r.w))
+            } else {
+                r.label.clone()
+            };
+            vec![
+                Value::Text(at),
+                Value::Num(r.effect),
+                Value::Num(r.se),
+                Value::Num(r.z),
+                Value::Num(r.p),
+                Value::Num(r.ci_lower),
+                Value::Num(r.ci_upper),
+            ]
+        })
+        .collect();
+    let probe = match (s.moderator_is_latent, s.probe.as_str()) {
+        (true, "mean_sd") => format!(
+            "{} is latent with mean 0 and model-implied SD {}: probed at 0 and ± 1 SD (as modsem's simple_slopes).",
+            s.moderator,
+            label(s.moderator_sd)
+        ),
+        (_, "percentiles") => format!(
+            "{} probed at its 16th, 50th and 84th percentiles in the rows used (as PROCESS).",
+            s.moderator
+        ),
+        (_, "mean_sd") => format!("{} probed at its mean and ± 1 SD.", s.moderator),
+        _ => format!("{} probed at the values of --wvals.", s.moderator),
+    };
+    Table {
+        title: format!(
+            "Simple slopes of {} on {} at values of {}",
+            s.outcome, s.focal, s.moderator
+        ),
+        columns: [
+            s.moderator.as_str(),
+            "Slope",
+            "SE",
+            "z",
+            "P(>|z|)",
+            "CI lower",
+            "CI upper",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+        notes: vec![
+            format!(
+                "Slope = b({} ~ {}) + b({} ~ {})·{}{}; SE by the delta method with {} held at each value; {pct}% intervals.",
+                s.outcome, s.focal, s.outcome, s.term, s.moderator,
+                if s.moderator_is_latent { String::new() } else { format!(" (centred at its mean {}, as in the product indicators)", label(s.moderator_centre)) },
+                s.moderator
+            ),
+            probe,
+            jn_note(s),
+        ],
+    }
+}
+
+/// Where the slope is significant (Johnson-Neyman), in words.
+fn jn_note(s: &LatentSlopes) -> String {
+    let pct = crate::data::format_number(100.0 * s.level);
+    let stretch = |(a, b): &(f64, f64)| match (a.is_finite(), b.is_finite()) {
+        (false, false) => "everywhere".to_string(),
+        (false, true) => format!("below {}", label(*b)),
+        (true, false) => format!("above {}", label(*a)),
+        (true, true) => format!("between {} and {}", label(*a), label(*b)),
+    };
+    let region = if s.jn_significant.is_empty() {
+        "nowhere".to_string()
+    } else {
+        s.jn_significant
+            .iter()
+            .map(stretch)
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    let scale = if s.moderator_is_latent {
+        format!(" (on the latent's scale; SD {})", label(s.moderator_sd))
+    } else {
+        String::new()
+    };
+    format!(
+        "Johnson-Neyman: the slope of {} on {} is significant at {pct}% for {} {region}{scale}.",
+        s.outcome, s.focal, s.moderator
+    )
+}
+
+/// Adds the section "Latent interactions" to `report` (nothing when there is none).
+pub fn add_to(report: &mut Report, products: &[ProductLatent], probes: &[LatentSlopes]) {
+    if products.is_empty() {
+        return;
+    }
+    let mut tables: Vec<Table> = products.iter().map(construction).collect();
+    tables.extend(probes.iter().map(slopes));
+    report.sections.push(Section {
+        heading: "Latent interactions".into(),
+        tables,
+    });
+}
