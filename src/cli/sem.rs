@@ -297,8 +297,15 @@ fn diagnostics(fit: &SemFit, a: &SemArgs) -> Result<SemDiagnostics, CliError> {
     } else {
         None
     };
+    // An LMS fit keeps no single-group moments to take omega from (its items are a mixture
+    // over the quadrature nodes), so it reports no reliability rather than failing.
+    let reliability = if fit.source.is_some() {
+        fit.reliability().map_err(err)?
+    } else {
+        Vec::new()
+    };
     Ok(SemDiagnostics {
-        reliability: fit.reliability().map_err(err)?,
+        reliability,
         modindices,
         residuals,
     })
