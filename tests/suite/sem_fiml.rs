@@ -423,3 +423,39 @@ fn fiml_bootstrap_agrees_with_lavaan() {
     assert_eq!(compared, 3 * 31);
     assert!(boot.failed.failed < 13, "{:?}", boot.failed);
 }
+
+/// The bootstrap of a FIML fit with fixed.x covariates (ageyr and sex; sem()'s default) against
+/// lavaan's (`se = "bootstrap"`, `missing = "ml"`, B = 1000; tests/golden/sem_hs_fiml/
+/// boot_fixedx): each draw's covariate moments are its own, as lavaan rebuilds a draw's model
+/// under fixed.x; SEs and percentile bounds of the 22 free parameters and `ind := a*b` agree
+/// within the Monte Carlo bounds of tests/suite/sem_boot.rs, and the fixed.x rows, which lavaan
+/// reports with SE 0, are not resampled.
+#[test]
+fn fiml_fixed_x_bootstrap_agrees_with_lavaan() {
+    let Some(data) = blanked_with_covariates() else {
+        return;
+    };
+    let dir = common::golden_dir("sem_hs_fiml/boot_fixedx");
+    let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
+    let exp: Value = serde_json::from_str(&text).expect("valid JSON");
+    let flat = cipa::spec::syntax::parse_flat("boot", exp["model"].as_str().expect("model"))
+        .expect("model");
+    let fit = sem::fit(
+        &flat,
+        &data,
+        &SemOptions::lavaan(Estimator::Ml, Missing::Fiml),
+    )
+    .expect("FIML fit");
+    assert!(fit.options.fixed_x);
+    // 250 draws keep the debug-build test to about a minute; the bounds include 1/B.
+    let opts = SemBootOptions {
+        boot: 250,
+        seed: 20261205,
+        ci: CiMethod::Percentile,
+        ..SemBootOptions::default()
+    };
+    let boot = bootstrap(&flat, &data, &fit, &opts).expect("bootstrap");
+    let compared = crate::sem_boot::compare_with_lavaan(&boot, &exp, exp["B"].as_f64().expect("B"));
+    assert_eq!(compared, 3 * 23);
+    assert!(boot.failed.failed < 13, "{:?}", boot.failed);
+}
