@@ -57,6 +57,7 @@ mod sem_condind;
 mod sem_constraints;
 mod sem_diagnostics;
 mod sem_fiml;
+mod sem_fiml_fixedx;
 mod sem_golden;
 mod sem_input;
 mod sem_moments;
