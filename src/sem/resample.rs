@@ -177,16 +177,13 @@ fn resample_fiml(
     out: &mut SemBootstrap,
 ) -> Result<(), SemError> {
     let pt = &fit.source()?.table;
-    let refuse = |what: &str| {
-        Err(SemError::UnsupportedOption {
-            what: format!("{what} (use --missing listwise for it, or --mc for the := parameters)"),
-        })
-    };
     if opts.bollen_stine {
         // With missing data the transformation would be Savalei & Yuan's (2009, per missing
         // pattern); lavaan 0.6-14 refuses it too ("bollen.stine/yuan bootstrap not available
         // for missing data", lav_bootstrap.R), so there is no peer to check one against.
-        return refuse("the Bollen-Stine bootstrap of a full-information ML fit (lavaan 0.6-14 has none either)");
+        return Err(SemError::UnsupportedOption {
+            what: "the Bollen-Stine bootstrap of a full-information ML fit (lavaan 0.6-14 refuses it too; use --missing listwise for it, or --mc for the := parameters)".into(),
+        });
     }
     let step = fiml_refit::FimlRefit::new(pt, data, fit)?;
     draw_and_summarise(&step, step.rows(), fit, opts, out)
