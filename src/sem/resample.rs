@@ -15,6 +15,7 @@
 //! replaced and counted in the ledger; above [`MAX_FAILED_SHARE`] no interval is reported.
 
 mod bollen_stine;
+mod covariates;
 mod fiml_refit;
 mod monte_carlo;
 mod refit;
@@ -179,20 +180,13 @@ fn resample_fiml(
     out: &mut SemBootstrap,
 ) -> Result<(), SemError> {
     let pt = &fit.source()?.table;
-    let refuse = |what: &str| {
-        Err(SemError::UnsupportedOption {
-            what: format!("{what} (use --missing listwise for it, or --mc for the := parameters)"),
-        })
-    };
     if opts.bollen_stine {
-        // With missing data the transformation is Savalei & Yuan's (2009), not this one.
-        return refuse("the Bollen-Stine bootstrap of a full-information ML fit");
-    }
-    if pt.fixed_x && !pt.ov_x.is_empty() {
-        // A draw would need its own moments of the covariates as the fixed values.
-        return refuse(
-            "bootstrapping a full-information ML fit with fixed.x covariates (--no-fixed-x)",
-        );
+        // With missing data the transformation would be Savalei & Yuan's (2009, per missing
+        // pattern); lavaan 0.6-14 refuses it too ("bollen.stine/yuan bootstrap not available
+        // for missing data", lav_bootstrap.R), so there is no peer to check one against.
+        return Err(SemError::UnsupportedOption {
+            what: "the Bollen-Stine bootstrap of a full-information ML fit (lavaan 0.6-14 refuses it too; use --missing listwise for it, or --mc for the := parameters)".into(),
+        });
     }
     let step = fiml_refit::FimlRefit::new(pt, data, fit)?;
     draw_and_summarise(&step, step.rows(), fit, opts, out)

@@ -59,6 +59,7 @@ mod sem_constraints;
 mod sem_diagnostics;
 mod sem_dmc;
 mod sem_fiml;
+mod sem_fiml_fixedx;
 mod sem_golden;
 mod sem_input;
 mod sem_lms;

@@ -9,8 +9,10 @@
 //! A1 = Σ_p (n_p/N)·blockdiag(Σ_p⁻¹, ½D′(Σ_p⁻¹⊗Σ_p⁻¹)D), each pattern's block placed on its
 //! observed variables' moments;
 //!
-//! and the gradient is that of the casewise fmin (`lavTech(FIT, "gradient.logl")`). The rest
-//! (the extended table, V = I₁₁ − I₁₂I₂₂⁻¹I₂₁, MI, EPC, sEPC) is the complete-data code's.
+//! and the gradient is that of the casewise fmin (`lavTech(FIT, "gradient.logl")`). Under fixed.x
+//! the rows and columns of A1 for the covariates' own moments (their means, variances and
+//! covariances) are zero, as `lav_mvnorm_missing_information_expected` does with `x.idx`. The
+//! rest (the extended table, V = I₁₁ − I₁₂I₂₂⁻¹I₂₁, MI, EPC, sEPC) is the complete-data code's.
 
 use super::super::error::SemError;
 use super::super::linalg::Mat;
@@ -29,19 +31,14 @@ pub fn modification_indices(
     fd: &FimlData,
     theta: &[f64],
 ) -> Result<Vec<ModIndex>, SemError> {
-    if !fixed_x_positions(pt).is_empty() {
-        // lavaan 0.6-14 keeps other candidate rows and values for fixed.x covariates under
-        // missing = "ml" (e.g. `sex ~ speed` with the MI of `ageyr ~ speed`), not reproduced.
-        return Err(SemError::UnsupportedOption {
-            what: "modification indices under full-information ML with fixed.x covariates (use --no-fixed-x, or --missing listwise)".into(),
-        });
-    }
+    let x = fixed_x_positions(pt);
     let info_grad = |model: &Model, t: &[f64]| -> Result<(Mat, Vec<f64>), SemError> {
         // fmin = F/2 (fiml.rs).
         let (_, g) = objective_gradient(model, fd, t).ok_or_else(not_pd)?;
         let g = g.iter().map(|v| v / 2.0).collect();
         let (_, imp) = model.implied(t).ok_or_else(not_pd)?;
-        let a1 = expected_h1(&fd.patterns, &imp.sigma.data).ok_or_else(not_pd)?;
+        let mut a1 = expected_h1(&fd.patterns, &imp.sigma.data).ok_or_else(not_pd)?;
+        zero_x_moments(&mut a1, fd.patterns.p, &x);
         let d = delta_matrix(model, t).ok_or_else(not_pd)?;
         Ok((d.t().mul(&a1).mul(&d), g))
     };
@@ -74,4 +71,20 @@ pub fn expected_h1(pats: &MissingPatterns, sigma: &[f64]) -> Option<Mat> {
         }
     }
     Some(a1)
+}
+
+/// A1 with the rows and columns of the moments of the fixed.x covariates `x` (positions among
+/// the p observed variables) zeroed: μ_x and σ_ij with i and j both in `x`.
+fn zero_x_moments(a1: &mut Mat, p: usize, x: &[usize]) {
+    let mut at: Vec<usize> = x.to_vec();
+    for &i in x {
+        at.extend(x.iter().filter(|&&j| j <= i).map(|&j| cov_index(p, i, j)));
+    }
+    let dim = a1.rows;
+    for &k in &at {
+        for l in 0..dim {
+            a1[(k, l)] = 0.0;
+            a1[(l, k)] = 0.0;
+        }
+    }
 }

@@ -5,7 +5,9 @@
 //! ([`MissingPatterns::weighted`]: the patterns are the full sample's, their sizes, means and
 //! covariances the draw's), so no row is copied. The refit is BFGS in z from θ̂ with the full
 //! sample's inverse Hessian (as refit.rs for complete data), and the FIML fit's own search
-//! (fiml/pipeline.rs) when that stalls above [`STALL_TOL`].
+//! (fiml/pipeline.rs) when that stalls above [`STALL_TOL`]. With fixed.x covariates each
+//! draw's model takes the draw's own covariate moments first (covariates.rs), as lavaan
+//! rebuilds the model of a draw under fixed.x (`lav_bootstrap_internal`).
 
 use crate::data::Dataset;
 use crate::inference::resample::Step;
@@ -20,6 +22,7 @@ use super::super::model::Model;
 use super::super::moments::DataView;
 use super::super::partable::ParTable;
 use super::super::{SemError, SemFit};
+use super::covariates::Covariates;
 use super::refit::estimates;
 
 /// BFGS iterations before the general search takes over.
@@ -41,6 +44,8 @@ pub(super) struct FimlRefit<'a> {
     z0: Vec<f64>,
     /// The inverse of ∂²F/∂z∂z′ at θ̂ on the full sample.
     h0: Mat,
+    /// The fixed.x covariates, whose moments each draw sets (`None` without them).
+    covariates: Option<Covariates>,
 }
 
 impl<'a> FimlRefit<'a> {
@@ -67,6 +72,7 @@ impl<'a> FimlRefit<'a> {
         let hz = re.k.t().mul(&info).mul(&re.k).scale(2.0);
         let (h0, _) = spd_inverse_logdet(&hz).ok_or_else(not_pd)?;
         Ok(FimlRefit {
+            covariates: Covariates::new(pt, &rows, p),
             z0: re.z(&fit.theta),
             pt,
             model,
@@ -84,17 +90,17 @@ impl<'a> FimlRefit<'a> {
         self.rows.len() / self.p
     }
 
-    /// θ* of the draw whose patterns carry its counts.
-    fn solve(&self, fd: &FimlData) -> Result<Vec<f64>, String> {
+    /// θ* of the draw whose patterns carry its counts, `model` holding its fixed.x values.
+    fn solve(&self, model: &Model, fd: &FimlData) -> Result<Vec<f64>, String> {
         let eval = |z: &[f64]| -> Option<(f64, Vec<f64>)> {
-            let (f, g) = objective_gradient(&self.model, fd, &self.re.theta(z))?;
+            let (f, g) = objective_gradient(model, fd, &self.re.theta(z))?;
             Some((f, self.re.k.t().mul_vec(&g)))
         };
         let quick = bfgs_from(&eval, &self.z0, self.h0.clone(), GRADIENT_TOL, MAX_STEPS);
         if let Some(end) = quick.filter(|e| e.gmax < STALL_TOL) {
             return Ok(self.re.theta(&end.x));
         }
-        match estimate(&self.model, fd, &self.re, self.start) {
+        match estimate(model, fd, &self.re, self.start) {
             Ok(est) => Ok(est.theta),
             Err(SemError::NotConverged { .. }) => Err("the FIML fit did not converge".into()),
             Err(e) => Err(e.to_string()),
@@ -111,15 +117,18 @@ fn not_pd() -> SemError {
 }
 
 impl Step<[u32]> for FimlRefit<'_> {
-    type Scratch = ();
+    /// A worker's own model, whose fixed.x rows change per draw.
+    type Scratch = Model;
 
     fn statistics(&self) -> usize {
         self.start.len() + 2 * self.pt.defined.len()
     }
 
-    fn scratch(&self) {}
+    fn scratch(&self) -> Model {
+        self.model.clone()
+    }
 
-    fn draw(&self, _: &mut (), counts: &mut [u32], out: &mut [f64]) -> Result<(), String> {
+    fn draw(&self, model: &mut Model, counts: &mut [u32], out: &mut [f64]) -> Result<(), String> {
         let view = DataView::new(&self.rows, self.rows(), self.p).map_err(|e| e.to_string())?;
         let fd = FimlData {
             patterns: self
@@ -129,8 +138,11 @@ impl Step<[u32]> for FimlRefit<'_> {
                 .map_err(|e| e.to_string())?,
             h1: self.fd.h1.clone(),
         };
-        let theta = self.solve(&fd)?;
-        estimates(self.pt, &self.model, &theta, out);
+        if let Some(x) = &self.covariates {
+            x.set(model, counts);
+        }
+        let theta = self.solve(model, &fd)?;
+        estimates(self.pt, model, &theta, out);
         Ok(())
     }
 }

@@ -27,7 +27,7 @@ pub(super) enum Output {
 
 /// Where a fixed.x row's value comes from in a draw's moments.
 #[derive(Debug, Clone, Copy)]
-enum Exo {
+pub(super) enum Exo {
     Mean(usize),
     Cov(usize, usize),
 }
@@ -214,7 +214,7 @@ pub(super) fn estimates(pt: &ParTable, model: &Model, theta: &[f64], out: &mut [
 }
 
 /// The fixed.x rows of the table: their values are the draw's own moments of the covariates.
-fn exo_rows(pt: &ParTable) -> Vec<(usize, Exo)> {
+pub(super) fn exo_rows(pt: &ParTable) -> Vec<(usize, Exo)> {
     let ix = |v: &str| pt.ov.iter().position(|o| o == v).expect("observed");
     pt.rows
         .iter()

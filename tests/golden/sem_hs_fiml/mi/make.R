@@ -53,8 +53,8 @@ diagnostics <- function(model, file, ...) {
 diagnostics('visual =~ x1 + x2 + x3
 textual =~ x4 + x5 + x6
 speed =~ x7 + x8 + x9', "diagnostics.json")
-# The random covariates of ../randomx (fixed.x = FALSE; with fixed.x lavaan's FIML candidates
-# differ and cipa refuses these diagnostics).
+# The random covariates of ../randomx (fixed.x = FALSE; fixed.x = TRUE, sem()'s default, is
+# make_fixedx.R's).
 diagnostics('textual =~ x4 + x5 + x6
 speed =~ x7 + x8 + x9
 textual ~ ageyr + sex
