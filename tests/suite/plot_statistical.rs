@@ -195,14 +195,13 @@ fn example_roles(model: u32) -> Roles {
     }
 }
 
-/// Every model: no arrow through a box, arrows ending apart, text at 8 pt or more at 6.5 in,
-/// labels on their own arrows, over no box and no other label. Labels are also clear of every
-/// other arrow, except in diagrams of four or more columns (serial models with two mediators in
-/// sequence): at 6.5 in their gaps are too narrow for every label of a bundle of steep arrows,
-/// and there at least half the labels must be clear (the serial-parallel models 80-82 are the
-/// tightest; 84-92 have at most two crossed labels); and where eight or more arrows fan into
-/// one box (three-way interactions: models 12, 19, 69, 73), one label may be crossed, its
-/// steep arrow too close to its neighbour's for a label at true 8.5 pt.
+/// Every model, with stars and with intervals: no arrow through a box, arrows ending apart,
+/// text at 8 pt or more at 6.5 in, labels on their own arrows, over no box and no other label.
+/// With stars, labels are also clear of every other arrow (where eight or more arrows fan into
+/// one box too: models 12, 19, 69, 73), except in diagrams of four or more columns (serial
+/// models with two mediators in sequence): at 6.5 in their gaps are too narrow for every label
+/// of a bundle of steep arrows, and there at least half the labels must be clear (the
+/// serial-parallel models 80-82 are the tightest; 84-92 have at most three crossed labels).
 #[test]
 fn statistical_diagrams_of_every_model_are_legible() {
     let d = data("sme_example.csv");
@@ -213,6 +212,9 @@ fn statistical_diagrams_of_every_model_are_legible() {
             .instantiate(&example_roles(model))
             .unwrap();
         let a = fit(&d, &spec);
+        let dia = diagram::statistical(&a, &Labels::default(), CoefStyle::Ci, 3);
+        let (hard, _) = checks(&format!("model {model} with intervals"), &dia);
+        bad.extend(hard);
         let dia = diagram::statistical(&a, &Labels::default(), CoefStyle::Stars, 3);
         let name = format!("model {model}");
         let (hard, crossed) = checks(&name, &dia);
@@ -220,19 +222,9 @@ fn statistical_diagrams_of_every_model_are_legible() {
         let mut columns: Vec<i64> = dia.nodes.iter().map(|n| n.x.round() as i64).collect();
         columns.sort_unstable();
         columns.dedup();
-        // The most arrows into one box.
-        let fan_in = dia
-            .nodes
-            .iter()
-            .map(|n| {
-                let to_n = |e: &&diagram::Edge| matches!(&e.to, Target::Node(t) if *t == n.id);
-                dia.edges.iter().filter(to_n).count()
-            })
-            .max()
-            .unwrap_or(0);
-        if columns.len() < 4 && (fan_in < 8 || crossed.len() > 1) {
+        if columns.len() < 4 {
             bad.extend(crossed);
-        } else if columns.len() >= 4 {
+        } else {
             let labels = dia.edges.iter().filter(|e| e.label.is_some()).count();
             let clashing: std::collections::BTreeSet<&str> = crossed
                 .iter()
@@ -250,8 +242,10 @@ fn statistical_diagrams_of_every_model_are_legible() {
 }
 
 /// The showcase: the main job's diagram with stars passes every check; with confidence
-/// intervals (two-line labels, some 80 pt wide at a true 8.5 pt) every check but clearance
-/// from other arrows, which at least half the labels keep.
+/// intervals (three-line labels at a true 8.5 pt, the interval broken after its comma) every
+/// check but clearance from other arrows, which 12 of its 14 labels keep: two pairs of steep,
+/// nearly parallel arrows (from the moderators stacked above and the products stacked below
+/// the mediator into Y) leave no clear place on the lower arrow of each pair.
 #[test]
 fn the_main_jobs_statistical_diagram_is_legible() {
     let d = data("sme_survey.csv");
@@ -263,7 +257,7 @@ fn the_main_jobs_statistical_diagram_is_legible() {
     let dia = diagram::statistical(&a, &Labels::default(), CoefStyle::Ci, 3);
     let (hard, crossed) = checks("main job with intervals", &dia);
     assert!(hard.is_empty(), "{hard:#?}");
-    assert!(2 * crossed.len() <= 14, "{crossed:#?}");
+    assert!(crossed.len() <= 2, "{crossed:#?}");
 }
 
 #[test]

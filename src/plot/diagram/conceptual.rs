@@ -8,6 +8,7 @@ use super::build::{new_node, Roles};
 use super::ir::{Diagram, DiagramKind, Edge, Target};
 use super::layout::{self, arrow, Pending, Spacing};
 use super::moderators::place_moderators;
+use super::statistical::{MIN_PRINT_PT, TEXT_WIDTH};
 use crate::plot::labels::Labels;
 use crate::spec::ModelSpec;
 
@@ -20,9 +21,49 @@ pub(super) struct Onto {
     pub via: Option<String>,
 }
 
-/// The conceptual diagram of `spec`, with `labels` for the variables.
+/// The conceptual diagram of `spec`, with `labels` for the variables: at the usual spacing
+/// when that fits a journal's text width with its smallest text printed at 8 pt or more, else
+/// at the first of ever narrower spacings that does (narrower gaps between columns, then
+/// narrower boxes and label wraps), else at the narrowest (a long chain of serial mediators
+/// with long names).
 pub fn conceptual(spec: &ModelSpec, labels: &Labels) -> Diagram {
-    let s = Spacing::for_kind(DiagramKind::Conceptual);
+    let usual = Spacing::for_kind(DiagramKind::Conceptual);
+    let max_width = TEXT_WIDTH * usual.font_pt.min(usual.label_pt) / MIN_PRINT_PT;
+    let mut narrowest: Option<Diagram> = None;
+    for s in narrower(usual) {
+        let d = conceptual_with(spec, labels, &s);
+        if d.width <= max_width + 1e-9 {
+            return d;
+        }
+        if narrowest.as_ref().is_none_or(|n| d.width < n.width) {
+            narrowest = Some(d);
+        }
+    }
+    narrowest.unwrap_or_else(|| conceptual_with(spec, labels, &usual))
+}
+
+/// The usual spacing, then narrower ones: (gap between columns, narrowest box, label wrap) in
+/// multiples of the font size.
+fn narrower(usual: Spacing) -> impl Iterator<Item = Spacing> {
+    let f = usual.font_pt;
+    let steps = [
+        (usual.col_gap / f, usual.min_w / f, usual.wrap_w / f),
+        (5.0, 4.5, 12.0),
+        (3.5, 3.5, 10.0),
+        (3.0, 3.2, 8.0),
+        (2.5, 3.0, 6.5),
+        (2.0, 3.0, 5.0),
+    ];
+    steps.into_iter().map(move |(gap, min_w, wrap)| Spacing {
+        col_gap: gap * f,
+        min_w: min_w * f,
+        wrap_w: wrap * f,
+        ..usual
+    })
+}
+
+fn conceptual_with(spec: &ModelSpec, labels: &Labels, s: &Spacing) -> Diagram {
+    let s = *s;
     let roles = Roles { spec };
     let mut pending: Vec<Pending> = roles
         .core()

@@ -15,10 +15,20 @@ pub const SPREAD_MIN: f64 = 7.0;
 /// The offset from the middle of a side `len` long of the `pos`-th of `n` arrows spread along it
 /// (see [`Diagram::segment`]).
 pub fn spread_offset(pos: usize, n: usize, len: f64) -> f64 {
+    spread_offset_within(pos, n, len, SPREAD_MAX)
+}
+
+/// The largest distance between the ends of two arrows on one side of a box of a statistical
+/// diagram, in points: there a box grows to spread a fan of arrows (each with its coefficient)
+/// over its side, so the arrows run nearly parallel and their labels clear each other.
+pub const SPREAD_MAX_STATISTICAL: f64 = 48.0;
+
+/// As [`spread_offset`], with the ends at most `max` apart.
+pub fn spread_offset_within(pos: usize, n: usize, len: f64, max: f64) -> f64 {
     if n < 2 {
         return 0.0;
     }
-    let step = (SPREAD_SIDE * len / (n - 1) as f64).min(SPREAD_MAX);
+    let step = (SPREAD_SIDE * len / (n - 1) as f64).min(max);
     (pos as f64 - (n - 1) as f64 / 2.0) * step
 }
 
@@ -352,7 +362,7 @@ impl Diagram {
         };
         let others = self.side_arrows(node, outgoing);
         match others.iter().position(|&k| k == i) {
-            Some(pos) => spread_offset(pos, others.len(), me.h),
+            Some(pos) => spread_offset_within(pos, others.len(), me.h, self.spread_max()),
             None => 0.0,
         }
     }
@@ -391,9 +401,23 @@ impl Diagram {
         others.into_iter().map(|o| o.2).collect()
     }
 
+    /// The largest distance between the ends of arrows on one side of a box.
+    fn spread_max(&self) -> f64 {
+        match self.kind {
+            DiagramKind::Statistical => SPREAD_MAX_STATISTICAL,
+            DiagramKind::Conceptual | DiagramKind::Latent => SPREAD_MAX,
+        }
+    }
+
     /// The height box `node` needs for the arrows on its left or right side to end at least
     /// [`SPREAD_MIN`] apart.
     pub fn min_height(&self, node: &str) -> f64 {
+        self.min_height_for(node, SPREAD_MIN)
+    }
+
+    /// The height box `node` needs for the arrows on its left or right side to end `step` apart
+    /// (at most the diagram's largest spread).
+    pub fn min_height_for(&self, node: &str, step: f64) -> f64 {
         let n = self
             .side_arrows(node, true)
             .len()
@@ -401,7 +425,7 @@ impl Diagram {
         if n < 2 {
             0.0
         } else {
-            SPREAD_MIN * (n - 1) as f64 / SPREAD_SIDE
+            step.min(self.spread_max()) * (n - 1) as f64 / SPREAD_SIDE
         }
     }
 

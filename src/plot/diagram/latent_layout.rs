@@ -8,13 +8,14 @@
 use std::collections::BTreeMap;
 
 use super::build::new_node;
-use super::coef_labels::{label_size, place_labels, CURVE_PIECES};
+use super::coef_labels::{label_size, place_labels, Clashes, CURVE_PIECES};
 use super::ir::{
     polyline, spread_offset, Curve, Diagram, DiagramKind, Node, NodeKind, Rect, Route, Side, Target,
 };
 use super::latent::Link;
 use super::latent_curves::{covariance_curves, place_curve_labels};
 use super::layout::{self, arrow, Spacing};
+use super::statistical::{MIN_PRINT_PT, TEXT_WIDTH};
 use crate::plot::labels::Labels;
 
 /// What a latent diagram draws (built from the parameter table by `latent`).
@@ -87,10 +88,88 @@ pub(super) struct Scene {
     pub owner: BTreeMap<String, String>,
     /// Column of each structural node.
     pub column: BTreeMap<String, usize>,
+    /// The distances between columns, blocks and indicators.
+    pub room: Room,
 }
 
-/// Lays out `s` with `labels` for the boxes.
+/// Distances the layout keeps, in points: the usual ones, or tighter ones for a model too wide
+/// for a journal's text width.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Room {
+    /// Between neighbouring structural nodes, beyond the widest arrow label, and at least this
+    /// share of the spacing's column gap.
+    column_extra: f64,
+    column_share: f64,
+    /// Between the blocks of neighbouring columns.
+    blocks_apart: f64,
+    /// The share of the indicators' pitch between two neighbouring loading labels of a row, and
+    /// the least gap between the indicators.
+    row_share: f64,
+    row_gap: f64,
+    /// Between a latent and its stack of indicators (at least), and that in widest labels.
+    stack_gap: f64,
+    stack_labels: f64,
+}
+
+const USUAL: Room = Room {
+    column_extra: 36.0,
+    column_share: 1.0,
+    blocks_apart: BLOCKS_APART,
+    row_share: 0.75,
+    row_gap: ROW_GAP_X,
+    stack_gap: STACK_GAP_X,
+    stack_labels: 1.5,
+};
+
+/// Labels of a row's loadings staggered (the search slides them along their arrows), a
+/// narrower margin around structural labels and blocks.
+const TIGHT: Room = Room {
+    column_extra: 16.0,
+    column_share: 0.6,
+    blocks_apart: 12.0,
+    row_share: 1.25,
+    row_gap: 8.0,
+    stack_gap: 32.0,
+    stack_labels: 1.1,
+};
+
+/// Lays out `s` with `labels` for the boxes: with the usual room, or, when that is wider than a
+/// journal's text width allows for 8 pt print, with the tight room if that is narrower and
+/// places its labels no worse.
 pub fn layout(s: &Structure, labels: &Labels, caption: Option<String>) -> Diagram {
+    let sp = Spacing::for_kind(DiagramKind::Latent);
+    let (usual, clashes) = layout_with(s, labels, caption.clone(), USUAL);
+    let max_width = TEXT_WIDTH * sp.font_pt.min(sp.label_pt) / MIN_PRINT_PT;
+    if usual.width <= max_width {
+        return usual;
+    }
+    let (tight, tight_clashes) = layout_with(s, labels, caption, TIGHT);
+    let worse = overlaps(&tight) > overlaps(&usual) || tight_clashes > clashes;
+    if tight.width < usual.width && !worse {
+        tight
+    } else {
+        usual
+    }
+}
+
+/// Overlaps among a diagram's labels, curves' labels included, and of labels over boxes.
+fn overlaps(d: &Diagram) -> usize {
+    let rects: Vec<Rect> = d.edges.iter().filter_map(|e| e.label_rect).collect();
+    let boxes = d.nodes.iter().map(Node::rect);
+    let mut n = 0;
+    for (k, a) in rects.iter().enumerate() {
+        n += rects[k + 1..].iter().filter(|b| a.overlaps(b)).count();
+        n += boxes.clone().filter(|b| a.overlaps(b)).count();
+    }
+    n
+}
+
+fn layout_with(
+    s: &Structure,
+    labels: &Labels,
+    caption: Option<String>,
+    room: Room,
+) -> (Diagram, Clashes) {
     let sp = Spacing::for_kind(DiagramKind::Latent);
     let columns = columns(s);
     let mut scene = Scene {
@@ -98,6 +177,7 @@ pub fn layout(s: &Structure, labels: &Labels, caption: Option<String>) -> Diagra
         place: places(s, &columns),
         owner: BTreeMap::new(),
         column: BTreeMap::new(),
+        room,
     };
     for (c, col) in columns.iter().enumerate() {
         for v in col {
@@ -108,10 +188,10 @@ pub fn layout(s: &Structure, labels: &Labels, caption: Option<String>) -> Diagra
     add_arrows(&mut scene, s);
     covariance_curves(&mut scene, s);
     place_curve_labels(&mut scene.d);
-    place_labels(&mut scene.d);
+    let clashes = place_labels(&mut scene.d);
     scene.d.caption = caption;
     layout::finish(&mut scene.d, &sp);
-    scene.d
+    (scene.d, clashes)
 }
 
 /// The structural nodes by causal depth: a column is one more than the deepest node pointing
@@ -189,7 +269,7 @@ fn place_blocks(
     labels: &Labels,
     sp: &Spacing,
 ) {
-    let gap = column_gap(s, sp);
+    let gap = column_gap(s, sp, &scene.room);
     let mut x = 0.0;
     let mut prev_right: Option<(f64, f64)> = None;
     let mut extra = 0.0;
@@ -219,7 +299,7 @@ fn place_blocks(
         let (left, right) = (reach(|b| b.left), reach(|b| b.right));
         let (node_left, node_right) = (reach(|b| b.node.w / 2.0), reach(|b| b.node.w / 2.0));
         if let Some((pr, pnr)) = prev_right {
-            x += (pnr + gap + extra + node_left).max(pr + BLOCKS_APART + left);
+            x += (pnr + gap + extra + node_left).max(pr + scene.room.blocks_apart + left);
         }
         prev_right = Some((right, node_right));
         // A covariance between nodes of this column bows into the gap to the next: room for
@@ -249,13 +329,13 @@ fn place_blocks(
 }
 
 /// Room between columns for the widest label on a structural arrow.
-fn column_gap(s: &Structure, sp: &Spacing) -> f64 {
+fn column_gap(s: &Structure, sp: &Spacing, room: &Room) -> f64 {
     let widest = s
         .arrows
         .iter()
         .map(|a| label_size(&a.label, sp.label_pt).0)
         .fold(0.0, f64::max);
-    (widest + 36.0).max(sp.col_gap)
+    (widest + room.column_extra).max(room.column_share * sp.col_gap)
 }
 
 fn put(scene: &mut Scene, b: Block, x: f64, y: f64) {
@@ -318,8 +398,16 @@ fn block(scene: &Scene, s: &Structure, v: &str, labels: &Labels, sp: &Spacing) -
     // Loadings fan out from the latent, so two labels at 60% of their arrows (where the last
     // clear place usually is) stand 60% of the indicators' pitch apart.
     // Two-line labels (intervals) get longer arrows instead, to stand at staggered heights.
-    let spread = if lh > 2.0 * sp.label_pt { 1.0 } else { 0.75 };
-    let gap_x = ROW_GAP_X.max((lw + 3.0) / spread - iw).max(loop_w - iw);
+    let spread = if lh > 2.0 * sp.label_pt {
+        1.0
+    } else {
+        scene.room.row_share
+    };
+    let gap_x = scene
+        .room
+        .row_gap
+        .max((lw + 3.0) / spread - iw)
+        .max(loop_w - iw);
     let gap_y = STACK_GAP_Y.max((lh + 3.0) / 0.6 - ih);
     let own_curves = s
         .covariances
@@ -340,7 +428,8 @@ fn block(scene: &Scene, s: &Structure, v: &str, labels: &Labels, sp: &Spacing) -
     match place {
         Place::Left => {
             let total = n * ih + (n - 1.0) * gap_y;
-            let dx = hw + STACK_GAP_X.max(1.5 * lw) + 0.1 * total + iw / 2.0;
+            let r = &scene.room;
+            let dx = hw + r.stack_gap.max(r.stack_labels * lw) + 0.1 * total + iw / 2.0;
             for (k, it) in b.items.iter_mut().enumerate() {
                 it.x = -dx;
                 it.y = -total / 2.0 + ih / 2.0 + k as f64 * (ih + gap_y);

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ir::{spread_offset, Edge, Target};
+use super::ir::{spread_offset_within, Edge, Target, SPREAD_MAX_STATISTICAL};
 use super::layout::{Pending, Spacing};
 
 /// How much harder a placeholder pulls than a box.
@@ -83,7 +83,7 @@ impl Boxes {
                 .then(p.2.cmp(&q.2))
         });
         let pos = others.iter().position(|o| o.2 == k).unwrap_or(0);
-        spread_offset(pos, others.len(), self.h[me])
+        spread_offset_within(pos, others.len(), self.h[me], SPREAD_MAX_STATISTICAL)
     }
 }
 

@@ -30,6 +30,9 @@ pub struct Spacing {
     /// Statistical diagrams: the height kept free around an arrow passing a column (room for
     /// its label).
     pub passage: f64,
+    /// Statistical diagrams: the distance between the ends of arrows sharing a box's side that
+    /// boxes grow tall enough for.
+    pub end_step: f64,
 }
 
 impl Spacing {
@@ -64,6 +67,7 @@ impl Spacing {
             },
             margin: 1.2 * font_pt,
             passage: 24.0,
+            end_step: super::ir::SPREAD_MIN,
         }
     }
 

@@ -3,11 +3,13 @@
 //! a categorical predictor sit together in one frame named after the variable; the outcome of
 //! a logistic equation says that the arrows into it are log-odds. Laid out for a journal's text
 //! width: when a coefficient label finds no place clear of every box, line and other label, the
-//! layout is tried again with more room between columns and rows.
+//! layout is tried again with more room between columns and rows and with arrow ends spread
+//! wider along the boxes' sides; confidence intervals that find no clear place on two lines are
+//! tried on three (narrower).
 
 use super::build::{base, new_node, new_node_lines, Roles};
 use super::coef_labels::{group_lines, group_name_h, place_labels, Clashes};
-use super::ir::{Diagram, DiagramKind, Edge, Group, Node, Rect, Target};
+use super::ir::{Diagram, DiagramKind, Edge, Group, Node, Rect, Target, SPREAD_MIN};
 use super::layered;
 use super::layout::{self, arrow, box_lines, Pending, Spacing};
 use crate::analysis::Analysis;
@@ -68,7 +70,7 @@ pub fn statistical_from_spec(spec: &ModelSpec, labels: &Labels) -> Diagram {
         note: None,
         references: Vec::new(),
     };
-    statistical_layout(spec, &eqs, labels, &extras)
+    statistical_layout(spec, &eqs, labels, &extras, true).0
 }
 
 /// The statistical diagram of an analysis, each arrow labelled with its coefficient. `decimals`
@@ -80,36 +82,14 @@ pub fn statistical(
     decimals: usize,
 ) -> Diagram {
     let conf = analysis.options.conf;
-    let eqs = analysis
-        .equations
-        .iter()
-        .map(|(fit, _)| StatEq {
-            outcome: fit.outcome.clone(),
-            terms: fit
-                .coefficients
-                .iter()
-                .filter(|c| c.term != CONSTANT)
-                .map(|c| {
-                    let text = match style {
-                        CoefStyle::Stars => format!("{:.*}{}", decimals, c.estimate, stars(c.p)),
-                        CoefStyle::Ci => format!(
-                            "{:.*}\n[{:.*}, {:.*}]",
-                            decimals, c.estimate, decimals, c.ci_lower, decimals, c.ci_upper
-                        ),
-                    };
-                    (c.term.clone(), Some(text))
-                })
-                .collect(),
-            logistic: fit.method == Method::Logistic,
-        })
-        .collect::<Vec<_>>();
+    let eqs = |ci_lines: usize| coefficient_equations(analysis, style, decimals, ci_lines);
     let mut note = match style {
         CoefStyle::Stars => {
             "Unstandardized coefficients; * p < .05, ** p < .01, *** p < .001.".to_string()
         }
         CoefStyle::Ci => format!("Unstandardized coefficients with {conf}% confidence intervals."),
     };
-    for e in eqs.iter().filter(|e| e.logistic) {
+    for e in eqs(2).iter().filter(|e| e.logistic) {
         note.push_str(&format!(
             " Arrows into {} are logistic regression coefficients (log-odds).",
             labels.var(&e.outcome)
@@ -129,7 +109,58 @@ pub fn statistical(
         note: Some(note),
         references,
     };
-    statistical_layout(&analysis.spec, &eqs, labels, &extras)
+    let spec = &analysis.spec;
+    if style == CoefStyle::Stars {
+        return statistical_layout(spec, &eqs(2), labels, &extras, true).0;
+    }
+    // Intervals on two lines; where they find no clear place within a journal's text width,
+    // on three (the interval broken after its comma: narrower labels for narrow gaps); wider
+    // than the text width only when neither keeps every label off boxes and other labels.
+    let two = statistical_layout(spec, &eqs(2), labels, &extras, false);
+    if two.1.none() {
+        return two.0;
+    }
+    let three = statistical_layout(spec, &eqs(3), labels, &extras, false);
+    let best = if three.1 < two.1 { three } else { two };
+    if best.1.covering == 0 {
+        return best.0;
+    }
+    statistical_layout(spec, &eqs(3), labels, &extras, true).0
+}
+
+/// The equations of an analysis with each coefficient's label: with stars, or with its
+/// interval on `ci_lines` lines (2: estimate over interval; 3: the interval broken after its
+/// comma).
+fn coefficient_equations(
+    analysis: &Analysis,
+    style: CoefStyle,
+    decimals: usize,
+    ci_lines: usize,
+) -> Vec<StatEq> {
+    let ci_break = if ci_lines >= 3 { ",\n" } else { ", " };
+    analysis
+        .equations
+        .iter()
+        .map(|(fit, _)| StatEq {
+            outcome: fit.outcome.clone(),
+            terms: fit
+                .coefficients
+                .iter()
+                .filter(|c| c.term != CONSTANT)
+                .map(|c| {
+                    let text = match style {
+                        CoefStyle::Stars => format!("{:.*}{}", decimals, c.estimate, stars(c.p)),
+                        CoefStyle::Ci => format!(
+                            "{:.*}\n[{:.*}{ci_break}{:.*}]",
+                            decimals, c.estimate, decimals, c.ci_lower, decimals, c.ci_upper
+                        ),
+                    };
+                    (c.term.clone(), Some(text))
+                })
+                .collect(),
+            logistic: fit.method == Method::Logistic,
+        })
+        .collect()
 }
 
 /// The group a term's box belongs to: its factors with each coded column replaced by its
@@ -147,12 +178,41 @@ fn group_key(term: &str) -> Option<String> {
 /// How many times the layout may open its rows to find every label a clear place.
 const TRIES: usize = 6;
 
+/// How many layouts [`tries`] gives within a journal's text width.
+const WITHIN: usize = TRIES + 6;
+
+/// The layouts tried, as (gap between columns, factor on the room between rows, distance
+/// between arrow ends on a box's side), from `gap` up to the `widest` gap the text width allows:
+/// gentler slopes (wider gaps) and more room between rows; rows opened further (tall labels,
+/// intervals, between rows of boxes); arrow ends spread wider along the boxes' sides (a fan of
+/// arrows into one box runs closer to parallel, leaving room for labels between its arrows);
+/// then, with `allow_wider`, gaps wider than the width allows with rows opened alike (smaller
+/// print beats overprinted numbers; the caller stops before these unless a label still covers
+/// a box or another label).
+fn tries(gap: f64, widest: f64, allow_wider: bool) -> impl Iterator<Item = (f64, f64, f64)> {
+    let opening = (0..TRIES).map(move |k| {
+        let g = (gap * (1.0 + 0.15 * k as f64)).min(widest);
+        (g, 1.0 + 0.1 * k as f64, SPREAD_MIN)
+    });
+    let taller = [1.8, 2.2, 2.6].map(|f| (widest, f, SPREAD_MIN));
+    let spread = [(1.0, 12.0), (1.4, 12.0), (1.4, 18.0)].map(|(f, e)| (widest, f, e));
+    let beyond = [1.3, 1.6, 2.0]
+        .map(|f| (widest * f, f, SPREAD_MIN))
+        .into_iter()
+        .filter(move |_| allow_wider);
+    opening.chain(taller).chain(spread).chain(beyond)
+}
+
+/// The diagram laid out for the fewest label clashes, and its clashes; wider than a journal's
+/// text width allows only with `allow_wider` (and only when a label would otherwise cover a box
+/// or another label).
 fn statistical_layout(
     spec: &ModelSpec,
     eqs: &[StatEq],
     labels: &Labels,
     extras: &Extras,
-) -> Diagram {
+    allow_wider: bool,
+) -> (Diagram, Clashes) {
     let Fitted {
         s,
         pending,
@@ -160,35 +220,38 @@ fn statistical_layout(
         max_gap,
     } = fit_width(spec, eqs, labels, &extras.references);
     let mut best: Option<(Clashes, Diagram)> = None;
-    // Gentler slopes (wider gaps, as far as the width allows) and more room between rows; then,
-    // only if a label still covers a box or another label, gaps wider than the width allows
-    // with rows opened alike (smaller print beats overprinted numbers).
-    let within = (0..TRIES).map(|k| {
-        let gap = (s.col_gap * (1.0 + 0.15 * k as f64)).min(max_gap.max(s.col_gap));
-        (gap, 1.0 + 0.1 * k as f64)
-    });
-    let beyond = [1.3, 1.6, 2.0].map(|f| (max_gap.max(s.col_gap) * f, f));
-    for (k, (gap, rows)) in within.chain(beyond).enumerate() {
-        if k >= TRIES && best.as_ref().is_some_and(|(c, _)| c.covering == 0) {
+    let widest = max_gap.max(s.col_gap);
+    for (k, (gap, rows, end_step)) in tries(s.col_gap, widest, allow_wider).enumerate() {
+        if k >= WITHIN && best.as_ref().is_some_and(|(c, _)| c.covering == 0) {
             break;
         }
         let mut t = s;
         t.col_gap = gap;
         t.row_gap *= rows;
         t.passage *= rows;
+        t.end_step = end_step;
         let mut p = pending.clone();
         let mut d = arrange(&mut p, &edges, eqs, labels, extras, &t);
-        let clashes = place_labels(&mut d);
+        let mut clashes = place_labels(&mut d);
         layout::finish(&mut d, &t);
+        // An arrow through a box misreads worse than any label (counted where there are
+        // labels: a diagram without coefficients keeps its first layout, as fast as before).
+        if d.edges.iter().any(|e| e.label.is_some()) {
+            clashes.covering += ARROW_THROUGH_BOX * arrows_through_boxes(&d);
+        }
         if clashes.none() {
-            return d;
+            return (d, clashes);
         }
         if best.as_ref().is_none_or(|(c, _)| clashes < *c) {
             best = Some((clashes, d));
         }
     }
-    best.map(|b| b.1)
-        .unwrap_or_else(|| layout::blank(DiagramKind::Statistical, &s))
+    best.map(|(c, d)| (d, c)).unwrap_or_else(|| {
+        (
+            layout::blank(DiagramKind::Statistical, &s),
+            Clashes::default(),
+        )
+    })
 }
 
 /// A journal's text width, in points (6.5 inches).
@@ -302,7 +365,7 @@ fn arrange(
     for _ in 0..4 {
         let mut changed = false;
         for p in pending.iter_mut() {
-            let need = d.min_height(&p.node.id).ceil();
+            let need = d.min_height_for(&p.node.id, s.end_step).ceil();
             if need > p.node.h {
                 p.node.h = need;
                 changed = true;
@@ -329,6 +392,28 @@ fn arrange(
     }
     d.groups = groups(&d, eqs, labels, &extras.references, s);
     d
+}
+
+/// An arrow through a box counts as this many labels covering a box.
+const ARROW_THROUGH_BOX: usize = 100;
+
+/// The arrows running through a box other than their own two.
+fn arrows_through_boxes(d: &Diagram) -> usize {
+    d.edges
+        .iter()
+        .enumerate()
+        .filter(|&(i, e)| {
+            let Some((a, b)) = d.segment(i) else {
+                return false;
+            };
+            d.nodes.iter().any(|n| {
+                let mut r = n.rect();
+                r.w -= 1.0;
+                r.h -= 1.0;
+                n.id != e.from && e.to != Target::Node(n.id.clone()) && r.crosses(a, b)
+            })
+        })
+        .count()
 }
 
 /// More room for an arrow that ran through a box, per try.
