@@ -29,6 +29,7 @@ mod estimate;
 mod fiml;
 pub mod fit_measures;
 mod gradient;
+pub mod groups;
 pub mod h1;
 mod implied;
 pub mod linalg;

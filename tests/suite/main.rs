@@ -58,6 +58,7 @@ mod sem_constraints;
 mod sem_diagnostics;
 mod sem_fiml;
 mod sem_golden;
+mod sem_groups;
 mod sem_input;
 mod sem_moments;
 mod sem_robust;
