@@ -253,3 +253,270 @@ fn hs_strict_mlr() {
         &[],
     );
 }
+
+/// lavTestLRT over the sequence (plain differences under ML, Satorra-Bentler 2001 under MLR),
+/// the partial scalar model against the metric one, and the CFI/RMSEA of every level.
+fn check_lrt(est: Estimator) {
+    use cipa::sem::groups::invariance::{self, Level};
+    let dir = if est == Estimator::Ml { "ml" } else { "mlr" };
+    let case = format!("sem_hs_invariance/{dir}/lrt.json");
+    let text = std::fs::read_to_string(
+        common::golden_dir("sem_hs_invariance")
+            .join(dir)
+            .join("lrt.json"),
+    )
+    .expect("lrt.json");
+    let exp: Value = serde_json::from_str(&text).expect("valid JSON");
+    let Some(data) = hs() else {
+        return;
+    };
+    let flat = cipa::spec::syntax::parse_flat("model", MODEL).unwrap();
+    let gopts = GroupOptions {
+        column: "school".into(),
+        ..GroupOptions::default()
+    };
+    let opts = SemOptions::lavaan(est, Missing::Listwise);
+    let inv = invariance::invariance(&flat, &data, &opts, &gopts).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Checker::new(&case);
+    let rows = exp["lrt"].as_array().unwrap();
+    c.eq("levels", inv.levels.len(), rows.len());
+    for (l, e) in inv.levels.iter().zip(rows) {
+        c.eq(
+            format!("{} name", l.name),
+            l.name.as_str(),
+            e["model"].as_str().unwrap(),
+        );
+        c.eq(format!("{} df", l.name), l.df, num(&e["df"]));
+        c.num_tol(format!("{} chisq", l.name), l.chisq, num(&e["chisq"]), REL);
+        match &l.diff {
+            None => c.eq(format!("{} diff", l.name), e["chisq_diff"].is_null(), true),
+            Some(d) => {
+                c.num_tol(
+                    format!("{} chisq_diff", l.name),
+                    d.chisq_diff,
+                    num(&e["chisq_diff"]),
+                    REL,
+                );
+                c.eq(format!("{} df_diff", l.name), d.df_diff, num(&e["df_diff"]));
+                c.num_tol(
+                    format!("{} pvalue", l.name),
+                    d.pvalue,
+                    num(&e["pvalue"]),
+                    // The upper chi-square tail falls like e^(−T/2): a relative error ε in T
+                    // is about ε·T/2 in p.
+                    REL * (1.0 + d.chisq_diff / 2.0),
+                );
+            }
+        }
+    }
+    for (l, e) in inv.levels.iter().zip(exp["delta"].as_array().unwrap()) {
+        c.num_tol(format!("{} cfi", l.name), l.cfi, num(&e["cfi"]), REL);
+        c.num_tol(format!("{} rmsea", l.name), l.rmsea, num(&e["rmsea"]), REL);
+    }
+    // The scalar level fails Chen's cut-off (ΔCFI = -0.038); the metric one does not.
+    c.eq(
+        "first failing",
+        inv.first_failing.as_deref(),
+        Some("scalar"),
+    );
+    let metric = Level::of("metric", vec![Loadings], inv.levels[1].fit.clone());
+    let partial = fit_hs(MODEL, est, &[Loadings, Intercepts], &["x3 ~ 1"]).unwrap();
+    let d = invariance::difference(&metric, &Level::of("partial", vec![], partial));
+    let e = &exp["partial_vs_metric"];
+    c.num_tol(
+        "partial chisq_diff",
+        d.chisq_diff,
+        num(&e["chisq_diff"]),
+        REL,
+    );
+    c.eq("partial df_diff", d.df_diff, num(&e["df_diff"]));
+    let tol = REL * (1.0 + d.chisq_diff / 2.0);
+    c.num_tol("partial pvalue", d.pvalue, num(&e["pvalue"]), tol);
+    c.finish();
+}
+
+#[test]
+fn hs_invariance_lrt_ml() {
+    check_lrt(Estimator::Ml);
+}
+
+#[test]
+fn hs_invariance_lrt_mlr() {
+    check_lrt(Estimator::Mlr);
+}
+
+/// `c(a1, a2)*x2` labels the loading per group (the configural fit, labelled), and a `:=` over
+/// both groups' labels has the delta-method SE whose squared z is lavTestWald's statistic for
+/// a1 == a2 (lrt.json's "wald", lavaan 0.6-14).
+#[test]
+fn group_labels_and_defined_parameter_across_groups() {
+    for est in [Estimator::Ml, Estimator::Mlr] {
+        let dir = if est == Estimator::Ml { "ml" } else { "mlr" };
+        let text = std::fs::read_to_string(
+            common::golden_dir("sem_hs_invariance")
+                .join(dir)
+                .join("lrt.json"),
+        )
+        .expect("lrt.json");
+        let exp: Value = serde_json::from_str(&text).expect("valid JSON");
+        let model = format!("{}\nd := a1 - a2", exp["wald"]["model"].as_str().unwrap());
+        let Some(fit) = fit_hs(&model, est, &[], &[]) else {
+            return;
+        };
+        let mut c = Checker::new(format!("c() labels, {dir}"));
+        c.num_tol("chisq", fit.fit.chisq, num(&exp["lrt"][0]["chisq"]), REL);
+        let row = |g: usize| {
+            fit.parameters
+                .iter()
+                .find(|r| r.group == g && r.row.lhs == "visual" && r.row.rhs == "x2")
+                .unwrap()
+        };
+        c.eq("group 1 label", row(1).row.label.as_str(), "a1");
+        c.eq("group 2 label", row(2).row.label.as_str(), "a2");
+        let d = fit.parameters.iter().find(|r| r.row.op == ":=").unwrap();
+        c.eq("defined group", d.group, 0);
+        c.num_tol(
+            "d = a1 - a2",
+            d.row.est,
+            row(1).row.est - row(2).row.est,
+            1e-12,
+        );
+        // The configural model: lavaan's estimates are good to ~1e-4 here (module comment).
+        let wald = num(&exp["wald"]["stat"]);
+        c.num_tol("z² = Wald", d.row.z * d.row.z, wald, CONFIGURAL_REL);
+        c.finish();
+    }
+}
+
+/// A label shared by the groups (`c(a, a)*x2`) is an equality constraint across them: one df
+/// more than the configural model, the same estimate in both groups; `c(1, NA)*x1` fixes the
+/// marker in group 1 and frees it in group 2 (lavaan's per-group modifiers).
+#[test]
+fn shared_label_and_per_group_fixed_values() {
+    let Some(eq) = fit_hs(
+        &MODEL.replace("x1 + x2", "x1 + c(a, a)*x2"),
+        Estimator::Ml,
+        &[],
+        &[],
+    ) else {
+        return;
+    };
+    let free = fit_hs(MODEL, Estimator::Ml, &[], &[]).unwrap();
+    assert_eq!(eq.fit.df, free.fit.df + 1.0);
+    let x2: Vec<f64> = eq
+        .parameters
+        .iter()
+        .filter(|r| r.row.lhs == "visual" && r.row.rhs == "x2")
+        .map(|r| r.row.est)
+        .collect();
+    assert_eq!(x2.len(), 2);
+    assert!((x2[0] - x2[1]).abs() < 1e-10, "{x2:?}");
+    let model =
+        "visual =~ c(1, NA)*x1 + x2 + c(NA, 1)*x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9";
+    let mixed = fit_hs(model, Estimator::Ml, &[], &[]).unwrap();
+    let marker = |g: usize, x: &str| {
+        mixed
+            .parameters
+            .iter()
+            .find(|r| r.group == g && r.row.lhs == "visual" && r.row.rhs == x)
+            .map(|r| (r.row.free > 0, r.row.est))
+            .unwrap()
+    };
+    assert_eq!(marker(1, "x1"), (false, 1.0));
+    assert!(marker(2, "x1").0);
+    assert!(marker(1, "x3").0);
+    assert_eq!(marker(2, "x3"), (false, 1.0));
+    // Rescaling the marker leaves the fit unchanged.
+    assert!((mixed.fit.chisq - free.fit.chisq).abs() < 1e-6 * free.fit.chisq);
+}
+
+fn grouped_error(model: &str, data: &cipa::data::Dataset, column: &str) -> cipa::sem::SemError {
+    let flat = cipa::spec::syntax::parse_flat("model", model).unwrap();
+    let gopts = GroupOptions {
+        column: column.into(),
+        ..GroupOptions::default()
+    };
+    match groups::fit(&flat, data, &SemOptions::default(), &gopts) {
+        Ok(_) => panic!("expected an error for {column}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn modifier_count_must_match_the_groups() {
+    let Some(data) = hs() else {
+        return;
+    };
+    let model =
+        "visual =~ x1 + c(a1, a2, a3)*x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9";
+    let e = grouped_error(model, &data, "school");
+    match &e {
+        cipa::sem::SemError::ModifierCount { count, groups, pos } => {
+            assert_eq!((*count, *groups, pos.line), (3, 2, 1));
+            assert!(pos.col > 1, "{pos:?}");
+        }
+        other => panic!("{other}"),
+    }
+    assert!(
+        e.to_string()
+            .contains("3 values but the data have 2 groups"),
+        "{e}"
+    );
+}
+
+#[test]
+fn bad_grouping_variables_and_groups() {
+    let Some(data) = hs() else {
+        return;
+    };
+    let levels = |e: cipa::sem::SemError| match e {
+        cipa::sem::SemError::GroupLevels { levels, .. } => levels,
+        other => panic!("{other}"),
+    };
+    // Every id is its own level.
+    assert_eq!(levels(grouped_error(MODEL, &data, "id")), 301);
+    let school = data.var("school").unwrap().data.clone();
+    let pasteur: Vec<usize> = (0..data.n_rows())
+        .filter(|&i| school.display(i) == "Pasteur")
+        .collect();
+    assert_eq!(
+        levels(grouped_error(MODEL, &data.take_rows(&pasteur), "school")),
+        1
+    );
+    // 20 Grant-White rows: more than the 9 variables but fewer than the group's 30 parameters.
+    let mut rows = pasteur.clone();
+    rows.extend(
+        (0..data.n_rows())
+            .filter(|&i| school.display(i) != "Pasteur")
+            .take(20),
+    );
+    let e = grouped_error(MODEL, &data.take_rows(&rows), "school");
+    match &e {
+        cipa::sem::SemError::GroupTooSmall { group, n, npar, .. } => {
+            assert_eq!((group.as_str(), *n, *npar), ("Grant-White", 20, 30));
+        }
+        other => panic!("{other}"),
+    }
+    // x5 constant among the Pasteur rows.
+    let mut constant = data.clone();
+    let v = constant.var_mut("x5").unwrap();
+    if let cipa::data::Column::Numeric(x) = &mut v.data {
+        for &i in &pasteur {
+            x[i] = 3.0;
+        }
+    }
+    let e = grouped_error(MODEL, &constant, "school");
+    match &e {
+        cipa::sem::SemError::GroupConstantItem {
+            group, variable, ..
+        } => {
+            assert_eq!((group.as_str(), variable.as_str()), ("Pasteur", "x5"));
+        }
+        other => panic!("{other}"),
+    }
+    assert!(
+        e.to_string()
+            .contains("'x5' is constant in group 'Pasteur'"),
+        "{e}"
+    );
+}

@@ -9,6 +9,7 @@
 mod assemble;
 pub mod data;
 mod estimate;
+pub mod invariance;
 mod measures;
 pub mod partable;
 mod robust;
