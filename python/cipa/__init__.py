@@ -507,6 +507,10 @@ def sem(
     diagram_values: str | None = None,
     diagram_coef: str | None = None,
     diagram_residuals: bool = False,
+    group: str | None = None,
+    group_equal: Sequence[str] | str | None = None,
+    group_partial: Sequence[str] | str | None = None,
+    invariance: bool = False,
 ) -> Sem:
     """A latent-variable structural equation model (CFA, SEM) by maximum likelihood, as
     ``cipa sem``, with lavaan 0.6's defaults and numbers.
@@ -534,6 +538,14 @@ def sem(
     (values); with ``W``'s slope (the index of moderated mediation) when it is linear in W.
     ``diagram_values`` (``raw`` or ``std``), ``diagram_coef`` (``stars`` or ``ci``) and
     ``diagram_residuals`` (draw the variances) set what the path diagram shows.
+    ``group``: multi-group SEM in every group of this column (lavaan's ``group=``; levels in
+    order of first appearance; ``c(a1, a2)*x`` modifiers give one value per group);
+    ``group_equal``: lavaan's ``group.equal`` (``["loadings", "intercepts"]``; also ``means``,
+    ``residuals``, ``residual.covariances``, ``lv.variances``, ``lv.covariances``,
+    ``regressions``); ``group_partial``: rows exempt from it (``["x3 ~ 1"]``); ``invariance``:
+    the configural, metric, scalar and strict models with chi-square difference tests (Satorra-
+    Bentler 2001 under MLR) and ΔCFI/ΔRMSEA, under ``.to_dict()["invariance"]``. Grouped
+    parameters carry a ``group`` column (1, 2, ...; 0 for ``:=``).
 
     Returns an immutable :class:`Sem`: ``.parameters`` (lavaan's parameterEstimates),
     ``.fit`` (fitMeasures), ``.r2``, ``.summary()``, ``.to_dict()``, ``.save(dir)``.
@@ -545,7 +557,10 @@ def sem(
               diagram=os.path.expanduser(os.fspath(diagram)) if diagram is not None else None,
               boot=boot, seed=seed, ci=ci, mc=mc, bollen_stine=bollen_stine, threads=threads,
               probe=probe, wvals=wvals, diagram_values=diagram_values, diagram_coef=diagram_coef,
-              diagram_residuals=diagram_residuals)
+              diagram_residuals=diagram_residuals, group=group,
+              group_equal=[group_equal] if isinstance(group_equal, str) else group_equal,
+              group_partial=[group_partial] if isinstance(group_partial, str) else group_partial,
+              invariance=invariance)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     if isinstance(missing, str):

@@ -18,6 +18,7 @@ mod cli_sem;
 mod cli_sem_condind;
 mod cli_sem_diagram;
 mod cli_sem_framework;
+mod cli_sem_groups;
 mod counterfactual_properties;
 mod curves;
 mod domain;
