@@ -56,7 +56,7 @@ pub fn sem_groups_report(
         title: format!("cipa {} · sem (groups)", crate::VERSION),
         header,
         sections,
-        warnings: vec![],
+        warnings: fit.warnings.iter().map(|w| w.to_string()).collect(),
         notes: vec![],
         decimals,
     }
@@ -157,7 +157,18 @@ pub fn sem_groups_json(fit: &GroupedFit, data: Json, options: Json) -> Json {
         .enumerate()
         .map(|(k, g)| {
             let r2: Map<String, Json> = g.r2.iter().map(|(n, v)| (n.clone(), num(*v))).collect();
-            json!({"group": k + 1, "level": g.level, "n": g.n, "chisq": num(g.chisq), "r2": r2})
+            let cov: Vec<Vec<Json>> = (0..g.implied_cov.rows)
+                .map(|i| {
+                    (0..g.implied_cov.cols)
+                        .map(|j| num(g.implied_cov[(i, j)]))
+                        .collect()
+                })
+                .collect();
+            json!({
+                "group": k + 1, "level": g.level, "n": g.n, "chisq": num(g.chisq), "r2": r2,
+                "implied_cov": cov,
+                "implied_mean": g.implied_mean.iter().map(|v| num(*v)).collect::<Vec<_>>(),
+            })
         })
         .collect();
     json!({
@@ -176,6 +187,7 @@ pub fn sem_groups_json(fit: &GroupedFit, data: Json, options: Json) -> Json {
         "parameters": parameters,
         "fit": fit_obj,
         "observed": fit.observed,
+        "warnings": serde_json::to_value(&fit.warnings).unwrap_or_default(),
     })
 }
 

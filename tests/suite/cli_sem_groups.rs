@@ -34,6 +34,9 @@ fn grouped_json_equals_the_library() {
     assert_eq!(doc["group"], "school");
     assert_eq!(doc["groups"][0]["level"], "Pasteur");
     assert_eq!(doc["groups"][1]["n"], 145);
+    let cov = doc["groups"][1]["implied_cov"].as_array().unwrap();
+    assert_eq!(cov.len(), 9);
+    assert!(doc["warnings"].is_array());
     let flat = cipa::spec::syntax::parse_flat("cfa", CFA).unwrap();
     let d = crate::common::read_data(std::path::Path::new(&data));
     let gopts = cipa::sem::groups::GroupOptions {

@@ -13,7 +13,7 @@ use super::super::standardize::{self, Standardized};
 use super::super::{checks, r2, FitMeasures, SemOptions};
 use super::data::GroupData;
 use super::estimate::Groups;
-use super::{Fitted, GroupOptions, GroupParameterRow, GroupResult, GroupedFit};
+use super::{Fitted, GroupOptions, GroupParameterRow, GroupResult, GroupWarning, GroupedFit};
 
 /// Every row's value at θ (all groups, in the stacked order).
 fn row_values(f: &Fitted<'_>, groups: &Groups<'_>, theta: &[f64]) -> Vec<f64> {
@@ -152,7 +152,7 @@ fn group_results(
     groups: &Groups<'_>,
     gdata: &[GroupData],
     std: &Standardized,
-) -> (Vec<GroupResult>, Vec<checks::SemWarning>) {
+) -> (Vec<GroupResult>, Vec<GroupWarning>) {
     let fg = groups.f_groups(&f.est.theta).unwrap_or_default();
     let mut out = Vec::with_capacity(gdata.len());
     let mut warnings = Vec::new();
@@ -164,7 +164,15 @@ fn group_results(
         let start = f.gt.row_offset[g];
         let std_all = &std.std_all[start..start + pt.rows.len()];
         let values = f.models[g].row_values(t);
-        warnings.extend(checks::warnings(pt, &values, std_all, &imp, &m.theta));
+        let level = &gdata[g].level;
+        warnings.extend(
+            checks::warnings(pt, &values, std_all, &imp, &m.theta)
+                .into_iter()
+                .map(|warning| GroupWarning {
+                    group: level.clone(),
+                    warning,
+                }),
+        );
         out.push(GroupResult {
             level: gdata[g].level.clone(),
             n: gdata[g].stats.n as usize,

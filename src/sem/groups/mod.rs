@@ -141,7 +141,20 @@ pub struct GroupedFit {
     pub group_options: GroupOptions,
     #[serde(skip)]
     pub vcov: Mat,
-    pub warnings: Vec<SemWarning>,
+    pub warnings: Vec<GroupWarning>,
+}
+
+/// An inadmissible estimate (a Heywood case, ...) in one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupWarning {
+    pub group: String,
+    pub warning: SemWarning,
+}
+
+impl std::fmt::Display for GroupWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "group {}: {}", self.group, self.warning)
+    }
 }
 
 /// Fits `flat` in every group of `gopts.column` (complete-data ML or MLR).
