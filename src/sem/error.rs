@@ -59,7 +59,7 @@ pub enum SemError {
     },
     #[error("the grouping variable '{column}' has {levels} level(s) among the rows used; multi-group SEM needs 2 to 50 groups{}", if *.levels < 2 { ": fit the model without --group" } else { ": is it a continuous variable? group by a categorical one" })]
     GroupLevels { column: String, levels: usize },
-    #[error("group '{group}' ({column} = {group}) has {n} complete rows for {npar} free parameters of its own; lavaan would not identify it either: merge small groups, drop the group, or constrain parameters across groups")]
+    #[error("group '{group}' ({column} = {group}) has {n} complete rows, fewer than the {npar} it needs (at least its own free parameters, and more rows than observed variables): merge small groups, drop the group, or make parameters equal across groups (--group-equal)")]
     GroupTooSmall {
         column: String,
         group: String,

@@ -53,13 +53,16 @@ pub fn levels(data: &Dataset, column: &str) -> Result<(Vec<String>, Vec<Option<u
     Ok((levels, of_row))
 }
 
-/// Each group's complete rows and moments; the file lines of rows dropped for a missing value
-/// (in a model variable or the group).
+/// A group's level and its complete rows (row-major in the model's observed order).
+pub type GroupRows = (String, Vec<f64>);
+
+/// Each group's level and complete rows (row-major in `vars`' order), and the file lines of
+/// rows dropped for a missing value (in a model variable or the group).
 pub fn split(
     data: &Dataset,
     column: &str,
     vars: &[&str],
-) -> Result<(Vec<GroupData>, Vec<u64>), SemError> {
+) -> Result<(Vec<GroupRows>, Vec<u64>), SemError> {
     let (levels, of_row) = levels(data, column)?;
     let complete = crate::data::complete_cases(data, vars)?;
     let cols: Vec<&[f64]> = vars
@@ -75,29 +78,26 @@ pub fn split(
         }
     }
     dropped.sort_unstable();
-    let p = vars.len();
-    let names: Vec<String> = vars.iter().map(|v| v.to_string()).collect();
-    let mut out = Vec::with_capacity(levels.len());
-    for (level, rows) in levels.into_iter().zip(rows) {
-        let n = rows.len() / p.max(1);
-        if n <= p {
-            return Err(SemError::GroupTooSmall {
-                column: column.to_string(),
-                group: level,
-                n,
-                npar: p + 1,
-            });
-        }
-        let m = Moments::complete(DataView::new(&rows, n, p)?)?;
-        if let Some(j) = (0..p).find(|&j| m.cov[j * p + j] <= 0.0) {
-            return Err(SemError::GroupConstantItem {
-                column: column.to_string(),
-                group: level,
-                variable: names[j].clone(),
-            });
-        }
-        let stats = SampleStats::new(&names, m.n, m.mean, Mat::from_rows(p, p, m.cov))?;
-        out.push(GroupData { level, rows, stats });
+    Ok((levels.into_iter().zip(rows).collect(), dropped))
+}
+
+/// A group's moments, after checking that no variable is constant in it.
+pub fn group_data(
+    column: &str,
+    level: String,
+    rows: Vec<f64>,
+    names: &[String],
+) -> Result<GroupData, SemError> {
+    let p = names.len();
+    let n = rows.len() / p.max(1);
+    let m = Moments::complete(DataView::new(&rows, n, p)?)?;
+    if let Some(j) = (0..p).find(|&j| m.cov[j * p + j] <= 0.0) {
+        return Err(SemError::GroupConstantItem {
+            column: column.to_string(),
+            group: level,
+            variable: names[j].clone(),
+        });
     }
-    Ok((out, dropped))
+    let stats = SampleStats::new(names, m.n, m.mean, Mat::from_rows(p, p, m.cov))?;
+    Ok(GroupData { level, rows, stats })
 }

@@ -179,17 +179,27 @@ pub fn fit(
     };
     let gt = partable::build(flat, &names, opts, levels.len(), &eq)?;
     let vars: Vec<&str> = gt.combined.ov.iter().map(String::as_str).collect();
-    let (gdata, dropped) = data::split(data, &gopts.column, &vars)?;
-    for (g, d) in gdata.iter().enumerate() {
-        let npar = gt.groups[g].n_free;
-        if d.stats.n < npar as f64 {
+    let (split, dropped) = data::split(data, &gopts.column, &vars)?;
+    let p = vars.len();
+    let mut gdata = Vec::with_capacity(split.len());
+    for (g, (level, rows)) in split.into_iter().enumerate() {
+        // A group needs more rows than variables (its S must be positive definite) and at
+        // least as many as its own free parameters.
+        let (n, npar) = (rows.len() / p.max(1), gt.groups[g].n_free.max(p + 1));
+        if n < npar {
             return Err(SemError::GroupTooSmall {
                 column: gopts.column.clone(),
-                group: d.level.clone(),
-                n: d.stats.n as usize,
+                group: level,
+                n,
                 npar,
             });
         }
+        gdata.push(data::group_data(
+            &gopts.column,
+            level,
+            rows,
+            &gt.combined.ov,
+        )?);
     }
     let mut out = fit_groups(&gt, &gdata, opts)?;
     out.group = gopts.column.clone();
