@@ -512,6 +512,10 @@ def sem(
     compare: str | os.PathLike | None = None,
     interaction: str | None = None,
     dmc_pairs: str | None = None,
+    group: str | None = None,
+    group_equal: Sequence[str] | str | None = None,
+    group_partial: Sequence[str] | str | None = None,
+    invariance: bool = False,
 ) -> Sem:
     """A latent-variable structural equation model (CFA, SEM) by maximum likelihood, as
     ``cipa sem``, with lavaan 0.6's defaults and numbers.
@@ -553,6 +557,14 @@ def sem(
     simple slopes of the outcome on the first factor at values of the second (a latent's mean
     and ± 1 SD; an observed moderator's ``probe``/``wvals`` values) with the Johnson-Neyman
     region, under ``.to_dict()["interactions"]`` and ``["latent_slopes"]``.
+    ``group``: multi-group SEM in every group of this column (lavaan's ``group=``; levels in
+    order of first appearance; ``c(a1, a2)*x`` modifiers give one value per group);
+    ``group_equal``: lavaan's ``group.equal`` (``["loadings", "intercepts"]``; also ``means``,
+    ``residuals``, ``residual.covariances``, ``lv.variances``, ``lv.covariances``,
+    ``regressions``); ``group_partial``: rows exempt from it (``["x3 ~ 1"]``); ``invariance``:
+    the configural, metric, scalar and strict models with chi-square difference tests (Satorra-
+    Bentler 2001 under MLR) and ΔCFI/ΔRMSEA, under ``.to_dict()["invariance"]``. Grouped
+    parameters carry a ``group`` column (1, 2, ...; 0 for ``:=``).
 
     Returns an immutable :class:`Sem`: ``.parameters`` (lavaan's parameterEstimates),
     ``.fit`` (fitMeasures), ``.r2``, ``.summary()``, ``.to_dict()``, ``.save(dir)``.
@@ -566,7 +578,10 @@ def sem(
               probe=probe, wvals=wvals, diagram_values=diagram_values, diagram_coef=diagram_coef,
               diagram_residuals=diagram_residuals, cluster=cluster, wald=wald,
               compare=os.path.expanduser(os.fspath(compare)) if compare is not None else None,
-              interaction=interaction, dmc_pairs=dmc_pairs)
+              interaction=interaction, dmc_pairs=dmc_pairs, group=group,
+              group_equal=[group_equal] if isinstance(group_equal, str) else group_equal,
+              group_partial=[group_partial] if isinstance(group_partial, str) else group_partial,
+              invariance=invariance)
     kw.update(_data_kwargs(missing, categorical, numeric, delimiter, sheet, constructs, construct,
                            scale, score, size_class, decimal))
     if isinstance(missing, str):

@@ -423,7 +423,11 @@ class Sem(Result):
         std_lv, std_all (one row per parameter, defined ones with op ``:=``)."""
         cols = ["lhs", "op", "rhs", "label", "est", "se", "z", "p", "ci_lower", "ci_upper",
                 "std_lv", "std_all"]
-        return _frame(self._doc.get("parameters") or [], cols)
+        rows = self._doc.get("parameters") or []
+        if rows and "group" in rows[0]:
+            # A multi-group fit (group=): lavaan's group column first.
+            cols = ["group"] + cols
+        return _frame(rows, cols)
 
     @cached_property
     def fit(self) -> dict:

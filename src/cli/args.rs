@@ -664,4 +664,29 @@ pub struct SemArgs {
     /// x2·z2, ...; semTools' indProd match = TRUE).
     #[arg(long = "dmc-pairs", default_value = "all", value_parser = ["all", "matched"])]
     pub dmc_pairs: String,
+    /// Multi-group SEM: fit the model in every group of this column (lavaan's group =; groups
+    /// in order of first appearance), one block per group in the report.
+    #[arg(long, value_name = "VAR")]
+    pub group: Option<String>,
+    /// Parameters equal across groups (lavaan's group.equal): loadings, intercepts, means,
+    /// residuals, residual.covariances, lv.variances, lv.covariances, regressions.
+    #[arg(
+        long = "group-equal",
+        value_name = "LIST",
+        value_delimiter = ',',
+        requires = "group"
+    )]
+    pub group_equal: Vec<String>,
+    /// Parameters exempt from --group-equal (lavaan's group.partial), e.g. "x3 ~ 1,visual =~ x2".
+    #[arg(
+        long = "group-partial",
+        value_name = "LIST",
+        value_delimiter = ',',
+        requires = "group"
+    )]
+    pub group_partial: Vec<String>,
+    /// Measurement invariance: the configural, metric, scalar and strict models in one run, with
+    /// chi-square difference tests (Satorra-Bentler 2001 under MLR) and ΔCFI/ΔRMSEA.
+    #[arg(long, requires = "group")]
+    pub invariance: bool,
 }

@@ -23,6 +23,7 @@ mod regress;
 mod results_dir;
 mod sem;
 mod sem_diagram;
+mod sem_groups;
 mod simulate;
 mod warn;
 

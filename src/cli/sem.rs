@@ -39,6 +39,9 @@ pub fn run(a: SemArgs) -> Result<(), CliError> {
         );
     }
     let data = data_opts::load(&plan.a.data)?;
+    if plan.a.group.is_some() {
+        return super::sem_groups::run(plan, data, dest);
+    }
     let run = plan.run(data)?;
     run.write_diagram(diagram)?;
     let out = run.a.out.clone();
@@ -56,10 +59,10 @@ pub fn run(a: SemArgs) -> Result<(), CliError> {
 /// A `sem` checked before any data are read: the options and the parsed model.
 pub struct SemPlan {
     pub a: SemArgs,
-    opts: SemOptions,
+    pub(super) opts: SemOptions,
     /// Where the model came from: its file, framework:NAME or --syntax.
-    source: String,
-    flat: FlatModel,
+    pub(super) source: String,
+    pub(super) flat: FlatModel,
 }
 
 impl SemPlan {

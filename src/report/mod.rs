@@ -19,6 +19,7 @@ mod regress;
 mod render;
 mod sem;
 pub mod sem_boot;
+pub mod sem_groups;
 pub mod sem_interaction;
 pub mod sem_tests;
 

@@ -13,7 +13,7 @@ use super::{Report, Section, Table, Value};
 type Selects = fn(&ParameterRow) -> bool;
 
 /// The sections of lavaan's parameter listing, in its order: (title, which rows).
-const SECTIONS: [(&str, Selects); 6] = [
+pub(super) const SECTIONS: [(&str, Selects); 6] = [
     ("Latent Variables", |r| r.op == "=~"),
     ("Regressions", |r| r.op == "~"),
     ("Covariances", |r| r.op == "~~" && r.lhs != r.rhs),
@@ -28,7 +28,7 @@ pub fn sem_report(fit: &SemFit, mut header: Vec<(String, String)>, decimals: usi
     header.extend(estimation_lines(fit));
     let mut parameters: Vec<Table> = SECTIONS
         .iter()
-        .filter_map(|(title, keep)| parameter_table(fit, title, *keep))
+        .filter_map(|(title, keep)| parameter_table(&fit.parameters, title, *keep))
         .collect();
     if let Some(t) = constraint_table(fit) {
         parameters.push(t);
@@ -36,11 +36,11 @@ pub fn sem_report(fit: &SemFit, mut header: Vec<(String, String)>, decimals: usi
     let mut sections = vec![
         Section {
             heading: "Model Test".into(),
-            tables: vec![model_test(fit)],
+            tables: vec![model_test(&fit.fit)],
         },
         Section {
             heading: "Fit Measures".into(),
-            tables: vec![fit_measures_table(fit)],
+            tables: vec![fit_measures_table(&fit.fit)],
         },
         Section {
             heading: "Parameter Estimates".into(),
@@ -100,8 +100,7 @@ fn estimation_lines(fit: &SemFit) -> Vec<(String, String)> {
 }
 
 /// The chi-square test of the model (and the scaled test under MLR, as lavaan's two columns).
-fn model_test(fit: &SemFit) -> Table {
-    let f = &fit.fit;
+pub(super) fn model_test(f: &crate::sem::FitMeasures) -> Table {
     let mut columns = vec![String::new(), "Standard".to_string()];
     let mut rows = vec![
         vec![Value::Text("Test statistic".into()), Value::Num(f.chisq)],
@@ -137,7 +136,7 @@ fn model_test(fit: &SemFit) -> Table {
 }
 
 /// Degrees of freedom as lavaan prints them: whole numbers without decimals.
-fn df_value(df: f64) -> Value {
+pub(super) fn df_value(df: f64) -> Value {
     if df.fract() == 0.0 && df.abs() < 1e15 {
         Value::Int(df as i64)
     } else {
@@ -146,8 +145,7 @@ fn df_value(df: f64) -> Value {
 }
 
 /// lavaan's fit measures block: one row per measure, with the robust column under MLR.
-fn fit_measures_table(fit: &SemFit) -> Table {
-    let f = &fit.fit;
+pub(super) fn fit_measures_table(f: &crate::sem::FitMeasures) -> Table {
     let s = f.scaled.as_ref();
     let rows: Vec<(&str, f64, Option<f64>)> = vec![
         (
@@ -209,8 +207,12 @@ const PARAMETER_COLUMNS: [&str; 9] = [
 ];
 
 /// One parameter section; `=~` and `~` rows sit under a `lhs op` line as lavaan prints them.
-fn parameter_table(fit: &SemFit, title: &str, keep: Selects) -> Option<Table> {
-    let chosen: Vec<&ParameterRow> = fit.parameters.iter().filter(|r| keep(r)).collect();
+pub(super) fn parameter_table(
+    parameters: &[ParameterRow],
+    title: &str,
+    keep: Selects,
+) -> Option<Table> {
+    let chosen: Vec<&ParameterRow> = parameters.iter().filter(|r| keep(r)).collect();
     if chosen.is_empty() {
         return None;
     }
@@ -284,7 +286,7 @@ fn constraint_table(fit: &SemFit) -> Option<Table> {
     })
 }
 
-fn num(x: f64) -> Json {
+pub(super) fn num(x: f64) -> Json {
     if x.is_finite() {
         json!(x)
     } else {

@@ -12,12 +12,12 @@ use super::partable::ParTable;
 use super::{defined, r2, standardize, FitMeasures, ParameterRow, SemFit, SemOptions};
 
 /// Point values and delta-method variances of everything derived from θ.
-struct Derived {
+pub(super) struct Derived {
     /// Defined parameters (raw).
-    defined: Vec<f64>,
-    std: standardize::Standardized,
+    pub defined: Vec<f64>,
+    pub std: standardize::Standardized,
     /// Variances: the defined parameters, then std.lv, then std.all (rows then defined).
-    var: Vec<f64>,
+    pub var: Vec<f64>,
 }
 
 /// The derived quantities at θ̂ and their variances J V J′ (J by central differences).
@@ -55,15 +55,15 @@ pub(super) fn defined_all(pt: &ParTable, values: &[f64]) -> Vec<f64> {
 }
 
 /// One output row: `k` indexes the standardized values (rows, then defined parameters).
-struct RowBuilder<'a> {
-    d: &'a Derived,
-    crit: f64,
-    n_rows: usize,
+pub(super) struct RowBuilder<'a> {
+    pub d: &'a Derived,
+    pub crit: f64,
+    pub n_rows: usize,
 }
 
 impl RowBuilder<'_> {
     #[allow(clippy::too_many_arguments)]
-    fn row(
+    pub(super) fn row(
         &self,
         lhs: &str,
         op: &str,

@@ -61,6 +61,27 @@ pub enum SemError {
         "{method} estimation of latent interactions is not available in this build yet; {advice}"
     )]
     InteractionUnavailable { method: String, advice: String },
+    #[error("{}:{}: the modifier has {count} values but the data have {groups} groups; give one value for every group (c(a1, a2)*x for two groups) or a single value for all", pos.line, pos.col)]
+    ModifierCount {
+        count: usize,
+        groups: usize,
+        pos: Pos,
+    },
+    #[error("the grouping variable '{column}' has {levels} level(s) among the rows used; multi-group SEM needs 2 to 50 groups{}", if *.levels < 2 { ": fit the model without --group" } else { ": is it a continuous variable? group by a categorical one" })]
+    GroupLevels { column: String, levels: usize },
+    #[error("group '{group}' ({column} = {group}) has {n} complete rows, fewer than the {npar} it needs (at least its own free parameters, and more rows than observed variables): merge small groups, drop the group, or make parameters equal across groups (--group-equal)")]
+    GroupTooSmall {
+        column: String,
+        group: String,
+        n: usize,
+        npar: usize,
+    },
+    #[error("'{variable}' is constant in group '{group}' ({column} = {group}): its variance there is 0, so the group's covariance matrix is singular; drop the variable or the group")]
+    GroupConstantItem {
+        column: String,
+        group: String,
+        variable: String,
+    },
 }
 
 fn suggest(s: &[String]) -> String {

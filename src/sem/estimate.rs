@@ -46,7 +46,9 @@ impl Problem<'_> {
         let (_, imp) = self.model.implied(&self.re.theta(z))?;
         f_ml(&imp, self.s, self.model.meanstructure).map(|(f, _)| f)
     }
+}
 
+impl Scored for Problem<'_> {
     /// F, ∂F/∂z and (when asked) 2K′IK.
     fn eval(&self, z: &[f64], want_info: bool) -> Option<(f64, Vec<f64>, Option<Mat>)> {
         let theta = self.re.theta(z);
@@ -63,7 +65,11 @@ impl Problem<'_> {
     }
 }
 
-impl Problem<'_> {
+/// What the scoring search needs of a problem in z: F, ∂F/∂z and, when asked, the expected
+/// Hessian 2K′IK (one group's ML here; the weighted sum over groups in groups/estimate.rs).
+pub(super) trait Scored: Objective {
+    fn eval(&self, z: &[f64], want_info: bool) -> Option<(f64, Vec<f64>, Option<Mat>)>;
+
     /// ∂²F/∂z∂z′ by central differences of the analytic gradient, symmetrised.
     fn hessian(&self, z: &[f64]) -> Option<Mat> {
         let r = z.len();
@@ -95,7 +101,15 @@ pub fn estimate(
     re: &Reparam,
     theta0: &[f64],
 ) -> Result<Estimate, SemError> {
-    let pb = Problem { model, s, re };
+    minimise(&Problem { model, s, re }, re, theta0)
+}
+
+/// Minimises the problem `pb` in z from `theta0` (see the module comment).
+pub(super) fn minimise(
+    pb: &impl Scored,
+    re: &Reparam,
+    theta0: &[f64],
+) -> Result<Estimate, SemError> {
     let mut z = re.z(theta0);
     // lavaan divides the start by 10 when F is not finite there.
     if pb.f(&z).is_none() {
@@ -141,14 +155,14 @@ pub fn estimate(
                 }
             }
             if gmax >= NEAR {
-                if let Some((next, _)) = line_search(&pb, &z, (f, &g), &step, None) {
+                if let Some((next, _)) = line_search(pb, &z, (f, &g), &step, None) {
                     z = next;
                     continue;
                 }
             }
         }
         if bfgs_left > 0 {
-            let (next, used) = bfgs(&pb, &z, 50);
+            let (next, used) = bfgs(pb, &z, 50);
             bfgs_left -= used.max(1);
             iterations += used;
             if let Some(next) = next {
@@ -251,7 +265,7 @@ pub(super) fn line_search(
 
 /// Up to `max` BFGS iterations (Nocedal & Wright 2006, Alg. 6.1) with a backtracking Armijo
 /// search; returns the last point if it improved F, and the iterations used.
-fn bfgs(pb: &Problem<'_>, z0: &[f64], max: usize) -> (Option<Vec<f64>>, usize) {
+fn bfgs(pb: &impl Scored, z0: &[f64], max: usize) -> (Option<Vec<f64>>, usize) {
     let r = z0.len();
     let Some((f_start, mut g, _)) = pb.eval(z0, false) else {
         return (None, 0);

@@ -251,7 +251,12 @@ pub(super) fn incremental(t: f64, df: f64, tb: f64, dfb: f64) -> [f64; 7] {
 
 /// The model's and the unrestricted log-likelihood (`lav_mvnorm_loglik_samplestats`); under
 /// fixed.x both are conditional on x (the marginal x log-likelihood is subtracted).
-fn log_likelihoods(s: &SampleStats, imp: &Implied, x: &[usize], meanstructure: bool) -> (f64, f64) {
+pub(crate) fn log_likelihoods(
+    s: &SampleStats,
+    imp: &Implied,
+    x: &[usize],
+    meanstructure: bool,
+) -> (f64, f64) {
     let n = s.n;
     let ln2pi = (2.0 * std::f64::consts::PI).ln();
     // At Σ = S (and μ = ȳ): −n/2·[p·ln 2π + ln|S| + p].
@@ -280,7 +285,7 @@ fn log_likelihoods(s: &SampleStats, imp: &Implied, x: &[usize], meanstructure: b
 /// lavaan's "srmr" (Bentler's, `lav_residuals_summary` with type cor.bentler): residuals of
 /// the covariances (diagonal included) and, with a mean structure, of the means, each scaled by
 /// the observed standard deviations.
-fn srmr(s: &SampleStats, imp: &Implied, meanstructure: bool) -> f64 {
+pub(crate) fn srmr(s: &SampleStats, imp: &Implied, meanstructure: bool) -> f64 {
     let p = s.cov.rows;
     let sd: Vec<f64> = (0..p).map(|i| s.cov[(i, i)].sqrt()).collect();
     let mut ss = 0.0;

@@ -30,6 +30,7 @@ mod estimate;
 mod fiml;
 pub mod fit_measures;
 mod gradient;
+pub mod groups;
 pub mod h1;
 mod implied;
 pub mod interaction;

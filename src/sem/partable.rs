@@ -615,7 +615,18 @@ fn add_constraints(table: &mut ParTable, flat: &FlatModel) -> Result<(), SemErro
             });
         }
     }
-    let mut known: HashSet<String> = by_label.iter().map(|(l, _)| l.clone()).collect();
+    add_user_constraints(table, flat)
+}
+
+/// Defined parameters from `:=` and the constraints `==`, `<`, `>` of `flat`; every label they
+/// use must label a row of `table` (or name an earlier defined parameter).
+pub(crate) fn add_user_constraints(table: &mut ParTable, flat: &FlatModel) -> Result<(), SemError> {
+    let mut known: HashSet<String> = table
+        .rows
+        .iter()
+        .filter(|r| !r.label.is_empty())
+        .map(|r| r.label.clone())
+        .collect();
     for d in &flat.defined {
         check_labels(&d.expr, &known, d.pos)?;
         known.insert(d.name.clone());

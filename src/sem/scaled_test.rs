@@ -130,6 +130,13 @@ fn p_upper(t: f64, df: f64) -> f64 {
 
 /// Every scaled and robust measure.
 pub fn scaled_fit(inp: ScaledInput) -> ScaledFit {
+    scaled_fit_groups(inp, 1.0)
+}
+
+/// [`scaled_fit`] of a model with `groups` groups: lavaan's RMSEAs carry the factor √G and
+/// their close-fit tests the noncentrality N·df·ε²/(c·G) (`lav_fit_rmsea`, `lav_fit_rmsea_ci`,
+/// `lav_fit_rmsea_closefit`).
+pub fn scaled_fit_groups(inp: ScaledInput, groups: f64) -> ScaledFit {
     let Scaled { t, df, c } = inp.model;
     let Scaled {
         t: tb,
@@ -146,6 +153,7 @@ pub fn scaled_fit(inp: ScaledInput) -> ScaledFit {
     } else {
         f64::NAN
     };
+    let root_g = groups.sqrt();
     let (lo_s, hi_s) = rmsea_ci(t, df2, n, 1.0);
     let (lo_r, hi_r) = rmsea_ci(ts, df, n, c);
     ScaledFit {
@@ -171,17 +179,17 @@ pub fn scaled_fit(inp: ScaledInput) -> ScaledFit {
         rni_robust: robust.rni,
         scaling_factor_h1: inp.scaling_factor_h1,
         scaling_factor_h0: inp.scaling_factor_h0,
-        rmsea_notclose_pvalue: notclose(t, df, n, 1.0),
-        rmsea_scaled: rmsea(t, df2, n, 1.0),
-        rmsea_ci_lower_scaled: lo_s,
-        rmsea_ci_upper_scaled: hi_s,
-        rmsea_pvalue_scaled: close(t, df2, n, 1.0),
-        rmsea_notclose_pvalue_scaled: notclose(t, df2, n, 1.0),
-        rmsea_robust: rmsea(t, df, n, c),
-        rmsea_ci_lower_robust: lo_r,
-        rmsea_ci_upper_robust: hi_r,
-        rmsea_pvalue_robust: close(ts, df, n, c),
-        rmsea_notclose_pvalue_robust: notclose(ts, df, n, c),
+        rmsea_notclose_pvalue: notclose(t, df, n, groups),
+        rmsea_scaled: rmsea(t, df2, n, 1.0) * root_g,
+        rmsea_ci_lower_scaled: lo_s * root_g,
+        rmsea_ci_upper_scaled: hi_s * root_g,
+        rmsea_pvalue_scaled: close(t, df2, n, groups),
+        rmsea_notclose_pvalue_scaled: notclose(t, df2, n, groups),
+        rmsea_robust: rmsea(t, df, n, c) * root_g,
+        rmsea_ci_lower_robust: lo_r * root_g,
+        rmsea_ci_upper_robust: hi_r * root_g,
+        rmsea_pvalue_robust: close(ts, df, n, c * groups),
+        rmsea_notclose_pvalue_robust: notclose(ts, df, n, c * groups),
     }
 }
 

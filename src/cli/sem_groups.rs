@@ -1,0 +1,240 @@
+//! `cipa sem --group VAR`: the multi-group fit (sem::groups) with `--group-equal` and
+//! `--group-partial`, or with `--invariance` the configural-metric-scalar-strict sequence;
+//! reported per group as lavaan's summary() does (report/sem_groups.rs). What the grouped
+//! engine does not have yet (FIML, resampling, modification indices, residuals, diagrams,
+//! probing, APA tables) is refused up front with a usage error naming the flag.
+
+use serde_json::json;
+
+use crate::data::Dataset;
+use crate::report::sem_groups::{
+    invariance_json, invariance_report, sem_groups_json, sem_groups_report,
+};
+use crate::report::Report;
+use crate::sem::groups::{self, invariance, GroupEqual, GroupOptions, GroupedFit};
+use crate::sem::Missing;
+
+use super::output::{self, Deliverable, Delivery};
+use super::results_dir::{Destination, Provenance, ResultsDir};
+use super::sem::SemPlan;
+use super::warn::InputNotes;
+use super::{usage, CliError};
+
+/// Runs the grouped fit or the invariance sequence and delivers it.
+pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliError> {
+    refuse_unsupported(&plan)?;
+    let gopts = group_options(&plan)?;
+    let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
+    let result = if plan.a.invariance {
+        if !gopts.equal.is_empty() {
+            return Err(usage(
+                "--invariance sets the equal parameters of each level itself; drop --group-equal",
+            ));
+        }
+        Fitted::Invariance(
+            invariance::invariance(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
+        )
+    } else {
+        Fitted::Single(Box::new(
+            groups::fit(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
+        ))
+    };
+    let input = InputNotes::from_data(&data);
+    let run = GroupRun {
+        plan,
+        data,
+        result,
+        input,
+    };
+    let format = run.format();
+    let out = run.plan.a.out.clone();
+    output::deliver(
+        &run,
+        Delivery {
+            dest,
+            format,
+            apa: run.plan.a.apa,
+            out: out.as_deref(),
+        },
+    )
+}
+
+/// Flags the grouped engine does not take yet.
+fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
+    let a = &plan.a;
+    let refused: [(bool, &str); 11] = [
+        (plan.opts.missing == Missing::Fiml, "--missing fiml"),
+        (a.boot > 0, "--boot"),
+        (a.mc > 0, "--mc"),
+        (a.mi.is_some(), "--mi"),
+        (a.residuals, "--residuals"),
+        (a.diagram.is_some(), "--diagram"),
+        (a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals"),
+        (a.apa, "--apa"),
+        (a.cluster.is_some(), "--cluster"),
+        (a.wald.is_some(), "--wald"),
+        (a.compare.is_some(), "--compare"),
+    ];
+    match refused.iter().find(|(on, _)| *on) {
+        Some((_, flag)) => Err(usage(format!(
+            "{flag} is not available with --group yet; drop it or fit each group on its own"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `--group`, `--group-equal`, `--group-partial` as the engine's options.
+fn group_options(plan: &SemPlan) -> Result<GroupOptions, CliError> {
+    let a = &plan.a;
+    let equal = a
+        .group_equal
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            GroupEqual::parse(s).ok_or_else(|| {
+                let names: Vec<&str> = GroupEqual::ALL.iter().map(|(n, _)| *n).collect();
+                usage(format!(
+                    "--group-equal {s}: not one of lavaan's group.equal kinds ({})",
+                    names.join(", ")
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(GroupOptions {
+        column: a.group.clone().unwrap_or_default(),
+        equal,
+        partial: a
+            .group_partial
+            .iter()
+            .map(|s| s.trim().to_string())
+            .collect(),
+    })
+}
+
+enum Fitted {
+    Single(Box<GroupedFit>),
+    Invariance(invariance::Invariance),
+}
+
+struct GroupRun {
+    plan: SemPlan,
+    data: Dataset,
+    result: Fitted,
+    input: InputNotes,
+}
+
+impl GroupRun {
+    fn format(&self) -> crate::report::Format {
+        let a = &self.plan.a;
+        a.format
+            .or_else(|| {
+                a.out
+                    .as_ref()
+                    .and_then(|p| p.extension())
+                    .and_then(|e| e.to_str())
+                    .and_then(crate::report::Format::from_extension)
+            })
+            .unwrap_or(crate::report::Format::Text)
+    }
+
+    fn options_json(&self) -> serde_json::Value {
+        let (o, a) = (&self.plan.opts, &self.plan.a);
+        json!({
+            "model": self.plan.source, "estimator": o.estimator, "missing": o.missing,
+            "std_lv": o.std_lv, "meanstructure": true, "fixed_x": o.fixed_x,
+            "information": o.information, "conf": a.conf, "missing_codes": a.data.missing,
+            "group": a.group, "group_equal": a.group_equal, "group_partial": a.group_partial,
+            "invariance": a.invariance,
+        })
+    }
+
+    fn header(&self) -> Vec<(String, String)> {
+        let mut header = vec![
+            (
+                "Data".to_string(),
+                format!("{} ({} rows)", self.data.source, self.data.n_rows()),
+            ),
+            ("Model".to_string(), self.plan.source.clone()),
+            ("cipa".to_string(), crate::VERSION.to_string()),
+        ];
+        if let Fitted::Single(f) = &self.result {
+            if !f.dropped_lines.is_empty() {
+                header.push((
+                    "Rows dropped (missing, listwise)".into(),
+                    format!(
+                        "{} (file lines {})",
+                        f.dropped_lines.len(),
+                        output::line_list(&f.dropped_lines)
+                    ),
+                ));
+            }
+        }
+        header
+    }
+}
+
+impl Deliverable for GroupRun {
+    fn report(&self) -> Report {
+        let decimals = self.plan.a.decimals as usize;
+        let mut report = match &self.result {
+            Fitted::Single(f) => {
+                let mut r = sem_groups_report(f, self.header(), decimals);
+                r.notes.push(format!(
+                    "Confidence intervals at {}%; Std.lv standardizes the latent variables, Std.all every variable (within each group).",
+                    crate::data::format_number(self.plan.a.conf)
+                ));
+                r
+            }
+            Fitted::Invariance(inv) => invariance_report(inv, self.header(), decimals),
+        };
+        self.input.add_to(&mut report);
+        report
+    }
+
+    fn json(&self) -> Result<serde_json::Value, CliError> {
+        let data = json!({"file": self.data.source, "rows": self.data.n_rows()});
+        let mut doc = match &self.result {
+            Fitted::Single(f) => sem_groups_json(f, data, self.options_json()),
+            Fitted::Invariance(inv) => invariance_json(inv, data, self.options_json()),
+        };
+        self.input.add_to_json(&mut doc);
+        Ok(doc)
+    }
+
+    fn folder(&self) -> Option<Result<(ResultsDir, Provenance), CliError>> {
+        Some(self.results_folder())
+    }
+}
+
+impl GroupRun {
+    fn results_folder(&self) -> Result<(ResultsDir, Provenance), CliError> {
+        let mut files = ResultsDir::new();
+        files.add_report(&self.report());
+        files.add("results.json", super::json_text(&self.json()?)?);
+        let (used, dropped) = match &self.result {
+            Fitted::Single(f) => (Some(f.n), f.dropped_lines.clone()),
+            Fitted::Invariance(inv) => (
+                inv.levels.first().map(|l| l.fit.n),
+                inv.levels
+                    .first()
+                    .map(|l| l.fit.dropped_lines.clone())
+                    .unwrap_or_default(),
+            ),
+        };
+        let prov = Provenance {
+            command: "sem",
+            data_path: self.plan.a.data.data.clone(),
+            rows: self.data.n_rows(),
+            rows_used: used,
+            rows_dropped: Some(dropped.len()),
+            dropped_lines: dropped,
+            options: self.options_json(),
+            seed: None,
+            b: None,
+            resampling: None,
+            threads_requested: 0,
+            threads_used: 1,
+        };
+        Ok((files, prov))
+    }
+}

@@ -1,0 +1,159 @@
+//! End-to-end tests of `cipa sem --group`: the JSON parameters carry their group and equal the
+//! library's grouped fit bit for bit, the text report has one block per group in lavaan's
+//! order, `--invariance` gives the sequence's table with its verdict, and flags the grouped
+//! engine does not take yet, or a bad --group-equal, exit with code 2.
+
+use crate::common::cli::{cipa, json, ok, usage_error};
+use crate::common::shared_or_skip_file;
+
+const CFA: &str = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9";
+
+fn hs() -> Option<String> {
+    shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+        .map(|p| p.display().to_string())
+}
+
+#[test]
+fn grouped_json_equals_the_library() {
+    let Some(data) = hs() else { return };
+    let doc = json(&cipa(&[
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        CFA,
+        "--group",
+        "school",
+        "--group-equal",
+        "loadings,intercepts",
+        "--group-partial",
+        "x3 ~ 1",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(doc["group"], "school");
+    assert_eq!(doc["groups"][0]["level"], "Pasteur");
+    assert_eq!(doc["groups"][1]["n"], 145);
+    let cov = doc["groups"][1]["implied_cov"].as_array().unwrap();
+    assert_eq!(cov.len(), 9);
+    assert!(doc["warnings"].is_array());
+    let flat = cipa::spec::syntax::parse_flat("cfa", CFA).unwrap();
+    let d = crate::common::read_data(std::path::Path::new(&data));
+    let gopts = cipa::sem::groups::GroupOptions {
+        column: "school".into(),
+        equal: vec![
+            cipa::sem::groups::GroupEqual::Loadings,
+            cipa::sem::groups::GroupEqual::Intercepts,
+        ],
+        partial: vec!["x3 ~ 1".into()],
+    };
+    let fit = cipa::sem::groups::fit(&flat, &d, &Default::default(), &gopts).unwrap();
+    let rows = doc["parameters"].as_array().unwrap();
+    assert_eq!(rows.len(), fit.parameters.len());
+    for (j, r) in rows.iter().zip(&fit.parameters) {
+        assert_eq!(j["group"], r.group);
+        assert_eq!(j["lhs"], r.row.lhs.as_str());
+        assert_eq!(j["est"].as_f64(), Some(r.row.est));
+    }
+    assert_eq!(doc["fit"]["chisq"].as_f64(), Some(fit.fit.chisq));
+    // x3's intercept is free in both groups; x1's is equal (one label).
+    let label = |g: u64, v: &str| {
+        rows.iter()
+            .find(|r| r["group"] == g && r["lhs"] == v && r["op"] == "~1")
+            .map(|r| r["label"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(label(1, "x3"), "");
+    assert_eq!(label(1, "x1"), label(2, "x1"));
+}
+
+#[test]
+fn text_report_has_a_block_per_group() {
+    let Some(data) = hs() else { return };
+    let text = ok(&cipa(&[
+        "sem", "--data", &data, "--syntax", CFA, "--group", "school",
+    ]));
+    let g1 = text.find("Group 1 [Pasteur]").expect("group 1 block");
+    let g2 = text.find("Group 2 [Grant-White]").expect("group 2 block");
+    assert!(g1 < g2);
+    assert!(text.contains("Number of groups          : 2"), "{text}");
+    assert_eq!(text.matches("R-Square").count(), 2);
+}
+
+#[test]
+fn invariance_table_and_verdict() {
+    let Some(data) = hs() else { return };
+    let doc = json(&cipa(&[
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        CFA,
+        "--group",
+        "school",
+        "--invariance",
+        "--estimator",
+        "mlr",
+        "--format",
+        "json",
+    ]));
+    let inv = &doc["invariance"];
+    assert_eq!(inv["method"], "satorra.bentler.2001");
+    assert_eq!(inv["first_failing"], "scalar");
+    let levels = inv["levels"].as_array().unwrap();
+    let names: Vec<&str> = levels
+        .iter()
+        .map(|l| l["model"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["configural", "metric", "scalar", "strict"]);
+    assert!(levels[0]["chisq_diff"].is_null());
+    // lavTestLRT's Satorra-Bentler 2001 difference, metric vs configural (lrt.json).
+    let d = levels[1]["chisq_diff"].as_f64().unwrap();
+    assert!((d - 6.56720173686226).abs() < 1e-4, "{d}");
+    let text = ok(&cipa(&[
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        CFA,
+        "--group",
+        "school",
+        "--invariance",
+    ]));
+    assert!(
+        text.contains("Invariance fails first at the scalar level"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unsupported_flags_and_bad_lists_are_usage_errors() {
+    let Some(data) = hs() else { return };
+    let base = [
+        "sem",
+        "--data",
+        data.as_str(),
+        "--syntax",
+        CFA,
+        "--group",
+        "school",
+    ];
+    let err = usage_error(&cipa(&[&base[..], &["--group-equal", "loading"]].concat()));
+    assert!(
+        err.contains("not one of lavaan's group.equal kinds"),
+        "{err}"
+    );
+    let err = usage_error(&cipa(&[&base[..], &["--boot", "10"]].concat()));
+    assert!(
+        err.contains("--boot is not available with --group"),
+        "{err}"
+    );
+    let err = usage_error(&cipa(
+        &[&base[..], &["--invariance", "--group-equal", "loadings"]].concat(),
+    ));
+    assert!(err.contains("drop --group-equal"), "{err}");
+    let err = usage_error(&cipa(&[
+        "sem", "--data", &data, "--syntax", CFA, "--group", "id",
+    ]));
+    assert!(err.contains("'id' has 301 level(s)"), "{err}");
+}
