@@ -43,10 +43,9 @@ pub(super) fn saved_draws(
             }))
             .collect(),
         b: d.b,
-        values: d
-            .values
-            .chunks(d.m.max(1))
-            .flat_map(|row| row[..stats.n_curve].iter().copied())
+        // By draw, as the CSV of --save-boot writes them; the resampling stores them by statistic.
+        values: (0..d.b)
+            .flat_map(|b| (0..stats.n_curve).map(move |j| d.values[j * d.b + b]))
             .collect(),
     }
 }

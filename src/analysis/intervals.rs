@@ -293,11 +293,12 @@ fn sobel(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inference::{Draws, Ledger};
+    use crate::inference::resample::ColumnDraws;
+    use crate::inference::Ledger;
 
     fn resampled(b: usize, failed: usize, values: Vec<f64>, point: f64) -> Resampled {
         Resampled {
-            draws: Draws {
+            draws: ColumnDraws {
                 b,
                 m: 1,
                 values,

@@ -16,13 +16,15 @@ use super::prepare::Prepared;
 use super::AnalysisOptions;
 use crate::error::Result;
 use crate::estimation::{EquationFit, R2Change};
-use crate::inference::{summarise_all, BootSummary, CiMethod, Draws, Resampler};
+use crate::inference::resample::{summarise_columns, ColumnDraws, Normal, Rows};
+use crate::inference::{BootSummary, CiMethod, Resampler};
 use crate::spec::ModelSpec;
 
 /// The draws of every statistic, the BCa acceleration of each (zeros unless BCa), and each one's
 /// summary (standard error and interval; empty until [`Resampled::summarise`]).
 pub(super) struct Resampled {
-    pub draws: Draws,
+    /// By statistic, the layout the summaries read.
+    pub draws: ColumnDraws,
     pub accel: Vec<f64>,
     /// How many clusters each draw resampled (a cluster bootstrap).
     pub clusters: Option<usize>,
@@ -30,7 +32,7 @@ pub(super) struct Resampled {
 }
 
 impl Resampled {
-    fn new(draws: Draws, accel: Vec<f64>, clusters: Option<usize>) -> Resampled {
+    fn new(draws: ColumnDraws, accel: Vec<f64>, clusters: Option<usize>) -> Resampled {
         Resampled {
             draws,
             accel,
@@ -42,7 +44,7 @@ impl Resampled {
     /// Summarises every statistic (estimates `point`) at the options' level and method.
     pub fn summarise(mut self, point: &[f64], opts: &AnalysisOptions) -> Resampled {
         let how = (opts.conf, opts.ci);
-        self.summaries = summarise_all(&self.draws, point, how, &self.accel, opts.threads);
+        self.summaries = summarise_columns(&self.draws, point, how, &self.accel, opts.threads);
         self
     }
 }
@@ -69,7 +71,7 @@ pub(super) fn resample(
     };
     if opts.mc > 0 {
         let step = NormalStep::new(equations, stats)?;
-        let draws = driver(opts.mc).monte_carlo(&step).map_err(|f| {
+        let draws = driver(opts.mc).run_by_column(&Normal, &step).map_err(|f| {
             crate::Error::Usage(format!(
                 "the Monte Carlo draws failed at draw {} ({})",
                 f.draw, f.reason
@@ -88,9 +90,9 @@ pub(super) fn resample(
                 opts.cluster.as_deref().unwrap_or_default(),
                 c.count()
             ));
-            driver(opts.boot).cluster_bootstrap(c, &step)
+            driver(opts.boot).run_by_column(c, &step)
         }
-        None => driver(opts.boot).bootstrap(step.rows(), &step),
+        None => driver(opts.boot).run_by_column(&Rows { n: step.rows() }, &step),
     };
     let draws = run.map_err(|f| {
         crate::Error::Usage(format!(

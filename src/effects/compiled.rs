@@ -113,8 +113,15 @@ impl CompiledCurves {
             for (k, s) in coef.iter_mut().zip(powers) {
                 *k = s.eval(betas);
             }
-            for (o, &v) in row.iter_mut().zip(grid) {
-                *o = coef.iter().rev().fold(0.0, |acc, &k| acc * v + k);
+            // Horner's rule, `acc · v + k` from the highest power down, for every point at
+            // once: the points' chains are independent, so one coefficient's step over the
+            // whole grid vectorises (point by point, each chain waited on its own multiply and
+            // add). Each point's operations and their order are unchanged.
+            row.fill(0.0);
+            for &k in coef.iter().rev() {
+                for (o, &v) in row.iter_mut().zip(grid) {
+                    *o = *o * v + k;
+                }
             }
         }
     }

@@ -23,9 +23,10 @@ pub mod source;
 mod tiles;
 
 pub use counts::resample_counts_many;
-pub use driver::{step_fn, BootstrapFailure, Draws, FnStep, Resampler, Step};
+pub use driver::{step_fn, BootstrapFailure, ColumnDraws, Draws, FnStep, Resampler, Step};
 pub use interval::{
-    acceleration, jackknife, summarise, summarise_all, summarise_with, BootSummary, CiMethod,
+    acceleration, jackknife, summarise, summarise_all, summarise_columns, summarise_with,
+    BootSummary, CiMethod,
 };
 pub use ledger::{Ledger, MAX_FAILED_SHARE};
 pub use moments::Moments;
