@@ -239,22 +239,47 @@ pub(super) fn estimate(
         Err(SemError::NotConverged { .. }) => super::auglag::solve(model, s, &cons, simple)?,
         other => other?,
     };
+    let (re, eq_rank) = active_null_space(&cons, model, &est.theta)?;
+    Ok(Constrained { est, re, eq_rank })
+}
+
+/// The null space of the Jacobian of the equalities and the active inequalities at θ (the
+/// local θ = K z the SEs, the sandwich, the modification indices and the standardized
+/// residuals use: lavaan's augmented information keeps exactly these rows of `con.jac`), and
+/// the rank of the equalities' Jacobian.
+fn active_null_space(
+    cons: &Constraints<'_>,
+    model: &Model,
+    theta: &[f64],
+) -> Result<(Reparam, usize), SemError> {
     let (c, jac) = cons
-        .eval(model, &est.theta)
-        .ok_or_else(|| not_finite(&cons, model, &est.theta))?;
+        .eval(model, theta)
+        .ok_or_else(|| not_finite(cons, model, theta))?;
     let active: Vec<Vec<f64>> = (0..cons.len())
         .filter(|&j| j < cons.n_eq() || c[j] <= INACTIVE_SLACK)
         .map(|j| jac[j].clone())
         .collect();
     let (rows, basis) = independent_rows(&active);
-    let q = est.theta.len();
+    let q = theta.len();
     let re = Reparam {
         k: null_space(&basis, q),
         k0: vec![0.0; q],
         rank: rows.len(),
     };
     let eq_rank = independent_rows(&jac[..cons.n_eq()]).0.len();
-    Ok(Constrained { est, re, eq_rank })
+    Ok((re, eq_rank))
+}
+
+/// The directions the table's constraints leave free at θ̂: θ = K z + k₀ for linear
+/// equalities (`constraints::reparametrise`), else the null space of the active constraints'
+/// Jacobian there (k₀ = 0: only K is used). What every analysis after the fit that inverts an
+/// information under the constraints needs (lavaan's `inverted.information`, the top-left block
+/// of the augmented inverse).
+pub(super) fn reparam_at(pt: &ParTable, model: &Model, theta: &[f64]) -> Result<Reparam, SemError> {
+    if !super::constraints::needs_lagrangian(pt, &model.base) {
+        return super::constraints::reparametrise(pt, &model.base);
+    }
+    Ok(active_null_space(&Constraints::new(pt), model, theta)?.0)
 }
 
 /// A constraint that cannot be evaluated at θ (a log or root of a negative value).

@@ -2,8 +2,9 @@
 //! (tests/golden/sem_hs_nonlinear*, sem_hs_inequality_*; each made by its make.R with
 //! tests/golden/sem_common/sem_golden.R): lavaan fits them by its augmented Lagrangian
 //! (`nlminb.constr`, constraint tolerance 1e-6), cipa to |c| < 1e-10 and |∇Φ| < 1e-10. Then the
-//! refusals: constraints that cannot hold, labels that name nothing, and the analyses that
-//! still need the linear reparametrisation (FIML, MLR, the bootstrap).
+//! refusals: constraints that cannot hold, labels that name nothing, and FIML, which still
+//! needs the linear reparametrisation; MLR, the bootstrap, the modification indices and the
+//! residuals work under these constraints as lavaan's do.
 
 use serde_json::Value;
 
@@ -172,7 +173,7 @@ fn a_constraint_naming_an_unknown_label_is_refused_at_its_position() {
 }
 
 #[test]
-fn fiml_and_mlr_refuse_nonlinear_constraints() {
+fn fiml_refuses_nonlinear_constraints() {
     let model = format!("{CFA}\na == b^2");
     let fiml = SemOptions {
         missing: Missing::Fiml,
@@ -186,12 +187,42 @@ fn fiml_and_mlr_refuse_nonlinear_constraints() {
         matches!(&e, SemError::Unsupported { pos, what } if pos.line == 4 && what.contains("FIML")),
         "{e}"
     );
-    let mlr = SemOptions {
-        estimator: Estimator::Mlr,
-        ..SemOptions::default()
+}
+
+/// MLR under the nonlinear equality of sem_hs_nonlinear (tests/golden/sem_hs_nonlinear_mlr,
+/// lavaan's nlminb.constr run to a tight stop): the sandwich E⁻¹B₀E⁻¹ with E⁻¹ the top-left
+/// block of the inverted augmented observed information, and the Yuan-Bentler scaled test
+/// with df + 1, every row and fit measure to 1e-5. The pinned `ind` has variance 0 up to
+/// rounding: lavaan's sandwich lands at −1e-17 and prints NA, its ML fit at +1e-17 and prints
+/// 0 (sem_hs_nonlinear); cipa prints 0 for both, so that row's SE and interval are compared
+/// with 0 and the estimate.
+#[test]
+fn mlr_with_a_nonlinear_equality() {
+    let case = "sem_hs_nonlinear_mlr";
+    let Some(data) = hs() else {
+        return;
     };
-    let e = fit_err(&model, &mlr).expect("data");
-    assert!(matches!(&e, SemError::UnsupportedOption { .. }), "{e}");
+    let mut exp = expected(case);
+    let flat = cipa::spec::syntax::parse_flat(case, exp["model"].as_str().expect("model"))
+        .expect("parses");
+    let opts = SemOptions::lavaan(Estimator::Mlr, Missing::Listwise);
+    let fit = sem::fit(&flat, &data, &opts).unwrap_or_else(|e| panic!("{e}"));
+    let mut pinned = 0;
+    for row in exp["parameters"].as_array_mut().expect("rows") {
+        if row["op"] == ":=" && row["se"].is_null() {
+            let est = row["est"].clone();
+            row["se"] = 0.0.into();
+            row["ci_lower"] = est.clone();
+            row["ci_upper"] = est;
+            pinned += 1;
+        }
+    }
+    assert_eq!(pinned, 1, "lavaan's NA is the pinned ind only");
+    let ind = fit.parameters.iter().find(|r| r.lhs == "ind").expect("ind");
+    assert_eq!(ind.se, 0.0);
+    crate::sem_golden::check_fit(case, &fit, &exp, 1e-5);
+    let scaled = fit.fit.scaled.as_ref().expect("MLR's scaled test");
+    assert!(scaled.chisq_scaled.is_finite(), "{scaled:?}");
 }
 
 /// The bootstrap refits through θ = K z + k₀, which a nonlinear or inequality constraint does
