@@ -225,26 +225,51 @@ fn mlr_with_a_nonlinear_equality() {
     assert!(scaled.chisq_scaled.is_finite(), "{scaled:?}");
 }
 
-/// The bootstrap refits through θ = K z + k₀, which a nonlinear or inequality constraint does
-/// not have: refused with the constraint's position, before any draw.
+/// Under a binding inequality every draw is refitted under it: no draw has a < b, and the
+/// draws where it binds have a = b to the constraint tolerance. Bollen-Stine refits the same
+/// way.
 #[test]
-fn the_bootstrap_refuses_nonlinear_and_inequality_constraints() {
-    let Some(data) = hs() else {
+fn bootstrap_draws_keep_a_binding_inequality() {
+    let Some((fit, exp)) = fit_case("sem_hs_inequality_binding") else {
         return;
     };
-    for model in [format!("{CFA}\na == b^2"), format!("{CFA}\nb > a")] {
-        let flat = cipa::spec::syntax::parse_flat("model", &model).expect("parses");
-        let fit = sem::fit(&flat, &data, &SemOptions::default()).expect("fits");
-        let opts = SemBootOptions {
-            boot: 10,
-            ..SemBootOptions::default()
-        };
-        let e = bootstrap(&flat, &data, &fit, &opts).expect_err("refused");
-        assert!(
-            matches!(&e, SemError::Unsupported { pos, what } if pos.line == 4 && what.contains("resampling")),
-            "{e}"
-        );
-    }
+    let data = hs().expect("data");
+    let flat = cipa::spec::syntax::parse_flat("boot", exp["model"].as_str().expect("model"))
+        .expect("parses");
+    let opts = SemBootOptions {
+        boot: 40,
+        seed: 7,
+        bollen_stine: true,
+        ..SemBootOptions::default()
+    };
+    let boot = bootstrap(&flat, &data, &fit, &opts).expect("bootstrap");
+    assert!(boot.failed.failed < 4, "{:?}", boot.failed);
+    let col = |label: &str| {
+        let free = fit
+            .parameters
+            .iter()
+            .find(|r| r.label == label)
+            .expect("labelled")
+            .free;
+        boot.draws.as_ref().expect("draws").column(free - 1)
+    };
+    let (a, b) = (col("a"), col("b"));
+    let binding = a
+        .iter()
+        .zip(&b)
+        .filter(|(a, b)| (*a - *b).abs() < 1e-8)
+        .count();
+    assert!(
+        a.iter().zip(&b).all(|(a, b)| a - b > -1e-8),
+        "a < b in a draw"
+    );
+    assert!(
+        binding > 10,
+        "the constraint binds in {binding} of 40 draws only"
+    );
+    let bs = boot.bollen_stine.as_ref().expect("Bollen-Stine");
+    assert!((0.0..=1.0).contains(&bs.pvalue), "{bs:?}");
+    assert!(bs.failed.failed < 4, "{bs:?}");
 }
 
 /// The report lists the user's constraints with lavaan's |Slack| at the estimate and names the
