@@ -225,6 +225,106 @@ fn mlr_with_a_nonlinear_equality() {
     assert!(scaled.chisq_scaled.is_finite(), "{scaled:?}");
 }
 
+/// lavaan's bootstrap of sem_hs_nonlinear (tests/golden/sem_hs_nonlinear_boot: B = 1000,
+/// every draw refitted by nlminb.constr): cipa refits each draw by the augmented Lagrangian
+/// from θ̂ and the full sample's multipliers; SEs and percentile bounds within the Monte Carlo
+/// bounds of tests/suite/sem_boot.rs. The pinned `ind` is 0.1 in every draw of both (lavaan's
+/// to its constraint tolerance), so it is checked on its own.
+#[test]
+fn bootstrap_under_a_nonlinear_equality_agrees_with_lavaan() {
+    let Some(data) = hs() else {
+        return;
+    };
+    let mut exp = expected("sem_hs_nonlinear_boot");
+    let flat = cipa::spec::syntax::parse_flat("boot", exp["model"].as_str().expect("model"))
+        .expect("parses");
+    let fit = sem::fit(&flat, &data, &SemOptions::default()).expect("fits");
+    let opts = SemBootOptions {
+        boot: 1000,
+        seed: 20261205,
+        ..SemBootOptions::default()
+    };
+    let boot = bootstrap(&flat, &data, &fit, &opts).expect("bootstrap");
+    assert!(boot.failed.failed < 50, "{:?}", boot.failed);
+    let rows = exp["parameters"].as_array_mut().expect("rows");
+    let at = rows.iter().position(|r| r["lhs"] == "ind").expect("ind");
+    let lavaan_ind = rows.remove(at);
+    assert!(
+        lavaan_ind["se"].as_f64().expect("se") < 1e-5,
+        "{lavaan_ind}"
+    );
+    let ind = boot
+        .parameters
+        .iter()
+        .find(|r| r.lhs == "ind")
+        .expect("ind");
+    assert!(ind.se.expect("se") < 1e-8, "{ind:?}");
+    for bound in [ind.ci_lower, ind.ci_upper] {
+        assert!((bound.expect("bound") - 0.1).abs() < 1e-8, "{ind:?}");
+    }
+    let compared = crate::sem_boot::compare_with_lavaan(&boot, &exp, 1000.0);
+    assert!(compared >= 3 * 25, "only {compared} numbers compared");
+}
+
+/// semTools' monteCarloCI of the := parameters under the nonlinear equality
+/// (tests/golden/sem_hs_nonlinear_boot, nRep = 20000): draws from N(θ̂, V̂) with V̂ the singular
+/// constrained covariance. Percentile bounds within four SDs of the difference of two
+/// independent q-quantile estimates, √(q(1 − q)(1/R₁ + 1/R₂))·σ/φ(z_q), σ the draws' SD.
+#[test]
+fn monte_carlo_under_a_nonlinear_equality_agrees_with_semtools() {
+    let Some(data) = hs() else {
+        return;
+    };
+    let exp = expected("sem_hs_nonlinear_boot");
+    let flat = cipa::spec::syntax::parse_flat("mc", exp["model"].as_str().expect("model"))
+        .expect("parses");
+    let fit = sem::fit(&flat, &data, &SemOptions::default()).expect("fits");
+    let opts = SemBootOptions {
+        mc: 20000,
+        seed: 11,
+        ..SemBootOptions::default()
+    };
+    let mc = bootstrap(&flat, &data, &fit, &opts)
+        .expect("Monte Carlo")
+        .monte_carlo
+        .expect("intervals");
+    let e = &exp["monte_carlo"];
+    let r2 = e["nRep"].as_f64().expect("nRep");
+    let names = e["names"].as_array().expect("names");
+    assert_eq!(names.len(), mc.defined.len());
+    let mut c = common::Checker::new("Monte Carlo");
+    for (k, name) in names.iter().enumerate() {
+        let r = mc
+            .defined
+            .iter()
+            .find(|r| Some(r.lhs.as_str()) == name.as_str())
+            .expect("a := row");
+        let se = r.se.expect("se");
+        for (what, got, q) in [
+            ("ci_lower", r.ci_lower, 0.025),
+            ("ci_upper", r.ci_upper, 0.975),
+        ] {
+            let want = e[what][k].as_f64().expect("bound");
+            let z = 1.959963984540054_f64;
+            let density = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+            let sd = (q * (1.0 - q) * (1.0 / 20000.0 + 1.0 / r2)).sqrt() * se / density;
+            let got = got.expect("bound");
+            println!(
+                "{} {what}: cipa {got:.6} semTools {want:.6} ({:+.2} SD)",
+                r.lhs,
+                (got - want) / sd
+            );
+            c.num_tol(
+                format!("{} {what}", r.lhs),
+                got,
+                want,
+                4.0 * sd / want.abs(),
+            );
+        }
+    }
+    c.finish();
+}
+
 /// Under a binding inequality every draw is refitted under it: no draw has a < b, and the
 /// draws where it binds have a = b to the constraint tolerance. Bollen-Stine refits the same
 /// way.
