@@ -20,23 +20,24 @@ pub(super) struct Derived {
     pub var: Vec<f64>,
 }
 
-/// The derived quantities at θ̂ and their variances J V J′ (J by central differences).
+/// The derived quantities at θ̂ and their variances J V J′: J of the defined parameters exact
+/// (dual numbers, `defined.rs`), of the standardized values by central differences.
 fn derived(pt: &ParTable, model: &Model, theta: &[f64], v: &Mat, imp: &Implied) -> Derived {
     let values = model.row_values(theta);
-    let all = |t: &[f64]| -> Vec<f64> {
+    let standardized = |t: &[f64]| -> Vec<f64> {
         let vals = model.row_values(t);
-        let mut out = defined_all(pt, &vals);
         match model.implied(t) {
             Some((_, imp)) => {
                 let st = standardize::standardize(pt, &vals, &imp);
-                out.extend(st.std_lv);
+                let mut out = st.std_lv;
                 out.extend(st.std_all);
+                out
             }
-            None => out.extend(vec![f64::NAN; 2 * (pt.rows.len() + pt.defined.len())]),
+            None => vec![f64::NAN; 2 * (pt.rows.len() + pt.defined.len())],
         }
-        out
     };
-    let jac = defined::jacobian(&all, theta);
+    let (_, mut jac) = defined::defined_jacobian(pt, &values, theta.len());
+    jac.extend(defined::jacobian(&standardized, theta));
     Derived {
         defined: defined_all(pt, &values),
         std: standardize::standardize(pt, &values, imp),

@@ -9,11 +9,14 @@
 //! minimisation, as lavaan: if max|c̃| fell to a quarter of its last value the multipliers move,
 //! λ ← λ − μ c̃ (for an inequality this is max(0, λ − μ c)), else μ grows tenfold. lavaan stops
 //! at |c̃| < 1e-6 with nlminb's rel.tol; here the inner search is Fisher scoring on Φ (Hessian
-//! 2I + μ Σ∇c̃∇c̃′) then Newton steps, to |∇Φ|∞ < 1e-10, and the outer loop to |c̃| < 1e-10,
-//! so that the estimate meets the Karush-Kuhn-Tucker conditions to rounding.
+//! 2I + μ Σ∇c̃∇c̃′) then Newton steps, with the engine's one backtracking line search
+//! (`estimate::line_search`, Φ being an `estimate::Objective`), to |∇Φ|∞ < 1e-10, and the outer
+//! loop to |c̃| < 1e-10, so that the estimate meets the Karush-Kuhn-Tucker conditions to
+//! rounding. A bootstrap draw starts the outer loop at the full sample's multipliers
+//! ([`solve_from`]).
 
 use super::error::SemError;
-use super::estimate::{max_abs, Estimate, GRADIENT_TOL};
+use super::estimate::{line_search, max_abs, Estimate, Objective, GRADIENT_TOL};
 use super::gradient::{delta, expected_information, gradient};
 use super::linalg::{spd_inverse_logdet, Mat};
 use super::model::Model;
@@ -159,6 +162,34 @@ impl Lagrangian<'_> {
     }
 }
 
+/// Φ is what the engine's one line search (`estimate::line_search`) backtracks on.
+impl Objective for Lagrangian<'_> {
+    fn f(&self, theta: &[f64]) -> Option<f64> {
+        self.value(theta)
+    }
+
+    fn fg(&self, theta: &[f64]) -> Option<(f64, Vec<f64>)> {
+        self.eval(theta, false).map(|(f, g, _)| (f, g))
+    }
+}
+
+/// The multipliers λ and the penalty μ of the outer loop: where a search starts (λ = 0, μ =
+/// 100 cold; a bootstrap draw starts from the full sample's) and where it ended.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Multipliers {
+    pub lambda: Vec<f64>,
+    pub mu: f64,
+}
+
+impl Multipliers {
+    pub fn cold(n: usize) -> Multipliers {
+        Multipliers {
+            lambda: vec![0.0; n],
+            mu: 100.0,
+        }
+    }
+}
+
 /// How an inner minimisation ended.
 struct Inner {
     theta: Vec<f64>,
@@ -201,13 +232,13 @@ fn minimise(lag: &Lagrangian<'_>, theta: Vec<f64>) -> Option<Inner> {
                     continue;
                 }
             }
-            if let Some(next) = line_search(lag, &x, f, &g, step) {
+            if let Some((next, _)) = line_search(lag, &x, (f, &g), step, None) {
                 x = next;
                 continue;
             }
         }
         // Steepest descent when the model step fails.
-        if let Some(next) = line_search(lag, &x, f, &g, &g) {
+        if let Some((next, _)) = line_search(lag, &x, (f, &g), &g, None) {
             x = next;
             continue;
         }
@@ -216,38 +247,26 @@ fn minimise(lag: &Lagrangian<'_>, theta: Vec<f64>) -> Option<Inner> {
     None
 }
 
-/// x − t·step for the first t in 1, ½, ¼, ... with sufficient decrease of Φ.
-fn line_search(
-    lag: &Lagrangian<'_>,
-    x: &[f64],
-    f0: f64,
-    g: &[f64],
-    step: &[f64],
-) -> Option<Vec<f64>> {
-    let slope: f64 = g.iter().zip(step).map(|(a, b)| a * b).sum();
-    if slope.is_nan() || slope <= 0.0 {
-        return None;
-    }
-    let mut t = 1.0;
-    for _ in 0..50 {
-        let cand: Vec<f64> = x.iter().zip(step).map(|(a, d)| a - t * d).collect();
-        if let Some(f1) = lag.value(&cand) {
-            if f1 <= f0 - 1e-4 * t * slope {
-                return Some(cand);
-            }
-        }
-        t *= 0.5;
-    }
-    None
-}
-
-/// The constrained minimum of F from `theta0`.
+/// The constrained minimum of F from `theta0`, the outer loop starting cold.
 pub(super) fn solve(
     model: &Model,
     s: &SampleStats,
     cons: &Constraints<'_>,
     theta0: &[f64],
 ) -> Result<Estimate, SemError> {
+    solve_from(model, s, cons, theta0, Multipliers::cold(cons.len())).map(|(est, _)| est)
+}
+
+/// The constrained minimum of F from `theta0` with the outer loop starting at `warm`, and the
+/// multipliers it ended with (a bootstrap draw starts from the full sample's θ̂ and λ̂, where
+/// its own optimum is O(n^−½) away).
+pub(super) fn solve_from(
+    model: &Model,
+    s: &SampleStats,
+    cons: &Constraints<'_>,
+    theta0: &[f64],
+    warm: Multipliers,
+) -> Result<(Estimate, Multipliers), SemError> {
     let mut theta = theta0.to_vec();
     // lavaan divides the start by 10 when F is not finite there.
     let finite = |t: &[f64]| {
@@ -263,8 +282,8 @@ pub(super) fn solve(
         model,
         s,
         cons,
-        lambda: vec![0.0; cons.len()],
-        mu: 100.0,
+        lambda: warm.lambda,
+        mu: warm.mu,
     };
     let (mut k_prev, mut iterations) = (f64::INFINITY, 0);
     for _ in 0..MAX_OUTER {
@@ -292,12 +311,17 @@ pub(super) fn solve(
                 .ok_or_else(|| not_converged(iterations))?;
             let (f, _) =
                 f_ml(&imp, s, model.meanstructure).ok_or_else(|| not_converged(iterations))?;
-            return Ok(Estimate {
+            let est = Estimate {
                 theta,
                 f,
                 iterations,
                 gradient: inner.gradient,
-            });
+            };
+            let end = Multipliers {
+                lambda: lag.lambda,
+                mu: lag.mu,
+            };
+            return Ok((est, end));
         }
         if k <= k_prev / 4.0 {
             let mu = lag.mu;

@@ -90,15 +90,16 @@ pub fn needs_lagrangian(pt: &ParTable, base: &[f64]) -> bool {
     first_nonlinear(pt, base, &c0, &h).is_some()
 }
 
-/// The reparametrisation for the table's linear equalities. The estimator handles nonlinear
-/// and inequality constraints by `nonlinear.rs`; what still needs θ = K z + k₀ (FIML,
-/// resampling, modification indices, residuals) refuses them.
+/// The reparametrisation for the table's linear equalities. The complete-data estimator and
+/// what follows it (MLR, the bootstrap, modification indices, residuals) handle nonlinear and
+/// inequality constraints by `nonlinear.rs`; what still needs θ = K z + k₀ (FIML) refuses them.
 pub fn reparametrise(pt: &ParTable, base: &[f64]) -> Result<Reparam, SemError> {
     let q = pt.n_free;
     let refuse = |kind: &str, text: &str, pos| SemError::Unsupported {
         what: format!(
-            "the {kind} constraint '{text}' here (the ML fit of complete data supports it; \
-             FIML, resampling, modification indices and residuals do not: drop it for them)"
+            "the {kind} constraint '{text}' here (the ML and MLR fits of complete data, their \
+             bootstrap, modification indices and residuals support it; FIML does not: drop it \
+             or use --missing listwise)"
         ),
         pos,
     };

@@ -372,7 +372,6 @@ fn estimate_constrained(
     model: &model::Model,
     pt: &ParTable,
     s: &SampleStats,
-    opts: &SemOptions,
     ndat: usize,
 ) -> Result<(estimate::Estimate, constraints::Reparam, usize), SemError> {
     let starts = || {
@@ -382,11 +381,6 @@ fn estimate_constrained(
         )
     };
     if constraints::needs_lagrangian(pt, &model.base) {
-        if opts.estimator == Estimator::Mlr {
-            return Err(SemError::UnsupportedOption {
-                what: "MLR with nonlinear or inequality constraints (fit them with ML)".into(),
-            });
-        }
         // Equalities can only lower npar: this bound refuses before the search.
         if pt.n_free.saturating_sub(pt.equalities.len()) > ndat {
             let npar = pt.n_free - pt.equalities.len();
@@ -433,7 +427,7 @@ fn fit_data(
         .collect();
     let px_fixed = if pt.fixed_x { x.len() } else { 0 };
     let ndat = fit_measures::ndat(p, px_fixed, pt.meanstructure);
-    let (est, re, npar) = estimate_constrained(&model, pt, s, opts, ndat)?;
+    let (est, re, npar) = estimate_constrained(&model, pt, s, ndat)?;
     let info = vcov::information(&model, s, &est.theta, opts.information).ok_or_else(|| {
         SemError::Unidentified {
             parameters: vec!["(implied covariance not positive definite at the estimate)".into()],

@@ -12,7 +12,6 @@
 
 use serde::Serialize;
 
-use super::constraints::reparametrise;
 use super::error::SemError;
 use super::gradient::{delta, expected_information, gradient, Delta};
 use super::implied::Implied;
@@ -231,7 +230,9 @@ pub(crate) fn modification_indices_by(
     info_grad: &InfoGradient<'_>,
 ) -> Result<Vec<ModIndex>, SemError> {
     let fitted = Model::new(pt, s);
-    let re = reparametrise(pt, &fitted.base)?;
+    // lavaan's I₂₂⁻¹ is the fit's inverted (augmented) information: under nonlinear or
+    // inequality constraints that of the active constraints' null space at θ̂.
+    let re = super::nonlinear::reparam_at(pt, &fitted, theta)?;
     let (_, imp) = fitted.implied(theta).ok_or_else(not_pd)?;
     let ext = extend(pt, &fitted.row_values(theta));
     let model = Model::new(&ext.table, s);

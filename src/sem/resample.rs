@@ -30,7 +30,7 @@ use crate::inference::resample::{
 };
 use crate::spec::flat::FlatModel;
 
-use super::{constraints, model, SemError, SemFit};
+use super::{auglag, constraints, model, nonlinear, SemError, SemFit};
 use refit::{Output, Refit};
 
 pub use bollen_stine::BollenStine;
@@ -155,6 +155,9 @@ fn resample_rows(
     }
     let prep = super::prepare(flat, data, &fit.options)?;
     let base = model::Model::new(&prep.pt, &prep.stats);
+    if constraints::needs_lagrangian(&prep.pt, &base.base) {
+        return resample_lagrangian(&prep, base, fit, opts, out);
+    }
     let re = constraints::reparametrise(&prep.pt, &base.base)?;
     let step = Refit::new(
         &prep.pt,
@@ -166,7 +169,39 @@ fn resample_rows(
     );
     draw_and_summarise(&step, step.rows(), fit, opts, out)?;
     if opts.bollen_stine {
-        out.bollen_stine = Some(bollen_stine::p_value(&prep, base, &re, fit, opts)?);
+        out.bollen_stine = Some(bollen_stine::p_value(&prep, base, (&re, None), fit, opts)?);
+    }
+    Ok(())
+}
+
+/// The bootstrap (and Bollen-Stine) of a fit under nonlinear or inequality constraints: every
+/// draw is refitted by the augmented Lagrangian from θ̂, its outer loop starting at the full
+/// sample's multipliers (those of the augmented Lagrangian rerun from θ̂, where it stops at
+/// once up to the multipliers' own convergence).
+fn resample_lagrangian(
+    prep: &super::Prepared,
+    base: model::Model,
+    fit: &SemFit,
+    opts: &SemBootOptions,
+    out: &mut SemBootstrap,
+) -> Result<(), SemError> {
+    let re = nonlinear::reparam_at(&prep.pt, &base, &fit.theta)?;
+    let cons = || nonlinear::Constraints::new(&prep.pt);
+    let cold = auglag::Multipliers::cold(cons().len());
+    let (_, warm) = auglag::solve_from(&base, &prep.stats, &cons(), &fit.theta, cold)?;
+    let lag = |warm| refit::Lagrangian { cons: cons(), warm };
+    let step = Refit::lagrangian(
+        &prep.pt,
+        base.clone(),
+        (&re, &fit.theta),
+        &prep.rows,
+        Output::Estimates,
+        lag(warm.clone()),
+    );
+    draw_and_summarise(&step, step.rows(), fit, opts, out)?;
+    if opts.bollen_stine {
+        let bs = bollen_stine::p_value(prep, base, (&re, Some(lag(warm))), fit, opts)?;
+        out.bollen_stine = Some(bs);
     }
     Ok(())
 }

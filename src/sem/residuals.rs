@@ -14,7 +14,6 @@
 
 use serde::Serialize;
 
-use super::constraints::reparametrise;
 use super::error::SemError;
 use super::gradient::{delta, expected_information, Delta};
 use super::implied::Implied;
@@ -53,7 +52,7 @@ pub fn residuals(pt: &ParTable, s: &SampleStats, theta: &[f64]) -> Result<Residu
     let [raw, cor_bollen, cor_bentler] = descriptive(pt, s, &imp);
     let acov_obs = h1_acov(s, ms);
     let normalized = divide_by_se(&raw, &acov_obs, p);
-    let re = reparametrise(pt, &model.base)?;
+    let re = super::nonlinear::reparam_at(pt, &model, theta)?;
     let d = delta(&model, &m, &imp);
     let (sigma_inv, _) = spd_inverse_logdet(&imp.sigma).ok_or_else(not_pd)?;
     let info = expected_information(&d, &sigma_inv, ms);

@@ -2,8 +2,9 @@
 //! (tests/golden/sem_hs_nonlinear*, sem_hs_inequality_*; each made by its make.R with
 //! tests/golden/sem_common/sem_golden.R): lavaan fits them by its augmented Lagrangian
 //! (`nlminb.constr`, constraint tolerance 1e-6), cipa to |c| < 1e-10 and |∇Φ| < 1e-10. Then the
-//! refusals: constraints that cannot hold, labels that name nothing, and the analyses that
-//! still need the linear reparametrisation (FIML, MLR, the bootstrap).
+//! refusals: constraints that cannot hold, labels that name nothing, and FIML, which still
+//! needs the linear reparametrisation; MLR, the bootstrap, the modification indices and the
+//! residuals work under these constraints as lavaan's do.
 
 use serde_json::Value;
 
@@ -172,7 +173,7 @@ fn a_constraint_naming_an_unknown_label_is_refused_at_its_position() {
 }
 
 #[test]
-fn fiml_and_mlr_refuse_nonlinear_constraints() {
+fn fiml_refuses_nonlinear_constraints() {
     let model = format!("{CFA}\na == b^2");
     let fiml = SemOptions {
         missing: Missing::Fiml,
@@ -186,34 +187,189 @@ fn fiml_and_mlr_refuse_nonlinear_constraints() {
         matches!(&e, SemError::Unsupported { pos, what } if pos.line == 4 && what.contains("FIML")),
         "{e}"
     );
-    let mlr = SemOptions {
-        estimator: Estimator::Mlr,
-        ..SemOptions::default()
-    };
-    let e = fit_err(&model, &mlr).expect("data");
-    assert!(matches!(&e, SemError::UnsupportedOption { .. }), "{e}");
 }
 
-/// The bootstrap refits through θ = K z + k₀, which a nonlinear or inequality constraint does
-/// not have: refused with the constraint's position, before any draw.
+/// MLR under the nonlinear equality of sem_hs_nonlinear (tests/golden/sem_hs_nonlinear_mlr,
+/// lavaan's nlminb.constr run to a tight stop): the sandwich E⁻¹B₀E⁻¹ with E⁻¹ the top-left
+/// block of the inverted augmented observed information, and the Yuan-Bentler scaled test
+/// with df + 1, every row and fit measure to 1e-5. The pinned `ind` has variance 0 up to
+/// rounding: lavaan's sandwich lands at −1e-17 and prints NA, its ML fit at +1e-17 and prints
+/// 0 (sem_hs_nonlinear); cipa prints 0 for both, so that row's SE and interval are compared
+/// with 0 and the estimate.
 #[test]
-fn the_bootstrap_refuses_nonlinear_and_inequality_constraints() {
+fn mlr_with_a_nonlinear_equality() {
+    let case = "sem_hs_nonlinear_mlr";
     let Some(data) = hs() else {
         return;
     };
-    for model in [format!("{CFA}\na == b^2"), format!("{CFA}\nb > a")] {
-        let flat = cipa::spec::syntax::parse_flat("model", &model).expect("parses");
-        let fit = sem::fit(&flat, &data, &SemOptions::default()).expect("fits");
-        let opts = SemBootOptions {
-            boot: 10,
-            ..SemBootOptions::default()
-        };
-        let e = bootstrap(&flat, &data, &fit, &opts).expect_err("refused");
-        assert!(
-            matches!(&e, SemError::Unsupported { pos, what } if pos.line == 4 && what.contains("resampling")),
-            "{e}"
-        );
+    let mut exp = expected(case);
+    let flat = cipa::spec::syntax::parse_flat(case, exp["model"].as_str().expect("model"))
+        .expect("parses");
+    let opts = SemOptions::lavaan(Estimator::Mlr, Missing::Listwise);
+    let fit = sem::fit(&flat, &data, &opts).unwrap_or_else(|e| panic!("{e}"));
+    let mut pinned = 0;
+    for row in exp["parameters"].as_array_mut().expect("rows") {
+        if row["op"] == ":=" && row["se"].is_null() {
+            let est = row["est"].clone();
+            row["se"] = 0.0.into();
+            row["ci_lower"] = est.clone();
+            row["ci_upper"] = est;
+            pinned += 1;
+        }
     }
+    assert_eq!(pinned, 1, "lavaan's NA is the pinned ind only");
+    let ind = fit.parameters.iter().find(|r| r.lhs == "ind").expect("ind");
+    assert_eq!(ind.se, 0.0);
+    crate::sem_golden::check_fit(case, &fit, &exp, 1e-5);
+    let scaled = fit.fit.scaled.as_ref().expect("MLR's scaled test");
+    assert!(scaled.chisq_scaled.is_finite(), "{scaled:?}");
+}
+
+/// lavaan's bootstrap of sem_hs_nonlinear (tests/golden/sem_hs_nonlinear_boot: B = 1000,
+/// every draw refitted by nlminb.constr): cipa refits each draw by the augmented Lagrangian
+/// from θ̂ and the full sample's multipliers; SEs and percentile bounds within the Monte Carlo
+/// bounds of tests/suite/sem_boot.rs. The pinned `ind` is 0.1 in every draw of both (lavaan's
+/// to its constraint tolerance), so it is checked on its own.
+#[test]
+fn bootstrap_under_a_nonlinear_equality_agrees_with_lavaan() {
+    let Some(data) = hs() else {
+        return;
+    };
+    let mut exp = expected("sem_hs_nonlinear_boot");
+    let flat = cipa::spec::syntax::parse_flat("boot", exp["model"].as_str().expect("model"))
+        .expect("parses");
+    let fit = sem::fit(&flat, &data, &SemOptions::default()).expect("fits");
+    let opts = SemBootOptions {
+        boot: 1000,
+        seed: 20261205,
+        ..SemBootOptions::default()
+    };
+    let boot = bootstrap(&flat, &data, &fit, &opts).expect("bootstrap");
+    assert!(boot.failed.failed < 50, "{:?}", boot.failed);
+    let rows = exp["parameters"].as_array_mut().expect("rows");
+    let at = rows.iter().position(|r| r["lhs"] == "ind").expect("ind");
+    let lavaan_ind = rows.remove(at);
+    assert!(
+        lavaan_ind["se"].as_f64().expect("se") < 1e-5,
+        "{lavaan_ind}"
+    );
+    let ind = boot
+        .parameters
+        .iter()
+        .find(|r| r.lhs == "ind")
+        .expect("ind");
+    assert!(ind.se.expect("se") < 1e-8, "{ind:?}");
+    for bound in [ind.ci_lower, ind.ci_upper] {
+        assert!((bound.expect("bound") - 0.1).abs() < 1e-8, "{ind:?}");
+    }
+    let compared = crate::sem_boot::compare_with_lavaan(&boot, &exp, 1000.0);
+    assert!(compared >= 3 * 25, "only {compared} numbers compared");
+}
+
+/// semTools' monteCarloCI of the := parameters under the nonlinear equality
+/// (tests/golden/sem_hs_nonlinear_boot, nRep = 20000): draws from N(θ̂, V̂) with V̂ the singular
+/// constrained covariance. Percentile bounds within four SDs of the difference of two
+/// independent q-quantile estimates, √(q(1 − q)(1/R₁ + 1/R₂))·σ/φ(z_q), σ the draws' SD.
+#[test]
+fn monte_carlo_under_a_nonlinear_equality_agrees_with_semtools() {
+    let Some(data) = hs() else {
+        return;
+    };
+    let exp = expected("sem_hs_nonlinear_boot");
+    let flat = cipa::spec::syntax::parse_flat("mc", exp["model"].as_str().expect("model"))
+        .expect("parses");
+    let fit = sem::fit(&flat, &data, &SemOptions::default()).expect("fits");
+    let opts = SemBootOptions {
+        mc: 20000,
+        seed: 11,
+        ..SemBootOptions::default()
+    };
+    let mc = bootstrap(&flat, &data, &fit, &opts)
+        .expect("Monte Carlo")
+        .monte_carlo
+        .expect("intervals");
+    let e = &exp["monte_carlo"];
+    let r2 = e["nRep"].as_f64().expect("nRep");
+    let names = e["names"].as_array().expect("names");
+    assert_eq!(names.len(), mc.defined.len());
+    let mut c = common::Checker::new("Monte Carlo");
+    for (k, name) in names.iter().enumerate() {
+        let r = mc
+            .defined
+            .iter()
+            .find(|r| Some(r.lhs.as_str()) == name.as_str())
+            .expect("a := row");
+        let se = r.se.expect("se");
+        for (what, got, q) in [
+            ("ci_lower", r.ci_lower, 0.025),
+            ("ci_upper", r.ci_upper, 0.975),
+        ] {
+            let want = e[what][k].as_f64().expect("bound");
+            let z = 1.959963984540054_f64;
+            let density = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+            let sd = (q * (1.0 - q) * (1.0 / 20000.0 + 1.0 / r2)).sqrt() * se / density;
+            let got = got.expect("bound");
+            println!(
+                "{} {what}: cipa {got:.6} semTools {want:.6} ({:+.2} SD)",
+                r.lhs,
+                (got - want) / sd
+            );
+            c.num_tol(
+                format!("{} {what}", r.lhs),
+                got,
+                want,
+                4.0 * sd / want.abs(),
+            );
+        }
+    }
+    c.finish();
+}
+
+/// Under a binding inequality every draw is refitted under it: no draw has a < b, and the
+/// draws where it binds have a = b to the constraint tolerance. Bollen-Stine refits the same
+/// way.
+#[test]
+fn bootstrap_draws_keep_a_binding_inequality() {
+    let Some((fit, exp)) = fit_case("sem_hs_inequality_binding") else {
+        return;
+    };
+    let data = hs().expect("data");
+    let flat = cipa::spec::syntax::parse_flat("boot", exp["model"].as_str().expect("model"))
+        .expect("parses");
+    let opts = SemBootOptions {
+        boot: 40,
+        seed: 7,
+        bollen_stine: true,
+        ..SemBootOptions::default()
+    };
+    let boot = bootstrap(&flat, &data, &fit, &opts).expect("bootstrap");
+    assert!(boot.failed.failed < 4, "{:?}", boot.failed);
+    let col = |label: &str| {
+        let free = fit
+            .parameters
+            .iter()
+            .find(|r| r.label == label)
+            .expect("labelled")
+            .free;
+        boot.draws.as_ref().expect("draws").column(free - 1)
+    };
+    let (a, b) = (col("a"), col("b"));
+    let binding = a
+        .iter()
+        .zip(&b)
+        .filter(|(a, b)| (*a - *b).abs() < 1e-8)
+        .count();
+    assert!(
+        a.iter().zip(&b).all(|(a, b)| a - b > -1e-8),
+        "a < b in a draw"
+    );
+    assert!(
+        binding > 10,
+        "the constraint binds in {binding} of 40 draws only"
+    );
+    let bs = boot.bollen_stine.as_ref().expect("Bollen-Stine");
+    assert!((0.0..=1.0).contains(&bs.pvalue), "{bs:?}");
+    assert!(bs.failed.failed < 4, "{bs:?}");
 }
 
 /// The report lists the user's constraints with lavaan's |Slack| at the estimate and names the

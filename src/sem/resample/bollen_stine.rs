@@ -13,7 +13,7 @@ use super::super::constraints::Reparam;
 use super::super::linalg::{symmetric_eigen, Mat};
 use super::super::model::Model;
 use super::super::{Prepared, SemError, SemFit};
-use super::refit::{Output, Refit};
+use super::refit::{Lagrangian, Output, Refit};
 use super::SemBootOptions;
 
 /// The Bollen-Stine test.
@@ -63,16 +63,27 @@ pub(super) fn transform(prep: &Prepared, fit: &SemFit) -> Vec<f64> {
     out
 }
 
-/// The p value from `opts.boot` draws of the transformed rows, each refitted from θ̂.
-pub(super) fn p_value(
-    prep: &Prepared,
+/// The p value from `opts.boot` draws of the transformed rows, each refitted from θ̂ (by the
+/// augmented Lagrangian `lagrangian` under nonlinear or inequality constraints).
+pub(super) fn p_value<'a>(
+    prep: &'a Prepared,
     base: Model,
-    re: &Reparam,
-    fit: &SemFit,
+    (re, lagrangian): (&'a Reparam, Option<Lagrangian<'a>>),
+    fit: &'a SemFit,
     opts: &SemBootOptions,
 ) -> Result<BollenStine, SemError> {
     let rows = transform(prep, fit);
-    let step = Refit::new(&prep.pt, base, re, &fit.theta, &rows, Output::ChiSquare);
+    let step = match lagrangian {
+        Some(lag) => Refit::lagrangian(
+            &prep.pt,
+            base,
+            (re, &fit.theta),
+            &rows,
+            Output::ChiSquare,
+            lag,
+        ),
+        None => Refit::new(&prep.pt, base, re, &fit.theta, &rows, Output::ChiSquare),
+    };
     let draws = super::driver(opts, opts.boot)
         .bootstrap(step.rows(), &step)
         .map_err(|f| super::failed("Bollen-Stine bootstrap", f))?;

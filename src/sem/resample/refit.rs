@@ -7,10 +7,12 @@
 
 use crate::inference::resample::{Moments, Step};
 
+use super::super::auglag::{solve_from, Multipliers};
 use super::super::constraints::Reparam;
 use super::super::estimate::estimate;
 use super::super::linalg::Mat;
 use super::super::model::Model;
+use super::super::nonlinear::Constraints;
 use super::super::partable::{Op, ParTable};
 use super::super::sample::SampleStats;
 use super::super::standardize::standardize;
@@ -30,6 +32,14 @@ pub(super) enum Output {
 pub(super) enum Exo {
     Mean(usize),
     Cov(usize, usize),
+}
+
+/// How a draw is refitted under nonlinear or inequality constraints: by the augmented
+/// Lagrangian from θ̂ (lavaan's bootstrap refits every draw with nlminb.constr from the fitted
+/// values, `lav_bootstrap.R`), its outer loop starting at the full sample's multipliers.
+pub(super) struct Lagrangian<'a> {
+    pub cons: Constraints<'a>,
+    pub warm: Multipliers,
 }
 
 /// Draws whose weighted sums are formed together (one pass over the rows' products per batch).
@@ -54,6 +64,8 @@ pub(super) struct Refit<'a> {
     /// z of θ̂ and the full sample's inverse Hessian there (the start of every draw's steps).
     z0: Vec<f64>,
     h0: Option<Mat>,
+    /// Set under nonlinear or inequality constraints, which θ = K z + k₀ cannot express.
+    lagrangian: Option<Lagrangian<'a>>,
 }
 
 /// A worker's memory: the batch's sums and its own model (whose fixed.x rows change per draw).
@@ -66,6 +78,34 @@ impl<'a> Refit<'a> {
     /// The step for the rows `rows` (row-major n × p in `pt.ov`'s order) of the model fitted at
     /// `start` (θ̂).
     pub fn new(
+        pt: &'a ParTable,
+        model: Model,
+        re: &'a Reparam,
+        start: &'a [f64],
+        rows: &[f64],
+        output: Output,
+    ) -> Refit<'a> {
+        let mut refit = Refit::build(pt, model, re, start, rows, output);
+        refit.h0 = refit.full_sample_inverse_hessian();
+        refit
+    }
+
+    /// The step of a model with nonlinear or inequality constraints: every draw is refitted by
+    /// the augmented Lagrangian `lag` (`re` is the null space of the active constraints at θ̂).
+    pub fn lagrangian(
+        pt: &'a ParTable,
+        model: Model,
+        (re, start): (&'a Reparam, &'a [f64]),
+        rows: &[f64],
+        output: Output,
+        lag: Lagrangian<'a>,
+    ) -> Refit<'a> {
+        let mut refit = Refit::build(pt, model, re, start, rows, output);
+        refit.lagrangian = Some(lag);
+        refit
+    }
+
+    fn build(
         pt: &'a ParTable,
         model: Model,
         re: &'a Reparam,
@@ -88,7 +128,7 @@ impl<'a> Refit<'a> {
         let refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
         let moments = Moments::new(&refs, &pairs);
         let at: Vec<usize> = (0..pairs.len()).map(|k| moments.at(k)).collect();
-        let mut refit = Refit {
+        Refit {
             exo: exo_rows(pt),
             pt,
             model,
@@ -102,9 +142,8 @@ impl<'a> Refit<'a> {
             output,
             z0: re.z(start),
             h0: None,
-        };
-        refit.h0 = refit.full_sample_inverse_hessian();
-        refit
+            lagrangian: None,
+        }
     }
 
     /// The inverse Hessian of F at θ̂ on every row counted once.
@@ -134,6 +173,9 @@ impl<'a> Refit<'a> {
 
     /// θ* and F(θ*): quasi-Newton steps from θ̂ (`solve.rs`), else the general search.
     fn solve(&self, model: &Model, s: &SampleStats) -> Result<(Vec<f64>, f64), String> {
+        if let Some(lag) = &self.lagrangian {
+            return solve_lagrangian(model, s, lag, self.start);
+        }
         let ob = Objective {
             model,
             s,
@@ -189,6 +231,28 @@ impl<'a> Refit<'a> {
 
     fn estimates(&self, model: &Model, theta: &[f64], out: &mut [f64]) {
         estimates(self.pt, model, theta, out);
+    }
+}
+
+/// θ* and F(θ*) under nonlinear or inequality constraints: the augmented Lagrangian from θ̂
+/// with the full sample's multipliers, else (as a fit from scratch would) from λ = 0.
+fn solve_lagrangian(
+    model: &Model,
+    s: &SampleStats,
+    lag: &Lagrangian<'_>,
+    start: &[f64],
+) -> Result<(Vec<f64>, f64), String> {
+    let fit = |warm| solve_from(model, s, &lag.cons, start, warm);
+    let est = match fit(lag.warm.clone()) {
+        Err(super::super::SemError::NotConverged { .. }) => fit(Multipliers::cold(lag.cons.len())),
+        other => other,
+    };
+    match est {
+        Ok((est, _)) => Ok((est.theta, est.f)),
+        Err(super::super::SemError::NotConverged { .. }) => {
+            Err("the constrained (augmented Lagrangian) fit did not converge".to_string())
+        }
+        Err(e) => Err(e.to_string()),
     }
 }
 
