@@ -155,7 +155,7 @@ fn row((name, fit): (&str, &SemFit), diff: [f64; 5]) -> LrtRow {
 }
 
 /// A model's standard test and its scaling factor c (NaN without a scaled test).
-fn scaled_parts(m: &super::FitMeasures) -> Scaled {
+pub(crate) fn scaled_parts(m: &super::FitMeasures) -> Scaled {
     Scaled {
         t: m.chisq,
         df: m.df,
@@ -167,7 +167,7 @@ fn scaled_parts(m: &super::FitMeasures) -> Scaled {
 
 /// Satorra & Bentler's (2001) scaled difference (T_d, c_d) of `m1` (fewer df) and `m0`; c_d
 /// is NaN (and so T_d) when negative, and for equal df, as `lav_test_diff_SatorraBentler2001`.
-fn satorra_bentler_2001(m1: Scaled, m0: Scaled) -> (f64, f64) {
+pub(crate) fn satorra_bentler_2001(m1: Scaled, m0: Scaled) -> (f64, f64) {
     let c1 = if m1.df == 0.0 { 1.0 } else { m1.c };
     let m = m0.df - m1.df;
     if m == 0.0 {

@@ -309,9 +309,7 @@ fn cli_reports_the_product_indicators_and_slopes() {
     );
     let doc = json(&out);
     assert_eq!(doc["options"]["interaction"], "lms");
-    assert!(doc["interactions"]
-        .as_array()
-        .map_or(true, |a| a.is_empty()));
+    assert!(doc["interactions"].as_array().is_none_or(|a| a.is_empty()));
     let rows = doc["parameters"].as_array().unwrap();
     let product = rows
         .iter()

@@ -6,9 +6,7 @@
 //! (`lav_test_diff_SatorraBentler2001`): c_d = (df₀c₀ − df₁c₁)/(df₀ − df₁), T_d = (T₀ − T₁)/c_d,
 //! NA when c_d < 0. Changes in CFI and RMSEA are judged by Chen's (2007, *SEM* 14) cut-offs:
 //! a level fails when CFI drops by 0.01 or more or RMSEA rises by 0.015 or more.
-//!
-//! TODO(merge): src/sem/lrt.rs (the sem-cluster lane) holds lavTestLRT for any nested pair;
-//! once on main, `difference` here should call it instead of its own SB2001 formula.
+//! The scaled difference is lrt.rs's (one Satorra-Bentler 2001 in the crate).
 
 use serde::Serialize;
 
@@ -17,6 +15,7 @@ use crate::numeric::dist::chisq_p_upper;
 use crate::spec::flat::FlatModel;
 
 use super::super::error::SemError;
+use super::super::lrt;
 use super::super::SemOptions;
 use super::{fit, GroupEqual, GroupOptions, GroupedFit};
 
@@ -138,19 +137,11 @@ pub fn invariance(
 pub fn difference(m1: &Level, m0: &Level) -> Difference {
     let df_diff = m0.df - m1.df;
     let raw = m0.chisq - m1.chisq;
-    let chisq_diff = match (m0.scaling_factor, m1.scaling_factor) {
-        (Some(c0), Some(c1)) => {
-            // A saturated model has no scaling factor; lavaan takes c = 1 for it.
-            let c0 = if m0.df == 0.0 { 1.0 } else { c0 };
-            let c1 = if m1.df == 0.0 { 1.0 } else { c1 };
-            let cd = (m0.df * c0 - m1.df * c1) / df_diff;
-            if cd < 0.0 {
-                f64::NAN
-            } else {
-                raw / cd
-            }
-        }
-        _ => raw,
+    let chisq_diff = if m0.scaling_factor.is_some() && m1.scaling_factor.is_some() {
+        let parts = |l: &Level| lrt::scaled_parts(&l.fit.fit);
+        lrt::satorra_bentler_2001(parts(m1), parts(m0)).0
+    } else {
+        raw
     };
     let pvalue = if df_diff > 0.0 && chisq_diff.is_finite() {
         chisq_p_upper(chisq_diff.max(0.0), df_diff)
