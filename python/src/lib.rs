@@ -11,8 +11,8 @@ mod table;
 use std::path::Path;
 
 use cipa::cli::embed::{
-    self, canonical_csv, json_text, sha256_bytes, Caller, Command, DescribeRun, FitRun, FlagKind,
-    MeasureRun, PowerRun, RegressRun, ResultsDir, SemRun, Source,
+    self, canonical_csv, json_text, sha256_bytes, Caller, Command, Deliverable, DescribeRun,
+    FitRun, FlagKind, GroupRun, MeasureRun, PowerRun, RegressRun, ResultsDir, SemRun, Source,
 };
 use cipa::cli::CliError;
 use cipa::report::{render, Format};
@@ -37,6 +37,7 @@ enum Finished {
     Measure(Box<MeasureRun>),
     Power(Box<PowerRun>),
     Sem(Box<SemRun>),
+    SemGroups(Box<GroupRun>),
 }
 
 /// A finished run of a cipa command: the analysis stays in Rust; every output is rendered from
@@ -61,6 +62,7 @@ impl Run {
             Finished::Measure(r) => r.json(),
             Finished::Power(r) => r.json()?,
             Finished::Sem(r) => r.json(),
+            Finished::SemGroups(r) => Deliverable::json(r.as_ref())?,
         })
     }
 
@@ -72,6 +74,8 @@ impl Run {
             Finished::Measure(r) => r.folder(),
             Finished::Power(r) => r.folder(),
             Finished::Sem(r) => r.folder(),
+            Finished::SemGroups(r) => Deliverable::folder(r.as_ref())
+                .unwrap_or_else(|| Err(CliError::Internal("no results folder".into()))),
         }
     }
 
@@ -83,6 +87,7 @@ impl Run {
             Finished::Measure(r) => Some(&r.data),
             Finished::Power(_) => None,
             Finished::Sem(r) => Some(&r.data),
+            Finished::SemGroups(r) => Some(&r.data),
         }
     }
 }
@@ -103,7 +108,7 @@ impl Run {
             Finished::Describe(_) => "describe",
             Finished::Measure(_) => "measure",
             Finished::Power(_) => "power",
-            Finished::Sem(_) => "sem",
+            Finished::Sem(_) | Finished::SemGroups(_) => "sem",
         }
     }
 
@@ -139,6 +144,7 @@ impl Run {
                 Finished::Measure(r) => r.report(),
                 Finished::Power(r) => r.report(),
                 Finished::Sem(r) => r.report(),
+                Finished::SemGroups(r) => Deliverable::report(r.as_ref()),
             };
             match f {
                 Format::Json => json_text(&self.json_value()?),
@@ -156,7 +162,7 @@ impl Run {
                 Finished::Regress(r) => r.apa(),
                 Finished::Describe(r) => r.apa(),
                 Finished::Sem(r) => r.apa(),
-                Finished::Measure(_) | Finished::Power(_) => {
+                Finished::Measure(_) | Finished::Power(_) | Finished::SemGroups(_) => {
                     return Err(CliError::Input(cipa::Error::Usage(format!(
                         "{} has no APA tables",
                         self.command()
@@ -342,6 +348,13 @@ fn execute(
                 Ok((embed::measure(a, src)?, timed(t)))
             })?;
             (Finished::Measure(Box::new(r)), s)
+        }
+        Command::Sem(a) if a.group.is_some() => {
+            let (r, s) = guarded(py, || {
+                let t = clock();
+                Ok((embed::sem_groups(a, src)?, timed(t)))
+            })?;
+            (Finished::SemGroups(Box::new(r)), s)
         }
         Command::Sem(a) => {
             let (r, s) = guarded(py, || {

@@ -70,3 +70,26 @@ def test_sem_probe_and_diagram_keywords_equal_the_command_line(cli, tmp_path):
     assert expected["probed_definitions"][0]["rows"][0] == "ind_w(negexp=-0.5000)"
     meansd = cipa.sem(str(TEAMS), model=str(path), probe="meansd").to_dict()
     assert meansd["probed_definitions"][0]["probe"] == "mean_sd"
+
+
+GROUPED = ("ties =~ ties_1 + ties_2 + ties_3 + ties_4\n"
+           "collab =~ collab_1 + collab_2 + collab_3 + collab_4\n")
+
+
+def test_sem_groups_and_invariance_equal_the_command_line(cli, tmp_path):
+    # group= goes through the grouped engine (it was once silently fitted as one group).
+    path = tmp_path / "m.lav"
+    path.write_text(GROUPED)
+    expected = cli("sem", "--data", DATA, "--model", str(path), "--group", "family_owned",
+                   "--group-equal", "loadings")
+    got = cipa.sem(DATA, model=str(path), group="family_owned", group_equal=["loadings"])
+    assert got.to_dict() == expected
+    p = got.parameters
+    assert p.columns[0] == "group" and set(p["group"]) >= {1, 2}
+    assert "Group 1" in got.summary() or "family_owned" in got.summary()
+    inv = cipa.sem(DATA, model=str(path), group="family_owned", invariance=True).to_dict()
+    expected = cli("sem", "--data", DATA, "--model", str(path), "--group", "family_owned",
+                   "--invariance")
+    assert inv == expected
+    assert [lv["model"] for lv in inv["invariance"]["levels"]] == [
+        "configural", "metric", "scalar", "strict"]

@@ -15,10 +15,12 @@ pub use super::describe::DescribeRun;
 pub use super::fit::{FitPlan, FitRun};
 pub use super::measure::MeasureRun;
 pub use super::output::apa_text;
+pub use super::output::Deliverable;
 pub use super::power::{PowerArgs, PowerRun, PowerRunArgs};
 pub use super::regress::RegressRun;
 pub use super::results_dir::{sha256_bytes, Caller, Provenance, ResultsDir};
 pub use super::sem::{SemPlan, SemRun};
+pub use super::sem_groups::GroupRun;
 pub use super::simulate::SimulateArgs;
 pub use super::{json_text, Cli, CliError, Command};
 
@@ -225,7 +227,14 @@ pub fn measure(a: MeasureArgs, src: Source) -> Result<MeasureRun, CliError> {
 }
 
 /// A latent-variable model (`cipa sem`) on the data of `src`.
+/// (With a group column, [`sem_groups`].)
 pub fn sem(a: SemArgs, src: Source) -> Result<SemRun, CliError> {
+    if a.group.is_some() {
+        return Err(CliError::Internal(
+            "embed::sem was called with a group column; grouped models go through embed::sem_groups"
+                .into(),
+        ));
+    }
     let plan = SemPlan::new(a)?;
     // `diagram=` writes its file as `cipa sem --diagram` does.
     let diagram = plan.diagram_target()?;
@@ -233,6 +242,14 @@ pub fn sem(a: SemArgs, src: Source) -> Result<SemRun, CliError> {
     let run = plan.run(data)?;
     run.write_diagram(diagram)?;
     Ok(run)
+}
+
+/// A multi-group latent-variable model (`cipa sem --group VAR`, with --group-equal,
+/// --group-partial or --invariance) on the data of `src`.
+pub fn sem_groups(a: SemArgs, src: Source) -> Result<GroupRun, CliError> {
+    let plan = SemPlan::new(a)?;
+    let data = load(&plan.a.data, src, true)?;
+    super::sem_groups::fitted(plan, data)
 }
 
 /// A power study in one piece; `progress(k)` after every `k` finished replications.

@@ -20,8 +20,9 @@ use super::sem::SemPlan;
 use super::warn::InputNotes;
 use super::{usage, CliError};
 
-/// Runs the grouped fit or the invariance sequence and delivers it.
-pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliError> {
+/// The grouped fit or the invariance sequence, not yet delivered (the Python package renders
+/// it on request).
+pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
     refuse_unsupported(&plan)?;
     let gopts = group_options(&plan)?;
     let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
@@ -40,12 +41,17 @@ pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliErr
         ))
     };
     let input = InputNotes::from_data(&data);
-    let run = GroupRun {
+    Ok(GroupRun {
         plan,
         data,
         result,
         input,
-    };
+    })
+}
+
+/// Runs the grouped fit or the invariance sequence and delivers it.
+pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliError> {
+    let run = fitted(plan, data)?;
     let format = run.format();
     let out = run.plan.a.out.clone();
     output::deliver(
@@ -116,9 +122,9 @@ enum Fitted {
     Invariance(invariance::Invariance),
 }
 
-struct GroupRun {
+pub struct GroupRun {
     plan: SemPlan,
-    data: Dataset,
+    pub data: Dataset,
     result: Fitted,
     input: InputNotes,
 }
