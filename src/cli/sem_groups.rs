@@ -12,6 +12,7 @@ use crate::report::sem_groups::{
 };
 use crate::report::Report;
 use crate::sem::groups::{self, invariance, GroupEqual, GroupOptions, GroupedFit};
+use crate::sem::wald::WaldTest;
 use crate::sem::Missing;
 
 use super::output::{self, Deliverable, Delivery};
@@ -32,6 +33,11 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
                 "--invariance sets the equal parameters of each level itself; drop --group-equal",
             ));
         }
+        if plan.a.wald.is_some() {
+            return Err(usage(
+                "--wald tests constraints on one fit; drop --invariance and fit the labelled model with --group",
+            ));
+        }
         Fitted::Invariance(
             invariance::invariance(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
         )
@@ -40,12 +46,17 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
             groups::fit(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
         ))
     };
+    let wald = match (&result, &plan.a.wald) {
+        (Fitted::Single(f), Some(text)) => Some(f.wald_text(text)?),
+        _ => None,
+    };
     let input = InputNotes::from_data(&data);
     Ok(GroupRun {
         plan,
         data,
         result,
         input,
+        wald,
     })
 }
 
@@ -68,7 +79,7 @@ pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliErr
 /// Flags the grouped engine does not take yet.
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
-    let refused: [(bool, &str); 11] = [
+    let refused: [(bool, &str); 10] = [
         (plan.opts.missing == Missing::Fiml, "--missing fiml"),
         (a.boot > 0, "--boot"),
         (a.mc > 0, "--mc"),
@@ -78,7 +89,6 @@ fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
         (a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals"),
         (a.apa, "--apa"),
         (a.cluster.is_some(), "--cluster"),
-        (a.wald.is_some(), "--wald"),
         (a.compare.is_some(), "--compare"),
     ];
     match refused.iter().find(|(on, _)| *on) {
@@ -127,6 +137,8 @@ pub struct GroupRun {
     pub data: Dataset,
     result: Fitted,
     input: InputNotes,
+    /// `--wald` on the grouped fit (lavTestWald).
+    wald: Option<WaldTest>,
 }
 
 impl GroupRun {
@@ -150,7 +162,7 @@ impl GroupRun {
             "std_lv": o.std_lv, "meanstructure": true, "fixed_x": o.fixed_x,
             "information": o.information, "conf": a.conf, "missing_codes": a.data.missing,
             "group": a.group, "group_equal": a.group_equal, "group_partial": a.group_partial,
-            "invariance": a.invariance,
+            "invariance": a.invariance, "wald": a.wald,
         })
     }
 
@@ -193,6 +205,9 @@ impl Deliverable for GroupRun {
             }
             Fitted::Invariance(inv) => invariance_report(inv, self.header(), decimals),
         };
+        if let Some(w) = &self.wald {
+            crate::report::sem_tests::add_wald(&mut report, w);
+        }
         self.input.add_to(&mut report);
         report
     }
@@ -203,6 +218,9 @@ impl Deliverable for GroupRun {
             Fitted::Single(f) => sem_groups_json(f, data, self.options_json()),
             Fitted::Invariance(inv) => invariance_json(inv, data, self.options_json()),
         };
+        if let (Some(w), Some(o)) = (&self.wald, doc.as_object_mut()) {
+            o.insert("wald".into(), serde_json::to_value(w).unwrap_or_default());
+        }
         self.input.add_to_json(&mut doc);
         Ok(doc)
     }

@@ -75,6 +75,16 @@ impl<'a> Constraints<'a> {
             .map(|pairs| pairs.into_iter().unzip())
     }
 
+    /// c and its Jacobian at the row values `values` of q free parameters (a fit's θ̂ spread
+    /// over its rows), for a table that no one `Model` covers (groups, `wald.rs`).
+    pub fn eval_at(&self, values: &[f64], q: usize) -> Option<(Vec<f64>, Vec<Vec<f64>>)> {
+        self.each_at(values, q)
+            .into_iter()
+            .map(|d| d.map(|d| (d.v, d.d)))
+            .collect::<Option<Vec<_>>>()
+            .map(|pairs| pairs.into_iter().unzip())
+    }
+
     /// The first constraint whose value or gradient is not finite at θ.
     pub fn first_not_finite(&self, model: &Model, theta: &[f64]) -> Option<usize> {
         self.each(model, theta).iter().position(Option::is_none)
@@ -82,10 +92,12 @@ impl<'a> Constraints<'a> {
 
     /// Every constraint's lhs − rhs with its gradient, `None` where not finite.
     fn each(&self, model: &Model, theta: &[f64]) -> Vec<Option<Dual>> {
-        let q = theta.len();
-        let values = model.row_values(theta);
-        let defined = defined_duals(self.pt, &self.labels, &values, q);
-        let look = |l: &str| lookup(self.pt, &self.labels, &defined, &values, l, q);
+        self.each_at(&model.row_values(theta), theta.len())
+    }
+
+    fn each_at(&self, values: &[f64], q: usize) -> Vec<Option<Dual>> {
+        let defined = defined_duals(self.pt, &self.labels, values, q);
+        let look = |l: &str| lookup(self.pt, &self.labels, &defined, values, l, q);
         let finite = |d: &Dual| d.v.is_finite() && d.d.iter().all(|x| x.is_finite());
         self.pt
             .equalities

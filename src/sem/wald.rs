@@ -16,7 +16,7 @@ use super::error::SemError;
 use super::linalg::{spd_inverse_logdet, Mat};
 use super::model::Model;
 use super::nonlinear::Constraints;
-use super::partable::EqConstraint;
+use super::partable::{EqConstraint, ParTable};
 use super::{Estimator, SemFit};
 
 /// lavTestWald's result, with the constraints as written and r(θ̂) of each.
@@ -32,11 +32,44 @@ pub struct WaldTest {
     pub se: String,
 }
 
+/// What the test needs of a fitted model, one group or several (`groups::GroupedFit`): the
+/// parameter table whose labels, plabels and `:=` names the constraints use (for groups the
+/// stacked table, so `c(a1, a2)*x` gives a1 in group 1 and a2 in group 2, lavaan's plabels
+/// numbered over all groups), every row's value at θ̂, and Var(θ̂) in the table's free indices.
+pub struct WaldInput<'a> {
+    pub table: &'a ParTable,
+    pub values: Vec<f64>,
+    pub vcov: &'a Mat,
+    pub estimator: Estimator,
+}
+
+impl<'a> WaldInput<'a> {
+    /// The input of a single-group fit.
+    pub fn from_fit(fit: &'a SemFit) -> Result<WaldInput<'a>, SemError> {
+        let src = fit.source.as_deref().ok_or_else(|| {
+            wald_error("the fit has no parameter table to evaluate the constraints with".into())
+        })?;
+        Ok(WaldInput {
+            table: &src.table,
+            values: Model::new(&src.table, &src.sample).row_values(&fit.theta),
+            vcov: &fit.vcov,
+            estimator: fit.options.estimator,
+        })
+    }
+}
+
 /// Parses `text` (constraints separated by `;` or new lines, lavaan's `constraints =`) and
 /// tests them on `fit`.
 pub fn wald_text(fit: &SemFit, text: &str) -> Result<WaldTest, crate::Error> {
-    let constraints = crate::spec::syntax::parse_constraints("--wald", &text.replace(';', "\n"))?;
-    Ok(wald(fit, &constraints)?)
+    Ok(wald(&WaldInput::from_fit(fit)?, &parse(text)?)?)
+}
+
+/// The `--wald` text as constraints.
+pub fn parse(text: &str) -> Result<Vec<Constraint>, crate::Error> {
+    Ok(crate::spec::syntax::parse_constraints(
+        "--wald",
+        &text.replace(';', "\n"),
+    )?)
 }
 
 fn wald_error(reason: String) -> SemError {
@@ -44,32 +77,28 @@ fn wald_error(reason: String) -> SemError {
 }
 
 /// The Wald test of the equality `constraints` (labels, plabels and `:=` names of the fit).
-pub fn wald(fit: &SemFit, constraints: &[Constraint]) -> Result<WaldTest, SemError> {
-    let src = fit.source.as_deref().ok_or_else(|| {
-        wald_error("the fit has no parameter table to evaluate the constraints with".into())
-    })?;
+pub fn wald(input: &WaldInput<'_>, constraints: &[Constraint]) -> Result<WaldTest, SemError> {
     if constraints.is_empty() {
         return Err(wald_error(
             "no constraints were given; write them as 'a1 == a2; b1 == 0'".into(),
         ));
     }
     // lavaan drops the model's own == rows and evaluates only the tested ones.
-    let mut pt = src.table.clone();
+    let mut pt = input.table.clone();
     pt.inequalities.clear();
     pt.equalities = constraints
         .iter()
         .map(|c| as_equality(c, &pt))
         .collect::<Result<_, _>>()?;
-    let model = Model::new(&pt, &src.sample);
+    let q = input.vcov.rows;
     let (r, jac) = Constraints::new(&pt)
-        .eval(&model, &fit.theta)
+        .eval_at(&input.values, q)
         .ok_or_else(|| {
             wald_error(
                 "a constraint is not finite at the estimate (a log or a division by 0?)".into(),
             )
         })?;
-    let q = fit.theta.len();
-    let rv: Vec<Vec<f64>> = jac.iter().map(|row| fit.vcov.mul_vec(row)).collect();
+    let rv: Vec<Vec<f64>> = jac.iter().map(|row| input.vcov.mul_vec(row)).collect();
     let k = r.len();
     let mut m = Mat::zeros(k, k);
     for a in 0..k {
@@ -87,7 +116,7 @@ pub fn wald(fit: &SemFit, constraints: &[Constraint]) -> Result<WaldTest, SemErr
         stat,
         df: k,
         pvalue: chisq_p_upper(stat, k as f64),
-        se: match fit.options.estimator {
+        se: match input.estimator {
             Estimator::Ml => "standard",
             Estimator::Mlr => "robust.huber.white",
         }
@@ -96,7 +125,7 @@ pub fn wald(fit: &SemFit, constraints: &[Constraint]) -> Result<WaldTest, SemErr
 }
 
 /// `c` as an equality of the table, its labels checked against the table's labels and `:=`s.
-fn as_equality(c: &Constraint, pt: &super::ParTable) -> Result<EqConstraint, SemError> {
+fn as_equality(c: &Constraint, pt: &ParTable) -> Result<EqConstraint, SemError> {
     if c.op != ConstraintOp::Equal {
         return Err(wald_error(format!(
             "'{}' is an inequality; the Wald test takes equalities (==) only",

@@ -520,3 +520,83 @@ fn bad_grouping_variables_and_groups() {
         "{e}"
     );
 }
+
+/// lavTestWald of "a1 == a2" on the configural model labelled `c(a1, a2)*x2` (V̂ the expected
+/// information's inverse under ML, the Huber-White sandwich under MLR), through the same
+/// `wald.rs` as one group: to 1e-6 against {ml,mlr}/wald.json (make_wald.R: lavaan fitted by its
+/// Gauss-Newton optimizer to 1e-14, so W is compared at the optimum), and to the configural
+/// tolerance against lrt.json's "wald" (lavaan's default nlminb fit, good to ~1e-5 only; module
+/// comment). lavaan's plabels (numbered over both groups) and a `:=` over both groups' labels
+/// name the same constraint, and for one linear constraint W = z² of `d := a1 - a2` (the delta
+/// method with the same V̂).
+#[test]
+fn wald_test_across_groups() {
+    for est in [Estimator::Ml, Estimator::Mlr] {
+        let dir = if est == Estimator::Ml { "ml" } else { "mlr" };
+        let read = |file: &str| -> Value {
+            let path = common::golden_dir("sem_hs_invariance").join(dir).join(file);
+            let text = std::fs::read_to_string(&path).expect("golden file");
+            serde_json::from_str(&text).expect("valid JSON")
+        };
+        let (exp, lrt) = (read("wald.json"), read("lrt.json"));
+        let model = format!("{}\nd := a1 - a2", exp["model"].as_str().unwrap());
+        let Some(fit) = fit_hs(&model, est, &[], &[]) else {
+            return;
+        };
+        let w = fit
+            .wald_text(exp["constraints"].as_str().unwrap())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut c = Checker::new(format!("grouped Wald, {dir}"));
+        c.num("chisq", fit.fit.chisq, num(&exp["chisq"]));
+        c.num("stat", w.stat, num(&exp["stat"]));
+        c.eq("df", w.df as f64, num(&exp["df"]));
+        c.p("p", w.pvalue, num(&exp["pvalue"]));
+        c.eq("se", w.se.as_str(), exp["se"].as_str().unwrap());
+        let nlminb = num(&lrt["wald"]["stat"]);
+        c.num_tol("stat (nlminb fit)", w.stat, nlminb, CONFIGURAL_REL);
+        let plabel = |g: usize| {
+            let i = fit
+                .parameters
+                .iter()
+                .filter(|r| r.group > 0)
+                .position(|r| r.group == g && r.row.lhs == "visual" && r.row.rhs == "x2")
+                .unwrap();
+            fit.table.rows[i].plabel.clone()
+        };
+        let by_plabel = fit
+            .wald_text(&format!("{} == {}", plabel(1), plabel(2)))
+            .unwrap();
+        c.num_tol("plabels", by_plabel.stat, w.stat, 1e-12);
+        let by_defined = fit.wald_text("d == 0").unwrap();
+        c.num_tol(":= name", by_defined.stat, w.stat, 1e-12);
+        let d = fit.parameters.iter().find(|r| r.row.op == ":=").unwrap();
+        c.num_tol("W = z² of d", w.stat, d.row.z * d.row.z, 1e-10);
+        c.finish();
+    }
+}
+
+/// `cipa sem --group --wald`: the test in the report and as JSON `wald`, equal to the
+/// library's; with --invariance it is a usage error.
+#[test]
+fn cli_wald_under_groups() {
+    use crate::common::cli::{cipa, json, ok, usage_error};
+    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+    else {
+        return;
+    };
+    let data = path.display().to_string();
+    let model = "visual =~ x1 + c(a1, a2)*x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9";
+    let base = [
+        "sem", "--data", &data, "--syntax", model, "--group", "school", "--wald", "a1 == a2",
+    ];
+    let doc = json(&cipa(&[&base[..], &["--format", "json"]].concat()));
+    let fit = fit_hs(model, Estimator::Ml, &[], &[]).unwrap();
+    let w = fit.wald_text("a1 == a2").unwrap();
+    assert_eq!(doc["wald"]["stat"].as_f64(), Some(w.stat));
+    assert_eq!(doc["wald"]["df"], 1);
+    assert_eq!(doc["wald"]["constraints"][0], "a1 == a2");
+    let text = ok(&cipa(&base));
+    assert!(text.contains("Wald test of the constraints"), "{text}");
+    let err = usage_error(&cipa(&[&base[..], &["--invariance"]].concat()));
+    assert!(err.contains("drop --invariance"), "{err}");
+}

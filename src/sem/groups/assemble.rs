@@ -142,6 +142,8 @@ pub(super) fn assemble(
         group_options: GroupOptions::default(),
         vcov: v,
         warnings,
+        table: ct.clone(),
+        row_values: values,
     }
 }
 

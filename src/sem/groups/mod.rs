@@ -142,6 +142,30 @@ pub struct GroupedFit {
     #[serde(skip)]
     pub vcov: Mat,
     pub warnings: Vec<GroupWarning>,
+    /// The stacked table (labels, plabels, `:=`) and its rows' values at θ̂: what the Wald
+    /// test evaluates its constraints on.
+    #[serde(skip)]
+    pub table: ParTable,
+    #[serde(skip)]
+    pub row_values: Vec<f64>,
+}
+
+impl GroupedFit {
+    /// The Wald test's view of the fit (the same `wald.rs` as one group).
+    pub fn wald_input(&self) -> super::wald::WaldInput<'_> {
+        super::wald::WaldInput {
+            table: &self.table,
+            values: self.row_values.clone(),
+            vcov: &self.vcov,
+            estimator: self.options.estimator,
+        }
+    }
+
+    /// lavTestWald on the fit: `text` as `--wald` takes it.
+    pub fn wald_text(&self, text: &str) -> Result<super::wald::WaldTest, crate::Error> {
+        let constraints = super::wald::parse(text)?;
+        Ok(super::wald::wald(&self.wald_input(), &constraints)?)
+    }
 }
 
 /// An inadmissible estimate (a Heywood case, ...) in one group.
