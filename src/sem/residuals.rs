@@ -9,6 +9,15 @@
 //!   (Ogasawara 2001, after Bentler & Dijkstra 1985 eq. 1.7.4), I the expected information and
 //!   A1 the structured h1 information.
 //!
+//! Under fixed.x (lavaan 0.6-14, `lav_model_h1_information.R` → `lav_mvnorm.R`
+//! `lav_mvnorm_{h1_,}information_expected`), both h1 informations have the rows and columns of
+//! the covariates' own moments (their means, and the covariances with both variables in x,
+//! `eliminate.pstar.idx(type = "all")`) set to zero; `lav_model_h1_acov` then inverts what is
+//! left (`lav_matrix_symmetric_inverse` drops zero rows/columns and puts zeros back). So the
+//! ACOV of the sample moments is the inverse of the non-x block of the information, i.e. the
+//! ACOV *conditional on the covariates' moments* — not the non-x block of Γ/N — and the x
+//! moments have ACOV 0; A1 in Q is masked the same way.
+//!
 //! lavaan leaves an element below 1e-5 in absolute value unscaled (`lav_residuals_rescale`)
 //! and divides a residual below 1e-5 by 1 rather than by its SE.
 
@@ -50,7 +59,8 @@ pub fn residuals(pt: &ParTable, s: &SampleStats, theta: &[f64]) -> Result<Residu
     let ms = pt.meanstructure;
     let p = s.cov.rows;
     let [raw, cor_bollen, cor_bentler] = descriptive(pt, s, &imp);
-    let acov_obs = h1_acov(s, ms);
+    let mask = fixed_x_mask(p, ms, &super::modindices::fixed_x_positions(pt));
+    let acov_obs = h1_acov(s, ms, &mask)?;
     let normalized = divide_by_se(&raw, &acov_obs, p);
     let re = super::nonlinear::reparam_at(pt, &model, theta)?;
     let d = delta(&model, &m, &imp);
@@ -58,7 +68,7 @@ pub fn residuals(pt: &ParTable, s: &SampleStats, theta: &[f64]) -> Result<Residu
     let info = expected_information(&d, &sigma_inv, ms);
     let names = |k: usize| pt.row_name(model.free_rows[k][0]);
     let info_inv = vcov(&info, &re, 1.0, &names)?;
-    let q = projection(&d, &info_inv, &sigma_inv, ms);
+    let q = projection(&d, &info_inv, &sigma_inv, ms, &mask);
     let acov_res = q.mul(&acov_obs).mul(&q.t());
     let standardized = divide_by_se(&raw, &acov_res, p);
     Ok(Residuals {
@@ -147,9 +157,39 @@ pub(crate) fn layout(p: usize, ms: bool) -> (usize, Vec<(usize, usize)>) {
     (off, vech)
 }
 
+/// Which moments (in [`layout`] order) lavaan masks under fixed.x: the covariates' means and
+/// the covariances whose two variables are both covariates (`eliminate.pstar.idx`,
+/// lav_utils.R, `type = "all"`). All false without fixed.x covariates.
+fn fixed_x_mask(p: usize, ms: bool, x: &[usize]) -> Vec<bool> {
+    let (off, vech) = layout(p, ms);
+    let means = (0..off).map(|i| x.contains(&i));
+    let covs = vech.iter().map(|(i, j)| x.contains(i) && x.contains(j));
+    means.chain(covs).collect()
+}
+
 /// Γ/N under normal theory at the sample moments (lavaan's `lav_model_h1_acov` with
 /// h1.information = "unstructured"): Cov(ȳ) = S/N, Cov(s_ij, s_kl) = (s_ik s_jl + s_il s_jk)/N.
-fn h1_acov(s: &SampleStats, ms: bool) -> Mat {
+/// Under fixed.x, the inverse of the unstructured information's non-x block over N, with
+/// zeros for the covariates' moments (see the module notes).
+fn h1_acov(s: &SampleStats, ms: bool, mask: &[bool]) -> Result<Mat, SemError> {
+    if !mask.iter().any(|&m| m) {
+        return Ok(gamma_nt(s, ms));
+    }
+    let (s_inv, _) = spd_inverse_logdet(&s.cov).ok_or_else(not_pd)?;
+    let info = h1_information(&s_inv, ms);
+    let keep: Vec<usize> = (0..mask.len()).filter(|&u| !mask[u]).collect();
+    let (kept_inv, _) = spd_inverse_logdet(&info.select(&keep)).ok_or_else(not_pd)?;
+    let mut a = Mat::zeros(mask.len(), mask.len());
+    for (r, &u) in keep.iter().enumerate() {
+        for (c, &v) in keep.iter().enumerate() {
+            a[(u, v)] = kept_inv[(r, c)] / s.n;
+        }
+    }
+    Ok(a)
+}
+
+/// Γ/N in closed form, without covariates to condition on.
+fn gamma_nt(s: &SampleStats, ms: bool) -> Mat {
     let p = s.cov.rows;
     let (off, vech) = layout(p, ms);
     let n = off + vech.len();
@@ -168,22 +208,11 @@ fn h1_acov(s: &SampleStats, ms: bool) -> Mat {
     a
 }
 
-/// Q = I − Δ I⁻¹ Δ′ A1, with A1 = blockdiag(Σ̂⁻¹, ½D′(Σ̂⁻¹⊗Σ̂⁻¹)D) in the same layout.
-fn projection(d: &Delta, info_inv: &Mat, sigma_inv: &Mat, ms: bool) -> Mat {
-    let p = sigma_inv.rows;
+/// The normal-theory h1 information blockdiag(W, ½D′(W⊗W)D) in [`layout`] order, W = Σ⁻¹.
+fn h1_information(w: &Mat, ms: bool) -> Mat {
+    let p = w.rows;
     let (off, vech) = layout(p, ms);
     let n = off + vech.len();
-    let q = d.sigma.len();
-    let mut dm = Mat::zeros(n, q);
-    for k in 0..q {
-        for i in 0..off {
-            dm[(i, k)] = d.mu[k][i];
-        }
-        for (u, &(i, j)) in vech.iter().enumerate() {
-            dm[(off + u, k)] = d.sigma[k][(i, j)];
-        }
-    }
-    let w = sigma_inv;
     let mut a1 = Mat::zeros(n, n);
     for i in 0..off {
         for j in 0..off {
@@ -197,6 +226,32 @@ fn projection(d: &Delta, info_inv: &Mat, sigma_inv: &Mat, ms: bool) -> Mat {
         for (v, &(k, l)) in vech.iter().enumerate() {
             let sym = 0.5 * (w[(i, k)] * w[(j, l)] + w[(i, l)] * w[(j, k)]);
             a1[(off + u, off + v)] = 0.5 * sym * dup(i, j) * dup(k, l);
+        }
+    }
+    a1
+}
+
+/// Q = I − Δ I⁻¹ Δ′ A1, with A1 = blockdiag(Σ̂⁻¹, ½D′(Σ̂⁻¹⊗Σ̂⁻¹)D) in the same layout and the
+/// fixed.x moments' rows and columns of A1 zero (`lav_mvnorm_information_expected`).
+fn projection(d: &Delta, info_inv: &Mat, sigma_inv: &Mat, ms: bool, mask: &[bool]) -> Mat {
+    let p = sigma_inv.rows;
+    let (off, vech) = layout(p, ms);
+    let n = off + vech.len();
+    let q = d.sigma.len();
+    let mut dm = Mat::zeros(n, q);
+    for k in 0..q {
+        for i in 0..off {
+            dm[(i, k)] = d.mu[k][i];
+        }
+        for (u, &(i, j)) in vech.iter().enumerate() {
+            dm[(off + u, k)] = d.sigma[k][(i, j)];
+        }
+    }
+    let mut a1 = h1_information(sigma_inv, ms);
+    for u in (0..n).filter(|&u| mask[u]) {
+        for v in 0..n {
+            a1[(u, v)] = 0.0;
+            a1[(v, u)] = 0.0;
         }
     }
     Mat::identity(n).sub(&dm.mul(info_inv).mul(&dm.t()).mul(&a1))
