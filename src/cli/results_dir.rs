@@ -148,35 +148,43 @@ pub fn plots(
         }
         let rendered = crate::plot::render_described(a, Some(data), &opts)
             .map_err(|e| CliError::Internal(format!("drawing the figures failed: {e}")))?;
-        let mut bytes: std::collections::HashMap<String, Vec<u8>> = rendered
-            .artifacts
-            .into_iter()
-            .map(|p| (p.file_name, p.bytes))
-            .collect();
-        Ok(rendered
-            .figures
-            .into_iter()
-            .map(|f| {
-                let files: Vec<(String, Vec<u8>)> = f
-                    .files
-                    .iter()
-                    .map(|n| (format!("plots/{n}"), bytes.remove(n).unwrap_or_default()))
-                    .collect();
-                let page = PageFigure {
-                    image: format!("plots/{}.svg", f.stem),
-                    heading: f.heading,
-                    caption: f.caption,
-                    files: files.iter().map(|(p, _)| p.clone()).collect(),
-                };
-                (page, files)
-            })
-            .collect())
+        Ok(folder_figures(rendered))
     }
     #[cfg(not(feature = "plot"))]
     {
         let _ = (a, data, style);
         Ok(Vec::new())
     }
+}
+
+/// A rendering's figures, each with its files under plots/ and what it shows (one place turns
+/// the plot layer's artifacts into results-folder figures: `fit`'s plots, `sem`'s diagram and
+/// latent-interaction plots).
+#[cfg(feature = "plot")]
+pub fn folder_figures(rendered: crate::plot::Rendered) -> Vec<FolderFigure> {
+    let mut bytes: std::collections::HashMap<String, Vec<u8>> = rendered
+        .artifacts
+        .into_iter()
+        .map(|p| (p.file_name, p.bytes))
+        .collect();
+    rendered
+        .figures
+        .into_iter()
+        .map(|f| {
+            let files: Vec<(String, Vec<u8>)> = f
+                .files
+                .iter()
+                .map(|n| (format!("plots/{n}"), bytes.remove(n).unwrap_or_default()))
+                .collect();
+            let page = PageFigure {
+                image: format!("plots/{}.svg", f.stem),
+                heading: f.heading,
+                caption: f.caption,
+                files: files.iter().map(|(p, _)| p.clone()).collect(),
+            };
+            (page, files)
+        })
+        .collect()
 }
 
 /// The files of a results folder, collected before anything touches the disk.

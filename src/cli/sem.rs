@@ -626,19 +626,7 @@ impl SemRun {
             .map_err(|e| {
                 CliError::Internal(format!("drawing the interaction plots failed: {e}"))
             })?;
-            let mut bytes: std::collections::HashMap<String, Vec<u8>> = rendered
-                .artifacts
-                .into_iter()
-                .map(|a| (a.file_name, a.bytes))
-                .collect();
-            for f in rendered.figures {
-                let list: Vec<(String, Vec<u8>)> = f
-                    .files
-                    .iter()
-                    .map(|n| (format!("plots/{n}"), bytes.remove(n).unwrap_or_default()))
-                    .collect();
-                files.add_figure(f.heading, f.caption, list);
-            }
+            files.add_figures(super::results_dir::folder_figures(rendered));
         }
         #[cfg(not(feature = "plot"))]
         {

@@ -67,19 +67,7 @@ pub fn add_to_folder(files: &mut ResultsDir, fit: &SemFit, a: &SemArgs) -> Resul
     #[cfg(feature = "plot")]
     {
         let rendered = render(fit, a)?;
-        let mut bytes: std::collections::HashMap<String, Vec<u8>> = rendered
-            .artifacts
-            .into_iter()
-            .map(|a| (a.file_name, a.bytes))
-            .collect();
-        for f in rendered.figures {
-            let list: Vec<(String, Vec<u8>)> = f
-                .files
-                .iter()
-                .map(|n| (format!("plots/{n}"), bytes.remove(n).unwrap_or_default()))
-                .collect();
-            files.add_figure(f.heading, f.caption, list);
-        }
+        files.add_figures(super::results_dir::folder_figures(rendered));
     }
     #[cfg(not(feature = "plot"))]
     {
