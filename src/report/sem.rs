@@ -294,27 +294,30 @@ pub(super) fn num(x: f64) -> Json {
     }
 }
 
+/// One row of the JSON `parameters` (lavaan's parameterEstimates columns), for single- and
+/// multi-group fits alike.
+pub(super) fn parameter_json(r: &ParameterRow) -> Json {
+    json!({
+        "lhs": r.lhs, "op": r.op, "rhs": r.rhs, "label": r.label, "free": r.free,
+        "est": num(r.est), "se": num(r.se), "z": num(r.z), "p": num(r.p),
+        "ci_lower": num(r.ci_lower), "ci_upper": num(r.ci_upper),
+        "std_lv": num(r.std_lv), "std_all": num(r.std_all),
+    })
+}
+
+/// The JSON `fit` object: every fit measure by lavaan's name, dots as underscores.
+pub(super) fn fit_json(f: &crate::sem::FitMeasures) -> Map<String, Json> {
+    f.pairs()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), num(v)))
+        .collect()
+}
+
 /// The JSON document of `cipa sem` (docs/json-schema.md, "sem"): `options` and `data` as the
 /// command resolved them.
 pub fn sem_json(fit: &SemFit, data: Json, options: Json) -> Json {
-    let parameters: Vec<Json> = fit
-        .parameters
-        .iter()
-        .map(|r| {
-            json!({
-                "lhs": r.lhs, "op": r.op, "rhs": r.rhs, "label": r.label, "free": r.free,
-                "est": num(r.est), "se": num(r.se), "z": num(r.z), "p": num(r.p),
-                "ci_lower": num(r.ci_lower), "ci_upper": num(r.ci_upper),
-                "std_lv": num(r.std_lv), "std_all": num(r.std_all),
-            })
-        })
-        .collect();
-    let fit_obj: Map<String, Json> = fit
-        .fit
-        .pairs()
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), num(v)))
-        .collect();
+    let parameters: Vec<Json> = fit.parameters.iter().map(parameter_json).collect();
+    let fit_obj = fit_json(&fit.fit);
     let r2: Map<String, Json> = fit.r2.iter().map(|(k, v)| (k.clone(), num(*v))).collect();
     json!({
         "cipa_version": crate::VERSION,

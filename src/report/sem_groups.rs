@@ -10,7 +10,10 @@ use crate::sem::groups::invariance::{Invariance, DELTA_CFI_CUTOFF, DELTA_RMSEA_C
 use crate::sem::groups::GroupedFit;
 use crate::sem::{Estimator, ParameterRow};
 
-use super::sem::{df_value, fit_measures_table, model_test, num, parameter_table, SECTIONS};
+use super::sem::{
+    df_value, fit_json, fit_measures_table, model_test, num, parameter_json, parameter_table,
+    SECTIONS,
+};
 use super::{Report, Section, Table, Value};
 
 /// The report of a grouped fit; `header` holds the provenance lines.
@@ -136,21 +139,12 @@ pub fn sem_groups_json(fit: &GroupedFit, data: Json, options: Json) -> Json {
         .parameters
         .iter()
         .map(|p| {
-            let r = &p.row;
-            json!({
-                "group": p.group, "lhs": r.lhs, "op": r.op, "rhs": r.rhs, "label": r.label,
-                "free": r.free, "est": num(r.est), "se": num(r.se), "z": num(r.z), "p": num(r.p),
-                "ci_lower": num(r.ci_lower), "ci_upper": num(r.ci_upper),
-                "std_lv": num(r.std_lv), "std_all": num(r.std_all),
-            })
+            let mut row = parameter_json(&p.row);
+            row["group"] = json!(p.group);
+            row
         })
         .collect();
-    let fit_obj: Map<String, Json> = fit
-        .fit
-        .pairs()
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), num(v)))
-        .collect();
+    let fit_obj = fit_json(&fit.fit);
     let groups: Vec<Json> = fit
         .groups
         .iter()
@@ -299,13 +293,7 @@ pub fn invariance_json(inv: &Invariance, data: Json, options: Json) -> Json {
         .iter()
         .map(|l| {
             let d = l.diff.as_ref();
-            let fit_obj: Map<String, Json> = l
-                .fit
-                .fit
-                .pairs()
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), num(v)))
-                .collect();
+            let fit_obj = fit_json(&l.fit.fit);
             json!({
                 "model": l.name,
                 "group_equal": l.equal.iter().map(|e| e.name()).collect::<Vec<_>>(),
