@@ -1,5 +1,6 @@
-use crate::analysis::{Analysis, EffectResult, OmnibusKind};
-use crate::effects::EffectKind;
+mod effects;
+
+use crate::analysis::{Analysis, JnResult};
 
 use super::counterfactual::{counterfactual_notes, counterfactual_section};
 use super::model_bootstrap::model_bootstrap_section;
@@ -10,6 +11,33 @@ use super::{regress_report, Report, Section, Table, Value};
 pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
     let mut report = regress_report(header, &a.equations, a.notes.clone());
     report.title = format!("cipa {} · conditional process analysis", crate::VERSION);
+    retitle_model_sections(&mut report);
+    add_conditional_interactions(&mut report, a);
+    add_quadratic_tables(&mut report, a);
+    add_conditional_effects(&mut report, a);
+    super::omnibus::add_to_equations(&mut report.sections, a);
+    add_total_effect_model(&mut report, a);
+    report.sections.extend(effects::effects_section(a));
+    report.sections.extend(counterfactual_section(a));
+    report.notes.extend(counterfactual_notes(a));
+    for jn in &a.johnson_neyman {
+        report.sections.push(johnson_neyman_section(a, jn));
+    }
+    report.sections.extend(curves_section(a));
+    report.sections.extend(model_bootstrap_section(a));
+    add_resampling_notes(&mut report, a);
+    report
+}
+
+/// The section of `outcome`'s equation.
+fn outcome_section<'r>(report: &'r mut Report, outcome: &str) -> Option<&'r mut Section> {
+    let heading = format!("Outcome Variable: {outcome}");
+    report.sections.iter_mut().find(|s| s.heading == heading)
+}
+
+/// PROCESS's names: an `Int_k` key for product terms, and its titles for the tests of the
+/// highest-order interactions.
+fn retitle_model_sections(report: &mut Report) {
     for section in report.sections.iter_mut() {
         product_terms_key(section);
         for t in section.tables.iter_mut() {
@@ -21,12 +49,21 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             }
         }
     }
+}
+
+/// Three-way models: the test of X's interaction with W at values of Z, in Y's section.
+fn add_conditional_interactions(report: &mut Report, a: &Analysis) {
     for ci in &a.conditional_interactions {
-        let Some(section) = report
-            .sections
-            .iter_mut()
-            .find(|s| s.heading == format!("Outcome Variable: {}", ci.outcome))
-        else {
+        let df2 = match a
+            .equations
+            .iter()
+            .find(|(f, _)| f.outcome == ci.outcome)
+            .map(|(f, _)| &f.summary)
+        {
+            Some(crate::estimation::Summary::Ols(s)) => s.df2,
+            _ => f64::NAN,
+        };
+        let Some(section) = outcome_section(report, &ci.outcome) else {
             continue;
         };
         section.tables.push(Table {
@@ -41,15 +78,6 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
                 .rows
                 .iter()
                 .map(|r| {
-                    let df2 = match &a
-                        .equations
-                        .iter()
-                        .find(|(f, _)| f.outcome == ci.outcome)
-                        .map(|(f, _)| &f.summary)
-                    {
-                        Some(crate::estimation::Summary::Ols(s)) => s.df2,
-                        _ => f64::NAN,
-                    };
                     vec![
                         Value::Text(r.at.first().map(|(_, l)| l.clone()).unwrap_or_default()),
                         Value::Num(r.test.effect),
@@ -63,28 +91,23 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             notes: vec![],
         });
     }
-    // A path with a square term: its turning point and U test, as `regress` reports them.
+}
+
+/// A path with a square term: its turning point and U test, as `regress` reports them.
+fn add_quadratic_tables(report: &mut Report, a: &Analysis) {
     for q in &a.curvilinear {
-        if let Some(section) = report
-            .sections
-            .iter_mut()
-            .find(|s| s.heading == format!("Outcome Variable: {}", q.outcome))
-        {
+        if let Some(section) = outcome_section(report, &q.outcome) {
             section.tables.extend(super::quadratic_tables(q));
         }
     }
-    // Conditional effects of the focal predictor, inside the outcome model that moderates it.
+}
+
+/// Conditional effects of the focal predictor, inside the outcome model that moderates it.
+fn add_conditional_effects(report: &mut Report, a: &Analysis) {
     for c in &a.conditional {
-        let Some(section) = report
-            .sections
-            .iter_mut()
-            .find(|s| s.heading == format!("Outcome Variable: {}", c.outcome))
-        else {
+        let Some(section) = outcome_section(report, &c.outcome) else {
             continue;
         };
-        let mut columns: Vec<String> = c.moderators.clone();
-        columns
-            .extend(["Effect", "se", stat(a, &c.outcome), "p", "LLCI", "ULCI"].map(String::from));
         // PROCESS's intprobe, decided by the analysis: probe only when the test of the focal
         // predictor's interaction(s) reaches p <= intprobe (the JSON output always has them).
         if !c.probed {
@@ -96,6 +119,9 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             }
             continue;
         }
+        let mut columns: Vec<String> = c.moderators.clone();
+        columns
+            .extend(["Effect", "se", stat(a, &c.outcome), "p", "LLCI", "ULCI"].map(String::from));
         section.tables.push(Table {
             title: format!(
                 "Conditional effects of the focal predictor ({}) at values of the moderator(s)",
@@ -115,7 +141,10 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             notes: vec![],
         });
     }
-    super::omnibus::add_to_equations(&mut report.sections, a);
+}
+
+/// PROCESS's total effect model (total = 1), its sections headed as such.
+fn add_total_effect_model(report: &mut Report, a: &Analysis) {
     if let Some(tm) = &a.total_model {
         let t = regress_report(Vec::new(), &[(tm.clone(), Vec::new())], Vec::new());
         for mut s in t.sections {
@@ -123,365 +152,77 @@ pub fn process_report(a: &Analysis, header: Vec<(String, String)>) -> Report {
             report.sections.push(s);
         }
     }
-    let mut tables = Vec::new();
-    let x_multi = a
-        .effects
+}
+
+/// The Johnson-Neyman table of one focal effect along one moderator, its boundaries as notes.
+fn johnson_neyman_section(a: &Analysis, jn: &JnResult) -> Section {
+    let mut notes: Vec<String> = jn
+        .points
         .iter()
-        .map(|e| e.def.focal.clone())
-        .collect::<std::collections::BTreeSet<_>>()
-        .len()
-        > 1;
-    let focal_note = |e: &EffectResult| {
-        if x_multi {
-            format!(" ({})", e.def.focal)
-        } else {
-            String::new()
-        }
-    };
-    let analytic_cols = |m: bool| {
-        let mut c = vec![String::new()];
-        if m {
-            c.push("moderators".into());
-        }
-        c.extend(["Effect", "se", stat(a, &a.spec.y), "p", "LLCI", "ULCI"].map(String::from));
-        c
-    };
-    let boot_cols = |first: &str| {
-        ["", first, "Effect", "BootSE", "BootLLCI", "BootULCI"]
-            .map(String::from)
-            .to_vec()
-    };
-    let mods = |e: &EffectResult| {
-        e.def
-            .moderators
-            .iter()
-            .map(|(m, v)| format!("{m}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let by_kind = |k: EffectKind| a.effects.iter().filter(move |e| e.def.kind == k);
-    let boot_row = |e: &EffectResult, label: String, second: String| {
-        vec![
-            Value::Text(label),
-            Value::Text(second),
-            Value::Num(e.effect),
-            e.boot_se.map_or(Value::Empty, Value::Num),
-            Value::Num(e.ci_lower),
-            Value::Num(e.ci_upper),
-        ]
-    };
-    for (kind, title) in [
-        (EffectKind::Total, "Total effect of X on Y"),
-        (EffectKind::Direct, "Direct effect of X on Y"),
-    ] {
-        let rows: Vec<&EffectResult> = by_kind(kind).collect();
-        if rows.is_empty() {
-            continue;
-        }
-        let moderated = rows.iter().any(|e| !e.def.moderators.is_empty());
-        tables.push(Table {
-            title: if moderated {
-                format!("Conditional {}{}", title[..1].to_lowercase(), &title[1..])
-            } else {
-                title.to_string()
-            },
-            columns: analytic_cols(moderated),
-            rows: rows
-                .iter()
-                .map(|e| {
-                    let mut r = vec![Value::Text(format!("{}{}", e.def.focal, ""))];
-                    if moderated {
-                        r.push(Value::Text(mods(e)));
-                    }
-                    r.extend([
-                        Value::Num(e.effect),
-                        e.se.map_or(Value::Empty, Value::Num),
-                        e.stat.map_or(Value::Empty, Value::Num),
-                        e.p.map_or(Value::Empty, Value::Num),
-                        Value::Num(e.ci_lower),
-                        Value::Num(e.ci_upper),
-                    ]);
-                    r
-                })
-                .collect(),
-            notes: vec![],
-        });
-        let omnibus = if kind == EffectKind::Total {
-            OmnibusKind::Total
-        } else {
-            OmnibusKind::Direct
-        };
-        tables.extend(super::omnibus::effect_table(a, omnibus));
-    }
-    let ind: Vec<&EffectResult> = a
-        .effects
-        .iter()
-        .filter(|e| {
-            matches!(
-                e.def.kind,
-                EffectKind::Indirect | EffectKind::TotalIndirect | EffectKind::Contrast
+        .zip(jn.pct_below.iter().zip(&jn.pct_above))
+        .map(|(p, (b, ab))| {
+            format!(
+                "Boundary {}: {p:.4} ({b:.2}% of the sample below, {ab:.2}% above)",
+                jn.moderator
             )
         })
         .collect();
-    if !ind.is_empty() {
-        let moderated = ind.iter().any(|e| !e.def.moderators.is_empty());
-        tables.push(Table {
-            title: if moderated {
-                "Conditional indirect effect(s) of X on Y".into()
-            } else {
-                "Indirect effect(s) of X on Y".into()
-            },
-            columns: boot_cols(if moderated { "moderators" } else { "" }),
-            rows: ind
-                .iter()
-                .map(|e| {
-                    let label = match e.def.kind {
-                        EffectKind::TotalIndirect => format!("TOTAL{}", focal_note(e)),
-                        EffectKind::Contrast => e.def.label.clone().unwrap_or_default(),
-                        _ => format!("{}{}", e.def.path.join(" -> "), ""),
-                    };
-                    boot_row(e, label, mods(e))
-                })
-                .collect(),
-            notes: a
-                .effects
-                .iter()
-                .filter(|e| e.def.kind == EffectKind::Contrast)
-                .map(|e| {
-                    format!(
-                        "{}: {}",
-                        e.def.label.clone().unwrap_or_default(),
-                        e.def.path.join(" ")
-                    )
-                })
-                .collect(),
-        });
+    if jn.points.is_empty() {
+        notes.push("There are no statistical significance transition points within the observed range of the moderator.".into());
     }
-    let std_rows: Vec<&EffectResult> = a
-        .effects
-        .iter()
-        .filter(|e| e.standardized.is_some() && e.def.kind != EffectKind::Total)
-        .collect();
-    if let Some(first) = std_rows.first().and_then(|e| e.standardized.as_ref()) {
-        let which = if first.kind == "complete" {
-            "Completely"
-        } else {
-            "Partially"
-        };
-        tables.push(Table {
-            title: format!("{which} standardized indirect effect(s) of X on Y"),
-            columns: boot_cols(""),
-            rows: std_rows
-                .iter()
-                .filter_map(|e| {
-                    let st = e.standardized.as_ref()?;
-                    let label = match e.def.kind {
-                        EffectKind::TotalIndirect => "TOTAL".to_string(),
-                        EffectKind::Contrast => e.def.label.clone().unwrap_or_default(),
-                        _ => e.def.path.join(" -> "),
-                    };
-                    Some(vec![
-                        Value::Text(label),
-                        Value::Empty,
-                        Value::Num(st.effect),
-                        st.boot_se.map_or(Value::Empty, Value::Num),
-                        Value::Num(st.ci_lower),
-                        Value::Num(st.ci_upper),
-                    ])
-                })
-                .collect(),
-            notes: vec![],
-        });
-    }
-    for e in by_kind(EffectKind::Total) {
-        if let Some(st) = &e.standardized {
-            let name = if st.kind == "complete" {
-                "c_cs"
-            } else {
-                "c_ps"
-            };
-            if let Some(t) = tables
-                .iter_mut()
-                .find(|t| t.title == "Total effect of X on Y")
-            {
-                t.notes.push(format!("{name} = {:.4}", st.effect));
-            }
-        }
-    }
-    let normal: Vec<&EffectResult> = by_kind(EffectKind::Indirect)
-        .filter(|e| e.se.is_some())
-        .collect();
-    if !normal.is_empty() {
-        tables.push(Table {
-            title: "Normal theory test for indirect effect(s)".into(),
-            columns: ["", "Effect", "se", "Z", "p"].map(String::from).to_vec(),
-            rows: normal
-                .iter()
-                .map(|e| {
-                    vec![
-                        Value::Text(e.def.path.join(" -> ")),
-                        Value::Num(e.effect),
-                        e.se.map_or(Value::Empty, Value::Num),
-                        e.stat.map_or(Value::Empty, Value::Num),
-                        e.p.map_or(Value::Empty, Value::Num),
-                    ]
-                })
-                .collect(),
-            notes: vec![],
-        });
-    }
-    for (kind, title) in [
-        (
-            EffectKind::IndexOfModeratedMediation,
-            "Index of moderated mediation",
+    Section {
+        heading: format!(
+            "JOHNSON-NEYMAN: effect of {} on {} along {}",
+            jn.focal, jn.outcome, jn.moderator
         ),
-        (
-            EffectKind::PartialIndex,
-            "Indices of partial moderated mediation",
-        ),
-        (
-            EffectKind::ConditionalIndex,
-            "Indices of conditional moderated mediation",
-        ),
-        (
-            EffectKind::ModeratedModeratedIndex,
-            "Index of moderated moderated mediation",
-        ),
-    ] {
-        let rows: Vec<&EffectResult> = by_kind(kind).collect();
-        if rows.is_empty() {
-            continue;
-        }
-        tables.push(Table {
-            title: title.into(),
-            columns: ["", "moderator", "Index", "BootSE", "BootLLCI", "BootULCI"]
-                .map(String::from)
-                .to_vec(),
-            rows: rows
-                .iter()
-                .map(|e| {
-                    let at = mods(e);
-                    let m = match (e.def.label.clone(), at.is_empty()) {
-                        (Some(l), true) => l,
-                        (Some(l), false) => format!("{l} at {at}"),
-                        (None, _) => at,
-                    };
-                    boot_row(e, e.def.path.join(" -> "), m)
-                })
-                .collect(),
-            notes: vec![],
-        });
-    }
-    if !a.defined.is_empty() {
-        tables.push(Table {
-            title: "Defined quantities".into(),
+        tables: vec![Table {
+            title: "Conditional effect of the focal predictor at values of the moderator".into(),
             columns: [
-                "",
-                "expression",
-                "Estimate",
-                "BootSE",
-                "BootLLCI",
-                "BootULCI",
+                jn.moderator.as_str(),
+                "Effect",
+                "se",
+                stat(a, &jn.outcome),
+                "p",
+                "LLCI",
+                "ULCI",
             ]
             .map(String::from)
             .to_vec(),
-            rows: a
-                .defined
+            rows: jn
+                .table
                 .iter()
-                .map(|d| {
-                    vec![
-                        Value::Text(d.name.clone()),
-                        Value::Text(d.expression.clone()),
-                        Value::Num(d.estimate),
-                        d.boot_se.map_or(Value::Empty, Value::Num),
-                        Value::Num(d.ci_lower),
-                        Value::Num(d.ci_upper),
-                    ]
+                .map(|r| {
+                    std::iter::once(Value::Num(r.value))
+                        .chain(test_cells(&r.test))
+                        .collect()
                 })
                 .collect(),
-            notes: vec![],
-        });
+            notes,
+        }],
     }
-    if !tables.is_empty() {
-        report.sections.push(Section {
-            heading: "TOTAL, DIRECT, AND INDIRECT EFFECTS OF X ON Y".into(),
-            tables,
-        });
-    }
-    report.sections.extend(counterfactual_section(a));
-    report.notes.extend(counterfactual_notes(a));
-    for jn in &a.johnson_neyman {
-        let mut notes: Vec<String> = jn
-            .points
-            .iter()
-            .zip(jn.pct_below.iter().zip(&jn.pct_above))
-            .map(|(p, (b, ab))| {
-                format!(
-                    "Boundary {}: {p:.4} ({b:.2}% of the sample below, {ab:.2}% above)",
-                    jn.moderator
-                )
-            })
-            .collect();
-        if jn.points.is_empty() {
-            notes.push("There are no statistical significance transition points within the observed range of the moderator.".into());
-        }
-        report.sections.push(Section {
-            heading: format!(
-                "JOHNSON-NEYMAN: effect of {} on {} along {}",
-                jn.focal, jn.outcome, jn.moderator
-            ),
-            tables: vec![Table {
-                title: "Conditional effect of the focal predictor at values of the moderator"
-                    .into(),
-                columns: [
-                    jn.moderator.as_str(),
-                    "Effect",
-                    "se",
-                    stat(a, &jn.outcome),
-                    "p",
-                    "LLCI",
-                    "ULCI",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rows: jn
-                    .table
-                    .iter()
-                    .map(|r| {
-                        std::iter::once(Value::Num(r.value))
-                            .chain(test_cells(&r.test))
-                            .collect()
-                    })
-                    .collect(),
-                notes,
-            }],
-        });
-    }
-    if let Some(section) = curves_section(a) {
-        report.sections.push(section);
-    }
-    report.sections.extend(model_bootstrap_section(a));
-    if let Some(b) = &a.bootstrap {
-        report.notes.push(format!(
-            "{}: {} draws, seed {}, {} confidence intervals at {}%; {} failed draw(s) replaced.",
-            if b.resampling == "monte_carlo" {
-                "Monte Carlo (normal draws of the coefficients; the BootSE and BootCI columns are Monte Carlo)"
-            } else {
-                "Bootstrap"
-            },
-            b.b,
-            b.seed,
-            b.method.label(),
-            a.options.conf,
-            b.failed
+}
+
+/// The bootstrap's (or Monte Carlo's) settings as a note, its failed draws as warnings.
+fn add_resampling_notes(report: &mut Report, a: &Analysis) {
+    let Some(b) = &a.bootstrap else { return };
+    report.notes.push(format!(
+        "{}: {} draws, seed {}, {} confidence intervals at {}%; {} failed draw(s) replaced.",
+        if b.resampling == "monte_carlo" {
+            "Monte Carlo (normal draws of the coefficients; the BootSE and BootCI columns are Monte Carlo)"
+        } else {
+            "Bootstrap"
+        },
+        b.b,
+        b.seed,
+        b.method.label(),
+        a.options.conf,
+        b.failed
+    ));
+    for (reason, n) in &b.ledger.reasons {
+        report.warnings.push(format!(
+            "{n} bootstrap resample(s) failed and were replaced: {reason}"
         ));
-        for (reason, n) in &b.ledger.reasons {
-            report.warnings.push(format!(
-                "{n} bootstrap resample(s) failed and were replaced: {reason}"
-            ));
-        }
     }
-    report
 }
 
 /// PROCESS labels product terms `Int_1`, `Int_2`, ... in each outcome's coefficient table and
@@ -580,7 +321,7 @@ fn curves_section(a: &Analysis) -> Option<Section> {
 
 /// Effect, se, t, p and interval bounds as table cells.
 /// The test statistic of effects in `outcome`'s equation: z in a logistic one, t otherwise.
-fn stat(a: &Analysis, outcome: &str) -> &'static str {
+pub(super) fn stat(a: &Analysis, outcome: &str) -> &'static str {
     let logistic = a
         .equations
         .iter()
