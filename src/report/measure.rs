@@ -57,9 +57,49 @@ pub fn measure_report(
     diag_ave: bool,
     notes: Vec<String>,
 ) -> Report {
-    let names: Vec<String> = m.constructs.iter().map(|c| c.name.clone()).collect();
-    let idx = |s: &str| names.iter().position(|n| n == s).unwrap_or(0);
-    let items = Table {
+    let mut disc = vec![fornell_larcker_table(m)];
+    disc.extend(htmt_table(m));
+    let mut report_notes = notes;
+    if !m.dropped_lines.is_empty() {
+        report_notes.push(format!(
+            "{} rows with missing item values were dropped (listwise).",
+            m.dropped_lines.len()
+        ));
+    }
+    Report {
+        title: format!("cipa {} · measure", crate::VERSION),
+        header,
+        sections: vec![
+            Section {
+                heading: "Items and reliability".into(),
+                tables: vec![items_table(m), reliability_table(m)],
+            },
+            Section {
+                heading: "Confirmatory factor analysis".into(),
+                tables: cfa_tables(m),
+            },
+            Section {
+                heading: "Discriminant validity".into(),
+                tables: disc,
+            },
+            Section {
+                heading: "Constructs".into(),
+                tables: vec![construct_correlations_table(m, decimals, diag_ave)],
+            },
+            Section {
+                heading: "Collinearity and common-method checks".into(),
+                tables: checks_tables(m, decimals),
+            },
+        ],
+        warnings: m.warnings.clone(),
+        notes: report_notes,
+        decimals: 4,
+    }
+}
+
+/// Each item: descriptives, item-total r, alpha if deleted and its CFA loading.
+fn items_table(m: &Measurement) -> Table {
+    Table {
         title: "Items".into(),
         columns: ["construct", "item", "mean", "SD", "item-total r", "alpha if deleted", "loading", "SE", "std. loading"]
             .map(String::from)
@@ -85,8 +125,12 @@ pub fn measure_report(
         notes: vec![
             "(R) reverse-coded. Item-total r: correlation with the sum of the construct's other items (psych's r.drop). Loadings from the CFA below; the first item of each construct is fixed to 1.".into(),
         ],
-    };
-    let rel = Table {
+    }
+}
+
+/// Alpha with its interval, omega, CR and AVE per construct.
+fn reliability_table(m: &Measurement) -> Table {
+    Table {
         title: "Reliability and convergent validity".into(),
         columns: ["construct", "items", "alpha", "CI lower", "CI upper", "omega", "CR", "AVE"]
             .map(String::from)
@@ -112,9 +156,13 @@ pub fn measure_report(
             "omega: omega total from a one-factor ML CFA of each construct (model-implied total variance; needs 3 items); psych::omega(nfactors = 1)'s minres version is in the JSON output (omega_psych).".into(),
             format!("{}; AVE = mean squared standardized loading.", m.cr_method.label()),
         ],
-    };
+    }
+}
+
+/// The CFA's fit measures (lavaan's fitMeasures).
+fn fit_table(m: &Measurement) -> Table {
     let f = &m.cfa.fit;
-    let fit = Table {
+    Table {
         title: "Fit of the measurement model (ML)".into(),
         columns: ["", "value"].map(String::from).to_vec(),
         rows: vec![
@@ -143,8 +191,14 @@ pub fn measure_report(
             ),
             "Baseline: the independence model (free variances, no covariances). AIC = -2 logL + 2k, BIC = -2 logL + k ln N, sample-size adjusted BIC = -2 logL + k ln((N + 2)/24) (Sclove 1987), k the free parameters, as lavaan's fitMeasures.".into(),
         ],
-    };
-    let fl = pair_matrix(
+    }
+}
+
+/// sqrt(AVE) against the factor correlations (Fornell & Larcker 1981).
+fn fornell_larcker_table(m: &Measurement) -> Table {
+    let names: Vec<String> = m.constructs.iter().map(|c| c.name.clone()).collect();
+    let idx = |s: &str| names.iter().position(|n| n == s).unwrap_or(0);
+    pair_matrix(
         "Fornell-Larcker criterion",
         &names,
         &|i, j| {
@@ -177,45 +231,53 @@ pub fn measure_report(
                 }
             )
         }],
-    );
-    let mut disc = vec![fl];
-    if !m.htmt.is_empty() {
-        let boot = m.htmt.iter().any(|h| !h.ci_lower.is_nan());
-        let mut cols = vec!["pair", "HTMT"];
-        if boot {
-            cols.extend(["CI lower", "CI upper"]);
-        }
-        cols.push("HTMT2");
-        if boot {
-            cols.extend(["CI lower", "CI upper"]);
-        }
-        disc.push(Table {
-            title: "Heterotrait-monotrait ratio".into(),
-            columns: cols.into_iter().map(String::from).collect(),
-            rows: m
-                .htmt
-                .iter()
-                .map(|h| {
-                    let mut row = vec![Value::Text(format!("{} - {}", h.a, h.b)), Value::Num(h.value)];
-                    if boot {
-                        row.extend([Value::Num(h.ci_lower), Value::Num(h.ci_upper)]);
-                    }
-                    row.push(Value::Num(h.htmt2));
-                    if boot {
-                        row.extend([Value::Num(h.htmt2_ci_lower), Value::Num(h.htmt2_ci_upper)]);
-                    }
-                    row
-                })
-                .collect(),
-            notes: vec![format!(
-                "HTMT: arithmetic means of absolute item correlations; HTMT2: geometric means (semTools::htmt). Values above 0.85 (or 0.90) suggest a lack of discriminant validity{}",
-                htmt_interval_note(m, boot)
-            )],
-        });
+    )
+}
+
+/// Heterotrait-monotrait ratios (semTools::htmt), with intervals when bootstrapped.
+fn htmt_table(m: &Measurement) -> Option<Table> {
+    if m.htmt.is_empty() {
+        return None;
     }
+    let boot = m.htmt.iter().any(|h| !h.ci_lower.is_nan());
+    let mut cols = vec!["pair", "HTMT"];
+    if boot {
+        cols.extend(["CI lower", "CI upper"]);
+    }
+    cols.push("HTMT2");
+    if boot {
+        cols.extend(["CI lower", "CI upper"]);
+    }
+    Some(Table {
+        title: "Heterotrait-monotrait ratio".into(),
+        columns: cols.into_iter().map(String::from).collect(),
+        rows: m
+            .htmt
+            .iter()
+            .map(|h| {
+                let mut row = vec![Value::Text(format!("{} - {}", h.a, h.b)), Value::Num(h.value)];
+                if boot {
+                    row.extend([Value::Num(h.ci_lower), Value::Num(h.ci_upper)]);
+                }
+                row.push(Value::Num(h.htmt2));
+                if boot {
+                    row.extend([Value::Num(h.htmt2_ci_lower), Value::Num(h.htmt2_ci_upper)]);
+                }
+                row
+            })
+            .collect(),
+        notes: vec![format!(
+            "HTMT: arithmetic means of absolute item correlations; HTMT2: geometric means (semTools::htmt). Values above 0.85 (or 0.90) suggest a lack of discriminant validity{}",
+            htmt_interval_note(m, boot)
+        )],
+    })
+}
+
+/// Means, SDs and starred correlations of the construct scores.
+fn construct_correlations_table(m: &Measurement, decimals: usize, diag_ave: bool) -> Table {
     let s = &m.scores;
     let k = s.names.len();
-    let cor = Table {
+    Table {
         title: "Construct scores: means, SDs and correlations".into(),
         columns: ["", "mean", "SD"]
             .iter()
@@ -258,7 +320,11 @@ pub fn measure_report(
                 ""
             }
         )],
-    };
+    }
+}
+
+/// Collinearity (full and predictor VIFs) and common-method checks (Harman, marker variable).
+fn checks_tables(m: &Measurement, decimals: usize) -> Vec<Table> {
     let mut checks = Vec::new();
     if !m.full_vif.is_empty() {
         checks.push(Table {
@@ -313,6 +379,11 @@ pub fn measure_report(
             )],
         });
     }
+    checks
+}
+
+/// The CFA section: fit, factor covariances and correlations, variances.
+fn cfa_tables(m: &Measurement) -> Vec<Table> {
     let mut lds = Vec::new();
     for fc in &m.cfa.factor_correlations {
         lds.push(vec![
@@ -325,7 +396,7 @@ pub fn measure_report(
             Value::Num(fc.correlation_se),
         ]);
     }
-    let mut cfa_tables = vec![fit];
+    let mut cfa_tables = vec![fit_table(m)];
     if !lds.is_empty() {
         cfa_tables.push(Table {
             title: "Factor covariances and correlations".into(),
@@ -337,42 +408,7 @@ pub fn measure_report(
         });
     }
     cfa_tables.push(variances_table(m));
-    let mut report_notes = notes;
-    if !m.dropped_lines.is_empty() {
-        report_notes.push(format!(
-            "{} rows with missing item values were dropped (listwise).",
-            m.dropped_lines.len()
-        ));
-    }
-    Report {
-        title: format!("cipa {} · measure", crate::VERSION),
-        header,
-        sections: vec![
-            Section {
-                heading: "Items and reliability".into(),
-                tables: vec![items, rel],
-            },
-            Section {
-                heading: "Confirmatory factor analysis".into(),
-                tables: cfa_tables,
-            },
-            Section {
-                heading: "Discriminant validity".into(),
-                tables: disc,
-            },
-            Section {
-                heading: "Constructs".into(),
-                tables: vec![cor],
-            },
-            Section {
-                heading: "Collinearity and common-method checks".into(),
-                tables: checks,
-            },
-        ],
-        warnings: m.warnings.clone(),
-        notes: report_notes,
-        decimals: 4,
-    }
+    cfa_tables
 }
 
 /// Factor variances and item residual variances with SE, z and p (lavaan's parameterEstimates).
