@@ -134,6 +134,80 @@ pub fn measure(
     constructs: &[Construct],
     opts: &MeasureOptions,
 ) -> Result<Measurement, crate::Error> {
+    check_constructs(constructs, opts)?;
+    let extra: Vec<&str> = opts.marker.iter().map(String::as_str).collect();
+    let im = ItemMatrix::build(data, constructs, opts.scale, &extra)?;
+    im.check_not_constant(constructs)?;
+    let n = im.n();
+    let n_items = im.p() - extra.len();
+    check_rows(n, n_items, !extra.is_empty())?;
+    let names: Vec<String> = constructs.iter().map(|c| c.name.clone()).collect();
+    let groups: Vec<Vec<usize>> = (0..constructs.len()).map(|k| im.items_of(k)).collect();
+    let item_cols = &im.cols[..n_items];
+    let mut warnings = Vec::new();
+    let each = construct_statistics(constructs, &im, &groups, opts, &mut warnings)?;
+    let item_names: Vec<String> = im.items[..n_items].to_vec();
+    let cfa = fit_cfa(&item_names, &names, &im.construct_of[..n_items], item_cols)?;
+    warnings.extend(cfa.warnings.iter().map(|w| format!("CFA: {w}")));
+    warnings.extend(negative_loadings(constructs, &groups, &each.items, &cfa));
+    let reliability = reliability_rows(
+        constructs,
+        &im,
+        &groups,
+        &cfa,
+        &each,
+        opts,
+        n_items,
+        &mut warnings,
+    );
+    let fornell_larcker = fornell_larcker(&cfa, &names, &reliability);
+    let (htmt, boot_problem) = htmt(
+        item_cols,
+        &groups,
+        &names,
+        opts.boot,
+        opts.seed,
+        opts.conf,
+        opts.threads,
+    );
+    warnings.extend(boot_problem);
+    let score_cols = construct_scores(&im, &groups, opts.score, n);
+    let scores = score_table(&names, &score_cols, opts.score, n);
+    let full_vif = if names.len() >= 2 {
+        vif(&names, &score_cols)?
+    } else {
+        Vec::new()
+    };
+    let vif_reg = match &opts.vif_outcome {
+        None => None,
+        Some(y) => Some((y.clone(), outcome_vif(y, &names, &score_cols)?)),
+    };
+    let harman = harman(&cov_to_cor(&covariance(item_cols, 1), n_items), n_items);
+    let marker = opts
+        .marker
+        .as_ref()
+        .map(|mk| marker_correction(mk, &im.cols[n_items], &score_cols, &scores, n));
+    Ok(Measurement {
+        n,
+        dropped_lines: im.dropped_lines.clone(),
+        constructs: constructs.to_vec(),
+        items: each.items,
+        reliability,
+        cr_method: opts.cr,
+        cfa,
+        fornell_larcker,
+        htmt,
+        scores,
+        full_vif,
+        vif: vif_reg,
+        harman,
+        marker,
+        warnings,
+    })
+}
+
+/// At least one construct, and a marker that is not one of their items.
+fn check_constructs(constructs: &[Construct], opts: &MeasureOptions) -> Result<(), crate::Error> {
     if constructs.is_empty() {
         return Err(MeasureError::Invalid(
             "no constructs given; define at least one with --construct NAME=item1,item2,item3"
@@ -141,7 +215,6 @@ pub fn measure(
         )
         .into());
     }
-    let extra: Vec<&str> = opts.marker.iter().map(String::as_str).collect();
     if let Some(mk) = &opts.marker {
         if let Some(c) = constructs
             .iter()
@@ -154,33 +227,44 @@ pub fn measure(
             .into());
         }
     }
-    let im = ItemMatrix::build(data, constructs, opts.scale, &extra)?;
-    im.check_not_constant(constructs)?;
-    let n = im.n();
-    let n_items = im.p() - extra.len();
-    // The item covariance matrix needs more rows than items to be positive definite.
-    if n <= n_items.max(2) {
-        return Err(MeasureError::TooFewRows {
-            what: format!(
-                "all {n_items} construct items{}",
-                if extra.is_empty() {
-                    ""
-                } else {
-                    " and the marker"
-                }
-            ),
-            n,
-            needed: n_items.max(2) + 1,
-        }
-        .into());
+    Ok(())
+}
+
+/// The item covariance matrix needs more rows than items to be positive definite.
+fn check_rows(n: usize, n_items: usize, marker: bool) -> Result<(), crate::Error> {
+    if n > n_items.max(2) {
+        return Ok(());
     }
-    let names: Vec<String> = constructs.iter().map(|c| c.name.clone()).collect();
-    let groups: Vec<Vec<usize>> = (0..constructs.len()).map(|k| im.items_of(k)).collect();
-    let item_cols = &im.cols[..n_items];
-    let mut warnings = Vec::new();
-    let mut items = Vec::new();
-    let mut alphas = Vec::new();
-    let mut omegas = Vec::new();
+    Err(MeasureError::TooFewRows {
+        what: format!(
+            "all {n_items} construct items{}",
+            if marker { " and the marker" } else { "" }
+        ),
+        n,
+        needed: n_items.max(2) + 1,
+    }
+    .into())
+}
+
+/// What each construct gives on its own: item statistics, alpha, omega.
+struct ConstructStatistics {
+    items: Vec<ItemStat>,
+    alphas: Vec<Alpha>,
+    omegas: Vec<f64>,
+}
+
+fn construct_statistics(
+    constructs: &[Construct],
+    im: &ItemMatrix,
+    groups: &[Vec<usize>],
+    opts: &MeasureOptions,
+    warnings: &mut Vec<String>,
+) -> Result<ConstructStatistics, crate::Error> {
+    let mut out = ConstructStatistics {
+        items: Vec::new(),
+        alphas: Vec::new(),
+        omegas: Vec::new(),
+    };
     for (k, c) in constructs.iter().enumerate() {
         if c.items.len() < 2 {
             return Err(MeasureError::TooFewItems {
@@ -196,32 +280,55 @@ pub fn measure(
         let rev: Vec<bool> = c.items.iter().map(|i| i.reversed).collect();
         let stats = item_stats(&c.name, &inames, &rev, &cols);
         warnings.extend(negative_item_total(&c.name, &stats));
-        items.extend(stats);
-        alphas.push(cronbach_alpha(&cols, opts.conf / 100.0));
-        omegas.push(if c.items.len() >= 3 {
-            let f1 = fit_cfa(&inames, std::slice::from_ref(&c.name), &vec![0; inames.len()], &cols)?;
-            for w in &f1.warnings {
-                warnings.push(format!("one-factor CFA of '{}' (omega): {w}", c.name));
-            }
-            if let Some(why) = improper(&f1, 0) {
-                warnings.push(format!(
-                    "construct '{}': omega is not reported (null) because its one-factor CFA {why}",
-                    c.name
-                ));
-                f64::NAN
-            } else {
-                let lam: Vec<f64> = f1.loadings.iter().map(|l| l.estimate).collect();
-                let sigma = f1.model.sigma(&f1.params);
-                comp_rel_sem(&lam, f1.factor_variances[0].estimate, &sigma)
-            }
-        } else {
-            warnings.push(format!("construct '{}' has 2 items: omega needs a one-factor CFA of at least 3 items and is not reported", c.name));
-            f64::NAN
-        });
+        out.items.extend(stats);
+        out.alphas.push(cronbach_alpha(&cols, opts.conf / 100.0));
+        out.omegas.push(omega_total(c, &inames, &cols, warnings)?);
     }
-    let item_names: Vec<String> = im.items[..n_items].to_vec();
-    let cfa = fit_cfa(&item_names, &names, &im.construct_of[..n_items], item_cols)?;
-    warnings.extend(cfa.warnings.iter().map(|w| format!("CFA: {w}")));
+    Ok(out)
+}
+
+/// Omega total of one construct from its own one-factor CFA (semTools::compRelSEM); NaN with a
+/// warning for two items or an improper solution.
+fn omega_total(
+    c: &Construct,
+    inames: &[String],
+    cols: &[Vec<f64>],
+    warnings: &mut Vec<String>,
+) -> Result<f64, crate::Error> {
+    if c.items.len() < 3 {
+        warnings.push(format!("construct '{}' has 2 items: omega needs a one-factor CFA of at least 3 items and is not reported", c.name));
+        return Ok(f64::NAN);
+    }
+    let f1 = fit_cfa(
+        inames,
+        std::slice::from_ref(&c.name),
+        &vec![0; inames.len()],
+        cols,
+    )?;
+    for w in &f1.warnings {
+        warnings.push(format!("one-factor CFA of '{}' (omega): {w}", c.name));
+    }
+    if let Some(why) = improper(&f1, 0) {
+        warnings.push(format!(
+            "construct '{}': omega is not reported (null) because its one-factor CFA {why}",
+            c.name
+        ));
+        return Ok(f64::NAN);
+    }
+    let lam: Vec<f64> = f1.loadings.iter().map(|l| l.estimate).collect();
+    let sigma = f1.model.sigma(&f1.params);
+    Ok(comp_rel_sem(&lam, f1.factor_variances[0].estimate, &sigma))
+}
+
+/// Items that load negatively in the CFA: probably reverse-coded but not marked so (or marked so
+/// once too often).
+fn negative_loadings(
+    constructs: &[Construct],
+    groups: &[Vec<usize>],
+    items: &[ItemStat],
+    cfa: &CfaFit,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
     for (k, c) in constructs.iter().enumerate() {
         let is_reversed = |j: usize| c.items[j - groups[k][0]].reversed;
         // Items already warned about for a negative item-total correlation are not repeated.
@@ -257,8 +364,22 @@ pub fn measure(
             ));
         }
     }
-    let s_ml = covariance(item_cols, 0);
-    let p = n_items;
+    warnings
+}
+
+/// Alpha, omega, CR (both kinds) and AVE per construct; CR and AVE withheld for an improper CFA.
+#[allow(clippy::too_many_arguments)]
+fn reliability_rows(
+    constructs: &[Construct],
+    im: &ItemMatrix,
+    groups: &[Vec<usize>],
+    cfa: &CfaFit,
+    each: &ConstructStatistics,
+    opts: &MeasureOptions,
+    p: usize,
+    warnings: &mut Vec<String>,
+) -> Vec<Reliability> {
+    let s_ml = covariance(&im.cols[..p], 0);
     let mut reliability = Vec::new();
     for (k, c) in constructs.iter().enumerate() {
         let std = cfa.std_loadings(k);
@@ -273,11 +394,11 @@ pub fn measure(
             .collect();
         let mut cr_fl = composite_reliability(&std);
         let mut cr_crs = comp_rel_sem(&lam, cfa.factor_variances[k].estimate, &sub);
-        let a = &alphas[k];
+        let a = &each.alphas[k];
         let mut v = ave(&std);
         // CR and AVE of an improper solution come out as impossible figures (a CR of 7.6, an AVE
         // above 1) that read as excellent; they are withheld rather than printed as if valid.
-        if let Some(why) = improper(&cfa, k) {
+        if let Some(why) = improper(cfa, k) {
             warnings.push(format!(
                 "construct '{}': CR, AVE and the Fornell-Larcker check are not reported (null) because the CFA {why}; they are not valid for an improper solution. Revise the construct (add items, drop a weak or misassigned item) and rerun",
                 c.name
@@ -293,7 +414,7 @@ pub fn measure(
             alpha_ci_lower: a.feldt_lower,
             alpha_ci_upper: a.feldt_upper,
             alpha_detail: a.clone(),
-            omega: omegas[k],
+            omega: each.omegas[k],
             omega_psych: if c.items.len() >= 3 {
                 let sub: Vec<Vec<f64>> = groups[k].iter().map(|&j| im.cols[j].clone()).collect();
                 omega_psych_1f(&cov_to_cor(&covariance(&sub, 1), sub.len()), sub.len())
@@ -310,8 +431,16 @@ pub fn measure(
             sqrt_ave: v.sqrt(),
         });
     }
-    let fornell_larcker = cfa
-        .factor_correlations
+    reliability
+}
+
+/// Each factor correlation against both constructs' sqrt(AVE) (Fornell & Larcker 1981).
+fn fornell_larcker(
+    cfa: &CfaFit,
+    names: &[String],
+    reliability: &[Reliability],
+) -> Vec<FornellLarcker> {
+    cfa.factor_correlations
         .iter()
         .map(|fc| {
             let ia = names.iter().position(|x| x == &fc.a).unwrap_or(0);
@@ -327,37 +456,44 @@ pub fn measure(
                     .then(|| sa > fc.correlation.abs() && sb > fc.correlation.abs()),
             }
         })
-        .collect();
-    let (htmt, boot_problem) = htmt(
-        item_cols,
-        &groups,
-        &names,
-        opts.boot,
-        opts.seed,
-        opts.conf,
-        opts.threads,
-    );
-    warnings.extend(boot_problem);
-    // Construct scores.
-    let score_cols: Vec<Vec<f64>> = groups
+        .collect()
+}
+
+/// Each construct's score per row: the mean or sum of its items.
+fn construct_scores(
+    im: &ItemMatrix,
+    groups: &[Vec<usize>],
+    how: ScoreMethod,
+    n: usize,
+) -> Vec<Vec<f64>> {
+    groups
         .iter()
         .map(|g| {
             (0..n)
                 .map(|r| {
                     let s: f64 = g.iter().map(|&j| im.cols[j][r]).sum();
-                    match opts.score {
+                    match how {
                         ScoreMethod::Mean => s / g.len() as f64,
                         ScoreMethod::Sum => s,
                     }
                 })
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// Means, SDs and correlations of the scores with two-sided t-test p-values on n - 2 df.
+fn score_table(
+    names: &[String],
+    score_cols: &[Vec<f64>],
+    method: ScoreMethod,
+    n: usize,
+) -> ScoreTable {
     let m = names.len();
-    let sc = covariance(&score_cols, 1);
+    let sc = covariance(score_cols, 1);
     let r = cov_to_cor(&sc, m);
     let df = n as f64 - 2.0;
-    let pv: Vec<f64> = r
+    let p = r
         .iter()
         .map(|&x| {
             if x.abs() >= 1.0 {
@@ -367,68 +503,60 @@ pub fn measure(
             }
         })
         .collect();
-    let scores = ScoreTable {
-        method: opts.score,
-        names: names.clone(),
+    ScoreTable {
+        method,
+        names: names.to_vec(),
         means: score_cols.iter().map(|c| mean(c)).collect(),
         sds: (0..m).map(|k| sc[k * m + k].sqrt()).collect(),
-        r: r.clone(),
-        p: pv,
-    };
-    let full_vif = if m >= 2 {
-        vif(&names, &score_cols)?
-    } else {
-        Vec::new()
-    };
-    let vif_reg = match &opts.vif_outcome {
-        None => None,
-        Some(y) => {
-            let iy = names.iter().position(|x| x == y).ok_or_else(|| {
-                MeasureError::Invalid(format!(
-                    "--vif-outcome '{y}' is not a construct; use one of {names:?}"
-                ))
-            })?;
-            let keep: Vec<usize> = (0..m).filter(|&k| k != iy).collect();
-            let kn: Vec<String> = keep.iter().map(|&k| names[k].clone()).collect();
-            let kc: Vec<Vec<f64>> = keep.iter().map(|&k| score_cols[k].clone()).collect();
-            Some((y.clone(), vif(&kn, &kc)?))
+        r,
+        p,
+    }
+}
+
+/// VIFs of the other constructs' scores as predictors of `y` (--vif-outcome).
+fn outcome_vif(
+    y: &str,
+    names: &[String],
+    score_cols: &[Vec<f64>],
+) -> Result<Vec<Vif>, MeasureError> {
+    let iy = names.iter().position(|x| x == y).ok_or_else(|| {
+        MeasureError::Invalid(format!(
+            "--vif-outcome '{y}' is not a construct; use one of {names:?}"
+        ))
+    })?;
+    let keep: Vec<usize> = (0..names.len()).filter(|&k| k != iy).collect();
+    let kn: Vec<String> = keep.iter().map(|&k| names[k].clone()).collect();
+    let kc: Vec<Vec<f64>> = keep.iter().map(|&k| score_cols[k].clone()).collect();
+    vif(&kn, &kc)
+}
+
+/// The marker's correlations with the scores, then every score pair corrected (Lindell-Whitney).
+fn marker_correction(
+    marker: &str,
+    mcol: &[f64],
+    score_cols: &[Vec<f64>],
+    scores: &ScoreTable,
+    n: usize,
+) -> MarkerCorrection {
+    let m = scores.names.len();
+    let mr: Vec<f64> = score_cols
+        .iter()
+        .map(|c| {
+            let cc = covariance(&[mcol.to_vec(), c.clone()], 1);
+            cc[1] / (cc[0] * cc[3]).sqrt()
+        })
+        .collect();
+    let mut pairs = Vec::new();
+    for a in 0..m {
+        for b in 0..a {
+            pairs.push((
+                scores.names[b].clone(),
+                scores.names[a].clone(),
+                scores.r[a * m + b],
+            ));
         }
-    };
-    let harman = harman(&cov_to_cor(&covariance(item_cols, 1), p), p);
-    let marker = opts.marker.as_ref().map(|mk| {
-        let mcol = &im.cols[n_items];
-        let mr: Vec<f64> = score_cols
-            .iter()
-            .map(|c| {
-                let cc = covariance(&[mcol.clone(), c.clone()], 1);
-                cc[1] / (cc[0] * cc[3]).sqrt()
-            })
-            .collect();
-        let mut pairs = Vec::new();
-        for a in 0..m {
-            for b in 0..a {
-                pairs.push((names[b].clone(), names[a].clone(), r[a * m + b]));
-            }
-        }
-        lindell_whitney(mk, &mr, &pairs, n)
-    });
-    Ok(Measurement {
-        n,
-        dropped_lines: im.dropped_lines.clone(),
-        constructs: constructs.to_vec(),
-        items,
-        reliability,
-        cr_method: opts.cr,
-        cfa,
-        fornell_larcker,
-        htmt,
-        scores,
-        full_vif,
-        vif: vif_reg,
-        harman,
-        marker,
-        warnings,
-    })
+    }
+    lindell_whitney(marker, &mr, &pairs, n)
 }
 
 /// Why factor `k` of a CFA is not a proper solution on which CR and AVE can be read, or `None`:

@@ -373,15 +373,48 @@ pub fn apa_process(a: &Analysis, opts: &ApaOptions) -> Vec<ApaTable> {
 }
 
 fn coefficients_table(a: &Analysis, opts: &ApaOptions) -> ApaTable {
-    let d = opts.decimals;
     let mut fits: Vec<&EquationFit> = a.equations.iter().map(|(f, _)| f).collect();
-    let total = a.total_model.as_ref();
-    fits.extend(total);
+    let has_total = a.total_model.is_some();
+    fits.extend(a.total_model.as_ref());
     let terms = union_terms(&fits, true);
+    let (top, leaf) = equation_headings(a, opts, &fits, has_total);
+    let rows = coefficient_rows(a, opts, &fits, has_total, &terms);
+    let note = coefficients_note(&fits, &rows);
+    let mut notes = vec![note];
+    if opts.stars {
+        notes.push(star_note());
+    }
+    ApaTable {
+        number: opts.first_number,
+        title: "Model coefficients of the conditional process model".into(),
+        slug: "coefficients".into(),
+        stub: m("Antecedent"),
+        headings: vec![top, leaf],
+        panels: vec![
+            Panel {
+                heading: None,
+                rows,
+            },
+            Panel {
+                heading: None,
+                rows: summary_rows(&fits, opts.decimals),
+            },
+        ],
+        notes,
+    }
+}
+
+/// Per equation a heading naming its outcome (and role), over b, SE and p columns.
+fn equation_headings(
+    a: &Analysis,
+    opts: &ApaOptions,
+    fits: &[&EquationFit],
+    has_total: bool,
+) -> (Vec<Heading>, Vec<Heading>) {
     let mut top = Vec::new();
     let mut leaf = Vec::new();
     for (k, f) in fits.iter().enumerate() {
-        let is_total = total.is_some() && k == fits.len() - 1;
+        let is_total = has_total && k == fits.len() - 1;
         let r = role(a, &f.outcome);
         let mut label = Rich::plain(opts.name(&f.outcome));
         if !r.is_empty() {
@@ -398,7 +431,19 @@ fn coefficients_table(a: &Analysis, opts: &ApaOptions) -> ApaTable {
             leaf.push(h(m(l), 1));
         }
     }
-    let rows: Vec<Row> = terms
+    (top, leaf)
+}
+
+/// One row per term: its path label, b (starred if asked), SE and p in every equation.
+fn coefficient_rows(
+    a: &Analysis,
+    opts: &ApaOptions,
+    fits: &[&EquationFit],
+    has_total: bool,
+    terms: &[String],
+) -> Vec<Row> {
+    let d = opts.decimals;
+    terms
         .iter()
         .map(|t| Row {
             label: term_label(t, opts),
@@ -408,7 +453,7 @@ fn coefficients_table(a: &Analysis, opts: &ApaOptions) -> ApaTable {
                 .enumerate()
                 .flat_map(|(k, f)| match f.coefficient(t) {
                     Some(c) => vec![
-                        Cell::Text(if total.is_some() && k == fits.len() - 1 {
+                        Cell::Text(if has_total && k == fits.len() - 1 {
                             if t == &a.spec.x {
                                 m("*c*")
                             } else {
@@ -429,7 +474,11 @@ fn coefficients_table(a: &Analysis, opts: &ApaOptions) -> ApaTable {
                 })
                 .collect(),
         })
-        .collect();
+        .collect()
+}
+
+/// R² and the model test of every equation, each spanning its four columns.
+fn summary_rows(fits: &[&EquationFit], d: usize) -> Vec<Row> {
     let summary = |part: usize| Row {
         label: Rich::default(),
         indent: false,
@@ -441,6 +490,11 @@ fn coefficients_table(a: &Analysis, opts: &ApaOptions) -> ApaTable {
             })
             .collect(),
     };
+    vec![summary(0), summary(1)]
+}
+
+/// n, the standard errors used, the path labels the table shows and the coding of categories.
+fn coefficients_note(fits: &[&EquationFit], rows: &[Row]) -> Rich {
     let mut note = m("*Note.* ");
     if let Some(f) = fits.first() {
         note = note.then(n_text(f)).then(Rich::plain(". "));
@@ -485,29 +539,8 @@ fn coefficients_table(a: &Analysis, opts: &ApaOptions) -> ApaTable {
             described.join("; ")
         )));
     }
-    note = note.then(coding_note(&fits));
-    let mut notes = vec![note];
-    if opts.stars {
-        notes.push(star_note());
-    }
-    ApaTable {
-        number: opts.first_number,
-        title: "Model coefficients of the conditional process model".into(),
-        slug: "coefficients".into(),
-        stub: m("Antecedent"),
-        headings: vec![top, leaf],
-        panels: vec![
-            Panel {
-                heading: None,
-                rows,
-            },
-            Panel {
-                heading: None,
-                rows: vec![summary(0), summary(1)],
-            },
-        ],
-        notes,
-    }
+    note = note.then(coding_note(fits));
+    note
 }
 
 fn moderator_values(e: &EffectResult, opts: &ApaOptions) -> Rich {
@@ -618,14 +651,45 @@ fn effect_rows(effects: &[&EffectResult], opts: &ApaOptions) -> Vec<Row> {
 }
 
 fn effects_table(a: &Analysis, opts: &ApaOptions) -> Option<ApaTable> {
-    let d = opts.decimals;
+    let mut panels = effect_panels(a, opts);
+    panels.extend(defined_panel(a, opts.decimals));
+    if panels.is_empty() {
+        return None;
+    }
+    let note = effects_note(a, opts);
+    Some(ApaTable {
+        number: opts.first_number,
+        title: format!(
+            "Direct and indirect effects of {} on {}",
+            opts.name(&a.spec.x),
+            opts.name(&a.spec.y)
+        ),
+        slug: "effects".into(),
+        stub: m("Path"),
+        headings: vec![
+            vec![
+                h(Rich::default(), 3),
+                h(Rich::plain(conf_label(a.options.conf)), 2),
+            ],
+            ["Effect", "*SE*", "*p*", "*LL*", "*UL*"]
+                .iter()
+                .map(|l| h(m(l), 1))
+                .collect(),
+        ],
+        panels,
+        notes: vec![note],
+    })
+}
+
+/// One panel per kind of effect (total, direct, indirect, indices, counterfactual), in order.
+fn effect_panels(a: &Analysis, opts: &ApaOptions) -> Vec<Panel> {
+    let mut panels = Vec::new();
     let of = |kinds: &[EffectKind]| -> Vec<&EffectResult> {
         a.effects
             .iter()
             .filter(|e| kinds.contains(&e.def.kind))
             .collect()
     };
-    let mut panels = Vec::new();
     let groups: [(&str, Vec<&EffectResult>); 6] = [
         ("Total effect", of(&[EffectKind::Total])),
         ("Direct effect", of(&[EffectKind::Direct])),
@@ -678,30 +742,37 @@ fn effects_table(a: &Analysis, opts: &ApaOptions) -> Option<ApaTable> {
             rows: effect_rows(&effects, opts),
         });
     }
-    if !a.defined.is_empty() {
-        panels.push(Panel {
-            heading: Some(Rich::plain("Defined quantities")),
-            rows: a
-                .defined
-                .iter()
-                .map(|q| Row {
-                    label: Rich::plain(format!("{} = {}", q.name, q.expression)),
-                    indent: false,
-                    cells: vec![
-                        Cell::num(q.estimate, NumStyle::Fixed(d)),
-                        q.boot_se
-                            .map_or(Cell::Empty, |s| Cell::num(s, NumStyle::Fixed(d))),
-                        Cell::Empty,
-                        Cell::num(q.ci_lower, NumStyle::Fixed(d)),
-                        Cell::num(q.ci_upper, NumStyle::Fixed(d)),
-                    ],
-                })
-                .collect(),
-        });
-    }
-    if panels.is_empty() {
+    panels
+}
+
+/// The `:=` quantities of a path-syntax model.
+fn defined_panel(a: &Analysis, d: usize) -> Option<Panel> {
+    if a.defined.is_empty() {
         return None;
     }
+    Some(Panel {
+        heading: Some(Rich::plain("Defined quantities")),
+        rows: a
+            .defined
+            .iter()
+            .map(|q| Row {
+                label: Rich::plain(format!("{} = {}", q.name, q.expression)),
+                indent: false,
+                cells: vec![
+                    Cell::num(q.estimate, NumStyle::Fixed(d)),
+                    q.boot_se
+                        .map_or(Cell::Empty, |s| Cell::num(s, NumStyle::Fixed(d))),
+                    Cell::Empty,
+                    Cell::num(q.ci_lower, NumStyle::Fixed(d)),
+                    Cell::num(q.ci_upper, NumStyle::Fixed(d)),
+                ],
+            })
+            .collect(),
+    })
+}
+
+/// Where each column's SE, p and interval come from, and how moderators were probed.
+fn effects_note(a: &Analysis, opts: &ApaOptions) -> Rich {
     let mut note = m("*Note.* Unstandardized effects of ")
         .then(Rich::plain(opts.name(&a.spec.x)))
         .then(Rich::plain(" on "))
@@ -761,26 +832,5 @@ fn effects_table(a: &Analysis, opts: &ApaOptions) -> Option<ApaTable> {
     note = note.then(m(
         "CI = confidence interval; *LL* = lower limit; *UL* = upper limit.",
     ));
-    Some(ApaTable {
-        number: opts.first_number,
-        title: format!(
-            "Direct and indirect effects of {} on {}",
-            opts.name(&a.spec.x),
-            opts.name(&a.spec.y)
-        ),
-        slug: "effects".into(),
-        stub: m("Path"),
-        headings: vec![
-            vec![
-                h(Rich::default(), 3),
-                h(Rich::plain(conf_label(a.options.conf)), 2),
-            ],
-            ["Effect", "*SE*", "*p*", "*LL*", "*UL*"]
-                .iter()
-                .map(|l| h(m(l), 1))
-                .collect(),
-        ],
-        panels,
-        notes: vec![note],
-    })
+    note
 }
