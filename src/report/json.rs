@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::analysis::EffectResult;
 use crate::estimation::{EquationFit, Method, R2Change, Summary};
 
 fn num(x: f64) -> Value {
@@ -132,7 +133,6 @@ pub fn analysis_json(
     n_rows: usize,
     options: Value,
 ) -> Value {
-    use crate::effects::EffectKind;
     let mut doc = regress_json(data_file, n_rows, options, &a.equations);
     doc["command"] = json!("fit");
     doc["n"] = json!(a.n);
@@ -140,91 +140,7 @@ pub fn analysis_json(
     doc["dropped_rows"] = json!(a.dropped_rows);
     doc["model"] = json!(a.spec.source);
     doc["roles"] = json!({"x": a.spec.x, "y": a.spec.y, "m": a.spec.mediators, "moderators": a.spec.moderators, "cov": a.spec.covariates});
-    let mut groups: Map<String, Value> = Map::new();
-    for key in [
-        "direct",
-        "indirect",
-        "total_indirect",
-        "total",
-        "contrasts",
-        "index_of_moderated_mediation",
-        "counterfactual",
-    ] {
-        groups.insert(key.into(), Value::Array(Vec::new()));
-    }
-    for e in &a.effects {
-        let key = match e.def.kind {
-            EffectKind::Direct => "direct",
-            EffectKind::Indirect => "indirect",
-            EffectKind::TotalIndirect => "total_indirect",
-            EffectKind::Total => "total",
-            EffectKind::Contrast => "contrasts",
-            k if k.is_counterfactual() => "counterfactual",
-            _ => "index_of_moderated_mediation",
-        };
-        let moderators: Map<String, Value> = e
-            .def
-            .moderators
-            .iter()
-            .map(|(m, label)| {
-                let value = a
-                    .probes
-                    .iter()
-                    .find(|(n, _)| n == m)
-                    .and_then(|(_, pts)| pts.iter().find(|p| &p.label == label))
-                    .map_or(json!(label), |p| {
-                        if p.value.is_finite() {
-                            json!(p.value)
-                        } else {
-                            json!(label)
-                        }
-                    });
-                (m.clone(), value)
-            })
-            .collect();
-        let mut o = Map::new();
-        o.insert("kind".into(), json!(e.def.kind));
-        o.insert("focal".into(), json!(e.def.focal));
-        o.insert("path".into(), json!(e.def.path));
-        o.insert("moderators".into(), Value::Object(moderators));
-        if let Some(l) = &e.def.label {
-            o.insert("label".into(), json!(l));
-        }
-        o.insert("effect".into(), num(e.effect));
-        if let Some(se) = e.se {
-            o.insert("se".into(), num(se));
-            let stat_key = if e.def.kind == EffectKind::Indirect
-                || a.equations
-                    .iter()
-                    .any(|(f, _)| f.method == Method::Logistic && f.outcome == a.spec.y)
-            {
-                "z"
-            } else {
-                "t"
-            };
-            o.insert(stat_key.into(), e.stat.map_or(Value::Null, num));
-            o.insert("p".into(), e.p.map_or(Value::Null, num));
-        }
-        if let Some(bse) = e.boot_se {
-            o.insert("boot_se".into(), num(bse));
-        }
-        o.insert("ci_lower".into(), num(e.ci_lower));
-        o.insert("ci_upper".into(), num(e.ci_upper));
-        if let Some(acc) = e.acceleration {
-            o.insert("acceleration".into(), num(acc));
-        }
-        if let Some(st) = &e.standardized {
-            o.insert(
-                "standardized".into(),
-                json!({"kind": st.kind, "effect": num(st.effect), "boot_se": st.boot_se.map_or(Value::Null, num),
-                       "ci_lower": num(st.ci_lower), "ci_upper": num(st.ci_upper)}),
-            );
-        }
-        if let Some(Value::Array(list)) = groups.get_mut(key) {
-            list.push(Value::Object(o));
-        }
-    }
-    doc["effects"] = Value::Object(groups);
+    doc["effects"] = effects_json(a);
     doc["conditional_effects"] = json!(a.conditional);
     doc["conditional_interactions"] = conditional_interactions_json(a);
     doc["total_model"] = a
@@ -281,6 +197,108 @@ pub fn analysis_json(
     }
     doc["notes"] = json!(a.notes);
     doc
+}
+/// The effects grouped by kind (`direct`, `indirect`, ..., `counterfactual`), each list in the
+/// analysis's order.
+fn effects_json(a: &crate::analysis::Analysis) -> Value {
+    use crate::effects::EffectKind;
+    let mut groups: Map<String, Value> = Map::new();
+    for key in [
+        "direct",
+        "indirect",
+        "total_indirect",
+        "total",
+        "contrasts",
+        "index_of_moderated_mediation",
+        "counterfactual",
+    ] {
+        groups.insert(key.into(), Value::Array(Vec::new()));
+    }
+    for e in &a.effects {
+        let key = match e.def.kind {
+            EffectKind::Direct => "direct",
+            EffectKind::Indirect => "indirect",
+            EffectKind::TotalIndirect => "total_indirect",
+            EffectKind::Total => "total",
+            EffectKind::Contrast => "contrasts",
+            k if k.is_counterfactual() => "counterfactual",
+            _ => "index_of_moderated_mediation",
+        };
+        if let Some(Value::Array(list)) = groups.get_mut(key) {
+            list.push(effect_json(a, e));
+        }
+    }
+    Value::Object(groups)
+}
+
+/// The values an effect is conditional on, by moderator: the probe value where it is a number.
+fn moderator_values_json(a: &crate::analysis::Analysis, e: &EffectResult) -> Map<String, Value> {
+    e.def
+        .moderators
+        .iter()
+        .map(|(m, label)| {
+            let value = a
+                .probes
+                .iter()
+                .find(|(n, _)| n == m)
+                .and_then(|(_, pts)| pts.iter().find(|p| &p.label == label))
+                .map_or(json!(label), |p| {
+                    if p.value.is_finite() {
+                        json!(p.value)
+                    } else {
+                        json!(label)
+                    }
+                });
+            (m.clone(), value)
+        })
+        .collect()
+}
+
+/// One effect: what it is, its estimate, test and interval (and standardized version).
+fn effect_json(a: &crate::analysis::Analysis, e: &EffectResult) -> Value {
+    use crate::effects::EffectKind;
+    let mut o = Map::new();
+    o.insert("kind".into(), json!(e.def.kind));
+    o.insert("focal".into(), json!(e.def.focal));
+    o.insert("path".into(), json!(e.def.path));
+    o.insert(
+        "moderators".into(),
+        Value::Object(moderator_values_json(a, e)),
+    );
+    if let Some(l) = &e.def.label {
+        o.insert("label".into(), json!(l));
+    }
+    o.insert("effect".into(), num(e.effect));
+    if let Some(se) = e.se {
+        o.insert("se".into(), num(se));
+        let stat_key = if e.def.kind == EffectKind::Indirect
+            || a.equations
+                .iter()
+                .any(|(f, _)| f.method == Method::Logistic && f.outcome == a.spec.y)
+        {
+            "z"
+        } else {
+            "t"
+        };
+        o.insert(stat_key.into(), e.stat.map_or(Value::Null, num));
+        o.insert("p".into(), e.p.map_or(Value::Null, num));
+    }
+    if let Some(bse) = e.boot_se {
+        o.insert("boot_se".into(), num(bse));
+    }
+    o.insert("ci_lower".into(), num(e.ci_lower));
+    o.insert("ci_upper".into(), num(e.ci_upper));
+    if let Some(acc) = e.acceleration {
+        o.insert("acceleration".into(), num(acc));
+    }
+    if let Some(st) = &e.standardized {
+        o.insert(
+            "standardized".into(),
+            json!({"kind": st.kind, "effect": num(st.effect), "boot_se": st.boot_se.map_or(Value::Null, num),
+                   "ci_lower": num(st.ci_lower), "ci_upper": num(st.ci_upper)}),
+        );
+    }
+    Value::Object(o)
 }
 
 /// The conditional interactions with each row's F (= t², df1 = 1, df2 = the equation's residual
