@@ -180,6 +180,11 @@ impl Step<[u32]> for RowStep<'_> {
         BATCH
     }
 
+    /// Only a logistic refit reads a draw's counts after its sums are formed.
+    fn clears_draws(&self) -> bool {
+        self.logistic_eq.is_none()
+    }
+
     fn draws(
         &self,
         work: &mut Work,
@@ -187,7 +192,11 @@ impl Step<[u32]> for RowStep<'_> {
         out: &mut [f64],
         failed: &mut [Option<String>],
     ) {
-        self.stacked.weigh(draws, &mut work.0);
+        if self.clears_draws() {
+            self.stacked.weigh_clearing(draws, &mut work.0);
+        } else {
+            self.stacked.weigh(draws, &mut work.0);
+        }
         let m = self.stats.len().max(1);
         for (k, ((counts, out), f)) in draws.iter().zip(out.chunks_mut(m)).zip(failed).enumerate() {
             *f = self.finish(work, k, counts, out).err();

@@ -148,6 +148,13 @@ impl Stacked {
         self.moments.sums(counts, &mut s.sums);
     }
 
+    /// As [`Stacked::weigh`], and leaves the counts zero (cleared as they are read).
+    pub fn weigh_clearing<C: AsMut<[u32]>>(&self, counts: &mut [C], s: &mut Scratch) {
+        let w = self.width();
+        s.sums.resize(counts.len() * w, 0.0);
+        self.moments.sums_clearing(counts, &mut s.sums);
+    }
+
     /// Draw `k`'s sums from the last [`Stacked::weigh`].
     pub fn sums<'a>(&self, s: &'a Scratch, k: usize) -> &'a [f64] {
         &s.sums[k * self.width()..(k + 1) * self.width()]

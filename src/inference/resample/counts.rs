@@ -9,6 +9,24 @@ use super::source::resample_counts;
 /// Fills `counts[k]` with the row counts of resample `(seed, streams[k])`, as
 /// [`resample_counts`] would.
 pub fn resample_counts_many<C: AsMut<[u32]>>(seed: u64, streams: &[u64], counts: &mut [C]) {
+    counts_many(seed, streams, counts, false);
+}
+
+/// As [`resample_counts_many`] for count vectors that are all zero already (a step cleared them
+/// as it read them, [`super::Step::clears_draws`]): the draws are counted onto them without
+/// clearing them first. Counts left in a vector would be added to.
+pub(super) fn resample_counts_many_onto_zeros<C: AsMut<[u32]>>(
+    seed: u64,
+    streams: &[u64],
+    counts: &mut [C],
+) {
+    debug_assert!(counts
+        .iter_mut()
+        .all(|c| c.as_mut().iter().all(|&v| v == 0)));
+    counts_many(seed, streams, counts, true);
+}
+
+fn counts_many<C: AsMut<[u32]>>(seed: u64, streams: &[u64], counts: &mut [C], zeroed: bool) {
     assert_eq!(streams.len(), counts.len());
     let mut k = 0;
     #[cfg(target_arch = "x86_64")]
@@ -23,7 +41,7 @@ pub fn resample_counts_many<C: AsMut<[u32]>>(seed: u64, streams: &[u64], counts:
                 };
                 let states = std::array::from_fn(|l| stream_state(seed, streams[l]));
                 // SAFETY: the CPU has AVX-512F (checked above).
-                unsafe { x86::counts8(states, &mut group.each_mut().map(|c| c.as_mut())) };
+                unsafe { x86::counts8(states, &mut group.each_mut().map(|c| c.as_mut()), zeroed) };
                 k += x86::LANES;
             }
         }
@@ -59,13 +77,20 @@ mod x86 {
     pub(super) const LANES: usize = 8;
 
     /// Eight draws of `n = counts[l].len()` rows (the same for all, below 2³²) from the
-    /// xoshiro256++ states `states[l]`.
+    /// xoshiro256++ states `states[l]`, counted onto zeros (`zeroed`: the vectors are zero
+    /// already; otherwise they are cleared first).
     #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn counts8(states: [[u64; 4]; LANES], counts: &mut [&mut [u32]; LANES]) {
+    pub(super) unsafe fn counts8(
+        states: [[u64; 4]; LANES],
+        counts: &mut [&mut [u32]; LANES],
+        zeroed: bool,
+    ) {
         let n = counts[0].len();
         for c in counts.iter_mut() {
             assert_eq!(c.len(), n);
-            c.fill(0);
+            if !zeroed {
+                c.fill(0);
+            }
         }
         let lane = |j: usize| std::array::from_fn::<u64, LANES, _>(|l| states[l][j]);
         // SAFETY: loads and stores of eight u64 from arrays of eight.
@@ -125,6 +150,15 @@ mod tests {
                 resample_counts(11, s, &mut one);
                 assert_eq!(c, &one, "n {n} stream {s}");
             }
+        }
+        // Onto vectors a step cleared: the same counts.
+        let streams: Vec<u64> = (0..19).map(|s| s * 3 + 1).collect();
+        let mut onto: Vec<Vec<u32>> = vec![vec![0; 300]; streams.len()];
+        resample_counts_many_onto_zeros(11, &streams, &mut onto);
+        for (c, &s) in onto.iter().zip(&streams) {
+            let mut one = vec![0; 300];
+            resample_counts(11, s, &mut one);
+            assert_eq!(c, &one, "onto zeros, stream {s}");
         }
         for s in 0..50 {
             let mut rng = super::super::stream_rng(5, s);

@@ -29,6 +29,13 @@ pub trait Step<D: ?Sized>: Sync {
         out: &mut [f64],
     ) -> Result<(), String>;
 
+    /// Whether [`Step::draws`] leaves every draw of its batch cleared (count vectors set to zero
+    /// as it read them), so that the next batch can be drawn into them without clearing them
+    /// first ([`super::DrawSource::draws_onto_cleared`]). The default: no.
+    fn clears_draws(&self) -> bool {
+        false
+    }
+
     /// How many draws [`Step::draws`] takes at once; 1 (the default) means one at a time.
     fn batch(&self) -> usize {
         1
@@ -290,15 +297,26 @@ impl<'a> Resampler<'a> {
         let mut scratch = step.scratch();
         let mut failed = vec![None; batch];
         let mut ledger = Ledger::default();
+        // Fresh buffers (a source's new buffer is cleared), or ones the step cleared and no
+        // replacement has used since.
+        let mut cleared = step.clears_draws();
         for (c, outs) in block.chunks_mut(batch * m).enumerate() {
             let first = start + c * batch;
             let len = outs.len() / m;
             let streams: Vec<u64> = (first..first + len).map(|d| d as u64).collect();
-            let mut draws = source.draws(seed, &streams, &mut buffers[..len]);
+            let buffers_now = &mut buffers[..len];
+            let mut draws = if cleared {
+                source.draws_onto_cleared(seed, &streams, buffers_now)
+            } else {
+                source.draws(seed, &streams, buffers_now)
+            };
             step.draws(&mut scratch, &mut draws, outs, &mut failed[..len]);
             drop(draws);
+            cleared = step.clears_draws();
             for (k, out) in outs.chunks_mut(m).enumerate() {
                 if let Some(reason) = failed[k].take() {
+                    // The replacement is drawn in the first buffer and left there.
+                    cleared = false;
                     let retry = Retry {
                         draw: first + k,
                         seed,
@@ -572,6 +590,69 @@ mod tests {
             assert_eq!((cols.b, cols.m, cols.seed), (700, 3, 9));
             assert_eq!(cols.ledger, expected.ledger);
             assert_eq!(cols.column(1), &rows.column(1)[..]);
+        }
+    }
+
+    /// A step that clears its batch's counts as it reads them (`clears_draws`) gets the draws a
+    /// step that leaves them gets, for batches after failed draws' replacements too (the first
+    /// buffer then holds a replacement's counts and must be cleared again).
+    #[test]
+    fn a_step_that_clears_its_draws_sees_the_same_draws() {
+        struct Clearing<F>(F, bool);
+        impl<F: Fn(&[u32]) -> Result<f64, String> + Sync> Step<[u32]> for Clearing<F> {
+            type Scratch = ();
+            fn statistics(&self) -> usize {
+                1
+            }
+            fn scratch(&self) {}
+            fn draw(&self, _: &mut (), c: &mut [u32], out: &mut [f64]) -> Result<(), String> {
+                out[0] = (self.0)(c)?;
+                Ok(())
+            }
+            fn batch(&self) -> usize {
+                16
+            }
+            fn clears_draws(&self) -> bool {
+                self.1
+            }
+            fn draws(
+                &self,
+                _: &mut (),
+                draws: &mut [&mut [u32]],
+                out: &mut [f64],
+                failed: &mut [Option<String>],
+            ) {
+                for ((c, out), f) in draws.iter_mut().zip(out.iter_mut()).zip(failed) {
+                    match (self.0)(c) {
+                        Ok(v) => *out = v,
+                        Err(e) => *f = Some(e),
+                    }
+                    if self.1 {
+                        c.fill(0);
+                    }
+                }
+            }
+        }
+        let stat = |c: &[u32]| {
+            if c[3] == 4 {
+                return Err("rare".to_string());
+            }
+            Ok(c.iter()
+                .enumerate()
+                .map(|(i, &k)| (i * i) as f64 * f64::from(k))
+                .sum())
+        };
+        let keep = Resampler::new(700, 9)
+            .threads(1)
+            .bootstrap(40, &Clearing(stat, false))
+            .unwrap();
+        assert!(keep.ledger.failed > 0);
+        for threads in [1, 2] {
+            let clear = Resampler::new(700, 9)
+                .threads(threads)
+                .bootstrap(40, &Clearing(stat, true))
+                .unwrap();
+            assert_eq!(clear, keep);
         }
     }
 

@@ -9,7 +9,7 @@
 //! draw's moments are one row of a matrix product of the batch's counts with the products
 //! ([`Moments::sums`], computed by the tiles of `tiles.rs`).
 
-use super::tiles::{weighted_sums, LANES};
+use super::tiles::{weighted_sums, weighted_sums_clearing, LANES};
 
 /// The rows' products of the requested column pairs, ready to be summed under count draws.
 #[derive(Debug, Clone)]
@@ -88,6 +88,12 @@ impl Moments {
     /// in the batch (a fixed summation order, see `tiles.rs`).
     pub fn sums<C: AsRef<[u32]>>(&self, counts: &[C], out: &mut [f64]) {
         weighted_sums(&self.products, self.width, counts, out);
+    }
+
+    /// As [`Moments::sums`], and leaves every count of the batch zero (cleared as it is read),
+    /// for a step that does not need the counts afterwards ([`super::Step::clears_draws`]).
+    pub fn sums_clearing<C: AsMut<[u32]>>(&self, counts: &mut [C], out: &mut [f64]) {
+        weighted_sums_clearing(&self.products, self.width, counts, out);
     }
 }
 

@@ -28,6 +28,18 @@ pub trait DrawSource: Sync {
             .map(|(b, &s)| self.draw(seed, s, b))
             .collect()
     }
+
+    /// As [`DrawSource::draws`], into buffers that are fresh from [`DrawSource::buffer`] or that
+    /// the step of the last batch left cleared ([`super::Step::clears_draws`]), which a source
+    /// whose new buffers are cleared (all zero) may use to skip clearing them.
+    fn draws_onto_cleared<'a>(
+        &self,
+        seed: u64,
+        streams: &[u64],
+        buffers: &'a mut [Self::Buffer],
+    ) -> Vec<&'a mut Self::Draw> {
+        self.draws(seed, streams, buffers)
+    }
 }
 
 /// The nonparametric bootstrap: a draw is the row counts of a resample of `n` rows with
@@ -57,6 +69,16 @@ impl DrawSource for Rows {
         buffers: &'a mut [Vec<u32>],
     ) -> Vec<&'a mut [u32]> {
         super::counts::resample_counts_many(seed, streams, buffers);
+        buffers.iter_mut().map(|b| b.as_mut_slice()).collect()
+    }
+
+    fn draws_onto_cleared<'a>(
+        &self,
+        seed: u64,
+        streams: &[u64],
+        buffers: &'a mut [Vec<u32>],
+    ) -> Vec<&'a mut [u32]> {
+        super::counts::resample_counts_many_onto_zeros(seed, streams, buffers);
         buffers.iter_mut().map(|b| b.as_mut_slice()).collect()
     }
 }
