@@ -1,8 +1,9 @@
 //! `cipa sem --group VAR`: the multi-group fit (sem::groups) with `--group-equal` and
 //! `--group-partial`, or with `--invariance` the configural-metric-scalar-strict sequence;
-//! reported per group as lavaan's summary() does (report/sem_groups.rs). What the grouped
-//! engine does not have yet (FIML, resampling, modification indices, residuals, diagrams,
-//! probing, APA tables) is refused up front with a usage error naming the flag.
+//! reported per group as lavaan's summary() does (report/sem_groups.rs); `--missing fiml` fits
+//! each group's own missing-data patterns (sem/groups/fiml.rs). What the grouped engine does
+//! not have yet (resampling, modification indices, residuals, diagrams, probing, APA tables)
+//! is refused up front with a usage error naming the flag.
 
 use serde_json::json;
 
@@ -13,7 +14,6 @@ use crate::report::sem_groups::{
 use crate::report::Report;
 use crate::sem::groups::{self, invariance, GroupEqual, GroupOptions, GroupedFit};
 use crate::sem::wald::WaldTest;
-use crate::sem::Missing;
 
 use super::output::{self, Deliverable, Delivery};
 use super::results_dir::{Destination, Provenance, ResultsDir};
@@ -79,8 +79,7 @@ pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliErr
 /// Flags the grouped engine does not take yet.
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
-    let refused: [(bool, &str); 10] = [
-        (plan.opts.missing == Missing::Fiml, "--missing fiml"),
+    let refused: [(bool, &str); 9] = [
         (a.boot > 0, "--boot"),
         (a.mc > 0, "--mc"),
         (a.mi.is_some(), "--mi"),

@@ -157,3 +157,59 @@ fn unsupported_flags_and_bad_lists_are_usage_errors() {
     ]));
     assert!(err.contains("'id' has 301 level(s)"), "{err}");
 }
+
+/// `--group school --missing fiml --estimator mlr` on HolzingerSwineford1939 with the cells of
+/// tests/golden/sem_hs_fiml/blank.csv blanked: the grouped FIML fit with lavaan's chi-square,
+/// per-group contributions and scaled test (tests/golden/sem_hs_groups_fiml/mlr/configural).
+#[test]
+fn grouped_fiml_matches_lavaan() {
+    let Some(data) = hs() else { return };
+    let text = std::fs::read_to_string(&data).unwrap();
+    let mut lines: Vec<Vec<String>> = text
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    for (row, col) in crate::common::hs_fiml_blank_cells() {
+        let j = lines[0]
+            .iter()
+            .position(|h| *h == format!("\"{col}\""))
+            .unwrap();
+        lines[row + 1][j] = String::new();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hs_blanked.csv");
+    let body: Vec<String> = lines.iter().map(|l| l.join(",")).collect();
+    std::fs::write(&path, body.join("\n") + "\n").unwrap();
+    let doc = json(&cipa(&[
+        "sem",
+        "--data",
+        path.to_str().unwrap(),
+        "--syntax",
+        CFA,
+        "--group",
+        "school",
+        "--missing",
+        "fiml",
+        "--estimator",
+        "mlr",
+        "--format",
+        "json",
+    ]));
+    let golden = crate::common::golden_dir("sem_hs_groups_fiml/mlr/configural");
+    let read = |f: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(golden.join(f)).unwrap()).unwrap()
+    };
+    let (exp, groups) = (read("expected.json"), read("groups.json"));
+    // 1e-5 as tests/suite/sem_groups_fiml.rs (the scaling factor reads the Hessian at θ̂).
+    let close = |a: &serde_json::Value, b: &serde_json::Value| {
+        let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+        assert!((a - b).abs() <= 1e-5 * b.abs(), "{a} vs {b}");
+    };
+    close(&doc["fit"]["chisq"], &exp["fit"]["chisq"]);
+    close(&doc["fit"]["chisq_scaled"], &exp["fit"]["chisq_scaled"]);
+    for k in 0..2 {
+        assert_eq!(doc["groups"][k]["n"], groups["n"][k]);
+        close(&doc["groups"][k]["chisq"], &groups["chisq_group"][k]);
+    }
+    assert_eq!(doc["options"]["missing"], "fiml");
+}
