@@ -2,8 +2,8 @@
 //! `--group-partial`, or with `--invariance` the configural-metric-scalar-strict sequence;
 //! reported per group as lavaan's summary() does (report/sem_groups.rs); `--missing fiml` fits
 //! each group's own missing-data patterns (sem/groups/fiml.rs). What the grouped engine does
-//! not have yet (resampling, modification indices, residuals, diagrams, probing, APA tables)
-//! is refused up front with a usage error naming the flag.
+//! not have yet (resampling, residuals, diagrams, probing, APA tables) is refused up front with
+//! a usage error naming the flag; `--mi` is sem_groups_mi.rs.
 
 use serde_json::json;
 
@@ -38,6 +38,11 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
                 "--wald tests constraints on one fit; drop --invariance and fit the labelled model with --group",
             ));
         }
+        if plan.a.mi.is_some() {
+            return Err(usage(
+                "--mi reads one fit; drop --invariance and fit the level with --group-equal",
+            ));
+        }
         Fitted::Invariance(
             invariance::invariance(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
         )
@@ -50,6 +55,10 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         (Fitted::Single(f), Some(text)) => Some(f.wald_text(text)?),
         _ => None,
     };
+    let mi = match (&result, plan.a.mi) {
+        (Fitted::Single(f), Some(t)) => Some(super::sem_groups_mi::modindices(f, t)?),
+        _ => None,
+    };
     let input = InputNotes::from_data(&data);
     Ok(GroupRun {
         plan,
@@ -57,6 +66,7 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         result,
         input,
         wald,
+        mi,
     })
 }
 
@@ -79,10 +89,9 @@ pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliErr
 /// Flags the grouped engine does not take yet.
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
-    let refused: [(bool, &str); 9] = [
+    let refused: [(bool, &str); 8] = [
         (a.boot > 0, "--boot"),
         (a.mc > 0, "--mc"),
-        (a.mi.is_some(), "--mi"),
         (a.residuals, "--residuals"),
         (a.diagram.is_some(), "--diagram"),
         (a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals"),
@@ -138,6 +147,8 @@ pub struct GroupRun {
     input: InputNotes,
     /// `--wald` on the grouped fit (lavTestWald).
     wald: Option<WaldTest>,
+    /// `--mi` on the grouped fit (lavaan's modindices()).
+    mi: Option<super::sem_groups_mi::GroupMi>,
 }
 
 impl GroupRun {
@@ -161,7 +172,7 @@ impl GroupRun {
             "std_lv": o.std_lv, "meanstructure": true, "fixed_x": o.fixed_x,
             "information": o.information, "conf": a.conf, "missing_codes": a.data.missing,
             "group": a.group, "group_equal": a.group_equal, "group_partial": a.group_partial,
-            "invariance": a.invariance, "wald": a.wald,
+            "invariance": a.invariance, "wald": a.wald, "mi": a.mi,
         })
     }
 
@@ -207,6 +218,9 @@ impl Deliverable for GroupRun {
         if let Some(w) = &self.wald {
             crate::report::sem_tests::add_wald(&mut report, w);
         }
+        if let (Fitted::Single(f), Some(mi)) = (&self.result, &self.mi) {
+            super::sem_groups_mi::add_to_report(&mut report, f, mi);
+        }
         self.input.add_to(&mut report);
         report
     }
@@ -219,6 +233,9 @@ impl Deliverable for GroupRun {
         };
         if let (Some(w), Some(o)) = (&self.wald, doc.as_object_mut()) {
             o.insert("wald".into(), serde_json::to_value(w).unwrap_or_default());
+        }
+        if let (Fitted::Single(f), Some(mi)) = (&self.result, &self.mi) {
+            super::sem_groups_mi::add_to_json(&mut doc, f, mi);
         }
         self.input.add_to_json(&mut doc);
         Ok(doc)

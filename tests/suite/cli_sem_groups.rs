@@ -213,3 +213,40 @@ fn grouped_fiml_matches_lavaan() {
     }
     assert_eq!(doc["options"]["missing"], "fiml");
 }
+
+/// `--group school --mi 3.84`: the grouped modification indices above 3.84, largest first, each
+/// with its group and level, equal to the library's (tests/golden/sem_hs_groups_mi checks those
+/// against lavaan); with --invariance --mi is a usage error.
+#[test]
+fn grouped_modindices_in_json() {
+    let Some(data) = hs() else { return };
+    let base = ["sem", "--data", &data, "--syntax", CFA, "--group", "school"];
+    let doc = json(&cipa(
+        &[&base[..], &["--mi", "3.84", "--format", "json"]].concat(),
+    ));
+    let mi = &doc["modindices"];
+    assert_eq!(mi["threshold"].as_f64(), Some(3.84));
+    let rows = mi["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    let vals: Vec<f64> = rows.iter().map(|r| r["mi"].as_f64().unwrap()).collect();
+    assert!(vals.windows(2).all(|w| w[0] >= w[1]) && vals.iter().all(|&v| v > 3.84));
+    let flat = cipa::spec::syntax::parse_flat("cfa", CFA).unwrap();
+    let d = crate::common::read_data(std::path::Path::new(&data));
+    let gopts = cipa::sem::groups::GroupOptions {
+        column: "school".into(),
+        ..Default::default()
+    };
+    let fit = cipa::sem::groups::fit(&flat, &d, &Default::default(), &gopts).unwrap();
+    let lib = cipa::sem::groups::diagnostics::modification_indices(&fit).unwrap();
+    let top = lib
+        .iter()
+        .max_by(|a, b| a.row.mi.total_cmp(&b.row.mi))
+        .unwrap();
+    assert_eq!(rows[0]["mi"].as_f64(), Some(top.row.mi));
+    assert_eq!(rows[0]["group"], top.group);
+    assert_eq!(rows[0]["level"], fit.groups[top.group - 1].level.as_str());
+    let text = ok(&cipa(&[&base[..], &["--mi", "3.84"]].concat()));
+    assert!(text.contains("Modification Indices"), "{text}");
+    let err = usage_error(&cipa(&[&base[..], &["--invariance", "--mi", "4"]].concat()));
+    assert!(err.contains("--mi reads one fit"), "{err}");
+}

@@ -9,6 +9,7 @@
 
 mod assemble;
 pub mod data;
+pub mod diagnostics;
 mod estimate;
 mod fiml;
 mod fiml_measures;
@@ -151,6 +152,18 @@ pub struct GroupedFit {
     pub table: ParTable,
     #[serde(skip)]
     pub row_values: Vec<f64>,
+    /// The tables and moments behind the fit, for the diagnostics (diagnostics.rs).
+    #[serde(skip)]
+    pub source: Option<std::sync::Arc<GroupSource>>,
+}
+
+/// What the diagnostics of a grouped fit read: the stacked table and each group's moments
+/// (the EM moments under FIML).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupSource {
+    pub tables: GroupedTable,
+    pub stats: Vec<super::SampleStats>,
+    pub missing: Missing,
 }
 
 impl GroupedFit {
