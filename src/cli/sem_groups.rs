@@ -2,8 +2,8 @@
 //! `--group-partial`, or with `--invariance` the configural-metric-scalar-strict sequence;
 //! reported per group as lavaan's summary() does (report/sem_groups.rs); `--missing fiml` fits
 //! each group's own missing-data patterns (sem/groups/fiml.rs). What the grouped engine does
-//! not have yet (resampling, residuals, diagrams, probing, APA tables) is refused up front with
-//! a usage error naming the flag; `--mi` is sem_groups_mi.rs.
+//! not have yet (resampling, diagrams, probing, APA tables) is refused up front with a usage
+//! error naming the flag; `--mi` and `--residuals` are sem_groups_diag.rs.
 
 use serde_json::json;
 
@@ -38,9 +38,9 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
                 "--wald tests constraints on one fit; drop --invariance and fit the labelled model with --group",
             ));
         }
-        if plan.a.mi.is_some() {
+        if plan.a.mi.is_some() || plan.a.residuals {
             return Err(usage(
-                "--mi reads one fit; drop --invariance and fit the level with --group-equal",
+                "--mi and --residuals read one fit; drop --invariance and fit the level with --group-equal",
             ));
         }
         Fitted::Invariance(
@@ -56,7 +56,11 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         _ => None,
     };
     let mi = match (&result, plan.a.mi) {
-        (Fitted::Single(f), Some(t)) => Some(super::sem_groups_mi::modindices(f, t)?),
+        (Fitted::Single(f), Some(t)) => Some(super::sem_groups_diag::modindices(f, t)?),
+        _ => None,
+    };
+    let residuals = match &result {
+        Fitted::Single(f) if plan.a.residuals => Some(super::sem_groups_diag::residuals(f)?),
         _ => None,
     };
     let input = InputNotes::from_data(&data);
@@ -67,6 +71,7 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         input,
         wald,
         mi,
+        residuals,
     })
 }
 
@@ -89,10 +94,9 @@ pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliErr
 /// Flags the grouped engine does not take yet.
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
-    let refused: [(bool, &str); 8] = [
+    let refused: [(bool, &str); 7] = [
         (a.boot > 0, "--boot"),
         (a.mc > 0, "--mc"),
-        (a.residuals, "--residuals"),
         (a.diagram.is_some(), "--diagram"),
         (a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals"),
         (a.apa, "--apa"),
@@ -148,7 +152,9 @@ pub struct GroupRun {
     /// `--wald` on the grouped fit (lavTestWald).
     wald: Option<WaldTest>,
     /// `--mi` on the grouped fit (lavaan's modindices()).
-    mi: Option<super::sem_groups_mi::GroupMi>,
+    mi: Option<super::sem_groups_diag::GroupMi>,
+    /// `--residuals`: each group's (lavaan's residuals()).
+    residuals: Option<Vec<crate::sem::residuals::Residuals>>,
 }
 
 impl GroupRun {
@@ -173,6 +179,7 @@ impl GroupRun {
             "information": o.information, "conf": a.conf, "missing_codes": a.data.missing,
             "group": a.group, "group_equal": a.group_equal, "group_partial": a.group_partial,
             "invariance": a.invariance, "wald": a.wald, "mi": a.mi,
+            "residuals": a.residuals,
         })
     }
 
@@ -219,7 +226,10 @@ impl Deliverable for GroupRun {
             crate::report::sem_tests::add_wald(&mut report, w);
         }
         if let (Fitted::Single(f), Some(mi)) = (&self.result, &self.mi) {
-            super::sem_groups_mi::add_to_report(&mut report, f, mi);
+            super::sem_groups_diag::add_to_report(&mut report, f, mi);
+        }
+        if let (Fitted::Single(f), Some(r)) = (&self.result, &self.residuals) {
+            super::sem_groups_diag::add_residuals_to_report(&mut report, f, r);
         }
         self.input.add_to(&mut report);
         report
@@ -235,7 +245,10 @@ impl Deliverable for GroupRun {
             o.insert("wald".into(), serde_json::to_value(w).unwrap_or_default());
         }
         if let (Fitted::Single(f), Some(mi)) = (&self.result, &self.mi) {
-            super::sem_groups_mi::add_to_json(&mut doc, f, mi);
+            super::sem_groups_diag::add_to_json(&mut doc, f, mi);
+        }
+        if let (Fitted::Single(f), Some(r)) = (&self.result, &self.residuals) {
+            super::sem_groups_diag::add_residuals_to_json(&mut doc, f, r);
         }
         self.input.add_to_json(&mut doc);
         Ok(doc)

@@ -248,5 +248,60 @@ fn grouped_modindices_in_json() {
     let text = ok(&cipa(&[&base[..], &["--mi", "3.84"]].concat()));
     assert!(text.contains("Modification Indices"), "{text}");
     let err = usage_error(&cipa(&[&base[..], &["--invariance", "--mi", "4"]].concat()));
-    assert!(err.contains("--mi reads one fit"), "{err}");
+    assert!(err.contains("--mi and --residuals read one fit"), "{err}");
+}
+
+/// `--group school --residuals`: each group's residuals in the JSON, its standardized ones
+/// equal to lavaan's (tests/golden/sem_hs_groups_residuals/configural.json, to 1e-3 as
+/// sem_groups_diagnostics.rs), and one residual-correlation table per group in the report.
+#[test]
+fn grouped_residuals_in_json_and_report() {
+    let Some(data) = hs() else { return };
+    let base = [
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        CFA,
+        "--group",
+        "school",
+        "--residuals",
+    ];
+    let doc = json(&cipa(&[&base[..], &["--format", "json"]].concat()));
+    let golden = crate::common::golden_dir("sem_hs_groups_residuals").join("configural.json");
+    let exp: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(golden).unwrap()).unwrap();
+    let res = doc["residuals"].as_array().unwrap();
+    assert_eq!(res.len(), 2);
+    for (g, r) in res.iter().enumerate() {
+        assert_eq!(r["group"], g + 1);
+        assert_eq!(r["level"], exp["levels"][g]);
+        for i in 0..9 {
+            for j in 0..9 {
+                let a = r["standardized"]["cov"][i][j].as_f64().unwrap();
+                let e = exp["groups"][g]["standardized"]["cov"][i][j]
+                    .as_f64()
+                    .unwrap();
+                assert!(
+                    (a - e).abs() <= 1e-3 * e.abs().max(1.0),
+                    "{g} {i} {j}: {a} vs {e}"
+                );
+                let a = r["raw"]["cov"][i][j].as_f64().unwrap();
+                let e = exp["groups"][g]["raw"]["cov"][i][j].as_f64().unwrap();
+                assert!(
+                    (a - e).abs() <= 3e-4 * e.abs().max(0.1),
+                    "{g} {i} {j}: {a} vs {e}"
+                );
+            }
+        }
+    }
+    let text = ok(&cipa(&base));
+    assert!(
+        text.contains("Residual Correlations (school = Pasteur)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Residual Correlations (school = Grant-White)"),
+        "{text}"
+    );
 }

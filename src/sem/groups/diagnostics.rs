@@ -1,4 +1,4 @@
-//! Modification indices of a multi-group fit, as lavaan 0.6-14's `modindices()` computes them
+//! Modification indices and residuals of a multi-group fit. Modification indices as lavaan 0.6-14's `modindices()` computes them
 //! for `group =` (`lav_modification.R`, `lav_object_extended`): every group's table extended by
 //! lavaan's full table of that group (modindices.rs's `extend`), the extended information
 //! block diagonal over groups with weights n_g/N and the gradient of fmin stacked the same way
@@ -11,12 +11,15 @@ use serde::Serialize;
 
 use super::super::constraints;
 use super::super::error::SemError;
+use super::super::gradient::{delta, expected_information};
+use super::super::linalg::spd_inverse_logdet;
 use super::super::linalg::Mat;
 use super::super::model::Model;
 use super::super::modindices::{
     complete_info_grad, extend, fixed_x_positions, not_pd, score_tests, standardized_epc, Extended,
     Kind, ModIndex,
 };
+use super::super::residuals::{residuals_given, Residuals};
 use super::super::vcov::vcov;
 use super::super::Missing;
 use super::{free_name, GroupSource, GroupedFit};
@@ -153,4 +156,48 @@ pub fn modification_indices(fit: &GroupedFit) -> Result<Vec<GroupModIndex>, SemE
     }
     fitted_rows.extend(added_rows);
     Ok(fitted_rows)
+}
+
+/// Each group's residuals (raw, cor.bollen, cor.bentler, normalized, standardized) as lavaan
+/// 0.6-14's `residuals(fit, type = ...)` gives them per group (`lav_residuals_acov`): the
+/// descriptive and normalized ones from the group's own moments, the standardized ones with
+/// Q_g = I − (n_g/N)·Δ_g A₀⁻¹ Δ_g′ A₁_g, A₀⁻¹ the fit's inverse expected information over all
+/// groups (under its equality constraints). Complete data only for now.
+pub fn residuals(fit: &GroupedFit) -> Result<Vec<Residuals>, SemError> {
+    let src = fit.source.as_ref().ok_or_else(not_pd)?;
+    if src.missing == Missing::Fiml {
+        return Err(SemError::UnsupportedOption {
+            what: "residuals of a multi-group FIML fit (use listwise deletion)".into(),
+        });
+    }
+    let gt = &src.tables;
+    let n: f64 = src.stats.iter().map(|s| s.n).sum();
+    let q = gt.combined.n_free;
+    let mut info = Mat::zeros(q, q);
+    let mut base = Vec::new();
+    for (g, (pt, s)) in gt.groups.iter().zip(&src.stats).enumerate() {
+        let model = Model::new(pt, s);
+        let o = gt.free_offset[g];
+        let (m, imp) = model
+            .implied(&fit.theta[o..o + pt.n_free])
+            .ok_or_else(not_pd)?;
+        let (sigma_inv, _) = spd_inverse_logdet(&imp.sigma).ok_or_else(not_pd)?;
+        let ig = expected_information(&delta(&model, &m, &imp), &sigma_inv, pt.meanstructure);
+        for i in 0..ig.rows {
+            for j in 0..ig.cols {
+                info[(o + i, o + j)] = s.n / n * ig[(i, j)];
+            }
+        }
+        base.extend(model.base.iter().copied());
+    }
+    let re = constraints::reparametrise(&gt.combined, &base)?;
+    let info_inv = vcov(&info, &re, 1.0, &|k| free_name(gt, k))?;
+    (gt.groups.iter().zip(&src.stats).enumerate())
+        .map(|(g, (pt, s))| {
+            let o = gt.free_offset[g];
+            let idx: Vec<usize> = (o..o + pt.n_free).collect();
+            let block = info_inv.select(&idx).scale(s.n / n);
+            residuals_given(pt, s, &fit.theta[o..o + pt.n_free], &block)
+        })
+        .collect()
 }

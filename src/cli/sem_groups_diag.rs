@@ -1,12 +1,14 @@
-//! `cipa sem --group VAR --mi T`: lavaan's `modindices()` of the grouped fit
-//! (sem/groups/diagnostics.rs), the indices above T largest first, each with its group, as a
-//! report section and the JSON document's `modindices` (docs/json-schema.md).
+//! `cipa sem --group VAR --mi T` and `--residuals`: lavaan's `modindices()` of the grouped fit
+//! (the indices above T largest first, each with its group) and each group's
+//! `residuals(fit, type = ...)` (sem/groups/diagnostics.rs), as report sections and the JSON
+//! document's `modindices` and `residuals` (docs/json-schema.md).
 
 use serde_json::json;
 
 use crate::report::{Report, Section, Table, Value};
-use crate::sem::groups::diagnostics::{modification_indices, GroupModIndex};
+use crate::sem::groups::diagnostics::{self, modification_indices, GroupModIndex};
 use crate::sem::groups::GroupedFit;
+use crate::sem::residuals::{ResidualMoments, Residuals};
 
 use super::{usage, CliError};
 
@@ -82,5 +84,69 @@ pub fn add_to_json(doc: &mut serde_json::Value, fit: &GroupedFit, (threshold, mi
             "modindices".into(),
             json!({"threshold": threshold, "rows": rows}),
         );
+    }
+}
+
+/// Each group's residuals.
+pub fn residuals(fit: &GroupedFit) -> Result<Vec<Residuals>, CliError> {
+    diagnostics::residuals(fit).map_err(|e| CliError::from(crate::Error::from(e)))
+}
+
+/// One "Residual Correlations" table per group (lavaan's `type = "cor"`, lower triangle).
+pub fn add_residuals_to_report(report: &mut Report, fit: &GroupedFit, res: &[Residuals]) {
+    let names = &fit.observed;
+    let tables = (fit.groups.iter().zip(res))
+        .map(|(g, r)| {
+            let cor = &r.cor_bollen.cov;
+            let mut columns = vec![String::new()];
+            columns.extend(names.iter().cloned());
+            let rows = (0..names.len())
+                .map(|i| {
+                    let mut row = vec![Value::Text(names[i].clone())];
+                    row.extend((0..names.len()).map(|j| match j <= i {
+                        true => Value::Num(cor[(i, j)]),
+                        false => Value::Empty,
+                    }));
+                    row
+                })
+                .collect();
+            Table {
+                title: format!("Residual Correlations ({} = {})", fit.group, g.level),
+                columns,
+                rows,
+                notes: vec!["lavaan's residuals(type = \"cor\") in this group: sample correlations minus model-implied correlations.".into()],
+            }
+        })
+        .collect();
+    report.sections.push(Section {
+        heading: "Residual Correlations".into(),
+        tables,
+    });
+}
+
+/// `residuals`: one object per group `{group, level, raw, cor_bollen, cor_bentler, normalized,
+/// standardized}`, each kind `{cov, mean}`.
+pub fn add_residuals_to_json(doc: &mut serde_json::Value, fit: &GroupedFit, res: &[Residuals]) {
+    let num = |v: f64| if v.is_finite() { json!(v) } else { json!(null) };
+    let moments = |m: &ResidualMoments| {
+        let cov: Vec<Vec<serde_json::Value>> = (0..m.cov.rows)
+            .map(|i| (0..m.cov.cols).map(|j| num(m.cov[(i, j)])).collect())
+            .collect();
+        let mean = m
+            .mean
+            .as_ref()
+            .map(|v| v.iter().map(|&x| num(x)).collect::<Vec<_>>());
+        json!({"cov": cov, "mean": mean})
+    };
+    let groups: Vec<serde_json::Value> = (fit.groups.iter().zip(res).enumerate())
+        .map(|(g, (gr, r))| {
+            json!({"group": g + 1, "level": gr.level, "raw": moments(&r.raw),
+                   "cor_bollen": moments(&r.cor_bollen), "cor_bentler": moments(&r.cor_bentler),
+                   "normalized": moments(&r.normalized),
+                   "standardized": moments(&r.standardized)})
+        })
+        .collect();
+    if let Some(o) = doc.as_object_mut() {
+        o.insert("residuals".into(), serde_json::Value::Array(groups));
     }
 }
