@@ -47,9 +47,8 @@ fn blanked() -> Option<Dataset> {
     Some(data)
 }
 
-fn fit(est: Estimator, equal: &[GroupEqual]) -> Option<GroupedFit> {
+fn fit(model: &str, est: Estimator, equal: &[GroupEqual]) -> Option<GroupedFit> {
     let data = blanked()?;
-    let model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9";
     let flat = cipa::spec::syntax::parse_flat("model", model).expect("model");
     let gopts = GroupOptions {
         column: "school".into(),
@@ -65,11 +64,12 @@ fn read(case: &str, file: &str) -> Value {
     serde_json::from_str(&text).expect("valid JSON")
 }
 
-/// Tolerance of a fit measure: small p-values (the close-fit tests, the scaled test) magnify
-/// the ~1e-6 relative error of lavaan's T and scaling factor (read at its θ̂, above) by
-/// |d ln p/d ln T| (configural MLR's scaled close-fit p of 0.0033 differs by 2.2e-5).
-fn measure_tol(name: &str, v: f64) -> f64 {
-    if name.contains("pvalue") && v < 1e-2 {
+/// Tolerance of a fit measure: p-values (the close-fit tests, the scaled test) magnify the
+/// ~1e-6 relative error of lavaan's T and scaling factor (read at its θ̂, above) by
+/// |d ln p/d ln T| (configural MLR's scaled close-fit p of 0.0033 differs by 2.2e-5, fixedx
+/// MLR's scaled p of 0.0148 by 2.5e-5).
+fn measure_tol(name: &str, _v: f64) -> f64 {
+    if name.contains("pvalue") {
         5e-5
     } else {
         REL
@@ -80,7 +80,7 @@ fn check(est: Estimator, level: &str, equal: &[GroupEqual]) {
     let dir = if est == Estimator::Ml { "ml" } else { "mlr" };
     let case = format!("sem_hs_groups_fiml/{dir}/{level}");
     let (exp, groups_exp) = (read(&case, "expected.json"), read(&case, "groups.json"));
-    let Some(fit) = fit(est, equal) else {
+    let Some(fit) = fit(exp["model"].as_str().expect("model"), est, equal) else {
         return;
     };
     println!(
@@ -116,11 +116,11 @@ fn check(est: Estimator, level: &str, equal: &[GroupEqual]) {
             c.num_tol(format!("r2 {name} ({})", g.level), *v, num(e), tol);
         }
     }
-    let rel = if level == "configural" {
-        CONFIGURAL_REL
-    } else {
-        PARAM_REL
-    };
+    // The fixed.x model's MLR sandwich SEs read lavaan's θ̂ too: restarting lavaan
+    // (`start = fit`) moves group 1's SE of x8 ~1 1.300625 → 1.300571, 1.300570 (cipa 1.300552)
+    // and of x8 ~~ x8 0.179039 → 0.179036 (cipa 0.179032), so they get the configural bound.
+    let loose = level == "configural" || (level == "fixedx" && est == Estimator::Mlr);
+    let rel = if loose { CONFIGURAL_REL } else { PARAM_REL };
     check_parameters(&mut c, &fit, &exp["parameters"], rel);
     let chisq = num(&exp["fit"]["chisq"]);
     if fit.fit.chisq > chisq * (1.0 + 1e-12) {
@@ -150,6 +150,18 @@ fn check(est: Estimator, level: &str, equal: &[GroupEqual]) {
         est == Estimator::Mlr,
     );
     c.finish();
+}
+
+/// fixed.x covariates (ageyr, sex) under grouped FIML: each group's covariate moments fixed at
+/// its own sample values, the log-likelihoods conditional on them (`<estimator>/fixedx`).
+#[test]
+fn hs_groups_fiml_fixedx_ml() {
+    check(Estimator::Ml, "fixedx", &[]);
+}
+
+#[test]
+fn hs_groups_fiml_fixedx_mlr() {
+    check(Estimator::Mlr, "fixedx", &[]);
 }
 
 #[test]
