@@ -183,3 +183,45 @@ fn hs_groups_fiml_configural_mlr() {
 fn hs_groups_fiml_metric_mlr() {
     check(Estimator::Mlr, "metric", &[GroupEqual::Loadings]);
 }
+
+/// Bad grouped FIML input gives typed errors, not panics: an item missing in every row of one
+/// group (its EM H1 cannot exist there), and the expected information (refused under FIML as
+/// for one group).
+#[test]
+fn grouped_fiml_bad_input_is_a_typed_error() {
+    let Some(mut data) = blanked() else {
+        return;
+    };
+    let model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6";
+    let flat = cipa::spec::syntax::parse_flat("model", model).expect("model");
+    let gopts = GroupOptions {
+        column: "school".into(),
+        ..GroupOptions::default()
+    };
+    let expected = SemOptions {
+        information: cipa::sem::Information::Expected,
+        ..SemOptions::lavaan(Estimator::Ml, Missing::Fiml)
+    };
+    let err = groups::fit(&flat, &data, &expected, &gopts)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("expected information"), "{err}");
+    let school: Vec<String> = (0..data.n_rows())
+        .map(|r| data.var("school").unwrap().data.display(r))
+        .collect();
+    let mut x1 = data.numeric("x1").unwrap().to_vec();
+    for (r, s) in school.iter().enumerate() {
+        if s == "Grant-White" {
+            x1[r] = f64::NAN;
+        }
+    }
+    data.set(Variable::numeric("x1".to_string(), x1)).unwrap();
+    let opts = SemOptions::lavaan(Estimator::Ml, Missing::Fiml);
+    let err = groups::fit(&flat, &data, &opts, &gopts)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("'x1' has no observed value in group 'Grant-White'"),
+        "{err}"
+    );
+}

@@ -94,6 +94,17 @@ fn group(
         n,
         npar: pt.n_free.max(p + 1),
     };
+    // A variable with no value in this group: name the group, not only the column.
+    for v in &pt.ov {
+        let col = rows.numeric(v)?;
+        if col.iter().all(|x| x.is_nan()) && !col.is_empty() {
+            return Err(SemError::GroupMissingItem {
+                column: gopts.column.clone(),
+                group: level.clone(),
+                variable: v.clone(),
+            });
+        }
+    }
     let prep = match fiml_data(pt, rows) {
         Err(SemError::TooFewRows { n, .. }) => return Err(too_small(n)),
         other => other?,
