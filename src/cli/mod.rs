@@ -24,6 +24,7 @@ mod results_dir;
 mod sem;
 mod sem_diagram;
 mod sem_groups;
+mod sem_groups_diag;
 mod simulate;
 mod warn;
 

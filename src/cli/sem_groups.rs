@@ -1,8 +1,9 @@
 //! `cipa sem --group VAR`: the multi-group fit (sem::groups) with `--group-equal` and
 //! `--group-partial`, or with `--invariance` the configural-metric-scalar-strict sequence;
-//! reported per group as lavaan's summary() does (report/sem_groups.rs). What the grouped
-//! engine does not have yet (FIML, resampling, modification indices, residuals, diagrams,
-//! probing, APA tables) is refused up front with a usage error naming the flag.
+//! reported per group as lavaan's summary() does (report/sem_groups.rs); `--missing fiml` fits
+//! each group's own missing-data patterns (sem/groups/fiml.rs). What the grouped engine does
+//! not have yet (resampling, diagrams, probing, APA tables) is refused up front with a usage
+//! error naming the flag; `--mi` and `--residuals` are sem_groups_diag.rs.
 
 use serde_json::json;
 
@@ -13,7 +14,6 @@ use crate::report::sem_groups::{
 use crate::report::Report;
 use crate::sem::groups::{self, invariance, GroupEqual, GroupOptions, GroupedFit};
 use crate::sem::wald::WaldTest;
-use crate::sem::Missing;
 
 use super::output::{self, Deliverable, Delivery};
 use super::results_dir::{Destination, Provenance, ResultsDir};
@@ -38,6 +38,11 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
                 "--wald tests constraints on one fit; drop --invariance and fit the labelled model with --group",
             ));
         }
+        if plan.a.mi.is_some() || plan.a.residuals {
+            return Err(usage(
+                "--mi and --residuals read one fit; drop --invariance and fit the level with --group-equal",
+            ));
+        }
         Fitted::Invariance(
             invariance::invariance(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
         )
@@ -50,6 +55,14 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         (Fitted::Single(f), Some(text)) => Some(f.wald_text(text)?),
         _ => None,
     };
+    let mi = match (&result, plan.a.mi) {
+        (Fitted::Single(f), Some(t)) => Some(super::sem_groups_diag::modindices(f, t)?),
+        _ => None,
+    };
+    let residuals = match &result {
+        Fitted::Single(f) if plan.a.residuals => Some(super::sem_groups_diag::residuals(f)?),
+        _ => None,
+    };
     let input = InputNotes::from_data(&data);
     Ok(GroupRun {
         plan,
@@ -57,6 +70,8 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         result,
         input,
         wald,
+        mi,
+        residuals,
     })
 }
 
@@ -79,12 +94,9 @@ pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliErr
 /// Flags the grouped engine does not take yet.
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
-    let refused: [(bool, &str); 10] = [
-        (plan.opts.missing == Missing::Fiml, "--missing fiml"),
+    let refused: [(bool, &str); 7] = [
         (a.boot > 0, "--boot"),
         (a.mc > 0, "--mc"),
-        (a.mi.is_some(), "--mi"),
-        (a.residuals, "--residuals"),
         (a.diagram.is_some(), "--diagram"),
         (a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals"),
         (a.apa, "--apa"),
@@ -139,6 +151,10 @@ pub struct GroupRun {
     input: InputNotes,
     /// `--wald` on the grouped fit (lavTestWald).
     wald: Option<WaldTest>,
+    /// `--mi` on the grouped fit (lavaan's modindices()).
+    mi: Option<super::sem_groups_diag::GroupMi>,
+    /// `--residuals`: each group's (lavaan's residuals()).
+    residuals: Option<Vec<crate::sem::residuals::Residuals>>,
 }
 
 impl GroupRun {
@@ -162,7 +178,8 @@ impl GroupRun {
             "std_lv": o.std_lv, "meanstructure": true, "fixed_x": o.fixed_x,
             "information": o.information, "conf": a.conf, "missing_codes": a.data.missing,
             "group": a.group, "group_equal": a.group_equal, "group_partial": a.group_partial,
-            "invariance": a.invariance, "wald": a.wald,
+            "invariance": a.invariance, "wald": a.wald, "mi": a.mi,
+            "residuals": a.residuals,
         })
     }
 
@@ -208,6 +225,12 @@ impl Deliverable for GroupRun {
         if let Some(w) = &self.wald {
             crate::report::sem_tests::add_wald(&mut report, w);
         }
+        if let (Fitted::Single(f), Some(mi)) = (&self.result, &self.mi) {
+            super::sem_groups_diag::add_to_report(&mut report, f, mi);
+        }
+        if let (Fitted::Single(f), Some(r)) = (&self.result, &self.residuals) {
+            super::sem_groups_diag::add_residuals_to_report(&mut report, f, r);
+        }
         self.input.add_to(&mut report);
         report
     }
@@ -220,6 +243,12 @@ impl Deliverable for GroupRun {
         };
         if let (Some(w), Some(o)) = (&self.wald, doc.as_object_mut()) {
             o.insert("wald".into(), serde_json::to_value(w).unwrap_or_default());
+        }
+        if let (Fitted::Single(f), Some(mi)) = (&self.result, &self.mi) {
+            super::sem_groups_diag::add_to_json(&mut doc, f, mi);
+        }
+        if let (Fitted::Single(f), Some(r)) = (&self.result, &self.residuals) {
+            super::sem_groups_diag::add_residuals_to_json(&mut doc, f, r);
         }
         self.input.add_to_json(&mut doc);
         Ok(doc)

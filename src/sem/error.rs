@@ -82,6 +82,12 @@ pub enum SemError {
         group: String,
         variable: String,
     },
+    #[error("'{variable}' has no observed value in group '{group}' ({column} = {group}): full-information ML cannot estimate its moments there; drop the variable or the group")]
+    GroupMissingItem {
+        column: String,
+        group: String,
+        variable: String,
+    },
 }
 
 fn suggest(s: &[String]) -> String {

@@ -169,12 +169,12 @@ fn bfgs_update(h: &mut Mat, s: &[f64], y: &[f64], sy: f64) {
     }
 }
 
-mod h1info;
-mod measures;
+pub(crate) mod h1info;
+pub(crate) mod measures;
 pub(crate) mod modindices;
 pub(crate) mod pipeline;
 pub(crate) mod residuals;
-mod robust;
+pub(crate) mod robust;
 #[cfg(test)]
 mod tests;
 

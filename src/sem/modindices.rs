@@ -40,7 +40,7 @@ pub struct ModIndex {
 
 /// What a row of the extended model is.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Kind {
+pub(crate) enum Kind {
     /// A free parameter of the fitted model (its 0-based index).
     Model(usize),
     /// Fixed in the fitted model or left out: a candidate.
@@ -51,13 +51,13 @@ enum Kind {
 
 /// The extended parameter table: every row of `pt` (fixed ones freed, fixed.x ones kept) and
 /// then the rows of lavaan's full table it lacks; each row's kind and value at the estimate.
-struct Extended {
-    table: ParTable,
-    kinds: Vec<Kind>,
-    values: Vec<f64>,
+pub(crate) struct Extended {
+    pub table: ParTable,
+    pub kinds: Vec<Kind>,
+    pub values: Vec<f64>,
 }
 
-fn extend(pt: &ParTable, fitted_values: &[f64]) -> Extended {
+pub(crate) fn extend(pt: &ParTable, fitted_values: &[f64]) -> Extended {
     let mut table = pt.clone();
     table.equalities.clear();
     table.defined.clear();
@@ -207,18 +207,27 @@ pub fn modification_indices(
     theta: &[f64],
 ) -> Result<Vec<ModIndex>, SemError> {
     let x = fixed_x_positions(pt);
-    let complete = |model: &Model, t: &[f64]| -> Result<(Mat, Vec<f64>), SemError> {
-        let (m, imp) = model.implied(t).ok_or_else(not_pd)?;
-        let (_, inv) = f_ml(&imp, s, model.meanstructure).ok_or_else(not_pd)?;
-        let mut d = delta(model, &m, &imp);
-        let g = gradient(&d, &imp, &inv, s, model.meanstructure)
-            .iter()
-            .map(|v| v / 2.0)
-            .collect();
-        zero_x_moments(&mut d, &x);
-        Ok((expected_information(&d, &inv, model.meanstructure), g))
-    };
+    let complete = |model: &Model, t: &[f64]| complete_info_grad(model, t, s, &x);
     modification_indices_by(pt, s, theta, &complete)
+}
+
+/// The complete-data expected information (per case) and gradient of fmin of an extended
+/// model at θ, the fixed.x moments `x` zeroed in Δ.
+pub(crate) fn complete_info_grad(
+    model: &Model,
+    t: &[f64],
+    s: &SampleStats,
+    x: &[usize],
+) -> Result<(Mat, Vec<f64>), SemError> {
+    let (m, imp) = model.implied(t).ok_or_else(not_pd)?;
+    let (_, inv) = f_ml(&imp, s, model.meanstructure).ok_or_else(not_pd)?;
+    let mut d = delta(model, &m, &imp);
+    let g = gradient(&d, &imp, &inv, s, model.meanstructure)
+        .iter()
+        .map(|v| v / 2.0)
+        .collect();
+    zero_x_moments(&mut d, x);
+    Ok((expected_information(&d, &inv, model.meanstructure), g))
 }
 
 /// [`modification_indices`] with the extended model's information and gradient from
@@ -256,7 +265,7 @@ pub(crate) fn modification_indices_by(
     );
     let names = |k: usize| pt.row_name(fitted.free_rows[k][0]);
     let i22_inv = vcov(&i22, &re, 1.0, &names)?;
-    let (mi, epc) = score_tests(&ext, &info, &g, &model_ix, &i22_inv, s.n);
+    let (mi, epc) = score_tests(&ext, 0, &info, &g, &model_ix, &i22_inv, s.n);
     let sepc = standardized_epc(pt, &ext, &epc, &imp);
     Ok((0..ext.table.rows.len())
         .filter(|&i| ext.kinds[i] == Kind::Extra && !mi[i].is_nan())
@@ -277,9 +286,11 @@ pub(crate) fn modification_indices_by(
 }
 
 /// MI = N g²/V and EPC = −g/V of every candidate row (NaN elsewhere and where V < ε^⅓), with
-/// V = I₁₁ − I₁₂ I₂₂⁻¹ I₂₁.
-fn score_tests(
+/// V = I₁₁ − I₁₂ I₂₂⁻¹ I₂₁; `ext`'s free parameters start at `offset` in `info` and `g` (a
+/// group's block of the stacked multi-group information, groups/diagnostics.rs).
+pub(crate) fn score_tests(
     ext: &Extended,
+    offset: usize,
     info: &Mat,
     g: &[f64],
     model_ix: &[usize],
@@ -292,7 +303,7 @@ fn score_tests(
         if *k != Kind::Extra {
             continue;
         }
-        let e = ext.table.rows[i].free - 1;
+        let e = offset + ext.table.rows[i].free - 1;
         let i12: Vec<f64> = model_ix.iter().map(|&a| info[(e, a)]).collect();
         let v = info[(e, e)] - quad_form(i22_inv, &i12);
         if v >= f64::EPSILON.cbrt() {
@@ -319,7 +330,12 @@ fn quad_form(a: &Mat, x: &[f64]) -> f64 {
 /// model's implied variances, variances taking their estimates (so covariances are scaled by
 /// the fitted residual variances), times the EPC's sign; a variance whose value is below √ε
 /// gives 0.
-fn standardized_epc(pt: &ParTable, ext: &Extended, epc: &[f64], imp: &Implied) -> [Vec<f64>; 3] {
+pub(crate) fn standardized_epc(
+    pt: &ParTable,
+    ext: &Extended,
+    epc: &[f64],
+    imp: &Implied,
+) -> [Vec<f64>; 3] {
     let tiny = f64::EPSILON.sqrt();
     let is_var = |r: &ParRow| r.op == Op::Covary && r.lhs == r.rhs;
     let est: Vec<f64> = ext

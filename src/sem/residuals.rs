@@ -56,19 +56,35 @@ const NEAR_ZERO: f64 = 1e-5;
 pub fn residuals(pt: &ParTable, s: &SampleStats, theta: &[f64]) -> Result<Residuals, SemError> {
     let model = Model::new(pt, s);
     let (m, imp) = model.implied(theta).ok_or_else(not_pd)?;
+    let re = super::nonlinear::reparam_at(pt, &model, theta)?;
+    let d = delta(&model, &m, &imp);
+    let (sigma_inv, _) = spd_inverse_logdet(&imp.sigma).ok_or_else(not_pd)?;
+    let info = expected_information(&d, &sigma_inv, pt.meanstructure);
+    let names = |k: usize| pt.row_name(model.free_rows[k][0]);
+    let info_inv = vcov(&info, &re, 1.0, &names)?;
+    residuals_given(pt, s, theta, &info_inv)
+}
+
+/// [`residuals`] with Δ I⁻¹ Δ′ of the projection Q read from `info_inv` (the inverse unit
+/// information of θ): in a multi-group fit group g's block of the fit's inverse, times n_g/N
+/// (lavaan's `gw` in `lav_residuals_acov`, groups/diagnostics.rs).
+pub(crate) fn residuals_given(
+    pt: &ParTable,
+    s: &SampleStats,
+    theta: &[f64],
+    info_inv: &Mat,
+) -> Result<Residuals, SemError> {
+    let model = Model::new(pt, s);
+    let (m, imp) = model.implied(theta).ok_or_else(not_pd)?;
     let ms = pt.meanstructure;
     let p = s.cov.rows;
     let [raw, cor_bollen, cor_bentler] = descriptive(pt, s, &imp);
     let mask = fixed_x_mask(p, ms, &super::modindices::fixed_x_positions(pt));
     let acov_obs = h1_acov(s, ms, &mask)?;
     let normalized = divide_by_se(&raw, &acov_obs, p);
-    let re = super::nonlinear::reparam_at(pt, &model, theta)?;
     let d = delta(&model, &m, &imp);
     let (sigma_inv, _) = spd_inverse_logdet(&imp.sigma).ok_or_else(not_pd)?;
-    let info = expected_information(&d, &sigma_inv, ms);
-    let names = |k: usize| pt.row_name(model.free_rows[k][0]);
-    let info_inv = vcov(&info, &re, 1.0, &names)?;
-    let q = projection(&d, &info_inv, &sigma_inv, ms, &mask);
+    let q = projection(&d, info_inv, &sigma_inv, ms, &mask);
     let acov_res = q.mul(&acov_obs).mul(&q.t());
     let standardized = divide_by_se(&raw, &acov_res, p);
     Ok(Residuals {

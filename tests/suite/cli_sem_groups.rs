@@ -157,3 +157,151 @@ fn unsupported_flags_and_bad_lists_are_usage_errors() {
     ]));
     assert!(err.contains("'id' has 301 level(s)"), "{err}");
 }
+
+/// `--group school --missing fiml --estimator mlr` on HolzingerSwineford1939 with the cells of
+/// tests/golden/sem_hs_fiml/blank.csv blanked: the grouped FIML fit with lavaan's chi-square,
+/// per-group contributions and scaled test (tests/golden/sem_hs_groups_fiml/mlr/configural).
+#[test]
+fn grouped_fiml_matches_lavaan() {
+    let Some(data) = hs() else { return };
+    let text = std::fs::read_to_string(&data).unwrap();
+    let mut lines: Vec<Vec<String>> = text
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    for (row, col) in crate::common::hs_fiml_blank_cells() {
+        let j = lines[0]
+            .iter()
+            .position(|h| *h == format!("\"{col}\""))
+            .unwrap();
+        lines[row + 1][j] = String::new();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hs_blanked.csv");
+    let body: Vec<String> = lines.iter().map(|l| l.join(",")).collect();
+    std::fs::write(&path, body.join("\n") + "\n").unwrap();
+    let doc = json(&cipa(&[
+        "sem",
+        "--data",
+        path.to_str().unwrap(),
+        "--syntax",
+        CFA,
+        "--group",
+        "school",
+        "--missing",
+        "fiml",
+        "--estimator",
+        "mlr",
+        "--format",
+        "json",
+    ]));
+    let golden = crate::common::golden_dir("sem_hs_groups_fiml/mlr/configural");
+    let read = |f: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(golden.join(f)).unwrap()).unwrap()
+    };
+    let (exp, groups) = (read("expected.json"), read("groups.json"));
+    // 1e-5 as tests/suite/sem_groups_fiml.rs (the scaling factor reads the Hessian at θ̂).
+    let close = |a: &serde_json::Value, b: &serde_json::Value| {
+        let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+        assert!((a - b).abs() <= 1e-5 * b.abs(), "{a} vs {b}");
+    };
+    close(&doc["fit"]["chisq"], &exp["fit"]["chisq"]);
+    close(&doc["fit"]["chisq_scaled"], &exp["fit"]["chisq_scaled"]);
+    for k in 0..2 {
+        assert_eq!(doc["groups"][k]["n"], groups["n"][k]);
+        close(&doc["groups"][k]["chisq"], &groups["chisq_group"][k]);
+    }
+    assert_eq!(doc["options"]["missing"], "fiml");
+}
+
+/// `--group school --mi 3.84`: the grouped modification indices above 3.84, largest first, each
+/// with its group and level, equal to the library's (tests/golden/sem_hs_groups_mi checks those
+/// against lavaan); with --invariance --mi is a usage error.
+#[test]
+fn grouped_modindices_in_json() {
+    let Some(data) = hs() else { return };
+    let base = ["sem", "--data", &data, "--syntax", CFA, "--group", "school"];
+    let doc = json(&cipa(
+        &[&base[..], &["--mi", "3.84", "--format", "json"]].concat(),
+    ));
+    let mi = &doc["modindices"];
+    assert_eq!(mi["threshold"].as_f64(), Some(3.84));
+    let rows = mi["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    let vals: Vec<f64> = rows.iter().map(|r| r["mi"].as_f64().unwrap()).collect();
+    assert!(vals.windows(2).all(|w| w[0] >= w[1]) && vals.iter().all(|&v| v > 3.84));
+    let flat = cipa::spec::syntax::parse_flat("cfa", CFA).unwrap();
+    let d = crate::common::read_data(std::path::Path::new(&data));
+    let gopts = cipa::sem::groups::GroupOptions {
+        column: "school".into(),
+        ..Default::default()
+    };
+    let fit = cipa::sem::groups::fit(&flat, &d, &Default::default(), &gopts).unwrap();
+    let lib = cipa::sem::groups::diagnostics::modification_indices(&fit).unwrap();
+    let top = lib
+        .iter()
+        .max_by(|a, b| a.row.mi.total_cmp(&b.row.mi))
+        .unwrap();
+    assert_eq!(rows[0]["mi"].as_f64(), Some(top.row.mi));
+    assert_eq!(rows[0]["group"], top.group);
+    assert_eq!(rows[0]["level"], fit.groups[top.group - 1].level.as_str());
+    let text = ok(&cipa(&[&base[..], &["--mi", "3.84"]].concat()));
+    assert!(text.contains("Modification Indices"), "{text}");
+    let err = usage_error(&cipa(&[&base[..], &["--invariance", "--mi", "4"]].concat()));
+    assert!(err.contains("--mi and --residuals read one fit"), "{err}");
+}
+
+/// `--group school --residuals`: each group's residuals in the JSON, its standardized ones
+/// equal to lavaan's (tests/golden/sem_hs_groups_residuals/configural.json, to 1e-3 as
+/// sem_groups_diagnostics.rs), and one residual-correlation table per group in the report.
+#[test]
+fn grouped_residuals_in_json_and_report() {
+    let Some(data) = hs() else { return };
+    let base = [
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        CFA,
+        "--group",
+        "school",
+        "--residuals",
+    ];
+    let doc = json(&cipa(&[&base[..], &["--format", "json"]].concat()));
+    let golden = crate::common::golden_dir("sem_hs_groups_residuals").join("configural.json");
+    let exp: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(golden).unwrap()).unwrap();
+    let res = doc["residuals"].as_array().unwrap();
+    assert_eq!(res.len(), 2);
+    for (g, r) in res.iter().enumerate() {
+        assert_eq!(r["group"], g + 1);
+        assert_eq!(r["level"], exp["levels"][g]);
+        for i in 0..9 {
+            for j in 0..9 {
+                let a = r["standardized"]["cov"][i][j].as_f64().unwrap();
+                let e = exp["groups"][g]["standardized"]["cov"][i][j]
+                    .as_f64()
+                    .unwrap();
+                assert!(
+                    (a - e).abs() <= 1e-3 * e.abs().max(1.0),
+                    "{g} {i} {j}: {a} vs {e}"
+                );
+                let a = r["raw"]["cov"][i][j].as_f64().unwrap();
+                let e = exp["groups"][g]["raw"]["cov"][i][j].as_f64().unwrap();
+                assert!(
+                    (a - e).abs() <= 3e-4 * e.abs().max(0.1),
+                    "{g} {i} {j}: {a} vs {e}"
+                );
+            }
+        }
+    }
+    let text = ok(&cipa(&base));
+    assert!(
+        text.contains("Residual Correlations (school = Pasteur)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Residual Correlations (school = Grant-White)"),
+        "{text}"
+    );
+}

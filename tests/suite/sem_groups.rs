@@ -118,7 +118,7 @@ fn check_fit(case: &str, fit: &GroupedFit, exp: &Value, rel: f64) {
     c.finish();
 }
 
-fn check_parameters(c: &mut Checker, fit: &GroupedFit, rows: &Value, rel: f64) {
+pub(crate) fn check_parameters(c: &mut Checker, fit: &GroupedFit, rows: &Value, rel: f64) {
     let rows = rows.as_array().expect("parameter rows");
     c.eq("parameter rows", fit.parameters.len(), rows.len());
     for (k, (gr, e)) in fit.parameters.iter().zip(rows).enumerate() {

@@ -144,7 +144,7 @@ fn finish(
     Ok(out)
 }
 
-fn check(opts: &SemOptions) -> Result<(), SemError> {
+pub(crate) fn check(opts: &SemOptions) -> Result<(), SemError> {
     if opts.information != Information::Observed {
         return Err(SemError::UnsupportedOption {
             what: "the expected information under full-information ML (use the observed information, lavaan's default for missing = \"ml\")".into(),
@@ -160,7 +160,7 @@ pub(crate) struct Prepared {
     pub rows: Vec<f64>,
     pub n_rows: usize,
     /// File lines of the rows with no observed model variable.
-    dropped_lines: Vec<u64>,
+    pub dropped_lines: Vec<u64>,
     /// The data rows behind `rows` (rows with a missing fixed.x covariate are left out).
     kept: Vec<usize>,
     /// The clusters of the score rows and their variable (`fit_clustered`).
@@ -246,22 +246,40 @@ fn check_h1(names: &[String], h1: &H1) -> Result<(), SemError> {
 
 /// The unit observed information of fmin = F/2 at θ (lavaan's `lav_model_hessian`).
 pub(crate) fn information(model: &Model, fd: &FimlData, theta: &[f64]) -> Option<Mat> {
+    information_of(&|t: &[f64]| objective_gradient(model, fd, t), theta)
+}
+
+/// F and ∂F/∂θ at θ, `None` outside the parameter space: one group's FIML discrepancy, or the
+/// n_g/N-weighted sum over groups (groups/fiml.rs).
+pub(crate) type ThetaObjective<'a> = dyn Fn(&[f64]) -> Option<(f64, Vec<f64>)> + 'a;
+
+/// The unit observed information of fmin = F/2 at θ: 5-point differences of ∂F/∂θ / 2.
+pub(crate) fn information_of(obj: &ThetaObjective<'_>, theta: &[f64]) -> Option<Mat> {
     hessian_5point(theta, &|t: &[f64]| {
-        objective_gradient(model, fd, t).map(|(_, g)| g.iter().map(|v| v / 2.0).collect())
+        obj(t).map(|(_, g)| g.iter().map(|v| v / 2.0).collect())
     })
 }
 
-/// Minimises the FIML F in z (θ = K z + k₀): BFGS, then Newton steps with the observed
-/// Hessian (F's rounding hides the last decreases from a line search, so a Newton step is
-/// kept while it shrinks the gradient) to |∂F/∂z|∞ < [`GRADIENT_TOL`].
+/// Minimises the FIML F in z (θ = K z + k₀).
 pub(crate) fn estimate(
     model: &Model,
     fd: &FimlData,
     re: &Reparam,
     theta0: &[f64],
 ) -> Result<Estimate, SemError> {
+    minimise(&|t: &[f64]| objective_gradient(model, fd, t), re, theta0)
+}
+
+/// Minimises `obj` in z (θ = K z + k₀): BFGS, then Newton steps with the observed Hessian
+/// (F's rounding hides the last decreases from a line search, so a Newton step is kept while
+/// it shrinks the gradient) to |∂F/∂z|∞ < [`GRADIENT_TOL`].
+pub(crate) fn minimise(
+    obj: &ThetaObjective<'_>,
+    re: &Reparam,
+    theta0: &[f64],
+) -> Result<Estimate, SemError> {
     let eval = |z: &[f64]| -> Option<(f64, Vec<f64>)> {
-        let (f, g) = objective_gradient(model, fd, &re.theta(z))?;
+        let (f, g) = obj(&re.theta(z))?;
         Some((f, re.k.t().mul_vec(&g)))
     };
     let mut z0 = re.z(theta0);
@@ -276,7 +294,7 @@ pub(crate) fn estimate(
         if gmax < GRADIENT_TOL {
             break;
         }
-        let Some(step) = newton_step(model, fd, re, &z, &g) else {
+        let Some(step) = newton_step(obj, re, &z, &g) else {
             break;
         };
         let next: Vec<f64> = z.iter().zip(&step).map(|(a, d)| a - d).collect();
@@ -302,14 +320,8 @@ pub(crate) fn estimate(
 }
 
 /// H⁻¹g with H = ∂²F/∂z∂z′ = 2K′IK (I the observed information of F/2).
-fn newton_step(
-    model: &Model,
-    fd: &FimlData,
-    re: &Reparam,
-    z: &[f64],
-    g: &[f64],
-) -> Option<Vec<f64>> {
-    let info = information(model, fd, &re.theta(z))?;
+fn newton_step(obj: &ThetaObjective<'_>, re: &Reparam, z: &[f64], g: &[f64]) -> Option<Vec<f64>> {
+    let info = information_of(obj, &re.theta(z))?;
     let h = re.k.t().mul(&info).mul(&re.k).scale(2.0);
     let (inv, _) = spd_inverse_logdet(&h)?;
     Some(inv.mul_vec(g))

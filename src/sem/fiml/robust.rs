@@ -58,10 +58,40 @@ pub struct Context<'a> {
 }
 
 /// The h1 pieces at the EM moments: W, W⁻¹, J.
-struct H1Info {
-    w: Mat,
-    w_inv: Mat,
-    j: Mat,
+pub(crate) struct H1Info {
+    pub w: Mat,
+    pub w_inv: Mat,
+    pub j: Mat,
+}
+
+/// The covariates' moments (means, their covariances) as positions in the moments of p
+/// variables.
+pub(crate) fn x_moments(p: usize, x: &[usize]) -> Vec<usize> {
+    let mut idx: Vec<usize> = x
+        .iter()
+        .flat_map(|&i| std::iter::once(i).chain(x.iter().map(move |&j| cov_index(p, i, j))))
+        .collect();
+    idx.sort_unstable();
+    idx.dedup();
+    idx
+}
+
+/// W, W⁻¹ and J of one group's data at its EM moments `em`, the covariates' moments masked
+/// under fixed.x; `first_order` turns case scores into J (summed within clusters if any).
+pub(crate) fn h1_info(
+    fd: &FimlData,
+    data: DataView,
+    em: &SampleStats,
+    masked: &[usize],
+    first_order: &dyn Fn(&Mat) -> Mat,
+) -> Option<H1Info> {
+    let (mu, sigma) = (&em.mean, &em.cov.data);
+    let mut w = observed(&fd.patterns, mu, sigma)?;
+    let mut j = first_order(&scores(data, &fd.patterns, mu, sigma)?);
+    mask(&mut w, masked);
+    mask(&mut j, masked);
+    let w_inv = masked_inverse(&w, masked)?;
+    Some(H1Info { w, w_inv, j })
 }
 
 impl Context<'_> {
@@ -75,37 +105,23 @@ impl Context<'_> {
 
     /// The covariates' moments (means, their covariances) as positions in the moments.
     fn x_moments(&self) -> Vec<usize> {
-        let p = self.fd.patterns.p;
-        let mut idx: Vec<usize> = self
-            .x
-            .iter()
-            .flat_map(|&i| {
-                std::iter::once(i).chain(self.x.iter().map(move |&j| cov_index(p, i, j)))
-            })
-            .collect();
-        idx.sort_unstable();
-        idx.dedup();
-        idx
+        x_moments(self.fd.patterns.p, self.x)
     }
 
     fn h1(&self) -> Option<H1Info> {
-        let (mu, sigma) = (&self.em.mean, &self.em.cov.data);
-        let mut w = observed(&self.fd.patterns, mu, sigma)?;
-        let mut j = self.first_order(&scores(self.data, &self.fd.patterns, mu, sigma)?);
         let masked = if self.fixed_x {
             self.x_moments()
         } else {
             Vec::new()
         };
-        mask(&mut w, &masked);
-        mask(&mut j, &masked);
-        let w_inv = masked_inverse(&w, &masked)?;
-        Some(H1Info { w, w_inv, j })
+        h1_info(self.fd, self.data, self.em, &masked, &|s| {
+            self.first_order(s)
+        })
     }
 }
 
 /// Zeroes rows and columns `idx` of `a`.
-fn mask(a: &mut Mat, idx: &[usize]) {
+pub(crate) fn mask(a: &mut Mat, idx: &[usize]) {
     for &r in idx {
         for c in 0..a.cols {
             a[(r, c)] = 0.0;
@@ -232,7 +248,7 @@ fn corrected_tests(
 
 /// k of `lav_fit_fiml_corrected` for a model with Jacobian `dl` and (constrained) inverse
 /// information `e_inv`.
-fn trace_k(h1: &H1Info, wc: &Mat, dl: &Mat, e_inv: &Mat, version: Version) -> f64 {
+pub(crate) fn trace_k(h1: &H1Info, wc: &Mat, dl: &Mat, e_inv: &Mat, version: Version) -> f64 {
     let wd = h1.w.mul(dl);
     let u = h1.w.sub(&wd.mul(e_inv).mul(&wd.t()));
     let wi_wc_wi = h1.w_inv.mul(wc).mul(&h1.w_inv);
@@ -247,7 +263,7 @@ fn trace_k(h1: &H1Info, wc: &Mat, dl: &Mat, e_inv: &Mat, version: Version) -> f6
 
 /// F_ML of moments (μ, Σ) against the sample moments `s` (with means):
 /// ln|Σ| + tr(SΣ⁻¹) − ln|S| − p + (ȳ − μ)′Σ⁻¹(ȳ − μ).
-fn f_ml_moments(s: &SampleStats, mu: &[f64], sigma: &[f64]) -> Option<f64> {
+pub(crate) fn f_ml_moments(s: &SampleStats, mu: &[f64], sigma: &[f64]) -> Option<f64> {
     let p = mu.len();
     let (inv, logdet) = spd_inverse_logdet(&Mat::from_rows(p, p, sigma.to_vec()))?;
     let d: Vec<f64> = s.mean.iter().zip(mu).map(|(a, b)| a - b).collect();

@@ -144,6 +144,11 @@ pub(super) fn assemble(
         warnings,
         table: ct.clone(),
         row_values: values,
+        source: Some(std::sync::Arc::new(super::GroupSource {
+            tables: f.gt.clone(),
+            stats: gdata.iter().map(|d| d.stats.clone()).collect(),
+            missing: opts.missing,
+        })),
     }
 }
 

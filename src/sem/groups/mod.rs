@@ -3,12 +3,16 @@
 //! column, `c(...)` modifiers, `group.equal` and `group.partial`), fitted by the weighted ML
 //! discrepancy F = Σ (n_g/N)·F_g (`estimate.rs`) through the single-group engine's search, with
 //! the fit measures over groups (`measures.rs`) and the parameters, standardized values and R²
-//! of every group (`assemble.rs`). Multi-group FIML, resampling, modification indices and
-//! nonlinear or inequality constraints are refused with typed errors for now.
+//! of every group (`assemble.rs`); FIML per group with its own patterns and EM H1
+//! (`fiml.rs`, `fiml_measures.rs`). Resampling, modification indices and nonlinear or
+//! inequality constraints are refused with typed errors for now.
 
 mod assemble;
 pub mod data;
+pub mod diagnostics;
 mod estimate;
+mod fiml;
+mod fiml_measures;
 pub mod invariance;
 mod measures;
 pub mod partable;
@@ -148,6 +152,18 @@ pub struct GroupedFit {
     pub table: ParTable,
     #[serde(skip)]
     pub row_values: Vec<f64>,
+    /// The tables and moments behind the fit, for the diagnostics (diagnostics.rs).
+    #[serde(skip)]
+    pub source: Option<std::sync::Arc<GroupSource>>,
+}
+
+/// What the diagnostics of a grouped fit read: the stacked table and each group's moments
+/// (the EM moments under FIML).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupSource {
+    pub tables: GroupedTable,
+    pub stats: Vec<super::SampleStats>,
+    pub missing: Missing,
 }
 
 impl GroupedFit {
@@ -189,9 +205,7 @@ pub fn fit(
     gopts: &GroupOptions,
 ) -> Result<GroupedFit, SemError> {
     if opts.missing == Missing::Fiml {
-        return Err(SemError::UnsupportedOption {
-            what: "full-information ML (--missing fiml) with groups; use listwise deletion".into(),
-        });
+        return fiml::fit(flat, data, opts, gopts);
     }
     let data = &*products::with_products(flat, data)?;
     let names: Vec<String> = data.names().map(str::to_string).collect();
