@@ -1,8 +1,10 @@
 //! `cipa sem --group VAR`: the multi-group fit (sem::groups) with `--group-equal` and
 //! `--group-partial`, or with `--invariance` the configural-metric-scalar-strict sequence;
-//! reported per group as lavaan's summary() does (report/sem_groups.rs). What the grouped
-//! engine does not have yet (FIML, resampling, modification indices, residuals, diagrams,
-//! probing, APA tables) is refused up front with a usage error naming the flag.
+//! reported per group as lavaan's summary() does (report/sem_groups.rs); `--boot` (within each
+//! group) and `--mc` add the resampled intervals of every free and `:=` parameter
+//! (sem::groups::resample). What the grouped engine does not have yet (FIML, Bollen-Stine,
+//! modification indices, residuals, diagrams, probing, APA tables) is refused up front with a
+//! usage error naming the flag.
 
 use serde_json::json;
 
@@ -12,6 +14,7 @@ use crate::report::sem_groups::{
 };
 use crate::report::Report;
 use crate::sem::groups::{self, invariance, GroupEqual, GroupOptions, GroupedFit};
+use crate::sem::resample::SemBootstrap;
 use crate::sem::wald::WaldTest;
 use crate::sem::Missing;
 
@@ -38,6 +41,11 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
                 "--wald tests constraints on one fit; drop --invariance and fit the labelled model with --group",
             ));
         }
+        if plan.a.boot > 0 || plan.a.mc > 0 {
+            return Err(usage(
+                "--boot and --mc resample one fit; drop --invariance and fit the model with --group (and --group-equal)",
+            ));
+        }
         Fitted::Invariance(
             invariance::invariance(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
         )
@@ -50,6 +58,12 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         (Fitted::Single(f), Some(text)) => Some(f.wald_text(text)?),
         _ => None,
     };
+    let boot = match (&result, super::sem::boot_options(&plan.a)?) {
+        (Fitted::Single(f), Some(opts)) => {
+            Some(groups::resample::bootstrap(&plan.flat, &data, f, &opts).map_err(err)?)
+        }
+        _ => None,
+    };
     let input = InputNotes::from_data(&data);
     Ok(GroupRun {
         plan,
@@ -57,6 +71,7 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         result,
         input,
         wald,
+        boot,
     })
 }
 
@@ -79,10 +94,9 @@ pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliErr
 /// Flags the grouped engine does not take yet.
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
-    let refused: [(bool, &str); 10] = [
+    let refused: [(bool, &str); 9] = [
         (plan.opts.missing == Missing::Fiml, "--missing fiml"),
-        (a.boot > 0, "--boot"),
-        (a.mc > 0, "--mc"),
+        (a.bollen_stine, "--bollen-stine"),
         (a.mi.is_some(), "--mi"),
         (a.residuals, "--residuals"),
         (a.diagram.is_some(), "--diagram"),
@@ -139,6 +153,8 @@ pub struct GroupRun {
     input: InputNotes,
     /// `--wald` on the grouped fit (lavTestWald).
     wald: Option<WaldTest>,
+    /// `--boot` / `--mc` on the grouped fit.
+    boot: Option<SemBootstrap>,
 }
 
 impl GroupRun {
@@ -163,6 +179,8 @@ impl GroupRun {
             "information": o.information, "conf": a.conf, "missing_codes": a.data.missing,
             "group": a.group, "group_equal": a.group_equal, "group_partial": a.group_partial,
             "invariance": a.invariance, "wald": a.wald,
+            "boot": a.boot, "mc": a.mc, "seed": self.boot.as_ref().map(|b| b.seed),
+            "ci": self.boot.as_ref().filter(|_| a.boot > 0).map(|b| b.method),
         })
     }
 
@@ -208,6 +226,9 @@ impl Deliverable for GroupRun {
         if let Some(w) = &self.wald {
             crate::report::sem_tests::add_wald(&mut report, w);
         }
+        if let Some(b) = &self.boot {
+            crate::report::sem_boot::add_to(&mut report, b);
+        }
         self.input.add_to(&mut report);
         report
     }
@@ -220,6 +241,12 @@ impl Deliverable for GroupRun {
         };
         if let (Some(w), Some(o)) = (&self.wald, doc.as_object_mut()) {
             o.insert("wald".into(), serde_json::to_value(w).unwrap_or_default());
+        }
+        if let (Some(b), Some(o)) = (&self.boot, doc.as_object_mut()) {
+            o.insert(
+                "resampling".into(),
+                serde_json::to_value(b).unwrap_or_default(),
+            );
         }
         self.input.add_to_json(&mut doc);
         Ok(doc)
@@ -253,8 +280,8 @@ impl GroupRun {
             rows_dropped: Some(dropped.len()),
             dropped_lines: dropped,
             options: self.options_json(),
-            seed: None,
-            b: None,
+            seed: self.boot.as_ref().map(|b| b.seed),
+            b: self.boot.as_ref().map(|b| b.b).filter(|&b| b > 0),
             resampling: None,
             threads_requested: 0,
             threads_used: 1,

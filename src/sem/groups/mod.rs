@@ -3,8 +3,9 @@
 //! column, `c(...)` modifiers, `group.equal` and `group.partial`), fitted by the weighted ML
 //! discrepancy F = Σ (n_g/N)·F_g (`estimate.rs`) through the single-group engine's search, with
 //! the fit measures over groups (`measures.rs`) and the parameters, standardized values and R²
-//! of every group (`assemble.rs`). Multi-group FIML, resampling, modification indices and
-//! nonlinear or inequality constraints are refused with typed errors for now.
+//! of every group (`assemble.rs`); the bootstrap within groups and Monte Carlo intervals
+//! (`resample.rs`). Multi-group FIML, modification indices and nonlinear or inequality
+//! constraints are refused with typed errors for now.
 
 mod assemble;
 pub mod data;
@@ -12,6 +13,7 @@ mod estimate;
 pub mod invariance;
 mod measures;
 pub mod partable;
+pub mod resample;
 mod robust;
 
 use serde::Serialize;
@@ -193,6 +195,22 @@ pub fn fit(
             what: "full-information ML (--missing fiml) with groups; use listwise deletion".into(),
         });
     }
+    let (gt, gdata, dropped) = prepare(flat, data, opts, gopts)?;
+    let mut out = fit_groups(&gt, &gdata, opts)?;
+    out.group = gopts.column.clone();
+    out.group_options = gopts.clone();
+    out.dropped_lines = dropped;
+    Ok(out)
+}
+
+/// The stacked table, each group's complete rows and moments, and the file lines of the rows
+/// dropped (what `fit` fits and the bootstrap resamples).
+pub(crate) fn prepare(
+    flat: &FlatModel,
+    data: &Dataset,
+    opts: &SemOptions,
+    gopts: &GroupOptions,
+) -> Result<(GroupedTable, Vec<data::GroupData>, Vec<u64>), SemError> {
     let data = &*products::with_products(flat, data)?;
     let names: Vec<String> = data.names().map(str::to_string).collect();
     // The level count first: it decides whether the table is a grouped one at all.
@@ -225,11 +243,7 @@ pub fn fit(
             &gt.combined.ov,
         )?);
     }
-    let mut out = fit_groups(&gt, &gdata, opts)?;
-    out.group = gopts.column.clone();
-    out.group_options = gopts.clone();
-    out.dropped_lines = dropped;
-    Ok(out)
+    Ok((gt, gdata, dropped))
 }
 
 /// The fitted state the later stages share.
