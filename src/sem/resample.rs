@@ -19,7 +19,7 @@ mod covariates;
 mod fiml_refit;
 pub(crate) mod monte_carlo;
 mod refit;
-mod solve;
+pub(in crate::sem) mod solve;
 mod weighted;
 
 use serde::Serialize;

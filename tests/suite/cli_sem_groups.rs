@@ -181,7 +181,7 @@ fn grouped_bootstrap_and_monte_carlo() {
         "--group",
         "school",
         "--boot",
-        "40",
+        "50",
         "--mc",
         "300",
         "--seed",
@@ -191,10 +191,10 @@ fn grouped_bootstrap_and_monte_carlo() {
     ];
     let doc = json(&cipa(&[&args[..], &["--format", "json"]].concat()));
     let r = &doc["resampling"];
-    assert_eq!(r["b"], 40);
+    assert_eq!(r["b"], 50);
     assert_eq!(r["seed"], 11);
     assert_eq!(r["method"], "percentile");
-    assert_eq!(doc["options"]["boot"], 40);
+    assert_eq!(doc["options"]["boot"], 50);
     assert_eq!(doc["options"]["seed"], 11);
     let rows = r["parameters"].as_array().expect("rows");
     let d = crate::common::read_data(std::path::Path::new(&data));
@@ -206,7 +206,7 @@ fn grouped_bootstrap_and_monte_carlo() {
     let fit = cipa::sem::groups::fit(&flat, &d, &Default::default(), &gopts).unwrap();
     assert_eq!(rows.len(), fit.theta.len() + 1);
     let opts = cipa::sem::resample::SemBootOptions {
-        boot: 40,
+        boot: 50,
         mc: 300,
         seed: 11,
         ..Default::default()
@@ -224,6 +224,6 @@ fn grouped_bootstrap_and_monte_carlo() {
     assert_eq!(mc.len(), 1);
     assert_eq!(mc[0]["se"].as_f64(), lib.monte_carlo.unwrap().defined[0].se);
     let text = ok(&cipa(&args));
-    assert!(text.contains("40 bootstrap resamples, seed 11"), "{text}");
+    assert!(text.contains("50 bootstrap resamples, seed 11"), "{text}");
     assert!(text.contains("Group"), "{text}");
 }

@@ -40,7 +40,8 @@ fn fit(model: &str, data: &cipa::data::Dataset) -> (cipa::spec::flat::FlatModel,
 
 /// cipa's within-group bootstrap (B = 1000) against lavaan's: the SE and percentile bounds of
 /// every free parameter of both schools and of ind1, ind2 and their difference, within four
-/// SDs of the difference of two independent bootstraps.
+/// SDs of the difference of two independent bootstraps (the SE only where lavaan's draws have
+/// no far outliers: Pasteur's speed factor is weakly determined, see make.R).
 #[test]
 fn grouped_bootstrap_agrees_with_lavaan() {
     let Some(data) = hs() else { return };
@@ -53,11 +54,19 @@ fn grouped_bootstrap_agrees_with_lavaan() {
         ..SemBootOptions::default()
     };
     let boot = bootstrap(&flat, &data, &fit, &opts).expect("bootstrap");
+    println!("cipa's failed draws: {:?}", boot.failed);
     // lavaan drops its failed runs (B_used of B).
     let lavaan_b = exp["B_used"].as_f64().expect("B_used");
     let compared = crate::sem_boot::compare_with_lavaan(&boot, &exp, lavaan_b);
-    // Every free parameter of both groups and the three := rows, three numbers each.
-    assert_eq!(compared, 3 * (fit.theta.len() + 3));
+    // Every free parameter of both groups and the three := rows, three numbers each, but the
+    // SEs of rows whose lavaan draws have far outliers (make.R).
+    let rows = exp["parameters"].as_array().expect("rows");
+    let far = rows
+        .iter()
+        .filter(|r| r["se_outliers"].as_u64().unwrap_or(0) > 0)
+        .count();
+    assert!(far <= 10, "{far} rows with far lavaan draws");
+    assert_eq!(compared, 3 * (fit.theta.len() + 3) - far);
     assert!(boot.failed.failed < 50, "{:?}", boot.failed);
     let diff = boot
         .parameters

@@ -22,11 +22,12 @@ use crate::spec::flat::FlatModel;
 use super::super::assemble::defined_all;
 use super::super::constraints::{self, Reparam};
 use super::super::estimate as search;
+use super::super::linalg::Mat;
 use super::super::model::Model;
 use super::super::resample::{
     draw_and_summarise, exo_rows,
     monte_carlo::{self, McInput},
-    DrawMoments, Exo, Labelled, SemBootOptions, SemBootstrap,
+    solve, DrawMoments, Exo, Labelled, SemBootOptions, SemBootstrap,
 };
 use super::super::sample::SampleStats;
 use super::super::{ParameterRow, SemError};
@@ -101,6 +102,10 @@ struct GroupRefit<'a> {
     first: Vec<usize>,
     /// Each group's fixed.x rows (a draw's own covariate moments, as lavaan rebuilds them).
     exo: Vec<Vec<(usize, Exo)>>,
+    /// z of θ̂ and the full sample's inverse Hessian there: a draw's quasi-Newton steps start
+    /// from them (as the single-group refit's, `resample/solve.rs`).
+    z0: Vec<f64>,
+    h0: Option<Mat>,
 }
 
 /// A worker's memory: the groups' models and one group's sums.
@@ -131,8 +136,24 @@ impl<'a> GroupRefit<'a> {
                 Some(here)
             })
             .collect();
+        let h0 = {
+            let stats: Vec<SampleStats> = gdata.iter().map(|d| d.stats.clone()).collect();
+            let groups = Groups {
+                models: &models,
+                stats: &stats,
+                offset: &gt.free_offset,
+                q: gt.combined.n_free,
+            };
+            let pb = Problem {
+                groups: &groups,
+                re: &re,
+            };
+            solve::inverse_hessian(&pb, &re.z(start))
+        };
         Ok(GroupRefit {
             exo: gt.groups.iter().map(exo_rows).collect(),
+            z0: re.z(start),
+            h0,
             gt,
             models,
             re,
@@ -184,8 +205,8 @@ impl Step<[u32]> for GroupRefit<'_> {
         }
     }
 
-    /// θ* from θ̂ by the grouped search (`estimate.rs` over F = Σ (n_g/N)·F_g), then the `:=`
-    /// rows at θ*.
+    /// θ* from θ̂ by quasi-Newton steps on F = Σ (n_g/N)·F_g (else the grouped search of
+    /// `estimate.rs`), to the engine's |∂F/∂z|∞ < 1e-10 either way; then the `:=` rows at θ*.
     fn draw(&self, work: &mut Work, counts: &mut [u32], out: &mut [f64]) -> Result<(), String> {
         let stats = (0..self.moments.len())
             .map(|g| self.group_sample(g, counts, work))
@@ -200,14 +221,26 @@ impl Step<[u32]> for GroupRefit<'_> {
             groups: &groups,
             re: &self.re,
         };
-        let est = search::minimise(&pb, &self.re, self.start).map_err(|e| match e {
-            SemError::NotConverged { .. } => "the grouped ML fit did not converge".to_string(),
-            e => e.to_string(),
-        })?;
-        let q = est.theta.len();
-        out[..q].copy_from_slice(&est.theta);
+        let quick = self
+            .h0
+            .as_ref()
+            .and_then(|h| solve::minimise(&pb, &self.z0, h));
+        let theta = match quick {
+            Some((z, _)) => self.re.theta(&z),
+            None => {
+                let est = search::minimise(&pb, &self.re, self.start).map_err(|e| match e {
+                    SemError::NotConverged { .. } => {
+                        "the grouped ML fit did not converge".to_string()
+                    }
+                    e => e.to_string(),
+                })?;
+                est.theta
+            }
+        };
+        let q = theta.len();
+        out[..q].copy_from_slice(&theta);
         let values: Vec<f64> = (0..work.models.len())
-            .flat_map(|g| work.models[g].row_values(groups.slice(g, &est.theta)))
+            .flat_map(|g| work.models[g].row_values(groups.slice(g, &theta)))
             .collect();
         out[q..].copy_from_slice(&defined_all(&self.gt.combined, &values));
         Ok(())
