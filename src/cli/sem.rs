@@ -321,6 +321,16 @@ fn resampled(
     data: &Dataset,
     fit: &SemFit,
 ) -> Result<Option<SemBootstrap>, CliError> {
+    let Some(opts) = boot_options(a)? else {
+        return Ok(None);
+    };
+    let b = crate::sem::resample::bootstrap(flat, data, fit, &opts).map_err(crate::Error::from)?;
+    Ok(Some(b))
+}
+
+/// The resampling options of --boot, --mc, --seed, --ci, --bollen-stine, --threads (`None`
+/// when neither --boot nor --mc asks for draws); one group or several.
+pub(super) fn boot_options(a: &SemArgs) -> Result<Option<SemBootOptions>, CliError> {
     if a.boot == 0 && a.mc == 0 {
         return Ok(None);
     }
@@ -332,16 +342,14 @@ fn resampled(
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(1, |d| d.as_nanos() as u64 % 1_000_000_000)
     });
-    let opts = SemBootOptions {
+    Ok(Some(SemBootOptions {
         boot: a.boot,
         seed,
         ci: a.ci.unwrap_or_default(),
         mc: a.mc,
         bollen_stine: a.bollen_stine,
         threads: a.threads,
-    };
-    let b = crate::sem::resample::bootstrap(flat, data, fit, &opts).map_err(crate::Error::from)?;
-    Ok(Some(b))
+    }))
 }
 
 fn is_framework(p: &std::path::Path) -> bool {

@@ -1,9 +1,11 @@
 //! `cipa sem --group VAR`: the multi-group fit (sem::groups) with `--group-equal` and
 //! `--group-partial`, or with `--invariance` the configural-metric-scalar-strict sequence;
 //! reported per group as lavaan's summary() does (report/sem_groups.rs); `--missing fiml` fits
-//! each group's own missing-data patterns (sem/groups/fiml.rs). What the grouped engine does
-//! not have yet (resampling, diagrams, probing, APA tables) is refused up front with a usage
-//! error naming the flag; `--mi` and `--residuals` are sem_groups_diag.rs.
+//! each group's own missing-data patterns (sem/groups/fiml.rs); `--boot` (within each group) and
+//! `--mc` add the resampled intervals of every free and `:=` parameter
+//! (sem::groups::resample); `--mi` and `--residuals` are sem_groups_diag.rs. What the grouped
+//! engine does not have yet (Bollen-Stine, diagrams, probing, APA tables) is refused up front
+//! with a usage error naming the flag.
 
 use serde_json::json;
 
@@ -13,7 +15,9 @@ use crate::report::sem_groups::{
 };
 use crate::report::Report;
 use crate::sem::groups::{self, invariance, GroupEqual, GroupOptions, GroupedFit};
+use crate::sem::resample::SemBootstrap;
 use crate::sem::wald::WaldTest;
+use crate::sem::Missing;
 
 use super::output::{self, Deliverable, Delivery};
 use super::results_dir::{Destination, Provenance, ResultsDir};
@@ -43,6 +47,11 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
                 "--mi and --residuals read one fit; drop --invariance and fit the level with --group-equal",
             ));
         }
+        if plan.a.boot > 0 || plan.a.mc > 0 {
+            return Err(usage(
+                "--boot and --mc resample one fit; drop --invariance and fit the model with --group (and --group-equal)",
+            ));
+        }
         Fitted::Invariance(
             invariance::invariance(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
         )
@@ -63,6 +72,12 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         Fitted::Single(f) if plan.a.residuals => Some(super::sem_groups_diag::residuals(f)?),
         _ => None,
     };
+    let boot = match (&result, super::sem::boot_options(&plan.a)?) {
+        (Fitted::Single(f), Some(opts)) => {
+            Some(groups::resample::bootstrap(&plan.flat, &data, f, &opts).map_err(err)?)
+        }
+        _ => None,
+    };
     let input = InputNotes::from_data(&data);
     Ok(GroupRun {
         plan,
@@ -72,6 +87,7 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         wald,
         mi,
         residuals,
+        boot,
     })
 }
 
@@ -95,8 +111,11 @@ pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliErr
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
     let refused: [(bool, &str); 7] = [
-        (a.boot > 0, "--boot"),
-        (a.mc > 0, "--mc"),
+        (
+            plan.opts.missing == Missing::Fiml && a.boot > 0,
+            "--boot with --missing fiml",
+        ),
+        (a.bollen_stine, "--bollen-stine"),
         (a.diagram.is_some(), "--diagram"),
         (a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals"),
         (a.apa, "--apa"),
@@ -155,6 +174,8 @@ pub struct GroupRun {
     mi: Option<super::sem_groups_diag::GroupMi>,
     /// `--residuals`: each group's (lavaan's residuals()).
     residuals: Option<Vec<crate::sem::residuals::Residuals>>,
+    /// `--boot` / `--mc` on the grouped fit.
+    boot: Option<SemBootstrap>,
 }
 
 impl GroupRun {
@@ -180,6 +201,9 @@ impl GroupRun {
             "group": a.group, "group_equal": a.group_equal, "group_partial": a.group_partial,
             "invariance": a.invariance, "wald": a.wald, "mi": a.mi,
             "residuals": a.residuals,
+            "invariance": a.invariance, "wald": a.wald,
+            "boot": a.boot, "mc": a.mc, "seed": self.boot.as_ref().map(|b| b.seed),
+            "ci": self.boot.as_ref().filter(|_| a.boot > 0).map(|b| b.method),
         })
     }
 
@@ -231,6 +255,9 @@ impl Deliverable for GroupRun {
         if let (Fitted::Single(f), Some(r)) = (&self.result, &self.residuals) {
             super::sem_groups_diag::add_residuals_to_report(&mut report, f, r);
         }
+        if let Some(b) = &self.boot {
+            crate::report::sem_boot::add_to(&mut report, b);
+        }
         self.input.add_to(&mut report);
         report
     }
@@ -249,6 +276,12 @@ impl Deliverable for GroupRun {
         }
         if let (Fitted::Single(f), Some(r)) = (&self.result, &self.residuals) {
             super::sem_groups_diag::add_residuals_to_json(&mut doc, f, r);
+        }
+        if let (Some(b), Some(o)) = (&self.boot, doc.as_object_mut()) {
+            o.insert(
+                "resampling".into(),
+                serde_json::to_value(b).unwrap_or_default(),
+            );
         }
         self.input.add_to_json(&mut doc);
         Ok(doc)
@@ -282,8 +315,8 @@ impl GroupRun {
             rows_dropped: Some(dropped.len()),
             dropped_lines: dropped,
             options: self.options_json(),
-            seed: None,
-            b: None,
+            seed: self.boot.as_ref().map(|b| b.seed),
+            b: self.boot.as_ref().map(|b| b.b).filter(|&b| b > 0),
             resampling: None,
             threads_requested: 0,
             threads_used: 1,

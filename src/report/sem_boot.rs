@@ -11,11 +11,16 @@ fn opt(x: Option<f64>) -> Value {
 }
 
 fn table(title: &str, rows: &[BootParameter]) -> Table {
+    // Under --group every row has lavaan's group (0 for a := row, which spans the groups).
+    let grouped = rows.iter().any(|r| r.group.is_some());
+    let mut columns = vec![String::new()];
+    if grouped {
+        columns.push("Group".into());
+    }
+    columns.extend(["Estimate", "Boot SE", "CI lower", "CI upper"].map(String::from));
     Table {
         title: title.into(),
-        columns: ["", "Estimate", "Boot SE", "CI lower", "CI upper"]
-            .map(String::from)
-            .to_vec(),
+        columns,
         rows: rows
             .iter()
             .map(|r| {
@@ -24,13 +29,20 @@ fn table(title: &str, rows: &[BootParameter]) -> Table {
                 } else {
                     format!("{} {} {}", r.lhs, r.op, r.rhs)
                 };
-                vec![
-                    Value::Text(name),
+                let mut row = vec![Value::Text(name)];
+                if grouped {
+                    row.push(match r.group {
+                        Some(g) if g > 0 => Value::Int(g as i64),
+                        _ => Value::Empty,
+                    });
+                }
+                row.extend([
                     Value::Num(r.est),
                     opt(r.se),
                     opt(r.ci_lower),
                     opt(r.ci_upper),
-                ]
+                ]);
+                row
             })
             .collect(),
         notes: Vec::new(),

@@ -17,24 +17,27 @@
 mod bollen_stine;
 mod covariates;
 mod fiml_refit;
-mod monte_carlo;
+pub(crate) mod monte_carlo;
 mod refit;
-mod solve;
+pub(in crate::sem) mod solve;
+mod weighted;
 
 use serde::Serialize;
 
 use crate::data::Dataset;
 use crate::inference::resample::{
-    jackknife, summarise_all, BootSummary, CiMethod, Draws, Ledger, Resampler, Step,
-    MAX_FAILED_SHARE,
+    jackknife, summarise_all, BootSummary, CiMethod, DrawSource, Draws, Ledger, Resampler, Rows,
+    Step, MAX_FAILED_SHARE,
 };
 use crate::spec::flat::FlatModel;
 
-use super::{auglag, constraints, model, nonlinear, SemError, SemFit};
+use super::{auglag, constraints, model, nonlinear, ParameterRow, SemError, SemFit};
 use refit::{Output, Refit};
 
 pub use bollen_stine::BollenStine;
 pub use monte_carlo::MonteCarlo;
+pub(crate) use refit::{exo_rows, Exo};
+pub(crate) use weighted::DrawMoments;
 
 /// What to resample and how (`cipa sem --boot B --seed S --ci ... --mc R --bollen-stine`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,6 +70,10 @@ impl Default for SemBootOptions {
 /// One parameter's resampled inference; `se` and the interval are `None` when withheld.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BootParameter {
+    /// The row's group under `--group` (lavaan's group column: 1, 2, ...; 0 for `:=` rows);
+    /// absent for one group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<usize>,
     pub lhs: String,
     pub op: String,
     pub rhs: String,
@@ -113,28 +120,81 @@ pub fn bootstrap(
     fit: &SemFit,
     opts: &SemBootOptions,
 ) -> Result<SemBootstrap, SemError> {
-    let mut out = SemBootstrap {
-        b: opts.boot,
-        seed: opts.seed,
-        method: opts.ci,
-        level: fit.options.level,
-        failed: Ledger::default(),
-        parameters: Vec::new(),
-        standardized_defined: Vec::new(),
-        bollen_stine: None,
-        monte_carlo: None,
-        notes: Vec::new(),
-        draws: None,
-    };
+    let mut out = SemBootstrap::empty(opts, fit.options.level);
     if opts.boot > 0 {
         resample_rows(flat, data, fit, opts, &mut out)?;
     }
     // Monte Carlo needs only θ̂ and V̂, so it serves complete data and FIML alike.
     if opts.mc > 0 {
         let pt = &fit.source()?.table;
-        out.monte_carlo = Some(monte_carlo::intervals(pt, fit, opts)?);
+        let base: Vec<f64> = fit.parameters[..pt.rows.len()]
+            .iter()
+            .map(|r| r.est)
+            .collect();
+        let mc = monte_carlo::McInput {
+            pt,
+            theta: &fit.theta,
+            vcov: &fit.vcov,
+            base,
+            defined: Labelled::of(fit).defined,
+            level: fit.options.level,
+        };
+        out.monte_carlo = Some(monte_carlo::intervals(&mc, opts)?);
     }
     Ok(out)
+}
+
+impl SemBootstrap {
+    /// No draws yet: the options echoed.
+    pub(crate) fn empty(opts: &SemBootOptions, level: f64) -> SemBootstrap {
+        SemBootstrap {
+            b: opts.boot,
+            seed: opts.seed,
+            method: opts.ci,
+            level,
+            failed: Ledger::default(),
+            parameters: Vec::new(),
+            standardized_defined: Vec::new(),
+            bollen_stine: None,
+            monte_carlo: None,
+            notes: Vec::new(),
+            draws: None,
+        }
+    }
+}
+
+/// The rows a bootstrap reports, with their group under `--group`: what the summaries need of
+/// a fit, single-group or grouped.
+pub(crate) struct Labelled<'a> {
+    pub theta: &'a [f64],
+    /// The free rows (each free parameter once, in order of its index).
+    pub free: Vec<(Option<usize>, &'a ParameterRow)>,
+    pub defined: Vec<(Option<usize>, &'a ParameterRow)>,
+    pub level: f64,
+    /// Whether each draw also holds the std.all values of the `:=` rows, after them.
+    pub standardized: bool,
+}
+
+impl<'a> Labelled<'a> {
+    fn of(fit: &'a SemFit) -> Labelled<'a> {
+        Labelled {
+            theta: &fit.theta,
+            free: fit
+                .parameters
+                .iter()
+                .filter(|r| r.free > 0)
+                .map(|r| (None, r))
+                .collect(),
+            defined: fit
+                .parameters
+                .iter()
+                .filter(|r| r.op == ":=")
+                .map(|r| (None, r))
+                .collect(),
+            level: fit.options.level,
+            standardized: true,
+        }
+    }
 }
 
 /// The nonparametric bootstrap (and Bollen-Stine) of a complete-data fit, or the FIML one.
@@ -167,7 +227,13 @@ fn resample_rows(
         &prep.rows,
         Output::Estimates,
     );
-    draw_and_summarise(&step, step.rows(), fit, opts, out)?;
+    draw_and_summarise(
+        &Rows { n: step.rows() },
+        &step,
+        &Labelled::of(fit),
+        opts,
+        out,
+    )?;
     if opts.bollen_stine {
         out.bollen_stine = Some(bollen_stine::p_value(&prep, base, (&re, None), fit, opts)?);
     }
@@ -198,7 +264,13 @@ fn resample_lagrangian(
         Output::Estimates,
         lag(warm.clone()),
     );
-    draw_and_summarise(&step, step.rows(), fit, opts, out)?;
+    draw_and_summarise(
+        &Rows { n: step.rows() },
+        &step,
+        &Labelled::of(fit),
+        opts,
+        out,
+    )?;
     if opts.bollen_stine {
         let bs = bollen_stine::p_value(prep, base, (&re, Some(lag(warm))), fit, opts)?;
         out.bollen_stine = Some(bs);
@@ -224,32 +296,44 @@ fn resample_fiml(
         });
     }
     let step = fiml_refit::FimlRefit::new(pt, data, fit)?;
-    draw_and_summarise(&step, step.rows(), fit, opts, out)
+    draw_and_summarise(
+        &Rows { n: step.rows() },
+        &step,
+        &Labelled::of(fit),
+        opts,
+        out,
+    )
 }
 
-/// The row bootstrap of `step` over `n` rows through the one resampling engine, its BCa
-/// acceleration where asked, and the summaries of every parameter's draws.
-fn draw_and_summarise<S: Step<[u32]>>(
+/// The bootstrap of `step` over the draws of `source` (row counts: all rows, or within each
+/// group) through the one resampling engine, its BCa acceleration where asked, and the
+/// summaries of every parameter's draws.
+pub(crate) fn draw_and_summarise<D, S>(
+    source: &D,
     step: &S,
-    n: usize,
-    fit: &SemFit,
+    rows: &Labelled<'_>,
     opts: &SemBootOptions,
     out: &mut SemBootstrap,
-) -> Result<(), SemError> {
+) -> Result<(), SemError>
+where
+    D: DrawSource<Draw = [u32], Buffer = Vec<u32>>,
+    S: Step<[u32]>,
+{
     let draws = driver(opts, opts.boot)
-        .bootstrap(n, step)
+        .run(source, step)
         .map_err(|f| failed("bootstrap", f))?;
+    let n = source.buffer().len();
     let accel = acceleration(step, n, opts, &mut out.notes);
-    summarise(out, fit, &draws, &accel, opts);
+    summarise(out, rows, &draws, &accel, opts);
     out.draws = Some(draws);
     Ok(())
 }
 
-fn driver(opts: &SemBootOptions, draws: usize) -> Resampler<'static> {
+pub(crate) fn driver(opts: &SemBootOptions, draws: usize) -> Resampler<'static> {
     Resampler::new(draws, opts.seed).threads(opts.threads)
 }
 
-fn failed(what: &str, f: crate::inference::resample::BootstrapFailure) -> SemError {
+pub(crate) fn failed(what: &str, f: crate::inference::resample::BootstrapFailure) -> SemError {
     SemError::ResamplingFailed {
         what: what.into(),
         draw: f.draw,
@@ -285,24 +369,25 @@ fn acceleration<S: Step<[u32]>>(
 }
 
 /// The point values of the statistics: θ̂, the `:=` parameters, their std.all values.
-fn point(fit: &SemFit) -> Vec<f64> {
-    let defined = fit.parameters.iter().filter(|r| r.op == ":=");
-    let mut v = fit.theta.clone();
-    v.extend(defined.clone().map(|r| r.est));
-    v.extend(defined.map(|r| r.std_all));
+fn point(rows: &Labelled<'_>) -> Vec<f64> {
+    let mut v = rows.theta.to_vec();
+    v.extend(rows.defined.iter().map(|(_, r)| r.est));
+    if rows.standardized {
+        v.extend(rows.defined.iter().map(|(_, r)| r.std_all));
+    }
     v
 }
 
 /// The summaries into the report's rows, withheld where the draws do not allow them.
 fn summarise(
     out: &mut SemBootstrap,
-    fit: &SemFit,
+    rows: &Labelled<'_>,
     draws: &Draws,
     accel: &[f64],
     opts: &SemBootOptions,
 ) {
-    let point = point(fit);
-    let how = (100.0 * fit.options.level, opts.ci);
+    let point = point(rows);
+    let how = (100.0 * rows.level, opts.ci);
     let sums = summarise_all(draws, &point, how, accel, opts.threads);
     let usable = draws.ledger.usable(draws.b);
     if !usable {
@@ -313,12 +398,13 @@ fn summarise(
             100.0 * MAX_FAILED_SHARE
         ));
     }
-    let q = fit.theta.len();
-    let nd = point.len().saturating_sub(q) / 2;
-    let stat = |j: usize, r: &super::ParameterRow, est: f64| {
+    let q = rows.theta.len();
+    let nd = rows.defined.len();
+    let stat = |j: usize, (group, r): (Option<usize>, &ParameterRow), est: f64| {
         let ok = usable && est.is_finite() && finite_enough(draws, j);
         let s: Option<&BootSummary> = ok.then_some(&sums[j]);
         BootParameter {
+            group,
             lhs: r.lhs.clone(),
             op: r.op.clone(),
             rhs: r.rhs.clone(),
@@ -331,15 +417,15 @@ fn summarise(
             column: j,
         }
     };
-    let defined: Vec<&super::ParameterRow> =
-        fit.parameters.iter().filter(|r| r.op == ":=").collect();
-    for r in fit.parameters.iter().filter(|r| r.free > 0) {
-        out.parameters.push(stat(r.free - 1, r, r.est));
+    for &(g, r) in &rows.free {
+        out.parameters.push(stat(r.free - 1, (g, r), r.est));
     }
-    for (k, r) in defined.iter().enumerate() {
-        out.parameters.push(stat(q + k, r, r.est));
-        out.standardized_defined
-            .push(stat(q + nd + k, r, r.std_all));
+    for (k, &(g, r)) in rows.defined.iter().enumerate() {
+        out.parameters.push(stat(q + k, (g, r), r.est));
+        if rows.standardized {
+            out.standardized_defined
+                .push(stat(q + nd + k, (g, r), r.std_all));
+        }
     }
     out.failed = draws.ledger.clone();
 }

@@ -143,11 +143,17 @@ fn unsupported_flags_and_bad_lists_are_usage_errors() {
         err.contains("not one of lavaan's group.equal kinds"),
         "{err}"
     );
-    let err = usage_error(&cipa(&[&base[..], &["--boot", "10"]].concat()));
+    let err = usage_error(&cipa(
+        &[&base[..], &["--boot", "10", "--bollen-stine"]].concat(),
+    ));
     assert!(
-        err.contains("--boot is not available with --group"),
+        err.contains("--bollen-stine is not available with --group"),
         "{err}"
     );
+    let err = usage_error(&cipa(
+        &[&base[..], &["--invariance", "--boot", "10"]].concat(),
+    ));
+    assert!(err.contains("drop --invariance"), "{err}");
     let err = usage_error(&cipa(
         &[&base[..], &["--invariance", "--group-equal", "loadings"]].concat(),
     ));
@@ -304,4 +310,68 @@ fn grouped_residuals_in_json_and_report() {
         text.contains("Residual Correlations (school = Grant-White)"),
         "{text}"
     );
+}
+
+/// `--boot` and `--mc` with `--group`: the JSON's `resampling` has every free row of both
+/// groups and the `:=` across groups with their group, echoes B, seed and method, and equals
+/// the library's grouped bootstrap (here on two threads, there on every core: the draws do not
+/// depend on the threads); the text report has the bootstrap table with its Group column.
+#[test]
+fn grouped_bootstrap_and_monte_carlo() {
+    let Some(data) = hs() else { return };
+    let model = "textual =~ x4 + x5 + x6\ntextual ~ c(a1, a2)*x1\nd := a1 - a2";
+    let args = [
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        model,
+        "--group",
+        "school",
+        "--boot",
+        "50",
+        "--mc",
+        "300",
+        "--seed",
+        "11",
+        "--threads",
+        "2",
+    ];
+    let doc = json(&cipa(&[&args[..], &["--format", "json"]].concat()));
+    let r = &doc["resampling"];
+    assert_eq!(r["b"], 50);
+    assert_eq!(r["seed"], 11);
+    assert_eq!(r["method"], "percentile");
+    assert_eq!(doc["options"]["boot"], 50);
+    assert_eq!(doc["options"]["seed"], 11);
+    let rows = r["parameters"].as_array().expect("rows");
+    let d = crate::common::read_data(std::path::Path::new(&data));
+    let flat = cipa::spec::syntax::parse_flat("m", model).unwrap();
+    let gopts = cipa::sem::groups::GroupOptions {
+        column: "school".into(),
+        ..Default::default()
+    };
+    let fit = cipa::sem::groups::fit(&flat, &d, &Default::default(), &gopts).unwrap();
+    assert_eq!(rows.len(), fit.theta.len() + 1);
+    let opts = cipa::sem::resample::SemBootOptions {
+        boot: 50,
+        mc: 300,
+        seed: 11,
+        ..Default::default()
+    };
+    let lib = cipa::sem::groups::resample::bootstrap(&flat, &d, &fit, &opts).unwrap();
+    for (j, p) in rows.iter().zip(&lib.parameters) {
+        assert_eq!(j["group"], p.group.unwrap());
+        assert_eq!(j["lhs"], p.lhs.as_str());
+        assert_eq!(j["se"].as_f64(), p.se);
+        assert_eq!(j["ci_lower"].as_f64(), p.ci_lower);
+    }
+    assert_eq!(rows.last().unwrap()["lhs"], "d");
+    assert_eq!(rows.last().unwrap()["group"], 0);
+    let mc = r["monte_carlo"]["defined"].as_array().expect("MC rows");
+    assert_eq!(mc.len(), 1);
+    assert_eq!(mc[0]["se"].as_f64(), lib.monte_carlo.unwrap().defined[0].se);
+    let text = ok(&cipa(&args));
+    assert!(text.contains("50 bootstrap resamples, seed 11"), "{text}");
+    assert!(text.contains("Group"), "{text}");
 }

@@ -65,6 +65,7 @@ mod sem_golden;
 mod sem_groups;
 mod sem_groups_diagnostics;
 mod sem_groups_fiml;
+mod sem_groups_boot;
 mod sem_input;
 mod sem_lms;
 mod sem_lrt;

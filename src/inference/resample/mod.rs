@@ -6,7 +6,8 @@
 //!   (xoshiro256++ seeded through SplitMix64 from the pair), so results are bit-identical whatever
 //!   the number of threads. [`Rows`] turns the stream into row counts (the nonparametric
 //!   bootstrap: a draw is a vector of counts, not a copied data set); [`Clusters`] does the same
-//!   for whole clusters (every row of a cluster drawn k times counts k); [`Normal`] hands the stream
+//!   for whole clusters (every row of a cluster drawn k times counts k); [`Strata`] resamples
+//!   rows within fixed-size strata (the groups of a multi-group SEM); [`Normal`] hands the stream
 //!   itself to the step (Monte Carlo draws of coefficients).
 //! - [`driver`]: the parallel loop. A step that fails on a draw (a singular resample, say) has the
 //!   draw replaced by a deterministic retry on a later stream, and the failure is recorded in the
@@ -30,4 +31,6 @@ pub use interval::{
 };
 pub use ledger::{Ledger, MAX_FAILED_SHARE};
 pub use moments::Moments;
-pub use source::{resample_counts, stream_rng, ClusterBuffer, Clusters, DrawSource, Normal, Rows};
+pub use source::{
+    resample_counts, stream_rng, ClusterBuffer, Clusters, DrawSource, Normal, Rows, Strata,
+};

@@ -143,6 +143,52 @@ impl DrawSource for Clusters {
     }
 }
 
+/// The stratified bootstrap: the rows are in strata of fixed sizes (stored one stratum after
+/// another), and a draw resamples each stratum's rows within that stratum, so every stratum
+/// keeps its size (lavaan's bootstrap of a multi-group fit resamples each group's rows from that
+/// group, `lav_bootstrap.R`). One stream per draw, `(seed, draw)`, gives the strata's rows in
+/// turn, each mapped onto its stratum as [`resample_counts`] maps onto all rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Strata {
+    sizes: Vec<usize>,
+}
+
+impl Strata {
+    /// Strata of `sizes` rows, in the order the rows are stored.
+    pub fn new(sizes: Vec<usize>) -> Strata {
+        Strata { sizes }
+    }
+
+    /// Every row of every stratum.
+    pub fn rows(&self) -> usize {
+        self.sizes.iter().sum()
+    }
+}
+
+impl DrawSource for Strata {
+    type Draw = [u32];
+    type Buffer = Vec<u32>;
+
+    fn buffer(&self) -> Vec<u32> {
+        vec![0; self.rows()]
+    }
+
+    fn draw<'a>(&self, seed: u64, stream: u64, buffer: &'a mut Vec<u32>) -> &'a mut [u32] {
+        buffer.iter_mut().for_each(|c| *c = 0);
+        let mut rng = stream_rng(seed, stream);
+        let mut start = 0;
+        for &n in &self.sizes {
+            let n64 = n as u128;
+            for _ in 0..n {
+                let i = ((rng.next_u64() as u128 * n64) >> 64) as usize;
+                buffer[start + i] += 1;
+            }
+            start += n;
+        }
+        buffer
+    }
+}
+
 /// Parametric (Monte Carlo) draws: the step receives the draw's own generator and samples what
 /// it needs from it (normal coefficients, say).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -237,6 +283,26 @@ mod tests {
             assert_eq!(rows, again);
         }
         assert!(Clusters::new(vec![0, 2, 2]).is_none(), "cluster 1 unused");
+    }
+
+    /// A stratified draw keeps every stratum's size, one stratum is the plain row bootstrap of
+    /// the same stream, and a draw depends only on (seed, stream).
+    #[test]
+    fn strata_draws_keep_each_stratum_size() {
+        let source = Strata::new(vec![7, 12, 5]);
+        let mut buf = source.buffer();
+        for stream in 0..20 {
+            let c = source.draw(9, stream, &mut buf).to_vec();
+            assert_eq!(c.len(), 24);
+            assert_eq!(c[..7].iter().sum::<u32>(), 7);
+            assert_eq!(c[7..19].iter().sum::<u32>(), 12);
+            assert_eq!(c[19..].iter().sum::<u32>(), 5);
+            assert_eq!(c, source.draw(9, stream, &mut source.buffer()).to_vec());
+        }
+        let one = Strata::new(vec![30]);
+        let mut plain = vec![0u32; 30];
+        resample_counts(4, 3, &mut plain);
+        assert_eq!(one.draw(4, 3, &mut one.buffer()).to_vec(), plain);
     }
 
     /// The draws a seed gives are part of the API (a published seed must keep reproducing):

@@ -4,8 +4,8 @@
 //! discrepancy F = Σ (n_g/N)·F_g (`estimate.rs`) through the single-group engine's search, with
 //! the fit measures over groups (`measures.rs`) and the parameters, standardized values and R²
 //! of every group (`assemble.rs`); FIML per group with its own patterns and EM H1
-//! (`fiml.rs`, `fiml_measures.rs`). Resampling, modification indices and nonlinear or
-//! inequality constraints are refused with typed errors for now.
+//! (`fiml.rs`, `fiml_measures.rs`); the bootstrap within groups and Monte Carlo intervals
+//! (`resample.rs`). Nonlinear or inequality constraints are refused with typed errors for now.
 
 mod assemble;
 pub mod data;
@@ -16,6 +16,7 @@ mod fiml_measures;
 pub mod invariance;
 mod measures;
 pub mod partable;
+pub mod resample;
 mod robust;
 
 use serde::Serialize;
@@ -207,6 +208,22 @@ pub fn fit(
     if opts.missing == Missing::Fiml {
         return fiml::fit(flat, data, opts, gopts);
     }
+    let (gt, gdata, dropped) = prepare(flat, data, opts, gopts)?;
+    let mut out = fit_groups(&gt, &gdata, opts)?;
+    out.group = gopts.column.clone();
+    out.group_options = gopts.clone();
+    out.dropped_lines = dropped;
+    Ok(out)
+}
+
+/// The stacked table, each group's complete rows and moments, and the file lines of the rows
+/// dropped (what `fit` fits and the bootstrap resamples).
+pub(crate) fn prepare(
+    flat: &FlatModel,
+    data: &Dataset,
+    opts: &SemOptions,
+    gopts: &GroupOptions,
+) -> Result<(GroupedTable, Vec<data::GroupData>, Vec<u64>), SemError> {
     let data = &*products::with_products(flat, data)?;
     let names: Vec<String> = data.names().map(str::to_string).collect();
     // The level count first: it decides whether the table is a grouped one at all.
@@ -239,11 +256,7 @@ pub fn fit(
             &gt.combined.ov,
         )?);
     }
-    let mut out = fit_groups(&gt, &gdata, opts)?;
-    out.group = gopts.column.clone();
-    out.group_options = gopts.clone();
-    out.dropped_lines = dropped;
-    Ok(out)
+    Ok((gt, gdata, dropped))
 }
 
 /// The fitted state the later stages share.

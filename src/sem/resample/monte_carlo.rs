@@ -13,7 +13,7 @@ use crate::inference::resample::{step_fn, summarise_all, CiMethod};
 use super::super::assemble::defined_all;
 use super::super::linalg::{symmetric_eigen, Mat};
 use super::super::partable::ParTable;
-use super::super::{SemError, SemFit};
+use super::super::{ParameterRow, SemError};
 use super::{BootParameter, SemBootOptions};
 
 /// Monte Carlo intervals (percentile) of the defined parameters.
@@ -37,19 +37,30 @@ fn root(v: &Mat) -> Mat {
     l
 }
 
-pub(super) fn intervals(
-    pt: &ParTable,
-    fit: &SemFit,
+/// What the Monte Carlo draws need of a fit (single-group or grouped).
+pub(crate) struct McInput<'a> {
+    /// The table whose `:=` rows are evaluated (under `--group` the stacked one).
+    pub pt: &'a ParTable,
+    pub theta: &'a [f64],
+    pub vcov: &'a Mat,
+    /// Every row's value at θ̂ (fixed rows keep theirs in every draw).
+    pub base: Vec<f64>,
+    /// The `:=` rows, with their group under `--group`.
+    pub defined: Vec<(Option<usize>, &'a ParameterRow)>,
+    pub level: f64,
+}
+
+pub(crate) fn intervals(
+    input: &McInput<'_>,
     opts: &SemBootOptions,
 ) -> Result<MonteCarlo, SemError> {
-    let l = root(&fit.vcov);
-    let q = fit.theta.len();
+    let McInput {
+        pt, theta, base, ..
+    } = input;
+    let l = root(input.vcov);
+    let q = theta.len();
     let nd = pt.defined.len();
     // Only the free rows' values change; fixed rows (fixed.x moments too) keep the fit's.
-    let base: Vec<f64> = fit.parameters[..pt.rows.len()]
-        .iter()
-        .map(|r| r.est)
-        .collect();
     let step = step_fn(
         nd,
         || (vec![0.0; q], base.clone()),
@@ -60,7 +71,7 @@ pub(super) fn intervals(
             for (r, v) in pt.rows.iter().zip(values.iter_mut()) {
                 if r.free > 0 {
                     let i = r.free - 1;
-                    *v = fit.theta[i] + (0..q).map(|k| l[(i, k)] * z[k]).sum::<f64>();
+                    *v = theta[i] + (0..q).map(|k| l[(i, k)] * z[k]).sum::<f64>();
                 }
             }
             out.copy_from_slice(&defined_all(pt, values));
@@ -70,16 +81,16 @@ pub(super) fn intervals(
     let draws = super::driver(opts, opts.mc)
         .monte_carlo(&step)
         .map_err(|f| super::failed("Monte Carlo", f))?;
-    let rows: Vec<&super::super::ParameterRow> =
-        fit.parameters.iter().filter(|r| r.op == ":=").collect();
-    let point: Vec<f64> = rows.iter().map(|r| r.est).collect();
-    let how = (100.0 * fit.options.level, CiMethod::Percentile);
+    let rows = &input.defined;
+    let point: Vec<f64> = rows.iter().map(|(_, r)| r.est).collect();
+    let how = (100.0 * input.level, CiMethod::Percentile);
     let sums = summarise_all(&draws, &point, how, &vec![0.0; nd], opts.threads);
     let defined = rows
         .iter()
         .zip(&sums)
         .enumerate()
-        .map(|(k, (r, s))| BootParameter {
+        .map(|(k, ((group, r), s))| BootParameter {
+            group: *group,
             lhs: r.lhs.clone(),
             op: r.op.clone(),
             rhs: r.rhs.clone(),

@@ -5,7 +5,7 @@
 //! sample covariance is not positive definite or whose fit does not converge fails, and the
 //! engine replaces it and records why (lavaan keeps such draws as NA rows and drops them).
 
-use crate::inference::resample::{Moments, Step};
+use crate::inference::resample::Step;
 
 use super::super::auglag::{solve_from, Multipliers};
 use super::super::constraints::Reparam;
@@ -17,6 +17,7 @@ use super::super::partable::{Op, ParTable};
 use super::super::sample::SampleStats;
 use super::super::standardize::standardize;
 use super::solve::{minimise, Objective};
+use super::weighted::DrawMoments;
 
 /// What a draw yields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +30,7 @@ pub(super) enum Output {
 
 /// Where a fixed.x row's value comes from in a draw's moments.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Exo {
+pub(crate) enum Exo {
     Mean(usize),
     Cov(usize, usize),
 }
@@ -53,13 +54,7 @@ pub(super) struct Refit<'a> {
     start: &'a [f64],
     /// fixed.x rows: their row index and the draw moment they take.
     exo: Vec<(usize, Exo)>,
-    /// The columns are centred at the full sample's means (the sums stay well conditioned).
-    center: Vec<f64>,
-    moments: Moments,
-    /// Positions in a draw's sums: Σc, then Σc·x̃_j, then Σc·x̃_i·x̃_j (i ≤ j, row by row).
-    at_n: usize,
-    at_sum: Vec<usize>,
-    at_cross: Vec<usize>,
+    moments: DrawMoments,
     output: Output,
     /// z of θ̂ and the full sample's inverse Hessian there (the start of every draw's steps).
     z0: Vec<f64>,
@@ -113,32 +108,13 @@ impl<'a> Refit<'a> {
         rows: &[f64],
         output: Output,
     ) -> Refit<'a> {
-        let p = pt.ov.len();
-        let n = rows.len() / p.max(1);
-        let center: Vec<f64> = (0..p)
-            .map(|j| (0..n).map(|i| rows[i * p + j]).sum::<f64>() / n as f64)
-            .collect();
-        let mut columns: Vec<Vec<f64>> = vec![vec![1.0; n]];
-        columns.extend((0..p).map(|j| (0..n).map(|i| rows[i * p + j] - center[j]).collect()));
-        let mut pairs = vec![(0, 0)];
-        pairs.extend((0..p).map(|j| (0, j + 1)));
-        for i in 0..p {
-            pairs.extend((i..p).map(|j| (i + 1, j + 1)));
-        }
-        let refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
-        let moments = Moments::new(&refs, &pairs);
-        let at: Vec<usize> = (0..pairs.len()).map(|k| moments.at(k)).collect();
         Refit {
             exo: exo_rows(pt),
             pt,
             model,
             re,
             start,
-            center,
-            at_n: at[0],
-            at_sum: at[1..=p].to_vec(),
-            at_cross: at[p + 1..].to_vec(),
-            moments,
+            moments: DrawMoments::new(&pt.ov, rows),
             output,
             z0: re.z(start),
             h0: None,
@@ -200,21 +176,7 @@ impl<'a> Refit<'a> {
 
     /// The draw's n, ȳ* and S* (divisor n) from its weighted sums.
     fn sample(&self, sums: &[f64]) -> Result<SampleStats, String> {
-        let p = self.center.len();
-        let n = sums[self.at_n];
-        let d: Vec<f64> = self.at_sum.iter().map(|&k| sums[k] / n).collect();
-        let mean = self.center.iter().zip(&d).map(|(c, x)| c + x).collect();
-        let mut cov = Mat::zeros(p, p);
-        let mut k = 0;
-        for i in 0..p {
-            for j in i..p {
-                let v = sums[self.at_cross[k]] / n - d[i] * d[j];
-                cov[(i, j)] = v;
-                cov[(j, i)] = v;
-                k += 1;
-            }
-        }
-        SampleStats::new(&self.pt.ov, n, mean, cov).map_err(|e| e.to_string())
+        self.moments.sample(sums)
     }
 
     /// Fits the draw with weighted sums `sums` and writes its statistics.
@@ -278,7 +240,7 @@ pub(super) fn estimates(pt: &ParTable, model: &Model, theta: &[f64], out: &mut [
 }
 
 /// The fixed.x rows of the table: their values are the draw's own moments of the covariates.
-pub(super) fn exo_rows(pt: &ParTable) -> Vec<(usize, Exo)> {
+pub(crate) fn exo_rows(pt: &ParTable) -> Vec<(usize, Exo)> {
     let ix = |v: &str| pt.ov.iter().position(|o| o == v).expect("observed");
     pt.rows
         .iter()

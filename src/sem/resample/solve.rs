@@ -6,7 +6,6 @@
 //! fallback when these steps do not converge. Convergence is the engine's: |∂F/∂z|∞ < 1e-10.
 
 use super::super::constraints::Reparam;
-use super::super::estimate::Objective as _;
 use super::super::estimate::{self, bfgs_update, line_search, max_abs, GRADIENT_TOL};
 use super::super::gradient::gradient_direct;
 use super::super::linalg::{spd_inverse_logdet, Mat};
@@ -50,30 +49,39 @@ impl estimate::Objective for Objective<'_> {
 }
 
 impl Objective<'_> {
-    /// The inverse of ∂²F/∂z∂z′ at z by central differences of the analytic gradient, if it is
-    /// positive definite.
+    /// The inverse of ∂²F/∂z∂z′ at z, if it is positive definite.
     pub fn inverse_hessian(&self, z: &[f64]) -> Option<Mat> {
-        let r = z.len();
-        let mut h = Mat::zeros(r, r);
-        let mut x = z.to_vec();
-        for j in 0..r {
-            let step = 1e-6 * z[j].abs().max(1.0);
-            x[j] = z[j] + step;
-            let up = self.fg(&x)?.1;
-            x[j] = z[j] - step;
-            let down = self.fg(&x)?.1;
-            x[j] = z[j];
-            for i in 0..r {
-                h[(i, j)] = (up[i] - down[i]) / (2.0 * step);
-            }
-        }
-        spd_inverse_logdet(&h.add(&h.t()).scale(0.5)).map(|(inv, _)| inv)
+        inverse_hessian(self, z)
     }
+}
+
+/// The inverse of ∂²F/∂z∂z′ of any objective (one group's or the groups' weighted F) at z by
+/// central differences of its analytic gradient, if it is positive definite.
+pub(in crate::sem) fn inverse_hessian(ob: &impl estimate::Objective, z: &[f64]) -> Option<Mat> {
+    let r = z.len();
+    let mut h = Mat::zeros(r, r);
+    let mut x = z.to_vec();
+    for j in 0..r {
+        let step = 1e-6 * z[j].abs().max(1.0);
+        x[j] = z[j] + step;
+        let up = ob.fg(&x)?.1;
+        x[j] = z[j] - step;
+        let down = ob.fg(&x)?.1;
+        x[j] = z[j];
+        for i in 0..r {
+            h[(i, j)] = (up[i] - down[i]) / (2.0 * step);
+        }
+    }
+    spd_inverse_logdet(&h.add(&h.t()).scale(0.5)).map(|(inv, _)| inv)
 }
 
 /// The minimum of F from z0 with the starting inverse Hessian `h0`: (z, F), or `None` when the
 /// steps do not converge (the caller then runs the general search).
-pub(super) fn minimise(ob: &Objective<'_>, z0: &[f64], h0: &Mat) -> Option<(Vec<f64>, f64)> {
+pub(in crate::sem) fn minimise(
+    ob: &impl estimate::Objective,
+    z0: &[f64],
+    h0: &Mat,
+) -> Option<(Vec<f64>, f64)> {
     let mut z = z0.to_vec();
     let (mut f, mut g) = ob.fg(&z)?;
     let mut h = h0.clone();

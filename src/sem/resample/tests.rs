@@ -61,7 +61,7 @@ fn assert_full_draw_refits<S: Step<[u32]>>(step: &S, rows: usize, f: &SemFit) {
     let mut counts = vec![1u32; rows];
     step.draw(&mut step.scratch(), &mut counts, &mut out)
         .unwrap();
-    for (a, b) in out.iter().zip(&point(f)) {
+    for (a, b) in out.iter().zip(&point(&Labelled::of(f))) {
         assert!((a - b).abs() < 1e-7, "{a} {b}");
     }
 }
