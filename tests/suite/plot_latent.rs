@@ -197,6 +197,56 @@ fn latent_diagrams_are_laid_out_cleanly() {
     }
 }
 
+/// The framework's latent mediation (models/framework/latent_mediation.lav on the shipped
+/// survey, as `cipa sem --data example:sme --model framework:latent_mediation --diagram`
+/// draws it): too wide for a text width with the outcome factor's indicators in a row, so they
+/// stack on its right (as AMOS draws an outcome factor), and family ownership's arrow to
+/// performance, which ran through collaboration's indicators, bends under them. The diagram is
+/// clean (no overlaps, no line through a box, one line per parameter) and prints at 5.5 pt or
+/// more at 6.5 in (5.1 pt before; the tight room would print at 6.2 pt but leaves two labels
+/// crossed by lines). 8 pt needs a narrower arrangement than three columns with indicator
+/// stacks on both sides allow: not yet done.
+#[test]
+fn the_framework_latent_mediation_diagram_is_clean() {
+    let path = crate::common::crate_root().join("datasets/sme_survey.csv");
+    let data = crate::common::read_data(&path);
+    let text = cipa::spec::framework::model("latent_mediation").unwrap();
+    let flat = cipa::spec::syntax::parse_flat("latent_mediation", text).unwrap();
+    let fit = sem::fit(&flat, &data, &SemOptions::default()).unwrap();
+    for (style, values, residuals) in [
+        (CoefStyle::Stars, LatentValues::Unstandardized, false),
+        (CoefStyle::Stars, LatentValues::StdAll, true),
+        (CoefStyle::Ci, LatentValues::Unstandardized, false),
+    ] {
+        let opts = LatentOptions {
+            values,
+            style,
+            residuals,
+            ..LatentOptions::default()
+        };
+        let d = diagram::latent(&fit, &Labels::default(), &opts);
+        let tag = format!("latent_mediation {style:?} {values:?} residuals {residuals}");
+        check_layout(&tag, &d);
+        check_parameters(&tag, &fit, &d, residuals);
+        if opts == LatentOptions::default() {
+            for i in ["expf_1", "expf_2", "expf_3", "expf_4"] {
+                let (i, perf) = (node(&d, i), node(&d, "perf"));
+                assert!(
+                    i.x - i.w / 2.0 > perf.x + perf.w / 2.0,
+                    "{tag}: {} right of perf",
+                    i.id
+                );
+            }
+            let fig = DiagramFigure {
+                diagram: &d,
+                theme: Theme::default(),
+            };
+            let pt = crate::plot_print::smallest_printed_pt(&to_svg(&fig).unwrap());
+            assert!(pt >= 5.5, "{tag}: prints at {pt:.2} pt at 6.5 in");
+        }
+    }
+}
+
 #[test]
 fn indicators_sit_where_amos_puts_them() {
     for (name, fit) in cases() {
@@ -218,9 +268,11 @@ fn indicators_sit_where_amos_puts_them() {
             assert_eq!(l.kind, NodeKind::Latent, "{name}: {} an ellipse", l.id);
             assert_eq!(i.kind, NodeKind::Indicator, "{name}: {} a box", i.id);
             if endogenous.contains(r.lhs.as_str()) {
+                // Above or below; or, in the narrower layout, stacked on the right.
+                let right = i.x - i.w / 2.0 > l.x + l.w / 2.0;
                 assert!(
-                    (i.y - l.y).abs() > (i.h + l.h) / 2.0,
-                    "{name}: {} above or below {}",
+                    right || (i.y - l.y).abs() > (i.h + l.h) / 2.0,
+                    "{name}: {} above, below or right of {}",
                     i.id,
                     l.id
                 );

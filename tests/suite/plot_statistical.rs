@@ -196,68 +196,100 @@ fn example_roles(model: u32) -> Roles {
 }
 
 /// Every model, with stars and with intervals: no arrow through a box, arrows ending apart,
-/// text at 8 pt or more at 6.5 in, labels on their own arrows, over no box and no other label.
-/// With stars, labels are also clear of every other arrow (where eight or more arrows fan into
-/// one box too: models 12, 19, 69, 73), except in diagrams of four or more columns (serial
-/// models with two mediators in sequence): at 6.5 in their gaps are too narrow for every label
-/// of a bundle of steep arrows, and there at least half the labels must be clear (the
-/// serial-parallel models 80-82 are the tightest; 84-92 have at most three crossed labels).
+/// text at 8 pt or more at 6.5 in, labels on their own arrows, over no box and no other label;
+/// and every label clear of every other arrow (label boxes checked against all segments),
+/// except the labels of [`STILL_CROSSED`].
 #[test]
 fn statistical_diagrams_of_every_model_are_legible() {
     let d = data("sme_example.csv");
     let mut bad = Vec::new();
+    let mut crossed_now = Vec::new();
     for &(model, _) in MODERATED_PATHS {
         let spec = template(model)
             .unwrap()
             .instantiate(&example_roles(model))
             .unwrap();
         let a = fit(&d, &spec);
-        let dia = diagram::statistical(&a, &Labels::default(), CoefStyle::Ci, 3);
-        let (hard, _) = checks(&format!("model {model} with intervals"), &dia);
-        bad.extend(hard);
-        let dia = diagram::statistical(&a, &Labels::default(), CoefStyle::Stars, 3);
-        let name = format!("model {model}");
-        let (hard, crossed) = checks(&name, &dia);
-        bad.extend(hard);
-        let mut columns: Vec<i64> = dia.nodes.iter().map(|n| n.x.round() as i64).collect();
-        columns.sort_unstable();
-        columns.dedup();
-        if columns.len() < 4 {
-            bad.extend(crossed);
-        } else {
-            let labels = dia.edges.iter().filter(|e| e.label.is_some()).count();
-            let clashing: std::collections::BTreeSet<&str> = crossed
+        for (style, name) in [
+            (CoefStyle::Stars, format!("model {model}")),
+            (CoefStyle::Ci, format!("model {model} with intervals")),
+        ] {
+            let dia = diagram::statistical(&a, &Labels::default(), style, 3);
+            let (hard, crossed) = checks(&name, &dia);
+            bad.extend(hard);
+            let labels: std::collections::BTreeSet<&str> = crossed
                 .iter()
                 .map(|c| c.split(": crossed").next().unwrap_or(c))
                 .collect();
-            if 2 * clashing.len() > labels {
-                bad.push(format!(
-                    "{name}: {} of {labels} labels crossed",
-                    clashing.len()
-                ));
+            let allowed = STILL_CROSSED
+                .iter()
+                .find(|(m, s, _)| *m == model && *s == style)
+                .map_or(0, |c| c.2);
+            if !labels.is_empty() {
+                crossed_now.push((model, style, labels.len()));
+            }
+            if labels.len() > allowed {
+                bad.extend(crossed);
             }
         }
     }
-    assert!(bad.is_empty(), "{bad:#?}");
+    assert!(
+        bad.is_empty(),
+        "{bad:#?}\ncrossed labels now: {crossed_now:?}"
+    );
 }
 
-/// The showcase: the main job's diagram with stars passes every check; with confidence
-/// intervals (three-line labels at a true 8.5 pt, the interval broken after its comma) every
-/// check but clearance from other arrows, which 12 of its 14 labels keep: two pairs of steep,
-/// nearly parallel arrows (from the moderators stacked above and the products stacked below
-/// the mediator into Y) leave no clear place on the lower arrow of each pair.
+/// Labels still crossed by another arrow (model, style, how many labels; 67 labels in 31 of the
+/// 112 diagrams, 76 label-arrow crossings where there were 148): steep fans of arrows from many boxes stacked in one
+/// column into a box at the column's top (models 12 and 61-73 with intervals), and the
+/// serial-parallel models 80-92, whose four columns leave narrow gaps at 6.5 in. Issue 13 is not closed until this list is empty; a layout change may only shorten
+/// it (the test fails when a listed diagram gets worse or an unlisted one gets a crossed label).
+const STILL_CROSSED: &[(u32, CoefStyle, usize)] = &[
+    (12, CoefStyle::Ci, 3),
+    (61, CoefStyle::Ci, 3),
+    (62, CoefStyle::Ci, 1),
+    (64, CoefStyle::Ci, 2),
+    (66, CoefStyle::Ci, 1),
+    (69, CoefStyle::Ci, 5),
+    (70, CoefStyle::Ci, 2),
+    (71, CoefStyle::Ci, 1),
+    (72, CoefStyle::Ci, 1),
+    (73, CoefStyle::Ci, 6),
+    (80, CoefStyle::Stars, 2),
+    (80, CoefStyle::Ci, 1),
+    (81, CoefStyle::Stars, 1),
+    (81, CoefStyle::Ci, 6),
+    (82, CoefStyle::Stars, 1),
+    (82, CoefStyle::Ci, 6),
+    (83, CoefStyle::Ci, 1),
+    (84, CoefStyle::Stars, 1),
+    (84, CoefStyle::Ci, 1),
+    (85, CoefStyle::Ci, 2),
+    (86, CoefStyle::Ci, 2),
+    (87, CoefStyle::Stars, 1),
+    (87, CoefStyle::Ci, 1),
+    (88, CoefStyle::Stars, 1),
+    (88, CoefStyle::Ci, 3),
+    (89, CoefStyle::Stars, 1),
+    (89, CoefStyle::Ci, 2),
+    (90, CoefStyle::Stars, 1),
+    (90, CoefStyle::Ci, 3),
+    (92, CoefStyle::Stars, 2),
+    (92, CoefStyle::Ci, 3),
+];
+
+/// The showcase: the main job's diagram passes every check with stars and with confidence
+/// intervals (three-line labels at a true 8.5 pt where two lines find no clear place).
 #[test]
 fn the_main_jobs_statistical_diagram_is_legible() {
     let d = data("sme_survey.csv");
     let a = fit(&d, &main_job_spec());
-    let dia = diagram::statistical(&a, &Labels::default(), CoefStyle::Stars, 3);
-    assert_eq!(dia.edges.len(), 14, "one arrow per coefficient");
-    let bad = problems("main job", &dia);
-    assert!(bad.is_empty(), "{bad:#?}");
-    let dia = diagram::statistical(&a, &Labels::default(), CoefStyle::Ci, 3);
-    let (hard, crossed) = checks("main job with intervals", &dia);
-    assert!(hard.is_empty(), "{hard:#?}");
-    assert!(crossed.len() <= 2, "{crossed:#?}");
+    for style in [CoefStyle::Stars, CoefStyle::Ci] {
+        let dia = diagram::statistical(&a, &Labels::default(), style, 3);
+        assert_eq!(dia.edges.len(), 14, "one arrow per coefficient");
+        let bad = problems(&format!("main job {style:?}"), &dia);
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
 }
 
 #[test]

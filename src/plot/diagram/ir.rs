@@ -32,6 +32,12 @@ pub fn spread_offset_within(pos: usize, n: usize, len: f64, max: f64) -> f64 {
     (pos as f64 - (n - 1) as f64 / 2.0) * step
 }
 
+/// The order along a box's side (at height `me`) of an arrow to a box at height `other`,
+/// `gap` away across the columns: its slope.
+pub fn slope_order(me: f64, other: f64, gap: f64) -> f64 {
+    (other - me) / gap.max(1e-9)
+}
+
 /// What a box stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -332,6 +338,10 @@ pub struct Diagram {
     pub groups: Vec<Group>,
     /// Blank border around the drawing, in points; the caption starts at it.
     pub margin: f64,
+    /// Statistical diagrams: arrows sharing a box's side are ordered by slope rather than by
+    /// the height of their other ends ([`Diagram::side_order`]); layout tries both.
+    #[serde(skip)]
+    pub ends_by_slope: bool,
 }
 
 /// A frame around the boxes of one categorical predictor's coded columns, with its name.
@@ -351,8 +361,8 @@ impl Diagram {
     }
 
     /// Where along a box's side arrow `i` attaches, as an offset in points from the side's
-    /// middle: the box's outgoing (`outgoing`) or incoming left-to-right arrows, ordered by the
-    /// height of their other end (so they do not cross near the box), are spaced evenly along the
+    /// middle: the box's outgoing (`outgoing`) or incoming left-to-right arrows, ordered by
+    /// [`Diagram::side_order`] (so they do not cross near the box), are spaced evenly along the
     /// side, over its middle [`SPREAD_SIDE`] and at most [`SPREAD_MAX`] apart. In a statistical
     /// diagram layout makes a box tall enough for its arrows to end at least [`SPREAD_MIN`] apart
     /// ([`Diagram::min_height`]).
@@ -368,7 +378,7 @@ impl Diagram {
     }
 
     /// The arrows leaving a box's right side (`outgoing`) or arriving at its left side, in the
-    /// order of the height of their other end.
+    /// order of [`Diagram::side_order`].
     fn side_arrows(&self, node: &str, outgoing: bool) -> Vec<usize> {
         let Some(me) = self.node(node) else {
             return Vec::new();
@@ -390,7 +400,7 @@ impl Diagram {
             let Some(o) = self.node(other) else { continue };
             let gap = if outgoing { o.x - me.x } else { me.x - o.x };
             if gap > (me.w + o.w) / 2.0 {
-                others.push((o.y, o.x, k));
+                others.push((self.side_order(me, o, gap), o.x, k));
             }
         }
         others.sort_by(|a, b| {
@@ -399,6 +409,18 @@ impl Diagram {
                 .then(a.2.cmp(&b.2))
         });
         others.into_iter().map(|o| o.2).collect()
+    }
+
+    /// Where an arrow between `me` and `other` (`gap` apart across) goes in the order along
+    /// `me`'s side. In a statistical diagram with [`Diagram::ends_by_slope`], by its slope: an
+    /// arrow to a near box far below leaves below one to a far box a little below, so the two
+    /// do not cross just off the box (where their labels would sit); otherwise by the other
+    /// end's height.
+    fn side_order(&self, me: &Node, other: &Node, gap: f64) -> f64 {
+        match self.kind {
+            DiagramKind::Statistical if self.ends_by_slope => slope_order(me.y, other.y, gap),
+            _ => other.y,
+        }
     }
 
     /// The largest distance between the ends of arrows on one side of a box.

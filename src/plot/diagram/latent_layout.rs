@@ -1,7 +1,9 @@
 //! Layout of latent path diagrams, as AMOS and semPlot draw them: the structural part (latents
 //! and observed variables in regressions) in columns by causal depth, left to right; the
 //! indicators of an exogenous latent stacked on its left, those of an endogenous latent in a row
-//! below it (above it for the first of several in a column). Covariances are curves on the
+//! below it (above it for the first of several in a column). When that is too wide for a
+//! journal's text width, the indicators of the last column's latents stack on their right, as
+//! AMOS draws an outcome factor. Covariances are curves on the
 //! outer sides of the boxes they join, so they bow away from the model; an arrow with a box in
 //! its way is bent over (or under) everything between its ends.
 
@@ -36,6 +38,8 @@ pub struct Structure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Place {
     Left,
+    /// Stacked on the right (the outcome factors of the last column, in the narrower layout).
+    Right,
     Above,
     Below,
     /// No indicators (an observed variable, or a latent measured only by latents).
@@ -47,6 +51,7 @@ impl Place {
     fn inner(self) -> Side {
         match self {
             Place::Left => Side::Right,
+            Place::Right => Side::Left,
             Place::Above => Side::Bottom,
             Place::Below | Place::Alone => Side::Top,
         }
@@ -56,6 +61,7 @@ impl Place {
     pub(super) fn outer(self) -> Side {
         match self {
             Place::Left => Side::Left,
+            Place::Right => Side::Right,
             Place::Above => Side::Top,
             Place::Below | Place::Alone => Side::Bottom,
         }
@@ -138,18 +144,25 @@ const TIGHT: Room = Room {
 /// places its labels no worse.
 pub fn layout(s: &Structure, labels: &Labels, caption: Option<String>) -> Diagram {
     let sp = Spacing::for_kind(DiagramKind::Latent);
-    let (usual, clashes) = layout_with(s, labels, caption.clone(), USUAL);
+    let (usual, clashes) = layout_with(s, labels, caption.clone(), USUAL, false);
     let max_width = TEXT_WIDTH * sp.font_pt.min(sp.label_pt) / MIN_PRINT_PT;
     if usual.width <= max_width {
         return usual;
     }
-    let (tight, tight_clashes) = layout_with(s, labels, caption, TIGHT);
-    let worse = overlaps(&tight) > overlaps(&usual) || tight_clashes > clashes;
-    if tight.width < usual.width && !worse {
-        tight
-    } else {
-        usual
+    let mut best = (usual, clashes);
+    // Tighter room first; then the last column's indicators stacked on the right (with the
+    // usual room, then the tight), which takes a row of indicators out of the width.
+    for (room, right) in [(TIGHT, false), (USUAL, true), (TIGHT, true)] {
+        let (d, c) = layout_with(s, labels, caption.clone(), room, right);
+        let worse = overlaps(&d) > overlaps(&best.0) || c > best.1;
+        if d.width < best.0.width && !worse {
+            best = (d, c);
+        }
+        if best.0.width <= max_width {
+            break;
+        }
     }
+    best.0
 }
 
 /// Overlaps among a diagram's labels, curves' labels included, and of labels over boxes.
@@ -169,12 +182,13 @@ fn layout_with(
     labels: &Labels,
     caption: Option<String>,
     room: Room,
+    right: bool,
 ) -> (Diagram, Clashes) {
     let sp = Spacing::for_kind(DiagramKind::Latent);
     let columns = columns(s);
     let mut scene = Scene {
         d: layout::blank(DiagramKind::Latent, &sp),
-        place: places(s, &columns),
+        place: places(s, &columns, right),
         owner: BTreeMap::new(),
         column: BTreeMap::new(),
         room,
@@ -227,9 +241,11 @@ fn columns(s: &Structure) -> Vec<Vec<String>> {
     cols
 }
 
-/// Where each structural node's indicators go.
-fn places(s: &Structure, columns: &[Vec<String>]) -> BTreeMap<String, Place> {
+/// Where each structural node's indicators go; with `right`, those of the last column (past the
+/// first) on the right.
+fn places(s: &Structure, columns: &[Vec<String>], right: bool) -> BTreeMap<String, Place> {
     let mut out = BTreeMap::new();
+    let last = columns.len().saturating_sub(1);
     for (c, col) in columns.iter().enumerate() {
         for (r, v) in col.iter().enumerate() {
             let has_items = s.loadings.iter().any(|l| &l.from == v);
@@ -237,6 +253,8 @@ fn places(s: &Structure, columns: &[Vec<String>]) -> BTreeMap<String, Place> {
                 Place::Alone
             } else if c == 0 {
                 Place::Left
+            } else if right && c == last {
+                Place::Right
             } else if col.len() > 1 && r == 0 {
                 Place::Above
             } else {
@@ -426,15 +444,20 @@ fn block(scene: &Scene, s: &Structure, v: &str, labels: &Labels, sp: &Spacing) -
         items,
     };
     match place {
-        Place::Left => {
+        Place::Left | Place::Right => {
             let total = n * ih + (n - 1.0) * gap_y;
             let r = &scene.room;
             let dx = hw + r.stack_gap.max(r.stack_labels * lw) + 0.1 * total + iw / 2.0;
+            let sign = if place == Place::Right { 1.0 } else { -1.0 };
             for (k, it) in b.items.iter_mut().enumerate() {
-                it.x = -dx;
+                it.x = sign * dx;
                 it.y = -total / 2.0 + ih / 2.0 + k as f64 * (ih + gap_y);
             }
-            b.left = dx + iw / 2.0 + room;
+            if place == Place::Right {
+                b.right = dx + iw / 2.0 + room;
+            } else {
+                b.left = dx + iw / 2.0 + room;
+            }
             b.up = hh.max(total / 2.0);
             b.down = b.up;
         }

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ir::{spread_offset_within, Edge, Target, SPREAD_MAX_STATISTICAL};
+use super::ir::{slope_order, spread_offset_within, Edge, Target, SPREAD_MAX_STATISTICAL};
 use super::layout::{Pending, Spacing};
 
 /// How much harder a placeholder pulls than a box.
@@ -49,6 +49,8 @@ struct Boxes {
     /// Each box's arrows leaving by its right side, and arriving at its left side.
     out: Vec<Vec<usize>>,
     into: Vec<Vec<usize>>,
+    /// Arrows sharing a side in the order of their slopes (else of their other ends' heights).
+    by_slope: bool,
 }
 
 impl Boxes {
@@ -57,8 +59,7 @@ impl Boxes {
     }
 
     /// The offset of arrow `k` on the right side of its tail box (`outgoing`) or the left side
-    /// of its head box, as [`Diagram::segment`](super::ir::Diagram::segment) spreads them: in
-    /// the order of the height of their other ends.
+    /// of its head box, as [`Diagram::segment`](super::ir::Diagram::segment) spreads them.
     fn offset(&self, items: &[Item], xs: &Columns, k: usize, outgoing: bool) -> f64 {
         let Some((a, b)) = self.arrows[k] else {
             return 0.0;
@@ -74,7 +75,13 @@ impl Boxes {
             .filter_map(|&j| {
                 let (ja, jb) = self.arrows[j]?;
                 let other = if outgoing { jb } else { ja };
-                Some((self.y(items, other), xs.centre(self.col[other]), j))
+                let gap = (xs.centre(self.col[other]) - xs.centre(self.col[me])).abs();
+                let order = if self.by_slope {
+                    slope_order(self.y(items, me), self.y(items, other), gap)
+                } else {
+                    self.y(items, other)
+                };
+                Some((order, xs.centre(self.col[other]), j))
             })
             .collect();
         others.sort_by(|p, q| {
@@ -112,6 +119,7 @@ fn build(
     inner: f64,
     extra: &[f64],
     passage_h: f64,
+    by_slope: bool,
 ) -> (Vec<Item>, Vec<Link>, Boxes) {
     let (mut items, of_box) = stack(pending, blocks, inner);
     let index: BTreeMap<&str, usize> = pending
@@ -157,6 +165,7 @@ fn build(
         arrows,
         out,
         into,
+        by_slope,
     };
     (items, links, boxes)
 }
@@ -624,7 +633,15 @@ pub fn place(
     extra: &[f64],
     s: &Spacing,
 ) {
-    let (mut items, links, boxes) = build(pending, blocks, edges, inner, extra, s.passage);
+    let (mut items, links, boxes) = build(
+        pending,
+        blocks,
+        edges,
+        inner,
+        extra,
+        s.passage,
+        s.ends_by_slope,
+    );
     let mut cols = columns(&items);
     order(&items, &links, &mut cols);
     let xs = column_xs(pending, s);

@@ -33,6 +33,9 @@ pub struct Spacing {
     /// Statistical diagrams: the distance between the ends of arrows sharing a box's side that
     /// boxes grow tall enough for.
     pub end_step: f64,
+    /// Statistical diagrams: arrows sharing a box's side ordered by slope (see
+    /// [`Diagram::ends_by_slope`]).
+    pub ends_by_slope: bool,
 }
 
 impl Spacing {
@@ -68,6 +71,7 @@ impl Spacing {
             margin: 1.2 * font_pt,
             passage: 24.0,
             end_step: super::ir::SPREAD_MIN,
+            ends_by_slope: kind == DiagramKind::Statistical,
         }
     }
 
@@ -385,6 +389,7 @@ pub fn blank(kind: DiagramKind, s: &Spacing) -> Diagram {
         caption: None,
         groups: Vec::new(),
         margin: s.margin,
+        ends_by_slope: s.ends_by_slope,
     }
 }
 

@@ -179,7 +179,7 @@ fn group_key(term: &str) -> Option<String> {
 const TRIES: usize = 6;
 
 /// How many layouts [`tries`] gives within a journal's text width.
-const WITHIN: usize = TRIES + 6;
+const WITHIN: usize = TRIES + 9;
 
 /// The layouts tried, as (gap between columns, factor on the room between rows, distance
 /// between arrow ends on a box's side), from `gap` up to the `widest` gap the text width allows:
@@ -195,7 +195,15 @@ fn tries(gap: f64, widest: f64, allow_wider: bool) -> impl Iterator<Item = (f64,
         (g, 1.0 + 0.1 * k as f64, SPREAD_MIN)
     });
     let taller = [1.8, 2.2, 2.6].map(|f| (widest, f, SPREAD_MIN));
-    let spread = [(1.0, 12.0), (1.4, 12.0), (1.4, 18.0)].map(|(f, e)| (widest, f, e));
+    let spread = [
+        (1.0, 12.0),
+        (1.4, 12.0),
+        (1.4, 18.0),
+        (1.0, 24.0),
+        (1.4, 30.0),
+        (1.0, 36.0),
+    ]
+    .map(|(f, e)| (widest, f, e));
     let beyond = [1.3, 1.6, 2.0]
         .map(|f| (widest * f, f, SPREAD_MIN))
         .into_iter()
@@ -205,7 +213,9 @@ fn tries(gap: f64, widest: f64, allow_wider: bool) -> impl Iterator<Item = (f64,
 
 /// The diagram laid out for the fewest label clashes, and its clashes; wider than a journal's
 /// text width allows only with `allow_wider` (and only when a label would otherwise cover a box
-/// or another label).
+/// or another label). Each spacing of [`tries`] is laid out with the arrows sharing a box's
+/// side ordered by slope, then by the height of their other ends (each leaves some fans
+/// without a clear place for a label that the other clears).
 fn statistical_layout(
     spec: &ModelSpec,
     eqs: &[StatEq],
@@ -221,8 +231,10 @@ fn statistical_layout(
     } = fit_width(spec, eqs, labels, &extras.references);
     let mut best: Option<(Clashes, Diagram)> = None;
     let widest = max_gap.max(s.col_gap);
-    for (k, (gap, rows, end_step)) in tries(s.col_gap, widest, allow_wider).enumerate() {
-        if k >= WITHIN && best.as_ref().is_some_and(|(c, _)| c.covering == 0) {
+    let each_order = tries(s.col_gap, widest, allow_wider)
+        .flat_map(|t| [true, false].map(move |by_slope| (t, by_slope)));
+    for (k, ((gap, rows, end_step), by_slope)) in each_order.enumerate() {
+        if k >= 2 * WITHIN && best.as_ref().is_some_and(|(c, _)| c.covering == 0) {
             break;
         }
         let mut t = s;
@@ -230,6 +242,7 @@ fn statistical_layout(
         t.row_gap *= rows;
         t.passage *= rows;
         t.end_step = end_step;
+        t.ends_by_slope = by_slope;
         let mut p = pending.clone();
         let mut d = arrange(&mut p, &edges, eqs, labels, extras, &t);
         let mut clashes = place_labels(&mut d);
@@ -492,6 +505,7 @@ fn boxes_and_arrows(
         extra.push((col, first(t), t));
     }
     extra.sort_by_key(|(c, f, _)| (*c, *f));
+    stagger(&mut extra);
     place_extra(&mut pending, &extra, labels, references, &roles, s);
     let edges = eqs
         .iter()
@@ -502,6 +516,30 @@ fn boxes_and_arrows(
         })
         .collect();
     (pending, edges)
+}
+
+/// Fewest boxes in a column, besides its core boxes, before its outermost move a column left.
+const CROWDED: usize = 4;
+
+/// Moves the first and the last of the extra boxes of a crowded column (past the first) one
+/// column to the left. Stacked in one column, the outermost of them send the steepest arrows, all
+/// nearly parallel, into one box, and leave their coefficients no clear place; from a column
+/// further left their arrows run at half the slope, past the boxes left behind (Sugiyama et al.,
+/// 1981, keep such an arrow straight through the column it skips). Boxes of a group stay put.
+fn stagger(extra: &mut [(i32, usize, &String)]) {
+    let cols: Vec<i32> = extra.iter().map(|e| e.0).collect();
+    for c in cols.iter().copied().filter(|&c| c >= 1) {
+        let here: Vec<usize> = (0..extra.len())
+            .filter(|&k| extra[k].0 == c && group_key(extra[k].2).is_none())
+            .collect();
+        if here.len() < CROWDED {
+            continue;
+        }
+        for k in [here[0], here[here.len() - 1]] {
+            extra[k].0 = c - 1;
+        }
+    }
+    extra.sort_by_key(|(c, f, _)| (*c, *f));
 }
 
 /// A core box: an outcome of a logistic equation says its arrows are log-odds.
