@@ -570,3 +570,29 @@ fn a_second_latent_product_under_lms_names_its_position_and_the_alternative() {
     );
     assert!(e.to_string().contains("7:"), "{e}");
 }
+
+/// A latent × observed product without the observed factor's main effect (`y ~ f + f:w`): w's
+/// path is the model's fixed 0 (`y ~ 0*w`, which gives it its single-indicator latent), its
+/// mean and variance are estimated, and the product's coefficient is free.
+#[test]
+fn lms_fits_a_latent_by_observed_product_without_the_main_effect() {
+    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
+    else {
+        return;
+    };
+    let data = common::read_data(&path);
+    let model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\ntextual ~ visual + visual:ageyr";
+    let fit = lms::fit_with(&parse(model), &data, &SemOptions::default(), &fast())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .fit;
+    let w = row(&fit, "textual", "~", "ageyr").expect("the fixed path");
+    assert_eq!((w.est, w.free), (0.0, 0));
+    let omega = row(&fit, "textual", "~", "visual:ageyr").unwrap();
+    assert!(omega.free > 0 && omega.se > 0.0 && omega.est.is_finite());
+    let mean = row(&fit, "ageyr", "~1", "").unwrap();
+    assert!(
+        mean.free > 0 && (mean.est - 12.9967).abs() < 0.01,
+        "{}",
+        mean.est
+    );
+}
