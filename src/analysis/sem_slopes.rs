@@ -11,6 +11,11 @@
 //! x·(w − w̄) and an observed moderator's slope at w is g1 + g3·(w − w̄), w̄ its mean in the rows
 //! used (a latent's is 0). The Johnson-Neyman bounds solve (g1 + g3·w)² = z²·Var
 //! (analysis/jn.rs), in w − w̄.
+//!
+//! An LMS fit (sem/lms/) multiplies the factors as they are, uncentred: the slope at w is
+//! g1 + g3·w, a latent moderator is probed at its model-implied mean ± 1 SD over the quadrature
+//! mixture (the term's `factor_moments`), an observed one at the same data-based values as
+//! above; the vcov is LMS's observed-information one (modsem's `simple_slopes` on an "lms" fit).
 
 use serde::Serialize;
 
@@ -18,7 +23,7 @@ use super::jn::{boundaries, JnCurve, JN_CURVE_POINTS};
 use crate::data::Dataset;
 use crate::effects::probe::{label, numeric_points, ProbeMethod};
 use crate::numeric::dist::{z_p_two_sided, z_quantile};
-use crate::sem::interaction::latent_variance;
+use crate::sem::interaction::{latent_variance, InteractionMethod, ProductLatent};
 use crate::sem::{SemError, SemFit};
 
 /// The slope at one value of the moderator.
@@ -47,8 +52,11 @@ pub struct LatentSlopes {
     /// The moderator's SD: model-implied for a latent, the sample's (rows used) for an observed
     /// one.
     pub moderator_sd: f64,
-    /// The mean the moderator was centred at in the product indicators (0 for a latent).
+    /// The mean the moderator was centred at in the product indicators (0 for a latent, and
+    /// for any moderator under LMS, whose product is uncentred).
     pub moderator_centre: f64,
+    /// How the interaction was estimated (`dmc` or `lms`).
+    pub method: InteractionMethod,
     /// How the probe values were chosen: "mean_sd", "percentiles" or "values".
     pub probe: String,
     pub level: f64,
@@ -79,8 +87,8 @@ pub fn latent_slopes(
             .iter()
             .filter(|r| r.op == "~" && r.rhs == term.name)
         {
-            let m = moderator_values(fit, data, moderator, method)?;
-            out.push(probe(fit, &row.lhs, focal, &term.name, m));
+            let m = moderator_values(fit, data, term, moderator, method)?;
+            out.push(probe(fit, &row.lhs, focal, term, m));
         }
     }
     Ok(out)
@@ -95,44 +103,79 @@ struct Moderator {
     points: Vec<(f64, String)>,
     range: (f64, f64),
     observed: Option<(f64, f64)>,
-    /// The mean the product's factor was centred at (0 for a latent).
+    /// The mean the product's factor was centred at (0 for a latent, and under LMS).
     centre: f64,
+    /// Its mean (model-implied for a latent; the sample's for an observed one).
+    mean: f64,
 }
 
 fn moderator_values(
     fit: &SemFit,
     data: &Dataset,
+    term: &ProductLatent,
     name: &str,
     method: &ProbeMethod,
 ) -> Result<Moderator, SemError> {
+    if let Some(f) = term.factor_moments.iter().find(|f| f.name == name) {
+        // LMS: the product is uncentred (centre 0); a latent is probed around its mean.
+        return if f.latent {
+            Ok(latent_moderator(name, f.mean, f.variance, method))
+        } else {
+            observed_moderator(fit, data, name, method, false)
+        };
+    }
     let latent = fit
         .source
         .as_deref()
         .is_some_and(|s| s.table.lv.iter().any(|l| l == name));
     if latent {
-        let sd = latent_variance(fit, name)?.max(0.0).sqrt();
-        let (probe, points) = match method {
-            ProbeMethod::Values(v) => ("values", v.iter().map(|&w| (w, label(w))).collect()),
-            _ => (
-                "mean_sd",
-                vec![
-                    (-sd, "-1 SD".into()),
-                    (0.0, "mean".into()),
-                    (sd, "+1 SD".into()),
-                ],
-            ),
-        };
-        return Ok(Moderator {
-            name: name.into(),
-            latent,
-            sd,
-            probe,
-            points,
-            range: (-3.0 * sd, 3.0 * sd),
-            observed: None,
-            centre: 0.0,
-        });
+        return Ok(latent_moderator(
+            name,
+            0.0,
+            latent_variance(fit, name)?,
+            method,
+        ));
     }
+    observed_moderator(fit, data, name, method, true)
+}
+
+/// A latent moderator of model-implied `mean` and `variance`, probed at the mean ± 1 SD (or the
+/// given values), its curve over ± 3 SD; the product is of the latent itself (centre 0).
+fn latent_moderator(name: &str, mean: f64, variance: f64, method: &ProbeMethod) -> Moderator {
+    let sd = variance.max(0.0).sqrt();
+    let (probe, points) = match method {
+        ProbeMethod::Values(v) => ("values", v.iter().map(|&w| (w, label(w))).collect()),
+        _ => (
+            "mean_sd",
+            vec![
+                (mean - sd, "-1 SD".into()),
+                (mean, "mean".into()),
+                (mean + sd, "+1 SD".into()),
+            ],
+        ),
+    };
+    Moderator {
+        name: name.into(),
+        latent: true,
+        sd,
+        probe,
+        points,
+        range: (mean - 3.0 * sd, mean + 3.0 * sd),
+        observed: None,
+        centre: 0.0,
+        mean,
+    }
+}
+
+/// An observed moderator over the rows the fit used; `centred`: the product was built from it
+/// centred at its mean (DMC), else from its raw values (LMS).
+fn observed_moderator(
+    fit: &SemFit,
+    data: &Dataset,
+    name: &str,
+    method: &ProbeMethod,
+    centred: bool,
+) -> Result<Moderator, SemError> {
     let col = data.numeric(name)?;
     let values: Vec<f64> = data
         .lines()
@@ -157,13 +200,14 @@ fn moderator_values(
         .collect();
     Ok(Moderator {
         name: name.into(),
-        latent,
+        latent: false,
         sd,
         probe,
         points,
         range: (lo, hi),
         observed: Some((lo, hi)),
-        centre: mean,
+        centre: if centred { mean } else { 0.0 },
+        mean,
     })
 }
 
@@ -175,7 +219,14 @@ fn path(fit: &SemFit, lhs: &str, rhs: &str) -> (f64, usize) {
         .map_or((0.0, 0), |r| (r.est, r.free))
 }
 
-fn probe(fit: &SemFit, outcome: &str, focal: &str, term: &str, m: Moderator) -> LatentSlopes {
+fn probe(
+    fit: &SemFit,
+    outcome: &str,
+    focal: &str,
+    product: &ProductLatent,
+    m: Moderator,
+) -> LatentSlopes {
+    let term = product.name.as_str();
     let (g1, f1) = path(fit, outcome, focal);
     let (g3, f3) = path(fit, outcome, term);
     let v = |a: usize, b: usize| {
@@ -232,6 +283,7 @@ fn probe(fit: &SemFit, outcome: &str, focal: &str, term: &str, m: Moderator) -> 
         moderator_is_latent: m.latent,
         moderator_sd: m.sd,
         moderator_centre: m.centre,
+        method: product.method,
         probe: m.probe.into(),
         level: fit.options.level,
         crit,
@@ -335,9 +387,32 @@ pub fn predicted_lines(fit: &SemFit, s: &LatentSlopes, x: &[f64]) -> Vec<Predict
         .collect()
 }
 
-/// The focal factor's SD (model-implied for a latent, the sample's for an observed one over
-/// the rows used) and the centre of its scale in the product indicators.
-pub fn focal_scale(fit: &SemFit, data: &Dataset, focal: &str) -> Result<(f64, f64), SemError> {
-    let m = moderator_values(fit, data, focal, &ProbeMethod::MeanSd)?;
-    Ok((m.sd, m.centre))
+/// Where the interaction plot's focal axis lies: the factor's SD and mean (model-implied for a
+/// latent, the sample's over the rows used for an observed one), and the centre the product was
+/// built at (subtracted from the axis's values in [`predicted_lines`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FocalScale {
+    pub sd: f64,
+    pub mean: f64,
+    pub centre: f64,
+}
+
+/// The focal factor's [`FocalScale`] in the probed term `s`.
+pub fn focal_scale(fit: &SemFit, data: &Dataset, s: &LatentSlopes) -> Result<FocalScale, SemError> {
+    let term = fit
+        .interactions
+        .iter()
+        .find(|t| t.name == s.term)
+        .ok_or_else(|| SemError::UnsupportedOption {
+            what: format!(
+                "probing '{}', which is not a latent interaction of the fit",
+                s.term
+            ),
+        })?;
+    let m = moderator_values(fit, data, term, &s.focal, &ProbeMethod::MeanSd)?;
+    Ok(FocalScale {
+        sd: m.sd,
+        mean: m.mean,
+        centre: m.centre,
+    })
 }

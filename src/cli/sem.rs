@@ -621,7 +621,7 @@ impl SemRun {
                 .slopes
                 .iter()
                 .map(|s| {
-                    crate::analysis::sem_slopes::focal_scale(&self.fit, &self.data, &s.focal)
+                    crate::analysis::sem_slopes::focal_scale(&self.fit, &self.data, s)
                         .map(|scale| (s.clone(), scale))
                 })
                 .collect::<Result<Vec<_>, _>>()

@@ -6,26 +6,27 @@
 use super::interaction::{sanitize, InteractionPlot, Line};
 use super::jn::JnPlot;
 use super::{figure_files, PlotError, PlotOptions, Rendered};
-use crate::analysis::sem_slopes::{predicted_lines, LatentSlopes};
+use crate::analysis::sem_slopes::{predicted_lines, FocalScale, LatentSlopes};
 use crate::effects::probe::label;
+use crate::sem::interaction::InteractionMethod;
 use crate::sem::SemFit;
 
-/// Both figures of every probed latent interaction; `focal` gives each focal factor's SD and
-/// centre (analysis::sem_slopes::focal_scale), the x range being centre ± 2 SD.
+/// Both figures of every probed latent interaction; each focal factor's scale
+/// (analysis::sem_slopes::focal_scale) sets the x range, its mean ± 2 SD.
 pub fn render_latent_slopes(
     fit: &SemFit,
-    slopes: &[(LatentSlopes, (f64, f64))],
+    slopes: &[(LatentSlopes, FocalScale)],
     opts: &PlotOptions,
 ) -> Result<Rendered, PlotError> {
     let mut out = Rendered::default();
-    for (s, (sd, centre)) in slopes {
+    for (s, scale) in slopes {
         let stem = format!(
             "interaction_{}_on_{}_by_{}",
             sanitize(&s.focal),
             sanitize(&s.outcome),
             sanitize(&s.moderator)
         );
-        let plot = interaction_plot(fit, s, (*sd, *centre), opts);
+        let plot = interaction_plot(fit, s, scale, opts);
         let heading = format!(
             "Interaction plot: {} predicted from {} at {} = {} (latent interaction {})",
             s.outcome,
@@ -63,14 +64,15 @@ pub fn render_latent_slopes(
 fn interaction_plot(
     fit: &SemFit,
     s: &LatentSlopes,
-    (sd, centre): (f64, f64),
+    scale: &FocalScale,
     opts: &PlotOptions,
 ) -> InteractionPlot {
     let n = 41;
+    let sd = scale.sd;
     let x: Vec<f64> = (0..n)
-        .map(|i| centre - 2.0 * sd + 4.0 * sd * i as f64 / (n - 1) as f64)
+        .map(|i| scale.mean - 2.0 * sd + 4.0 * sd * i as f64 / (n - 1) as f64)
         .collect();
-    let xc: Vec<f64> = x.iter().map(|v| v - centre).collect();
+    let xc: Vec<f64> = x.iter().map(|v| v - scale.centre).collect();
     let lines = predicted_lines(fit, s, &xc)
         .into_iter()
         .map(|l| Line {
@@ -88,12 +90,16 @@ fn interaction_plot(
         levels: None,
         lines,
         caption: format!(
-            "Lines: {} predicted (as a deviation from its intercept) from {} (± 2 SD) at each value of {}, the other predictors at their means; bands: {}% pointwise confidence intervals (delta method). Latent interaction {} by double-mean-centred product indicators.",
+            "Lines: {} predicted (as a deviation from its intercept) from {} (± 2 SD) at each value of {}, the other predictors at their means; bands: {}% pointwise confidence intervals (delta method). Latent interaction {} {}.",
             s.outcome,
             s.focal,
             s.moderator,
             crate::data::format_number(100.0 * s.level),
-            s.term
+            s.term,
+            match s.method {
+                InteractionMethod::Dmc => "by double-mean-centred product indicators",
+                InteractionMethod::Lms => "by LMS (Klein & Moosbrugger 2000)",
+            }
         ),
         theme: opts.theme,
         points: Vec::new(),
@@ -116,7 +122,12 @@ fn jn_plot(s: &LatentSlopes, opts: &PlotOptions) -> JnPlot {
     let point_labels: Vec<String> = points.iter().map(|p| label(*p)).collect();
     let conf = crate::data::format_number(100.0 * s.level);
     let over = if s.moderator_is_latent {
-        format!("{} from −3 to +3 SD (latent, mean 0)", s.moderator)
+        match s.method {
+            InteractionMethod::Dmc => format!("{} from −3 to +3 SD (latent, mean 0)", s.moderator),
+            InteractionMethod::Lms => {
+                format!("{} from −3 to +3 SD about its mean (latent)", s.moderator)
+            }
+        }
     } else {
         format!("the observed range of {}", s.moderator)
     };

@@ -78,24 +78,34 @@ fn estimation_lines(fit: &SemFit) -> Vec<(String, String)> {
         Estimator::Ml => "ML",
         Estimator::Mlr => "MLR",
     };
+    // An LMS fit is optimised and its SEs computed its own way (sem/lms/), whatever the options.
+    let lms = fit
+        .interactions
+        .iter()
+        .any(|t| t.method == crate::sem::interaction::InteractionMethod::Lms);
+    let optimizer = if lms {
+        "LMS: EM then Newton on the mixture likelihood".to_string()
+    } else {
+        fit.optimizer().to_string()
+    };
     let mut h = vec![
         ("Estimator".to_string(), estimator.to_string()),
         (
             "Optimization".into(),
             format!(
                 "{}, {} iterations (largest gradient element {:.1e})",
-                fit.optimizer(),
-                fit.iterations,
-                fit.gradient
+                optimizer, fit.iterations, fit.gradient
             ),
         ),
         ("Free parameters".into(), fit.n_free.to_string()),
         ("Observations used".into(), fit.n.to_string()),
     ];
-    h.push((
-        "Information".into(),
-        format!("{:?}", o.information).to_lowercase(),
-    ));
+    let information = if lms {
+        "observed (LMS)".to_string()
+    } else {
+        format!("{:?}", o.information).to_lowercase()
+    };
+    h.push(("Information".into(), information));
     h
 }
 
@@ -375,6 +385,10 @@ pub fn add_sem_diagnostics(report: &mut Report, fit: &SemFit, d: &SemDiagnostics
                 ],
             }],
         });
+    }
+    let lms = crate::sem::interaction::InteractionMethod::Lms;
+    if d.reliability.is_empty() && fit.interactions.iter().any(|t| t.method == lms) {
+        report.notes.push("Reliability: not reported for an LMS fit (omega and AVE need the model-implied moments of one normal model; LMS's items follow a mixture over the quadrature nodes, and semTools' compRelSEM has no LMS counterpart).".into());
     }
     if let Some((threshold, mi)) = &d.modindices {
         report.sections.push(Section {

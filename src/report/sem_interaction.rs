@@ -6,10 +6,37 @@
 use super::{Report, Section, Table, Value};
 use crate::analysis::sem_slopes::LatentSlopes;
 use crate::effects::probe::label;
-use crate::sem::interaction::{DmcPairs, ProductLatent};
+use crate::sem::interaction::{DmcPairs, InteractionMethod, ProductLatent};
+
+/// An LMS term: its factors' model-implied moments (the probing's scale) and how it was fitted.
+fn lms_term(p: &ProductLatent) -> Table {
+    Table {
+        title: format!("Latent interaction {} (LMS)", p.name),
+        columns: ["Factor", "Kind", "Mean", "Variance"].map(String::from).to_vec(),
+        rows: p
+            .factor_moments
+            .iter()
+            .map(|f| {
+                vec![
+                    Value::Text(f.name.clone()),
+                    Value::Text(if f.latent { "latent" } else { "observed" }.into()),
+                    Value::Num(f.mean),
+                    Value::Num(f.variance),
+                ]
+            })
+            .collect(),
+        notes: vec![
+            format!("{} estimated by latent moderated structural equations (Klein & Moosbrugger 2000; modsem's method = \"lms\"): the mixture likelihood over Gauss-Hermite nodes of the latent factor, no product indicators, the factors uncentred; SEs from the observed information, over the {} rows used.", p.name, p.n_rows),
+            "Mean and variance: model-implied over the mixture. An observed factor is its own single indicator (loading 1, residual variance 0), as modsem.".into(),
+        ],
+    }
+}
 
 /// The construction of one product latent, as a table of its indicators.
 fn construction(p: &ProductLatent) -> Table {
+    if p.method == InteractionMethod::Lms {
+        return lms_term(p);
+    }
     let pairing = match p.pairs {
         DmcPairs::All => "every pair of the factors' indicators (modsem's default)",
         DmcPairs::Matched => "matched pairs in indicator order (semTools' match = TRUE)",
@@ -74,6 +101,12 @@ fn slopes(s: &LatentSlopes) -> Table {
         })
         .collect();
     let probe = match (s.moderator_is_latent, s.probe.as_str()) {
+        (true, "mean_sd") if s.method == InteractionMethod::Lms => format!(
+            "{} is latent with model-implied mean {} and SD {} (over the LMS mixture): probed at its mean and ± 1 SD (as modsem's simple_slopes).",
+            s.moderator,
+            label(s.slopes.get(1).map_or(f64::NAN, |r| r.w)),
+            label(s.moderator_sd)
+        ),
         (true, "mean_sd") => format!(
             "{} is latent with mean 0 and model-implied SD {}: probed at 0 and ± 1 SD (as modsem's simple_slopes).",
             s.moderator,
@@ -107,7 +140,7 @@ fn slopes(s: &LatentSlopes) -> Table {
             format!(
                 "Slope = b({} ~ {}) + b({} ~ {})·{}{}; SE by the delta method with {} held at each value; {pct}% intervals.",
                 s.outcome, s.focal, s.outcome, s.term, s.moderator,
-                if s.moderator_is_latent { String::new() } else { format!(" (centred at its mean {}, as in the product indicators)", label(s.moderator_centre)) },
+                if s.moderator_is_latent { String::new() } else if s.method == InteractionMethod::Lms { " (uncentred, as in the LMS product)".to_string() } else { format!(" (centred at its mean {}, as in the product indicators)", label(s.moderator_centre)) },
                 s.moderator
             ),
             probe,

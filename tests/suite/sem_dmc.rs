@@ -309,7 +309,10 @@ fn cli_reports_the_product_indicators_and_slopes() {
     );
     let doc = json(&out);
     assert_eq!(doc["options"]["interaction"], "lms");
-    assert!(doc["interactions"].as_array().is_none_or(|a| a.is_empty()));
+    assert_eq!(doc["interactions"][0]["method"], "lms");
+    assert!(doc["interactions"][0]["indicators"]
+        .as_array()
+        .is_some_and(|a| a.is_empty()));
     let rows = doc["parameters"].as_array().unwrap();
     let product = rows
         .iter()

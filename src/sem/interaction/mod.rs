@@ -78,6 +78,23 @@ pub struct ProductLatent {
     pub pairs: DmcPairs,
     /// Rows the centring means were computed from.
     pub n_rows: usize,
+    /// How the term was estimated: `dmc` (the indicators above) or `lms` (none: sem::lms).
+    pub method: InteractionMethod,
+    /// Under LMS, each factor's model-implied moments at the estimate (over the quadrature
+    /// mixture; the product is of the factors as they are, uncentred); empty under DMC, whose
+    /// factors are centred and whose variances come from the parameter table.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub factor_moments: Vec<FactorMoments>,
+}
+
+/// A factor's model-implied mean and variance under LMS.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactorMoments {
+    pub name: String,
+    /// False for an observed factor (its single-indicator latent).
+    pub latent: bool,
+    pub mean: f64,
+    pub variance: f64,
 }
 
 /// A model with its latent products expanded: the rewritten model, the data with the product
@@ -129,6 +146,8 @@ pub fn expand<'a>(
             residual_covariances: t.residual_covariances.clone(),
             pairs: opts.pairs,
             n_rows,
+            method: InteractionMethod::Dmc,
+            factor_moments: Vec::new(),
         })
         .collect();
     Ok(Expanded {

@@ -6,6 +6,7 @@
 
 use crate::numeric::dist::{z_p_two_sided, z_quantile};
 
+use super::super::interaction::{DmcPairs, FactorMoments, InteractionMethod, ProductLatent};
 use super::super::linalg::Mat;
 use super::super::partable::{Op, ParTable};
 use super::super::{FitMeasures, ParameterRow, SemFit, SemOptions};
@@ -167,10 +168,42 @@ pub struct Context<'a> {
     pub iterations: usize,
 }
 
+/// The product term as the report and the probing see it (analysis/sem_slopes.rs): its
+/// factors as written and their model-implied moments.
+fn product(cx: &Context, theta: &[f64]) -> ProductLatent {
+    let factor_moments = [&cx.it.a, &cx.it.b]
+        .into_iter()
+        .map(|f| {
+            let (mean, variance) = cx
+                .model
+                .lv_index(f)
+                .and_then(|k| cx.model.latent_moments(theta, k))
+                .unwrap_or((f64::NAN, f64::NAN));
+            FactorMoments {
+                name: f.clone(),
+                latent: cx.it.observed.as_deref() != Some(f.as_str()),
+                mean,
+                variance,
+            }
+        })
+        .collect();
+    ProductLatent {
+        name: format!("{}:{}", cx.it.a, cx.it.b),
+        factors: vec![cx.it.a.clone(), cx.it.b.clone()],
+        indicators: Vec::new(),
+        residual_covariances: Vec::new(),
+        pairs: DmcPairs::default(),
+        n_rows: cx.n,
+        method: InteractionMethod::Lms,
+        factor_moments,
+    }
+}
+
 pub fn assemble(cx: Context, opt: &Optimum, vcov: Mat) -> SemFit {
     let crit = z_quantile(1.0 - (1.0 - cx.opts.level) / 2.0);
     let parameters = parameter_rows(cx.pt, cx.model, cx.it, opt, &vcov, crit);
     let (implied_cov, implied_mean) = marginal_moments(cx.model, &opt.theta);
+    let interactions = vec![product(&cx, &opt.theta)];
     SemFit {
         parameters,
         fit: fit_measures(opt.loglik, opt.theta.len(), cx.n),
@@ -189,6 +222,6 @@ pub fn assemble(cx: Context, opt: &Optimum, vcov: Mat) -> SemFit {
         warnings: Vec::new(),
         source: None,
         cluster: None,
-        interactions: Vec::new(),
+        interactions,
     }
 }

@@ -59,15 +59,9 @@ impl LmsModel {
                 pos: it.pos,
             });
         };
-        let (a, b) =
-            choose_quadrature_factor(&base, a, b).ok_or_else(|| SemError::Unsupported {
-                what: format!(
-                    "the latent product '{}:{}' under LMS with neither factor exogenous \
-                     (one of them must not be regressed on anything)",
-                    it.a, it.b
-                ),
-                pos: it.pos,
-            })?;
+        let observed = [it.a == it.observed_name(), it.b == it.observed_name()];
+        let (a, b) = choose_quadrature_factor(&base, [a, b], observed)
+            .ok_or_else(|| no_quadrature_factor(it))?;
         let (nodes, w) = standard_normal_rule(n_nodes);
         let quadratic = !reaches(&base, c, b);
         Ok(LmsModel {
@@ -111,13 +105,7 @@ impl LmsModel {
         }
         let cond = conditional_disturbances(&m, a);
         let at = |v: f64| {
-            let mut mj = cond.clone();
-            for (k, al) in mj.alpha.iter_mut().enumerate() {
-                *al += m.psi[(k, a)] / psi_aa * (v - m.alpha[a]);
-            }
-            mj.alpha[a] = v;
-            mj.beta[(self.c, self.b)] += omega * v;
-            let imp = implied(&mj)?;
+            let imp = implied(&self.at_node(&m, &cond, omega, v))?;
             Some(NodeMoments {
                 mu: imp.mu,
                 sigma: imp.sigma,
@@ -129,6 +117,47 @@ impl LmsModel {
         }
         let (zero, up, down) = (at(0.0)?, at(1.0)?, at(-1.0)?);
         Some(values.map(|v| quadratic_at(&zero, &up, &down, v)).collect())
+    }
+}
+
+impl LmsModel {
+    /// The matrices given a = v: a's mean v, the others' means shifted by their regression on
+    /// a's disturbance, `cond`'s disturbance covariances, and ω·v on the path b → c.
+    fn at_node(&self, m: &Matrices, cond: &Matrices, omega: f64, v: f64) -> Matrices {
+        let a = self.a;
+        let mut mj = cond.clone();
+        for (k, al) in mj.alpha.iter_mut().enumerate() {
+            *al += m.psi[(k, a)] / m.psi[(a, a)] * (v - m.alpha[a]);
+        }
+        mj.alpha[a] = v;
+        mj.beta[(self.c, self.b)] += omega * v;
+        mj
+    }
+
+    /// The mean and variance of latent `k` (an index into the all-y `lv`) over the mixture at
+    /// θ: E = Σ w_j E_j, V = Σ w_j (V_j + E_j²) − E² over the nodes, the factors' model-implied
+    /// moments that the simple slopes probe at (analysis/sem_slopes.rs).
+    pub fn latent_moments(&self, theta: &[f64], k: usize) -> Option<(f64, f64)> {
+        let m = self.matrices(theta);
+        let (a, omega) = (self.a, self.omega(theta));
+        let psi_aa = m.psi[(a, a)];
+        if !(psi_aa > 0.0 && psi_aa.is_finite()) {
+            return None;
+        }
+        let cond = conditional_disturbances(&m, a);
+        let (mut mean, mut second) = (0.0, 0.0);
+        for (z, lw) in self.nodes.iter().zip(&self.log_w) {
+            let imp = implied(&self.at_node(&m, &cond, omega, m.alpha[a] + psi_aa.sqrt() * z))?;
+            let (e, v, w) = (imp.eta_mean[k], imp.veta[(k, k)], lw.exp());
+            mean += w * e;
+            second += w * (v + e * e);
+        }
+        Some((mean, second - mean * mean))
+    }
+
+    /// The all-y index of latent or regression variable `name`.
+    pub fn lv_index(&self, name: &str) -> Option<usize> {
+        self.base.rep.lv.iter().position(|l| l == name)
     }
 }
 
@@ -184,8 +213,15 @@ fn conditional_disturbances(m: &Matrices, a: usize) -> Matrices {
 }
 
 /// The factor to integrate over: an exogenous latent (no path into it: its row of B has no
-/// cell), the first if both are; (a, b) with a the quadrature factor, or `None` when neither is.
-fn choose_quadrature_factor(base: &Model, a: usize, b: usize) -> Option<(usize, usize)> {
+/// cell) that is not an observed factor (whose residual variance is 0, so its density given a
+/// node would be degenerate; modsem's vignette `observed_lms_qml` integrates over the latent
+/// one for the same reason), the first if both qualify; (a, b) with a the quadrature factor, or
+/// `None` when neither does.
+fn choose_quadrature_factor(
+    base: &Model,
+    [a, b]: [usize; 2],
+    observed: [bool; 2],
+) -> Option<(usize, usize)> {
     let exogenous = |i: usize| {
         !base
             .rep
@@ -193,11 +229,28 @@ fn choose_quadrature_factor(base: &Model, a: usize, b: usize) -> Option<(usize, 
             .iter()
             .any(|c| c.which == super::super::matrices::Which::Beta && c.r == i)
     };
-    if exogenous(a) {
+    if exogenous(a) && !observed[0] {
         Some((a, b))
-    } else if exogenous(b) {
+    } else if exogenous(b) && !observed[1] {
         Some((b, a))
     } else {
         None
     }
+}
+
+fn no_quadrature_factor(it: &Interaction) -> SemError {
+    let what = match &it.observed {
+        Some(w) => format!(
+            "the product '{}:{}' under LMS with its latent factor regressed on something (LMS \
+             integrates over the latent factor, which must be exogenous; the observed '{w}' \
+             has no measurement error to integrate over); use --interaction dmc",
+            it.a, it.b
+        ),
+        None => format!(
+            "the latent product '{}:{}' under LMS with neither factor exogenous (one of them \
+             must not be regressed on anything); use --interaction dmc",
+            it.a, it.b
+        ),
+    };
+    SemError::Unsupported { what, pos: it.pos }
 }

@@ -1,7 +1,14 @@
 //! The latent product term of a model, split off so the rest is an ordinary linear SEM for the
 //! engine's parameter table: `y ~ f + g + f:g` becomes `y ~ f + g` plus [`Interaction`].
+//!
+//! A factor that is a data column (`y ~ f + w + f:w`) enters as the engine's single-indicator
+//! latent of an observed regression variable (lavaan's all-y "dummy" latent: loading 1, residual
+//! variance 0, its mean and variance free under fixed.x = FALSE), which is how modsem's LMS
+//! takes an observed variable into an interaction (modsem's vignette `observed_lms_qml` and
+//! `auto.fix.single` in R/modsem_da.R). Its residual variance being 0, it cannot be the factor
+//! integrated over: the quadrature runs over the latent one (conditional.rs).
 
-use crate::spec::flat::{FlatModel, Pos, RelOp};
+use crate::spec::flat::{FlatModel, Modifier, Pos, RelOp, Relation};
 
 use super::super::SemError;
 
@@ -16,6 +23,8 @@ pub struct Interaction {
     pub a: String,
     /// The other factor.
     pub b: String,
+    /// The factor that is a data column, when one is (a latent × observed product).
+    pub observed: Option<String>,
     /// ω fixed at a value (`0*f:g`), or free.
     pub fixed: Option<f64>,
     pub label: String,
@@ -23,8 +32,15 @@ pub struct Interaction {
     pub pos: Pos,
 }
 
+impl Interaction {
+    /// The observed factor's name, or "" (no factor is named "").
+    pub fn observed_name(&self) -> &str {
+        self.observed.as_deref().unwrap_or("")
+    }
+}
+
 /// The model without its latent product term, and the term. Products of observed variables
-/// stay (the engine fits them as columns); a latent × observed product or more than
+/// stay (the engine fits them as columns); a three-way product or more than
 /// [`MAX_INTERACTIONS`] latent ones are refused naming the term.
 pub fn split(
     flat: &FlatModel,
@@ -55,20 +71,21 @@ pub fn split(
                 });
             }
         }
-        if rel.rhs.len() > 2 || !rel.rhs.iter().all(|f| is_latent(f)) {
+        if rel.rhs.len() > 2 {
             return Err(SemError::Unsupported {
                 what: format!(
-                    "the product term '{term}' under LMS (it takes a product of two latent \
-                     variables; for a latent × observed or three-way product use \
-                     --interaction dmc)"
+                    "the product term '{term}' under LMS (it takes a product of two variables, \
+                     one of them latent; for a three-way product use --interaction dmc)"
                 ),
                 pos: rel.pos,
             });
         }
+        let observed = rel.rhs.iter().find(|f| !is_latent(f)).cloned();
         found.push(Interaction {
             outcome: rel.lhs.clone(),
             a: rel.rhs[0].clone(),
             b: rel.rhs[1].clone(),
+            observed,
             fixed: rel.modifier.fixed.first().copied().flatten(),
             label: rel
                 .modifier
@@ -91,5 +108,34 @@ pub fn split(
             });
         }
     }
+    if let Some(it) = found.first() {
+        with_observed_factor_path(&mut rest, it);
+    }
     Ok((rest, found.pop()))
+}
+
+/// Makes the observed factor of a latent × observed product a regression variable of the
+/// outcome, so the engine gives it its single-indicator latent: a model that leaves out its
+/// main effect (`y ~ f + f:w`) gets `y ~ 0*w`, the path fixed at the 0 the model says.
+fn with_observed_factor_path(rest: &mut FlatModel, it: &Interaction) {
+    let Some(w) = &it.observed else {
+        return;
+    };
+    let present = rest
+        .relations
+        .iter()
+        .any(|r| r.op == RelOp::Regress && r.lhs == it.outcome && r.rhs == [w.clone()]);
+    if !present {
+        rest.relations.push(Relation {
+            lhs: it.outcome.clone(),
+            op: RelOp::Regress,
+            rhs: vec![w.clone()],
+            modifier: Modifier {
+                fixed: vec![Some(0.0)],
+                ..Modifier::default()
+            },
+            pos: it.pos,
+            lhs_pos: it.pos,
+        });
+    }
 }
