@@ -40,7 +40,7 @@ pub fn run(a: SemArgs) -> Result<(), CliError> {
     }
     let data = data_opts::load(&plan.a.data)?;
     if plan.a.group.is_some() {
-        return super::sem_groups::run(plan, data, dest);
+        return super::sem_groups::run(plan, data, dest, diagram);
     }
     let run = plan.run(data)?;
     run.write_diagram(diagram)?;

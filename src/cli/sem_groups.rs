@@ -1,17 +1,21 @@
 //! `cipa sem --group VAR`: the multi-group fit (sem::groups) with `--group-equal` and
 //! `--group-partial`, or with `--invariance` the configural-metric-scalar-strict sequence;
-//! reported per group as lavaan's summary() does (report/sem_groups.rs). What the grouped
-//! engine does not have yet (FIML, resampling, modification indices, residuals, diagrams,
-//! probing, APA tables) is refused up front with a usage error naming the flag.
+//! reported per group as lavaan's summary() does (report/sem_groups.rs), with each group's
+//! reliability, path diagram and APA tables drawn by the single-group code on the group's view
+//! (`GroupedFit::group_fit`). What the grouped engine does not have yet (FIML, resampling,
+//! modification indices, residuals, probing) is refused up front with a usage error naming
+//! the flag.
 
 use serde_json::json;
 
 use crate::data::Dataset;
 use crate::report::sem_groups::{
-    invariance_json, invariance_report, sem_groups_json, sem_groups_report,
+    add_group_reliability, add_group_reliability_json, invariance_json, invariance_report,
+    sem_groups_json, sem_groups_report,
 };
 use crate::report::Report;
 use crate::sem::groups::{self, invariance, GroupEqual, GroupOptions, GroupedFit};
+use crate::sem::reliability::LatentReliability;
 use crate::sem::wald::WaldTest;
 use crate::sem::Missing;
 
@@ -38,6 +42,7 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
                 "--wald tests constraints on one fit; drop --invariance and fit the labelled model with --group",
             ));
         }
+        refuse_with_invariance(&plan)?;
         Fitted::Invariance(
             invariance::invariance(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
         )
@@ -50,6 +55,10 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         (Fitted::Single(f), Some(text)) => Some(f.wald_text(text)?),
         _ => None,
     };
+    let reliability = match &result {
+        Fitted::Single(f) => f.reliability().map_err(err)?,
+        Fitted::Invariance(_) => Vec::new(),
+    };
     let input = InputNotes::from_data(&data);
     Ok(GroupRun {
         plan,
@@ -57,12 +66,33 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         result,
         input,
         wald,
+        reliability,
     })
 }
 
+/// What draws or tabulates one fitted model has no single model to show under `--invariance`.
+fn refuse_with_invariance(plan: &SemPlan) -> Result<(), CliError> {
+    let a = &plan.a;
+    let one_model = [(a.diagram.is_some(), "--diagram"), (a.apa, "--apa")];
+    match one_model.iter().find(|(on, _)| *on) {
+        Some((_, flag)) => Err(usage(format!(
+            "{flag} shows one fitted model and --invariance fits four; drop --invariance and fit the level you want with --group-equal (e.g. --group-equal loadings,intercepts for scalar)"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Runs the grouped fit or the invariance sequence and delivers it.
-pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliError> {
+pub fn run(
+    plan: SemPlan,
+    data: Dataset,
+    dest: Destination,
+    diagram: Option<(std::path::PathBuf, &'static str)>,
+) -> Result<(), CliError> {
     let run = fitted(plan, data)?;
+    if let (Some((path, format)), Fitted::Single(f)) = (diagram, &run.result) {
+        super::sem_diagram::write_groups(f, &run.plan.a, &path, format)?;
+    }
     let format = run.format();
     let out = run.plan.a.out.clone();
     output::deliver(
@@ -79,15 +109,13 @@ pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliErr
 /// Flags the grouped engine does not take yet.
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
-    let refused: [(bool, &str); 10] = [
+    let refused: [(bool, &str); 8] = [
         (plan.opts.missing == Missing::Fiml, "--missing fiml"),
         (a.boot > 0, "--boot"),
         (a.mc > 0, "--mc"),
         (a.mi.is_some(), "--mi"),
         (a.residuals, "--residuals"),
-        (a.diagram.is_some(), "--diagram"),
         (a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals"),
-        (a.apa, "--apa"),
         (a.cluster.is_some(), "--cluster"),
         (a.compare.is_some(), "--compare"),
     ];
@@ -139,6 +167,8 @@ pub struct GroupRun {
     input: InputNotes,
     /// `--wald` on the grouped fit (lavTestWald).
     wald: Option<WaldTest>,
+    /// Each group's omega and AVE (semTools' compRelSEM and AVE per group).
+    reliability: Vec<Vec<LatentReliability>>,
 }
 
 impl GroupRun {
@@ -197,6 +227,7 @@ impl Deliverable for GroupRun {
         let mut report = match &self.result {
             Fitted::Single(f) => {
                 let mut r = sem_groups_report(f, self.header(), decimals);
+                add_group_reliability(&mut r, f, &self.reliability);
                 r.notes.push(format!(
                     "Confidence intervals at {}%; Std.lv standardizes the latent variables, Std.all every variable (within each group).",
                     crate::data::format_number(self.plan.a.conf)
@@ -215,7 +246,11 @@ impl Deliverable for GroupRun {
     fn json(&self) -> Result<serde_json::Value, CliError> {
         let data = json!({"file": self.data.source, "rows": self.data.n_rows()});
         let mut doc = match &self.result {
-            Fitted::Single(f) => sem_groups_json(f, data, self.options_json()),
+            Fitted::Single(f) => {
+                let mut doc = sem_groups_json(f, data, self.options_json());
+                add_group_reliability_json(&mut doc, &self.reliability);
+                doc
+            }
             Fitted::Invariance(inv) => invariance_json(inv, data, self.options_json()),
         };
         if let (Some(w), Some(o)) = (&self.wald, doc.as_object_mut()) {
@@ -223,6 +258,10 @@ impl Deliverable for GroupRun {
         }
         self.input.add_to_json(&mut doc);
         Ok(doc)
+    }
+
+    fn apa(&self) -> Option<Vec<crate::report::apa::ApaTable>> {
+        Some(self.apa_tables())
     }
 
     fn folder(&self) -> Option<Result<(ResultsDir, Provenance), CliError>> {
@@ -235,6 +274,10 @@ impl GroupRun {
         let mut files = ResultsDir::new();
         files.add_report(&self.report());
         files.add("results.json", super::json_text(&self.json()?)?);
+        if let Fitted::Single(f) = &self.result {
+            super::sem_diagram::add_groups_to_folder(&mut files, f, &self.plan.a)?;
+            files.add_apa(&self.apa_tables());
+        }
         let (used, dropped) = match &self.result {
             Fitted::Single(f) => (Some(f.n), f.dropped_lines.clone()),
             Fitted::Invariance(inv) => (
@@ -260,5 +303,37 @@ impl GroupRun {
             threads_used: 1,
         };
         Ok((files, prov))
+    }
+}
+
+impl GroupRun {
+    /// The APA tables of every group, numbered on from one group to the next, each title and
+    /// file name carrying its group (the single-group tables of report/apa/sem.rs on the
+    /// group's view; its fit line is the multi-group model's).
+    fn apa_tables(&self) -> Vec<crate::report::apa::ApaTable> {
+        let Fitted::Single(f) = &self.result else {
+            return Vec::new();
+        };
+        let mut out: Vec<crate::report::apa::ApaTable> = Vec::new();
+        for (g, res) in f.groups.iter().enumerate() {
+            let Some(view) = f.group_fit(g) else { continue };
+            let opts = crate::report::apa::ApaOptions {
+                first_number: out.len() + 1,
+                ..Default::default()
+            };
+            for mut t in crate::report::apa::apa_sem(&view, &opts) {
+                t.title = format!("{} ({} = {})", t.title, f.group, res.level);
+                t.slug = format!("{}-{}", t.slug, super::results_dir::slug(&res.level));
+                t.notes.push(crate::report::apa::Rich::plain(format!(
+                    "Estimates of group {} (n = {}) of a {}-group model (N = {}); the fit line is the multi-group model's.",
+                    res.level,
+                    res.n,
+                    f.groups.len(),
+                    f.n
+                )));
+                out.push(t);
+            }
+        }
+        out
     }
 }

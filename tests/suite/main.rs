@@ -63,6 +63,7 @@ mod sem_fiml;
 mod sem_fiml_fixedx;
 mod sem_golden;
 mod sem_groups;
+mod sem_groups_report;
 mod sem_input;
 mod sem_lms;
 mod sem_lrt;

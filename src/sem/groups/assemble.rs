@@ -182,6 +182,12 @@ fn group_results(
             r2: r2::r_squared(pt, std_all),
             implied_cov: imp.sigma,
             implied_mean: imp.mu,
+            source: Some(std::sync::Arc::new(super::super::FitSource {
+                table: pt.clone(),
+                sample: gdata[g].stats.clone(),
+                fiml: None,
+            })),
+            theta: t.to_vec(),
         });
     }
     (out, warnings)

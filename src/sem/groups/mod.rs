@@ -13,6 +13,7 @@ pub mod invariance;
 mod measures;
 pub mod partable;
 mod robust;
+mod view;
 
 use serde::Serialize;
 
@@ -121,6 +122,12 @@ pub struct GroupResult {
     pub r2: Vec<(String, f64)>,
     pub implied_cov: Mat,
     pub implied_mean: Vec<f64>,
+    /// This group's own table (group-local free indices) and sample moments, and its slice
+    /// θ_g of θ̂: what [`GroupedFit::group_fit`] hands the single-group diagnostics.
+    #[serde(skip)]
+    pub source: Option<std::sync::Arc<super::FitSource>>,
+    #[serde(skip)]
+    pub theta: Vec<f64>,
 }
 
 /// A fitted multi-group model.
