@@ -15,6 +15,7 @@ use crate::report::sem_groups::{
 };
 use crate::report::Report;
 use crate::sem::groups::{self, invariance, GroupEqual, GroupOptions, GroupedFit};
+use crate::sem::lrt::LrtTable;
 use crate::sem::reliability::LatentReliability;
 use crate::sem::wald::WaldTest;
 use crate::sem::Missing;
@@ -39,7 +40,7 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         }
         if plan.a.wald.is_some() {
             return Err(usage(
-                "--wald tests constraints on one fit; drop --invariance and fit the labelled model with --group",
+                "--wald tests constraints on one fitted model and --invariance fits four; drop --invariance and fit the level to test with --group and --group-equal (metric: loadings; scalar: loadings,intercepts; strict: loadings,intercepts,residuals)",
             ));
         }
         refuse_with_invariance(&plan)?;
@@ -55,6 +56,10 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         (Fitted::Single(f), Some(text)) => Some(f.wald_text(text)?),
         _ => None,
     };
+    let compare = match (&result, &plan.a.compare) {
+        (Fitted::Single(f), Some(path)) => Some(compared(&plan, &data, &gopts, f, path)?),
+        _ => None,
+    };
     let reliability = match &result {
         Fitted::Single(f) => f.reliability().map_err(err)?,
         Fitted::Invariance(_) => Vec::new(),
@@ -67,7 +72,24 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         input,
         wald,
         reliability,
+        compare,
     })
+}
+
+/// `--compare MODEL` under `--group`: MODEL fitted to the same groups with the same
+/// `--group-equal`/`--group-partial`, and lavTestLRT of the two grouped fits (plain, or
+/// Satorra-Bentler 2001 under MLR).
+fn compared(
+    plan: &SemPlan,
+    data: &Dataset,
+    gopts: &GroupOptions,
+    fit: &GroupedFit,
+    path: &std::path::Path,
+) -> Result<LrtTable, CliError> {
+    let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
+    let (flat, names) = super::sem::compare_model(path, &plan.source)?;
+    let other = groups::fit(&flat, data, &plan.opts, gopts).map_err(err)?;
+    crate::sem::lrt::lrt_groups(&[(&names.0, fit), (&names.1, &other)]).map_err(err)
 }
 
 /// What draws or tabulates one fitted model has no single model to show under `--invariance`.
@@ -109,7 +131,7 @@ pub fn run(
 /// Flags the grouped engine does not take yet.
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
-    let refused: [(bool, &str); 8] = [
+    let refused: [(bool, &str); 7] = [
         (plan.opts.missing == Missing::Fiml, "--missing fiml"),
         (a.boot > 0, "--boot"),
         (a.mc > 0, "--mc"),
@@ -117,7 +139,6 @@ fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
         (a.residuals, "--residuals"),
         (a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals"),
         (a.cluster.is_some(), "--cluster"),
-        (a.compare.is_some(), "--compare"),
     ];
     match refused.iter().find(|(on, _)| *on) {
         Some((_, flag)) => Err(usage(format!(
@@ -169,6 +190,8 @@ pub struct GroupRun {
     wald: Option<WaldTest>,
     /// Each group's omega and AVE (semTools' compRelSEM and AVE per group).
     reliability: Vec<Vec<LatentReliability>>,
+    /// `--compare MODEL`: lavTestLRT of the grouped fit and MODEL's.
+    compare: Option<LrtTable>,
 }
 
 impl GroupRun {
@@ -192,7 +215,7 @@ impl GroupRun {
             "std_lv": o.std_lv, "meanstructure": true, "fixed_x": o.fixed_x,
             "information": o.information, "conf": a.conf, "missing_codes": a.data.missing,
             "group": a.group, "group_equal": a.group_equal, "group_partial": a.group_partial,
-            "invariance": a.invariance, "wald": a.wald,
+            "invariance": a.invariance, "wald": a.wald, "compare": a.compare,
         })
     }
 
@@ -239,6 +262,9 @@ impl Deliverable for GroupRun {
         if let Some(w) = &self.wald {
             crate::report::sem_tests::add_wald(&mut report, w);
         }
+        if let Some(t) = &self.compare {
+            crate::report::sem_tests::add_lrt(&mut report, t);
+        }
         self.input.add_to(&mut report);
         report
     }
@@ -255,6 +281,9 @@ impl Deliverable for GroupRun {
         };
         if let (Some(w), Some(o)) = (&self.wald, doc.as_object_mut()) {
             o.insert("wald".into(), serde_json::to_value(w).unwrap_or_default());
+        }
+        if let (Some(t), Some(o)) = (&self.compare, doc.as_object_mut()) {
+            o.insert("lrt".into(), serde_json::to_value(t).unwrap_or_default());
         }
         self.input.add_to_json(&mut doc);
         Ok(doc)

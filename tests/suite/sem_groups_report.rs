@@ -160,3 +160,107 @@ fn invariance_refuses_one_model_outputs() {
         assert!(err.contains("--invariance fits four"), "{err}");
     }
 }
+
+const EQUAL_X2: &str =
+    "visual =~ x1 + c(a, a)*x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9";
+
+/// `--compare` under `--group`: lavTestLRT of the configural model and the one with x2's
+/// loading labelled equal across schools (tests/golden/sem_hs_invariance/make_compare.R, both
+/// fitted by lavaan's Gauss-Newton to 1e-14), ML and MLR, to 1e-6 relative.
+fn check_compare(est: &str) {
+    let Some(data) = hs_path() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let other = crate::common::cli::write(dir.path(), "equal.lav", EQUAL_X2);
+    let o = other.display().to_string();
+    let doc = json(&cipa(
+        &[
+            &base(&data)[..],
+            &["--compare", &o, "--estimator", est, "--format", "json"],
+        ]
+        .concat(),
+    ));
+    let golden: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            common::golden_dir(&format!("sem_hs_invariance/{est}")).join("compare.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let rows = doc["lrt"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let want = if est == "ml" {
+        "standard"
+    } else {
+        "satorra_bentler_2001"
+    };
+    assert_eq!(doc["lrt"]["method"], want);
+    assert_eq!(rows[1]["model"], o.as_str());
+    let mut keys = vec!["df", "aic", "bic", "chisq"];
+    if est == "ml" {
+        keys.push("rmsea");
+    }
+    for k in keys {
+        for (i, r) in rows.iter().enumerate() {
+            let Some(w) = golden[k][i].as_f64() else {
+                continue;
+            };
+            let got = r[k].as_f64().unwrap_or(f64::NAN);
+            assert!(
+                (got - w).abs() <= 1e-6 * w.abs().max(1.0),
+                "{est} {k}[{i}]: {got} vs {w}"
+            );
+        }
+    }
+    for k in ["chisq_diff", "df_diff", "pvalue"] {
+        let w = golden[k][1].as_f64().unwrap();
+        let got = rows[1][k].as_f64().unwrap();
+        assert!(
+            (got - w).abs() <= 1e-6 * w.abs().max(1e-3),
+            "{est} {k}: {got} vs {w}"
+        );
+    }
+    let text = ok(&cipa(
+        &[&base(&data)[..], &["--compare", &o, "--estimator", est]].concat(),
+    ));
+    assert!(text.contains(&o), "{text}");
+}
+
+#[test]
+fn compare_grouped_models_ml() {
+    check_compare("ml");
+}
+
+#[test]
+fn compare_grouped_models_mlr() {
+    check_compare("mlr");
+}
+
+#[test]
+fn compare_refuses_other_groups() {
+    let Some(path) = hs_path() else { return };
+    let data = common::read_data(std::path::Path::new(&path));
+    let fit = |model: &str, column: &str| {
+        let flat = cipa::spec::syntax::parse_flat("model", model).unwrap();
+        let gopts = GroupOptions {
+            column: column.into(),
+            equal: vec![],
+            partial: vec![],
+        };
+        groups::fit(&flat, &data, &SemOptions::default(), &gopts).unwrap()
+    };
+    let (a, b) = (fit(MODEL, "school"), fit(MODEL, "sex"));
+    let err = cipa::sem::lrt::lrt_groups(&[("a", &a), ("b", &b)]).unwrap_err();
+    assert!(err.to_string().contains("different groups"), "{err}");
+}
+
+#[test]
+fn wald_with_invariance_names_the_levels_to_fit() {
+    let Some(data) = hs_path() else { return };
+    let err = usage_error(&cipa(
+        &[&base(&data)[..], &["--invariance", "--wald", "a1 == a2"]].concat(),
+    ));
+    assert!(
+        err.contains("scalar: loadings,intercepts") && err.contains("--group-equal"),
+        "{err}"
+    );
+}
