@@ -44,13 +44,16 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
             ));
         }
         refuse_with_invariance(&plan)?;
+        if plan.a.cluster.is_some() {
+            return Err(usage(
+                "--cluster with --invariance is not available yet; fit each level with --group, --group-equal and --cluster, and compare them with --compare",
+            ));
+        }
         Fitted::Invariance(
             invariance::invariance(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
         )
     } else {
-        Fitted::Single(Box::new(
-            groups::fit(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
-        ))
+        Fitted::Single(Box::new(fit_grouped(&plan, &plan.flat, &data, &gopts)?))
     };
     let wald = match (&result, &plan.a.wald) {
         (Fitted::Single(f), Some(text)) => Some(f.wald_text(text)?),
@@ -88,8 +91,22 @@ fn compared(
 ) -> Result<LrtTable, CliError> {
     let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
     let (flat, names) = super::sem::compare_model(path, &plan.source)?;
-    let other = groups::fit(&flat, data, &plan.opts, gopts).map_err(err)?;
+    let other = fit_grouped(plan, &flat, data, gopts)?;
     crate::sem::lrt::lrt_groups(&[(&names.0, fit), (&names.1, &other)]).map_err(err)
+}
+
+/// The grouped fit the flags ask for: cluster-robust with --cluster (sem/groups/cluster.rs).
+fn fit_grouped(
+    plan: &SemPlan,
+    flat: &crate::spec::flat::FlatModel,
+    data: &Dataset,
+    gopts: &GroupOptions,
+) -> Result<GroupedFit, CliError> {
+    let fit = match &plan.a.cluster {
+        Some(var) => groups::cluster::fit_clustered(flat, data, &plan.opts, gopts, var),
+        None => groups::fit(flat, data, &plan.opts, gopts),
+    };
+    fit.map_err(|e| CliError::from(crate::Error::from(e)))
 }
 
 /// What draws or tabulates one fitted model has no single model to show under `--invariance`.
@@ -131,14 +148,13 @@ pub fn run(
 /// Flags the grouped engine does not take yet.
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
-    let refused: [(bool, &str); 7] = [
+    let refused: [(bool, &str); 6] = [
         (plan.opts.missing == Missing::Fiml, "--missing fiml"),
         (a.boot > 0, "--boot"),
         (a.mc > 0, "--mc"),
         (a.mi.is_some(), "--mi"),
         (a.residuals, "--residuals"),
         (a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals"),
-        (a.cluster.is_some(), "--cluster"),
     ];
     match refused.iter().find(|(on, _)| *on) {
         Some((_, flag)) => Err(usage(format!(
@@ -215,7 +231,7 @@ impl GroupRun {
             "std_lv": o.std_lv, "meanstructure": true, "fixed_x": o.fixed_x,
             "information": o.information, "conf": a.conf, "missing_codes": a.data.missing,
             "group": a.group, "group_equal": a.group_equal, "group_partial": a.group_partial,
-            "invariance": a.invariance, "wald": a.wald, "compare": a.compare,
+            "invariance": a.invariance, "wald": a.wald, "compare": a.compare, "cluster": a.cluster,
         })
     }
 
@@ -251,6 +267,12 @@ impl Deliverable for GroupRun {
             Fitted::Single(f) => {
                 let mut r = sem_groups_report(f, self.header(), decimals);
                 add_group_reliability(&mut r, f, &self.reliability);
+                for (c, g) in f.cluster.iter().zip(&f.groups) {
+                    crate::report::sem_tests::add_cluster(&mut r, c);
+                    if let Some(h) = r.header.last_mut() {
+                        h.0 = format!("Clusters, {}", g.level);
+                    }
+                }
                 r.notes.push(format!(
                     "Confidence intervals at {}%; Std.lv standardizes the latent variables, Std.all every variable (within each group).",
                     crate::data::format_number(self.plan.a.conf)
@@ -275,6 +297,9 @@ impl Deliverable for GroupRun {
             Fitted::Single(f) => {
                 let mut doc = sem_groups_json(f, data, self.options_json());
                 add_group_reliability_json(&mut doc, &self.reliability);
+                if !f.cluster.is_empty() {
+                    doc["cluster"] = serde_json::to_value(&f.cluster).unwrap_or_default();
+                }
                 doc
             }
             Fitted::Invariance(inv) => invariance_json(inv, data, self.options_json()),

@@ -264,3 +264,141 @@ fn wald_with_invariance_names_the_levels_to_fit() {
         "{err}"
     );
 }
+
+/// `--cluster` under `--group`: lavaan's `cluster = "cluster", group = "half"` with MLR on the
+/// first 100 clusters of Demo.twolevel, `half` odd/even cluster numbers
+/// (tests/golden/sem_groups_cluster/make.R, Gauss-Newton to 1e-14): every estimate and
+/// cluster-robust SE of both groups and the scaled and robust fit measures to 1e-6 relative.
+fn check_cluster(case: &str, model: &str) {
+    let path = common::crate_root().join("tests/golden/sem_groups_cluster/data.csv");
+    let data = common::read_data(&path);
+    let flat = cipa::spec::syntax::parse_flat("model", model).unwrap();
+    let gopts = GroupOptions {
+        column: "half".into(),
+        equal: vec![],
+        partial: vec![],
+    };
+    let opts = SemOptions::lavaan(Estimator::Mlr, Missing::Listwise);
+    let fit = groups::cluster::fit_clustered(&flat, &data, &opts, &gopts, "cluster").unwrap();
+    let text = std::fs::read_to_string(
+        common::golden_dir(&format!("sem_groups_cluster/{case}")).join("expected.json"),
+    )
+    .unwrap();
+    let want: Value = serde_json::from_str(&text).unwrap();
+    let rel = |got: f64, w: f64, what: &str| {
+        assert!(
+            (got - w).abs() <= 1e-6 * w.abs().max(1e-3),
+            "{case} {what}: cipa {got}, lavaan {w}"
+        );
+    };
+    assert_eq!(fit.cluster.len(), 2);
+    assert_eq!(fit.cluster[0].clusters, 50);
+    let params = want["parameters"].as_array().unwrap();
+    for p in params {
+        let (lhs, op, rhs) = (p["lhs"].as_str(), p["op"].as_str(), p["rhs"].as_str());
+        let g = p["group"].as_u64().unwrap() as usize;
+        let row = fit
+            .parameters
+            .iter()
+            .find(|r| {
+                r.group == g
+                    && Some(r.row.lhs.as_str()) == lhs
+                    && Some(r.row.op.as_str()) == op
+                    && Some(r.row.rhs.as_str()) == rhs
+            })
+            .unwrap_or_else(|| panic!("{case}: no row {p}"));
+        let what = format!("group {g} {lhs:?} {op:?} {rhs:?}");
+        rel(
+            row.row.est,
+            p["est"].as_f64().unwrap(),
+            &format!("{what} est"),
+        );
+        rel(row.row.se, p["se"].as_f64().unwrap(), &format!("{what} se"));
+    }
+    let f = &want["fit"];
+    let s = fit.fit.scaled.as_ref().expect("MLR has a scaled test");
+    rel(fit.fit.chisq, f["chisq"].as_f64().unwrap(), "chisq");
+    rel(
+        s.chisq_scaled,
+        f["chisq.scaled"].as_f64().unwrap(),
+        "chisq.scaled",
+    );
+    let c = f["chisq.scaling.factor"].as_f64().unwrap();
+    rel(s.chisq_scaling_factor, c, "scaling factor");
+    rel(
+        s.pvalue_scaled,
+        f["pvalue.scaled"].as_f64().unwrap(),
+        "pvalue.scaled",
+    );
+    rel(
+        s.cfi_robust,
+        f["cfi.robust"].as_f64().unwrap(),
+        "cfi.robust",
+    );
+    rel(
+        s.tli_robust,
+        f["tli.robust"].as_f64().unwrap(),
+        "tli.robust",
+    );
+    rel(
+        s.rmsea_robust,
+        f["rmsea.robust"].as_f64().unwrap(),
+        "rmsea.robust",
+    );
+    rel(
+        s.cfi_scaled,
+        f["cfi.scaled"].as_f64().unwrap(),
+        "cfi.scaled",
+    );
+    rel(
+        s.rmsea_scaled,
+        f["rmsea.scaled"].as_f64().unwrap(),
+        "rmsea.scaled",
+    );
+    let b = f["baseline.chisq.scaling.factor"].as_f64().unwrap();
+    rel(
+        s.baseline_chisq_scaling_factor,
+        b,
+        "baseline scaling factor",
+    );
+}
+
+#[test]
+fn cluster_robust_groups_match_lavaan_cfa() {
+    check_cluster("cfa", "f1 =~ y1 + y2 + y3\nf2 =~ y4 + y5 + y6");
+}
+
+#[test]
+fn cluster_robust_groups_match_lavaan_with_a_covariate() {
+    check_cluster(
+        "sem",
+        "f1 =~ y1 + y2 + y3\nf2 =~ y4 + y5 + y6\nf2 ~ f1 + x1",
+    );
+}
+
+#[test]
+fn cluster_under_group_end_to_end() {
+    let path = common::crate_root().join("tests/golden/sem_groups_cluster/data.csv");
+    let data = path.display().to_string();
+    let args = [
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        "f1 =~ y1 + y2 + y3\nf2 =~ y4 + y5 + y6",
+        "--group",
+        "half",
+        "--cluster",
+        "cluster",
+    ];
+    let err = usage_error(&cipa(&args));
+    assert!(err.contains("--estimator mlr"), "{err}");
+    let mlr = [&args[..], &["--estimator", "mlr"]].concat();
+    let doc = json(&cipa(&[&mlr[..], &["--format", "json"]].concat()));
+    assert_eq!(doc["cluster"][1]["clusters"], 50);
+    assert_eq!(doc["options"]["cluster"], "cluster");
+    let text = ok(&cipa(&mlr));
+    assert!(text.contains("Clusters, odd"), "{text}");
+    let err = usage_error(&cipa(&[&mlr[..], &["--invariance"]].concat()));
+    assert!(err.contains("--cluster with --invariance"), "{err}");
+}

@@ -144,6 +144,7 @@ pub(super) fn assemble(
         warnings,
         table: ct.clone(),
         row_values: values,
+        cluster: Vec::new(),
     }
 }
 

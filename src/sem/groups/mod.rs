@@ -7,6 +7,7 @@
 //! nonlinear or inequality constraints are refused with typed errors for now.
 
 mod assemble;
+pub mod cluster;
 pub mod data;
 mod estimate;
 pub mod invariance;
@@ -155,6 +156,9 @@ pub struct GroupedFit {
     pub table: ParTable,
     #[serde(skip)]
     pub row_values: Vec<f64>,
+    /// Each group's clusters of a cluster-robust fit (`cluster::fit_clustered`); empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cluster: Vec<super::cluster::ClusterInfo>,
 }
 
 impl GroupedFit {
@@ -195,6 +199,18 @@ pub fn fit(
     opts: &SemOptions,
     gopts: &GroupOptions,
 ) -> Result<GroupedFit, SemError> {
+    fit_with(flat, data, opts, gopts, None)
+}
+
+/// [`fit`], with MLR's robust parts summed within the clusters of column `cluster` in each
+/// group when given (cluster.rs).
+fn fit_with(
+    flat: &FlatModel,
+    data: &Dataset,
+    opts: &SemOptions,
+    gopts: &GroupOptions,
+    cluster: Option<&str>,
+) -> Result<GroupedFit, SemError> {
     if opts.missing == Missing::Fiml {
         return Err(SemError::UnsupportedOption {
             what: "full-information ML (--missing fiml) with groups; use listwise deletion".into(),
@@ -232,7 +248,14 @@ pub fn fit(
             &gt.combined.ov,
         )?);
     }
-    let mut out = fit_groups(&gt, &gdata, opts)?;
+    let clusters = match cluster {
+        Some(var) => Some(cluster::of_groups(data, gopts, &vars, var)?),
+        None => None,
+    };
+    let mut out = fit_groups(&gt, &gdata, opts, clusters.as_deref())?;
+    if let (Some(var), Some(c)) = (cluster, &clusters) {
+        out.cluster = c.iter().map(|c| c.info(var)).collect();
+    }
     out.group = gopts.column.clone();
     out.group_options = gopts.clone();
     out.dropped_lines = dropped;
@@ -253,6 +276,7 @@ fn fit_groups(
     gt: &GroupedTable,
     gdata: &[data::GroupData],
     opts: &SemOptions,
+    clusters: Option<&[super::cluster::Clusters]>,
 ) -> Result<GroupedFit, SemError> {
     let stats: Vec<_> = gdata.iter().map(|d| d.stats.clone()).collect();
     let models: Vec<Model> = gt
@@ -288,7 +312,7 @@ fn fit_groups(
         npar,
         est,
     };
-    let (v, yb) = standard_errors(&fitted, &groups, gdata, opts)?;
+    let (v, yb) = standard_errors(&fitted, &groups, gdata, opts, clusters)?;
     let mut fit = measures::fit_measures(&fitted, &groups, ndat);
     if let Some((yb, base_h0)) = yb {
         let n = groups.n_total();
@@ -328,6 +352,7 @@ fn standard_errors(
     groups: &estimate::Groups<'_>,
     gdata: &[data::GroupData],
     opts: &SemOptions,
+    clusters: Option<&[super::cluster::Clusters]>,
 ) -> Result<(Mat, Option<(YuanBentler, f64)>), SemError> {
     let theta = &f.est.theta;
     let kind = match opts.estimator {
@@ -345,7 +370,7 @@ fn standard_errors(
     match opts.estimator {
         Estimator::Ml => Ok((vcov::vcov(&info, &f.re, groups.n_total(), &names)?, None)),
         Estimator::Mlr => {
-            let (v, yb, base_h0) = robust::mlr(f, groups, gdata, &info, &names)?;
+            let (v, yb, base_h0) = robust::mlr(f, groups, gdata, &info, &names, clusters)?;
             Ok((v, Some((yb, base_h0))))
         }
     }
