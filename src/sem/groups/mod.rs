@@ -3,8 +3,10 @@
 //! column, `c(...)` modifiers, `group.equal` and `group.partial`), fitted by the weighted ML
 //! discrepancy F = Σ (n_g/N)·F_g (`estimate.rs`) through the single-group engine's search, with
 //! the fit measures over groups (`measures.rs`) and the parameters, standardized values and R²
-//! of every group (`assemble.rs`). Multi-group FIML, resampling, modification indices and
-//! nonlinear or inequality constraints are refused with typed errors for now.
+//! of every group (`assemble.rs`); each group as a single-group fit for the diagnostics,
+//! diagrams and APA tables (`view.rs`), cluster-robust MLR (`cluster.rs`). Multi-group FIML,
+//! resampling, modification indices and nonlinear or inequality constraints are refused with
+//! typed errors for now.
 
 mod assemble;
 pub mod cluster;
