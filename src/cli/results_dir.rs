@@ -530,7 +530,7 @@ fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
 }
 
 /// A lower-case slug for file names: letters and digits, other runs as `-`, at most 48 chars.
-fn slug(s: &str) -> String {
+pub(crate) fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         if c.is_ascii_alphanumeric() {

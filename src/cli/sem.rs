@@ -40,7 +40,7 @@ pub fn run(a: SemArgs) -> Result<(), CliError> {
     }
     let data = data_opts::load(&plan.a.data)?;
     if plan.a.group.is_some() {
-        return super::sem_groups::run(plan, data, dest);
+        return super::sem_groups::run(plan, data, dest, diagram);
     }
     let run = plan.run(data)?;
     run.write_diagram(diagram)?;
@@ -167,16 +167,8 @@ impl SemTests {
         };
         let compare = match &a.compare {
             Some(path) => {
-                let name = path.display().to_string();
-                let text = model_opts::spec_text(path)?;
-                let flat =
-                    crate::spec::syntax::parse_flat(&name, &text).map_err(crate::Error::from)?;
+                let (flat, names) = compare_model(path, source)?;
                 let other = fit_model(a, &flat, data, opts)?;
-                let names = if name == source {
-                    ("model".to_string(), "--compare".to_string())
-                } else {
-                    (source.to_string(), name)
-                };
                 let table = crate::sem::lrt::lrt(&[(&names.0, fit), (&names.1, &other)])
                     .map_err(crate::Error::from)?;
                 Some(table)
@@ -213,6 +205,23 @@ impl SemTests {
             o.insert("lrt".into(), serde_json::to_value(t).unwrap_or_default());
         }
     }
+}
+
+/// The `--compare` model read and parsed, and the names of the fitted and compared models in
+/// the table (their sources; "model" and "--compare" when both are the same file).
+pub(super) fn compare_model(
+    path: &std::path::Path,
+    source: &str,
+) -> Result<(FlatModel, (String, String)), CliError> {
+    let name = path.display().to_string();
+    let text = model_opts::spec_text(path)?;
+    let flat = crate::spec::syntax::parse_flat(&name, &text).map_err(crate::Error::from)?;
+    let names = if name == source {
+        ("model".to_string(), "--compare".to_string())
+    } else {
+        (source.to_string(), name)
+    };
+    Ok((flat, names))
 }
 
 /// The probe values of each latent moderator a := names (`ind := a*(b + b3*W)` with W a latent

@@ -1,21 +1,25 @@
 //! `cipa sem --group VAR`: the multi-group fit (sem::groups) with `--group-equal` and
 //! `--group-partial`, or with `--invariance` the configural-metric-scalar-strict sequence;
-//! reported per group as lavaan's summary() does (report/sem_groups.rs); `--missing fiml` fits
-//! each group's own missing-data patterns (sem/groups/fiml.rs); `--boot` (within each group) and
-//! `--mc` add the resampled intervals of every free and `:=` parameter
-//! (sem::groups::resample); `--mi` and `--residuals` are sem_groups_diag.rs. What the grouped
-//! engine does not have yet (Bollen-Stine, diagrams, probing, APA tables) is refused up front
-//! with a usage error naming the flag.
+//! reported per group as lavaan's summary() does (report/sem_groups.rs), with each group's
+//! reliability, path diagram and APA tables drawn by the single-group code on the group's view
+//! (`GroupedFit::group_fit`); `--missing fiml` fits each group's own missing-data patterns
+//! (sem/groups/fiml.rs); `--boot` (within each group) and `--mc` add the resampled intervals of
+//! every free and `:=` parameter (sem::groups::resample); `--mi` and `--residuals` are
+//! sem_groups_diag.rs. What the grouped engine does not have yet (Bollen-Stine, probing) is
+//! refused up front with a usage error naming the flag.
 
 use serde_json::json;
 
 use crate::data::Dataset;
 use crate::report::sem_groups::{
-    invariance_json, invariance_report, sem_groups_json, sem_groups_report,
+    add_group_reliability, add_group_reliability_json, invariance_json, invariance_report,
+    sem_groups_json, sem_groups_report,
 };
 use crate::report::Report;
 use crate::sem::groups::{self, invariance, GroupEqual, GroupOptions, GroupedFit};
 use crate::sem::resample::SemBootstrap;
+use crate::sem::lrt::LrtTable;
+use crate::sem::reliability::LatentReliability;
 use crate::sem::wald::WaldTest;
 use crate::sem::Missing;
 
@@ -39,7 +43,13 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         }
         if plan.a.wald.is_some() {
             return Err(usage(
-                "--wald tests constraints on one fit; drop --invariance and fit the labelled model with --group",
+                "--wald tests constraints on one fitted model and --invariance fits four; drop --invariance and fit the level to test with --group and --group-equal (metric: loadings; scalar: loadings,intercepts; strict: loadings,intercepts,residuals)",
+            ));
+        }
+        refuse_with_invariance(&plan)?;
+        if plan.a.cluster.is_some() {
+            return Err(usage(
+                "--cluster with --invariance is not available yet; fit each level with --group, --group-equal and --cluster, and compare them with --compare",
             ));
         }
         if plan.a.mi.is_some() || plan.a.residuals {
@@ -56,9 +66,7 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
             invariance::invariance(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
         )
     } else {
-        Fitted::Single(Box::new(
-            groups::fit(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
-        ))
+        Fitted::Single(Box::new(fit_grouped(&plan, &plan.flat, &data, &gopts)?))
     };
     let wald = match (&result, &plan.a.wald) {
         (Fitted::Single(f), Some(text)) => Some(f.wald_text(text)?),
@@ -78,6 +86,14 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         }
         _ => None,
     };
+    let compare = match (&result, &plan.a.compare) {
+        (Fitted::Single(f), Some(path)) => Some(compared(&plan, &data, &gopts, f, path)?),
+        _ => None,
+    };
+    let reliability = match &result {
+        Fitted::Single(f) => f.reliability().map_err(err)?,
+        Fitted::Invariance(_) => Vec::new(),
+    };
     let input = InputNotes::from_data(&data);
     Ok(GroupRun {
         plan,
@@ -88,12 +104,64 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         mi,
         residuals,
         boot,
+        reliability,
+        compare,
     })
 }
 
+/// `--compare MODEL` under `--group`: MODEL fitted to the same groups with the same
+/// `--group-equal`/`--group-partial`, and lavTestLRT of the two grouped fits (plain, or
+/// Satorra-Bentler 2001 under MLR).
+fn compared(
+    plan: &SemPlan,
+    data: &Dataset,
+    gopts: &GroupOptions,
+    fit: &GroupedFit,
+    path: &std::path::Path,
+) -> Result<LrtTable, CliError> {
+    let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
+    let (flat, names) = super::sem::compare_model(path, &plan.source)?;
+    let other = fit_grouped(plan, &flat, data, gopts)?;
+    crate::sem::lrt::lrt_groups(&[(&names.0, fit), (&names.1, &other)]).map_err(err)
+}
+
+/// The grouped fit the flags ask for: cluster-robust with --cluster (sem/groups/cluster.rs).
+fn fit_grouped(
+    plan: &SemPlan,
+    flat: &crate::spec::flat::FlatModel,
+    data: &Dataset,
+    gopts: &GroupOptions,
+) -> Result<GroupedFit, CliError> {
+    let fit = match &plan.a.cluster {
+        Some(var) => groups::cluster::fit_clustered(flat, data, &plan.opts, gopts, var),
+        None => groups::fit(flat, data, &plan.opts, gopts),
+    };
+    fit.map_err(|e| CliError::from(crate::Error::from(e)))
+}
+
+/// What draws or tabulates one fitted model has no single model to show under `--invariance`.
+fn refuse_with_invariance(plan: &SemPlan) -> Result<(), CliError> {
+    let a = &plan.a;
+    let one_model = [(a.diagram.is_some(), "--diagram"), (a.apa, "--apa")];
+    match one_model.iter().find(|(on, _)| *on) {
+        Some((_, flag)) => Err(usage(format!(
+            "{flag} shows one fitted model and --invariance fits four; drop --invariance and fit the level you want with --group-equal (e.g. --group-equal loadings,intercepts for scalar)"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Runs the grouped fit or the invariance sequence and delivers it.
-pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliError> {
+pub fn run(
+    plan: SemPlan,
+    data: Dataset,
+    dest: Destination,
+    diagram: Option<(std::path::PathBuf, &'static str)>,
+) -> Result<(), CliError> {
     let run = fitted(plan, data)?;
+    if let (Some((path, format)), Fitted::Single(f)) = (diagram, &run.result) {
+        super::sem_diagram::write_groups(f, &run.plan.a, &path, format)?;
+    }
     let format = run.format();
     let out = run.plan.a.out.clone();
     output::deliver(
@@ -110,17 +178,13 @@ pub fn run(plan: SemPlan, data: Dataset, dest: Destination) -> Result<(), CliErr
 /// Flags the grouped engine does not take yet.
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
-    let refused: [(bool, &str); 7] = [
+    let refused: [(bool, &str); 3] = [
         (
             plan.opts.missing == Missing::Fiml && a.boot > 0,
             "--boot with --missing fiml",
         ),
         (a.bollen_stine, "--bollen-stine"),
-        (a.diagram.is_some(), "--diagram"),
         (a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals"),
-        (a.apa, "--apa"),
-        (a.cluster.is_some(), "--cluster"),
-        (a.compare.is_some(), "--compare"),
     ];
     match refused.iter().find(|(on, _)| *on) {
         Some((_, flag)) => Err(usage(format!(
@@ -176,6 +240,10 @@ pub struct GroupRun {
     residuals: Option<Vec<crate::sem::residuals::Residuals>>,
     /// `--boot` / `--mc` on the grouped fit.
     boot: Option<SemBootstrap>,
+    /// Each group's omega and AVE (semTools' compRelSEM and AVE per group).
+    reliability: Vec<Vec<LatentReliability>>,
+    /// `--compare MODEL`: lavTestLRT of the grouped fit and MODEL's.
+    compare: Option<LrtTable>,
 }
 
 impl GroupRun {
@@ -200,8 +268,7 @@ impl GroupRun {
             "information": o.information, "conf": a.conf, "missing_codes": a.data.missing,
             "group": a.group, "group_equal": a.group_equal, "group_partial": a.group_partial,
             "invariance": a.invariance, "wald": a.wald, "mi": a.mi,
-            "residuals": a.residuals,
-            "invariance": a.invariance, "wald": a.wald,
+            "residuals": a.residuals, "compare": a.compare, "cluster": a.cluster,
             "boot": a.boot, "mc": a.mc, "seed": self.boot.as_ref().map(|b| b.seed),
             "ci": self.boot.as_ref().filter(|_| a.boot > 0).map(|b| b.method),
         })
@@ -238,6 +305,13 @@ impl Deliverable for GroupRun {
         let mut report = match &self.result {
             Fitted::Single(f) => {
                 let mut r = sem_groups_report(f, self.header(), decimals);
+                add_group_reliability(&mut r, f, &self.reliability);
+                for (c, g) in f.cluster.iter().zip(&f.groups) {
+                    crate::report::sem_tests::add_cluster(&mut r, c);
+                    if let Some(h) = r.header.last_mut() {
+                        h.0 = format!("Clusters, {}", g.level);
+                    }
+                }
                 r.notes.push(format!(
                     "Confidence intervals at {}%; Std.lv standardizes the latent variables, Std.all every variable (within each group).",
                     crate::data::format_number(self.plan.a.conf)
@@ -258,6 +332,9 @@ impl Deliverable for GroupRun {
         if let Some(b) = &self.boot {
             crate::report::sem_boot::add_to(&mut report, b);
         }
+        if let Some(t) = &self.compare {
+            crate::report::sem_tests::add_lrt(&mut report, t);
+        }
         self.input.add_to(&mut report);
         report
     }
@@ -265,7 +342,14 @@ impl Deliverable for GroupRun {
     fn json(&self) -> Result<serde_json::Value, CliError> {
         let data = json!({"file": self.data.source, "rows": self.data.n_rows()});
         let mut doc = match &self.result {
-            Fitted::Single(f) => sem_groups_json(f, data, self.options_json()),
+            Fitted::Single(f) => {
+                let mut doc = sem_groups_json(f, data, self.options_json());
+                add_group_reliability_json(&mut doc, &self.reliability);
+                if !f.cluster.is_empty() {
+                    doc["cluster"] = serde_json::to_value(&f.cluster).unwrap_or_default();
+                }
+                doc
+            }
             Fitted::Invariance(inv) => invariance_json(inv, data, self.options_json()),
         };
         if let (Some(w), Some(o)) = (&self.wald, doc.as_object_mut()) {
@@ -283,8 +367,15 @@ impl Deliverable for GroupRun {
                 serde_json::to_value(b).unwrap_or_default(),
             );
         }
+        if let (Some(t), Some(o)) = (&self.compare, doc.as_object_mut()) {
+            o.insert("lrt".into(), serde_json::to_value(t).unwrap_or_default());
+        }
         self.input.add_to_json(&mut doc);
         Ok(doc)
+    }
+
+    fn apa(&self) -> Option<Vec<crate::report::apa::ApaTable>> {
+        Some(self.apa_tables())
     }
 
     fn folder(&self) -> Option<Result<(ResultsDir, Provenance), CliError>> {
@@ -297,6 +388,10 @@ impl GroupRun {
         let mut files = ResultsDir::new();
         files.add_report(&self.report());
         files.add("results.json", super::json_text(&self.json()?)?);
+        if let Fitted::Single(f) = &self.result {
+            super::sem_diagram::add_groups_to_folder(&mut files, f, &self.plan.a)?;
+            files.add_apa(&self.apa_tables());
+        }
         let (used, dropped) = match &self.result {
             Fitted::Single(f) => (Some(f.n), f.dropped_lines.clone()),
             Fitted::Invariance(inv) => (
@@ -322,5 +417,37 @@ impl GroupRun {
             threads_used: 1,
         };
         Ok((files, prov))
+    }
+}
+
+impl GroupRun {
+    /// The APA tables of every group, numbered on from one group to the next, each title and
+    /// file name carrying its group (the single-group tables of report/apa/sem.rs on the
+    /// group's view; its fit line is the multi-group model's).
+    fn apa_tables(&self) -> Vec<crate::report::apa::ApaTable> {
+        let Fitted::Single(f) = &self.result else {
+            return Vec::new();
+        };
+        let mut out: Vec<crate::report::apa::ApaTable> = Vec::new();
+        for (g, res) in f.groups.iter().enumerate() {
+            let Some(view) = f.group_fit(g) else { continue };
+            let opts = crate::report::apa::ApaOptions {
+                first_number: out.len() + 1,
+                ..Default::default()
+            };
+            for mut t in crate::report::apa::apa_sem(&view, &opts) {
+                t.title = format!("{} ({} = {})", t.title, f.group, res.level);
+                t.slug = format!("{}-{}", t.slug, super::results_dir::slug(&res.level));
+                t.notes.push(crate::report::apa::Rich::plain(format!(
+                    "Estimates of group {} (n = {}) of a {}-group model (N = {}); the fit line is the multi-group model's.",
+                    res.level,
+                    res.n,
+                    f.groups.len(),
+                    f.n
+                )));
+                out.push(t);
+            }
+        }
+        out
     }
 }

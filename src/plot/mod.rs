@@ -331,8 +331,41 @@ pub fn render_latent(
     latent: &diagram::LatentOptions,
     opts: &PlotOptions,
 ) -> Result<Rendered, PlotError> {
-    let mut d = diagram::latent(fit, &opts.labels, latent);
-    let stem = "diagram_sem";
+    let d = diagram::latent(fit, &opts.labels, latent);
+    latent_files(d, "diagram_sem", "", latent, opts)
+}
+
+/// The path diagram of each group of a multi-group fit (`cipa sem --group`): one figure per
+/// group as [`render_latent`] draws it, named `diagram_sem_<level>.*` and captioned with the
+/// group and its n. `groups` holds each group's level and its view (`GroupedFit::group_fit`).
+pub fn render_latent_groups(
+    groups: &[(String, crate::sem::SemFit)],
+    latent: &diagram::LatentOptions,
+    opts: &PlotOptions,
+) -> Result<Rendered, PlotError> {
+    let mut out = Rendered::default();
+    for (k, (level, fit)) in groups.iter().enumerate() {
+        let d = diagram::latent_in_group(fit, &opts.labels, latent, level);
+        let mut stem = format!("diagram_sem_{}", interaction::sanitize(level));
+        // Two levels that differ only in characters a file name cannot hold.
+        if out.figures.iter().any(|f| f.stem == stem) {
+            stem = format!("{stem}_{}", k + 1);
+        }
+        let one = latent_files(d, &stem, &format!(" (group {level})"), latent, opts)?;
+        out.artifacts.extend(one.artifacts);
+        out.figures.extend(one.figures);
+    }
+    Ok(out)
+}
+
+/// The files and figure entry of one drawn latent path diagram.
+fn latent_files(
+    mut d: diagram::Diagram,
+    stem: &str,
+    which: &str,
+    latent: &diagram::LatentOptions,
+    opts: &PlotOptions,
+) -> Result<Rendered, PlotError> {
     let caption = d.caption.clone().unwrap_or_default();
     if !opts.captions {
         diagram::remove_caption(&mut d);
@@ -349,7 +382,7 @@ pub fn render_latent(
         diagram::LatentValues::StdAll => "standardized (std.all)",
     };
     let heading = format!(
-        "Path diagram of the latent-variable model: {values} loadings, regressions and covariances"
+        "Path diagram of the latent-variable model{which}: {values} loadings, regressions and covariances"
     );
     let mut out = Rendered::default();
     out.push(stem, heading, caption, files);

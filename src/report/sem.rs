@@ -366,24 +366,7 @@ pub fn add_sem_diagnostics(report: &mut Report, fit: &SemFit, d: &SemDiagnostics
     if !d.reliability.is_empty() {
         report.sections.push(Section {
             heading: "Reliability".into(),
-            tables: vec![Table {
-                title: "Reliability".into(),
-                columns: vec![String::new(), "Omega".into(), "AVE".into()],
-                rows: d
-                    .reliability
-                    .iter()
-                    .map(|r| {
-                        vec![
-                            Value::Text(r.latent.clone()),
-                            Value::Num(r.omega),
-                            Value::Num(r.ave),
-                        ]
-                    })
-                    .collect(),
-                notes: vec![
-                    "semTools' compRelSEM (omega) and AVE with their defaults: unstandardized loadings and the latent's variance over the observed total (omega) or item (AVE) variance.".into(),
-                ],
-            }],
+            tables: vec![reliability_table(&d.reliability)],
         });
     }
     let lms = crate::sem::interaction::InteractionMethod::Lms;
@@ -402,6 +385,36 @@ pub fn add_sem_diagnostics(report: &mut Report, fit: &SemFit, d: &SemDiagnostics
             tables: vec![residual_table(&fit.observed, &r.cor_bollen.cov)],
         });
     }
+}
+
+/// The omega and AVE of each latent (one fit, or one group of a grouped fit).
+pub fn reliability_table(rel: &[crate::sem::reliability::LatentReliability]) -> Table {
+    Table {
+        title: "Reliability".into(),
+        columns: vec![String::new(), "Omega".into(), "AVE".into()],
+        rows: rel
+            .iter()
+            .map(|r| {
+                vec![
+                    Value::Text(r.latent.clone()),
+                    Value::Num(r.omega),
+                    Value::Num(r.ave),
+                ]
+            })
+            .collect(),
+        notes: vec![
+            "semTools' compRelSEM (omega) and AVE with their defaults: unstandardized loadings and the latent's variance over the observed total (omega) or item (AVE) variance.".into(),
+        ],
+    }
+}
+
+/// The `reliability` array of the JSON documents (docs/json-schema.md).
+pub fn reliability_json(rel: &[crate::sem::reliability::LatentReliability]) -> Json {
+    Json::Array(
+        rel.iter()
+            .map(|r| json!({"latent": r.latent, "omega": num(r.omega), "ave": num(r.ave)}))
+            .collect(),
+    )
 }
 
 fn modindices_table(threshold: f64, mi: &[crate::sem::ModIndex]) -> Table {
@@ -463,12 +476,7 @@ pub fn sem_diagnostics_json(fit: &SemFit, d: &SemDiagnostics) -> Map<String, Jso
     let mut out = Map::new();
     let to = |v: serde_json::Result<Json>| v.unwrap_or(Json::Null);
     out.insert("warnings".into(), to(serde_json::to_value(&fit.warnings)));
-    let rel: Vec<Json> = d
-        .reliability
-        .iter()
-        .map(|r| json!({"latent": r.latent, "omega": num(r.omega), "ave": num(r.ave)}))
-        .collect();
-    out.insert("reliability".into(), Json::Array(rel));
+    out.insert("reliability".into(), reliability_json(&d.reliability));
     if let Some((threshold, mi)) = &d.modindices {
         let rows: Vec<Json> = mi
             .iter()

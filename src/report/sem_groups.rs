@@ -8,11 +8,12 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::sem::groups::invariance::{Invariance, DELTA_CFI_CUTOFF, DELTA_RMSEA_CUTOFF};
 use crate::sem::groups::GroupedFit;
+use crate::sem::reliability::LatentReliability;
 use crate::sem::{Estimator, ParameterRow};
 
 use super::sem::{
     df_value, fit_json, fit_measures_table, model_test, num, parameter_json, parameter_table,
-    SECTIONS,
+    reliability_json, reliability_table, SECTIONS,
 };
 use super::{Report, Section, Table, Value};
 
@@ -319,4 +320,29 @@ pub fn invariance_json(inv: &Invariance, data: Json, options: Json) -> Json {
             "delta_cfi_cutoff": DELTA_CFI_CUTOFF, "delta_rmsea_cutoff": DELTA_RMSEA_CUTOFF,
         },
     })
+}
+
+/// Adds each group's reliability (semTools' compRelSEM and AVE, one row per latent) to that
+/// group's section of [`sem_groups_report`]; `rel[k]` is group k+1's.
+pub fn add_group_reliability(
+    report: &mut Report,
+    fit: &GroupedFit,
+    rel: &[Vec<LatentReliability>],
+) {
+    for (k, (g, r)) in fit.groups.iter().zip(rel).enumerate() {
+        let heading = format!("Group {} [{}]", k + 1, g.level);
+        let section = report.sections.iter_mut().find(|s| s.heading == heading);
+        if let (Some(s), false) = (section, r.is_empty()) {
+            s.tables.push(reliability_table(r));
+        }
+    }
+}
+
+/// Adds `reliability` to each entry of the grouped JSON document's `groups`.
+pub fn add_group_reliability_json(doc: &mut Json, rel: &[Vec<LatentReliability>]) {
+    if let Some(groups) = doc.get_mut("groups").and_then(Json::as_array_mut) {
+        for (g, r) in groups.iter_mut().zip(rel) {
+            g["reliability"] = reliability_json(r);
+        }
+    }
 }

@@ -14,16 +14,18 @@
 //!   about (the models are not nested or one missed its optimum).
 //!
 //! Each fit keeps its own Satorra-Bentler ingredients (T, df, c), so this works on any fits
-//! from the same data: single-group models here, and the multi-group invariance sequence.
+//! from the same data: single-group models, multi-group models ([`lrt_groups`], `--compare`
+//! under `--group`) and the multi-group invariance sequence.
 
 use serde::Serialize;
 
 use crate::numeric::dist::chisq_p_upper;
 
 use super::error::SemError;
+use super::groups::GroupedFit;
 use super::rmsea::rmsea;
 use super::scaled_test::Scaled;
-use super::SemFit;
+use super::{FitMeasures, SemFit};
 
 /// Which difference test the table holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,18 +70,83 @@ fn negative_tolerance() -> f64 {
     f64::EPSILON.powf(1.0 / 3.0)
 }
 
-/// Groups of a fit, for the RMSEA of a difference (√G). Single-group fits have one; a
-/// multi-group `SemFit` should report its own count here.
-fn n_groups(_fit: &SemFit) -> f64 {
-    1.0
+/// What the table needs of one fit, single-group or multi-group.
+#[derive(Debug, Clone, Copy)]
+struct Compared<'a> {
+    fit: &'a FitMeasures,
+    /// Rows used (all groups).
+    n: usize,
+    observed: &'a [String],
+    meanstructure: bool,
+    /// Groups, for the RMSEA of a difference (lavaan's √G).
+    groups: usize,
+}
+
+impl<'a> From<&'a SemFit> for Compared<'a> {
+    fn from(f: &'a SemFit) -> Self {
+        Compared {
+            fit: &f.fit,
+            n: f.n,
+            observed: &f.observed,
+            meanstructure: has_meanstructure(f),
+            groups: 1,
+        }
+    }
+}
+
+impl<'a> From<&'a GroupedFit> for Compared<'a> {
+    fn from(f: &'a GroupedFit) -> Self {
+        Compared {
+            fit: &f.fit,
+            n: f.n,
+            observed: &f.observed,
+            // Multi-group fits always model the means (lavaan's default with group =).
+            meanstructure: true,
+            groups: f.groups.len(),
+        }
+    }
 }
 
 /// The difference tests between `models` (name, fit): at least two fits of the same data, all
 /// with or all without a scaled (MLR) test and a mean structure. The order given does not
 /// matter: the table is sorted by df as lavaan's.
 pub fn lrt(models: &[(&str, &SemFit)]) -> Result<LrtTable, SemError> {
+    let c: Vec<(&str, Compared)> = models.iter().map(|(n, f)| (*n, (*f).into())).collect();
+    lrt_of(&c)
+}
+
+/// [`lrt`] of multi-group fits (lavTestLRT of two or more `group =` fits of the same groups;
+/// the invariance sequence's tests are these): the same statistics, the difference's RMSEA
+/// times √G.
+pub fn lrt_groups(models: &[(&str, &GroupedFit)]) -> Result<LrtTable, SemError> {
+    let c: Vec<(&str, Compared)> = models.iter().map(|(n, f)| (*n, (*f).into())).collect();
+    check_same_groups(models)?;
+    lrt_of(&c)
+}
+
+/// Multi-group fits compare only over the same groups of the same sizes.
+fn check_same_groups(models: &[(&str, &GroupedFit)]) -> Result<(), SemError> {
+    let Some(&(name0, first)) = models.first() else {
+        return Ok(());
+    };
+    let sizes = |f: &GroupedFit| -> Vec<(String, usize)> {
+        f.groups.iter().map(|g| (g.level.clone(), g.n)).collect()
+    };
+    for &(name, f) in &models[1..] {
+        if sizes(f) != sizes(first) || f.group != first.group {
+            return Err(SemError::NotComparable {
+                reason: format!(
+                    "'{name}' and '{name0}' were fitted to different groups (group variable or group sizes differ): nested multi-group models need the same groups"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn lrt_of(models: &[(&str, Compared)]) -> Result<LrtTable, SemError> {
     check_comparable(models)?;
-    let mut sorted: Vec<(&str, &SemFit)> = models.to_vec();
+    let mut sorted: Vec<(&str, Compared)> = models.to_vec();
     // A stable sort keeps the given order among equal df, as R's order().
     sorted.sort_by(|a, b| a.1.fit.df.total_cmp(&b.1.fit.df));
     let scaled = sorted.iter().any(|(_, f)| f.fit.scaled.is_some());
@@ -90,7 +157,7 @@ pub fn lrt(models: &[(&str, &SemFit)]) -> Result<LrtTable, SemError> {
     };
     let mut warnings = Vec::new();
     let first = sorted[0].1;
-    let (n, g) = (first.fit.ntotal as f64, n_groups(first));
+    let (n, g) = (first.fit.ntotal as f64, first.groups as f64);
     let mut rows = vec![row(sorted[0], [f64::NAN; 5])];
     for pair in sorted.windows(2) {
         let (m1, m0) = (&pair[0].1.fit, &pair[1].1.fit);
@@ -139,7 +206,7 @@ pub fn lrt(models: &[(&str, &SemFit)]) -> Result<LrtTable, SemError> {
 }
 
 /// The table line of a model; `diff` = [ΔT or T_d, Δdf, RMSEA_Δ, p, c_d].
-fn row((name, fit): (&str, &SemFit), diff: [f64; 5]) -> LrtRow {
+fn row((name, fit): (&str, Compared), diff: [f64; 5]) -> LrtRow {
     LrtRow {
         model: name.to_string(),
         df: fit.fit.df,
@@ -180,7 +247,7 @@ pub(crate) fn satorra_bentler_2001(m1: Scaled, m0: Scaled) -> (f64, f64) {
 
 /// Refuses what lavaan refuses (a mix of scaled and plain tests, or of mean structures) and
 /// what would compare different data (another N or other observed variables).
-fn check_comparable(models: &[(&str, &SemFit)]) -> Result<(), SemError> {
+fn check_comparable(models: &[(&str, Compared)]) -> Result<(), SemError> {
     let refuse = |reason: String| Err(SemError::NotComparable { reason });
     let Some(&(name0, first)) = models.first() else {
         return refuse("no models were given; a difference test needs two or more".into());
@@ -190,7 +257,7 @@ fn check_comparable(models: &[(&str, &SemFit)]) -> Result<(), SemError> {
             "only '{name0}' was given; a difference test needs two or more nested models"
         ));
     }
-    let mut vars0 = first.observed.clone();
+    let mut vars0 = first.observed.to_vec();
     vars0.sort();
     for &(name, f) in &models[1..] {
         if f.n != first.n {
@@ -199,7 +266,7 @@ fn check_comparable(models: &[(&str, &SemFit)]) -> Result<(), SemError> {
                 f.n, first.n
             ));
         }
-        let mut vars = f.observed.clone();
+        let mut vars = f.observed.to_vec();
         vars.sort();
         if vars != vars0 {
             return refuse(format!(
@@ -211,7 +278,7 @@ fn check_comparable(models: &[(&str, &SemFit)]) -> Result<(), SemError> {
                 "'{name}' and '{name0}' were fitted with different estimators (one has a scaled MLR test): fit both with ML or both with MLR"
             ));
         }
-        if has_meanstructure(f) != has_meanstructure(first) {
+        if f.meanstructure != first.meanstructure {
             return refuse(format!(
                 "'{name}' and '{name0}' differ in their mean structure: give both --meanstructure or neither"
             ));

@@ -66,6 +66,7 @@ mod sem_groups;
 mod sem_groups_boot;
 mod sem_groups_diagnostics;
 mod sem_groups_fiml;
+mod sem_groups_report;
 mod sem_input;
 mod sem_lms;
 mod sem_lrt;

@@ -58,6 +58,23 @@ pub fn latent(fit: &SemFit, labels: &Labels, opts: &LatentOptions) -> Diagram {
     latent_layout::layout(&structure, labels, Some(caption))
 }
 
+/// The path diagram of one group of a multi-group fit (`fit` is that group's view,
+/// `GroupedFit::group_fit`), its caption opening with the group's name.
+pub fn latent_in_group(
+    fit: &SemFit,
+    labels: &Labels,
+    opts: &LatentOptions,
+    group: &str,
+) -> Diagram {
+    let structure = structure(fit, opts);
+    let caption = format!(
+        "Group {group} (n = {}). {}",
+        fit.n,
+        caption(fit, opts, &structure)
+    );
+    latent_layout::layout(&structure, labels, Some(caption))
+}
+
 /// What the diagram holds, read off the parameter table.
 fn structure(fit: &SemFit, opts: &LatentOptions) -> Structure {
     let rows = &fit.parameters;

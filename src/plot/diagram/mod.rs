@@ -24,7 +24,7 @@ pub use ir::{
     bezier, polyline, Curve, Diagram, DiagramKind, Edge, Group, Node, NodeKind, Rect, Route, Side,
     Target,
 };
-pub use latent::{latent, LatentOptions, LatentValues};
+pub use latent::{latent, latent_in_group, LatentOptions, LatentValues};
 pub use statistical::{stars, statistical, statistical_from_spec, CoefStyle};
 pub use tikz::to_tikz;
 

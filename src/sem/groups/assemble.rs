@@ -149,6 +149,7 @@ pub(super) fn assemble(
             stats: gdata.iter().map(|d| d.stats.clone()).collect(),
             missing: opts.missing,
         })),
+        cluster: Vec::new(),
     }
 }
 
@@ -187,6 +188,12 @@ fn group_results(
             r2: r2::r_squared(pt, std_all),
             implied_cov: imp.sigma,
             implied_mean: imp.mu,
+            source: Some(std::sync::Arc::new(super::super::FitSource {
+                table: pt.clone(),
+                sample: gdata[g].stats.clone(),
+                fiml: None,
+            })),
+            theta: t.to_vec(),
         });
     }
     (out, warnings)

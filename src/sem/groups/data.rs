@@ -63,22 +63,49 @@ pub fn split(
     column: &str,
     vars: &[&str],
 ) -> Result<(Vec<GroupRows>, Vec<u64>), SemError> {
-    let (levels, of_row) = levels(data, column)?;
-    let complete = crate::data::complete_cases(data, vars)?;
+    let (levels, index, dropped) = assign(data, column, vars)?;
     let cols: Vec<&[f64]> = vars
         .iter()
         .map(|v| data.numeric(v))
         .collect::<Result<_, _>>()?;
+    let rows = index
+        .iter()
+        .map(|ix| {
+            ix.iter()
+                .flat_map(|&r| cols.iter().map(move |c| c[r]))
+                .collect()
+        })
+        .collect::<Vec<Vec<f64>>>();
+    Ok((levels.into_iter().zip(rows).collect(), dropped))
+}
+
+/// The data rows (0-based) each group uses, in [`split`]'s order: what a cluster column is read
+/// at (sem/groups/cluster.rs).
+pub fn row_indices(
+    data: &Dataset,
+    column: &str,
+    vars: &[&str],
+) -> Result<Vec<Vec<usize>>, SemError> {
+    Ok(assign(data, column, vars)?.1)
+}
+
+/// The levels, each group's complete rows (0-based data rows) and the sorted file lines of the
+/// dropped rows.
+type Assigned = (Vec<String>, Vec<Vec<usize>>, Vec<u64>);
+
+fn assign(data: &Dataset, column: &str, vars: &[&str]) -> Result<Assigned, SemError> {
+    let (levels, of_row) = levels(data, column)?;
+    let complete = crate::data::complete_cases(data, vars)?;
     let mut dropped = complete.dropped_lines;
-    let mut rows: Vec<Vec<f64>> = vec![Vec::new(); levels.len()];
+    let mut index: Vec<Vec<usize>> = vec![Vec::new(); levels.len()];
     for &r in &complete.rows {
         match of_row[r] {
-            Some(g) => rows[g].extend(cols.iter().map(|c| c[r])),
+            Some(g) => index[g].push(r),
             None => dropped.push(data.lines()[r]),
         }
     }
     dropped.sort_unstable();
-    Ok((levels.into_iter().zip(rows).collect(), dropped))
+    Ok((levels, index, dropped))
 }
 
 /// A group's moments, after checking that no variable is constant in it.

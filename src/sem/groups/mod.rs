@@ -5,9 +5,12 @@
 //! the fit measures over groups (`measures.rs`) and the parameters, standardized values and R²
 //! of every group (`assemble.rs`); FIML per group with its own patterns and EM H1
 //! (`fiml.rs`, `fiml_measures.rs`); the bootstrap within groups and Monte Carlo intervals
-//! (`resample.rs`). Nonlinear or inequality constraints are refused with typed errors for now.
+//! (`resample.rs`); each group as a single-group fit for the diagnostics, diagrams and APA
+//! tables (`view.rs`); cluster-robust MLR (`cluster.rs`). Nonlinear or inequality constraints
+//! are refused with typed errors for now.
 
 mod assemble;
+pub mod cluster;
 pub mod data;
 pub mod diagnostics;
 mod estimate;
@@ -18,6 +21,7 @@ mod measures;
 pub mod partable;
 pub mod resample;
 mod robust;
+mod view;
 
 use serde::Serialize;
 
@@ -126,6 +130,12 @@ pub struct GroupResult {
     pub r2: Vec<(String, f64)>,
     pub implied_cov: Mat,
     pub implied_mean: Vec<f64>,
+    /// This group's own table (group-local free indices) and sample moments, and its slice
+    /// θ_g of θ̂: what [`GroupedFit::group_fit`] hands the single-group diagnostics.
+    #[serde(skip)]
+    pub source: Option<std::sync::Arc<super::FitSource>>,
+    #[serde(skip)]
+    pub theta: Vec<f64>,
 }
 
 /// A fitted multi-group model.
@@ -153,6 +163,9 @@ pub struct GroupedFit {
     pub table: ParTable,
     #[serde(skip)]
     pub row_values: Vec<f64>,
+    /// Each group's clusters of a cluster-robust fit (`cluster::fit_clustered`); empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cluster: Vec<super::cluster::ClusterInfo>,
     /// The tables and moments behind the fit, for the diagnostics (diagnostics.rs).
     #[serde(skip)]
     pub source: Option<std::sync::Arc<GroupSource>>,
@@ -205,11 +218,39 @@ pub fn fit(
     opts: &SemOptions,
     gopts: &GroupOptions,
 ) -> Result<GroupedFit, SemError> {
+    fit_with(flat, data, opts, gopts, None)
+}
+
+/// [`fit`], with MLR's robust parts summed within the clusters of column `cluster` in each
+/// group when given (cluster.rs).
+fn fit_with(
+    flat: &FlatModel,
+    data: &Dataset,
+    opts: &SemOptions,
+    gopts: &GroupOptions,
+    cluster: Option<&str>,
+) -> Result<GroupedFit, SemError> {
     if opts.missing == Missing::Fiml {
+        if cluster.is_some() {
+            return Err(SemError::UnsupportedOption {
+                what: "cluster-robust standard errors of a multi-group FIML fit (fit with --missing listwise, or drop --cluster)".into(),
+            });
+        }
         return fiml::fit(flat, data, opts, gopts);
     }
     let (gt, gdata, dropped) = prepare(flat, data, opts, gopts)?;
-    let mut out = fit_groups(&gt, &gdata, opts)?;
+    let clusters = match cluster {
+        Some(var) => {
+            let vars: Vec<&str> = gt.combined.ov.iter().map(String::as_str).collect();
+            let data = &*products::with_products(flat, data)?;
+            Some(cluster::of_groups(data, gopts, &vars, var)?)
+        }
+        None => None,
+    };
+    let mut out = fit_groups(&gt, &gdata, opts, clusters.as_deref())?;
+    if let (Some(var), Some(c)) = (cluster, &clusters) {
+        out.cluster = c.iter().map(|c| c.info(var)).collect();
+    }
     out.group = gopts.column.clone();
     out.group_options = gopts.clone();
     out.dropped_lines = dropped;
@@ -273,6 +314,7 @@ fn fit_groups(
     gt: &GroupedTable,
     gdata: &[data::GroupData],
     opts: &SemOptions,
+    clusters: Option<&[super::cluster::Clusters]>,
 ) -> Result<GroupedFit, SemError> {
     let stats: Vec<_> = gdata.iter().map(|d| d.stats.clone()).collect();
     let models: Vec<Model> = gt
@@ -308,7 +350,7 @@ fn fit_groups(
         npar,
         est,
     };
-    let (v, yb) = standard_errors(&fitted, &groups, gdata, opts)?;
+    let (v, yb) = standard_errors(&fitted, &groups, gdata, opts, clusters)?;
     let mut fit = measures::fit_measures(&fitted, &groups, ndat);
     if let Some((yb, base_h0)) = yb {
         let n = groups.n_total();
@@ -348,6 +390,7 @@ fn standard_errors(
     groups: &estimate::Groups<'_>,
     gdata: &[data::GroupData],
     opts: &SemOptions,
+    clusters: Option<&[super::cluster::Clusters]>,
 ) -> Result<(Mat, Option<(YuanBentler, f64)>), SemError> {
     let theta = &f.est.theta;
     let kind = match opts.estimator {
@@ -365,7 +408,7 @@ fn standard_errors(
     match opts.estimator {
         Estimator::Ml => Ok((vcov::vcov(&info, &f.re, groups.n_total(), &names)?, None)),
         Estimator::Mlr => {
-            let (v, yb, base_h0) = robust::mlr(f, groups, gdata, &info, &names)?;
+            let (v, yb, base_h0) = robust::mlr(f, groups, gdata, &info, &names, clusters)?;
             Ok((v, Some((yb, base_h0))))
         }
     }

@@ -4,7 +4,11 @@
 //! structured moments (`lav_model_nvcov_robust_sandwich`); the Yuan-Bentler (Mplus) trace
 //! tr(UΓ) = Σ_g tr(A₁ᵤ⁻¹B₁ᵤ)_g − tr(B₀E⁻¹) (`lav_test_yuan_bentler_mplus_trace`). The baseline
 //! has no parameters shared by groups, so its h0 trace is the sum of the groups' closed forms.
+//! Under `cluster =` each group's scores and Γ are summed within that group's clusters with its
+//! own C_g/(C_g−1) (sem/cluster.rs; lavaan calls `lav_mvnorm_information_firstorder` and
+//! `lav_samplestats_Gamma` per group with that group's `cluster.idx`).
 
+use super::super::cluster::Clusters;
 use super::super::error::SemError;
 use super::super::gradient::delta;
 use super::super::linalg::{spd_inverse_logdet, Mat};
@@ -34,6 +38,7 @@ pub(super) fn mlr(
     gdata: &[GroupData],
     info: &Mat,
     names: &dyn Fn(usize) -> String,
+    clusters: Option<&[Clusters]>,
 ) -> Result<(Mat, YuanBentler, f64), SemError> {
     let pt = &f.gt.groups[0];
     let p = pt.ov.len();
@@ -53,12 +58,21 @@ pub(super) fn mlr(
         let cols = columns(d, p);
         let refs: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
         let dl = delta(model, &m, &imp);
-        blocks.push(first_order(&case_scores(&dl, &inv, &imp.mu, &refs, true)));
+        let scores = case_scores(&dl, &inv, &imp.mu, &refs, true);
         let s = &d.stats;
-        let (t1, nd) = trace_h1_complete(&refs, &s.mean, &s.cov, true, fx);
+        // Under `cluster =` each group's scores and Γ are summed within its own clusters.
+        let c = clusters.and_then(|c| c.get(g));
+        blocks.push(match c {
+            Some(c) => c.first_order(&scores),
+            None => first_order(&scores),
+        });
+        let (t1, nd) = match c {
+            Some(c) => c.trace_h1(&refs, &s.mean, &s.cov, true, fx),
+            None => trace_h1_complete(&refs, &s.mean, &s.cov, true, fx),
+        };
         trace_h1 += t1;
         ndat_h1 += nd;
-        base_h0 += baseline_h0(&refs, s, &x, pt.fixed_x);
+        base_h0 += baseline_h0(&refs, s, &x, pt.fixed_x, c);
     }
     let b0 = groups.stack(&blocks);
     let e_inv = vcov(info, &f.re, 1.0, names)?;
@@ -73,12 +87,25 @@ pub(super) fn mlr(
 
 /// The baseline's h0 trace in one group (robust.rs's closed form; with random x their block
 /// is saturated and contributes its h1 trace).
-fn baseline_h0(cols: &[&[f64]], s: &super::super::SampleStats, x: &[usize], fixed_x: bool) -> f64 {
-    let mut t = trace_h0_baseline_complete(cols, &s.mean, &s.cov, true, x);
+fn baseline_h0(
+    cols: &[&[f64]],
+    s: &super::super::SampleStats,
+    x: &[usize],
+    fixed_x: bool,
+    cluster: Option<&Clusters>,
+) -> f64 {
+    let mut t = match cluster {
+        Some(c) => c.trace_h0_baseline(cols, &s.mean, &s.cov, true, x),
+        None => trace_h0_baseline_complete(cols, &s.mean, &s.cov, true, x),
+    };
     if !fixed_x && !x.is_empty() {
         let xcols: Vec<&[f64]> = x.iter().map(|&i| cols[i]).collect();
         let xmean: Vec<f64> = x.iter().map(|&i| s.mean[i]).collect();
-        t += trace_h1_complete(&xcols, &xmean, &s.cov.select(x), true, &[]).0;
+        let xcov = s.cov.select(x);
+        t += match cluster {
+            Some(c) => c.trace_h1(&xcols, &xmean, &xcov, true, &[]).0,
+            None => trace_h1_complete(&xcols, &xmean, &xcov, true, &[]).0,
+        };
     }
     t
 }
