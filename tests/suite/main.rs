@@ -61,6 +61,7 @@ mod sem_diagnostics;
 mod sem_dmc;
 mod sem_fiml;
 mod sem_fiml_fixedx;
+mod sem_framework_cluster;
 mod sem_framework_groups;
 mod sem_golden;
 mod sem_groups;
