@@ -15,6 +15,7 @@ mod cli_measure;
 mod cli_out;
 mod cli_power;
 mod cli_sem;
+mod cli_sem_bad_input;
 mod cli_sem_condind;
 mod cli_sem_diagram;
 mod cli_sem_framework;
