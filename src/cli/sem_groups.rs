@@ -17,9 +17,9 @@ use crate::report::sem_groups::{
 };
 use crate::report::Report;
 use crate::sem::groups::{self, invariance, GroupEqual, GroupOptions, GroupedFit};
-use crate::sem::resample::SemBootstrap;
 use crate::sem::lrt::LrtTable;
 use crate::sem::reliability::LatentReliability;
+use crate::sem::resample::SemBootstrap;
 use crate::sem::wald::WaldTest;
 use crate::sem::Missing;
 

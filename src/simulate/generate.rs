@@ -47,7 +47,7 @@ pub struct Simulated {
     pub missing_codes: Vec<(String, f64)>,
 }
 
-fn rng(seed: u64, stream: u64) -> ChaCha20Rng {
+pub(super) fn rng(seed: u64, stream: u64) -> ChaCha20Rng {
     let mut r = ChaCha20Rng::seed_from_u64(seed);
     r.set_stream(stream);
     r
@@ -74,6 +74,7 @@ fn logistic(x: f64) -> f64 {
 /// The names of the columns a design writes, in order.
 pub fn column_names(d: &Design) -> Vec<String> {
     let mut out = vec!["firm_id".to_string()];
+    out.extend(d.cluster.iter().map(|c| c.column.clone()));
     for n in &d.nodes {
         if let NodeKind::Construct {
             items, measurement, ..
@@ -162,9 +163,13 @@ fn structural(
                 .collect();
         }
     }
+    let ids = d
+        .cluster
+        .as_ref()
+        .map_or_else(Vec::new, |c| super::clusters::ids(seed, n, c.count));
     let mut sds = Vec::new();
     for (j, eq) in d.equations.iter().enumerate() {
-        let eta: Vec<f64> = (0..n)
+        let mut eta: Vec<f64> = (0..n)
             .map(|row| {
                 eq.intercept
                     + eq.terms
@@ -203,6 +208,10 @@ fn structural(
             }
         };
         sds.push(sd);
+        // After the calibration: the random intercept comes on top of the variance of 1.
+        if let Some(u) = super::clusters::intercepts(d, seed, j, &ids) {
+            eta.iter_mut().zip(u).for_each(|(x, u)| *x += u);
+        }
         let mut r = rng(seed, STREAM_EQUATION + j as u64);
         v[eq.outcome] = match &node.kind {
             NodeKind::Construct { .. } => eta.iter().map(|x| x + sd * normal(&mut r)).collect(),
@@ -287,6 +296,18 @@ pub fn generate_calibrated(
             decimals: 0,
         },
     )];
+    if let Some(c) = &d.cluster {
+        // The draws structural() used: the same stream of the same seed.
+        let ids = super::clusters::ids(seed, n, c.count);
+        let values = ids.iter().map(|&i| (i + 1) as f64).collect();
+        cols.push((
+            c.column.clone(),
+            SimColumn::Numeric {
+                values,
+                decimals: 0,
+            },
+        ));
+    }
     // Composites are computed after missingness, from the items that remain.
     let mut composites = Vec::new();
     for (i, node) in d.nodes.iter().enumerate() {

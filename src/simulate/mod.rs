@@ -12,6 +12,7 @@
 //! assert!(t.equations.iter().any(|e| e.outcome == "export_intensity"));
 //! ```
 
+mod clusters;
 pub mod design;
 mod error;
 pub mod examples;

@@ -40,6 +40,19 @@ pub struct Truth {
     /// converges to, from one sample of `population_n` rows without missing values.
     pub observed_ols: Vec<ObservedFit>,
     pub population_n: usize,
+    /// The design's `[cluster]`: the id column and the random intercepts (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<ClusterTruth>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterTruth {
+    pub column: String,
+    pub label: String,
+    pub clusters: usize,
+    /// Per equation outcome, the SD of its cluster random intercept (a normal, added to the
+    /// linear predictor on top of the error).
+    pub random_intercepts: Vec<Coefficient>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -231,6 +244,9 @@ pub fn truth(
     }) {
         notes.push("Outcomes with min or max are clipped to that range after adding the error, which also pulls OLS estimates of their coefficients towards zero; observed_ols includes this.".into());
     }
+    if let Some(c) = &design.cluster {
+        notes.push(format!("Firms are nested in {} clusters (column {}): each cluster adds a normal random intercept with the SD in cluster.random_intercepts to those equations, on top of their error (a construct's variance becomes 1 + SD²), so standard errors should be cluster-robust (--cluster {}).", c.count, c.column, c.column));
+    }
     let indirect_effects = indirect(design);
     let observed_ols = if population_n > 0 {
         observed(design, population_n, &sds)?
@@ -251,6 +267,19 @@ pub fn truth(
         indirect_effects,
         observed_ols,
         population_n,
+        cluster: design.cluster.as_ref().map(|c| ClusterTruth {
+            column: c.column.clone(),
+            label: c.label.clone(),
+            clusters: c.count,
+            random_intercepts: c
+                .intercept_sd
+                .iter()
+                .map(|&(eq, sd)| Coefficient {
+                    term: name(design.equations[eq].outcome),
+                    value: sd,
+                })
+                .collect(),
+        }),
     })
 }
 

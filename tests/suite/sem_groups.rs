@@ -21,13 +21,13 @@ use crate::common::{self, Checker};
 use cipa::sem::groups::{self, GroupEqual, GroupOptions, GroupedFit};
 use cipa::sem::{Estimator, Missing, SemOptions};
 
-const REL: f64 = 1e-5;
-const PARAM_REL: f64 = 3e-5;
-const CONFIGURAL_REL: f64 = 1e-4;
+pub(crate) const REL: f64 = 1e-5;
+pub(crate) const PARAM_REL: f64 = 3e-5;
+pub(crate) const CONFIGURAL_REL: f64 = 1e-4;
 const P_CLOSE_REL: f64 = 5e-5;
 const MODEL: &str = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9";
 
-fn num(v: &Value) -> f64 {
+pub(crate) fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
 
@@ -71,8 +71,8 @@ fn check_level(est: Estimator, level: &str, equal: &[GroupEqual], partial: &[&st
     check_fit(&case, &fit, &exp, rel);
 }
 
-/// Compares a grouped fit with lavaan's expected.json.
-fn check_fit(case: &str, fit: &GroupedFit, exp: &Value, rel: f64) {
+/// Compares a grouped fit with lavaan's expected.json (also tests/suite/sem_framework_groups.rs).
+pub(crate) fn check_fit(case: &str, fit: &GroupedFit, exp: &Value, rel: f64) {
     println!(
         "{case}: chisq {:.12} (lavaan {:.12}), |gradient| {:.1e}, {} iterations",
         fit.fit.chisq,
@@ -254,30 +254,13 @@ fn hs_strict_mlr() {
     );
 }
 
-/// lavTestLRT over the sequence (plain differences under ML, Satorra-Bentler 2001 under MLR),
-/// the partial scalar model against the metric one, and the CFI/RMSEA of every level.
-fn check_lrt(est: Estimator) {
-    use cipa::sem::groups::invariance::{self, Level};
-    let dir = if est == Estimator::Ml { "ml" } else { "mlr" };
-    let case = format!("sem_hs_invariance/{dir}/lrt.json");
-    let text = std::fs::read_to_string(
-        common::golden_dir("sem_hs_invariance")
-            .join(dir)
-            .join("lrt.json"),
-    )
-    .expect("lrt.json");
-    let exp: Value = serde_json::from_str(&text).expect("valid JSON");
-    let Some(data) = hs() else {
-        return;
-    };
-    let flat = cipa::spec::syntax::parse_flat("model", MODEL).unwrap();
-    let gopts = GroupOptions {
-        column: "school".into(),
-        ..GroupOptions::default()
-    };
-    let opts = SemOptions::lavaan(est, Missing::Listwise);
-    let inv = invariance::invariance(&flat, &data, &opts, &gopts).unwrap_or_else(|e| panic!("{e}"));
-    let mut c = Checker::new(&case);
+/// lavTestLRT's table (lrt.json "lrt") and each level's CFI/RMSEA ("delta") against an
+/// invariance sequence (also tests/suite/sem_framework_groups.rs).
+pub(crate) fn check_sequence(
+    c: &mut Checker,
+    inv: &cipa::sem::groups::invariance::Invariance,
+    exp: &Value,
+) {
     let rows = exp["lrt"].as_array().unwrap();
     c.eq("levels", inv.levels.len(), rows.len());
     for (l, e) in inv.levels.iter().zip(rows) {
@@ -313,6 +296,33 @@ fn check_lrt(est: Estimator) {
         c.num_tol(format!("{} cfi", l.name), l.cfi, num(&e["cfi"]), REL);
         c.num_tol(format!("{} rmsea", l.name), l.rmsea, num(&e["rmsea"]), REL);
     }
+}
+
+/// lavTestLRT over the sequence (plain differences under ML, Satorra-Bentler 2001 under MLR),
+/// the partial scalar model against the metric one, and the CFI/RMSEA of every level.
+fn check_lrt(est: Estimator) {
+    use cipa::sem::groups::invariance::{self, Level};
+    let dir = if est == Estimator::Ml { "ml" } else { "mlr" };
+    let case = format!("sem_hs_invariance/{dir}/lrt.json");
+    let text = std::fs::read_to_string(
+        common::golden_dir("sem_hs_invariance")
+            .join(dir)
+            .join("lrt.json"),
+    )
+    .expect("lrt.json");
+    let exp: Value = serde_json::from_str(&text).expect("valid JSON");
+    let Some(data) = hs() else {
+        return;
+    };
+    let flat = cipa::spec::syntax::parse_flat("model", MODEL).unwrap();
+    let gopts = GroupOptions {
+        column: "school".into(),
+        ..GroupOptions::default()
+    };
+    let opts = SemOptions::lavaan(est, Missing::Listwise);
+    let inv = invariance::invariance(&flat, &data, &opts, &gopts).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Checker::new(&case);
+    check_sequence(&mut c, &inv, &exp);
     // The scalar level fails Chen's cut-off (ΔCFI = -0.038); the metric one does not.
     c.eq(
         "first failing",

@@ -99,10 +99,11 @@ pub fn split(
         });
         if found.len() > MAX_INTERACTIONS {
             return Err(SemError::Unsupported {
+                // Unsupported appends "is not supported yet": the advice goes in parentheses.
                 what: format!(
-                    "a second latent product term ('{term}'): LMS here estimates at most \
-                     {MAX_INTERACTIONS} latent interaction (one quadrature dimension); fit \
-                     several with --interaction dmc"
+                    "LMS with a second latent product term ('{term}'; it estimates at most \
+                     {MAX_INTERACTIONS} latent interaction, one quadrature dimension: fit \
+                     several with --interaction dmc)"
                 ),
                 pos: rel.pos,
             });

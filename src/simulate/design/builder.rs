@@ -38,6 +38,10 @@ impl Builder {
         }
         let (exogenous, correlation) = self.correlations(&raw.correlations)?;
         let missing = self.missingness(raw.missing)?;
+        let cluster = match raw.cluster {
+            Some(c) => Some(self.cluster(c, &equations)?),
+            None => None,
+        };
         let design = Design {
             name: raw.name,
             description: raw.description,
@@ -47,8 +51,10 @@ impl Builder {
             correlation,
             equations,
             missing,
+            cluster,
         };
         super::missing::check_columns(&design)?;
+        super::cluster::check_column(&design)?;
         Ok(design)
     }
 

@@ -1,8 +1,8 @@
 //! A simulation design in TOML: constructs measured by Likert or continuous items (optionally
 //! skewed), observed variables, categorical variables, a structural model of equations with
-//! product terms, derived columns and missingness. `designs/framework.toml` is the documented
-//! example and docs/simulate-designs.md documents the item options; [`Design::parse`] checks every
-//! name and number and says what to fix.
+//! product terms, derived columns, missingness and firms nested in clusters (`[cluster]`).
+//! `designs/framework.toml` is the documented example and docs/simulate-designs.md documents the
+//! item and cluster options; [`Design::parse`] checks every name and number and says what to fix.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,8 +10,10 @@ use serde::Deserialize;
 
 use super::SimulateError;
 use builder::Builder;
+pub use cluster::Clustering;
 
 mod builder;
+mod cluster;
 mod derived;
 mod equations;
 mod exogenous;
@@ -72,6 +74,7 @@ struct RawDesign {
     derived: Vec<RawDerived>,
     #[serde(default)]
     missing: RawMissing,
+    cluster: Option<cluster::RawCluster>,
 }
 
 fn default_measurement() -> Measurement {
@@ -331,6 +334,8 @@ pub struct Design {
     pub correlation: Vec<f64>,
     pub equations: Vec<Equation>,
     pub missing: Missingness,
+    /// Firms nested in clusters (`[cluster]`), if the design has them.
+    pub cluster: Option<Clustering>,
 }
 
 impl Design {

@@ -94,3 +94,43 @@ fn an_intercept_that_is_not_a_number_is_refused() {
         );
     }
 }
+
+/// `[cluster]`: the id column is written after firm_id; a random intercept needs an equation,
+/// a usable SD and two or more clusters, and the id may not reuse a column's name.
+#[test]
+fn cluster_ids_and_random_intercepts_are_checked() {
+    let base = "name = \"x\"\n[[construct]]\nname = \"a\"\nitems = 2\n[[construct]]\nname = \"y\"\nitems = 2\n[[equation]]\noutcome = \"y\"\nterms = { a = 0.3 }\n";
+    let good =
+        format!("{base}[cluster]\nname = \"country\"\ncount = 5\nintercept_sd = {{ y = 0.5 }}\n");
+    let d = Design::parse("good.toml", &good).unwrap_or_else(|e| panic!("{e}"));
+    let c = d.cluster.as_ref().expect("the cluster");
+    assert_eq!(
+        (c.column.as_str(), c.count, c.intercept_sd.clone()),
+        ("country", 5, vec![(0, 0.5)])
+    );
+    let cols = crate::simulate::generate::column_names(&d);
+    assert_eq!(&cols[..2], ["firm_id", "country"]);
+    for (cluster, want) in [
+        ("name = \"country\"\ncount = 1", "count 1 must be 2 to"),
+        (
+            "name = \"country\"\ncount = 9\nintercept_sd = { a = 0.5 }",
+            "'a' has no [[equation]]",
+        ),
+        (
+            "name = \"country\"\ncount = 9\nintercept_sd = { y = -1 }",
+            "intercept_sd of 'y' is -1",
+        ),
+        (
+            "name = \"country\"\ncount = 9\nintercept_sd = { z = 1 }",
+            "'z'",
+        ),
+        (
+            "name = \"a_1\"\ncount = 9",
+            "'a_1' is also a column of the design",
+        ),
+        ("name = \"1st\"\ncount = 9", "not a usable column name"),
+    ] {
+        let e = refused(&format!("{base}[cluster]\n{cluster}\n"));
+        assert!(e.contains("bad.toml") && e.contains(want), "{cluster}: {e}");
+    }
+}
