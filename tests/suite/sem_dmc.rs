@@ -508,7 +508,7 @@ fn dmc_simulation_study() {
     let flat = cipa::spec::syntax::parse_flat("dmc", DESIGN_MODEL).unwrap();
     let ml = options(DmcPairs::All);
     let mlr = SemOptions {
-        interaction: ml.interaction.clone(),
+        interaction: ml.interaction,
         ..SemOptions::lavaan(sem::Estimator::Mlr, Missing::Listwise)
     };
     let fit = |data: &cipa::data::Dataset, opts: &SemOptions| -> Result<Interval, String> {
@@ -530,13 +530,10 @@ fn dmc_simulation_study() {
         out
     });
     println!("DMC (all pairs) simulation study: design latent_interaction, n = {n}, seeds 1..={reps}; omega = 0.64*beta");
-    let by = |pick: fn(
-        &(Result<Interval, String>, Result<Interval, String>),
-    ) -> &Result<Interval, String>| {
-        outcomes.iter().map(|o| pick(o).clone()).collect::<Vec<_>>()
-    };
-    let ml_summary = Summary::new("DMC ML", truth, &by(|o| &o.0));
-    let mlr_summary = Summary::new("DMC MLR", truth, &by(|o| &o.1));
+    let ml_fits: Vec<_> = outcomes.iter().map(|o| o.0.clone()).collect();
+    let mlr_fits: Vec<_> = outcomes.iter().map(|o| o.1.clone()).collect();
+    let ml_summary = Summary::new("DMC ML", truth, &ml_fits);
+    let mlr_summary = Summary::new("DMC MLR", truth, &mlr_fits);
     ml_summary.print();
     mlr_summary.print();
     println!(
