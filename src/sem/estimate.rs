@@ -104,6 +104,29 @@ pub fn estimate(
     minimise(&Problem { model, s, re }, re, theta0)
 }
 
+/// The fallback after both start values failed (mod.rs `estimate_constrained`): quasi-Newton
+/// (BFGS) steps from `theta0` until |∇F|∞ < 1e-6, then the search of [`estimate`] to finish.
+/// From lavaan's starts (latent variances 0.05) a full scoring step can cross into the basin of
+/// a degenerate solution, where a loading changes sign against a fixed marker and then runs off
+/// while a latent variance goes to 0 and F creeps down forever (seen on double-mean-centred
+/// product-indicator models with markers fixed at 0.8, docs/simulations/latent_interaction.md).
+/// lavaan's optimiser, nlminb, is a quasi-Newton method whose first steps are gradient steps,
+/// which stay in the start's basin; this does the same.
+pub fn estimate_quasi_newton(
+    model: &Model,
+    s: &SampleStats,
+    re: &Reparam,
+    theta0: &[f64],
+) -> Result<Estimate, SemError> {
+    let pb = Problem { model, s, re };
+    let mut z = re.z(theta0);
+    if pb.f(&z).is_none() {
+        z.iter_mut().for_each(|v| *v /= 10.0);
+    }
+    let (next, _) = bfgs(&pb, &z, MAX_ITER);
+    minimise(&pb, re, &re.theta(&next.unwrap_or(z)))
+}
+
 /// Minimises the problem `pb` in z from `theta0` (see the module comment).
 pub(super) fn minimise(
     pb: &impl Scored,

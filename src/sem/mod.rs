@@ -402,8 +402,15 @@ fn estimate_constrained(
     // lavaan's second attempt after a failed first: start = "simple" (loadings 1, everything
     // else as before).
     let (start, simple) = starts();
+    // A third, quasi-Newton attempt from the default start when both fail (estimate.rs
+    // `estimate_quasi_newton` says why).
     let est = match estimate::estimate(model, s, &re, &start) {
-        Err(SemError::NotConverged { .. }) => estimate::estimate(model, s, &re, &simple)?,
+        Err(SemError::NotConverged { .. }) => match estimate::estimate(model, s, &re, &simple) {
+            Err(SemError::NotConverged { .. }) => {
+                estimate::estimate_quasi_newton(model, s, &re, &start)?
+            }
+            other => other?,
+        },
         other => other?,
     };
     Ok((est, re, npar))

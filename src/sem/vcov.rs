@@ -84,6 +84,12 @@ pub fn hessian_5point(theta: &[f64], grad: &dyn Fn(&[f64]) -> Option<Vec<f64>>) 
 }
 
 /// Var(θ̂) = K(K′IK)⁻¹K′/N, or the identification error.
+///
+/// The identification test asks whether the smallest eigenvalue of the unit-diagonal
+/// A = D⁻¹(K′IK)D⁻¹ exceeds `SINGULAR` times its largest. The Cholesky factor that inverts K′IK
+/// decides that without eigenvectors in the usual case (`identified_by_cholesky`); the Jacobi
+/// eigen-decomposition runs only when that bound is inconclusive or the factorisation fails,
+/// and it alone names the parameters of a null direction, so the decisions are the same.
 pub fn vcov(
     info: &Mat,
     re: &Reparam,
@@ -91,10 +97,36 @@ pub fn vcov(
     names: &dyn Fn(usize) -> String,
 ) -> Result<Mat, SemError> {
     let kik = re.k.t().mul(info).mul(&re.k);
-    let r = kik.rows;
-    let d: Vec<f64> = (0..r)
+    let d: Vec<f64> = (0..kik.rows)
         .map(|i| kik[(i, i)].abs().sqrt().max(f64::MIN_POSITIVE))
         .collect();
+    let inv = match spd_inverse_logdet(&kik) {
+        Some((inv, _)) if identified_by_cholesky(&inv, &d) => inv,
+        _ => by_eigen(&kik, &d, re, names)?,
+    };
+    Ok(re.k.mul(&inv).mul(&re.k.t()).scale(1.0 / n))
+}
+
+/// A sufficient condition for λ_min(A) > SINGULAR·λ_max(A), A = D⁻¹(K′IK)D⁻¹ with unit
+/// diagonal, from (K′IK)⁻¹: λ_min(A) ≥ 1/tr(A⁻¹) (every eigenvalue of A⁻¹ is at most its trace)
+/// and λ_max(A) ≤ tr(A) = r, so 1/tr(A⁻¹) > SINGULAR·r proves the check passes; A⁻¹ =
+/// D(K′IK)⁻¹D gives tr(A⁻¹) = Σ dᵢ²·(K′IK)⁻¹ᵢᵢ. Golub & Van Loan (2013), §2.4 and §8.1 (trace
+/// and eigenvalue bounds of a symmetric positive-definite matrix). `false` means inconclusive.
+fn identified_by_cholesky(inv: &Mat, d: &[f64]) -> bool {
+    let r = inv.rows;
+    let trace: f64 = (0..r).map(|i| d[i] * d[i] * inv[(i, i)]).sum();
+    trace.is_finite() && trace > 0.0 && 1.0 / trace > SINGULAR * r as f64
+}
+
+/// The eigenvalue test on A (see `vcov`): the identification error naming the parameters of
+/// every null direction, or (K′IK)⁻¹ when the model is identified.
+fn by_eigen(
+    kik: &Mat,
+    d: &[f64],
+    re: &Reparam,
+    names: &dyn Fn(usize) -> String,
+) -> Result<Mat, SemError> {
+    let r = kik.rows;
     let mut scaled = kik.clone();
     for i in 0..r {
         for j in 0..r {
@@ -126,8 +158,64 @@ pub fn vcov(
         }
         return Err(SemError::Unidentified { parameters });
     }
-    let (inv, _) = spd_inverse_logdet(&kik).ok_or_else(|| SemError::Unidentified {
+    let (inv, _) = spd_inverse_logdet(kik).ok_or_else(|| SemError::Unidentified {
         parameters: vec!["(the information matrix is not positive definite)".into()],
     })?;
-    Ok(re.k.mul(&inv).mul(&re.k.t()).scale(1.0 / n))
+    Ok(inv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn identity_reparam(q: usize) -> Reparam {
+        Reparam {
+            k: Mat::identity(q),
+            k0: vec![0.0; q],
+            rank: 0,
+        }
+    }
+
+    /// A unit-diagonal 3 × 3 matrix with smallest eigenvalue `lo` (others 1 and 2 − lo) in a
+    /// rotated basis, scaled by `s` per row and column.
+    fn with_smallest(lo: f64, s: [f64; 3]) -> Mat {
+        let c = 1.0 - lo;
+        let a = Mat::from_rows(3, 3, vec![1.0, c, 0.0, c, 1.0, 0.0, 0.0, 0.0, 1.0]);
+        let mut m = a.clone();
+        for i in 0..3 {
+            for j in 0..3 {
+                m[(i, j)] = a[(i, j)] * s[i] * s[j];
+            }
+        }
+        m
+    }
+
+    #[test]
+    fn the_cholesky_bound_and_the_eigen_test_agree() {
+        let names = |k: usize| format!("p{k}");
+        let re = identity_reparam(3);
+        let scales = [0.5, 0.8, 30.0];
+        // Well identified: decided by the bound, Var = I⁻¹/N.
+        let info = with_smallest(0.2, scales);
+        let v = vcov(&info, &re, 10.0, &names).unwrap();
+        let (inv, _) = spd_inverse_logdet(&info).unwrap();
+        let d: Vec<f64> = scales.to_vec();
+        assert!(identified_by_cholesky(&inv, &d));
+        assert!(v
+            .data
+            .iter()
+            .zip(&inv.data)
+            .all(|(a, b)| (a - b / 10.0).abs() <= 1e-15 * b.abs()));
+        // Between the bound and the threshold: inconclusive bound, the eigen test passes it.
+        let info = with_smallest(2.5e-9, scales);
+        let (inv, _) = spd_inverse_logdet(&info).unwrap();
+        assert!(!identified_by_cholesky(&inv, &d));
+        assert!(vcov(&info, &re, 10.0, &names).is_ok());
+        // Below the threshold (positive definite all the same): the eigen test names p0, p1.
+        let info = with_smallest(1e-11, scales);
+        match vcov(&info, &re, 10.0, &names) {
+            Err(SemError::Unidentified { parameters }) => assert_eq!(parameters, ["p0", "p1"]),
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -34,6 +34,7 @@ mod golden_omnibus;
 mod golden_process;
 mod golden_regression;
 mod golden_xmint;
+mod interaction_study;
 mod intervals;
 mod json_completeness;
 mod layers;

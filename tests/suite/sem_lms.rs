@@ -227,71 +227,36 @@ fn lms_refuses_products_it_cannot_fit() {
 /// The simulation study of docs/simulations/latent_interaction.md: `REPS` samples of n = 2,000
 /// from designs/latent_interaction.toml (seeds 1..=REPS), each fitted by LMS with the default
 /// settings; the interaction's relative bias must be under 5% of 0.2 and the 95% Wald
-/// intervals must cover 93-97% of the time. Run in release:
+/// intervals must cover 93-97% of the time, with no failed fit (the loop and summary are
+/// interaction_study.rs's). Run in release:
 /// `cargo test --release --test suite sem_lms::lms_simulation_study -- --ignored --nocapture`
 /// (CIPA_LMS_REPS overrides the 500 replications, CIPA_LMS_THREADS the 2 threads; results do not
 /// depend on the thread count: each replication has its own seed and slot).
 #[test]
 #[ignore = "the simulation study: minutes in release"]
 fn lms_simulation_study() {
-    let reps: usize = std::env::var("CIPA_LMS_REPS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(500);
-    let threads: usize = std::env::var("CIPA_LMS_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2);
+    use crate::interaction_study::{env_or, replicate, Interval, Summary};
+    let (reps, threads) = (env_or("CIPA_LMS_REPS", 500), env_or("CIPA_LMS_THREADS", 2));
     let (truth, n) = (0.2, 2000);
     let flat = parse(DESIGN_MODEL);
-    let start = std::time::Instant::now();
-    let mut results = vec![None; reps];
-    std::thread::scope(|s| {
-        for (t, chunk) in results.chunks_mut(reps.div_ceil(threads)).enumerate() {
-            let flat = &flat;
-            s.spawn(move || {
-                for (k, slot) in chunk.iter_mut().enumerate() {
-                    let seed = (t * reps.div_ceil(threads) + k + 1) as u64;
-                    let fit = lms::fit(flat, &simulated(n, seed), &SemOptions::default());
-                    *slot = Some(fit.map(|f| {
-                        let r = row(&f, "intl", "~", "collab:cultural_distance_latent").unwrap();
-                        (r.est, r.se, r.ci_lower, r.ci_upper)
-                    }));
-                }
-            });
-        }
+    let (outcomes, secs) = replicate(reps, threads, &|seed| {
+        lms::fit(&flat, &simulated(n, seed), &SemOptions::default())
+            .map(|f| {
+                Interval::of(
+                    row(&f, "intl", "~", "collab:cultural_distance_latent").unwrap(),
+                    1.0,
+                )
+            })
+            .map_err(|e| e.to_string())
     });
-    let secs = start.elapsed().as_secs_f64();
-    let ok: Vec<(f64, f64, f64, f64)> = results.iter().filter_map(|r| r.clone()?.ok()).collect();
-    let failed = reps - ok.len();
-    let r = ok.len() as f64;
-    let mean = ok.iter().map(|o| o.0).sum::<f64>() / r;
-    let sd = (ok.iter().map(|o| (o.0 - mean).powi(2)).sum::<f64>() / (r - 1.0)).sqrt();
-    let mean_se = ok.iter().map(|o| o.1).sum::<f64>() / r;
-    let cover = ok.iter().filter(|o| o.2 <= truth && truth <= o.3).count() as f64 / r;
-    let mc = 1.96 * (cover * (1.0 - cover) / r).sqrt();
-    let rel_bias = (mean - truth) / truth;
-    println!("LMS simulation study: design latent_interaction, n = {n}, seeds 1..={reps}, {failed} failed fits");
-    println!(
-        "mean estimate {mean:.5} (truth {truth}), bias {:.5} = {:.2}% of the truth (MC SE {:.2}%)",
-        mean - truth,
-        100.0 * rel_bias,
-        100.0 * sd / r.sqrt() / truth
-    );
-    println!("SD of the estimates {sd:.5}, mean SE {mean_se:.5}");
-    println!(
-        "95% Wald coverage {:.2}% (MC 95% interval {:.2}% to {:.2}%)",
-        100.0 * cover,
-        100.0 * (cover - mc),
-        100.0 * (cover + mc)
-    );
+    println!("LMS simulation study: design latent_interaction, n = {n}, seeds 1..={reps}");
+    let summary = Summary::new("LMS", truth, &outcomes);
+    summary.print();
     println!(
         "time {secs:.1} s on {threads} threads ({:.3} s per fit per thread)",
         secs * threads as f64 / reps as f64
     );
-    assert_eq!(failed, 0, "fits that failed");
-    assert!(rel_bias.abs() < 0.05, "relative bias {rel_bias}");
-    assert!((0.93..=0.97).contains(&cover), "coverage {cover}");
+    summary.check().unwrap_or_else(|e| panic!("{e}"));
 }
 
 // ---- Latent × observed products, probing LMS fits, the limit on products (lms-ext) ----
