@@ -74,7 +74,11 @@ fn every_golden_model_parses_to_rows_lavaan_lists() {
         let v: serde_json::Value = serde_json::from_str(&text).expect("expected.json is JSON");
         let model = v["model"].as_str().expect("a model");
         let m = flat(model);
-        let params = v["parameters"].as_array().expect("parameters");
+        // Goldens of derived quantities (e.g. reliability per group) carry the model without
+        // lavaan's parameter table: for them parsing is the check.
+        let Some(params) = v["parameters"].as_array() else {
+            continue;
+        };
         for r in &m.relations {
             let rhs = r.rhs.join(":");
             // lavaan lists a covariance with the variable it orders first on the left
