@@ -10,7 +10,6 @@
 use crate::data::Dataset;
 use crate::spec::flat::FlatModel;
 
-use super::super::constraints;
 use super::super::error::SemError;
 use super::super::fiml::pipeline::{self, fiml_data, information_of, minimise, Prepared};
 use super::super::fiml::{objective_gradient, FimlData};
@@ -21,7 +20,7 @@ use super::super::{estimate as search, products, start, vcov, SemOptions};
 use super::data::{self, GroupData};
 use super::estimate::Groups;
 use super::partable::{self, Equal, GroupedTable};
-use super::{fiml_measures, free_name, measures, Fitted, GroupOptions, GroupedFit};
+use super::{fiml_measures, free_name, Fitted, GroupOptions, GroupedFit};
 
 /// Fits `flat` by FIML in every group of `gopts.column`.
 pub(super) fn fit(
@@ -151,28 +150,18 @@ fn fit_groups(
     opts: &SemOptions,
 ) -> Result<GroupedFit, SemError> {
     let stats: Vec<SampleStats> = groups.iter().map(|d| d.data.stats.clone()).collect();
-    let models: Vec<Model> = (gt.groups.iter().zip(&stats))
-        .map(|(pt, s)| Model::new(pt, s))
-        .collect();
+    let super::Setup {
+        models,
+        re,
+        npar,
+        ndat,
+    } = super::setup(gt, &stats)?;
     let w = Groups {
         models: &models,
         stats: &stats,
         offset: &gt.free_offset,
         q: gt.combined.n_free,
     };
-    let base: Vec<f64> = models.iter().flat_map(|m| m.base.iter().copied()).collect();
-    if constraints::needs_lagrangian(&gt.combined, &base) {
-        return Err(SemError::UnsupportedOption {
-            what: "nonlinear or inequality constraints with groups (use labels for equalities)"
-                .into(),
-        });
-    }
-    let re = constraints::reparametrise(&gt.combined, &base)?;
-    let npar = gt.combined.n_free - re.rank;
-    let ndat = measures::ndat(gt);
-    if npar > ndat {
-        return Err(SemError::NegativeDf { npar, ndat });
-    }
     let obj = |t: &[f64]| objective(&models, groups, &w, t);
     let stack = |f: fn(&super::super::ParTable, &SampleStats) -> Vec<f64>| -> Vec<f64> {
         (gt.groups.iter().zip(&stats))

@@ -300,6 +300,43 @@ pub(crate) fn prepare(
     Ok((gt, gdata, dropped))
 }
 
+/// Each group's model, the equality constraints as a reparametrisation and the degrees of
+/// freedom: what the complete-data and the FIML fit both start from.
+pub(super) struct Setup {
+    pub models: Vec<Model>,
+    pub re: Reparam,
+    pub npar: usize,
+    pub ndat: usize,
+}
+
+pub(super) fn setup(gt: &GroupedTable, stats: &[super::SampleStats]) -> Result<Setup, SemError> {
+    let models: Vec<Model> = gt
+        .groups
+        .iter()
+        .zip(stats)
+        .map(|(pt, s)| Model::new(pt, s))
+        .collect();
+    let base: Vec<f64> = models.iter().flat_map(|m| m.base.iter().copied()).collect();
+    if constraints::needs_lagrangian(&gt.combined, &base) {
+        return Err(SemError::UnsupportedOption {
+            what: "nonlinear or inequality constraints with groups (use labels for equalities)"
+                .into(),
+        });
+    }
+    let re = constraints::reparametrise(&gt.combined, &base)?;
+    let npar = gt.combined.n_free - re.rank;
+    let ndat = measures::ndat(gt);
+    if npar > ndat {
+        return Err(SemError::NegativeDf { npar, ndat });
+    }
+    Ok(Setup {
+        models,
+        re,
+        npar,
+        ndat,
+    })
+}
+
 /// The fitted state the later stages share.
 pub(crate) struct Fitted<'a> {
     pub gt: &'a GroupedTable,
@@ -317,31 +354,18 @@ fn fit_groups(
     clusters: Option<&[super::cluster::Clusters]>,
 ) -> Result<GroupedFit, SemError> {
     let stats: Vec<_> = gdata.iter().map(|d| d.stats.clone()).collect();
-    let models: Vec<Model> = gt
-        .groups
-        .iter()
-        .zip(&stats)
-        .map(|(pt, s)| Model::new(pt, s))
-        .collect();
+    let Setup {
+        models,
+        re,
+        npar,
+        ndat,
+    } = setup(gt, &stats)?;
     let groups = estimate::Groups {
         models: &models,
         stats: &stats,
         offset: &gt.free_offset,
         q: gt.combined.n_free,
     };
-    let base: Vec<f64> = models.iter().flat_map(|m| m.base.iter().copied()).collect();
-    if constraints::needs_lagrangian(&gt.combined, &base) {
-        return Err(SemError::UnsupportedOption {
-            what: "nonlinear or inequality constraints with groups (use labels for equalities)"
-                .into(),
-        });
-    }
-    let re = constraints::reparametrise(&gt.combined, &base)?;
-    let npar = gt.combined.n_free - re.rank;
-    let ndat = measures::ndat(gt);
-    if npar > ndat {
-        return Err(SemError::NegativeDf { npar, ndat });
-    }
     let est = estimate_groups(gt, &groups, &stats, &re)?;
     let fitted = Fitted {
         gt,
