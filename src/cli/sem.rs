@@ -543,7 +543,12 @@ impl SemRun {
             crate::data::format_number(self.a.conf)
         ));
         report.notes.extend(self.probed.iter().map(probe_note));
-        crate::report::sem_interaction::add_to(&mut report, &self.fit.interactions, &self.slopes);
+        crate::report::sem_interaction::add_to(
+            &mut report,
+            &self.fit.interactions,
+            &self.slopes,
+            self.fit.options.estimator == crate::sem::Estimator::Mlr,
+        );
         if let Some(b) = &self.boot {
             crate::report::sem_boot::add_to(&mut report, b);
         }

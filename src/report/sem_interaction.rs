@@ -33,7 +33,7 @@ fn lms_term(p: &ProductLatent) -> Table {
 }
 
 /// The construction of one product latent, as a table of its indicators.
-fn construction(p: &ProductLatent) -> Table {
+fn construction(p: &ProductLatent, robust: bool) -> Table {
     if p.method == InteractionMethod::Lms {
         return lms_term(p);
     }
@@ -60,6 +60,11 @@ fn construction(p: &ProductLatent) -> Table {
             p.residual_covariances.len()
         )
     });
+    if !robust {
+        // docs/simulations/latent_interaction.md: 500 data sets at n = 2,000, ML's 95% Wald
+        // intervals of the interaction covered 91.8% (SEs ~7% small), MLR's 93.8%.
+        notes.push("Product indicators are not normally distributed, so normal-theory (ML) standard errors of the interaction are too small: in cipa's simulation study (docs/simulations/latent_interaction.md) ML's 95% intervals covered 91.8% and MLR's 93.8%. Refit with --estimator mlr for robust standard errors.".into());
+    }
     Table {
         title: format!("Product indicators of {}", p.name),
         columns: vec!["Indicator".into(), "Product of".into()],
@@ -179,11 +184,17 @@ fn jn_note(s: &LatentSlopes) -> String {
 }
 
 /// Adds the section "Latent interactions" to `report` (nothing when there is none).
-pub fn add_to(report: &mut Report, products: &[ProductLatent], probes: &[LatentSlopes]) {
+/// `robust`: the fit's SEs are robust (MLR), so the note recommending them is left out.
+pub fn add_to(
+    report: &mut Report,
+    products: &[ProductLatent],
+    probes: &[LatentSlopes],
+    robust: bool,
+) {
     if products.is_empty() {
         return;
     }
-    let mut tables: Vec<Table> = products.iter().map(construction).collect();
+    let mut tables: Vec<Table> = products.iter().map(|p| construction(p, robust)).collect();
     tables.extend(probes.iter().map(slopes));
     report.sections.push(Section {
         heading: "Latent interactions".into(),

@@ -270,6 +270,11 @@ fn cli_reports_the_product_indicators_and_slopes() {
         "{text}"
     );
     assert!(text.contains("x2:x5"), "{text}");
+    // ML SEs of a DMC interaction are too small (docs/simulations): the report says so, and
+    // not under MLR.
+    assert!(text.contains("Refit with --estimator mlr"), "{text}");
+    let mlr = ok(&cipa(&[&args[..], &["--estimator", "mlr"]].concat()));
+    assert!(!mlr.contains("Refit with --estimator mlr"), "{mlr}");
     assert!(text.contains("Simple slopes of speed on visual at values of textual"));
     assert!(text.contains("Johnson-Neyman"));
     let mut j = args.to_vec();
