@@ -12,11 +12,14 @@ use super::generate::rng;
 const STREAM_CLUSTER_IDS: u64 = 30_000;
 const STREAM_CLUSTER_INTERCEPTS: u64 = 30_001;
 
-/// Each row's cluster, 0-based: uniform over the clusters, so their sizes vary as a multinomial
-/// draw (as firms per country in a survey do).
-pub(super) fn ids(seed: u64, n: usize, count: usize) -> Vec<usize> {
+/// Each row's cluster, 0-based (empty for a design without `[cluster]`): uniform over the
+/// clusters, so their sizes vary as a multinomial draw (as firms per country in a survey do).
+pub(super) fn ids(d: &Design, seed: u64, n: usize) -> Vec<usize> {
+    let Some(c) = &d.cluster else {
+        return Vec::new();
+    };
     let mut r = rng(seed, STREAM_CLUSTER_IDS);
-    (0..n).map(|_| r.random_range(0..count)).collect()
+    (0..n).map(|_| r.random_range(0..c.count)).collect()
 }
 
 /// Per row, the random intercept equation `eq` receives (all zero when it has none).

@@ -100,16 +100,19 @@ pub fn calibrate(d: &Design) -> Result<Vec<f64>, SimulateError> {
             .map(|e| e.error_sd.unwrap_or(0.0))
             .collect());
     }
-    let values = structural(d, CALIBRATION_N, CALIBRATION_SEED, None)?;
+    let ids = super::clusters::ids(d, CALIBRATION_SEED, CALIBRATION_N);
+    let values = structural(d, CALIBRATION_N, CALIBRATION_SEED, &ids, None)?;
     Ok(values.1)
 }
 
 /// Node values (latent scores for constructs, level indices for categoricals) and the error SDs.
-/// With `error_sds` `None`, missing ones are calibrated on the way.
+/// With `error_sds` `None`, missing ones are calibrated on the way. `ids`: each row's cluster
+/// (clusters.rs; empty without `[cluster]`).
 fn structural(
     d: &Design,
     n: usize,
     seed: u64,
+    ids: &[usize],
     error_sds: Option<&[f64]>,
 ) -> Result<(Vec<Vec<f64>>, Vec<f64>), SimulateError> {
     let mut v: Vec<Vec<f64>> = vec![Vec::new(); d.nodes.len()];
@@ -163,10 +166,6 @@ fn structural(
                 .collect();
         }
     }
-    let ids = d
-        .cluster
-        .as_ref()
-        .map_or_else(Vec::new, |c| super::clusters::ids(seed, n, c.count));
     let mut sds = Vec::new();
     for (j, eq) in d.equations.iter().enumerate() {
         let mut eta: Vec<f64> = (0..n)
@@ -209,7 +208,7 @@ fn structural(
         };
         sds.push(sd);
         // After the calibration: the random intercept comes on top of the variance of 1.
-        if let Some(u) = super::clusters::intercepts(d, seed, j, &ids) {
+        if let Some(u) = super::clusters::intercepts(d, seed, j, ids) {
             eta.iter_mut().zip(u).for_each(|(x, u)| *x += u);
         }
         let mut r = rng(seed, STREAM_EQUATION + j as u64);
@@ -280,7 +279,8 @@ pub fn generate_calibrated(
     sds: &[f64],
 ) -> Result<Simulated, SimulateError> {
     check_rows(n)?;
-    let (mut v, sds) = structural(d, n, seed, Some(sds))?;
+    let ids = super::clusters::ids(d, seed, n);
+    let (mut v, sds) = structural(d, n, seed, &ids, Some(sds))?;
     for (i, node) in d.nodes.iter().enumerate() {
         if let NodeKind::Derived(Derived::ExpRound { from, min, max }) = &node.kind {
             v[i] = v[*from]
@@ -297,8 +297,6 @@ pub fn generate_calibrated(
         },
     )];
     if let Some(c) = &d.cluster {
-        // The draws structural() used: the same stream of the same seed.
-        let ids = super::clusters::ids(seed, n, c.count);
         let values = ids.iter().map(|&i| (i + 1) as f64).collect();
         cols.push((
             c.column.clone(),
