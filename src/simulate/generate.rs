@@ -116,6 +116,36 @@ fn structural(
     error_sds: Option<&[f64]>,
 ) -> Result<(Vec<Vec<f64>>, Vec<f64>), SimulateError> {
     let mut v: Vec<Vec<f64>> = vec![Vec::new(); d.nodes.len()];
+    let mut z = exogenous_scores(d, n, seed);
+    for (p, &node) in d.exogenous.iter().enumerate() {
+        v[node] = exogenous_values(&d.nodes[node].kind, std::mem::take(&mut z[p]));
+    }
+    for (i, node) in d.nodes.iter().enumerate() {
+        if let NodeKind::Indicator { of, level } = node.kind {
+            v[i] = v[of]
+                .iter()
+                .map(|c| f64::from(*c as usize == level))
+                .collect();
+        }
+    }
+    let mut sds = Vec::new();
+    for (j, eq) in d.equations.iter().enumerate() {
+        let mut eta = linear_predictor(eq, &v, n);
+        let sd = error_sd(d, j, &eta, error_sds)?;
+        sds.push(sd);
+        // After the calibration: the random intercept comes on top of the variance of 1.
+        if let Some(u) = super::clusters::intercepts(d, seed, j, ids) {
+            eta.iter_mut().zip(u).for_each(|(x, u)| *x += u);
+        }
+        let mut r = rng(seed, STREAM_EQUATION + j as u64);
+        v[eq.outcome] = outcome_values(&d.nodes[eq.outcome].kind, &eta, sd, &mut r);
+    }
+    Ok((v, sds))
+}
+
+/// The exogenous nodes' standard normal scores with the design's correlations (the Cholesky
+/// factor of the correlation matrix times independent normals, row by row from one stream).
+fn exogenous_scores(d: &Design, n: usize, seed: u64) -> Vec<Vec<f64>> {
     let k = d.exogenous.len();
     let l = crate::numeric::matrix::cholesky(&d.correlation, k).unwrap_or_else(|| vec![1.0; k * k]);
     let mut z = vec![Vec::with_capacity(n); k];
@@ -129,115 +159,121 @@ fn structural(
             zi.push((0..=i).map(|j| l[i * k + j] * e[j]).sum());
         }
     }
-    for (p, &node) in d.exogenous.iter().enumerate() {
-        let zs = std::mem::take(&mut z[p]);
-        v[node] = match &d.nodes[node].kind {
-            NodeKind::Construct { .. } => zs,
-            NodeKind::Variable {
-                lognormal,
-                mean,
-                sd,
-                min,
-                max,
-                decimals,
-            } => zs
-                .iter()
-                .map(|z| {
-                    let x = mean + sd * z;
-                    let x = if *lognormal { x.exp() } else { x };
-                    round_to(clip(x, *min, *max), *decimals)
-                })
-                .collect(),
-            NodeKind::Categorical { cum, .. } => zs
-                .iter()
-                .map(|z| {
-                    let u = normal_cdf(*z);
-                    cum.iter().filter(|c| u > **c).count() as f64
-                })
-                .collect(),
-            _ => unreachable!("only constructs, variables and categoricals are exogenous"),
-        };
-    }
-    for (i, node) in d.nodes.iter().enumerate() {
-        if let NodeKind::Indicator { of, level } = node.kind {
-            v[i] = v[of]
-                .iter()
-                .map(|c| f64::from(*c as usize == level))
-                .collect();
-        }
-    }
-    let mut sds = Vec::new();
-    for (j, eq) in d.equations.iter().enumerate() {
-        let mut eta: Vec<f64> = (0..n)
-            .map(|row| {
-                eq.intercept
-                    + eq.terms
-                        .iter()
-                        .map(|(_, f, c)| c * f.iter().map(|&i| v[i][row]).product::<f64>())
-                        .sum::<f64>()
+    z
+}
+
+/// An exogenous node's values from its normal scores: a construct keeps them, a variable is
+/// scaled (and exponentiated, clipped, rounded), a categorical is cut at its cumulative
+/// probabilities into level indices.
+fn exogenous_values(kind: &NodeKind, zs: Vec<f64>) -> Vec<f64> {
+    match kind {
+        NodeKind::Construct { .. } => zs,
+        NodeKind::Variable {
+            lognormal,
+            mean,
+            sd,
+            min,
+            max,
+            decimals,
+        } => zs
+            .iter()
+            .map(|z| {
+                let x = mean + sd * z;
+                let x = if *lognormal { x.exp() } else { x };
+                round_to(clip(x, *min, *max), *decimals)
             })
-            .collect();
-        let node = &d.nodes[eq.outcome];
-        let no_error = matches!(
-            node.kind,
-            NodeKind::Outcome {
-                kind: OutcomeKind::Count | OutcomeKind::Binary,
-                ..
-            }
-        );
-        let sd = match (error_sds, eq.error_sd) {
-            // Poisson and Bernoulli draws carry their own randomness: no error term.
-            _ if no_error => 0.0,
-            (Some(s), _) => s[j],
-            (None, Some(s)) => s,
-            (None, None) => {
-                let m = eta.iter().sum::<f64>() / n as f64;
-                let var = eta.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n as f64 - 1.0);
-                if var >= 0.95 {
-                    return Err(SimulateError::Invalid {
-                        source_name: d.source.clone(),
-                        message: format!(
-                            "the paths into construct '{}' explain {:.0}% of its variance (the latent variance is fixed at 1); make them smaller or give error_sd",
-                            node.name,
-                            var * 100.0
-                        ),
-                    });
-                }
-                (1.0 - var).sqrt()
-            }
-        };
-        sds.push(sd);
-        // After the calibration: the random intercept comes on top of the variance of 1.
-        if let Some(u) = super::clusters::intercepts(d, seed, j, ids) {
-            eta.iter_mut().zip(u).for_each(|(x, u)| *x += u);
-        }
-        let mut r = rng(seed, STREAM_EQUATION + j as u64);
-        v[eq.outcome] = match &node.kind {
-            NodeKind::Construct { .. } => eta.iter().map(|x| x + sd * normal(&mut r)).collect(),
-            NodeKind::Outcome {
-                kind,
-                min,
-                max,
-                decimals,
-            } => eta
-                .iter()
-                .map(|x| {
-                    let y = match kind {
-                        OutcomeKind::Normal => x + sd * normal(&mut r),
-                        OutcomeKind::Lognormal => (x + sd * normal(&mut r)).exp(),
-                        OutcomeKind::Count => match Poisson::new(x.exp().min(1e6)) {
-                            Ok(p) => p.sample(&mut r),
-                            Err(_) => 0.0,
-                        },
-                        OutcomeKind::Binary => f64::from(r.random::<f64>() < logistic(*x)),
-                    };
-                    round_to(clip(y, *min, *max), *decimals)
-                })
-                .collect(),
-            _ => unreachable!("an equation's outcome is a construct or an outcome"),
-        };
+            .collect(),
+        NodeKind::Categorical { cum, .. } => zs
+            .iter()
+            .map(|z| {
+                let u = normal_cdf(*z);
+                cum.iter().filter(|c| u > **c).count() as f64
+            })
+            .collect(),
+        _ => unreachable!("only constructs, variables and categoricals are exogenous"),
     }
-    Ok((v, sds))
+}
+
+/// An equation's linear predictor, row by row (a term's factors multiplied).
+fn linear_predictor(eq: &super::design::Equation, v: &[Vec<f64>], n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|row| {
+            eq.intercept
+                + eq.terms
+                    .iter()
+                    .map(|(_, f, c)| c * f.iter().map(|&i| v[i][row]).product::<f64>())
+                    .sum::<f64>()
+        })
+        .collect()
+}
+
+/// Equation `j`'s error SD: none for Poisson and Bernoulli outcomes (their draws carry their own
+/// randomness), the calibrated or given one, else what leaves a construct's variance at 1.
+fn error_sd(
+    d: &Design,
+    j: usize,
+    eta: &[f64],
+    error_sds: Option<&[f64]>,
+) -> Result<f64, SimulateError> {
+    let eq = &d.equations[j];
+    let node = &d.nodes[eq.outcome];
+    let no_error = matches!(
+        node.kind,
+        NodeKind::Outcome {
+            kind: OutcomeKind::Count | OutcomeKind::Binary,
+            ..
+        }
+    );
+    Ok(match (error_sds, eq.error_sd) {
+        _ if no_error => 0.0,
+        (Some(s), _) => s[j],
+        (None, Some(s)) => s,
+        (None, None) => {
+            let n = eta.len() as f64;
+            let m = eta.iter().sum::<f64>() / n;
+            let var = eta.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+            if var >= 0.95 {
+                return Err(SimulateError::Invalid {
+                    source_name: d.source.clone(),
+                    message: format!(
+                        "the paths into construct '{}' explain {:.0}% of its variance (the latent variance is fixed at 1); make them smaller or give error_sd",
+                        node.name,
+                        var * 100.0
+                    ),
+                });
+            }
+            (1.0 - var).sqrt()
+        }
+    })
+}
+
+/// An outcome's values from its linear predictor: a construct's or a normal outcome's error
+/// added, a lognormal exponentiated, a count or a binary drawn from Poisson or Bernoulli.
+fn outcome_values(kind: &NodeKind, eta: &[f64], sd: f64, r: &mut ChaCha20Rng) -> Vec<f64> {
+    match kind {
+        NodeKind::Construct { .. } => eta.iter().map(|x| x + sd * normal(r)).collect(),
+        NodeKind::Outcome {
+            kind,
+            min,
+            max,
+            decimals,
+        } => eta
+            .iter()
+            .map(|x| {
+                let y = match kind {
+                    OutcomeKind::Normal => x + sd * normal(r),
+                    OutcomeKind::Lognormal => (x + sd * normal(r)).exp(),
+                    OutcomeKind::Count => match Poisson::new(x.exp().min(1e6)) {
+                        Ok(p) => p.sample(r),
+                        Err(_) => 0.0,
+                    },
+                    OutcomeKind::Binary => f64::from(r.random::<f64>() < logistic(*x)),
+                };
+                round_to(clip(y, *min, *max), *decimals)
+            })
+            .collect(),
+        _ => unreachable!("an equation's outcome is a construct or an outcome"),
+    }
 }
 
 /// The standard normal CDF (for cutting a normal into categories with given probabilities).
@@ -289,124 +325,24 @@ pub fn generate_calibrated(
                 .collect();
         }
     }
-    let mut cols: Vec<(String, SimColumn)> = vec![(
-        "firm_id".into(),
-        SimColumn::Numeric {
-            values: (1..=n).map(|i| i as f64).collect(),
-            decimals: 0,
-        },
-    )];
-    if let Some(c) = &d.cluster {
-        let values = ids.iter().map(|&i| (i + 1) as f64).collect();
-        cols.push((
-            c.column.clone(),
-            SimColumn::Numeric {
-                values,
-                decimals: 0,
-            },
-        ));
-    }
+    let mut cols = id_columns(d, &ids, n);
     // Composites are computed after missingness, from the items that remain.
     let mut composites = Vec::new();
     for (i, node) in d.nodes.iter().enumerate() {
         match &node.kind {
-            NodeKind::Construct {
-                items,
-                loadings,
-                thresholds,
-                measurement,
-                skew,
-                ..
-            } => match measurement {
-                Measurement::Exact => cols.push((
-                    node.name.clone(),
-                    SimColumn::Numeric {
-                        values: v[i].clone(),
-                        decimals: 6,
-                    },
-                )),
-                Measurement::Likert | Measurement::Continuous => {
-                    let mut r = rng(seed, STREAM_ITEMS + i as u64);
-                    let item_vals = draw_items(&v[i], loadings, *skew, &mut r, |s| {
-                        if *measurement == Measurement::Continuous {
-                            round_to(s, CONTINUOUS_DECIMALS)
-                        } else {
-                            (1 + thresholds.iter().filter(|t| s > **t).count()) as f64
-                        }
-                    });
-                    let first = cols.len();
-                    for (name, vals) in items.iter().zip(item_vals) {
-                        cols.push((
-                            name.clone(),
-                            SimColumn::Numeric {
-                                values: vals,
-                                decimals: if *measurement == Measurement::Continuous {
-                                    CONTINUOUS_DECIMALS
-                                } else {
-                                    0
-                                },
-                            },
-                        ));
-                    }
-                    composites.push((cols.len(), first..cols.len()));
-                    cols.push((
-                        node.name.clone(),
-                        SimColumn::Numeric {
-                            values: Vec::new(),
-                            decimals: 4,
-                        },
-                    ));
+            NodeKind::Construct { .. } => {
+                if let Some(items) =
+                    construct_columns(i, &node.name, &node.kind, &v[i], seed, &mut cols)
+                {
+                    composites.push(items);
                 }
-            },
-            NodeKind::Variable { decimals, .. } | NodeKind::Outcome { decimals, .. } => {
-                cols.push((
-                    node.name.clone(),
-                    SimColumn::Numeric {
-                        values: v[i].clone(),
-                        decimals: *decimals,
-                    },
-                ))
             }
-            NodeKind::Indicator { .. } => cols.push((
-                node.name.clone(),
-                SimColumn::Numeric {
-                    values: v[i].clone(),
-                    decimals: 0,
-                },
-            )),
-            NodeKind::Categorical { levels, .. } => cols.push((
-                node.name.clone(),
-                SimColumn::Text(
-                    v[i].iter()
-                        // A level index counts the cut points below a draw: at most levels − 1.
-                        .map(|c| Some(levels[*c as usize].clone()))
-                        .collect(),
-                ),
-            )),
-            NodeKind::Derived(dv) => cols.push((node.name.clone(), derived(d, i, dv, &v, n))),
+            _ => cols.push((node.name.clone(), node_column(d, i, &v, n))),
         }
     }
     apply_missing(d, &v, &mut cols, seed, n);
     for (at, items) in composites {
-        let values = (0..n)
-            .map(|row| {
-                let got: Vec<f64> = items
-                    .clone()
-                    .filter_map(|c| match &cols[c].1 {
-                        SimColumn::Numeric { values, .. } if !values[row].is_nan() => {
-                            Some(values[row])
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                // The mean of the items answered, when at least half were.
-                if got.is_empty() || got.len() * 2 < items.len() {
-                    f64::NAN
-                } else {
-                    round_to(got.iter().sum::<f64>() / got.len() as f64, 4)
-                }
-            })
-            .collect();
+        let values = composite(&cols, items, n);
         if let SimColumn::Numeric { values: slot, .. } = &mut cols[at].1 {
             *slot = values;
         }
@@ -425,6 +361,127 @@ pub fn generate_calibrated(
             })
             .unwrap_or_default(),
     })
+}
+
+/// The row number `firm_id`, and with `[cluster]` each row's cluster number.
+fn id_columns(d: &Design, ids: &[usize], n: usize) -> Vec<(String, SimColumn)> {
+    let mut cols: Vec<(String, SimColumn)> = vec![(
+        "firm_id".into(),
+        SimColumn::Numeric {
+            values: (1..=n).map(|i| i as f64).collect(),
+            decimals: 0,
+        },
+    )];
+    if let Some(c) = &d.cluster {
+        let values = ids.iter().map(|&i| (i + 1) as f64).collect();
+        cols.push((
+            c.column.clone(),
+            SimColumn::Numeric {
+                values,
+                decimals: 0,
+            },
+        ));
+    }
+    cols
+}
+
+/// A construct's columns pushed onto `cols`: its exact scores, or its items (Likert or
+/// continuous, drawn from the stream of node `i`) and an empty composite slot. Returns the slot's
+/// position and its items' columns, to be filled after missingness.
+fn construct_columns(
+    i: usize,
+    name: &str,
+    kind: &NodeKind,
+    scores: &[f64],
+    seed: u64,
+    cols: &mut Vec<(String, SimColumn)>,
+) -> Option<(usize, std::ops::Range<usize>)> {
+    let NodeKind::Construct {
+        items,
+        loadings,
+        thresholds,
+        measurement,
+        skew,
+        ..
+    } = kind
+    else {
+        return None;
+    };
+    if *measurement == Measurement::Exact {
+        cols.push((
+            name.to_string(),
+            SimColumn::Numeric {
+                values: scores.to_vec(),
+                decimals: 6,
+            },
+        ));
+        return None;
+    }
+    let continuous = *measurement == Measurement::Continuous;
+    let mut r = rng(seed, STREAM_ITEMS + i as u64);
+    let item_vals = draw_items(scores, loadings, *skew, &mut r, |s| {
+        if continuous {
+            round_to(s, CONTINUOUS_DECIMALS)
+        } else {
+            (1 + thresholds.iter().filter(|t| s > **t).count()) as f64
+        }
+    });
+    let decimals = if continuous { CONTINUOUS_DECIMALS } else { 0 };
+    let first = cols.len();
+    for (item, values) in items.iter().zip(item_vals) {
+        cols.push((item.clone(), SimColumn::Numeric { values, decimals }));
+    }
+    let items = first..cols.len();
+    cols.push((
+        name.to_string(),
+        SimColumn::Numeric {
+            values: Vec::new(),
+            decimals: 4,
+        },
+    ));
+    Some((items.end, items))
+}
+
+/// The column of a node that is not a construct.
+fn node_column(d: &Design, i: usize, v: &[Vec<f64>], n: usize) -> SimColumn {
+    let numeric = |decimals: u32| SimColumn::Numeric {
+        values: v[i].clone(),
+        decimals,
+    };
+    match &d.nodes[i].kind {
+        NodeKind::Variable { decimals, .. } | NodeKind::Outcome { decimals, .. } => {
+            numeric(*decimals)
+        }
+        NodeKind::Indicator { .. } => numeric(0),
+        NodeKind::Categorical { levels, .. } => SimColumn::Text(
+            v[i].iter()
+                // A level index counts the cut points below a draw: at most levels − 1.
+                .map(|c| Some(levels[*c as usize].clone()))
+                .collect(),
+        ),
+        NodeKind::Derived(dv) => derived(d, i, dv, v, n),
+        NodeKind::Construct { .. } => unreachable!("constructs have their own columns"),
+    }
+}
+
+/// A composite per row: the mean of the items answered, when at least half were.
+fn composite(cols: &[(String, SimColumn)], items: std::ops::Range<usize>, n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|row| {
+            let got: Vec<f64> = items
+                .clone()
+                .filter_map(|c| match &cols[c].1 {
+                    SimColumn::Numeric { values, .. } if !values[row].is_nan() => Some(values[row]),
+                    _ => None,
+                })
+                .collect();
+            if got.is_empty() || got.len() * 2 < items.len() {
+                f64::NAN
+            } else {
+                round_to(got.iter().sum::<f64>() / got.len() as f64, 4)
+            }
+        })
+        .collect()
 }
 
 /// The items of one construct, row by row: the continuous response `λ·η + √(1 − λ²)·ε` of each
