@@ -148,8 +148,32 @@ pub fn truth(
     population_n: usize,
 ) -> Result<Truth, SimulateError> {
     let sds = calibrate(design)?;
-    let name = |i: usize| design.nodes[i].name.clone();
-    let measurement = design
+    let observed_ols = if population_n > 0 {
+        observed(design, population_n, &sds)?
+    } else {
+        Vec::new()
+    };
+    Ok(Truth {
+        cipa_version: crate::VERSION,
+        design: design.name.clone(),
+        description: design.description.clone(),
+        n,
+        seed,
+        command: None,
+        notes: notes(design),
+        measurement: measurement(design),
+        exogenous_correlations: exogenous_correlations(design),
+        equations: equations(design, &sds),
+        indirect_effects: indirect(design),
+        observed_ols,
+        population_n,
+        cluster: cluster(design),
+    })
+}
+
+/// Each construct's items, loadings and thresholds, with the reliability of its composite.
+fn measurement(design: &Design) -> Vec<MeasurementTruth> {
+    design
         .nodes
         .iter()
         .filter_map(|nd| match &nd.kind {
@@ -186,27 +210,33 @@ pub fn truth(
             }
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+/// The non-zero correlations of the exogenous nodes, each pair once.
+fn exogenous_correlations(design: &Design) -> Vec<(String, String, f64)> {
+    let name = |i: usize| design.nodes[i].name.clone();
     let k = design.exogenous.len();
-    let mut exogenous_correlations = Vec::new();
+    let mut out = Vec::new();
     for i in 0..k {
         for j in i + 1..k {
             let r = design.correlation[i * k + j];
             if r != 0.0 {
-                exogenous_correlations.push((
-                    name(design.exogenous[i]),
-                    name(design.exogenous[j]),
-                    r,
-                ));
+                out.push((name(design.exogenous[i]), name(design.exogenous[j]), r));
             }
         }
     }
-    let equations = design
+    out
+}
+
+/// Each equation's intercept, coefficients and (calibrated) error SD.
+fn equations(design: &Design, sds: &[f64]) -> Vec<EquationTruth> {
+    design
         .equations
         .iter()
-        .zip(&sds)
+        .zip(sds)
         .map(|(e, sd)| EquationTruth {
-            outcome: name(e.outcome),
+            outcome: design.nodes[e.outcome].name.clone(),
             kind: kind_name(design, e.outcome),
             intercept: e.intercept,
             error_sd: *sd,
@@ -219,7 +249,12 @@ pub fn truth(
                 })
                 .collect(),
         })
-        .collect();
+        .collect()
+}
+
+/// What the values mean: the scales always, and what continuous items, clipped outcomes and
+/// clusters change when the design has them.
+fn notes(design: &Design) -> Vec<String> {
     let mut notes = vec![
         "Coefficients are in the units of the variables as generated; a construct enters as its latent score (exogenous: standard normal; endogenous: variance 1 unless error_sd is given).".to_string(),
         "With measurement = exact a construct's column is its latent score and OLS on the columns is unbiased for these values; with Likert items the column is the mean of the items, in other units and less than perfectly reliable, so OLS on it estimates attenuated values: compare with observed_ols instead.".to_string(),
@@ -247,39 +282,23 @@ pub fn truth(
     if let Some(c) = &design.cluster {
         notes.push(format!("Firms are nested in {} clusters (column {}): each cluster adds a normal random intercept with the SD in cluster.random_intercepts to those equations, on top of their error (a construct's variance becomes 1 + SD²), so standard errors should be cluster-robust (--cluster {}).", c.count, c.column, c.column));
     }
-    let indirect_effects = indirect(design);
-    let observed_ols = if population_n > 0 {
-        observed(design, population_n, &sds)?
-    } else {
-        Vec::new()
-    };
-    Ok(Truth {
-        cipa_version: crate::VERSION,
-        design: design.name.clone(),
-        description: design.description.clone(),
-        n,
-        seed,
-        command: None,
-        notes,
-        measurement,
-        exogenous_correlations,
-        equations,
-        indirect_effects,
-        observed_ols,
-        population_n,
-        cluster: design.cluster.as_ref().map(|c| ClusterTruth {
-            column: c.column.clone(),
-            label: c.label.clone(),
-            clusters: c.count,
-            random_intercepts: c
-                .intercept_sd
-                .iter()
-                .map(|&(eq, sd)| Coefficient {
-                    term: name(design.equations[eq].outcome),
-                    value: sd,
-                })
-                .collect(),
-        }),
+    notes
+}
+
+/// The design's `[cluster]`: its id column and each equation's random-intercept SD.
+fn cluster(design: &Design) -> Option<ClusterTruth> {
+    design.cluster.as_ref().map(|c| ClusterTruth {
+        column: c.column.clone(),
+        label: c.label.clone(),
+        clusters: c.count,
+        random_intercepts: c
+            .intercept_sd
+            .iter()
+            .map(|&(eq, sd)| Coefficient {
+                term: design.nodes[design.equations[eq].outcome].name.clone(),
+                value: sd,
+            })
+            .collect(),
     })
 }
 
