@@ -252,102 +252,11 @@ impl PowerStudy {
         ci: CiMethod,
         conf: f64,
     ) -> Result<Self, SimulateError> {
-        if sizes.is_empty() || sizes.iter().any(|&n| n < 10) {
-            return Err(usage(format!(
-                "--n {sizes:?}: give one or more sample sizes of at least 10"
-            )));
-        }
-        let mut sorted = sizes.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
-        if sorted.len() != sizes.len() {
-            return Err(usage("--n lists a sample size twice"));
-        }
-        if reps == 0 {
-            return Err(usage("--reps must be at least 1"));
-        }
-        if !(conf > 0.0 && conf < 100.0) {
-            return Err(usage(format!("--conf {conf} must be between 0 and 100")));
-        }
-        if selectors.is_empty() {
-            return Err(usage(
-                "no effects to assess: give --effects indirect, imm, coef:TERM or defined:NAME",
-            ));
-        }
+        check_settings(selectors, sizes, reps, conf)?;
         let error_sds = calibrate(&design)?;
         let t = truth(&design, 0, seed, 0)?;
-        // Large enough that its probe points (below) are close to the population's percentiles.
-        let pilot_n = (*sorted.last().unwrap_or(&100)).max(2000);
-        let pilot = generate_calibrated(
-            &design,
-            pilot_n,
-            replication_seed(seed, 0, 0, 2),
-            &error_sds,
-        )?
-        .to_dataset("power pilot sample")
-        .map_err(|e| usage(e.to_string()))?;
-        let pilot_opts = AnalysisOptions {
-            boot: 0,
-            threads: 1,
-            conf,
-            ..Default::default()
-        };
-        let cannot = |e: crate::Error| {
-            usage(format!(
-                "the model cannot be fitted to the design's data: {e}"
-            ))
-        };
-        let a = analyse(&pilot, &spec, &pilot_opts).map_err(cannot)?;
-        // Sample percentiles differ between replications, so a conditional effect at "the 16th
-        // percentile" would be a different quantity in each: every replication probes the
-        // pilot's points instead (4 decimals), which also gives them a true value.
-        let probes: Vec<(String, Vec<f64>)> = a
-            .probes
-            .iter()
-            .filter(|(_, points)| points.iter().all(|p| p.value.is_finite()))
-            .map(|(m, points)| {
-                let v = points.iter().map(|p| (p.value * 1e4).round() / 1e4);
-                (m.clone(), v.collect())
-            })
-            .collect();
-        let pilot_opts = AnalysisOptions {
-            probe_values: probes.clone(),
-            ..pilot_opts
-        };
-        let a = analyse(&pilot, &spec, &pilot_opts).map_err(cannot)?;
-        let mut effects: Vec<EffectTarget> = Vec::new();
-        for sel in selectors {
-            let found = resolve(sel, &a, &design, &t)?;
-            if found.is_empty() {
-                let what = match sel {
-                    EffectSelector::Indirect => "indirect effect".to_string(),
-                    EffectSelector::Imm => "index of moderated mediation".to_string(),
-                    EffectSelector::Coef(t) => format!("coefficient '{t}'"),
-                    EffectSelector::Defined(d) => format!("defined quantity '{d}'"),
-                };
-                // Models whose indices come from `:=` lines (several moderators of one path)
-                // are the usual reason for a missing index: point at those first.
-                let defined: Vec<String> = a
-                    .defined
-                    .iter()
-                    .map(|d| format!("defined:{}", d.name))
-                    .collect();
-                return Err(usage(if defined.is_empty() {
-                    format!("the model has no {what}; {}", available(&a))
-                } else {
-                    format!(
-                        "the model has no {what}; its defined quantities are {} (use --effects with those); {}",
-                        defined.join(", "),
-                        available(&a)
-                    )
-                }));
-            }
-            for f in found {
-                if !effects.iter().any(|e| e.name == f.name) {
-                    effects.push(f);
-                }
-            }
-        }
+        let (a, probes) = pilot(&design, &spec, sizes, seed, conf, &error_sds)?;
+        let effects = targets(selectors, &a, &design, &t)?;
         let needs_boot = effects.iter().any(|e| !e.name.starts_with("coef:"));
         if needs_boot && boot == 0 {
             return Err(usage(
@@ -424,6 +333,133 @@ impl PowerStudy {
             },
         }
     }
+}
+
+/// The study's settings that can be refused before any data are drawn.
+fn check_settings(
+    selectors: &[EffectSelector],
+    sizes: &[usize],
+    reps: usize,
+    conf: f64,
+) -> Result<(), SimulateError> {
+    if sizes.is_empty() || sizes.iter().any(|&n| n < 10) {
+        return Err(usage(format!(
+            "--n {sizes:?}: give one or more sample sizes of at least 10"
+        )));
+    }
+    let mut sorted = sizes.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    if sorted.len() != sizes.len() {
+        return Err(usage("--n lists a sample size twice"));
+    }
+    if reps == 0 {
+        return Err(usage("--reps must be at least 1"));
+    }
+    if !(conf > 0.0 && conf < 100.0) {
+        return Err(usage(format!("--conf {conf} must be between 0 and 100")));
+    }
+    if selectors.is_empty() {
+        return Err(usage(
+            "no effects to assess: give --effects indirect, imm, coef:TERM or defined:NAME",
+        ));
+    }
+    Ok(())
+}
+
+/// The model fitted to one large pilot sample of the design, probed at the points every
+/// replication will use, and those points.
+fn pilot(
+    design: &Design,
+    spec: &ModelSpec,
+    sizes: &[usize],
+    seed: u64,
+    conf: f64,
+    error_sds: &[f64],
+) -> Result<(Analysis, Vec<(String, Vec<f64>)>), SimulateError> {
+    // Large enough that its probe points (below) are close to the population's percentiles.
+    let pilot_n = sizes.iter().copied().max().unwrap_or(100).max(2000);
+    let pilot = generate_calibrated(design, pilot_n, replication_seed(seed, 0, 0, 2), error_sds)?
+        .to_dataset("power pilot sample")
+        .map_err(|e| usage(e.to_string()))?;
+    let pilot_opts = AnalysisOptions {
+        boot: 0,
+        threads: 1,
+        conf,
+        ..Default::default()
+    };
+    let cannot = |e: crate::Error| {
+        usage(format!(
+            "the model cannot be fitted to the design's data: {e}"
+        ))
+    };
+    let a = analyse(&pilot, spec, &pilot_opts).map_err(cannot)?;
+    // Sample percentiles differ between replications, so a conditional effect at "the 16th
+    // percentile" would be a different quantity in each: every replication probes the
+    // pilot's points instead (4 decimals), which also gives them a true value.
+    let probes: Vec<(String, Vec<f64>)> = a
+        .probes
+        .iter()
+        .filter(|(_, points)| points.iter().all(|p| p.value.is_finite()))
+        .map(|(m, points)| {
+            let v = points.iter().map(|p| (p.value * 1e4).round() / 1e4);
+            (m.clone(), v.collect())
+        })
+        .collect();
+    let pilot_opts = AnalysisOptions {
+        probe_values: probes.clone(),
+        ..pilot_opts
+    };
+    let a = analyse(&pilot, spec, &pilot_opts).map_err(cannot)?;
+    Ok((a, probes))
+}
+
+/// The effects the selectors name in the pilot's analysis, each once; a selector that finds
+/// nothing is refused with what the model does have.
+fn targets(
+    selectors: &[EffectSelector],
+    a: &Analysis,
+    design: &Design,
+    t: &Truth,
+) -> Result<Vec<EffectTarget>, SimulateError> {
+    let mut effects: Vec<EffectTarget> = Vec::new();
+    for sel in selectors {
+        let found = resolve(sel, a, design, t)?;
+        if found.is_empty() {
+            return Err(nothing_found(sel, a));
+        }
+        for f in found {
+            if !effects.iter().any(|e| e.name == f.name) {
+                effects.push(f);
+            }
+        }
+    }
+    Ok(effects)
+}
+
+fn nothing_found(sel: &EffectSelector, a: &Analysis) -> SimulateError {
+    let what = match sel {
+        EffectSelector::Indirect => "indirect effect".to_string(),
+        EffectSelector::Imm => "index of moderated mediation".to_string(),
+        EffectSelector::Coef(t) => format!("coefficient '{t}'"),
+        EffectSelector::Defined(d) => format!("defined quantity '{d}'"),
+    };
+    // Models whose indices come from `:=` lines (several moderators of one path) are the
+    // usual reason for a missing index: point at those first.
+    let defined: Vec<String> = a
+        .defined
+        .iter()
+        .map(|d| format!("defined:{}", d.name))
+        .collect();
+    usage(if defined.is_empty() {
+        format!("the model has no {what}; {}", available(a))
+    } else {
+        format!(
+            "the model has no {what}; its defined quantities are {} (use --effects with those); {}",
+            defined.join(", "),
+            available(a)
+        )
+    })
 }
 
 /// The names of what a fit offers, for a message.
@@ -582,151 +618,171 @@ fn resolve(
     design: &Design,
     t: &Truth,
 ) -> Result<Vec<EffectTarget>, SimulateError> {
+    Ok(match sel {
+        EffectSelector::Indirect => path_targets(EffectKind::Indirect, a, design, t),
+        EffectSelector::Imm => path_targets(EffectKind::IndexOfModeratedMediation, a, design, t),
+        EffectSelector::Coef(want) => coef_targets(want, a, design, t)?,
+        EffectSelector::Defined(d) if a.defined.iter().any(|x| &x.name == d) => vec![undefined(
+            format!("defined:{d}"),
+            "the truth of a defined quantity is not derived from the design",
+        )],
+        EffectSelector::Defined(_) => Vec::new(),
+    })
+}
+
+/// The model's indirect effects or indices of moderated mediation (`want`), each with the
+/// design's value of its two-step path where the design defines one.
+fn path_targets(want: EffectKind, a: &Analysis, design: &Design, t: &Truth) -> Vec<EffectTarget> {
     let scale_problem = |vars: &[&str]| vars.iter().find_map(|v| off_scale(design, v));
     let mut out = Vec::new();
-    match sel {
-        EffectSelector::Indirect | EffectSelector::Imm => {
-            let want = if *sel == EffectSelector::Indirect {
-                EffectKind::Indirect
-            } else {
-                EffectKind::IndexOfModeratedMediation
-            };
-            for e in a.effects.iter().filter(|e| e.def.kind == want) {
-                let name = effect_name(&e.def);
-                let path = &e.def.path;
-                let vars: Vec<&str> = path.iter().map(String::as_str).collect();
-                if path.len() != 3 {
-                    out.push(undefined(
-                        name,
-                        "the design's truth gives two-step paths only",
-                    ));
-                    continue;
-                }
-                let Some(ti) = t
-                    .indirect_effects
-                    .iter()
-                    .find(|i| i.x == path[0] && i.m == path[1] && i.y == path[2])
-                else {
-                    out.push(undefined(name, "the design has no such path (true value 0 if its variables are in the design)"));
-                    continue;
-                };
-                if let Some(p) = scale_problem(&vars) {
-                    out.push(undefined(name, p));
-                    continue;
-                }
-                if want == EffectKind::Indirect {
-                    let moderated = ti.a.len() > 1 || ti.b.len() > 1;
-                    if !e.def.moderators.is_empty() {
-                        out.push(match conditional_truth(ti, &e.def.moderators, &scale_problem) {
-                            Ok(v) => EffectTarget {
-                                name,
-                                truth: Some(v),
-                                truth_note: "a(w)·b(w) of the design's structural paths at the study's fixed probe values".into(),
-                            },
-                            Err(why) => undefined(name, why),
-                        });
-                    } else if moderated {
-                        out.push(undefined(name, "the design moderates this path; the model's unconditional indirect effect averages over the moderator"));
-                    } else {
-                        out.push(EffectTarget {
-                            name,
-                            truth: Some(ti.indirect_at_zero),
-                            truth_note: "a·b of the design's structural paths".into(),
-                        });
-                    }
-                } else {
-                    let w = e.def.label.clone().unwrap_or_default();
-                    match ti.index_of_moderated_mediation.iter().find(|c| c.term == w) {
-                        Some(c) if scale_problem(&[w.as_str()]).is_none() => {
-                            out.push(EffectTarget {
-                                name,
-                                truth: Some(c.value),
-                                truth_note:
-                                    "the design's index of moderated mediation (a_w·b or a·b_v)"
-                                        .into(),
-                            })
-                        }
-                        Some(_) => out.push(undefined(
-                            name,
-                            scale_problem(&[w.as_str()]).unwrap_or_default(),
-                        )),
-                        None => out.push(EffectTarget {
-                            name,
-                            truth: Some(0.0),
-                            truth_note: format!(
-                                "the design has no moderation of this path by '{w}'"
-                            ),
-                        }),
-                    }
-                }
-            }
+    for e in a.effects.iter().filter(|e| e.def.kind == want) {
+        let name = effect_name(&e.def);
+        let path = &e.def.path;
+        let vars: Vec<&str> = path.iter().map(String::as_str).collect();
+        if path.len() != 3 {
+            out.push(undefined(
+                name,
+                "the design's truth gives two-step paths only",
+            ));
+            continue;
         }
-        EffectSelector::Coef(want) => {
-            let (outcome, term) = match want.split_once('~') {
-                Some((o, t)) => (Some(o), t),
-                None => (None, want.as_str()),
-            };
-            let hits: Vec<(&str, &str)> = a
-                .equations
-                .iter()
-                .filter(|(f, _)| outcome.is_none_or(|o| o == f.outcome))
-                .flat_map(|(f, _)| {
-                    f.coefficients
-                        .iter()
-                        .filter(|c| same_factors(&c.term, term))
-                        .map(move |c| (f.outcome.as_str(), c.term.as_str()))
-                })
-                .collect();
-            if hits.len() > 1 {
-                return Err(usage(format!(
-                    "coef:{want} is in several equations ({}); write coef:OUTCOME~{term}",
-                    hits.iter().map(|h| h.0).collect::<Vec<_>>().join(", ")
-                )));
+        let Some(ti) = t
+            .indirect_effects
+            .iter()
+            .find(|i| i.x == path[0] && i.m == path[1] && i.y == path[2])
+        else {
+            out.push(undefined(
+                name,
+                "the design has no such path (true value 0 if its variables are in the design)",
+            ));
+            continue;
+        };
+        out.push(match scale_problem(&vars) {
+            Some(p) => undefined(name, p),
+            None if want == EffectKind::Indirect => {
+                indirect_target(name, &e.def, ti, &scale_problem)
             }
-            for (y, term) in hits {
-                let name = format!("coef:{y}~{term}");
-                let factors: Vec<&str> = term.split(':').collect();
-                let mut vars = factors.clone();
-                vars.push(y);
-                if let Some(p) = scale_problem(&vars) {
-                    out.push(undefined(name, p));
-                    continue;
-                }
-                let Some(eq) = t.equations.iter().find(|e| e.outcome == y) else {
-                    out.push(undefined(
-                        name,
-                        format!("'{y}' has no equation in the design"),
-                    ));
-                    continue;
-                };
-                if factors.iter().any(|f| design.index(f).is_none()) {
-                    out.push(undefined(name, "a factor is not a variable of the design"));
-                    continue;
-                }
-                let value = eq
-                    .coefficients
-                    .iter()
-                    .find(|c| same_factors(&c.term, term))
-                    .map_or(0.0, |c| c.value);
-                out.push(EffectTarget {
-                    name,
-                    truth: Some(value),
-                    truth_note:
-                        "the design's coefficient (0 where the design's equation has no such term)"
-                            .into(),
-                });
-            }
+            None => imm_target(name, &e.def, ti, &scale_problem),
+        });
+    }
+    out
+}
+
+/// An indirect effect's truth: a·b, or a(w)·b(w) at the study's probe values when the model
+/// conditions on the design's moderators.
+fn indirect_target(
+    name: String,
+    def: &EffectDef,
+    ti: &IndirectTruth,
+    scale_problem: &dyn Fn(&[&str]) -> Option<String>,
+) -> EffectTarget {
+    let moderated = ti.a.len() > 1 || ti.b.len() > 1;
+    if !def.moderators.is_empty() {
+        match conditional_truth(ti, &def.moderators, scale_problem) {
+            Ok(v) => EffectTarget {
+                name,
+                truth: Some(v),
+                truth_note:
+                    "a(w)·b(w) of the design's structural paths at the study's fixed probe values"
+                        .into(),
+            },
+            Err(why) => undefined(name, why),
         }
-        EffectSelector::Defined(d) => {
-            if a.defined.iter().any(|x| &x.name == d) {
-                out.push(undefined(
-                    format!("defined:{d}"),
-                    "the truth of a defined quantity is not derived from the design",
-                ));
-            }
+    } else if moderated {
+        undefined(name, "the design moderates this path; the model's unconditional indirect effect averages over the moderator")
+    } else {
+        EffectTarget {
+            name,
+            truth: Some(ti.indirect_at_zero),
+            truth_note: "a·b of the design's structural paths".into(),
         }
     }
-    Ok(out)
+}
+
+/// An index of moderated mediation's truth: the design's a_w·b or a·b_v, 0 when the design
+/// does not moderate the path by that variable.
+fn imm_target(
+    name: String,
+    def: &EffectDef,
+    ti: &IndirectTruth,
+    scale_problem: &dyn Fn(&[&str]) -> Option<String>,
+) -> EffectTarget {
+    let w = def.label.clone().unwrap_or_default();
+    match ti.index_of_moderated_mediation.iter().find(|c| c.term == w) {
+        Some(c) if scale_problem(&[w.as_str()]).is_none() => EffectTarget {
+            name,
+            truth: Some(c.value),
+            truth_note: "the design's index of moderated mediation (a_w·b or a·b_v)".into(),
+        },
+        Some(_) => undefined(name, scale_problem(&[w.as_str()]).unwrap_or_default()),
+        None => EffectTarget {
+            name,
+            truth: Some(0.0),
+            truth_note: format!("the design has no moderation of this path by '{w}'"),
+        },
+    }
+}
+
+/// `coef:TERM` or `coef:OUTCOME~TERM`: the model's coefficient with the design's value (0 where
+/// the design's equation has no such term); a term in several equations must name its outcome.
+fn coef_targets(
+    want: &str,
+    a: &Analysis,
+    design: &Design,
+    t: &Truth,
+) -> Result<Vec<EffectTarget>, SimulateError> {
+    let (outcome, term) = match want.split_once('~') {
+        Some((o, t)) => (Some(o), t),
+        None => (None, want),
+    };
+    let hits: Vec<(&str, &str)> = a
+        .equations
+        .iter()
+        .filter(|(f, _)| outcome.is_none_or(|o| o == f.outcome))
+        .flat_map(|(f, _)| {
+            f.coefficients
+                .iter()
+                .filter(|c| same_factors(&c.term, term))
+                .map(move |c| (f.outcome.as_str(), c.term.as_str()))
+        })
+        .collect();
+    if hits.len() > 1 {
+        return Err(usage(format!(
+            "coef:{want} is in several equations ({}); write coef:OUTCOME~{term}",
+            hits.iter().map(|h| h.0).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(hits
+        .into_iter()
+        .map(|(y, term)| coef_target(y, term, design, t))
+        .collect())
+}
+
+fn coef_target(y: &str, term: &str, design: &Design, t: &Truth) -> EffectTarget {
+    let name = format!("coef:{y}~{term}");
+    let factors: Vec<&str> = term.split(':').collect();
+    let mut vars = factors.clone();
+    vars.push(y);
+    if let Some(p) = vars.iter().find_map(|v| off_scale(design, v)) {
+        return undefined(name, p);
+    }
+    let Some(eq) = t.equations.iter().find(|e| e.outcome == y) else {
+        return undefined(name, format!("'{y}' has no equation in the design"));
+    };
+    if factors.iter().any(|f| design.index(f).is_none()) {
+        return undefined(name, "a factor is not a variable of the design");
+    }
+    let value = eq
+        .coefficients
+        .iter()
+        .find(|c| same_factors(&c.term, term))
+        .map_or(0.0, |c| c.value);
+    EffectTarget {
+        name,
+        truth: Some(value),
+        truth_note: "the design's coefficient (0 where the design's equation has no such term)"
+            .into(),
+    }
 }
 
 /// The replications of shard `index` of `count` (1-based): every (n, r) with r % count ==
