@@ -367,6 +367,9 @@ fn check_settings(
     Ok(())
 }
 
+/// Each moderator's probe values.
+type ProbePoints = Vec<(String, Vec<f64>)>;
+
 /// The model fitted to one large pilot sample of the design, probed at the points every
 /// replication will use, and those points.
 fn pilot(
@@ -376,7 +379,7 @@ fn pilot(
     seed: u64,
     conf: f64,
     error_sds: &[f64],
-) -> Result<(Analysis, Vec<(String, Vec<f64>)>), SimulateError> {
+) -> Result<(Analysis, ProbePoints), SimulateError> {
     // Large enough that its probe points (below) are close to the population's percentiles.
     let pilot_n = sizes.iter().copied().max().unwrap_or(100).max(2000);
     let pilot = generate_calibrated(design, pilot_n, replication_seed(seed, 0, 0, 2), error_sds)?
