@@ -420,8 +420,43 @@ fn options(
     data: &Dataset,
     spec: &ModelSpec,
 ) -> Result<(AnalysisOptions, Vec<String>), CliError> {
+    let mut o = preset(&a.preset)?;
+    inference_options(a, &mut o)?;
+    resampling_options(a, &mut o)?;
+    o.w_values = a.wvals.clone();
+    o.z_values = a.zvals.clone();
+    if let Some(v) = &a.xvals {
+        o.probe_values.push((spec.x.clone(), v.clone()));
+    }
+    o.contrasts = a.contrast;
+    o.total = a.total;
+    o.normal = a.normal;
+    o.jn = a.jn;
+    o.effsize = a.effsize;
+    model_options(a, &mut o)?;
+    for v in std::iter::once(&spec.x).chain(spec.moderators.iter()) {
+        if data
+            .var(v)
+            .map(|x| x.data.is_categorical())
+            .unwrap_or(false)
+        {
+            o.codings.push((
+                v.clone(),
+                Coding {
+                    contrast: a.coding,
+                    reference: None,
+                },
+            ));
+        }
+    }
+    let defaults = defaults_in_force(a, &o, spec);
+    Ok((o, defaults))
+}
+
+/// The options a `--preset` starts from.
+fn preset(name: &str) -> Result<AnalysisOptions, CliError> {
     let mut o = AnalysisOptions::default();
-    match a.preset.as_str() {
+    match name {
         "process4" | "process" => o.process_t = true,
         "pyprocessmacro" => {
             o.ci = CiMethod::BiasCorrected;
@@ -435,6 +470,11 @@ fn options(
             )))
         }
     }
+    Ok(o)
+}
+
+/// Interval method, standard errors, cluster, --xmint and the probe method.
+fn inference_options(a: &FitArgs, o: &mut AnalysisOptions) -> Result<(), CliError> {
     if let Some(ci) = a.ci {
         o.ci = ci;
     }
@@ -463,6 +503,11 @@ fn options(
             }
         };
     }
+    Ok(())
+}
+
+/// Bootstrap draws, seed (chosen from the clock when not given), level, threads, Monte Carlo.
+fn resampling_options(a: &FitArgs, o: &mut AnalysisOptions) -> Result<(), CliError> {
     if let Some(b) = a.boot {
         o.boot = b;
     }
@@ -475,19 +520,14 @@ fn options(
     };
     o.conf = a.conf;
     o.threads = a.threads;
-    o.w_values = a.wvals.clone();
-    o.z_values = a.zvals.clone();
-    if let Some(v) = &a.xvals {
-        o.probe_values.push((spec.x.clone(), v.clone()));
-    }
-    o.contrasts = a.contrast;
-    o.total = a.total;
-    o.normal = a.normal;
-    o.jn = a.jn;
-    o.effsize = a.effsize;
     if let Some(mc) = a.mc {
         o.mc = mc;
     }
+    Ok(())
+}
+
+/// Y's model, the interaction p value that shows conditional effects, and centring.
+fn model_options(a: &FitArgs, o: &mut AnalysisOptions) -> Result<(), CliError> {
     o.y_model = if a.logistic {
         crate::analysis::YModel::Logistic
     } else if a.linear_y {
@@ -513,22 +553,12 @@ fn options(
             )))
         }
     };
-    for v in std::iter::once(&spec.x).chain(spec.moderators.iter()) {
-        if data
-            .var(v)
-            .map(|x| x.data.is_categorical())
-            .unwrap_or(false)
-        {
-            o.codings.push((
-                v.clone(),
-                Coding {
-                    contrast: a.coding,
-                    reference: None,
-                },
-            ));
-        }
-    }
-    let defaults = vec![
+    Ok(())
+}
+
+/// The settings in force, each said once, for the report's header.
+fn defaults_in_force(a: &FitArgs, o: &AnalysisOptions, spec: &ModelSpec) -> Vec<String> {
+    let mut defaults = vec![
         format!("preset {}", a.preset),
         if o.mc > 0 {
             format!("Monte Carlo intervals from {} draws (no bootstrap)", o.mc)
@@ -573,14 +603,13 @@ fn options(
             }
         },
     ];
-    let mut defaults = defaults;
     if spec.x_in_power() && a.xvals.is_none() {
         defaults.push(format!(
             "'{}' (in a power) probed at its mean ± SD, as MEDCURVE",
             spec.x
         ));
     }
-    Ok((o, defaults))
+    defaults
 }
 
 /// A two-valued Y coded 0/1 with a stated event (a numeric 0/1 Y is left alone unless --event
