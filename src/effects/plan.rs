@@ -142,6 +142,20 @@ pub struct EffectDef {
 /// A combination of probe points: values of every probe factor, and (moderator, label) pairs.
 type GridPoint = (Vec<f64>, Vec<(String, String)>);
 
+/// The unit coefficients of every equation and each probe factor's moderator: what placing an
+/// effect at the moderators' points needs.
+struct Weights<'a> {
+    unit: &'a [Vec<f64>],
+    owner: &'a [usize],
+}
+
+/// The indirect effect whose indices are being added.
+struct IndexOf<'a> {
+    poly: usize,
+    focal: &'a str,
+    path: &'a [String],
+}
+
 /// Why an effect cannot be planned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanError(pub String);
@@ -202,106 +216,104 @@ impl EffectPlan {
             .iter()
             .map(|s| vec![1.0; s.columns.len()])
             .collect();
+        let at = Weights {
+            unit: &unit,
+            owner: &owner,
+        };
         for x in focal {
+            let direct = plan.add_direct(x, y, y_eq, &at);
             let paths = plan.paths_from(x, y_eq);
-            // Direct effect.
-            let direct = plan.add_poly(PolyDef::Path(vec![(y_eq, x.clone())]));
-            let first_direct = plan.effects.len();
-            plan.add_at_points(
-                direct,
-                EffectKind::Direct,
-                x,
-                vec![x.clone(), y.to_string()],
-                None,
-                &unit,
-                &owner,
-            );
-            for e in &mut plan.effects[first_direct..] {
-                if let Formula::At { x: xv, .. } = &e.formula {
-                    e.direct_weights = Some((
-                        y_eq,
-                        direct_weights(&plan.shapes[y_eq], x, &plan.probe_factors, xv),
-                    ));
-                }
-            }
-            // Specific indirect effects.
-            let mut ind_polys = Vec::new();
-            let mut first_of_path = Vec::new();
-            for stages in &paths {
-                let names: Vec<String> = std::iter::once(x.clone())
-                    .chain(stages.iter().map(|(e, _)| plan.shapes[*e].outcome.clone()))
-                    .collect();
-                let id = plan.add_poly(PolyDef::Path(stages.clone()));
-                ind_polys.push((id, names.clone()));
-                first_of_path.push(plan.effects.len());
-                plan.add_at_points(
-                    id,
-                    EffectKind::Indirect,
-                    x,
-                    names.clone(),
-                    None,
-                    &unit,
-                    &owner,
-                );
-                plan.add_indices(id, x, &names, &unit, &owner);
-            }
+            let (ind_polys, first_of_path) = plan.add_specific(x, &paths, &at);
+            let to_y = || vec![x.clone(), y.to_string()];
             if paths.len() > 1 {
-                let id = plan.add_poly(PolyDef::Sum(ind_polys.iter().map(|(i, _)| *i).collect()));
-                plan.add_at_points(
-                    id,
-                    EffectKind::TotalIndirect,
-                    x,
-                    vec![x.clone(), y.to_string()],
-                    None,
-                    &unit,
-                    &owner,
-                );
+                let id = plan.add_poly(PolyDef::Sum(ind_polys.clone()));
+                plan.add_at_points(id, EffectKind::TotalIndirect, x, to_y(), None, &at);
             }
             let moderated =
                 |p: usize, plan: &EffectPlan| !plan.structural(p, &unit).vars().is_empty();
             let any_moderated =
-                moderated(direct, &plan) || ind_polys.iter().any(|(i, _)| moderated(*i, &plan));
+                moderated(direct, &plan) || ind_polys.iter().any(|i| moderated(*i, &plan));
             if total && !paths.is_empty() && !any_moderated {
-                let mut all = vec![direct];
-                all.extend(ind_polys.iter().map(|(i, _)| *i));
+                let all = std::iter::once(direct)
+                    .chain(ind_polys.iter().copied())
+                    .collect();
                 let id = plan.add_poly(PolyDef::Sum(all));
-                plan.add_at_points(
-                    id,
-                    EffectKind::Total,
-                    x,
-                    vec![x.clone(), y.to_string()],
-                    None,
-                    &unit,
-                    &owner,
-                );
+                plan.add_at_points(id, EffectKind::Total, x, to_y(), None, &at);
             }
             if contrasts && paths.len() > 1 && !any_moderated {
-                let firsts = first_of_path.clone();
-                let mut c = 0;
-                for i in 0..firsts.len() {
-                    for j in i + 1..firsts.len() {
-                        c += 1;
-                        let (a, b) = (firsts[i], firsts[j]);
-                        let path = [
-                            plan.effects[a].path.clone(),
-                            vec!["-".to_string()],
-                            plan.effects[b].path.clone(),
-                        ]
-                        .concat();
-                        plan.effects.push(EffectDef {
-                            kind: EffectKind::Contrast,
-                            focal: x.clone(),
-                            path,
-                            moderators: vec![],
-                            direct_weights: None,
-                            label: Some(format!("C{c}")),
-                            formula: Formula::Diff(a, b),
-                        });
-                    }
-                }
+                plan.add_contrasts(x, &first_of_path);
             }
         }
         Ok(plan)
+    }
+
+    /// X's direct effect on Y (at the moderators' points), each with the weights of the Y
+    /// equation's columns that make it; returns its polynomial.
+    fn add_direct(&mut self, x: &str, y: &str, y_eq: usize, at: &Weights) -> usize {
+        let direct = self.add_poly(PolyDef::Path(vec![(y_eq, x.to_string())]));
+        let first_direct = self.effects.len();
+        let names = vec![x.to_string(), y.to_string()];
+        self.add_at_points(direct, EffectKind::Direct, x, names, None, at);
+        for e in &mut self.effects[first_direct..] {
+            if let Formula::At { x: xv, .. } = &e.formula {
+                e.direct_weights = Some((
+                    y_eq,
+                    direct_weights(&self.shapes[y_eq], x, &self.probe_factors, xv),
+                ));
+            }
+        }
+        direct
+    }
+
+    /// Each specific indirect effect along `paths` (at the moderators' points) with its indices;
+    /// returns the paths' polynomials and the position of each path's first effect.
+    fn add_specific(
+        &mut self,
+        x: &str,
+        paths: &[Vec<(usize, String)>],
+        at: &Weights,
+    ) -> (Vec<usize>, Vec<usize>) {
+        let mut ind_polys = Vec::new();
+        let mut first_of_path = Vec::new();
+        for stages in paths {
+            let names: Vec<String> = std::iter::once(x.to_string())
+                .chain(stages.iter().map(|(e, _)| self.shapes[*e].outcome.clone()))
+                .collect();
+            let id = self.add_poly(PolyDef::Path(stages.clone()));
+            ind_polys.push(id);
+            first_of_path.push(self.effects.len());
+            let kind = EffectKind::Indirect;
+            self.add_at_points(id, kind, x, names.clone(), None, at);
+            self.add_indices(id, x, &names, at);
+        }
+        (ind_polys, first_of_path)
+    }
+
+    /// The pairwise differences C1, C2, ... of the specific indirect effects that start at
+    /// `firsts` (unmoderated paths: one effect each).
+    fn add_contrasts(&mut self, x: &str, firsts: &[usize]) {
+        let mut c = 0;
+        for i in 0..firsts.len() {
+            for j in i + 1..firsts.len() {
+                c += 1;
+                let (a, b) = (firsts[i], firsts[j]);
+                let path = [
+                    self.effects[a].path.clone(),
+                    vec!["-".to_string()],
+                    self.effects[b].path.clone(),
+                ]
+                .concat();
+                self.effects.push(EffectDef {
+                    kind: EffectKind::Contrast,
+                    focal: x.to_string(),
+                    path,
+                    moderators: vec![],
+                    direct_weights: None,
+                    label: Some(format!("C{c}")),
+                    formula: Formula::Diff(a, b),
+                });
+            }
+        }
     }
 
     /// A plan holding only `effects` (for tests of effects made outside [`EffectPlan::new`]).
@@ -400,7 +412,6 @@ impl EffectPlan {
         self.poly(id, unit, &mut cache)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn add_at_points(
         &mut self,
         poly: usize,
@@ -408,11 +419,10 @@ impl EffectPlan {
         focal: &str,
         path: Vec<String>,
         label: Option<String>,
-        unit: &[Vec<f64>],
-        owner: &[usize],
+        w: &Weights,
     ) {
-        let vars = self.structural(poly, unit).vars();
-        let mut mods: Vec<usize> = vars.iter().map(|&v| owner[v]).collect();
+        let vars = self.structural(poly, w.unit).vars();
+        let mut mods: Vec<usize> = vars.iter().map(|&v| w.owner[v]).collect();
         mods.sort_unstable();
         mods.dedup();
         for (x, labels) in self.grid(&mods) {
@@ -452,53 +462,21 @@ impl EffectPlan {
         out
     }
 
-    /// Indices of moderated mediation for an indirect effect, following its structure.
-    fn add_indices(
-        &mut self,
-        poly: usize,
-        focal: &str,
-        path: &[String],
-        unit: &[Vec<f64>],
-        owner: &[usize],
-    ) {
-        let s = self.structural(poly, unit);
+    /// Indices of moderated mediation for an indirect effect, following its structure: one
+    /// index per moderator when the effect is linear in each and they do not multiply, the
+    /// conditional and the moderated-moderated index for one product of two moderators, else a
+    /// note saying why there is none.
+    fn add_indices(&mut self, poly: usize, focal: &str, path: &[String], w: &Weights) {
+        let s = self.structural(poly, w.unit);
         let vars = s.vars();
         if vars.is_empty() {
             return;
         }
+        if let Some(why) = self.why_no_index(&s, &vars, focal, path, w.owner) {
+            self.notes.push(why);
+            return;
+        }
         let nv = self.probe_factors.len();
-        let unit_exp = |v: usize| {
-            let mut e = vec![0u8; nv];
-            e[v] = 1;
-            e
-        };
-        let powered = |v: usize| {
-            let f = &self.probe_factors[v];
-            f == focal
-                && self
-                    .shapes
-                    .iter()
-                    .any(|sh| sh.columns.iter().any(|c| is_power_of(c, f)))
-        };
-        if let Some(&v) = vars.iter().find(|&&v| powered(v)) {
-            self.notes.push(format!(
-                "The indirect effect {} changes with {} itself ({} enters a path as a power): its values at chosen values of {} are instantaneous indirect effects (Hayes & Preacher, 2010), and there is no index of moderated mediation.",
-                path.join(" -> "),
-                self.probe_factors[v],
-                self.probe_factors[v],
-                self.probe_factors[v]
-            ));
-            return;
-        }
-        if let Some(&v) = vars.iter().find(|&&v| s.degree_in(v) >= 2) {
-            self.notes.push(format!(
-                "The indirect effect {} is not linear in {} (it is a polynomial of degree {}), so there is no single index of moderated mediation; see the conditional indirect effects.",
-                path.join(" -> "),
-                self.moderators[owner[v]].name,
-                s.degree_in(v)
-            ));
-            return;
-        }
         let cross: Vec<(usize, usize)> = s
             .terms
             .iter()
@@ -508,99 +486,155 @@ impl EffectPlan {
                 (idx.len() == 2).then(|| (idx[0], idx[1]))
             })
             .collect();
+        let owner = w.owner;
+        let index = IndexOf { poly, focal, path };
+        if cross.is_empty() {
+            self.add_simple_indices(&index, &vars, owner);
+        } else if cross.len() == 1 && vars.len() == 2 && owner[cross[0].0] != owner[cross[0].1] {
+            self.add_moderated_indices(&index, cross[0], owner);
+        } else {
+            self.notes.push(format!(
+                "The indirect effect {} depends on the moderators in a way that has no standard index; see the conditional indirect effects.",
+                path.join(" -> ")
+            ));
+        }
+    }
+
+    /// Why the indirect effect `s` has no index of moderated mediation: X itself enters a path
+    /// as a power, a moderator enters it squared, or a product of more than two moderator values.
+    fn why_no_index(
+        &self,
+        s: &Poly,
+        vars: &[usize],
+        focal: &str,
+        path: &[String],
+        owner: &[usize],
+    ) -> Option<String> {
+        let powered = |v: usize| {
+            let f = &self.probe_factors[v];
+            f == focal
+                && self
+                    .shapes
+                    .iter()
+                    .any(|sh| sh.columns.iter().any(|c| is_power_of(c, f)))
+        };
+        if let Some(&v) = vars.iter().find(|&&v| powered(v)) {
+            return Some(format!(
+                "The indirect effect {} changes with {} itself ({} enters a path as a power): its values at chosen values of {} are instantaneous indirect effects (Hayes & Preacher, 2010), and there is no index of moderated mediation.",
+                path.join(" -> "),
+                self.probe_factors[v],
+                self.probe_factors[v],
+                self.probe_factors[v]
+            ));
+        }
+        if let Some(&v) = vars.iter().find(|&&v| s.degree_in(v) >= 2) {
+            return Some(format!(
+                "The indirect effect {} is not linear in {} (it is a polynomial of degree {}), so there is no single index of moderated mediation; see the conditional indirect effects.",
+                path.join(" -> "),
+                self.moderators[owner[v]].name,
+                s.degree_in(v)
+            ));
+        }
         let higher = s
             .terms
             .iter()
             .any(|(e, _)| e.iter().map(|&p| p as usize).sum::<usize>() > 2);
+        higher.then(|| {
+            format!(
+                "The indirect effect {} involves a product of more than two moderator values; no index is reported.",
+                path.join(" -> ")
+            )
+        })
+    }
+
+    /// One index per probe factor of an effect linear in each moderator: the index of moderated
+    /// mediation with one moderator, partial indices with several.
+    fn add_simple_indices(&mut self, index: &IndexOf, vars: &[usize], owner: &[usize]) {
         let n_mods = {
             let mut m: Vec<usize> = vars.iter().map(|&v| owner[v]).collect();
             m.dedup();
             m.len()
         };
-        let push = |plan: &mut EffectPlan, kind, label: String, moderators, formula| {
-            plan.effects.push(EffectDef {
-                kind,
-                focal: focal.to_string(),
-                path: path.to_vec(),
-                moderators,
-                direct_weights: None,
-                label: Some(label),
-                formula,
-            })
+        let kind = if n_mods == 1 {
+            EffectKind::IndexOfModeratedMediation
+        } else {
+            EffectKind::PartialIndex
         };
-        if higher {
-            self.notes.push(format!(
-                "The indirect effect {} involves a product of more than two moderator values; no index is reported.",
-                path.join(" -> ")
-            ));
-            return;
-        }
-        if cross.is_empty() {
-            let kind = if n_mods == 1 {
-                EffectKind::IndexOfModeratedMediation
-            } else {
-                EffectKind::PartialIndex
+        for &v in vars {
+            let label = self.probe_factors[v].clone();
+            let scale = self.moderators[owner[v]].index_unit;
+            let formula = Formula::Coef {
+                poly: index.poly,
+                exps: self.unit_exp(v),
+                plus: None,
+                scale,
             };
-            for &v in &vars {
+            self.push_index(index, kind, label, vec![], formula);
+        }
+    }
+
+    /// For an effect with one product `a·b` of two moderators' factors: the index of each at
+    /// every probe point of the other (conditional indices), and the index of the product
+    /// (moderated moderated mediation).
+    fn add_moderated_indices(&mut self, index: &IndexOf, (a, b): (usize, usize), owner: &[usize]) {
+        let mut both = vec![0u8; self.probe_factors.len()];
+        both[a] = 1;
+        both[b] = 1;
+        for (v, other) in [(a, b), (b, a)] {
+            let om = self.moderators[owner[other]].clone();
+            for p in om.points.iter() {
+                let value = p.codes.first().copied().unwrap_or(f64::NAN);
+                let formula = Formula::Coef {
+                    poly: index.poly,
+                    exps: self.unit_exp(v),
+                    plus: Some((both.clone(), value)),
+                    scale: self.moderators[owner[v]].index_unit,
+                };
+                let at = vec![(om.name.clone(), p.label.clone())];
                 let label = self.probe_factors[v].clone();
-                let scale = self.moderators[owner[v]].index_unit;
-                push(
-                    self,
-                    kind,
-                    label,
-                    vec![],
-                    Formula::Coef {
-                        poly,
-                        exps: unit_exp(v),
-                        plus: None,
-                        scale,
-                    },
-                );
+                self.push_index(index, EffectKind::ConditionalIndex, label, at, formula);
             }
-            return;
         }
-        if cross.len() == 1 && vars.len() == 2 && owner[cross[0].0] != owner[cross[0].1] {
-            let (a, b) = cross[0];
-            let mut both = vec![0u8; nv];
-            both[a] = 1;
-            both[b] = 1;
-            for (v, other) in [(a, b), (b, a)] {
-                let om = self.moderators[owner[other]].clone();
-                for p in om.points.iter() {
-                    let value = p.codes.first().copied().unwrap_or(f64::NAN);
-                    push(
-                        self,
-                        EffectKind::ConditionalIndex,
-                        self.probe_factors[v].clone(),
-                        vec![(om.name.clone(), p.label.clone())],
-                        Formula::Coef {
-                            poly,
-                            exps: unit_exp(v),
-                            plus: Some((both.clone(), value)),
-                            scale: self.moderators[owner[v]].index_unit,
-                        },
-                    );
-                }
-            }
-            push(
-                self,
-                EffectKind::ModeratedModeratedIndex,
-                format!("{}:{}", self.probe_factors[a], self.probe_factors[b]),
-                vec![],
-                Formula::Coef {
-                    poly,
-                    exps: both,
-                    plus: None,
-                    scale: self.moderators[owner[a]].index_unit
-                        * self.moderators[owner[b]].index_unit,
-                },
-            );
-            return;
-        }
-        self.notes.push(format!(
-            "The indirect effect {} depends on the moderators in a way that has no standard index; see the conditional indirect effects.",
-            path.join(" -> ")
-        ));
+        let label = format!("{}:{}", self.probe_factors[a], self.probe_factors[b]);
+        let formula = Formula::Coef {
+            poly: index.poly,
+            exps: both,
+            plus: None,
+            scale: self.moderators[owner[a]].index_unit * self.moderators[owner[b]].index_unit,
+        };
+        self.push_index(
+            index,
+            EffectKind::ModeratedModeratedIndex,
+            label,
+            vec![],
+            formula,
+        );
+    }
+
+    /// The exponent vector of probe factor `v` alone.
+    fn unit_exp(&self, v: usize) -> Vec<u8> {
+        let mut e = vec![0u8; self.probe_factors.len()];
+        e[v] = 1;
+        e
+    }
+
+    fn push_index(
+        &mut self,
+        index: &IndexOf,
+        kind: EffectKind,
+        label: String,
+        moderators: Vec<(String, String)>,
+        formula: Formula,
+    ) {
+        self.effects.push(EffectDef {
+            kind,
+            focal: index.focal.to_string(),
+            path: index.path.to_vec(),
+            moderators,
+            direct_weights: None,
+            label: Some(label),
+            formula,
+        })
     }
 
     fn stage(&self, e: usize, var: &str, betas: &[Vec<f64>]) -> Poly {
