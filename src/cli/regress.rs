@@ -341,6 +341,39 @@ fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
     if let Some(c) = &a.cluster {
         model = model.cluster(c);
     }
+    let model = with_codings(a, data, &terms, model)?;
+    let mut transforms = Vec::new();
+    for (list, t) in [
+        (&a.log, Transform::Log),
+        (&a.center, Transform::Center),
+        (&a.standardize, Transform::Standardize),
+    ] {
+        for v in list {
+            transforms.push((v.trim().to_string(), t));
+        }
+    }
+    let u_range = match a.u_range.as_deref() {
+        None => None,
+        Some(s) => Some(parse_range(s)?),
+    };
+    Ok(Resolved {
+        model,
+        cov: a.hc.unwrap_or(CovType::Ols),
+        logistic: a.logistic,
+        tests: increment_tests(a, &terms),
+        transforms,
+        u_range,
+    })
+}
+
+/// The coding of every categorical factor of the terms (with its `--ref` level); a `--ref`
+/// for a numeric factor or for a variable that is not a predictor is refused.
+fn with_codings(
+    a: &RegressArgs,
+    data: &Dataset,
+    terms: &[Term],
+    mut model: Regression,
+) -> Result<Regression, CliError> {
     let mut refs: Vec<(String, String)> = Vec::new();
     for r in &a.reference {
         let (v, l) = r.split_once('=').ok_or_else(|| {
@@ -351,7 +384,7 @@ fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
         refs.push((v.trim().to_string(), l.trim().to_string()));
     }
     let mut factors: Vec<&str> = Vec::new();
-    for t in &terms {
+    for t in terms {
         for f in &t.factors {
             if !factors.contains(&f.as_str()) {
                 factors.push(f);
@@ -383,52 +416,35 @@ fn resolve(a: &RegressArgs, data: &Dataset) -> Result<Resolved, CliError> {
             )));
         }
     }
-    let tests = if a.logistic || a.test.iter().any(|t| t.trim() == "none") {
-        Vec::new()
-    } else if a.test.is_empty() {
-        let top = terms.iter().map(|t| t.factors.len()).max().unwrap_or(0);
-        if top >= 2 {
-            terms
-                .iter()
-                .filter(|t| t.factors.len() == top)
-                .map(|t| vec![t.name()])
-                .collect()
-        } else {
-            Vec::new()
-        }
-    } else {
-        a.test
-            .iter()
-            .map(|t| {
-                t.split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .collect()
-    };
-    let mut transforms = Vec::new();
-    for (list, t) in [
-        (&a.log, Transform::Log),
-        (&a.center, Transform::Center),
-        (&a.standardize, Transform::Standardize),
-    ] {
-        for v in list {
-            transforms.push((v.trim().to_string(), t));
-        }
+    Ok(model)
+}
+
+/// The R²-change tests: `--test` lists, none for a logistic fit or `--test none`, and by
+/// default the highest-order product terms.
+fn increment_tests(a: &RegressArgs, terms: &[Term]) -> Vec<Vec<String>> {
+    if a.logistic || a.test.iter().any(|t| t.trim() == "none") {
+        return Vec::new();
     }
-    let u_range = match a.u_range.as_deref() {
-        None => None,
-        Some(s) => Some(parse_range(s)?),
-    };
-    Ok(Resolved {
-        model,
-        cov: a.hc.unwrap_or(CovType::Ols),
-        logistic: a.logistic,
-        tests,
-        transforms,
-        u_range,
-    })
+    if a.test.is_empty() {
+        let top = terms.iter().map(|t| t.factors.len()).max().unwrap_or(0);
+        if top < 2 {
+            return Vec::new();
+        }
+        return terms
+            .iter()
+            .filter(|t| t.factors.len() == top)
+            .map(|t| vec![t.name()])
+            .collect();
+    }
+    a.test
+        .iter()
+        .map(|t| {
+            t.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .collect()
 }
 
 /// With `--boot`, the percentile bootstrap interval of every turning point; a logistic
