@@ -3,7 +3,9 @@
 //! HTMT2 with geometric means; absolute correlations, as semTools::htmt's default) with
 //! percentile bootstrap intervals on seeded per-draw streams.
 
-use crate::inference::resample::{step_fn, summarise, CiMethod, Resampler, MAX_FAILED_SHARE};
+use crate::inference::resample::{
+    step_fn, summarise, BootstrapFailure, CiMethod, Draws, Resampler, MAX_FAILED_SHARE,
+};
 
 use super::stats::{cov_to_cor, covariance};
 
@@ -89,71 +91,14 @@ pub fn htmt(
     threads: usize,
 ) -> (Vec<Htmt>, Option<String>) {
     let p = cols.len();
-    let n = cols.first().map_or(0, Vec::len);
     let r = cov_to_cor(&covariance(cols, 1), p);
     let est = htmt_values(&r, p, groups);
-    let m = est.len();
-    let draws = if boot > 0 && m > 0 {
-        let step = step_fn(
-            2 * m,
-            || (),
-            |_: &mut (), counts: &mut [u32], out: &mut [f64]| {
-                let rr = weighted_correlation(cols, counts);
-                for (k, v) in htmt_values(&rr, p, groups).iter().enumerate() {
-                    out[2 * k] = v[0];
-                    out[2 * k + 1] = v[1];
-                }
-                if out.iter().all(|v| v.is_finite()) {
-                    Ok(())
-                } else {
-                    Err("an item is constant in the resample".into())
-                }
-            },
-        );
-        Some(
-            Resampler::new(boot, seed)
-                .threads(threads)
-                .bootstrap(n, &step),
-        )
+    let (draws, problem) = if boot > 0 && !est.is_empty() {
+        usable_draws(htmt_draws(cols, groups, boot, seed, threads), boot)
     } else {
-        None
+        (None, None)
     };
-    let (draws, problem) = match draws {
-        None => (None, None),
-        Some(Ok(d)) => {
-            let usable = d.ledger.usable(boot);
-            let note = (d.ledger.failed > 0).then(|| {
-                format!(
-                    "HTMT bootstrap: {} of {} resamples failed and were replaced ({}){}",
-                    d.ledger.failed,
-                    boot,
-                    d.ledger
-                        .reasons
-                        .iter()
-                        .map(|(r, k)| format!("{r}: {k}"))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    if usable {
-                        String::new()
-                    } else {
-                        format!(
-                            "; that is more than {:.0}% of the draws, and failures are tied to the data, so the draws that succeed are not a sample of the sampling distribution: no HTMT intervals are reported (more cases, or items that vary in every resample, avoid it)",
-                            100.0 * MAX_FAILED_SHARE
-                        )
-                    }
-                )
-            });
-            (usable.then_some(d), note)
-        }
-        Some(Err(f)) => (
-            None,
-            Some(format!(
-                "HTMT bootstrap abandoned at draw {} ({}); no HTMT intervals are reported",
-                f.draw, f.reason
-            )),
-        ),
-    };
-    let mut out = Vec::with_capacity(m);
+    let mut out = Vec::with_capacity(est.len());
     let mut k = 0;
     for a in 0..groups.len() {
         for b in 0..a {
@@ -180,6 +125,82 @@ pub fn htmt(
         }
     }
     (out, problem)
+}
+
+/// HTMT and HTMT2 of every pair in each of `boot` resamples (a resample with a constant item
+/// fails and is replaced).
+fn htmt_draws(
+    cols: &[Vec<f64>],
+    groups: &[Vec<usize>],
+    boot: usize,
+    seed: u64,
+    threads: usize,
+) -> Result<Draws, BootstrapFailure> {
+    let p = cols.len();
+    let n = cols.first().map_or(0, Vec::len);
+    let m = groups.len() * groups.len().saturating_sub(1) / 2;
+    let step = step_fn(
+        2 * m,
+        || (),
+        |_: &mut (), counts: &mut [u32], out: &mut [f64]| {
+            let rr = weighted_correlation(cols, counts);
+            for (k, v) in htmt_values(&rr, p, groups).iter().enumerate() {
+                out[2 * k] = v[0];
+                out[2 * k + 1] = v[1];
+            }
+            if out.iter().all(|v| v.is_finite()) {
+                Ok(())
+            } else {
+                Err("an item is constant in the resample".into())
+            }
+        },
+    );
+    Resampler::new(boot, seed)
+        .threads(threads)
+        .bootstrap(n, &step)
+}
+
+/// The draws when few enough failed to be a sample of the sampling distribution, and a note on
+/// the failures (or on a bootstrap that was abandoned).
+fn usable_draws(
+    draws: Result<Draws, BootstrapFailure>,
+    boot: usize,
+) -> (Option<Draws>, Option<String>) {
+    let d = match draws {
+        Ok(d) => d,
+        Err(f) => {
+            return (
+                None,
+                Some(format!(
+                    "HTMT bootstrap abandoned at draw {} ({}); no HTMT intervals are reported",
+                    f.draw, f.reason
+                )),
+            )
+        }
+    };
+    let usable = d.ledger.usable(boot);
+    let note = (d.ledger.failed > 0).then(|| {
+        format!(
+            "HTMT bootstrap: {} of {} resamples failed and were replaced ({}){}",
+            d.ledger.failed,
+            boot,
+            d.ledger
+                .reasons
+                .iter()
+                .map(|(r, k)| format!("{r}: {k}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+            if usable {
+                String::new()
+            } else {
+                format!(
+                    "; that is more than {:.0}% of the draws, and failures are tied to the data, so the draws that succeed are not a sample of the sampling distribution: no HTMT intervals are reported (more cases, or items that vary in every resample, avoid it)",
+                    100.0 * MAX_FAILED_SHARE
+                )
+            }
+        )
+    });
+    (usable.then_some(d), note)
 }
 
 /// Correlation matrix of the resample given by row counts.
