@@ -75,18 +75,9 @@ pub fn run(a: DistanceArgs) -> Result<(), CliError> {
             .collect();
         super::output::check_file_target(out, &inputs)?;
     }
-    let scores = a
-        .scores
-        .as_ref()
-        .map(HofstedeTable::read)
-        .transpose()
-        .map_err(dom)?;
-    let variance = a
-        .variance_from
-        .as_ref()
-        .map(HofstedeTable::read)
-        .transpose()
-        .map_err(dom)?;
+    let read = |p: &Option<PathBuf>| p.as_ref().map(HofstedeTable::read).transpose();
+    let scores = read(&a.scores).map_err(dom)?;
+    let variance = read(&a.variance_from).map_err(dom)?;
     let locations = a
         .locations
         .as_ref()
@@ -112,40 +103,23 @@ pub fn run(a: DistanceArgs) -> Result<(), CliError> {
             "give --from and --to (two countries or locations), or --data with --home and --host",
         ));
     };
+    let json = a.format == "json";
     let text = match (&scores, &locations) {
         (Some(t), None) => {
             let ks = kogut_singh_between(t, from, to, dims, variance.as_ref()).map_err(dom)?;
-            if a.format == "json" {
-                serde_json::to_string_pretty(&ks).map_err(|e| CliError::Internal(e.to_string()))?
-                    + "\n"
+            if json {
+                pretty(&ks)?
             } else {
-                let mut s = format!(
-                    "Kogut-Singh cultural distance, {} -> {} ({} dimensions): {:.4}\n",
-                    ks.home, ks.host, ks.dims, ks.kogut_singh
-                );
-                s += &format!(
-                    "{:<8} {:>8} {:>8} {:>10} {:>10}\n",
-                    "dim", "home", "host", "variance", "term"
-                );
-                for t in &ks.terms {
-                    s += &format!(
-                        "{:<8} {:>8} {:>8} {:>10.3} {:>10.4}\n",
-                        t.dimension, t.home, t.host, t.variance, t.term
-                    );
-                }
-                s += &format!("Variances (n - 1) from '{}'.\n", ks.variance_from);
-                s
+                kogut_singh_text(&ks)
             }
         }
         (None, Some(l)) => {
             let km = l.distance_km(from, to).map_err(dom)?;
-            if a.format == "json" {
-                serde_json::to_string_pretty(&serde_json::json!({
+            if json {
+                pretty(&serde_json::json!({
                     "distance_km": km, "from": from, "to": to,
                     "method": "haversine", "earth_radius_km": crate::domain::EARTH_RADIUS_KM,
-                }))
-                .map_err(|e| CliError::Internal(e.to_string()))?
-                    + "\n"
+                }))?
             } else {
                 format!("Great-circle distance, {from} -> {to}: {km:.1} km\n")
             }
@@ -157,6 +131,30 @@ pub fn run(a: DistanceArgs) -> Result<(), CliError> {
         }
     };
     emit(&text, a.out.as_deref())
+}
+
+fn pretty<T: serde::Serialize>(v: &T) -> Result<String, CliError> {
+    Ok(serde_json::to_string_pretty(v).map_err(|e| CliError::Internal(e.to_string()))? + "\n")
+}
+
+/// The Kogut-Singh index with each dimension's term, as text.
+fn kogut_singh_text(ks: &crate::domain::KogutSingh) -> String {
+    let mut s = format!(
+        "Kogut-Singh cultural distance, {} -> {} ({} dimensions): {:.4}\n",
+        ks.home, ks.host, ks.dims, ks.kogut_singh
+    );
+    s += &format!(
+        "{:<8} {:>8} {:>8} {:>10} {:>10}\n",
+        "dim", "home", "host", "variance", "term"
+    );
+    for t in &ks.terms {
+        s += &format!(
+            "{:<8} {:>8} {:>8} {:>10.3} {:>10.4}\n",
+            t.dimension, t.home, t.host, t.variance, t.term
+        );
+    }
+    s += &format!("Variances (n - 1) from '{}'.\n", ks.variance_from);
+    s
 }
 
 /// The new column's name and values (missing where a row's country is missing).
