@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use super::design::{Design, Measurement, NodeKind};
+use super::design::{Design, Equation, Measurement, NodeKind};
 use super::generate::{calibrate, generate_calibrated};
 use super::SimulateError;
 use crate::estimation::Regression;
@@ -319,91 +319,109 @@ fn indirect(d: &Design) -> Vec<IndirectTruth> {
                     }
                 }
             }
-            for x in xs {
-                // A moderator of the first stage has no path of its own unless it enters alone.
-                if !em.terms.iter().any(|(_, f, _)| f.as_slice() == [x]) {
-                    continue;
-                }
-                let stage = |terms: &[(String, Vec<usize>, f64)], focal: usize| {
-                    let mut main = 0.0;
-                    let mut mods = Vec::new();
-                    let mut notes = Vec::new();
-                    for (t, f, c) in terms {
-                        if !f.contains(&focal) {
-                            continue;
-                        }
-                        if f.len() >= 2 && f.iter().all(|&g| g == focal) {
-                            // Hayes and Preacher (2010): the path's slope changes with the focal
-                            // variable itself, so a and b hold at focal = 0.
-                            notes.push(format!(
-                                "the power {t} makes this stage's slope change with its variable: a and b here are the slopes at 0, and the indirect effect at x is the stage's derivative at x times the next stage's slope (an instantaneous indirect effect)"
-                            ));
-                            continue;
-                        }
-                        match f.len() {
-                            1 => main = *c,
-                            2 => {
-                                let w = if f[0] == focal { f[1] } else { f[0] };
-                                mods.push((w, *c));
-                            }
-                            _ => {
-                                notes.push(format!("the three-way term {t} is left out of a and b"))
-                            }
-                        }
-                    }
-                    (main, mods, notes)
-                };
-                let (a, amods, mut notes) = stage(&em.terms, x);
-                let (b, bmods, n2) = stage(&ey.terms, m);
-                notes.extend(n2);
-                let nm = |i: usize| d.nodes[i].name.clone();
-                let mut index = Vec::new();
-                for (w, aw) in &amods {
-                    if bmods.iter().any(|(v, _)| v == w) {
-                        notes.push(format!(
-                            "{} moderates both stages: the indirect effect is quadratic in it and has no single index",
-                            nm(*w)
-                        ));
-                    } else {
-                        index.push(Coefficient {
-                            term: nm(*w),
-                            value: aw * b,
-                        });
-                    }
-                }
-                for (v, bv) in &bmods {
-                    if !amods.iter().any(|(w, _)| w == v) {
-                        index.push(Coefficient {
-                            term: nm(*v),
-                            value: a * bv,
-                        });
-                    }
-                }
-                let coefs = |main: f64, focal: usize, mods: &[(usize, f64)]| {
-                    std::iter::once(Coefficient {
-                        term: nm(focal),
-                        value: main,
-                    })
-                    .chain(mods.iter().map(|(w, c)| Coefficient {
-                        term: nm(*w),
-                        value: *c,
-                    }))
-                    .collect()
-                };
-                out.push(IndirectTruth {
-                    x: nm(x),
-                    m: nm(m),
-                    y: nm(ey.outcome),
-                    a: coefs(a, x, &amods),
-                    b: coefs(b, m, &bmods),
-                    indirect_at_zero: a * b,
-                    index_of_moderated_mediation: index,
-                    notes,
-                });
+            // A moderator of the first stage has no path of its own unless it enters alone.
+            let alone = |x: &usize| em.terms.iter().any(|(_, f, _)| f.as_slice() == [*x]);
+            for x in xs.into_iter().filter(alone) {
+                out.push(path_truth(d, x, em, ey));
             }
         }
     }
     out
+}
+
+/// The truth of the path x -> em's outcome -> ey's outcome.
+fn path_truth(d: &Design, x: usize, em: &Equation, ey: &Equation) -> IndirectTruth {
+    let m = em.outcome;
+    let a = Stage::of(&em.terms, x);
+    let b = Stage::of(&ey.terms, m);
+    let mut notes = a.notes.clone();
+    notes.extend(b.notes.iter().cloned());
+    let nm = |i: usize| d.nodes[i].name.clone();
+    let mut index = Vec::new();
+    for (w, aw) in &a.mods {
+        if b.mods.iter().any(|(v, _)| v == w) {
+            notes.push(format!(
+                "{} moderates both stages: the indirect effect is quadratic in it and has no single index",
+                nm(*w)
+            ));
+        } else {
+            index.push(Coefficient {
+                term: nm(*w),
+                value: aw * b.main,
+            });
+        }
+    }
+    for (v, bv) in &b.mods {
+        if !a.mods.iter().any(|(w, _)| w == v) {
+            index.push(Coefficient {
+                term: nm(*v),
+                value: a.main * bv,
+            });
+        }
+    }
+    let coefs = |s: &Stage, focal: usize| {
+        std::iter::once(Coefficient {
+            term: nm(focal),
+            value: s.main,
+        })
+        .chain(s.mods.iter().map(|(w, c)| Coefficient {
+            term: nm(*w),
+            value: *c,
+        }))
+        .collect()
+    };
+    IndirectTruth {
+        x: nm(x),
+        m: nm(m),
+        y: nm(ey.outcome),
+        a: coefs(&a, x),
+        b: coefs(&b, m),
+        indirect_at_zero: a.main * b.main,
+        index_of_moderated_mediation: index,
+        notes,
+    }
+}
+
+/// One stage of a path: the focal variable's own slope, its two-way moderators with their
+/// coefficients, and notes on the terms left out.
+struct Stage {
+    main: f64,
+    mods: Vec<(usize, f64)>,
+    notes: Vec<String>,
+}
+
+impl Stage {
+    fn of(terms: &[(String, Vec<usize>, f64)], focal: usize) -> Stage {
+        let mut s = Stage {
+            main: 0.0,
+            mods: Vec::new(),
+            notes: Vec::new(),
+        };
+        for (t, f, c) in terms {
+            if !f.contains(&focal) {
+                continue;
+            }
+            if f.len() >= 2 && f.iter().all(|&g| g == focal) {
+                // Hayes and Preacher (2010): the path's slope changes with the focal variable
+                // itself, so a and b hold at focal = 0.
+                s.notes.push(format!(
+                    "the power {t} makes this stage's slope change with its variable: a and b here are the slopes at 0, and the indirect effect at x is the stage's derivative at x times the next stage's slope (an instantaneous indirect effect)"
+                ));
+                continue;
+            }
+            match f.len() {
+                1 => s.main = *c,
+                2 => {
+                    let w = if f[0] == focal { f[1] } else { f[0] };
+                    s.mods.push((w, *c));
+                }
+                _ => s
+                    .notes
+                    .push(format!("the three-way term {t} is left out of a and b")),
+            }
+        }
+        s
+    }
 }
 
 /// OLS (logistic for binary outcomes) of every construct, normal and binary equation on the
