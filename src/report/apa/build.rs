@@ -231,47 +231,11 @@ pub fn apa_regression(fits: &[&EquationFit], opts: &ApaOptions) -> ApaTable {
             indent: false,
             cells: fits
                 .iter()
-                .flat_map(|f| match f.coefficient(t) {
-                    Some(c) => vec![
-                        Cell::Num {
-                            value: c.estimate,
-                            style: NumStyle::Fixed(d),
-                            stars: if opts.stars { stars(c.p) } else { "" },
-                        },
-                        Cell::num(c.se, NumStyle::Fixed(d)),
-                        Cell::num(c.stat, NumStyle::Fixed(d)),
-                        Cell::num(c.p, NumStyle::P),
-                        Cell::num(c.ci_lower, NumStyle::Fixed(d)),
-                        Cell::num(c.ci_upper, NumStyle::Fixed(d)),
-                    ],
-                    None => vec![Cell::Empty; 6],
-                })
+                .flat_map(|f| coefficient_cells(f, t, opts))
                 .collect(),
         })
         .collect();
-    let mut note = m("*Note.* ");
-    if let Some(f) = fits.first() {
-        note = note.then(n_text(f)).then(Rich::plain(". "));
-    }
-    let ses: Vec<String> = fits.iter().map(|f| se_name(f)).collect();
-    let mut unique_ses = ses.clone();
-    unique_ses.dedup();
-    note = note
-        .then(m(
-            "*b* = unstandardized coefficient; *SE* = standard error (",
-        ))
-        .then(Rich::plain(unique_ses.join(", ")))
-        .then(m(
-            "); CI = confidence interval; *LL* = lower limit; *UL* = upper limit.",
-        ));
-    for f in fits {
-        note = note
-            .then(Rich::plain(format!(" {}: ", opts.name(&f.outcome))))
-            .then(fit_summary(f, d))
-            .then(Rich::plain("."));
-    }
-    note = note.then(coding_note(fits));
-    let mut notes = vec![note];
+    let mut notes = vec![regression_note(fits, d, opts)];
     if opts.stars {
         notes.push(star_note());
     }
@@ -294,6 +258,52 @@ pub fn apa_regression(fits: &[&EquationFit], opts: &ApaOptions) -> ApaTable {
         }],
         notes,
     }
+}
+
+/// b, SE, t or z, p and the interval of term `t` in equation `f` (empty where it has no such term).
+fn coefficient_cells(f: &EquationFit, t: &str, opts: &ApaOptions) -> Vec<Cell> {
+    let d = opts.decimals;
+    match f.coefficient(t) {
+        Some(c) => vec![
+            Cell::Num {
+                value: c.estimate,
+                style: NumStyle::Fixed(d),
+                stars: if opts.stars { stars(c.p) } else { "" },
+            },
+            Cell::num(c.se, NumStyle::Fixed(d)),
+            Cell::num(c.stat, NumStyle::Fixed(d)),
+            Cell::num(c.p, NumStyle::P),
+            Cell::num(c.ci_lower, NumStyle::Fixed(d)),
+            Cell::num(c.ci_upper, NumStyle::Fixed(d)),
+        ],
+        None => vec![Cell::Empty; 6],
+    }
+}
+
+/// The table's note: sample size, what the columns are and which standard errors, each
+/// equation's fit, and the coding of categorical predictors.
+fn regression_note(fits: &[&EquationFit], d: usize, opts: &ApaOptions) -> Rich {
+    let mut note = m("*Note.* ");
+    if let Some(f) = fits.first() {
+        note = note.then(n_text(f)).then(Rich::plain(". "));
+    }
+    let mut unique_ses: Vec<String> = fits.iter().map(|f| se_name(f)).collect();
+    unique_ses.dedup();
+    note = note
+        .then(m(
+            "*b* = unstandardized coefficient; *SE* = standard error (",
+        ))
+        .then(Rich::plain(unique_ses.join(", ")))
+        .then(m(
+            "); CI = confidence interval; *LL* = lower limit; *UL* = upper limit.",
+        ));
+    for f in fits {
+        note = note
+            .then(Rich::plain(format!(" {}: ", opts.name(&f.outcome))))
+            .then(fit_summary(f, d))
+            .then(Rich::plain("."));
+    }
+    note.then(coding_note(fits))
 }
 
 /// Hayes' path labels: a (X -> M), b (M -> Y), c' (X -> Y), d (M -> M, serial), i (constants);
