@@ -9,7 +9,49 @@ pub fn describe_report(
     cor: &CorrelationMatrix,
     notes: Vec<String>,
 ) -> Report {
-    let desc = Table {
+    let k = cor.k();
+    let mut r_table = matrix(cor, "Pearson correlations", &|i, j| Value::Num(cor.r(i, j)));
+    r_table.notes.push(match cor.missing {
+        MissingPolicy::Listwise => format!(
+            "Listwise deletion: n = {}{}.",
+            if k > 0 { cor.n(0, 0) } else { 0 },
+            if cor.dropped_lines.is_empty() {
+                String::new()
+            } else {
+                format!(", {} rows dropped", cor.dropped_lines.len())
+            }
+        ),
+        MissingPolicy::Pairwise => "Pairwise deletion: n per pair in the table below.".into(),
+    });
+    let p_table = matrix(cor, "Two-sided p-values", &|i, j| {
+        if i == j {
+            Value::Empty
+        } else {
+            Value::Num(cor.p(i, j))
+        }
+    });
+    let mut tables = vec![descriptives_table(stats), r_table, p_table];
+    if cor.missing == MissingPolicy::Pairwise {
+        tables.push(matrix(cor, "n per pair", &|i, j| {
+            Value::Int(cor.n(i, j) as i64)
+        }));
+    }
+    Report {
+        title: format!("cipa {} · describe", crate::VERSION),
+        header,
+        sections: vec![Section {
+            heading: "Variables".into(),
+            tables,
+        }],
+        warnings: vec![],
+        notes,
+        decimals: 4,
+    }
+}
+
+/// Each variable's n, missing count, mean, SD, range, skewness and kurtosis with their SEs.
+fn descriptives_table(stats: &[Descriptive]) -> Table {
+    Table {
         title: "Descriptive statistics".into(),
         columns: ["", "n", "missing", "mean", "SD", "min", "max", "skew", "SE skew", "kurtosis", "SE kurt"]
             .map(String::from)
@@ -35,56 +77,24 @@ pub fn describe_report(
         notes: vec![
             "SD with n - 1; skew = G1 and kurtosis = excess G2 (bias-corrected, as SPSS and SAS print them).".into(),
         ],
-    };
-    let k = cor.k();
+    }
+}
+
+/// A variables-by-variables table of `f(i, j)`.
+fn matrix(cor: &CorrelationMatrix, title: &str, f: &dyn Fn(usize, usize) -> Value) -> Table {
     let names = &cor.names;
-    let matrix = |title: &str, f: &dyn Fn(usize, usize) -> Value| Table {
+    Table {
         title: title.into(),
         columns: std::iter::once(String::new())
             .chain(names.iter().cloned())
             .collect(),
-        rows: (0..k)
+        rows: (0..cor.k())
             .map(|i| {
                 std::iter::once(Value::Text(names[i].clone()))
-                    .chain((0..k).map(|j| f(i, j)))
+                    .chain((0..cor.k()).map(|j| f(i, j)))
                     .collect()
             })
             .collect(),
         notes: vec![],
-    };
-    let mut r_table = matrix("Pearson correlations", &|i, j| Value::Num(cor.r(i, j)));
-    r_table.notes.push(match cor.missing {
-        MissingPolicy::Listwise => format!(
-            "Listwise deletion: n = {}{}.",
-            if k > 0 { cor.n(0, 0) } else { 0 },
-            if cor.dropped_lines.is_empty() {
-                String::new()
-            } else {
-                format!(", {} rows dropped", cor.dropped_lines.len())
-            }
-        ),
-        MissingPolicy::Pairwise => "Pairwise deletion: n per pair in the table below.".into(),
-    });
-    let p_table = matrix("Two-sided p-values", &|i, j| {
-        if i == j {
-            Value::Empty
-        } else {
-            Value::Num(cor.p(i, j))
-        }
-    });
-    let mut tables = vec![desc, r_table, p_table];
-    if cor.missing == MissingPolicy::Pairwise {
-        tables.push(matrix("n per pair", &|i, j| Value::Int(cor.n(i, j) as i64)));
-    }
-    Report {
-        title: format!("cipa {} · describe", crate::VERSION),
-        header,
-        sections: vec![Section {
-            heading: "Variables".into(),
-            tables,
-        }],
-        warnings: vec![],
-        notes,
-        decimals: 4,
     }
 }
