@@ -52,6 +52,7 @@ mod process_v431;
 mod properties;
 mod readers;
 mod readers_text;
+mod readers_util;
 mod render_snapshots;
 mod replication_process;
 mod results_page;
