@@ -35,6 +35,21 @@ pub fn grouped_latent_slopes(
     data: &Dataset,
     method: &ProbeMethod,
 ) -> Result<Vec<GroupSlopes>, SemError> {
+    let mut out = Vec::new();
+    for ((view, rows), res) in group_views(fit, data)?.iter().zip(&fit.groups) {
+        out.push(GroupSlopes {
+            group: res.level.clone(),
+            n: res.n,
+            slopes: latent_slopes(view, rows, method)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Each group as the single-group fit the probing reads (its estimates, block of Var(θ̂) and
+/// the products with their pooled centres) with the data rows it used; empty without a latent
+/// product. What the slopes and the per-group interaction plots (cli/sem_groups.rs) start from.
+pub fn group_views(fit: &GroupedFit, data: &Dataset) -> Result<Vec<(SemFit, Dataset)>, SemError> {
     if fit.interactions.is_empty() {
         return Ok(Vec::new());
     }
@@ -43,17 +58,14 @@ pub fn grouped_latent_slopes(
         .collect::<Result<Vec<_>, _>>()?;
     let products = pooled_centres(fit, &views)?;
     let rows = group_rows(fit, data)?;
-    let mut out = Vec::with_capacity(views.len());
-    for ((mut view, rows), res) in views.into_iter().zip(rows).zip(&fit.groups) {
-        view.interactions = products.clone();
-        let slopes = latent_slopes(&view, &data.take_rows(&rows), method)?;
-        out.push(GroupSlopes {
-            group: res.level.clone(),
-            n: res.n,
-            slopes,
-        });
-    }
-    Ok(out)
+    Ok(views
+        .into_iter()
+        .zip(rows)
+        .map(|(mut view, rows)| {
+            view.interactions = products.clone();
+            (view, data.take_rows(&rows))
+        })
+        .collect())
 }
 
 /// Group g as a single-group fit whose free indices address its own block of Var(θ̂) (the view

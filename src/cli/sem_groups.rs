@@ -411,6 +411,7 @@ impl GroupRun {
         files.add("results.json", super::json_text(&self.json()?)?);
         if let Fitted::Single(f) = &self.result {
             super::sem_diagram::add_groups_to_folder(&mut files, f, &self.plan.a)?;
+            super::sem_groups_interaction::add_to_folder(&mut files, f, &self.data, &self.slopes)?;
             files.add_apa(&self.apa_tables());
         }
         let (used, dropped) = match &self.result {

@@ -286,7 +286,12 @@ mod cli {
             );
         }
         c.finish();
-        let text = ok(&cipa(&args(&data, &[])));
+        // A results folder: the report, and each group's interaction and Johnson-Neyman
+        // plots beside its path diagram.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("res");
+        ok(&cipa(&args(&data, &["--out", out.to_str().unwrap()])));
+        let text = std::fs::read_to_string(out.join("report.txt")).unwrap();
         for level in ["Pasteur, n = 156", "Grant-White, n = 145"] {
             let title =
                 format!("Simple slopes of speed on visual at values of textual (school = {level})");
@@ -300,6 +305,27 @@ mod cli {
             text.contains("centred once over the rows of every group"),
             "{text}"
         );
+        let figures: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("figures.json")).unwrap())
+                .unwrap();
+        let shows: Vec<&str> = figures["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["shows"].as_str().unwrap())
+            .collect();
+        for level in ["Pasteur", "Grant-White"] {
+            for stem in ["interaction", "jn"] {
+                let file = format!("plots/{stem}_visual_on_speed_by_textual_{level}.svg");
+                assert!(out.join(&file).is_file(), "{file} missing");
+            }
+            let heading = format!("(school = {level})");
+            assert_eq!(
+                shows.iter().filter(|s| s.ends_with(&heading)).count(),
+                2,
+                "{shows:?}"
+            );
+        }
     }
 
     #[test]
