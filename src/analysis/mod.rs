@@ -70,6 +70,7 @@ mod prepare;
 mod probe;
 mod resample;
 mod result;
+pub mod sem_group_slopes;
 pub mod sem_probe;
 pub mod sem_slopes;
 mod slopes;

@@ -23,7 +23,7 @@ use super::jn::{boundaries, JnCurve, JN_CURVE_POINTS};
 use crate::data::Dataset;
 use crate::effects::probe::{label, numeric_points, ProbeMethod};
 use crate::numeric::dist::{z_p_two_sided, z_quantile};
-use crate::sem::interaction::{latent_variance, InteractionMethod, ProductLatent};
+use crate::sem::interaction::{latent_mean, latent_variance, InteractionMethod, ProductLatent};
 use crate::sem::{SemError, SemFit};
 
 /// The slope at one value of the moderator.
@@ -128,15 +128,23 @@ fn moderator_values(
         .source
         .as_deref()
         .is_some_and(|s| s.table.lv.iter().any(|l| l == name));
+    // Where the product put the factor's zero, when the expansion recorded it (an observed
+    // factor's centring mean; a latent's pooled mean in a multi-group fit, sem_group_slopes.rs).
+    let centre = term.centres.iter().find(|(n, _)| n == name).map(|c| c.1);
     if latent {
-        return Ok(latent_moderator(
-            name,
-            0.0,
-            latent_variance(fit, name)?,
-            method,
-        ));
+        let mean = match centre {
+            Some(_) => latent_mean(fit, name)?,
+            None => 0.0,
+        };
+        let mut m = latent_moderator(name, mean, latent_variance(fit, name)?, method);
+        m.centre = centre.unwrap_or(0.0);
+        return Ok(m);
     }
-    observed_moderator(fit, data, name, method, true)
+    let mut m = observed_moderator(fit, data, name, method, true)?;
+    if let Some(c) = centre {
+        m.centre = c;
+    }
+    Ok(m)
 }
 
 /// A latent moderator of model-implied `mean` and `variance`, probed at the mean ± 1 SD (or the

@@ -10,7 +10,9 @@
 
 use serde_json::json;
 
+use crate::analysis::sem_group_slopes::{grouped_latent_slopes, GroupSlopes};
 use crate::data::Dataset;
+use crate::effects::probe::ProbeMethod;
 use crate::report::sem_groups::{
     add_group_reliability, add_group_reliability_json, invariance_json, invariance_report,
     sem_groups_json, sem_groups_report,
@@ -94,6 +96,11 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         Fitted::Single(f) => f.reliability().map_err(err)?,
         Fitted::Invariance(_) => Vec::new(),
     };
+    let slopes = match &result {
+        Fitted::Single(f) => grouped_latent_slopes(f, &data, &ProbeMethod::Percentiles)
+            .map_err(|e| CliError::from(crate::Error::from(e)))?,
+        Fitted::Invariance(_) => Vec::new(),
+    };
     let input = InputNotes::from_data(&data);
     Ok(GroupRun {
         plan,
@@ -106,6 +113,7 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         boot,
         reliability,
         compare,
+        slopes,
     })
 }
 
@@ -244,6 +252,8 @@ pub struct GroupRun {
     reliability: Vec<Vec<LatentReliability>>,
     /// `--compare MODEL`: lavTestLRT of the grouped fit and MODEL's.
     compare: Option<LrtTable>,
+    /// Each group's simple slopes and Johnson-Neyman regions of the latent interactions.
+    slopes: Vec<GroupSlopes>,
 }
 
 impl GroupRun {
@@ -306,6 +316,13 @@ impl Deliverable for GroupRun {
             Fitted::Single(f) => {
                 let mut r = sem_groups_report(f, self.header(), decimals);
                 add_group_reliability(&mut r, f, &self.reliability);
+                crate::report::sem_interaction::add_groups_to(
+                    &mut r,
+                    &f.interactions,
+                    &self.slopes,
+                    &f.group,
+                    f.options.estimator == crate::sem::Estimator::Mlr,
+                );
                 for (c, g) in f.cluster.iter().zip(&f.groups) {
                     crate::report::sem_tests::add_cluster(&mut r, c);
                     if let Some(h) = r.header.last_mut() {
@@ -347,6 +364,10 @@ impl Deliverable for GroupRun {
                 add_group_reliability_json(&mut doc, &self.reliability);
                 if !f.cluster.is_empty() {
                     doc["cluster"] = serde_json::to_value(&f.cluster).unwrap_or_default();
+                }
+                if !f.interactions.is_empty() {
+                    doc["interactions"] = serde_json::to_value(&f.interactions).unwrap_or_default();
+                    doc["latent_slopes"] = serde_json::to_value(&self.slopes).unwrap_or_default();
                 }
                 doc
             }
@@ -390,6 +411,7 @@ impl GroupRun {
         files.add("results.json", super::json_text(&self.json()?)?);
         if let Fitted::Single(f) = &self.result {
             super::sem_diagram::add_groups_to_folder(&mut files, f, &self.plan.a)?;
+            super::sem_groups_interaction::add_to_folder(&mut files, f, &self.data, &self.slopes)?;
             files.add_apa(&self.apa_tables());
         }
         let (used, dropped) = match &self.result {

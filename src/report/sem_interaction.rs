@@ -201,3 +201,60 @@ pub fn add_to(
         tables,
     });
 }
+
+/// Adds the section "Latent interactions" of a multi-group fit: each product's construction
+/// (centred once over every group, as modsem) and each group's simple slopes, titled with the
+/// group (`column = level`).
+pub fn add_groups_to(
+    report: &mut Report,
+    products: &[ProductLatent],
+    probes: &[crate::analysis::sem_group_slopes::GroupSlopes],
+    column: &str,
+    robust: bool,
+) {
+    if products.is_empty() {
+        return;
+    }
+    let mut tables: Vec<Table> = products
+        .iter()
+        .map(|p| {
+            let mut t = construction(p, robust);
+            t.notes.push(
+                "The products are centred once over the rows of every group (as modsem's dblcent with group =), so each group's product latent is of the factors centred at their pooled means.".into(),
+            );
+            t
+        })
+        .collect();
+    for g in probes {
+        for s in &g.slopes {
+            let mut t = slopes(s);
+            t.title = format!("{} ({column} = {}, n = {})", t.title, g.group, g.n);
+            if s.moderator_is_latent && s.probe == "mean_sd" {
+                // The group's own latent mean (free in groups 2+ under equal intercepts).
+                t.notes[1] = format!(
+                    "{} is latent with model-implied mean {} and SD {} in this group: probed at its mean and ± 1 SD (as modsem's simple_slopes).",
+                    s.moderator,
+                    label(s.slopes.get(1).map_or(f64::NAN, |r| r.w)),
+                    label(s.moderator_sd)
+                );
+            }
+            if s.moderator_is_latent && s.moderator_centre != 0.0 {
+                t.notes.push(format!(
+                    "The product's zero is {}'s mean pooled over the groups ({}); the slope at w is b({} ~ {}) + b({} ~ {})·(w − {}).",
+                    s.moderator,
+                    label(s.moderator_centre),
+                    s.outcome,
+                    s.focal,
+                    s.outcome,
+                    s.term,
+                    label(s.moderator_centre)
+                ));
+            }
+            tables.push(t);
+        }
+    }
+    report.sections.push(Section {
+        heading: "Latent interactions".into(),
+        tables,
+    });
+}

@@ -70,6 +70,7 @@ mod sem_golden;
 mod sem_groups;
 mod sem_groups_boot;
 mod sem_groups_diagnostics;
+mod sem_groups_dmc;
 mod sem_groups_fiml;
 mod sem_groups_report;
 mod sem_input;

@@ -150,6 +150,7 @@ pub(super) fn assemble(
             missing: opts.missing,
         })),
         cluster: Vec::new(),
+        interactions: Vec::new(),
     }
 }
 

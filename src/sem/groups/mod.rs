@@ -16,6 +16,7 @@ pub mod diagnostics;
 mod estimate;
 mod fiml;
 mod fiml_measures;
+mod interaction;
 pub mod invariance;
 mod measures;
 pub mod partable;
@@ -169,6 +170,9 @@ pub struct GroupedFit {
     /// The tables and moments behind the fit, for the diagnostics (diagnostics.rs).
     #[serde(skip)]
     pub source: Option<std::sync::Arc<GroupSource>>,
+    /// The latent product terms the fit built (interaction.rs); empty without one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub interactions: Vec<super::interaction::ProductLatent>,
 }
 
 /// What the diagnostics of a grouped fit read: the stacked table and each group's moments
@@ -230,6 +234,20 @@ fn fit_with(
     gopts: &GroupOptions,
     cluster: Option<&str>,
 ) -> Result<GroupedFit, SemError> {
+    let ex = interaction::expand(flat, data, opts, gopts)?;
+    let mut out = fit_expanded(&ex.flat, &ex.data, opts, gopts, cluster)?;
+    out.interactions = ex.products;
+    Ok(out)
+}
+
+/// [`fit_with`] of a model whose latent products are expanded.
+fn fit_expanded(
+    flat: &FlatModel,
+    data: &Dataset,
+    opts: &SemOptions,
+    gopts: &GroupOptions,
+    cluster: Option<&str>,
+) -> Result<GroupedFit, SemError> {
     if opts.missing == Missing::Fiml {
         if cluster.is_some() {
             return Err(SemError::UnsupportedOption {
@@ -265,6 +283,8 @@ pub(crate) fn prepare(
     opts: &SemOptions,
     gopts: &GroupOptions,
 ) -> Result<(GroupedTable, Vec<data::GroupData>, Vec<u64>), SemError> {
+    let ex = interaction::expand(flat, data, opts, gopts)?;
+    let (flat, data) = (&*ex.flat, &*ex.data);
     let data = &*products::with_products(flat, data)?;
     let names: Vec<String> = data.names().map(str::to_string).collect();
     // The level count first: it decides whether the table is a grouped one at all.

@@ -24,22 +24,26 @@ fn mean(x: &[f64]) -> f64 {
     m + x.iter().map(|v| v - m).sum::<f64>() / n
 }
 
-/// `data` with the product indicators of every term, and the number of rows their centring
-/// used: listwise the rows complete on the model's observed variables (the others get a
+/// `data` with the product indicators of every term, and the rows their centring used: listwise the rows complete on the model's observed variables (the others get a
 /// missing product, and the fit drops them anyway); under FIML every row, each mean over the
-/// values observed and a product missing where a factor is.
+/// values observed and a product missing where a factor is. `keep` narrows the rows further
+/// (a multi-group fit leaves out the rows whose group is missing, as it drops them).
 pub(super) fn with_product_columns(
     plan: &Plan,
     data: &Dataset,
     missing: Missing,
-) -> Result<(Dataset, usize), SemError> {
+    keep: &dyn Fn(usize) -> bool,
+) -> Result<(Dataset, Vec<usize>), SemError> {
     let rows: Vec<usize> = match missing {
         Missing::Listwise => {
             let vars: Vec<&str> = plan.observed.iter().map(String::as_str).collect();
             complete_cases(data, &vars)?.rows
         }
         Missing::Fiml => (0..data.n_rows()).collect(),
-    };
+    }
+    .into_iter()
+    .filter(|&r| keep(r))
+    .collect();
     let mut added = Vec::new();
     for p in plan.terms.iter().flat_map(|t| &t.indicators) {
         let cols: Vec<&[f64]> = p
@@ -55,7 +59,18 @@ pub(super) fn with_product_columns(
     let mut vars = data.variables().to_vec();
     vars.extend(added);
     let out = Dataset::with_lines(data.source.clone(), vars, data.lines().to_vec())?;
-    Ok((out, rows.len()))
+    Ok((out, rows))
+}
+
+/// The mean a factor column was centred at in the products: over the observed values of `rows`
+/// (what [`with_product_columns`] subtracts).
+pub(super) fn centring_mean(col: &[f64], rows: &[usize]) -> f64 {
+    let seen: Vec<f64> = rows
+        .iter()
+        .map(|&r| col[r])
+        .filter(|v| !v.is_nan())
+        .collect();
+    mean(&seen)
 }
 
 /// The double-mean-centred product on `rows` (each factor's mean over its observed values
@@ -64,8 +79,7 @@ fn product_column(cols: &[&[f64]], rows: &[usize], n: usize) -> Vec<f64> {
     let centred: Vec<Vec<f64>> = cols
         .iter()
         .map(|c| {
-            let seen: Vec<f64> = rows.iter().map(|&r| c[r]).filter(|v| !v.is_nan()).collect();
-            let m = mean(&seen);
+            let m = centring_mean(c, rows);
             rows.iter().map(|&r| c[r] - m).collect()
         })
         .collect();

@@ -85,6 +85,11 @@ pub struct ProductLatent {
     /// factors are centred and whose variances come from the parameter table.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub factor_moments: Vec<FactorMoments>,
+    /// Under DMC, the value each observed factor was centred at in the products (its mean over
+    /// the rows used; over all groups in a multi-group fit): where its simple slopes put the
+    /// product's zero. A latent factor's is its model-implied mean (0 in one group).
+    #[serde(skip)]
+    pub centres: Vec<(String, f64)>,
 }
 
 /// A factor's model-implied mean and variance under LMS.
@@ -105,19 +110,56 @@ pub struct Expanded<'a> {
     pub products: Vec<ProductLatent>,
 }
 
-/// Expands every latent product term of `flat` (idempotent: a model already expanded comes back
-/// borrowed). The centring means are those of the rows the fit uses: the listwise complete rows
-/// of the model's observed variables, or under FIML each column's observed values.
 /// Whether `flat` has a product term with a latent factor (what --interaction chooses how to fit).
 pub fn has_latent_products(flat: &FlatModel, data: &Dataset) -> Result<bool, SemError> {
     Ok(!rewrite::plan(flat, data, DmcPairs::All)?.terms.is_empty())
 }
 
+/// Expands every latent product term of `flat` (idempotent: a model already expanded comes back
+/// borrowed). The centring means are those of the rows the fit uses: the listwise complete rows
+/// of the model's observed variables, or under FIML each column's observed values.
 pub fn expand<'a>(
     flat: &'a FlatModel,
     data: &'a Dataset,
     opts: &InteractionOptions,
     missing: Missing,
+) -> Result<Expanded<'a>, SemError> {
+    expand_rows(flat, data, opts, missing, &|_| true)
+}
+
+/// [`expand`] for a multi-group fit on `group_column`: the products are built and centred once
+/// over the rows of every group (those with the group observed), as modsem 1.0 does with
+/// `group =` (`R/modsem_pi.R`: `createProdInds()` centres over the listwise-complete data, the
+/// group column aside, and lavaan then fits the groups). LMS has no multi-group likelihood here:
+/// it is refused naming the term, with DMC as the way to fit it.
+pub fn expand_grouped<'a>(
+    flat: &'a FlatModel,
+    data: &'a Dataset,
+    opts: &InteractionOptions,
+    missing: Missing,
+    group_column: &str,
+) -> Result<Expanded<'a>, SemError> {
+    if opts.method == InteractionMethod::Lms {
+        if let Some(t) = rewrite::plan(flat, data, opts.pairs)?.terms.first() {
+            return Err(SemError::Unsupported {
+                what: format!(
+                    "LMS estimation of the latent product '{}' with --group (multiple groups); fit it with --interaction dmc and --group, or by LMS in each group on its own",
+                    t.name
+                ),
+                pos: t.pos,
+            });
+        }
+    }
+    let group = data.var(group_column)?;
+    expand_rows(flat, data, opts, missing, &|r| !group.data.is_missing(r))
+}
+
+fn expand_rows<'a>(
+    flat: &'a FlatModel,
+    data: &'a Dataset,
+    opts: &InteractionOptions,
+    missing: Missing,
+    keep: &dyn Fn(usize) -> bool,
 ) -> Result<Expanded<'a>, SemError> {
     let plan = rewrite::plan(flat, data, opts.pairs)?;
     if plan.terms.is_empty() {
@@ -135,24 +177,28 @@ pub fn expand<'a>(
             advice: "fit the model with sem::fit, which sends LMS models to sem::lms".into(),
         });
     }
-    let (data, n_rows) = columns::with_product_columns(&plan, data, missing)?;
-    let products = plan
-        .terms
-        .iter()
-        .map(|t| ProductLatent {
+    let (out, rows) = columns::with_product_columns(&plan, data, missing, keep)?;
+    let mut products = Vec::with_capacity(plan.terms.len());
+    for t in &plan.terms {
+        let mut centres = Vec::new();
+        for f in t.factors.iter().filter(|f| data.contains(f)) {
+            centres.push((f.clone(), columns::centring_mean(data.numeric(f)?, &rows)));
+        }
+        products.push(ProductLatent {
             name: t.name.clone(),
             factors: t.factors.clone(),
             indicators: t.indicators.clone(),
             residual_covariances: t.residual_covariances.clone(),
             pairs: opts.pairs,
-            n_rows,
+            n_rows: rows.len(),
             method: InteractionMethod::Dmc,
             factor_moments: Vec::new(),
-        })
-        .collect();
+            centres,
+        });
+    }
     Ok(Expanded {
         flat: Cow::Owned(plan.model),
-        data: Cow::Owned(data),
+        data: Cow::Owned(out),
         products,
     })
 }
@@ -181,4 +227,27 @@ pub fn latent_variance(fit: &super::SemFit, name: &str) -> Result<f64, SemError>
             parameters: vec!["(I - B is singular at the estimate)".into()],
         })?;
     Ok(imp.veta[(k, k)])
+}
+
+/// The model-implied mean of latent `name` at the estimate (E(η) = (I − B)⁻¹α): 0 in one group
+/// and wherever the latent means are fixed, free in groups 2+ under equal intercepts.
+pub fn latent_mean(fit: &super::SemFit, name: &str) -> Result<f64, SemError> {
+    let src = fit
+        .source
+        .as_deref()
+        .ok_or_else(|| SemError::UnsupportedOption {
+            what: "the mean of a latent of a fit without its parameter table".into(),
+        })?;
+    let Some(k) = src.table.lv.iter().position(|l| l == name) else {
+        return Err(SemError::UnsupportedOption {
+            what: format!("the mean of '{name}', which is not a latent of the model"),
+        });
+    };
+    let model = super::model::Model::new(&src.table, &src.sample);
+    let (_, imp) = model
+        .implied(&fit.theta)
+        .ok_or_else(|| SemError::Unidentified {
+            parameters: vec!["(I - B is singular at the estimate)".into()],
+        })?;
+    Ok(imp.eta_mean.get(k).copied().unwrap_or(0.0))
 }

@@ -177,3 +177,47 @@ fn under_fiml_each_mean_is_over_the_values_observed() {
         assert!((col[i] - (raw[i] - mp)).abs() < 1e-12);
     }
 }
+
+/// Under `--group` the products are centred over the rows whose group is observed (the rows the
+/// grouped fit keeps), a row without a group gets no product, and an observed factor's centre
+/// is recorded; LMS is refused naming --group.
+#[test]
+fn grouped_expansion_centres_over_rows_with_a_group() {
+    let mut d = data(&["x1", "x2", "x3", "w", "y"]);
+    let levels: Vec<Option<&str>> = (0..20)
+        .map(|i| match i {
+            3 => None,
+            i if i % 2 == 0 => Some("a"),
+            _ => Some("b"),
+        })
+        .collect();
+    d.set(Variable::categorical("grp", &levels)).unwrap();
+    let flat = parse_flat("m", "f =~ x1 + x2 + x3\ny ~ f + w + f:w").unwrap();
+    let ex =
+        super::expand_grouped(&flat, &d, &opts(DmcPairs::All), Missing::Listwise, "grp").unwrap();
+    let p = &ex.products[0];
+    assert_eq!(p.n_rows, 19);
+    let kept: Vec<usize> = (0..20).filter(|&i| i != 3).collect();
+    let mean = |c: &[f64]| kept.iter().map(|&i| c[i]).sum::<f64>() / 19.0;
+    let (x1, w) = (d.numeric("x1").unwrap(), d.numeric("w").unwrap());
+    let (mx, mw) = (mean(x1), mean(w));
+    let raw: Vec<f64> = (0..20).map(|i| (x1[i] - mx) * (w[i] - mw)).collect();
+    let mraw = mean(&raw);
+    let got = ex.data.numeric("x1:w").unwrap();
+    assert!(got[3].is_nan());
+    for &i in &kept {
+        assert!((got[i] - (raw[i] - mraw)).abs() < 1e-12, "row {i}");
+    }
+    assert_eq!(p.centres.len(), 1);
+    assert_eq!(p.centres[0].0, "w");
+    assert!((p.centres[0].1 - mw).abs() < 1e-12);
+    let lms = InteractionOptions {
+        method: InteractionMethod::Lms,
+        pairs: DmcPairs::All,
+    };
+    let err = super::expand_grouped(&flat, &d, &lms, Missing::Listwise, "grp")
+        .err()
+        .expect("LMS refused");
+    assert!(matches!(err, SemError::Unsupported { .. }));
+    assert!(err.to_string().contains("with --group"), "{err}");
+}

@@ -196,6 +196,7 @@ fn product(cx: &Context, theta: &[f64]) -> ProductLatent {
         n_rows: cx.n,
         method: InteractionMethod::Lms,
         factor_moments,
+        centres: Vec::new(),
     }
 }
 
