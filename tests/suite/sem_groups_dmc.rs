@@ -196,7 +196,12 @@ fn check_case(case: &str, pairs: DmcPairs, equal: &[GroupEqual]) {
     check_slopes(case, &fit, &data);
 }
 
+/// All 18 product pairs in both groups (156 parameters on 36 variables): about 150 s of CPU in
+/// a debug build, most of it the expected information's matrix products, so CI runs the matched
+/// golden below and this one runs with `cargo test --test suite sem_groups_dmc -- --ignored`
+/// (passes: 2026-12-05, debug build).
 #[test]
+#[ignore = "150 s of CPU in a debug build; the matched-pairs golden runs in CI"]
 fn grouped_dmc_configural_equals_lavaan() {
     check_case("configural", DmcPairs::All, &[]);
 }
