@@ -13,6 +13,7 @@
 
 mod cli_args;
 mod cli_grammar;
+mod hazards;
 mod mutate;
 mod targets;
 
