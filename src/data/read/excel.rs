@@ -40,6 +40,9 @@ fn sheet_cells(
     {
         check_shared_strings(path)?;
     }
+    if ["xls", "xla"].iter().any(|x| ext.eq_ignore_ascii_case(x)) {
+        check_xls_dimensions(path)?;
+    }
     let mut book = open_workbook_auto(path)
         .map_err(|e| io_error(path, format!("not a readable spreadsheet: {e}")))?;
     let names = book.sheet_names();
@@ -138,6 +141,27 @@ fn check_shared_strings(path: &Path) -> Result<(), DataError> {
         }
     }
     Ok(())
+}
+
+/// Refuses a legacy workbook (.xls) with a sheet whose DIMENSIONS record would make calamine
+/// reserve more than [`MAX_CELLS`] cells (a valid .xls sheet has at most 65,536 x 256): the
+/// failed reservation would abort the process (see `xls_check`).
+fn check_xls_dimensions(path: &Path) -> Result<(), DataError> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(());
+    };
+    match super::xls_check::largest_dimensions(&bytes) {
+        Some((cells, [rf, rl, cf, cl])) if cells > MAX_CELLS => Err(io_error(
+            path,
+            format!(
+                "not a readable spreadsheet: a sheet's DIMENSIONS record spans rows {rf} to {rl} \
+                 and columns {cf} to {cl} ({cells} cells, more than an .xls sheet holds or cipa \
+                 reads: {MAX_CELLS}); the file is damaged: open and save it again in Excel, or \
+                 save the data as CSV"
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The value of the first `uniqueCount="..."` attribute in `xml` (digits only), saturating.

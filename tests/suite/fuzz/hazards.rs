@@ -111,3 +111,37 @@ fn a_workbook_declaring_billions_of_shared_strings_is_refused() {
     let data = cipa::data::read_path(&book, &Default::default()).expect("readable");
     assert!(data.n_rows() > 0);
 }
+
+/// calamine reserves room for every cell a legacy workbook's DIMENSIONS record declares: a
+/// damaged record (rows to 2^20, columns to 2^14) asked for 687 GB and the process aborted.
+/// The fixtures keep the workbook stream in regular sectors and in the mini stream.
+#[test]
+fn a_legacy_workbook_with_damaged_dimensions_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for f in ["small.xls", "mini_stream.xls"] {
+        let good = std::fs::read(super::root().join("tests/fixtures").join(f)).expect("fixture");
+        let book = dir.path().join(f);
+        std::fs::write(&book, &good).expect("temp file");
+        let data = cipa::data::read_path(&book, &Default::default()).expect("readable");
+        assert_eq!(data.n_rows(), 5, "{f}");
+        let mut bad = good;
+        let at = bad
+            .windows(4)
+            .position(|w| w == [0x00, 0x02, 0x0E, 0x00])
+            .expect("a DIMENSIONS record")
+            + 8;
+        bad[at..at + 4].copy_from_slice(&(1u32 << 20).to_le_bytes());
+        bad[at + 6..at + 8].copy_from_slice(&(1u16 << 14).to_le_bytes());
+        std::fs::write(&book, &bad).expect("temp file");
+        let o = Command::new(env!("CARGO_BIN_EXE_cipa"))
+            .args(["describe", "--data"])
+            .arg(&book)
+            .output()
+            .expect("the cipa binary runs");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{f}: {:?}: {err}", o.status);
+        for needle in [f, "DIMENSIONS", "1048576", "damaged"] {
+            assert!(err.contains(needle), "{f}: missing {needle:?} in: {err}");
+        }
+    }
+}
