@@ -145,3 +145,22 @@ fn a_legacy_workbook_with_damaged_dimensions_is_refused() {
         }
     }
 }
+
+/// `simulate --n` allowed 50 million rows, but the framework design's 75 columns took 1.57 GB at
+/// a million rows (release build): 50 million would need about 80 GB. Rows times columns are
+/// bounded now, before anything is drawn.
+#[test]
+fn a_simulation_beyond_memory_is_refused_before_drawing() {
+    let d = cipa::simulate::Design::framework();
+    let columns = cipa::simulate::generate::column_names(&d).len();
+    let n = cipa::simulate::generate::MAX_VALUES / columns + 1;
+    let start = Instant::now();
+    let e = cipa::simulate::generate(&d, n, 1)
+        .expect_err("too many values")
+        .to_string();
+    assert!(
+        e.contains(&format!("{n} rows of the design's {columns} columns")) && e.contains("4 GB"),
+        "{e}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(10), "{e}");
+}
