@@ -10,7 +10,7 @@ mod missing;
 pub mod read;
 mod transform;
 
-pub use coding::{code_levels, CodedColumn, Coding, Contrast};
+pub use coding::{check_level_count, code_levels, CodedColumn, Coding, Contrast, MAX_LEVELS};
 pub use dataset::{
     closest_names, code_text, format_number, CellProblem, Column, Dataset, ProblemKind, Variable,
 };

@@ -3,8 +3,8 @@
 //! specific message (constant columns, too few rows) before any matrix is factored.
 
 use crate::data::{
-    code_levels, code_text, complete_cases, format_number, CodedColumn, Coding, Column,
-    CompleteCases, DataError, Dataset,
+    check_level_count, code_levels, code_text, complete_cases, format_number, CodedColumn, Coding,
+    Column, CompleteCases, DataError, Dataset,
 };
 use crate::error::Result;
 
@@ -428,6 +428,10 @@ fn build_factor(
             // Categorical, or numeric declared categorical through a coding: levels are the values
             // present in the rows used.
             let text: Vec<String> = cases.rows.iter().map(|&i| col.display(i)).collect();
+            // Counted first (in linear time): the coding below is quadratic in the levels.
+            let distinct: std::collections::HashSet<&str> =
+                text.iter().map(String::as_str).collect();
+            check_level_count(name, distinct.len(), text.len())?;
             let (codes, levels) = match col {
                 // A categorical column keeps its own level order (ordered classes such as firm
                 // sizes, a file's value labels), so its first level is the reference.

@@ -293,18 +293,34 @@ pub fn generate(d: &Design, n: usize, seed: u64) -> Result<Simulated, SimulateEr
             "--n {n}: simulate at least 2 rows"
         )));
     }
-    check_rows(n)?;
+    check_rows(d, n)?;
     let sds = calibrate(d)?;
     generate_calibrated(d, n, seed, &sds)
 }
 
-fn check_rows(n: usize) -> Result<(), SimulateError> {
-    if n <= MAX_ROWS {
-        return Ok(());
+/// Most values (rows x written columns) a data set is simulated with: each takes about 21 bytes
+/// at its peak (the columns, their CSV text, the truth's sample; the framework design's 75
+/// columns took 1.57 GB at a million rows), so this is about 4 GB. 50 million rows of that design
+/// would have needed about 80 GB: the process was killed or aborted on a failed allocation.
+pub const MAX_VALUES: usize = 200_000_000;
+
+fn check_rows(d: &Design, n: usize) -> Result<(), SimulateError> {
+    if n > MAX_ROWS {
+        return Err(SimulateError::Usage(format!(
+            "--n {n}: simulate at most {MAX_ROWS} rows"
+        )));
     }
-    Err(SimulateError::Usage(format!(
-        "--n {n}: simulate at most {MAX_ROWS} rows"
-    )))
+    let columns = column_names(d).len();
+    let values = n.saturating_mul(columns);
+    if values > MAX_VALUES {
+        return Err(SimulateError::Usage(format!(
+            "--n {n}: {n} rows of the design's {columns} columns are {values} values, more than \
+             cipa simulates at once (200,000,000, about 4 GB of memory); simulate at most {} rows \
+             (several data sets with different seeds if more are needed)",
+            MAX_VALUES / columns.max(1)
+        )));
+    }
+    Ok(())
 }
 
 /// [`generate`] with the error SDs already calibrated (see [`calibrate`]).
@@ -314,7 +330,7 @@ pub fn generate_calibrated(
     seed: u64,
     sds: &[f64],
 ) -> Result<Simulated, SimulateError> {
-    check_rows(n)?;
+    check_rows(d, n)?;
     let ids = super::clusters::ids(d, seed, n);
     let (mut v, sds) = structural(d, n, seed, &ids, Some(sds))?;
     for (i, node) in d.nodes.iter().enumerate() {

@@ -33,6 +33,16 @@ fn sheet_cells(
     source: &str,
     sheet: Option<&str>,
 ) -> Result<Vec<(u32, u32, Data)>, DataError> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ["xlsx", "xlsm", "xlam"]
+        .iter()
+        .any(|x| ext.eq_ignore_ascii_case(x))
+    {
+        check_shared_strings(path)?;
+    }
+    if ["xls", "xla"].iter().any(|x| ext.eq_ignore_ascii_case(x)) {
+        check_xls_dimensions(path)?;
+    }
     let mut book = open_workbook_auto(path)
         .map_err(|e| io_error(path, format!("not a readable spreadsheet: {e}")))?;
     let names = book.sheet_names();
@@ -82,6 +92,87 @@ fn sheet_cells(
         }
     }
     Ok(cells)
+}
+
+/// Checks the number of shared strings an Excel workbook declares (`uniqueCount` of the `<sst>`
+/// element of its sharedStrings.xml; ECMA-376 Part 1, 18.4.9) before calamine reserves room for
+/// that many strings, unchecked, when it opens the workbook: a 4 KB file declaring two billion
+/// strings made it ask for 48 GB, and the failed allocation aborted the process (which no
+/// panic guard can catch). Every shared string takes at least `<si/>` (5 bytes) of the part, and
+/// no sheet cipa reads has more than [`MAX_CELLS`] cells. An archive or part that cannot be read
+/// here is left to calamine, which reports it.
+fn check_shared_strings(path: &Path) -> Result<(), DataError> {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    let Ok(mut archive) = zip::ZipArchive::new(file) else {
+        return Ok(());
+    };
+    for i in 0..archive.len() {
+        let Ok(part) = archive.by_index(i) else {
+            continue;
+        };
+        let is_sst = part
+            .name()
+            .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"));
+        if !is_sst {
+            continue;
+        }
+        let size = part.size();
+        let mut head = Vec::new();
+        // The <sst> element opens the part; its attributes are in the first few hundred bytes.
+        if part.take(64 * 1024).read_to_end(&mut head).is_err() {
+            continue;
+        }
+        let Some(declared) = unique_count(&head) else {
+            continue;
+        };
+        if declared > MAX_CELLS || declared.saturating_mul(5) > size {
+            return Err(io_error(
+                path,
+                format!(
+                    "not a readable spreadsheet: its shared-strings part declares {declared} \
+                     strings, more than its {size} bytes can hold (or than cipa reads: \
+                     {MAX_CELLS}); the file is damaged: open and save it again in Excel, or \
+                     save the data as CSV"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a legacy workbook (.xls) with a sheet whose DIMENSIONS record would make calamine
+/// reserve more than [`MAX_CELLS`] cells (a valid .xls sheet has at most 65,536 x 256): the
+/// failed reservation would abort the process (see `xls_check`).
+fn check_xls_dimensions(path: &Path) -> Result<(), DataError> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(());
+    };
+    match super::xls_check::largest_dimensions(&bytes) {
+        Some((cells, [rf, rl, cf, cl])) if cells > MAX_CELLS => Err(io_error(
+            path,
+            format!(
+                "not a readable spreadsheet: a sheet's DIMENSIONS record spans rows {rf} to {rl} \
+                 and columns {cf} to {cl} ({cells} cells, more than an .xls sheet holds or cipa \
+                 reads: {MAX_CELLS}); the file is damaged: open and save it again in Excel, or \
+                 save the data as CSV"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The value of the first `uniqueCount="..."` attribute in `xml` (digits only), saturating.
+fn unique_count(xml: &[u8]) -> Option<u64> {
+    let key = b"uniqueCount=";
+    let at = xml.windows(key.len()).position(|w| w == key)? + key.len();
+    let rest = xml.get(at + 1..)?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit());
+    Some(digits.fold(0u64, |v, &b| {
+        v.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+    }))
 }
 
 /// The table of a sheet's cells: the first row with a value is the header, every later row with

@@ -12,6 +12,7 @@ pub mod parquet;
 pub use parquet::{from_polars, to_polars};
 mod spss;
 mod stata;
+mod xls_check;
 
 use std::path::Path;
 

@@ -68,6 +68,7 @@ fn check_lengths(bytes: &[u8]) -> Result<(), String> {
         _ => return Ok(()),
     };
     let little = tag_value(bytes, b"<byteorder>") == Some(b"LSF");
+    check_variable_count(bytes, release, little, name_len)?;
     let Some(map) = find(bytes, b"<map>").map(|i| i + 5) else {
         return Ok(());
     };
@@ -129,6 +130,42 @@ fn check_lengths(bytes: &[u8]) -> Result<(), String> {
             }
             at = end + close;
         }
+    }
+    Ok(())
+}
+
+/// Checks the header's variable count K against the file's size. Stata writes K in 2 bytes
+/// (117, 118) or 4 (119) after `<K>` (Stata's `help dta`, "Header"); each variable takes at
+/// least its type (2 bytes) and its name (`name_len` bytes) in the schema, and the `dta` crate
+/// allocates and zeroes each schema section for K entries before reading it. A damaged K in a
+/// 4 KB file of release 119 made it zero 1 GB (K = 2^29) and would have made it zero 8.6 GB
+/// (K = 2^32 - 1) before failing on the short file.
+fn check_variable_count(
+    bytes: &[u8],
+    release: &[u8],
+    little: bool,
+    name_len: usize,
+) -> Result<(), String> {
+    let width = if release == b"119" { 4 } else { 2 };
+    let head = &bytes[..bytes.len().min(512)];
+    let Some(at) = find(head, b"<K>").map(|i| i + 3) else {
+        return Ok(());
+    };
+    let Some(raw) = bytes.get(at..at + width) else {
+        return Ok(());
+    };
+    let k = if little {
+        raw.iter().rev().fold(0u64, |v, &b| v << 8 | u64::from(b))
+    } else {
+        raw.iter().fold(0u64, |v, &b| v << 8 | u64::from(b))
+    };
+    let need = k.saturating_mul(2 + name_len as u64);
+    if need > bytes.len() as u64 {
+        return Err(format!(
+            "its header declares {k} variables, which take at least {need} bytes, more than the \
+             whole file ({} bytes); the file is damaged",
+            bytes.len()
+        ));
     }
     Ok(())
 }
@@ -257,6 +294,22 @@ mod tests {
     fn lengths_of_the_fixtures_are_inside_the_file() {
         for f in ["types.dta", "survey.dta"] {
             assert_eq!(check_lengths(&fixture(f)), Ok(()), "{f}");
+        }
+    }
+
+    #[test]
+    fn a_variable_count_beyond_the_file_is_refused() {
+        // survey.dta is release 119 (K in 4 bytes), types.dta release 118 (K in 2 bytes).
+        for (f, k, width) in [
+            ("survey.dta", u32::MAX, 4),
+            ("survey.dta", 1 << 29, 4),
+            ("types.dta", 65535, 2),
+        ] {
+            let mut d = fixture(f);
+            let at = d.windows(3).position(|w| w == b"<K>").unwrap() + 3;
+            d[at..at + width].copy_from_slice(&k.to_le_bytes()[..width]);
+            let e = check_lengths(&d).unwrap_err();
+            assert!(e.contains(&format!("declares {k} variables")), "{f}: {e}");
         }
     }
 

@@ -331,6 +331,19 @@ pub fn command_line() -> impl Strategy<Value = Vec<String>> {
     ]
 }
 
+/// Campaign 1's generator (commit 1834f31), kept so its command lines can be made again
+/// (`CIPA_FUZZ_TARGETS=cli1`): random lines only, and `power` always given `--pilot-reps 1`
+/// (where in the line does not matter to clap). The same strategy tree and seed give the same
+/// lines, so the cases around its abort can be dumped and run one by one.
+pub fn campaign1_line() -> impl Strategy<Value = Vec<String>> {
+    random_line().prop_map(|mut args| {
+        if args[0] == "power" && !has(&args, "--pilot-reps") {
+            args.extend(["--pilot-reps".to_string(), "1".to_string()]);
+        }
+        args
+    })
+}
+
 /// Random flags of a random command.
 fn random_line() -> impl Strategy<Value = Vec<String>> {
     (

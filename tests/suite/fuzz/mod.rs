@@ -13,6 +13,7 @@
 
 mod cli_args;
 mod cli_grammar;
+mod hazards;
 mod mutate;
 mod targets;
 
@@ -496,6 +497,9 @@ fn strategy(target: &str) -> BoxedStrategy<Input> {
         "design" => (design_text(), 1u64..1000)
             .prop_map(|(text, seed)| Input::Design { text, seed })
             .boxed(),
+        "cli1" => cli_args::campaign1_line()
+            .prop_map(|args| Input::Cli { args })
+            .boxed(),
         _ => cli_args::command_line()
             .prop_map(|args| Input::Cli { args })
             .boxed(),
@@ -678,9 +682,12 @@ fn campaign() {
         ("design", cases, false),
         ("design", cases / 200, true),
         ("cli", cases / 5, true),
+        // Campaign 1's random command lines: only when asked for by name.
+        ("cli1", cases / 5, true),
     ];
     for (target, n, deep) in plan {
-        if !only.is_empty() && !only.split(',').any(|t| t == target) {
+        let asked = only.split(',').any(|t| t == target);
+        if (!only.is_empty() || target == "cli1") && !asked {
             continue;
         }
         let t = fuzz(target, n, seed, &save, deep, skip);

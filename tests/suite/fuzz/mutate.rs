@@ -219,8 +219,14 @@ pub fn apply_structured(ext: &str, data: &[u8], s: &Structured) -> Vec<u8> {
             put(&mut d, at, &(v as i32).to_le_bytes());
         }
         "dta" => {
-            let (tag, width) =
-                [(&b"<N>"[..], 8), (&b"<K>"[..], 2), (&b"<map>"[..], 8)][s.which as usize % 3];
+            // K is 4 bytes in release 119 (2 before): all of it, so a damaged K can be huge.
+            let k_width = if find(&d, b"<release>119").is_some() {
+                4
+            } else {
+                2
+            };
+            let (tag, width) = [(&b"<N>"[..], 8), (&b"<K>"[..], k_width), (&b"<map>"[..], 8)]
+                [s.which as usize % 3];
             if let Some(p) = find(&d, tag) {
                 put(&mut d, p + tag.len(), &v.to_le_bytes()[..width]);
             }
