@@ -108,7 +108,6 @@ pub fn analyse_with_progress(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Analysis> {
     use crate::inference::resample::timing::mark;
-    mark("analysis start");
     let prep = prepare::prepare(data, spec, opts)?;
     mark("prepared");
     let fitted = fit::fit_equations(&prep, spec, opts)?;
@@ -128,14 +127,7 @@ pub fn analyse_with_progress(
     // its notes apart, appended below in the order of the stages.
     let (resampled, beside) = crate::inference::resample::join_on(
         opts.threads,
-        || -> Result<_> {
-            let mut notes = Vec::new();
-            let boot = resample::resample(&prep, spec, eqs, &stats, opts, progress, &mut notes)?;
-            mark("resampled");
-            let boot = boot.map(|b| b.summarise(&point, opts));
-            mark("summarised");
-            Ok((boot, notes))
-        },
+        || summarised_draws(&prep, spec, eqs, (&stats, &point), opts, progress),
         || draw_free_stages(&prep, spec, eqs, &planned, opts),
     );
     let (boot, boot_notes) = resampled?;
@@ -149,13 +141,8 @@ pub fn analyse_with_progress(
     }
     let model_bootstrap = intervals::model_bootstrap(&stats, &point, boot.as_ref(), eqs);
     mark("intervals");
-    let DrawFree {
-        probed,
-        curvilinear,
-        simple_slopes,
-        notes: beside_notes,
-    } = beside;
-    notes.extend(beside_notes);
+    notes.extend(beside.notes);
+    let probed = beside.probed;
     // No bands from draws too many of which failed (the intervals above are withheld too).
     let usable = boot.as_ref().filter(|b| intervals::draws_usable(b));
     let indirect_curves = usable.map_or_else(Vec::new, |b| {
@@ -165,7 +152,6 @@ pub fn analyse_with_progress(
             .summarise(&point[at..], &b.summaries[at..], &effects)
     });
     let moderators = &planned.plan.moderators;
-    mark("curves");
     let draws = boot
         .as_ref()
         .map(|b| assemble::saved_draws(&planned.plan, &stats, eqs, b));
@@ -188,15 +174,35 @@ pub fn analyse_with_progress(
         johnson_neyman: probed.johnson_neyman,
         omnibus: fitted.omnibus.into_iter().chain(probed.omnibus).collect(),
         indirect_curves,
-        simple_slopes,
+        simple_slopes: beside.simple_slopes,
         probes: moderators
             .iter()
             .map(|m| (m.name.clone(), m.points.clone()))
             .collect(),
         notes,
         options: opts.clone(),
-        curvilinear,
+        curvilinear: beside.curvilinear,
     })
+}
+
+/// Stage 4 and the draws' summaries, with the notes they leave.
+fn summarised_draws(
+    prep: &prepare::Prepared,
+    spec: &ModelSpec,
+    eqs: &[(
+        crate::estimation::EquationFit,
+        Vec<crate::estimation::R2Change>,
+    )],
+    (stats, point): (&point::Statistics, &[f64]),
+    opts: &AnalysisOptions,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<(Option<resample::Resampled>, Vec<String>)> {
+    let mut notes = Vec::new();
+    let boot = resample::resample(prep, spec, eqs, stats, opts, progress, &mut notes)?;
+    crate::inference::resample::timing::mark("resampled");
+    let boot = boot.map(|b| b.summarise(point, opts));
+    crate::inference::resample::timing::mark("summarised");
+    Ok((boot, notes))
 }
 
 /// What the analysis computes without the draws (stage 6, and the simple slopes of stage 7).
