@@ -13,9 +13,13 @@ Results go to docs/PERFORMANCE.md by hand.
 
 Needs: pip install ./python and pyprocessmacro==2.2.0 (numpy, pandas, scipy).
 Run from the crate root:  python benches/compare/python_pyprocessmacro.py
+On a machine other processes load, `chrt -f 10 python benches/compare/...` (as root) runs this
+process ahead of them, so its wall times are those of an idle machine (docs/PERFORMANCE.md).
+With CIPA_TIMING=1 in the environment every call prints its stages' time stamps to stderr.
 """
 import argparse
 import os
+import resource
 import statistics
 import sys
 import time
@@ -44,11 +48,15 @@ def median_time(f, runs, clock=time.perf_counter):
     return statistics.median(times), out
 
 
+def minor_faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def timed(f):
-    """(wall seconds, CPU seconds of this process, result) of one call."""
-    w0, c0 = time.perf_counter(), time.process_time()
+    """(wall seconds, CPU seconds of this process, minor page faults, result) of one call."""
+    w0, c0, f0 = time.perf_counter(), time.process_time(), minor_faults()
     out = f()
-    return time.perf_counter() - w0, time.process_time() - c0, out
+    return time.perf_counter() - w0, time.process_time() - c0, minor_faults() - f0, out
 
 
 def med(xs):
@@ -107,18 +115,21 @@ def main():
     names = list(runs)
     wall = {k: [] for k in names}
     cpu = {k: [] for k in names}
+    faults = {k: [] for k in names}
     engine = {k: [] for k in names}
     for i in range(args.runs):
         for k in names[i % len(names):] + names[: i % len(names)]:
-            w, c, out = timed(runs[k])
+            w, c, f, out = timed(runs[k])
             wall[k].append(w)
             cpu[k].append(c)
+            faults[k].append(f)
             if hasattr(out, "engine_seconds"):
                 engine[k].append(out.engine_seconds)
     print(f"model 58, n = {args.n}, B = 5000, {args.runs} interleaved rounds (medians):")
     for k in names:
         e = f", engine {med(engine[k]) * 1e3:.1f} ms" if engine[k] else ""
-        print(f"  {k}: wall {med(wall[k]) * 1e3:.1f} ms, CPU {med(cpu[k]) * 1e3:.1f} ms{e}")
+        print(f"  {k}: wall {med(wall[k]) * 1e3:.1f} ms, CPU {med(cpu[k]) * 1e3:.1f} ms{e}, "
+              f"minor page faults {med(faults[k]):.0f}")
     if not args.no_ppm:
         p = "pyprocessmacro Process + summary()"
         for k in names[:2]:

@@ -271,6 +271,7 @@ fn run(
     name: Option<String>,
     syntax: Option<(String, String)>,
 ) -> PyResult<Run> {
+    cipa::inference::resample::timing::begin();
     let (data_name, src, memory) = if command == "power" {
         (None, None, false)
     } else {
@@ -281,7 +282,9 @@ fn run(
     let argv = args::argv(command, data_name.as_deref(), kwargs)?;
     let parsed = embed::parse(&argv).map_err(errors::to_py)?;
     let src = src.unwrap_or(Source::File);
+    cipa::inference::resample::timing::mark("arguments parsed");
     let (inner, seconds) = execute(py, parsed, src, syntax, command)?;
+    cipa::inference::resample::timing::mark("run done");
     Ok(Run {
         inner,
         argv,
@@ -307,6 +310,7 @@ fn execute(
                 let syntax = syntax.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
                 Ok((embed::fit_plan(a, syntax, src)?, timed(t)))
             })?;
+            cipa::inference::resample::timing::mark("fit planned");
             // Handing the work to a thread that Ctrl-C can stop costs thread switches: worth it
             // only for a run that takes a while (about 50 ms and more, see QUICK_WORK).
             let o = &plan.opts;

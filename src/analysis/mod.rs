@@ -108,8 +108,11 @@ pub fn analyse_with_progress(
     opts: &AnalysisOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Analysis> {
+    use crate::inference::resample::timing::mark;
     let prep = prepare::prepare(data, spec, opts)?;
+    mark("prepared");
     let fitted = fit::fit_equations(&prep, spec, opts)?;
+    mark("equations fitted");
     let eqs = &fitted.equations;
     let mut planned = plan::effect_plan(&prep, spec, opts)?;
     if let Some(cf) = &prep.counterfactual {
@@ -118,8 +121,18 @@ pub fn analyse_with_progress(
     let mut notes = prep.notes.clone();
     notes.extend(planned.plan.notes.iter().cloned());
     let (stats, point) = point::point_effects(&planned, &prep, spec, eqs, opts)?;
-    let boot = resample::resample(&prep, spec, eqs, &stats, opts, progress, &mut notes)?
-        .map(|b| b.summarise(&point, opts));
+    mark("point effects");
+    // The probes, curvilinear paths and simple slopes do not read the draws, so they are
+    // computed beside the resampling (on all cores, a worker takes them while the other starts
+    // on the draws: serial work off the critical path, docs/PERFORMANCE.md); each side keeps
+    // its notes apart, appended below in the order of the stages.
+    let (resampled, beside) = crate::inference::resample::join_on(
+        opts.threads,
+        || summarised_draws(&prep, spec, eqs, (&stats, &point), opts, progress),
+        || draw_free_stages(&prep, spec, eqs, &planned, opts),
+    );
+    let (boot, boot_notes) = resampled?;
+    notes.extend(boot_notes);
     let fits = (eqs.as_slice(), fitted.total_model.as_ref());
     let defs = &planned.plan.effects;
     let effects = intervals::effect_results(defs, &point, &stats, boot.as_ref(), fits, opts);
@@ -128,8 +141,9 @@ pub fn analyse_with_progress(
         notes.extend(intervals::withheld_notes(b, defs, &stats, &point, opts));
     }
     let model_bootstrap = intervals::model_bootstrap(&stats, &point, boot.as_ref(), eqs);
-    let probed = probe::probe(&prep, spec, eqs, &planned, opts, &mut notes);
-    let curvilinear = curvilinear::curvilinear_paths(&prep, eqs, opts, &mut notes);
+    mark("intervals");
+    notes.extend(beside.notes);
+    let probed = beside.probed;
     // No bands from draws too many of which failed (the intervals above are withheld too).
     let usable = boot.as_ref().filter(|b| intervals::draws_usable(b));
     let indirect_curves = usable.map_or_else(Vec::new, |b| {
@@ -139,21 +153,16 @@ pub fn analyse_with_progress(
             .summarise(&point[at..], &b.summaries[at..], &effects)
     });
     let moderators = &planned.plan.moderators;
-    let simple_slopes = slopes::simple_slopes(
-        eqs,
-        &probed.conditional,
-        moderators,
-        opts.conf,
-        opts.process_t,
-    );
+    let draws = boot
+        .as_ref()
+        .map(|b| assemble::saved_draws(&planned.plan, &stats, eqs, b));
+    mark("saved draws");
     Ok(Analysis {
         spec: spec.clone(),
         n: prep.cases.rows.len(),
         n_dropped: prep.cases.n_dropped(),
         dropped_rows: prep.cases.dropped_lines.clone(),
-        draws: boot
-            .as_ref()
-            .map(|b| assemble::saved_draws(&planned.plan, &stats, eqs, b)),
+        draws,
         bootstrap: boot.map(|b| assemble::boot_info(b, opts)),
         model_bootstrap,
         counterfactual: prep.counterfactual.clone(),
@@ -166,13 +175,74 @@ pub fn analyse_with_progress(
         johnson_neyman: probed.johnson_neyman,
         omnibus: fitted.omnibus.into_iter().chain(probed.omnibus).collect(),
         indirect_curves,
-        simple_slopes,
+        simple_slopes: beside.simple_slopes,
         probes: moderators
             .iter()
             .map(|m| (m.name.clone(), m.points.clone()))
             .collect(),
         notes,
         options: opts.clone(),
-        curvilinear,
+        curvilinear: beside.curvilinear,
     })
+}
+
+/// Stage 4 and the draws' summaries, with the notes they leave.
+fn summarised_draws(
+    prep: &prepare::Prepared,
+    spec: &ModelSpec,
+    eqs: &[(
+        crate::estimation::EquationFit,
+        Vec<crate::estimation::R2Change>,
+    )],
+    (stats, point): (&point::Statistics, &[f64]),
+    opts: &AnalysisOptions,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<(Option<resample::Resampled>, Vec<String>)> {
+    let mut notes = Vec::new();
+    let boot = resample::resample(prep, spec, eqs, stats, opts, progress, &mut notes)?;
+    crate::inference::resample::timing::mark("resampled");
+    let boot = boot.map(|b| b.summarise(point, opts));
+    crate::inference::resample::timing::mark("summarised");
+    Ok((boot, notes))
+}
+
+/// What the analysis computes without the draws (stage 6, and the simple slopes of stage 7).
+struct DrawFree {
+    probed: probe::Probed,
+    curvilinear: Vec<crate::effects::QuadraticTests>,
+    simple_slopes: Vec<SimpleSlopes>,
+    /// The notes of these stages, in their order.
+    notes: Vec<String>,
+}
+
+/// The probes, the curvilinear paths and the simple slopes: the stages that read no draw, so
+/// they can run beside the resampling.
+fn draw_free_stages(
+    prep: &prepare::Prepared,
+    spec: &ModelSpec,
+    eqs: &[(
+        crate::estimation::EquationFit,
+        Vec<crate::estimation::R2Change>,
+    )],
+    planned: &plan::Planned,
+    opts: &AnalysisOptions,
+) -> DrawFree {
+    let mut notes = Vec::new();
+    let probed = probe::probe(prep, spec, eqs, planned, opts, &mut notes);
+    crate::inference::resample::timing::mark("probed");
+    let curvilinear = curvilinear::curvilinear_paths(prep, eqs, opts, &mut notes);
+    let simple_slopes = slopes::simple_slopes(
+        eqs,
+        &probed.conditional,
+        &planned.plan.moderators,
+        opts.conf,
+        opts.process_t,
+    );
+    crate::inference::resample::timing::mark("slopes");
+    DrawFree {
+        probed,
+        curvilinear,
+        simple_slopes,
+        notes,
+    }
 }

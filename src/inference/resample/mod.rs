@@ -22,9 +22,10 @@ mod ledger;
 mod moments;
 pub mod source;
 mod tiles;
+pub mod timing;
 
 pub use counts::resample_counts_many;
-pub use driver::{step_fn, BootstrapFailure, ColumnDraws, Draws, FnStep, Resampler, Step};
+pub use driver::{join_on, step_fn, BootstrapFailure, ColumnDraws, Draws, FnStep, Resampler, Step};
 pub use interval::{
     acceleration, jackknife, summarise, summarise_all, summarise_columns, summarise_with,
     BootSummary, CiMethod,
