@@ -71,6 +71,7 @@ mod probe;
 mod resample;
 mod result;
 pub mod sem_probe;
+pub mod sem_probe_groups;
 pub mod sem_slopes;
 mod slopes;
 mod system;

@@ -65,6 +65,20 @@ pub fn expand_with_latents(
     probe: &ProbeMethod,
     latent: &[(String, Vec<f64>)],
 ) -> Result<(FlatModel, Vec<ProbedDefinition>), SemError> {
+    expand_among(flat, data, missing, probe, latent, &[])
+}
+
+/// [`expand_with_latents`], with the probe values taken from the rows where the columns of
+/// `needed` are observed as well (the grouping column of a multi-group fit, which drops the
+/// rows without a group: the pooled sample of every group, sem_probe_groups.rs).
+pub fn expand_among(
+    flat: &FlatModel,
+    data: &Dataset,
+    missing: Missing,
+    probe: &ProbeMethod,
+    latent: &[(String, Vec<f64>)],
+    needed: &[&str],
+) -> Result<(FlatModel, Vec<ProbedDefinition>), SemError> {
     let is_var = |l: &str| data.contains(l) || latent.iter().any(|(n, _)| n == l);
     let mut known: HashSet<String> = flat
         .relations
@@ -105,7 +119,7 @@ pub fn expand_with_latents(
             probed.push(p);
             continue;
         }
-        let (values, mean) = probe_values(flat, data, missing, &w, probe)?;
+        let (values, mean) = probe_values(flat, data, (missing, needed), &w, probe)?;
         let centred = crate::sem::interaction::latent_products(flat, data)
             .iter()
             .any(|t| t.split(':').any(|f| f == w));
@@ -219,15 +233,16 @@ fn variables(
 }
 
 /// The probe values of `w` in the rows the fit uses: the complete rows of the model's observed
-/// variables (listwise), or every row with `w` observed (FIML).
+/// variables (listwise), or every row with `w` observed (FIML); in both, `needed` observed.
 fn probe_values(
     flat: &FlatModel,
     data: &Dataset,
-    missing: Missing,
+    (missing, needed): (Missing, &[&str]),
     w: &str,
     probe: &ProbeMethod,
 ) -> Result<(Vec<f64>, f64), SemError> {
     let mut vars: Vec<&str> = vec![w];
+    vars.extend(needed.iter().filter(|v| **v != w));
     if missing == Missing::Listwise {
         for r in &flat.relations {
             for v in std::iter::once(&r.lhs).chain(&r.rhs) {

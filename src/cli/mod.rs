@@ -25,6 +25,7 @@ mod sem;
 mod sem_diagram;
 mod sem_groups;
 mod sem_groups_diag;
+mod sem_groups_probe;
 mod simulate;
 mod warn;
 
