@@ -170,4 +170,28 @@ mod tests {
         assert_eq!(g["sh"], None);
         assert_eq!(g["j"], Some(2));
     }
+
+    /// The probe values are W's in the rows the grouped fit uses, pooled over the groups: a row
+    /// without a group (dropped by the fit) does not move them.
+    #[test]
+    fn probe_values_pool_the_rows_with_a_group() {
+        let mut csv = String::from("g,x,m,y,w\n");
+        for i in 0..12 {
+            let g = if i % 2 == 0 { "A" } else { "B" };
+            csv.push_str(&format!("{g},{i},{},{},{}\n", i * 7 % 5, i * 3 % 7, i + 1));
+        }
+        csv.push_str(",1,2,3,1000\n");
+        let data = crate::data::read_csv_str("t.csv", &csv, b',', &Default::default()).unwrap();
+        let flat = crate::spec::syntax::parse_flat(
+            "t",
+            "m ~ c(a1, a2)*x\ny ~ c(b1, b2)*m + w\nind1 := a1*b1*w",
+        )
+        .unwrap();
+        let (_, probed) =
+            expand(&flat, &data, Missing::Listwise, &ProbeMethod::MeanSd, "g").unwrap();
+        // w = 1..12 in the grouped rows: mean 6.5.
+        assert_eq!(probed[0].probed.values[1], 6.5);
+        assert_eq!(probed[0].group, Some(1));
+        assert_eq!(probed[0].level.as_deref(), Some("A"));
+    }
 }

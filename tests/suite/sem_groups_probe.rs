@@ -280,3 +280,20 @@ fn cli_nothing_to_probe_is_a_usage_error() {
     ]));
     assert!(err.contains("--invariance fits four"), "{err}");
 }
+
+/// A := naming a latent factor of a latent product would be probed at ± 1 SD of that factor's
+/// model-implied variance, which differs by group: a usage error naming --group.
+#[test]
+fn cli_a_latent_moderator_is_a_usage_error_naming_group() {
+    let Some((_, path)) = expected() else {
+        return;
+    };
+    let model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\n\
+                 x7 ~ c(g1, g2)*visual + textual + c(g3a, g3b)*visual:textual\n\
+                 s1 := g1 + g3a*textual";
+    let err = usage_error(&cipa(&[
+        "sem", "--data", &path, "--syntax", model, "--group", "school",
+    ]));
+    assert!(err.contains("latent factor of a latent product"), "{err}");
+    assert!(err.contains("--group"), "{err}");
+}
