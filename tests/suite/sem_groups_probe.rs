@@ -18,7 +18,8 @@ use cipa::sem::{Missing, SemOptions};
 const TOL: f64 = 1e-6;
 const DEFINED: &str = "ind1 := a1*(b1 + b3a*x2)
 ind2 := a2*(b2 + b3b*x2)
-diff := a1*(b1 + b3a*x2) - a2*(b2 + b3b*x2)";
+diff := a1*(b1 + b3a*x2) - a2*(b2 + b3b*x2)
+dd := ind1 - ind2";
 
 fn expected() -> Option<(Value, String)> {
     let dir = common::golden_dir("sem_hs_groups_probe");
@@ -66,9 +67,15 @@ fn check(method: ProbeMethod, values_key: &str, tag: &str) {
         (Some(1), Some("Pasteur")),
         (Some(2), Some("Grant-White")),
         (None, None),
+        (None, None),
     ];
-    assert_eq!(probed.len(), 3);
+    assert_eq!(probed.len(), 4);
     for (p, (group, level)) in probed.iter().zip(groups) {
+        // `dd := ind1 - ind2` names the probed := and is lavaan's `diff` at each value.
+        let name = match p.probed.name.as_str() {
+            "dd" => "diff",
+            other => other,
+        };
         c.eq(format!("{} group", p.probed.name), p.group, group);
         c.eq(
             format!("{} level", p.probed.name),
@@ -89,10 +96,10 @@ fn check(method: ProbeMethod, values_key: &str, tag: &str) {
             .rows
             .iter()
             .enumerate()
-            .map(|(k, r)| (r.clone(), format!("{}_{tag}_{}", p.probed.name, k + 1)))
+            .map(|(k, r)| (r.clone(), format!("{name}_{tag}_{}", k + 1)))
             .collect();
         let index = p.probed.index.clone().expect("linear in x2: an index");
-        pairs.push((index, format!("{}_index", p.probed.name)));
+        pairs.push((index, format!("{name}_index")));
         for (got, want) in pairs {
             check_defined(&mut c, &fit, &exp, &got, &want);
         }
@@ -196,7 +203,7 @@ fn cli_bootstrap_intervals_of_every_probed_row_for_any_thread_count() {
         let one = run("1");
         assert_eq!(one["resampling"], run("2")["resampling"], "{ci}");
         let probed = one["probed_definitions"].as_array().expect("probed");
-        assert_eq!(probed.len(), 3);
+        assert_eq!(probed.len(), 4);
         assert_eq!(probed[0]["group"], 1);
         assert_eq!(probed[1]["level"], "Grant-White");
         assert_eq!(probed[2]["group"], Value::Null);
