@@ -233,6 +233,30 @@ fn cli_bootstrap_intervals_of_every_probed_row_for_any_thread_count() {
                 assert_eq!(row["std_all"], Value::Null, "{name}");
             }
         }
+        // The command's rows are lavaan's (the --wvals rows of the golden).
+        let lavaan = exp["parameters"].as_array().expect("parameters");
+        let rows = one["parameters"].as_array().expect("parameters");
+        for (k, v) in ["4.5000", "6.0000", "7.5000"].iter().enumerate() {
+            for name in ["ind1", "ind2", "diff", "dd"] {
+                let want = format!("{}_wv_{}", if name == "dd" { "diff" } else { name }, k + 1);
+                let e = lavaan
+                    .iter()
+                    .find(|r| r["lhs"] == want.as_str())
+                    .expect("lavaan");
+                let got = format!("{name}(x2={v})");
+                let g = rows
+                    .iter()
+                    .find(|r| r["lhs"] == got.as_str())
+                    .expect("cipa row");
+                for key in ["est", "se"] {
+                    let (a, b) = (num(&g[key]), num(&e[key]));
+                    assert!(
+                        (a - b).abs() <= TOL * b.abs().max(1.0),
+                        "{got} {key}: {a} {b}"
+                    );
+                }
+            }
+        }
         assert_eq!(one["resampling"]["b"], 80);
         assert_eq!(one["resampling"]["seed"], 11);
     }
