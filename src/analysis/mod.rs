@@ -72,6 +72,7 @@ mod resample;
 mod result;
 pub mod sem_group_slopes;
 pub mod sem_probe;
+pub mod sem_probe_groups;
 pub mod sem_slopes;
 mod slopes;
 mod system;

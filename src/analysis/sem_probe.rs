@@ -65,6 +65,20 @@ pub fn expand_with_latents(
     probe: &ProbeMethod,
     latent: &[(String, Vec<f64>)],
 ) -> Result<(FlatModel, Vec<ProbedDefinition>), SemError> {
+    expand_among(flat, data, missing, probe, latent, &[])
+}
+
+/// [`expand_with_latents`], with the probe values taken from the rows where the columns of
+/// `needed` are observed as well (the grouping column of a multi-group fit, which drops the
+/// rows without a group: the pooled sample of every group, sem_probe_groups.rs).
+pub fn expand_among(
+    flat: &FlatModel,
+    data: &Dataset,
+    missing: Missing,
+    probe: &ProbeMethod,
+    latent: &[(String, Vec<f64>)],
+    needed: &[&str],
+) -> Result<(FlatModel, Vec<ProbedDefinition>), SemError> {
     let is_var = |l: &str| data.contains(l) || latent.iter().any(|(n, _)| n == l);
     let mut known: HashSet<String> = flat
         .relations
@@ -74,7 +88,14 @@ pub fn expand_with_latents(
     let mut out = flat.clone();
     out.defined.clear();
     let mut probed = Vec::new();
+    // A later := naming a probed one (`diff := ind1 - ind2`) is a function of W as well: it is
+    // probed with the probed :='s expression written in, at the same values of W.
+    let mut inlined: Vec<(String, Expr)> = Vec::new();
     for d in &flat.defined {
+        let d = &FlatDefined {
+            expr: inline(&d.expr, &inlined),
+            ..d.clone()
+        };
         let mut names = Vec::new();
         variables(&d.expr, &known, &is_var, &mut names);
         known.insert(d.name.clone());
@@ -102,18 +123,55 @@ pub fn expand_with_latents(
             };
             let mut p = probe_definition(d, (&w, None), &how, values, &mut out.defined);
             p.latent = true;
+            name_probed_rows(&mut out.defined, &p, &inlined);
+            inlined.push((d.name.clone(), d.expr.clone()));
             probed.push(p);
             continue;
         }
-        let (values, mean) = probe_values(flat, data, missing, &w, probe)?;
+        let (values, mean) = probe_values(flat, data, (missing, needed), &w, probe)?;
         let centred = crate::sem::interaction::latent_products(flat, data)
             .iter()
             .any(|t| t.split(':').any(|f| f == w));
         let centre = centred.then_some(mean);
         let p = probe_definition(d, (&w, centre), probe, &values, &mut out.defined);
+        name_probed_rows(&mut out.defined, &p, &inlined);
+        inlined.push((d.name.clone(), d.expr.clone()));
         probed.push(p);
     }
     Ok((out, probed))
+}
+
+/// `e` with every name of `probed` (earlier probed :=) replaced by its expression.
+fn inline(e: &Expr, probed: &[(String, Expr)]) -> Expr {
+    let s = |a: &Expr| Box::new(inline(a, probed));
+    match e {
+        Expr::Label(l) => probed
+            .iter()
+            .find(|(n, _)| n == l)
+            .map_or_else(|| e.clone(), |(_, x)| x.clone()),
+        Expr::Num(_) => e.clone(),
+        Expr::Neg(a) => Expr::Neg(s(a)),
+        Expr::Call(f, a) => Expr::Call(*f, s(a)),
+        Expr::Add(a, b) => Expr::Add(s(a), s(b)),
+        Expr::Sub(a, b) => Expr::Sub(s(a), s(b)),
+        Expr::Mul(a, b) => Expr::Mul(s(a), s(b)),
+        Expr::Div(a, b) => Expr::Div(s(a), s(b)),
+        Expr::Pow(a, b) => Expr::Pow(s(a), s(b)),
+    }
+}
+
+/// The text of `p`'s rows names the earlier probed := at the same value (`ind1(W=5) -
+/// ind2(W=5)`), the rows they are.
+fn name_probed_rows(defined: &mut [FlatDefined], p: &ProbedDefinition, earlier: &[(String, Expr)]) {
+    for (row, v) in p.rows.iter().zip(&p.values) {
+        let Some(d) = defined.iter_mut().find(|d| d.name == *row) else {
+            continue;
+        };
+        let at = crate::effects::probe::label(*v);
+        for (n, _) in earlier {
+            d.text = substitute_text(&d.text, n, &format!("{n}({}={at})", p.moderator));
+        }
+    }
 }
 
 /// The std.lv / std.all values (and their bootstrap) of the probed rows are withheld (NaN,
@@ -219,15 +277,16 @@ fn variables(
 }
 
 /// The probe values of `w` in the rows the fit uses: the complete rows of the model's observed
-/// variables (listwise), or every row with `w` observed (FIML).
+/// variables (listwise), or every row with `w` observed (FIML); in both, `needed` observed.
 fn probe_values(
     flat: &FlatModel,
     data: &Dataset,
-    missing: Missing,
+    (missing, needed): (Missing, &[&str]),
     w: &str,
     probe: &ProbeMethod,
 ) -> Result<(Vec<f64>, f64), SemError> {
     let mut vars: Vec<&str> = vec![w];
+    vars.extend(needed.iter().filter(|v| **v != w));
     if missing == Missing::Listwise {
         for r in &flat.relations {
             for v in std::iter::once(&r.lhs).chain(&r.rhs) {
@@ -365,6 +424,31 @@ mod tests {
         assert_eq!(degree(&expr("a*b*W^2"), "W"), Some(2));
         assert_eq!(degree(&expr("a/W"), "W"), None);
         assert_eq!(degree(&expr("exp(a)*W"), "W"), Some(1));
+    }
+
+    /// A := naming a probed := is probed at the same values, its rows naming theirs.
+    #[test]
+    fn a_definition_of_a_probed_definition_is_probed_too() {
+        let csv = "x,m,y,w\n1,2,3,1\n2,1,3,2\n3,3,1,3\n4,2,2,4\n5,4,1,5\n";
+        let data = crate::data::read_csv_str("t.csv", csv, b',', &Default::default()).unwrap();
+        let flat = crate::spec::syntax::parse_flat(
+            "t",
+            "m ~ a*x\ny ~ b*m + c*x + w\nind := a*b*w\ntot := ind + c",
+        )
+        .unwrap();
+        let probe = ProbeMethod::Values(vec![2.0]);
+        let (out, probed) = expand(&flat, &data, Missing::Listwise, &probe).unwrap();
+        assert_eq!(probed.len(), 2);
+        assert_eq!(probed[1].moderator, "w");
+        let at = crate::effects::probe::label(2.0);
+        let tot = out
+            .defined
+            .iter()
+            .find(|d| d.name == format!("tot(w={at})"));
+        let tot = tot.expect("tot probed at w = 2");
+        assert_eq!(tot.text, format!("ind(w={at}) + c"));
+        assert_eq!(degree(&tot.expr, "w"), Some(0));
+        assert_eq!(probed[1].index.as_deref(), Some("tot(index)"));
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod sem_diagram;
 mod sem_groups;
 mod sem_groups_diag;
 mod sem_groups_interaction;
+mod sem_groups_probe;
 mod simulate;
 mod warn;
 

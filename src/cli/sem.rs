@@ -257,7 +257,7 @@ fn latent_probe_values(
 }
 
 /// --probe / --wvals (PROCESS's percentiles by default).
-fn probe_method(a: &SemArgs) -> ProbeMethod {
+pub(super) fn probe_method(a: &SemArgs) -> ProbeMethod {
     match (&a.wvals, a.probe.as_deref()) {
         (Some(v), _) => ProbeMethod::Values(v.clone()),
         (None, Some("meansd")) => ProbeMethod::MeanSd,
@@ -659,7 +659,7 @@ impl SemRun {
 }
 
 /// What the probed rows of a := are: the moderator's values and how they were chosen.
-fn probe_note(p: &ProbedDefinition) -> String {
+pub(super) fn probe_note(p: &ProbedDefinition) -> String {
     let values: Vec<String> = p
         .values
         .iter()

@@ -5,14 +5,14 @@
 //! (`GroupedFit::group_fit`); `--missing fiml` fits each group's own missing-data patterns
 //! (sem/groups/fiml.rs); `--boot` (within each group) and `--mc` add the resampled intervals of
 //! every free and `:=` parameter (sem::groups::resample); `--mi` and `--residuals` are
-//! sem_groups_diag.rs. What the grouped engine does not have yet (Bollen-Stine, probing) is
-//! refused up front with a usage error naming the flag.
+//! sem_groups_diag.rs; `--probe`/`--wvals` probe a := naming an observed moderator at its values
+//! in the pooled sample (sem_groups_probe.rs). What the grouped engine does not have yet
+//! (Bollen-Stine) is refused up front with a usage error naming the flag.
 
 use serde_json::json;
 
 use crate::analysis::sem_group_slopes::{grouped_latent_slopes, GroupSlopes};
 use crate::data::Dataset;
-use crate::effects::probe::ProbeMethod;
 use crate::report::sem_groups::{
     add_group_reliability, add_group_reliability_json, invariance_json, invariance_report,
     sem_groups_json, sem_groups_report,
@@ -36,8 +36,9 @@ use super::{usage, CliError};
 pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
     refuse_unsupported(&plan)?;
     let gopts = group_options(&plan)?;
+    let (flat, probed) = super::sem_groups_probe::probed_model(&plan, &data)?;
     let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
-    let result = if plan.a.invariance {
+    let mut result = if plan.a.invariance {
         if !gopts.equal.is_empty() {
             return Err(usage(
                 "--invariance sets the equal parameters of each level itself; drop --group-equal",
@@ -68,7 +69,7 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
             invariance::invariance(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
         )
     } else {
-        Fitted::Single(Box::new(fit_grouped(&plan, &plan.flat, &data, &gopts)?))
+        Fitted::Single(Box::new(fit_grouped(&plan, &flat, &data, &gopts)?))
     };
     let wald = match (&result, &plan.a.wald) {
         (Fitted::Single(f), Some(text)) => Some(f.wald_text(text)?),
@@ -82,12 +83,15 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         Fitted::Single(f) if plan.a.residuals => Some(super::sem_groups_diag::residuals(f)?),
         _ => None,
     };
-    let boot = match (&result, super::sem::boot_options(&plan.a)?) {
+    let mut boot = match (&result, super::sem::boot_options(&plan.a)?) {
         (Fitted::Single(f), Some(opts)) => {
-            Some(groups::resample::bootstrap(&plan.flat, &data, f, &opts).map_err(err)?)
+            Some(groups::resample::bootstrap(&flat, &data, f, &opts).map_err(err)?)
         }
         _ => None,
     };
+    if let Fitted::Single(f) = &mut result {
+        crate::analysis::sem_probe_groups::withhold_standardized(f, boot.as_mut(), &probed);
+    }
     let compare = match (&result, &plan.a.compare) {
         (Fitted::Single(f), Some(path)) => Some(compared(&plan, &data, &gopts, f, path)?),
         _ => None,
@@ -97,7 +101,7 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         Fitted::Invariance(_) => Vec::new(),
     };
     let slopes = match &result {
-        Fitted::Single(f) => grouped_latent_slopes(f, &data, &ProbeMethod::Percentiles)
+        Fitted::Single(f) => grouped_latent_slopes(f, &data, &super::sem::probe_method(&plan.a))
             .map_err(|e| CliError::from(crate::Error::from(e)))?,
         Fitted::Invariance(_) => Vec::new(),
     };
@@ -114,6 +118,7 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
         reliability,
         compare,
         slopes,
+        probed,
     })
 }
 
@@ -186,13 +191,12 @@ pub fn run(
 /// Flags the grouped engine does not take yet.
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
-    let refused: [(bool, &str); 3] = [
+    let refused: [(bool, &str); 2] = [
         (
             plan.opts.missing == Missing::Fiml && a.boot > 0,
             "--boot with --missing fiml",
         ),
         (a.bollen_stine, "--bollen-stine"),
-        (a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals"),
     ];
     match refused.iter().find(|(on, _)| *on) {
         Some((_, flag)) => Err(usage(format!(
@@ -254,6 +258,8 @@ pub struct GroupRun {
     compare: Option<LrtTable>,
     /// Each group's simple slopes and Johnson-Neyman regions of the latent interactions.
     slopes: Vec<GroupSlopes>,
+    /// The := probed at values of an observed moderator (--probe, --wvals).
+    probed: Vec<crate::analysis::sem_probe_groups::GroupProbedDefinition>,
 }
 
 impl GroupRun {
@@ -281,6 +287,7 @@ impl GroupRun {
             "residuals": a.residuals, "compare": a.compare, "cluster": a.cluster,
             "boot": a.boot, "mc": a.mc, "seed": self.boot.as_ref().map(|b| b.seed),
             "ci": self.boot.as_ref().filter(|_| a.boot > 0).map(|b| b.method),
+            "probe": a.probe.as_deref().unwrap_or("percentiles"), "wvals": a.wvals,
         })
     }
 
@@ -346,6 +353,10 @@ impl Deliverable for GroupRun {
         if let (Fitted::Single(f), Some(r)) = (&self.result, &self.residuals) {
             super::sem_groups_diag::add_residuals_to_report(&mut report, f, r);
         }
+        let column = self.plan.a.group.as_deref().unwrap_or_default();
+        report
+            .notes
+            .extend(super::sem_groups_probe::notes(&self.probed, column));
         if let Some(b) = &self.boot {
             crate::report::sem_boot::add_to(&mut report, b);
         }
@@ -391,6 +402,7 @@ impl Deliverable for GroupRun {
         if let (Some(t), Some(o)) = (&self.compare, doc.as_object_mut()) {
             o.insert("lrt".into(), serde_json::to_value(t).unwrap_or_default());
         }
+        super::sem_groups_probe::add_to_json(&mut doc, &self.probed);
         self.input.add_to_json(&mut doc);
         Ok(doc)
     }

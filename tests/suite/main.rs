@@ -72,6 +72,7 @@ mod sem_groups_boot;
 mod sem_groups_diagnostics;
 mod sem_groups_dmc;
 mod sem_groups_fiml;
+mod sem_groups_probe;
 mod sem_groups_report;
 mod sem_input;
 mod sem_lms;

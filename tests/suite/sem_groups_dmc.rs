@@ -259,6 +259,32 @@ mod cli {
         a
     }
 
+    /// `--wvals` (and `--probe`) choose the latent moderator's values in every group, as for one
+    /// group.
+    #[test]
+    fn grouped_latent_slopes_at_given_values() {
+        let Some(data) = hs_path() else { return };
+        let doc = json(&cipa(&args(
+            &data,
+            &["--wvals", "-1,0,1", "--format", "json"],
+        )));
+        let exp = golden("regressions", "slopes.json");
+        for (g, e) in doc["latent_slopes"]
+            .as_array()
+            .expect("latent_slopes")
+            .iter()
+            .zip(exp.as_array().unwrap())
+        {
+            let rows = g["slopes"][0]["slopes"].as_array().unwrap();
+            let w: Vec<f64> = rows.iter().map(|r| r["w"].as_f64().unwrap()).collect();
+            assert_eq!(w, [-1.0, 0.0, 1.0]);
+            let slope: Vec<f64> = rows.iter().map(|r| r["effect"].as_f64().unwrap()).collect();
+            // Linear in w: the middle slope is the mean of the outer two.
+            assert!((slope[1] - (slope[0] + slope[2]) / 2.0).abs() < 1e-12);
+            assert_eq!(g["group"], e["group"]);
+        }
+    }
+
     #[test]
     fn grouped_latent_slopes_in_json_and_text() {
         let Some(data) = hs_path() else { return };
