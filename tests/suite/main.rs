@@ -20,6 +20,7 @@ mod cli_sem_condind;
 mod cli_sem_diagram;
 mod cli_sem_framework;
 mod cli_sem_groups;
+mod cli_sem_groups_fiml;
 mod counterfactual_properties;
 mod curves;
 mod domain;
