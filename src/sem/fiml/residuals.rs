@@ -9,11 +9,16 @@
 //! - standardized: Q(Γ/N)Q′ with Q = I − Δ A0⁻¹ Δ′ A1, A1 that observed information at the
 //!   structured moments (`h1.information = "structured"`) and A0 = Δ′A1Δ (the model's
 //!   information with `observed.information = "h1"`), inverted under the constraints.
+//!
+//! Under fixed.x both informations lose the covariates' own moments (their rows and columns
+//! zeroed, `x.idx` of `lav_mvnorm_missing_logl_hessian_samplestats`) and A_u is inverted on the
+//! rest (`lav_matrix_symmetric_inverse` leaves zeros there): the covariates' residuals are 0
+//! with no SE, and lavaan prints them as 0.
 
 use super::super::constraints::reparametrise;
 use super::super::error::SemError;
 use super::super::implied::Implied;
-use super::super::linalg::{spd_inverse_logdet, Mat};
+use super::super::linalg::Mat;
 use super::super::model::Model;
 use super::super::modindices::fixed_x_positions;
 use super::super::partable::ParTable;
@@ -21,6 +26,7 @@ use super::super::residuals::{descriptive, divide_by_se, layout, not_pd, Residua
 use super::super::sample::SampleStats;
 use super::super::vcov::vcov;
 use super::h1info::{cov_index, delta_matrix, observed};
+use super::robust::{mask, masked_inverse, x_moments};
 use super::FimlData;
 
 /// lavaan's `residuals()` of every type for the FIML fit of `pt` at θ (`s`: the EM moments).
@@ -44,6 +50,8 @@ pub(crate) struct Block {
     imp: Implied,
     a1: Mat,
     pub d: Mat,
+    /// The covariates' moments under fixed.x (none otherwise), masked in the informations.
+    masked: Vec<usize>,
 }
 
 impl Block {
@@ -53,17 +61,22 @@ impl Block {
         fd: &FimlData,
         theta: &[f64],
     ) -> Result<Block, SemError> {
-        if !fixed_x_positions(pt).is_empty() {
-            // lavaan masks the covariates in these informations (x.idx); not reproduced here.
-            return Err(SemError::UnsupportedOption {
-                what: "residuals under full-information ML with fixed.x covariates (use --no-fixed-x, or --missing listwise)".into(),
-            });
-        }
+        let masked = match pt.fixed_x {
+            true => x_moments(pt.ov.len(), &fixed_x_positions(pt)),
+            false => Vec::new(),
+        };
         let model = Model::new(pt, s);
         let (_, imp) = model.implied(theta).ok_or_else(not_pd)?;
-        let a1 = observed(&fd.patterns, &imp.mu, &imp.sigma.data).ok_or_else(not_pd)?;
+        let mut a1 = observed(&fd.patterns, &imp.mu, &imp.sigma.data).ok_or_else(not_pd)?;
+        mask(&mut a1, &masked);
         let d = delta_matrix(&model, theta).ok_or_else(not_pd)?;
-        Ok(Block { model, imp, a1, d })
+        Ok(Block {
+            model,
+            imp,
+            a1,
+            d,
+            masked,
+        })
     }
 
     /// A0 = Δ′A1Δ (per case): the model's information with `observed.information = "h1"`.
@@ -83,8 +96,9 @@ impl Block {
     ) -> Result<Residuals, SemError> {
         let [raw, cor_bollen, cor_bentler] = descriptive(pt, s, &self.imp);
         let (pats, p) = (&fd.patterns, pt.ov.len());
-        let a_u = observed(pats, &fd.h1.mean, &fd.h1.cov).ok_or_else(not_pd)?;
-        let (a_u_inv, _) = spd_inverse_logdet(&a_u).ok_or_else(not_pd)?;
+        let mut a_u = observed(pats, &fd.h1.mean, &fd.h1.cov).ok_or_else(not_pd)?;
+        mask(&mut a_u, &self.masked);
+        let a_u_inv = masked_inverse(&a_u, &self.masked).ok_or_else(not_pd)?;
         let acov_obs = a_u_inv.scale(1.0 / pats.n);
         let d = &self.d;
         let q = Mat::identity(self.a1.rows).sub(&d.mul(a0_inv).mul(&d.t()).mul(&self.a1));

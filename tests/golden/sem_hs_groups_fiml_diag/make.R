@@ -3,7 +3,7 @@
 # cells of tests/golden/sem_hs_fiml/blank.csv blanked (as ../sem_hs_groups_fiml), missing = "ml",
 # ML: configural, metric (group.equal = "loadings") and the fixed.x model of
 # ../sem_hs_groups_fiml/ml/fixedx. <level>.json holds modindices(fit, sort. = FALSE) with its
-# group column and (configural, metric) residuals(fit, type = ...) per group: raw, cor.bollen,
+# group column and residuals(fit, type = ...) per group: raw, cor.bollen,
 # cor.bentler, normalized, standardized, each {cov, mean} (lavaan compares the model-implied
 # moments with each group's EM (H1) moments, lav_residuals.R). As ../sem_hs_fiml/mi/make.R,
 # lavaan's default fit (nlminb, rel.tol 1e-10) is polished by four Newton steps with lavaan's
@@ -79,13 +79,11 @@ for (lv in names(cases)) {
               modindices = data.frame(lhs = mi$lhs, op = mi$op, rhs = mi$rhs, group = mi$group,
                                       mi = mi$mi, epc = mi$epc, sepc_lv = mi$sepc.lv,
                                       sepc_all = mi$sepc.all, sepc_nox = mi$sepc.nox))
-  if (lv != "fixedx") {
-    types <- c(raw = "raw", cor_bollen = "cor.bollen", cor_bentler = "cor.bentler",
-               normalized = "normalized", standardized = "standardized")
-    per_type <- lapply(types, function(t) res(fit, t))
-    out$groups <- lapply(seq_along(out$levels), function(g)
-      lapply(per_type, function(r) r[[g]]))
-  }
+  types <- c(raw = "raw", cor_bollen = "cor.bollen", cor_bentler = "cor.bentler",
+             normalized = "normalized", standardized = "standardized")
+  per_type <- lapply(types, function(t) res(fit, t))
+  out$groups <- lapply(seq_along(out$levels), function(g)
+    lapply(per_type, function(r) r[[g]]))
   write_json(out, file.path(case, paste0(lv, ".json")), digits = NA, auto_unbox = TRUE,
              pretty = TRUE, na = "null")
 }
