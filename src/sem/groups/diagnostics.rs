@@ -112,6 +112,7 @@ fn stack(src: &GroupSource, blocks: &[Block], n: f64) -> Stacked {
 /// fit, single-group rules in fiml/modindices.rs), weighted by n_g/N as above.
 pub fn modification_indices(fit: &GroupedFit) -> Result<Vec<GroupModIndex>, SemError> {
     let src = fit.source.as_ref().ok_or_else(not_pd)?;
+    check_fiml_source(src)?;
     let gt = &src.tables;
     let blocks: Vec<Block> = (0..gt.groups.len())
         .map(|g| block(src, g, &fit.theta))
@@ -203,12 +204,21 @@ pub fn residuals(fit: &GroupedFit) -> Result<Vec<Residuals>, SemError> {
         .collect()
 }
 
+/// A FIML fit's source carries every group's patterns and EM H1 (groups/fiml.rs sets them);
+/// without them the diagnostics would silently be the complete-data ones.
+fn check_fiml_source(src: &GroupSource) -> Result<(), SemError> {
+    if src.missing == Missing::Fiml && src.fiml.len() != src.tables.groups.len() {
+        return Err(SemError::UnsupportedOption {
+            what: "diagnostics of a multi-group FIML fit without its missing-data patterns".into(),
+        });
+    }
+    Ok(())
+}
+
 /// [`residuals`] of a multi-group FIML fit.
 fn fiml_residuals(fit: &GroupedFit, src: &GroupSource) -> Result<Vec<Residuals>, SemError> {
     let gt = &src.tables;
-    if src.fiml.len() != gt.groups.len() {
-        return Err(not_pd());
-    }
+    check_fiml_source(src)?;
     let blocks: Vec<FimlBlock> = (gt.groups.iter().zip(&src.stats).zip(&src.fiml).enumerate())
         .map(|(g, ((pt, s), fd))| {
             let o = gt.free_offset[g];
