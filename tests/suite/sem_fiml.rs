@@ -389,26 +389,11 @@ fn blanked_with_covariates() -> Option<Dataset> {
     Some(Dataset::new("hs_blanked_x", vars).expect("data set"))
 }
 
-/// With fixed.x covariates the FIML residuals are not reproduced yet: refused with the ways
-/// out (the modification indices are, fiml_modification_indices_with_fixed_x_are_lavaans).
+/// With fixed.x covariates (sem()'s default; sem_hs_fiml/mi/make_fixedx.R): both informations
+/// lose the covariates' own moments (lavaan's x.idx), whose residuals are 0.
 #[test]
-fn fiml_residuals_with_fixed_x_are_refused() {
-    let Some(data) = blanked_with_covariates() else {
-        return;
-    };
-    let model = "textual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\ntextual ~ ageyr + sex";
-    let flat = cipa::spec::syntax::parse_flat("x", model).unwrap();
-    let opts = SemOptions::lavaan(Estimator::Ml, Missing::Fiml);
-    let fit = sem::fit(&flat, &data, &opts).unwrap();
-    assert!(fit.modification_indices().is_ok());
-    let e = fit.residuals().unwrap_err().to_string();
-    assert!(e.contains("fixed.x") && e.contains("--no-fixed-x"), "{e}");
-    let random = SemOptions {
-        fixed_x: false,
-        ..opts
-    };
-    let fit = sem::fit(&flat, &data, &random).unwrap();
-    assert!(fit.modification_indices().is_ok() && fit.residuals().is_ok());
+fn fiml_residuals_with_fixed_x_are_lavaans() {
+    check_residuals("fixedx.json");
 }
 
 /// The bootstrap of the FIML CFA against lavaan's (`se = "bootstrap"`, `missing = "ml"`,

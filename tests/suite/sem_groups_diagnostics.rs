@@ -93,28 +93,6 @@ fn hs_groups_modindices_metric() {
     check("metric", &[GroupEqual::Loadings]);
 }
 
-/// Under FIML the grouped modification indices are refused with a typed error, not computed
-/// from the wrong information.
-#[test]
-fn fiml_grouped_modindices_are_refused() {
-    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
-    else {
-        return;
-    };
-    let data = common::read_data(&path);
-    let flat = cipa::spec::syntax::parse_flat("m", "visual =~ x1 + x2 + x3").unwrap();
-    let gopts = GroupOptions {
-        column: "school".into(),
-        ..GroupOptions::default()
-    };
-    let opts = SemOptions::lavaan(Estimator::Ml, Missing::Fiml);
-    let fit = groups::fit(&flat, &data, &opts, &gopts).unwrap();
-    let err = diagnostics::modification_indices(&fit)
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("multi-group FIML"), "{err}");
-}
-
 /// `a` within `rel` of `e` relative to max(|e|, floor): a residual is a difference of O(1)
 /// moments, so lavaan's ~1e-5 optimiser noise in θ̂ is absolute on the moments' scale (floor
 /// 0.1 for raw and correlation residuals, 1 for the z-like normalized and standardized ones;

@@ -32,7 +32,7 @@ fn num(v: &Value) -> f64 {
 
 /// HolzingerSwineford1939 with the golden case's cells of x1..x9 blanked (the school column
 /// kept); `None` (the test skips) without ../shared.
-fn blanked() -> Option<Dataset> {
+pub(crate) fn blanked() -> Option<Dataset> {
     let path = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")?;
     let mut data = common::read_data(&path);
     let cells = common::hs_fiml_blank_cells();

@@ -32,17 +32,26 @@ pub fn modification_indices(
     theta: &[f64],
 ) -> Result<Vec<ModIndex>, SemError> {
     let x = fixed_x_positions(pt);
-    let info_grad = |model: &Model, t: &[f64]| -> Result<(Mat, Vec<f64>), SemError> {
-        // fmin = F/2 (fiml.rs).
-        let (_, g) = objective_gradient(model, fd, t).ok_or_else(not_pd)?;
-        let g = g.iter().map(|v| v / 2.0).collect();
-        let (_, imp) = model.implied(t).ok_or_else(not_pd)?;
-        let mut a1 = expected_h1(&fd.patterns, &imp.sigma.data).ok_or_else(not_pd)?;
-        zero_x_moments(&mut a1, fd.patterns.p, &x);
-        let d = delta_matrix(model, t).ok_or_else(not_pd)?;
-        Ok((d.t().mul(&a1).mul(&d), g))
-    };
+    let info_grad = |model: &Model, t: &[f64]| info_grad(model, t, fd, &x);
     modification_indices_by(pt, s, theta, &info_grad)
+}
+
+/// The expected information Δ′A1Δ (per case) and the gradient of fmin = F/2 of an extended
+/// `model` at θ on the patterns of `fd`, the fixed.x moments `x` zeroed in A1 (also one
+/// group's block of a multi-group FIML fit, groups/diagnostics.rs).
+pub(crate) fn info_grad(
+    model: &Model,
+    t: &[f64],
+    fd: &FimlData,
+    x: &[usize],
+) -> Result<(Mat, Vec<f64>), SemError> {
+    let (_, g) = objective_gradient(model, fd, t).ok_or_else(not_pd)?;
+    let g = g.iter().map(|v| v / 2.0).collect();
+    let (_, imp) = model.implied(t).ok_or_else(not_pd)?;
+    let mut a1 = expected_h1(&fd.patterns, &imp.sigma.data).ok_or_else(not_pd)?;
+    zero_x_moments(&mut a1, fd.patterns.p, x);
+    let d = delta_matrix(model, t).ok_or_else(not_pd)?;
+    Ok((d.t().mul(&a1).mul(&d), g))
 }
 
 /// A1 above, per case, in the moments m = (μ, vech Σ) of h1info.rs; `None` when a pattern's

@@ -48,11 +48,7 @@ pub fn fit_clustered(
     let pt = partable::build(flat, &names, &opts)?;
     let mut prep = fiml_data(&pt, data)?;
     if let Some(var) = cluster {
-        // One id per score row: the patterns' rows in pattern order (fiml/h1info.rs scores).
-        let rows: Vec<usize> = (prep.fd.patterns.patterns.iter())
-            .flat_map(|q| q.rows.iter().map(|&i| prep.kept[i]))
-            .collect();
-        prep.clusters = Some((Clusters::from_column(data, var, &rows)?, var.to_string()));
+        prep.clusters = Some((prep.clusters_of(data, var)?, var.to_string()));
     }
     let fd = &prep.fd;
     let p = pt.ov.len();
@@ -165,6 +161,17 @@ pub(crate) struct Prepared {
     kept: Vec<usize>,
     /// The clusters of the score rows and their variable (`fit_clustered`).
     clusters: Option<(Clusters, String)>,
+}
+
+impl Prepared {
+    /// The clusters of column `var` of `data` (the data these rows were prepared from), one id
+    /// per score row: the patterns' rows in pattern order (fiml/h1info.rs `scores`).
+    pub(crate) fn clusters_of(&self, data: &Dataset, var: &str) -> Result<Clusters, SemError> {
+        let rows: Vec<usize> = (self.fd.patterns.patterns.iter())
+            .flat_map(|q| q.rows.iter().map(|&i| self.kept[i]))
+            .collect();
+        Clusters::from_column(data, var, &rows)
+    }
 }
 
 /// The model variables of every row (NaN where missing), their patterns and the EM H1; rows

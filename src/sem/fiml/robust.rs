@@ -132,7 +132,7 @@ pub(crate) fn mask(a: &mut Mat, idx: &[usize]) {
 
 /// The inverse of `a` without rows and columns `idx`, zeros there (lavaan's
 /// `lav_matrix_symmetric_inverse` on a matrix with zero rows).
-fn masked_inverse(a: &Mat, idx: &[usize]) -> Option<Mat> {
+pub(crate) fn masked_inverse(a: &Mat, idx: &[usize]) -> Option<Mat> {
     let keep: Vec<usize> = (0..a.rows).filter(|i| !idx.contains(i)).collect();
     let (inv, _) = spd_inverse_logdet(&a.select(&keep))?;
     let mut out = Mat::zeros(a.rows, a.cols);

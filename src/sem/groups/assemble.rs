@@ -148,6 +148,7 @@ pub(super) fn assemble(
             tables: f.gt.clone(),
             stats: gdata.iter().map(|d| d.stats.clone()).collect(),
             missing: opts.missing,
+            fiml: Vec::new(),
         })),
         cluster: Vec::new(),
         interactions: Vec::new(),

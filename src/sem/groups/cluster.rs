@@ -3,17 +3,19 @@
 //! the grouped ML fit; the sandwich's meat and the Yuan-Bentler Γ of each group sum that group's
 //! case scores within its clusters (sem/cluster.rs's single-group rules, per group: lavaan keeps
 //! one `cluster.idx` per group, lav_data.R, and applies C_g/(C_g−1) with C_g the clusters of
-//! group g).
+//! group g). Under FIML (`missing = "ml"`, groups/fiml.rs) the casewise scores of the model,
+//! of the h1 and of the baseline are summed within each group's clusters the same way (the
+//! single-group FIML rule of sem/cluster.rs, per group).
 
 use crate::data::Dataset;
 use crate::spec::flat::FlatModel;
 
 use super::super::cluster::Clusters;
-use super::super::{Estimator, Missing, SemError, SemOptions};
+use super::super::{Estimator, SemError, SemOptions};
 use super::{data, fit_with, GroupOptions, GroupedFit};
 
 /// Fits `flat` in every group of `gopts.column` by ML with standard errors and test robust to
-/// the clusters of column `var` (MLR only, complete data).
+/// the clusters of column `var` (MLR only; complete data or FIML, groups/fiml.rs).
 pub fn fit_clustered(
     flat: &FlatModel,
     data: &Dataset,
@@ -24,11 +26,6 @@ pub fn fit_clustered(
     if opts.estimator != Estimator::Mlr {
         return Err(SemError::Cluster {
             reason: "cluster-robust standard errors and test come with the MLR estimator (lavaan's cluster = with estimator = \"MLR\"): add --estimator mlr".into(),
-        });
-    }
-    if opts.missing == Missing::Fiml {
-        return Err(SemError::UnsupportedOption {
-            what: "--cluster with --group and --missing fiml (multi-group FIML); use listwise deletion".into(),
         });
     }
     // Named as a column before the fit, as the single-group fit does.

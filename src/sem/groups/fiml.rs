@@ -10,11 +10,13 @@
 use crate::data::Dataset;
 use crate::spec::flat::FlatModel;
 
+use super::super::cluster::Clusters;
 use super::super::error::SemError;
 use super::super::fiml::pipeline::{self, fiml_data, information_of, minimise, Prepared};
 use super::super::fiml::{objective_gradient, FimlData};
 use super::super::linalg::Mat;
 use super::super::model::Model;
+use super::super::robust::first_order;
 use super::super::sample::SampleStats;
 use super::super::{estimate as search, products, start, vcov, SemOptions};
 use super::data::{self, GroupData};
@@ -22,12 +24,16 @@ use super::estimate::Groups;
 use super::partable::{self, Equal, GroupedTable};
 use super::{fiml_measures, free_name, Fitted, GroupOptions, GroupedFit};
 
-/// Fits `flat` by FIML in every group of `gopts.column`.
+/// Fits `flat` by FIML in every group of `gopts.column`; with `cluster`, MLR's casewise scores
+/// (of the model, the h1 and the baseline) are summed within each group's clusters of that
+/// column (lavaan's `cluster =` with `group =` and `missing = "ml"`: one `cluster.idx` per group,
+/// lav_data.R, C_g/(C_g−1) per group; sem/cluster.rs).
 pub(super) fn fit(
     flat: &FlatModel,
     data: &Dataset,
     opts: &SemOptions,
     gopts: &GroupOptions,
+    cluster: Option<&str>,
 ) -> Result<GroupedFit, SemError> {
     // lavaan forces the mean structure under missing = "ml".
     let opts = SemOptions {
@@ -43,6 +49,13 @@ pub(super) fn fit(
         partial: gopts.partial.clone(),
     };
     let gt = partable::build(flat, &names, &opts, levels.len(), &eq)?;
+    if let Some(var) = cluster.filter(|v| gt.combined.ov.iter().any(|o| o == v)) {
+        return Err(SemError::Cluster {
+            reason: format!(
+                "'{var}' is a variable of the model and the cluster variable; a cluster identifier cannot be modelled"
+            ),
+        });
+    }
     let mut dropped: Vec<u64> = (0..data.n_rows())
         .filter(|&r| of_row[r].is_none())
         .map(|r| data.lines()[r])
@@ -52,7 +65,11 @@ pub(super) fn fit(
         let rows: Vec<usize> = (0..data.n_rows())
             .filter(|&r| of_row[r] == Some(g))
             .collect();
-        let one = group(&gt, g, gopts, level, &data.take_rows(&rows))?;
+        let sub = data.take_rows(&rows);
+        let mut one = group(&gt, g, gopts, level, &sub)?;
+        if let Some(var) = cluster {
+            one.clusters = Some(one.prep.clusters_of(&sub, var)?);
+        }
         dropped.extend(one.prep.dropped_lines.iter().copied());
         groups.push(one);
     }
@@ -61,6 +78,11 @@ pub(super) fn fit(
     out.group = gopts.column.clone();
     out.group_options = gopts.clone();
     out.dropped_lines = dropped;
+    if let Some(var) = cluster {
+        out.cluster = (groups.iter())
+            .filter_map(|g| g.clusters.as_ref().map(|c| c.info(var)))
+            .collect();
+    }
     Ok(out)
 }
 
@@ -69,11 +91,22 @@ pub(super) fn fit(
 pub(super) struct FimlGroup {
     pub prep: Prepared,
     pub data: GroupData,
+    /// The group's clusters of its score rows under `cluster =`.
+    pub clusters: Option<Clusters>,
 }
 
 impl FimlGroup {
     pub fn fd(&self) -> &FimlData {
         &self.prep.fd
+    }
+
+    /// The first-order information of casewise scores, summed within the group's clusters if
+    /// any.
+    pub fn first_order(&self, scores: &Mat) -> Mat {
+        match &self.clusters {
+            Some(c) => c.first_order(scores),
+            None => first_order(scores),
+        }
     }
 }
 
@@ -120,7 +153,11 @@ fn group(
         rows: prep.rows.clone(),
         stats,
     };
-    Ok(FimlGroup { prep, data })
+    Ok(FimlGroup {
+        prep,
+        data,
+        clusters: None,
+    })
 }
 
 /// F = Σ (n_g/N)·F_g over the groups and its gradient, stacked in θ.
@@ -189,6 +226,9 @@ fn fit_groups(
     let (v, fit) = fiml_measures::measures(&fitted, &w, groups, &info, v, ndat, opts)?;
     let gdata: Vec<GroupData> = groups.iter().map(|d| d.data.clone()).collect();
     let mut out = super::assemble::assemble(&fitted, &w, &gdata, v, fit, opts);
+    if let Some(src) = out.source.as_mut() {
+        std::sync::Arc::make_mut(src).fiml = groups.iter().map(|g| g.fd().clone()).collect();
+    }
     // Each group's share of T is 2(ℓ_H1,g − ℓ_g) = n_g·F_g under FIML (lavaan's stat.group).
     for (g, r) in out.groups.iter_mut().enumerate() {
         let fg = objective_gradient(&models[g], groups[g].fd(), w.slice(g, &fitted.est.theta));

@@ -21,7 +21,7 @@ use super::super::fit_measures::{incremental, FitMeasures};
 use super::super::linalg::{spd_inverse_logdet, Mat};
 use super::super::moments::DataView;
 use super::super::objective::f_ml;
-use super::super::robust::{first_order, sandwich, YuanBentler};
+use super::super::robust::{sandwich, YuanBentler};
 use super::super::scaled_test::{scaled_fit_groups, RobustFit, Scaled, ScaledFit, ScaledInput};
 use super::super::vcov::vcov;
 use super::super::{Estimator, SemOptions};
@@ -153,14 +153,16 @@ fn mlr_group(px: &Parts<'_>, g: usize) -> Option<(Mat, f64, f64, f64)> {
     let theta = px.w.slice(g, &px.f.est.theta);
     let (_, imp) = model.implied(theta)?;
     let dl = delta_matrix(model, theta)?;
-    let b1 = first_order(&scores(data, pats, &imp.mu, &imp.sigma.data)?);
+    let b1 = d.first_order(&scores(data, pats, &imp.mu, &imp.sigma.data)?);
     let masked = px.masked();
-    let h1 = h1_info(d.fd(), data, &d.data.stats, &masked, &first_order)?;
+    let h1 = h1_info(d.fd(), data, &d.data.stats, &masked, &|s| d.first_order(s))?;
     let ndat_h1 = (n_moments(pats.p) - masked.len()) as f64;
     let b = &px.bases[g];
     let eb = observed(pats, &b.mean, &b.sigma)?.select(&b.idx);
     let (eb_inv, _) = spd_inverse_logdet(&eb)?;
-    let b0b = first_order(&scores(data, pats, &b.mean, &b.sigma)?).select(&b.idx);
+    let b0b = d
+        .first_order(&scores(data, pats, &b.mean, &b.sigma)?)
+        .select(&b.idx);
     Some((
         dl.t().mul(&b1).mul(&dl),
         h1.w_inv.trace_mul(&h1.j),
@@ -281,7 +283,9 @@ fn corrected_group(
     let (model, d) = (&px.f.models[g], &px.groups[g]);
     let em = &d.data.stats;
     let (n_g, fg) = (em.n, px.w.weight(g));
-    let h1 = h1_info(d.fd(), px.view(g).ok()?, em, &px.masked(), &first_order)?;
+    let h1 = h1_info(d.fd(), px.view(g).ok()?, em, &px.masked(), &|s| {
+        d.first_order(s)
+    })?;
     let (em_inv, _) = spd_inverse_logdet(&em.cov)?;
     // lavaan refits to the EM moments with fixed.x = TRUE: W_c has the covariates masked.
     let mut wc = complete(&em_inv);

@@ -182,6 +182,8 @@ pub struct GroupSource {
     pub tables: GroupedTable,
     pub stats: Vec<super::SampleStats>,
     pub missing: Missing,
+    /// Under FIML, each group's missing-data patterns and EM H1 (empty otherwise).
+    pub(crate) fiml: Vec<super::fiml::FimlData>,
 }
 
 impl GroupedFit {
@@ -249,12 +251,7 @@ fn fit_expanded(
     cluster: Option<&str>,
 ) -> Result<GroupedFit, SemError> {
     if opts.missing == Missing::Fiml {
-        if cluster.is_some() {
-            return Err(SemError::UnsupportedOption {
-                what: "cluster-robust standard errors of a multi-group FIML fit (fit with --missing listwise, or drop --cluster)".into(),
-            });
-        }
-        return fiml::fit(flat, data, opts, gopts);
+        return fiml::fit(flat, data, opts, gopts, cluster);
     }
     let (gt, gdata, dropped) = prepare(flat, data, opts, gopts)?;
     let clusters = match cluster {

@@ -38,6 +38,14 @@ out <- list(
   modindices = data.frame(lhs = mi$lhs, op = mi$op, rhs = mi$rhs, mi = mi$mi,
     epc = mi$epc, sepc_lv = mi$sepc.lv, sepc_all = mi$sepc.all, sepc_nox = mi$sepc.nox,
     stringsAsFactors = FALSE),
+  # Added for the fixed.x residuals (issue 12, grp-fiml): the covariates' moments masked in
+  # both informations (x.idx), their residuals 0.
+  residuals = lapply(c(raw = "raw", cor_bollen = "cor.bollen", cor_bentler = "cor.bentler",
+                       standardized = "standardized", normalized = "normalized"),
+                     function(type) {
+                       r <- residuals(fit, type = type)
+                       list(cov = unclass(r$cov), mean = unclass(r$mean))
+                     }),
   versions = list(R = R.version.string, lavaan = as.character(packageVersion("lavaan")),
     jsonlite = as.character(packageVersion("jsonlite"))))
 write_json(out, file.path(dir, "fixedx.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE,

@@ -1,0 +1,197 @@
+//! The grouped FIML combinations through the CLI: `--group --missing fiml` with `--mi` and
+//! `--residuals`, with `--cluster` (MLR) and with `--invariance`, each against the lavaan
+//! goldens the library tests use (sem_groups_fiml_diag.rs, sem_groups_fiml_cluster.rs,
+//! sem_groups_fiml_invariance.rs): the JSON carries lavaan's numbers.
+
+use serde_json::Value;
+
+use crate::common::cli::{cipa, json};
+use crate::common::{golden_dir, hs_fiml_blank_cells, shared_or_skip_file};
+
+const CFA: &str = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9";
+
+fn read(case: &str, file: &str) -> Value {
+    let text = std::fs::read_to_string(golden_dir(case).join(file)).expect(file);
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
+/// HolzingerSwineford1939 with the cells of tests/golden/sem_hs_fiml/blank.csv blanked, as a
+/// CSV in `dir`; `None` without ../shared.
+fn blanked_csv(dir: &std::path::Path) -> Option<String> {
+    let src = shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")?;
+    let text = std::fs::read_to_string(src).expect("data");
+    let mut lines: Vec<Vec<String>> = (text.lines())
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    for (row, col) in hs_fiml_blank_cells() {
+        let j = (lines[0].iter())
+            .position(|h| *h == format!("\"{col}\""))
+            .expect("column");
+        lines[row + 1][j] = String::new();
+    }
+    let path = dir.join("hs_blanked.csv");
+    let body: Vec<String> = lines.iter().map(|l| l.join(",")).collect();
+    std::fs::write(&path, body.join("\n") + "\n").expect("write");
+    Some(path.to_string_lossy().into_owned())
+}
+
+fn close(what: &str, a: f64, e: f64, rel: f64) {
+    assert!(
+        (a - e).abs() <= rel * e.abs().max(1e-3),
+        "{what}: cipa {a}, lavaan {e}"
+    );
+}
+
+/// `--mi 0 --residuals`: every index above 0 (largest first) is lavaan's row of the same
+/// parameter and group, and each group's standardized and normalized residuals are lavaan's.
+#[test]
+fn grouped_fiml_mi_and_residuals_match_lavaan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(data) = blanked_csv(dir.path()) else {
+        return;
+    };
+    let doc = json(&cipa(&[
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        CFA,
+        "--group",
+        "school",
+        "--missing",
+        "fiml",
+        "--mi",
+        "0",
+        "--residuals",
+        "--format",
+        "json",
+    ]));
+    let exp = read("sem_hs_groups_fiml_diag", "configural.json");
+    let key = |v: &Value| {
+        format!(
+            "{} {} {} {}",
+            v["lhs"].as_str().unwrap_or(""),
+            v["op"].as_str().unwrap_or(""),
+            v["rhs"].as_str().unwrap_or(""),
+            v["group"].as_f64().unwrap_or(f64::NAN)
+        )
+    };
+    let rows = doc["modindices"]["rows"].as_array().expect("rows");
+    let want: Vec<&Value> = (exp["modindices"].as_array().expect("golden rows").iter())
+        .filter(|e| e["mi"].as_f64().is_some_and(|m| m > 0.0))
+        .collect();
+    assert_eq!(rows.len(), want.len());
+    let mis: Vec<f64> = rows.iter().map(|r| r["mi"].as_f64().unwrap()).collect();
+    assert!(mis.windows(2).all(|w| w[0] >= w[1]));
+    for r in rows {
+        let e = (want.iter())
+            .find(|e| key(e) == key(r))
+            .unwrap_or_else(|| panic!("no lavaan row {}", key(r)));
+        for col in ["mi", "epc", "sepc_all"] {
+            let what = format!("{} {col}", key(r));
+            close(
+                &what,
+                r[col].as_f64().unwrap(),
+                e[col].as_f64().unwrap(),
+                1e-5,
+            );
+        }
+    }
+    for g in 0..2 {
+        let (r, e) = (&doc["residuals"][g], &exp["groups"][g]);
+        for kind in ["normalized", "standardized"] {
+            for i in 0..9 {
+                for j in 0..9 {
+                    let a = r[kind]["cov"][i][j].as_f64().unwrap();
+                    let b = e[kind]["cov"][i][j].as_f64().unwrap();
+                    close(&format!("group {g} {kind} [{i},{j}]"), a, b, 1e-5);
+                }
+            }
+        }
+    }
+}
+
+/// `--cluster cluster --missing fiml --estimator mlr` under `--group half`: the scaled test
+/// and each group's clusters (tests/golden/sem_groups_cluster_fiml/cfa).
+#[test]
+fn grouped_fiml_cluster_matches_lavaan() {
+    let data = golden_dir("sem_groups_cluster_fiml").join("data.csv");
+    let doc = json(&cipa(&[
+        "sem",
+        "--data",
+        data.to_str().expect("path"),
+        "--syntax",
+        "f1 =~ y1 + y2 + y3; f2 =~ y4 + y5 + y6",
+        "--group",
+        "half",
+        "--cluster",
+        "cluster",
+        "--missing",
+        "fiml",
+        "--estimator",
+        "mlr",
+        "--format",
+        "json",
+    ]));
+    let exp = read("sem_groups_cluster_fiml/cfa", "expected.json");
+    for k in [
+        "chisq",
+        "chisq_scaled",
+        "chisq_scaling_factor",
+        "cfi_robust",
+    ] {
+        let e = exp["fit"][k].as_f64().expect("golden");
+        close(k, doc["fit"][k].as_f64().expect(k), e, 1e-5);
+    }
+    let clusters = doc["cluster"].as_array().expect("cluster per group");
+    assert_eq!(clusters.len(), 2);
+    assert_eq!(clusters[0]["variable"], "cluster");
+    assert_eq!(doc["options"]["missing"], "fiml");
+}
+
+/// `--invariance --missing fiml --estimator mlr`: lavTestLRT's Satorra-Bentler 2001
+/// differences of the four FIML levels (tests/golden/sem_hs_groups_fiml_lrt/mlr.json, to its
+/// library test's bound).
+#[test]
+fn grouped_fiml_invariance_matches_lavaan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(data) = blanked_csv(dir.path()) else {
+        return;
+    };
+    let doc = json(&cipa(&[
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        CFA,
+        "--group",
+        "school",
+        "--missing",
+        "fiml",
+        "--invariance",
+        "--estimator",
+        "mlr",
+        "--format",
+        "json",
+    ]));
+    let exp = read("sem_hs_groups_fiml_lrt", "mlr.json");
+    let inv = &doc["invariance"];
+    assert_eq!(inv["method"], "satorra.bentler.2001");
+    let levels = inv["levels"].as_array().expect("levels");
+    assert_eq!(levels.len(), 4);
+    assert!(levels[0]["chisq_diff"].is_null());
+    for (l, e) in levels
+        .iter()
+        .zip(exp["lrt"].as_array().expect("lrt"))
+        .skip(1)
+    {
+        let what = e["model"].as_str().unwrap_or("");
+        assert_eq!(l["model"], e["model"]);
+        let (a, b) = (
+            l["chisq_diff"].as_f64().unwrap(),
+            e["chisq_diff"].as_f64().unwrap(),
+        );
+        // 1e-5 times the SB2001 condition number (≤ 13 here, sem_groups_fiml_invariance.rs).
+        close(what, a, b, 1.3e-4);
+    }
+}
