@@ -3,9 +3,10 @@
 //! a categorical predictor sit together in one frame named after the variable; the outcome of
 //! a logistic equation says that the arrows into it are log-odds. Laid out for a journal's text
 //! width: when a coefficient label finds no place clear of every box, line and other label, the
-//! layout is tried again with more room between columns and rows and with arrow ends spread
-//! wider along the boxes' sides; confidence intervals that find no clear place on two lines are
-//! tried on three (narrower).
+//! layout is tried again with more room between columns and rows, with arrow ends spread
+//! wider along the boxes' sides, and with the room between columns shared unevenly (more for
+//! the gap a wide fan of arrows into one box crosses); confidence intervals that find no clear
+//! place on two lines are tried on three (narrower).
 
 use super::build::{base, new_node, new_node_lines, Roles};
 use super::coef_labels::{group_lines, group_name_h, place_labels, Clashes};
@@ -181,14 +182,13 @@ const TRIES: usize = 6;
 /// How many layouts [`tries`] gives within a journal's text width.
 const WITHIN: usize = TRIES + 9 + SKEWED.len();
 
-/// The layouts tried, as (gap between columns, factor on the room between rows, distance
-/// between arrow ends on a box's side), from `gap` up to the `widest` gap the text width allows:
+/// The layouts tried ([`Try`]), from `gap` up to the `widest` gap the text width allows:
 /// gentler slopes (wider gaps) and more room between rows; rows opened further (tall labels,
 /// intervals, between rows of boxes); arrow ends spread wider along the boxes' sides (a fan of
 /// arrows into one box runs closer to parallel, leaving room for labels between its arrows);
-/// then, with `allow_wider`, gaps wider than the width allows with rows opened alike (smaller
-/// print beats overprinted numbers; the caller stops before these unless a label still covers
-/// a box or another label).
+/// uneven gaps ([`SKEWED`]); then, with `allow_wider`, gaps wider than the width allows with
+/// rows opened alike (smaller print beats overprinted numbers; the caller stops before these
+/// unless a label still covers a box or another label).
 fn tries(gap: f64, widest: f64, allow_wider: bool) -> impl Iterator<Item = Try> {
     let opening = (0..TRIES).map(move |k| {
         let g = (gap * (1.0 + 0.15 * k as f64)).min(widest);
