@@ -225,7 +225,7 @@ type Try = (f64, f64, f64, f64);
 /// between arrow ends): the gap a wide fan of arrows into one box crosses widened at the
 /// others' expense (a mediator fed by a column of moderators and products, models 12 and
 /// 61-73; the first gap of the serial-parallel models 80-92).
-const SKEWED: [(f64, f64, f64); 9] = [
+const SKEWED: [(f64, f64, f64); 14] = [
     (0.5, 1.0, SPREAD_MIN),
     (1.0, 1.0, SPREAD_MIN),
     (1.5, 1.0, SPREAD_MIN),
@@ -235,6 +235,11 @@ const SKEWED: [(f64, f64, f64); 9] = [
     (0.5, 1.0, 24.0),
     (1.0, 1.4, 18.0),
     (1.5, 1.4, 24.0),
+    (2.0, 1.0, SPREAD_MIN),
+    (2.0, 1.4, 24.0),
+    (1.0, 1.8, SPREAD_MIN),
+    (0.5, 1.8, 12.0),
+    (1.0, 2.2, 12.0),
 ];
 
 /// The diagram laid out for the fewest label clashes, and its clashes; wider than a journal's
