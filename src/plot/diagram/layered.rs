@@ -644,7 +644,7 @@ pub fn place(
     );
     let mut cols = columns(&items);
     order(&items, &links, &mut cols);
-    let xs = column_xs(pending, s);
+    let xs = column_xs(pending, edges, s);
     let gap = s.row_gap - s.box_h;
     relax(&mut items, &boxes, &links, &cols, &xs, gap, false);
     // A box wedged between arrows with too little room between them lies on one of them: it
@@ -664,26 +664,77 @@ pub fn place(
     }
 }
 
-/// Columns left to right, each as wide as its widest box, `s.col_gap` apart.
-fn column_xs(pending: &[Pending], s: &Spacing) -> Columns {
+/// Columns left to right, each as wide as its widest box, `s.col_gap` apart on average; with
+/// `s.fan_skew`, a gap crossed by a wide fan of arrows into one box takes more of the room and
+/// the others less (none below [`MIN_GAP`]), the drawing as wide as with even gaps. A fan's
+/// arrows run nearly parallel near its box and leave their coefficients room only where they
+/// are far apart; a wider gap flattens them.
+fn column_xs(pending: &[Pending], edges: &[Edge], s: &Spacing) -> Columns {
     let mut width: BTreeMap<i32, f64> = BTreeMap::new();
     for p in pending {
         let c = p.cell.map_or(0, |c| c.0);
         let w = width.entry(c).or_insert(0.0);
         *w = w.max(p.node.w);
     }
+    let gaps = gap_widths(pending, edges, &width, s);
     let mut centre = BTreeMap::new();
     let mut right = 0.0;
     for (i, (c, w)) in width.iter().enumerate() {
         let x = if i == 0 {
             w / 2.0
         } else {
-            right + s.col_gap + w / 2.0
+            right + gaps[i - 1] + w / 2.0
         };
         centre.insert(*c, x);
         right = x + w / 2.0;
     }
     Columns { centre, width }
+}
+
+/// The narrowest gap between columns when gaps are uneven, in points.
+const MIN_GAP: f64 = 30.0;
+
+/// The gap before each column after the first (see [`column_xs`]): the room of even gaps
+/// `s.col_gap` wide, shared beyond [`MIN_GAP`] each in proportion to the widest fan crossing
+/// the gap (arrows from the column before into one box of the column after), raised to the
+/// power `s.fan_skew`.
+fn gap_widths(
+    pending: &[Pending],
+    edges: &[Edge],
+    width: &BTreeMap<i32, f64>,
+    s: &Spacing,
+) -> Vec<f64> {
+    let cols: Vec<i32> = width.keys().copied().collect();
+    let n = cols.len().saturating_sub(1);
+    if n < 2 || s.fan_skew == 0.0 || s.col_gap <= MIN_GAP {
+        return vec![s.col_gap; n];
+    }
+    let col_of: BTreeMap<&str, i32> = pending
+        .iter()
+        .map(|p| (p.node.id.as_str(), p.cell.map_or(0, |c| c.0)))
+        .collect();
+    let mut into: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
+    for e in edges {
+        let (Target::Node(to), Some(&from)) = (&e.to, col_of.get(e.from.as_str())) else {
+            continue;
+        };
+        into.entry(to.as_str()).or_default().push(from);
+    }
+    let fan = |k: usize| {
+        into.iter()
+            .filter(|(b, _)| col_of.get(*b) == Some(&cols[k + 1]))
+            .map(|(_, from)| from.iter().filter(|&&c| c == cols[k]).count())
+            .max()
+            .unwrap_or(0)
+            .max(1) as f64
+    };
+    let weights: Vec<f64> = (0..n).map(|k| fan(k).powf(s.fan_skew)).collect();
+    let total: f64 = weights.iter().sum();
+    let spare = n as f64 * (s.col_gap - MIN_GAP);
+    weights
+        .iter()
+        .map(|w| MIN_GAP + spare * w / total)
+        .collect()
 }
 
 #[cfg(test)]

@@ -36,6 +36,10 @@ pub struct Spacing {
     /// Statistical diagrams: arrows sharing a box's side ordered by slope (see
     /// [`Diagram::ends_by_slope`]).
     pub ends_by_slope: bool,
+    /// Statistical diagrams: how much more of the room between columns goes to a gap the wider
+    /// the fan of arrows crossing it into one box (0: every gap `col_gap`; see
+    /// `layered::column_xs`).
+    pub fan_skew: f64,
 }
 
 impl Spacing {
@@ -72,6 +76,7 @@ impl Spacing {
             passage: 24.0,
             end_step: super::ir::SPREAD_MIN,
             ends_by_slope: kind == DiagramKind::Statistical,
+            fan_skew: 0.0,
         }
     }
 

@@ -3,9 +3,10 @@
 //! a categorical predictor sit together in one frame named after the variable; the outcome of
 //! a logistic equation says that the arrows into it are log-odds. Laid out for a journal's text
 //! width: when a coefficient label finds no place clear of every box, line and other label, the
-//! layout is tried again with more room between columns and rows and with arrow ends spread
-//! wider along the boxes' sides; confidence intervals that find no clear place on two lines are
-//! tried on three (narrower).
+//! layout is tried again with more room between columns and rows, with arrow ends spread
+//! wider along the boxes' sides, and with the room between columns shared unevenly (more for
+//! the gap a wide fan of arrows into one box crosses); confidence intervals that find no clear
+//! place on two lines are tried on three (narrower).
 
 use super::build::{base, new_node, new_node_lines, Roles};
 use super::coef_labels::{group_lines, group_name_h, place_labels, Clashes};
@@ -179,22 +180,21 @@ fn group_key(term: &str) -> Option<String> {
 const TRIES: usize = 6;
 
 /// How many layouts [`tries`] gives within a journal's text width.
-const WITHIN: usize = TRIES + 9;
+const WITHIN: usize = TRIES + 9 + SKEWED.len();
 
-/// The layouts tried, as (gap between columns, factor on the room between rows, distance
-/// between arrow ends on a box's side), from `gap` up to the `widest` gap the text width allows:
+/// The layouts tried ([`Try`]), from `gap` up to the `widest` gap the text width allows:
 /// gentler slopes (wider gaps) and more room between rows; rows opened further (tall labels,
 /// intervals, between rows of boxes); arrow ends spread wider along the boxes' sides (a fan of
 /// arrows into one box runs closer to parallel, leaving room for labels between its arrows);
-/// then, with `allow_wider`, gaps wider than the width allows with rows opened alike (smaller
-/// print beats overprinted numbers; the caller stops before these unless a label still covers
-/// a box or another label).
-fn tries(gap: f64, widest: f64, allow_wider: bool) -> impl Iterator<Item = (f64, f64, f64)> {
+/// uneven gaps ([`SKEWED`]); then, with `allow_wider`, gaps wider than the width allows with
+/// rows opened alike (smaller print beats overprinted numbers; the caller stops before these
+/// unless a label still covers a box or another label).
+fn tries(gap: f64, widest: f64, allow_wider: bool) -> impl Iterator<Item = Try> {
     let opening = (0..TRIES).map(move |k| {
         let g = (gap * (1.0 + 0.15 * k as f64)).min(widest);
-        (g, 1.0 + 0.1 * k as f64, SPREAD_MIN)
+        (g, 1.0 + 0.1 * k as f64, SPREAD_MIN, 0.0)
     });
-    let taller = [1.8, 2.2, 2.6].map(|f| (widest, f, SPREAD_MIN));
+    let taller = [1.8, 2.2, 2.6].map(|f| (widest, f, SPREAD_MIN, 0.0));
     let spread = [
         (1.0, 12.0),
         (1.4, 12.0),
@@ -203,13 +203,44 @@ fn tries(gap: f64, widest: f64, allow_wider: bool) -> impl Iterator<Item = (f64,
         (1.4, 30.0),
         (1.0, 36.0),
     ]
-    .map(|(f, e)| (widest, f, e));
+    .map(|(f, e)| (widest, f, e, 0.0));
+    let uneven = SKEWED.map(|(k, f, e)| (widest, f, e, k));
     let beyond = [1.3, 1.6, 2.0]
-        .map(|f| (widest * f, f, SPREAD_MIN))
+        .map(|f| (widest * f, f, SPREAD_MIN, 0.0))
         .into_iter()
         .filter(move |_| allow_wider);
-    opening.chain(taller).chain(spread).chain(beyond)
+    opening
+        .chain(taller)
+        .chain(spread)
+        .chain(uneven)
+        .chain(beyond)
 }
+
+/// A layout tried: gap between columns (on average), factor on the room between rows, distance
+/// between arrow ends on a box's side, and how unevenly the gaps share the room
+/// ([`Spacing::fan_skew`]).
+type Try = (f64, f64, f64, f64);
+
+/// The uneven gaps tried (after even ones), as (skew, factor on the room between rows, distance
+/// between arrow ends): the gap a wide fan of arrows into one box crosses widened at the
+/// others' expense (a mediator fed by a column of moderators and products, models 12 and
+/// 61-73; the first gap of the serial-parallel models 80-92).
+const SKEWED: [(f64, f64, f64); 14] = [
+    (0.5, 1.0, SPREAD_MIN),
+    (1.0, 1.0, SPREAD_MIN),
+    (1.5, 1.0, SPREAD_MIN),
+    (0.5, 1.4, SPREAD_MIN),
+    (1.0, 1.4, SPREAD_MIN),
+    (1.0, 1.0, 24.0),
+    (0.5, 1.0, 24.0),
+    (1.0, 1.4, 18.0),
+    (1.5, 1.4, 24.0),
+    (2.0, 1.0, SPREAD_MIN),
+    (2.0, 1.4, 24.0),
+    (1.0, 1.8, SPREAD_MIN),
+    (0.5, 1.8, 12.0),
+    (1.0, 2.2, 12.0),
+];
 
 /// The diagram laid out for the fewest label clashes, and its clashes; wider than a journal's
 /// text width allows only with `allow_wider` (and only when a label would otherwise cover a box
@@ -233,7 +264,7 @@ fn statistical_layout(
     let widest = max_gap.max(s.col_gap);
     let each_order = tries(s.col_gap, widest, allow_wider)
         .flat_map(|t| [true, false].map(move |by_slope| (t, by_slope)));
-    for (k, ((gap, rows, end_step), by_slope)) in each_order.enumerate() {
+    for (k, ((gap, rows, end_step, skew), by_slope)) in each_order.enumerate() {
         if k >= 2 * WITHIN && best.as_ref().is_some_and(|(c, _)| c.covering == 0) {
             break;
         }
@@ -243,6 +274,7 @@ fn statistical_layout(
         t.passage *= rows;
         t.end_step = end_step;
         t.ends_by_slope = by_slope;
+        t.fan_skew = skew;
         let mut p = pending.clone();
         let mut d = arrange(&mut p, &edges, eqs, labels, extras, &t);
         let mut clashes = place_labels(&mut d);
