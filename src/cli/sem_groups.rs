@@ -3,10 +3,11 @@
 //! reported per group as lavaan's summary() does (report/sem_groups.rs), with each group's
 //! reliability, path diagram and APA tables drawn by the single-group code on the group's view
 //! (`GroupedFit::group_fit`); `--missing fiml` fits each group's own missing-data patterns
-//! (sem/groups/fiml.rs); `--boot` (within each group) and `--mc` add the resampled intervals of
-//! every free and `:=` parameter (sem::groups::resample); `--mi` and `--residuals` are
-//! sem_groups_diag.rs. What the grouped engine does not have yet (Bollen-Stine, probing) is
-//! refused up front with a usage error naming the flag.
+//! (sem/groups/fiml.rs); `--boot` (within each group, complete data or FIML) and `--mc` add
+//! the resampled intervals of every free and `:=` parameter and of the `:=` rows' std.all
+//! values, `--bollen-stine` the p value over groups (sem::groups::resample); `--mi` and
+//! `--residuals` are sem_groups_diag.rs. What the grouped engine does not have yet (probing)
+//! is refused up front with a usage error naming the flag.
 
 use serde_json::json;
 
@@ -21,7 +22,6 @@ use crate::sem::lrt::LrtTable;
 use crate::sem::reliability::LatentReliability;
 use crate::sem::resample::SemBootstrap;
 use crate::sem::wald::WaldTest;
-use crate::sem::Missing;
 
 use super::output::{self, Deliverable, Delivery};
 use super::results_dir::{Destination, Provenance, ResultsDir};
@@ -178,14 +178,7 @@ pub fn run(
 /// Flags the grouped engine does not take yet.
 fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
     let a = &plan.a;
-    let refused: [(bool, &str); 3] = [
-        (
-            plan.opts.missing == Missing::Fiml && a.boot > 0,
-            "--boot with --missing fiml",
-        ),
-        (a.bollen_stine, "--bollen-stine"),
-        (a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals"),
-    ];
+    let refused: [(bool, &str); 1] = [(a.probe.is_some() || a.wvals.is_some(), "--probe/--wvals")];
     match refused.iter().find(|(on, _)| *on) {
         Some((_, flag)) => Err(usage(format!(
             "{flag} is not available with --group yet; drop it or fit each group on its own"

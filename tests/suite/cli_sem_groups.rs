@@ -143,11 +143,9 @@ fn unsupported_flags_and_bad_lists_are_usage_errors() {
         err.contains("not one of lavaan's group.equal kinds"),
         "{err}"
     );
-    let err = usage_error(&cipa(
-        &[&base[..], &["--boot", "10", "--bollen-stine"]].concat(),
-    ));
+    let err = usage_error(&cipa(&[&base[..], &["--probe", "meansd"]].concat()));
     assert!(
-        err.contains("--bollen-stine is not available with --group"),
+        err.contains("--probe/--wvals is not available with --group"),
         "{err}"
     );
     let err = usage_error(&cipa(

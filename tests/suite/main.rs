@@ -71,6 +71,7 @@ mod sem_groups_boot;
 mod sem_groups_diagnostics;
 mod sem_groups_fiml;
 mod sem_groups_report;
+mod sem_groups_resample;
 mod sem_input;
 mod sem_lms;
 mod sem_lrt;

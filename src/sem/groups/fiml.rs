@@ -29,6 +29,23 @@ pub(super) fn fit(
     opts: &SemOptions,
     gopts: &GroupOptions,
 ) -> Result<GroupedFit, SemError> {
+    let (opts, gt, groups, dropped) = prepare(flat, data, opts, gopts)?;
+    let mut out = fit_groups(&gt, &groups, &opts)?;
+    out.group = gopts.column.clone();
+    out.group_options = gopts.clone();
+    out.dropped_lines = dropped;
+    Ok(out)
+}
+
+/// The options as FIML takes them (the mean structure on), the stacked table, each group's
+/// FIML data and the file lines of the rows left out: what `fit` fits and the bootstrap
+/// resamples (resample_fiml.rs).
+pub(super) fn prepare(
+    flat: &FlatModel,
+    data: &Dataset,
+    opts: &SemOptions,
+    gopts: &GroupOptions,
+) -> Result<(SemOptions, GroupedTable, Vec<FimlGroup>, Vec<u64>), SemError> {
     // lavaan forces the mean structure under missing = "ml".
     let opts = SemOptions {
         meanstructure: true,
@@ -57,11 +74,7 @@ pub(super) fn fit(
         groups.push(one);
     }
     dropped.sort_unstable();
-    let mut out = fit_groups(&gt, &groups, &opts)?;
-    out.group = gopts.column.clone();
-    out.group_options = gopts.clone();
-    out.dropped_lines = dropped;
-    Ok(out)
+    Ok((opts, gt, groups, dropped))
 }
 
 /// One group's FIML data: its rows, patterns, EM H1, and the EM moments as sample statistics
@@ -126,14 +139,14 @@ fn group(
 /// F = Σ (n_g/N)·F_g over the groups and its gradient, stacked in θ.
 pub(super) fn objective(
     models: &[Model],
-    groups: &[FimlGroup],
+    fds: &[&FimlData],
     w: &Groups<'_>,
     theta: &[f64],
 ) -> Option<(f64, Vec<f64>)> {
     let mut f = 0.0;
     let mut grad = vec![0.0; w.q];
     for (g, model) in models.iter().enumerate() {
-        let (fg, gg) = objective_gradient(model, groups[g].fd(), w.slice(g, theta))?;
+        let (fg, gg) = objective_gradient(model, fds[g], w.slice(g, theta))?;
         let wg = w.weight(g);
         f += wg * fg;
         for (k, v) in gg.iter().enumerate() {
@@ -162,7 +175,8 @@ fn fit_groups(
         offset: &gt.free_offset,
         q: gt.combined.n_free,
     };
-    let obj = |t: &[f64]| objective(&models, groups, &w, t);
+    let fds: Vec<&FimlData> = groups.iter().map(FimlGroup::fd).collect();
+    let obj = |t: &[f64]| objective(&models, &fds, &w, t);
     let stack = |f: fn(&super::super::ParTable, &SampleStats) -> Vec<f64>| -> Vec<f64> {
         (gt.groups.iter().zip(&stats))
             .flat_map(|(pt, s)| f(pt, s))
