@@ -3,11 +3,11 @@
 //! reported per group as lavaan's summary() does (report/sem_groups.rs), with each group's
 //! reliability, path diagram and APA tables drawn by the single-group code on the group's view
 //! (`GroupedFit::group_fit`); `--missing fiml` fits each group's own missing-data patterns
-//! (sem/groups/fiml.rs); `--boot` (within each group) and `--mc` add the resampled intervals of
-//! every free and `:=` parameter (sem::groups::resample); `--mi` and `--residuals` are
-//! sem_groups_diag.rs; `--probe`/`--wvals` probe a := naming an observed moderator at its values
-//! in the pooled sample (sem_groups_probe.rs). What the grouped engine does not have yet
-//! (Bollen-Stine) is refused up front with a usage error naming the flag.
+//! (sem/groups/fiml.rs); `--boot` (within each group, complete data or FIML) and `--mc` add
+//! the resampled intervals of every free and `:=` parameter and of the `:=` rows' std.all
+//! values, `--bollen-stine` the p value over groups (sem::groups::resample); `--mi` and
+//! `--residuals` are sem_groups_diag.rs; `--probe`/`--wvals` probe a := naming an observed
+//! moderator at its values in the pooled sample (sem_groups_probe.rs).
 
 use serde_json::json;
 
@@ -23,7 +23,6 @@ use crate::sem::lrt::LrtTable;
 use crate::sem::reliability::LatentReliability;
 use crate::sem::resample::SemBootstrap;
 use crate::sem::wald::WaldTest;
-use crate::sem::Missing;
 
 use super::output::{self, Deliverable, Delivery};
 use super::results_dir::{Destination, Provenance, ResultsDir};
@@ -34,7 +33,6 @@ use super::{usage, CliError};
 /// The grouped fit or the invariance sequence, not yet delivered (the Python package renders
 /// it on request).
 pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
-    refuse_unsupported(&plan)?;
     let gopts = group_options(&plan)?;
     let (flat, probed) = super::sem_groups_probe::probed_model(&plan, &data)?;
     let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
@@ -186,24 +184,6 @@ pub fn run(
             out: out.as_deref(),
         },
     )
-}
-
-/// Flags the grouped engine does not take yet.
-fn refuse_unsupported(plan: &SemPlan) -> Result<(), CliError> {
-    let a = &plan.a;
-    let refused: [(bool, &str); 2] = [
-        (
-            plan.opts.missing == Missing::Fiml && a.boot > 0,
-            "--boot with --missing fiml",
-        ),
-        (a.bollen_stine, "--bollen-stine"),
-    ];
-    match refused.iter().find(|(on, _)| *on) {
-        Some((_, flag)) => Err(usage(format!(
-            "{flag} is not available with --group yet; drop it or fit each group on its own"
-        ))),
-        None => Ok(()),
-    }
 }
 
 /// `--group`, `--group-equal`, `--group-partial` as the engine's options.

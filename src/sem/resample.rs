@@ -34,7 +34,9 @@ use crate::spec::flat::FlatModel;
 use super::{auglag, constraints, model, nonlinear, ParameterRow, SemError, SemFit};
 use refit::{Output, Refit};
 
+pub(crate) use bollen_stine::transform_rows;
 pub use bollen_stine::BollenStine;
+pub(crate) use covariates::Covariates;
 pub use monte_carlo::MonteCarlo;
 pub(crate) use refit::{exo_rows, Exo};
 pub(crate) use weighted::DrawMoments;

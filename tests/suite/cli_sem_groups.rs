@@ -143,13 +143,9 @@ fn unsupported_flags_and_bad_lists_are_usage_errors() {
         err.contains("not one of lavaan's group.equal kinds"),
         "{err}"
     );
-    let err = usage_error(&cipa(
-        &[&base[..], &["--boot", "10", "--bollen-stine"]].concat(),
-    ));
-    assert!(
-        err.contains("--bollen-stine is not available with --group"),
-        "{err}"
-    );
+    // A CFA has nothing to probe (sem_groups_probe.rs tests the probing itself).
+    let err = usage_error(&cipa(&[&base[..], &["--probe", "meansd"]].concat()));
+    assert!(err.contains("the model has neither"), "{err}");
     let err = usage_error(&cipa(
         &[&base[..], &["--invariance", "--boot", "10"]].concat(),
     ));

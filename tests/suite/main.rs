@@ -78,6 +78,7 @@ mod sem_groups_fiml_diag;
 mod sem_groups_fiml_invariance;
 mod sem_groups_probe;
 mod sem_groups_report;
+mod sem_groups_resample;
 mod sem_input;
 mod sem_lms;
 mod sem_lrt;

@@ -13,7 +13,9 @@ use super::super::standardize::{self, Standardized};
 use super::super::{checks, r2, FitMeasures, SemOptions};
 use super::data::GroupData;
 use super::estimate::Groups;
-use super::{Fitted, GroupOptions, GroupParameterRow, GroupResult, GroupWarning, GroupedFit};
+use super::{
+    Fitted, GroupOptions, GroupParameterRow, GroupResult, GroupWarning, GroupedFit, GroupedTable,
+};
 
 /// Every row's value at θ (all groups, in the stacked order).
 fn row_values(f: &Fitted<'_>, groups: &Groups<'_>, theta: &[f64]) -> Vec<f64> {
@@ -22,21 +24,37 @@ fn row_values(f: &Fitted<'_>, groups: &Groups<'_>, theta: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// The std.all values of the `:=` rows at θ (each group standardized by its own implied
+/// moments, lavaan's `lav_standardize_all`), `None` where some Σ_g is not positive definite:
+/// the standardized indirect effects a grouped bootstrap draw keeps (resample.rs).
+pub(super) fn defined_std_all(
+    gt: &GroupedTable,
+    groups: &Groups<'_>,
+    theta: &[f64],
+) -> Option<Vec<f64>> {
+    let st = standardized(gt, groups, theta)?;
+    let n_rows = gt.combined.rows.len();
+    Some(st.std_all[n_rows..].to_vec())
+}
+
 /// std.lv and std.all of every row (group by group) and then of every defined parameter.
-fn standardized(f: &Fitted<'_>, groups: &Groups<'_>, theta: &[f64]) -> Option<Standardized> {
+fn standardized(gt: &GroupedTable, groups: &Groups<'_>, theta: &[f64]) -> Option<Standardized> {
     let mut out = Standardized {
         std_lv: Vec::new(),
         std_all: Vec::new(),
     };
-    for (g, pt) in f.gt.groups.iter().enumerate() {
+    let models = groups.models;
+    for (g, pt) in gt.groups.iter().enumerate() {
         let t = groups.slice(g, theta);
-        let (_, imp) = f.models[g].implied(t)?;
-        let st = standardize::standardize(pt, &f.models[g].row_values(t), &imp);
+        let (_, imp) = models[g].implied(t)?;
+        let st = standardize::standardize(pt, &models[g].row_values(t), &imp);
         out.std_lv.extend(st.std_lv);
         out.std_all.extend(st.std_all);
     }
-    let raw = row_values(f, groups, theta);
-    let ct = &f.gt.combined;
+    let raw: Vec<f64> = (0..models.len())
+        .flat_map(|g| models[g].row_values(groups.slice(g, theta)))
+        .collect();
+    let ct = &gt.combined;
     for d in &ct.defined {
         let v_lv = standardize::defined_value(ct, &out.std_lv, &raw, &d.expr);
         let v_all = standardize::defined_value(ct, &out.std_all, &raw, &d.expr);
@@ -52,7 +70,7 @@ fn derived(f: &Fitted<'_>, groups: &Groups<'_>, v: &Mat) -> Derived {
     let n_all = ct.rows.len() + ct.defined.len();
     let all = |t: &[f64]| -> Vec<f64> {
         let mut out = defined_all(ct, &row_values(f, groups, t));
-        match standardized(f, groups, t) {
+        match standardized(f.gt, groups, t) {
             Some(st) => {
                 out.extend(st.std_lv);
                 out.extend(st.std_all);
@@ -65,7 +83,7 @@ fn derived(f: &Fitted<'_>, groups: &Groups<'_>, v: &Mat) -> Derived {
     let jac = defined::jacobian(&all, theta);
     Derived {
         defined: defined_all(ct, &row_values(f, groups, theta)),
-        std: standardized(f, groups, theta).expect("implied moments at the estimate"),
+        std: standardized(f.gt, groups, theta).expect("implied moments at the estimate"),
         var: defined::delta_variances(&jac, v),
     }
 }

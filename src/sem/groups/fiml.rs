@@ -35,6 +35,29 @@ pub(super) fn fit(
     gopts: &GroupOptions,
     cluster: Option<&str>,
 ) -> Result<GroupedFit, SemError> {
+    let (opts, gt, groups, dropped) = prepare(flat, data, opts, gopts, cluster)?;
+    let mut out = fit_groups(&gt, &groups, &opts)?;
+    out.group = gopts.column.clone();
+    out.group_options = gopts.clone();
+    out.dropped_lines = dropped;
+    if let Some(var) = cluster {
+        out.cluster = (groups.iter())
+            .filter_map(|g| g.clusters.as_ref().map(|c| c.info(var)))
+            .collect();
+    }
+    Ok(out)
+}
+
+/// The options as FIML takes them (the mean structure on), the stacked table, each group's
+/// FIML data and the file lines of the rows left out: what `fit` fits and the bootstrap
+/// resamples (resample_fiml.rs); with `cluster`, each group's clusters of that column.
+pub(super) fn prepare(
+    flat: &FlatModel,
+    data: &Dataset,
+    opts: &SemOptions,
+    gopts: &GroupOptions,
+    cluster: Option<&str>,
+) -> Result<(SemOptions, GroupedTable, Vec<FimlGroup>, Vec<u64>), SemError> {
     // lavaan forces the mean structure under missing = "ml".
     let opts = SemOptions {
         meanstructure: true,
@@ -74,16 +97,7 @@ pub(super) fn fit(
         groups.push(one);
     }
     dropped.sort_unstable();
-    let mut out = fit_groups(&gt, &groups, &opts)?;
-    out.group = gopts.column.clone();
-    out.group_options = gopts.clone();
-    out.dropped_lines = dropped;
-    if let Some(var) = cluster {
-        out.cluster = (groups.iter())
-            .filter_map(|g| g.clusters.as_ref().map(|c| c.info(var)))
-            .collect();
-    }
-    Ok(out)
+    Ok((opts, gt, groups, dropped))
 }
 
 /// One group's FIML data: its rows, patterns, EM H1, and the EM moments as sample statistics
@@ -163,14 +177,14 @@ fn group(
 /// F = Σ (n_g/N)·F_g over the groups and its gradient, stacked in θ.
 pub(super) fn objective(
     models: &[Model],
-    groups: &[FimlGroup],
+    fds: &[&FimlData],
     w: &Groups<'_>,
     theta: &[f64],
 ) -> Option<(f64, Vec<f64>)> {
     let mut f = 0.0;
     let mut grad = vec![0.0; w.q];
     for (g, model) in models.iter().enumerate() {
-        let (fg, gg) = objective_gradient(model, groups[g].fd(), w.slice(g, theta))?;
+        let (fg, gg) = objective_gradient(model, fds[g], w.slice(g, theta))?;
         let wg = w.weight(g);
         f += wg * fg;
         for (k, v) in gg.iter().enumerate() {
@@ -199,7 +213,8 @@ fn fit_groups(
         offset: &gt.free_offset,
         q: gt.combined.n_free,
     };
-    let obj = |t: &[f64]| objective(&models, groups, &w, t);
+    let fds: Vec<&FimlData> = groups.iter().map(FimlGroup::fd).collect();
+    let obj = |t: &[f64]| objective(&models, &fds, &w, t);
     let stack = |f: fn(&super::super::ParTable, &SampleStats) -> Vec<f64>| -> Vec<f64> {
         (gt.groups.iter().zip(&stats))
             .flat_map(|(pt, s)| f(pt, s))

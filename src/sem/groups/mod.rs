@@ -21,6 +21,7 @@ pub mod invariance;
 mod measures;
 pub mod partable;
 pub mod resample;
+mod resample_fiml;
 mod robust;
 mod view;
 

@@ -9,6 +9,15 @@
 //!   the grouped ML problem F = Σ (n_g/N)·F_g is refitted from θ̂. Every free parameter of every
 //!   group and every `:=` (across groups: group-specific indirect effects and their
 //!   difference) gets a bootstrap SE and percentile, BC or BCa interval;
+//!   The std.all values of the `:=` rows (standardized indirect effects, each group
+//!   standardized by its own implied moments) are resampled with them;
+//! - under FIML each group's rows, incomplete ones with their missing cells, are resampled
+//!   within the group and the groups' casewise likelihoods refitted (resample_fiml.rs; lavaan's
+//!   `se = "bootstrap"` with `group =` and `missing = "ml"`);
+//! - the Bollen-Stine p value of the chi-square over groups: each group's rows transformed to
+//!   that group's implied moments (lavaan's `bootstrapLavaan(type = "bollen.stine")` transforms
+//!   per group), resampled within groups, T* = Σ n_g·F_g(θ*) against T (complete data only,
+//!   as lavaan: "bollen.stine/yuan bootstrap not available for missing data");
 //! - Monte Carlo intervals of the `:=` parameters from N(θ̂, V̂) of the grouped fit.
 //!
 //! Draw b uses the stream of (seed, b) whatever the threads; failed draws are replaced and
@@ -25,36 +34,49 @@ use super::super::estimate as search;
 use super::super::linalg::Mat;
 use super::super::model::Model;
 use super::super::resample::{
-    draw_and_summarise, exo_rows,
+    draw_and_summarise, driver, exo_rows, failed,
     monte_carlo::{self, McInput},
-    solve, DrawMoments, Exo, Labelled, SemBootOptions, SemBootstrap,
+    solve, transform_rows, BollenStine, DrawMoments, Exo, Labelled, SemBootOptions, SemBootstrap,
 };
 use super::super::sample::SampleStats;
-use super::super::{ParameterRow, SemError};
-use super::data::GroupData;
+use super::super::{Missing, ParameterRow, SemError};
+use super::assemble::defined_std_all;
+use super::data::{self, GroupData};
 use super::estimate::{Groups, Problem};
+use super::resample_fiml::GroupFimlRefit;
 use super::{GroupedFit, GroupedTable};
 
-/// The bootstrap and Monte Carlo intervals `opts` asks for, of `fit` (the grouped fit of `flat`
-/// to `data`).
+/// The bootstrap, Bollen-Stine and Monte Carlo results `opts` asks for, of `fit` (the grouped
+/// fit of `flat` to `data`).
 pub fn bootstrap(
     flat: &FlatModel,
     data: &Dataset,
     fit: &GroupedFit,
     opts: &SemBootOptions,
 ) -> Result<SemBootstrap, SemError> {
-    if opts.bollen_stine {
+    let fiml = fit.options.missing == Missing::Fiml;
+    if opts.bollen_stine && fiml {
+        // Savalei & Yuan's (2009) per-pattern transformation has no peer: lavaan 0.6-14
+        // refuses it ("bollen.stine/yuan bootstrap not available for missing data").
         return Err(SemError::UnsupportedOption {
-            what: "the Bollen-Stine bootstrap with groups (use --boot for intervals)".into(),
+            what: "the Bollen-Stine bootstrap of a full-information ML fit (lavaan 0.6-14 refuses it too; use --missing listwise for it, or --boot for intervals)".into(),
         });
     }
     let mut out = SemBootstrap::empty(opts, fit.options.level);
     let rows = labelled(fit);
-    if opts.boot > 0 {
+    if opts.boot > 0 && fiml {
+        let (_, gt, groups, _) =
+            super::fiml::prepare(flat, data, &fit.options, &fit.group_options, None)?;
+        let step = GroupFimlRefit::new(&gt, &groups, &fit.theta)?;
+        draw_and_summarise(&Strata::new(step.sizes()), &step, &rows, opts, &mut out)?;
+    } else if opts.boot > 0 {
         let (gt, gdata, _) = super::prepare(flat, data, &fit.options, &fit.group_options)?;
-        let step = GroupRefit::new(&gt, &gdata, &fit.theta)?;
+        let step = GroupRefit::new(&gt, &gdata, &fit.theta, Yield::Estimates)?;
         let sizes = step.moments.iter().map(DrawMoments::rows).collect();
         draw_and_summarise(&Strata::new(sizes), &step, &rows, opts, &mut out)?;
+        if opts.bollen_stine {
+            out.bollen_stine = Some(bollen_stine(&gt, &gdata, fit, opts)?);
+        }
     }
     if opts.mc > 0 {
         let mc = McInput {
@@ -68,6 +90,41 @@ pub fn bootstrap(
         out.monte_carlo = Some(monte_carlo::intervals(&mc, opts)?);
     }
     Ok(out)
+}
+
+/// The Bollen-Stine p value over groups (Bollen & Stine 1992; lavaan's `lav_bootstrap.R`
+/// transforms each group's rows to its own Σ̂_g, μ̂_g and resamples within groups): T* of
+/// every draw of the transformed rows, refitted from θ̂, against the sample's T.
+fn bollen_stine(
+    gt: &GroupedTable,
+    gdata: &[GroupData],
+    fit: &GroupedFit,
+    opts: &SemBootOptions,
+) -> Result<BollenStine, SemError> {
+    let names = &gt.combined.ov;
+    let moved = gdata
+        .iter()
+        .zip(&fit.groups)
+        .zip(&gt.groups)
+        .map(|((d, r), pt)| {
+            let mu = pt.meanstructure.then_some(r.implied_mean.as_slice());
+            let rows = transform_rows(&d.rows, &d.stats, &r.implied_cov, mu);
+            data::group_data(&fit.group, d.level.clone(), rows, names)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let step = GroupRefit::new(gt, &moved, &fit.theta, Yield::ChiSquare)?;
+    let sizes = step.moments.iter().map(DrawMoments::rows).collect();
+    let draws = driver(opts, opts.boot)
+        .run(&Strata::new(sizes), &step)
+        .map_err(|f| failed("Bollen-Stine bootstrap", f))?;
+    let t = fit.fit.chisq;
+    let reached = draws.values.iter().filter(|&&v| v >= t).count();
+    Ok(BollenStine {
+        b: opts.boot,
+        chisq: t,
+        pvalue: reached as f64 / opts.boot as f64,
+        failed: draws.ledger,
+    })
 }
 
 /// The grouped fit's free and `:=` rows with lavaan's group column (0 for `:=`).
@@ -84,15 +141,23 @@ fn labelled(fit: &GroupedFit) -> Labelled<'_> {
         free: rows(|r| r.free > 0),
         defined: rows(|r| r.op == ":="),
         level: fit.options.level,
-        // std.all of a `:=` across groups would take every group's implied moments per draw;
-        // not resampled yet.
-        standardized: false,
+        standardized: true,
     }
+}
+
+/// What a grouped draw yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Yield {
+    /// θ*, the `:=` rows at θ* and their std.all values.
+    Estimates,
+    /// T* = Σ n_g·F_g(θ*) (Bollen-Stine).
+    ChiSquare,
 }
 
 /// The refit of a grouped draw: what is fixed across draws, made once.
 struct GroupRefit<'a> {
     gt: &'a GroupedTable,
+    yields: Yield,
     /// Each group's model at the full sample (its fixed.x rows change per draw).
     models: Vec<Model>,
     re: Reparam,
@@ -115,7 +180,12 @@ struct Work {
 }
 
 impl<'a> GroupRefit<'a> {
-    fn new(gt: &'a GroupedTable, gdata: &[GroupData], start: &'a [f64]) -> Result<Self, SemError> {
+    fn new(
+        gt: &'a GroupedTable,
+        gdata: &[GroupData],
+        start: &'a [f64],
+        yields: Yield,
+    ) -> Result<Self, SemError> {
         let models: Vec<Model> = gt
             .groups
             .iter()
@@ -151,6 +221,7 @@ impl<'a> GroupRefit<'a> {
             solve::inverse_hessian(&pb, &re.z(start))
         };
         Ok(GroupRefit {
+            yields,
             exo: gt.groups.iter().map(exo_rows).collect(),
             z0: re.z(start),
             h0,
@@ -189,7 +260,10 @@ impl Step<[u32]> for GroupRefit<'_> {
     type Scratch = Work;
 
     fn statistics(&self) -> usize {
-        self.start.len() + self.gt.combined.defined.len()
+        match self.yields {
+            Yield::Estimates => statistics(self.gt, self.start),
+            Yield::ChiSquare => 1,
+        }
     }
 
     fn scratch(&self) -> Work {
@@ -225,8 +299,8 @@ impl Step<[u32]> for GroupRefit<'_> {
             .h0
             .as_ref()
             .and_then(|h| solve::minimise(&pb, &self.z0, h));
-        let theta = match quick {
-            Some((z, _)) => self.re.theta(&z),
+        let (theta, f) = match quick {
+            Some((z, f)) => (self.re.theta(&z), f),
             None => {
                 let est = search::minimise(&pb, &self.re, self.start).map_err(|e| match e {
                     SemError::NotConverged { .. } => {
@@ -234,15 +308,37 @@ impl Step<[u32]> for GroupRefit<'_> {
                     }
                     e => e.to_string(),
                 })?;
-                est.theta
+                (est.theta, est.f)
             }
         };
-        let q = theta.len();
-        out[..q].copy_from_slice(&theta);
-        let values: Vec<f64> = (0..work.models.len())
-            .flat_map(|g| work.models[g].row_values(groups.slice(g, &theta)))
-            .collect();
-        out[q..].copy_from_slice(&defined_all(&self.gt.combined, &values));
+        match self.yields {
+            Yield::ChiSquare => out[0] = groups.n_total() * f,
+            Yield::Estimates => estimates(self.gt, &groups, &theta, out),
+        }
         Ok(())
+    }
+}
+
+/// How many statistics a draw of the estimates holds: θ*, the `:=` rows, their std.all.
+pub(super) fn statistics(gt: &GroupedTable, theta: &[f64]) -> usize {
+    theta.len() + 2 * gt.combined.defined.len()
+}
+
+/// θ*, the `:=` rows at θ* and their std.all values (each group standardized by its own
+/// implied moments; NaN where some Σ_g is not positive definite) into `out`: the statistics
+/// of every grouped bootstrap draw, complete-data or FIML.
+pub(super) fn estimates(gt: &GroupedTable, groups: &Groups<'_>, theta: &[f64], out: &mut [f64]) {
+    let (q, nd) = (theta.len(), gt.combined.defined.len());
+    out[..q].copy_from_slice(theta);
+    if nd == 0 {
+        return;
+    }
+    let values: Vec<f64> = (0..groups.models.len())
+        .flat_map(|g| groups.models[g].row_values(groups.slice(g, theta)))
+        .collect();
+    out[q..q + nd].copy_from_slice(&defined_all(&gt.combined, &values));
+    match defined_std_all(gt, groups, theta) {
+        Some(std) => out[q + nd..q + 2 * nd].copy_from_slice(&std),
+        None => out[q + nd..q + 2 * nd].fill(f64::NAN),
     }
 }

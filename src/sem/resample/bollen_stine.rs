@@ -12,6 +12,7 @@ use crate::inference::resample::Ledger;
 use super::super::constraints::Reparam;
 use super::super::linalg::{symmetric_eigen, Mat};
 use super::super::model::Model;
+use super::super::sample::SampleStats;
 use super::super::{Prepared, SemError, SemFit};
 use super::refit::{Lagrangian, Output, Refit};
 use super::SemBootOptions;
@@ -46,17 +47,26 @@ fn sym_power(a: &Mat, power: f64) -> Mat {
 
 /// The rows transformed to the implied moments.
 pub(super) fn transform(prep: &Prepared, fit: &SemFit) -> Vec<f64> {
-    let p = prep.pt.ov.len();
-    let a = sym_power(&prep.stats.cov, -0.5).mul(&sym_power(&fit.implied_cov, 0.5));
-    let mean = &prep.stats.mean;
-    let mut out = vec![0.0; prep.rows.len()];
-    for (row, x) in out.chunks_mut(p).zip(prep.rows.chunks(p)) {
+    let mu = prep.pt.meanstructure.then_some(fit.implied_mean.as_slice());
+    transform_rows(&prep.rows, &prep.stats, &fit.implied_cov, mu)
+}
+
+/// `rows` (row-major n × p, with sample moments `stats`, S of divisor n) transformed to the
+/// implied moments: (X − 1ȳ′)·S^{−½}·Σ̂^{½}, plus 1μ̂′ when the model has a mean structure
+/// (one sample, or one group of a multi-group fit: lavaan transforms each group by its own).
+pub(crate) fn transform_rows(
+    rows: &[f64],
+    stats: &SampleStats,
+    implied_cov: &Mat,
+    implied_mean: Option<&[f64]>,
+) -> Vec<f64> {
+    let p = stats.mean.len();
+    let a = sym_power(&stats.cov, -0.5).mul(&sym_power(implied_cov, 0.5));
+    let mean = &stats.mean;
+    let mut out = vec![0.0; rows.len()];
+    for (row, x) in out.chunks_mut(p).zip(rows.chunks(p)) {
         for (j, o) in row.iter_mut().enumerate() {
-            let shift = if prep.pt.meanstructure {
-                fit.implied_mean[j]
-            } else {
-                0.0
-            };
+            let shift = implied_mean.map_or(0.0, |m| m[j]);
             *o = shift + (0..p).map(|i| (x[i] - mean[i]) * a[(i, j)]).sum::<f64>();
         }
     }

@@ -12,7 +12,7 @@ use super::super::partable::ParTable;
 use super::refit::{exo_rows, Exo};
 
 /// The covariates' columns and the model rows that take their moments.
-pub(super) struct Covariates {
+pub(crate) struct Covariates {
     /// fixed.x rows of the table and the moment each takes (indices into `pt.ov`).
     exo: Vec<(usize, Exo)>,
     /// `pt.ov` index → column here.
