@@ -27,13 +27,13 @@ fn options(pairs: DmcPairs) -> SemOptions {
     }
 }
 
-fn hs() -> Option<cipa::data::Dataset> {
+pub(crate) fn hs() -> Option<cipa::data::Dataset> {
     common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
         .map(|p| common::read_data(&p))
 }
 
 /// lavaan's names in cipa's: `vt` → `visual:textual`, `x1.x4` → `x1:x4` (keys and values).
-fn cipa_names(v: Value) -> Value {
+pub(crate) fn cipa_names(v: Value) -> Value {
     let rename = |s: &str| -> String {
         if s == "vt" {
             "visual:textual".into()

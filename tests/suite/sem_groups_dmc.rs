@@ -38,33 +38,7 @@ fn gopts(equal: &[GroupEqual]) -> GroupOptions {
     }
 }
 
-fn hs() -> Option<cipa::data::Dataset> {
-    common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
-        .map(|p| common::read_data(&p))
-}
-
-/// lavaan's names in cipa's: `vt` → `visual:textual`, `x1.x4` → `x1:x4` (keys and values).
-fn cipa_names(v: Value) -> Value {
-    let rename = |s: &str| -> String {
-        if s == "vt" {
-            "visual:textual".into()
-        } else if s.len() == 5 && s.starts_with('x') && &s[2..4] == ".x" {
-            s.replace('.', ":")
-        } else {
-            s.to_string()
-        }
-    };
-    match v {
-        Value::String(s) => Value::String(rename(&s)),
-        Value::Array(a) => Value::Array(a.into_iter().map(cipa_names).collect()),
-        Value::Object(o) => Value::Object(
-            o.into_iter()
-                .map(|(k, v)| (rename(&k), cipa_names(v)))
-                .collect(),
-        ),
-        other => other,
-    }
-}
+use crate::sem_dmc::{cipa_names, hs};
 
 fn golden(case: &str, file: &str) -> Value {
     let dir = common::golden_dir(&format!("sem_hs_groups_dmc/{case}"));
