@@ -69,25 +69,35 @@ pub struct CodedColumn {
 /// industry divisions).
 pub const MAX_LEVELS: usize = 1000;
 
-/// Refuses a categorical predictor `var` with more than [`MAX_LEVELS`] levels among `rows` rows,
-/// before anything the size of levels x rows is built.
-pub fn check_level_count(var: &str, levels: usize, rows: usize) -> Result<(), DataError> {
+/// Refuses a categorical predictor `var` with more than [`MAX_LEVELS`] levels, before anything
+/// the size of levels x rows is built; `rows`, when known, are the rows used (an identifier has
+/// a level per row, which the message then says).
+pub fn check_level_count(var: &str, levels: usize, rows: Option<usize>) -> Result<(), DataError> {
     if levels <= MAX_LEVELS {
         return Ok(());
     }
-    let per_row = if levels >= rows {
-        " (a different value in every row: an identifier?)"
-    } else {
-        ""
+    let message = match rows {
+        Some(rows) => {
+            let per_row = if levels >= rows {
+                " (a different value in every row: an identifier?)"
+            } else {
+                ""
+            };
+            format!(
+                "has {levels} levels in the {rows} rows used{per_row}, more than the 1,000 a \
+                 categorical predictor may have (it would be {} dummy columns); leave it out if it \
+                 is an identifier or free text, or group its values into fewer classes",
+                levels - 1
+            )
+        }
+        None => format!(
+            "has {levels} levels, more than the 1,000 a categorical predictor may have; group \
+             its values into fewer classes"
+        ),
     };
     Err(DataError::Categorical {
         column: var.to_string(),
-        message: format!(
-            "has {levels} levels in the {rows} rows used{per_row}, more than the 1,000 a \
-             categorical predictor may have (it would be {} dummy columns); leave it out if it \
-             is an identifier or free text, or group its values into fewer classes",
-            levels - 1
-        ),
+        message,
     })
 }
 
@@ -109,15 +119,7 @@ pub fn code_levels(
             ),
         });
     }
-    if k > MAX_LEVELS {
-        return Err(DataError::Categorical {
-            column: var.to_string(),
-            message: format!(
-                "has {k} levels, more than the 1,000 a categorical predictor may have; group \
-                 its values into fewer classes"
-            ),
-        });
-    }
+    check_level_count(var, k, None)?;
     let mut order: Vec<usize> = (0..k).collect();
     if let Some(r) = &coding.reference {
         let pos = levels

@@ -431,7 +431,7 @@ fn build_factor(
             // Counted first (in linear time): the coding below is quadratic in the levels.
             let distinct: std::collections::HashSet<&str> =
                 text.iter().map(String::as_str).collect();
-            check_level_count(name, distinct.len(), text.len())?;
+            check_level_count(name, distinct.len(), Some(text.len()))?;
             let (codes, levels) = match col {
                 // A categorical column keeps its own level order (ordered classes such as firm
                 // sizes, a file's value labels), so its first level is the reference.
