@@ -37,32 +37,7 @@ pub fn fitted(plan: SemPlan, data: Dataset) -> Result<GroupRun, CliError> {
     let (flat, probed) = super::sem_groups_probe::probed_model(&plan, &data)?;
     let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
     let mut result = if plan.a.invariance {
-        if !gopts.equal.is_empty() {
-            return Err(usage(
-                "--invariance sets the equal parameters of each level itself; drop --group-equal",
-            ));
-        }
-        if plan.a.wald.is_some() {
-            return Err(usage(
-                "--wald tests constraints on one fitted model and --invariance fits four; drop --invariance and fit the level to test with --group and --group-equal (metric: loadings; scalar: loadings,intercepts; strict: loadings,intercepts,residuals)",
-            ));
-        }
-        refuse_with_invariance(&plan)?;
-        if plan.a.cluster.is_some() {
-            return Err(usage(
-                "--cluster with --invariance is not available yet; fit each level with --group, --group-equal and --cluster, and compare them with --compare",
-            ));
-        }
-        if plan.a.mi.is_some() || plan.a.residuals {
-            return Err(usage(
-                "--mi and --residuals read one fit; drop --invariance and fit the level with --group-equal",
-            ));
-        }
-        if plan.a.boot > 0 || plan.a.mc > 0 {
-            return Err(usage(
-                "--boot and --mc resample one fit; drop --invariance and fit the model with --group (and --group-equal)",
-            ));
-        }
+        refuse_with_invariance(&plan, &gopts)?;
         Fitted::Invariance(
             invariance::invariance(&plan.flat, &data, &plan.opts, &gopts).map_err(err)?,
         )
@@ -150,16 +125,42 @@ fn fit_grouped(
     fit.map_err(|e| CliError::from(crate::Error::from(e)))
 }
 
-/// What draws or tabulates one fitted model has no single model to show under `--invariance`.
-fn refuse_with_invariance(plan: &SemPlan) -> Result<(), CliError> {
+/// What `--invariance` cannot take: flags that set, test, draw, tabulate or resample one fitted
+/// model (the sequence fits four), each refused with the way to get it.
+fn refuse_with_invariance(plan: &SemPlan, gopts: &GroupOptions) -> Result<(), CliError> {
     let a = &plan.a;
-    let one_model = [(a.diagram.is_some(), "--diagram"), (a.apa, "--apa")];
-    match one_model.iter().find(|(on, _)| *on) {
-        Some((_, flag)) => Err(usage(format!(
-            "{flag} shows one fitted model and --invariance fits four; drop --invariance and fit the level you want with --group-equal (e.g. --group-equal loadings,intercepts for scalar)"
-        ))),
-        None => Ok(()),
+    if !gopts.equal.is_empty() {
+        return Err(usage(
+            "--invariance sets the equal parameters of each level itself; drop --group-equal",
+        ));
     }
+    if a.wald.is_some() {
+        return Err(usage(
+            "--wald tests constraints on one fitted model and --invariance fits four; drop --invariance and fit the level to test with --group and --group-equal (metric: loadings; scalar: loadings,intercepts; strict: loadings,intercepts,residuals)",
+        ));
+    }
+    let one_model = [(a.diagram.is_some(), "--diagram"), (a.apa, "--apa")];
+    if let Some((_, flag)) = one_model.iter().find(|(on, _)| *on) {
+        return Err(usage(format!(
+            "{flag} shows one fitted model and --invariance fits four; drop --invariance and fit the level you want with --group-equal (e.g. --group-equal loadings,intercepts for scalar)"
+        )));
+    }
+    if a.cluster.is_some() {
+        return Err(usage(
+            "--cluster with --invariance is not available yet; fit each level with --group, --group-equal and --cluster, and compare them with --compare",
+        ));
+    }
+    if a.mi.is_some() || a.residuals {
+        return Err(usage(
+            "--mi and --residuals read one fit; drop --invariance and fit the level with --group-equal",
+        ));
+    }
+    if a.boot > 0 || a.mc > 0 {
+        return Err(usage(
+            "--boot and --mc resample one fit; drop --invariance and fit the model with --group (and --group-equal)",
+        ));
+    }
+    Ok(())
 }
 
 /// Runs the grouped fit or the invariance sequence and delivers it.
