@@ -9,7 +9,8 @@ use super::{usage, CliError};
 /// to their Monte Carlo error well before 100,000 draws; a million keeps the draws' matrix of a
 /// large model within a few hundred MB.
 pub const MAX_BOOT: usize = 1_000_000;
-/// Monte Carlo draws of the coefficients (`fit --mc`), for the same reason as [`MAX_BOOT`].
+/// Monte Carlo draws of the coefficients (`fit --mc`, `sem --mc`), for the same reason as
+/// [`MAX_BOOT`].
 pub const MAX_MC: usize = 1_000_000;
 /// Worker threads (`--threads`): more than any single machine has cores; each thread holds its
 /// own buffers, so a runaway number would only cost memory.

@@ -220,7 +220,9 @@ fn minimise(lag: &Lagrangian<'_>, theta: Vec<f64>) -> Option<Inner> {
             .flatten()
             .and_then(|h| spd_inverse_logdet(&h));
         let step = newton
-            .or_else(|| spd_inverse_logdet(&info.expect("asked for")))
+            .or_else(|| {
+                spd_inverse_logdet(&info.expect("eval(x, true) always returns the information"))
+            })
             .map(|(inv, _)| inv.mul_vec(&g));
         if let Some(step) = &step {
             if gmax < NEAR && stalled < 10 {

@@ -113,11 +113,17 @@ pub fn reparametrise(pt: &ParTable, base: &[f64]) -> Result<Reparam, SemError> {
     }
     let (rows, basis) = independent_rows(&h);
     let k = null_space(&basis, q);
-    let k0 = least_norm(
-        &rows.iter().map(|&j| h[j].clone()).collect::<Vec<_>>(),
-        &rows.iter().map(|&j| -c0[j]).collect::<Vec<_>>(),
-        q,
-    );
+    let hr: Vec<Vec<f64>> = rows.iter().map(|&j| h[j].clone()).collect();
+    let k0 =
+        least_norm(&hr, &rows.iter().map(|&j| -c0[j]).collect::<Vec<_>>(), q).ok_or_else(|| {
+            // Gram-Schmidt kept rows whose HH′ is still singular to working precision: a
+            // constraint that differs from the others in a far decimal only.
+            let c = &pt.equalities[rows[first_dependent(&hr)]];
+            SemError::NearlyRepeatedConstraint {
+                text: c.text.clone(),
+                pos: c.pos,
+            }
+        })?;
     let residual = constraint_values(pt, base, &k0);
     if let Some(j) = residual.iter().position(|r| r.abs() > 1e-8) {
         let c = &pt.equalities[j];
@@ -183,21 +189,38 @@ pub(super) fn null_space(basis: &[Vec<f64>], q: usize) -> Mat {
     k
 }
 
-/// The least-norm solution of H x = b for independent rows H: x = H′(HH′)⁻¹b.
-fn least_norm(h: &[Vec<f64>], b: &[f64], q: usize) -> Vec<f64> {
+/// The least-norm solution of H x = b for independent rows H: x = H′(HH′)⁻¹b; None when HH′
+/// is not positive definite to working precision (rows that are nearly dependent).
+fn least_norm(h: &[Vec<f64>], b: &[f64], q: usize) -> Option<Vec<f64>> {
     let r = h.len();
     if r == 0 {
-        return vec![0.0; q];
+        return Some(vec![0.0; q]);
     }
+    let (inv, _) = spd_inverse_logdet(&gram(h))?;
+    let y = inv.mul_vec(b);
+    Some(
+        (0..q)
+            .map(|k| (0..r).map(|i| h[i][k] * y[i]).sum())
+            .collect(),
+    )
+}
+
+/// HH′ of the rows H.
+fn gram(h: &[Vec<f64>]) -> Mat {
+    let r = h.len();
     let mut hh = Mat::zeros(r, r);
     for i in 0..r {
         for j in 0..r {
             hh[(i, j)] = h[i].iter().zip(&h[j]).map(|(a, c)| a * c).sum();
         }
     }
-    let (inv, _) = spd_inverse_logdet(&hh).expect("independent constraint rows");
-    let y = inv.mul_vec(b);
-    (0..q)
-        .map(|k| (0..r).map(|i| h[i][k] * y[i]).sum())
-        .collect()
+    hh
+}
+
+/// The first row of H whose leading block of HH′ is not positive definite (the row that
+/// nearly repeats those before it); the last row when every leading block is.
+fn first_dependent(h: &[Vec<f64>]) -> usize {
+    (1..=h.len())
+        .find(|&k| spd_inverse_logdet(&gram(&h[..k])).is_none())
+        .map_or(h.len().saturating_sub(1), |k| k - 1)
 }

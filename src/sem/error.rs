@@ -23,6 +23,8 @@ pub enum SemError {
     Unsupported { what: String, pos: Pos },
     #[error("{}:{}: the constraint '{text}' conflicts with the other constraints or fixed values (no parameter values satisfy them all)", pos.line, pos.col)]
     InconsistentConstraints { text: String, pos: Pos },
+    #[error("{}:{}: the constraint '{text}' almost repeats the constraints before it (their coefficients differ only in far decimals), so they cannot be told apart; write it with the same coefficients as the other, or drop it", pos.line, pos.col)]
+    NearlyRepeatedConstraint { text: String, pos: Pos },
     #[error("the data have {n} complete rows for {p} observed variables; ML needs more rows than variables")]
     TooFewRows { n: usize, p: usize },
     #[error("the sample covariance matrix of the model's observed variables is not positive definite ('{variable}' is a linear combination of the variables before it, or constant): drop or combine it")]

@@ -139,7 +139,7 @@ pub(super) fn minimise(
         z.iter_mut().for_each(|v| *v /= 10.0);
     }
     let mut iterations = 0;
-    let mut bfgs_left = 200;
+    let mut bfgs_left: usize = 200;
     let (mut best_g, mut stalled) = (f64::INFINITY, 0);
     loop {
         iterations += 1;
@@ -153,7 +153,7 @@ pub(super) fn minimise(
         if iterations > MAX_ITER {
             return Err(not_converged(iterations, gmax));
         }
-        let info = info.expect("asked for");
+        let info = info.expect("Scored::eval(z, true) always returns the information");
         // Scoring converges only linearly when the model misfits (the expected information is
         // not the Hessian); close to the optimum Newton steps with the Hessian from central
         // differences of the analytic gradient (2r gradients, the cost of one information
@@ -186,7 +186,8 @@ pub(super) fn minimise(
         }
         if bfgs_left > 0 {
             let (next, used) = bfgs(pb, &z, 50);
-            bfgs_left -= used.max(1);
+            // Saturating: a run of 50 may overdraw what is left of the budget.
+            bfgs_left = bfgs_left.saturating_sub(used.max(1));
             iterations += used;
             if let Some(next) = next {
                 z = next;

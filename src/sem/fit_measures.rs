@@ -263,8 +263,9 @@ pub(crate) fn log_likelihoods(
     let full =
         |logdet_s: f64, p: usize| -> f64 { -n / 2.0 * (p as f64 * ln2pi + logdet_s + p as f64) };
     let p = s.cov.rows;
-    let (inv, logdet) =
-        spd_inverse_logdet(&imp.sigma).expect("implied Σ positive definite at the estimate");
+    let (inv, logdet) = spd_inverse_logdet(&imp.sigma).expect(
+        "Σ̂ is positive definite: F (or the information) was evaluated with its inverse at θ̂",
+    );
     let mut dev = logdet + s.cov.trace_mul(&inv);
     if meanstructure {
         let r: Vec<f64> = s.mean.iter().zip(&imp.mu).map(|(a, b)| a - b).collect();

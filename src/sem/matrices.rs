@@ -51,6 +51,11 @@ pub struct Representation {
     pub cells: Vec<Cell>,
 }
 
+/// `ParTable` puts the left side of every `=~` row in `lv`.
+const LHS_OF_MEASURE: &str = "the left side of =~ is a latent of ParTable.lv";
+/// `dummy_names` makes every observed variable of a `~` row a dummy latent.
+const IN_REGRESSION: &str = "both sides of ~ are latents or dummy latents";
+
 impl Representation {
     pub fn build(pt: &ParTable) -> Representation {
         let dummies = dummy_names(pt);
@@ -59,7 +64,12 @@ impl Representation {
             .filter(|&i| dummies.contains(&pt.ov[i]))
             .collect();
         lv.extend(dummy_ov.iter().map(|&i| pt.ov[i].clone()));
-        let ov_ix = |s: &str| pt.ov.iter().position(|o| o == s).expect("observed name");
+        let ov_ix = |s: &str| {
+            pt.ov
+                .iter()
+                .position(|o| o == s)
+                .expect("ParTable.ov holds every observed name of its rows")
+        };
         let lv_ix = |s: &str| lv.iter().position(|o| o == s);
         let cells = pt
             .rows
@@ -69,10 +79,14 @@ impl Representation {
                 let cell = |which, r, c| Cell { which, r, c };
                 match r.op {
                     Op::Measure => match rr {
-                        Some(j) => cell(Which::Beta, j, l.expect("latent")),
-                        None => cell(Which::Lambda, ov_ix(&r.rhs), l.expect("latent")),
+                        Some(j) => cell(Which::Beta, j, l.expect(LHS_OF_MEASURE)),
+                        None => cell(Which::Lambda, ov_ix(&r.rhs), l.expect(LHS_OF_MEASURE)),
                     },
-                    Op::Regress => cell(Which::Beta, l.expect("dummy"), rr.expect("dummy")),
+                    Op::Regress => cell(
+                        Which::Beta,
+                        l.expect(IN_REGRESSION),
+                        rr.expect(IN_REGRESSION),
+                    ),
                     Op::Covary => match (l, rr) {
                         (Some(a), Some(b)) => cell(Which::Psi, a, b),
                         _ => cell(Which::Theta, ov_ix(&r.lhs), ov_ix(&r.rhs)),

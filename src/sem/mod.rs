@@ -430,7 +430,12 @@ fn fit_data(
     let x: Vec<usize> = pt
         .ov_x
         .iter()
-        .map(|v| pt.ov.iter().position(|o| o == v).expect("x"))
+        .map(|v| {
+            pt.ov
+                .iter()
+                .position(|o| o == v)
+                .expect("ParTable.ov_x is a subset of ParTable.ov")
+        })
         .collect();
     let px_fixed = if pt.fixed_x { x.len() } else { 0 };
     let ndat = fit_measures::ndat(p, px_fixed, pt.meanstructure);
@@ -464,7 +469,7 @@ fn fit_data(
     };
     let (_, imp) = model
         .implied(&est.theta)
-        .expect("implied moments at the estimate");
+        .expect("I − B is invertible at θ̂: the search evaluated F there");
     let mut fit = fit_measures::fit_measures(
         fit_measures::FitInput {
             f: est.f,

@@ -23,7 +23,12 @@ impl Model {
     /// (lavaan's `lav_start` for exo rows, divisor n).
     pub fn new(pt: &ParTable, s: &SampleStats) -> Model {
         let rep = Representation::build(pt);
-        let ov_ix = |v: &str| pt.ov.iter().position(|o| o == v).expect("observed");
+        let ov_ix = |v: &str| {
+            pt.ov
+                .iter()
+                .position(|o| o == v)
+                .expect("ParTable.ov holds every observed name of its rows")
+        };
         let base = pt
             .rows
             .iter()

@@ -62,7 +62,7 @@ impl<'a> Constraints<'a> {
             .iter()
             .chain(&self.pt.inequalities)
             .nth(j)
-            .expect("a constraint index");
+            .expect("j < len(): the augmented Lagrangian runs only for a table with constraints");
         (&c.text, c.pos)
     }
 

@@ -127,6 +127,21 @@ fn by_eigen(
     names: &dyn Fn(usize) -> String,
 ) -> Result<Mat, SemError> {
     let r = kik.rows;
+    // A coordinate without information (a zero or non-finite diagonal of K′IK) is a null
+    // direction by itself, and D⁻¹ cannot scale it (A's eigenvalues would be NaN and name no
+    // parameter): it is named directly. Such a K′IK never reaches here identified (its
+    // Cholesky factor fails), so the decision is unchanged.
+    let blind: Vec<usize> = (0..r)
+        .filter(|&i| kik[(i, i)] == 0.0 || !kik[(i, i)].is_finite())
+        .collect();
+    if !blind.is_empty() {
+        let mut parameters = Vec::new();
+        for &c in &blind {
+            let e: Vec<f64> = (0..r).map(|i| f64::from(u8::from(i == c))).collect();
+            name_direction(&re.k.mul_vec(&e), names, &mut parameters);
+        }
+        return Err(SemError::Unidentified { parameters });
+    }
     let mut scaled = kik.clone();
     for i in 0..r {
         for j in 0..r {
@@ -147,14 +162,11 @@ fn by_eigen(
                 continue;
             }
             let u: Vec<f64> = (0..r).map(|i| vecs[(i, c)] / d[i]).collect();
-            let v = re.k.mul_vec(&u);
-            let top = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-            for k in (0..v.len()).filter(|&k| v[k].abs() > 0.1 * top) {
-                let name = names(k);
-                if !parameters.contains(&name) {
-                    parameters.push(name);
-                }
-            }
+            name_direction(&re.k.mul_vec(&u), names, &mut parameters);
+        }
+        if parameters.is_empty() {
+            // NaN off the diagonal leaves no eigenvector to name a parameter by.
+            parameters.push("(the information matrix has entries that are not numbers)".into());
         }
         return Err(SemError::Unidentified { parameters });
     }
@@ -162,6 +174,18 @@ fn by_eigen(
         parameters: vec!["(the information matrix is not positive definite)".into()],
     })?;
     Ok(inv)
+}
+
+/// Adds the parameters that move along the direction `v` in θ (its entries above a tenth of
+/// the largest) to `parameters`, once each.
+fn name_direction(v: &[f64], names: &dyn Fn(usize) -> String, parameters: &mut Vec<String>) {
+    let top = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    for k in (0..v.len()).filter(|&k| v[k].abs() > 0.1 * top) {
+        let name = names(k);
+        if !parameters.contains(&name) {
+            parameters.push(name);
+        }
+    }
 }
 
 #[cfg(test)]

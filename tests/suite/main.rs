@@ -43,6 +43,7 @@ mod logistic_bootstrap;
 mod measure_input;
 mod measure_properties;
 mod medcurve_properties;
+mod panic_audit;
 mod plot_diagrams;
 mod plot_latent;
 mod plot_print;

@@ -238,9 +238,11 @@ pub(super) fn parse_duration(s: &str) -> Result<u64, String> {
     let num = |t: &str| t.trim().parse::<u64>().map_err(|_| bad());
     let t = s.trim();
     let units = [('s', 1), ('m', 60), ('h', 3600), ('d', 86400)];
+    // Checked arithmetic: fields that fit a u64 can still overflow as seconds.
+    let long = || format!("'{s}' is too long a duration: give at most a few days, e.g. 2-00:00:00");
     if let Some((_, unit)) = units.iter().find(|(c, _)| t.ends_with(*c)) {
         let v = num(&t[..t.len() - 1])?;
-        return positive(v * unit).ok_or_else(bad);
+        return positive(v.checked_mul(*unit).ok_or_else(long)?).ok_or_else(bad);
     }
     let (days, rest) = match t.split_once('-') {
         Some((d, rest)) => (num(d)?, Some(rest)),
@@ -251,15 +253,21 @@ pub(super) fn parse_duration(s: &str) -> Result<u64, String> {
         .split(':')
         .map(num)
         .collect::<Result<_, _>>()?;
-    let secs = match (rest.is_some(), parts.as_slice()) {
-        (false, [m]) => m * 60,
-        (false, [m, s]) => m * 60 + s,
-        (_, [h, m, s]) => h * 3600 + m * 60 + s,
-        (true, [h]) => h * 3600,
-        (true, [h, m]) => h * 3600 + m * 60,
+    let (h, m, sec) = match (rest.is_some(), parts.as_slice()) {
+        (false, [m]) => (0, *m, 0),
+        (false, [m, s]) => (0, *m, *s),
+        (_, [h, m, s]) => (*h, *m, *s),
+        (true, [h]) => (*h, 0, 0),
+        (true, [h, m]) => (*h, *m, 0),
         _ => return Err(bad()),
     };
-    positive(days * 86400 + secs).ok_or_else(bad)
+    let secs = [(days, 86_400), (h, 3600), (m, 60), (sec, 1)]
+        .iter()
+        .try_fold(0u64, |acc, &(v, unit)| {
+            v.checked_mul(unit)?.checked_add(acc)
+        })
+        .ok_or_else(long)?;
+    positive(secs).ok_or_else(bad)
 }
 
 fn positive(secs: u64) -> Option<u64> {
@@ -430,6 +438,16 @@ mod tests {
         assert_eq!(parse_duration("2h"), Ok(7200));
         for bad in ["", "0", "h", "1:2:3:4", "soon", "-5", "0m"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        // Fields that fit a u64 but whose seconds do not: an error, not an overflow panic.
+        for huge in [
+            "99999999999999999d",
+            "99999999999999999:00:00",
+            "1-99999999999999999",
+            "300000000000000-00:00:01",
+        ] {
+            let err = parse_duration(huge).expect_err(huge);
+            assert!(err.contains("too long"), "{huge}: {err}");
         }
         assert_eq!(slurm_time(86_401 + 3600 * 3 + 60 * 7), "1-03:07:01");
         assert_eq!(slurm_time(600), "0-00:10:00");

@@ -96,7 +96,7 @@ fn finish(
     let mut v = vcov::vcov(&info, re, fd.patterns.n, &free_name)?;
     let (_, imp) = model
         .implied(&est.theta)
-        .expect("implied moments at the estimate");
+        .expect("I − B is invertible at θ̂: the search evaluated F there");
     let data = DataView::new(&prep.rows, prep.n_rows, p)?;
     let x: Vec<usize> = pt
         .ov_x

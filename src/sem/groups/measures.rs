@@ -38,7 +38,7 @@ pub(super) fn implied_groups(f: &Fitted<'_>, groups: &Groups<'_>) -> Vec<Implied
         .map(|g| {
             f.models[g]
                 .implied(groups.slice(g, &f.est.theta))
-                .expect("implied moments at the estimate")
+                .expect("I − B is invertible at θ̂: the search evaluated F there")
                 .1
         })
         .collect()

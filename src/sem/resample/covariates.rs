@@ -84,7 +84,8 @@ impl Covariates {
                 }
             }
         }
-        let col = |j: usize| self.column[j].expect("a covariate of the fixed.x rows");
+        let col =
+            |j: usize| self.column[j].expect("`new` gave a column to every variable of `exo`");
         for &(row, from) in &self.exo {
             model.base[row] = match from {
                 Exo::Mean(j) => self.center[col(j)] + d[col(j)],

@@ -241,7 +241,12 @@ pub(super) fn estimates(pt: &ParTable, model: &Model, theta: &[f64], out: &mut [
 
 /// The fixed.x rows of the table: their values are the draw's own moments of the covariates.
 pub(crate) fn exo_rows(pt: &ParTable) -> Vec<(usize, Exo)> {
-    let ix = |v: &str| pt.ov.iter().position(|o| o == v).expect("observed");
+    let ix = |v: &str| {
+        pt.ov
+            .iter()
+            .position(|o| o == v)
+            .expect("ParTable.ov holds every observed name of its rows")
+    };
     pt.rows
         .iter()
         .enumerate()
