@@ -57,6 +57,97 @@ fn is_missing(cell: &str) -> bool {
     )
 }
 
+fn table_error(source: &str, line: u64, message: String) -> DomainError {
+    DomainError::Table {
+        path: source.to_string(),
+        line,
+        message,
+    }
+}
+
+/// Where the code, the name and each dimension are in a table's records.
+struct TableColumns {
+    code: usize,
+    name: usize,
+    dims: Vec<Option<usize>>,
+}
+
+impl TableColumns {
+    /// The columns from the (lower-cased) header; `ctr`, `country` and the first four dimensions
+    /// are required.
+    fn find(source: &str, names: &[String]) -> Result<Self, DomainError> {
+        let expected = format!("ctr, country, {}", DIMENSIONS.join(", "));
+        let find = |col: &str| {
+            names
+                .iter()
+                .position(|n| n == col)
+                .ok_or_else(|| DomainError::MissingColumn {
+                    path: source.to_string(),
+                    column: col.to_string(),
+                    expected: expected.clone(),
+                })
+        };
+        let code = find("ctr")?;
+        let name = find("country")?;
+        // A table with the first four dimensions only is usable for 4-dimension distances.
+        let dims: Vec<Option<usize>> = DIMENSIONS
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                if i < 4 {
+                    find(d).map(Some)
+                } else {
+                    Ok(find(d).ok())
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(TableColumns { code, name, dims })
+    }
+
+    /// One record's country and scores; a score that is neither missing nor a finite number is
+    /// an error on its line.
+    fn country(
+        &self,
+        source: &str,
+        line: u64,
+        rec: &csv::StringRecord,
+    ) -> Result<CountryScores, DomainError> {
+        let cell = |c: usize| rec.get(c).unwrap_or("").trim();
+        let mut scores = [None; 6];
+        for (k, col) in self.dims.iter().enumerate() {
+            let Some(c) = col else { continue };
+            let raw = cell(*c);
+            if is_missing(raw) {
+                continue;
+            }
+            // A semicolon-separated export from a European locale may use decimal commas.
+            let v: f64 = raw.replace(',', ".").parse().map_err(|_| {
+                table_error(
+                    source,
+                    line,
+                    format!(
+                        "{} score '{raw}' is not a number (missing scores may be empty, NA or #NULL!)",
+                        DIMENSIONS[k]
+                    ),
+                )
+            })?;
+            if !v.is_finite() {
+                return Err(table_error(
+                    source,
+                    line,
+                    format!("{} score '{raw}' is not finite", DIMENSIONS[k]),
+                ));
+            }
+            scores[k] = Some(v);
+        }
+        Ok(CountryScores {
+            code: cell(self.code).to_string(),
+            name: cell(self.name).to_string(),
+            scores,
+        })
+    }
+}
+
 impl HofstedeTable {
     /// Reads the table from a file.
     pub fn read(path: impl AsRef<Path>) -> Result<Self, DomainError> {
@@ -80,83 +171,24 @@ impl HofstedeTable {
             .delimiter(delimiter)
             .flexible(true)
             .from_reader(text.as_bytes());
-        let table_err = |line: u64, message: String| DomainError::Table {
-            path: source.to_string(),
-            line,
-            message,
-        };
         let names: Vec<String> = reader
             .headers()
-            .map_err(|e| table_err(1, e.to_string()))?
+            .map_err(|e| table_error(source, 1, e.to_string()))?
             .iter()
             .map(|h| h.trim().to_ascii_lowercase())
             .collect();
-        let expected = format!("ctr, country, {}", DIMENSIONS.join(", "));
-        let find = |col: &str| {
-            names
-                .iter()
-                .position(|n| n == col)
-                .ok_or_else(|| DomainError::MissingColumn {
-                    path: source.to_string(),
-                    column: col.to_string(),
-                    expected: expected.clone(),
-                })
-        };
-        let code_col = find("ctr")?;
-        let name_col = find("country")?;
-        // A table with the first four dimensions only is usable for 4-dimension distances.
-        let dim_cols: Vec<Option<usize>> = DIMENSIONS
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                if i < 4 {
-                    find(d).map(Some)
-                } else {
-                    Ok(find(d).ok())
-                }
-            })
-            .collect::<Result<_, _>>()?;
+        let columns = TableColumns::find(source, &names)?;
         let mut rows = Vec::new();
         for (i, rec) in reader.records().enumerate() {
             let line = i as u64 + 2;
-            let rec = rec.map_err(|e| table_err(line, e.to_string()))?;
+            let rec = rec.map_err(|e| table_error(source, line, e.to_string()))?;
             if rec.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            let cell = |c: usize| rec.get(c).unwrap_or("").trim();
-            let mut scores = [None; 6];
-            for (k, col) in dim_cols.iter().enumerate() {
-                let Some(c) = col else { continue };
-                let raw = cell(*c);
-                if is_missing(raw) {
-                    continue;
-                }
-                // A semicolon-separated export from a European locale may use decimal commas.
-                let v: f64 = raw.replace(',', ".").parse().map_err(|_| {
-                    table_err(
-                        line,
-                        format!(
-                            "{} score '{raw}' is not a number (missing scores may be empty, NA or #NULL!)",
-                            DIMENSIONS[k]
-                        ),
-                    )
-                })?;
-                if !v.is_finite() {
-                    return Err(table_err(
-                        line,
-                        format!("{} score '{raw}' is not finite", DIMENSIONS[k]),
-                    ));
-                }
-                scores[k] = Some(v);
-            }
-            rows.push(CountryScores {
-                code: cell(code_col).to_string(),
-                name: cell(name_col).to_string(),
-                scores,
-            });
+            rows.push(columns.country(source, line, &rec)?);
         }
         if rows.is_empty() {
-            return Err(table_err(2, "the table has no countries".into()));
+            return Err(table_error(source, 2, "the table has no countries".into()));
         }
         Ok(HofstedeTable {
             source: source.to_string(),

@@ -43,24 +43,7 @@ pub fn quadratic_curve(
     let stats = fit.column_stats.get(j)?;
     let k = fit.k();
     let b = fit.estimates();
-    // A column's power of v, or None when it involves another variable (held at its mean).
-    let power: Vec<Option<i32>> = fit
-        .coefficients
-        .iter()
-        .map(|c| {
-            let fs = column_factors(&c.term);
-            (c.term != CONSTANT && fs.iter().all(|f| f == v)).then_some(fs.len() as i32)
-        })
-        .collect();
-    let row = |x: f64| -> Vec<f64> {
-        (0..k)
-            .map(|c| match power[c] {
-                Some(p) => x.powi(p),
-                None if fit.coefficients[c].term == CONSTANT => 1.0,
-                None => fit.column_stats.get(c).map_or(0.0, |s| s.mean),
-            })
-            .collect()
-    };
+    let power = column_powers(fit, v);
     let probability = fit.method == Method::Logistic;
     let p = 1.0 - (1.0 - fit.conf / 100.0) / 2.0;
     let crit = match tests.reference {
@@ -98,19 +81,56 @@ pub fn quadratic_curve(
     };
     for i in 0..n {
         let x = lo + (hi - lo) * i as f64 / (n - 1) as f64;
-        let d = row(x);
-        let eta: f64 = d.iter().zip(&b).map(|(a, c)| a * c).sum();
-        let var: f64 = (0..k)
-            .flat_map(|r| (0..k).map(move |c| (r, c)))
-            .map(|(r, c)| d[r] * fit.cov[r * k + c] * d[c])
-            .sum();
-        let se = var.max(0.0).sqrt();
+        let (eta, se) = linear_prediction(fit, &design_row(fit, &power, x), &b);
         out.x.push(x);
         out.fit.push(link(eta));
         out.lower.push(link(eta - crit * se));
         out.upper.push(link(eta + crit * se));
     }
-    let ys: Vec<f64> = if probability {
+    out.cases = cases
+        .iter()
+        .copied()
+        .zip(observed(fit, probability))
+        .collect();
+    Some(out)
+}
+
+/// Each column's power of `v`, or None when it involves another variable (held at its mean).
+fn column_powers(fit: &EquationFit, v: &str) -> Vec<Option<i32>> {
+    fit.coefficients
+        .iter()
+        .map(|c| {
+            let fs = column_factors(&c.term);
+            (c.term != CONSTANT && fs.iter().all(|f| f == v)).then_some(fs.len() as i32)
+        })
+        .collect()
+}
+
+/// The design row at `x`: its powers, 1 for the constant, every other column at its mean.
+fn design_row(fit: &EquationFit, power: &[Option<i32>], x: f64) -> Vec<f64> {
+    (0..fit.k())
+        .map(|c| match power[c] {
+            Some(p) => x.powi(p),
+            None if fit.coefficients[c].term == CONSTANT => 1.0,
+            None => fit.column_stats.get(c).map_or(0.0, |s| s.mean),
+        })
+        .collect()
+}
+
+/// The linear predictor `d'b` and its standard error `sqrt(d'Vd)` at design row `d`.
+fn linear_prediction(fit: &EquationFit, d: &[f64], b: &[f64]) -> (f64, f64) {
+    let k = fit.k();
+    let eta: f64 = d.iter().zip(b).map(|(a, c)| a * c).sum();
+    let var: f64 = (0..k)
+        .flat_map(|r| (0..k).map(move |c| (r, c)))
+        .map(|(r, c)| d[r] * fit.cov[r * k + c] * d[c])
+        .sum();
+    (eta, var.max(0.0).sqrt())
+}
+
+/// The outcome of each case for OLS; its predicted probability for a logistic equation.
+fn observed(fit: &EquationFit, probability: bool) -> Vec<f64> {
+    if probability {
         fit.fitted.clone()
     } else {
         fit.fitted
@@ -118,7 +138,5 @@ pub fn quadratic_curve(
             .zip(&fit.residuals)
             .map(|(f, r)| f + r)
             .collect()
-    };
-    out.cases = cases.iter().copied().zip(ys).collect();
-    Some(out)
+    }
 }

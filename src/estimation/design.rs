@@ -176,6 +176,9 @@ struct Factor {
     columns: Vec<Vec<f64>>,
 }
 
+/// A variable of the terms with its coded columns.
+type NamedFactor = (String, Factor);
+
 /// Builds the design for `outcome ~ terms` over the rows complete on every variable involved
 /// (including the cluster variable). The outcome is read as numbers unless `binary_outcome`, in
 /// which case a two-level categorical outcome is coded 0/1 (second level = 1).
@@ -192,19 +195,7 @@ pub fn build_design(
             return Err(EstimationError::DuplicateTerm { term: t.name() }.into());
         }
     }
-    let mut vars: Vec<&str> = vec![outcome];
-    for t in terms {
-        for f in &t.factors {
-            if !vars.contains(&f.as_str()) {
-                vars.push(f);
-            }
-        }
-    }
-    if let Some(c) = cluster {
-        if !vars.contains(&c) {
-            vars.push(c);
-        }
-    }
+    let vars = design_variables(outcome, terms, cluster);
     for (v, _) in codings {
         data.var(v)?;
     }
@@ -224,53 +215,12 @@ pub fn build_design(
         .into());
     }
     let y = outcome_values(data, outcome, &cases, binary_outcome)?;
-    let mut factors: Vec<(String, Factor)> = Vec::new();
-    let mut coding_info = Vec::new();
-    for t in terms {
-        for f in &t.factors {
-            if factors.iter().any(|(n, _)| n == f) {
-                continue;
-            }
-            let coding = codings.iter().find(|(v, _)| v == f).map(|(_, c)| c);
-            let (factor, info) = build_factor(data, f, &cases, coding)?;
-            if let Some(info) = info {
-                coding_info.push(info);
-            }
-            factors.push((f.clone(), factor));
-        }
-        if t.has_power() {
-            check_power(t, &factors)?;
-        }
-    }
+    let (factors, coding_info) = term_factors(data, terms, &cases, codings)?;
     let mut names = vec![CONSTANT.to_string()];
     let mut columns = vec![vec![1.0; n]];
     let mut term_of = vec![None];
     for (ti, t) in terms.iter().enumerate() {
-        // Cartesian product of the factors' columns, in the order the factors are written.
-        let mut acc: Vec<(String, Vec<f64>)> = vec![(String::new(), vec![1.0; n])];
-        for f in &t.factors {
-            let fac = &factors
-                .iter()
-                .find(|(name, _)| name == f)
-                .map(|(_, x)| x)
-                .ok_or_else(|| EstimationError::BadTerm {
-                    term: t.name(),
-                    message: format!("unknown factor '{f}'"),
-                })?;
-            let mut next = Vec::with_capacity(acc.len() * fac.columns.len());
-            for (an, av) in &acc {
-                for (fname, fcol) in fac.names.iter().zip(&fac.columns) {
-                    let name = if an.is_empty() {
-                        fname.clone()
-                    } else {
-                        format!("{an}:{fname}")
-                    };
-                    next.push((name, av.iter().zip(fcol).map(|(a, b)| a * b).collect()));
-                }
-            }
-            acc = next;
-        }
-        for (name, col) in acc {
+        for (name, col) in term_columns(t, &factors, n)? {
             // `x:x` -> `x^2`: a power reads as one in every report and in JSON.
             names.push(power_name(&column_factors(&name)));
             columns.push(col);
@@ -303,6 +253,90 @@ pub fn build_design(
         coding: coding_info,
         clusters,
     })
+}
+
+/// The outcome, every factor of the terms once (in order) and the cluster variable.
+fn design_variables<'a>(
+    outcome: &'a str,
+    terms: &'a [Term],
+    cluster: Option<&'a str>,
+) -> Vec<&'a str> {
+    let mut vars: Vec<&str> = vec![outcome];
+    for t in terms {
+        for f in &t.factors {
+            if !vars.contains(&f.as_str()) {
+                vars.push(f);
+            }
+        }
+    }
+    if let Some(c) = cluster {
+        if !vars.contains(&c) {
+            vars.push(c);
+        }
+    }
+    vars
+}
+
+/// Each variable of the terms coded once (with its coding, for a categorical one), and the
+/// codings for the report.
+fn term_factors(
+    data: &Dataset,
+    terms: &[Term],
+    cases: &CompleteCases,
+    codings: &[(String, Coding)],
+) -> Result<(Vec<NamedFactor>, Vec<CodingInfo>)> {
+    let mut factors: Vec<(String, Factor)> = Vec::new();
+    let mut coding_info = Vec::new();
+    for t in terms {
+        for f in &t.factors {
+            if factors.iter().any(|(n, _)| n == f) {
+                continue;
+            }
+            let coding = codings.iter().find(|(v, _)| v == f).map(|(_, c)| c);
+            let (factor, info) = build_factor(data, f, cases, coding)?;
+            if let Some(info) = info {
+                coding_info.push(info);
+            }
+            factors.push((f.clone(), factor));
+        }
+        if t.has_power() {
+            check_power(t, &factors)?;
+        }
+    }
+    Ok((factors, coding_info))
+}
+
+/// A term's columns, named: the Cartesian product of its factors' columns, in the order the
+/// factors are written.
+fn term_columns(
+    t: &Term,
+    factors: &[(String, Factor)],
+    n: usize,
+) -> Result<Vec<(String, Vec<f64>)>> {
+    let mut acc: Vec<(String, Vec<f64>)> = vec![(String::new(), vec![1.0; n])];
+    for f in &t.factors {
+        let fac = &factors
+            .iter()
+            .find(|(name, _)| name == f)
+            .map(|(_, x)| x)
+            .ok_or_else(|| EstimationError::BadTerm {
+                term: t.name(),
+                message: format!("unknown factor '{f}'"),
+            })?;
+        let mut next = Vec::with_capacity(acc.len() * fac.columns.len());
+        for (an, av) in &acc {
+            for (fname, fcol) in fac.names.iter().zip(&fac.columns) {
+                let name = if an.is_empty() {
+                    fname.clone()
+                } else {
+                    format!("{an}:{fname}")
+                };
+                next.push((name, av.iter().zip(fcol).map(|(a, b)| a * b).collect()));
+            }
+        }
+        acc = next;
+    }
+    Ok(acc)
 }
 
 /// A power of a variable needs a variable with more than two values measured as a number: the
@@ -424,81 +458,98 @@ fn build_factor(
                 None,
             ))
         }
-        (col, coding) => {
-            // Categorical, or numeric declared categorical through a coding: levels are the values
-            // present in the rows used.
-            let text: Vec<String> = cases.rows.iter().map(|&i| col.display(i)).collect();
-            // Counted first (in linear time): the coding below is quadratic in the levels.
-            let distinct: std::collections::HashSet<&str> =
-                text.iter().map(String::as_str).collect();
-            check_level_count(name, distinct.len(), Some(text.len()))?;
-            let (codes, levels) = match col {
-                // A categorical column keeps its own level order (ordered classes such as firm
-                // sizes, a file's value labels), so its first level is the reference.
-                Column::Categorical {
-                    levels: declared, ..
-                } => {
-                    let present: Vec<String> = declared
-                        .iter()
-                        .filter(|l| text.contains(l))
-                        .cloned()
-                        .collect();
-                    let codes: Vec<Option<u32>> = text
-                        .iter()
-                        .map(|t| present.iter().position(|l| l == t).map(|i| i as u32))
-                        .collect();
-                    (codes, present)
-                }
-                Column::Numeric(_) => code_text(text.iter().map(|s| Some(s.as_str()))),
-            };
-            if levels.len() < 2 {
-                return Err(constant_error(
-                    name,
-                    levels.first().cloned().unwrap_or_default(),
-                    cases,
-                )
-                .into());
-            }
-            let default = Coding::default();
-            let coding = coding.unwrap_or(&default);
-            let coded = code_levels(name, &levels, coding)?;
-            let columns = coded
+        (col, coding) => categorical_factor(name, col, cases, coding),
+    }
+}
+
+/// A categorical column, or a numeric one declared categorical through a coding: one column per
+/// coded contrast of the levels present in the rows used.
+fn categorical_factor(
+    name: &str,
+    col: &Column,
+    cases: &CompleteCases,
+    coding: Option<&Coding>,
+) -> Result<(Factor, Option<CodingInfo>)> {
+    let text: Vec<String> = cases.rows.iter().map(|&i| col.display(i)).collect();
+    // Counted first (in linear time): the coding below is quadratic in the levels.
+    let distinct: std::collections::HashSet<&str> = text.iter().map(String::as_str).collect();
+    check_level_count(name, distinct.len(), Some(text.len()))?;
+    let (codes, levels) = level_codes(col, &text);
+    if levels.len() < 2 {
+        return Err(
+            constant_error(name, levels.first().cloned().unwrap_or_default(), cases).into(),
+        );
+    }
+    let default = Coding::default();
+    let coding = coding.unwrap_or(&default);
+    let coded = code_levels(name, &levels, coding)?;
+    let columns = coded
+        .iter()
+        .map(|c| {
+            codes
                 .iter()
-                .map(|c| {
-                    codes
-                        .iter()
-                        .map(|code| code.map_or(f64::NAN, |k| c.values[k as usize]))
-                        .collect()
-                })
+                .map(|code| code.map_or(f64::NAN, |k| c.values[k as usize]))
+                .collect()
+        })
+        .collect();
+    let info = coding_info(name, &levels, coding, &coded);
+    Ok((
+        Factor {
+            names: coded.into_iter().map(|c| c.name).collect(),
+            columns,
+        },
+        Some(info),
+    ))
+}
+
+/// Each row's level index and the levels present, in order.
+fn level_codes(col: &Column, text: &[String]) -> (Vec<Option<u32>>, Vec<String>) {
+    match col {
+        // A categorical column keeps its own level order (ordered classes such as firm sizes, a
+        // file's value labels), so its first level is the reference.
+        Column::Categorical {
+            levels: declared, ..
+        } => {
+            let present: Vec<String> = declared
+                .iter()
+                .filter(|l| text.contains(l))
+                .cloned()
                 .collect();
-            // For the report: levels with the reference first, and each column's codes in that order.
-            let ref_pos = coding
-                .reference
-                .as_ref()
-                .and_then(|r| levels.iter().position(|l| l == r))
-                .unwrap_or(0);
-            let mut order: Vec<usize> = (0..levels.len()).filter(|&i| i != ref_pos).collect();
-            order.insert(0, ref_pos);
-            let info = CodingInfo {
-                variable: name.to_string(),
-                contrast: coding.contrast,
-                levels: order.iter().map(|&i| levels[i].clone()).collect(),
-                columns: coded
-                    .iter()
-                    .map(|c| CodedColumn {
-                        values: order.iter().map(|&i| c.values[i]).collect(),
-                        ..c.clone()
-                    })
-                    .collect(),
-            };
-            Ok((
-                Factor {
-                    names: coded.into_iter().map(|c| c.name).collect(),
-                    columns,
-                },
-                Some(info),
-            ))
+            let codes: Vec<Option<u32>> = text
+                .iter()
+                .map(|t| present.iter().position(|l| l == t).map(|i| i as u32))
+                .collect();
+            (codes, present)
         }
+        Column::Numeric(_) => code_text(text.iter().map(|s| Some(s.as_str()))),
+    }
+}
+
+/// For the report: levels with the reference first, and each column's codes in that order.
+fn coding_info(
+    name: &str,
+    levels: &[String],
+    coding: &Coding,
+    coded: &[CodedColumn],
+) -> CodingInfo {
+    let ref_pos = coding
+        .reference
+        .as_ref()
+        .and_then(|r| levels.iter().position(|l| l == r))
+        .unwrap_or(0);
+    let mut order: Vec<usize> = (0..levels.len()).filter(|&i| i != ref_pos).collect();
+    order.insert(0, ref_pos);
+    CodingInfo {
+        variable: name.to_string(),
+        contrast: coding.contrast,
+        levels: order.iter().map(|&i| levels[i].clone()).collect(),
+        columns: coded
+            .iter()
+            .map(|c| CodedColumn {
+                values: order.iter().map(|&i| c.values[i]).collect(),
+                ..c.clone()
+            })
+            .collect(),
     }
 }
 

@@ -91,14 +91,44 @@ pub fn fit_logistic_design(d: &Design, conf: f64, opts: &LogisticOptions) -> Res
     let neg2ll_null = -2.0 * (n1f * (n1f / nf).ln() + n0f * (n0f / nf).ln());
 
     let est = newton(d, &y, opts)?;
-    let b = est.b;
+    let coefficients = wald_coefficients(d, &est.b, &est.cov, conf);
+    let fitted: Vec<f64> = est.eta.iter().map(|&e| sigmoid(e)).collect();
+    let residuals: Vec<f64> = est
+        .eta
+        .iter()
+        .zip(&y)
+        .map(|(&e, &yi)| if yi { sigmoid(-e) } else { -sigmoid(e) })
+        .collect();
+    let summary = likelihood_summary(est.dev, neg2ll_null, k, nf, est.iterations);
+    let warnings = fit_warnings(d, (n1, n0), ls.r_diag_ratio, &est.eta);
     let cov = est.cov;
-    let eta = est.eta;
-    let neg2ll = est.dev;
 
+    Ok(EquationFit {
+        outcome: d.outcome.clone(),
+        method: Method::Logistic,
+        n,
+        n_dropped: d.cases.n_dropped(),
+        dropped_rows: d.cases.dropped_lines.clone(),
+        cov_type: CovType::Ols,
+        cluster: None,
+        conf,
+        coefficients,
+        summary: Summary::Logistic(summary),
+        coding: d.coding.clone(),
+        xtx_inv: cov.clone(),
+        cov,
+        residuals,
+        fitted,
+        warnings,
+        column_stats: d.columns.iter().map(|c| ColumnStats::of(c)).collect(),
+    })
+}
+
+/// Each coefficient with its Wald z test and interval at `conf` percent.
+fn wald_coefficients(d: &Design, b: &[f64], cov: &[f64], conf: f64) -> Vec<Coefficient> {
+    let k = d.k();
     let zcrit = z_quantile(0.5 + conf / 200.0);
-    let coefficients = d
-        .names
+    d.names
         .iter()
         .enumerate()
         .map(|(j, name)| {
@@ -115,14 +145,18 @@ pub fn fit_logistic_design(d: &Design, conf: f64, opts: &LogisticOptions) -> Res
                 ci_upper: bj + zcrit * se,
             }
         })
-        .collect();
-    let fitted: Vec<f64> = eta.iter().map(|&e| sigmoid(e)).collect();
-    let residuals: Vec<f64> = eta
-        .iter()
-        .zip(&y)
-        .map(|(&e, &yi)| if yi { sigmoid(-e) } else { -sigmoid(e) })
-        .collect();
+        .collect()
+}
 
+/// The likelihood-ratio test against the constant-only model and the pseudo-R² measures
+/// (McFadden; Cox and Snell; Nagelkerke's rescaling of it).
+fn likelihood_summary(
+    neg2ll: f64,
+    neg2ll_null: f64,
+    k: usize,
+    nf: f64,
+    iterations: usize,
+) -> LogisticSummary {
     let chisq = neg2ll_null - neg2ll;
     let df = (k - 1) as f64;
     let p = if k > 1 {
@@ -133,7 +167,29 @@ pub fn fit_logistic_design(d: &Design, conf: f64, opts: &LogisticOptions) -> Res
     let mcfadden = 1.0 - neg2ll / neg2ll_null;
     let cox_snell = -((neg2ll - neg2ll_null) / nf).exp_m1();
     let nagelkerke = cox_snell / -(-neg2ll_null / nf).exp_m1();
+    LogisticSummary {
+        neg2ll,
+        neg2ll_null,
+        chisq,
+        df,
+        p,
+        mcfadden,
+        cox_snell,
+        nagelkerke,
+        iterations,
+    }
+}
 
+/// Warnings about few events per predictor, near-collinear predictors and fitted probabilities
+/// at 0 or 1; `(n1, n0)` are the counts of the two outcomes.
+fn fit_warnings(
+    d: &Design,
+    (n1, n0): (usize, usize),
+    r_diag_ratio: f64,
+    eta: &[f64],
+) -> Vec<String> {
+    let k = d.k();
+    let df = (k - 1) as f64;
     let mut warnings = Vec::new();
     if k > 1 {
         let (events, level) = if n1 <= n0 { (n1, 1) } else { (n0, 0) };
@@ -146,10 +202,10 @@ pub fn fit_logistic_design(d: &Design, conf: f64, opts: &LogisticOptions) -> Res
             ));
         }
     }
-    if ls.r_diag_ratio > ILL_CONDITIONED {
+    if r_diag_ratio > ILL_CONDITIONED {
         warnings.push(format!(
             "the predictors are nearly collinear (QR diagonal ratio {:.1e}); estimates may be unstable: consider centring product terms' components or dropping redundant predictors",
-            ls.r_diag_ratio
+            r_diag_ratio
         ));
     }
     // As R's glm warns: fitted probabilities within 10 machine epsilons of 0 or 1.
@@ -162,36 +218,7 @@ pub fn fit_logistic_design(d: &Design, conf: f64, opts: &LogisticOptions) -> Res
             "fitted probabilities numerically 0 or 1 for {extreme} row(s): the model is close to separation, so Wald standard errors and tests may be unreliable"
         ));
     }
-
-    Ok(EquationFit {
-        outcome: d.outcome.clone(),
-        method: Method::Logistic,
-        n,
-        n_dropped: d.cases.n_dropped(),
-        dropped_rows: d.cases.dropped_lines.clone(),
-        cov_type: CovType::Ols,
-        cluster: None,
-        conf,
-        coefficients,
-        summary: Summary::Logistic(LogisticSummary {
-            neg2ll,
-            neg2ll_null,
-            chisq,
-            df,
-            p,
-            mcfadden,
-            cox_snell,
-            nagelkerke,
-            iterations: est.iterations,
-        }),
-        coding: d.coding.clone(),
-        xtx_inv: cov.clone(),
-        cov,
-        residuals,
-        fitted,
-        warnings,
-        column_stats: d.columns.iter().map(|c| ColumnStats::of(c)).collect(),
-    })
+    warnings
 }
 
 fn name_of(d: &Design, j: usize) -> String {
@@ -382,11 +409,23 @@ enum Stop {
 
 fn newton(d: &Design, y: &[bool], opts: &LogisticOptions) -> Result<Estimate> {
     let n = d.n();
-    let k = d.k();
     let cols = &d.columns;
-    // Coefficient scales: the sd of each column (the RMS for a constant column).
-    let scale: Vec<f64> = cols
-        .iter()
+    let scale = column_scales(cols, n);
+    let is_constant: Vec<bool> = cols.iter().map(|c| c.iter().all(|&v| v == 1.0)).collect();
+    let mut it = Iterate::start(cols, y, &is_constant, n);
+    let stop = loop {
+        match it.step(cols, y, &scale, opts) {
+            Next::Continue => {}
+            Next::Converged => return finish(cols, it.b, it.eta, it.dev, it.iterations),
+            Next::Stop(stop) => break stop,
+        }
+    };
+    Err(it.failure(d, y, stop, &scale, &is_constant))
+}
+
+/// Coefficient scales: the sd of each column (the RMS for a constant column).
+fn column_scales(cols: &[Vec<f64>], n: usize) -> Vec<f64> {
+    cols.iter()
         .map(|c| {
             let m = c.iter().sum::<f64>() / n as f64;
             let sd = (c.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n as f64).sqrt();
@@ -398,144 +437,221 @@ fn newton(d: &Design, y: &[bool], opts: &LogisticOptions) -> Result<Estimate> {
                     .max(f64::MIN_POSITIVE)
             }
         })
-        .collect();
-    let is_constant: Vec<bool> = cols.iter().map(|c| c.iter().all(|&v| v == 1.0)).collect();
+        .collect()
+}
 
-    let mut b = vec![0.0; k];
-    if let Some(j) = is_constant.iter().position(|&c| c) {
-        let ybar = y.iter().filter(|&&v| v).count() as f64 / n as f64;
-        b[j] = (ybar / (1.0 - ybar)).ln();
-    }
-    let mut eta = linear_predictor(cols, &b, n);
-    let mut dev = deviance(&eta, y);
+/// The gradient of the log-likelihood, `X'(y - p)`.
+fn score(cols: &[Vec<f64>], eta: &[f64], y: &[bool]) -> Vec<f64> {
+    cols.iter()
+        .map(|c| {
+            c.iter()
+                .zip(eta)
+                .zip(y)
+                .map(|((&x, &e), &yi)| x * if yi { sigmoid(-e) } else { -sigmoid(e) })
+                .sum()
+        })
+        .collect()
+}
 
-    let mut iterations = 0;
-    let mut sep_streak = 0;
-    let mut plateau_streak = 0;
-    let mut last_change = f64::NAN;
-    let mut last_step = vec![0.0; k];
-    let mut last_outward = 0.0;
-    let mut prev_eta: Option<Vec<f64>> = None;
-
-    let stop = loop {
-        if iterations >= opts.max_iter {
-            break Stop::Limit;
+/// Step-halving: the first step length along `delta` that does not increase -2LL beyond
+/// rounding, with the coefficients, linear predictor and -2LL there.
+fn halved_step(
+    cols: &[Vec<f64>],
+    y: &[bool],
+    b: &[f64],
+    delta: &[f64],
+    dev: f64,
+) -> Option<(Vec<f64>, Vec<f64>, f64)> {
+    let n = y.len();
+    let allowance = 1e-12 * (1.0 + dev);
+    let mut t = 1.0;
+    for _ in 0..MAX_HALVINGS {
+        let bn: Vec<f64> = b.iter().zip(delta).map(|(bj, dj)| bj + t * dj).collect();
+        let eta_n = linear_predictor(cols, &bn, n);
+        let dev_n = deviance(&eta_n, y);
+        if dev_n.is_finite() && dev_n <= dev + allowance {
+            return Some((bn, eta_n, dev_n));
         }
-        iterations += 1;
-        let Some(r) = info_factor(cols, &eta) else {
-            break Stop::Singular;
+        t *= 0.5;
+    }
+    None
+}
+
+/// The fastest outward move from `eta` to `eta_n` of a row fitted beyond `bound` on its
+/// outcome's side.
+fn outward_beyond(eta_n: &[f64], eta: &[f64], y: &[bool], bound: f64) -> f64 {
+    eta_n
+        .iter()
+        .zip(eta)
+        .zip(y)
+        .filter(|((&en, _), &yi)| signed(en, yi) > bound)
+        .map(|((&en, &eo), &yi)| signed(en - eo, yi))
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// What one Newton iteration decided.
+enum Next {
+    Continue,
+    Converged,
+    Stop(Stop),
+}
+
+/// The Newton iterate and what the convergence and separation checks remember of the last
+/// iterations.
+struct Iterate {
+    b: Vec<f64>,
+    eta: Vec<f64>,
+    dev: f64,
+    iterations: usize,
+    sep_streak: usize,
+    plateau_streak: usize,
+    last_change: f64,
+    last_step: Vec<f64>,
+    last_outward: f64,
+    prev_eta: Option<Vec<f64>>,
+}
+
+impl Iterate {
+    /// Zero slopes and the constant at the log-odds of the outcome's mean.
+    fn start(cols: &[Vec<f64>], y: &[bool], is_constant: &[bool], n: usize) -> Self {
+        let k = cols.len();
+        let mut b = vec![0.0; k];
+        if let Some(j) = is_constant.iter().position(|&c| c) {
+            let ybar = y.iter().filter(|&&v| v).count() as f64 / n as f64;
+            b[j] = (ybar / (1.0 - ybar)).ln();
+        }
+        let eta = linear_predictor(cols, &b, n);
+        let dev = deviance(&eta, y);
+        Iterate {
+            b,
+            eta,
+            dev,
+            iterations: 0,
+            sep_streak: 0,
+            plateau_streak: 0,
+            last_change: f64::NAN,
+            last_step: vec![0.0; k],
+            last_outward: 0.0,
+            prev_eta: None,
+        }
+    }
+
+    /// One Newton step with step-halving.
+    fn step(
+        &mut self,
+        cols: &[Vec<f64>],
+        y: &[bool],
+        scale: &[f64],
+        opts: &LogisticOptions,
+    ) -> Next {
+        let k = cols.len();
+        if self.iterations >= opts.max_iter {
+            return Next::Stop(Stop::Limit);
+        }
+        self.iterations += 1;
+        let Some(r) = info_factor(cols, &self.eta) else {
+            return Next::Stop(Stop::Singular);
         };
-        let g: Vec<f64> = cols
-            .iter()
-            .map(|c| {
-                c.iter()
-                    .zip(&eta)
-                    .zip(y)
-                    .map(|((&x, &e), &yi)| x * if yi { sigmoid(-e) } else { -sigmoid(e) })
-                    .sum()
-            })
-            .collect();
+        let g = score(cols, &self.eta, y);
         let delta = chol_solve(&r, &g);
         if delta.iter().any(|v| !v.is_finite()) {
-            break Stop::Singular;
+            return Next::Stop(Stop::Singular);
         }
-        // Step-halving: accept the first step length that does not increase -2LL beyond rounding.
-        let allowance = 1e-12 * (1.0 + dev);
-        let mut t = 1.0;
-        let mut accepted = None;
-        for _ in 0..MAX_HALVINGS {
-            let bn: Vec<f64> = b.iter().zip(&delta).map(|(bj, dj)| bj + t * dj).collect();
-            let eta_n = linear_predictor(cols, &bn, n);
-            let dev_n = deviance(&eta_n, y);
-            if dev_n.is_finite() && dev_n <= dev + allowance {
-                accepted = Some((bn, eta_n, dev_n));
-                break;
-            }
-            t *= 0.5;
-        }
-        let Some((bn, eta_n, dev_n)) = accepted else {
+        let Some((bn, eta_n, dev_n)) = halved_step(cols, y, &self.b, &delta, self.dev) else {
             // No descent at all: at the optimum to rounding if the full step was negligible.
+            let b = &self.b;
             let tiny = (0..k).all(|j| delta[j].abs() <= 1e-6 * (b[j].abs() + 1.0 / scale[j]));
             if tiny {
-                return finish(cols, b, eta, dev, iterations);
+                return Next::Converged;
             }
-            break Stop::NoDescent;
+            return Next::Stop(Stop::NoDescent);
         };
-        let change = dev - dev_n;
-        let step: Vec<f64> = bn.iter().zip(&b).map(|(a, c)| a - c).collect();
+        self.accept(bn, eta_n, dev_n, y, scale, opts)
+    }
+
+    /// Moves to the accepted point and checks convergence and the separation pattern.
+    fn accept(
+        &mut self,
+        bn: Vec<f64>,
+        eta_n: Vec<f64>,
+        dev_n: f64,
+        y: &[bool],
+        scale: &[f64],
+        opts: &LogisticOptions,
+    ) -> Next {
+        let k = bn.len();
+        let change = self.dev - dev_n;
+        let step: Vec<f64> = bn.iter().zip(&self.b).map(|(a, c)| a - c).collect();
         let small_step = (0..k).all(|j| step[j].abs() <= STEP_TOL * (bn[j].abs() + 1.0 / scale[j]));
         // The fastest outward move of a row already fitted to within 1e-10 (and, for the checks
         // after the iteration limit, of a row fitted to within about 3e-7).
-        let outward_beyond = |bound: f64| {
-            eta_n
-                .iter()
-                .zip(&eta)
-                .zip(y)
-                .filter(|((&en, _), &yi)| signed(en, yi) > bound)
-                .map(|((&en, &eo), &yi)| signed(en - eo, yi))
-                .fold(f64::NEG_INFINITY, f64::max)
-        };
-        let outward = outward_beyond(BOUNDARY_ETA);
-        let outward_near = outward_beyond(NEAR_BOUNDARY_ETA);
-        b = bn;
-        prev_eta = Some(std::mem::replace(&mut eta, eta_n));
-        dev = dev_n;
-        last_change = change;
-        last_step = step;
-        last_outward = outward_near;
-        let tol = opts.tol.max(16.0 * f64::EPSILON * dev);
+        let outward = outward_beyond(&eta_n, &self.eta, y, BOUNDARY_ETA);
+        let outward_near = outward_beyond(&eta_n, &self.eta, y, NEAR_BOUNDARY_ETA);
+        self.b = bn;
+        self.prev_eta = Some(std::mem::replace(&mut self.eta, eta_n));
+        self.dev = dev_n;
+        self.last_change = change;
+        self.last_step = step;
+        self.last_outward = outward_near;
+        let tol = opts.tol.max(16.0 * f64::EPSILON * self.dev);
         if change.abs() < tol && small_step {
-            return finish(cols, b, eta, dev, iterations);
+            return Next::Converged;
         }
         if outward > OUTWARD_MIN && change.abs() < PLATEAU {
-            sep_streak += 1;
-            if sep_streak >= SEPARATION_STREAK {
-                break Stop::Separation;
+            self.sep_streak += 1;
+            if self.sep_streak >= SEPARATION_STREAK {
+                return Next::Stop(Stop::Separation);
             }
         } else {
-            sep_streak = 0;
+            self.sep_streak = 0;
         }
         if change.abs() < tol && outward <= OUTWARD_MIN {
-            plateau_streak += 1;
-            if plateau_streak >= PLATEAU_STREAK {
-                return finish(cols, b, eta, dev, iterations);
+            self.plateau_streak += 1;
+            if self.plateau_streak >= PLATEAU_STREAK {
+                return Next::Converged;
             }
         } else {
-            plateau_streak = 0;
+            self.plateau_streak = 0;
         }
-    };
+        Next::Continue
+    }
 
-    // Not converged: separation if rows sit at the boundary and were still being pushed outward
-    // (or the information became singular there), otherwise a plain failure to converge.
-    let near = eta
-        .iter()
-        .zip(y)
-        .filter(|(&e, &yi)| signed(e, yi) > NEAR_BOUNDARY_ETA)
-        .count();
-    let separated = match stop {
-        Stop::Separation => true,
-        Stop::Limit => near > 0 && last_outward > OUTWARD_MIN && last_change.abs() < LIMIT_PLATEAU,
-        Stop::Singular | Stop::NoDescent => near > 0,
-    };
-    if separated {
-        return Err(separation_error(
-            d,
-            y,
-            &eta,
-            prev_eta.as_deref(),
-            dev,
-            &last_step,
-            &scale,
-            &is_constant,
-        )
-        .into());
+    /// Not converged: separation if rows sit at the boundary and were still being pushed
+    /// outward (or the information became singular there), otherwise a plain failure to
+    /// converge.
+    fn failure(
+        &self,
+        d: &Design,
+        y: &[bool],
+        stop: Stop,
+        scale: &[f64],
+        is_constant: &[bool],
+    ) -> crate::Error {
+        let near = self
+            .eta
+            .iter()
+            .zip(y)
+            .filter(|(&e, &yi)| signed(e, yi) > NEAR_BOUNDARY_ETA)
+            .count();
+        let separated = match stop {
+            Stop::Separation => true,
+            Stop::Limit => {
+                near > 0
+                    && self.last_outward > OUTWARD_MIN
+                    && self.last_change.abs() < LIMIT_PLATEAU
+            }
+            Stop::Singular | Stop::NoDescent => near > 0,
+        };
+        if separated {
+            return separation_error(d, y, self, scale, is_constant).into();
+        }
+        EstimationError::NoConvergence {
+            outcome: d.outcome.clone(),
+            iterations: self.iterations,
+            change: self.last_change.abs(),
+        }
+        .into()
     }
-    Err(EstimationError::NoConvergence {
-        outcome: d.outcome.clone(),
-        iterations,
-        change: last_change.abs(),
-    }
-    .into())
 }
 
 /// The covariance at the optimum, `(X'WX)⁻¹ = R⁻¹R⁻ᵀ`.
@@ -563,26 +679,23 @@ fn finish(
 /// Describes the separation: complete when every row is on its outcome's side (-2LL → 0), the terms
 /// whose coefficients were still running off (the direction of the last step), and the rows whose
 /// fitted probabilities go to 0 or 1 (those the last step pushed further outward).
-#[allow(clippy::too_many_arguments)]
 fn separation_error(
     d: &Design,
     y: &[bool],
-    eta: &[f64],
-    prev_eta: Option<&[f64]>,
-    dev: f64,
-    step: &[f64],
+    it: &Iterate,
     scale: &[f64],
     is_constant: &[bool],
 ) -> EstimationError {
+    let eta = &it.eta;
     // Coefficients that put every row strictly on its outcome's side certify complete separation;
     // under quasi-complete separation no such coefficients exist.
     let all_sides = eta.iter().zip(y).all(|(&e, &yi)| signed(e, yi) > 0.0);
-    let kind = if dev < COMPLETE_DEV || all_sides {
+    let kind = if it.dev < COMPLETE_DEV || all_sides {
         "complete"
     } else {
         "quasi-complete"
     };
-    let exact = match prev_eta {
+    let exact = match it.prev_eta.as_deref() {
         _ if kind == "complete" => y.len(),
         Some(prev) => eta
             .iter()
@@ -598,32 +711,7 @@ fn separation_error(
             .filter(|(&e, &yi)| signed(e, yi) > NEAR_BOUNDARY_ETA)
             .count(),
     };
-    let moves: Vec<(usize, f64)> = step
-        .iter()
-        .zip(scale)
-        .enumerate()
-        .filter(|(j, _)| !is_constant.get(*j).copied().unwrap_or(false))
-        .map(|(j, (s, sc))| (j, (s * sc).abs()))
-        .collect();
-    let largest = moves.iter().map(|m| m.1).fold(0.0, f64::max);
-    let mut terms: Vec<String> = if largest > 0.0 {
-        moves
-            .iter()
-            .filter(|m| m.1 >= 0.1 * largest)
-            .map(|m| format!("'{}'", name_of(d, m.0)))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    if terms.is_empty() {
-        terms = d
-            .names
-            .iter()
-            .zip(is_constant)
-            .filter(|(_, &c)| !c)
-            .map(|(name, _)| format!("'{name}'"))
-            .collect();
-    }
+    let terms = running_terms(d, &it.last_step, scale, is_constant);
     let subject = match terms.len() {
         0 => "the coefficients grow".to_string(),
         1 => format!("the coefficient of {} grows", terms[0]),
@@ -639,6 +727,37 @@ fn separation_error(
         kind,
         detail: format!("{subject} without bound{rows}"),
     }
+}
+
+/// The quoted names of the non-constant terms whose last step (in sd units) was at least a tenth
+/// of the largest, or of every non-constant term when no step stands out.
+fn running_terms(d: &Design, step: &[f64], scale: &[f64], is_constant: &[bool]) -> Vec<String> {
+    let moves: Vec<(usize, f64)> = step
+        .iter()
+        .zip(scale)
+        .enumerate()
+        .filter(|(j, _)| !is_constant.get(*j).copied().unwrap_or(false))
+        .map(|(j, (s, sc))| (j, (s * sc).abs()))
+        .collect();
+    let largest = moves.iter().map(|m| m.1).fold(0.0, f64::max);
+    let terms: Vec<String> = if largest > 0.0 {
+        moves
+            .iter()
+            .filter(|m| m.1 >= 0.1 * largest)
+            .map(|m| format!("'{}'", name_of(d, m.0)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !terms.is_empty() {
+        return terms;
+    }
+    d.names
+        .iter()
+        .zip(is_constant)
+        .filter(|(_, &c)| !c)
+        .map(|(name, _)| format!("'{name}'"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -708,6 +827,47 @@ mod tests {
 1,5.5,2.59
 ";
 
+    /// summary(m)$coefficients with confint.default(m, level = 0.90): term, estimate, se, z, p,
+    /// lower, upper (the model and call in [`matches_r_glm`]).
+    const R_GLM_COEFFICIENTS: [(&str, f64, f64, f64, f64, f64, f64); 4] = [
+        (
+            "constant",
+            -5.08138217029705075,
+            4.06314210549387056,
+            -1.25060409859315369,
+            0.21107895453393852,
+            -11.76465619933788709,
+            1.60189185874378115,
+        ),
+        (
+            "x",
+            1.03744426338590423,
+            0.79888656050375462,
+            1.29861273762287621,
+            0.19407686441491862,
+            -0.27660719318148375,
+            2.35149571995329154,
+        ),
+        (
+            "w",
+            0.89644948395210855,
+            2.16703698712728476,
+            0.41367521148795877,
+            0.67911198344458290,
+            -2.66800916406219724,
+            4.46090813196641189,
+        ),
+        (
+            "x:w",
+            -0.29641135992153939,
+            0.42134222349019668,
+            -0.70349313075297792,
+            0.48174848614468174,
+            -0.98945764441718742,
+            0.39663492457410815,
+        ),
+    ];
+
     /// R 4.2.2 (2022-11-10), options(digits = 17), d = DATA:
     /// ctl <- glm.control(epsilon = 1e-14, maxit = 100)
     /// m0 <- glm(y ~ x + w + x:w, family = binomial, data = d, control = ctl)
@@ -728,45 +888,7 @@ mod tests {
         .unwrap();
         assert_eq!(f.method, Method::Logistic);
         assert_eq!(f.n, 30);
-        let r: [(&str, f64, f64, f64, f64, f64, f64); 4] = [
-            (
-                "constant",
-                -5.08138217029705075,
-                4.06314210549387056,
-                -1.25060409859315369,
-                0.21107895453393852,
-                -11.76465619933788709,
-                1.60189185874378115,
-            ),
-            (
-                "x",
-                1.03744426338590423,
-                0.79888656050375462,
-                1.29861273762287621,
-                0.19407686441491862,
-                -0.27660719318148375,
-                2.35149571995329154,
-            ),
-            (
-                "w",
-                0.89644948395210855,
-                2.16703698712728476,
-                0.41367521148795877,
-                0.67911198344458290,
-                -2.66800916406219724,
-                4.46090813196641189,
-            ),
-            (
-                "x:w",
-                -0.29641135992153939,
-                0.42134222349019668,
-                -0.70349313075297792,
-                0.48174848614468174,
-                -0.98945764441718742,
-                0.39663492457410815,
-            ),
-        ];
-        for (c, (term, b, se, z, p, lo, hi)) in f.coefficients.iter().zip(r) {
+        for (c, (term, b, se, z, p, lo, hi)) in f.coefficients.iter().zip(R_GLM_COEFFICIENTS) {
             assert_eq!(c.term, term);
             assert_close(term, c.estimate, b, 1e-8);
             assert_close(term, c.se, se, 1e-8);
@@ -780,17 +902,7 @@ mod tests {
         assert_close("cov[1,0]", f.cov[4], -3.1470193024128905, 1e-8);
         assert_close("cov[3,3]", f.cov[15], 0.17752926929566284, 1e-8);
         assert_eq!(f.cov, f.xtx_inv);
-        let s = summary(&f);
-        assert_close("deviance", s.neg2ll, 29.416045713209694, 1e-10);
-        assert_close("null deviance", s.neg2ll_null, 34.794910285086047, 1e-12);
-        // D0 - D; pchisq(D0 - D, 3, lower.tail = FALSE); 1 - D/D0; cs <- 1 - exp((D - D0)/30);
-        // cs / (1 - exp(-D0/30))
-        assert_close("chisq", s.chisq, 5.37886457187635258, 1e-9);
-        assert_eq!(s.df, 3.0);
-        assert_close("p", s.p, 0.14606607269889527, 1e-8);
-        assert_close("mcfadden", s.mcfadden, 0.15458768330786199, 1e-9);
-        assert_close("cox-snell", s.cox_snell, 0.16414112146697868, 1e-9);
-        assert_close("nagelkerke", s.nagelkerke, 0.23911221478713091, 1e-9);
+        assert_r_glm_summary(&f);
         // range(fitted(m))
         let min = f.fitted.iter().cloned().fold(f64::INFINITY, f64::min);
         let max = f.fitted.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
@@ -802,6 +914,22 @@ mod tests {
         }
         // 8 events for 3 predictors.
         assert!(f.warnings.iter().any(|w| w.contains("fewer than 10")));
+    }
+
+    /// deviance(m), m$null.deviance and the likelihood-ratio test and pseudo-R² computed from
+    /// them (the model in [`matches_r_glm`]).
+    fn assert_r_glm_summary(f: &EquationFit) {
+        let s = summary(f);
+        assert_close("deviance", s.neg2ll, 29.416045713209694, 1e-10);
+        assert_close("null deviance", s.neg2ll_null, 34.794910285086047, 1e-12);
+        // D0 - D; pchisq(D0 - D, 3, lower.tail = FALSE); 1 - D/D0; cs <- 1 - exp((D - D0)/30);
+        // cs / (1 - exp(-D0/30))
+        assert_close("chisq", s.chisq, 5.37886457187635258, 1e-9);
+        assert_eq!(s.df, 3.0);
+        assert_close("p", s.p, 0.14606607269889527, 1e-8);
+        assert_close("mcfadden", s.mcfadden, 0.15458768330786199, 1e-9);
+        assert_close("cox-snell", s.cox_snell, 0.16414112146697868, 1e-9);
+        assert_close("nagelkerke", s.nagelkerke, 0.23911221478713091, 1e-9);
     }
 
     /// A legitimate MLE with one row fitted to 1 - 1e-20 must not be taken for separation.

@@ -17,26 +17,6 @@ fn num(x: f64) -> Value {
 
 /// One equation in the `equations` list.
 pub fn equation_json(fit: &EquationFit, changes: &[R2Change]) -> Value {
-    let stat = if fit.method == Method::Logistic {
-        "z"
-    } else {
-        "t"
-    };
-    let coefficients: Vec<Value> = fit
-        .coefficients
-        .iter()
-        .map(|c| {
-            let mut m = Map::new();
-            m.insert("term".into(), json!(c.term));
-            m.insert("estimate".into(), num(c.estimate));
-            m.insert("se".into(), num(c.se));
-            m.insert(stat.into(), num(c.stat));
-            m.insert("p".into(), num(c.p));
-            m.insert("ci_lower".into(), num(c.ci_lower));
-            m.insert("ci_upper".into(), num(c.ci_upper));
-            Value::Object(m)
-        })
-        .collect();
     let mut m = Map::new();
     m.insert("outcome".into(), json!(fit.outcome));
     m.insert("method".into(), json!(fit.method));
@@ -49,7 +29,41 @@ pub fn equation_json(fit: &EquationFit, changes: &[R2Change]) -> Value {
             .map_or(Value::Null, |(v, g)| json!({"variable": v, "clusters": g})),
     );
     m.insert("conf".into(), num(fit.conf));
-    match &fit.summary {
+    insert_summary(&mut m, &fit.summary);
+    m.insert("coefficients".into(), coefficients_json(fit));
+    m.insert("r2_change".into(), r2_changes_json(changes));
+    m.insert("coding".into(), json!(fit.coding));
+    m.insert("warnings".into(), json!(fit.warnings));
+    Value::Object(m)
+}
+
+/// The coefficients with their test statistic named `z` (logistic) or `t` (OLS).
+fn coefficients_json(fit: &EquationFit) -> Value {
+    let stat = if fit.method == Method::Logistic {
+        "z"
+    } else {
+        "t"
+    };
+    fit.coefficients
+        .iter()
+        .map(|c| {
+            let mut m = Map::new();
+            m.insert("term".into(), json!(c.term));
+            m.insert("estimate".into(), num(c.estimate));
+            m.insert("se".into(), num(c.se));
+            m.insert(stat.into(), num(c.stat));
+            m.insert("p".into(), num(c.p));
+            m.insert("ci_lower".into(), num(c.ci_lower));
+            m.insert("ci_upper".into(), num(c.ci_upper));
+            Value::Object(m)
+        })
+        .collect()
+}
+
+/// The fit statistics: R², F and its test for OLS; the likelihood-ratio test and pseudo-R² for
+/// logistic regression (with OLS's keys as null, so every equation has the same keys).
+fn insert_summary(m: &mut Map<String, Value>, summary: &Summary) {
+    match summary {
         Summary::Ols(s) => {
             for (k, v) in [
                 ("r", s.r2.max(0.0).sqrt()),
@@ -83,26 +97,23 @@ pub fn equation_json(fit: &EquationFit, changes: &[R2Change]) -> Value {
             m.insert("iterations".into(), json!(s.iterations));
         }
     }
-    m.insert("coefficients".into(), Value::Array(coefficients));
-    m.insert(
-        "r2_change".into(),
-        Value::Array(
-            changes
-                .iter()
-                .map(|c| {
-                    let mut t = json!({"label": c.label, "terms": c.terms, "r2_change": num(c.r2_change), "f": num(c.f),
-                           "df1": num(c.df1), "df2": num(c.df2), "p": num(c.p)});
-                    if let Some(x) = c.chisq {
-                        t["chisq"] = num(x);
-                    }
-                    t
-                })
-                .collect(),
-        ),
-    );
-    m.insert("coding".into(), json!(fit.coding));
-    m.insert("warnings".into(), json!(fit.warnings));
-    Value::Object(m)
+}
+
+/// The tests of R² change (with the likelihood-ratio chi-square of a logistic equation).
+fn r2_changes_json(changes: &[R2Change]) -> Value {
+    Value::Array(
+        changes
+            .iter()
+            .map(|c| {
+                let mut t = json!({"label": c.label, "terms": c.terms, "r2_change": num(c.r2_change), "f": num(c.f),
+                       "df1": num(c.df1), "df2": num(c.df2), "p": num(c.p)});
+                if let Some(x) = c.chisq {
+                    t["chisq"] = num(x);
+                }
+                t
+            })
+            .collect(),
+    )
 }
 
 /// The whole `regress` document.

@@ -103,6 +103,60 @@ impl RowBuilder<'_> {
             std_all_se: sd(nd + self.n_rows + k),
         }
     }
+
+    /// The rows of a table's parameters, their SEs from the diagonal of `v`.
+    pub(super) fn table_rows(&self, pt: &ParTable, values: &[f64], v: &Mat) -> Vec<ParameterRow> {
+        pt.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                self.row(
+                    &r.lhs,
+                    r.op.symbol(),
+                    &r.rhs,
+                    &r.label,
+                    r.free,
+                    values[i],
+                    free_se(v, r.free),
+                    i,
+                )
+            })
+            .collect()
+    }
+
+    /// The rows of the defined (`:=`) parameters, after the table's rows.
+    pub(super) fn defined_rows(&self, pt: &ParTable) -> Vec<ParameterRow> {
+        pt.defined
+            .iter()
+            .enumerate()
+            .map(|(j, def)| {
+                // lavaan prints the expression without spaces.
+                let rhs: String = def.text.chars().filter(|c| !c.is_whitespace()).collect();
+                let se = self.d.var[j].max(0.0).sqrt();
+                self.row(
+                    &def.name,
+                    ":=",
+                    &rhs,
+                    &def.name,
+                    0,
+                    self.d.defined[j],
+                    se,
+                    pt.rows.len() + j,
+                )
+            })
+            .collect()
+    }
+}
+
+/// The SE of a row with free-parameter number `free` (0 for a fixed row); lavaan: NA where
+/// the diagonal of V is not positive, as for a parameter that active constraints pin (its row of
+/// K is zero; lavaan's ginv leaves ~-1e-17 there).
+fn free_se(v: &Mat, free: usize) -> f64 {
+    match free {
+        0 => 0.0,
+        k if v[(k - 1, k - 1)] > 0.0 => v[(k - 1, k - 1)].sqrt(),
+        _ => f64::NAN,
+    }
 }
 
 /// The fit as a value.
@@ -124,46 +178,8 @@ pub fn assemble(
         crit: z_quantile(1.0 - (1.0 - opts.level) / 2.0),
         n_rows: pt.rows.len() + pt.defined.len(),
     };
-    let mut parameters = Vec::with_capacity(b.n_rows);
-    for (i, r) in pt.rows.iter().enumerate() {
-        let se = if r.free > 0 {
-            // lavaan: NA where the diagonal is not positive, as for a parameter that active
-            // constraints pin (its row of K is zero; lavaan's ginv leaves ~−1e-17 there).
-            let var = v[(r.free - 1, r.free - 1)];
-            if var > 0.0 {
-                var.sqrt()
-            } else {
-                f64::NAN
-            }
-        } else {
-            0.0
-        };
-        parameters.push(b.row(
-            &r.lhs,
-            r.op.symbol(),
-            &r.rhs,
-            &r.label,
-            r.free,
-            values[i],
-            se,
-            i,
-        ));
-    }
-    for (j, def) in pt.defined.iter().enumerate() {
-        // lavaan prints the expression without spaces.
-        let rhs: String = def.text.chars().filter(|c| !c.is_whitespace()).collect();
-        let se = d.var[j].max(0.0).sqrt();
-        parameters.push(b.row(
-            &def.name,
-            ":=",
-            &rhs,
-            &def.name,
-            0,
-            d.defined[j],
-            se,
-            pt.rows.len() + j,
-        ));
-    }
+    let mut parameters = b.table_rows(pt, &values, &v);
+    parameters.extend(b.defined_rows(pt));
     let warnings = super::checks::warnings(
         pt,
         &values,

@@ -316,23 +316,10 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
 
 impl VarNames {
     fn classify(user: &[UserRow]) -> VarNames {
-        let of = |op: Op, lhs: bool| -> Vec<String> {
-            let mut v = Vec::new();
-            for r in user.iter().filter(|r| r.op == op) {
-                push_unique(&mut v, if lhs { &r.lhs } else { &r.rhs });
-            }
-            v
-        };
-        let lv = of(Op::Measure, true);
-        let v_ind = of(Op::Measure, false);
-        let eqs_y = of(Op::Regress, true);
-        let eqs_x = of(Op::Regress, false);
-        let not_in = |v: &[String], ex: &[&[String]]| -> Vec<String> {
-            v.iter()
-                .filter(|s| !ex.iter().any(|e| e.contains(s)))
-                .cloned()
-                .collect()
-        };
+        let lv = names_of(user, Op::Measure, true);
+        let v_ind = names_of(user, Op::Measure, false);
+        let eqs_y = names_of(user, Op::Regress, true);
+        let eqs_x = names_of(user, Op::Regress, false);
         let ov_ind = not_in(&v_ind, &[&lv]);
         let mut ov_y = not_in(&eqs_y, &[&lv, &ov_ind]);
         let mut ov_x0 = not_in(&eqs_x, &[&lv, &ov_ind, &ov_y]);
@@ -345,29 +332,7 @@ impl VarNames {
             }
             !endogenous
         });
-        let mut ov: Vec<String> = Vec::new();
-        for s in ov_ind.iter().chain(&ov_y).chain(&ov_x0) {
-            push_unique(&mut ov, s);
-        }
-        let mut extra = Vec::new();
-        for r in user.iter().filter(|r| r.op == Op::Covary) {
-            if !lv.contains(&r.lhs) {
-                push_unique(&mut extra, &r.lhs);
-            }
-        }
-        for r in user.iter().filter(|r| r.op == Op::Covary) {
-            if !lv.contains(&r.rhs) {
-                push_unique(&mut extra, &r.rhs);
-            }
-        }
-        for r in user.iter().filter(|r| r.op == Op::Intercept) {
-            if !lv.contains(&r.lhs) {
-                push_unique(&mut extra, &r.lhs);
-            }
-        }
-        for s in &extra {
-            push_unique(&mut ov, s);
-        }
+        let ov = observed_order(user, &lv, [&ov_ind, &ov_y, &ov_x0]);
         // An x the user gives a variance, covariance or intercept becomes random (lavaan warns).
         let mentioned: HashSet<&str> = user
             .iter()
@@ -397,6 +362,53 @@ impl VarNames {
             single_indicators,
         }
     }
+}
+
+/// The left (or right) sides of the user's rows with operator `op`, each once, in order.
+fn names_of(user: &[UserRow], op: Op, lhs: bool) -> Vec<String> {
+    let mut v = Vec::new();
+    for r in user.iter().filter(|r| r.op == op) {
+        push_unique(&mut v, if lhs { &r.lhs } else { &r.rhs });
+    }
+    v
+}
+
+/// The names of `v` in none of the lists `ex`.
+fn not_in(v: &[String], ex: &[&[String]]) -> Vec<String> {
+    v.iter()
+        .filter(|s| !ex.iter().any(|e| e.contains(s)))
+        .cloned()
+        .collect()
+}
+
+/// lavaan's order of the observed variables: indicators, then dependent, then independent
+/// variables (`lists`), then the other observed names of `~~` rows (left sides, then right
+/// sides) and of `~ 1` rows.
+fn observed_order(user: &[UserRow], lv: &[String], lists: [&Vec<String>; 3]) -> Vec<String> {
+    let mut ov: Vec<String> = Vec::new();
+    for s in lists.into_iter().flatten() {
+        push_unique(&mut ov, s);
+    }
+    let mut extra = Vec::new();
+    for r in user.iter().filter(|r| r.op == Op::Covary) {
+        if !lv.contains(&r.lhs) {
+            push_unique(&mut extra, &r.lhs);
+        }
+    }
+    for r in user.iter().filter(|r| r.op == Op::Covary) {
+        if !lv.contains(&r.rhs) {
+            push_unique(&mut extra, &r.rhs);
+        }
+    }
+    for r in user.iter().filter(|r| r.op == Op::Intercept) {
+        if !lv.contains(&r.lhs) {
+            push_unique(&mut extra, &r.lhs);
+        }
+    }
+    for s in &extra {
+        push_unique(&mut ov, s);
+    }
+    ov
 }
 
 /// Indicators that are the only indicator of their latent and indicate nothing else.

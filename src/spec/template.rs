@@ -473,87 +473,20 @@ impl Template {
     /// The model with the variables given for its roles: mediator equations first (in mediator
     /// order), then the outcome; terms in PROCESS's coefficient order, covariates last.
     pub fn instantiate(&self, roles: &Roles) -> Result<ModelSpec, SpecError> {
-        let bad = |message: String| SpecError::Roles {
-            model: self.model,
-            message,
-        };
         let x = roles.x.as_str();
         let y = roles.y.as_str();
         if x.is_empty() {
-            return Err(bad("needs X (--x)".into()));
+            return Err(self.roles_error("needs X (--x)".into()));
         }
         if y.is_empty() {
-            return Err(bad("needs Y (--y)".into()));
+            return Err(self.roles_error("needs Y (--y)".into()));
         }
         let w = self.moderator(roles.w.as_deref(), "W", "--w")?;
         let z = self.moderator(roles.z.as_deref(), "Z", "--z")?;
-
         let k = roles.m.len();
-        match self.mediators.bounds() {
-            None if k > 0 => return Err(bad("takes no mediators (remove --m)".into())),
-            Some((min, max)) if !(min..=max).contains(&k) => {
-                let wanted = if min == max {
-                    format!("exactly {min}")
-                } else {
-                    format!("{min} to {max}")
-                };
-                return Err(bad(format!("needs {wanted} mediators (--m), got {k}")));
-            }
-            _ => {}
-        }
-        if roles.m.iter().any(|m| m.is_empty()) {
-            return Err(bad("has an empty mediator name".into()));
-        }
-
-        let mut named: Vec<(String, &str)> = vec![("X".into(), x), ("Y".into(), y)];
-        for (i, m) in roles.m.iter().enumerate() {
-            let label = if k == 1 {
-                "M".to_string()
-            } else {
-                format!("M{}", i + 1)
-            };
-            named.push((label, m.as_str()));
-        }
-        if let Some(w) = w {
-            named.push(("W".into(), w));
-        }
-        if let Some(z) = z {
-            named.push(("Z".into(), z));
-        }
-        for (i, (label, name)) in named.iter().enumerate() {
-            if let Some((other, _)) = named[..i].iter().find(|(_, n)| n == name) {
-                return Err(bad(format!(
-                    "has '{name}' in two roles ({other} and {label})"
-                )));
-            }
-        }
-
-        let lists: [(&str, Option<&Vec<String>>); 3] = [
-            ("cov", Some(&roles.cov)),
-            ("cov_m", roles.cov_m.as_ref()),
-            ("cov_y", roles.cov_y.as_ref()),
-        ];
-        for (list, covs) in lists {
-            let Some(covs) = covs else { continue };
-            for (i, c) in covs.iter().enumerate() {
-                if c.is_empty() {
-                    return Err(bad(format!("has an empty covariate name in {list}")));
-                }
-                if covs[..i].contains(c) {
-                    return Err(bad(format!("has covariate '{c}' twice in {list}")));
-                }
-                if let Some((label, _)) = named.iter().find(|(_, n)| n == c) {
-                    return Err(bad(format!(
-                        "cannot use '{c}' both as a covariate and as {label}"
-                    )));
-                }
-            }
-        }
-        if k == 0 && roles.cov_m.as_ref().is_some_and(|c| !c.is_empty()) {
-            return Err(bad(
-                "has no mediator equation for the mediator covariates (cov_m)".into(),
-            ));
-        }
+        self.check_mediator_count(roles)?;
+        let named = self.role_variables(roles, w, z)?;
+        self.check_covariates(roles, &named)?;
         let cov_m: &[String] = roles.cov_m.as_deref().unwrap_or(&roles.cov);
         let cov_y: &[String] = roles.cov_y.as_deref().unwrap_or(&roles.cov);
 
@@ -566,23 +499,25 @@ impl Template {
                 Var::M(i) => roles.m.get(i).cloned().unwrap_or_default(),
             }
         };
-        let mut equations = Vec::with_capacity(expanded.len());
-        for eq in expanded {
-            let (outcome, covs) = match eq.outcome {
-                Some(i) => (name(Var::M(i)), cov_m),
-                None => (y.to_string(), cov_y),
-            };
-            let mut terms: Vec<TermSpec> = eq
-                .terms
-                .iter()
-                .map(|t| TermSpec {
-                    factors: t.iter().map(|&v| name(v)).collect(),
-                    label: None,
-                })
-                .collect();
-            terms.extend(covs.iter().map(|c| TermSpec::new(&[c.as_str()])));
-            equations.push(EquationSpec { outcome, terms });
-        }
+        let equations = expanded
+            .into_iter()
+            .map(|eq| {
+                let (outcome, covs) = match eq.outcome {
+                    Some(i) => (name(Var::M(i)), cov_m),
+                    None => (y.to_string(), cov_y),
+                };
+                let mut terms: Vec<TermSpec> = eq
+                    .terms
+                    .iter()
+                    .map(|t| TermSpec {
+                        factors: t.iter().map(|&v| name(v)).collect(),
+                        label: None,
+                    })
+                    .collect();
+                terms.extend(covs.iter().map(|c| TermSpec::new(&[c.as_str()])));
+                EquationSpec { outcome, terms }
+            })
+            .collect();
 
         let mut covariates: Vec<String> = Vec::new();
         let used: &[&[String]] = if k > 0 { &[cov_m, cov_y] } else { &[cov_y] };
@@ -602,6 +537,102 @@ impl Template {
             equations,
             defined: Vec::new(),
         })
+    }
+
+    fn roles_error(&self, message: String) -> SpecError {
+        SpecError::Roles {
+            model: self.model,
+            message,
+        }
+    }
+
+    /// The number of mediators given is one the template allows, and none is unnamed.
+    fn check_mediator_count(&self, roles: &Roles) -> Result<(), SpecError> {
+        let k = roles.m.len();
+        match self.mediators.bounds() {
+            None if k > 0 => return Err(self.roles_error("takes no mediators (remove --m)".into())),
+            Some((min, max)) if !(min..=max).contains(&k) => {
+                let wanted = if min == max {
+                    format!("exactly {min}")
+                } else {
+                    format!("{min} to {max}")
+                };
+                return Err(self.roles_error(format!("needs {wanted} mediators (--m), got {k}")));
+            }
+            _ => {}
+        }
+        if roles.m.iter().any(|m| m.is_empty()) {
+            return Err(self.roles_error("has an empty mediator name".into()));
+        }
+        Ok(())
+    }
+
+    /// Each role's label (X, Y, M or M1.., W, Z) with its variable; no variable in two roles.
+    fn role_variables<'a>(
+        &self,
+        roles: &'a Roles,
+        w: Option<&'a str>,
+        z: Option<&'a str>,
+    ) -> Result<Vec<(String, &'a str)>, SpecError> {
+        let k = roles.m.len();
+        let mut named: Vec<(String, &str)> = vec![
+            ("X".into(), roles.x.as_str()),
+            ("Y".into(), roles.y.as_str()),
+        ];
+        for (i, m) in roles.m.iter().enumerate() {
+            let label = if k == 1 {
+                "M".to_string()
+            } else {
+                format!("M{}", i + 1)
+            };
+            named.push((label, m.as_str()));
+        }
+        if let Some(w) = w {
+            named.push(("W".into(), w));
+        }
+        if let Some(z) = z {
+            named.push(("Z".into(), z));
+        }
+        for (i, (label, name)) in named.iter().enumerate() {
+            if let Some((other, _)) = named[..i].iter().find(|(_, n)| n == name) {
+                return Err(
+                    self.roles_error(format!("has '{name}' in two roles ({other} and {label})"))
+                );
+            }
+        }
+        Ok(named)
+    }
+
+    /// Covariate names are non-empty, listed once per list, in no role, and mediator covariates
+    /// need a mediator.
+    fn check_covariates(&self, roles: &Roles, named: &[(String, &str)]) -> Result<(), SpecError> {
+        let lists: [(&str, Option<&Vec<String>>); 3] = [
+            ("cov", Some(&roles.cov)),
+            ("cov_m", roles.cov_m.as_ref()),
+            ("cov_y", roles.cov_y.as_ref()),
+        ];
+        for (list, covs) in lists {
+            let Some(covs) = covs else { continue };
+            for (i, c) in covs.iter().enumerate() {
+                if c.is_empty() {
+                    return Err(self.roles_error(format!("has an empty covariate name in {list}")));
+                }
+                if covs[..i].contains(c) {
+                    return Err(self.roles_error(format!("has covariate '{c}' twice in {list}")));
+                }
+                if let Some((label, _)) = named.iter().find(|(_, n)| n == c) {
+                    return Err(self.roles_error(format!(
+                        "cannot use '{c}' both as a covariate and as {label}"
+                    )));
+                }
+            }
+        }
+        if roles.m.is_empty() && roles.cov_m.as_ref().is_some_and(|c| !c.is_empty()) {
+            return Err(self.roles_error(
+                "has no mediator equation for the mediator covariates (cov_m)".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// The variable given for a moderator role, checked against the template.
@@ -852,13 +883,106 @@ fn term_text(term: &[Var]) -> String {
         .join(":")
 }
 
-fn parse(file: &str, text: &str) -> Result<Template, LineError> {
-    let mut model: Option<u32> = None;
-    let mut description: Option<String> = None;
-    let mut roles: Option<(usize, Vec<String>)> = None;
-    let mut mediators: Option<(usize, MediatorRule)> = None;
-    let mut equations: Vec<EquationTemplate> = Vec::new();
+/// The `key: value` lines of a template, each at most once, with the line it was on (for errors).
+#[derive(Default)]
+struct Header {
+    model: Option<u32>,
+    description: Option<String>,
+    roles: Option<(usize, Vec<String>)>,
+    mediators: Option<(usize, MediatorRule)>,
+}
 
+impl Header {
+    /// Records one `key: value` line; a key given twice or unknown is an error on that line.
+    fn set(&mut self, key: &str, value: &str, line: usize) -> Result<(), LineError> {
+        let duplicate = || LineError::at(line, format!("'{key}:' is given twice"));
+        match key {
+            "model" => {
+                if self.model.is_some() {
+                    return Err(duplicate());
+                }
+                let n = value.parse::<u32>().map_err(|_| {
+                    LineError::at(line, format!("model must be a number, found '{value}'"))
+                })?;
+                self.model = Some(n);
+            }
+            "description" => {
+                if self.description.is_some() {
+                    return Err(duplicate());
+                }
+                if value.is_empty() {
+                    return Err(LineError::at(line, "the description is empty"));
+                }
+                self.description = Some(value.to_string());
+            }
+            "roles" => {
+                if self.roles.is_some() {
+                    return Err(duplicate());
+                }
+                self.roles = Some((line, parse_roles(value, line)?));
+            }
+            "mediators" => {
+                if self.mediators.is_some() {
+                    return Err(duplicate());
+                }
+                self.mediators = Some((line, parse_mediator_rule(value, line)?));
+            }
+            _ => {
+                return Err(LineError::at(
+                    line,
+                    format!(
+                        "unknown key '{key}' (expected model, description, roles or mediators)"
+                    ),
+                ))
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse(file: &str, text: &str) -> Result<Template, LineError> {
+    let (header, equations) = read_lines(text)?;
+    let model = header
+        .model
+        .ok_or_else(|| LineError::whole("missing 'model:' line"))?;
+    let description = header
+        .description
+        .ok_or_else(|| LineError::whole("missing 'description:' line"))?;
+    let (roles_line, roles) = header
+        .roles
+        .ok_or_else(|| LineError::whole("missing 'roles:' line"))?;
+    let (mediators_line, mediators) = header
+        .mediators
+        .ok_or_else(|| LineError::whole("missing 'mediators:' line"))?;
+    if equations.is_empty() {
+        return Err(LineError::whole("no equations"));
+    }
+    let has_m = check_roles_used(&roles, roles_line, &equations)?;
+    if has_m == (mediators == MediatorRule::None) {
+        let message = if has_m {
+            "mediators: none, but the equations use mediators"
+        } else {
+            "the equations use no mediator, so mediators must be none"
+        };
+        return Err(LineError::at(mediators_line, message));
+    }
+    check_placeholders(&equations)?;
+    let template = Template {
+        model,
+        description,
+        roles,
+        mediators,
+        file: file.to_string(),
+        equations,
+    };
+    template.check_arrangement()?;
+    Ok(template)
+}
+
+/// The header lines and the equations of a template's text, without comments and blank lines.
+fn read_lines(text: &str) -> Result<(Header, Vec<EquationTemplate>), LineError> {
+    let mut header = Header::default();
+    let mut equations: Vec<EquationTemplate> = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let content = match raw.find('#') {
@@ -881,60 +1005,18 @@ fn parse(file: &str, text: &str) -> Result<Template, LineError> {
                 ),
             ));
         };
-        let (key, value) = (key.trim(), value.trim());
-        let duplicate = || LineError::at(line, format!("'{key}:' is given twice"));
-        match key {
-            "model" => {
-                if model.is_some() {
-                    return Err(duplicate());
-                }
-                let n = value.parse::<u32>().map_err(|_| {
-                    LineError::at(line, format!("model must be a number, found '{value}'"))
-                })?;
-                model = Some(n);
-            }
-            "description" => {
-                if description.is_some() {
-                    return Err(duplicate());
-                }
-                if value.is_empty() {
-                    return Err(LineError::at(line, "the description is empty"));
-                }
-                description = Some(value.to_string());
-            }
-            "roles" => {
-                if roles.is_some() {
-                    return Err(duplicate());
-                }
-                roles = Some((line, parse_roles(value, line)?));
-            }
-            "mediators" => {
-                if mediators.is_some() {
-                    return Err(duplicate());
-                }
-                mediators = Some((line, parse_mediator_rule(value, line)?));
-            }
-            _ => {
-                return Err(LineError::at(
-                    line,
-                    format!(
-                        "unknown key '{key}' (expected model, description, roles or mediators)"
-                    ),
-                ))
-            }
-        }
+        header.set(key.trim(), value.trim(), line)?;
     }
+    Ok((header, equations))
+}
 
-    let model = model.ok_or_else(|| LineError::whole("missing 'model:' line"))?;
-    let description = description.ok_or_else(|| LineError::whole("missing 'description:' line"))?;
-    let (roles_line, roles) = roles.ok_or_else(|| LineError::whole("missing 'roles:' line"))?;
-    let (mediators_line, mediators) =
-        mediators.ok_or_else(|| LineError::whole("missing 'mediators:' line"))?;
-    if equations.is_empty() {
-        return Err(LineError::whole("no equations"));
-    }
-
-    // The roles listed are exactly those the equations use.
+/// The roles listed are exactly those the equations use (X and Y always); returns whether the
+/// equations use mediators.
+fn check_roles_used(
+    roles: &[String],
+    roles_line: usize,
+    equations: &[EquationTemplate],
+) -> Result<bool, LineError> {
     for role in ["X", "Y"] {
         if !roles.iter().any(|r| r == role) {
             return Err(LineError::at(
@@ -944,7 +1026,7 @@ fn parse(file: &str, text: &str) -> Result<Template, LineError> {
         }
     }
     let mut used: BTreeSet<&str> = BTreeSet::from(["Y"]);
-    for eq in &equations {
+    for eq in equations {
         if let Outcome::Mediators(_) = eq.outcome {
             used.insert("M");
         }
@@ -970,16 +1052,13 @@ fn parse(file: &str, text: &str) -> Result<Template, LineError> {
             format!("roles lists {unused}, but no equation uses it"),
         ));
     }
-    let has_m = used.contains("M");
-    if has_m == (mediators == MediatorRule::None) {
-        let message = if has_m {
-            "mediators: none, but the equations use mediators"
-        } else {
-            "the equations use no mediator, so mediators must be none"
-        };
-        return Err(LineError::at(mediators_line, message));
-    }
-    for eq in &equations {
+    Ok(used.contains("M"))
+}
+
+/// A term holds at most one mediator placeholder, and `M<` (the earlier mediators) only in a
+/// mediator's own equation.
+fn check_placeholders(equations: &[EquationTemplate]) -> Result<(), LineError> {
+    for eq in equations {
         let in_mediator_equation = matches!(eq.outcome, Outcome::Mediators(_));
         for term in &eq.terms {
             let sets = term
@@ -1000,17 +1079,7 @@ fn parse(file: &str, text: &str) -> Result<Template, LineError> {
             }
         }
     }
-
-    let template = Template {
-        model,
-        description,
-        roles,
-        mediators,
-        file: file.to_string(),
-        equations,
-    };
-    template.check_arrangement()?;
-    Ok(template)
+    Ok(())
 }
 
 fn parse_roles(value: &str, line: usize) -> Result<Vec<String>, LineError> {

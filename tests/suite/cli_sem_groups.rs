@@ -3,51 +3,37 @@
 //! order, `--invariance` gives the sequence's table with its verdict, and flags the grouped
 //! engine does not take yet, or a bad --group-equal, exit with code 2.
 
+use cipa::sem::groups::GroupEqual;
+
 use crate::common::cli::{cipa, json, ok, usage_error};
-use crate::common::shared_or_skip_file;
-
-const CFA: &str = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9";
-
-fn hs() -> Option<String> {
-    shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
-        .map(|p| p.display().to_string())
-}
+use crate::common::hs::{
+    by_school, grouped_args, hs_blanked_csv, hs_csv as hs, library_grouped_fit, HS_CFA as CFA,
+};
 
 #[test]
 fn grouped_json_equals_the_library() {
     let Some(data) = hs() else { return };
-    let doc = json(&cipa(&[
-        "sem",
-        "--data",
+    let doc = json(&cipa(&grouped_args(
         &data,
-        "--syntax",
         CFA,
-        "--group",
         "school",
-        "--group-equal",
-        "loadings,intercepts",
-        "--group-partial",
-        "x3 ~ 1",
-        "--format",
-        "json",
-    ]));
+        &[
+            "--group-equal",
+            "loadings,intercepts",
+            "--group-partial",
+            "x3 ~ 1",
+            "--format",
+            "json",
+        ],
+    )));
     assert_eq!(doc["group"], "school");
     assert_eq!(doc["groups"][0]["level"], "Pasteur");
     assert_eq!(doc["groups"][1]["n"], 145);
     let cov = doc["groups"][1]["implied_cov"].as_array().unwrap();
     assert_eq!(cov.len(), 9);
     assert!(doc["warnings"].is_array());
-    let flat = cipa::spec::syntax::parse_flat("cfa", CFA).unwrap();
-    let d = crate::common::read_data(std::path::Path::new(&data));
-    let gopts = cipa::sem::groups::GroupOptions {
-        column: "school".into(),
-        equal: vec![
-            cipa::sem::groups::GroupEqual::Loadings,
-            cipa::sem::groups::GroupEqual::Intercepts,
-        ],
-        partial: vec!["x3 ~ 1".into()],
-    };
-    let fit = cipa::sem::groups::fit(&flat, &d, &Default::default(), &gopts).unwrap();
+    let gopts = by_school(&[GroupEqual::Loadings, GroupEqual::Intercepts], &["x3 ~ 1"]);
+    let (_, _, fit) = library_grouped_fit(&data, CFA, &gopts);
     let rows = doc["parameters"].as_array().unwrap();
     assert_eq!(rows.len(), fit.parameters.len());
     for (j, r) in rows.iter().zip(&fit.parameters) {
@@ -70,9 +56,7 @@ fn grouped_json_equals_the_library() {
 #[test]
 fn text_report_has_a_block_per_group() {
     let Some(data) = hs() else { return };
-    let text = ok(&cipa(&[
-        "sem", "--data", &data, "--syntax", CFA, "--group", "school",
-    ]));
+    let text = ok(&cipa(&grouped_args(&data, CFA, "school", &[])));
     let g1 = text.find("Group 1 [Pasteur]").expect("group 1 block");
     let g2 = text.find("Group 2 [Grant-White]").expect("group 2 block");
     assert!(g1 < g2);
@@ -83,20 +67,12 @@ fn text_report_has_a_block_per_group() {
 #[test]
 fn invariance_table_and_verdict() {
     let Some(data) = hs() else { return };
-    let doc = json(&cipa(&[
-        "sem",
-        "--data",
+    let doc = json(&cipa(&grouped_args(
         &data,
-        "--syntax",
         CFA,
-        "--group",
         "school",
-        "--invariance",
-        "--estimator",
-        "mlr",
-        "--format",
-        "json",
-    ]));
+        &["--invariance", "--estimator", "mlr", "--format", "json"],
+    )));
     let inv = &doc["invariance"];
     assert_eq!(inv["method"], "satorra.bentler.2001");
     assert_eq!(inv["first_failing"], "scalar");
@@ -110,16 +86,12 @@ fn invariance_table_and_verdict() {
     // lavTestLRT's Satorra-Bentler 2001 difference, metric vs configural (lrt.json).
     let d = levels[1]["chisq_diff"].as_f64().unwrap();
     assert!((d - 6.56720173686226).abs() < 1e-4, "{d}");
-    let text = ok(&cipa(&[
-        "sem",
-        "--data",
+    let text = ok(&cipa(&grouped_args(
         &data,
-        "--syntax",
         CFA,
-        "--group",
         "school",
-        "--invariance",
-    ]));
+        &["--invariance"],
+    )));
     assert!(
         text.contains("Invariance fails first at the scalar level"),
         "{text}"
@@ -129,34 +101,20 @@ fn invariance_table_and_verdict() {
 #[test]
 fn unsupported_flags_and_bad_lists_are_usage_errors() {
     let Some(data) = hs() else { return };
-    let base = [
-        "sem",
-        "--data",
-        data.as_str(),
-        "--syntax",
-        CFA,
-        "--group",
-        "school",
-    ];
-    let err = usage_error(&cipa(&[&base[..], &["--group-equal", "loading"]].concat()));
+    let run = |extra: &[&str]| usage_error(&cipa(&grouped_args(&data, CFA, "school", extra)));
+    let err = run(&["--group-equal", "loading"]);
     assert!(
         err.contains("not one of lavaan's group.equal kinds"),
         "{err}"
     );
     // A CFA has nothing to probe (sem_groups_probe.rs tests the probing itself).
-    let err = usage_error(&cipa(&[&base[..], &["--probe", "meansd"]].concat()));
+    let err = run(&["--probe", "meansd"]);
     assert!(err.contains("the model has neither"), "{err}");
-    let err = usage_error(&cipa(
-        &[&base[..], &["--invariance", "--boot", "10"]].concat(),
-    ));
+    let err = run(&["--invariance", "--boot", "10"]);
     assert!(err.contains("drop --invariance"), "{err}");
-    let err = usage_error(&cipa(
-        &[&base[..], &["--invariance", "--group-equal", "loadings"]].concat(),
-    ));
+    let err = run(&["--invariance", "--group-equal", "loadings"]);
     assert!(err.contains("drop --group-equal"), "{err}");
-    let err = usage_error(&cipa(&[
-        "sem", "--data", &data, "--syntax", CFA, "--group", "id",
-    ]));
+    let err = usage_error(&cipa(&grouped_args(&data, CFA, "id", &[])));
     assert!(err.contains("'id' has 301 level(s)"), "{err}");
 }
 
@@ -165,38 +123,23 @@ fn unsupported_flags_and_bad_lists_are_usage_errors() {
 /// per-group contributions and scaled test (tests/golden/sem_hs_groups_fiml/mlr/configural).
 #[test]
 fn grouped_fiml_matches_lavaan() {
-    let Some(data) = hs() else { return };
-    let text = std::fs::read_to_string(&data).unwrap();
-    let mut lines: Vec<Vec<String>> = text
-        .lines()
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect();
-    for (row, col) in crate::common::hs_fiml_blank_cells() {
-        let j = lines[0]
-            .iter()
-            .position(|h| *h == format!("\"{col}\""))
-            .unwrap();
-        lines[row + 1][j] = String::new();
-    }
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("hs_blanked.csv");
-    let body: Vec<String> = lines.iter().map(|l| l.join(",")).collect();
-    std::fs::write(&path, body.join("\n") + "\n").unwrap();
-    let doc = json(&cipa(&[
-        "sem",
-        "--data",
-        path.to_str().unwrap(),
-        "--syntax",
+    let Some(data) = hs_blanked_csv(dir.path()) else {
+        return;
+    };
+    let doc = json(&cipa(&grouped_args(
+        &data,
         CFA,
-        "--group",
         "school",
-        "--missing",
-        "fiml",
-        "--estimator",
-        "mlr",
-        "--format",
-        "json",
-    ]));
+        &[
+            "--missing",
+            "fiml",
+            "--estimator",
+            "mlr",
+            "--format",
+            "json",
+        ],
+    )));
     let golden = crate::common::golden_dir("sem_hs_groups_fiml/mlr/configural");
     let read = |f: &str| -> serde_json::Value {
         serde_json::from_str(&std::fs::read_to_string(golden.join(f)).unwrap()).unwrap()
@@ -222,23 +165,15 @@ fn grouped_fiml_matches_lavaan() {
 #[test]
 fn grouped_modindices_in_json() {
     let Some(data) = hs() else { return };
-    let base = ["sem", "--data", &data, "--syntax", CFA, "--group", "school"];
-    let doc = json(&cipa(
-        &[&base[..], &["--mi", "3.84", "--format", "json"]].concat(),
-    ));
+    let run = |extra: &[&str]| cipa(&grouped_args(&data, CFA, "school", extra));
+    let doc = json(&run(&["--mi", "3.84", "--format", "json"]));
     let mi = &doc["modindices"];
     assert_eq!(mi["threshold"].as_f64(), Some(3.84));
     let rows = mi["rows"].as_array().unwrap();
     assert!(!rows.is_empty());
     let vals: Vec<f64> = rows.iter().map(|r| r["mi"].as_f64().unwrap()).collect();
     assert!(vals.windows(2).all(|w| w[0] >= w[1]) && vals.iter().all(|&v| v > 3.84));
-    let flat = cipa::spec::syntax::parse_flat("cfa", CFA).unwrap();
-    let d = crate::common::read_data(std::path::Path::new(&data));
-    let gopts = cipa::sem::groups::GroupOptions {
-        column: "school".into(),
-        ..Default::default()
-    };
-    let fit = cipa::sem::groups::fit(&flat, &d, &Default::default(), &gopts).unwrap();
+    let (_, _, fit) = library_grouped_fit(&data, CFA, &by_school(&[], &[]));
     let lib = cipa::sem::groups::diagnostics::modification_indices(&fit).unwrap();
     let top = lib
         .iter()
@@ -247,9 +182,9 @@ fn grouped_modindices_in_json() {
     assert_eq!(rows[0]["mi"].as_f64(), Some(top.row.mi));
     assert_eq!(rows[0]["group"], top.group);
     assert_eq!(rows[0]["level"], fit.groups[top.group - 1].level.as_str());
-    let text = ok(&cipa(&[&base[..], &["--mi", "3.84"]].concat()));
+    let text = ok(&run(&["--mi", "3.84"]));
     assert!(text.contains("Modification Indices"), "{text}");
-    let err = usage_error(&cipa(&[&base[..], &["--invariance", "--mi", "4"]].concat()));
+    let err = usage_error(&run(&["--invariance", "--mi", "4"]));
     assert!(err.contains("--mi and --residuals read one fit"), "{err}");
 }
 
@@ -259,17 +194,12 @@ fn grouped_modindices_in_json() {
 #[test]
 fn grouped_residuals_in_json_and_report() {
     let Some(data) = hs() else { return };
-    let base = [
-        "sem",
-        "--data",
+    let doc = json(&cipa(&grouped_args(
         &data,
-        "--syntax",
         CFA,
-        "--group",
         "school",
-        "--residuals",
-    ];
-    let doc = json(&cipa(&[&base[..], &["--format", "json"]].concat()));
+        &["--residuals", "--format", "json"],
+    )));
     let golden = crate::common::golden_dir("sem_hs_groups_residuals").join("configural.json");
     let exp: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(golden).unwrap()).unwrap();
@@ -297,7 +227,7 @@ fn grouped_residuals_in_json_and_report() {
             }
         }
     }
-    let text = ok(&cipa(&base));
+    let text = ok(&cipa(&grouped_args(&data, CFA, "school", &["--residuals"])));
     assert!(
         text.contains("Residual Correlations (school = Pasteur)"),
         "{text}"
@@ -316,14 +246,7 @@ fn grouped_residuals_in_json_and_report() {
 fn grouped_bootstrap_and_monte_carlo() {
     let Some(data) = hs() else { return };
     let model = "textual =~ x4 + x5 + x6\ntextual ~ c(a1, a2)*x1\nd := a1 - a2";
-    let args = [
-        "sem",
-        "--data",
-        &data,
-        "--syntax",
-        model,
-        "--group",
-        "school",
+    let resampled = [
         "--boot",
         "50",
         "--mc",
@@ -333,6 +256,7 @@ fn grouped_bootstrap_and_monte_carlo() {
         "--threads",
         "2",
     ];
+    let args = grouped_args(&data, model, "school", &resampled);
     let doc = json(&cipa(&[&args[..], &["--format", "json"]].concat()));
     let r = &doc["resampling"];
     assert_eq!(r["b"], 50);
@@ -341,13 +265,7 @@ fn grouped_bootstrap_and_monte_carlo() {
     assert_eq!(doc["options"]["boot"], 50);
     assert_eq!(doc["options"]["seed"], 11);
     let rows = r["parameters"].as_array().expect("rows");
-    let d = crate::common::read_data(std::path::Path::new(&data));
-    let flat = cipa::spec::syntax::parse_flat("m", model).unwrap();
-    let gopts = cipa::sem::groups::GroupOptions {
-        column: "school".into(),
-        ..Default::default()
-    };
-    let fit = cipa::sem::groups::fit(&flat, &d, &Default::default(), &gopts).unwrap();
+    let (flat, d, fit) = library_grouped_fit(&data, model, &by_school(&[], &[]));
     assert_eq!(rows.len(), fit.theta.len() + 1);
     let opts = cipa::sem::resample::SemBootOptions {
         boot: 50,

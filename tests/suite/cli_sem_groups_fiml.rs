@@ -6,33 +6,12 @@
 use serde_json::Value;
 
 use crate::common::cli::{cipa, json};
-use crate::common::{golden_dir, hs_fiml_blank_cells, shared_or_skip_file};
-
-const CFA: &str = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9";
+use crate::common::golden_dir;
+use crate::common::hs::{grouped_args, hs_blanked_csv, HS_CFA as CFA};
 
 fn read(case: &str, file: &str) -> Value {
     let text = std::fs::read_to_string(golden_dir(case).join(file)).expect(file);
     serde_json::from_str(&text).expect("valid JSON")
-}
-
-/// HolzingerSwineford1939 with the cells of tests/golden/sem_hs_fiml/blank.csv blanked, as a
-/// CSV in `dir`; `None` without ../shared.
-fn blanked_csv(dir: &std::path::Path) -> Option<String> {
-    let src = shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")?;
-    let text = std::fs::read_to_string(src).expect("data");
-    let mut lines: Vec<Vec<String>> = (text.lines())
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect();
-    for (row, col) in hs_fiml_blank_cells() {
-        let j = (lines[0].iter())
-            .position(|h| *h == format!("\"{col}\""))
-            .expect("column");
-        lines[row + 1][j] = String::new();
-    }
-    let path = dir.join("hs_blanked.csv");
-    let body: Vec<String> = lines.iter().map(|l| l.join(",")).collect();
-    std::fs::write(&path, body.join("\n") + "\n").expect("write");
-    Some(path.to_string_lossy().into_owned())
 }
 
 fn close(what: &str, a: f64, e: f64, rel: f64) {
@@ -47,25 +26,23 @@ fn close(what: &str, a: f64, e: f64, rel: f64) {
 #[test]
 fn grouped_fiml_mi_and_residuals_match_lavaan() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let Some(data) = blanked_csv(dir.path()) else {
+    let Some(data) = hs_blanked_csv(dir.path()) else {
         return;
     };
-    let doc = json(&cipa(&[
-        "sem",
-        "--data",
+    let doc = json(&cipa(&grouped_args(
         &data,
-        "--syntax",
         CFA,
-        "--group",
         "school",
-        "--missing",
-        "fiml",
-        "--mi",
-        "0",
-        "--residuals",
-        "--format",
-        "json",
-    ]));
+        &[
+            "--missing",
+            "fiml",
+            "--mi",
+            "0",
+            "--residuals",
+            "--format",
+            "json",
+        ],
+    )));
     let exp = read("sem_hs_groups_fiml_diag", "configural.json");
     let key = |v: &Value| {
         format!(
@@ -116,23 +93,21 @@ fn grouped_fiml_mi_and_residuals_match_lavaan() {
 #[test]
 fn grouped_fiml_cluster_matches_lavaan() {
     let data = golden_dir("sem_groups_cluster_fiml").join("data.csv");
-    let doc = json(&cipa(&[
-        "sem",
-        "--data",
+    let doc = json(&cipa(&grouped_args(
         data.to_str().expect("path"),
-        "--syntax",
         "f1 =~ y1 + y2 + y3; f2 =~ y4 + y5 + y6",
-        "--group",
         "half",
-        "--cluster",
-        "cluster",
-        "--missing",
-        "fiml",
-        "--estimator",
-        "mlr",
-        "--format",
-        "json",
-    ]));
+        &[
+            "--cluster",
+            "cluster",
+            "--missing",
+            "fiml",
+            "--estimator",
+            "mlr",
+            "--format",
+            "json",
+        ],
+    )));
     let exp = read("sem_groups_cluster_fiml/cfa", "expected.json");
     for k in [
         "chisq",
@@ -155,25 +130,23 @@ fn grouped_fiml_cluster_matches_lavaan() {
 #[test]
 fn grouped_fiml_invariance_matches_lavaan() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let Some(data) = blanked_csv(dir.path()) else {
+    let Some(data) = hs_blanked_csv(dir.path()) else {
         return;
     };
-    let doc = json(&cipa(&[
-        "sem",
-        "--data",
+    let doc = json(&cipa(&grouped_args(
         &data,
-        "--syntax",
         CFA,
-        "--group",
         "school",
-        "--missing",
-        "fiml",
-        "--invariance",
-        "--estimator",
-        "mlr",
-        "--format",
-        "json",
-    ]));
+        &[
+            "--missing",
+            "fiml",
+            "--invariance",
+            "--estimator",
+            "mlr",
+            "--format",
+            "json",
+        ],
+    )));
     let exp = read("sem_hs_groups_fiml_lrt", "mlr.json");
     let inv = &doc["invariance"];
     assert_eq!(inv["method"], "satorra.bentler.2001");

@@ -5,8 +5,9 @@
 
 use serde_json::Value;
 
+use crate::common::hs::by_school;
 use crate::common::{self, Checker};
-use cipa::sem::groups::{self, diagnostics, GroupEqual, GroupOptions};
+use cipa::sem::groups::{self, diagnostics, GroupEqual, GroupedFit};
 use cipa::sem::{Estimator, Missing, SemOptions};
 
 /// MIs relative on the scale max(|MI|, 1), EPCs on max(|EPC|, 0.1). The metric model to
@@ -25,25 +26,26 @@ fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
 
-fn check(level: &str, equal: &[GroupEqual]) {
-    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
-    else {
-        return;
-    };
-    let data = common::read_data(&path);
-    let text = std::fs::read_to_string(
-        common::golden_dir("sem_hs_groups_mi").join(format!("{level}.json")),
-    )
-    .expect("golden");
+/// lavaan's golden `<case>/<level>.json` and cipa's ML fit by school of the model it names,
+/// with these equality constraints; `None` without ../shared.
+fn golden_fit(case: &str, level: &str, equal: &[GroupEqual]) -> Option<(Value, GroupedFit)> {
+    let data = common::read_data(&common::shared_or_skip_file(
+        "datasets/lavaan_pkg/HolzingerSwineford1939.csv",
+    )?);
+    let text = std::fs::read_to_string(common::golden_dir(case).join(format!("{level}.json")))
+        .expect("golden");
     let exp: Value = serde_json::from_str(&text).expect("valid JSON");
     let flat = cipa::spec::syntax::parse_flat("model", exp["model"].as_str().unwrap()).unwrap();
-    let gopts = GroupOptions {
-        column: "school".into(),
-        equal: equal.to_vec(),
-        partial: Vec::new(),
-    };
     let opts = SemOptions::lavaan(Estimator::Ml, Missing::Listwise);
-    let fit = groups::fit(&flat, &data, &opts, &gopts).unwrap_or_else(|e| panic!("{e}"));
+    let fit =
+        groups::fit(&flat, &data, &opts, &by_school(equal, &[])).unwrap_or_else(|e| panic!("{e}"));
+    Some((exp, fit))
+}
+
+fn check(level: &str, equal: &[GroupEqual]) {
+    let Some((exp, fit)) = golden_fit("sem_hs_groups_mi", level, equal) else {
+        return;
+    };
     let mi = diagnostics::modification_indices(&fit).unwrap_or_else(|e| panic!("{e}"));
     let rows = exp["modindices"].as_array().unwrap();
     let mut c = Checker::new(format!("sem_hs_groups_mi/{level}"));
@@ -116,24 +118,9 @@ fn close(c: &mut Checker, what: String, a: f64, e: f64, rel: f64, floor: f64) {
 /// standardized x5-x6 residual 0.125425 → 0.125388, 0.125375, 0.125357 (cipa 0.125296) and
 /// group 1's x2 variance −1.139861 → −1.139899, −1.139926, −1.139946 (cipa −1.140009).
 fn check_residuals(level: &str, equal: &[GroupEqual]) {
-    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
-    else {
+    let Some((exp, fit)) = golden_fit("sem_hs_groups_residuals", level, equal) else {
         return;
     };
-    let data = common::read_data(&path);
-    let text = std::fs::read_to_string(
-        common::golden_dir("sem_hs_groups_residuals").join(format!("{level}.json")),
-    )
-    .expect("golden");
-    let exp: Value = serde_json::from_str(&text).expect("valid JSON");
-    let flat = cipa::spec::syntax::parse_flat("model", exp["model"].as_str().unwrap()).unwrap();
-    let gopts = GroupOptions {
-        column: "school".into(),
-        equal: equal.to_vec(),
-        partial: Vec::new(),
-    };
-    let opts = SemOptions::lavaan(Estimator::Ml, Missing::Listwise);
-    let fit = groups::fit(&flat, &data, &opts, &gopts).unwrap_or_else(|e| panic!("{e}"));
     let res = diagnostics::residuals(&fit).unwrap_or_else(|e| panic!("{e}"));
     let rel = if level == "configural" {
         CONFIGURAL_REL

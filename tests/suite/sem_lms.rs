@@ -38,6 +38,29 @@ fn parse(text: &str) -> cipa::spec::flat::FlatModel {
     cipa::spec::syntax::parse_flat("lms", text).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// LMS with `nodes` Gauss-Hermite nodes per latent and the other options at their defaults.
+fn with_nodes(nodes: usize) -> LmsOptions {
+    LmsOptions {
+        nodes,
+        ..LmsOptions::default()
+    }
+}
+
+/// The LMS fit of `model` on `data` (ML options at their defaults); `context` prefixes a
+/// failure's message.
+fn lms_fit(model: &str, data: &cipa::data::Dataset, opts: &LmsOptions, context: &str) -> SemFit {
+    lms::fit_with(&parse(model), data, &SemOptions::default(), opts)
+        .unwrap_or_else(|e| panic!("{context}{e}"))
+        .fit
+}
+
+/// HolzingerSwineford1939 as a data set; `None` (the test skips) without ../shared.
+fn hs_dataset() -> Option<cipa::data::Dataset> {
+    Some(common::read_data(std::path::Path::new(
+        &common::hs::hs_csv()?,
+    )))
+}
+
 pub fn row<'a>(
     fit: &'a SemFit,
     lhs: &str,
@@ -68,13 +91,8 @@ fn lms_with_the_interaction_fixed_at_zero_is_lavaans_ml_fit() {
         "{}\ntextual ~ visual + speed + 0*visual:speed",
         exp["model"].as_str().unwrap()
     );
-    let opts = LmsOptions {
-        nodes: 48,
-        ..LmsOptions::default()
-    };
-    let fit = lms::fit_with(&parse(&model), &data, &SemOptions::default(), &opts)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .fit;
+    let opts = with_nodes(48);
+    let fit = lms_fit(&model, &data, &opts, "");
     let logl = exp["fit"]["logl"].as_f64().unwrap();
     assert!(
         (fit.fit.logl - logl).abs() < 1e-6 * logl.abs(),
@@ -114,13 +132,8 @@ fn lms_with_the_interaction_fixed_at_zero_is_lavaans_ml_fit() {
 #[test]
 fn lms_recovers_the_designs_interaction_within_three_standard_errors() {
     let data = simulated(4000, 11);
-    let opts = LmsOptions {
-        nodes: 16,
-        ..LmsOptions::default()
-    };
-    let fit = lms::fit_with(&parse(DESIGN_MODEL), &data, &SemOptions::default(), &opts)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .fit;
+    let opts = with_nodes(16);
+    let fit = lms_fit(DESIGN_MODEL, &data, &opts, "");
     for (rhs, truth) in [
         ("collab:cultural_distance_latent", 0.2),
         ("collab", 0.4),
@@ -278,10 +291,7 @@ fn observed_design_data(n: usize, seed: u64) -> cipa::data::Dataset {
 }
 
 fn fast() -> LmsOptions {
-    LmsOptions {
-        nodes: 16,
-        ..LmsOptions::default()
-    }
+    with_nodes(16)
 }
 
 /// `textual ~ visual + ageyr + 0*visual:ageyr`: the observed factor is the engine's
@@ -294,23 +304,16 @@ fn lms_latent_by_observed_with_the_interaction_fixed_at_zero_is_lavaans_ml_fit()
     let dir = common::golden_dir("sem_hs_lms_observed");
     let exp: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
-    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
-    else {
+    let Some(data) = hs_dataset() else {
         return;
     };
-    let data = common::read_data(&path);
     let model = format!(
         "{}\ntextual ~ 0*visual:ageyr",
         exp["model"].as_str().unwrap()
     );
     // The nodes' Gauss-Hermite error in the marginal density is below the tolerances at 48.
-    let opts = LmsOptions {
-        nodes: 48,
-        ..LmsOptions::default()
-    };
-    let fit = lms::fit_with(&parse(&model), &data, &SemOptions::default(), &opts)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .fit;
+    let opts = with_nodes(48);
+    let fit = lms_fit(&model, &data, &opts, "");
     let logl = exp["fit"]["logl"].as_f64().unwrap();
     assert!(
         (fit.fit.logl - logl).abs() < 1e-6 * logl.abs(),
@@ -368,9 +371,7 @@ fn lms_recovers_a_latent_by_observed_interaction_within_three_standard_errors() 
         } else {
             (OBSERVED_MODEL.to_string(), "collab:dist")
         };
-        let fit = lms::fit_with(&parse(&model), &data, &SemOptions::default(), &fast())
-            .unwrap_or_else(|e| panic!("seed {seed}: {e}"))
-            .fit;
+        let fit = lms_fit(&model, &data, &fast(), &format!("seed {seed}: "));
         for (rhs, truth) in [(term, 0.2), ("collab", 0.4), ("dist", -0.2)] {
             let r = row(&fit, "intl", "~", rhs).unwrap();
             println!(
@@ -396,14 +397,7 @@ fn lms_fits_are_probed_with_their_own_estimates_and_vcov() {
     use cipa::effects::probe::ProbeMethod;
     use cipa::sem::interaction::InteractionMethod;
     let data = observed_design_data(2000, 1);
-    let fit = lms::fit_with(
-        &parse(OBSERVED_MODEL),
-        &data,
-        &SemOptions::default(),
-        &fast(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
-    .fit;
+    let fit = lms_fit(OBSERVED_MODEL, &data, &fast(), "");
     let s = &latent_slopes(&fit, &data, &ProbeMethod::Percentiles).unwrap()[0];
     assert_eq!((s.focal.as_str(), s.moderator.as_str()), ("collab", "dist"));
     assert_eq!(
@@ -438,9 +432,7 @@ fn lms_fits_are_probed_with_their_own_estimates_and_vcov() {
     );
     // Probing the other way: collab is a latent moderator at its mean ± 1 SD.
     let swapped = OBSERVED_MODEL.replace("collab:dist", "dist:collab");
-    let fit = lms::fit_with(&parse(&swapped), &data, &SemOptions::default(), &fast())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .fit;
+    let fit = lms_fit(&swapped, &data, &fast(), "");
     let s = &latent_slopes(&fit, &data, &ProbeMethod::Percentiles).unwrap()[0];
     assert!(s.moderator_is_latent && s.probe == "mean_sd");
     let m = &fit.interactions[0].factor_moments[1];
@@ -457,11 +449,9 @@ fn lms_fits_are_probed_with_their_own_estimates_and_vcov() {
 #[test]
 fn the_cli_probes_and_plots_an_lms_interaction() {
     use crate::common::cli::{cipa, json};
-    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
-    else {
+    let Some(data) = crate::common::hs::hs_csv() else {
         return;
     };
-    let data = path.display().to_string();
     let syntax =
         "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\ntextual ~ visual + ageyr + visual:ageyr";
     let base = [
@@ -541,15 +531,11 @@ fn a_second_latent_product_under_lms_names_its_position_and_the_alternative() {
 /// mean and variance are estimated, and the product's coefficient is free.
 #[test]
 fn lms_fits_a_latent_by_observed_product_without_the_main_effect() {
-    let Some(path) = common::shared_or_skip_file("datasets/lavaan_pkg/HolzingerSwineford1939.csv")
-    else {
+    let Some(data) = hs_dataset() else {
         return;
     };
-    let data = common::read_data(&path);
     let model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\ntextual ~ visual + visual:ageyr";
-    let fit = lms::fit_with(&parse(model), &data, &SemOptions::default(), &fast())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .fit;
+    let fit = lms_fit(model, &data, &fast(), "");
     let w = row(&fit, "textual", "~", "ageyr").expect("the fixed path");
     assert_eq!((w.est, w.free), (0.0, 0));
     let omega = row(&fit, "textual", "~", "visual:ageyr").unwrap();

@@ -106,43 +106,20 @@ pub(super) fn assemble(
     };
     let values = row_values(f, groups, &f.est.theta);
     let group_of = |i: usize| f.gt.row_offset.iter().rposition(|&o| o <= i).unwrap_or(0) + 1;
-    let mut parameters = Vec::with_capacity(b.n_rows);
-    for (i, r) in ct.rows.iter().enumerate() {
-        let se = match r.free {
-            0 => 0.0,
-            k if v[(k - 1, k - 1)] > 0.0 => v[(k - 1, k - 1)].sqrt(),
-            _ => f64::NAN,
-        };
-        let row = b.row(
-            &r.lhs,
-            r.op.symbol(),
-            &r.rhs,
-            &r.label,
-            r.free,
-            values[i],
-            se,
-            i,
-        );
-        parameters.push(GroupParameterRow {
+    let mut parameters: Vec<GroupParameterRow> = b
+        .table_rows(ct, &values, &v)
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| GroupParameterRow {
             group: group_of(i),
             row,
-        });
-    }
-    for (j, def) in ct.defined.iter().enumerate() {
-        let rhs: String = def.text.chars().filter(|c| !c.is_whitespace()).collect();
-        let se = d.var[j].max(0.0).sqrt();
-        let row = b.row(
-            &def.name,
-            ":=",
-            &rhs,
-            &def.name,
-            0,
-            d.defined[j],
-            se,
-            ct.rows.len() + j,
-        );
-        parameters.push(GroupParameterRow { group: 0, row });
-    }
+        })
+        .collect();
+    parameters.extend(
+        b.defined_rows(ct)
+            .into_iter()
+            .map(|row| GroupParameterRow { group: 0, row }),
+    );
     let (results, warnings) = group_results(f, groups, gdata, &d.std);
     GroupedFit {
         group: String::new(),

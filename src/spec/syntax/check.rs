@@ -132,76 +132,14 @@ pub(super) fn check_defined(
     variables: &HashSet<&str>,
     probed: bool,
 ) -> Result<Vec<Defined>, SpecError> {
-    let mut label_names: Vec<&str> = Vec::new();
-    let mut seen = HashSet::new();
-    for l in labels {
-        if seen.insert(l.label.name.as_str()) {
-            label_names.push(l.label.name.as_str());
-        }
-    }
-    let label_lines: HashMap<&str, usize> = labels
-        .iter()
-        .rev()
-        .map(|l| (l.label.name.as_str(), l.label.pos.line))
-        .collect();
-    let mut lines: HashMap<&str, usize> = HashMap::new();
+    let mut scope = DefinedScope::new(&defs, labels, variables, probed);
     for d in &defs {
-        lines.entry(d.name.name.as_str()).or_insert(d.name.pos.line);
-    }
-    let mut done: Vec<&Spanned> = Vec::new();
-    let mut done_lines: HashMap<&str, usize> = HashMap::new();
-    for d in &defs {
-        let name = d.name.name.as_str();
-        if let Some(first) = done_lines.get(name) {
-            return Err(src.error(
-                d.name.pos,
-                format!(
-                    "'{name}' is already defined on line {}; give each defined quantity its own \
-                     name",
-                    first
-                ),
-            ));
-        }
-        if let Some(line) = label_lines.get(name) {
-            return Err(src.error(
-                d.name.pos,
-                format!(
-                    "'{name}' is already a coefficient label (line {}); a defined quantity needs \
-                     a new name",
-                    line
-                ),
-            ));
-        }
-        if variables.contains(name) {
-            return Err(src.error(
-                d.name.pos,
-                format!("'{name}' is a variable in the model; a defined quantity needs a new name"),
-            ));
-        }
-        for r in &d.refs {
-            let used = r.name.as_str();
-            if label_lines.contains_key(used)
-                || done_lines.contains_key(used)
-                || (probed && variables.contains(used) && used != name)
-            {
-                continue;
-            }
-            let message = if used == name {
-                format!("'{name}' is used in its own definition")
-            } else if let Some(line) = lines.get(used) {
-                format!("'{used}' is defined later (line {line}); define it before using it")
-            } else if variables.contains(used) {
-                format!(
-                    "'{used}' is a variable, not a coefficient label; label its coefficient in \
-                     an equation (as in 'a*{used}') and use the label here"
-                )
-            } else {
-                unknown_label(used, &label_names, &done)
-            };
-            return Err(src.error(r.pos, message));
-        }
-        done_lines.insert(name, d.name.pos.line);
-        done.push(&d.name);
+        scope.check_name(src, d)?;
+        scope.check_refs(src, d)?;
+        scope
+            .done_lines
+            .insert(d.name.name.as_str(), d.name.pos.line);
+        scope.done.push(&d.name);
     }
     Ok(defs
         .into_iter()
@@ -211,6 +149,116 @@ pub(super) fn check_defined(
             text: d.text,
         })
         .collect())
+}
+
+/// What a defined quantity may name: the coefficient labels, the quantities defined before it
+/// (`done`) and, when probed, the model's variables.
+struct DefinedScope<'a> {
+    /// Labels in order of first use, for suggestions.
+    label_names: Vec<&'a str>,
+    /// Each label's first line.
+    label_lines: HashMap<&'a str, usize>,
+    /// Each defined name's first line (to say "defined later").
+    lines: HashMap<&'a str, usize>,
+    variables: &'a HashSet<&'a str>,
+    probed: bool,
+    done: Vec<&'a Spanned>,
+    done_lines: HashMap<&'a str, usize>,
+}
+
+impl<'a> DefinedScope<'a> {
+    fn new(
+        defs: &'a [RawDefined],
+        labels: &'a [LabelUse],
+        variables: &'a HashSet<&'a str>,
+        probed: bool,
+    ) -> Self {
+        let mut label_names: Vec<&str> = Vec::new();
+        let mut seen = HashSet::new();
+        for l in labels {
+            if seen.insert(l.label.name.as_str()) {
+                label_names.push(l.label.name.as_str());
+            }
+        }
+        let label_lines: HashMap<&str, usize> = labels
+            .iter()
+            .rev()
+            .map(|l| (l.label.name.as_str(), l.label.pos.line))
+            .collect();
+        let mut lines: HashMap<&str, usize> = HashMap::new();
+        for d in defs {
+            lines.entry(d.name.name.as_str()).or_insert(d.name.pos.line);
+        }
+        DefinedScope {
+            label_names,
+            label_lines,
+            lines,
+            variables,
+            probed,
+            done: Vec::new(),
+            done_lines: HashMap::new(),
+        }
+    }
+
+    /// The defined name is neither defined before, nor a label, nor a variable.
+    fn check_name(&self, src: &Source, d: &RawDefined) -> Result<(), SpecError> {
+        let name = d.name.name.as_str();
+        if let Some(first) = self.done_lines.get(name) {
+            return Err(src.error(
+                d.name.pos,
+                format!(
+                    "'{name}' is already defined on line {}; give each defined quantity its own \
+                     name",
+                    first
+                ),
+            ));
+        }
+        if let Some(line) = self.label_lines.get(name) {
+            return Err(src.error(
+                d.name.pos,
+                format!(
+                    "'{name}' is already a coefficient label (line {}); a defined quantity needs \
+                     a new name",
+                    line
+                ),
+            ));
+        }
+        if self.variables.contains(name) {
+            return Err(src.error(
+                d.name.pos,
+                format!("'{name}' is a variable in the model; a defined quantity needs a new name"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every name the expression uses is in scope; the error says why one is not.
+    fn check_refs(&self, src: &Source, d: &RawDefined) -> Result<(), SpecError> {
+        let name = d.name.name.as_str();
+        for r in &d.refs {
+            let used = r.name.as_str();
+            if self.label_lines.contains_key(used)
+                || self.done_lines.contains_key(used)
+                || (self.probed && self.variables.contains(used) && used != name)
+            {
+                continue;
+            }
+            let message = if used == name {
+                format!("'{name}' is used in its own definition")
+            } else if let Some(line) = self.lines.get(used) {
+                format!("'{used}' is defined later (line {line}); define it before using it")
+            } else if self.variables.contains(used) {
+                format!(
+                    "'{used}' is a variable, not a coefficient label; label its coefficient in \
+                     an equation (as in 'a*{used}') and use the label here"
+                )
+            } else {
+                unknown_label(used, &self.label_names, &self.done)
+            };
+            return Err(src.error(r.pos, message));
+        }
+        Ok(())
+    }
 }
 
 pub(super) fn unknown_label(used: &str, labels: &[&str], defined: &[&Spanned]) -> String {

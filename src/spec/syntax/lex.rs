@@ -78,15 +78,123 @@ fn is_name_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '.'
 }
 
+/// The characters of the text and the index of the next one to read.
+struct Scanner {
+    chars: Vec<char>,
+    i: usize,
+}
+
+impl Scanner {
+    fn at(&self, k: usize) -> Option<char> {
+        self.chars.get(k).copied()
+    }
+
+    fn slice(&self, a: usize, b: usize) -> String {
+        self.chars.get(a..b).unwrap_or(&[]).iter().collect()
+    }
+
+    fn skip_while(&mut self, keep: impl Fn(char) -> bool) {
+        while self.at(self.i).is_some_and(&keep) {
+            self.i += 1;
+        }
+    }
+
+    /// A number from `start` (digits, a fraction, an exponent); digits run into a name make a
+    /// [`Tok::Bad`] that says how to write such a column name.
+    fn number(&mut self, start: usize) -> Tok {
+        self.skip_while(|d| d.is_ascii_digit());
+        if self.at(self.i) == Some('.') {
+            self.i += 1;
+            self.skip_while(|d| d.is_ascii_digit());
+        }
+        if matches!(self.at(self.i), Some('e' | 'E')) {
+            let digit_at = |k: usize| self.at(k).is_some_and(|d| d.is_ascii_digit());
+            if digit_at(self.i + 1) {
+                self.i += 1;
+            } else if matches!(self.at(self.i + 1), Some('+' | '-')) && digit_at(self.i + 2) {
+                self.i += 2;
+            }
+            self.skip_while(|d| d.is_ascii_digit());
+        }
+        if self.at(self.i).is_some_and(is_name_char) {
+            self.skip_while(is_name_char);
+            let s = self.slice(start, self.i);
+            Tok::Bad(format!(
+                "'{s}' is neither a number nor a name: names start with a letter, '_' or '.' \
+                 (write a column name like this in double quotes: \"{s}\")"
+            ))
+        } else {
+            let s = self.slice(start, self.i);
+            match s.parse::<f64>() {
+                Ok(v) if v.is_finite() => Tok::Num(v),
+                _ => Tok::Bad(format!("the number '{s}' is too large")),
+            }
+        }
+    }
+
+    /// A quoted name from the `"` at `start`; `None` when the line has no closing quote (the
+    /// scanner then stands at the end of the line).
+    fn quoted(&mut self, start: usize) -> Option<Tok> {
+        self.i += 1;
+        self.skip_while(|d| d != '"' && d != '\n');
+        if self.at(self.i) != Some('"') {
+            return None;
+        }
+        let inner = self.slice(start + 1, self.i);
+        self.i += 1;
+        let name = inner.trim();
+        Some(if name.is_empty() {
+            Tok::Bad("expected a name between the double quotes".to_string())
+        } else if name.contains(':') {
+            Tok::Bad(format!(
+                "a quoted name cannot contain ':' (\"{name}\"): cipa joins the variables \
+                 of a product term with ':'"
+            ))
+        } else {
+            Tok::Name(name.to_string())
+        })
+    }
+
+    /// An operator or punctuation of one or two characters starting with `c`.
+    fn operator(&mut self, c: char) -> Tok {
+        let next = self.at(self.i + 1);
+        let (tok, n) = match (c, next) {
+            ('~', Some('~')) => (Tok::Covar, 2),
+            ('~', _) => (Tok::Tilde, 1),
+            ('=', Some('~')) => (Tok::Latent, 2),
+            ('=', Some('=')) => (Tok::EqEq, 2),
+            ('=', _) => (Tok::Eq, 1),
+            (':', Some('=')) => (Tok::Define, 2),
+            (':', _) => (Tok::Colon, 1),
+            ('<', Some('=')) => (Tok::Less, 2),
+            ('<', _) => (Tok::Less, 1),
+            ('>', Some('=')) => (Tok::Greater, 2),
+            ('>', _) => (Tok::Greater, 1),
+            ('+', _) => (Tok::Plus, 1),
+            ('-', _) => (Tok::Minus, 1),
+            ('*', _) => (Tok::Star, 1),
+            ('/', _) => (Tok::Slash, 1),
+            ('^', _) => (Tok::Caret, 1),
+            ('(', _) => (Tok::LParen, 1),
+            (')', _) => (Tok::RParen, 1),
+            (',', _) => (Tok::Comma, 1),
+            _ => (Tok::Unknown(c), 1),
+        };
+        self.i += n;
+        tok
+    }
+}
+
 /// Splits the text into tokens, ending with [`Tok::Eof`].
 pub(super) fn lex(text: &str) -> Vec<Token> {
-    let chars: Vec<char> = text.chars().collect();
-    let at = |k: usize| chars.get(k).copied();
-    let slice = |a: usize, b: usize| -> String { chars.get(a..b).unwrap_or(&[]).iter().collect() };
+    let mut s = Scanner {
+        chars: text.chars().collect(),
+        i: 0,
+    };
     let mut toks = Vec::new();
-    let (mut i, mut line, mut col) = (0usize, 1usize, 1usize);
-    while let Some(c) = at(i) {
-        let start = i;
+    let (mut line, mut col) = (1usize, 1usize);
+    while let Some(c) = s.at(s.i) {
+        let start = s.i;
         let pos_at = |len: usize| Pos { line, col, len };
         if c == '\n' {
             toks.push(Token {
@@ -94,129 +202,48 @@ pub(super) fn lex(text: &str) -> Vec<Token> {
                 pos: pos_at(1),
                 text: "\n".to_string(),
             });
-            i += 1;
+            s.i += 1;
             line += 1;
             col = 1;
             continue;
         }
         if c.is_whitespace() || c == '\u{feff}' {
-            i += 1;
+            s.i += 1;
             col += 1;
             continue;
         }
         // lavaan's comment characters: '#' and '!'.
         if c == '#' || c == '!' {
-            while at(i).is_some_and(|d| d != '\n') {
-                i += 1;
-            }
+            s.skip_while(|d| d != '\n');
             continue;
         }
         let tok = if c.is_ascii_digit()
-            || (c == '.' && at(i + 1).is_some_and(|d| d.is_ascii_digit()))
+            || (c == '.' && s.at(s.i + 1).is_some_and(|d| d.is_ascii_digit()))
         {
-            while at(i).is_some_and(|d| d.is_ascii_digit()) {
-                i += 1;
-            }
-            if at(i) == Some('.') {
-                i += 1;
-                while at(i).is_some_and(|d| d.is_ascii_digit()) {
-                    i += 1;
-                }
-            }
-            if matches!(at(i), Some('e' | 'E')) {
-                let digit_at = |k: usize| at(k).is_some_and(|d| d.is_ascii_digit());
-                if digit_at(i + 1) {
-                    i += 1;
-                } else if matches!(at(i + 1), Some('+' | '-')) && digit_at(i + 2) {
-                    i += 2;
-                }
-                while at(i).is_some_and(|d| d.is_ascii_digit()) {
-                    i += 1;
-                }
-            }
-            if at(i).is_some_and(is_name_char) {
-                while at(i).is_some_and(is_name_char) {
-                    i += 1;
-                }
-                let s = slice(start, i);
-                Tok::Bad(format!(
-                    "'{s}' is neither a number nor a name: names start with a letter, '_' or '.' \
-                     (write a column name like this in double quotes: \"{s}\")"
-                ))
-            } else {
-                let s = slice(start, i);
-                match s.parse::<f64>() {
-                    Ok(v) if v.is_finite() => Tok::Num(v),
-                    _ => Tok::Bad(format!("the number '{s}' is too large")),
-                }
-            }
+            s.number(start)
         } else if is_name_start(c) {
-            while at(i).is_some_and(is_name_char) {
-                i += 1;
-            }
-            Tok::Name(slice(start, i))
+            s.skip_while(is_name_char);
+            Tok::Name(s.slice(start, s.i))
         } else if c == '"' {
-            i += 1;
-            while at(i).is_some_and(|d| d != '"' && d != '\n') {
-                i += 1;
-            }
-            if at(i) == Some('"') {
-                let inner = slice(start + 1, i);
-                i += 1;
-                let name = inner.trim();
-                if name.is_empty() {
-                    Tok::Bad("expected a name between the double quotes".to_string())
-                } else if name.contains(':') {
-                    Tok::Bad(format!(
-                        "a quoted name cannot contain ':' (\"{name}\"): cipa joins the variables \
-                         of a product term with ':'"
-                    ))
-                } else {
-                    Tok::Name(name.to_string())
-                }
-            } else {
+            let Some(tok) = s.quoted(start) else {
                 // Point at the opening quote only.
-                let text = slice(start, i);
                 toks.push(Token {
                     tok: Tok::Bad("this quoted name has no closing '\"' on its line".to_string()),
                     pos: pos_at(1),
-                    text,
+                    text: s.slice(start, s.i),
                 });
-                col += i - start;
+                col += s.i - start;
                 continue;
-            }
-        } else {
-            let next = at(i + 1);
-            let (tok, n) = match (c, next) {
-                ('~', Some('~')) => (Tok::Covar, 2),
-                ('~', _) => (Tok::Tilde, 1),
-                ('=', Some('~')) => (Tok::Latent, 2),
-                ('=', Some('=')) => (Tok::EqEq, 2),
-                ('=', _) => (Tok::Eq, 1),
-                (':', Some('=')) => (Tok::Define, 2),
-                (':', _) => (Tok::Colon, 1),
-                ('<', Some('=')) => (Tok::Less, 2),
-                ('<', _) => (Tok::Less, 1),
-                ('>', Some('=')) => (Tok::Greater, 2),
-                ('>', _) => (Tok::Greater, 1),
-                ('+', _) => (Tok::Plus, 1),
-                ('-', _) => (Tok::Minus, 1),
-                ('*', _) => (Tok::Star, 1),
-                ('/', _) => (Tok::Slash, 1),
-                ('^', _) => (Tok::Caret, 1),
-                ('(', _) => (Tok::LParen, 1),
-                (')', _) => (Tok::RParen, 1),
-                (',', _) => (Tok::Comma, 1),
-                _ => (Tok::Unknown(c), 1),
             };
-            i += n;
             tok
+        } else {
+            s.operator(c)
         };
-        let len = i - start;
+        let len = s.i - start;
         toks.push(Token {
             tok,
             pos: pos_at(len),
-            text: slice(start, i),
+            text: s.slice(start, s.i),
         });
         col += len;
     }

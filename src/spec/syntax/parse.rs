@@ -18,6 +18,9 @@ pub(super) struct Spanned {
     pub pos: Pos,
 }
 
+/// A factor as written in a term with its power (1 unless `^2` or `^3` follows it).
+type Powered = (Spanned, usize);
+
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct RawTerm {
     pub label: Option<Spanned>,
@@ -311,82 +314,89 @@ impl<'s> Parser<'s, '_> {
 
     fn statement(&mut self) -> Result<Statement, SpecError> {
         let first = self.bump();
-        let lhs = match &first.tok {
-            Tok::Name(n) => Spanned {
-                name: n.clone(),
-                pos: first.pos,
-            },
-            Tok::Tilde | Tok::Latent | Tok::Covar => {
-                return Err(self.error(
-                    first.pos,
-                    format!("expected an outcome name before {}", first.describe()),
-                ))
-            }
-            Tok::Define => {
-                return Err(self.error(first.pos, "expected a name before ':='"));
-            }
-            Tok::Plus => {
-                return Err(self.error(
-                    first.pos,
-                    "expected a variable name at the start of the line, found '+'; to continue \
-                     the previous line, end it with '+' instead",
-                ))
-            }
-            _ => return Err(self.found(first, "expected a variable name at the start of the line")),
-        };
+        let lhs = self.statement_start(first)?;
         let op = self.bump();
         match &op.tok {
             Tok::Tilde => self.regression(lhs, op).map(Statement::Equation),
             Tok::Define => self.definition(lhs).map(Statement::Defined),
-            Tok::Latent => Err(self.error(
+            _ => Err(self.operator_error(first, op)),
+        }
+    }
+
+    /// The name a statement starts with (an outcome or a defined quantity's name).
+    fn statement_start(&self, first: &Token) -> Result<Spanned, SpecError> {
+        match &first.tok {
+            Tok::Name(n) => Ok(Spanned {
+                name: n.clone(),
+                pos: first.pos,
+            }),
+            Tok::Tilde | Tok::Latent | Tok::Covar => Err(self.error(
+                first.pos,
+                format!("expected an outcome name before {}", first.describe()),
+            )),
+            Tok::Define => Err(self.error(first.pos, "expected a name before ':='")),
+            Tok::Plus => Err(self.error(
+                first.pos,
+                "expected a variable name at the start of the line, found '+'; to continue \
+                 the previous line, end it with '+' instead",
+            )),
+            _ => Err(self.found(first, "expected a variable name at the start of the line")),
+        }
+    }
+
+    /// The error for an operator after a statement's first name other than '~' and ':=': what
+    /// it means in lavaan and what `cipa fit` does instead.
+    fn operator_error(&self, first: &Token, op: &Token) -> SpecError {
+        match &op.tok {
+            Tok::Latent => self.error(
                 op.pos,
                 format!(
                     "'=~' defines a latent variable: {SEM_MODEL} (or score constructs first with \
                      --construct and fit the scores here)"
                 ),
-            )),
-            Tok::Covar => Err(self.error(
+            ),
+            Tok::Covar => self.error(
                 op.pos,
                 format!(
                     "'~~' (variances and covariances) is not supported here: `cipa fit` fits each \
                      equation by least squares, so predictors covary freely and residual \
                      covariances are not modelled; remove this line, or {USE_SEM}"
                 ),
-            )),
-            Tok::EqEq | Tok::Less | Tok::Greater => Err(self.error(
+            ),
+            Tok::EqEq | Tok::Less | Tok::Greater => self.error(
                 op.pos,
                 format!(
                     "constraints ({}) are not supported by `cipa fit`; {USE_SEM}",
                     op.describe()
                 ),
-            )),
-            Tok::Eq => Err(self.error(
+            ),
+            Tok::Eq => self.error(
                 op.pos,
                 format!(
                     "expected '~' or ':=' after {}, found '='; write 'y ~ x' for a regression \
                      and 'name := expression' for a defined quantity",
                     first.describe()
                 ),
-            )),
-            Tok::LParen => Err(self.error(
+            ),
+            Tok::LParen => self.error(
                 first.pos.to(op.pos),
                 format!(
                     "{}(...) looks like a function; functions are not supported: compute the \
                      variable as a new column first",
                     first.text
                 ),
-            )),
-            Tok::Plus => Err(self.error(
+            ),
+            Tok::Plus => self.error(
                 op.pos,
                 format!(
                     "expected '~' or ':=' after {}, found '+'; write one equation per outcome",
                     first.describe()
                 ),
-            )),
-            _ => Err(self.found(
+            ),
+            _ => self.found(
                 op,
                 &format!("expected '~' or ':=' after {}", first.describe()),
-            )),
+            ),
         }
     }
 
@@ -508,76 +518,8 @@ impl<'s> Parser<'s, '_> {
 
     /// `[label '*'] name {':' name}`.
     fn term(&mut self, outcome: &Spanned) -> Result<RawTerm, SpecError> {
-        let after = self.prev().describe();
-        let t = self.peek();
-        match &t.tok {
-            Tok::Name(_) => {}
-            Tok::Num(v) => {
-                let v = *v;
-                let next = self.peek_at(1);
-                return Err(if next.tok == Tok::Star {
-                    self.error(
-                        t.pos.to(next.pos),
-                        format!(
-                            "fixed coefficients ('{}*') are not supported by `cipa fit`; a label \
-                             is a name, as in 'a*x' (to fix a coefficient, {USE_SEM})",
-                            t.text
-                        ),
-                    )
-                } else if v == 1.0 {
-                    self.error(
-                        t.pos,
-                        "cipa always estimates a constant, so '1' is not needed; remove it",
-                    )
-                } else if v == 0.0 {
-                    self.error(
-                        t.pos,
-                        "cipa always estimates a constant; models without one ('0 + ...') are \
-                         not supported",
-                    )
-                } else {
-                    self.error(
-                        t.pos,
-                        format!(
-                            "expected a variable name after {after}, found {}",
-                            t.describe()
-                        ),
-                    )
-                });
-            }
-            Tok::Minus => return Err(self.minus_in_regression()),
-            Tok::LParen => {
-                return Err(self.error(
-                    t.pos,
-                    format!(
-                        "expected a variable name after {after}, found '('; parentheses are not \
-                         used in regressions (write product terms with ':', as in x:w)"
-                    ),
-                ))
-            }
-            _ => return Err(self.found(t, &format!("expected a variable name after {after}"))),
-        }
-        if let Some(e) = self.sem_modifier_in_path(t) {
-            return Err(e);
-        }
-        let first = self.name_token()?;
-        let mut label = None;
-        // Each written factor with its power (1 unless `^2` or `^3` follows it).
-        let mut written: Vec<(Spanned, usize)> = Vec::new();
-        if self.peek().tok == Tok::Star {
-            self.bump();
-            label = Some(first);
-            let f = self.factor()?;
-            written.push((f, self.power()?));
-        } else {
-            let k = self.power()?;
-            written.push((first, k));
-        }
-        while self.peek().tok == Tok::Colon {
-            self.bump();
-            let f = self.factor()?;
-            written.push((f, self.power()?));
-        }
+        self.check_term_start()?;
+        let (label, written) = self.labelled_factors()?;
         let start = label
             .as_ref()
             .map_or(written.first().map(|(f, _)| f.pos), |l| Some(l.pos));
@@ -593,25 +535,140 @@ impl<'s> Parser<'s, '_> {
             })
             .collect::<Vec<_>>()
             .join(":");
+        self.check_no_second_star(label.as_ref(), &term_name)?;
+        self.check_term_factors(&written, outcome, &term_name)?;
+        // A power is its factor repeated, so the design and the effect algebra treat `x^2` as
+        // the product `x·x` (and differentiate it as one).
+        let factors = written
+            .into_iter()
+            .flat_map(|(f, k)| std::iter::repeat_n(f, k))
+            .collect();
+        Ok(RawTerm {
+            label,
+            factors,
+            pos,
+        })
+    }
+
+    /// A term starts with a name (a label or a variable); anything else is an error that says
+    /// what `cipa fit` does instead (numbers, '-', parentheses, lavaan's modifiers).
+    fn check_term_start(&self) -> Result<(), SpecError> {
+        let after = self.prev().describe();
         let t = self.peek();
-        if t.tok == Tok::Star {
-            let message = match &label {
-                Some(l) => format!(
-                    "a label takes a single '*' ({}*{term_name}); to multiply variables write \
-                     a product term with ':', as in {}*{}",
-                    l.name,
-                    l.name,
-                    self.product_hint(&term_name)
-                ),
-                None => format!(
-                    "'*' after the product term '{term_name}': a label goes before the term \
-                     (a*{term_name}), and variables are multiplied with ':'"
-                ),
-            };
-            return Err(self.error(t.pos, message));
+        match &t.tok {
+            Tok::Name(_) => {}
+            Tok::Num(v) => return Err(self.number_in_term(t, *v, &after)),
+            Tok::Minus => return Err(self.minus_in_regression()),
+            Tok::LParen => {
+                return Err(self.error(
+                    t.pos,
+                    format!(
+                        "expected a variable name after {after}, found '('; parentheses are not \
+                         used in regressions (write product terms with ':', as in x:w)"
+                    ),
+                ))
+            }
+            _ => return Err(self.found(t, &format!("expected a variable name after {after}"))),
         }
+        match self.sem_modifier_in_path(t) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// The error for a number where a term starts: a fixed coefficient, the constant written
+    /// out, or a number that is no variable.
+    fn number_in_term(&self, t: &Token, v: f64, after: &str) -> SpecError {
+        let next = self.peek_at(1);
+        if next.tok == Tok::Star {
+            self.error(
+                t.pos.to(next.pos),
+                format!(
+                    "fixed coefficients ('{}*') are not supported by `cipa fit`; a label \
+                     is a name, as in 'a*x' (to fix a coefficient, {USE_SEM})",
+                    t.text
+                ),
+            )
+        } else if v == 1.0 {
+            self.error(
+                t.pos,
+                "cipa always estimates a constant, so '1' is not needed; remove it",
+            )
+        } else if v == 0.0 {
+            self.error(
+                t.pos,
+                "cipa always estimates a constant; models without one ('0 + ...') are \
+                 not supported",
+            )
+        } else {
+            self.error(
+                t.pos,
+                format!(
+                    "expected a variable name after {after}, found {}",
+                    t.describe()
+                ),
+            )
+        }
+    }
+
+    /// The term's label (a name before '*') and its factors, each with its power (1 unless `^2`
+    /// or `^3` follows it).
+    fn labelled_factors(&mut self) -> Result<(Option<Spanned>, Vec<Powered>), SpecError> {
+        let first = self.name_token()?;
+        let mut label = None;
+        let mut written: Vec<Powered> = Vec::new();
+        if self.peek().tok == Tok::Star {
+            self.bump();
+            label = Some(first);
+            let f = self.factor()?;
+            written.push((f, self.power()?));
+        } else {
+            let k = self.power()?;
+            written.push((first, k));
+        }
+        while self.peek().tok == Tok::Colon {
+            self.bump();
+            let f = self.factor()?;
+            written.push((f, self.power()?));
+        }
+        Ok((label, written))
+    }
+
+    /// A '*' after a term: a second label or a product written with '*'.
+    fn check_no_second_star(
+        &self,
+        label: Option<&Spanned>,
+        term_name: &str,
+    ) -> Result<(), SpecError> {
+        let t = self.peek();
+        if t.tok != Tok::Star {
+            return Ok(());
+        }
+        let message = match label {
+            Some(l) => format!(
+                "a label takes a single '*' ({}*{term_name}); to multiply variables write \
+                 a product term with ':', as in {}*{}",
+                l.name,
+                l.name,
+                self.product_hint(term_name)
+            ),
+            None => format!(
+                "'*' after the product term '{term_name}': a label goes before the term \
+                 (a*{term_name}), and variables are multiplied with ':'"
+            ),
+        };
+        Err(self.error(t.pos, message))
+    }
+
+    /// No factor is the outcome itself, and none appears twice in a product.
+    fn check_term_factors(
+        &self,
+        written: &[(Spanned, usize)],
+        outcome: &Spanned,
+        term_name: &str,
+    ) -> Result<(), SpecError> {
         let mut seen = HashSet::new();
-        for (f, _) in &written {
+        for (f, _) in written {
             if f.name == outcome.name {
                 let within = if written.len() > 1 {
                     format!(" (in the product term '{term_name}')")
@@ -634,17 +691,7 @@ impl<'s> Parser<'s, '_> {
                 ));
             }
         }
-        // A power is its factor repeated, so the design and the effect algebra treat `x^2` as
-        // the product `x·x` (and differentiate it as one).
-        let factors = written
-            .into_iter()
-            .flat_map(|(f, k)| std::iter::repeat_n(f, k))
-            .collect();
-        Ok(RawTerm {
-            label,
-            factors,
-            pos,
-        })
+        Ok(())
     }
 
     /// The power after a factor: `^2` or `^3` (a quadratic or cubic term), or 1 when no `^`

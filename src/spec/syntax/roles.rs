@@ -37,40 +37,8 @@ pub fn infer_roles_with(
 ) -> Result<(String, String, Vec<String>), SpecError> {
     let graph = Graph::new(p);
     let y = match y {
-        Some(y) => {
-            if !graph.outcomes.contains(&y) {
-                return Err(SpecError::Invalid(format!(
-                    "Y '{y}' is not an outcome of the model (outcomes: {})",
-                    graph.outcomes.join(", ")
-                )));
-            }
-            y
-        }
-        None => {
-            let finals: Vec<&str> = graph
-                .outcomes
-                .iter()
-                .copied()
-                .filter(|o| !graph.predictors.contains(o))
-                .collect();
-            match finals.as_slice() {
-                [y] => *y,
-                [] => {
-                    return Err(SpecError::Invalid(
-                        "the model has no final outcome (an outcome that predicts nothing \
-                         else); name Y with --y"
-                            .to_string(),
-                    ))
-                }
-                several => {
-                    return Err(SpecError::Invalid(format!(
-                        "the model has several final outcomes ({}), outcomes that predict \
-                         nothing else; name the focal outcome with --y",
-                        several.join(", ")
-                    )))
-                }
-            }
-        }
+        Some(y) => graph.check_given_y(y)?,
+        None => graph.final_outcome()?,
     };
     let to_y = graph.ancestors(y);
     let mediators: Vec<&str> = graph
@@ -80,66 +48,109 @@ pub fn infer_roles_with(
         .filter(|o| *o != y && to_y.contains(o))
         .collect();
     let x = match x {
-        Some(x) => {
-            if graph.outcomes.contains(&x) {
-                return Err(SpecError::Invalid(format!(
-                    "X '{x}' has its own equation; X must be a variable that is not an outcome"
-                )));
-            }
-            if !graph.exogenous.contains(&x) {
-                return Err(SpecError::Invalid(format!(
-                    "X '{x}' is not a variable of the model (variables without an equation: {})",
-                    graph.exogenous.join(", ")
-                )));
-            }
-            if !to_y.contains(x) {
-                return Err(SpecError::Invalid(format!(
-                    "X '{x}' has no path to Y '{y}'"
-                )));
-            }
-            x
-        }
-        None => {
-            if mediators.is_empty() {
-                return Err(SpecError::Invalid(format!(
-                    "cannot tell which variable is X: no outcome other than '{y}' lies on a path \
-                     to '{y}', so the model has no mediators; name X with --x"
-                )));
-            }
-            let candidates: Vec<&str> = graph
-                .exogenous
-                .iter()
-                .copied()
-                .filter(|v| {
-                    let reach = graph.descendants(v);
-                    mediators.iter().all(|m| reach.contains(m))
-                })
-                .collect();
-            match candidates.as_slice() {
-                [x] => *x,
-                [] => {
-                    return Err(SpecError::Invalid(format!(
-                        "cannot tell which variable is X: no variable has a path to every \
-                         mediator ({}); name X with --x",
-                        mediators.join(", ")
-                    )))
-                }
-                several => {
-                    return Err(SpecError::Invalid(format!(
-                        "several variables could be X ({}): each has a path to every mediator \
-                         ({}) and through them to '{y}'; name X with --x",
-                        several.join(", "),
-                        mediators.join(", ")
-                    )))
-                }
-            }
-        }
+        Some(x) => graph.check_given_x(x, y, &to_y)?,
+        None => graph.focal_x(y, &mediators)?,
     };
     Ok((
         x.to_string(),
         y.to_string(),
         mediators.into_iter().map(str::to_string).collect(),
     ))
+}
+
+impl<'p> Graph<'p> {
+    /// A Y given by `--y` must be an outcome of the model.
+    fn check_given_y<'a>(&self, y: &'a str) -> Result<&'a str, SpecError> {
+        if !self.outcomes.contains(&y) {
+            return Err(SpecError::Invalid(format!(
+                "Y '{y}' is not an outcome of the model (outcomes: {})",
+                self.outcomes.join(", ")
+            )));
+        }
+        Ok(y)
+    }
+
+    /// Y when not given: the one outcome that predicts nothing else.
+    fn final_outcome(&self) -> Result<&'p str, SpecError> {
+        let finals: Vec<&str> = self
+            .outcomes
+            .iter()
+            .copied()
+            .filter(|o| !self.predictors.contains(o))
+            .collect();
+        match finals.as_slice() {
+            [y] => Ok(*y),
+            [] => Err(SpecError::Invalid(
+                "the model has no final outcome (an outcome that predicts nothing \
+                 else); name Y with --y"
+                    .to_string(),
+            )),
+            several => Err(SpecError::Invalid(format!(
+                "the model has several final outcomes ({}), outcomes that predict \
+                 nothing else; name the focal outcome with --y",
+                several.join(", ")
+            ))),
+        }
+    }
+
+    /// An X given by `--x` must be a variable without an equation with a path to Y.
+    fn check_given_x<'a>(
+        &self,
+        x: &'a str,
+        y: &str,
+        to_y: &HashSet<&str>,
+    ) -> Result<&'a str, SpecError> {
+        if self.outcomes.contains(&x) {
+            return Err(SpecError::Invalid(format!(
+                "X '{x}' has its own equation; X must be a variable that is not an outcome"
+            )));
+        }
+        if !self.exogenous.contains(&x) {
+            return Err(SpecError::Invalid(format!(
+                "X '{x}' is not a variable of the model (variables without an equation: {})",
+                self.exogenous.join(", ")
+            )));
+        }
+        if !to_y.contains(x) {
+            return Err(SpecError::Invalid(format!(
+                "X '{x}' has no path to Y '{y}'"
+            )));
+        }
+        Ok(x)
+    }
+
+    /// X when not given: the one variable without an equation that reaches every mediator.
+    fn focal_x(&self, y: &str, mediators: &[&str]) -> Result<&'p str, SpecError> {
+        if mediators.is_empty() {
+            return Err(SpecError::Invalid(format!(
+                "cannot tell which variable is X: no outcome other than '{y}' lies on a path \
+                 to '{y}', so the model has no mediators; name X with --x"
+            )));
+        }
+        let candidates: Vec<&'p str> = self
+            .exogenous
+            .iter()
+            .copied()
+            .filter(|v| {
+                let reach = self.descendants(v);
+                mediators.iter().all(|m| reach.contains(m))
+            })
+            .collect();
+        match candidates.as_slice() {
+            [x] => Ok(*x),
+            [] => Err(SpecError::Invalid(format!(
+                "cannot tell which variable is X: no variable has a path to every \
+                 mediator ({}); name X with --x",
+                mediators.join(", ")
+            ))),
+            several => Err(SpecError::Invalid(format!(
+                "several variables could be X ({}): each has a path to every mediator \
+                 ({}) and through them to '{y}'; name X with --x",
+                several.join(", "),
+                mediators.join(", ")
+            ))),
+        }
+    }
 }
 
 struct Graph<'p> {

@@ -311,6 +311,21 @@ impl<'s> Parser<'s, '_> {
     /// `{modifier '*'} (name {':' name} | 1 | 0)`.
     fn sem_term(&mut self, lhs: &[Spanned], op: RelOp) -> Result<SemTerm, SpecError> {
         let start = self.peek().pos;
+        let (mut modifier, labels) = self.term_modifiers()?;
+        let factors = self.term_variables(op, &mut modifier, &labels)?;
+        let pos = start.to(self.prev().pos);
+        let term = SemTerm {
+            factors,
+            modifier,
+            labels,
+            pos,
+        };
+        self.check_sem_term(lhs, op, &term)?;
+        Ok(term)
+    }
+
+    /// The modifiers before a term (`a*`, `0.5*`, `start(1)*`, ...), each followed by '*'.
+    fn term_modifiers(&mut self) -> Result<(Modifier, Vec<Spanned>), SpecError> {
         let mut modifier = Modifier::default();
         let mut labels = Vec::new();
         while self.modifier_ahead() {
@@ -329,9 +344,20 @@ impl<'s> Parser<'s, '_> {
             }
             set_modifier(self, &mut modifier, &mut labels, value, mpos)?;
         }
+        Ok((modifier, labels))
+    }
+
+    /// The variables of a term after its modifiers; none for a regression's intercept `1` (or
+    /// `0`, which fixes the intercept at zero).
+    fn term_variables(
+        &mut self,
+        op: RelOp,
+        modifier: &mut Modifier,
+        labels: &[Spanned],
+    ) -> Result<Vec<Spanned>, SpecError> {
         let after = self.prev().describe();
         let t = self.peek();
-        let factors = match &t.tok {
+        match &t.tok {
             Tok::Num(v) if op == RelOp::Regress && (*v == 1.0 || *v == 0.0) => {
                 self.bump();
                 if *v == 0.0 {
@@ -344,7 +370,7 @@ impl<'s> Parser<'s, '_> {
                     }
                     modifier.fixed = vec![Some(0.0)];
                 }
-                Vec::new()
+                Ok(Vec::new())
             }
             Tok::Num(_) => {
                 let what = if op == RelOp::Regress {
@@ -352,7 +378,7 @@ impl<'s> Parser<'s, '_> {
                 } else {
                     "a variable name"
                 };
-                return Err(self.error(
+                Err(self.error(
                     t.pos,
                     format!(
                         "expected {what} after {after}, found {}{}",
@@ -363,26 +389,15 @@ impl<'s> Parser<'s, '_> {
                             " (a number before '*' fixes a parameter, as in 0.5*x)"
                         }
                     ),
-                ));
-            }
-            Tok::Name(_) => self.sem_factors(op)?,
-            Tok::LParen => {
-                return Err(self.error(
-                    t.pos,
-                    format!("expected a variable name after {after}, found '('"),
                 ))
             }
-            _ => return Err(self.found(t, &format!("expected a variable name after {after}"))),
-        };
-        let pos = start.to(self.prev().pos);
-        let term = SemTerm {
-            factors,
-            modifier,
-            labels,
-            pos,
-        };
-        self.check_sem_term(lhs, op, &term)?;
-        Ok(term)
+            Tok::Name(_) => self.sem_factors(op),
+            Tok::LParen => Err(self.error(
+                t.pos,
+                format!("expected a variable name after {after}, found '('"),
+            )),
+            _ => Err(self.found(t, &format!("expected a variable name after {after}"))),
+        }
     }
 
     /// A variable, or for a regression a product `x:w`.

@@ -11,35 +11,15 @@
 # product construction can be tested on its own. Run from the crate root:
 #   Rscript tests/golden/sem_hs_dmc/make.R
 source("tests/golden/sem_common/sem_golden.R")
-suppressPackageStartupMessages(library(semTools))
-f <- "../shared/datasets/lavaan_pkg/HolzingerSwineford1939.csv"
-d <- read.csv(f)
+source("tests/golden/R/common.R")
+f <- HS_FILE
+d <- hs_data()
 case <- "tests/golden/sem_hs_dmc"
-v1 <- c("x1", "x2", "x3"); v2 <- c("x4", "x5", "x6")
-base <- 'visual =~ x1 + x2 + x3
-textual =~ x4 + x5 + x6
-speed =~ x7 + x8 + x9
-speed ~ visual + textual + vt'
-
-# indProd makes the products with var1 outer (x1.x4, x1.x5, x1.x6, x2.x4, ...): name them in
-# that order. The model lists them in modsem's expand.grid order (x1.x4, x2.x4, x3.x4, ...), so
-# lavaan's observed variables come in cipa's order.
-pairs <- expand.grid(i = v1, j = v2, stringsAsFactors = FALSE)
-pairs$name <- paste(pairs$i, pairs$j, sep = ".")
-indprod_names <- unlist(lapply(v1, function(i) paste(i, v2, sep = ".")))
-da <- indProd(d, var1 = v1, var2 = v2, match = FALSE, meanC = TRUE, residualC = FALSE,
-              doubleMC = TRUE, namesProd = indprod_names)
-stopifnot(all.equal(da$x2.x4, (d$x2 - mean(d$x2)) * (d$x4 - mean(d$x4)) -
-                      mean((d$x2 - mean(d$x2)) * (d$x4 - mean(d$x4)))))
-shared <- c()
-for (a in seq_len(nrow(pairs))) for (b in seq_len(nrow(pairs))) if (a < b) {
-  if (pairs$i[a] == pairs$i[b] || pairs$j[a] == pairs$j[b])
-    shared <- c(shared, paste(pairs$name[a], "~~", pairs$name[b]))
-}
-model_all <- paste(base, paste("vt =~", paste(pairs$name, collapse = " + ")),
-                   paste(shared, collapse = "\n"), sep = "\n")
+prods <- hs_dmc_products(d)
+da <- prods$data_all; model_all <- prods$model_all
+dm <- prods$data_matched; model_m <- prods$model_matched; m_names <- prods$names_matched
 dir.create(file.path(case, "all"), showWarnings = FALSE, recursive = TRUE)
-write.csv(da[, c(paste0("x", 1:9), pairs$name)], file.path(case, "all", "data.csv"),
+write.csv(da[, c(paste0("x", 1:9), prods$names_all)], file.path(case, "all", "data.csv"),
           row.names = FALSE)
 # lavaan's nlminb stops at rel.tol 1e-10 on F (|gradient| 8e-6 here), which leaves the
 # interaction's estimate 2e-5 (relative) from the optimum; a tighter rel.tol makes nlminb
@@ -69,10 +49,6 @@ fit_all <- sem_golden(da, model_all, file.path(case, "all"), f, mi = FALSE,
                       start = polished(da, model_all))
 note_polished(file.path(case, "all"))
 
-m_names <- paste(v1, v2, sep = ".")
-dm <- indProd(d, var1 = v1, var2 = v2, match = TRUE, meanC = TRUE, residualC = FALSE,
-              doubleMC = TRUE, namesProd = m_names)
-model_m <- paste(base, paste("vt =~", paste(m_names, collapse = " + ")), sep = "\n")
 dir.create(file.path(case, "matched"), showWarnings = FALSE, recursive = TRUE)
 write.csv(dm[, c(paste0("x", 1:9), m_names)], file.path(case, "matched", "data.csv"),
           row.names = FALSE)
@@ -109,6 +85,4 @@ slopes_json <- function(fit, dir) {
 }
 slopes_json(fit_all, file.path(case, "all"))
 slopes_json(fit_m, file.path(case, "matched"))
-writeLines(c(R.version.string, paste("lavaan", packageVersion("lavaan")),
-             paste("semTools", packageVersion("semTools")),
-             paste("jsonlite", packageVersion("jsonlite"))), file.path(case, "versions.txt"))
+write_versions(case, c("lavaan", "semTools", "jsonlite"))

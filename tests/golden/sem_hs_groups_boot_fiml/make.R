@@ -9,51 +9,25 @@
 # sem_hs_groups_boot: the SE of a := row is the SD of its function over the draws that
 # succeeded, and `se_outliers` counts draws more than 10 IQRs from their median.
 # Run from the crate root: Rscript tests/golden/sem_hs_groups_boot_fiml/make.R
-suppressPackageStartupMessages({ library(lavaan); library(jsonlite) })
-f <- "../shared/datasets/lavaan_pkg/HolzingerSwineford1939.csv"
+source("tests/golden/R/common.R")
+f <- HS_FILE
 case <- "tests/golden/sem_hs_groups_boot_fiml"
-hs <- read.csv(f)
-blank <- read.csv("tests/golden/sem_hs_fiml/blank.csv", stringsAsFactors = FALSE)
-for (k in seq_len(nrow(blank))) hs[blank$line[k] - 1, blank$column[k]] <- NA
-model <- 'visual =~ x1 + x2 + x3
-textual =~ x4 + x5 + x6
-speed =~ x7 + x8 + x9
-textual ~ c(a1, a2)*visual
-speed ~ c(b1, b2)*textual + visual
-ind1 := a1*b1
-ind2 := a2*b2
-diff := ind1 - ind2'
+hs <- hs_blanked()
+model <- HS_GROUP_MEDIATION
 B <- 1000
 set.seed(1)
 t0 <- proc.time()[["elapsed"]]
 fit <- sem(model, data = hs, group = "school", missing = "ml", se = "bootstrap",
            bootstrap = B)
 secs <- proc.time()[["elapsed"]] - t0
-pe <- parameterEstimates(fit, boot.ci.type = "perc")
-bt <- lavInspect(fit, "boot")
-ok <- bt[stats::complete.cases(bt), , drop = FALSE]
-def_draws <- t(apply(ok, 1, fit@Model@def.function))
-def_rows <- which(pe$op == ":=")
-pe$se[def_rows] <- apply(def_draws, 2, sd)
-far <- function(x) sum(abs(x - median(x)) > 10 * IQR(x))
-free <- parTable(fit)$free
-stopifnot(nrow(pe) == length(free))
-pe$se_outliers <- 0L
-pe$se_outliers[free > 0] <- apply(ok, 2, far)[free[free > 0]]
-pe$se_outliers[def_rows] <- apply(def_draws, 2, far)
+b <- boot_estimates(fit)
 std <- parameterEstimates(sem(model, data = hs, group = "school", missing = "ml"))
 out <- list(
-  model = model, data = f, blank = "tests/golden/sem_hs_fiml/blank.csv", group = "school",
+  model = model, data = f, blank = HS_BLANK_FILE, group = "school",
   missing = "ml", groups = lavInspect(fit, "group.label"), nobs = lavInspect(fit, "nobs"),
-  B = B, B_used = nrow(ok), ci = "percentile", level = 0.95,
-  failed = attr(bt, "nonadmissible"), error_idx = attr(bt, "error.idx"),
-  parameters = data.frame(lhs = pe$lhs, op = pe$op, rhs = pe$rhs, group = pe$group,
-                          label = pe$label, est = pe$est, se = pe$se,
-                          ci_lower = pe$ci.lower, ci_upper = pe$ci.upper,
-                          se_outliers = pe$se_outliers, se_delta = std$se,
-                          stringsAsFactors = FALSE),
+  B = B, B_used = nrow(b$ok), ci = "percentile", level = 0.95,
+  failed = attr(b$bt, "nonadmissible"), error_idx = attr(b$bt, "error.idx"),
+  parameters = boot_parameters(b$pe, std),
   lavaan_seconds_bootstrap = secs)
-write_json(out, file.path(case, "expected.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE,
-           na = "null")
-writeLines(c(R.version.string, paste("lavaan", packageVersion("lavaan")),
-             paste("jsonlite", packageVersion("jsonlite"))), file.path(case, "versions.txt"))
+write_golden_json(out, file.path(case, "expected.json"))
+write_versions(case)

@@ -7,10 +7,9 @@
 # each group's chi-square contribution (lavaan's stat.group), n and number of missing-data patterns.
 # Run from the crate root:  Rscript tests/golden/sem_hs_groups_fiml/make.R
 source("tests/golden/sem_common/sem_golden.R")
-f <- "../shared/datasets/lavaan_pkg/HolzingerSwineford1939.csv"
-hs <- read.csv(f)
-blank <- read.csv("tests/golden/sem_hs_fiml/blank.csv", stringsAsFactors = FALSE)
-for (k in seq_len(nrow(blank))) hs[blank$line[k] - 1, blank$column[k]] <- NA
+source("tests/golden/R/common.R")
+f <- HS_FILE
+hs <- hs_blanked()
 model <- 'visual =~ x1 + x2 + x3
 textual =~ x4 + x5 + x6
 speed =~ x7 + x8 + x9'
@@ -47,5 +46,4 @@ for (est in c("ML", "MLR")) {
     npatterns = sapply(lavInspect(fit, "patterns"), nrow)),
     file.path(dir, "groups.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE)
 }
-writeLines(c(R.version.string, paste("lavaan", packageVersion("lavaan")),
-             paste("jsonlite", packageVersion("jsonlite"))), file.path(case, "versions.txt"))
+write_versions(case)

@@ -12,11 +12,9 @@
 # diagnostics are lavaan's at that point (do.fit = FALSE from it, fixed.x = TRUE said again: given
 # a start table lavaan would otherwise treat the covariates as random).
 # Run from the crate root:  Rscript tests/golden/sem_hs_groups_fiml_diag/make.R
-suppressPackageStartupMessages({ library(lavaan); library(jsonlite) })
-f <- "../shared/datasets/lavaan_pkg/HolzingerSwineford1939.csv"
-hs <- read.csv(f)
-blank <- read.csv("tests/golden/sem_hs_fiml/blank.csv", stringsAsFactors = FALSE)
-for (k in seq_len(nrow(blank))) hs[blank$line[k] - 1, blank$column[k]] <- NA
+source("tests/golden/R/common.R")
+f <- HS_FILE
+hs <- hs_blanked()
 case <- "tests/golden/sem_hs_groups_fiml_diag"
 cfa <- 'visual =~ x1 + x2 + x3
 textual =~ x4 + x5 + x6
@@ -87,5 +85,4 @@ for (lv in names(cases)) {
   write_json(out, file.path(case, paste0(lv, ".json")), digits = NA, auto_unbox = TRUE,
              pretty = TRUE, na = "null")
 }
-writeLines(c(R.version.string, paste("lavaan", packageVersion("lavaan")),
-             paste("jsonlite", packageVersion("jsonlite"))), file.path(case, "versions.txt"))
+write_versions(case)

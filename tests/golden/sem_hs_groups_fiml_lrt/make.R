@@ -7,11 +7,9 @@
 # level the standard and scaled test, scaling factor, CFI and RMSEA (what cipa's
 # `--invariance` reports: the standard ones, as sem_hs_invariance).
 # Run from the crate root:  Rscript tests/golden/sem_hs_groups_fiml_lrt/make.R
-suppressPackageStartupMessages({ library(lavaan); library(jsonlite) })
-f <- "../shared/datasets/lavaan_pkg/HolzingerSwineford1939.csv"
-hs <- read.csv(f)
-blank <- read.csv("tests/golden/sem_hs_fiml/blank.csv", stringsAsFactors = FALSE)
-for (k in seq_len(nrow(blank))) hs[blank$line[k] - 1, blank$column[k]] <- NA
+source("tests/golden/R/common.R")
+f <- HS_FILE
+hs <- hs_blanked()
 model <- 'visual =~ x1 + x2 + x3
 textual =~ x4 + x5 + x6
 speed =~ x7 + x8 + x9'
@@ -45,5 +43,4 @@ for (est in c("ML", "MLR")) {
   write_json(out, file.path(case, paste0(tolower(est), ".json")), digits = NA,
              auto_unbox = TRUE, pretty = TRUE, na = "null")
 }
-writeLines(c(R.version.string, paste("lavaan", packageVersion("lavaan")),
-             paste("jsonlite", packageVersion("jsonlite"))), file.path(case, "versions.txt"))
+write_versions(case)

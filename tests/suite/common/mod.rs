@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod hs;
 pub mod process_models;
 pub mod process_reference;
 
