@@ -430,3 +430,66 @@ fn cipa_sem_writes_the_diagram_and_puts_it_in_the_results_folder() {
     assert!(err.contains("--diagram") && err.contains(".svg"), "{err}");
     assert!(!jpg.exists());
 }
+
+/// A chain of three HS factors with an observed covariate into each endogenous one, too wide
+/// for a text width in columns (rows of indicators under both endogenous factors), folds into
+/// the portrait: visual on the left, textual above speed on the right with their indicators
+/// stacked on their right, age above textual and grade below speed. Clean in every style, and
+/// at 8 pt or more at 6.5 in.
+#[test]
+fn a_chain_with_covariates_folds_into_a_portrait() {
+    let model = "visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+textual ~ visual + ageyr
+speed ~ textual + visual + grade";
+    let Some(fit) = fit("HolzingerSwineford1939.csv", model) else {
+        return;
+    };
+    for (style, values, residuals) in [
+        (CoefStyle::Stars, LatentValues::Unstandardized, false),
+        (CoefStyle::Stars, LatentValues::StdAll, true),
+        (CoefStyle::Ci, LatentValues::Unstandardized, false),
+    ] {
+        let opts = LatentOptions {
+            values,
+            style,
+            residuals,
+            ..LatentOptions::default()
+        };
+        let d = diagram::latent(&fit, &Labels::default(), &opts);
+        let tag = format!("hs chain {style:?} {values:?} residuals {residuals}");
+        check_layout(&tag, &d);
+        check_parameters(&tag, &fit, &d, residuals);
+        if opts != LatentOptions::default() {
+            continue;
+        }
+        let (visual, textual, speed) = (node(&d, "visual"), node(&d, "textual"), node(&d, "speed"));
+        assert!(
+            visual.x < textual.x && textual.y < speed.y,
+            "{tag}: portrait"
+        );
+        assert!(
+            (textual.x - speed.x).abs() < 1e-9,
+            "{tag}: one right-hand column"
+        );
+        for (items, latent) in [(["x4", "x5", "x6"], textual), (["x7", "x8", "x9"], speed)] {
+            for i in items {
+                let i = node(&d, i);
+                assert!(
+                    i.x - i.w / 2.0 > latent.x + latent.w / 2.0,
+                    "{tag}: {} right",
+                    i.id
+                );
+            }
+        }
+        assert!(node(&d, "ageyr").y < textual.y, "{tag}: age above textual");
+        assert!(node(&d, "grade").y > speed.y, "{tag}: grade below speed");
+        let fig = DiagramFigure {
+            diagram: &d,
+            theme: Theme::default(),
+        };
+        let pt = crate::plot_print::smallest_printed_pt(&to_svg(&fig).unwrap());
+        assert!(pt >= 8.0 - 1e-9, "{tag}: prints at {pt:.2} pt at 6.5 in");
+    }
+}
