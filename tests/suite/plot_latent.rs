@@ -199,13 +199,12 @@ fn latent_diagrams_are_laid_out_cleanly() {
 
 /// The framework's latent mediation (models/framework/latent_mediation.lav on the shipped
 /// survey, as `cipa sem --data example:sme --model framework:latent_mediation --diagram`
-/// draws it): too wide for a text width with the outcome factor's indicators in a row, so they
-/// stack on its right (as AMOS draws an outcome factor), and family ownership's arrow to
-/// performance, which ran through collaboration's indicators, bends under them. The diagram is
-/// clean (no overlaps, no line through a box, one line per parameter) and prints at 5.5 pt or
-/// more at 6.5 in (5.1 pt before; the tight room would print at 6.2 pt but leaves two labels
-/// crossed by lines). 8 pt needs a narrower arrangement than three columns with indicator
-/// stacks on both sides allow: not yet done.
+/// draws it): too wide for a text width in three columns (5.6 pt at 6.5 in with the outcome's
+/// indicators stacked on its right), it is drawn in the portrait arrangement: the exogenous
+/// latents on the left with their indicators fanned out on their left, collaboration above
+/// performance on the right with their indicators stacked on their right, ln employees above
+/// collaboration and family ownership below performance. The diagram is clean (no overlaps, no
+/// line through a box, one line per parameter) and prints at 8 pt or more at 6.5 in.
 #[test]
 fn the_framework_latent_mediation_diagram_is_clean() {
     let path = crate::common::crate_root().join("datasets/sme_survey.csv");
@@ -229,20 +228,39 @@ fn the_framework_latent_mediation_diagram_is_clean() {
         check_layout(&tag, &d);
         check_parameters(&tag, &fit, &d, residuals);
         if opts == LatentOptions::default() {
-            for i in ["expf_1", "expf_2", "expf_3", "expf_4"] {
-                let (i, perf) = (node(&d, i), node(&d, "perf"));
-                assert!(
-                    i.x - i.w / 2.0 > perf.x + perf.w / 2.0,
-                    "{tag}: {} right of perf",
-                    i.id
-                );
-            }
+            let right_of = |items: &[&str], latent: &str| {
+                for i in items {
+                    let (i, l) = (node(&d, i), node(&d, latent));
+                    assert!(
+                        i.x - i.w / 2.0 > l.x + l.w / 2.0,
+                        "{tag}: {} right of {latent}",
+                        i.id
+                    );
+                }
+            };
+            right_of(&["expf_1", "expf_2", "expf_3", "expf_4"], "perf");
+            right_of(
+                &["collab_1", "collab_2", "collab_3", "collab_4"],
+                "collab_act",
+            );
+            // Causes left of or above their effects; the covariates above and below the
+            // latents they explain.
+            let (ties, collab, perf) = (node(&d, "ties"), node(&d, "collab_act"), node(&d, "perf"));
+            assert!(ties.x < collab.x && collab.y < perf.y, "{tag}: portrait");
+            assert!(
+                node(&d, "log_employees").y < collab.y,
+                "{tag}: ln employees above"
+            );
+            assert!(
+                node(&d, "family_owned").y > perf.y,
+                "{tag}: family ownership below"
+            );
             let fig = DiagramFigure {
                 diagram: &d,
                 theme: Theme::default(),
             };
             let pt = crate::plot_print::smallest_printed_pt(&to_svg(&fig).unwrap());
-            assert!(pt >= 5.5, "{tag}: prints at {pt:.2} pt at 6.5 in");
+            assert!(pt >= 8.0 - 1e-9, "{tag}: prints at {pt:.2} pt at 6.5 in");
         }
     }
 }
@@ -411,4 +429,67 @@ fn cipa_sem_writes_the_diagram_and_puts_it_in_the_results_folder() {
     ]));
     assert!(err.contains("--diagram") && err.contains(".svg"), "{err}");
     assert!(!jpg.exists());
+}
+
+/// A chain of three HS factors with an observed covariate into each endogenous one, too wide
+/// for a text width in columns (rows of indicators under both endogenous factors), folds into
+/// the portrait: visual on the left, textual above speed on the right with their indicators
+/// stacked on their right, age above textual and grade below speed. Clean in every style, and
+/// at 8 pt or more at 6.5 in.
+#[test]
+fn a_chain_with_covariates_folds_into_a_portrait() {
+    let model = "visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+textual ~ visual + ageyr
+speed ~ textual + visual + grade";
+    let Some(fit) = fit("HolzingerSwineford1939.csv", model) else {
+        return;
+    };
+    for (style, values, residuals) in [
+        (CoefStyle::Stars, LatentValues::Unstandardized, false),
+        (CoefStyle::Stars, LatentValues::StdAll, true),
+        (CoefStyle::Ci, LatentValues::Unstandardized, false),
+    ] {
+        let opts = LatentOptions {
+            values,
+            style,
+            residuals,
+            ..LatentOptions::default()
+        };
+        let d = diagram::latent(&fit, &Labels::default(), &opts);
+        let tag = format!("hs chain {style:?} {values:?} residuals {residuals}");
+        check_layout(&tag, &d);
+        check_parameters(&tag, &fit, &d, residuals);
+        if opts != LatentOptions::default() {
+            continue;
+        }
+        let (visual, textual, speed) = (node(&d, "visual"), node(&d, "textual"), node(&d, "speed"));
+        assert!(
+            visual.x < textual.x && textual.y < speed.y,
+            "{tag}: portrait"
+        );
+        assert!(
+            (textual.x - speed.x).abs() < 1e-9,
+            "{tag}: one right-hand column"
+        );
+        for (items, latent) in [(["x4", "x5", "x6"], textual), (["x7", "x8", "x9"], speed)] {
+            for i in items {
+                let i = node(&d, i);
+                assert!(
+                    i.x - i.w / 2.0 > latent.x + latent.w / 2.0,
+                    "{tag}: {} right",
+                    i.id
+                );
+            }
+        }
+        assert!(node(&d, "ageyr").y < textual.y, "{tag}: age above textual");
+        assert!(node(&d, "grade").y > speed.y, "{tag}: grade below speed");
+        let fig = DiagramFigure {
+            diagram: &d,
+            theme: Theme::default(),
+        };
+        let pt = crate::plot_print::smallest_printed_pt(&to_svg(&fig).unwrap());
+        assert!(pt >= 8.0 - 1e-9, "{tag}: prints at {pt:.2} pt at 6.5 in");
+    }
 }

@@ -54,6 +54,9 @@ pub(super) fn covariance_curves(scene: &mut Scene, s: &Structure) {
         scene.d.edges.push(e);
     }
     spread_ends(&mut scene.d);
+    if scene.portrait {
+        super::latent_portrait::lean_ends(scene);
+    }
 }
 
 /// A curve through a box (between boxes on different sides of the model) tries other sides and
@@ -128,7 +131,8 @@ fn nest(d: &mut Diagram, first: usize, base: f64) {
 }
 
 /// The side of `v` a covariance with `other` leaves from: an indicator's outer side; beside a
-/// structural node of its own column, the right side; otherwise the side without indicators,
+/// structural node of its own column, the right side (the left one when its indicators stack
+/// on its right); otherwise the side without indicators,
 /// top first.
 fn side_of(scene: &Scene, v: &str, other: &str) -> Side {
     if let Some(owner) = scene.owner.get(v) {
@@ -140,7 +144,11 @@ fn side_of(scene: &Scene, v: &str, other: &str) -> Side {
             .outer();
     }
     if scene.column.contains_key(v) && scene.column.get(v) == scene.column.get(other) {
-        return Side::Right;
+        // Away from the indicators stacked on the right (the portrait's second column).
+        return match scene.place.get(v) {
+            Some(Place::Right) => Side::Left,
+            _ => Side::Right,
+        };
     }
     loop_side(scene, v)
 }

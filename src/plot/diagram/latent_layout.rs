@@ -16,6 +16,7 @@ use super::ir::{
 };
 use super::latent::Link;
 use super::latent_curves::{covariance_curves, place_curve_labels};
+use super::latent_portrait;
 use super::layout::{self, arrow, Spacing};
 use super::statistical::{MIN_PRINT_PT, TEXT_WIDTH};
 use crate::plot::labels::Labels;
@@ -77,7 +78,7 @@ const ROW_GAP_Y: f64 = 58.0;
 const ROW_GAP_X: f64 = 16.0;
 const STACK_GAP_Y: f64 = 9.0;
 /// Between blocks (a structural node with its indicators) of one column.
-const BLOCK_GAP: f64 = 52.0;
+pub(super) const BLOCK_GAP: f64 = 52.0;
 /// Between the blocks of neighbouring columns.
 const BLOCKS_APART: f64 = 24.0;
 /// Between the stacks of two latents of the first column.
@@ -96,6 +97,8 @@ pub(super) struct Scene {
     pub column: BTreeMap<String, usize>,
     /// The distances between columns, blocks and indicators.
     pub room: Room,
+    /// Laid out in the portrait arrangement.
+    pub portrait: bool,
 }
 
 /// Distances the layout keeps, in points: the usual ones, or tighter ones for a model too wide
@@ -144,17 +147,28 @@ const TIGHT: Room = Room {
 /// places its labels no worse.
 pub fn layout(s: &Structure, labels: &Labels, caption: Option<String>) -> Diagram {
     let sp = Spacing::for_kind(DiagramKind::Latent);
-    let (usual, clashes) = layout_with(s, labels, caption.clone(), USUAL, false);
+    let (usual, clashes) = layout_with(s, labels, caption.clone(), USUAL, Arrangement::Columns);
     let max_width = TEXT_WIDTH * sp.font_pt.min(sp.label_pt) / MIN_PRINT_PT;
     if usual.width <= max_width {
         return usual;
     }
     let mut best = (usual, clashes);
     // Tighter room first; then the last column's indicators stacked on the right (with the
-    // usual room, then the tight), which takes a row of indicators out of the width.
-    for (room, right) in [(TIGHT, false), (USUAL, true), (TIGHT, true)] {
-        let (d, c) = layout_with(s, labels, caption.clone(), room, right);
-        let worse = overlaps(&d) > overlaps(&best.0) || c > best.1;
+    // usual room, then the tight), which takes a row of indicators out of the width; then the
+    // portrait, which folds every column past the first into one. The portrait is taken only
+    // when no line of it passes through a box.
+    let candidates = [
+        (TIGHT, Arrangement::Columns),
+        (USUAL, Arrangement::OutcomeRight),
+        (TIGHT, Arrangement::OutcomeRight),
+        (USUAL, Arrangement::Portrait),
+        (TIGHT, Arrangement::Portrait),
+    ];
+    for (room, arrangement) in candidates {
+        let (d, c) = layout_with(s, labels, caption.clone(), room, arrangement);
+        let crossed =
+            arrangement == Arrangement::Portrait && (0..d.edges.len()).any(|i| blocked(&d, i));
+        let worse = overlaps(&d) > overlaps(&best.0) || c > best.1 || crossed;
         if d.width < best.0.width && !worse {
             best = (d, c);
         }
@@ -182,23 +196,32 @@ fn layout_with(
     labels: &Labels,
     caption: Option<String>,
     room: Room,
-    right: bool,
+    arrangement: Arrangement,
 ) -> (Diagram, Clashes) {
     let sp = Spacing::for_kind(DiagramKind::Latent);
     let columns = columns(s);
     let mut scene = Scene {
         d: layout::blank(DiagramKind::Latent, &sp),
-        place: places(s, &columns, right),
+        place: places(s, &columns, arrangement),
         owner: BTreeMap::new(),
         column: BTreeMap::new(),
         room,
+        portrait: arrangement == Arrangement::Portrait,
     };
+    let portrait = scene.portrait;
     for (c, col) in columns.iter().enumerate() {
         for v in col {
-            scene.column.insert(v.clone(), c);
+            // The portrait's second column holds every node past the first column.
+            scene
+                .column
+                .insert(v.clone(), if portrait { c.min(1) } else { c });
         }
     }
-    place_blocks(&mut scene, s, &columns, labels, &sp);
+    if portrait {
+        latent_portrait::place(&mut scene, s, &columns, labels, &sp);
+    } else {
+        place_blocks(&mut scene, s, &columns, labels, &sp);
+    }
     add_arrows(&mut scene, s);
     covariance_curves(&mut scene, s);
     place_curve_labels(&mut scene.d);
@@ -241,11 +264,30 @@ fn columns(s: &Structure) -> Vec<Vec<String>> {
     cols
 }
 
-/// Where each structural node's indicators go; with `right`, those of the last column (past the
-/// first) on the right.
-fn places(s: &Structure, columns: &[Vec<String>], right: bool) -> BTreeMap<String, Place> {
+/// How the blocks are arranged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Arrangement {
+    /// A column per causal depth, the indicators of later columns' latents in rows.
+    Columns,
+    /// As `Columns`, the last column's indicators stacked on the right.
+    OutcomeRight,
+    /// The first column as in `Columns`; every later node in a second column, one under the
+    /// other in causal order, with its indicators stacked on its right (`latent_portrait`).
+    Portrait,
+}
+
+/// Where each structural node's indicators go under `arrangement`.
+fn places(
+    s: &Structure,
+    columns: &[Vec<String>],
+    arrangement: Arrangement,
+) -> BTreeMap<String, Place> {
+    let right = |c: usize| match arrangement {
+        Arrangement::Columns => false,
+        Arrangement::OutcomeRight => c == columns.len().saturating_sub(1),
+        Arrangement::Portrait => true,
+    };
     let mut out = BTreeMap::new();
-    let last = columns.len().saturating_sub(1);
     for (c, col) in columns.iter().enumerate() {
         for (r, v) in col.iter().enumerate() {
             let has_items = s.loadings.iter().any(|l| &l.from == v);
@@ -253,7 +295,7 @@ fn places(s: &Structure, columns: &[Vec<String>], right: bool) -> BTreeMap<Strin
                 Place::Alone
             } else if c == 0 {
                 Place::Left
-            } else if right && c == last {
+            } else if right(c) {
                 Place::Right
             } else if col.len() > 1 && r == 0 {
                 Place::Above
@@ -268,14 +310,14 @@ fn places(s: &Structure, columns: &[Vec<String>], right: bool) -> BTreeMap<Strin
 
 /// A structural node with its indicators, relative to the node's centre, and how far the block
 /// reaches each way.
-struct Block {
-    node: Node,
-    place: Place,
-    items: Vec<Node>,
-    left: f64,
-    right: f64,
-    up: f64,
-    down: f64,
+pub(super) struct Block {
+    pub node: Node,
+    pub place: Place,
+    pub items: Vec<Node>,
+    pub left: f64,
+    pub right: f64,
+    pub up: f64,
+    pub down: f64,
 }
 
 /// Builds every block, stacks the blocks of a column around a common axis and puts the columns
@@ -292,25 +334,7 @@ fn place_blocks(
     let mut prev_right: Option<(f64, f64)> = None;
     let mut extra = 0.0;
     for col in columns {
-        let mut blocks: Vec<Block> = Vec::new();
-        for v in col {
-            let b = block(scene, s, v, labels, sp);
-            for it in &b.items {
-                scene.owner.insert(it.id.clone(), v.clone());
-            }
-            blocks.push(b);
-        }
-        // Latents of a column share their width, so curves beside them clear each other.
-        let w = blocks
-            .iter()
-            .filter(|b| b.node.is_ellipse())
-            .map(|b| b.node.w)
-            .fold(0.0, f64::max);
-        for b in blocks.iter_mut().filter(|b| b.node.is_ellipse()) {
-            b.node.w = w;
-            b.left = b.left.max(w / 2.0);
-            b.right = b.right.max(w / 2.0);
-        }
+        let blocks = column_blocks(scene, s, col, labels, sp);
         // The nodes of neighbouring columns are `gap` apart (room for an arrow's label), the
         // blocks (wider, with their indicators) at least `BLOCKS_APART`.
         let reach = |f: fn(&Block) -> f64| blocks.iter().map(f).fold(0.0, f64::max);
@@ -328,26 +352,62 @@ fn place_blocks(
             .filter(|c| col.contains(&c.from) && col.contains(&c.to))
             .map(|c| label_size(&c.label, sp.label_pt).0 + 12.0)
             .fold(0.0, f64::max);
-        let mut ys = Vec::new();
-        let mut y = 0.0;
-        for (k, b) in blocks.iter().enumerate() {
-            if k > 0 {
-                // Nothing passes between two stacks of the first column but their curves.
-                let stacks = b.place == Place::Left && blocks[k - 1].place == Place::Left;
-                let gap = if stacks { STACKS_GAP } else { BLOCK_GAP };
-                y += blocks[k - 1].down + gap + b.up;
-            }
-            ys.push(y);
-        }
-        let mid = ys.iter().sum::<f64>() / ys.len().max(1) as f64;
+        let ys = stack_ys(&blocks);
         for (b, y) in blocks.into_iter().zip(ys) {
-            put(scene, b, x, y - mid);
+            put(scene, b, x, y);
         }
     }
 }
 
+/// The blocks of one column's nodes, noting which latent holds each indicator. Latents of a
+/// column share their width, so curves beside them clear each other.
+pub(super) fn column_blocks(
+    scene: &mut Scene,
+    s: &Structure,
+    col: &[String],
+    labels: &Labels,
+    sp: &Spacing,
+) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
+    for v in col {
+        let b = block(scene, s, v, labels, sp);
+        for it in &b.items {
+            scene.owner.insert(it.id.clone(), v.clone());
+        }
+        blocks.push(b);
+    }
+    let w = blocks
+        .iter()
+        .filter(|b| b.node.is_ellipse())
+        .map(|b| b.node.w)
+        .fold(0.0, f64::max);
+    for b in blocks.iter_mut().filter(|b| b.node.is_ellipse()) {
+        b.node.w = w;
+        b.left = b.left.max(w / 2.0);
+        b.right = b.right.max(w / 2.0);
+    }
+    blocks
+}
+
+/// The centres of a column's blocks one under the other, centred on 0.
+pub(super) fn stack_ys(blocks: &[Block]) -> Vec<f64> {
+    let mut ys = Vec::new();
+    let mut y = 0.0;
+    for (k, b) in blocks.iter().enumerate() {
+        if k > 0 {
+            // Nothing passes between two stacks of the first column but their curves.
+            let stacks = b.place == Place::Left && blocks[k - 1].place == Place::Left;
+            let gap = if stacks { STACKS_GAP } else { BLOCK_GAP };
+            y += blocks[k - 1].down + gap + b.up;
+        }
+        ys.push(y);
+    }
+    let mid = ys.iter().sum::<f64>() / ys.len().max(1) as f64;
+    ys.iter().map(|y| y - mid).collect()
+}
+
 /// Room between columns for the widest label on a structural arrow.
-fn column_gap(s: &Structure, sp: &Spacing, room: &Room) -> f64 {
+pub(super) fn column_gap(s: &Structure, sp: &Spacing, room: &Room) -> f64 {
     let widest = s
         .arrows
         .iter()
@@ -356,7 +416,7 @@ fn column_gap(s: &Structure, sp: &Spacing, room: &Room) -> f64 {
     (widest + room.column_extra).max(room.column_share * sp.col_gap)
 }
 
-fn put(scene: &mut Scene, b: Block, x: f64, y: f64) {
+pub(super) fn put(scene: &mut Scene, b: Block, x: f64, y: f64) {
     let mut node = b.node;
     node.x = x;
     node.y = y;
@@ -369,7 +429,7 @@ fn put(scene: &mut Scene, b: Block, x: f64, y: f64) {
 }
 
 /// The block of structural node `v`: its box or ellipse and its indicators placed around it.
-fn block(scene: &Scene, s: &Structure, v: &str, labels: &Labels, sp: &Spacing) -> Block {
+pub(super) fn block(scene: &Scene, s: &Structure, v: &str, labels: &Labels, sp: &Spacing) -> Block {
     let latent = s.latents.iter().any(|l| l == v);
     let node = if latent {
         ellipse(v, labels, sp)
