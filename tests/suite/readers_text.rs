@@ -185,3 +185,95 @@ fn a_decimal_comma_in_a_comma_file_names_the_option() {
     let d = read_path(fixture("decimal_comma_in_commas.csv"), &opts).unwrap();
     assert_eq!(nums(&d, "score")[0], Some(3.5));
 }
+
+/// A file written to a temporary folder (the reader's file path, with its size check).
+fn temp_file(name: &str, text: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    (dir, p)
+}
+
+#[test]
+fn a_file_of_thousands_of_rows_is_read_cell_for_cell() {
+    // Past the rows after which the columns reserve room for the rest (1,024): CRLF line ends,
+    // a quoted line break, blank lines, a text column of few levels, a stray text cell and
+    // an infinite number in numeric columns, a missing token and a missing code.
+    let mut text = String::from("id;score;group;note\r\n");
+    let mut expected_lines = Vec::new();
+    let mut line = 2;
+    for i in 0..3000u64 {
+        if i == 1500 {
+            text.push_str("\r\n");
+            line += 1;
+        }
+        let score = match i {
+            2000 => "n/a".to_string(),
+            2500 => "inf".to_string(),
+            7 => "-99".to_string(),
+            _ => format!("{},5", i % 7),
+        };
+        let group = ["north", "south", "east"][(i % 3) as usize];
+        let note = if i == 10 { "\"two\r\nlines\"" } else { "NA" };
+        text.push_str(&format!("{i};{score};{group};{note}\r\n"));
+        expected_lines.push(line);
+        line += if i == 10 { 2 } else { 1 };
+    }
+    let (_dir, p) = temp_file("many.csv", text.as_bytes());
+    let opts = ReadOptions {
+        missing_codes: vec![-99.0],
+        ..ReadOptions::default()
+    };
+    let d = read_path(&p, &opts).unwrap();
+    assert_eq!(d.lines(), expected_lines.as_slice());
+    let score = nums(&d, "score");
+    assert_eq!(score[0], Some(0.5));
+    assert_eq!(score[6], Some(6.5));
+    assert_eq!(score[7], None, "the missing code");
+    assert_eq!(score[2999], Some(3.5));
+    assert_eq!(score[2000], None);
+    let v = d.var("score").unwrap();
+    let problem = v.problem.as_ref().expect("the first bad cell");
+    assert_eq!(problem.line, expected_lines[2000]);
+    assert_eq!((problem.line, problem.value.as_str()), (2004, "n/a"));
+    match &d.var("group").unwrap().data {
+        Column::Categorical { codes, levels } => {
+            assert_eq!(levels, &["east", "north", "south"]);
+            assert_eq!(codes[..4], [Some(1), Some(2), Some(0), Some(1)]);
+        }
+        other => panic!("group is not categorical: {other:?}"),
+    }
+    let note = &d.var("note").unwrap().data;
+    assert_eq!(note.display(10), "two\r\nlines");
+    assert!(notes(&d).contains("decimal commas"), "{}", notes(&d));
+}
+
+#[test]
+fn errors_after_thousands_of_rows_name_their_line() {
+    // A tab-separated file whose first cells settle a decimal point, then a ragged row: the
+    // detection pass stops early, the reading pass finds the row.
+    let mut text = String::from("a\tb\n1.5\t2\n");
+    for i in 0..2000 {
+        text.push_str(&format!("{i}\t{i}\n"));
+    }
+    text.push_str("1\t2\t3\n");
+    let (_dir, p) = temp_file("ragged.tsv", text.as_bytes());
+    let e = read_path(&p, &ReadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("line 2003") && e.contains("found 3"), "{e}");
+    // Only cells both marks read, the first far down: the error names where it is.
+    let mut text = String::from("a\tb\n");
+    for i in 0..2000 {
+        text.push_str(&format!("{i}\t{i}\n"));
+    }
+    text.push_str("7\t1,250\n");
+    let (_dir, p) = temp_file("late.tsv", text.as_bytes());
+    let e = read_path(&p, &ReadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("line 2002") && e.contains("column 'b'") && e.contains("'1,250'"),
+        "{e}"
+    );
+}

@@ -4,6 +4,7 @@
 //! power merge` combines the slices, and `--slurm N --out DIR` writes a Slurm job array that does
 //! all of that (slurm.rs).
 
+mod memory;
 mod output;
 mod plan;
 mod slurm;
@@ -231,6 +232,27 @@ fn check_flags(a: &PowerRunArgs) -> Result<(), CliError> {
     super::limits::threads(a.threads)
 }
 
+/// Refuses, before the study's setup simulates anything, a largest `--n` whose replications
+/// running at once would not fit in this machine's available memory. A plan or a job array
+/// times its pilot replications here on one thread.
+fn check_memory(a: &PowerRunArgs, design: &Design) -> Result<(), CliError> {
+    let Some(&n) = a.n.iter().max() else {
+        return Ok(());
+    };
+    let concurrent = if a.plan || a.slurm.is_some() {
+        1
+    } else {
+        results_dir::threads_used(a.threads, true).min(a.reps.saturating_mul(a.n.len()))
+    };
+    let columns = crate::simulate::generate::column_names(design).len();
+    memory::check(
+        n,
+        columns,
+        concurrent.max(1),
+        crate::data::read::memory::available_memory(),
+    )
+}
+
 /// Where a shard's file goes: --out, or power-shard-I-of-N.json.
 fn shard_path(a: &PowerRunArgs, index: usize, count: usize) -> PathBuf {
     a.output
@@ -278,6 +300,7 @@ fn prepare(a: &PowerRunArgs) -> Result<Prepared, CliError> {
     } else {
         design
     };
+    check_memory(a, &design)?;
     // The framework's design, shipped or given as a file, comes with its mediation model.
     let spec = build_spec(a, design.name == Design::framework().name)?;
     let selectors = a

@@ -150,6 +150,13 @@ fn check_xls_dimensions(path: &Path) -> Result<(), DataError> {
     let Ok(bytes) = std::fs::read(path) else {
         return Ok(());
     };
+    if super::xls_check::directory_loops(&bytes) {
+        return Err(io_error(
+            path,
+            "not a readable spreadsheet: the chain of sectors of its directory loops; the file \
+             is damaged: open and save it again in Excel, or save the data as CSV",
+        ));
+    }
     match super::xls_check::largest_dimensions(&bytes) {
         Some((cells, [rf, rl, cf, cl])) if cells > MAX_CELLS => Err(io_error(
             path,

@@ -5,7 +5,9 @@
 mod build;
 mod csv;
 mod excel;
+pub mod memory;
 mod numbers;
+mod packed;
 #[cfg(feature = "polars")]
 pub mod parquet;
 #[cfg(feature = "polars")]
@@ -18,6 +20,7 @@ use std::path::Path;
 
 pub use build::build_dataset;
 pub use numbers::{looks_like_decimal_comma, Decimal};
+pub use packed::{CellRef, PackedCells};
 
 use super::{DataError, Dataset};
 
@@ -40,6 +43,20 @@ pub struct RawColumn {
     /// The file's own type for the column, where it has one (SPSS string vs numeric variables);
     /// `None` lets the builder infer it.
     pub file_kind: Option<ColumnKind>,
+    /// The cells stored compactly, as the text reader stores them (a reader fills either this
+    /// or `cells`).
+    pub packed: PackedCells,
+}
+
+impl RawColumn {
+    /// The column's cells, compactly, whichever way the reader stored them.
+    pub fn take_cells(&mut self) -> PackedCells {
+        if self.cells.is_empty() {
+            std::mem::take(&mut self.packed)
+        } else {
+            PackedCells::from(std::mem::take(&mut self.cells))
+        }
+    }
 }
 
 /// A table as read: columns of cells and the file line of each row.

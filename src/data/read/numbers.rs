@@ -160,34 +160,51 @@ pub enum Detected {
 /// point. Otherwise a cell only a decimal point reads (`2.5`) settles a point, and one only a
 /// decimal comma reads (`1,5`, `1.234,5`) a comma (a point wins when both occur: the comma cells
 /// are then reported). Cells both read (`1,250`) mean a comma in a `;`-separated file (the
-/// layout of European spreadsheets) and are ambiguous in any other.
-pub fn detect(cells: impl Iterator<Item = impl AsRef<str>>, delimiter: u8) -> Detected {
-    if delimiter == b',' {
-        return Detected::Mark(Decimal::Point);
-    }
-    let (mut point, mut comma, mut both) = (false, false, None::<String>);
-    for c in cells {
-        let t = c.as_ref().trim();
+/// layout of European spreadsheets) and are ambiguous in any other. The cells are added one
+/// at a time, as a reader meets them.
+#[derive(Debug, Default)]
+pub struct DecimalVotes {
+    point: bool,
+    comma: bool,
+    both: Option<String>,
+}
+
+impl DecimalVotes {
+    pub fn add(&mut self, cell: &str) {
+        let t = cell.trim();
         let t = t.strip_suffix('%').unwrap_or(t).trim_end();
         if !t.contains([',', '.']) {
-            continue;
+            return;
         }
         match (
             parse_number(t, Decimal::Point).is_some(),
             parse_number(t, Decimal::Comma).is_some(),
         ) {
-            (true, false) => point = true,
-            (false, true) => comma = true,
-            (true, true) if t.contains(',') && both.is_none() => both = Some(t.to_string()),
+            (true, false) => self.point = true,
+            (false, true) => self.comma = true,
+            (true, true) if t.contains(',') && self.both.is_none() => {
+                self.both = Some(t.to_string())
+            }
             _ => {}
         }
     }
-    match (point, comma, both) {
-        (true, _, _) => Detected::Mark(Decimal::Point),
-        (false, true, _) => Detected::Mark(Decimal::Comma),
-        (false, false, Some(_)) if delimiter == b';' => Detected::Mark(Decimal::Comma),
-        (false, false, Some(example)) => Detected::Ambiguous(example),
-        (false, false, None) => Detected::Mark(Decimal::Point),
+
+    /// A point settles the file; once one is seen, later cells change nothing.
+    pub fn settled(&self) -> bool {
+        self.point
+    }
+
+    pub fn result(self, delimiter: u8) -> Detected {
+        if delimiter == b',' {
+            return Detected::Mark(Decimal::Point);
+        }
+        match (self.point, self.comma, self.both) {
+            (true, _, _) => Detected::Mark(Decimal::Point),
+            (false, true, _) => Detected::Mark(Decimal::Comma),
+            (false, false, Some(_)) if delimiter == b';' => Detected::Mark(Decimal::Comma),
+            (false, false, Some(example)) => Detected::Ambiguous(example),
+            (false, false, None) => Detected::Mark(Decimal::Point),
+        }
     }
 }
 
@@ -248,7 +265,11 @@ mod tests {
 
     #[test]
     fn detection() {
-        let d = |cells: &[&str], delim| detect(cells.iter(), delim);
+        let d = |cells: &[&str], delim| {
+            let mut votes = DecimalVotes::default();
+            cells.iter().for_each(|c| votes.add(c));
+            votes.result(delim)
+        };
         let mark = |m| Detected::Mark(m);
         assert_eq!(d(&["1,5", "2", "3,25"], b';'), mark(Decimal::Comma));
         assert_eq!(d(&["1,5", "2.5"], b';'), mark(Decimal::Point));

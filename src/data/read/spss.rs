@@ -59,6 +59,7 @@ pub(super) fn read(path: &Path) -> Result<RawTable, DataError> {
             file_kind: Some(kind),
             cells,
             name,
+            packed: Default::default(),
         });
     }
     Ok(RawTable {

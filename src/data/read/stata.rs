@@ -245,6 +245,7 @@ fn read_file(path: &Path) -> Result<(Vec<RawColumn>, usize), DtaError> {
                 cells,
                 value_labels,
                 file_kind: Some(kind),
+                packed: Default::default(),
             }
         })
         .collect();

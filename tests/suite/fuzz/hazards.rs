@@ -191,3 +191,23 @@ fn describing_thousands_of_columns_at_once_is_refused() {
         assert!(err.contains(needle), "missing {needle:?} in: {err}");
     }
 }
+
+/// A 5.7 KB `.xls` (found by the reader target with the new `.xls` seeds) whose FAT makes the
+/// directory's sector chain loop: calamine followed it without a bound until a 32 GB allocation
+/// aborted the process. It is refused before calamine opens it.
+#[test]
+fn an_xls_whose_directory_chain_loops_is_refused() {
+    let f = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fuzz/corpus/reader/found-xls-directory-loop-v2.xls"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_cipa"))
+        .args(["describe", "--data", f])
+        .output()
+        .expect("the cipa binary runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{:?}: {err}", o.status);
+    for needle in ["found-xls-directory-loop-v2.xls", "loops", "damaged"] {
+        assert!(err.contains(needle), "missing {needle:?} in: {err}");
+    }
+}

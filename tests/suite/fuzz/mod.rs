@@ -67,8 +67,22 @@ fn reader_seeds() -> Vec<(String, Vec<u8>)> {
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_string();
-        if matches!(ext.as_str(), "csv" | "tsv" | "txt" | "sav" | "dta" | "xlsx") {
+        if matches!(
+            ext.as_str(),
+            "csv" | "tsv" | "txt" | "sav" | "dta" | "xlsx" | "xls"
+        ) {
             seeds.push((ext, std::fs::read(&p).expect("fixture is readable")));
+        }
+    }
+    // Small .xls, .xlsb and .ods workbooks from calamine's tests (MIT; tests/fuzz/seeds/README.md).
+    for entry in std::fs::read_dir(root().join("tests/fuzz/seeds")).expect("tests/fuzz/seeds") {
+        let p = entry.expect("seed").path();
+        let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if matches!(ext, "xls" | "xlsb" | "ods") {
+            seeds.push((
+                ext.to_string(),
+                std::fs::read(&p).expect("seed is readable"),
+            ));
         }
     }
     // The head of a real data set: many columns, missing cells, -99 codes.
@@ -106,9 +120,12 @@ fn reader_case() -> impl Strategy<Value = (String, Vec<u8>)> {
     )
         .prop_map(|((ext, bytes), edits, how, member, st)| {
             let mutated = match (ext.as_str(), how) {
-                ("xlsx", 0) => {
+                ("xlsx" | "xlsb" | "ods", 0) => {
                     targets::mutate_zip_member(&bytes, member, |m| mutate::apply(m, &edits))
                 }
+                ("ods", 1) => targets::mutate_zip_member(&bytes, usize::MAX - 1, |m| {
+                    mutate::edit_ods_repeat(m, &st)
+                }),
                 ("xlsx", 1) => targets::mutate_zip_member(&bytes, usize::MAX, |m| {
                     mutate::edit_cell_ref(m, &st)
                 }),

@@ -257,3 +257,18 @@ pub fn edit_cell_ref(xml: &[u8], s: &Structured) -> Vec<u8> {
     let new = REFS[(s.value.unsigned_abs() % REFS.len() as u64) as usize];
     format!("{}{new}{}", &text[..at], &text[end..]).into_bytes()
 }
+
+/// An OpenDocument sheet's XML with one repeat count (`number-rows-repeated` or
+/// `number-columns-repeated`, which let a few bytes stand for millions of cells) set to a size.
+pub fn edit_ods_repeat(xml: &[u8], s: &Structured) -> Vec<u8> {
+    let text = String::from_utf8_lossy(xml);
+    let spots: Vec<usize> = text
+        .match_indices("-repeated=\"")
+        .map(|(i, m)| i + m.len())
+        .collect();
+    let Some(&at) = spots.get(s.which as usize % spots.len().max(1)) else {
+        return xml.to_vec();
+    };
+    let end = text[at..].find('"').map_or(at, |e| at + e);
+    format!("{}{}{}", &text[..at], s.value, &text[end..]).into_bytes()
+}

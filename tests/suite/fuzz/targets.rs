@@ -92,7 +92,7 @@ fn use_data(data: &Dataset) {
     }
 }
 
-/// The members of a zip archive (an .xlsx), one of them edited by `edit`, written back as a
+/// The members of a zip archive (an .xlsx, .xlsb or .ods), one of them edited by `edit`, written back as a
 /// valid archive: byte mutations of the XML inside reach the spreadsheet parser instead of
 /// stopping at the archive's checksums.
 pub fn mutate_zip_member(
@@ -112,11 +112,14 @@ pub fn mutate_zip_member(
     if members.is_empty() {
         return None;
     }
-    // usize::MAX asks for the first worksheet (where the cell references are).
+    // usize::MAX asks for the first worksheet (where the cell references are), usize::MAX - 1
+    // for an OpenDocument file's content.xml (where its sheets are).
     let k = if member == usize::MAX {
         members
             .iter()
             .position(|(n, _)| n.contains("worksheets/sheet"))?
+    } else if member == usize::MAX - 1 {
+        members.iter().position(|(n, _)| n == "content.xml")?
     } else {
         member % members.len()
     };
