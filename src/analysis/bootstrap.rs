@@ -75,7 +75,8 @@ impl<'a> RowStep<'a> {
     }
 
     /// Everything after the equations are solved: shared by the bootstrap and the jackknife.
-    fn evaluate(&self, sums: &[f64], b: &[Vec<f64>], out: &mut [f64]) {
+    /// A draw (`Layout::Draw`) keeps the curves' coefficients, the jackknife every grid point.
+    fn evaluate(&self, sums: &[f64], b: &[Vec<f64>], layout: Layout, out: &mut [f64]) {
         let (st, one) = (&self.stacked, self.one);
         let scale = || {
             let sd_y = self
@@ -86,7 +87,10 @@ impl<'a> RowStep<'a> {
                 .map_or(f64::NAN, |j| st.resample_sd(sums, one, j));
             self.stats.standardized.scale(sd_x, sd_y)
         };
-        self.stats.evaluate(b, scale, out);
+        match layout {
+            Layout::Draw => self.stats.evaluate_draw(b, scale, out),
+            Layout::Full => self.stats.evaluate(b, scale, out),
+        }
     }
 
     /// A logistic outcome is refitted by weighted Newton steps from the full-sample estimates;
@@ -102,14 +106,14 @@ impl<'a> RowStep<'a> {
     fn finish(
         &self,
         work: &mut Work,
-        k: usize,
-        counts: &[u32],
+        (k, counts): (usize, &[u32]),
+        layout: Layout,
         out: &mut [f64],
     ) -> Result<(), String> {
         let (scratch, b) = work;
         self.stacked.solve(scratch, k, b)?;
         self.refit_logistic(counts, b)?;
-        self.evaluate(self.stacked.sums(scratch, k), b, out);
+        self.evaluate(self.stacked.sums(scratch, k), b, layout, out);
         Ok(())
     }
 
@@ -136,7 +140,7 @@ impl<'a> RowStep<'a> {
                 .and_then(|_| self.refit_logistic(&counts, &mut b));
             counts[i] = 1;
             solved?;
-            self.evaluate(&sums, &b, out);
+            self.evaluate(&sums, &b, Layout::Full, out);
             Ok(())
         }))
     }
@@ -149,9 +153,19 @@ impl<'a> RowStep<'a> {
             for (k, &id) in counts.iter_mut().zip(c.ids()) {
                 *k = u32::from(id as usize != g);
             }
-            self.draw(&mut work, &mut counts, out)
+            self.stacked.weigh(&[&counts], &mut work.0);
+            self.finish(&mut work, (0, &counts), Layout::Full, out)
         })
     }
+}
+
+/// Which statistics [`RowStep::evaluate`] writes: a draw's ([`super::point::Statistics::evaluate_draw`]:
+/// the curves as coefficients) or every one ([`super::point::Statistics::evaluate`], for the
+/// jackknife, whose accelerations are per grid point).
+#[derive(Clone, Copy)]
+enum Layout {
+    Draw,
+    Full,
 }
 
 /// Draws whose cross-products are formed together (the counts of a batch stay in cache).
@@ -163,7 +177,7 @@ impl Step<[u32]> for RowStep<'_> {
     type Scratch = Work;
 
     fn statistics(&self) -> usize {
-        self.stats.len()
+        self.stats.draw_len()
     }
 
     fn scratch(&self) -> Work {
@@ -173,7 +187,7 @@ impl Step<[u32]> for RowStep<'_> {
 
     fn draw(&self, work: &mut Work, counts: &mut [u32], out: &mut [f64]) -> Result<(), String> {
         self.stacked.weigh(&[&*counts], &mut work.0);
-        self.finish(work, 0, counts, out)
+        self.finish(work, (0, counts), Layout::Draw, out)
     }
 
     fn batch(&self) -> usize {
@@ -197,9 +211,9 @@ impl Step<[u32]> for RowStep<'_> {
         } else {
             self.stacked.weigh(draws, &mut work.0);
         }
-        let m = self.stats.len().max(1);
+        let m = self.stats.draw_len().max(1);
         for (k, ((counts, out), f)) in draws.iter().zip(out.chunks_mut(m)).zip(failed).enumerate() {
-            *f = self.finish(work, k, counts, out).err();
+            *f = self.finish(work, (k, counts), Layout::Draw, out).err();
         }
     }
 }

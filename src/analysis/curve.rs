@@ -1,6 +1,8 @@
 //! The conditional indirect effect across a moderator's whole observed range with pointwise
 //! bootstrap (or Monte Carlo) bands, and where the band excludes zero: what PROCESS's few probe
-//! values leave out. The curves ride along in every draw's statistics vector.
+//! values leave out. The curves ride along in every draw's statistics as their polynomials'
+//! coefficients (a few per curve); each grid point's draws are evaluated from them when the
+//! summaries read it ([`CurveSet::point_draws`]).
 
 use serde::Serialize;
 
@@ -33,6 +35,9 @@ pub struct IndirectCurve {
 /// The curves of an analysis and where their values sit in the statistics vector.
 pub(super) struct CurveSet {
     groups: Vec<(Vec<f64>, Vec<CurveDef>, CompiledCurves)>,
+    /// Per grid point (in the order of the statistics vector): where its curve's coefficients
+    /// start among the curves' coefficients, how many there are, and the moderator's value.
+    points: Vec<(usize, usize, f64)>,
 }
 
 impl CurveSet {
@@ -68,20 +73,64 @@ impl CurveSet {
                 groups.push((grid, defs, compiled));
             }
         }
-        CurveSet { groups }
+        let points = grid_points(&groups);
+        CurveSet { groups, points }
     }
 
-    /// How many statistics the curves add.
+    /// How many statistics the curves add: their grid points.
     pub fn len(&self) -> usize {
-        self.groups.iter().map(|(g, d, _)| g.len() * d.len()).sum()
+        self.points.len()
     }
 
+    /// How many values a draw keeps for the curves: their polynomials' coefficients.
+    pub fn coefficients(&self) -> usize {
+        self.groups.iter().flat_map(|g| g.2.powers()).sum()
+    }
+
+    /// Every curve at every grid point ([`CurveSet::len`] values).
     pub fn evaluate(&self, betas: &[Vec<f64>], out: &mut [f64]) {
         let mut at = 0;
         for (grid, defs, compiled) in &self.groups {
             let len = grid.len() * defs.len();
             compiled.evaluate(grid, betas, &mut out[at..at + len]);
             at += len;
+        }
+    }
+
+    /// Every curve's polynomial coefficients ([`CurveSet::coefficients`] values), what a draw
+    /// keeps instead of the grid points: 9 values instead of 123 for model 58, so the draws
+    /// matrix is 19 statistics wide instead of 133 (a 5 MB matrix written and read back per
+    /// run was 2-3 ms of cache misses; docs/PERFORMANCE.md).
+    pub fn evaluate_coefficients(&self, betas: &[Vec<f64>], out: &mut [f64]) {
+        let mut at = 0;
+        for (_, _, compiled) in &self.groups {
+            let len: usize = compiled.powers().iter().sum();
+            compiled.evaluate_coefficients(betas, &mut out[at..at + len]);
+            at += len;
+        }
+    }
+
+    /// Grid point `p`'s draws from the draws of the curves' coefficients (`coefficient(k)`
+    /// is coefficient `k`'s column of draws), into `out`: Horner's rule from the highest power
+    /// down, `acc · v + c` from zero, the operations [`CompiledCurves::evaluate`] does for
+    /// the point in every draw, in the same order, so the same bits.
+    pub fn point_draws<'a>(
+        &self,
+        p: usize,
+        coefficient: impl Fn(usize) -> &'a [f64],
+        out: &mut Vec<f64>,
+    ) {
+        let (first, powers, v) = self.points[p];
+        out.clear();
+        if powers == 0 {
+            return;
+        }
+        let top = coefficient(first + powers - 1);
+        out.extend(top.iter().map(|&c| 0.0 * v + c));
+        for k in (first..first + powers - 1).rev() {
+            for (o, &c) in out.iter_mut().zip(coefficient(k)) {
+                *o = *o * v + c;
+            }
         }
     }
 
@@ -118,6 +167,20 @@ impl CurveSet {
         }
         out
     }
+}
+
+/// Each grid point's curve coefficients (first, count) and moderator value, curve by curve as
+/// [`CompiledCurves::evaluate`] lays the points out.
+fn grid_points(groups: &[(Vec<f64>, Vec<CurveDef>, CompiledCurves)]) -> Vec<(usize, usize, f64)> {
+    let mut points = Vec::new();
+    let mut first = 0;
+    for (grid, _, compiled) in groups {
+        for powers in compiled.powers() {
+            points.extend(grid.iter().map(|&v| (first, powers, v)));
+            first += powers;
+        }
+    }
+    points
 }
 
 /// The index whose value is the curve's slope: the index of moderated mediation or the partial

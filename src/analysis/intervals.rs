@@ -293,11 +293,11 @@ fn sobel(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inference::resample::ColumnDraws;
+    use crate::inference::resample::{summarise_columns, ColumnDraws};
     use crate::inference::Ledger;
 
     fn resampled(b: usize, failed: usize, values: Vec<f64>, point: f64) -> Resampled {
-        Resampled {
+        let mut r = Resampled {
             draws: ColumnDraws {
                 b,
                 m: 1,
@@ -311,8 +311,11 @@ mod tests {
             accel: vec![0.0],
             clusters: None,
             summaries: Vec::new(),
-        }
-        .summarise(&[point], &AnalysisOptions::default())
+        };
+        let opts = AnalysisOptions::default();
+        let how = (opts.conf, opts.ci);
+        r.summaries = summarise_columns(&r.draws, &[point], how, &r.accel, opts.threads);
+        r
     }
 
     #[test]

@@ -202,7 +202,7 @@ fn summarised_draws(
     let mut notes = Vec::new();
     let boot = resample::resample(prep, spec, eqs, stats, opts, progress, &mut notes)?;
     crate::inference::resample::timing::mark("resampled");
-    let boot = boot.map(|b| b.summarise(point, opts));
+    let boot = boot.map(|b| b.summarise(stats, point, opts));
     crate::inference::resample::timing::mark("summarised");
     Ok((boot, notes))
 }

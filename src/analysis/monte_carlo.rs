@@ -41,7 +41,7 @@ impl Step<Xoshiro256PlusPlus> for NormalStep<'_> {
     type Scratch = Vec<Vec<f64>>;
 
     fn statistics(&self) -> usize {
-        self.stats.len()
+        self.stats.draw_len()
     }
 
     fn scratch(&self) -> Vec<Vec<f64>> {
@@ -65,7 +65,7 @@ impl Step<Xoshiro256PlusPlus> for NormalStep<'_> {
             }
         }
         let scale = self.stats.standardized.point_scale;
-        self.stats.evaluate(b, || scale, out);
+        self.stats.evaluate_draw(b, || scale, out);
         Ok(())
     }
 }

@@ -10,7 +10,9 @@
 //! a numeric X) or 1/SD(Y) (partially, for a dichotomous or categorical X); a draw scales by its
 //! own resample's SDs. With `modelbt` every equation's coefficients ride along too (PROCESS's
 //! bootstrap results for the regression parameters). The curves (conditional indirect effects over a moderator's range) exist
-//! only when there are draws to give them bands.
+//! only when there are draws to give them bands. A draw keeps the curves' polynomial
+//! coefficients in place of their grid points ([`Statistics::evaluate_draw`]); the summaries
+//! evaluate the points from them.
 
 use super::curve::CurveSet;
 use super::defined::DefinedSet;
@@ -67,9 +69,35 @@ impl Statistics {
         self.n_curve + self.curves.len()
     }
 
+    /// How many values a draw keeps: the statistics before the curves, then the curves'
+    /// polynomial coefficients ([`Statistics::evaluate_draw`]).
+    pub fn draw_len(&self) -> usize {
+        self.n_curve + self.curves.coefficients()
+    }
+
     /// Every statistic from the equations' coefficients `betas` into `out`; `scale()` gives the
     /// standardizing factor (asked only when some effect is standardized).
     pub fn evaluate(&self, betas: &[Vec<f64>], scale: impl FnOnce() -> f64, out: &mut [f64]) {
+        self.evaluate_before_curves(betas, scale, out);
+        self.curves.evaluate(betas, &mut out[self.n_curve..]);
+    }
+
+    /// What a resampling draw keeps ([`Statistics::draw_len`] values): the statistics as
+    /// [`Statistics::evaluate`] gives them up to the curves, then the curves' coefficients,
+    /// from which the summaries evaluate each grid point's draws with the same bits.
+    pub fn evaluate_draw(&self, betas: &[Vec<f64>], scale: impl FnOnce() -> f64, out: &mut [f64]) {
+        self.evaluate_before_curves(betas, scale, out);
+        self.curves
+            .evaluate_coefficients(betas, &mut out[self.n_curve..]);
+    }
+
+    /// The statistics `0..n_curve`.
+    fn evaluate_before_curves(
+        &self,
+        betas: &[Vec<f64>],
+        scale: impl FnOnce() -> f64,
+        out: &mut [f64],
+    ) {
         self.effects.evaluate(betas, &mut out[..self.n_eff]);
         self.defined
             .evaluate(betas, &mut out[self.n_eff..self.n_base]);
@@ -85,7 +113,6 @@ impl Statistics {
         {
             *o = betas[e][j];
         }
-        self.curves.evaluate(betas, &mut out[self.n_curve..]);
     }
 }
 

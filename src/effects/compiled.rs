@@ -125,6 +125,22 @@ impl CompiledCurves {
             }
         }
     }
+
+    /// How many polynomial coefficients each curve has (its degree + 1).
+    pub fn powers(&self) -> Vec<usize> {
+        self.coefficients.iter().map(Vec::len).collect()
+    }
+
+    /// Every curve's polynomial coefficients for `betas` (constant first, curve after curve;
+    /// `powers().iter().sum()` values): what [`CompiledCurves::evaluate`] computes before its
+    /// Horner steps, by the same sums, so a curve's points can be evaluated later from them
+    /// with the same bits (the bootstrap keeps these per draw instead of 41 points a curve).
+    pub fn evaluate_coefficients(&self, betas: &[Vec<f64>], out: &mut [f64]) {
+        let all = self.coefficients.iter().flatten();
+        for (o, s) in out.iter_mut().zip(all) {
+            *o = s.eval(betas);
+        }
+    }
 }
 
 fn monomial(x: &[f64], exps: &[u8], skip: Option<usize>) -> f64 {

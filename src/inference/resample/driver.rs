@@ -262,14 +262,13 @@ impl<'a> Resampler<'a> {
                 Worker<<D as DrawSource>::Buffer, <E as Step<<D as DrawSource>::Draw>>::Scratch>,
             >,
         );
-        let ledgers = block_starts(b, self.threads, |start, state: &mut State<D, E>| {
+        let ledgers = block_queue(b, self.threads, |start, len, state: &mut State<D, E>| {
             let (buffer, worker) = state;
-            let len = (b - start).min(BLOCK_DRAWS);
             super::timing::mark("block start");
             buffer.resize(len * m, 0.0);
             let ledger = self.block(source, step, start, buffer, worker)?;
-            // SAFETY: `block_starts` hands each start (a multiple of BLOCK_DRAWS below b) to
-            // exactly one call, so this call alone writes draws start..start + len, all < b.
+            // SAFETY: `block_queue` hands each block of draws start..start + len (disjoint
+            // blocks covering 0..b) to exactly one call, so this call alone writes them.
             unsafe { sink.write(start, buffer) };
             super::timing::mark("block end");
             Ok(ledger)
@@ -550,31 +549,75 @@ fn blocks<R: Send>(
     }
 }
 
-/// `run(first_draw, state)` for every block of [`BLOCK_DRAWS`] draws of `b` (in parallel with
-/// the `parallel` feature, on `threads` workers; 0 = all), each worker with a state of its own
-/// (from `T::default()`) that it reuses from block to block.
-fn block_starts<T: Default, R: Send>(
+/// The smallest block [`block_plan`] makes: the analysis' batch of draws (`RowStep`'s 32).
+const TAIL_DRAWS: usize = 32;
+
+/// The blocks `(first draw, draws)` of a run of `b` draws on `workers` workers, in the order
+/// the workers take them: [`BLOCK_DRAWS`] draws while many are left, then smaller, each about
+/// a `2 · workers`-th of what is left (a multiple of [`TAIL_DRAWS`]), down to [`TAIL_DRAWS`]
+/// (guided self-scheduling, Polychronopoulos & Kuck 1987, IEEE Trans. Computers 36(12)). With
+/// blocks of one size the last one (0.5 ms of model 58 at n = 2,000) was often run by one
+/// worker while the other waited (docs/PERFORMANCE.md); now the workers end within a small
+/// block of each other. Which draws a block holds changes nothing in them.
+fn block_plan(b: usize, workers: usize) -> Vec<(usize, usize)> {
+    let mut plan = Vec::new();
+    let mut start = 0;
+    while start < b {
+        let left = b - start;
+        let guided = (left / (2 * workers.max(1))).clamp(TAIL_DRAWS, BLOCK_DRAWS);
+        let len = (guided / TAIL_DRAWS * TAIL_DRAWS).min(left);
+        plan.push((start, len));
+        start += len;
+    }
+    plan
+}
+
+/// `run(first_draw, draws, state)` for every block of [`block_plan`] (on `threads` workers with
+/// the `parallel` feature; 0 = all), each worker taking the next block from a shared counter
+/// when it is free, with a state of its own (from `T::default()`) reused from block to block.
+/// The results in block order.
+fn block_queue<T: Default, R: Send>(
     b: usize,
     threads: usize,
-    run: impl Fn(usize, &mut T) -> R + Sync,
+    run: impl Fn(usize, usize, &mut T) -> R + Sync,
 ) -> Vec<R> {
-    let starts = (0..b.div_ceil(BLOCK_DRAWS)).map(|i| i * BLOCK_DRAWS);
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        let starts: Vec<usize> = starts.collect();
+        use std::sync::atomic::{AtomicUsize, Ordering};
         on_threads(threads, || {
-            starts
+            let workers = rayon::current_num_threads();
+            let plan = block_plan(b, workers);
+            let next = AtomicUsize::new(0);
+            // One task per worker, each taking blocks until none is left: a worker busy
+            // elsewhere (the draw-free stages beside the resampling) joins when it is free.
+            let mut done: Vec<(usize, R)> = (0..workers)
                 .into_par_iter()
-                .map_init(T::default, |state, start| run(start, state))
-                .collect()
+                .flat_map_iter(|_| {
+                    let mut state = T::default();
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&(start, len)) = plan.get(i) else {
+                            break;
+                        };
+                        mine.push((i, run(start, len, &mut state)));
+                    }
+                    mine
+                })
+                .collect();
+            done.sort_unstable_by_key(|(i, _)| *i);
+            done.into_iter().map(|(_, r)| r).collect()
         })
     }
     #[cfg(not(feature = "parallel"))]
     {
         let _ = threads;
         let mut state = T::default();
-        starts.map(|start| run(start, &mut state)).collect()
+        block_plan(b, 1)
+            .into_iter()
+            .map(|(start, len)| run(start, len, &mut state))
+            .collect()
     }
 }
 
@@ -749,6 +792,35 @@ mod tests {
         );
         let e = Resampler::new(3, 1).bootstrap(5, &never).unwrap_err();
         assert_eq!((e.draw, e.reason.as_str()), (0, "no"));
+    }
+
+    /// The blocks cover every draw once, in order, none longer than BLOCK_DRAWS, the tail in
+    /// smaller blocks (multiples of the batch but the last).
+    #[test]
+    fn block_plan_covers_the_draws_with_a_finer_tail() {
+        for (b, workers) in [
+            (0, 2),
+            (1, 2),
+            (31, 1),
+            (5000, 2),
+            (5000, 1),
+            (1000, 8),
+            (777, 3),
+        ] {
+            let plan = block_plan(b, workers);
+            let mut next = 0;
+            for (k, &(start, len)) in plan.iter().enumerate() {
+                assert_eq!(start, next);
+                assert!(len > 0 && len <= BLOCK_DRAWS);
+                assert!(k + 1 == plan.len() || len % TAIL_DRAWS == 0);
+                next += len;
+            }
+            assert_eq!(next, b);
+            assert!(plan.windows(2).all(|w| w[1].1 <= w[0].1), "{b} {workers}");
+        }
+        let plan = block_plan(5000, 2);
+        assert_eq!(plan[0], (0, BLOCK_DRAWS));
+        assert!(plan.iter().rev().take(3).all(|&(_, len)| len <= TAIL_DRAWS));
     }
 
     #[test]

@@ -371,6 +371,26 @@ pub fn summarise_all(
     per_group.into_iter().flatten().collect()
 }
 
+/// Where [`summarise_derived`] reads each statistic's draws: stored columns, or columns
+/// computed when they are read (the grid points of a curve, from the draws of its polynomial's
+/// coefficients), so a run need not keep every statistic of every draw.
+pub trait DrawColumns: Sync {
+    /// How many statistics there are.
+    fn statistics(&self) -> usize;
+    /// Statistic `j`'s draws: a stored column, or computed into `buffer` and borrowed from it.
+    fn column<'a>(&'a self, j: usize, buffer: &'a mut Vec<f64>) -> &'a [f64];
+}
+
+impl DrawColumns for ColumnDraws {
+    fn statistics(&self) -> usize {
+        self.m
+    }
+
+    fn column<'a>(&'a self, j: usize, _: &'a mut Vec<f64>) -> &'a [f64] {
+        ColumnDraws::column(self, j)
+    }
+}
+
 /// [`summarise_all`] for draws stored by statistic: the finite draws of [`INTERLEAVED`] columns
 /// at a time are copied into their worker's buffer (a contiguous read of each column) and
 /// summarised there, groups of columns spread over `threads` workers (0 = all). Each summary is
@@ -378,26 +398,48 @@ pub fn summarise_all(
 pub fn summarise_columns(
     draws: &ColumnDraws,
     point: &[f64],
+    how: (f64, CiMethod),
+    accel: &[f64],
+    threads: usize,
+) -> Vec<BootSummary> {
+    summarise_derived(draws, point, how, accel, threads)
+}
+
+/// A worker's buffers for [`summarise_derived`]: one per column of a group (for computed
+/// columns; a group's four fit in L2, 160 KB at B = 5000) and one for a full selection.
+type Buffers = ([Vec<f64>; INTERLEAVED], Vec<f64>);
+
+/// [`summarise_columns`] for any [`DrawColumns`]: a group's computed columns are made in its
+/// worker's buffers just before they are summarised, while they are in cache. Each summary is
+/// the one [`summarise_with`] gives its column alone.
+pub fn summarise_derived(
+    draws: &impl DrawColumns,
+    point: &[f64],
     (conf, method): (f64, CiMethod),
     accel: &[f64],
     threads: usize,
 ) -> Vec<BootSummary> {
-    let group = |t: &mut Vec<f64>, g: usize| -> Vec<BootSummary> {
-        let cols = g * INTERLEAVED..((g + 1) * INTERLEAVED).min(draws.m);
+    let m = draws.statistics();
+    let group = |(buffers, t): &mut Buffers, g: usize| -> Vec<BootSummary> {
+        let cols = g * INTERLEAVED..((g + 1) * INTERLEAVED).min(m);
+        let columns: Vec<&[f64]> = cols
+            .clone()
+            .zip(buffers.iter_mut())
+            .map(|(j, buffer)| draws.column(j, buffer))
+            .collect();
         // A column's finite draws: the column itself when every draw is finite (no copy), or
         // a copy without the others.
-        let copies: Vec<Option<Vec<f64>>> = cols
-            .clone()
-            .map(|j| {
-                let c = draws.column(j);
+        let copies: Vec<Option<Vec<f64>>> = columns
+            .iter()
+            .map(|c| {
                 let finite = c.iter().fold(true, |all, v| all & v.is_finite());
                 (!finite).then(|| c.iter().copied().filter(|v| v.is_finite()).collect())
             })
             .collect();
-        let parts: Vec<&[f64]> = cols
-            .clone()
+        let parts: Vec<&[f64]> = columns
+            .iter()
             .zip(&copies)
-            .map(|(j, c)| c.as_deref().unwrap_or(draws.column(j)))
+            .map(|(&c, copy)| copy.as_deref().unwrap_or(c))
             .collect();
         let same_len = parts.iter().all(|p| p.len() == parts[0].len());
         let se: Vec<f64> = match <[&[f64]; INTERLEAVED]>::try_from(&parts[..]) {
@@ -428,22 +470,22 @@ pub fn summarise_columns(
             })
             .collect()
     };
-    let groups = draws.m.div_ceil(INTERLEAVED);
+    let groups = m.div_ceil(INTERLEAVED);
     #[cfg(feature = "parallel")]
     let per_group: Vec<Vec<BootSummary>> = {
         use rayon::prelude::*;
         super::driver::on_threads(threads, || {
             (0..groups)
                 .into_par_iter()
-                .map_init(Vec::new, group)
+                .map_init(Buffers::default, group)
                 .collect()
         })
     };
     #[cfg(not(feature = "parallel"))]
     let per_group: Vec<Vec<BootSummary>> = {
         let _ = threads;
-        let mut t = Vec::new();
-        (0..groups).map(|g| group(&mut t, g)).collect()
+        let mut buffers = Buffers::default();
+        (0..groups).map(|g| group(&mut buffers, g)).collect()
     };
     per_group.into_iter().flatten().collect()
 }

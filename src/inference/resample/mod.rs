@@ -27,8 +27,8 @@ pub mod timing;
 pub use counts::resample_counts_many;
 pub use driver::{join_on, step_fn, BootstrapFailure, ColumnDraws, Draws, FnStep, Resampler, Step};
 pub use interval::{
-    acceleration, jackknife, summarise, summarise_all, summarise_columns, summarise_with,
-    BootSummary, CiMethod,
+    acceleration, jackknife, summarise, summarise_all, summarise_columns, summarise_derived,
+    summarise_with, BootSummary, CiMethod, DrawColumns,
 };
 pub use ledger::{Ledger, MAX_FAILED_SHARE};
 pub use moments::Moments;
