@@ -209,6 +209,12 @@ fn diagrams(analysis: &Analysis, opts: &PlotOptions, out: &mut Rendered) -> Resu
         CoefStyle::Stars => "with stars for p < .05, .01, .001",
         CoefStyle::Ci => "with confidence intervals",
     };
+    // A diagram too crowded for its numbers carries path symbols, its coefficients in a key.
+    let on_arrows = if statistical.key.is_some() {
+        "every arrow labelled with its path symbol and the estimated coefficients in a key beneath the drawing"
+    } else {
+        "every equation's estimated coefficients on its arrows"
+    };
     for (stem, d, heading) in [
         (
             "diagram_conceptual",
@@ -218,7 +224,7 @@ fn diagrams(analysis: &Analysis, opts: &PlotOptions, out: &mut Rendered) -> Resu
         (
             "diagram_statistical",
             &mut statistical,
-            format!("Statistical diagram{model}: every equation's estimated coefficients on its arrows, {coefs}"),
+            format!("Statistical diagram{model}: {on_arrows}, {coefs}"),
         ),
     ] {
         let caption = d.caption.clone().unwrap_or_default();

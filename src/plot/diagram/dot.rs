@@ -102,8 +102,12 @@ pub fn to_dot(d: &Diagram) -> String {
             }
         }
     }
-    if let Some(c) = &d.caption {
-        let _ = writeln!(o, "  label={};\n  labelloc=b;", quote(c));
+    // Graphviz places no table: the key's rows (path symbol, coefficient, SE or interval) go
+    // in the graph's label, above the caption.
+    let key = d.key.iter().flat_map(super::key::text_lines);
+    let label: Vec<String> = key.chain(d.caption.iter().cloned()).collect();
+    if !label.is_empty() {
+        let _ = writeln!(o, "  label={};\n  labelloc=b;", quote(&label.join("\n")));
     }
     o.push_str("}\n");
     o

@@ -40,6 +40,7 @@ impl Figure for DiagramFigure<'_> {
         self.draw_arrows(area, s)?;
         self.draw_labels(area, s)?;
         self.draw_boxes(area, s)?;
+        self.draw_key(area, s)?;
         self.draw_caption(area, s)
     }
 }
@@ -256,6 +257,32 @@ impl DiagramFigure<'_> {
             let lines = group_lines(&g.label, r.w, d.label_pt);
             let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
             self.small_text(area, &lines, (t.x, t.y), s)?;
+        }
+        Ok(())
+    }
+
+    /// The key of path symbols: its rules and text, at the arrow labels' size.
+    fn draw_key<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        s: f64,
+    ) -> Result<(), String> {
+        let d = self.diagram;
+        let Some(key) = &d.key else { return Ok(()) };
+        let size = d.label_pt;
+        let p = |x: f64, y: f64| (px(x, s), px(y, s));
+        let rule = BLACK.stroke_width(px(0.6, s).max(1) as u32);
+        for (a, b) in super::key::rules(key, size) {
+            area.draw(&PathElement::new(vec![p(a.0, a.1), p(b.0, b.1)], rule))
+                .map_err(err)?;
+        }
+        for c in super::key::cells(key, size) {
+            let h = if c.right { HPos::Right } else { HPos::Left };
+            let style = TextStyle::from((FAMILY, font::px(size, s)).into_font())
+                .color(&BLACK)
+                .pos(Pos::new(h, VPos::Center));
+            area.draw(&Text::new(c.text, p(c.x, c.y), style))
+                .map_err(err)?;
         }
         Ok(())
     }

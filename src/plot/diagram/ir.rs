@@ -342,6 +342,25 @@ pub struct Diagram {
     /// the height of their other ends ([`Diagram::side_order`]); layout tries both.
     #[serde(skip)]
     pub ends_by_slope: bool,
+    /// Statistical diagrams whose arrows carry path symbols: the table of their coefficients
+    /// under the drawing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<Key>,
+}
+
+/// A table beneath a diagram whose arrows are labelled with path symbols (`a1`, `d21`, `c'`):
+/// each symbol with its coefficient, as Hayes pairs his statistical diagrams with a table of
+/// the coefficients. Rows run down in blocks set side by side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Key {
+    /// Column heads (`Path`, `Coeff.`, `SE` or `95% CI`).
+    pub head: Vec<String>,
+    /// One row per arrow, in the order of the equations and their terms.
+    pub rows: Vec<Vec<String>>,
+    /// How many blocks of rows stand side by side.
+    pub blocks: usize,
+    /// The table's place (its size set when it is built, its position by layout).
+    pub rect: Rect,
 }
 
 /// A frame around the boxes of one categorical predictor's coded columns, with its name.

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ir::{Diagram, DiagramKind, Edge, Node, NodeKind, Rect, Route, Target};
+use super::ir::{Diagram, DiagramKind, Edge, Key, Node, NodeKind, Rect, Route, Target};
 use crate::plot::font::text_width;
 
 /// Spacing and type sizes, in points.
@@ -395,6 +395,7 @@ pub fn blank(kind: DiagramKind, s: &Spacing) -> Diagram {
         groups: Vec::new(),
         margin: s.margin,
         ends_by_slope: s.ends_by_slope,
+        key: None,
     }
 }
 
@@ -471,6 +472,36 @@ pub fn remove_caption(d: &mut Diagram) {
         let lines = caption_lines(&c, inner, d.label_pt).len() as f64;
         d.height = round2(d.height - lines * caption_line_h(d.label_pt) - 0.6 * d.font_pt);
     }
+}
+
+/// Puts `key` under the finished drawing `d` (above its caption), centred, the drawing widened
+/// (and centred) when the key is wider.
+pub fn add_key(d: &mut Diagram, mut key: Key) {
+    let caption = d.caption.clone();
+    remove_caption(d);
+    let inner = d.width - 2.0 * d.margin;
+    let wide = inner.max(key.rect.w);
+    let dx = round2((wide - inner) / 2.0);
+    for n in d.nodes.iter_mut() {
+        n.x += dx;
+    }
+    for r in d.edges.iter_mut().filter_map(|e| e.label_rect.as_mut()) {
+        r.x += dx;
+    }
+    for g in d.groups.iter_mut() {
+        g.rect.x += dx;
+    }
+    let gap = super::key::KEY_GAP_EM * d.label_pt;
+    key.rect.x = round2(d.margin + wide / 2.0);
+    key.rect.y = round2(d.height - d.margin + gap + key.rect.h / 2.0);
+    d.width = round2(wide + 2.0 * d.margin);
+    d.height = round2(d.height + gap + key.rect.h);
+    if let Some(c) = caption {
+        let lines = caption_lines(&c, wide, d.label_pt).len() as f64;
+        d.height = round2(d.height + lines * caption_line_h(d.label_pt) + 0.6 * d.font_pt);
+        d.caption = Some(c);
+    }
+    d.key = Some(key);
 }
 
 /// The caption's lines at `size` in a drawing `width` points wide (inside the margins).

@@ -7,6 +7,7 @@ mod conceptual;
 mod dot;
 mod draw;
 pub mod ir;
+mod key;
 mod latent;
 mod latent_curves;
 mod latent_layout;
@@ -15,6 +16,7 @@ mod layered;
 mod layout;
 mod moderators;
 mod statistical;
+mod symbols;
 mod tikz;
 
 pub use coef_labels::{group_name_rect, HEAD};
@@ -22,8 +24,8 @@ pub use conceptual::conceptual;
 pub use dot::to_dot;
 pub use draw::DiagramFigure;
 pub use ir::{
-    bezier, polyline, Curve, Diagram, DiagramKind, Edge, Group, Node, NodeKind, Rect, Route, Side,
-    Target,
+    bezier, polyline, Curve, Diagram, DiagramKind, Edge, Group, Key, Node, NodeKind, Rect, Route,
+    Side, Target,
 };
 pub use latent::{latent, latent_in_group, LatentOptions, LatentValues};
 pub use statistical::{stars, statistical, statistical_from_spec, CoefStyle};

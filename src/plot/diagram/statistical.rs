@@ -6,7 +6,9 @@
 //! layout is tried again with more room between columns and rows, with arrow ends spread
 //! wider along the boxes' sides, and with the room between columns shared unevenly (more for
 //! the gap a wide fan of arrows into one box crosses); confidence intervals that find no clear
-//! place on two lines are tried on three (narrower).
+//! place on two lines are tried on three (narrower). When no layout within the width finds every
+//! coefficient a clear place, the arrows carry path symbols and the coefficients go in a key
+//! beneath the drawing.
 
 use super::build::{base, new_node, new_node_lines, Roles};
 use super::coef_labels::{group_lines, group_name_h, place_labels, Clashes};
@@ -71,31 +73,120 @@ pub fn statistical_from_spec(spec: &ModelSpec, labels: &Labels) -> Diagram {
         note: None,
         references: Vec::new(),
     };
-    statistical_layout(spec, &eqs, labels, &extras, true).0
+    statistical_layout(spec, &eqs, labels, &extras, Reach::Wider).0
 }
 
 /// The statistical diagram of an analysis, each arrow labelled with its coefficient. `decimals`
-/// digits after the point.
+/// digits after the point. When the coefficients find no place clear of every box, line and
+/// other label within a journal's text width, each arrow is labelled with its path symbol
+/// instead (`a1`, `d21`, `c'`, [`super::symbols`]) and the coefficients go in a key beneath
+/// the drawing, as Hayes (2022) pairs the statistical diagrams of complex models with a table
+/// of their coefficients: short labels fit the narrow gaps of serial-parallel models and the
+/// steep fans of arrows into one box where a number with its interval does not, and no number
+/// is lost or printed smaller than 8 pt.
 pub fn statistical(
     analysis: &Analysis,
     labels: &Labels,
     style: CoefStyle,
     decimals: usize,
 ) -> Diagram {
-    let conf = analysis.options.conf;
     let eqs = |ci_lines: usize| coefficient_equations(analysis, style, decimals, ci_lines);
-    let mut note = match style {
-        CoefStyle::Stars => {
+    let logistic: Vec<String> = eqs(2)
+        .iter()
+        .filter(|e| e.logistic)
+        .map(|e| labels.var(&e.outcome))
+        .collect();
+    let conf = analysis.options.conf;
+    let mut extras = Extras {
+        note: Some(note(style, conf, false, &logistic)),
+        references: references(analysis),
+    };
+    let spec = &analysis.spec;
+    let full = full_labels(spec, &eqs, labels, &extras, style);
+    if full.1.none() {
+        return full.0;
+    }
+    // Gaps wider than the columns' estimate allows: kept when every label is clear and the
+    // diagram still prints at 8 pt at the text width.
+    let lines = if style == CoefStyle::Ci { 3 } else { 2 };
+    let wider = statistical_layout(spec, &eqs(lines), labels, &extras, Reach::Beyond);
+    if wider.1.none() && prints_legibly(&wider.0) {
+        return wider.0;
+    }
+    extras.note = Some(note(style, conf, true, &logistic));
+    let (sym_eqs, key) = keyed_equations(analysis, style, decimals);
+    let mut keyed = statistical_layout(spec, &sym_eqs, labels, &extras, Reach::Within);
+    if keyed.1 <= full.1 || full.1.covering == 0 {
+        let avail = TEXT_WIDTH * keyed.0.label_pt.min(keyed.0.font_pt) / MIN_PRINT_PT
+            - 2.0 * keyed.0.margin;
+        let key = super::key::build(key.0, key.1, avail, keyed.0.label_pt);
+        layout::add_key(&mut keyed.0, key);
+        return keyed.0;
+    }
+    // Even path symbols cover a box or another label: the full labels with the fewest clashes,
+    // wider than the text width if need be (smaller print beats overprinted numbers).
+    if wider.1 < full.1 {
+        wider.0
+    } else {
+        full.0
+    }
+}
+
+/// True when the diagram's smallest text prints at [`MIN_PRINT_PT`] or more at [`TEXT_WIDTH`].
+fn prints_legibly(d: &Diagram) -> bool {
+    d.font_pt.min(d.label_pt) * (TEXT_WIDTH / d.width).min(1.0) >= MIN_PRINT_PT - 1e-9
+}
+
+/// The diagram with coefficients on its arrows laid out within a journal's text width, and its
+/// clashes. Intervals on two lines; where they find no clear place, on three (the interval
+/// broken after its comma: narrower labels for narrow gaps).
+fn full_labels(
+    spec: &ModelSpec,
+    eqs: &dyn Fn(usize) -> Vec<StatEq>,
+    labels: &Labels,
+    extras: &Extras,
+    style: CoefStyle,
+) -> (Diagram, Clashes) {
+    let two = statistical_layout(spec, &eqs(2), labels, extras, Reach::Within);
+    if two.1.none() || style == CoefStyle::Stars {
+        return two;
+    }
+    let three = statistical_layout(spec, &eqs(3), labels, extras, Reach::Within);
+    if three.1 < two.1 {
+        three
+    } else {
+        two
+    }
+}
+
+/// The note under the diagram: what the numbers are (on the arrows, or in the key when the
+/// arrows carry path symbols) and which arrows are log-odds.
+fn note(style: CoefStyle, conf: f64, keyed: bool, logistic: &[String]) -> String {
+    let mut note = match (style, keyed) {
+        (CoefStyle::Stars, false) => {
             "Unstandardized coefficients; * p < .05, ** p < .01, *** p < .001.".to_string()
         }
-        CoefStyle::Ci => format!("Unstandardized coefficients with {conf}% confidence intervals."),
+        (CoefStyle::Ci, false) => {
+            format!("Unstandardized coefficients with {conf}% confidence intervals.")
+        }
+        (CoefStyle::Stars, true) => "Each arrow carries its path symbol; the key gives its \
+            unstandardized coefficient and standard error; * p < .05, ** p < .01, *** p < .001."
+            .to_string(),
+        (CoefStyle::Ci, true) => format!(
+            "Each arrow carries its path symbol; the key gives its unstandardized coefficient \
+             with its {conf}% confidence interval."
+        ),
     };
-    for e in eqs(2).iter().filter(|e| e.logistic) {
+    for y in logistic {
         note.push_str(&format!(
-            " Arrows into {} are logistic regression coefficients (log-odds).",
-            labels.var(&e.outcome)
+            " Arrows into {y} are logistic regression coefficients (log-odds)."
         ));
     }
+    note
+}
+
+/// The reference level of each categorical predictor.
+fn references(analysis: &Analysis) -> Vec<(String, String)> {
     let mut references: Vec<(String, String)> = Vec::new();
     for (fit, _) in &analysis.equations {
         for c in &fit.coding {
@@ -106,27 +197,81 @@ pub fn statistical(
             }
         }
     }
-    let extras = Extras {
-        note: Some(note),
-        references,
+    references
+}
+
+/// Where a symbol goes among its equation's rows: X's path (a, c'; b without mediators) first,
+/// then the mediators' (d, b), then the covariates' (f, g); within a path by number.
+fn key_order(sym: &str) -> (u8, usize, String) {
+    let path = match sym.chars().next() {
+        Some('d' | 'b') => 1,
+        Some('f' | 'g') => 2,
+        _ => 0,
     };
-    let spec = &analysis.spec;
-    if style == CoefStyle::Stars {
-        return statistical_layout(spec, &eqs(2), labels, &extras, true).0;
+    (path, sym.len(), sym.to_string())
+}
+
+/// A key's column heads and rows.
+type KeyTable = (Vec<String>, Vec<Vec<String>>);
+
+/// The equations with each arrow labelled with its path symbol, and the key's heads and rows:
+/// each symbol with its coefficient and its SE and stars, or its interval.
+fn keyed_equations(
+    analysis: &Analysis,
+    style: CoefStyle,
+    decimals: usize,
+) -> (Vec<StatEq>, KeyTable) {
+    let coefs: Vec<(String, Vec<&crate::estimation::Coefficient>)> = analysis
+        .equations
+        .iter()
+        .map(|(fit, _)| {
+            let cs = fit.coefficients.iter().filter(|c| c.term != CONSTANT);
+            (fit.outcome.clone(), cs.collect())
+        })
+        .collect();
+    let terms: Vec<(String, Vec<String>)> = coefs
+        .iter()
+        .map(|(y, cs)| (y.clone(), cs.iter().map(|c| c.term.clone()).collect()))
+        .collect();
+    let symbols = super::symbols::path_symbols(&analysis.spec, &terms);
+    let f = |v: f64| format!("{v:.decimals$}");
+    let mut rows = Vec::new();
+    for ((_, cs), syms) in coefs.iter().zip(&symbols) {
+        // Each equation's rows path by path (a1, a2, ..., then d, then covariates), as Hayes
+        // lists them, rather than in the order the terms entered.
+        let mut eq: Vec<_> = cs.iter().zip(syms).collect();
+        eq.sort_by_key(|(_, sym)| key_order(sym));
+        for (c, sym) in eq {
+            rows.push(match style {
+                CoefStyle::Stars => vec![sym.clone(), f(c.estimate), f(c.se), stars(c.p).into()],
+                CoefStyle::Ci => vec![
+                    sym.clone(),
+                    f(c.estimate),
+                    format!("[{}, {}]", f(c.ci_lower), f(c.ci_upper)),
+                ],
+            });
+        }
     }
-    // Intervals on two lines; where they find no clear place within a journal's text width,
-    // on three (the interval broken after its comma: narrower labels for narrow gaps); wider
-    // than the text width only when neither keeps every label off boxes and other labels.
-    let two = statistical_layout(spec, &eqs(2), labels, &extras, false);
-    if two.1.none() {
-        return two.0;
-    }
-    let three = statistical_layout(spec, &eqs(3), labels, &extras, false);
-    let best = if three.1 < two.1 { three } else { two };
-    if best.1.covering == 0 {
-        return best.0;
-    }
-    statistical_layout(spec, &eqs(3), labels, &extras, true).0
+    let head = match style {
+        CoefStyle::Stars => vec!["Path".into(), "Coeff.".into(), "SE".into(), String::new()],
+        CoefStyle::Ci => vec![
+            "Path".into(),
+            "Coeff.".into(),
+            format!("{}% CI", analysis.options.conf),
+        ],
+    };
+    let eqs = analysis
+        .equations
+        .iter()
+        .zip(symbols)
+        .zip(&terms)
+        .map(|(((fit, _), syms), (_, ts))| StatEq {
+            outcome: fit.outcome.clone(),
+            terms: ts.iter().cloned().zip(syms.into_iter().map(Some)).collect(),
+            logistic: fit.method == Method::Logistic,
+        })
+        .collect();
+    (eqs, (head, rows))
 }
 
 /// The equations of an analysis with each coefficient's label: with stars, or with its
@@ -186,10 +331,10 @@ const WITHIN: usize = TRIES + 9 + SKEWED.len();
 /// gentler slopes (wider gaps) and more room between rows; rows opened further (tall labels,
 /// intervals, between rows of boxes); arrow ends spread wider along the boxes' sides (a fan of
 /// arrows into one box runs closer to parallel, leaving room for labels between its arrows);
-/// uneven gaps ([`SKEWED`]); then, with `allow_wider`, gaps wider than the width allows with
-/// rows opened alike (smaller print beats overprinted numbers; the caller stops before these
-/// unless a label still covers a box or another label).
-fn tries(gap: f64, widest: f64, allow_wider: bool) -> impl Iterator<Item = Try> {
+/// uneven gaps ([`SKEWED`]); then, as `reach` allows, gaps wider than the width allows with
+/// rows opened alike (a diagram's natural width is often narrower than the columns' estimate,
+/// so some of these still print at 8 pt; the caller checks).
+fn tries(gap: f64, widest: f64, reach: Reach) -> impl Iterator<Item = Try> {
     let opening = (0..TRIES).map(move |k| {
         let g = (gap * (1.0 + 0.15 * k as f64)).min(widest);
         (g, 1.0 + 0.1 * k as f64, SPREAD_MIN, 0.0)
@@ -208,12 +353,24 @@ fn tries(gap: f64, widest: f64, allow_wider: bool) -> impl Iterator<Item = Try> 
     let beyond = [1.3, 1.6, 2.0]
         .map(|f| (widest * f, f, SPREAD_MIN, 0.0))
         .into_iter()
-        .filter(move |_| allow_wider);
+        .filter(move |_| reach != Reach::Within);
     opening
         .chain(taller)
         .chain(spread)
         .chain(uneven)
+        .filter(move |_| reach != Reach::Beyond)
         .chain(beyond)
+}
+
+/// Which layouts of [`tries`] are tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Within the gaps a journal's text width allows.
+    Within,
+    /// Those, then wider.
+    Wider,
+    /// Only the wider ones.
+    Beyond,
 }
 
 /// A layout tried: gap between columns (on average), factor on the room between rows, distance
@@ -242,9 +399,9 @@ const SKEWED: [(f64, f64, f64); 14] = [
     (1.0, 2.2, 12.0),
 ];
 
-/// The diagram laid out for the fewest label clashes, and its clashes; wider than a journal's
-/// text width allows only with `allow_wider` (and only when a label would otherwise cover a box
-/// or another label). Each spacing of [`tries`] is laid out with the arrows sharing a box's
+/// The diagram laid out for the fewest label clashes, and its clashes, with the spacings of
+/// `reach` (after those within a journal's text width, wider ones only when a label would
+/// otherwise cover a box or another label). Each spacing of [`tries`] is laid out with the arrows sharing a box's
 /// side ordered by slope, then by the height of their other ends (each leaves some fans
 /// without a clear place for a label that the other clears).
 fn statistical_layout(
@@ -252,7 +409,7 @@ fn statistical_layout(
     eqs: &[StatEq],
     labels: &Labels,
     extras: &Extras,
-    allow_wider: bool,
+    reach: Reach,
 ) -> (Diagram, Clashes) {
     let Fitted {
         s,
@@ -262,7 +419,7 @@ fn statistical_layout(
     } = fit_width(spec, eqs, labels, &extras.references);
     let mut best: Option<(Clashes, Diagram)> = None;
     let widest = max_gap.max(s.col_gap);
-    let each_order = tries(s.col_gap, widest, allow_wider)
+    let each_order = tries(s.col_gap, widest, reach)
         .flat_map(|t| [true, false].map(move |by_slope| (t, by_slope)));
     for (k, ((gap, rows, end_step, skew), by_slope)) in each_order.enumerate() {
         if k >= 2 * WITHIN && best.as_ref().is_some_and(|(c, _)| c.covering == 0) {

@@ -61,6 +61,28 @@ fn curve(o: &mut String, d: &Diagram, i: usize) {
     }
 }
 
+/// The key of path symbols: its rules and its text, where cipa's SVG draws them.
+fn key(o: &mut String, d: &Diagram) {
+    let Some(k) = &d.key else { return };
+    for (a, b) in super::key::rules(k, d.label_pt) {
+        let _ = writeln!(
+            o,
+            "\\draw[line width=0.6pt] ({:.2},{:.2}) -- ({:.2},{:.2});",
+            a.0, a.1, b.0, b.1
+        );
+    }
+    for c in super::key::cells(k, d.label_pt) {
+        let _ = writeln!(
+            o,
+            "\\node[anchor={}, inner sep=0pt, font=\\sffamily\\footnotesize] at ({:.2},{:.2}) {{{}}};",
+            if c.right { "east" } else { "west" },
+            c.x,
+            c.y,
+            latex(&c.text)
+        );
+    }
+}
+
 /// The diagram as a `tikzpicture` (needs `\usetikzlibrary{arrows.meta}`). Arrows run between
 /// the same points as in cipa's SVG, so arrows into a box keep their separate ends.
 pub fn to_tikz(d: &Diagram) -> String {
@@ -130,6 +152,7 @@ pub fn to_tikz(d: &Diagram) -> String {
             );
         }
     }
+    key(&mut o, d);
     if let Some(c) = &d.caption {
         let bottom = d
             .nodes
@@ -142,6 +165,7 @@ pub fn to_tikz(d: &Diagram) -> String {
                     .map(|r| r.y + r.h / 2.0),
             )
             .chain(d.groups.iter().map(|g| g.rect.y + g.rect.h / 2.0))
+            .chain(d.key.iter().map(|k| k.rect.y + k.rect.h / 2.0))
             .fold(0.0, f64::max);
         let _ = writeln!(
             o,
