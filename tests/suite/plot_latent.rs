@@ -164,20 +164,27 @@ fn node<'a>(d: &'a Diagram, id: &str) -> &'a diagram::Node {
     d.node(id).unwrap_or_else(|| panic!("no box {id}"))
 }
 
+/// The three styles every latent diagram test draws: the default (unstandardized with stars),
+/// std.all with residual variances, and unstandardized with intervals.
+fn drawn_styles() -> [LatentOptions; 3] {
+    [
+        (CoefStyle::Stars, LatentValues::Unstandardized, false),
+        (CoefStyle::Stars, LatentValues::StdAll, true),
+        (CoefStyle::Ci, LatentValues::Unstandardized, false),
+    ]
+    .map(|(style, values, residuals)| LatentOptions {
+        values,
+        style,
+        residuals,
+        ..LatentOptions::default()
+    })
+}
+
 #[test]
 fn latent_diagrams_are_laid_out_cleanly() {
     for (name, fit) in cases() {
-        for (style, values, residuals) in [
-            (CoefStyle::Stars, LatentValues::Unstandardized, false),
-            (CoefStyle::Stars, LatentValues::StdAll, true),
-            (CoefStyle::Ci, LatentValues::Unstandardized, false),
-        ] {
-            let opts = LatentOptions {
-                values,
-                style,
-                residuals,
-                ..LatentOptions::default()
-            };
+        for opts in drawn_styles() {
+            let (style, values, residuals) = (opts.style, opts.values, opts.residuals);
             let d = diagram::latent(&fit, &Labels::default(), &opts);
             let tag = format!("{name} {style:?} {values:?} residuals {residuals}");
             check_layout(&tag, &d);
@@ -212,17 +219,8 @@ fn the_framework_latent_mediation_diagram_is_clean() {
     let text = cipa::spec::framework::model("latent_mediation").unwrap();
     let flat = cipa::spec::syntax::parse_flat("latent_mediation", text).unwrap();
     let fit = sem::fit(&flat, &data, &SemOptions::default()).unwrap();
-    for (style, values, residuals) in [
-        (CoefStyle::Stars, LatentValues::Unstandardized, false),
-        (CoefStyle::Stars, LatentValues::StdAll, true),
-        (CoefStyle::Ci, LatentValues::Unstandardized, false),
-    ] {
-        let opts = LatentOptions {
-            values,
-            style,
-            residuals,
-            ..LatentOptions::default()
-        };
+    for opts in drawn_styles() {
+        let (style, values, residuals) = (opts.style, opts.values, opts.residuals);
         let d = diagram::latent(&fit, &Labels::default(), &opts);
         let tag = format!("latent_mediation {style:?} {values:?} residuals {residuals}");
         check_layout(&tag, &d);
@@ -446,17 +444,8 @@ speed ~ textual + visual + grade";
     let Some(fit) = fit("HolzingerSwineford1939.csv", model) else {
         return;
     };
-    for (style, values, residuals) in [
-        (CoefStyle::Stars, LatentValues::Unstandardized, false),
-        (CoefStyle::Stars, LatentValues::StdAll, true),
-        (CoefStyle::Ci, LatentValues::Unstandardized, false),
-    ] {
-        let opts = LatentOptions {
-            values,
-            style,
-            residuals,
-            ..LatentOptions::default()
-        };
+    for opts in drawn_styles() {
+        let (style, values, residuals) = (opts.style, opts.values, opts.residuals);
         let d = diagram::latent(&fit, &Labels::default(), &opts);
         let tag = format!("hs chain {style:?} {values:?} residuals {residuals}");
         check_layout(&tag, &d);
