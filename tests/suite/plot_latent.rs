@@ -199,7 +199,6 @@ fn assert_prints_at_8pt(tag: &str, d: &Diagram) {
         theme: Theme::default(),
     };
     let pt = crate::plot_print::smallest_printed_pt(&to_svg(&fig).unwrap());
-    eprintln!("{tag}: {pt:.2} pt at 6.5 in, key {}", d.key.is_some());
     assert!(pt >= 8.0 - 1e-9, "{tag}: prints at {pt:.2} pt at 6.5 in");
 }
 

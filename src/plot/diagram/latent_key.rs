@@ -124,12 +124,10 @@ pub fn cells(
         LatentValues::Unstandardized => r.se,
         LatentValues::StdAll => r.std_all_se,
     };
+    // A std.all variance the standardization fixes at 1 has no sampling error: no stars.
+    let stars = if se > 0.0 { stars(r.p) } else { "" };
     match style {
-        CoefStyle::Stars => vec![
-            format!("{v:.d$}"),
-            format!("{se:.d$}"),
-            stars(r.p).to_string(),
-        ],
+        CoefStyle::Stars => vec![format!("{v:.d$}"), format!("{se:.d$}"), stars.to_string()],
         CoefStyle::Ci => vec![format!("{v:.d$}"), format!("[{lo:.d$}, {hi:.d$}]")],
     }
 }
