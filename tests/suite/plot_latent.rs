@@ -160,6 +160,48 @@ fn check_parameters(name: &str, fit: &SemFit, d: &Diagram, residuals: bool) {
     assert_eq!(d.edges.len(), expected, "{name}: lines for nothing");
 }
 
+/// With a key beneath, every line carries either a fixed value or a symbol, and each symbol
+/// names exactly one line and one row of the key, whose numbers are the style's (an estimate
+/// with its SE and stars, or with its interval).
+fn check_key(tag: &str, d: &Diagram, style: CoefStyle) {
+    let Some(key) = &d.key else { return };
+    let on_lines: Vec<&str> = d
+        .edges
+        .iter()
+        .filter_map(|e| e.label.as_deref())
+        .filter(|l| l.parse::<f64>().is_err())
+        .collect();
+    let in_key: Vec<&str> = key.rows.iter().map(|r| r[0].as_str()).collect();
+    let mut unique = in_key.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        in_key.len(),
+        "{tag}: a symbol twice in the key"
+    );
+    let mut drawn = on_lines.clone();
+    drawn.sort();
+    assert_eq!(drawn, unique, "{tag}: the lines' symbols are the key's");
+    for r in &key.rows {
+        assert!(r[1].parse::<f64>().is_ok(), "{tag}: {r:?}");
+        match style {
+            CoefStyle::Ci => assert!(r[2].starts_with('[') && r[2].contains(", "), "{tag}"),
+            CoefStyle::Stars => assert!(r[2].parse::<f64>().is_ok() && r.len() == 4, "{tag}"),
+        }
+    }
+}
+
+/// The smallest text of the drawn SVG prints at 8 pt or more at a 6.5 in text width.
+fn assert_prints_at_8pt(tag: &str, d: &Diagram) {
+    let fig = DiagramFigure {
+        diagram: d,
+        theme: Theme::default(),
+    };
+    let pt = crate::plot_print::smallest_printed_pt(&to_svg(&fig).unwrap());
+    assert!(pt >= 8.0 - 1e-9, "{tag}: prints at {pt:.2} pt at 6.5 in");
+}
+
 fn node<'a>(d: &'a Diagram, id: &str) -> &'a diagram::Node {
     d.node(id).unwrap_or_else(|| panic!("no box {id}"))
 }
@@ -190,16 +232,11 @@ fn latent_diagrams_are_laid_out_cleanly() {
             check_layout(&tag, &d);
             check_parameters(&tag, &fit, &d, residuals);
             // At a journal's text width (6.5 in) the smallest text, read off the drawn SVG,
-            // prints at 8 pt or more: the CFA and the structural models alike (those with
-            // their indicators in rows below the endogenous latents in the tighter layout).
-            if opts == LatentOptions::default() {
-                let fig = DiagramFigure {
-                    diagram: &d,
-                    theme: Theme::default(),
-                };
-                let pt = crate::plot_print::smallest_printed_pt(&to_svg(&fig).unwrap());
-                assert!(pt >= 8.0 - 1e-9, "{tag}: prints at {pt:.2} pt at 6.5 in");
-            }
+            // prints at 8 pt or more in every style: the CFA and the structural models alike
+            // (the latter's intervals and std.all values with residual variances in a key
+            // beneath, their lines carrying parameter symbols).
+            assert_prints_at_8pt(&tag, &d);
+            check_key(&tag, &d, style);
         }
     }
 }
@@ -253,13 +290,9 @@ fn the_framework_latent_mediation_diagram_is_clean() {
                 node(&d, "family_owned").y > perf.y,
                 "{tag}: family ownership below"
             );
-            let fig = DiagramFigure {
-                diagram: &d,
-                theme: Theme::default(),
-            };
-            let pt = crate::plot_print::smallest_printed_pt(&to_svg(&fig).unwrap());
-            assert!(pt >= 8.0 - 1e-9, "{tag}: prints at {pt:.2} pt at 6.5 in");
         }
+        assert_prints_at_8pt(&tag, &d);
+        check_key(&tag, &d, style);
     }
 }
 
@@ -450,6 +483,8 @@ speed ~ textual + visual + grade";
         let tag = format!("hs chain {style:?} {values:?} residuals {residuals}");
         check_layout(&tag, &d);
         check_parameters(&tag, &fit, &d, residuals);
+        assert_prints_at_8pt(&tag, &d);
+        check_key(&tag, &d, style);
         if opts != LatentOptions::default() {
             continue;
         }
@@ -474,11 +509,5 @@ speed ~ textual + visual + grade";
         }
         assert!(node(&d, "ageyr").y < textual.y, "{tag}: age above textual");
         assert!(node(&d, "grade").y > speed.y, "{tag}: grade below speed");
-        let fig = DiagramFigure {
-            diagram: &d,
-            theme: Theme::default(),
-        };
-        let pt = crate::plot_print::smallest_printed_pt(&to_svg(&fig).unwrap());
-        assert!(pt >= 8.0 - 1e-9, "{tag}: prints at {pt:.2} pt at 6.5 in");
     }
 }

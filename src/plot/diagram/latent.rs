@@ -6,8 +6,9 @@
 use std::collections::BTreeSet;
 
 use super::ir::Diagram;
+use super::latent_key;
 use super::latent_layout::{self, Structure};
-use super::statistical::{stars, CoefStyle};
+use super::statistical::{stars, CoefStyle, MIN_PRINT_PT, TEXT_WIDTH};
 use crate::plot::labels::Labels;
 use crate::sem::{ParameterRow, SemFit};
 
@@ -51,11 +52,12 @@ pub struct Link {
     pub label: String,
 }
 
-/// The path diagram of a fitted latent-variable model.
+/// The path diagram of a fitted latent-variable model: the numbers on the lines, or, when
+/// that cannot print at 8 pt at a journal's text width (intervals on two lines, std.all with
+/// residual variances), short parameter symbols on the lines and the numbers in a key beneath
+/// (`latent_key`), whichever prints larger.
 pub fn latent(fit: &SemFit, labels: &Labels, opts: &LatentOptions) -> Diagram {
-    let structure = structure(fit, opts);
-    let caption = caption(fit, opts, &structure);
-    latent_layout::layout(&structure, labels, Some(caption))
+    drawn(fit, labels, opts, None)
 }
 
 /// The path diagram of one group of a multi-group fit (`fit` is that group's view,
@@ -66,17 +68,51 @@ pub fn latent_in_group(
     opts: &LatentOptions,
     group: &str,
 ) -> Diagram {
-    let structure = structure(fit, opts);
-    let caption = format!(
-        "Group {group} (n = {}). {}",
-        fit.n,
-        caption(fit, opts, &structure)
-    );
-    latent_layout::layout(&structure, labels, Some(caption))
+    drawn(fit, labels, opts, Some(group))
+}
+
+fn drawn(fit: &SemFit, labels: &Labels, opts: &LatentOptions, group: Option<&str>) -> Diagram {
+    let opening = |c: String| match group {
+        Some(g) => format!("Group {g} (n = {}). {c}", fit.n),
+        None => c,
+    };
+    let s = structure(fit, opts, &|r| coef_text(r, opts));
+    let note = opening(caption(fit, opts, &s, false));
+    let plain = latent_layout::layout(&s, labels, Some(note));
+    if printed_pt(&plain) >= MIN_PRINT_PT - 1e-9 {
+        return plain;
+    }
+    let symbols = latent_key::Symbols::new(&fit.parameters);
+    let label = |r: &ParameterRow| {
+        let cells =
+            || latent_key::cells(values(r, opts), r, opts.values, opts.style, opts.decimals);
+        symbols
+            .label(r, cells)
+            .unwrap_or_else(|| coef_text(r, opts))
+    };
+    let s = structure(fit, opts, &label);
+    let note = opening(caption(fit, opts, &s, true));
+    let mut keyed = latent_layout::layout(&s, labels, Some(note));
+    latent_key::attach(&mut keyed, symbols.table(opts.style, &conf(fit)));
+    if printed_pt(&keyed) > printed_pt(&plain) {
+        keyed
+    } else {
+        plain
+    }
+}
+
+/// The size the diagram's smallest text prints at when it is scaled to a journal's text width
+/// (never enlarged).
+fn printed_pt(d: &Diagram) -> f64 {
+    d.font_pt.min(d.label_pt) * (TEXT_WIDTH / d.width).min(1.0)
 }
 
 /// What the diagram holds, read off the parameter table.
-fn structure(fit: &SemFit, opts: &LatentOptions) -> Structure {
+fn structure(
+    fit: &SemFit,
+    opts: &LatentOptions,
+    label: &dyn Fn(&ParameterRow) -> String,
+) -> Structure {
     let rows = &fit.parameters;
     let latents: Vec<String> = unique(rows.iter().filter(|r| r.op == "=~").map(|r| &r.lhs));
     let is_latent = |v: &str| latents.iter().any(|l| l == v);
@@ -87,7 +123,6 @@ fn structure(fit: &SemFit, opts: &LatentOptions) -> Structure {
         .filter(|r| r.op == "~")
         .flat_map(|r| [r.lhs.as_str(), r.rhs.as_str()])
         .collect();
-    let label = |r: &ParameterRow| coef_text(r, opts);
     let mut s = Structure::default();
     for r in rows.iter().filter(|r| r.op == "=~") {
         let link = Link {
@@ -115,18 +150,24 @@ fn structure(fit: &SemFit, opts: &LatentOptions) -> Structure {
         .chain(s.loadings.iter().map(|l| l.to.clone()))
         .collect();
     for r in rows.iter().filter(|r| r.op == "~~") {
-        if !drawn.contains(&r.lhs) || !drawn.contains(&r.rhs) || !shown_covariance(r, &is_latent) {
+        let variance = r.lhs == r.rhs;
+        if !drawn.contains(&r.lhs)
+            || !drawn.contains(&r.rhs)
+            || !shown_covariance(r, &is_latent)
+            || (variance && !opts.residuals)
+        {
             continue;
         }
+        // Labelled only when drawn: a keyed label notes its row for the key.
         let link = Link {
             from: r.lhs.clone(),
             to: r.rhs.clone(),
             label: label(r),
         };
-        if r.lhs != r.rhs {
-            s.covariances.push(link);
-        } else if opts.residuals {
+        if variance {
             s.variances.push(link);
+        } else {
+            s.covariances.push(link);
         }
     }
     s.latents = latents;
@@ -160,10 +201,9 @@ fn unique<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
     out
 }
 
-/// The text on a line: the estimate with stars or with its interval; a fixed value alone.
-fn coef_text(r: &ParameterRow, opts: &LatentOptions) -> String {
-    let d = opts.decimals;
-    let (v, lo, hi) = match opts.values {
+/// The estimate and its interval in the values asked for.
+fn values(r: &ParameterRow, opts: &LatentOptions) -> (f64, f64, f64) {
+    match opts.values {
         LatentValues::Unstandardized => (r.est, r.ci_lower, r.ci_upper),
         LatentValues::StdAll => {
             // The standardized estimate's Wald interval from its delta-method SE, with the
@@ -175,7 +215,13 @@ fn coef_text(r: &ParameterRow, opts: &LatentOptions) -> String {
                 r.std_all + z * r.std_all_se,
             )
         }
-    };
+    }
+}
+
+/// The text on a line: the estimate with stars or with its interval; a fixed value alone.
+fn coef_text(r: &ParameterRow, opts: &LatentOptions) -> String {
+    let d = opts.decimals;
+    let (v, lo, hi) = values(r, opts);
     if r.free == 0 || !r.p.is_finite() {
         return format!("{v:.d$}");
     }
@@ -187,15 +233,25 @@ fn coef_text(r: &ParameterRow, opts: &LatentOptions) -> String {
 
 /// The note under the diagram: which estimates, what stars or intervals mean, what the shapes
 /// are.
-fn caption(fit: &SemFit, opts: &LatentOptions, s: &Structure) -> String {
+fn caption(fit: &SemFit, opts: &LatentOptions, s: &Structure, keyed: bool) -> String {
     let which = match opts.values {
         LatentValues::Unstandardized => "Unstandardized estimates",
         LatentValues::StdAll => "Standardized estimates (std.all)",
     };
-    let conf = format!("{}", (fit.options.level * 100.0 * 10.0).round() / 10.0);
-    let mut out = match opts.style {
-        CoefStyle::Stars => format!("{which}; * p < .05, ** p < .01, *** p < .001."),
-        CoefStyle::Ci => format!("{which} with {conf}% confidence intervals."),
+    let conf = conf(fit);
+    let mut out = match (opts.style, keyed) {
+        (CoefStyle::Stars, false) => format!("{which}; * p < .05, ** p < .01, *** p < .001."),
+        (CoefStyle::Ci, false) => format!("{which} with {conf}% confidence intervals."),
+        (CoefStyle::Stars, true) => format!(
+            "Each line carries its parameter's symbol (fixed values their number); the key \
+             gives their {} with standard errors; * p < .05, ** p < .01, *** p < .001.",
+            which.to_lowercase()
+        ),
+        (CoefStyle::Ci, true) => format!(
+            "Each line carries its parameter's symbol (fixed values their number); the key \
+             gives their {} with {conf}% confidence intervals.",
+            which.to_lowercase()
+        ),
     };
     out.push_str(" Ellipses: latent variables; boxes: observed variables");
     if !s.covariances.is_empty() || !s.variances.is_empty() {
@@ -203,4 +259,9 @@ fn caption(fit: &SemFit, opts: &LatentOptions, s: &Structure) -> String {
     }
     out.push_str(&format!(". N = {}.", fit.n));
     out
+}
+
+/// The fit's confidence level in percent (`95`, `90`, `99.9`).
+fn conf(fit: &SemFit) -> String {
+    format!("{}", (fit.options.level * 100.0 * 10.0).round() / 10.0)
 }

@@ -10,6 +10,7 @@ pub mod ir;
 mod key;
 mod latent;
 mod latent_curves;
+mod latent_key;
 mod latent_layout;
 mod latent_portrait;
 mod layered;
