@@ -248,7 +248,8 @@ fn latent_diagrams_are_laid_out_cleanly() {
 /// latents on the left with their indicators fanned out on their left, collaboration above
 /// performance on the right with their indicators stacked on their right, ln employees above
 /// collaboration and family ownership below performance. The diagram is clean (no overlaps, no
-/// line through a box, one line per parameter) and prints at 8 pt or more at 6.5 in.
+/// line through a box, one line per parameter) and prints at 8 pt or more at 6.5 in in every
+/// style (standardized values with residual variances and intervals with their key beneath).
 #[test]
 fn the_framework_latent_mediation_diagram_is_clean() {
     let path = crate::common::crate_root().join("datasets/sme_survey.csv");
