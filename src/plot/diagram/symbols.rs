@@ -96,12 +96,7 @@ fn into_mediator(
     let sfx = if k > 1 { i.to_string() } else { String::new() };
     let numbered = |letter: &str, want: Path, t: usize| {
         let family: Vec<usize> = (0..paths.len()).filter(|&u| paths[u] == want).collect();
-        if family.len() == 1 {
-            format!("{letter}{sfx}")
-        } else {
-            let pos = family.iter().position(|&u| u == t).unwrap_or(0) + 1;
-            format!("{letter}{pos}{sfx}")
-        }
+        in_family(letter, &sfx, &family, t)
     };
     (0..terms.len())
         .map(|t| match paths[t] {
@@ -135,14 +130,8 @@ fn into_y(spec: &ModelSpec, paths: &[Path], terms: &[String]) -> Vec<String> {
     let direct = family(|p| p == Path::Direct);
     let through = family(|p| matches!(p, Path::Mediator(_)));
     let covariates = family(|p| p == Path::Covariate);
-    let name = |letter: &str, prime: &str, fam: &[usize], t: usize| {
-        if fam.len() == 1 {
-            format!("{letter}{prime}")
-        } else {
-            let pos = fam.iter().position(|&u| u == t).unwrap_or(0) + 1;
-            format!("{letter}{pos}{prime}")
-        }
-    };
+    let name =
+        |letter: &str, prime: &str, fam: &[usize], t: usize| in_family(letter, prime, fam, t);
     (0..terms.len())
         .map(|t| match paths[t] {
             Path::Direct if no_mediators => name("b", "", &direct, t),
@@ -202,6 +191,18 @@ fn causal_path(spec: &ModelSpec, fs: &[String]) -> Option<Path> {
         .iter()
         .position(|m| fs.contains(m))
         .map(|j| Path::Mediator(j + 1))
+}
+
+/// A path's symbol within its family of paths (Hayes numbers a letter only when it stands for
+/// more than one path): the letter, the path's place in the family if it has company, then the
+/// suffix (an equation number or a prime).
+fn in_family(letter: &str, suffix: &str, family: &[usize], t: usize) -> String {
+    if family.len() == 1 {
+        format!("{letter}{suffix}")
+    } else {
+        let pos = family.iter().position(|&u| u == t).unwrap_or(0) + 1;
+        format!("{letter}{pos}{suffix}")
+    }
 }
 
 #[cfg(test)]
