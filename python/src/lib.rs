@@ -272,6 +272,9 @@ fn run(
     syntax: Option<(String, String)>,
 ) -> PyResult<Run> {
     cipa::inference::resample::timing::begin();
+    if command == "fit" && resamples(kwargs) {
+        cipa::inference::resample::wake_workers();
+    }
     let (data_name, src, memory) = if command == "power" {
         (None, None, false)
     } else {
@@ -291,6 +294,19 @@ fn run(
         memory,
         seconds,
     })
+}
+
+/// Whether a fit's keyword arguments may ask for draws (`boot` is 5000 unless given as 0; `mc`
+/// above zero): the thread pool is then woken while the data are read and the model planned.
+fn resamples(kwargs: &Bound<'_, PyDict>) -> bool {
+    let count = |k: &str| {
+        kwargs
+            .get_item(k)
+            .ok()
+            .flatten()
+            .and_then(|v| v.extract::<i64>().ok())
+    };
+    count("boot").is_none_or(|b| b > 0) || count("mc").is_some_and(|m| m > 0)
 }
 
 /// Runs a parsed command on its data; returns the finished run and the engine's seconds.

@@ -199,6 +199,26 @@ impl Step<[u32]> for RowStep<'_> {
         self.logistic_eq.is_none()
     }
 
+    /// Without a logistic refit a draw needs only its sums, which the lanes make from the
+    /// draws' streams.
+    fn draws_from_streams(
+        &self,
+        work: &mut Work,
+        seed: u64,
+        streams: &[u64],
+        out: &mut [f64],
+        failed: &mut [Option<String>],
+    ) -> bool {
+        if self.logistic_eq.is_some() || !self.stacked.weigh_streams(seed, streams, &mut work.0) {
+            return false;
+        }
+        let m = self.stats.draw_len().max(1);
+        for (k, (out, f)) in out.chunks_mut(m).zip(failed).enumerate() {
+            *f = self.finish(work, (k, &[]), Layout::Draw, out).err();
+        }
+        true
+    }
+
     fn draws(
         &self,
         work: &mut Work,

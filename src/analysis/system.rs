@@ -14,6 +14,8 @@ use crate::numeric::matrix::{cholesky_in_place, cholesky_solve_factored};
 pub struct Scratch {
     /// The weighted sums of the current batch of draws (`batch × width`).
     sums: Vec<f64>,
+    /// Working memory of [`Stacked::weigh_streams`].
+    streams: crate::inference::resample::StreamWork,
     /// Each equation's Cholesky factor (an equation with another's predictors uses that one's).
     factors: Vec<Vec<f64>>,
 }
@@ -136,6 +138,7 @@ impl Stacked {
     pub fn scratch(&self, batch: usize) -> Scratch {
         Scratch {
             sums: vec![0.0; batch * self.width()],
+            streams: Default::default(),
             factors: self.eqs.iter().map(|e| vec![0.0; e.xtx.len()]).collect(),
         }
     }
@@ -146,6 +149,16 @@ impl Stacked {
         let w = self.width();
         s.sums.resize(counts.len() * w, 0.0);
         self.moments.sums(counts, &mut s.sums);
+    }
+
+    /// The weighted sums of the plain bootstrap's draws `(seed, streams[k])`, drawn and summed
+    /// together ([`crate::inference::Moments::sums_of_streams`]): the same as drawing their
+    /// counts and [`Stacked::weigh`]. False where the CPU cannot (then nothing is done).
+    pub fn weigh_streams(&self, seed: u64, streams: &[u64], s: &mut Scratch) -> bool {
+        let w = self.width();
+        s.sums.resize(streams.len() * w, 0.0);
+        self.moments
+            .sums_of_streams(seed, streams, &mut s.streams, &mut s.sums)
     }
 
     /// As [`Stacked::weigh`], and leaves the counts zero (cleared as they are read).
@@ -165,7 +178,7 @@ impl Stacked {
     /// cross-product matrix is singular in this resample.
     pub fn solve(&self, s: &mut Scratch, k: usize, betas: &mut [Vec<f64>]) -> Result<(), String> {
         let w = self.width();
-        let Scratch { sums, factors } = s;
+        let Scratch { sums, factors, .. } = s;
         solve_normal(&self.eqs, &sums[k * w..(k + 1) * w], factors, betas)
     }
 

@@ -44,6 +44,21 @@ pub trait Step<D: ?Sized>: Sync {
         1
     }
 
+    /// The statistics of the plain bootstrap's draws `(seed, streams[k])` straight from their
+    /// streams, for a step that can draw and weigh them together (a step of weighted moments,
+    /// [`super::Moments::sums_of_streams`]): as [`Step::draws`] of the draws' count vectors,
+    /// without them. False (the default) where it cannot; the driver then draws the counts.
+    fn draws_from_streams(
+        &self,
+        _scratch: &mut Self::Scratch,
+        _seed: u64,
+        _streams: &[u64],
+        _out: &mut [f64],
+        _failed: &mut [Option<String>],
+    ) -> bool {
+        false
+    }
+
     /// The statistics of several draws at once, for a step whose work batches (weighted moments
     /// of count draws, [`super::Moments`]): `out` holds `draws.len()` rows of
     /// [`Step::statistics`] values, and `failed[k]` is set to why draw `k` could not be computed
@@ -322,15 +337,19 @@ impl<'a> Resampler<'a> {
             let first = start + c * batch;
             let len = outs.len() / m;
             let streams: Vec<u64> = (first..first + len).map(|d| d as u64).collect();
-            let buffers_now = &mut buffers[..len];
-            let mut draws = if *cleared {
-                source.draws_onto_cleared(seed, &streams, buffers_now)
-            } else {
-                source.draws(seed, &streams, buffers_now)
-            };
-            step.draws(scratch, &mut draws, outs, &mut failed[..len]);
-            drop(draws);
-            *cleared = step.clears_draws();
+            let fused = source.plain_rows()
+                && step.draws_from_streams(scratch, seed, &streams, outs, &mut failed[..len]);
+            if !fused {
+                let buffers_now = &mut buffers[..len];
+                let mut draws = if *cleared {
+                    source.draws_onto_cleared(seed, &streams, buffers_now)
+                } else {
+                    source.draws(seed, &streams, buffers_now)
+                };
+                step.draws(scratch, &mut draws, outs, &mut failed[..len]);
+                drop(draws);
+                *cleared = step.clears_draws();
+            }
             for (k, out) in outs.chunks_mut(m).enumerate() {
                 if let Some(reason) = failed[k].take() {
                     // The replacement is drawn in the first buffer (every batch's first) and
@@ -511,6 +530,7 @@ where
 {
     #[cfg(feature = "parallel")]
     if threads == 0 {
+        super::warm::parallel_work_starts();
         return rayon::join(a, b);
     }
     let _ = threads;
@@ -585,6 +605,7 @@ fn block_queue<T: Default, R: Send>(
     {
         use rayon::prelude::*;
         use std::sync::atomic::{AtomicUsize, Ordering};
+        super::warm::parallel_work_starts();
         on_threads(threads, || {
             let workers = rayon::current_num_threads();
             let plan = block_plan(b, workers);

@@ -15,14 +15,17 @@
 //! - [`interval`]: percentile, bias-corrected and BCa intervals of the draws, with PROCESS's order
 //!   statistics, and the jackknife acceleration of BCa.
 
+mod amx;
 mod counts;
 pub mod driver;
 pub mod interval;
+mod lanes;
 mod ledger;
 mod moments;
 pub mod source;
 mod tiles;
 pub mod timing;
+mod warm;
 
 pub use counts::resample_counts_many;
 pub use driver::{join_on, step_fn, BootstrapFailure, ColumnDraws, Draws, FnStep, Resampler, Step};
@@ -31,7 +34,8 @@ pub use interval::{
     summarise_with, BootSummary, CiMethod, DrawColumns,
 };
 pub use ledger::{Ledger, MAX_FAILED_SHARE};
-pub use moments::Moments;
+pub use moments::{Moments, StreamWork};
 pub use source::{
     resample_counts, stream_rng, ClusterBuffer, Clusters, DrawSource, Normal, Rows, Strata,
 };
+pub use warm::wake_workers;

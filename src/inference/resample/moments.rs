@@ -9,6 +9,10 @@
 //! draw's moments are one row of a matrix product of the batch's counts with the products
 //! ([`Moments::sums`], computed by the tiles of `tiles.rs`).
 
+use super::amx::{self, Digits};
+use super::counts::{resample_counts_bytes, resample_counts_interleaved};
+use super::lanes;
+use super::source::resample_counts;
 use super::tiles::{weighted_sums, weighted_sums_clearing, LANES};
 
 /// The rows' products of the requested column pairs, ready to be summed under count draws.
@@ -17,10 +21,24 @@ pub struct Moments {
     n: usize,
     /// Distinct products per row, padded with zeros to a multiple of eight.
     width: usize,
+    /// Distinct products (the rest of a row is padding).
+    used: usize,
     /// Row-major `n × width`: row `i` holds that row's products.
     products: Vec<f64>,
     /// Where each requested pair's sum sits in a draw's sums.
     at: Vec<usize>,
+    /// The products as digits for the tile unit, where the CPU has one (`amx.rs`).
+    digits: Option<Digits>,
+}
+
+/// Working memory of [`Moments::sums_of_streams`], one per worker (kept between calls; its
+/// counts are all zero between them).
+#[derive(Debug, Default, Clone)]
+pub struct StreamWork {
+    lanes: Vec<u32>,
+    bytes: Vec<u8>,
+    tile_sums: Vec<i32>,
+    one: Vec<u32>,
 }
 
 impl Moments {
@@ -55,11 +73,17 @@ impl Moments {
                 products[i * width + k] = v;
             }
         }
+        let used = distinct.len();
+        let digits = amx::available()
+            .then(|| Digits::new(&products, width, used))
+            .flatten();
         Moments {
             n,
             width,
+            used,
             products,
             at,
+            digits,
         }
     }
 
@@ -88,6 +112,73 @@ impl Moments {
     /// in the batch (a fixed summation order, see `tiles.rs`).
     pub fn sums<C: AsRef<[u32]>>(&self, counts: &[C], out: &mut [f64]) {
         weighted_sums(&self.products, self.width, counts, out);
+    }
+
+    /// The sums of the plain bootstrap's draws `(seed, streams[k])` of the rows, drawn and
+    /// summed together without a count vector per draw, into `out` as [`Moments::sums`] writes
+    /// them: on the tile unit, sixteen draws at a time, as exact sums on each product's grid
+    /// (`amx.rs`); else in the lanes of `lanes.rs`, eight at a time, the same bits as
+    /// [`Moments::sums`] of the draws' counts ([`super::resample_counts`]). False, and nothing
+    /// done, where the CPU has neither.
+    pub fn sums_of_streams(
+        &self,
+        seed: u64,
+        streams: &[u64],
+        work: &mut StreamWork,
+        out: &mut [f64],
+    ) -> bool {
+        if let Some(digits) = &self.digits {
+            self.sums_on_tiles(digits, seed, streams, work, out);
+            return true;
+        }
+        if !lanes::available() {
+            return false;
+        }
+        let counts = &mut work.lanes;
+        counts.resize(self.n * lanes::LANES, 0);
+        debug_assert!(counts.iter().all(|&c| c == 0));
+        let per_group = lanes::LANES * self.width;
+        for (group, out) in streams.chunks(lanes::LANES).zip(out.chunks_mut(per_group)) {
+            resample_counts_interleaved(seed, group, counts);
+            lanes::lane_sums(
+                &self.products,
+                self.width,
+                self.used,
+                counts,
+                group.len(),
+                out,
+            );
+        }
+        true
+    }
+
+    /// [`Moments::sums_of_streams`] on the tile unit. A draw whose byte counts wrapped (a row
+    /// drawn 256 times or more: the counting says so, the draw's sum shows which) is summed
+    /// again from its counts.
+    fn sums_on_tiles(
+        &self,
+        digits: &Digits,
+        seed: u64,
+        streams: &[u64],
+        work: &mut StreamWork,
+        out: &mut [f64],
+    ) {
+        let stride = digits.stride();
+        work.bytes.resize(amx::DRAWS * stride, 0);
+        let per_group = amx::DRAWS * self.width;
+        for (group, out) in streams.chunks(amx::DRAWS).zip(out.chunks_mut(per_group)) {
+            let wrapped = resample_counts_bytes(seed, group, self.n, stride, &mut work.bytes);
+            digits.sums16(&work.bytes, out, self.width, &mut work.tile_sums);
+            for (l, &stream) in group.iter().enumerate().filter(|_| wrapped) {
+                let counts = &work.bytes[l * stride..l * stride + self.n];
+                if counts.iter().map(|&c| u32::from(c)).sum::<u32>() as usize != self.n {
+                    work.one.resize(self.n, 0);
+                    resample_counts(seed, stream, &mut work.one);
+                    digits.sums_exact(&work.one, &mut out[l * self.width..(l + 1) * self.width]);
+                }
+            }
+            work.bytes.fill(0);
+        }
     }
 
     /// As [`Moments::sums`], and leaves every count of the batch zero (cleared as it is read),
@@ -134,5 +225,60 @@ mod tests {
             }
         }
         assert_eq!(m.row(5)[m.at(5)], x[5] * x[5]);
+    }
+
+    /// Drawing and summing together gives the sums of the draws' count vectors: bit for bit
+    /// the floating-point sums in the lanes, the exact sums on the tiles (and those within
+    /// rounding of the floating-point ones), for a whole group and a group of fewer.
+    #[test]
+    fn sums_of_streams_are_the_sums_of_their_counts() {
+        let n = 257;
+        let x: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
+        let w: Vec<f64> = (0..n).map(|i| (i as f64 * 0.11).cos() * 2.0).collect();
+        let one = vec![1.0; n];
+        let m = Moments::new(
+            &[&one[..], &x, &w],
+            &[(0, 0), (0, 1), (1, 2), (2, 2), (1, 1)],
+        );
+        let streams: Vec<u64> = (40..59).collect();
+        let mut together = vec![f64::NAN; streams.len() * m.width()];
+        let mut work = StreamWork::default();
+        if !m.sums_of_streams(9, &streams, &mut work, &mut together) {
+            eprintln!("skipped: this CPU has no AVX-512F, the lanes do not run here");
+            return;
+        }
+        assert!(
+            work.lanes.iter().all(|&c| c == 0),
+            "counts left in the working memory"
+        );
+        assert!(
+            work.bytes.iter().all(|&c| c == 0),
+            "counts left in the working memory"
+        );
+        let counts: Vec<Vec<u32>> = streams
+            .iter()
+            .map(|&s| {
+                let mut c = vec![0; n];
+                resample_counts(9, s, &mut c);
+                c
+            })
+            .collect();
+        let mut plain = vec![f64::NAN; streams.len() * m.width()];
+        m.sums(&counts, &mut plain);
+        let expected = match &m.digits {
+            Some(d) => {
+                let mut exact = vec![f64::NAN; plain.len()];
+                for (c, out) in counts.iter().zip(exact.chunks_mut(m.width())) {
+                    d.sums_exact(c, out);
+                }
+                for (e, p) in exact.iter().zip(&plain) {
+                    assert!((e - p).abs() <= 1e-12 * p.abs().max(1.0), "{e} {p}");
+                }
+                exact
+            }
+            None => plain,
+        };
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&together), bits(&expected));
     }
 }

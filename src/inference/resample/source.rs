@@ -29,6 +29,12 @@ pub trait DrawSource: Sync {
             .collect()
     }
 
+    /// Whether a draw is the row counts of the plain bootstrap of [`Rows`] (a step may then
+    /// make its statistics from the draws' streams, [`super::Step::draws_from_streams`]).
+    fn plain_rows(&self) -> bool {
+        false
+    }
+
     /// As [`DrawSource::draws`], into buffers that are fresh from [`DrawSource::buffer`] or that
     /// the step of the last batch left cleared ([`super::Step::clears_draws`]), which a source
     /// whose new buffers are cleared (all zero) may use to skip clearing them.
@@ -60,6 +66,10 @@ impl DrawSource for Rows {
     fn draw<'a>(&self, seed: u64, stream: u64, buffer: &'a mut Vec<u32>) -> &'a mut [u32] {
         resample_counts(seed, stream, buffer);
         buffer
+    }
+
+    fn plain_rows(&self) -> bool {
+        true
     }
 
     fn draws<'a>(
