@@ -14,6 +14,12 @@
 //!   [`Ledger`], never hidden.
 //! - [`interval`]: percentile, bias-corrected and BCa intervals of the draws, with PROCESS's order
 //!   statistics, and the jackknife acceleration of BCa.
+//! - The hot loop of a regression bootstrap, the count-weighted sums of the rows' products
+//!   ([`Moments`]): `tiles.rs` for count vectors (AVX-512, AVX2 or portable, the same bits);
+//!   for the plain bootstrap the draws are drawn and summed together, eight in the lanes of a
+//!   register (`lanes.rs`, the same bits as the tiles) or sixteen on the AMX tile unit as exact
+//!   fixed-point sums (`amx.rs`, bits of their own; `CIPA_NO_AMX` turns it off); `counts.rs`
+//!   draws eight streams at once; `warm.rs` wakes the pool while a fit is planned.
 
 mod amx;
 mod counts;

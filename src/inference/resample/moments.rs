@@ -74,9 +74,11 @@ impl Moments {
             }
         }
         let used = distinct.len();
+        super::timing::mark("products");
         let digits = amx::available()
             .then(|| Digits::new(&products, width, used))
             .flatten();
+        super::timing::mark("digits");
         Moments {
             n,
             width,
