@@ -36,6 +36,12 @@ def test_sem_from_a_dataframe_and_its_tables():
     assert "Latent Variables" in res.summary()
 
 
+def test_sem_monte_carlo_needs_fifty_draws():
+    import pytest
+
+    with pytest.raises(cipa.UsageError, match="--mc 1 is too few draws"):
+        cipa.sem(DATA, syntax=MODEL, mc=1, seed=1)
+
 
 def test_sem_apa_equals_the_command_line(cli, tmp_path):
     table = cipa.sem(DATA, model=MODEL).apa("markdown")

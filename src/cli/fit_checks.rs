@@ -18,18 +18,12 @@ pub fn flags(a: &FitArgs) -> Result<(), CliError> {
         super::check_boot(b, a.conf)?;
     }
     if let Some(mc) = a.mc {
-        super::limits::at_most(
-            "--mc",
-            mc,
-            super::limits::MAX_MC,
-            "10,000 draws is plenty for Monte Carlo intervals",
-        )?;
         if mc == 0 {
             return Err(usage(
                 "--mc 0 asks for no Monte Carlo draws: give their number (e.g. --mc 10000), or drop --mc for bootstrap intervals",
             ));
         }
-        super::check_draws("--mc", "draws", mc, a.conf)?;
+        super::check_mc(mc, a.conf)?;
         if a.boot.is_some_and(|b| b > 0) {
             return Err(usage(
                 "--mc gives Monte Carlo intervals instead of the bootstrap: drop --boot, or drop --mc",

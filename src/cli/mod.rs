@@ -135,6 +135,20 @@ pub(crate) fn check_boot(b: usize, conf: f64) -> Result<(), CliError> {
     })
 }
 
+/// Checks `mc > 0` Monte Carlo draws of the coefficients (`fit --mc`, `sem --mc`; 0 is "none"
+/// to `sem` and refused earlier by `fit`): at most [`limits::MAX_MC`] and, as for the bootstrap,
+/// enough draws for a `conf`% percentile interval ([`check_draws`]): one draw gave an
+/// "interval" that is a single point.
+pub(crate) fn check_mc(mc: usize, conf: f64) -> Result<(), CliError> {
+    limits::at_most(
+        "--mc",
+        mc,
+        limits::MAX_MC,
+        "10,000 draws is plenty for Monte Carlo intervals",
+    )?;
+    check_draws("--mc", "draws", mc, conf)
+}
+
 /// Refuses fewer than the draws a `conf`% percentile interval needs (see [`check_boot`]).
 pub(crate) fn check_draws(flag: &str, what: &str, b: usize, conf: f64) -> Result<(), CliError> {
     let tail = (100.0 - conf) / 200.0;

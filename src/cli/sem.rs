@@ -74,13 +74,11 @@ impl SemPlan {
                 "--cluster with --boot or --mc: the bootstrap resamples rows, not clusters; drop one of them",
             ));
         }
-        // Before any allocation: a typo such as --mc 4000000000 aborted on a failed allocation.
-        super::limits::at_most(
-            "--mc",
-            a.mc,
-            super::limits::MAX_MC,
-            "10,000 draws is plenty for Monte Carlo intervals",
-        )?;
+        // Before any allocation: a typo such as --mc 4000000000 aborted on a failed allocation,
+        // and --mc 1 printed an "interval" that was one draw. 0 (the default) is no draws.
+        if a.mc > 0 {
+            super::check_mc(a.mc, a.conf)?;
+        }
         super::limits::threads(a.threads)?;
         let (source, text) = model_text(&a)?;
         let flat = crate::spec::syntax::parse_flat(&source, &text).map_err(crate::Error::from)?;

@@ -107,8 +107,31 @@ fn compared(
 ) -> Result<LrtTable, CliError> {
     let err = |e: crate::sem::SemError| CliError::from(crate::Error::from(e));
     let (flat, names) = super::sem::compare_model(path, &plan.source)?;
-    let other = fit_grouped(plan, &flat, data, gopts)?;
+    let other = fit_compared(plan, &flat, data, gopts)?;
     crate::sem::lrt::lrt_groups(&[(&names.0, fit), (&names.1, &other)]).map_err(err)
+}
+
+/// MODEL's grouped fit under the same options. A --group-partial entry was checked against the
+/// main model (fitted first); one that is no row of MODEL (a parameter MODEL drops) exempts
+/// nothing there, as in lavaan, so it is left out of MODEL's options rather than refused.
+fn fit_compared(
+    plan: &SemPlan,
+    flat: &crate::spec::flat::FlatModel,
+    data: &Dataset,
+    gopts: &GroupOptions,
+) -> Result<GroupedFit, CliError> {
+    let mut gopts = gopts.clone();
+    loop {
+        match fit_grouped(plan, flat, data, &gopts) {
+            Err(CliError::Input(crate::Error::Sem(crate::sem::SemError::UnknownPartial {
+                entry,
+                ..
+            }))) if gopts.partial.iter().any(|p| p.trim() == entry) => {
+                gopts.partial.retain(|p| p.trim() != entry);
+            }
+            other => return other,
+        }
+    }
 }
 
 /// The grouped fit the flags ask for: cluster-robust with --cluster (sem/groups/cluster.rs).
@@ -207,10 +230,12 @@ fn group_options(plan: &SemPlan) -> Result<GroupOptions, CliError> {
     Ok(GroupOptions {
         column: a.group.clone().unwrap_or_default(),
         equal,
+        // An empty entry ("a,,b" or "") names nothing, as lavaan reads group.partial = "".
         partial: a
             .group_partial
             .iter()
             .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
             .collect(),
     })
 }

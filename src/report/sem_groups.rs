@@ -127,7 +127,9 @@ fn estimation_lines(fit: &GroupedFit) -> Vec<(String, String)> {
     }
     if !fit.group_options.partial.is_empty() {
         h.push((
-            "Free in every group".into(),
+            // Not "free": an entry may name a fixed row (a marker loading) or one a shared
+            // label keeps equal; --group-partial only exempts it from --group-equal.
+            "Exempt from --group-equal".into(),
             fit.group_options.partial.join(", "),
         ));
     }

@@ -69,6 +69,12 @@ pub enum SemError {
         groups: usize,
         pos: Pos,
     },
+    #[error("--group-partial '{entry}' names no parameter of the model{hint}; write each entry as the parameter's 'lhs op rhs', e.g. {}", .examples.iter().map(|e| format!("'{e}'")).collect::<Vec<_>>().join(", "))]
+    UnknownPartial {
+        entry: String,
+        hint: String,
+        examples: Vec<String>,
+    },
     #[error("the grouping variable '{column}' has {levels} level(s) among the rows used; multi-group SEM needs 2 to 50 groups{}", if *.levels < 2 { ": fit the model without --group" } else { ": is it a continuous variable? group by a categorical one" })]
     GroupLevels { column: String, levels: usize },
     #[error("group '{group}' ({column} = {group}) has {n} complete rows, fewer than the {npar} it needs (at least its own free parameters, and more rows than observed variables): merge small groups, drop the group, or make parameters equal across groups (--group-equal)")]

@@ -216,6 +216,48 @@ fn syntax_model_with_defined_quantity() {
     );
 }
 
+/// A label before a product term names that term's coefficient (as in lavaan), so a `:=` can
+/// use it: `a*x:w` in a := equals the unlabelled run's x:w coefficient times b.
+#[test]
+fn a_label_on_a_product_term_names_its_coefficient() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data(dir.path());
+    let run = |name: &str, text: &str| {
+        let spec = write(dir.path(), name, text);
+        json(&cipa(&[
+            "fit",
+            "--data",
+            d.to_str().unwrap(),
+            "--spec",
+            spec.to_str().unwrap(),
+            "--x",
+            "x",
+            "--boot",
+            "0",
+            "--format",
+            "json",
+        ]))
+    };
+    let labelled = run("l.cipa", "m ~ c1*x + w + a*x:w\ny ~ x + b*m\nind := a*b\n");
+    let plain = run("p.cipa", "m ~ x + w + x:w\ny ~ x + m\n");
+    let coef = |outcome: &str, term: &str| {
+        plain["equations"]
+            .as_array()
+            .and_then(|eqs| eqs.iter().find(|e| e["outcome"] == outcome))
+            .and_then(|e| e["coefficients"].as_array())
+            .and_then(|cs| cs.iter().find(|c| c["term"] == term))
+            .and_then(|c| c["estimate"].as_f64())
+            .unwrap_or_else(|| panic!("{outcome} ~ {term} in {plain}"))
+    };
+    let expected = coef("m", "x:w") * coef("y", "m");
+    let ind = labelled["defined"][0]["estimate"].as_f64().unwrap();
+    assert_eq!(labelled["defined"][0]["name"], "ind");
+    assert!(
+        (ind - expected).abs() <= 1e-12 * expected.abs().max(1e-8),
+        "ind {ind} = a*b {expected}"
+    );
+}
+
 #[test]
 fn bad_specs_are_usage_errors_with_positions() {
     let dir = tempfile::tempdir().unwrap();

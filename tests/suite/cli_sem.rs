@@ -456,3 +456,54 @@ fn resampling_flags_give_the_library_bootstrap() {
     assert!(text.contains("Bollen-Stine"), "{text}");
     assert!(text.contains("60 bootstrap resamples, seed 9"), "{text}");
 }
+
+/// The estimate of `lhs op rhs` in a `cipa sem` JSON document.
+fn estimate(doc: &Value, lhs: &str, op: &str, rhs: &str) -> f64 {
+    doc["parameters"]
+        .as_array()
+        .and_then(|rows| {
+            rows.iter()
+                .find(|r| r["lhs"] == lhs && r["op"] == op && r["rhs"] == rhs)
+        })
+        .map(|r| num(&r["est"]))
+        .unwrap_or_else(|| panic!("no row {lhs} {op} {rhs}"))
+}
+
+/// A label before a product term labels that regression coefficient (lavaan's rule), for an
+/// observed product (`x1:x2`, the raw product column) and a latent one (`visual:x5`, DMC
+/// product indicators): `ind := a*b` equals the unlabelled fit's product coefficient times b.
+#[test]
+fn a_label_on_a_product_term_names_its_coefficient() {
+    let Some(data) = hs() else { return };
+    let run = |model: &str| {
+        json(&cipa(&[
+            "sem", "--data", &data, "--syntax", model, "--format", "json",
+        ]))
+    };
+    for (product, labelled, plain) in [
+        (
+            "x1:x2",
+            "x4 ~ x1 + x2 + a*x1:x2\nx7 ~ b*x4\nind := a*b",
+            "x4 ~ x1 + x2 + x1:x2\nx7 ~ x4",
+        ),
+        (
+            "visual:x5",
+            "visual =~ x1 + x2 + x3\nx4 ~ x5 + visual + a*visual:x5\nx7 ~ b*x4\nind := a*b",
+            "visual =~ x1 + x2 + x3\nx4 ~ x5 + visual + visual:x5\nx7 ~ x4",
+        ),
+    ] {
+        let with = run(labelled);
+        let without = run(plain);
+        let expected = estimate(&without, "x4", "~", product) * estimate(&without, "x7", "~", "x4");
+        let ind = estimate(&with, "ind", ":=", "a*b");
+        assert!(
+            close(ind, expected, 1e-8, 1e-9),
+            "{product}: ind {ind} = a*b {expected}"
+        );
+        let term = with["parameters"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["rhs"] == product))
+            .expect("the product row");
+        assert_eq!(term["label"], "a", "{product}");
+    }
+}

@@ -118,6 +118,82 @@ fn unsupported_flags_and_bad_lists_are_usage_errors() {
     assert!(err.contains("'id' has 301 level(s)"), "{err}");
 }
 
+/// `--group-partial` names parameters as lavaan's group.partial does (`lhs op rhs`, spaces
+/// ignored). An entry that names no row of the model used to be accepted and ignored (and printed
+/// as "Free in every group"); it is a usage error with the model's own examples, a label or a
+/// covariance in the other order saying what to write. An entry --group-equal does not
+/// constrain (an intercept under loadings-only equality, a fixed marker loading) is accepted, as
+/// lavaan does, changes nothing, and the report says only that it is exempt.
+#[test]
+fn group_partial_must_name_a_parameter_of_the_model() {
+    let Some(data) = hs() else { return };
+    let model =
+        "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + a*x9\nx1 ~~ x4";
+    let run = |extra: &[&str]| cipa(&grouped_args(&data, model, "school", extra));
+    let refused = |partial: &str| {
+        usage_error(&run(&[
+            "--group-equal",
+            "loadings",
+            "--group-partial",
+            partial,
+        ]))
+    };
+    let err = refused("nonsense");
+    assert!(
+        err.contains("--group-partial 'nonsense' names no parameter of the model;")
+            && err.contains("e.g. 'visual =~ x2', 'x1 ~ 1', 'x1 ~~ x1'"),
+        "{err}"
+    );
+    let err = refused("a");
+    assert!(
+        err.contains(
+            "(it is a label: --group-partial takes the parameter itself, here 'speed =~ x9')"
+        ),
+        "{err}"
+    );
+    let err = refused("x4 ~~ x1");
+    assert!(err.contains("(the model writes it 'x1 ~~ x4')"), "{err}");
+    let err = usage_error(&run(&["--invariance", "--group-partial", "visual =~ x9"]));
+    assert!(err.contains("'visual =~ x9' names no parameter"), "{err}");
+
+    let fit = |extra: &[&str]| {
+        let doc = json(&run(&[
+            &["--group-equal", "loadings", "--format", "json"],
+            extra,
+        ]
+        .concat()));
+        doc["fit"]["chisq"].as_f64().expect("chisq")
+    };
+    let plain = fit(&[]);
+    for partial in ["x3 ~ 1", "visual=~x1", ""] {
+        assert_eq!(fit(&["--group-partial", partial]), plain, "{partial}");
+    }
+    assert_ne!(fit(&["--group-partial", "visual =~ x2"]), plain);
+    let text = ok(&run(&[
+        "--group-equal",
+        "loadings",
+        "--group-partial",
+        "x3 ~ 1",
+    ]));
+    assert!(
+        text.contains("Exempt from --group-equal : x3 ~ 1"),
+        "{text}"
+    );
+    assert!(!text.contains("Free in every group"), "{text}");
+    // --compare: an entry of the main model that the nested model drops exempts nothing there.
+    let dir = tempfile::tempdir().unwrap();
+    let nested = crate::common::cli::write(dir.path(), "nested.lav", CFA);
+    let text = ok(&run(&[
+        "--group-equal",
+        "loadings,residual.covariances",
+        "--group-partial",
+        "x1 ~~ x4",
+        "--compare",
+        nested.to_str().unwrap(),
+    ]));
+    assert!(text.contains("Chisq diff"), "{text}");
+}
+
 /// `--group school --missing fiml --estimator mlr` on HolzingerSwineford1939 with the cells of
 /// tests/golden/sem_hs_fiml/blank.csv blanked: the grouped FIML fit with lavaan's chi-square,
 /// per-group contributions and scaled test (tests/golden/sem_hs_groups_fiml/mlr/configural).

@@ -79,3 +79,53 @@ fn sem_draws_and_threads_have_limits() {
         "{err}"
     );
 }
+
+/// `sem --mc 1` printed a Monte Carlo "interval" that was one draw; `sem --mc` now takes what
+/// `fit --mc` takes (the same message, word for word): at least 50 draws, and at least one draw
+/// beyond each end of the interval (200 at --conf 99). `--mc 0` (the default) stays "none".
+#[test]
+fn sem_monte_carlo_needs_as_many_draws_as_fit() {
+    let Some(data) = hs() else { return };
+    let sem = |extra: &[&str]| {
+        let model = "visual =~ x1 + a*x2 + b*x3\nab := a*b";
+        let base = ["sem", "--data", &data, "--syntax", model, "--seed", "1"];
+        cipa(&crate::common::cli::with(&base, extra))
+    };
+    let sme = crate::common::cli::sme_example().display().to_string();
+    let fit = |extra: &[&str]| {
+        let base = [
+            "fit",
+            "--data",
+            &sme,
+            "--missing",
+            "-99",
+            "--model",
+            "4",
+            "--x",
+            "network_ties",
+            "--m",
+            "collab",
+            "--y",
+            "export_intensity",
+            "--seed",
+            "1",
+        ];
+        usage_error(&cipa(&crate::common::cli::with(&base, extra)))
+    };
+    for (flags, needed) in [
+        (&["--mc", "1"][..], "50"),
+        (&["--mc", "100", "--conf", "99"], "200"),
+    ] {
+        let err = usage_error(&sem(flags));
+        assert!(err.contains(&format!("use at least {needed}")), "{err}");
+        assert_eq!(err, fit(flags), "sem and fit word --mc alike");
+    }
+    let doc = crate::common::cli::json(&sem(&["--mc", "0", "--format", "json"]));
+    assert_eq!(
+        doc["resampling"],
+        serde_json::Value::Null,
+        "--mc 0 is no draws"
+    );
+    let doc = crate::common::cli::json(&sem(&["--mc", "50", "--format", "json"]));
+    assert!(doc["resampling"].is_object(), "50 draws are taken");
+}

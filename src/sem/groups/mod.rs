@@ -20,6 +20,7 @@ mod interaction;
 pub mod invariance;
 mod measures;
 pub mod partable;
+mod partial;
 pub mod resample;
 mod resample_fiml;
 mod robust;

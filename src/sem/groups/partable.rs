@@ -69,6 +69,7 @@ pub fn build(
     let first = first.ok_or_else(|| SemError::UnsupportedOption {
         what: "a grouped model with no groups".into(),
     })?;
+    super::partial::check(&eq.partial, &rows)?;
     let labels = virtual_labels(&rows, &row_offset, &first, eq);
     let equalities = equalities_from_labels(&mut rows, &labels);
     let n_free = number_rows(&mut rows);

@@ -82,6 +82,7 @@ pub fn fit_with(
                without one is fitted by plain ML)"
             .into(),
     })?;
+    spec::refuse_constraints(flat, &it)?;
     let lopts = SemOptions {
         meanstructure: true,
         fixed_x: false,

@@ -140,3 +140,48 @@ fn with_observed_factor_path(rest: &mut FlatModel, it: &Interaction) {
         });
     }
 }
+
+/// Refuses what LMS cannot fit yet before anything is estimated: `:=` and `==`/`<`/`>` (its
+/// parameters are the mixture's θ and ω, which the engine's constraint and delta-method code
+/// do not index) and a label the product term shares with another row (an equality). Without
+/// this, a `:=` naming the product term's label (`y ~ a*f:g; ind := a*b`) was reported as "the
+/// label 'a' names no parameter": the term is split off before the engine's table is built.
+pub fn refuse_constraints(flat: &FlatModel, it: &Interaction) -> Result<(), SemError> {
+    const ADVICE: &str = "LMS fits no := or ==, <, > yet, whatever labels they use; a label on \
+                          the product term ('y ~ a*f:g') only names its coefficient in the \
+                          report; --interaction dmc, the default, fits := and constraints on \
+                          every label, the product term's included";
+    let first_defined = flat
+        .defined
+        .first()
+        .map(|d| (format!("'{} := {}'", d.name, d.text), d.pos));
+    let first_constraint = flat
+        .constraints
+        .first()
+        .map(|c| (format!("'{}'", c.text), c.pos));
+    if let Some((text, pos)) = first_defined.or(first_constraint) {
+        return Err(SemError::Unsupported {
+            what: format!("{text} under --interaction lms ({ADVICE})"),
+            pos,
+        });
+    }
+    if it.label.is_empty() {
+        return Ok(());
+    }
+    let is_term = |r: &Relation| r.lhs == it.outcome && r.rhs == [it.a.clone(), it.b.clone()];
+    let shared = flat
+        .relations
+        .iter()
+        .find(|r| !is_term(r) && r.modifier.labels.iter().flatten().any(|l| *l == it.label));
+    match shared {
+        Some(r) => Err(SemError::Unsupported {
+            what: format!(
+                "the label '{}' on the product term and on another row (line {}) under \
+                 --interaction lms (a shared label makes them equal, a constraint: {ADVICE})",
+                it.label, r.pos.line
+            ),
+            pos: it.pos,
+        }),
+        None => Ok(()),
+    }
+}
