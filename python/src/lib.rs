@@ -463,6 +463,9 @@ fn is_file(path: &str) -> bool {
 #[pymodule]
 fn _cipa(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::install_panic_hook();
+    // The importing thread is the one that calls cipa: it becomes a worker of the pool, so a
+    // call runs its share of the draws itself (docs/PERFORMANCE.md, "From Python").
+    cipa::inference::resample::join_pool_from_this_thread();
     let py = m.py();
     m.add("__version__", cipa::VERSION)?;
     m.add("CipaError", py.get_type::<errors::CipaError>())?;

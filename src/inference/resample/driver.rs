@@ -530,8 +530,25 @@ where
 {
     #[cfg(feature = "parallel")]
     if threads == 0 {
-        super::warm::parallel_work_starts();
-        return rayon::join(a, b);
+        use super::warm;
+        // Whichever side ends first, its worker does not go to sleep: it spins (for at most
+        // warm::LINGER) until the other side hands out parallel work or ends, so that it is
+        // awake to take its share (docs/PERFORMANCE.md: a worker woken from sleep there took
+        // up to 2 ms on this virtual machine).
+        let epoch = warm::release();
+        let linger = |r| {
+            // Released, or the other side is still busy after LINGER: either way, on.
+            let _ = warm::spin_until_released(epoch, std::time::Instant::now() + warm::LINGER);
+            r
+        };
+        return rayon::join(
+            || {
+                let r = a();
+                warm::release();
+                r
+            },
+            || linger(b()),
+        );
     }
     let _ = threads;
     let ra = a();
@@ -605,7 +622,7 @@ fn block_queue<T: Default, R: Send>(
     {
         use rayon::prelude::*;
         use std::sync::atomic::{AtomicUsize, Ordering};
-        super::warm::parallel_work_starts();
+        super::warm::release();
         on_threads(threads, || {
             let workers = rayon::current_num_threads();
             let plan = block_plan(b, workers);

@@ -44,4 +44,4 @@ pub use moments::{Moments, StreamWork};
 pub use source::{
     resample_counts, stream_rng, ClusterBuffer, Clusters, DrawSource, Normal, Rows, Strata,
 };
-pub use warm::wake_workers;
+pub use warm::{join_pool_from_this_thread, wake_workers};

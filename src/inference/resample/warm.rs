@@ -1,45 +1,69 @@
-//! Waking the thread pool ahead of a resampling. A worker that has slept for a while (between
-//! calls from Python, say, while another library ran) sits on a virtual CPU the hypervisor has
-//! halted; the first parallel task of a run then waited 0.5-5 ms for it (the stage time stamps
-//! of docs/PERFORMANCE.md, "From Python"), the first blocks ran on one core meanwhile. Waking one
-//! worker when a run starts, and keeping it spinning until the run hands out parallel work (at
-//! most [`SPIN`]), takes that wait off the run's wall time: it overlaps the serial stages
-//! (arguments, plan, the full-sample fits) instead. OpenMP runtimes do the same (an active wait
-//! policy, e.g. `KMP_BLOCKTIME`). Nothing a run computes depends on it.
+//! Keeping the pool's workers awake around a resampling. A worker that has slept for a while
+//! (between calls from Python, say, while another library ran, or in the gap between the
+//! draw-free stages and the draws) sits on a virtual CPU the hypervisor has halted; waking it
+//! took 0.5-5 ms (the stage time stamps of docs/PERFORMANCE.md, "From Python"), and the draws
+//! ran on one core meanwhile. So a fit that will resample wakes one worker as it starts and
+//! keeps it spinning until the run hands out parallel work, and a worker that finishes its side
+//! of [`super::join_on`] early spins until the other side hands out work or ends, each for at
+//! most a few milliseconds. OpenMP runtimes do the same (an active wait policy, e.g.
+//! `KMP_BLOCKTIME`). Nothing a run computes depends on it.
 
-// Without the `parallel` feature there is no pool to wake: only `wake_workers` is used.
+// Without the `parallel` feature there is no pool to keep awake: only `wake_workers` is used.
 #![cfg_attr(not(feature = "parallel"), allow(dead_code, unused_imports))]
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-/// Counts the parallel stages that started: a spinning worker stops when it changes.
-static STARTED: AtomicU64 = AtomicU64::new(0);
+/// Counts the events a spinning worker waits for (parallel work handed out, or the side of a
+/// join it waits beside ended): a spinning worker stops when it changes.
+static EPOCH: AtomicU64 = AtomicU64::new(0);
 
-/// The longest a worker spins: longer than the serial stages of a fit before its resampling
-/// (about 2-2.5 ms for model 58 at n = 2,000 from Python, cold), short enough that a run that
-/// ends early (an error, a fit without draws) wastes little of an otherwise idle core.
-#[cfg(feature = "parallel")]
-const SPIN: std::time::Duration = std::time::Duration::from_millis(5);
+/// The longest a woken worker spins: longer than the serial stages of a fit before its
+/// resampling (about 2-2.5 ms for model 58 at n = 2,000 from Python, cold), short enough that a
+/// run that ends early (an error, a fit without draws) wastes little of an otherwise idle core.
+const SPIN: Duration = Duration::from_millis(5);
 
-/// Wakes one worker of the global pool, which then spins until [`parallel_work_starts`] is
-/// called or [`SPIN`] has passed. Without the `parallel` feature, or with a single worker,
-/// nothing.
+/// The longest a worker that finished its side of a join early spins for the other side.
+pub(super) const LINGER: Duration = Duration::from_millis(3);
+
+/// Wakes one worker of the global pool, which then spins until [`release`] is called or
+/// [`SPIN`] has passed. Without the `parallel` feature, or with a single worker, nothing.
 pub fn wake_workers() {
     #[cfg(feature = "parallel")]
     if rayon::current_num_threads() > 1 {
-        let epoch = STARTED.load(Ordering::Acquire);
+        let epoch = EPOCH.load(Ordering::Acquire);
         rayon::spawn(move || {
-            spin_until_work(epoch, Instant::now() + SPIN);
+            spin_until_released(epoch, Instant::now() + SPIN);
         });
     }
 }
 
-#[cfg(any(feature = "parallel", test))]
-/// Spins until parallel work starts after `epoch` (true) or `until` passes (false).
-fn spin_until_work(epoch: u64, until: Instant) -> bool {
+/// Makes the calling thread a worker of the global pool (rayon's `use_current_thread`), for a
+/// program whose work starts on one thread, such as the Python module (called on import): its
+/// calls then run their part of every join and resampling themselves, and hand the rest to a
+/// worker that `wake_workers` keeps awake, instead of sleeping until the pool's workers finish
+/// (two more thread wake-ups per call, each up to 2 ms on a halted virtual CPU). Does nothing
+/// where the global pool exists already, or without the `parallel` feature.
+pub fn join_pool_from_this_thread() {
+    #[cfg(feature = "parallel")]
+    {
+        // An error means the global pool was built before: it stays as it is.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .use_current_thread()
+            .build_global();
+    }
+}
+
+/// Says that parallel work is being handed out (or that the side of a join another worker
+/// waits beside has ended): spinning workers stop. Returns the new epoch.
+pub(super) fn release() -> u64 {
+    EPOCH.fetch_add(1, Ordering::AcqRel) + 1
+}
+
+/// Spins until [`release`] is called after `epoch` (true) or `until` passes (false).
+pub(super) fn spin_until_released(epoch: u64, until: Instant) -> bool {
     loop {
-        if STARTED.load(Ordering::Acquire) != epoch {
+        if EPOCH.load(Ordering::Acquire) != epoch {
             return true;
         }
         if Instant::now() >= until {
@@ -51,28 +75,18 @@ fn spin_until_work(epoch: u64, until: Instant) -> bool {
     }
 }
 
-/// Says that parallel work is being handed out: a worker woken by [`wake_workers`] stops
-/// spinning and takes its share.
-pub(super) fn parallel_work_starts() {
-    STARTED.fetch_add(1, Ordering::AcqRel);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A spinning worker stops when parallel work starts, not at its time limit (a minute
-    /// here: were the signal lost, the test would take that long and fail).
+    /// A spinning worker stops when it is released, not at its time limit (a minute here:
+    /// were the release lost, the test would take that long and fail).
     #[test]
-    fn spinning_stops_when_work_starts() {
-        let epoch = STARTED.load(Ordering::Acquire);
-        let limit = Instant::now() + std::time::Duration::from_secs(60);
-        let spinner = std::thread::spawn(move || spin_until_work(epoch, limit));
-        parallel_work_starts();
+    fn spinning_stops_when_released() {
+        let epoch = EPOCH.load(Ordering::Acquire);
+        let limit = Instant::now() + Duration::from_secs(60);
+        let spinner = std::thread::spawn(move || spin_until_released(epoch, limit));
+        assert!(release() > epoch);
         assert!(spinner.join().unwrap(), "the spinner ran to its time limit");
-        // A spin begun after the signal runs to its limit: it waits for the next work.
-        let epoch = STARTED.load(Ordering::Acquire);
-        let soon = Instant::now() + std::time::Duration::from_millis(1);
-        assert!(!spin_until_work(epoch, soon) || STARTED.load(Ordering::Acquire) != epoch);
     }
 }
