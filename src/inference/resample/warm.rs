@@ -26,7 +26,8 @@ const SPIN: Duration = Duration::from_millis(5);
 /// The longest a worker that finished its side of a join early spins for the other side.
 pub(super) const LINGER: Duration = Duration::from_millis(3);
 
-/// Wakes one worker of the global pool, which then spins until [`release`] is called or
+/// Wakes one worker of the current pool (the global one, or the caller's of
+/// [`join_pool_from_this_thread`] on its thread 0), which then spins until [`release`] is called or
 /// [`SPIN`] has passed. Without the `parallel` feature, or with a single worker, nothing.
 pub fn wake_workers() {
     #[cfg(feature = "parallel")]
@@ -38,19 +39,26 @@ pub fn wake_workers() {
     }
 }
 
-/// Makes the calling thread a worker of the global pool (rayon's `use_current_thread`), for a
-/// program whose work starts on one thread, such as the Python module (called on import): its
-/// calls then run their part of every join and resampling themselves, and hand the rest to a
-/// worker that `wake_workers` keeps awake, instead of sleeping until the pool's workers finish
-/// (two more thread wake-ups per call, each up to 2 ms on a halted virtual CPU). Does nothing
-/// where the global pool exists already, or without the `parallel` feature.
+/// Makes the calling thread worker 0 of a pool of its own (rayon's `use_current_thread`, as
+/// many workers as the global pool), for a program whose quick calls come from one thread,
+/// such as the Python module (called on import): that thread's calls then run their part of
+/// every join and of the draws themselves, and hand the rest to a worker that `wake_workers`
+/// keeps awake, instead of sleeping until the pool's workers finish (two more thread wake-ups
+/// a call, each up to 2 ms on a halted virtual CPU). Work started on any other thread (the
+/// Python module's interruptible runs, which run on a thread of their own while the calling
+/// thread watches for Ctrl-C) uses the global pool, all of whose workers are free for it. Does
+/// nothing the second time, or without the `parallel` feature.
 pub fn join_pool_from_this_thread() {
     #[cfg(feature = "parallel")]
     {
-        // An error means the global pool was built before: it stays as it is.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .use_current_thread()
-            .build_global();
+        static CALLER: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+        if CALLER.get().is_none() {
+            // Kept for the life of the process (rayon leaks a pool that holds the current
+            // thread anyway). An error leaves the thread outside any pool, as before.
+            if let Ok(pool) = rayon::ThreadPoolBuilder::new().use_current_thread().build() {
+                let _ = CALLER.set(pool);
+            }
+        }
     }
 }
 
