@@ -79,6 +79,9 @@ impl SemPlan {
         if a.mc > 0 {
             super::check_mc(a.mc, a.conf)?;
         }
+        if a.interaction == "lms" {
+            refuse_lms_extras(&a)?;
+        }
         super::limits::threads(a.threads)?;
         let (source, text) = model_text(&a)?;
         let flat = crate::spec::syntax::parse_flat(&source, &text).map_err(crate::Error::from)?;
@@ -424,6 +427,35 @@ fn options(a: &SemArgs, missing: Missing) -> Result<SemOptions, CliError> {
         },
     };
     Ok(opts)
+}
+
+/// LMS (sem/lms) gives the estimates, their standard errors from the observed information and
+/// its own fit comparison; what needs a covariance-structure fit's parameter table and sample
+/// moments (draws, modification indices, residuals) it does not have yet. Asked for, they
+/// used to end in messages meant for developers ("fit the model with sem::fit", "diagnostics
+/// of a fit without its parameter table"); now the flags are named with what to do instead.
+fn refuse_lms_extras(a: &SemArgs) -> Result<(), CliError> {
+    let asked: Vec<&str> = [
+        (a.boot > 0, "--boot"),
+        (a.mc > 0, "--mc"),
+        (a.bollen_stine, "--bollen-stine"),
+        (a.mi.is_some(), "--mi"),
+        (a.residuals, "--residuals"),
+    ]
+    .into_iter()
+    .filter_map(|(on, flag)| on.then_some(flag))
+    .collect();
+    if asked.is_empty() {
+        return Ok(());
+    }
+    Err(super::usage(format!(
+        "{} with --interaction lms: LMS gives estimates with standard errors from the observed \
+         information, but no bootstrap, Monte Carlo intervals, modification indices or \
+         residuals yet; drop {}, or fit the model with --interaction dmc (the default), which \
+         has them all",
+        asked.join(", "),
+        if asked.len() == 1 { "it" } else { "them" }
+    )))
 }
 
 /// The model's source name (for error positions) and text.

@@ -165,3 +165,45 @@ fn lms_names_what_it_cannot_fit_with_a_product_label() {
         "{err}"
     );
 }
+
+/// LMS has no draws, modification indices or residuals yet: asking for them names the flags and
+/// says what to do (they ended in messages meant for developers: "fit the model with
+/// sem::fit", "diagnostics of a fit without its parameter table").
+#[test]
+fn lms_names_the_flags_it_does_not_have() {
+    let data = data();
+    let syntax = format!("{MEASUREMENT}perf ~ collab_act + ties + collab_act:ties");
+    let lms = |extra: &[&str]| {
+        let mut args = vec![
+            "sem",
+            "--data",
+            &data,
+            "--syntax",
+            &syntax,
+            "--interaction",
+            "lms",
+        ];
+        args.extend_from_slice(extra);
+        usage_error(&cipa(&args))
+    };
+    for flag in [
+        &["--boot", "100"][..],
+        &["--mc", "100"],
+        &["--mi"],
+        &["--residuals"],
+    ] {
+        let err = lms(flag);
+        assert!(
+            err.contains(&format!("{} with --interaction lms", flag[0]))
+                && err.contains("drop it")
+                && err.contains("--interaction dmc"),
+            "{err}"
+        );
+    }
+    let err = lms(&["--boot", "100", "--bollen-stine", "--mi"]);
+    assert!(
+        err.contains("--boot, --bollen-stine, --mi with --interaction lms")
+            && err.contains("drop them"),
+        "{err}"
+    );
+}
