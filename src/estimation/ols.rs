@@ -33,78 +33,10 @@ pub fn fit_ols_design(
     let r2 = 1.0 - sse / sst;
     let adj_r2 = 1.0 - (1.0 - r2) * (nf - 1.0) / df2;
     let mse = sse / df2;
-    let mut cluster_info = None;
-    let cov = match cov_type {
-        CovType::Ols => ols_cov(&ls.xtx_inv, mse),
-        CovType::Cr1 => {
-            let (name, ids) = match (cluster, &d.clusters) {
-                (Some(name), Some(ids)) => (name, ids),
-                _ => {
-                    return Err(crate::Error::Usage(
-                        "cluster-robust standard errors need a cluster variable (--cluster)".into(),
-                    ))
-                }
-            };
-            let g = ids.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
-            if g < 2 {
-                return Err(EstimationError::TooFewClusters {
-                    column: name.to_string(),
-                    clusters: g,
-                }
-                .into());
-            }
-            cluster_info = Some((name.to_string(), g));
-            cluster_cov(&d.columns, &ls.xtx_inv, &ls.residuals, ids, g)
-        }
-        hc => hc_cov(&d.columns, &ls.xtx_inv, &ls.residuals, &ls.hat, hc),
-    };
-    let tcrit = t_quantile(0.5 + conf / 200.0, df2);
-    let coefficients = d
-        .names
-        .iter()
-        .enumerate()
-        .map(|(j, name)| {
-            let b = ls.coef[j];
-            let se = cov[j * k + j].sqrt();
-            let t = b / se;
-            Coefficient {
-                term: name.clone(),
-                estimate: b,
-                se,
-                stat: t,
-                p: t_p_two_sided(t, df2),
-                ci_lower: b - tcrit * se,
-                ci_upper: b + tcrit * se,
-            }
-        })
-        .collect();
-    let slopes: Vec<usize> = (1..k).collect();
-    let (f, df1, p) = if k == 1 {
-        (f64::NAN, 0.0, f64::NAN)
-    } else if cov_type == CovType::Ols {
-        let df1 = kf - 1.0;
-        let f = (r2 / df1) / ((1.0 - r2) / df2);
-        (f, df1, f_p_upper(f, df1, df2))
-    } else {
-        match wald_f(&ls.coef, &cov, &slopes, df2) {
-            Some(w) => (w.f, w.df1, w.p),
-            None => (f64::NAN, kf - 1.0, f64::NAN),
-        }
-    };
-    let mut warnings = Vec::new();
-    if ls.r_diag_ratio > ILL_CONDITIONED {
-        warnings.push(format!(
-            "the predictors are nearly collinear (QR diagonal ratio {:.1e}); estimates may be unstable: consider centring product terms' components or dropping redundant predictors",
-            ls.r_diag_ratio
-        ));
-    }
-    if let Some((name, g)) = &cluster_info {
-        if *g < 30 {
-            warnings.push(format!(
-                "only {g} clusters in '{name}'; cluster-robust standard errors can be too small with fewer than about 30-50 clusters"
-            ));
-        }
-    }
+    let (cov, cluster_info) = coefficient_cov(d, &ls, cov_type, mse, cluster)?;
+    let coefficients = coefficient_rows(&d.names, &ls.coef, &cov, conf, df2);
+    let (f, df1, p) = overall_test(&ls.coef, &cov, cov_type, r2, df2);
+    let warnings = fit_warnings(ls.r_diag_ratio, cluster_info.as_ref());
     Ok(EquationFit {
         outcome: d.outcome.clone(),
         method: Method::Ols,
@@ -132,6 +64,122 @@ pub fn fit_ols_design(
         warnings,
         column_stats: d.columns.iter().map(|c| ColumnStats::of(c)).collect(),
     })
+}
+
+/// A CR1 fit's cluster variable and its number of clusters.
+type Clustering = (String, usize);
+
+/// The coefficients' covariance of the requested type, and for CR1 the cluster variable and
+/// its number of clusters (at least two).
+fn coefficient_cov(
+    d: &Design,
+    ls: &crate::numeric::LeastSquares,
+    cov_type: CovType,
+    mse: f64,
+    cluster: Option<&str>,
+) -> Result<(Vec<f64>, Option<Clustering>)> {
+    match cov_type {
+        CovType::Ols => Ok((ols_cov(&ls.xtx_inv, mse), None)),
+        CovType::Cr1 => {
+            let (name, ids) = match (cluster, &d.clusters) {
+                (Some(name), Some(ids)) => (name, ids),
+                _ => {
+                    return Err(crate::Error::Usage(
+                        "cluster-robust standard errors need a cluster variable (--cluster)".into(),
+                    ))
+                }
+            };
+            let g = ids.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+            if g < 2 {
+                return Err(EstimationError::TooFewClusters {
+                    column: name.to_string(),
+                    clusters: g,
+                }
+                .into());
+            }
+            let cov = cluster_cov(&d.columns, &ls.xtx_inv, &ls.residuals, ids, g);
+            Ok((cov, Some((name.to_string(), g))))
+        }
+        hc => Ok((
+            hc_cov(&d.columns, &ls.xtx_inv, &ls.residuals, &ls.hat, hc),
+            None,
+        )),
+    }
+}
+
+/// Each coefficient with its SE, t test and `conf`% interval on `df2` degrees of freedom.
+fn coefficient_rows(
+    names: &[String],
+    coef: &[f64],
+    cov: &[f64],
+    conf: f64,
+    df2: f64,
+) -> Vec<Coefficient> {
+    let k = names.len();
+    let tcrit = t_quantile(0.5 + conf / 200.0, df2);
+    names
+        .iter()
+        .enumerate()
+        .map(|(j, name)| {
+            let b = coef[j];
+            let se = cov[j * k + j].sqrt();
+            let t = b / se;
+            Coefficient {
+                term: name.clone(),
+                estimate: b,
+                se,
+                stat: t,
+                p: t_p_two_sided(t, df2),
+                ci_lower: b - tcrit * se,
+                ci_upper: b + tcrit * se,
+            }
+        })
+        .collect()
+}
+
+/// The test that every slope is zero `(F, df1, p)`: the classical F from R² with OLS standard
+/// errors, else the Wald F with the fit's own covariance; NaN for an intercept-only model.
+fn overall_test(
+    coef: &[f64],
+    cov: &[f64],
+    cov_type: CovType,
+    r2: f64,
+    df2: f64,
+) -> (f64, f64, f64) {
+    let k = coef.len();
+    let kf = k as f64;
+    let slopes: Vec<usize> = (1..k).collect();
+    if k == 1 {
+        (f64::NAN, 0.0, f64::NAN)
+    } else if cov_type == CovType::Ols {
+        let df1 = kf - 1.0;
+        let f = (r2 / df1) / ((1.0 - r2) / df2);
+        (f, df1, f_p_upper(f, df1, df2))
+    } else {
+        match wald_f(coef, cov, &slopes, df2) {
+            Some(w) => (w.f, w.df1, w.p),
+            None => (f64::NAN, kf - 1.0, f64::NAN),
+        }
+    }
+}
+
+/// Warnings about the fit: nearly collinear predictors, and few clusters for CR1.
+fn fit_warnings(r_diag_ratio: f64, cluster: Option<&Clustering>) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if r_diag_ratio > ILL_CONDITIONED {
+        warnings.push(format!(
+            "the predictors are nearly collinear (QR diagonal ratio {:.1e}); estimates may be unstable: consider centring product terms' components or dropping redundant predictors",
+            r_diag_ratio
+        ));
+    }
+    if let Some((name, g)) = cluster {
+        if *g < 30 {
+            warnings.push(format!(
+                "only {g} clusters in '{name}'; cluster-robust standard errors can be too small with fewer than about 30-50 clusters"
+            ));
+        }
+    }
+    warnings
 }
 
 /// The test of R² change for a set of terms: ΔR² from the classical F, and the F test itself
