@@ -221,29 +221,73 @@ mod x86 {
         }
     }
 
+    /// A count cell: incremented in place, saying whether it wrapped to zero.
+    pub(super) trait Cell: Copy {
+        fn bump(&mut self) -> bool;
+    }
+
+    impl Cell for u32 {
+        fn bump(&mut self) -> bool {
+            *self += 1;
+            false
+        }
+    }
+
+    impl Cell for u8 {
+        fn bump(&mut self) -> bool {
+            *self = self.wrapping_add(1);
+            *self == 0
+        }
+    }
+
+    /// Eight draws of `n` rows counted into one vector: draw `l`'s row `i` is the cell
+    /// `(i << shift) + offsets[l]` (`counts8_interleaved`: shift 3 and offsets 0..8, so
+    /// `i · 8 + l`; `counts8_bytes`: shift 0 and offsets `l · stride`). True when a count
+    /// wrapped.
+    ///
+    /// # Safety
+    /// The CPU must have AVX-512F, and every cell `(i << shift) + offsets[l]` for `i < n`
+    /// must be within `counts`, whose length fits in 32 bits.
+    #[target_feature(enable = "avx512f")]
+    unsafe fn counts8_at<T: Cell>(
+        states: [[u64; 4]; LANES],
+        n: usize,
+        shift: u32,
+        offsets: [u32; LANES],
+        counts: &mut [T],
+    ) -> bool {
+        let mut streams = Streams8::new(states, n);
+        // SAFETY: a load of eight u32 from an array of eight.
+        let lane = unsafe { _mm256_loadu_si256(offsets.as_ptr().cast()) };
+        let by = _mm_cvtsi32_si128(shift as i32);
+        let base = counts.as_mut_ptr();
+        let mut at = [0u32; LANES];
+        let mut wrapped = false;
+        for _ in 0..n {
+            let rows = streams.next_rows();
+            // SAFETY: `at` holds eight u32, each a cell within `counts` (the caller's
+            // promise). Through memory, as in counts8.
+            unsafe {
+                let place = _mm256_add_epi32(_mm256_sll_epi32(rows, by), lane);
+                _mm256_storeu_si256(at.as_mut_ptr().cast(), place);
+                for l in 0..LANES {
+                    let i = std::ptr::read_volatile(at.as_ptr().add(l)) as usize;
+                    wrapped |= (*base.add(i)).bump();
+                }
+            }
+        }
+        wrapped
+    }
+
     /// As [`counts8`], into one vector of `n` rows of eight lanes: draw `l`'s count of row `i`
     /// is `counts[i * 8 + l]` (the layout the lanes of `lanes.rs` read), which must be zero.
     #[target_feature(enable = "avx512f")]
     pub(super) unsafe fn counts8_interleaved(states: [[u64; 4]; LANES], counts: &mut [u32]) {
         let n = counts.len() / LANES;
         assert!(counts.len() == n * LANES && u32::try_from(counts.len()).is_ok());
-        let mut streams = Streams8::new(states, n);
-        let lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-        let base = counts.as_mut_ptr();
-        let mut at = [0u32; LANES];
-        for _ in 0..n {
-            let rows = streams.next_rows();
-            // SAFETY: `at` holds eight u32, each `row · 8 + lane` with row < n and lane < 8,
-            // so below `counts.len()` (which fits in 32 bits). Through memory, as in counts8.
-            unsafe {
-                let place = _mm256_or_si256(_mm256_slli_epi32::<3>(rows), lane);
-                _mm256_storeu_si256(at.as_mut_ptr().cast(), place);
-                for l in 0..LANES {
-                    let i = std::ptr::read_volatile(at.as_ptr().add(l)) as usize;
-                    *base.add(i) += 1;
-                }
-            }
-        }
+        let offsets = std::array::from_fn(|l| l as u32);
+        // SAFETY: row i < n of lane l < 8 is cell i·8 + l < counts.len() (asserted).
+        unsafe { counts8_at(states, n, 3, offsets, counts) };
     }
 
     /// Eight draws counted as bytes: draw `l`'s count of row `i` is added to
@@ -258,30 +302,9 @@ mod x86 {
     ) -> bool {
         assert!(n <= stride && counts.len() >= LANES * stride);
         assert!(u32::try_from(LANES * stride).is_ok());
-        let mut streams = Streams8::new(states, n);
-        let lane = _mm256_mullo_epi32(
-            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-            _mm256_set1_epi32(stride as i32),
-        );
-        let base = counts.as_mut_ptr();
-        let mut at = [0u32; LANES];
-        let mut wrapped = false;
-        for _ in 0..n {
-            let rows = streams.next_rows();
-            // SAFETY: `at` holds eight u32, each `l · stride + row` with row < n <= stride and
-            // l < 8, so within `counts` (asserted). Through memory, as in counts8.
-            unsafe {
-                _mm256_storeu_si256(at.as_mut_ptr().cast(), _mm256_add_epi32(rows, lane));
-                for l in 0..LANES {
-                    let i = std::ptr::read_volatile(at.as_ptr().add(l)) as usize;
-                    let c = base.add(i);
-                    let v = (*c).wrapping_add(1);
-                    *c = v;
-                    wrapped |= v == 0;
-                }
-            }
-        }
-        wrapped
+        let offsets = std::array::from_fn(|l| (l * stride) as u32);
+        // SAFETY: row i < n <= stride of lane l < 8 is cell l·stride + i < 8·stride (asserted).
+        unsafe { counts8_at(states, n, 0, offsets, counts) }
     }
 }
 
