@@ -43,7 +43,21 @@ impl<'a> RowStep<'a> {
         } else {
             &[&spec.y, &spec.x]
         };
-        let stacked = Stacked::new(&prep.designs, sd_of);
+        let mut stacked = Stacked::new(&prep.designs, sd_of);
+        let logistic_eq = prep
+            .designs
+            .iter()
+            .position(|d| prep.y_logistic && d.outcome == spec.y);
+        let clusters = prep
+            .designs
+            .first()
+            .and_then(|d| d.clusters.clone())
+            .and_then(Clusters::new);
+        // Only the plain bootstrap of rows without a logistic refit takes its draws as streams
+        // (`draws_from_streams`).
+        if logistic_eq.is_none() && clusters.is_none() {
+            stacked.prepare_stream_sums();
+        }
         RowStep {
             one: stacked.column(crate::estimation::CONSTANT).unwrap_or(0),
             y_col: stacked.column(&spec.y),
@@ -52,15 +66,8 @@ impl<'a> RowStep<'a> {
             designs: &prep.designs,
             stats,
             betas: equations.iter().map(|(f, _)| f.estimates()).collect(),
-            logistic_eq: prep
-                .designs
-                .iter()
-                .position(|d| prep.y_logistic && d.outcome == spec.y),
-            clusters: prep
-                .designs
-                .first()
-                .and_then(|d| d.clusters.clone())
-                .and_then(Clusters::new),
+            logistic_eq,
+            clusters,
         }
     }
 
@@ -199,8 +206,8 @@ impl Step<[u32]> for RowStep<'_> {
         self.logistic_eq.is_none()
     }
 
-    /// Without a logistic refit a draw needs only its sums, which the lanes make from the
-    /// draws' streams.
+    /// A draw whose counts are not read after its sums (no logistic refit, see `clears_draws`)
+    /// needs only its sums, which `Moments::sums_of_streams` makes from the draws' streams.
     fn draws_from_streams(
         &self,
         work: &mut Work,
@@ -209,7 +216,7 @@ impl Step<[u32]> for RowStep<'_> {
         out: &mut [f64],
         failed: &mut [Option<String>],
     ) -> bool {
-        if self.logistic_eq.is_some() || !self.stacked.weigh_streams(seed, streams, &mut work.0) {
+        if !self.clears_draws() || !self.stacked.weigh_streams(seed, streams, &mut work.0) {
             return false;
         }
         let m = self.stats.draw_len().max(1);

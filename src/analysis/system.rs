@@ -151,9 +151,15 @@ impl Stacked {
         self.moments.sums(counts, &mut s.sums);
     }
 
+    /// Readies [`Stacked::weigh_streams`] ([`crate::inference::Moments::prepare_stream_sums`]).
+    pub fn prepare_stream_sums(&mut self) {
+        self.moments.prepare_stream_sums();
+    }
+
     /// The weighted sums of the plain bootstrap's draws `(seed, streams[k])`, drawn and summed
     /// together ([`crate::inference::Moments::sums_of_streams`]): the same as drawing their
-    /// counts and [`Stacked::weigh`]. False where the CPU cannot (then nothing is done).
+    /// counts and [`Stacked::weigh`]. False, and nothing done, unless
+    /// [`Stacked::prepare_stream_sums`] readied them.
     pub fn weigh_streams(&self, seed: u64, streams: &[u64], s: &mut Scratch) -> bool {
         let w = self.width();
         s.sums.resize(streams.len() * w, 0.0);
