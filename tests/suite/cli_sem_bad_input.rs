@@ -27,6 +27,22 @@ collab_act =~ collab_1 + collab_2 + collab_3 + collab_4
 perf =~ expf_1 + expf_2 + expf_3 + expf_4
 ";
 
+/// The usage error of `cipa sem` on the framework data with `syntax`, latent interactions by
+/// `method`, and `extra` flags.
+fn interaction_error(syntax: &str, method: &str, extra: &[&str]) -> String {
+    let data = data();
+    let base = [
+        "sem",
+        "--data",
+        &data,
+        "--syntax",
+        syntax,
+        "--interaction",
+        method,
+    ];
+    usage_error(&cipa(&crate::common::cli::with(&base, extra)))
+}
+
 /// Grouped by the four ownership types, state-owned firms (5% of 1,000, fewer after listwise
 /// deletion) are too few for the group's own free parameters.
 #[test]
@@ -89,18 +105,9 @@ fn an_item_constant_within_a_group() {
 /// that no `CA =~` defines it, under either estimator of latent interactions.
 #[test]
 fn a_latent_product_whose_first_factor_has_no_indicators() {
-    let data = data();
     let syntax = format!("{MEASUREMENT}perf ~ CA + eo + CA:eo");
     for method in ["dmc", "lms"] {
-        let err = usage_error(&cipa(&[
-            "sem",
-            "--data",
-            &data,
-            "--syntax",
-            &syntax,
-            "--interaction",
-            method,
-        ]));
+        let err = interaction_error(&syntax, method, &[]);
         assert!(
             err.contains("5:18: 'CA' is neither a column of the data nor a latent variable (no 'CA =~ ...' defines it)"),
             "{method}: {err}"
@@ -112,18 +119,9 @@ fn a_latent_product_whose_first_factor_has_no_indicators() {
 /// its position and DMC is suggested.
 #[test]
 fn lms_with_a_second_latent_interaction() {
-    let data = data();
     let syntax =
         format!("{MEASUREMENT}perf ~ collab_act + ties + eo + collab_act:ties + collab_act:eo");
-    let err = usage_error(&cipa(&[
-        "sem",
-        "--data",
-        &data,
-        "--syntax",
-        &syntax,
-        "--interaction",
-        "lms",
-    ]));
+    let err = interaction_error(&syntax, "lms", &[]);
     assert!(
         err.contains("5:51: LMS with a second latent product term ('collab_act:eo';")
             && err.contains("at most 1 latent interaction")
@@ -138,19 +136,7 @@ fn lms_with_a_second_latent_interaction() {
 /// that DMC fits it; a label shared with another row (an equality) is refused alike.
 #[test]
 fn lms_names_what_it_cannot_fit_with_a_product_label() {
-    let data = data();
-    let lms = |tail: &str| {
-        let syntax = format!("{MEASUREMENT}{tail}");
-        usage_error(&cipa(&[
-            "sem",
-            "--data",
-            &data,
-            "--syntax",
-            &syntax,
-            "--interaction",
-            "lms",
-        ]))
-    };
+    let lms = |tail: &str| interaction_error(&format!("{MEASUREMENT}{tail}"), "lms", &[]);
     let err = lms("perf ~ collab_act + ties + a*collab_act:ties\nb := 2*a");
     assert!(
         err.contains("6:1: 'b := 2*a' under --interaction lms")
@@ -171,21 +157,8 @@ fn lms_names_what_it_cannot_fit_with_a_product_label() {
 /// sem::fit", "diagnostics of a fit without its parameter table").
 #[test]
 fn lms_names_the_flags_it_does_not_have() {
-    let data = data();
     let syntax = format!("{MEASUREMENT}perf ~ collab_act + ties + collab_act:ties");
-    let lms = |extra: &[&str]| {
-        let mut args = vec![
-            "sem",
-            "--data",
-            &data,
-            "--syntax",
-            &syntax,
-            "--interaction",
-            "lms",
-        ];
-        args.extend_from_slice(extra);
-        usage_error(&cipa(&args))
-    };
+    let lms = |extra: &[&str]| interaction_error(&syntax, "lms", extra);
     for flag in [
         &["--boot", "100"][..],
         &["--mc", "100"],
